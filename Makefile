@@ -1,0 +1,67 @@
+# Cordée — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://cordee:cordee@127.0.0.1:5432/cordee
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test lint typecheck migrations-check test-sqlite test-postgres test-browser chromium postgres demo-large lock clean messages
+
+$(VENV)/.run-installed: requirements/run.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -r requirements/run.lock
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e . 2>/dev/null || $(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.run-installed requirements/dev.lock
+	$(BIN)/pip install -q -r requirements/dev.lock
+	touch $@
+
+## make run: install from the lock file, migrate SQLite, load the demo once, serve on :8000 with the worker
+run: $(VENV)/.run-installed
+	DEBUG=$${DEBUG:-1} $(BIN)/cordee run
+
+## make test: lint, types, migrations, the suite on SQLite and PostgreSQL, real-browser tests
+test: $(VENV)/.dev-installed chromium postgres
+	$(MAKE) --no-print-directory lint typecheck migrations-check
+	$(MAKE) --no-print-directory test-sqlite test-postgres
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.dev-installed
+	$(BIN)/mypy cordee
+
+migrations-check: $(VENV)/.dev-installed
+	CORDEE_TESTING=1 CORDEE_VAR_DIR=$$(mktemp -d) $(BIN)/cordee makemigrations --check --dry-run
+
+test-sqlite: $(VENV)/.dev-installed chromium
+	CORDEE_TESTING=1 $(BIN)/pytest
+
+test-postgres: $(VENV)/.dev-installed postgres
+	CORDEE_TESTING=1 DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not browser" -p no:randomly
+
+chromium:
+	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for browser tests…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+postgres:
+	@bash scripts/postgres-bootstrap.sh
+
+## regenerate the lock files after changing pyproject.toml
+lock:
+	$(PYTHON) -m pip install -q uv
+	$(PYTHON) -m uv pip compile pyproject.toml --python-version 3.11 --no-header -o requirements/run.lock
+	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --python-version 3.11 --no-header -o requirements/dev.lock
+
+## make messages: refresh and compile the French catalogue (needs GNU gettext)
+messages: $(VENV)/.dev-installed
+	cd cordee && ../$(BIN)/cordee makemessages -l fr --no-location --no-obsolete && ../$(BIN)/cordee compilemessages -l fr
+
+demo-large: $(VENV)/.run-installed
+	$(BIN)/cordee demo --size large
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3* var/static .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,58 @@
+"""Who is acting, in which workspace, with which role: passed to every service and selector."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from cordee.core.errors import NotFound, PermissionDenied
+from cordee.core.roles import Side, role_can, side_of
+
+if TYPE_CHECKING:
+    from cordee.people.models import Membership, User, Workspace
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: User
+    workspace: Workspace
+    role: str
+
+    @property
+    def side(self) -> Side:
+        return side_of(self.role)
+
+    def can(self, capability: str) -> bool:
+        return role_can(self.role, capability)
+
+    def require(self, capability: str) -> None:
+        """Raise ``PermissionDenied`` (403) unless the actor's role holds ``capability``."""
+        if not self.can(capability):
+            raise PermissionDenied(_permission_message())
+
+    @classmethod
+    def from_membership(cls, membership: Membership) -> Actor:
+        return cls(user=membership.user, workspace=membership.workspace, role=membership.role)
+
+
+def _permission_message() -> str:
+    from django.utils.translation import gettext
+
+    return gettext("Your role in this workspace does not allow this action.")
+
+
+def actor_for(user: User, workspace_slug: str) -> Actor:
+    """The actor for ``user`` in the workspace ``workspace_slug``; 404 when not an active member
+    (another company's workspace must not even be confirmed to exist)."""
+    from django.utils.translation import gettext
+
+    from cordee.people.models import Membership
+
+    membership = (
+        Membership.objects.select_related("workspace", "user")
+        .filter(user=user, workspace__slug=workspace_slug, is_active=True)
+        .first()
+    )
+    if membership is None or not user.is_active:
+        raise NotFound(gettext("No such workspace."))
+    return Actor.from_membership(membership)

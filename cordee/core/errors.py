@@ -1,0 +1,37 @@
+"""Domain errors: raised by services and selectors, turned into 4xx by the API and the views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A request that cannot be honoured as asked. ``status`` is the HTTP status to answer."""
+
+    status = 400
+    code = "invalid"
+
+    def __init__(self, message: Any, *, field_errors: dict[str, list[str]] | None = None) -> None:
+        super().__init__(str(message))
+        self.message = str(message)
+        self.field_errors = field_errors or {}
+
+
+class ValidationFailed(DomainError):
+    status = 422
+    code = "validation_error"
+
+
+class PermissionDenied(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"

@@ -1,0 +1,92 @@
+"""``cordee run``: migrate, load the demo workspace once, then serve and work until Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Migrate, load the demo workspace if absent, start the web server and the worker."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--bind", default=os.environ.get("CORDEE_BIND", "127.0.0.1:8000"))
+        parser.add_argument(
+            "--no-demo", action="store_true", help="Do not load the demo workspace."
+        )
+        parser.add_argument("--web-workers", type=int, default=2)
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        if not opts["no_demo"]:
+            from cordee.demo import DEMO_SLUG, demo_exists
+
+            if not demo_exists():
+                self.stdout.write("Loading the demo workspace (first run only)…")
+                call_command("demo", size="small", seed=1)
+            else:
+                self.stdout.write(f"Demo workspace '{DEMO_SLUG}' already loaded.")
+        bind = opts["bind"]
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cordee.config.settings"}
+        bin_dir = os.path.dirname(sys.executable)
+        children = [
+            subprocess.Popen([os.path.join(bin_dir, "cordee"), "worker"], env=env),
+            subprocess.Popen(
+                [
+                    os.path.join(bin_dir, "gunicorn"),
+                    "cordee.config.wsgi:application",
+                    "--bind",
+                    bind,
+                    "--workers",
+                    str(opts["web_workers"]),
+                    "--threads",
+                    "4",
+                    "--access-logfile",
+                    "-" if settings.DEBUG else "/dev/null",
+                    "--log-level",
+                    "warning",
+                ],
+                env=env,
+            ),
+        ]
+        self._print_welcome(bind, opts["no_demo"])
+        stopping = False
+
+        def stop(signum: int, frame: Any) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        while not stopping and all(child.poll() is None for child in children):
+            time.sleep(0.3)
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        self.stdout.write("Cordée stopped.")
+
+    def _print_welcome(self, bind: str, no_demo: bool) -> None:
+        self.stdout.write("")
+        self.stdout.write(
+            self.style.SUCCESS(f"Cordée is running on http://{bind}/  (Ctrl-C stops it)")
+        )
+        if not no_demo:
+            from cordee.demo import DEMO_PASSWORD, demo_logins
+
+            self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+            for role, email in demo_logins():
+                self.stdout.write(f"  {role:<20} {email}")
+        self.stdout.write("")

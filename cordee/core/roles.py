@@ -1,0 +1,77 @@
+"""Roles and what each may do: the one permission table of Cordée.
+
+A capability is a short string checked by services (writes) and by views/endpoints
+that expose them. Reading a workspace's shared data needs only membership; the
+table lists what goes beyond reading.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Side(models.TextChoices):
+    MARKETING = "marketing", _("Marketing")
+    SALES = "sales", _("Sales")
+    OTHER = "other", _("Other")
+
+
+class Role(models.TextChoices):
+    MARKETER = "marketer", _("Marketer")
+    MARKETING_MANAGER = "marketing_manager", _("Marketing manager")
+    SDR = "sdr", _("SDR")
+    SALES_REP = "sales_rep", _("Sales rep (AE)")
+    SALES_MANAGER = "sales_manager", _("Sales manager")
+    REVOPS_ADMIN = "revops_admin", _("RevOps admin")
+    EXECUTIVE = "executive", _("Executive")
+
+
+ROLE_SIDE: dict[str, Side] = {
+    Role.MARKETER: Side.MARKETING,
+    Role.MARKETING_MANAGER: Side.MARKETING,
+    Role.SDR: Side.SALES,
+    Role.SALES_REP: Side.SALES,
+    Role.SALES_MANAGER: Side.SALES,
+    Role.REVOPS_ADMIN: Side.OTHER,
+    Role.EXECUTIVE: Side.OTHER,
+}
+
+_EVERY_OPERATOR = {
+    Role.MARKETER,
+    Role.MARKETING_MANAGER,
+    Role.SDR,
+    Role.SALES_REP,
+    Role.SALES_MANAGER,
+    Role.REVOPS_ADMIN,
+}
+_MARKETING = {Role.MARKETER, Role.MARKETING_MANAGER, Role.REVOPS_ADMIN}
+_SALES = {Role.SDR, Role.SALES_REP, Role.SALES_MANAGER, Role.REVOPS_ADMIN}
+_MANAGERS = {Role.MARKETING_MANAGER, Role.SALES_MANAGER, Role.REVOPS_ADMIN}
+
+# capability -> roles that hold it. Executives read everything and write nothing.
+CAPABILITIES: dict[str, set[str]] = {
+    "account.write": _EVERY_OPERATOR,
+    "contact.write": _EVERY_OPERATOR,
+    "lead.write": _EVERY_OPERATOR,
+    "touchpoint.write": _EVERY_OPERATOR,
+    "campaign.write": _MARKETING,
+    "opportunity.write": _SALES,
+    "pod.write": _MANAGERS,
+    "team.write": {Role.REVOPS_ADMIN},
+    "member.write": {Role.REVOPS_ADMIN},
+    "workspace.write": {Role.REVOPS_ADMIN},
+    "admin.site": {Role.REVOPS_ADMIN},
+    "record.delete": {Role.REVOPS_ADMIN, Role.MARKETING_MANAGER, Role.SALES_MANAGER},
+}
+
+
+def role_can(role: str | None, capability: str) -> bool:
+    """True when ``role`` holds ``capability`` (unknown capabilities are refused)."""
+    if role is None:
+        return False
+    return role in CAPABILITIES.get(capability, set())
+
+
+def side_of(role: str) -> Side:
+    return ROLE_SIDE.get(role, Side.OTHER)

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from cordee.core import views
+
+urlpatterns: list = []

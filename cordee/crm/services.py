@@ -1,0 +1,29 @@
+"""Writes on the shared data that touch more than one row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cordee.core.actor import Actor
+from cordee.core.records import record_create
+from cordee.crm.models import Lead, LeadStageChange
+from cordee.crm.records import LEADS
+
+
+def lead_create(*, actor: Actor, data: dict[str, Any]) -> Lead:
+    """Create a lead at Inquiry and open its stage history with who created it."""
+    with transaction.atomic():
+        lead: Lead = record_create(actor=actor, spec=LEADS, data=data)
+        LeadStageChange.objects.create(
+            workspace=actor.workspace,
+            lead=lead,
+            from_stage="",
+            to_stage=lead.stage,
+            at=lead.stage_entered_at,
+            actor=actor.user,
+            reason=_("Lead created"),
+        )
+    return lead

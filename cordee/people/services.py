@@ -1,0 +1,115 @@
+"""Writes on workspaces, pods and API tokens."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cordee.core.actor import Actor
+from cordee.core.errors import NotFound, ValidationFailed
+from cordee.core.records import record_create, record_update
+from cordee.crm.models import Account
+from cordee.people.models import ApiToken, Membership, Pod, PodMember
+from cordee.people.records import PODS
+
+
+def _set_pod_members(
+    actor: Actor, pod: Pod, member_ids: Iterable[int], lead_ids: Iterable[int] = ()
+) -> None:
+    member_ids = {int(i) for i in member_ids}
+    members = set(
+        Membership.objects.filter(
+            workspace=actor.workspace, is_active=True, user_id__in=member_ids
+        ).values_list("user_id", flat=True)
+    )
+    unknown = member_ids - members
+    if unknown:
+        raise ValidationFailed(
+            _("Some members are not in this workspace."),
+            field_errors={
+                "member_ids": [
+                    _("Not members of this workspace: %(ids)s.") % {"ids": sorted(unknown)}
+                ]
+            },
+        )
+    leads = {int(i) for i in lead_ids}
+    PodMember.objects.filter(pod=pod).exclude(user_id__in=members).delete()
+    existing = set(PodMember.objects.filter(pod=pod).values_list("user_id", flat=True))
+    PodMember.objects.bulk_create([PodMember(pod=pod, user_id=uid) for uid in members - existing])
+    PodMember.objects.filter(pod=pod).update(is_lead=False)
+    PodMember.objects.filter(pod=pod, user_id__in=leads).update(is_lead=True)
+
+
+def _set_named_accounts(actor: Actor, pod: Pod, account_ids: Iterable[int]) -> None:
+    ids = {int(i) for i in account_ids}
+    accounts = list(Account.objects.filter(workspace=actor.workspace, pk__in=ids))
+    if len(accounts) != len(ids):
+        missing = ids - {a.pk for a in accounts}
+        raise ValidationFailed(
+            _("Some accounts are not in this workspace."),
+            field_errors={
+                "named_account_ids": [_("Unknown accounts: %(ids)s.") % {"ids": sorted(missing)}]
+            },
+        )
+    pod.named_accounts.set(accounts)
+
+
+def pod_save(
+    *,
+    actor: Actor,
+    data: dict[str, Any],
+    pod: Pod | None = None,
+    member_ids: Iterable[int] | None = None,
+    lead_ids: Iterable[int] = (),
+    named_account_ids: Iterable[int] | None = None,
+) -> Pod:
+    """Create or change a pod with its members (from both sides) and its named accounts."""
+    with transaction.atomic():
+        if pod is None:
+            pod = record_create(actor=actor, spec=PODS, data=data)
+        else:
+            pod = record_update(actor=actor, spec=PODS, instance=pod, data=data)
+        assert pod is not None
+        if member_ids is not None:
+            _set_pod_members(actor, pod, member_ids, lead_ids)
+        if named_account_ids is not None:
+            _set_named_accounts(actor, pod, named_account_ids)
+    return pod
+
+
+def api_token_create(*, actor: Actor, name: str) -> tuple[ApiToken, str]:
+    """Create a personal token scoped to the actor's workspace. The secret is returned once
+    and only its SHA-256 is stored."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(
+            _("Give the token a name."), field_errors={"name": [_("This field is required.")]}
+        )
+    secret = ApiToken.PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        workspace=actor.workspace,
+        user=actor.user,
+        name=name[:80],
+        key_prefix=secret[:10],
+        key_hash=ApiToken.hash_secret(secret),
+    )
+    return token, secret
+
+
+def api_token_revoke(*, actor: Actor, token_id: int) -> ApiToken:
+    """Revoke one of the actor's own tokens (admins may revoke any token of the workspace)."""
+    qs = ApiToken.objects.filter(workspace=actor.workspace, pk=token_id)
+    if not actor.can("member.write"):
+        qs = qs.filter(user=actor.user)
+    token = qs.first()
+    if token is None:
+        raise NotFound(_("No such token."))
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+    return token
