@@ -146,6 +146,10 @@ def filter_schema(spec: Any) -> type[Schema]:
     return create_model(f"{spec.model.__name__}Filters", __base__=Schema, **fields)
 
 
+def _data(schema: Any, exclude_unset: bool = False) -> dict[str, Any]:
+    return dict(schema.model_dump(exclude_unset=exclude_unset))
+
+
 def register_crud(
     router: Router,
     spec: Any,
@@ -181,7 +185,7 @@ def register_crud(
 
     @router.get(
         f"/{spec.key}",
-        response=list[out],
+        response=list[out],  # type: ignore[valid-type]
         tags=[tag],
         operation_id=f"{name}_list",
         summary=f"List {spec.key}",
@@ -190,9 +194,9 @@ def register_crud(
     def list_view(request: HttpRequest, filters: Query[Filters]) -> Any:  # type: ignore[valid-type]
         params = {
             k: v.isoformat() if hasattr(v, "isoformat") else str(v)
-            for k, v in filters.dict().items()
+            for k, v in _data(filters).items()
             if v is not None
-        }  # type: ignore[attr-defined]
+        }
         return record_list(actor=current_actor(request), spec=spec, params=params)
 
     @router.post(
@@ -204,8 +208,8 @@ def register_crud(
     )
     def create_view(request: HttpRequest, payload: create_in) -> Any:  # type: ignore[valid-type]
         return 201, create_service(
-            actor=current_actor(request), data=payload.dict(exclude_unset=True)
-        )  # type: ignore[attr-defined]
+            actor=current_actor(request), data=_data(payload, exclude_unset=True)
+        )
 
     @router.get(
         f"/{spec.key}/{{int:pk}}",
@@ -228,8 +232,8 @@ def register_crud(
         actor = current_actor(request)
         instance = record_get(actor=actor, spec=spec, pk=pk)
         return record_update(
-            actor=actor, spec=spec, instance=instance, data=payload.dict(exclude_unset=True)
-        )  # type: ignore[attr-defined]
+            actor=actor, spec=spec, instance=instance, data=_data(payload, exclude_unset=True)
+        )
 
     @router.delete(
         f"/{spec.key}/{{int:pk}}",

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q, QuerySet
@@ -117,7 +117,7 @@ def record_get(*, actor: Actor, spec: RecordSpec, pk: Any) -> Any:
     """One row of the actor's workspace, or ``NotFound`` (also for another workspace's row)."""
     try:
         return record_queryset(actor=actor, spec=spec).get(pk=pk)
-    except (spec.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise NotFound(
             _("%(thing)s not found.") % {"thing": str(spec.model._meta.verbose_name).capitalize()}
         ) from exc

@@ -27,7 +27,7 @@ class Role(models.TextChoices):
     EXECUTIVE = "executive", _("Executive")
 
 
-ROLE_SIDE: dict[str, Side] = {
+ROLE_SIDE: dict[Role, Side] = {
     Role.MARKETER: Side.MARKETING,
     Role.MARKETING_MANAGER: Side.MARKETING,
     Role.SDR: Side.SALES,
@@ -37,7 +37,7 @@ ROLE_SIDE: dict[str, Side] = {
     Role.EXECUTIVE: Side.OTHER,
 }
 
-_EVERY_OPERATOR = {
+_EVERY_OPERATOR: set[Role] = {
     Role.MARKETER,
     Role.MARKETING_MANAGER,
     Role.SDR,
@@ -45,12 +45,12 @@ _EVERY_OPERATOR = {
     Role.SALES_MANAGER,
     Role.REVOPS_ADMIN,
 }
-_MARKETING = {Role.MARKETER, Role.MARKETING_MANAGER, Role.REVOPS_ADMIN}
-_SALES = {Role.SDR, Role.SALES_REP, Role.SALES_MANAGER, Role.REVOPS_ADMIN}
-_MANAGERS = {Role.MARKETING_MANAGER, Role.SALES_MANAGER, Role.REVOPS_ADMIN}
+_MARKETING: set[Role] = {Role.MARKETER, Role.MARKETING_MANAGER, Role.REVOPS_ADMIN}
+_SALES: set[Role] = {Role.SDR, Role.SALES_REP, Role.SALES_MANAGER, Role.REVOPS_ADMIN}
+_MANAGERS: set[Role] = {Role.MARKETING_MANAGER, Role.SALES_MANAGER, Role.REVOPS_ADMIN}
 
 # capability -> roles that hold it. Executives read everything and write nothing.
-CAPABILITIES: dict[str, set[str]] = {
+CAPABILITIES: dict[str, set[Role]] = {
     "account.write": _EVERY_OPERATOR,
     "contact.write": _EVERY_OPERATOR,
     "lead.write": _EVERY_OPERATOR,
@@ -70,8 +70,8 @@ def role_can(role: str | None, capability: str) -> bool:
     """True when ``role`` holds ``capability`` (unknown capabilities are refused)."""
     if role is None:
         return False
-    return role in CAPABILITIES.get(capability, set())
+    return role in {str(r) for r in CAPABILITIES.get(capability, set())}
 
 
 def side_of(role: str) -> Side:
-    return ROLE_SIDE.get(role, Side.OTHER)
+    return ROLE_SIDE.get(Role(role), Side.OTHER) if role in Role.values else Side.OTHER

@@ -1,5 +1,3 @@
-from django.urls import path
 
-from cordee.core import views
 
 urlpatterns: list = []

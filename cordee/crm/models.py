@@ -365,6 +365,9 @@ class LeadStageChange(models.Model):
             models.Index(fields=["workspace", "from_stage", "at"]),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.from_stage or '∅'} → {self.to_stage} @ {self.at:%Y-%m-%d %H:%M}"
+
 
 class OpportunityStage(models.TextChoices):
     DISCOVERY = "discovery", _("Discovery")

@@ -101,7 +101,7 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractUser):
     """A person. Logs in with an e-mail address; belongs to workspaces through memberships."""
 
-    username = None  # type: ignore[assignment]
+    username = None  # type: ignore[assignment,misc]
     first_name = models.CharField(_("first name"), max_length=80, blank=True)
     last_name = models.CharField(_("last name"), max_length=80, blank=True)
     email = models.EmailField(_("e-mail address"), unique=True)
@@ -114,8 +114,8 @@ class User(AbstractUser):
     )
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
-    objects = UserManager()  # type: ignore[misc]
+    REQUIRED_FIELDS = []  # type: ignore[var-annotated]
+    objects = UserManager()  # type: ignore[misc,assignment]
 
     class Meta:
         verbose_name = _("user")
@@ -193,7 +193,7 @@ class Pod(WorkspaceScoped):
     named_accounts = models.ManyToManyField(
         "crm.Account", blank=True, related_name="named_in_pods", verbose_name=_("named accounts")
     )
-    members = models.ManyToManyField(
+    members: models.ManyToManyField[User, PodMember] = models.ManyToManyField(
         User, through="PodMember", related_name="pods", verbose_name=_("members")
     )
 

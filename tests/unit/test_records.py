@@ -25,7 +25,9 @@ def test_lists_show_only_the_actors_workspace(personas):
 
 def test_sales_rep_cannot_create_a_campaign(personas):
     with pytest.raises(PermissionDenied):
-        record_create(actor=personas.actor("bob"), spec=CAMPAIGNS, data={"name": "X", "channel": "seo"})
+        record_create(
+            actor=personas.actor("bob"), spec=CAMPAIGNS, data={"name": "X", "channel": "seo"}
+        )
 
 
 def test_executive_reads_but_cannot_write(personas):
@@ -37,20 +39,28 @@ def test_foreign_key_to_another_workspace_is_a_field_error(personas):
     foreign = f.AccountFactory(workspace=personas.globex)
     with pytest.raises(ValidationFailed) as err:
         record_create(
-            actor=personas.actor("alice"), spec=CONTACTS, data={"last_name": "Roy", "account": foreign.pk}
+            actor=personas.actor("alice"),
+            spec=CONTACTS,
+            data={"last_name": "Roy", "account": foreign.pk},
         )
     assert "account" in err.value.field_errors
 
 
 def test_owner_must_be_a_member_of_the_workspace(personas):
     with pytest.raises(ValidationFailed) as err:
-        record_create(actor=personas.actor("alice"), spec=ACCOUNTS, data={"name": "X", "owner": personas.carol.pk})
+        record_create(
+            actor=personas.actor("alice"),
+            spec=ACCOUNTS,
+            data={"name": "X", "owner": personas.carol.pk},
+        )
     assert "owner" in err.value.field_errors
 
 
 def test_contact_email_is_trimmed_and_lower_cased_as_a_whole(personas):
     contact = record_create(
-        actor=personas.actor("alice"), spec=CONTACTS, data={"last_name": "Roy", "email": "  Jean.ROY@Client.FR "}
+        actor=personas.actor("alice"),
+        spec=CONTACTS,
+        data={"last_name": "Roy", "email": "  Jean.ROY@Client.FR "},
     )
     assert contact.email == "jean.roy@client.fr"
 
@@ -59,13 +69,19 @@ def test_duplicate_email_in_one_workspace_is_refused_naming_the_field(personas):
     actor = personas.actor("alice")
     record_create(actor=actor, spec=CONTACTS, data={"last_name": "Roy", "email": "jean@client.fr"})
     with pytest.raises(ValidationFailed) as err:
-        record_create(actor=actor, spec=CONTACTS, data={"last_name": "Roy", "email": "JEAN@client.fr"})
+        record_create(
+            actor=actor, spec=CONTACTS, data={"last_name": "Roy", "email": "JEAN@client.fr"}
+        )
     assert "__all__" in err.value.field_errors or "email" in err.value.field_errors
 
 
 def test_same_email_in_two_workspaces_is_fine(personas):
-    record_create(actor=personas.actor("alice"), spec=CONTACTS, data={"last_name": "A", "email": "x@y.fr"})
-    record_create(actor=personas.actor("carol"), spec=CONTACTS, data={"last_name": "B", "email": "x@y.fr"})
+    record_create(
+        actor=personas.actor("alice"), spec=CONTACTS, data={"last_name": "A", "email": "x@y.fr"}
+    )
+    record_create(
+        actor=personas.actor("carol"), spec=CONTACTS, data={"last_name": "B", "email": "x@y.fr"}
+    )
 
 
 def test_campaign_end_before_start_is_refused(personas):
@@ -73,14 +89,21 @@ def test_campaign_end_before_start_is_refused(personas):
         record_create(
             actor=personas.actor("alice"),
             spec=CAMPAIGNS,
-            data={"name": "X", "channel": "seo", "start_date": "2026-05-01", "end_date": "2026-04-01"},
+            data={
+                "name": "X",
+                "channel": "seo",
+                "start_date": "2026-05-01",
+                "end_date": "2026-04-01",
+            },
         )
 
 
 def test_search_matches_every_word(personas):
     f.AccountFactory(workspace=personas.acme, name="Boulangerie Dupont", city="Lyon")
     f.AccountFactory(workspace=personas.acme, name="Boulangerie Martin", city="Paris")
-    found = record_list(actor=personas.actor("alice"), spec=ACCOUNTS, params={"q": "boulangerie lyon"})
+    found = record_list(
+        actor=personas.actor("alice"), spec=ACCOUNTS, params={"q": "boulangerie lyon"}
+    )
     assert [a.name for a in found] == ["Boulangerie Dupont"]
 
 
@@ -92,6 +115,8 @@ def test_bad_filter_value_names_the_filter(personas):
 
 def test_update_changes_only_given_fields(personas):
     account = f.AccountFactory(workspace=personas.acme, name="Avant", city="Nantes")
-    record_update(actor=personas.actor("bob"), spec=ACCOUNTS, instance=account, data={"name": "Après"})
+    record_update(
+        actor=personas.actor("bob"), spec=ACCOUNTS, instance=account, data={"name": "Après"}
+    )
     account.refresh_from_db()
     assert (account.name, account.city) == ("Après", "Nantes")
