@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://cordee:cordee@127.0.0.1:5432/cordee
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint typecheck migrations-check test-sqlite test-postgres test-browser chromium postgres demo-large lock clean messages
+
+.PHONY: gettext run test lint typecheck migrations-check test-sqlite test-postgres test-browser chromium postgres demo-large lock clean messages
 
 $(VENV)/.run-installed: requirements/run.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +24,7 @@ run: $(VENV)/.run-installed
 	DEBUG=$${DEBUG:-1} $(BIN)/cordee run
 
 ## make test: lint, types, migrations, the suite on SQLite and PostgreSQL, real-browser tests
-test: $(VENV)/.dev-installed chromium postgres
+test: $(VENV)/.dev-installed chromium gettext postgres
 	$(MAKE) --no-print-directory lint typecheck migrations-check
 	$(MAKE) --no-print-directory test-sqlite test-postgres
 
@@ -49,6 +50,10 @@ chromium:
 
 postgres:
 	@bash scripts/postgres-bootstrap.sh
+
+# GNU gettext is a developer tool (makemessages); users get the compiled catalogues.
+gettext:
+	@command -v xgettext >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
 
 ## regenerate the lock files after changing pyproject.toml
 lock:
