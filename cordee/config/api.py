@@ -2,18 +2,74 @@
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import URLPattern, URLResolver, re_path
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
-from cordee.core.api import TokenAuth, WorkspaceSessionAuth, install_error_handlers
+from cordee.core.api import (
+    ApiParser,
+    TokenAuth,
+    WorkspaceSessionAuth,
+    error_body,
+    install_error_handlers,
+)
 
-api = NinjaAPI(
+
+class CordeeAPI(NinjaAPI):
+    """Also answers unknown paths (404) and wrong methods (405) with the one error shape."""
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls = super()._get_urls()
+        for pattern in urls:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = self._json_not_allowed(pattern.callback)
+        urls.append(re_path(r"^.*$", csrf_exempt(self._unknown_path), name="unknown"))
+        return urls
+
+    def _json_not_allowed(self, view: Any) -> Any:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            response = view(request, *args, **kwargs)
+            if isinstance(response, HttpResponseNotAllowed):
+                body = self.create_response(
+                    request,
+                    error_body(
+                        "method_not_allowed",
+                        _("This method is not allowed here: %(method)s.")
+                        % {"method": request.method},
+                    ),
+                    status=405,
+                )
+                body["Allow"] = response["Allow"]
+                return body
+            return response
+
+        return wrapper
+
+    def _unknown_path(self, request: HttpRequest) -> HttpResponse:
+        return self.create_response(
+            request, error_body("not_found", _("No such API endpoint.")), status=404
+        )
+
+
+api = CordeeAPI(
     title="Cordée API",
     version="1",
     description=(
         "Marketing and sales on one rope. Authenticate with a personal token "
-        "(`Authorization: Bearer cdt_…`) created on your profile page, scoped to one workspace."
+        "(`Authorization: Bearer cdt_…`, from `POST /api/v1/tokens` or your profile page), "
+        "scoped to one workspace; or with a signed-in session and the `X-Cordee-Workspace` "
+        "header. Lists answer `{items, count}` and take `limit` (≤ 500) and `offset`. "
+        'Errors answer `{"error": {"code", "message", "fields": {name: [messages]}}}`. '
+        "Money is a decimal string."
     ),
     auth=[TokenAuth(), WorkspaceSessionAuth()],
+    parser=ApiParser(),
     urls_namespace="api",
 )
 install_error_handlers(api)

@@ -8,6 +8,10 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    # Django's set_language, which also keeps a signed-in person's choice on their profile.
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("w/<slug:slug>/", include("cordee.crm.urls")),
+    path("w/<slug:slug>/", include("cordee.people.urls")),
     path("", include("cordee.core.urls")),
 ]

@@ -4,23 +4,35 @@ Authentication: a personal token (``Authorization: Bearer cdt_…``), scoped to 
 workspace it was made in; or the browser session, with the workspace named by the
 ``X-Cordee-Workspace`` header (its slug) — CSRF-checked like any session write.
 
-Every error answers ``{"error": {"code": …, "message": …, "fields": {name: [messages]}}}``.
+Every error answers ``{"error": {"code": …, "message": …, "fields": {name: [messages]}}}``,
+and bad input is always a 4xx: the body is parsed here (decimals kept exact), ids are
+bounded to what the database can hold, strings refuse NUL characters (PostgreSQL would
+raise), choices are closed lists, and unknown fields are refused rather than ignored.
 """
 
-from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+import datetime as dt
+import json
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Query, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
-from pydantic import create_model
+from pydantic import ConfigDict, PlainSerializer, WithJsonSchema, create_model, field_validator
 
 from cordee.core.actor import Actor, actor_for
 from cordee.core.errors import DomainError
+
+# -- authentication ----------------------------------------------------------------------------
 
 
 class TokenAuth(HttpBearer):
@@ -69,6 +81,102 @@ def current_actor(request: HttpRequest) -> Actor:
     return request.auth  # type: ignore[attr-defined,no-any-return]
 
 
+# -- input: parsing and common types -----------------------------------------------------------
+
+
+class MalformedBody(ValueError):
+    """The request body is not a JSON document (ninja turns any parser error into a 400)."""
+
+
+class ApiParser(Parser):
+    """JSON with exact decimals: ``1234567.89`` is read as ``Decimal``, never through float."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        try:
+            return json.loads(request.body, parse_float=Decimal)  # type: ignore[no-any-return]
+        except json.JSONDecodeError as exc:
+            raise MalformedBody(
+                _("The request body is not valid JSON (line %(line)s, column %(column)s).")
+                % {"line": exc.lineno, "column": exc.colno}
+            ) from exc
+        except UnicodeDecodeError as exc:
+            raise MalformedBody(_("The request body is not UTF-8 text.")) from exc
+
+
+# Ids are bounded to a signed 64-bit integer: a larger number is a 422, not an overflow.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _money_out(value: Decimal) -> str:
+    return format(value.quantize(Decimal("0.01")), "f")
+
+
+# Money leaves the API as a string ("1234567.89") so no JSON client rounds it through a float.
+MoneyOut = Annotated[
+    Decimal,
+    PlainSerializer(_money_out, return_type=str, when_used="always"),
+    WithJsonSchema({"type": "string", "format": "decimal", "examples": ["1234567.89"]}),
+]
+MoneyIn = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=14, decimal_places=2, allow_inf_nan=False),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string", "format": "decimal"}, {"type": "number"}],
+            "examples": ["1234567.89"],
+        }
+    ),
+]
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. EUR")]
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    return False
+
+
+class InSchema(Schema):
+    """Base of every request body: unknown fields are refused, NUL characters too."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul_characters(cls, value: Any) -> Any:
+        if _has_nul(value):
+            raise ValueError("nul_character")
+        return value
+
+
+class QuerySchema(Schema):
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul_characters(cls, value: Any) -> Any:
+        if _has_nul(value):
+            raise ValueError("nul_character")
+        return value
+
+
+class Pagination(LimitOffsetPagination):
+    """``?limit=&offset=`` answered as ``{"items": [...], "count": n}``; limit at most 500."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=500)
+        offset: int = Field(0, ge=0, le=MAX_ID // 2)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_limit=500, **kwargs)
+
+
+# -- one error shape ---------------------------------------------------------------------------
+
+
 def error_body(
     code: str, message: str, fields: dict[str, list[str]] | None = None
 ) -> dict[str, Any]:
@@ -76,8 +184,63 @@ def error_body(
 
 
 def _loc_name(loc: list[Any]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "data")]
+    parts = [
+        str(p)
+        for p in loc
+        if p not in ("body", "query", "path", "payload", "data", "filters", "ninja_pagination")
+    ]
     return ".".join(parts) or "__all__"
+
+
+def _pydantic_message(err: Mapping[str, Any]) -> str:
+    """A translated message for the pydantic errors a client can cause; pydantic's own text
+    (English) only for the rare rest."""
+    kind = str(err.get("type", ""))
+    ctx = err.get("ctx") or {}
+    if kind == "value_error" and "nul_character" in str(err.get("msg", "")):
+        return _("Null characters are not allowed.")
+    messages: dict[str, Callable[[], str]] = {
+        "missing": lambda: _("This field is required."),
+        "extra_forbidden": lambda: _("This field cannot be set."),
+        "int_parsing": lambda: _("Enter a whole number."),
+        "int_type": lambda: _("Enter a whole number."),
+        "int_from_float": lambda: _("Enter a whole number."),
+        "decimal_parsing": lambda: _("Enter a number."),
+        "decimal_type": lambda: _("Enter a number."),
+        "decimal_max_digits": lambda: _("Enter at most %(n)s digits in total.")
+        % {"n": ctx.get("max_digits")},
+        "decimal_max_places": lambda: _("Enter at most %(n)s decimal places.")
+        % {"n": ctx.get("decimal_places")},
+        "finite_number": lambda: _("Enter a finite number."),
+        "string_type": lambda: _("Enter a text value."),
+        "string_too_short": lambda: _("Enter at least %(n)s characters.")
+        % {"n": ctx.get("min_length")},
+        "string_too_long": lambda: _("Enter at most %(n)s characters.")
+        % {"n": ctx.get("max_length")},
+        "string_pattern_mismatch": lambda: _("This value does not have the expected format."),
+        "bool_parsing": lambda: _("Enter true or false."),
+        "bool_type": lambda: _("Enter true or false."),
+        "date_parsing": lambda: _("Enter a date as YYYY-MM-DD."),
+        "date_from_datetime_parsing": lambda: _("Enter a date as YYYY-MM-DD."),
+        "date_type": lambda: _("Enter a date as YYYY-MM-DD."),
+        "datetime_parsing": lambda: _("Enter a date and time (ISO 8601)."),
+        "datetime_from_date_parsing": lambda: _("Enter a date and time (ISO 8601)."),
+        "datetime_type": lambda: _("Enter a date and time (ISO 8601)."),
+        "timezone_aware": lambda: _("Give the time zone offset, e.g. 2026-05-04T09:30:00+02:00."),
+        "list_type": lambda: _("Enter a list."),
+        "dict_type": lambda: _("Enter an object."),
+        "model_type": lambda: _("Enter an object."),
+        "model_attributes_type": lambda: _("Enter an object."),
+        "greater_than_equal": lambda: _("Enter a value greater than or equal to %(n)s.")
+        % {"n": ctx.get("ge")},
+        "less_than_equal": lambda: _("Enter a value less than or equal to %(n)s.")
+        % {"n": ctx.get("le")},
+        "enum": lambda: _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected", "")},
+        "literal_error": lambda: _("Choose one of: %(choices)s.")
+        % {"choices": ctx.get("expected", "")},
+    }
+    factory = messages.get(kind)
+    return factory() if factory else str(err.get("msg", ""))
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -92,7 +255,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         fields: dict[str, list[str]] = {}
         for err in exc.errors:
             fields.setdefault(_loc_name(list(err.get("loc", []))), []).append(
-                str(err.get("msg", ""))
+                _pydantic_message(err)
             )
         return api.create_response(
             request,
@@ -111,43 +274,88 @@ def install_error_handlers(api: NinjaAPI) -> None:
             status=401,
         )
 
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return api.create_response(request, error_body("not_found", _("Not found.")), status=404)
+
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        code = {404: "not_found", 403: "forbidden", 409: "conflict", 405: "method_not_allowed"}.get(
-            exc.status_code, "error"
-        )
+        if isinstance(exc.__cause__, MalformedBody):
+            return api.create_response(
+                request,
+                error_body(
+                    "validation_error",
+                    _("The request body could not be read."),
+                    {"body": [str(exc.__cause__)]},
+                ),
+                status=422,
+            )
+        code = {
+            400: "bad_request",
+            404: "not_found",
+            403: "forbidden",
+            409: "conflict",
+            405: "method_not_allowed",
+        }.get(exc.status_code, "error")
         return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)
 
 
 # -- CRUD routes from a RecordSpec -------------------------------------------------------------
 
-_FILTER_TYPES: dict[str, Any] = {
-    "int": int,
-    "date": "date",
-    "bool": bool,
-    "str": str,
-    "choice": str,
-}
+
+def _filter_type(flt: Any) -> Any:
+    if flt.kind == "date":
+        return dt.date
+    if flt.kind == "int":
+        return Annotated[int, Field(ge=-MAX_ID, le=MAX_ID)]
+    if flt.kind == "bool":
+        return bool
+    if flt.kind == "choice" and flt.choices and not callable(flt.choices):
+        return Literal[tuple(str(value) for value, _label in flt.choices)]  # type: ignore[valid-type]
+    return Annotated[str, Field(max_length=200)]
 
 
 def filter_schema(spec: Any) -> type[Schema]:
-    """A query-parameter schema from ``spec.filters`` so filters appear in the OpenAPI document."""
-    import datetime as dt
+    """A query-parameter schema from ``spec.filters`` so filters appear in the OpenAPI document.
 
-    fields: dict[str, Any] = {"q": (str | None, Field(None, description="Search text"))}
+    Choices and sort keys are closed lists: an unknown value is a 422 naming the parameter.
+    """
+    fields: dict[str, Any] = {
+        "q": (Annotated[str, Field(max_length=200)] | None, Field(None, description="Search text"))
+    }
     for flt in spec.filters:
-        py_type = dt.date if flt.kind == "date" else _FILTER_TYPES[flt.kind]
-        fields[flt.name] = (py_type | None, Field(None, description=str(flt.label)))
+        fields[flt.name] = (_filter_type(flt) | None, Field(None, description=str(flt.label)))
     if spec.orderings:
         fields["sort"] = (
-            str | None,
+            Literal[tuple(spec.orderings)] | None,  # type: ignore[valid-type]
             Field(None, description="One of: " + ", ".join(spec.orderings)),
         )
-    return create_model(f"{spec.model.__name__}Filters", __base__=Schema, **fields)
+    return create_model(f"{spec.model.__name__}Filters", __base__=QuerySchema, **fields)
+
+
+def filter_params(filters: Schema) -> dict[str, str]:
+    """The query schema back to the plain strings ``record_list`` parses."""
+    params: dict[str, str] = {}
+    for key, value in filters.model_dump().items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            params[key] = "true" if value else "false"
+        elif isinstance(value, dt.date):
+            params[key] = value.isoformat()
+        else:
+            params[key] = str(value)
+    return params
 
 
 def _data(schema: Any, exclude_unset: bool = False) -> dict[str, Any]:
     return dict(schema.model_dump(exclude_unset=exclude_unset))
+
+
+CreateService = Callable[..., Any]  # (*, actor, data) -> instance
+UpdateService = Callable[..., Any]  # (*, actor, instance, data) -> instance
+ListSelector = Callable[..., QuerySet[Any]]  # (*, actor, params) -> queryset
+GetSelector = Callable[..., Any]  # (*, actor, pk) -> instance
 
 
 def register_crud(
@@ -157,12 +365,18 @@ def register_crud(
     out: type[Schema],
     create_in: type[Schema],
     update_in: type[Schema],
-    create: Any = None,
+    create: CreateService | None = None,
+    update: UpdateService | None = None,
+    list_selector: ListSelector | None = None,
+    get_selector: GetSelector | None = None,
 ) -> None:
     """Add list / create / read / update / delete operations for ``spec`` to ``router``.
 
-    Reads go through ``record_list``/``record_get`` and writes through the record services
-    (or ``create`` when the kind has its own creation service), exactly as the pages do.
+    Reads go through ``record_list``/``record_get`` and writes through the record services,
+    exactly as the pages do. A kind with its own creation or update service passes it as
+    ``create``/``update``; a kind whose output needs more than ``spec.select_related``
+    (annotations, prefetches) passes selectors built on ``record_list``/``record_get``.
+    Written rows are answered as ``get_selector`` reads them, so the output is the same.
     """
     from cordee.core.records import (
         record_create,
@@ -173,15 +387,28 @@ def register_crud(
     )
 
     name = spec.model.__name__.lower()
-    tag = (
-        spec.verbose_name_plural.capitalize()
-        if isinstance(spec.verbose_name_plural, str)
-        else spec.key
-    )
+    tag = str(spec.model._meta.verbose_name_plural).capitalize()
     Filters = filter_schema(spec)
-    create_service = create or (
-        lambda *, actor, data: record_create(actor=actor, spec=spec, data=data)
-    )
+
+    def _create(*, actor: Actor, data: dict[str, Any]) -> Any:
+        return record_create(actor=actor, spec=spec, data=data)
+
+    def _update(*, actor: Actor, instance: Any, data: dict[str, Any]) -> Any:
+        return record_update(actor=actor, spec=spec, instance=instance, data=data)
+
+    def _list(*, actor: Actor, params: dict[str, str]) -> QuerySet[Any]:
+        return record_list(actor=actor, spec=spec, params=params)
+
+    def _get(*, actor: Actor, pk: int) -> Any:
+        return record_get(actor=actor, spec=spec, pk=pk)
+
+    create_service = create or _create
+    update_service = update or _update
+    list_rows = list_selector or _list
+    get_row = get_selector or _get
+
+    def _answer(actor: Actor, instance: Any) -> Any:
+        return get_row(actor=actor, pk=instance.pk) if get_selector else instance
 
     @router.get(
         f"/{spec.key}",
@@ -190,14 +417,9 @@ def register_crud(
         operation_id=f"{name}_list",
         summary=f"List {spec.key}",
     )
-    @paginate(LimitOffsetPagination)
+    @paginate(Pagination)
     def list_view(request: HttpRequest, filters: Query[Filters]) -> Any:  # type: ignore[valid-type]
-        params = {
-            k: v.isoformat() if hasattr(v, "isoformat") else str(v)
-            for k, v in _data(filters).items()
-            if v is not None
-        }
-        return record_list(actor=current_actor(request), spec=spec, params=params)
+        return list_rows(actor=current_actor(request), params=filter_params(filters))
 
     @router.post(
         f"/{spec.key}",
@@ -207,9 +429,9 @@ def register_crud(
         summary=f"Create a {name}",
     )
     def create_view(request: HttpRequest, payload: create_in) -> Any:  # type: ignore[valid-type]
-        return 201, create_service(
-            actor=current_actor(request), data=_data(payload, exclude_unset=True)
-        )
+        actor = current_actor(request)
+        instance = create_service(actor=actor, data=_data(payload, exclude_unset=True))
+        return 201, _answer(actor, instance)
 
     @router.get(
         f"/{spec.key}/{{int:pk}}",
@@ -219,7 +441,7 @@ def register_crud(
         summary=f"Read a {name}",
     )
     def get_view(request: HttpRequest, pk: int) -> Any:
-        return record_get(actor=current_actor(request), spec=spec, pk=pk)
+        return get_row(actor=current_actor(request), pk=pk)
 
     @router.patch(
         f"/{spec.key}/{{int:pk}}",
@@ -231,9 +453,10 @@ def register_crud(
     def update_view(request: HttpRequest, pk: int, payload: update_in) -> Any:  # type: ignore[valid-type]
         actor = current_actor(request)
         instance = record_get(actor=actor, spec=spec, pk=pk)
-        return record_update(
-            actor=actor, spec=spec, instance=instance, data=_data(payload, exclude_unset=True)
+        instance = update_service(
+            actor=actor, instance=instance, data=_data(payload, exclude_unset=True)
         )
+        return _answer(actor, instance)
 
     @router.delete(
         f"/{spec.key}/{{int:pk}}",

@@ -184,7 +184,7 @@ class BusinessClock:
 
     def due_at(self, start: dt.datetime, hours: float) -> dt.datetime:
         """The aware UTC instant at which ``hours`` business hours after ``start`` are used up."""
-        seconds = int(round(hours * 3600))
+        seconds = round(hours * 3600)
         due = int(self.due([to_epoch(start)], [seconds])[0])
         return from_epoch(due)
 

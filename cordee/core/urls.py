@@ -1,3 +1,13 @@
+from __future__ import annotations
 
+from django.contrib.auth import views as auth_views
+from django.urls import path
 
-urlpatterns: list = []
+from cordee.core import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("w/<slug:slug>/", views.workspace_home, name="workspace_home"),
+]

@@ -1,8 +1,18 @@
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.i18n import set_language as django_set_language
+
+from cordee.core.actor import Actor
+from cordee.core.web import SESSION_WORKSPACE_KEY, workspace_view
+from cordee.crm import selectors as crm_selectors
+from cordee.people.selectors import user_memberships
 
 
 @never_cache
@@ -15,3 +25,54 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as exc:  # reported, not raised: a probe wants a status, not a trace
         return JsonResponse({"status": "error", "database": str(exc)}, status=503)
     return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Signed in: the last workspace used, else the first one; signed out: the login page."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    memberships = list(user_memberships(user=request.user))  # type: ignore[arg-type]
+    if not memberships:
+        return render(request, "core/no_workspace.html", status=200)
+    slugs = [m.workspace.slug for m in memberships]
+    last = request.session.get(SESSION_WORKSPACE_KEY)
+    slug = last if last in slugs else slugs[0]
+    return redirect("workspace_home", slug=slug)
+
+
+@workspace_view
+def workspace_home(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """What a manager wants first: the waterfall, open pipeline, recent leads, live campaigns."""
+    stages = crm_selectors.lead_stage_counts(actor=actor)
+    context = {
+        "nav": "home",
+        "stages": stages,
+        "max_stage": max((n for _s, _l, n in stages), default=0),
+        "total_leads": sum(n for _s, _l, n in stages),
+        "pipeline": crm_selectors.open_pipeline(actor=actor),
+        "recent_leads": list(crm_selectors.recent_leads(actor=actor)),
+        "campaigns": list(crm_selectors.active_campaigns(actor=actor)),
+        "can_create_lead": actor.can("lead.write"),
+    }
+    return render(request, "core/home.html", context)
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's ``set_language``; a signed-in person's choice is also kept on their profile."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    user = request.user
+    if (
+        request.method == "POST"
+        and user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+        and user.language != language  # type: ignore[union-attr]
+    ):
+        user.language = language  # type: ignore[union-attr]
+        user.save(update_fields=["language"])  # type: ignore[union-attr]
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.http import HttpRequest
 from ninja import Router
 
-from cordee.core.api import register_crud
-from cordee.crm import records, schemas
+from cordee.core.api import current_actor, register_crud
+from cordee.core.records import record_get
+from cordee.crm import records, schemas, selectors, services
 
 router = Router()
 
@@ -16,3 +20,52 @@ register_crud(
     create_in=schemas.AccountIn,
     update_in=schemas.AccountPatch,
 )
+register_crud(
+    router,
+    records.CONTACTS,
+    out=schemas.ContactOut,
+    create_in=schemas.ContactIn,
+    update_in=schemas.ContactPatch,
+)
+register_crud(
+    router,
+    records.CAMPAIGNS,
+    out=schemas.CampaignOut,
+    create_in=schemas.CampaignIn,
+    update_in=schemas.CampaignPatch,
+)
+register_crud(
+    router,
+    records.TOUCHPOINTS,
+    out=schemas.TouchpointOut,
+    create_in=schemas.TouchpointIn,
+    update_in=schemas.TouchpointPatch,
+)
+register_crud(
+    router,
+    records.LEADS,
+    out=schemas.LeadOut,
+    create_in=schemas.LeadIn,
+    update_in=schemas.LeadPatch,
+    create=services.lead_create,
+)
+register_crud(
+    router,
+    records.OPPORTUNITIES,
+    out=schemas.OpportunityOut,
+    create_in=schemas.OpportunityIn,
+    update_in=schemas.OpportunityPatch,
+)
+
+
+@router.get(
+    "/leads/{int:pk}/history",
+    response=list[schemas.LeadStageChangeOut],
+    tags=["Leads"],
+    operation_id="lead_history",
+    summary="A lead's stage changes, oldest first",
+)
+def lead_history(request: HttpRequest, pk: int) -> Any:
+    actor = current_actor(request)
+    lead = record_get(actor=actor, spec=records.LEADS, pk=pk)
+    return selectors.lead_history(actor=actor, lead=lead)

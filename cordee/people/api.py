@@ -1,30 +1,159 @@
-"""REST endpoints about the caller, their workspace and pods."""
+"""REST endpoints about the caller, their workspace, its members, pods and API tokens."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router
+from ninja.pagination import paginate
 
-from cordee.core.api import current_actor
+from cordee.core.api import Pagination, current_actor, register_crud
+from cordee.people import records, schemas, selectors, services
+from cordee.people.models import ApiToken, Pod
 
-router = Router(tags=["Me"])
+router = Router()
 
-
-class MeOut(Schema):
-    id: int
-    email: str
-    name: str
-    workspace: str
-    role: str
+_POD_LINKS = ("member_ids", "lead_ids", "named_account_ids")
 
 
-@router.get("/me", response=MeOut, operation_id="me_get", summary="Who am I, in which workspace")
-def me(request: HttpRequest) -> MeOut:
+def _split_pod_links(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    links = {name: data.pop(name) for name in _POD_LINKS if name in data}
+    return data, links
+
+
+def _pod_create(*, actor: Any, data: dict[str, Any]) -> Pod:
+    fields, links = _split_pod_links(data)
+    return services.pod_save(actor=actor, data=fields, **links)
+
+
+def _pod_update(*, actor: Any, instance: Pod, data: dict[str, Any]) -> Pod:
+    fields, links = _split_pod_links(data)
+    return services.pod_update(actor=actor, pod=instance, data=fields, **links)
+
+
+register_crud(
+    router,
+    records.PODS,
+    out=schemas.PodOut,
+    create_in=schemas.PodIn,
+    update_in=schemas.PodPatch,
+    create=_pod_create,
+    update=_pod_update,
+    list_selector=selectors.pod_list,
+    get_selector=selectors.pod_get,
+)
+
+
+# -- me, members, workspace --------------------------------------------------------------------
+
+
+@router.get(
+    "/me",
+    response=schemas.MeOut,
+    tags=["Me"],
+    operation_id="me_get",
+    summary="Who am I, in which workspace",
+)
+def me(request: HttpRequest) -> schemas.MeOut:
     actor = current_actor(request)
-    return MeOut(
+    return schemas.MeOut(
         id=actor.user.pk,
         email=actor.user.email,
         name=str(actor.user),
         workspace=actor.workspace.slug,
         role=actor.role,
+        side=str(actor.side),
     )
+
+
+@router.get(
+    "/members",
+    response=list[schemas.MemberOut],
+    tags=["Workspace"],
+    operation_id="member_list",
+    summary="The workspace's active members, with role and side",
+)
+@paginate(Pagination)
+def member_list(request: HttpRequest) -> Any:
+    return selectors.workspace_members(actor=current_actor(request))
+
+
+@router.get(
+    "/workspace",
+    response=schemas.WorkspaceOut,
+    tags=["Workspace"],
+    operation_id="workspace_get",
+    summary="The caller's workspace settings",
+)
+def workspace_get(request: HttpRequest) -> Any:
+    return current_actor(request).workspace
+
+
+@router.patch(
+    "/workspace",
+    response=schemas.WorkspaceOut,
+    tags=["Workspace"],
+    operation_id="workspace_update",
+    summary="Change the workspace settings (RevOps admins)",
+)
+def workspace_update(request: HttpRequest, payload: schemas.WorkspacePatch) -> Any:
+    return services.workspace_update(
+        actor=current_actor(request), data=payload.model_dump(exclude_unset=True)
+    )
+
+
+# -- personal API tokens -----------------------------------------------------------------------
+
+
+@router.get(
+    "/tokens",
+    response=list[schemas.TokenOut],
+    tags=["Tokens"],
+    operation_id="token_list",
+    summary="My API tokens in this workspace (never their secrets)",
+)
+@paginate(Pagination)
+def token_list(request: HttpRequest) -> Any:
+    return selectors.user_tokens(actor=current_actor(request))
+
+
+@router.post(
+    "/tokens",
+    response={201: schemas.TokenCreatedOut},
+    tags=["Tokens"],
+    operation_id="token_create",
+    summary="Create an API token: its secret is shown in this answer only",
+)
+def token_create(request: HttpRequest, payload: schemas.TokenIn) -> Any:
+    token, secret = services.api_token_create(actor=current_actor(request), name=payload.name)
+    return 201, _token_created(token, secret)
+
+
+def _token_created(token: ApiToken, secret: str) -> schemas.TokenCreatedOut:
+    out = schemas.TokenOut.from_orm(token)
+    return schemas.TokenCreatedOut(**out.model_dump(), secret=secret)
+
+
+@router.delete(
+    "/tokens/{int:token_id}",
+    response={204: None},
+    tags=["Tokens"],
+    operation_id="token_delete",
+    summary="Revoke an API token",
+)
+def token_delete(request: HttpRequest, token_id: int) -> Any:
+    services.api_token_revoke(actor=current_actor(request), token_id=token_id)
+    return 204, None
+
+
+@router.post(
+    "/tokens/{int:token_id}/revoke",
+    response=schemas.TokenOut,
+    tags=["Tokens"],
+    operation_id="token_revoke",
+    summary="Revoke an API token (and read it back)",
+)
+def token_revoke(request: HttpRequest, token_id: int) -> Any:
+    return services.api_token_revoke(actor=current_actor(request), token_id=token_id)
+

@@ -2,19 +2,40 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from cordee.core.actor import Actor
-from cordee.core.roles import ROLE_SIDE, Side
-from cordee.people.models import ApiToken, Membership, Pod, User
+from cordee.core.records import record_get, record_list
+from cordee.core.roles import ROLE_SIDE, Role, Side, side_of
+from cordee.crm.models import Account
+from cordee.people.models import ApiToken, Membership, Pod, PodMember, User
+from cordee.people.records import PODS
 
 _MARKETING_ROLES = [r for r, s in ROLE_SIDE.items() if s == Side.MARKETING]
 _SALES_ROLES = [r for r, s in ROLE_SIDE.items() if s == Side.SALES]
 
 
 def workspace_members(*, actor: Actor) -> QuerySet[Membership]:
-    return Membership.objects.filter(workspace=actor.workspace, is_active=True).select_related(
-        "user", "team"
+    return (
+        Membership.objects.filter(workspace=actor.workspace, is_active=True)
+        .select_related("user", "team")
+        .order_by("user__last_name", "user__first_name", "user_id")
     )
 
 
@@ -33,10 +54,13 @@ def user_memberships(*, user: User) -> QuerySet[Membership]:
     )
 
 
-def pods_with_sides(*, actor: Actor) -> QuerySet[Pod]:
-    """Pods with how many marketing and sales members each has (a pod missing a side is flagged)."""
+def pods_with_sides(*, actor: Actor, pods: QuerySet[Pod] | None = None) -> QuerySet[Pod]:
+    """Pods with how many marketing and sales members each has (a pod missing a side is flagged).
+
+    ``pods`` narrows an already scoped list (searched, filtered) instead of every pod."""
     ws = actor.workspace
-    return Pod.objects.filter(workspace=ws).annotate(
+    base = pods if pods is not None else Pod.objects.all()
+    return base.filter(workspace=ws).annotate(
         marketing_members=Count(
             "pod_members",
             filter=Q(
@@ -58,3 +82,86 @@ def pods_with_sides(*, actor: Actor) -> QuerySet[Pod]:
 
 def user_tokens(*, actor: Actor) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(workspace=actor.workspace, user=actor.user)
+
+
+def pod_members_by_side(*, actor: Actor, pod: Pod) -> dict[str, list[dict[str, object]]]:
+    """A pod's members grouped by side (``marketing``, ``sales``, ``other``), with their role."""
+    roles = dict(
+        Membership.objects.filter(
+            workspace=actor.workspace, is_active=True, user__pod_memberships__pod=pod
+        ).values_list("user_id", "role")
+    )
+    sides: dict[str, list[dict[str, object]]] = {str(s): [] for s in Side}
+    for pm in PodMember.objects.filter(pod=pod).select_related("user").order_by(
+        "-is_lead", "user__last_name", "user__first_name"
+    ):
+        role = roles.get(pm.user_id)
+        if role is None:
+            continue
+        sides[str(side_of(role))].append(
+            {"user": pm.user, "role": Role(role).label, "is_lead": pm.is_lead}
+        )
+    return sides
+
+
+def pod_options(*, actor: Actor) -> QuerySet[Pod]:
+    return Pod.objects.filter(workspace=actor.workspace).only("id", "name").order_by("name")
+
+
+def _side_count(actor: Actor, roles: list[Side] | list[Any]) -> Coalesce:
+    """Active members of a pod whose role in the workspace is on one side (a subquery, so
+    it stays right whatever joins the list's filters add)."""
+    members = (
+        PodMember.objects.filter(
+            pod=OuterRef("pk"),
+            user__memberships__workspace=actor.workspace,
+            user__memberships__is_active=True,
+            user__memberships__role__in=roles,
+        )
+        .order_by()
+        .values("pod")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(members, output_field=IntegerField()), Value(0))
+
+
+def pods_detailed(*, actor: Actor, pods: QuerySet[Pod]) -> QuerySet[Pod]:
+    """``pods`` with their members (each with a ``role`` in the workspace), named accounts,
+    member counts per side and ``missing_side``, in a fixed number of queries."""
+    role = Membership.objects.filter(
+        workspace=actor.workspace, user=OuterRef("user_id"), is_active=True
+    ).values("role")[:1]
+    members = (
+        PodMember.objects.select_related("user")
+        .annotate(role=Subquery(role))
+        .order_by("user__last_name", "user__first_name", "user_id")
+    )
+    return (
+        pods.annotate(
+            marketing_members=_side_count(actor, _MARKETING_ROLES),
+            sales_members=_side_count(actor, _SALES_ROLES),
+        )
+        .annotate(
+            missing_side=Case(
+                When(Q(marketing_members=0) | Q(sales_members=0), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .prefetch_related(
+            Prefetch("pod_members", queryset=members),
+            Prefetch("named_accounts", queryset=Account.objects.only("id").order_by("id")),
+        )
+    )
+
+
+def pod_list(*, actor: Actor, params: Mapping[str, str] | None = None) -> QuerySet[Pod]:
+    """The workspace's pods, searched and filtered like any record, with their sides."""
+    return pods_detailed(actor=actor, pods=record_list(actor=actor, spec=PODS, params=params))
+
+
+def pod_get(*, actor: Actor, pk: int) -> Pod:
+    """One pod of the actor's workspace with its sides (``NotFound`` otherwise)."""
+    pod = record_get(actor=actor, spec=PODS, pk=pk)
+    return pods_detailed(actor=actor, pods=Pod.objects.filter(pk=pod.pk)).get()

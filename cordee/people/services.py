@@ -6,15 +6,17 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cordee.core import calendar
 from cordee.core.actor import Actor
 from cordee.core.errors import NotFound, ValidationFailed
 from cordee.core.records import record_create, record_update
 from cordee.crm.models import Account
-from cordee.people.models import ApiToken, Membership, Pod, PodMember
+from cordee.people.models import ApiToken, Membership, Pod, PodMember, Workspace
 from cordee.people.records import PODS
 
 
@@ -38,6 +40,15 @@ def _set_pod_members(
             },
         )
     leads = {int(i) for i in lead_ids}
+    if leads - member_ids:
+        raise ValidationFailed(
+            _("A pod lead must be a member of the pod."),
+            field_errors={
+                "lead_ids": [
+                    _("Not members of this pod: %(ids)s.") % {"ids": sorted(leads - member_ids)}
+                ]
+            },
+        )
     PodMember.objects.filter(pod=pod).exclude(user_id__in=members).delete()
     existing = set(PodMember.objects.filter(pod=pod).values_list("user_id", flat=True))
     PodMember.objects.bulk_create([PodMember(pod=pod, user_id=uid) for uid in members - existing])
@@ -80,6 +91,81 @@ def pod_save(
         if named_account_ids is not None:
             _set_named_accounts(actor, pod, named_account_ids)
     return pod
+
+
+def pod_update(
+    *,
+    actor: Actor,
+    pod: Pod,
+    data: dict[str, Any],
+    member_ids: Iterable[int] | None = None,
+    lead_ids: Iterable[int] | None = None,
+    named_account_ids: Iterable[int] | None = None,
+) -> Pod:
+    """Change some of a pod: members and leads left out keep their current value (new
+    members are not leads; leads who stay members stay leads)."""
+    if member_ids is None and lead_ids is None:
+        return pod_save(actor=actor, data=data, pod=pod, named_account_ids=named_account_ids)
+    current = dict(PodMember.objects.filter(pod=pod).values_list("user_id", "is_lead"))
+    members = {int(i) for i in member_ids} if member_ids is not None else set(current)
+    if lead_ids is None:
+        lead_ids = [uid for uid, is_lead in current.items() if is_lead and uid in members]
+    return pod_save(
+        actor=actor,
+        data=data,
+        pod=pod,
+        member_ids=members,
+        lead_ids=lead_ids,
+        named_account_ids=named_account_ids,
+    )
+
+
+WORKSPACE_SETTINGS = (
+    "name",
+    "currency",
+    "time_zone",
+    "country",
+    "subdivision",
+    "extra_holidays",
+    "worked_holidays",
+    "business_hours",
+    "fiscal_year_start_month",
+    "default_language",
+    "allow_cross_pod_queues",
+)
+
+
+def workspace_update(*, actor: Actor, data: dict[str, Any]) -> Workspace:
+    """Change the actor's workspace settings (RevOps admins). Every bad value is refused with
+    the field it came from; nothing is stored unless everything is valid."""
+    actor.require("workspace.write")
+    unknown = sorted(set(data) - set(WORKSPACE_SETTINGS))
+    if unknown:
+        raise ValidationFailed(
+            _("Some fields are not valid."),
+            field_errors={name: [_("This field cannot be set.")] for name in unknown},
+        )
+    workspace = Workspace.objects.get(pk=actor.workspace.pk)
+    for name, value in data.items():
+        setattr(workspace, name, value)
+    errors: dict[str, list[str]] = {}
+    try:
+        workspace.clean_fields(exclude=["slug"])
+    except DjangoValidationError as exc:
+        errors.update({name: [str(m) for m in msgs] for name, msgs in exc.message_dict.items()})
+    if "country" not in errors and "subdivision" not in errors:
+        try:
+            calendar.validate_country(workspace.country)
+            try:
+                calendar.validate_country(workspace.country, workspace.subdivision)
+            except DjangoValidationError as exc:
+                errors["subdivision"] = [str(m) for m in exc.messages]
+        except DjangoValidationError as exc:
+            errors["country"] = [str(m) for m in exc.messages]
+    if errors:
+        raise ValidationFailed(_("Some fields are not valid."), field_errors=errors)
+    workspace.save()
+    return workspace
 
 
 def api_token_create(*, actor: Actor, name: str) -> tuple[ApiToken, str]:

@@ -17,7 +17,9 @@ from cordee.people.models import Workspace
 
 
 def _settings_value(env: dict[str, str], expr: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "CORDEE_TESTING"}}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "CORDEE_TESTING"}
+    }
     return subprocess.run(
         [sys.executable, "-c", f"from cordee.config import settings as s; print(repr(({expr})))"],
         env={**clean, **env},
@@ -90,12 +92,20 @@ def test_reaper_fails_tasks_left_running_by_a_killed_worker(db):
 
     old = timezone.now() - dt.timedelta(hours=3)
     stale = DBTaskResult.objects.create(
-        status="RUNNING", task_path="x.y", args_kwargs={"args": [], "kwargs": {}}, started_at=old,
-        queue_name="default", backend_name="default",
+        status="RUNNING",
+        task_path="x.y",
+        args_kwargs={"args": [], "kwargs": {}},
+        started_at=old,
+        queue_name="default",
+        backend_name="default",
     )
     fresh = DBTaskResult.objects.create(
-        status="RUNNING", task_path="x.y", args_kwargs={"args": [], "kwargs": {}}, started_at=timezone.now(),
-        queue_name="default", backend_name="default",
+        status="RUNNING",
+        task_path="x.y",
+        args_kwargs={"args": [], "kwargs": {}},
+        started_at=timezone.now(),
+        queue_name="default",
+        backend_name="default",
     )
     assert scheduler.reap_stale_tasks() == 1
     stale.refresh_from_db()

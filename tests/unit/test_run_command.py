@@ -45,7 +45,9 @@ def _wait_healthy(port: int, proc: subprocess.Popen[str], timeout: float = 120) 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise AssertionError(f"cordee run exited early: {proc.stdout.read() if proc.stdout else ''}")
+            raise AssertionError(
+                f"cordee run exited early: {proc.stdout.read() if proc.stdout else ''}"
+            )
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
                 if response.status == 200:
