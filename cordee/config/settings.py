@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "cordee.core",
     "cordee.people",
     "cordee.crm",
+    "cordee.funnel",
 ]
 
 MIDDLEWARE = [
@@ -138,6 +139,7 @@ TIME_ZONE = "UTC"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]  # the pages' own stylesheet and icons (cordee/static/)
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

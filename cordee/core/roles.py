@@ -62,6 +62,8 @@ CAPABILITIES: dict[str, set[Role]] = {
     "member.write": {Role.REVOPS_ADMIN},
     "workspace.write": {Role.REVOPS_ADMIN},
     "admin.site": {Role.REVOPS_ADMIN},
+    "lead.decide": _SALES,
+    "funnel.configure": {Role.REVOPS_ADMIN},
     "record.delete": {Role.REVOPS_ADMIN, Role.MARKETING_MANAGER, Role.SALES_MANAGER},
 }
 

@@ -1,0 +1,252 @@
+"""Moves of a lead through the waterfall and sales' decisions on MQLs.
+
+Every move is a conditional UPDATE (``WHERE stage = <expected>``) followed by one appended
+history row, in one transaction: of two people acting on the same lead at once, exactly one
+wins and the other gets a 409 ``Conflict``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cordee.core.actor import Actor
+from cordee.core.errors import Conflict, NotFound, ValidationFailed
+from cordee.crm.models import Lead, LeadStageChange, Stage
+from cordee.funnel import transitions
+from cordee.funnel.models import DecisionKind, LeadDecision, RejectionOutcome, RejectionReason
+
+
+def _label(stage: str) -> str:
+    return str(Stage(stage).label)
+
+
+def _move(
+    *,
+    actor: Actor | None,
+    workspace_id: int,
+    lead: Lead,
+    to_stage: str,
+    at: dt.datetime,
+    reason: str = "",
+    rule: str = "",
+    extra: dict[str, object] | None = None,
+) -> None:
+    """Conditionally move ``lead`` from its loaded stage to ``to_stage`` and append history."""
+    from_stage = lead.stage
+    changes: dict[str, object] = {
+        "stage": to_stage,
+        "stage_entered_at": at,
+        "updated_at": timezone.now(),
+    }
+    if to_stage == Stage.MQL:
+        changes["mql_at"] = at
+    changes.update(extra or {})
+    updated = Lead.objects.filter(pk=lead.pk, workspace_id=workspace_id, stage=from_stage).update(
+        **changes
+    )
+    if updated != 1:
+        raise Conflict(
+            _("This lead has just been changed by someone else; reload it and try again.")
+        )
+    LeadStageChange.objects.create(
+        workspace_id=workspace_id,
+        lead=lead,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        at=at,
+        actor=actor.user if actor else None,
+        rule=rule,
+        reason=reason[:300],
+    )
+    for name, value in changes.items():
+        setattr(lead, name, value)
+
+
+def _locked_lead(actor: Actor, lead_id: int) -> Lead:
+    lead = Lead.objects.filter(workspace=actor.workspace, pk=lead_id).first()
+    if lead is None:
+        raise NotFound(_("Lead not found."))
+    return lead
+
+
+def lead_transition(*, actor: Actor, lead_id: int, to_stage: str, reason: str = "") -> Lead:
+    """Move a lead along an allowed live transition (decisions on MQLs have their own services)."""
+    actor.require("lead.write")
+    lead = _locked_lead(actor, lead_id)
+    if to_stage not in Stage.values:
+        raise ValidationFailed(
+            _("Unknown stage."), field_errors={"to_stage": [_("Unknown stage.")]}
+        )
+    if not transitions.is_allowed(lead.stage, to_stage):
+        raise ValidationFailed(
+            _("A lead cannot move from %(from)s to %(to)s.")
+            % {"from": _label(lead.stage), "to": _label(to_stage)},
+            field_errors={"to_stage": [_("Not allowed from the lead's current stage.")]},
+        )
+    if (lead.stage, to_stage) in transitions.DECISIONS:
+        raise ValidationFailed(
+            _("Accepting or rejecting an MQL is a sales decision: use accept or reject."),
+            field_errors={"to_stage": [_("Use the accept or reject action.")]},
+        )
+    with transaction.atomic():
+        _move(
+            actor=actor,
+            workspace_id=actor.workspace.pk,
+            lead=lead,
+            to_stage=to_stage,
+            at=timezone.now(),
+            reason=reason,
+        )
+    return lead
+
+
+def _decide(
+    actor: Actor,
+    lead: Lead,
+    decision: LeadDecision,
+    to_stage: str,
+    reason: str,
+    extra: dict[str, object],
+) -> None:
+    if lead.stage != Stage.MQL or lead.mql_at is None:
+        raise Conflict(
+            _("This lead is no longer waiting for a decision (it is at %(stage)s).")
+            % {"stage": _label(lead.stage)}
+        )
+    try:
+        with transaction.atomic():
+            decision.save()
+            _move(
+                actor=actor,
+                workspace_id=actor.workspace.pk,
+                lead=lead,
+                to_stage=to_stage,
+                at=decision.decided_at,
+                reason=reason,
+                extra=extra,
+            )
+    except IntegrityError as exc:
+        raise Conflict(_("Someone else has just decided on this lead.")) from exc
+
+
+def lead_accept(*, actor: Actor, lead_id: int, comment: str = "") -> Lead:
+    """Sales accepts an MQL: it becomes a SAL (sales-accepted lead)."""
+    actor.require("lead.decide")
+    lead = _locked_lead(actor, lead_id)
+    now = timezone.now()
+    decision = LeadDecision(
+        workspace=actor.workspace,
+        lead=lead,
+        mql_at=lead.mql_at or now,
+        kind=DecisionKind.ACCEPT,
+        comment=comment,
+        decided_by=actor.user,
+        decided_at=now,
+    )
+    _decide(actor, lead, decision, Stage.SAL, comment or _("Accepted by sales"), {})
+    return lead
+
+
+def lead_reject(
+    *,
+    actor: Actor,
+    lead_id: int,
+    reason_code: str,
+    comment: str = "",
+    outcome: str | None = None,
+    recycle_on: dt.date | None = None,
+) -> Lead:
+    """Sales rejects an MQL with a mandatory reason; the lead is recycled (with a re-evaluation
+    date) or disqualified — the reason's default unless the rep chooses otherwise."""
+    actor.require("lead.decide")
+    if not reason_code:
+        raise ValidationFailed(
+            _("A rejection needs a reason."),
+            field_errors={"reason": [_("This field is required.")]},
+        )
+    reason = RejectionReason.objects.filter(
+        workspace=actor.workspace, code=reason_code, is_active=True
+    ).first()
+    if reason is None:
+        raise ValidationFailed(
+            _("Unknown rejection reason."),
+            field_errors={"reason": [_("Choose a reason from the catalogue.")]},
+        )
+    outcome = outcome or reason.default_outcome
+    if outcome not in RejectionOutcome.values:
+        raise ValidationFailed(
+            _("Unknown outcome."), field_errors={"outcome": [_("Recycle or disqualify.")]}
+        )
+    lead = _locked_lead(actor, lead_id)
+    now = timezone.now()
+    extra: dict[str, object] = {}
+    if outcome == RejectionOutcome.RECYCLED:
+        extra["recycle_on"] = recycle_on or (
+            timezone.localdate(now) + dt.timedelta(days=reason.recycle_after_days)
+        )
+    decision = LeadDecision(
+        workspace=actor.workspace,
+        lead=lead,
+        mql_at=lead.mql_at or now,
+        kind=DecisionKind.REJECT,
+        reason=reason,
+        outcome=outcome,
+        comment=comment,
+        decided_by=actor.user,
+        decided_at=now,
+    )
+    why = f"{reason.label}: {comment}" if comment else reason.label
+    _decide(actor, lead, decision, outcome, why, extra)
+    return lead
+
+
+@dataclass(frozen=True)
+class ImportedStep:
+    to_stage: str
+    at: dt.datetime
+    source: str = ""
+
+
+def lead_history_import(*, workspace_id: int, lead: Lead, steps: Iterable[ImportedStep]) -> int:
+    """Record backdated history from another system: stages may be skipped (HubSpot has no SAL);
+    each entry is marked ``imported``. The lead's current stage becomes that of its latest history
+    row. Returns the number of rows written."""
+    ordered = sorted(steps, key=lambda s: s.at)
+    if not ordered:
+        return 0
+    before = (
+        LeadStageChange.objects.filter(lead=lead, at__lt=ordered[0].at)
+        .order_by("-at", "-id")
+        .first()
+    )
+    previous = before.to_stage if before else ""
+    rows = []
+    for step in ordered:
+        rows.append(
+            LeadStageChange(
+                workspace_id=workspace_id,
+                lead=lead,
+                from_stage=previous,
+                to_stage=step.to_stage,
+                at=step.at,
+                rule=step.source[:80],
+                imported=True,
+                reason=_("Imported history"),
+            )
+        )
+        previous = step.to_stage
+    with transaction.atomic():
+        LeadStageChange.objects.bulk_create(rows)
+        latest = LeadStageChange.objects.filter(lead=lead).order_by("-at", "-id").first()
+        assert latest is not None
+        lead.stage, lead.stage_entered_at = latest.to_stage, latest.at
+        mql = LeadStageChange.objects.filter(lead=lead, to_stage=Stage.MQL).order_by("-at").first()
+        lead.mql_at = mql.at if mql else None
+        lead.save(update_fields=["stage", "stage_entered_at", "mql_at", "updated_at"])
+    return len(rows)

@@ -1,0 +1,196 @@
+"""Waterfall moves and sales decisions: allowed transitions, mandatory reasons, one winner."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from cordee.core.errors import Conflict, PermissionDenied, ValidationFailed
+from cordee.crm.models import Lead, LeadStageChange, Stage
+from cordee.funnel.models import LeadDecision, RejectionReason
+from cordee.funnel.services import (
+    ImportedStep,
+    lead_accept,
+    lead_history_import,
+    lead_reject,
+    lead_transition,
+)
+from tests import factories as f
+
+
+def _mql(workspace, **kw):
+    now = timezone.now()
+    return f.LeadFactory(
+        workspace=workspace, stage=Stage.MQL, stage_entered_at=now, mql_at=now, **kw
+    )
+
+
+@pytest.fixture
+def reasons(personas):
+    return {
+        "bad_timing": RejectionReason.objects.create(
+            workspace=personas.acme,
+            code="bad_timing",
+            label="Mauvais timing",
+            default_outcome="recycled",
+            recycle_after_days=90,
+        ),
+        "bad_fit": RejectionReason.objects.create(
+            workspace=personas.acme,
+            code="bad_fit",
+            label="Hors cible",
+            default_outcome="disqualified",
+        ),
+    }
+
+
+def test_inquiry_cannot_jump_to_won(personas):
+    lead = f.LeadFactory(workspace=personas.acme)
+    with pytest.raises(ValidationFailed) as err:
+        lead_transition(actor=personas.actor("alice"), lead_id=lead.pk, to_stage=Stage.WON)
+    assert "to_stage" in err.value.field_errors
+    assert Lead.objects.get(pk=lead.pk).stage == Stage.INQUIRY
+    assert not LeadStageChange.objects.filter(lead=lead).exists()
+
+
+def test_inquiry_to_mql_is_recorded_with_who_and_when(personas):
+    lead = f.LeadFactory(workspace=personas.acme)
+    lead_transition(
+        actor=personas.actor("alice"), lead_id=lead.pk, to_stage=Stage.MQL, reason="Score 80"
+    )
+    lead.refresh_from_db()
+    change = LeadStageChange.objects.get(lead=lead)
+    assert (lead.stage, change.from_stage, change.to_stage, change.actor, change.reason) == (
+        Stage.MQL,
+        Stage.INQUIRY,
+        Stage.MQL,
+        personas.alice,
+        "Score 80",
+    )
+    assert lead.mql_at == change.at
+
+
+def test_accepting_an_mql_must_use_the_decision(personas):
+    lead = _mql(personas.acme)
+    with pytest.raises(ValidationFailed):
+        lead_transition(actor=personas.actor("bob"), lead_id=lead.pk, to_stage=Stage.SAL)
+
+
+def test_sales_accepts_an_mql(personas):
+    lead = _mql(personas.acme)
+    lead_accept(actor=personas.actor("bob"), lead_id=lead.pk)
+    lead.refresh_from_db()
+    assert lead.stage == Stage.SAL
+    assert LeadDecision.objects.get(lead=lead).kind == "accept"
+    assert LeadStageChange.objects.get(lead=lead).to_stage == Stage.SAL
+
+
+def test_a_marketer_cannot_accept_on_behalf_of_sales(personas):
+    lead = _mql(personas.acme)
+    with pytest.raises(PermissionDenied):
+        lead_accept(actor=personas.actor("alice"), lead_id=lead.pk)
+
+
+def test_rejection_requires_a_reason(personas, reasons):
+    lead = _mql(personas.acme)
+    with pytest.raises(ValidationFailed) as err:
+        lead_reject(actor=personas.actor("bob"), lead_id=lead.pk, reason_code="")
+    assert "reason" in err.value.field_errors
+    assert Lead.objects.get(pk=lead.pk).stage == Stage.MQL
+
+
+def test_bad_timing_recycles_in_ninety_days_by_default(personas, reasons):
+    lead = _mql(personas.acme)
+    lead_reject(
+        actor=personas.actor("bob"),
+        lead_id=lead.pk,
+        reason_code="bad_timing",
+        comment="Budget en 2027",
+    )
+    lead.refresh_from_db()
+    assert lead.stage == Stage.RECYCLED
+    assert lead.recycle_on == timezone.localdate() + dt.timedelta(days=90)
+    assert LeadStageChange.objects.get(lead=lead).reason == "Mauvais timing: Budget en 2027"
+
+
+def test_bad_fit_disqualifies_but_the_rep_may_recycle_instead(personas, reasons):
+    first, second = _mql(personas.acme), _mql(personas.acme)
+    lead_reject(actor=personas.actor("bob"), lead_id=first.pk, reason_code="bad_fit")
+    lead_reject(
+        actor=personas.actor("bob"), lead_id=second.pk, reason_code="bad_fit", outcome="recycled"
+    )
+    assert Lead.objects.get(pk=first.pk).stage == Stage.DISQUALIFIED
+    assert Lead.objects.get(pk=second.pk).stage == Stage.RECYCLED
+
+
+def test_deciding_twice_is_a_conflict(personas, reasons):
+    lead = _mql(personas.acme)
+    lead_accept(actor=personas.actor("bob"), lead_id=lead.pk)
+    with pytest.raises(Conflict):
+        lead_reject(actor=personas.actor("dave"), lead_id=lead.pk, reason_code="bad_fit")
+    assert LeadDecision.objects.filter(lead=lead).count() == 1
+
+
+def test_imported_history_may_skip_stages_and_is_marked(personas):
+    lead = f.LeadFactory(workspace=personas.acme)
+    t0 = timezone.now() - dt.timedelta(days=60)
+    written = lead_history_import(
+        workspace_id=personas.acme.pk,
+        lead=lead,
+        steps=[
+            ImportedStep(Stage.SQL, t0 + dt.timedelta(days=10), "hubspot"),
+            ImportedStep(Stage.MQL, t0, "hubspot"),
+        ],
+    )
+    lead.refresh_from_db()
+    rows = list(LeadStageChange.objects.filter(lead=lead).order_by("at"))
+    assert written == 2
+    assert [(r.from_stage, r.to_stage, r.imported) for r in rows] == [
+        ("", Stage.MQL, True),
+        (Stage.MQL, Stage.SQL, True),
+    ]
+    assert (lead.stage, lead.mql_at) == (Stage.SQL, t0)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_decisions_one_wins_the_other_gets_409(personas):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency is proven on PostgreSQL (SQLite serialises writers)")
+    RejectionReason.objects.create(
+        workspace=personas.acme, code="bad_fit", label="Hors cible", default_outcome="disqualified"
+    )
+    bob, dave = personas.actor("bob"), personas.actor("dave")
+    for _ in range(50):
+        lead = _mql(personas.acme)
+        barrier = threading.Barrier(2)
+        outcomes: list[str] = []
+
+        def decide(action, lead_id=lead.pk, barrier=barrier, outcomes=outcomes):
+            try:
+                barrier.wait()
+                action(lead_id)
+                outcomes.append("ok")
+            except Conflict:
+                outcomes.append("409")
+            finally:
+                connections.close_all()
+
+        threads = [
+            threading.Thread(target=decide, args=(lambda i: lead_accept(actor=bob, lead_id=i),)),
+            threading.Thread(
+                target=decide,
+                args=(lambda i: lead_reject(actor=dave, lead_id=i, reason_code="bad_fit"),),
+            ),
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(outcomes) == ["409", "ok"]
+        assert LeadStageChange.objects.filter(lead=lead).count() == 1
+        assert LeadDecision.objects.filter(lead=lead).count() == 1
