@@ -85,3 +85,156 @@ class LeadDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.decided_at:%Y-%m-%d}"
+
+
+class SlaContract(WorkspaceScoped):
+    """The two-sided service-level agreement for one period and one scope, signed by a marketing
+    and a sales manager. Scope precedence: pod › segment (account industries) › workspace default.
+    Durations are in *business* time on the workspace calendar."""
+
+    name = models.CharField(_("name"), max_length=120)
+    pod = models.ForeignKey(
+        "people.Pod",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sla_contracts",
+        verbose_name=_("pod"),
+    )
+    industries = models.JSONField(_("segment (industries)"), default=list, blank=True)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    # marketing's commitments
+    mql_volume = models.PositiveIntegerField(_("MQLs per period"), default=0)
+    acceptance_floor = models.DecimalField(
+        _("minimum acceptance rate (%)"), max_digits=5, decimal_places=2, default=0
+    )
+    # sales' commitments
+    first_touch_hours = models.DecimalField(
+        _("first touch within (business hours)"), max_digits=6, decimal_places=2, default=4
+    )
+    attempts_required = models.PositiveSmallIntegerField(_("attempts required"), default=3)
+    attempts_within_days = models.PositiveSmallIntegerField(
+        _("attempts within (business days)"), default=5
+    )
+    decision_hours = models.DecimalField(
+        _("decision within (business hours)"), max_digits=6, decimal_places=2, default=16
+    )
+    reassign_on_breach = models.BooleanField(
+        _("reassign the lead on a first-touch breach"), default=False
+    )
+    marketing_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("signed for marketing by"),
+    )
+    marketing_signed_at = models.DateTimeField(_("signed for marketing at"), null=True, blank=True)
+    sales_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("signed for sales by"),
+    )
+    sales_signed_at = models.DateTimeField(_("signed for sales at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("SLA contract")
+        verbose_name_plural = _("SLA contracts")
+        ordering = ["-period_start", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="sla_period_in_order",
+            ),
+        ]
+        indexes = [models.Index(fields=["workspace", "period_start", "period_end"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_signed(self) -> bool:
+        return self.marketing_signed_at is not None and self.sales_signed_at is not None
+
+    @property
+    def scope_rank(self) -> int:
+        """0 for a pod contract, 1 for a segment contract, 2 for the workspace default."""
+        if self.pod_id:
+            return 0
+        if self.industries:
+            return 1
+        return 2
+
+
+class BreachKind(models.TextChoices):
+    FIRST_TOUCH = "first_touch", _("First touch late")
+    ATTEMPTS = "attempts", _("Too few attempts")
+    DECISION = "decision", _("Decision late")
+    MQL_VOLUME = "mql_volume", _("MQL volume below commitment")
+    ACCEPTANCE = "acceptance", _("Acceptance rate below floor")
+
+
+SALES_BREACHES = frozenset({BreachKind.FIRST_TOUCH, BreachKind.ATTEMPTS, BreachKind.DECISION})
+
+
+class SlaBreach(models.Model):
+    """One broken commitment, recorded once. Lead breaches are keyed by (lead, kind, MQL cycle);
+    marketing breaches by (contract, kind). ``silent`` breaches (revealed by imported, past
+    history) are reported but never notified."""
+
+    workspace = models.ForeignKey("people.Workspace", on_delete=models.CASCADE, related_name="+")
+    contract = models.ForeignKey(
+        SlaContract, null=True, on_delete=models.SET_NULL, related_name="breaches"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=BreachKind.choices)
+    side = models.CharField(_("side"), max_length=10)
+    lead = models.ForeignKey(
+        "crm.Lead", null=True, blank=True, on_delete=models.CASCADE, related_name="breaches"
+    )
+    mql_at = models.DateTimeField(_("MQL since"), null=True, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    pod = models.ForeignKey(
+        "people.Pod", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    period = models.CharField(
+        _("period"), max_length=24, null=True, blank=True
+    )  # marketing breaches only
+    due_at = models.DateTimeField(_("due"))
+    detected_at = models.DateTimeField(_("detected"))
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    silent = models.BooleanField(_("not notified (past history)"), default=False)
+    notified_at = models.DateTimeField(_("notified"), null=True, blank=True)
+    committee_pending = models.BooleanField(_("for the next committee"), default=True)
+
+    class Meta:
+        verbose_name = _("SLA breach")
+        verbose_name_plural = _("SLA breaches")
+        ordering = ["-due_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lead", "kind", "mql_at"], name="slabreach_once_per_lead_cycle"
+            ),
+            models.UniqueConstraint(
+                fields=["contract", "kind", "due_at"], name="slabreach_once_per_contract_period"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["workspace", "kind", "due_at"]),
+            models.Index(fields=["workspace", "committee_pending"]),
+            models.Index(fields=["notified_at", "silent"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.due_at:%Y-%m-%d}"

@@ -1,0 +1,1 @@
+"""Pure analytics: NumPy/Ibis functions with no Django inside (checked by a test)."""

@@ -1,0 +1,255 @@
+"""SLA contracts applied to live data: which contract governs a lead, and breach detection.
+
+Data is read in a few column queries per workspace and handed to ``cordee.analytics.sla`` as
+NumPy arrays; business time comes from the workspace calendar. Nothing is computed lead by lead
+in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+
+from cordee.analytics import sla as engine
+from cordee.core.business_time import WEEKDAYS, BusinessCalendar, BusinessClock, to_epoch
+from cordee.crm.models import Lead, LeadStageChange, Stage, Touchpoint
+from cordee.funnel.models import BreachKind, DecisionKind, LeadDecision, SlaBreach, SlaContract
+from cordee.people.models import Membership, Workspace
+
+DEFAULT_LOOKBACK = dt.timedelta(days=90)
+SILENT_AFTER = dt.timedelta(days=7)
+
+
+def workspace_calendar(workspace: Workspace) -> BusinessCalendar:
+    return BusinessCalendar.build(
+        time_zone=workspace.time_zone,
+        windows=workspace.business_hours,
+        country=workspace.country,
+        subdivision=workspace.subdivision,
+        extra_holidays=workspace.extra_holidays,
+        worked_holidays=workspace.worked_holidays,
+    )
+
+
+def business_day_seconds(calendar: BusinessCalendar) -> int:
+    """The length of a usual working day: the most common total of the working weekdays' windows."""
+    totals = []
+    for day in WEEKDAYS:
+        seconds = 0
+        for start, end in calendar.windows.get(day, ()):
+            h1, m1 = (int(x) for x in start.split(":"))
+            h2, m2 = (int(x) for x in end.split(":"))
+            seconds += (h2 * 60 + m2 - h1 * 60 - m1) * 60
+        if seconds:
+            totals.append(seconds)
+    return Counter(totals).most_common(1)[0][0] if totals else 8 * 3600
+
+
+def _hours(value: Decimal) -> int:
+    return int(Decimal(value) * 3600)
+
+
+def governing_contracts(
+    contracts: list[SlaContract], pod_ids: np.ndarray, industries: np.ndarray, mql_days: np.ndarray
+) -> np.ndarray:
+    """Index into ``contracts`` of the contract governing each lead (−1: none).
+
+    Precedence: a pod contract over a segment (industries) contract over the workspace default;
+    among equals, the latest period start, then the latest created. Only signed contracts
+    whose period contains the lead's MQL day apply.
+    """
+    chosen = np.full(len(pod_ids), -1, dtype=np.int64)
+    ranked = sorted(
+        ((c.scope_rank, c.period_start, c.pk, i) for i, c in enumerate(contracts) if c.is_signed),
+        key=lambda r: (-r[0], r[1], r[2]),
+    )
+    for _rank, _start, _pk, i in ranked:  # lowest precedence first: later assignments win
+        c = contracts[i]
+        mask = (mql_days >= np.datetime64(c.period_start)) & (
+            mql_days <= np.datetime64(c.period_end)
+        )
+        if c.pod_id:
+            mask &= pod_ids == c.pod_id
+        elif c.industries:
+            mask &= np.isin(industries, list(c.industries))
+        chosen[mask] = i
+    return chosen
+
+
+@dataclass
+class CheckResult:
+    at: dt.datetime
+    new: Counter[str] = field(default_factory=Counter)
+    leads_checked: int = 0
+
+    @property
+    def total_new(self) -> int:
+        return sum(self.new.values())
+
+
+def sla_check_workspace(
+    workspace: Workspace, at: dt.datetime, *, lookback: dt.timedelta = DEFAULT_LOOKBACK
+) -> CheckResult:
+    """Detect the sales-side breaches of ``workspace`` as of ``at`` and record each once."""
+    result = CheckResult(at=at)
+    contracts = list(
+        SlaContract.objects.filter(workspace=workspace, period_end__gte=(at - lookback).date())
+    )
+    if not any(c.is_signed for c in contracts):
+        return result
+    lower = at - lookback
+    rows = list(
+        Lead.objects.filter(
+            workspace=workspace, mql_at__isnull=False, mql_at__gte=lower, mql_at__lte=at
+        )
+        .order_by("id")
+        .values_list("id", "mql_at", "owner_id", "pod_id", "contact__account__industry")
+    )
+    if not rows:
+        return result
+    ids = np.array([r[0] for r in rows], dtype=np.int64)
+    mql_dt: list[dt.datetime] = [r[1] for r in rows if r[1] is not None]
+    mql = np.array([to_epoch(v) for v in mql_dt], dtype=np.int64)
+    owners = np.array([r[2] or 0 for r in rows], dtype=np.int64)
+    pods = np.array([r[3] or 0 for r in rows], dtype=np.int64)
+    industries = np.array([r[4] or "" for r in rows], dtype=object)
+    calendar = workspace_calendar(workspace)
+    tz = calendar.tz
+    mql_days = np.array([d.astimezone(tz).date() for d in mql_dt], dtype="datetime64[D]")
+    which = governing_contracts(contracts, pods, industries, mql_days)
+    governed = which >= 0
+    if not governed.any():
+        return result
+    ids, mql, owners, pods, which = (
+        ids[governed],
+        mql[governed],
+        owners[governed],
+        pods[governed],
+        which[governed],
+    )
+    mql_dt = [d for d, g in zip(mql_dt, governed, strict=True) if g]
+    result.leads_checked = len(ids)
+
+    # decisions on the current MQL cycle
+    decided = np.full(len(ids), engine.NEVER, dtype=np.int64)
+    rejected = np.full(len(ids), engine.NEVER, dtype=np.int64)
+    for lead_id, mql_at, kind, decided_at in LeadDecision.objects.filter(
+        workspace=workspace, mql_at__gte=lower
+    ).values_list("lead_id", "mql_at", "kind", "decided_at"):
+        i = int(np.searchsorted(ids, lead_id))
+        if i < len(ids) and ids[i] == lead_id and mql[i] == to_epoch(mql_at):
+            decided[i] = to_epoch(decided_at)
+            if kind == DecisionKind.REJECT:
+                rejected[i] = decided[i]
+
+    # sales activities by the owner or the owner's team (or unattributed, e.g. synced from a CRM)
+    team_of = dict(Membership.objects.filter(workspace=workspace).values_list("user_id", "team_id"))
+    t_lead, t_at = [], []
+    for lead_id, actor_id, occurred_at in Touchpoint.objects.filter(
+        workspace=workspace, is_sales_activity=True, lead__isnull=False, occurred_at__gte=lower
+    ).values_list("lead_id", "actor_id", "occurred_at"):
+        i = int(np.searchsorted(ids, lead_id))
+        if i >= len(ids) or ids[i] != lead_id:
+            continue
+        owner = int(owners[i])
+        if (
+            actor_id is None
+            or actor_id == owner
+            or (team_of.get(actor_id) and team_of.get(actor_id) == team_of.get(owner))
+        ):
+            t_lead.append(i)
+            t_at.append(to_epoch(occurred_at))
+
+    day = business_day_seconds(calendar)
+    per = [contracts[int(i)] for i in which]
+    clock = BusinessClock.around(calendar, min(mql_dt), max(at, max(mql_dt)), margin_days=120)
+    clocks = engine.lead_clocks(
+        clock=clock,
+        now=to_epoch(at),
+        mql_at=mql,
+        decided_at=decided,
+        rejected_at=rejected,
+        touch_lead=np.array(t_lead, dtype=np.int64),
+        touch_at=np.array(t_at, dtype=np.int64),
+        first_touch_seconds=np.array([_hours(c.first_touch_hours) for c in per], dtype=np.int64),
+        decision_seconds=np.array([_hours(c.decision_hours) for c in per], dtype=np.int64),
+        attempts_required=np.array([c.attempts_required for c in per], dtype=np.int64),
+        attempts_window_seconds=np.array(
+            [c.attempts_within_days * day for c in per], dtype=np.int64
+        ),
+    )
+    imported_mql = set(
+        LeadStageChange.objects.filter(
+            workspace=workspace, to_stage=Stage.MQL, imported=True, at__gte=lower
+        ).values_list("lead_id", "at")
+    )
+    _record(
+        workspace, at, result, ids, mql_dt, owners, pods, which, contracts, clocks, imported_mql
+    )
+    return result
+
+
+def _record(
+    workspace: Workspace,
+    at: dt.datetime,
+    result: CheckResult,
+    ids: np.ndarray,
+    mql_dt: list[dt.datetime],
+    owners: np.ndarray,
+    pods: np.ndarray,
+    which: np.ndarray,
+    contracts: list[SlaContract],
+    clocks: engine.LeadClocks,
+    imported_mql: set[tuple[int, dt.datetime]],
+) -> None:
+    candidates: list[SlaBreach] = []
+    for kind, flags, due, extra in (
+        (BreachKind.FIRST_TOUCH, clocks.first_touch_breached, clocks.first_touch_due, None),
+        (BreachKind.DECISION, clocks.decision_breached, clocks.decision_due, None),
+        (BreachKind.ATTEMPTS, clocks.attempts_breached, clocks.attempts_due, clocks.attempts_made),
+    ):
+        for i in np.flatnonzero(flags):
+            due_at = dt.datetime.fromtimestamp(int(due[i]), tz=dt.UTC)
+            lead_id = int(ids[i])
+            candidates.append(
+                SlaBreach(
+                    workspace=workspace,
+                    contract=contracts[int(which[i])],
+                    kind=kind,
+                    side="sales",
+                    lead_id=lead_id,
+                    mql_at=mql_dt[i],
+                    owner_id=int(owners[i]) or None,
+                    pod_id=int(pods[i]) or None,
+                    due_at=due_at,
+                    detected_at=at,
+                    detail={"attempts_made": int(extra[i])} if extra is not None else {},
+                    silent=(lead_id, mql_dt[i]) in imported_mql or due_at < at - SILENT_AFTER,
+                )
+            )
+    if not candidates:
+        return
+    existing = set(
+        SlaBreach.objects.filter(
+            workspace=workspace, lead_id__in={b.lead_id for b in candidates}
+        ).values_list("lead_id", "kind", "mql_at")
+    )
+    fresh = [b for b in candidates if (b.lead_id, b.kind, b.mql_at) not in existing]
+    with transaction.atomic():
+        SlaBreach.objects.bulk_create(fresh, batch_size=2000, ignore_conflicts=True)
+    result.new.update(b.kind for b in fresh)
+
+
+def sla_check(
+    *, at: dt.datetime | None = None, workspace: Workspace | None = None
+) -> list[CheckResult]:
+    """Run the breach detection for one workspace or all, as of ``at`` (default: now)."""
+    at = at or timezone.now()
+    workspaces = [workspace] if workspace else list(Workspace.objects.all())
+    return [sla_check_workspace(ws, at) for ws in workspaces]

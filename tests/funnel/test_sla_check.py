@@ -1,0 +1,177 @@
+"""Breach detection on a hand-worked case (Paris calendar, 09:00–12:30 / 14:00–18:00).
+
+Contract: first touch within 4 business hours, decision within 8, 3 attempts within 2 business
+days (a business day here is 7.5 h, so 15 h). The lead became MQL on Friday 6 March 2026 at
+16:00 CET (15:00 UTC):
+- first touch due Monday 9 March 11:00 CET  = 10:00 UTC  (2 h Friday + 2 h Monday);
+- decision due    Monday 9 March 16:30 CET  = 15:30 UTC  (2 + 3.5 + 2.5);
+- attempts due    Tuesday 10 March 16:00 CET = 15:00 UTC (2 + 7.5 + 3.5 + 2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from cordee.crm.models import Stage, TouchKind
+from cordee.funnel.models import LeadDecision, SlaBreach, SlaContract
+from cordee.funnel.sla import sla_check_workspace
+from cordee.people.models import Team
+from tests import factories as f
+
+UTC = dt.UTC
+MQL = dt.datetime(2026, 3, 6, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def contract(personas):
+    return SlaContract.objects.create(
+        workspace=personas.acme,
+        name="T1 2026",
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 3, 31),
+        first_touch_hours=Decimal(4),
+        decision_hours=Decimal(8),
+        attempts_required=3,
+        attempts_within_days=2,
+        marketing_signed_by=personas.mia,
+        marketing_signed_at=timezone.now(),
+        sales_signed_by=personas.dave,
+        sales_signed_at=timezone.now(),
+    )
+
+
+@pytest.fixture
+def lead(personas):
+    return f.LeadFactory(
+        workspace=personas.acme,
+        stage=Stage.MQL,
+        stage_entered_at=MQL,
+        mql_at=MQL,
+        owner=personas.bob,
+    )
+
+
+def at(*args: int) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=UTC)
+
+
+def kinds(workspace) -> dict[str, str]:
+    return {b.kind: b.due_at.isoformat() for b in SlaBreach.objects.filter(workspace=workspace)}
+
+
+def sales_touch(lead, actor, when, kind=TouchKind.CALL):
+    return f.TouchpointFactory(
+        workspace=lead.workspace,
+        contact=lead.contact,
+        lead=lead,
+        actor=actor,
+        kind=kind,
+        occurred_at=when,
+    )
+
+
+def test_first_touch_breach_is_detected_at_its_exact_due_time_and_recorded_once(
+    personas, contract, lead
+):
+    assert sla_check_workspace(personas.acme, at(2026, 3, 9, 10, 0)).total_new == 0  # due, not past
+    result = sla_check_workspace(personas.acme, at(2026, 3, 9, 10, 1))
+    assert dict(result.new) == {"first_touch": 1}
+    assert kinds(personas.acme) == {"first_touch": "2026-03-09T10:00:00+00:00"}
+    assert sla_check_workspace(personas.acme, at(2026, 3, 9, 10, 30)).total_new == 0
+    assert SlaBreach.objects.count() == 1
+
+
+def test_all_three_sales_breaches_by_wednesday(personas, contract, lead):
+    sla_check_workspace(personas.acme, at(2026, 3, 11, 9, 0))
+    assert kinds(personas.acme) == {
+        "first_touch": "2026-03-09T10:00:00+00:00",
+        "decision": "2026-03-09T15:30:00+00:00",
+        "attempts": "2026-03-10T15:00:00+00:00",
+    }
+    breach = SlaBreach.objects.get(kind="attempts")
+    assert (breach.owner, breach.side, breach.committee_pending, breach.detail) == (
+        personas.bob,
+        "sales",
+        True,
+        {"attempts_made": 0},
+    )
+
+
+def test_an_owner_call_in_time_and_a_timely_decision_keep_the_contract(personas, contract, lead):
+    sales_touch(lead, personas.bob, at(2026, 3, 9, 9, 30))
+    sales_touch(lead, personas.bob, at(2026, 3, 9, 13, 30))
+    sales_touch(lead, personas.bob, at(2026, 3, 10, 14, 59))
+    LeadDecision.objects.create(
+        workspace=personas.acme,
+        lead=lead,
+        mql_at=MQL,
+        kind="accept",
+        decided_by=personas.bob,
+        decided_at=at(2026, 3, 9, 15, 30),
+    )
+    sla_check_workspace(personas.acme, at(2026, 3, 12, 9, 0))
+    assert kinds(personas.acme) == {}
+
+
+def test_marketing_touches_and_other_teams_do_not_count_as_sales_attempts(personas, contract, lead):
+    sales_team = Team.objects.create(workspace=personas.acme, name="Ventes", side="sales")
+    other_team = Team.objects.create(workspace=personas.acme, name="Autre", side="sales")
+    personas.bob.memberships.update(team=sales_team)
+    personas.dave.memberships.update(team=other_team)
+    sales_touch(lead, personas.alice, at(2026, 3, 9, 9, 0), kind=TouchKind.EMAIL_CLICK)
+    sales_touch(lead, personas.dave, at(2026, 3, 9, 9, 5))
+    sla_check_workspace(personas.acme, at(2026, 3, 9, 11, 0))
+    assert set(kinds(personas.acme)) == {"first_touch"}
+
+
+def test_a_teammate_call_counts(personas, contract, lead):
+    team = Team.objects.create(workspace=personas.acme, name="Ventes", side="sales")
+    personas.bob.memberships.update(team=team)
+    personas.dave.memberships.update(team=team)
+    sales_touch(lead, personas.dave, at(2026, 3, 9, 9, 5))
+    sla_check_workspace(personas.acme, at(2026, 3, 9, 11, 0))
+    assert kinds(personas.acme) == {}
+
+
+def test_an_unsigned_contract_governs_nothing(personas, contract, lead):
+    SlaContract.objects.filter(pk=contract.pk).update(sales_signed_at=None)
+    assert sla_check_workspace(personas.acme, at(2026, 3, 12, 9, 0)).total_new == 0
+
+
+def test_pod_contract_takes_precedence_over_the_workspace_default(personas, contract, lead):
+    pod = f.PodFactory(workspace=personas.acme)
+    lead.pod = pod
+    lead.save()
+    SlaContract.objects.create(
+        workspace=personas.acme,
+        name="Pod",
+        pod=pod,
+        period_start=dt.date(2026, 3, 1),
+        period_end=dt.date(2026, 3, 31),
+        first_touch_hours=Decimal(1),
+        decision_hours=Decimal(40),
+        attempts_required=0,
+        attempts_within_days=1,
+        marketing_signed_at=timezone.now(),
+        sales_signed_at=timezone.now(),
+    )
+    sla_check_workspace(personas.acme, at(2026, 3, 9, 9, 0))
+    # 1 business hour after Fri 16:00 CET → 17:00 CET = 16:00 UTC the same Friday.
+    assert kinds(personas.acme) == {"first_touch": "2026-03-06T16:00:00+00:00"}
+
+
+def test_cli_reads_a_time_without_offset_in_the_workspace_time_zone(personas, contract, lead):
+    # 10:59 in Paris is 09:59 UTC: before the 10:00 UTC due time (read as UTC it would be late).
+    out = StringIO()
+    call_command("sla", "check", "--at", "2026-03-09T10:59", "--workspace", "acme", stdout=out)
+    assert "new breaches: none" in out.getvalue()
+    call_command("sla", "check", "--at", "2026-03-09T11:00:30", "--workspace", "acme", stdout=out)
+    assert "new breaches: first_touch=1" in out.getvalue()
+    call_command("sla", "check", "--at", "2026-03-09T11:00:30", "--workspace", "acme", stdout=out)
+    assert out.getvalue().rstrip().endswith("new breaches: none")
