@@ -252,4 +252,123 @@ def sla_check(
     """Run the breach detection for one workspace or all, as of ``at`` (default: now)."""
     at = at or timezone.now()
     workspaces = [workspace] if workspace else list(Workspace.objects.all())
-    return [sla_check_workspace(ws, at) for ws in workspaces]
+    results = []
+    for ws in workspaces:
+        result = sla_check_workspace(ws, at)
+        result.new.update(sla_check_marketing(ws, at))
+        results.append(result)
+    return results
+
+
+@dataclass(frozen=True)
+class MarketingStatus:
+    """Marketing's side of one contract as of an instant: volume and quality so far, and the
+    volume projected to the period end at the current pace (straight line)."""
+
+    contract_id: int
+    mqls: int
+    projected_mqls: int
+    decided: int
+    accepted: int
+    period_fraction: float
+
+    @property
+    def acceptance_rate(self) -> Decimal | None:
+        """SAL ÷ MQL decided, in percent (None before any decision)."""
+        if not self.decided:
+            return None
+        return (Decimal(self.accepted) * 100 / Decimal(self.decided)).quantize(Decimal("0.01"))
+
+
+def _period_bounds(contract: SlaContract, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(contract.period_start, dt.time(0), tzinfo=tz)
+    end = dt.datetime.combine(contract.period_end + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+    return start, end
+
+
+def marketing_status(contract: SlaContract, at: dt.datetime) -> MarketingStatus:
+    """MQLs governed by ``contract`` that entered MQL in its period up to ``at``, and the
+    decisions taken on those MQL cycles."""
+    workspace = contract.workspace
+    tz = workspace_calendar(workspace).tz
+    start, end = _period_bounds(contract, tz)
+    until = min(at, end)
+    events = list(
+        LeadStageChange.objects.filter(
+            workspace=workspace, to_stage=Stage.MQL, at__gte=start, at__lt=until
+        )
+        .order_by("lead_id")
+        .values_list("lead_id", "at", "lead__pod_id", "lead__contact__account__industry")
+    )
+    contracts = list(
+        SlaContract.objects.filter(workspace=workspace, period_end__gte=contract.period_start)
+    )
+    index = next(i for i, c in enumerate(contracts) if c.pk == contract.pk)
+    if events:
+        which = governing_contracts(
+            contracts,
+            np.array([e[2] or 0 for e in events], dtype=np.int64),
+            np.array([e[3] or "" for e in events], dtype=object),
+            np.array([e[1].astimezone(tz).date() for e in events], dtype="datetime64[D]"),
+        )
+        mine = {(e[0], e[1]) for e, w in zip(events, which, strict=True) if w == index}
+    else:
+        mine = set()
+    decided = accepted = 0
+    if mine:
+        for lead_id, mql_at, kind in LeadDecision.objects.filter(
+            workspace=workspace, lead_id__in={k[0] for k in mine}, mql_at__gte=start, mql_at__lt=end
+        ).values_list("lead_id", "mql_at", "kind"):
+            if (lead_id, mql_at) in mine:
+                decided += 1
+                accepted += kind == DecisionKind.ACCEPT
+    span = (end - start).total_seconds()
+    fraction = min(max((until - start).total_seconds() / span, 0.0), 1.0) if span else 1.0
+    projected = round(len(mine) / fraction) if fraction > 0 else 0
+    return MarketingStatus(contract.pk, len(mine), projected, decided, accepted, fraction)
+
+
+def sla_check_marketing(workspace: Workspace, at: dt.datetime) -> Counter[str]:
+    """Judge marketing's commitments of every signed contract whose period has ended by ``at``."""
+    new: Counter[str] = Counter()
+    tz = workspace_calendar(workspace).tz
+    for contract in SlaContract.objects.filter(
+        workspace=workspace, period_end__lt=at.astimezone(tz).date()
+    ):
+        if not contract.is_signed:
+            continue
+        status = marketing_status(contract, at)
+        _start, end = _period_bounds(contract, tz)
+        period = f"{contract.period_start.isoformat()}/{contract.period_end.isoformat()}"
+        rate = status.acceptance_rate
+        findings: list[tuple[str, dict[str, object]]] = []
+        if status.mqls < contract.mql_volume:
+            findings.append(
+                (BreachKind.MQL_VOLUME, {"mqls": status.mqls, "committed": contract.mql_volume})
+            )
+        if rate is not None and rate < contract.acceptance_floor:
+            findings.append(
+                (
+                    BreachKind.ACCEPTANCE,
+                    {"acceptance_rate": str(rate), "floor": str(contract.acceptance_floor)},
+                )
+            )
+        for kind, detail in findings:
+            _breach, created = SlaBreach.objects.get_or_create(
+                contract=contract,
+                kind=kind,
+                period=period,
+                defaults={
+                    "workspace": workspace,
+                    "side": "marketing",
+                    "owner": contract.marketing_signed_by,
+                    "pod": contract.pod,
+                    "due_at": end,
+                    "detected_at": at,
+                    "detail": detail,
+                    "silent": end < at - SILENT_AFTER,
+                },
+            )
+            if created:
+                new[kind] += 1
+    return new

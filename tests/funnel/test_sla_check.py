@@ -175,3 +175,67 @@ def test_cli_reads_a_time_without_offset_in_the_workspace_time_zone(personas, co
     assert "new breaches: first_touch=1" in out.getvalue()
     call_command("sla", "check", "--at", "2026-03-09T11:00:30", "--workspace", "acme", stdout=out)
     assert out.getvalue().rstrip().endswith("new breaches: none")
+
+
+def _mql_event(personas, when, decision=None):
+    lead = f.LeadFactory(
+        workspace=personas.acme, stage=Stage.MQL, stage_entered_at=when, mql_at=when
+    )
+    from cordee.crm.models import LeadStageChange
+
+    LeadStageChange.objects.create(
+        workspace=personas.acme, lead=lead, from_stage="inquiry", to_stage="mql", at=when
+    )
+    if decision:
+        LeadDecision.objects.create(
+            workspace=personas.acme,
+            lead=lead,
+            mql_at=when,
+            kind=decision,
+            decided_at=when + dt.timedelta(hours=1),
+        )
+    return lead
+
+
+def test_marketing_volume_and_quality_are_judged_at_period_end(personas, contract):
+    from cordee.funnel.sla import marketing_status, sla_check_marketing
+
+    SlaContract.objects.filter(pk=contract.pk).update(mql_volume=5, acceptance_floor=Decimal("60"))
+    contract.refresh_from_db()
+    # 4 MQLs in the quarter: 2 accepted, 1 rejected, 1 undecided → acceptance 2/3 = 66.67 %.
+    _mql_event(personas, at(2026, 1, 10, 9, 0), "accept")
+    _mql_event(personas, at(2026, 2, 10, 9, 0), "accept")
+    _mql_event(personas, at(2026, 2, 11, 9, 0), "reject")
+    _mql_event(personas, at(2026, 3, 2, 9, 0))
+    _mql_event(personas, at(2026, 4, 2, 9, 0), "reject")  # next quarter: not this contract's
+
+    mid = marketing_status(contract, at(2026, 2, 15, 0, 0))
+    # Paris midnight 1 Jan = 31 Dec 23:00 UTC; 15 Feb 00:00 UTC → 45 days 1 h of a 90-day quarter.
+    assert (mid.mqls, mid.decided, mid.accepted) == (3, 3, 2)
+    assert mid.projected_mqls == round(3 / ((45 * 24 + 1) / (90 * 24)))
+    assert sla_check_marketing(personas.acme, at(2026, 3, 31, 12, 0)) == {}  # period not over
+
+    new = sla_check_marketing(personas.acme, at(2026, 4, 1, 8, 0))
+    assert dict(new) == {"mql_volume": 1}
+    breach = SlaBreach.objects.get(kind="mql_volume")
+    assert (breach.side, breach.owner, breach.detail) == (
+        "marketing",
+        personas.mia,
+        {"mqls": 4, "committed": 5},
+    )
+    assert breach.due_at == at(2026, 3, 31, 22, 0)  # midnight Paris (CEST) after 31 March
+    assert sla_check_marketing(personas.acme, at(2026, 4, 2, 8, 0)) == {}
+
+
+def test_acceptance_below_the_floor_is_a_marketing_breach(personas, contract):
+    from cordee.funnel.sla import sla_check_marketing
+
+    SlaContract.objects.filter(pk=contract.pk).update(mql_volume=0, acceptance_floor=Decimal("70"))
+    _mql_event(personas, at(2026, 1, 10, 9, 0), "accept")
+    _mql_event(personas, at(2026, 1, 11, 9, 0), "reject")
+    new = sla_check_marketing(personas.acme, at(2026, 4, 1, 8, 0))
+    assert dict(new) == {"acceptance": 1}
+    assert SlaBreach.objects.get(kind="acceptance").detail == {
+        "acceptance_rate": "50.00",
+        "floor": "70.00",
+    }

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cordee.funnel.sla import sla_check_workspace
+from cordee.funnel.sla import sla_check_marketing, sla_check_workspace
 from cordee.people.models import Workspace
 
 
@@ -28,7 +28,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("action", choices=["check"])
-        parser.add_argument("--at", help="ISO 8601 instant; without offset, the workspace's time zone")
+        parser.add_argument(
+            "--at", help="ISO 8601 instant; without offset, the workspace's time zone"
+        )
         parser.add_argument("--workspace", help="slug of one workspace (default: all)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -38,8 +40,13 @@ class Command(BaseCommand):
             if not workspaces.exists():
                 raise CommandError(f"--workspace: no workspace '{opts['workspace']}'.")
         for workspace in workspaces:
-            at = parse_instant(opts["at"], workspace.time_zone) if opts["at"] else dt.datetime.now(dt.UTC)
+            at = (
+                parse_instant(opts["at"], workspace.time_zone)
+                if opts["at"]
+                else dt.datetime.now(dt.UTC)
+            )
             result = sla_check_workspace(workspace, at)
+            result.new.update(sla_check_marketing(workspace, at))
             detail = ", ".join(f"{k}={v}" for k, v in sorted(result.new.items())) or "none"
             self.stdout.write(
                 f"{workspace.slug}: checked {result.leads_checked} leads as of {at.isoformat()}; "
