@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "cordee.people",
     "cordee.crm",
     "cordee.funnel",
+    "cordee.integrations",
 ]
 
 MIDDLEWARE = [

@@ -56,6 +56,9 @@ def reap_stale_tasks(now: dt.datetime | None = None) -> int:
 
 def tick(now: dt.datetime | None = None) -> list[str]:
     """Run every job that is due; returns the names run. One failing job does not stop others."""
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("jobs")  # each app's jobs.py registers its periodic jobs
     now = now or timezone.now()
     ran: list[str] = []
     for job in [

@@ -248,3 +248,30 @@ class ApiToken(WorkspaceScoped):
 
     def revoke(self) -> None:
         self.revoked_at = timezone.now()
+
+
+class Notification(models.Model):
+    """An in-app message to one person in one workspace (SLA breaches, answers, wins…).
+    ``key`` makes a notification idempotent: the same event never notifies twice."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=40)
+    key = models.CharField(max_length=120)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_key")
+        ]
+        indexes = [models.Index(fields=["user", "workspace", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title

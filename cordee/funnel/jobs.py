@@ -1,0 +1,16 @@
+"""Periodic work of the funnel, run by the worker's scheduler."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from cordee.core.scheduler import periodic
+
+
+@periodic(every=dt.timedelta(minutes=5))
+def check_slas() -> None:
+    from cordee.funnel.notify import breaches_notify
+    from cordee.funnel.sla import sla_check
+
+    sla_check()
+    breaches_notify()

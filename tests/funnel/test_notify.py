@@ -1,0 +1,83 @@
+"""Breaches are announced once: to the owner and their manager in the app, and by webhook."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from cordee.funnel.models import SlaBreach
+from cordee.funnel.notify import breaches_notify
+from cordee.integrations.models import WebhookDelivery, WebhookSubscription
+from cordee.people.models import Notification, Team
+from tests import factories as f
+
+
+def _breach(personas, **kw):
+    lead = f.LeadFactory(workspace=personas.acme, owner=personas.bob)
+    defaults = dict(
+        workspace=personas.acme,
+        kind="first_touch",
+        side="sales",
+        lead=lead,
+        mql_at=timezone.now(),
+        owner=personas.bob,
+        due_at=timezone.now() - dt.timedelta(hours=1),
+        detected_at=timezone.now(),
+    )
+    defaults.update(kw)
+    return SlaBreach.objects.create(**defaults)
+
+
+def test_owner_and_team_manager_are_notified_once(personas):
+    team = Team.objects.create(
+        workspace=personas.acme, name="Ventes", side="sales", manager=personas.dave
+    )
+    personas.bob.memberships.update(team=team)
+    WebhookSubscription.objects.create(
+        workspace=personas.acme,
+        name="Slack",
+        url="http://127.0.0.1:9/",
+        format="slack",
+        events=["sla.breach"],
+    )
+    breach = _breach(personas)
+    assert breaches_notify() == 1
+    assert breaches_notify() == 0
+    assert sorted(n.user.email for n in Notification.objects.all()) == [
+        "bob@example.fr",
+        "dave@example.fr",
+    ]
+    assert (
+        WebhookDelivery.objects.get().payload["text"].startswith("SLA breach")
+        or "SLA" in WebhookDelivery.objects.get().payload["text"]
+    )
+    breach.refresh_from_db()
+    assert breach.notified_at is not None
+
+
+def test_without_a_team_manager_the_sales_managers_are_told(personas):
+    _breach(personas)
+    breaches_notify()
+    assert sorted(n.user.email for n in Notification.objects.all()) == [
+        "bob@example.fr",
+        "dave@example.fr",
+    ]
+
+
+def test_notifications_speak_the_recipients_language(personas):
+    personas.bob.language = "fr"
+    personas.bob.save()
+    personas.dave.language = "en"
+    personas.dave.save()
+    _breach(personas)
+    breaches_notify()
+    titles = {n.user.email: n.title for n in Notification.objects.all()}
+    assert titles["dave@example.fr"].startswith("SLA breach")
+    assert titles["bob@example.fr"].startswith("Manquement au SLA")
+
+
+def test_silent_breaches_from_imported_history_are_never_announced(personas):
+    _breach(personas, silent=True)
+    assert breaches_notify() == 0
+    assert not Notification.objects.exists()
