@@ -316,6 +316,8 @@ class Lead(Synced):
         verbose_name=_("pod"),
     )
     score = models.IntegerField(_("score"), default=0)
+    score_detail = models.JSONField(_("score explained"), default=list, blank=True)
+    scored_at = models.DateTimeField(_("scored"), null=True, blank=True)
     recycle_on = models.DateField(_("re-evaluate on"), null=True, blank=True)
 
     class Meta:
@@ -472,3 +474,52 @@ class Opportunity(Synced):
     @property
     def is_won(self) -> bool:
         return self.stage == OpportunityStage.WON
+
+
+class LeadAssignment(models.Model):
+    """Who owned a lead from when, and why (routing rule, SLA reassignment, a person)."""
+
+    workspace = models.ForeignKey("people.Workspace", on_delete=models.CASCADE, related_name="+")
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="assignments")
+    from_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("from"),
+    )
+    to_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("to"),
+    )
+    pod = models.ForeignKey(
+        "people.Pod", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("when"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    rule = models.CharField(_("rule"), max_length=80, blank=True)
+    reason = models.CharField(_("why"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["lead", "at"]),
+            models.Index(fields=["workspace", "to_owner", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_owner} → {self.to_owner}"

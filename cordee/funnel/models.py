@@ -238,3 +238,81 @@ class SlaBreach(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.due_at:%Y-%m-%d}"
+
+
+class FitAttribute(models.TextChoices):
+    INDUSTRY = "industry", _("Industry")
+    SIZE_BAND = "size_band", _("Company size")
+    COUNTRY = "country", _("Country")
+    REGION = "region", _("Region")
+    JOB_TITLE = "job_title", _("Job title contains")
+
+
+class ScoringRule(WorkspaceScoped):
+    """A fit rule (attribute matches one of the values) or an engagement rule (points per touch
+    of a kind, decaying with a half-life)."""
+
+    class Kind(models.TextChoices):
+        FIT = "fit", _("Fit")
+        ENGAGEMENT = "engagement", _("Engagement")
+
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    attribute = models.CharField(
+        _("attribute"), max_length=12, choices=FitAttribute.choices, blank=True
+    )
+    values = models.JSONField(_("values"), default=list, blank=True)
+    touch_kind = models.CharField(_("touch kind"), max_length=20, blank=True)
+    points = models.DecimalField(_("points"), max_digits=6, decimal_places=2)
+    half_life_days = models.DecimalField(
+        _("half-life (days)"), max_digits=6, decimal_places=2, default=30
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("scoring rule")
+        verbose_name_plural = _("scoring rules")
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from cordee.crm.models import TouchKind
+
+        if self.kind == self.Kind.FIT:
+            if not self.attribute:
+                raise ValidationError({"attribute": _("A fit rule needs an attribute.")})
+            if not self.values or not all(isinstance(v, str) and v.strip() for v in self.values):
+                raise ValidationError({"values": _("Give at least one value.")})
+        else:
+            if self.touch_kind not in TouchKind.values:
+                raise ValidationError({"touch_kind": _("Choose a kind of touch.")})
+            if self.half_life_days < 0:
+                raise ValidationError({"half_life_days": _("A half-life cannot be negative.")})
+
+
+class RoutingRule(WorkspaceScoped):
+    """Send matching new MQLs to a pod; inside it, round-robin among available sales members
+    under their capacity. Rules are tried in order; the first match wins."""
+
+    name = models.CharField(_("name"), max_length=120)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    pod = models.ForeignKey(
+        "people.Pod", on_delete=models.CASCADE, related_name="routing_rules", verbose_name=_("pod")
+    )
+    industries = models.JSONField(_("industries"), default=list, blank=True)
+    regions = models.JSONField(_("regions"), default=list, blank=True)
+    countries = models.JSONField(_("countries"), default=list, blank=True)
+    capacity = models.PositiveSmallIntegerField(_("open MQLs per rep at most"), default=25)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -26,7 +26,7 @@ def _label(stage: str) -> str:
     return str(Stage(stage).label)
 
 
-def _move(
+def stage_move(
     *,
     actor: Actor | None,
     workspace_id: int,
@@ -95,7 +95,7 @@ def lead_transition(*, actor: Actor, lead_id: int, to_stage: str, reason: str = 
             field_errors={"to_stage": [_("Use the accept or reject action.")]},
         )
     with transaction.atomic():
-        _move(
+        stage_move(
             actor=actor,
             workspace_id=actor.workspace.pk,
             lead=lead,
@@ -122,7 +122,7 @@ def _decide(
     try:
         with transaction.atomic():
             decision.save()
-            _move(
+            stage_move(
                 actor=actor,
                 workspace_id=actor.workspace.pk,
                 lead=lead,

@@ -244,6 +244,33 @@ def _record(
     with transaction.atomic():
         SlaBreach.objects.bulk_create(fresh, batch_size=2000, ignore_conflicts=True)
     result.new.update(b.kind for b in fresh)
+    _reassign_late_leads(
+        at, [b for b in fresh if b.kind == BreachKind.FIRST_TOUCH and not b.silent]
+    )
+
+
+def _reassign_late_leads(at: dt.datetime, breaches: list[SlaBreach]) -> None:
+    """Contracts that say so hand a lead untouched past its first-touch due time to the next rep
+    of the pod. The SLA clocks keep running from the original MQL instant."""
+    from django.utils.translation import gettext as _
+
+    from cordee.funnel.routing import lead_route
+
+    wanted = [b for b in breaches if b.contract is not None and b.contract.reassign_on_breach]
+    if not wanted:
+        return
+    leads = Lead.objects.select_related("contact__account", "pod").in_bulk(
+        [b.lead_id for b in wanted]
+    )
+    for breach in wanted:
+        lead = leads.get(breach.lead_id)
+        if lead is not None and lead.stage in (Stage.MQL, Stage.SAL):
+            lead_route(
+                lead=lead,
+                at=at,
+                exclude_owner=True,
+                why=_("Reassigned after a first-touch SLA breach"),
+            )
 
 
 def sla_check(

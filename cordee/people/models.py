@@ -67,6 +67,7 @@ class Workspace(TimeStamped):
     allow_cross_pod_queues = models.BooleanField(
         _("reps may see other pods' queues"), default=False
     )
+    mql_threshold = models.PositiveSmallIntegerField(_("MQL score threshold"), default=60)
 
     class Meta:
         verbose_name = _("workspace")
@@ -213,6 +214,8 @@ class PodMember(TimeStamped):
     pod = models.ForeignKey(Pod, on_delete=models.CASCADE, related_name="pod_members")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="pod_memberships")
     is_lead = models.BooleanField(_("pod lead"), default=False)
+    is_available = models.BooleanField(_("takes new leads"), default=True)
+    last_assigned_at = models.DateTimeField(_("last lead assigned"), null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["pod", "user"], name="podmember_unique")]

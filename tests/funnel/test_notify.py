@@ -15,16 +15,16 @@ from tests import factories as f
 
 def _breach(personas, **kw):
     lead = f.LeadFactory(workspace=personas.acme, owner=personas.bob)
-    defaults = dict(
-        workspace=personas.acme,
-        kind="first_touch",
-        side="sales",
-        lead=lead,
-        mql_at=timezone.now(),
-        owner=personas.bob,
-        due_at=timezone.now() - dt.timedelta(hours=1),
-        detected_at=timezone.now(),
-    )
+    defaults = {
+        "workspace": personas.acme,
+        "kind": "first_touch",
+        "side": "sales",
+        "lead": lead,
+        "mql_at": timezone.now(),
+        "owner": personas.bob,
+        "due_at": timezone.now() - dt.timedelta(hours=1),
+        "detected_at": timezone.now(),
+    }
     defaults.update(kw)
     return SlaBreach.objects.create(**defaults)
 

@@ -239,3 +239,25 @@ def test_acceptance_below_the_floor_is_a_marketing_breach(personas, contract):
         "acceptance_rate": "50.00",
         "floor": "70.00",
     }
+
+
+def test_a_contract_may_reassign_a_lead_after_a_first_touch_breach(personas, contract, lead):
+    from cordee.crm.models import LeadAssignment
+    from cordee.people.models import PodMember
+
+    pod = f.PodFactory(workspace=personas.acme)
+    carl = f.UserFactory(email="carl@example.fr")
+    f.MembershipFactory(workspace=personas.acme, user=carl, role="sales_rep")
+    for user in (personas.bob, carl):
+        PodMember.objects.create(pod=pod, user=user)
+    lead.pod = pod
+    lead.save()
+    SlaContract.objects.filter(pk=contract.pk).update(reassign_on_breach=True)
+    sla_check_workspace(personas.acme, at(2026, 3, 9, 10, 30))
+    lead.refresh_from_db()
+    assert lead.owner == carl
+    assignment = LeadAssignment.objects.get(lead=lead)
+    assert (assignment.from_owner, assignment.to_owner) == (personas.bob, carl)
+    # the clocks do not restart: the decision is still due Monday 15:30 UTC
+    sla_check_workspace(personas.acme, at(2026, 3, 9, 15, 31))
+    assert SlaBreach.objects.filter(kind="decision").get().due_at == at(2026, 3, 9, 15, 30)

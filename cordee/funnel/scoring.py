@@ -1,0 +1,123 @@
+"""Scoring leads with the workspace's rules, promoting them to MQL when they cross the threshold."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cordee.analytics.scoring import EngagementRule, FitRule, Score, score_lead
+from cordee.crm.models import Lead, Stage, Touchpoint
+from cordee.funnel.models import ScoringRule
+from cordee.people.models import Workspace
+
+SCORED_STAGES = (Stage.INQUIRY, Stage.RECYCLED, Stage.MQL, Stage.SAL)
+
+
+def workspace_rules(workspace_id: int) -> tuple[list[FitRule], list[EngagementRule]]:
+    fit, engagement = [], []
+    for r in ScoringRule.objects.filter(workspace_id=workspace_id, is_active=True):
+        if r.kind == ScoringRule.Kind.FIT:
+            fit.append(FitRule(r.pk, r.name, r.attribute, tuple(r.values), float(r.points)))
+        else:
+            engagement.append(
+                EngagementRule(r.pk, r.name, r.touch_kind, float(r.points), float(r.half_life_days))
+            )
+    return fit, engagement
+
+
+def _attributes(lead: Lead) -> dict[str, str]:
+    contact = lead.contact
+    account = contact.account
+    return {
+        "industry": account.industry if account else "",
+        "size_band": account.size_band if account else "",
+        "country": (account.country if account else "") or contact.country,
+        "region": account.region if account else "",
+        "job_title": contact.job_title,
+    }
+
+
+def _may_promote(lead: Lead, today: dt.date) -> bool:
+    if lead.stage == Stage.INQUIRY:
+        return True
+    return lead.stage == Stage.RECYCLED and (lead.recycle_on is None or lead.recycle_on <= today)
+
+
+def leads_rescore(
+    *, workspace: Workspace, lead_ids: list[int] | None = None, now: dt.datetime | None = None
+) -> int:
+    """Recompute the scores (with decay as of ``now``) of the given leads, or of every lead in a
+    scored stage; promote to MQL the Inquiry/due-Recycled ones at or above the threshold, then
+    route them. Returns how many leads were promoted."""
+    from cordee.funnel.routing import lead_route
+    from cordee.funnel.services import stage_move
+
+    now = now or timezone.now()
+    fit, engagement = workspace_rules(workspace.pk)
+    leads = Lead.objects.filter(workspace=workspace, stage__in=SCORED_STAGES).select_related(
+        "contact__account"
+    )
+    if lead_ids is not None:
+        leads = leads.filter(pk__in=lead_ids)
+    promoted = 0
+    batch: list[Lead] = []
+    for lead in leads.iterator(chunk_size=2000):
+        batch.append(lead)
+        if len(batch) == 2000:
+            promoted += _score_batch(workspace, batch, fit, engagement, now, stage_move, lead_route)
+            batch = []
+    if batch:
+        promoted += _score_batch(workspace, batch, fit, engagement, now, stage_move, lead_route)
+    return promoted
+
+
+def _score_batch(workspace, batch, fit, engagement, now, move, route) -> int:  # type: ignore[no-untyped-def]
+    touches: dict[int, list[tuple[str, dt.datetime]]] = defaultdict(list)
+    if engagement:
+        kinds = {r.touch_kind for r in engagement}
+        for contact_id, kind, when in Touchpoint.objects.filter(
+            workspace=workspace,
+            contact_id__in={lead.contact_id for lead in batch},
+            kind__in=kinds,
+            occurred_at__lte=now,
+        ).values_list("contact_id", "kind", "occurred_at"):
+            touches[contact_id].append((kind, when))
+    today = timezone.localdate(now)
+    promoted = 0
+    scores: list[tuple[Lead, Score]] = []
+    for lead in batch:
+        scored = score_lead(
+            attributes=_attributes(lead),
+            touches=touches[lead.contact_id],
+            fit_rules=fit,
+            engagement_rules=engagement,
+            now=now,
+        )
+        lead.score = scored.total
+        lead.score_detail = [
+            {"rule_id": c.rule_id, "name": c.name, "points": c.points, "count": c.count}
+            for c in scored.contributions
+        ]
+        lead.scored_at = now
+        scores.append((lead, scored))
+    with transaction.atomic():
+        Lead.objects.bulk_update(batch, ["score", "score_detail", "scored_at"])
+        for lead, scored in scores:
+            if scored.total >= workspace.mql_threshold and _may_promote(lead, today):
+                move(
+                    actor=None,
+                    workspace_id=workspace.pk,
+                    lead=lead,
+                    to_stage=Stage.MQL,
+                    at=now,
+                    rule="scoring",
+                    reason=_("Score %(score)s reached the MQL threshold (%(threshold)s)")
+                    % {"score": scored.total, "threshold": workspace.mql_threshold},
+                )
+                route(lead=lead, at=now)
+                promoted += 1
+    return promoted
