@@ -40,6 +40,7 @@ class LeadClocks:
     decision_breached: npt.NDArray[np.bool_]
     attempts_breached: npt.NDArray[np.bool_]
     attempts_made: IntArray
+    first_touch_at: IntArray
 
 
 def count_in_windows(
@@ -91,4 +92,5 @@ def lead_clocks(
         decision_breached=(now > d2) & (decided_at > d2),
         attempts_breached=(now > d3) & (made < attempts_required) & (rejected_at > d3),
         attempts_made=made,
+        first_touch_at=first_touch,
     )

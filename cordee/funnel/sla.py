@@ -11,6 +11,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import cast
 
 import numpy as np
 from django.db import transaction
@@ -93,78 +94,110 @@ class CheckResult:
         return sum(self.new.values())
 
 
-def sla_check_workspace(
-    workspace: Workspace, at: dt.datetime, *, lookback: dt.timedelta = DEFAULT_LOOKBACK
-) -> CheckResult:
-    """Detect the sales-side breaches of ``workspace`` as of ``at`` and record each once."""
-    result = CheckResult(at=at)
-    contracts = list(
-        SlaContract.objects.filter(workspace=workspace, period_end__gte=(at - lookback).date())
-    )
-    if not any(c.is_signed for c in contracts):
-        return result
+@dataclass
+class Cycles:
+    """The current MQL cycle of every governed lead, with its clocks evaluated as of ``at``."""
+
+    ids: np.ndarray
+    mql_dt: list[dt.datetime]
+    owners: np.ndarray
+    pods: np.ndarray
+    which: np.ndarray
+    contracts: list[SlaContract]
+    decided: np.ndarray
+    clock: BusinessClock
+    clocks: engine.LeadClocks
+
+
+def _match(ids: np.ndarray, lead_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions in the sorted ``ids`` of each of ``lead_ids``, and which were found."""
+    pos = np.searchsorted(ids, lead_ids)
+    pos = np.clip(pos, 0, len(ids) - 1)
+    return pos, ids[pos] == lead_ids
+
+
+def load_cycles(
+    workspace: Workspace,
+    at: dt.datetime,
+    *,
+    lookback: dt.timedelta = DEFAULT_LOOKBACK,
+    lead_ids: list[int] | None = None,
+) -> Cycles | None:
+    """Read the columns the SLA clocks need (a few queries) and evaluate every clock."""
     lower = at - lookback
-    rows = list(
-        Lead.objects.filter(
-            workspace=workspace, mql_at__isnull=False, mql_at__gte=lower, mql_at__lte=at
-        )
-        .order_by("id")
-        .values_list("id", "mql_at", "owner_id", "pod_id", "contact__account__industry")
+    contracts = list(SlaContract.objects.filter(workspace=workspace, period_end__gte=lower.date()))
+    if not any(c.is_signed for c in contracts):
+        return None
+    leads = Lead.objects.filter(
+        workspace=workspace, mql_at__isnull=False, mql_at__gte=lower, mql_at__lte=at
+    )
+    if lead_ids is not None:
+        leads = leads.filter(pk__in=lead_ids)
+    # mql_at is not NULL here (filtered above)
+    rows = cast(
+        list[tuple[int, dt.datetime, int | None, int | None, str | None]],
+        list(
+            leads.order_by("id").values_list(
+                "id", "mql_at", "owner_id", "pod_id", "contact__account__industry"
+            )
+        ),
     )
     if not rows:
-        return result
-    ids = np.array([r[0] for r in rows], dtype=np.int64)
-    mql_dt: list[dt.datetime] = [r[1] for r in rows if r[1] is not None]
-    mql = np.array([to_epoch(v) for v in mql_dt], dtype=np.int64)
-    owners = np.array([r[2] or 0 for r in rows], dtype=np.int64)
-    pods = np.array([r[3] or 0 for r in rows], dtype=np.int64)
-    industries = np.array([r[4] or "" for r in rows], dtype=object)
+        return None
     calendar = workspace_calendar(workspace)
     tz = calendar.tz
-    mql_days = np.array([d.astimezone(tz).date() for d in mql_dt], dtype="datetime64[D]")
-    which = governing_contracts(contracts, pods, industries, mql_days)
+    mql_all: list[dt.datetime] = [r[1] for r in rows]
+    which = governing_contracts(
+        contracts,
+        np.array([r[3] or 0 for r in rows], dtype=np.int64),
+        np.array([r[4] or "" for r in rows], dtype=object),
+        np.array([d.astimezone(tz).date() for d in mql_all], dtype="datetime64[D]"),
+    )
     governed = which >= 0
     if not governed.any():
-        return result
-    ids, mql, owners, pods, which = (
-        ids[governed],
-        mql[governed],
-        owners[governed],
-        pods[governed],
-        which[governed],
-    )
-    mql_dt = [d for d, g in zip(mql_dt, governed, strict=True) if g]
-    result.leads_checked = len(ids)
+        return None
+    kept = [r for r, g in zip(rows, governed, strict=True) if g]
+    which = which[governed]
+    ids = np.array([r[0] for r in kept], dtype=np.int64)
+    mql_dt = [r[1] for r in kept]
+    mql = np.array([to_epoch(v) for v in mql_dt], dtype=np.int64)
+    owners = np.array([r[2] or 0 for r in kept], dtype=np.int64)
+    pods = np.array([r[3] or 0 for r in kept], dtype=np.int64)
 
-    # decisions on the current MQL cycle
+    # decisions taken on the current MQL cycle
     decided = np.full(len(ids), engine.NEVER, dtype=np.int64)
     rejected = np.full(len(ids), engine.NEVER, dtype=np.int64)
-    for lead_id, mql_at, kind, decided_at in LeadDecision.objects.filter(
-        workspace=workspace, mql_at__gte=lower
-    ).values_list("lead_id", "mql_at", "kind", "decided_at"):
-        i = int(np.searchsorted(ids, lead_id))
-        if i < len(ids) and ids[i] == lead_id and mql[i] == to_epoch(mql_at):
-            decided[i] = to_epoch(decided_at)
-            if kind == DecisionKind.REJECT:
-                rejected[i] = decided[i]
+    decisions = list(
+        LeadDecision.objects.filter(workspace=workspace, mql_at__gte=lower).values_list(
+            "lead_id", "mql_at", "kind", "decided_at"
+        )
+    )
+    if decisions:
+        pos, found = _match(ids, np.array([d[0] for d in decisions], dtype=np.int64))
+        d_mql = np.array([to_epoch(d[1]) for d in decisions], dtype=np.int64)
+        d_at = np.array([to_epoch(d[3]) for d in decisions], dtype=np.int64)
+        d_reject = np.array([d[2] == DecisionKind.REJECT for d in decisions])
+        same_cycle = found & (mql[pos] == d_mql)
+        decided[pos[same_cycle]] = d_at[same_cycle]
+        rejected[pos[same_cycle & d_reject]] = d_at[same_cycle & d_reject]
 
     # sales activities by the owner or the owner's team (or unattributed, e.g. synced from a CRM)
     team_of = dict(Membership.objects.filter(workspace=workspace).values_list("user_id", "team_id"))
-    t_lead, t_at = [], []
-    for lead_id, actor_id, occurred_at in Touchpoint.objects.filter(
-        workspace=workspace, is_sales_activity=True, lead__isnull=False, occurred_at__gte=lower
-    ).values_list("lead_id", "actor_id", "occurred_at"):
-        i = int(np.searchsorted(ids, lead_id))
-        if i >= len(ids) or ids[i] != lead_id:
-            continue
-        owner = int(owners[i])
-        if (
-            actor_id is None
-            or actor_id == owner
-            or (team_of.get(actor_id) and team_of.get(actor_id) == team_of.get(owner))
-        ):
-            t_lead.append(i)
-            t_at.append(to_epoch(occurred_at))
+    touches = list(
+        Touchpoint.objects.filter(
+            workspace=workspace, is_sales_activity=True, lead__isnull=False, occurred_at__gte=lower
+        ).values_list("lead_id", "actor_id", "occurred_at")
+    )
+    t_lead = np.empty(0, dtype=np.int64)
+    t_at = np.empty(0, dtype=np.int64)
+    if touches:
+        pos, found = _match(ids, np.array([t[0] for t in touches], dtype=np.int64))
+        actor = np.array([t[1] or 0 for t in touches], dtype=np.int64)
+        actor_team = np.array([team_of.get(t[1]) or -1 for t in touches], dtype=np.int64)
+        owner_team = np.array([team_of.get(int(o)) or -2 for o in owners], dtype=np.int64)
+        counts = found & ((actor == 0) | (actor == owners[pos]) | (actor_team == owner_team[pos]))
+        t_lead = pos[counts]
+        t_at = np.array([to_epoch(t[2]) for t in touches], dtype=np.int64)[counts]
 
     day = business_day_seconds(calendar)
     per = [contracts[int(i)] for i in which]
@@ -175,8 +208,8 @@ def sla_check_workspace(
         mql_at=mql,
         decided_at=decided,
         rejected_at=rejected,
-        touch_lead=np.array(t_lead, dtype=np.int64),
-        touch_at=np.array(t_at, dtype=np.int64),
+        touch_lead=t_lead,
+        touch_at=t_at,
         first_touch_seconds=np.array([_hours(c.first_touch_hours) for c in per], dtype=np.int64),
         decision_seconds=np.array([_hours(c.decision_hours) for c in per], dtype=np.int64),
         attempts_required=np.array([c.attempts_required for c in per], dtype=np.int64),
@@ -184,14 +217,24 @@ def sla_check_workspace(
             [c.attempts_within_days * day for c in per], dtype=np.int64
         ),
     )
+    return Cycles(ids, mql_dt, owners, pods, which, contracts, decided, clock, clocks)
+
+
+def sla_check_workspace(
+    workspace: Workspace, at: dt.datetime, *, lookback: dt.timedelta = DEFAULT_LOOKBACK
+) -> CheckResult:
+    """Detect the sales-side breaches of ``workspace`` as of ``at`` and record each once."""
+    result = CheckResult(at=at)
+    cycles = load_cycles(workspace, at, lookback=lookback)
+    if cycles is None:
+        return result
+    result.leads_checked = len(cycles.ids)
     imported_mql = set(
         LeadStageChange.objects.filter(
-            workspace=workspace, to_stage=Stage.MQL, imported=True, at__gte=lower
+            workspace=workspace, to_stage=Stage.MQL, imported=True, at__gte=at - lookback
         ).values_list("lead_id", "at")
     )
-    _record(
-        workspace, at, result, ids, mql_dt, owners, pods, which, contracts, clocks, imported_mql
-    )
+    _record(workspace, at, result, cycles, imported_mql)
     return result
 
 
@@ -199,15 +242,17 @@ def _record(
     workspace: Workspace,
     at: dt.datetime,
     result: CheckResult,
-    ids: np.ndarray,
-    mql_dt: list[dt.datetime],
-    owners: np.ndarray,
-    pods: np.ndarray,
-    which: np.ndarray,
-    contracts: list[SlaContract],
-    clocks: engine.LeadClocks,
+    cycles: Cycles,
     imported_mql: set[tuple[int, dt.datetime]],
 ) -> None:
+    ids, mql_dt, owners, pods, which = (
+        cycles.ids,
+        cycles.mql_dt,
+        cycles.owners,
+        cycles.pods,
+        cycles.which,
+    )
+    contracts, clocks = cycles.contracts, cycles.clocks
     candidates: list[SlaBreach] = []
     for kind, flags, due, extra in (
         (BreachKind.FIRST_TOUCH, clocks.first_touch_breached, clocks.first_touch_due, None),

@@ -261,3 +261,28 @@ def test_a_contract_may_reassign_a_lead_after_a_first_touch_breach(personas, con
     # the clocks do not restart: the decision is still due Monday 15:30 UTC
     sla_check_workspace(personas.acme, at(2026, 3, 9, 15, 31))
     assert SlaBreach.objects.filter(kind="decision").get().due_at == at(2026, 3, 9, 15, 30)
+
+
+def test_lead_sla_shows_due_times_in_the_workspace_zone_and_business_time_used(
+    personas, contract, lead
+):
+    from cordee.funnel.selectors import lead_sla
+
+    sales_touch(lead, personas.bob, at(2026, 3, 9, 8, 30))  # Monday 09:30 CET: in time
+    status = lead_sla(actor=personas.actor("bob"), lead=lead, at=at(2026, 3, 9, 12, 0))
+    assert status is not None
+    due = {c.name: c.due_at.isoformat() for c in status.clocks}
+    assert due == {
+        "first_touch": "2026-03-09T11:00:00+01:00",
+        "decision": "2026-03-09T16:30:00+01:00",
+        "attempts": "2026-03-10T16:00:00+01:00",
+    }
+    # as of Monday 13:00 CET (lunch): Friday 16:00–18:00 (2 h) + Monday 09:00–12:30 (3.5 h) = 5.5 h
+    assert status.business_seconds_used == int(5.5 * 3600)
+    met = {c.name: (c.met, c.breached) for c in status.clocks}
+    assert met == {
+        "first_touch": (True, False),
+        "decision": (False, False),
+        "attempts": (False, False),
+    }
+    assert (status.attempts_made, status.attempts_required) == (1, 3)
