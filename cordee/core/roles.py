@@ -64,6 +64,9 @@ CAPABILITIES: dict[str, set[Role]] = {
     "admin.site": {Role.REVOPS_ADMIN},
     "lead.decide": _SALES,
     "funnel.configure": {Role.REVOPS_ADMIN},
+    "sla.write": _MANAGERS,
+    "sla.sign.marketing": {Role.MARKETING_MANAGER},
+    "sla.sign.sales": {Role.SALES_MANAGER},
     "record.delete": {Role.REVOPS_ADMIN, Role.MARKETING_MANAGER, Role.SALES_MANAGER},
 }
 

@@ -19,7 +19,13 @@ from cordee.core.actor import Actor
 from cordee.core.errors import Conflict, NotFound, ValidationFailed
 from cordee.crm.models import Lead, LeadStageChange, Stage
 from cordee.funnel import transitions
-from cordee.funnel.models import DecisionKind, LeadDecision, RejectionOutcome, RejectionReason
+from cordee.funnel.models import (
+    DecisionKind,
+    LeadDecision,
+    RejectionOutcome,
+    RejectionReason,
+    SlaContract,
+)
 
 
 def _label(stage: str) -> str:
@@ -250,3 +256,48 @@ def lead_history_import(*, workspace_id: int, lead: Lead, steps: Iterable[Import
         lead.mql_at = mql.at if mql else None
         lead.save(update_fields=["stage", "stage_entered_at", "mql_at", "updated_at"])
     return len(rows)
+
+
+def sla_contract_save(
+    *, actor: Actor, data: dict[str, object], contract: SlaContract | None = None
+) -> SlaContract:
+    """Create or change a contract. Changing the terms of a signed contract withdraws both
+    signatures: the two sides sign again what they now commit to."""
+    from cordee.core.records import record_create, record_update
+    from cordee.funnel.records import SLA_CONTRACTS
+
+    if contract is None:
+        return record_create(actor=actor, spec=SLA_CONTRACTS, data=data)  # type: ignore[no-any-return]
+    before = {name: getattr(contract, name) for name in data}
+    with transaction.atomic():
+        contract = record_update(actor=actor, spec=SLA_CONTRACTS, instance=contract, data=data)
+        assert contract is not None
+        changed = any(getattr(contract, name) != value for name, value in before.items())
+        if changed and (contract.marketing_signed_at or contract.sales_signed_at):
+            contract.marketing_signed_by = contract.sales_signed_by = None
+            contract.marketing_signed_at = contract.sales_signed_at = None
+            contract.save()
+    return contract
+
+
+def sla_contract_sign(*, actor: Actor, contract_id: int) -> SlaContract:
+    """The marketing manager signs marketing's side, the sales manager sales' side (who, when)."""
+    contract = SlaContract.objects.filter(workspace=actor.workspace, pk=contract_id).first()
+    if contract is None:
+        raise NotFound(_("Contract not found."))
+    now = timezone.now()
+    if actor.can("sla.sign.marketing"):
+        updated = SlaContract.objects.filter(
+            pk=contract.pk, marketing_signed_at__isnull=True
+        ).update(marketing_signed_by=actor.user, marketing_signed_at=now)
+    elif actor.can("sla.sign.sales"):
+        updated = SlaContract.objects.filter(pk=contract.pk, sales_signed_at__isnull=True).update(
+            sales_signed_by=actor.user, sales_signed_at=now
+        )
+    else:
+        actor.require("sla.sign.marketing")  # raises: only the two managers sign
+        updated = 0
+    if not updated:
+        raise Conflict(_("Your side has already signed this contract."))
+    contract.refresh_from_db()
+    return contract

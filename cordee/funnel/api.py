@@ -1,0 +1,152 @@
+"""REST endpoints of the shared funnel: moves, decisions, SLA clocks, contracts, rules, breaches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from cordee.core.api import current_actor, register_crud
+from cordee.core.errors import NotFound
+from cordee.core.records import record_get
+from cordee.crm.records import LEADS
+from cordee.funnel import records, schemas, selectors, services
+from cordee.funnel.sla import marketing_status
+
+router = Router(tags=["Funnel"])
+
+
+def _lead(request: HttpRequest, pk: int) -> Any:
+    return record_get(actor=current_actor(request), spec=LEADS, pk=pk)
+
+
+@router.post(
+    "/leads/{int:pk}/transition", response=schemas.LeadStageOut, operation_id="lead_transition"
+)
+def transition(request: HttpRequest, pk: int, payload: schemas.TransitionIn) -> Any:
+    """Move a lead along an allowed live transition (409 if someone changed it meanwhile)."""
+    return services.lead_transition(
+        actor=current_actor(request),
+        lead_id=_lead(request, pk).pk,
+        to_stage=payload.to_stage,
+        reason=payload.reason,
+    )
+
+
+@router.post("/leads/{int:pk}/accept", response=schemas.LeadStageOut, operation_id="lead_accept")
+def accept(request: HttpRequest, pk: int, payload: schemas.AcceptIn) -> Any:
+    """Sales accepts an MQL (→ SAL). Of two decisions at once, one wins; the other gets 409."""
+    return services.lead_accept(
+        actor=current_actor(request), lead_id=_lead(request, pk).pk, comment=payload.comment
+    )
+
+
+@router.post("/leads/{int:pk}/reject", response=schemas.LeadStageOut, operation_id="lead_reject")
+def reject(request: HttpRequest, pk: int, payload: schemas.RejectIn) -> Any:
+    """Sales rejects an MQL with a mandatory reason: recycled (re-evaluation date) or disqualified."""
+    return services.lead_reject(
+        actor=current_actor(request),
+        lead_id=_lead(request, pk).pk,
+        reason_code=payload.reason,
+        comment=payload.comment,
+        outcome=payload.outcome,
+        recycle_on=payload.recycle_on,
+    )
+
+
+@router.get("/leads/{int:pk}/sla", response=schemas.LeadSlaOut, operation_id="lead_sla")
+def lead_sla(request: HttpRequest, pk: int) -> Any:
+    """Due times (ISO 8601 with the workspace's offset), business time used, attempts, breaches."""
+    status = selectors.lead_sla(actor=current_actor(request), lead=_lead(request, pk))
+    if status is None:
+        raise NotFound("No signed SLA contract governs this lead's current MQL cycle.")
+    return {
+        "contract_id": status.contract.pk,
+        "contract": status.contract.name,
+        "mql_at": status.mql_at,
+        "business_hours_used": round(status.business_seconds_used / 3600, 2),
+        "attempts_made": status.attempts_made,
+        "attempts_required": status.attempts_required,
+        "clocks": [c.__dict__ for c in status.clocks],
+        "breaches": list(status.breaches),
+    }
+
+
+class BreachFilters(Schema):
+    kind: str | None = None
+    side: str | None = None
+    pod: int | None = None
+    committee_pending: bool | None = None
+
+
+@router.get("/sla-breaches", response=list[schemas.BreachOut], operation_id="slabreach_list")
+@paginate(LimitOffsetPagination)
+def breaches(request: HttpRequest, filters: Query[BreachFilters]) -> Any:
+    params = {
+        k: str(v).lower() if isinstance(v, bool) else str(v)
+        for k, v in filters.dict().items()
+        if v is not None
+    }
+    return selectors.breaches_list(actor=current_actor(request), params=params)
+
+
+@router.post(
+    "/sla-contracts/{int:pk}/sign", response=schemas.ContractOut, operation_id="slacontract_sign"
+)
+def sign(request: HttpRequest, pk: int) -> Any:
+    """The marketing manager signs marketing's side; the sales manager signs sales' side."""
+    return services.sla_contract_sign(actor=current_actor(request), contract_id=pk)
+
+
+@router.get(
+    "/sla-contracts/{int:pk}/marketing",
+    response=schemas.MarketingStatusOut,
+    operation_id="slacontract_marketing",
+)
+def marketing(request: HttpRequest, pk: int) -> Any:
+    """Marketing's side so far: MQLs, projection to the period end, acceptance rate."""
+    contract = record_get(actor=current_actor(request), spec=records.SLA_CONTRACTS, pk=pk)
+    status = marketing_status(contract, timezone.now())
+    return {
+        **status.__dict__,
+        "acceptance_rate": status.acceptance_rate,
+        "mql_volume": contract.mql_volume,
+        "acceptance_floor": contract.acceptance_floor,
+    }
+
+
+register_crud(
+    router,
+    records.SLA_CONTRACTS,
+    out=schemas.ContractOut,
+    create_in=schemas.ContractIn,
+    update_in=schemas.ContractPatch,
+    create=lambda *, actor, data: services.sla_contract_save(actor=actor, data=data),
+    update=lambda *, actor, instance, data: services.sla_contract_save(
+        actor=actor, data=data, contract=instance
+    ),
+)
+register_crud(
+    router,
+    records.SCORING_RULES,
+    out=schemas.ScoringRuleOut,
+    create_in=schemas.ScoringRuleIn,
+    update_in=schemas.ScoringRulePatch,
+)
+register_crud(
+    router,
+    records.REJECTION_REASONS,
+    out=schemas.ReasonOut,
+    create_in=schemas.ReasonIn,
+    update_in=schemas.ReasonPatch,
+)
+register_crud(
+    router,
+    records.ROUTING_RULES,
+    out=schemas.RoutingRuleOut,
+    create_in=schemas.RoutingRuleIn,
+    update_in=schemas.RoutingRulePatch,
+)

@@ -1,0 +1,225 @@
+"""Input and output schemas of the funnel API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Schema
+from pydantic import Field
+
+
+class TransitionIn(Schema):
+    to_stage: str = Field(
+        ..., description="inquiry, mql, sal, sql, won, lost, recycled, disqualified"
+    )
+    reason: str = ""
+
+
+class AcceptIn(Schema):
+    comment: str = ""
+
+
+class RejectIn(Schema):
+    reason: str = Field(..., description="Code of a rejection reason of the workspace catalogue")
+    comment: str = ""
+    outcome: str | None = Field(None, description="recycled or disqualified; default: the reason's")
+    recycle_on: dt.date | None = None
+
+
+class LeadStageOut(Schema):
+    id: int
+    stage: str
+    stage_entered_at: dt.datetime
+    mql_at: dt.datetime | None
+    owner_id: int | None
+    recycle_on: dt.date | None
+
+
+class ClockOut(Schema):
+    name: str
+    due_at: dt.datetime
+    met: bool
+    breached: bool
+
+
+class BreachOut(Schema):
+    id: int
+    kind: str
+    side: str
+    lead_id: int | None
+    contract_id: int | None
+    owner_id: int | None
+    pod_id: int | None
+    period: str | None
+    due_at: dt.datetime
+    detected_at: dt.datetime
+    detail: dict[str, object]
+    silent: bool
+    notified_at: dt.datetime | None
+    committee_pending: bool
+
+
+class LeadSlaOut(Schema):
+    contract_id: int
+    contract: str
+    mql_at: dt.datetime
+    business_hours_used: float
+    attempts_made: int
+    attempts_required: int
+    clocks: list[ClockOut]
+    breaches: list[BreachOut]
+
+
+class ContractOut(Schema):
+    id: int
+    name: str
+    pod_id: int | None
+    industries: list[str]
+    period_start: dt.date
+    period_end: dt.date
+    mql_volume: int
+    acceptance_floor: Decimal
+    first_touch_hours: Decimal
+    attempts_required: int
+    attempts_within_days: int
+    decision_hours: Decimal
+    reassign_on_breach: bool
+    marketing_signed_by_id: int | None
+    marketing_signed_at: dt.datetime | None
+    sales_signed_by_id: int | None
+    sales_signed_at: dt.datetime | None
+    is_signed: bool
+
+
+class ContractIn(Schema):
+    name: str = Field(..., min_length=1, max_length=120)
+    pod: int | None = None
+    industries: list[str] = []
+    period_start: dt.date
+    period_end: dt.date
+    mql_volume: int = Field(0, ge=0)
+    acceptance_floor: Decimal = Field(Decimal(0), ge=0, le=100)
+    first_touch_hours: Decimal = Field(Decimal(4), gt=0)
+    attempts_required: int = Field(3, ge=0)
+    attempts_within_days: int = Field(5, ge=1)
+    decision_hours: Decimal = Field(Decimal(16), gt=0)
+    reassign_on_breach: bool = False
+
+
+class ContractPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=120)
+    pod: int | None = None
+    industries: list[str] | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    mql_volume: int | None = Field(None, ge=0)
+    acceptance_floor: Decimal | None = Field(None, ge=0, le=100)
+    first_touch_hours: Decimal | None = Field(None, gt=0)
+    attempts_required: int | None = Field(None, ge=0)
+    attempts_within_days: int | None = Field(None, ge=1)
+    decision_hours: Decimal | None = Field(None, gt=0)
+    reassign_on_breach: bool | None = None
+
+
+class MarketingStatusOut(Schema):
+    contract_id: int
+    mqls: int
+    projected_mqls: int
+    mql_volume: int
+    decided: int
+    accepted: int
+    acceptance_rate: Decimal | None
+    acceptance_floor: Decimal
+
+
+class ScoringRuleOut(Schema):
+    id: int
+    name: str
+    kind: str
+    attribute: str
+    values: list[str]
+    touch_kind: str
+    points: Decimal
+    half_life_days: Decimal
+    is_active: bool
+
+
+class ScoringRuleIn(Schema):
+    name: str = Field(..., min_length=1, max_length=120)
+    kind: str = Field(..., description="fit or engagement")
+    attribute: str = ""
+    values: list[str] = []
+    touch_kind: str = ""
+    points: Decimal
+    half_life_days: Decimal = Decimal(30)
+    is_active: bool = True
+
+
+class ScoringRulePatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=120)
+    kind: str | None = None
+    attribute: str | None = None
+    values: list[str] | None = None
+    touch_kind: str | None = None
+    points: Decimal | None = None
+    half_life_days: Decimal | None = None
+    is_active: bool | None = None
+
+
+class ReasonOut(Schema):
+    id: int
+    code: str
+    label: str
+    default_outcome: str
+    recycle_after_days: int
+    is_active: bool
+
+
+class ReasonIn(Schema):
+    code: str = Field(..., min_length=1, max_length=40, pattern=r"^[-a-z0-9_]+$")
+    label: str = Field(..., min_length=1, max_length=120)
+    default_outcome: str = "recycled"
+    recycle_after_days: int = Field(90, ge=0, le=3650)
+    is_active: bool = True
+
+
+class ReasonPatch(Schema):
+    label: str | None = Field(None, min_length=1, max_length=120)
+    default_outcome: str | None = None
+    recycle_after_days: int | None = Field(None, ge=0, le=3650)
+    is_active: bool | None = None
+
+
+class RoutingRuleOut(Schema):
+    id: int
+    name: str
+    order: int
+    pod_id: int
+    industries: list[str]
+    regions: list[str]
+    countries: list[str]
+    capacity: int
+    is_active: bool
+
+
+class RoutingRuleIn(Schema):
+    name: str = Field(..., min_length=1, max_length=120)
+    order: int = 100
+    pod: int
+    industries: list[str] = []
+    regions: list[str] = []
+    countries: list[str] = []
+    capacity: int = Field(25, ge=1)
+    is_active: bool = True
+
+
+class RoutingRulePatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=120)
+    order: int | None = None
+    pod: int | None = None
+    industries: list[str] | None = None
+    regions: list[str] | None = None
+    countries: list[str] | None = None
+    capacity: int | None = Field(None, ge=1)
+    is_active: bool | None = None
