@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 
 from cordee.core.api import (
     ApiParser,
@@ -70,6 +70,7 @@ api = CordeeAPI(
     ),
     auth=[TokenAuth(), WorkspaceSessionAuth()],
     parser=ApiParser(),
+    docs=Swagger(settings={"validatorUrl": None}),  # no call to validator.swagger.io
     urls_namespace="api",
 )
 install_error_handlers(api)
@@ -77,9 +78,11 @@ install_error_handlers(api)
 
 def _add_routers() -> None:
     from cordee.crm.api import router as crm_router
+    from cordee.funnel.api import router as funnel_router
     from cordee.people.api import router as people_router
 
     api.add_router("/", crm_router)
+    api.add_router("/", funnel_router)
     api.add_router("/", people_router)
 
 

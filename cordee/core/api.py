@@ -10,7 +10,6 @@ bounded to what the database can hold, strings refuse NUL characters (PostgreSQL
 raise), choices are closed lists, and unknown fields are refused rather than ignored.
 """
 
-
 import datetime as dt
 import json
 from collections.abc import Callable, Mapping
@@ -207,16 +206,20 @@ def _pydantic_message(err: Mapping[str, Any]) -> str:
         "int_from_float": lambda: _("Enter a whole number."),
         "decimal_parsing": lambda: _("Enter a number."),
         "decimal_type": lambda: _("Enter a number."),
-        "decimal_max_digits": lambda: _("Enter at most %(n)s digits in total.")
-        % {"n": ctx.get("max_digits")},
-        "decimal_max_places": lambda: _("Enter at most %(n)s decimal places.")
-        % {"n": ctx.get("decimal_places")},
+        "decimal_max_digits": lambda: (
+            _("Enter at most %(n)s digits in total.") % {"n": ctx.get("max_digits")}
+        ),
+        "decimal_max_places": lambda: (
+            _("Enter at most %(n)s decimal places.") % {"n": ctx.get("decimal_places")}
+        ),
         "finite_number": lambda: _("Enter a finite number."),
         "string_type": lambda: _("Enter a text value."),
-        "string_too_short": lambda: _("Enter at least %(n)s characters.")
-        % {"n": ctx.get("min_length")},
-        "string_too_long": lambda: _("Enter at most %(n)s characters.")
-        % {"n": ctx.get("max_length")},
+        "string_too_short": lambda: (
+            _("Enter at least %(n)s characters.") % {"n": ctx.get("min_length")}
+        ),
+        "string_too_long": lambda: (
+            _("Enter at most %(n)s characters.") % {"n": ctx.get("max_length")}
+        ),
         "string_pattern_mismatch": lambda: _("This value does not have the expected format."),
         "bool_parsing": lambda: _("Enter true or false."),
         "bool_type": lambda: _("Enter true or false."),
@@ -231,13 +234,16 @@ def _pydantic_message(err: Mapping[str, Any]) -> str:
         "dict_type": lambda: _("Enter an object."),
         "model_type": lambda: _("Enter an object."),
         "model_attributes_type": lambda: _("Enter an object."),
-        "greater_than_equal": lambda: _("Enter a value greater than or equal to %(n)s.")
-        % {"n": ctx.get("ge")},
-        "less_than_equal": lambda: _("Enter a value less than or equal to %(n)s.")
-        % {"n": ctx.get("le")},
+        "greater_than_equal": lambda: (
+            _("Enter a value greater than or equal to %(n)s.") % {"n": ctx.get("ge")}
+        ),
+        "less_than_equal": lambda: (
+            _("Enter a value less than or equal to %(n)s.") % {"n": ctx.get("le")}
+        ),
         "enum": lambda: _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected", "")},
-        "literal_error": lambda: _("Choose one of: %(choices)s.")
-        % {"choices": ctx.get("expected", "")},
+        "literal_error": lambda: (
+            _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected", "")}
+        ),
     }
     factory = messages.get(kind)
     return factory() if factory else str(err.get("msg", ""))

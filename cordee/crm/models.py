@@ -151,7 +151,7 @@ class Campaign(Synced):
         default=Decimal("0"),
         validators=[MinValueValidator(0)],
     )
-    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    currency = models.CharField(_("currency"), max_length=3, blank=True)  # workspace currency when blank
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -414,7 +414,7 @@ class Opportunity(Synced):
         default=Decimal("0"),
         validators=[MinValueValidator(0)],
     )
-    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    currency = models.CharField(_("currency"), max_length=3, blank=True)  # workspace currency when blank
     stage = models.CharField(
         _("stage"),
         max_length=16,

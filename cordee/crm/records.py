@@ -26,6 +26,11 @@ def _contact_normalise(actor: Actor, contact: Any) -> None:
     contact.email = normalize_email(contact.email)
 
 
+def _campaign_defaults(actor: Actor, campaign: Any) -> None:
+    if not campaign.currency:
+        campaign.currency = actor.workspace.currency
+
+
 def _opportunity_defaults(actor: Actor, opportunity: Any) -> None:
     if opportunity.created_on is None:
         opportunity.created_on = timezone.localdate()
@@ -118,6 +123,7 @@ CAMPAIGNS = RecordSpec(
         "name": ("name", "id"),
         "-budget": ("-budget", "-id"),
     },
+    before_save=_campaign_defaults,
 )
 
 TOUCHPOINTS = RecordSpec(

@@ -8,9 +8,9 @@ is what every read answers. Foreign keys are sent as ids (``"account": 12``) and
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from ninja import Schema
 from pydantic import AwareDatetime, Field
@@ -33,8 +33,13 @@ def _choice(choices: type[Enum], *, blank: bool = False) -> Any:
 
 
 if TYPE_CHECKING:  # the choices are checked at run time; to the type checker they are text
-    SizeBandChoice = ChannelChoice = ChannelOrBlank = CampaignStatusChoice = str
-    TouchKindChoice = OpportunityStageChoice = OpportunitySourceChoice = str
+    SizeBandChoice: TypeAlias = str
+    ChannelChoice: TypeAlias = str
+    ChannelOrBlank: TypeAlias = str
+    CampaignStatusChoice: TypeAlias = str
+    TouchKindChoice: TypeAlias = str
+    OpportunityStageChoice: TypeAlias = str
+    OpportunitySourceChoice: TypeAlias = str
 else:
     SizeBandChoice = _choice(SizeBand, blank=True)
     ChannelChoice = _choice(Channel)
@@ -171,7 +176,7 @@ class CampaignIn(InSchema):
     start_date: dt.date | None = None
     end_date: dt.date | None = None
     budget: MoneyIn = Decimal("0")
-    currency: Currency = "EUR"
+    currency: Currency | None = Field(None, description="ISO 4217; default: the workspace currency")
     owner: UserId | None = None
     status: CampaignStatusChoice = "planned"
     source_system: SourceSystem = ""
@@ -212,9 +217,7 @@ class TouchpointIn(InSchema):
     contact: Id
     lead: Id | None = None
     campaign: Id | None = None
-    channel: ChannelOrBlank = Field(
-        "", description="Blank: the campaign's channel"
-    )
+    channel: ChannelOrBlank = Field("", description="Blank: the campaign's channel")
     kind: TouchKindChoice
     occurred_at: AwareDatetime
     actor: UserId | None = None
@@ -263,9 +266,7 @@ class LeadIn(InSchema):
 
     contact: Id
     source_campaign: Id | None = None
-    source_channel: ChannelOrBlank = Field(
-        "", description="Blank: the source campaign's channel"
-    )
+    source_channel: ChannelOrBlank = Field("", description="Blank: the source campaign's channel")
     owner: UserId | None = None
     pod: Id | None = None
     source_system: SourceSystem = ""
@@ -324,7 +325,7 @@ class OpportunityIn(InSchema):
     lead: Id | None = None
     owner: UserId | None = None
     amount: MoneyIn = Decimal("0")
-    currency: Currency = "EUR"
+    currency: Currency | None = Field(None, description="ISO 4217; default: the workspace currency")
     stage: OpportunityStageChoice = "discovery"
     created_on: dt.date | None = Field(None, description="Blank: today")
     close_date: dt.date | None = None
@@ -352,4 +353,3 @@ class OpportunityPatch(InSchema):
     pod: Id | None = None
     source_system: SourceSystem | None = None
     external_id: ExternalId = None
-

@@ -55,9 +55,7 @@ def contact_leads(*, actor: Actor, contact_id: int) -> QuerySet[Lead]:
     )
 
 
-def contact_touchpoints(
-    *, actor: Actor, contact_id: int, limit: int = 50
-) -> QuerySet[Touchpoint]:
+def contact_touchpoints(*, actor: Actor, contact_id: int, limit: int = 50) -> QuerySet[Touchpoint]:
     return (
         Touchpoint.objects.filter(workspace=actor.workspace, contact_id=contact_id)
         .select_related("campaign", "actor")

@@ -156,4 +156,3 @@ def token_delete(request: HttpRequest, token_id: int) -> Any:
 )
 def token_revoke(request: HttpRequest, token_id: int) -> Any:
     return services.api_token_revoke(actor=current_actor(request), token_id=token_id)
-

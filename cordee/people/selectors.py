@@ -92,8 +92,10 @@ def pod_members_by_side(*, actor: Actor, pod: Pod) -> dict[str, list[dict[str, o
         ).values_list("user_id", "role")
     )
     sides: dict[str, list[dict[str, object]]] = {str(s): [] for s in Side}
-    for pm in PodMember.objects.filter(pod=pod).select_related("user").order_by(
-        "-is_lead", "user__last_name", "user__first_name"
+    for pm in (
+        PodMember.objects.filter(pod=pod)
+        .select_related("user")
+        .order_by("-is_lead", "user__last_name", "user__first_name")
     ):
         role = roles.get(pm.user_id)
         if role is None:

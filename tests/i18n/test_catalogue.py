@@ -31,7 +31,9 @@ def test_every_french_entry_is_translated_and_not_fuzzy():
 def test_compiled_catalogue_matches_the_source():
     po = polib.pofile(str(PO))
     mo = polib.mofile(str(MO))
-    compiled = {(e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items()))) for e in mo}
+    compiled = {
+        (e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items()))) for e in mo
+    }
     for entry in po.translated_entries():
         assert compiled.get((entry.msgctxt, entry.msgid)) == (
             entry.msgstr,
@@ -39,14 +41,25 @@ def test_compiled_catalogue_matches_the_source():
         ), entry.msgid
 
 
-@pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext is installed by `make test`")
+@pytest.mark.skipif(
+    shutil.which("xgettext") is None, reason="GNU gettext is installed by `make test`"
+)
 def test_makemessages_finds_no_new_string(tmp_path):
     copy = tmp_path / "cordee"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
     # Without settings, makemessages writes into ./locale of the copy, never into the real tree.
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "-l", "fr", "--no-location", "--no-obsolete"],
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "-l",
+            "fr",
+            "--no-location",
+            "--no-obsolete",
+        ],
         cwd=copy,
         env=env,
         check=True,
