@@ -56,7 +56,8 @@ def validate_business_hours(value: Any) -> None:
             raise ValidationError(_("“%(day)s” is not a weekday (mon … sun)."), params={"day": day})
         if not isinstance(windows, list):
             raise ValidationError(
-                _("The windows of %(day)s must be a list of [start, end] pairs."), params={"day": day}
+                _("The windows of %(day)s must be a list of [start, end] pairs."),
+                params={"day": day},
             )
         previous_end = "00:00"
         for window in windows:

@@ -151,7 +151,8 @@ class Campaign(Synced):
         default=Decimal("0"),
         validators=[MinValueValidator(0)],
     )
-    currency = models.CharField(_("currency"), max_length=3, blank=True)  # workspace currency when blank
+    # blank: the workspace currency is filled in by the record services
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -414,7 +415,8 @@ class Opportunity(Synced):
         default=Decimal("0"),
         validators=[MinValueValidator(0)],
     )
-    currency = models.CharField(_("currency"), max_length=3, blank=True)  # workspace currency when blank
+    # blank: the workspace currency is filled in by the record services
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
     stage = models.CharField(
         _("stage"),
         max_length=16,

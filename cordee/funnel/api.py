@@ -1,7 +1,5 @@
 """REST endpoints of the shared funnel: moves, decisions, SLA clocks, contracts, rules, breaches."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.http import HttpRequest

@@ -1,0 +1,71 @@
+"""Template helpers for the pages: money in the workspace currency, the workspace switcher."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import template
+from django.utils import translation
+from django.utils.formats import number_format
+
+register = template.Library()
+
+_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}
+_NBSP = "\u00a0"
+
+
+def format_money(amount: Any, currency: str = "EUR", *, decimals: int = 2) -> str:
+    """``24000`` in EUR → ``24 000,00 €`` in French, ``€24,000.00`` in English (Decimal only)."""
+    if amount is None or amount == "":
+        return ""
+    try:
+        value = amount if isinstance(amount, Decimal) else Decimal(str(amount))
+    except (InvalidOperation, ValueError):
+        return str(amount)
+    number = number_format(value, decimals, use_l10n=True, force_grouping=True)
+    code = (currency or "EUR").upper()
+    symbol = _SYMBOLS.get(code)
+    language = (translation.get_language() or "fr").split("-")[0]
+    if language == "fr" or symbol is None:
+        return f"{number}{_NBSP}{symbol or code}"
+    if number.startswith("-"):
+        return f"-{symbol}{number[1:]}"
+    return f"{symbol}{number}"
+
+
+@register.filter
+def money(amount: Any, currency: str = "EUR") -> str:
+    return format_money(amount, currency)
+
+
+@register.filter
+def money_short(amount: Any, currency: str = "EUR") -> str:
+    """Whole units, for headline numbers."""
+    return format_money(amount, currency, decimals=0)
+
+
+@register.simple_tag
+def workspace_memberships(user: Any) -> Any:
+    """The workspaces the signed-in person can switch to (one query)."""
+    from cordee.people.selectors import user_memberships
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(user_memberships(user=user))
+
+
+@register.filter
+def percent_of(value: Any, total: Any) -> int:
+    """Width of a bar, in whole percent of ``total`` (0 when there is no total)."""
+    try:
+        return round(100 * float(value) / float(total)) if total else 0
+    except (TypeError, ValueError, ZeroDivisionError):
+        return 0
+
+
+@register.filter
+def role_label(role: str | None) -> str:
+    from cordee.core.roles import Role
+
+    return str(Role(role).label) if role in Role.values else ""

@@ -1,0 +1,209 @@
+"""Pages of the shared data: which columns each list shows and what each detail page adds.
+
+The list, detail and form views themselves are the generic ones of ``core.web``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cordee.core.actor import Actor
+from cordee.core.records import record_update
+from cordee.core.web import Column, RecordPage
+from cordee.crm import records, selectors
+from cordee.crm.models import Campaign
+from cordee.crm.services import lead_create
+from cordee.people.selectors import pod_options, workspace_users
+
+
+def user_choices(actor: Actor) -> list[tuple[Any, str]]:
+    return [(u.pk, str(u)) for u in workspace_users(actor=actor)]
+
+
+def pod_choices(actor: Actor) -> list[tuple[Any, str]]:
+    return [(p.pk, p.name) for p in pod_options(actor=actor)]
+
+
+def campaign_choices(actor: Actor) -> list[tuple[Any, str]]:
+    qs = Campaign.objects.filter(workspace=actor.workspace).only("id", "name").order_by("name")
+    return [(c.pk, c.name) for c in qs]
+
+
+_CHOICES = {"owner": user_choices, "pod": pod_choices, "campaign": campaign_choices}
+
+
+def _account_context(actor: Actor, account: Any) -> dict[str, Any]:
+    return {
+        "contacts": list(selectors.account_contacts(actor=actor, account_id=account.pk)),
+        "opportunities": list(selectors.account_opportunities(actor=actor, account_id=account.pk)),
+    }
+
+
+def _contact_context(actor: Actor, contact: Any) -> dict[str, Any]:
+    return {
+        "leads": list(selectors.contact_leads(actor=actor, contact_id=contact.pk)),
+        "touchpoints": list(selectors.contact_touchpoints(actor=actor, contact_id=contact.pk)),
+    }
+
+
+def _lead_context(actor: Actor, lead: Any) -> dict[str, Any]:
+    return {
+        "history": list(selectors.lead_history(actor=actor, lead=lead)),
+        "touchpoints": list(selectors.lead_touchpoints(actor=actor, lead=lead)),
+        "opportunities": list(lead.opportunities.select_related("account")),
+    }
+
+
+def _campaign_context(actor: Actor, campaign: Any) -> dict[str, Any]:
+    return {
+        "leads": list(selectors.campaign_leads(actor=actor, campaign_id=campaign.pk)),
+        "opportunities": list(
+            selectors.campaign_opportunities(actor=actor, campaign_id=campaign.pk)
+        ),
+        "results": selectors.campaign_results(actor=actor, campaign_id=campaign.pk),
+    }
+
+
+def _save_lead(actor: Actor, form: forms.Form, instance: Any) -> Any:
+    data = form.record_data()  # type: ignore[attr-defined]
+    if instance is None:
+        return lead_create(actor=actor, data=data)
+    return record_update(actor=actor, spec=records.LEADS, instance=instance, data=data)
+
+
+ACCOUNTS = RecordPage(
+    new_label=_("New account"),
+    spec=records.ACCOUNTS,
+    columns=(
+        Column("name", _("Name"), sort="name", link="self"),
+        Column("industry", _("Industry")),
+        Column("size_band", _("Size"), secondary=True),
+        Column("city", _("City"), secondary=True),
+        Column("owner", _("Owner"), secondary=True),
+    ),
+    form_fields=("name", "domain", "industry", "size_band", "country", "region", "city", "owner"),
+    detail_template="crm/account_detail.html",
+    detail_context=_account_context,
+    filter_choices=_CHOICES,
+    empty_text=_(
+        "Accounts are the companies you market and sell to. Add the first one, or import them."
+    ),
+)
+
+CONTACTS = RecordPage(
+    new_label=_("New contact"),
+    spec=records.CONTACTS,
+    columns=(
+        Column("full_name", _("Name"), sort="name", link="self"),
+        Column("email", _("E-mail")),
+        Column("job_title", _("Job title"), secondary=True),
+        Column("account", _("Account"), link="accounts"),
+        Column("owner", _("Owner"), secondary=True),
+    ),
+    form_fields=(
+        "first_name",
+        "last_name",
+        "email",
+        "job_title",
+        "phone",
+        "account",
+        "country",
+        "owner",
+    ),
+    detail_template="crm/contact_detail.html",
+    detail_context=_contact_context,
+    filter_choices=_CHOICES,
+    empty_text=_("Contacts are the people at your accounts. Add one to start following leads."),
+)
+
+LEADS = RecordPage(
+    new_label=_("New lead"),
+    spec=records.LEADS,
+    columns=(
+        Column("contact", _("Lead"), link="self"),
+        Column("contact.account", _("Account"), link="accounts"),
+        Column("stage", _("Stage"), sort="stage", kind="badge"),
+        Column("score", _("Score"), sort="-score", kind="number"),
+        Column("source_campaign", _("Source campaign"), link="campaigns", secondary=True),
+        Column("owner", _("Owner"), secondary=True),
+        Column(
+            "created_at", _("Created"), sort="-created", kind="date", secondary=True, tertiary=True
+        ),
+    ),
+    form_fields=("contact", "source_campaign", "source_channel", "owner", "pod"),
+    detail_template="crm/lead_detail.html",
+    detail_context=_lead_context,
+    save=_save_lead,
+    filter_choices=_CHOICES,
+    empty_text=_(
+        "Leads are contacts moving through the funnel, from inquiry to won. "
+        "Create one from a contact, or let your forms and imports bring them in."
+    ),
+)
+
+OPPORTUNITIES = RecordPage(
+    new_label=_("New opportunity"),
+    spec=records.OPPORTUNITIES,
+    columns=(
+        Column("name", _("Name"), link="self"),
+        Column("account", _("Account"), link="accounts"),
+        Column("stage", _("Stage"), kind="badge"),
+        Column("amount", _("Amount"), sort="-amount", kind="money"),
+        Column("close_date", _("Close date"), sort="close", kind="date", secondary=True),
+        Column("owner", _("Owner"), secondary=True, tertiary=True),
+    ),
+    form_fields=(
+        "name",
+        "account",
+        "lead",
+        "owner",
+        "amount",
+        "currency",
+        "stage",
+        "close_date",
+        "loss_reason",
+        "source",
+        "primary_campaign",
+        "pod",
+    ),
+    detail_template="crm/opportunity_detail.html",
+    filter_choices=_CHOICES,
+    empty_text=_(
+        "Opportunities are deals with an expected amount and close date. "
+        "Sales creates them when a lead is qualified."
+    ),
+)
+
+CAMPAIGNS = RecordPage(
+    new_label=_("New campaign"),
+    spec=records.CAMPAIGNS,
+    columns=(
+        Column("name", _("Name"), sort="name", link="self"),
+        Column("channel", _("Channel")),
+        Column("status", _("Status"), kind="badge"),
+        Column("start_date", _("Start"), sort="-start", kind="date", secondary=True),
+        Column("budget", _("Budget"), sort="-budget", kind="money"),
+        Column("owner", _("Owner"), secondary=True),
+    ),
+    form_fields=(
+        "name",
+        "channel",
+        "type",
+        "status",
+        "start_date",
+        "end_date",
+        "budget",
+        "currency",
+        "owner",
+    ),
+    detail_template="crm/campaign_detail.html",
+    detail_context=_campaign_context,
+    filter_choices=_CHOICES,
+    empty_text=_(
+        "Campaigns are how marketing brings in demand: webinars, events, ads, e-mailings. "
+        "Plan the next one here, with sales."
+    ),
+)

@@ -1,0 +1,14 @@
+"""Pods and the profile, under ``/w/<slug>/``."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from cordee.core.web import record_urls
+from cordee.people import views
+
+urlpatterns = [
+    *record_urls(views.PODS, "pods"),
+    path("profile/", views.profile, name="profile"),
+    path("profile/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+]

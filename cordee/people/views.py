@@ -1,0 +1,127 @@
+"""Pods pages and the personal profile (language, API tokens)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from cordee.core.actor import Actor
+from cordee.core.errors import ValidationFailed
+from cordee.core.web import Column, RecordPage, add_field_errors, workspace_view
+from cordee.crm.views import user_choices
+from cordee.people import records, selectors
+from cordee.people.forms import LanguageForm, PodForm, TokenForm
+from cordee.people.services import api_token_create, api_token_revoke, pod_save
+
+_NEW_SECRET_KEY = "new_api_token_secret"
+
+
+def _pod_context(actor: Actor, pod: Any) -> dict[str, Any]:
+    sides = selectors.pod_members_by_side(actor=actor, pod=pod)
+    return {
+        "sides": sides,
+        "missing_marketing": not sides["marketing"],
+        "missing_sales": not sides["sales"],
+        "named_accounts": list(pod.named_accounts.order_by("name")),
+    }
+
+
+def _save_pod(actor: Actor, form: forms.Form, instance: Any) -> Any:
+    cleaned = form.cleaned_data
+    members = {u.pk for u in cleaned["member_ids"]}
+    return pod_save(
+        actor=actor,
+        data=form.record_data(),  # type: ignore[attr-defined]
+        pod=instance,
+        member_ids=members | {u.pk for u in cleaned["lead_ids"]},
+        lead_ids=[u.pk for u in cleaned["lead_ids"]],
+        named_account_ids=[a.pk for a in cleaned["named_account_ids"]],
+    )
+
+
+PODS = RecordPage(
+    new_label=gettext_lazy("New pod"),
+    spec=records.PODS,
+    columns=(
+        Column("name", gettext_lazy("Name"), sort="name", link="self"),
+        Column("marketing_members", gettext_lazy("Marketing"), kind="number"),
+        Column("sales_members", gettext_lazy("Sales"), kind="number"),
+        Column("industries", gettext_lazy("Industries"), secondary=True),
+        Column("regions", gettext_lazy("Regions"), secondary=True),
+    ),
+    detail_template="people/pod_detail.html",
+    detail_context=_pod_context,
+    list_queryset=lambda actor, qs: selectors.pods_with_sides(actor=actor, pods=qs),
+    form_class=PodForm,
+    save=_save_pod,
+    filter_choices={"member": user_choices},
+    empty_text=gettext_lazy(
+        "Pods are small teams of marketers and salespeople who own a segment together. "
+        "Managers can create the first one."
+    ),
+)
+
+
+def _profile_url(actor: Actor) -> str:
+    return reverse("profile", args=[actor.workspace.slug])
+
+
+@workspace_view
+def profile(request: HttpRequest, actor: Actor) -> HttpResponse:
+    language_form = LanguageForm(initial={"language": actor.user.language or request.LANGUAGE_CODE})
+    token_form = TokenForm()
+    status = 200
+    if request.method == "POST" and "language" in request.POST:
+        language_form = LanguageForm(request.POST)
+        if language_form.is_valid():
+            return _save_language(request, actor, language_form.cleaned_data["language"])
+        status = 422
+    elif request.method == "POST":
+        token_form = TokenForm(request.POST)
+        if token_form.is_valid():
+            try:
+                _token, secret = api_token_create(actor=actor, name=token_form.cleaned_data["name"])
+            except ValidationFailed as exc:
+                add_field_errors(token_form, exc)
+            else:
+                request.session[_NEW_SECRET_KEY] = secret
+                return HttpResponseRedirect(_profile_url(actor) + "#tokens")
+        status = 422
+    context = {
+        "nav": "profile",
+        "language_form": language_form,
+        "token_form": token_form,
+        "tokens": list(selectors.user_tokens(actor=actor)),
+        "new_secret": request.session.pop(_NEW_SECRET_KEY, None),
+        "membership_role": actor.role,
+    }
+    return render(request, "people/profile.html", context, status=status)
+
+
+def _save_language(request: HttpRequest, actor: Actor, language: str) -> HttpResponse:
+    user = actor.user
+    user.language = language
+    user.save(update_fields=["language"])
+    translation.activate(language)
+    messages.success(request, _("Your language preference was saved."))
+    response = HttpResponseRedirect(_profile_url(actor))
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
+    return response
+
+
+@require_POST
+@workspace_view
+def token_revoke(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
+    token = api_token_revoke(actor=actor, token_id=pk)
+    messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+    return HttpResponseRedirect(_profile_url(actor) + "#tokens")
