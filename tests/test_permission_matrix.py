@@ -1,0 +1,413 @@
+"""The permission matrix: every page and every API operation, for every persona kind.
+
+Every URL pattern of the site and every operation of the OpenAPI document must appear in the
+tables below — a new route that is not listed makes ``test_matrix_covers_every_*`` fail. For
+each entry the suite proves, for pages and API alike:
+
+- someone from another workspace gets 404 (the workspace's existence is not confirmed);
+- a member asking for another workspace's object gets 404;
+- a member whose role lacks the capability gets 403 (writes);
+- a member whose role holds it gets through (2xx, or a redirect after a page POST);
+- an anonymous visitor is sent to the login page (pages) or gets 401 (API).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from cordee.config.api import api
+from cordee.funnel.models import RejectionReason, RoutingRule, ScoringRule, SlaContract
+from cordee.people.models import ApiToken, PodMember
+from cordee.people.services import api_token_create
+from tests import factories as f
+
+# -- objects of one workspace, by kind ------------------------------------------------------------
+
+
+def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
+    account = f.AccountFactory(workspace=workspace)
+    contact = f.ContactFactory(workspace=workspace, account=account)
+    campaign = f.CampaignFactory(workspace=workspace)
+    now = timezone.now()
+    lead = f.LeadFactory(
+        workspace=workspace, contact=contact, stage="mql", mql_at=now, stage_entered_at=now
+    )
+    pod = f.PodFactory(workspace=workspace)
+    PodMember.objects.create(pod=pod, user=owner)
+    token, _secret = api_token_create(actor=_actor(owner, workspace), name="matrix")
+    return {
+        "account": account,
+        "contact": contact,
+        "campaign": campaign,
+        "lead": lead,
+        # its own account, so that the account above can be deleted (opportunities protect theirs)
+        "opportunity": f.OpportunityFactory(workspace=workspace),
+        "inquiry": f.LeadFactory(workspace=workspace, contact=contact),
+        "touchpoint": f.TouchpointFactory(workspace=workspace, contact=contact, lead=lead),
+        "pod": pod,
+        "token": token,
+        "slacontract": SlaContract.objects.create(
+            workspace=workspace,
+            name="C",
+            period_start=dt.date(2026, 1, 1),
+            period_end=dt.date(2026, 12, 31),
+        ),
+        "scoringrule": ScoringRule.objects.create(
+            workspace=workspace,
+            name="R",
+            kind="fit",
+            attribute="industry",
+            values=["Santé"],
+            points=Decimal(5),
+        ),
+        "rejectionreason": RejectionReason.objects.create(
+            workspace=workspace, code="bad_fit", label="Hors cible"
+        ),
+        "routingrule": RoutingRule.objects.create(workspace=workspace, name="RR", pod=pod),
+    }
+
+
+def _actor(user: Any, workspace: Any) -> Any:
+    from cordee.core.actor import Actor
+
+    role = user.memberships.get(workspace=workspace).role
+    return Actor(user=user, workspace=workspace, role=role)
+
+
+@pytest.fixture
+def world(personas: Any) -> dict[str, Any]:
+    return {
+        "acme": make_objects(personas.acme, personas.rita),
+        "globex": make_objects(personas.globex, personas.carol),
+    }
+
+
+# -- pages ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    kind: str | None = None  # the object kind behind <pk>
+    allowed: str = "alice"  # a persona who may use the page
+    denied: str | None = None  # a persona whose role may not (403)
+    public: bool = False  # reachable without signing in
+    workspace: bool = True  # under /w/<slug>/
+    post: dict[str, str] = field(default_factory=dict)  # a valid POST for writes
+
+
+PAGES: dict[str, Page] = {
+    "home": Page(workspace=False),
+    "login": Page(public=True, workspace=False),
+    "logout": Page(workspace=False),
+    "set_language": Page(public=True, workspace=False),
+    "healthz": Page(public=True, workspace=False),
+    "workspace_home": Page(),
+    "profile": Page(),
+    "token_revoke": Page(kind="token", allowed="rita", denied=None),
+    "pods_list": Page(),
+    "pods_detail": Page(kind="pod"),
+    "pods_create": Page(allowed="mia", denied="alice"),
+    "pods_edit": Page(kind="pod", allowed="dave", denied="bob"),
+}
+for _kind, _plural, _writer, _reader in (
+    ("account", "accounts", "bob", "erin"),
+    ("contact", "contacts", "alice", "erin"),
+    ("lead", "leads", "alice", "erin"),
+    ("opportunity", "opportunities", "bob", "alice"),
+    ("campaign", "campaigns", "alice", "bob"),
+):
+    PAGES[f"{_plural}_list"] = Page()
+    PAGES[f"{_plural}_detail"] = Page(kind=_kind)
+    PAGES[f"{_plural}_create"] = Page(allowed=_writer, denied=_reader)
+    PAGES[f"{_plural}_edit"] = Page(kind=_kind, allowed=_writer, denied=_reader)
+
+
+def _named_patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, str]]:
+    found = []
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            if route.startswith(("admin/", "api/v1/")):
+                continue  # Django's admin (superusers only) and the API (its own matrix below)
+            found.extend(_named_patterns(pattern, route))
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            found.append((pattern.name, route))
+    return found
+
+
+def test_matrix_covers_every_url_pattern():
+    names = {name for name, _route in _named_patterns(get_resolver())}
+    assert names - set(PAGES) == set(), "new pages must be added to the permission matrix"
+    assert set(PAGES) - names == set(), "the matrix lists pages that no longer exist"
+
+
+def _url(name: str, slug: str, obj: Any = None) -> str:
+    kwargs: dict[str, Any] = {}
+    if PAGES[name].workspace:
+        kwargs["slug"] = slug
+    if obj is not None:
+        kwargs["pk"] = obj.pk
+    return reverse(name, kwargs=kwargs)
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+WORKSPACE_PAGES = sorted(n for n, p in PAGES.items() if p.workspace)
+POST_ONLY = {"token_revoke"}
+
+
+def _request(client: Client, name: str, url: str) -> Any:
+    return client.post(url) if name in POST_ONLY else client.get(url)
+
+
+@pytest.mark.parametrize("name", WORKSPACE_PAGES)
+def test_page_of_another_workspace_is_404(name, personas, world):
+    page = PAGES[name]
+    obj = world["acme"][page.kind] if page.kind else None
+    response = _request(_client(personas.carol), name, _url(name, "acme", obj))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("name", sorted(n for n in WORKSPACE_PAGES if PAGES[n].kind))
+def test_object_of_another_workspace_is_404_even_in_ones_own(name, personas, world):
+    page = PAGES[name]
+    url = _url(name, "acme", world["globex"][page.kind])
+    assert _request(_client(getattr(personas, page.allowed)), name, url).status_code == 404
+
+
+@pytest.mark.parametrize("name", sorted(n for n in WORKSPACE_PAGES if PAGES[n].denied))
+def test_page_above_ones_role_is_403(name, personas, world):
+    page = PAGES[name]
+    obj = world["acme"][page.kind] if page.kind else None
+    client = _client(getattr(personas, page.denied))
+    assert client.get(_url(name, "acme", obj)).status_code == 403
+    assert client.post(_url(name, "acme", obj), page.post).status_code == 403
+
+
+@pytest.mark.parametrize("name", sorted(n for n in WORKSPACE_PAGES if n != "token_revoke"))
+def test_page_is_open_to_the_allowed_role(name, personas, world):
+    page = PAGES[name]
+    obj = world["acme"][page.kind] if page.kind else None
+    assert _client(getattr(personas, page.allowed)).get(_url(name, "acme", obj)).status_code == 200
+
+
+def test_token_revocation_is_the_owners_or_an_admins(personas, world):
+    token = world["acme"]["token"]  # rita's
+    url = _url("token_revoke", "acme", token)
+    _client(personas.alice).post(url)
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is None
+    assert _client(personas.rita).post(url).status_code == 302
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
+
+
+@pytest.mark.parametrize("name", [*WORKSPACE_PAGES, "home", "logout"])
+def test_anonymous_visitors_are_sent_to_login(name, world):
+    page = PAGES[name]
+    obj = world["acme"][page.kind] if page.kind else None
+    response = _request(Client(), name, _url(name, "acme", obj))
+    if name == "logout":
+        assert response.status_code in (302, 405)
+        return
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", sorted(n for n, p in PAGES.items() if p.public))
+def test_public_pages_need_no_sign_in(name, db):
+    response = Client().get(reverse(name))
+    assert response.status_code in (200, 302, 405)
+
+
+def test_admin_is_for_instance_operators_only(personas):
+    assert (
+        _client(personas.rita).get("/admin/").status_code == 302
+    )  # not staff: sent to admin login
+
+
+# -- API ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Op:
+    kind: str | None = None  # the object kind behind {pk} / {token_id}
+    allowed: str = "alice"
+    denied: str | None = None
+    body: dict[str, Any] | None = None
+    ok: tuple[int, ...] = (200,)
+
+
+def _crud(
+    kind: str, plural_op: str, writer: str, reader: str, body: dict[str, Any]
+) -> dict[str, Op]:
+    return {
+        f"{plural_op}_list": Op(),
+        f"{plural_op}_get": Op(kind=kind),
+        f"{plural_op}_create": Op(allowed=writer, denied=reader, body=body, ok=(201,)),
+        f"{plural_op}_update": Op(kind=kind, allowed=writer, denied=reader, body={}),
+        f"{plural_op}_delete": Op(kind=kind, allowed="rita", denied=reader, ok=(204,)),
+    }
+
+
+OPS: dict[str, Op] = {
+    **_crud("account", "account", "bob", "erin", {"name": "Nouvelle"}),
+    **_crud("contact", "contact", "alice", "erin", {"last_name": "Roy"}),
+    **_crud("campaign", "campaign", "alice", "bob", {"name": "Salon", "channel": "event"}),
+    **_crud("touchpoint", "touchpoint", "alice", "erin", {}),
+    **_crud("lead", "lead", "alice", "erin", {}),
+    **_crud("opportunity", "opportunity", "bob", "alice", {}),
+    **_crud("pod", "pod", "mia", "alice", {"name": "Nouveau pod"}),
+    **_crud(
+        "slacontract",
+        "slacontract",
+        "dave",
+        "bob",
+        {"name": "T2", "period_start": "2026-04-01", "period_end": "2026-06-30"},
+    ),
+    **_crud(
+        "scoringrule",
+        "scoringrule",
+        "rita",
+        "mia",
+        {
+            "name": "Webinaire",
+            "kind": "engagement",
+            "touch_kind": "webinar_attended",
+            "points": "10",
+        },
+    ),
+    **_crud(
+        "rejectionreason",
+        "rejectionreason",
+        "rita",
+        "dave",
+        {"code": "no_budget", "label": "Pas de budget"},
+    ),
+    **_crud("routingrule", "routingrule", "rita", "dave", {}),
+    "lead_history": Op(kind="lead"),
+    "lead_sla": Op(kind="lead", ok=(200, 404)),
+    "lead_transition": Op(
+        kind="inquiry", allowed="alice", denied="erin", body={"to_stage": "disqualified"}
+    ),
+    "lead_accept": Op(kind="lead", allowed="bob", denied="alice", body={}),
+    "lead_reject": Op(kind="lead", allowed="bob", denied="alice", body={"reason": "bad_fit"}),
+    "slabreach_list": Op(),
+    "slacontract_sign": Op(kind="slacontract", allowed="mia", denied="alice"),
+    "slacontract_marketing": Op(kind="slacontract"),
+    "me_get": Op(),
+    "member_list": Op(),
+    "workspace_get": Op(),
+    "workspace_update": Op(allowed="rita", denied="dave", body={}),
+    "token_list": Op(),
+    "token_create": Op(body={"name": "script"}, ok=(201,)),
+    "token_delete": Op(kind="token", allowed="rita", ok=(200, 204)),
+    "token_revoke": Op(kind="token", allowed="rita"),
+}
+
+
+def _operations() -> dict[str, tuple[str, str]]:
+    schema = api.get_openapi_schema()
+    return {
+        op["operationId"]: (method.upper(), path)
+        for path, methods in schema["paths"].items()
+        for method, op in methods.items()
+    }
+
+
+def test_matrix_covers_every_openapi_operation():
+    ops = set(_operations())
+    assert ops - set(OPS) == set(), "new API operations must be added to the permission matrix"
+    assert set(OPS) - ops == set(), "the matrix lists operations that no longer exist"
+
+
+def _call(user: Any, workspace: Any, op_id: str, obj: Any = None, body: Any = None) -> Any:
+    method, path = _operations()[op_id]
+    if obj is not None:
+        path = path.replace("{pk}", str(obj.pk)).replace("{token_id}", str(obj.pk))
+    client = Client()
+    headers = {}
+    if user is not None:
+        _token, secret = api_token_create(actor=_actor(user, workspace), name="matrix")
+        headers["Authorization"] = f"Bearer {secret}"
+    import json
+
+    if method == "GET":
+        return client.get(path, headers=headers)
+    return client.generic(
+        method, path, json.dumps(body or {}), content_type="application/json", headers=headers
+    )
+
+
+def _create_body(op_id: str, objects: dict[str, Any]) -> dict[str, Any]:
+    """Create payloads that need ids of the workspace's own objects."""
+    op = OPS[op_id]
+    extra: dict[str, Any] = {
+        "touchpoint_create": {
+            "contact": objects["contact"].pk,
+            "kind": "call",
+            "occurred_at": "2026-03-02T10:00:00+01:00",
+        },
+        "lead_create": {"contact": objects["contact"].pk},
+        "opportunity_create": {
+            "name": "Affaire",
+            "account": objects["account"].pk,
+            "amount": "1000.00",
+        },
+        "routingrule_create": {"name": "R2", "pod": objects["pod"].pk},
+    }.get(op_id, {})
+    return {**(op.body or {}), **extra}
+
+
+OPERATIONS = sorted(OPS)
+
+
+@pytest.mark.parametrize("op_id", OPERATIONS)
+def test_api_without_credentials_is_401(op_id, world):
+    op = OPS[op_id]
+    obj = world["acme"][op.kind] if op.kind else None
+    response = _call(None, None, op_id, obj, op.body)
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize("op_id", sorted(o for o in OPS if OPS[o].kind))
+def test_api_object_of_another_workspace_is_404(op_id, personas, world):
+    op = OPS[op_id]
+    response = _call(
+        getattr(personas, op.allowed), personas.acme, op_id, world["globex"][op.kind], op.body
+    )
+    assert response.status_code == 404, response.content
+
+
+@pytest.mark.parametrize("op_id", sorted(o for o in OPS if OPS[o].denied))
+def test_api_above_ones_role_is_403(op_id, personas, world):
+    op = OPS[op_id]
+    obj = world["acme"][op.kind] if op.kind else None
+    body = _create_body(op_id, world["acme"]) if op_id.endswith("_create") else op.body
+    response = _call(getattr(personas, op.denied), personas.acme, op_id, obj, body)
+    assert response.status_code == 403, response.content
+
+
+@pytest.mark.parametrize("op_id", OPERATIONS)
+def test_api_is_open_to_the_allowed_role(op_id, personas, world):
+    op = OPS[op_id]
+    obj = world["acme"][op.kind] if op.kind else None
+    body = _create_body(op_id, world["acme"]) if op_id.endswith("_create") else op.body
+    response = _call(getattr(personas, op.allowed), personas.acme, op_id, obj, body)
+    assert response.status_code in op.ok, response.content
+
+
+def test_superusers_get_the_admin(personas):
+    root = f.UserFactory(email="root@example.fr", is_superuser=True, is_staff=True)
+    assert _client(root).get("/admin/").status_code == 200
+    assert _client(root).get("/admin/crm/lead/").status_code == 200
