@@ -1,22 +1,25 @@
 # Cordée — the two commands: `make run` and `make test`.
 SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://cordee:cordee@127.0.0.1:5432/cordee
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# this machine's pip.conf lists local mirrors that warn for every package they lack
+QUIET_PIP := 2>&1 | { grep -v '^WARNING: Location' || true; }
 
 
 .PHONY: gettext run test lint typecheck migrations-check test-sqlite test-postgres test-browser chromium postgres demo-large lock clean messages
 
 $(VENV)/.run-installed: requirements/run.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q -r requirements/run.lock
-	$(BIN)/pip install -q --no-deps --no-build-isolation -e . 2>/dev/null || $(BIN)/pip install -q --no-deps -e .
+	$(BIN)/pip install -q -r requirements/run.lock $(QUIET_PIP)
+	$(BIN)/pip install -q --no-deps -e . $(QUIET_PIP)
 	touch $@
 
 $(VENV)/.dev-installed: $(VENV)/.run-installed requirements/dev.lock
-	$(BIN)/pip install -q -r requirements/dev.lock
+	$(BIN)/pip install -q -r requirements/dev.lock $(QUIET_PIP)
 	touch $@
 
 ## make run: install from the lock file, migrate SQLite, load the demo once, serve on :8000 with the worker
@@ -33,7 +36,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.dev-installed
-	$(BIN)/mypy cordee
+	CORDEE_TESTING=1 $(BIN)/mypy cordee
 
 migrations-check: $(VENV)/.dev-installed
 	CORDEE_TESTING=1 CORDEE_VAR_DIR=$$(mktemp -d) $(BIN)/cordee makemigrations --check --dry-run

@@ -174,3 +174,14 @@ LOGGING = {
 if env_bool("CORDEE_TESTING"):
     # The suite creates many users; a fast hasher keeps it quick. Never set in production.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Rendered charts and other small computed fragments, shared by every web process.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+if env_bool("CORDEE_TESTING"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

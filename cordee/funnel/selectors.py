@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from cordee.analytics.sla import NEVER
 from cordee.core.actor import Actor
+from cordee.core.business_time import to_epoch
 from cordee.crm.models import Lead
 from cordee.funnel.models import RejectionReason, ScoringRule, SlaBreach, SlaContract
 from cordee.funnel.sla import load_cycles
@@ -35,60 +35,80 @@ class LeadSla:
     breaches: tuple[SlaBreach, ...]
 
 
-def lead_sla(*, actor: Actor, lead: Lead, at: dt.datetime | None = None) -> LeadSla | None:
-    """The SLA clocks of the lead's current MQL cycle as of ``at``: each due instant in the
-    workspace's time zone, the business time used since MQL (until the decision, if any),
-    attempts made, and the breaches recorded. None when no signed contract governs the lead."""
-    if lead.workspace_id != actor.workspace.pk or lead.mql_at is None:
-        return None
+def leads_sla(
+    *, actor: Actor, leads: list[Lead], at: dt.datetime | None = None
+) -> dict[int, LeadSla]:
+    """The SLA clocks of each lead's current MQL cycle as of ``at`` (one vectorised evaluation for
+    the whole list): due instants in the workspace's time zone, business time used since MQL
+    (until the decision, if any), attempts made, breaches recorded. Leads no signed contract
+    governs are absent from the result."""
     at = at or timezone.now()
-    lookback = max(at - lead.mql_at, dt.timedelta(0)) + dt.timedelta(days=1)
-    cycles = load_cycles(actor.workspace, at, lookback=lookback, lead_ids=[lead.pk])
+    mine = [
+        lead
+        for lead in leads
+        if lead.workspace_id == actor.workspace.pk and lead.mql_at is not None
+    ]
+    if not mine:
+        return {}
+    oldest = min(lead.mql_at for lead in mine if lead.mql_at is not None)
+    lookback = max(at - oldest, dt.timedelta(0)) + dt.timedelta(days=1)
+    cycles = load_cycles(
+        actor.workspace, at, lookback=lookback, lead_ids=[lead.pk for lead in mine]
+    )
     if cycles is None:
-        return None
+        return {}
     tz = ZoneInfo(actor.workspace.time_zone)
     c = cycles.clocks
-    contract = cycles.contracts[int(cycles.which[0])]
-    until = min(int(cycles.decided[0]), int(dt.datetime.timestamp(at)))
-    used = int(cycles.clock.between([int(lead.mql_at.timestamp())], [until])[0])
+    now = int(at.timestamp())
+    used = cycles.clock.between(
+        [to_epoch(d) for d in cycles.mql_dt], [min(int(d), now) for d in cycles.decided]
+    )
+    breaches: dict[int, list[SlaBreach]] = {}
+    for breach in SlaBreach.objects.filter(
+        workspace=actor.workspace, lead_id__in=[int(i) for i in cycles.ids]
+    ).order_by("due_at"):
+        breaches.setdefault(breach.lead_id or 0, []).append(breach)
 
     def local(epoch: int) -> dt.datetime:
         return dt.datetime.fromtimestamp(int(epoch), tz=tz)
 
-    clocks = (
-        Clock(
-            "first_touch",
-            local(c.first_touch_due[0]),
-            bool(c.first_touch_at[0] <= c.first_touch_due[0]),
-            bool(c.first_touch_breached[0]),
-        ),
-        Clock(
-            "decision",
-            local(c.decision_due[0]),
-            bool(cycles.decided[0] != NEVER and cycles.decided[0] <= c.decision_due[0]),
-            bool(c.decision_breached[0]),
-        ),
-        Clock(
-            "attempts",
-            local(c.attempts_due[0]),
-            bool(c.attempts_made[0] >= contract.attempts_required),
-            bool(c.attempts_breached[0]),
-        ),
-    )
-    breaches = tuple(
-        SlaBreach.objects.filter(workspace=actor.workspace, lead=lead, mql_at=lead.mql_at).order_by(
-            "due_at"
+    result: dict[int, LeadSla] = {}
+    for i, lead_id in enumerate(int(x) for x in cycles.ids):
+        contract = cycles.contracts[int(cycles.which[i])]
+        result[lead_id] = LeadSla(
+            contract=contract,
+            mql_at=cycles.mql_dt[i].astimezone(tz),
+            business_seconds_used=int(used[i]),
+            attempts_made=int(c.attempts_made[i]),
+            attempts_required=contract.attempts_required,
+            clocks=(
+                Clock(
+                    "first_touch",
+                    local(c.first_touch_due[i]),
+                    bool(c.first_touch_at[i] <= c.first_touch_due[i]),
+                    bool(c.first_touch_breached[i]),
+                ),
+                Clock(
+                    "decision",
+                    local(c.decision_due[i]),
+                    bool(cycles.decided[i] <= c.decision_due[i]),
+                    bool(c.decision_breached[i]),
+                ),
+                Clock(
+                    "attempts",
+                    local(c.attempts_due[i]),
+                    bool(c.attempts_made[i] >= contract.attempts_required),
+                    bool(c.attempts_breached[i]),
+                ),
+            ),
+            breaches=tuple(b for b in breaches.get(lead_id, []) if b.mql_at == cycles.mql_dt[i]),
         )
-    )
-    return LeadSla(
-        contract=contract,
-        mql_at=lead.mql_at.astimezone(tz),
-        business_seconds_used=used,
-        attempts_made=int(c.attempts_made[0]),
-        attempts_required=contract.attempts_required,
-        clocks=clocks,
-        breaches=breaches,
-    )
+    return result
+
+
+def lead_sla(*, actor: Actor, lead: Lead, at: dt.datetime | None = None) -> LeadSla | None:
+    """``leads_sla`` for one lead; None when no signed contract governs it."""
+    return leads_sla(actor=actor, leads=[lead], at=at).get(lead.pk)
 
 
 def breaches_list(*, actor: Actor, params: dict[str, str] | None = None) -> QuerySet[SlaBreach]:

@@ -1,0 +1,180 @@
+"""Funnel and SLA reports for the dashboards: a few aggregate queries and the vectorised SLA
+clocks, shaped as rows for tables and charts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cordee.crm.models import Lead, LeadStageChange, Stage
+from cordee.funnel.models import DecisionKind, LeadDecision
+from cordee.funnel.sla import load_cycles
+from cordee.people.models import Pod, Workspace
+
+MAIN_PATH = (Stage.MQL, Stage.SAL, Stage.SQL, Stage.WON)
+
+
+@dataclass(frozen=True)
+class Conversion:
+    from_stage: str
+    to_stage: str
+    entered: int
+    reached: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.reached / self.entered if self.entered else None
+
+
+def stage_counts(workspace: Workspace) -> dict[str, int]:
+    counts = dict(
+        Lead.objects.filter(workspace=workspace).values_list("stage").annotate(n=Count("id"))
+    )
+    return {stage: counts.get(stage, 0) for stage in Stage.values}
+
+
+def conversions(workspace: Workspace, since: dt.datetime) -> list[Conversion]:
+    """Of the leads that entered each main-path stage since ``since``, how many went on to reach
+    the next one (at any time after). Computed from the stage history."""
+    entered: dict[str, set[int]] = defaultdict(set)
+    for lead_id, stage in LeadStageChange.objects.filter(
+        workspace=workspace, to_stage__in=MAIN_PATH, at__gte=since
+    ).values_list("lead_id", "to_stage"):
+        entered[stage].add(lead_id)
+    reached: dict[str, set[int]] = defaultdict(set)
+    for lead_id, stage in LeadStageChange.objects.filter(
+        workspace=workspace,
+        to_stage__in=MAIN_PATH[1:],
+        lead_id__in=set().union(*entered.values()) if entered else [],
+    ).values_list("lead_id", "to_stage"):
+        reached[stage].add(lead_id)
+    rows = []
+    for a, b in itertools.pairwise(MAIN_PATH):
+        cohort = entered[a]
+        rows.append(Conversion(a, b, len(cohort), len(cohort & reached[b])))
+    return rows
+
+
+@dataclass(frozen=True)
+class Compliance:
+    month: str
+    pod: str
+    clock: str
+    due: int
+    kept: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.kept / self.due if self.due else None
+
+
+CLOCK_LABELS = {"first_touch": "First touch", "decision": "Decision", "attempts": "Attempts"}
+
+
+def sla_compliance(
+    workspace: Workspace, at: dt.datetime | None = None, *, months: int = 6
+) -> list[Compliance]:
+    """Share of sales commitments kept, by month of MQL and pod: for each clock whose due time
+    has passed, kept = not breached."""
+    at = at or timezone.now()
+    cycles = load_cycles(workspace, at, lookback=dt.timedelta(days=31 * months))
+    if cycles is None:
+        return []
+    tz = ZoneInfo(workspace.time_zone)
+    now = int(at.timestamp())
+    pod_names = dict(Pod.objects.filter(workspace=workspace).values_list("id", "name"))
+    month = np.array([d.astimezone(tz).strftime("%Y-%m") for d in cycles.mql_dt])
+    pod = np.array([pod_names.get(int(p), "") for p in cycles.pods])
+    c = cycles.clocks
+    rows: list[Compliance] = []
+    for name, due, breached in (
+        ("first_touch", c.first_touch_due, c.first_touch_breached),
+        ("decision", c.decision_due, c.decision_breached),
+        ("attempts", c.attempts_due, c.attempts_breached),
+    ):
+        passed = due < now
+        for m in sorted(set(month[passed])):
+            for p in sorted(set(pod[passed & (month == m)])):
+                mask = passed & (month == m) & (pod == p)
+                rows.append(
+                    Compliance(str(m), str(p), name, int(mask.sum()), int((mask & ~breached).sum()))
+                )
+    return rows
+
+
+def compliance_chart_spec(rows: list[Compliance]) -> dict[str, Any]:
+    """Monthly share of first touches in time, one line per pod (the headline sales commitment)."""
+    values = [
+        {"month": r.month, "pod": r.pod or _("No pod"), "rate": r.rate, "n": r.due}
+        for r in rows
+        if r.clock == "first_touch" and r.rate is not None
+    ]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "width": 520,
+        "height": 220,
+        "data": {"values": values},
+        "mark": {"type": "line", "point": True, "strokeWidth": 2},
+        "encoding": {
+            "x": {"field": "month", "type": "ordinal", "title": _("Month of MQL")},
+            "y": {
+                "field": "rate",
+                "type": "quantitative",
+                "title": _("First touches in time"),
+                "axis": {"format": ".0%"},
+                "scale": {"domain": [0, 1]},
+            },
+            "color": {"field": "pod", "type": "nominal", "title": _("Pod")},
+            "tooltip": [
+                {"field": "month"},
+                {"field": "pod"},
+                {"field": "rate", "format": ".0%"},
+                {"field": "n"},
+            ],
+        },
+    }
+
+
+def rejections(workspace: Workspace, since: dt.datetime, by: str) -> list[dict[str, Any]]:
+    """Rejections since ``since`` counted by reason and by ``by``: channel, campaign or pod."""
+    field = {
+        "channel": "lead__source_channel",
+        "campaign": "lead__source_campaign__name",
+        "pod": "lead__pod__name",
+    }[by]
+    rows = (
+        LeadDecision.objects.filter(
+            workspace=workspace, kind=DecisionKind.REJECT, decided_at__gte=since
+        )
+        .values("reason__label", field)
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    return [
+        {"reason": r["reason__label"] or "—", "group": r[field] or "—", "n": r["n"]} for r in rows
+    ]
+
+
+def rejections_chart_spec(rows: list[dict[str, Any]], group_title: str) -> dict[str, Any]:
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "width": 520,
+        "height": {"step": 22},
+        "data": {"values": rows},
+        "mark": {"type": "bar", "cornerRadiusEnd": 2},
+        "encoding": {
+            "y": {"field": "group", "type": "nominal", "title": group_title, "sort": "-x"},
+            "x": {"field": "n", "type": "quantitative", "title": _("Rejections"), "stack": "zero"},
+            "color": {"field": "reason", "type": "nominal", "title": _("Reason")},
+            "tooltip": [{"field": "group"}, {"field": "reason"}, {"field": "n"}],
+        },
+    }
