@@ -117,7 +117,22 @@ PAGES: dict[str, Page] = {
     "pods_create": Page(allowed="mia", denied="alice"),
     "pods_edit": Page(kind="pod", allowed="dave", denied="bob"),
 }
+PAGES.update(
+    {
+        "mql_queue": Page(),
+        "funnel_board": Page(),
+        "sla_dashboard": Page(),
+        "rejections_report": Page(),
+        "lead_accept": Page(kind="lead", allowed="bob", denied="alice"),
+        "lead_reject": Page(kind="lead", allowed="bob", denied="alice", post={"reason": "bad_fit"}),
+        "contract_sign": Page(kind="slacontract", allowed="mia", denied="alice"),
+    }
+)
 for _kind, _plural, _writer, _reader in (
+    ("slacontract", "sla-contracts", "dave", "bob"),
+    ("scoringrule", "scoring-rules", "rita", "mia"),
+    ("rejectionreason", "rejection-reasons", "rita", "dave"),
+    ("routingrule", "routing-rules", "rita", "alice"),
     ("account", "accounts", "bob", "erin"),
     ("contact", "contacts", "alice", "erin"),
     ("lead", "leads", "alice", "erin"),
@@ -165,7 +180,7 @@ def _client(user: Any) -> Client:
 
 
 WORKSPACE_PAGES = sorted(n for n, p in PAGES.items() if p.workspace)
-POST_ONLY = {"token_revoke"}
+POST_ONLY = {"token_revoke", "lead_accept", "lead_reject", "contract_sign"}
 
 
 def _request(client: Client, name: str, url: str) -> Any:
@@ -192,7 +207,8 @@ def test_page_above_ones_role_is_403(name, personas, world):
     page = PAGES[name]
     obj = world["acme"][page.kind] if page.kind else None
     client = _client(getattr(personas, page.denied))
-    assert client.get(_url(name, "acme", obj)).status_code == 403
+    if name not in POST_ONLY:
+        assert client.get(_url(name, "acme", obj)).status_code == 403
     assert client.post(_url(name, "acme", obj), page.post).status_code == 403
 
 
@@ -200,7 +216,11 @@ def test_page_above_ones_role_is_403(name, personas, world):
 def test_page_is_open_to_the_allowed_role(name, personas, world):
     page = PAGES[name]
     obj = world["acme"][page.kind] if page.kind else None
-    assert _client(getattr(personas, page.allowed)).get(_url(name, "acme", obj)).status_code == 200
+    client = _client(getattr(personas, page.allowed))
+    if name in POST_ONLY:  # actions answer with a redirect to the page they came from
+        assert client.post(_url(name, "acme", obj), page.post).status_code == 302
+    else:
+        assert client.get(_url(name, "acme", obj)).status_code == 200
 
 
 def test_token_revocation_is_the_owners_or_an_admins(personas, world):

@@ -13,5 +13,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("w/<slug:slug>/", include("cordee.crm.urls")),
     path("w/<slug:slug>/", include("cordee.people.urls")),
+    path("w/<slug:slug>/", include("cordee.funnel.urls")),
     path("", include("cordee.core.urls")),
 ]

@@ -12,6 +12,7 @@ from cordee.crm.models import (
     CampaignStatus,
     Contact,
     Lead,
+    LeadAssignment,
     LeadStageChange,
     Opportunity,
     OpportunityStage,
@@ -132,4 +133,13 @@ def active_campaigns(*, actor: Actor, limit: int = 6) -> QuerySet[Campaign]:
         Campaign.objects.filter(workspace=actor.workspace, status=CampaignStatus.ACTIVE)
         .annotate(lead_count=Count("leads"))
         .order_by("-start_date", "name", "id")[:limit]
+    )
+
+
+def lead_assignments(*, actor: Actor, lead: Lead) -> QuerySet[LeadAssignment]:
+    """Who owned the lead from when, and why, in time order."""
+    return (
+        LeadAssignment.objects.filter(workspace=actor.workspace, lead=lead)
+        .select_related("from_owner", "to_owner", "actor", "pod")
+        .order_by("at", "id")
     )

@@ -50,10 +50,18 @@ def _contact_context(actor: Actor, contact: Any) -> dict[str, Any]:
 
 
 def _lead_context(actor: Actor, lead: Any) -> dict[str, Any]:
+    from cordee.funnel import selectors as funnel
+    from cordee.funnel.models import RejectionOutcome
+
     return {
         "history": list(selectors.lead_history(actor=actor, lead=lead)),
+        "assignments": list(selectors.lead_assignments(actor=actor, lead=lead)),
         "touchpoints": list(selectors.lead_touchpoints(actor=actor, lead=lead)),
         "opportunities": list(lead.opportunities.select_related("account")),
+        "sla": funnel.lead_sla(actor=actor, lead=lead),
+        "reasons": list(funnel.rejection_reasons(actor=actor)),
+        "outcomes": RejectionOutcome.choices,
+        "can_decide": actor.can("lead.decide") and lead.stage == "mql",
     }
 
 

@@ -1300,6 +1300,10 @@ def build_demo(
         with connection.cursor() as cur:
             for model in (Account, Contact, Lead, LeadStageChange, Touchpoint, Opportunity):
                 cur.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    from cordee.demo.funnel import add_funnel_config
+
+    say("Adding the funnel configuration (reasons, decisions, SLA contracts, rules)…")
+    add_funnel_config(Workspace.objects.get(pk=ws.pk), now=_dt(now))
     counts = demo_counts(ws.pk)
     return BuildResult(
         created=True, counts=counts, seconds=time.monotonic() - started, workspace_id=ws.pk

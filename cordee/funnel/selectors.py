@@ -138,3 +138,33 @@ def rejection_reasons(*, actor: Actor) -> QuerySet[RejectionReason]:
 
 def scoring_rules(*, actor: Actor) -> QuerySet[ScoringRule]:
     return ScoringRule.objects.filter(workspace=actor.workspace)
+
+
+def mql_queue(*, actor: Actor, pod_id: int | None = None, everyone: bool = False) -> QuerySet[Lead]:
+    """MQLs waiting for a sales decision, oldest first. A rep sees their own (``everyone=False``)
+    or, with ``pod_id``, their pod's; another pod's queue only if the workspace allows it;
+    managers and RevOps see any pod's and the whole workspace's."""
+    from cordee.core.errors import PermissionDenied
+    from cordee.core.roles import Role
+    from cordee.crm.models import Stage
+    from cordee.people.models import PodMember
+
+    qs = Lead.objects.filter(workspace=actor.workspace, stage=Stage.MQL).select_related(
+        "contact__account", "owner", "pod", "source_campaign"
+    )
+    is_manager = actor.role in {
+        Role.SALES_MANAGER,
+        Role.MARKETING_MANAGER,
+        Role.REVOPS_ADMIN,
+        Role.EXECUTIVE,
+    }
+    if pod_id is not None:
+        member = PodMember.objects.filter(pod_id=pod_id, user=actor.user).exists()
+        if not (is_manager or member or actor.workspace.allow_cross_pod_queues):
+            from django.utils.translation import gettext
+
+            raise PermissionDenied(gettext("You can only see the queue of your own pods."))
+        qs = qs.filter(pod_id=pod_id)
+    elif not (everyone and is_manager):
+        qs = qs.filter(owner=actor.user)
+    return qs.order_by("mql_at", "id")

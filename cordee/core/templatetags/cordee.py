@@ -69,3 +69,35 @@ def role_label(role: str | None) -> str:
     from cordee.core.roles import Role
 
     return str(Role(role).label) if role in Role.values else ""
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """``mapping|get_item:key`` — a dict lookup by a variable key."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.filter
+def percent(value: Any, digits: int = 0) -> str:
+    """A ratio (0.734) as a localised percentage (73 %); an em dash when unknown."""
+    from django.utils.formats import number_format
+
+    if value is None:
+        return "—"
+    return f"{number_format(float(value) * 100, digits)} %"
+
+
+@register.filter
+def split(value: str) -> list[str]:
+    return value.split()
+
+
+@register.filter
+def hours(seconds: Any) -> str:
+    """Seconds as hours with one decimal, localised (5,5 in French)."""
+    from django.utils.formats import number_format
+
+    return str(number_format(float(seconds or 0) / 3600, 1))

@@ -1,0 +1,244 @@
+"""The demo's funnel configuration, derived from its history: the rejection-reason catalogue,
+sales decisions on every MQL cycle, quarterly SLA contracts signed by both managers, scoring
+and routing rules — and the breaches those contracts reveal (recorded silently: past history)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+
+from cordee.core.roles import Role
+from cordee.crm.models import LeadStageChange, Stage, TouchKind
+from cordee.demo import data as D
+from cordee.funnel.models import (
+    LeadDecision,
+    RejectionReason,
+    RoutingRule,
+    ScoringRule,
+    SlaContract,
+)
+from cordee.funnel.sla import sla_check_marketing, sla_check_workspace
+from cordee.people.models import Membership, Pod, Workspace
+
+# code, label, default outcome, days before re-evaluation, the history reasons it covers
+CATALOGUE = [
+    ("bad_timing", "Mauvais timing", "recycled", 90, [D.RECYCLE_REASONS[0], D.RECYCLE_REASONS[3]]),
+    ("no_budget", "Pas de budget", "recycled", 180, [D.RECYCLE_REASONS[1]]),
+    ("wrong_contact", "Mauvais interlocuteur", "recycled", 30, [D.RECYCLE_REASONS[2]]),
+    ("not_reachable", "Injoignable", "recycled", 60, [D.RECYCLE_REASONS[4]]),
+    (
+        "bad_fit",
+        "Hors cible",
+        "disqualified",
+        0,
+        [D.DISQUALIFY_REASONS[0], D.DISQUALIFY_REASONS[5]],
+    ),
+    (
+        "not_a_buyer",
+        "Concurrent, partenaire ou étudiant",
+        "disqualified",
+        0,
+        D.DISQUALIFY_REASONS[1:3],
+    ),
+    ("bad_data", "Coordonnées invalides", "disqualified", 0, [D.DISQUALIFY_REASONS[3]]),
+    ("duplicate", "Doublon", "disqualified", 0, [D.DISQUALIFY_REASONS[4]]),
+]
+
+
+def _quarters(today: dt.date, count: int) -> list[tuple[dt.date, dt.date]]:
+    first_month = (today.month - 1) // 3 * 3 + 1
+    start = dt.date(today.year, first_month, 1)
+    quarters = []
+    for _ in range(count):
+        end_month = start.month + 2
+        end = (
+            dt.date(start.year + (end_month > 12), (end_month - 1) % 12 + 1, 28)
+            + dt.timedelta(days=4)
+        ).replace(day=1) - dt.timedelta(days=1)
+        quarters.append((start, end))
+        prev_month = start.month - 3
+        start = dt.date(start.year - (prev_month < 1), (prev_month - 1) % 12 + 1, 1)
+    return list(reversed(quarters))
+
+
+def add_funnel_config(workspace: Workspace, *, now: dt.datetime) -> None:
+    managers = {
+        m.role: m.user
+        for m in Membership.objects.filter(
+            workspace=workspace, role__in=[Role.MARKETING_MANAGER, Role.SALES_MANAGER]
+        ).select_related("user")
+    }
+    with transaction.atomic():
+        reasons = {}
+        by_label = {}
+        for code, label, outcome, days, covers in CATALOGUE:
+            reason = RejectionReason.objects.create(
+                workspace=workspace,
+                code=code,
+                label=label,
+                default_outcome=outcome,
+                recycle_after_days=days,
+            )
+            reasons[code] = reason
+            for text in covers:
+                by_label[text] = reason
+        _decisions(workspace, by_label, reasons)
+        _contracts(workspace, now, managers)
+        _rules(workspace)
+    sla_check_workspace(workspace, now, lookback=dt.timedelta(days=200))
+    sla_check_marketing(workspace, now)
+
+
+def _decisions(
+    workspace: Workspace, by_label: dict[str, RejectionReason], reasons: dict[str, RejectionReason]
+) -> None:
+    """One decision per MQL cycle that sales closed: MQL→SAL accepts, MQL→Recycled/Disqualified rejects."""
+    decisions: list[LeadDecision] = []
+    last_mql: dict[int, dt.datetime] = {}
+    rows = (
+        LeadStageChange.objects.filter(workspace=workspace)
+        .order_by("lead_id", "at", "id")
+        .values_list("lead_id", "from_stage", "to_stage", "at", "actor_id", "reason")
+    )
+    for lead_id, from_stage, to_stage, at, actor_id, why in rows.iterator(chunk_size=20_000):
+        if to_stage == Stage.MQL:
+            last_mql[lead_id] = at
+            continue
+        if from_stage != Stage.MQL or lead_id not in last_mql:
+            continue
+        mql_at = last_mql.pop(lead_id)
+        if to_stage == Stage.SAL:
+            decisions.append(
+                LeadDecision(
+                    workspace=workspace,
+                    lead_id=lead_id,
+                    mql_at=mql_at,
+                    kind="accept",
+                    decided_by_id=actor_id,
+                    decided_at=at,
+                )
+            )
+        elif to_stage in (Stage.RECYCLED, Stage.DISQUALIFIED):
+            reason = (
+                by_label.get(why)
+                or reasons["bad_timing" if to_stage == Stage.RECYCLED else "bad_fit"]
+            )
+            decisions.append(
+                LeadDecision(
+                    workspace=workspace,
+                    lead_id=lead_id,
+                    mql_at=mql_at,
+                    kind="reject",
+                    reason=reason,
+                    outcome=to_stage,
+                    decided_by_id=actor_id,
+                    decided_at=at,
+                )
+            )
+        if len(decisions) >= 20_000:
+            LeadDecision.objects.bulk_create(decisions)
+            decisions = []
+    LeadDecision.objects.bulk_create(decisions)
+
+
+def _contracts(workspace: Workspace, now: dt.datetime, managers: dict[str, Any]) -> None:
+    """A workspace-wide contract per quarter for the past year and this quarter, and a tighter one
+    for the key-accounts pod this quarter; each signed by both managers when the quarter began."""
+    tz = ZoneInfo(workspace.time_zone)
+    today = now.astimezone(tz).date()
+    mql_per_quarter = {}
+    for start, end in _quarters(today, 5):
+        n = LeadStageChange.objects.filter(
+            workspace=workspace, to_stage=Stage.MQL, at__date__gte=start, at__date__lte=end
+        ).count()
+        mql_per_quarter[start] = n
+    for start, end in _quarters(today, 5):
+        signed = dt.datetime.combine(start, dt.time(10), tzinfo=tz)
+        is_current = start <= today <= end
+        # a stretch target: 5 % above the pace of the quarter before (some quarters miss it)
+        previous = [n for s, n in mql_per_quarter.items() if s < start]
+        target = round((previous[-1] if previous else mql_per_quarter[start]) * 1.05)
+        SlaContract.objects.create(
+            workspace=workspace,
+            name=f"SLA T{(start.month - 1) // 3 + 1} {start.year}",
+            period_start=start,
+            period_end=end,
+            mql_volume=target,
+            acceptance_floor=Decimal("55"),
+            first_touch_hours=Decimal(4),
+            attempts_required=3,
+            attempts_within_days=5,
+            decision_hours=Decimal(16),
+            reassign_on_breach=is_current,
+            marketing_signed_by=managers.get(Role.MARKETING_MANAGER),
+            marketing_signed_at=signed,
+            sales_signed_by=managers.get(Role.SALES_MANAGER),
+            sales_signed_at=signed,
+        )
+        if is_current:
+            key_accounts = Pod.objects.filter(workspace=workspace, name="Grands comptes").first()
+            if key_accounts:
+                SlaContract.objects.create(
+                    workspace=workspace,
+                    name=f"SLA Grands comptes T{(start.month - 1) // 3 + 1} {start.year}",
+                    pod=key_accounts,
+                    period_start=start,
+                    period_end=end,
+                    mql_volume=0,
+                    acceptance_floor=Decimal("60"),
+                    first_touch_hours=Decimal(2),
+                    attempts_required=4,
+                    attempts_within_days=5,
+                    decision_hours=Decimal(8),
+                    marketing_signed_by=managers.get(Role.MARKETING_MANAGER),
+                    marketing_signed_at=signed,
+                    sales_signed_by=managers.get(Role.SALES_MANAGER),
+                    sales_signed_at=signed,
+                )
+
+
+def _rules(workspace: Workspace) -> None:
+    fit = [
+        ("Industrie manufacturière", "industry", ["Industrie", "Agroalimentaire"], 25),
+        ("ETI et grands groupes", "size_band", ["250-999", "1000-4999", "5000+"], 20),
+        ("Décideur", "job_title", ["directeur", "directrice", "responsable", "DSI"], 15),
+    ]
+    for name, attribute, values, points in fit:
+        ScoringRule.objects.create(
+            workspace=workspace,
+            name=name,
+            kind="fit",
+            attribute=attribute,
+            values=values,
+            points=Decimal(points),
+        )
+    engagement = [
+        ("Webinaire suivi", TouchKind.WEBINAR_ATTENDED, 20, 30),
+        ("Formulaire de contact", TouchKind.FORM_SUBMIT, 25, 45),
+        ("Livre blanc téléchargé", TouchKind.CONTENT_DOWNLOAD, 10, 30),
+        ("Rencontre sur un salon", TouchKind.EVENT_VISIT, 15, 60),
+        ("Clic e-mailing", TouchKind.EMAIL_CLICK, 3, 14),
+    ]
+    for name, kind, points, half_life in engagement:
+        ScoringRule.objects.create(
+            workspace=workspace,
+            name=name,
+            kind="engagement",
+            touch_kind=kind,
+            points=Decimal(points),
+            half_life_days=Decimal(half_life),
+        )
+    for order, pod in enumerate(Pod.objects.filter(workspace=workspace).order_by("name"), start=1):
+        RoutingRule.objects.create(
+            workspace=workspace,
+            name=f"{pod.name} → pod",
+            order=order * 10,
+            pod=pod,
+            industries=pod.industries,
+            regions=pod.regions,
+            capacity=40,
+        )

@@ -1,0 +1,22 @@
+"""Funnel pages, under ``/w/<slug>/``."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from cordee.core.web import record_urls
+from cordee.funnel import views
+
+urlpatterns = [
+    path("queue/", views.queue, name="mql_queue"),
+    path("funnel/", views.board, name="funnel_board"),
+    path("sla/", views.sla_dashboard, name="sla_dashboard"),
+    path("rejections/", views.rejections, name="rejections_report"),
+    path("leads/<int:pk>/accept/", views.lead_accept, name="lead_accept"),
+    path("leads/<int:pk>/reject/", views.lead_reject, name="lead_reject"),
+    path("sla-contracts/<int:pk>/sign/", views.contract_sign, name="contract_sign"),
+    *record_urls(views.SLA_CONTRACTS, "settings/sla-contracts"),
+    *record_urls(views.SCORING_RULES, "settings/scoring-rules"),
+    *record_urls(views.REJECTION_REASONS, "settings/rejection-reasons"),
+    *record_urls(views.ROUTING_RULES, "settings/routing-rules"),
+]

@@ -1,0 +1,421 @@
+"""Funnel pages: the sales MQL queue, the funnel board, the SLA dashboard, rejection reasons for
+marketing, and the RevOps settings (contracts, scoring, reasons, routing)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from cordee.core.actor import Actor
+from cordee.core.charts import cached_svg
+from cordee.core.errors import DomainError
+from cordee.core.records import record_get
+from cordee.core.web import (
+    Column,
+    RecordPage,
+    domain_error_response,
+    record_form_class,
+    workspace_view,
+)
+from cordee.crm.models import Lead, Stage
+from cordee.crm.records import LEADS
+from cordee.funnel import records, reports, selectors, services
+from cordee.funnel.models import RejectionOutcome
+from cordee.funnel.sla import marketing_status
+from cordee.people.forms import CommaListField
+from cordee.people.selectors import pod_options
+
+
+def _queue_context(actor: Actor, leads: list[Lead]) -> dict[str, Any]:
+    return {
+        "leads": leads,
+        "sla": selectors.leads_sla(actor=actor, leads=leads),
+        "reasons": list(selectors.rejection_reasons(actor=actor)),
+        "outcomes": RejectionOutcome.choices,
+        "can_decide": actor.can("lead.decide"),
+    }
+
+
+@workspace_view
+def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """My MQL queue: one click to accept, two to reject, with the SLA due times counting down."""
+    pod = request.GET.get("pod") or ""
+    everyone = request.GET.get("scope") == "all"
+    leads = list(
+        selectors.mql_queue(
+            actor=actor, pod_id=int(pod) if pod.isdigit() else None, everyone=everyone
+        )[:200]
+    )
+    context = {
+        "nav": "queue",
+        "pods": list(pod_options(actor=actor)),
+        "pod": pod,
+        "scope": "all" if everyone else "mine",
+        **_queue_context(actor, leads),
+    }
+    return render(request, "funnel/queue.html", context)
+
+
+def _decided(request: HttpRequest, actor: Actor, lead: Lead, message: str) -> HttpResponse:
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "funnel/queue_row_done.html", {"lead": lead, "message": message})
+    messages.success(request, message)
+    return HttpResponseRedirect(
+        request.POST.get("next") or reverse("leads_detail", args=[actor.workspace.slug, lead.pk])
+    )
+
+
+def _decision_error(request: HttpRequest, lead_id: int, exc: DomainError) -> HttpResponse:
+    if request.htmx:  # type: ignore[attr-defined]
+        response = render(
+            request, "funnel/queue_row_error.html", {"message": exc.message, "lead_id": lead_id}
+        )
+        response["HX-Retarget"] = f"#decision-error-{lead_id}"
+        response["HX-Reswap"] = "innerHTML"
+        return response
+    return domain_error_response(request, exc)
+
+
+@workspace_view
+@require_POST
+def lead_accept(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
+    lead = record_get(actor=actor, spec=LEADS, pk=pk)
+    try:
+        lead = services.lead_accept(
+            actor=actor, lead_id=lead.pk, comment=request.POST.get("comment", "")
+        )
+    except DomainError as exc:
+        return _decision_error(request, pk, exc)
+    return _decided(
+        request,
+        actor,
+        lead,
+        _("%(lead)s accepted: now a sales-accepted lead.") % {"lead": lead.contact},
+    )
+
+
+@workspace_view
+@require_POST
+def lead_reject(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
+    lead = record_get(actor=actor, spec=LEADS, pk=pk)
+    recycle_on = request.POST.get("recycle_on") or None
+    try:
+        lead = services.lead_reject(
+            actor=actor,
+            lead_id=lead.pk,
+            reason_code=request.POST.get("reason", ""),
+            comment=request.POST.get("comment", ""),
+            outcome=request.POST.get("outcome") or None,
+            recycle_on=dt.date.fromisoformat(recycle_on) if recycle_on else None,
+        )
+    except (DomainError, ValueError) as exc:
+        error = (
+            exc
+            if isinstance(exc, DomainError)
+            else DomainError(_("The re-evaluation date is not a date."))
+        )
+        return _decision_error(request, pk, error)
+    return _decided(
+        request,
+        actor,
+        lead,
+        _("%(lead)s rejected (%(outcome)s).")
+        % {"lead": lead.contact, "outcome": lead.get_stage_display()},
+    )
+
+
+@workspace_view
+def board(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The funnel board: how many leads stand at each stage, the latest of each, conversions."""
+    counts = reports.stage_counts(actor.workspace)
+    columns = []
+    for value, label in Stage.choices:
+        latest = list(
+            Lead.objects.filter(workspace=actor.workspace, stage=value)
+            .select_related("contact__account", "owner")
+            .order_by("-stage_entered_at", "-id")[:6]
+        )
+        columns.append({"value": value, "label": label, "count": counts[value], "leads": latest})
+    since = timezone.now() - dt.timedelta(days=180)
+    return render(
+        request,
+        "funnel/board.html",
+        {
+            "nav": "board",
+            "columns": columns,
+            "conversions": reports.conversions(actor.workspace, since),
+        },
+    )
+
+
+@workspace_view
+def sla_dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Both sides of the contract: marketing's volume and quality, sales' speed and persistence."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    contracts = list(
+        selectors.contracts_list(actor=actor).filter(period_end__gte=today - dt.timedelta(days=92))
+    )
+    statuses = [(c, marketing_status(c, now)) for c in contracts if c.is_signed]
+    compliance = reports.sla_compliance(actor.workspace, now)
+    by_pod: dict[tuple[str, str], list[int]] = {}
+    for row in compliance:
+        due_kept = by_pod.setdefault((row.pod, row.clock), [0, 0])
+        due_kept[0] += row.due
+        due_kept[1] += row.kept
+    pods = sorted({pod for pod, _clock in by_pod})
+    table = [
+        {
+            "pod": pod or _("No pod"),
+            "cells": [
+                (by_pod.get((pod, clock), [0, 0])[1] / by_pod[(pod, clock)][0])
+                if by_pod.get((pod, clock), [0])[0]
+                else None
+                for clock in ("first_touch", "decision", "attempts")
+            ],
+        }
+        for pod in pods
+    ]
+    chart = ""
+    if compliance:
+        chart = cached_svg(
+            f"sla-compliance:{actor.workspace.pk}:{request.LANGUAGE_CODE}",  # type: ignore[attr-defined]
+            lambda: reports.compliance_chart_spec(compliance),
+        )
+    breaches = list(selectors.breaches_list(actor=actor)[:25])
+    return render(
+        request,
+        "funnel/sla.html",
+        {
+            "nav": "sla",
+            "statuses": statuses,
+            "unsigned": [c for c in contracts if not c.is_signed],
+            "table": table,
+            "chart": chart,
+            "breaches": breaches,
+        },
+    )
+
+
+@workspace_view
+def rejections(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Why sales rejects MQLs, by channel, campaign or pod, so marketing can act on it."""
+    by = request.GET.get("by") or "channel"
+    if by not in {"channel", "campaign", "pod"}:
+        by = "channel"
+    days = int(request.GET["days"]) if request.GET.get("days", "").isdigit() else 90
+    since = timezone.now() - dt.timedelta(days=days)
+    rows = reports.rejections(actor.workspace, since, by)
+    if by == "channel":
+        from cordee.crm.models import Channel
+
+        labels = dict(Channel.choices)
+        rows = [{**r, "group": str(labels.get(r["group"], r["group"]))} for r in rows]
+    titles = {"channel": _("Channel"), "campaign": _("Campaign"), "pod": _("Pod")}
+    chart = ""
+    if rows:
+        chart = cached_svg(
+            f"rejections:{actor.workspace.pk}:{by}:{days}:{request.LANGUAGE_CODE}",  # type: ignore[attr-defined]
+            lambda: reports.rejections_chart_spec(rows, str(titles[by])),
+        )
+    return render(
+        request,
+        "funnel/rejections.html",
+        {
+            "nav": "rejections",
+            "rows": rows,
+            "by": by,
+            "days": days,
+            "chart": chart,
+            "titles": titles,
+            "total": sum(r["n"] for r in rows),
+        },
+    )
+
+
+@workspace_view
+@require_POST
+def contract_sign(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
+    contract = services.sla_contract_sign(actor=actor, contract_id=pk)
+    messages.success(
+        request, _("You signed the contract “%(name)s” for your side.") % {"name": contract.name}
+    )
+    return HttpResponseRedirect(reverse("sla-contracts_detail", args=[actor.workspace.slug, pk]))
+
+
+# -- settings pages (generic record pages) --------------------------------------------------------
+
+
+def _form_with_lists(spec: Any, fields: tuple[str, ...], lists: tuple[str, ...]) -> Any:
+    base = record_form_class(spec, fields)
+    extra = {
+        name: CommaListField(
+            label=base.base_fields[name].label,
+            required=False,
+            help_text=gettext_lazy("Separate them with commas."),
+        )
+        for name in lists
+    }
+    return type(f"{base.__name__}WithLists", (base,), extra)
+
+
+def _save_contract(actor: Actor, form: forms.Form, instance: Any) -> Any:
+    data = form.record_data()  # type: ignore[attr-defined]
+    return services.sla_contract_save(actor=actor, data=data, contract=instance)
+
+
+def _contract_context(actor: Actor, contract: Any) -> dict[str, Any]:
+    return {
+        "status": marketing_status(contract, timezone.now()) if contract.is_signed else None,
+        "can_sign": (actor.can("sla.sign.marketing") and not contract.marketing_signed_at)
+        or (actor.can("sla.sign.sales") and not contract.sales_signed_at),
+        "breaches": list(
+            contract.breaches.select_related("lead__contact").order_by("-due_at")[:10]
+        ),
+    }
+
+
+def _facts(actor: Actor, obj: Any) -> dict[str, Any]:
+    """Label and shown value of each field of a settings record, for its detail page."""
+    rows = []
+    for field in obj._meta.concrete_fields:
+        if field.name in {"id", "workspace", "created_at", "updated_at"}:
+            continue
+        display = getattr(obj, f"get_{field.name}_display", None)
+        value = display() if display else getattr(obj, field.name)
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value) or "—"
+        elif isinstance(value, bool):
+            value = _("Yes") if value else _("No")
+        rows.append({"label": str(field.verbose_name).capitalize(), "value": value})
+    return {"fields": rows}
+
+
+def _pod_choices(actor: Actor) -> list[tuple[Any, str]]:
+    return [(p.pk, p.name) for p in pod_options(actor=actor)]
+
+
+SLA_CONTRACTS = RecordPage(
+    new_label=gettext_lazy("New SLA contract"),
+    spec=records.SLA_CONTRACTS,
+    columns=(
+        Column("name", gettext_lazy("Name"), link="self"),
+        Column("pod", gettext_lazy("Pod")),
+        Column("period_start", gettext_lazy("From"), sort="-start", kind="date"),
+        Column("period_end", gettext_lazy("To"), kind="date", secondary=True),
+        Column("is_signed", gettext_lazy("Signed by both sides")),
+    ),
+    form_fields=records.SLA_TERMS,
+    form_class=_form_with_lists(records.SLA_CONTRACTS, records.SLA_TERMS, ("industries",)),
+    detail_template="funnel/contract_detail.html",
+    detail_context=_contract_context,
+    save=_save_contract,
+    filter_choices={"pod": _pod_choices},
+    empty_text=gettext_lazy(
+        "An SLA contract is what marketing and sales promise each other for a period: MQL volume "
+        "and quality on one side, speed, persistence and decisions on the other."
+    ),
+)
+
+SCORING_RULES = RecordPage(
+    new_label=gettext_lazy("New scoring rule"),
+    spec=records.SCORING_RULES,
+    columns=(
+        Column("name", gettext_lazy("Name"), sort="name", link="self"),
+        Column("kind", gettext_lazy("Kind"), kind="badge"),
+        Column("points", gettext_lazy("Points"), kind="number"),
+        Column("half_life_days", gettext_lazy("Half-life (days)"), kind="number", secondary=True),
+        Column("is_active", gettext_lazy("Active"), secondary=True),
+    ),
+    form_fields=(
+        "name",
+        "kind",
+        "attribute",
+        "values",
+        "touch_kind",
+        "points",
+        "half_life_days",
+        "is_active",
+    ),
+    form_class=_form_with_lists(
+        records.SCORING_RULES,
+        (
+            "name",
+            "kind",
+            "attribute",
+            "values",
+            "touch_kind",
+            "points",
+            "half_life_days",
+            "is_active",
+        ),
+        ("values",),
+    ),
+    detail_template="funnel/rule_detail.html",
+    detail_context=_facts,
+    empty_text=gettext_lazy(
+        "Scoring rules say which leads are worth sales' time: fit (who they are) and engagement "
+        "(what they did, fading with time). Crossing the threshold makes a lead an MQL."
+    ),
+)
+
+REJECTION_REASONS = RecordPage(
+    new_label=gettext_lazy("New rejection reason"),
+    spec=records.REJECTION_REASONS,
+    columns=(
+        Column("label", gettext_lazy("Reason"), sort="label", link="self"),
+        Column("code", gettext_lazy("Code"), secondary=True),
+        Column("default_outcome", gettext_lazy("Default outcome"), kind="badge"),
+        Column("recycle_after_days", gettext_lazy("Re-evaluate after (days)"), kind="number"),
+    ),
+    form_fields=("code", "label", "default_outcome", "recycle_after_days", "is_active"),
+    detail_template="funnel/rule_detail.html",
+    detail_context=_facts,
+    empty_text=gettext_lazy(
+        "The reasons sales may give when rejecting an MQL, each with its default outcome."
+    ),
+)
+
+ROUTING_RULES = RecordPage(
+    new_label=gettext_lazy("New routing rule"),
+    spec=records.ROUTING_RULES,
+    columns=(
+        Column("name", gettext_lazy("Name"), link="self"),
+        Column("order", gettext_lazy("Order"), sort="order", kind="number"),
+        Column("pod", gettext_lazy("Pod")),
+        Column("capacity", gettext_lazy("Capacity"), kind="number", secondary=True),
+    ),
+    form_fields=(
+        "name",
+        "order",
+        "pod",
+        "industries",
+        "regions",
+        "countries",
+        "capacity",
+        "is_active",
+    ),
+    form_class=_form_with_lists(
+        records.ROUTING_RULES,
+        ("name", "order", "pod", "industries", "regions", "countries", "capacity", "is_active"),
+        ("industries", "regions", "countries"),
+    ),
+    detail_template="funnel/rule_detail.html",
+    detail_context=_facts,
+    empty_text=gettext_lazy(
+        "Routing rules send new MQLs to a pod by industry, region or country; inside the pod, "
+        "leads go round-robin to available reps under their capacity."
+    ),
+)
+
+SETTINGS_PAGES = (SLA_CONTRACTS, SCORING_RULES, REJECTION_REASONS, ROUTING_RULES)

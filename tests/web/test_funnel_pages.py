@@ -1,0 +1,157 @@
+"""The funnel pages: the MQL queue with one-click decisions, the board, the SLA dashboard and
+the rejection reasons for marketing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from cordee.crm.models import Lead, LeadStageChange, Stage
+from cordee.funnel.models import LeadDecision, RejectionReason, SlaContract
+from cordee.people.models import PodMember
+from tests import factories as f
+
+
+def _client(user, lang="en"):
+    client = Client(headers={"accept-language": lang})
+    client.force_login(user)
+    client.cookies["django_language"] = lang
+    return client
+
+
+@pytest.fixture
+def queue(personas):
+    now = timezone.now()
+    SlaContract.objects.create(
+        workspace=personas.acme,
+        name="Contrat",
+        period_start=now.date() - dt.timedelta(days=30),
+        period_end=now.date() + dt.timedelta(days=30),
+        first_touch_hours=Decimal(4),
+        marketing_signed_at=now,
+        sales_signed_at=now,
+    )
+    RejectionReason.objects.create(
+        workspace=personas.acme, code="bad_fit", label="Hors cible", default_outcome="disqualified"
+    )
+    contact = f.ContactFactory(workspace=personas.acme, first_name="Léa", last_name="Rousseau")
+    lead = f.LeadFactory(
+        workspace=personas.acme,
+        contact=contact,
+        stage=Stage.MQL,
+        mql_at=now,
+        stage_entered_at=now,
+        owner=personas.bob,
+    )
+    f.LeadFactory(
+        workspace=personas.acme,
+        stage=Stage.MQL,
+        mql_at=now,
+        stage_entered_at=now,
+        owner=personas.dave,
+    )
+    return lead
+
+
+def test_my_queue_lists_my_mqls_with_their_due_times(personas, queue):
+    body = _client(personas.bob).get("/w/acme/queue/").content.decode()
+    assert "Léa Rousseau" in body
+    assert body.count('id="lead-') == 1  # dave's lead is not in bob's queue
+    assert "data-countdown" in body and "First touch due" in body
+
+
+def test_one_click_accept_swaps_the_row(personas, queue):
+    response = _client(personas.bob).post(
+        f"/w/acme/leads/{queue.pk}/accept/", headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert "queue__done" in response.content.decode()
+    assert Lead.objects.get(pk=queue.pk).stage == Stage.SAL
+
+
+def test_reject_without_reason_says_so_and_changes_nothing(personas, queue):
+    response = _client(personas.bob).post(
+        f"/w/acme/leads/{queue.pk}/reject/", {"reason": ""}, headers={"HX-Request": "true"}
+    )
+    assert response["HX-Retarget"] == f"#decision-error-{queue.pk}"
+    assert "needs a reason" in response.content.decode()
+    assert Lead.objects.get(pk=queue.pk).stage == Stage.MQL
+
+
+def test_reject_from_the_lead_page_redirects_with_a_message(personas, queue):
+    response = _client(personas.bob).post(
+        f"/w/acme/leads/{queue.pk}/reject/",
+        {"reason": "bad_fit", "comment": "Trop petit"},
+        follow=True,
+    )
+    assert "rejected" in response.content.decode()
+    assert LeadDecision.objects.get(lead=queue).reason.code == "bad_fit"
+
+
+def test_a_marketer_cannot_decide(personas, queue):
+    assert _client(personas.alice).post(f"/w/acme/leads/{queue.pk}/accept/").status_code == 403
+
+
+def test_a_rep_cannot_see_another_pods_queue_unless_allowed(personas, queue):
+    pod = f.PodFactory(workspace=personas.acme)
+    PodMember.objects.create(pod=pod, user=personas.dave)
+    assert _client(personas.bob).get(f"/w/acme/queue/?pod={pod.pk}").status_code == 403
+    assert _client(personas.dave).get(f"/w/acme/queue/?pod={pod.pk}").status_code == 200
+    personas.acme.allow_cross_pod_queues = True
+    personas.acme.save()
+    assert _client(personas.bob).get(f"/w/acme/queue/?pod={pod.pk}").status_code == 200
+
+
+def test_board_counts_each_stage_and_conversions(personas):
+    now = timezone.now()
+    for stages in (["mql", "sal", "sql"], ["mql", "sal"], ["mql", "recycled"], ["mql"]):
+        lead = f.LeadFactory(workspace=personas.acme, stage=stages[-1])
+        for i, stage in enumerate(stages):
+            LeadStageChange.objects.create(
+                workspace=personas.acme,
+                lead=lead,
+                to_stage=stage,
+                at=now - dt.timedelta(days=10 - i),
+            )
+    body = _client(personas.alice).get("/w/acme/funnel/").content.decode()
+    assert "2 of 4" in body  # MQL → SAL: 2 of the 4 MQLs
+    assert "1 of 2" in body  # SAL → SQL
+
+
+def test_sla_dashboard_renders_both_sides_and_an_svg_chart(personas, queue):
+    LeadStageChange.objects.create(
+        workspace=personas.acme, lead=queue, from_stage="inquiry", to_stage="mql", at=queue.mql_at
+    )
+    old = timezone.now() - dt.timedelta(days=3)
+    late = f.LeadFactory(
+        workspace=personas.acme,
+        stage=Stage.MQL,
+        mql_at=old,
+        stage_entered_at=old,
+        owner=personas.bob,
+    )
+    LeadStageChange.objects.create(
+        workspace=personas.acme, lead=late, from_stage="inquiry", to_stage="mql", at=old
+    )
+    body = _client(personas.dave).get("/w/acme/sla/").content.decode()
+    assert "Marketing&#x27;s side" in body or "Marketing's side" in body
+    assert "<svg" in body
+
+
+def test_rejection_reasons_by_channel(personas, queue):
+    reason = RejectionReason.objects.get(code="bad_fit")
+    lead = f.LeadFactory(workspace=personas.acme, source_channel="webinar")
+    LeadDecision.objects.create(
+        workspace=personas.acme,
+        lead=lead,
+        mql_at=timezone.now(),
+        kind="reject",
+        reason=reason,
+        decided_at=timezone.now(),
+    )
+    body = _client(personas.alice).get("/w/acme/rejections/?by=channel").content.decode()
+    assert "Hors cible" in body and "Webinar" in body and "<svg" in body
