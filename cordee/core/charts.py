@@ -21,6 +21,7 @@ THEME: dict[str, Any] = {
     "background": "transparent",
     "font": FONT,
     "view": {"stroke": None},
+    "aria": False,
     "axis": {
         "labelColor": "#4b5563",
         "titleColor": "#374151",
@@ -49,9 +50,20 @@ def themed(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def render_svg(spec: dict[str, Any]) -> str:
+    """SVG in the active language's number and date formats. Vega's generated ARIA
+    descriptions are English-only, so they are switched off; pages label each chart
+    themselves (``aria-label`` on the figure)."""
     import vl_convert
+    from django.utils.translation import get_language
 
-    svg: str = vl_convert.vegalite_to_svg(themed(spec))
+    if (get_language() or "fr").startswith("fr"):
+        svg: str = vl_convert.vegalite_to_svg(
+            themed(spec), format_locale="fr-FR", time_format_locale="fr-FR"
+        )
+    else:
+        svg = vl_convert.vegalite_to_svg(
+            themed(spec), format_locale="en-US", time_format_locale="en-US"
+        )
     return svg
 
 
@@ -59,7 +71,9 @@ def cached_svg(key: str, build: Callable[[], dict[str, Any]], *, timeout: int = 
     """The SVG of ``build()``'s spec, cached under ``key`` + a digest of the spec itself."""
     spec = build()
     digest = hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:16]
-    full_key = f"chart:{key}:{digest}"
+    from django.utils.translation import get_language
+
+    full_key = f"chart:{key}:{get_language()}:{digest}"
     svg = cache.get(full_key)
     if svg is None:
         svg = render_svg(spec)

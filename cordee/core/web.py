@@ -191,6 +191,8 @@ def _cell(actor: Actor, page: RecordPage, obj: Any, column: Column) -> dict[str,
         text = formats.date_format(value, "SHORT_DATE_FORMAT")
     elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         text = formats.number_format(value, use_l10n=True, force_grouping=True)
+    elif isinstance(value, bool):
+        text = str(_("Yes") if value else _("No"))
     elif isinstance(value, list):
         text = ", ".join(str(v) for v in value)
     else:

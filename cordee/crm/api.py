@@ -40,6 +40,7 @@ register_crud(
     out=schemas.TouchpointOut,
     create_in=schemas.TouchpointIn,
     update_in=schemas.TouchpointPatch,
+    create=services.touchpoint_create,
 )
 register_crud(
     router,

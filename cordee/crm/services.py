@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from cordee.core.actor import Actor
 from cordee.core.records import record_create
-from cordee.crm.models import Lead, LeadStageChange
-from cordee.crm.records import LEADS
+from cordee.crm.models import Lead, LeadStageChange, Touchpoint
+from cordee.crm.records import LEADS, TOUCHPOINTS
 
 
 def lead_create(*, actor: Actor, data: dict[str, Any]) -> Lead:
@@ -27,3 +27,20 @@ def lead_create(*, actor: Actor, data: dict[str, Any]) -> Lead:
             reason=_("Lead created"),
         )
     return lead
+
+
+def touchpoint_create(*, actor: Actor, data: dict[str, Any]) -> Touchpoint:
+    """Record a touch; the open leads of its contact are rescored in the background."""
+    from functools import partial
+
+    from cordee.funnel.tasks import rescore
+
+    touchpoint: Touchpoint = record_create(actor=actor, spec=TOUCHPOINTS, data=data)
+    lead_ids = list(
+        Lead.objects.filter(workspace=actor.workspace, contact_id=touchpoint.contact_id)
+        .exclude(stage__in=("won", "lost", "disqualified"))
+        .values_list("id", flat=True)
+    )
+    if lead_ids:
+        transaction.on_commit(partial(rescore.enqueue, actor.workspace.pk, lead_ids))
+    return touchpoint

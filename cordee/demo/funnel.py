@@ -89,6 +89,7 @@ def add_funnel_config(workspace: Workspace, *, now: dt.datetime) -> None:
         _decisions(workspace, by_label, reasons)
         _contracts(workspace, now, managers)
         _rules(workspace)
+        _fresh_mqls(workspace, now)
     sla_check_workspace(workspace, now, lookback=dt.timedelta(days=200))
     sla_check_marketing(workspace, now)
 
@@ -242,3 +243,52 @@ def _rules(workspace: Workspace) -> None:
             regions=pod.regions,
             capacity=40,
         )
+
+
+def _fresh_mqls(workspace: Workspace, now: dt.datetime) -> None:
+    """Score every open lead with the rules above (so each lead page explains its score), then
+    make MQLs of the recent inquiries at or above the threshold — as if they had crossed it over
+    the last day and a half — and route them to the pods' reps. Some were already called."""
+    import random
+
+    from cordee.crm.models import Lead, Touchpoint
+    from cordee.funnel.routing import lead_route
+    from cordee.funnel.scoring import leads_rescore
+    from cordee.funnel.services import stage_move
+
+    Workspace.objects.filter(pk=workspace.pk).update(mql_threshold=70)
+    workspace.refresh_from_db()
+    leads_rescore(workspace=workspace, now=now, promote=False)
+    rng = random.Random(f"cordee-demo:{workspace.pk}:fresh")
+    fresh = list(
+        Lead.objects.filter(
+            workspace=workspace,
+            stage=Stage.INQUIRY,
+            score__gte=workspace.mql_threshold,
+            created_at__gte=now - dt.timedelta(days=60),
+        )
+        .select_related("contact__account", "pod")
+        .order_by("-score", "id")[:30]
+    )
+    for i, lead in enumerate(fresh):
+        at = now - dt.timedelta(minutes=rng.randint(20, 60 * 36))
+        stage_move(
+            actor=None,
+            workspace_id=workspace.pk,
+            lead=lead,
+            to_stage=Stage.MQL,
+            at=at,
+            rule="scoring",
+            reason=f"Score {lead.score} ≥ {workspace.mql_threshold}",
+        )
+        assignment = lead_route(lead=lead, at=at)
+        if assignment is not None and i % 2 == 0:
+            Touchpoint.objects.create(
+                workspace=workspace,
+                contact=lead.contact,
+                lead=lead,
+                kind=TouchKind.CALL,
+                occurred_at=at + dt.timedelta(minutes=rng.randint(10, 120)),
+                actor_id=assignment.to_owner_id,
+                note="Premier appel : message laissé",
+            )

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -60,7 +61,7 @@ def lead_sla(request: HttpRequest, pk: int) -> Any:
     """Due times (ISO 8601 with the workspace's offset), business time used, attempts, breaches."""
     status = selectors.lead_sla(actor=current_actor(request), lead=_lead(request, pk))
     if status is None:
-        raise NotFound("No signed SLA contract governs this lead's current MQL cycle.")
+        raise NotFound(_("No signed SLA contract governs this lead's current MQL cycle."))
     return {
         "contract_id": status.contract.pk,
         "contract": status.contract.name,

@@ -14,3 +14,13 @@ def check_slas() -> None:
 
     sla_check()
     breaches_notify()
+
+
+@periodic(every=dt.timedelta(hours=6))
+def rescore_leads() -> None:
+    """Engagement decays with time: rescore open leads, promoting those that cross the threshold."""
+    from cordee.funnel.scoring import leads_rescore
+    from cordee.people.models import Workspace
+
+    for workspace in Workspace.objects.all():
+        leads_rescore(workspace=workspace)

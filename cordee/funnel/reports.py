@@ -34,6 +34,14 @@ class Conversion:
     def rate(self) -> float | None:
         return self.reached / self.entered if self.entered else None
 
+    @property
+    def from_label(self) -> str:
+        return str(Stage(self.from_stage).label)
+
+    @property
+    def to_label(self) -> str:
+        return str(Stage(self.to_stage).label)
+
 
 def stage_counts(workspace: Workspace) -> dict[str, int]:
     counts = dict(
@@ -135,10 +143,10 @@ def compliance_chart_spec(rows: list[Compliance]) -> dict[str, Any]:
             },
             "color": {"field": "pod", "type": "nominal", "title": _("Pod")},
             "tooltip": [
-                {"field": "month"},
-                {"field": "pod"},
-                {"field": "rate", "format": ".0%"},
-                {"field": "n"},
+                {"field": "month", "title": _("Month of MQL")},
+                {"field": "pod", "title": _("Pod")},
+                {"field": "rate", "format": ".0%", "title": _("First touches in time")},
+                {"field": "n", "title": _("Clocks due")},
             ],
         },
     }
@@ -175,6 +183,10 @@ def rejections_chart_spec(rows: list[dict[str, Any]], group_title: str) -> dict[
             "y": {"field": "group", "type": "nominal", "title": group_title, "sort": "-x"},
             "x": {"field": "n", "type": "quantitative", "title": _("Rejections"), "stack": "zero"},
             "color": {"field": "reason", "type": "nominal", "title": _("Reason")},
-            "tooltip": [{"field": "group"}, {"field": "reason"}, {"field": "n"}],
+            "tooltip": [
+                {"field": "group", "title": group_title},
+                {"field": "reason", "title": _("Reason")},
+                {"field": "n", "title": _("Rejections")},
+            ],
         },
     }

@@ -48,11 +48,15 @@ def _may_promote(lead: Lead, today: dt.date) -> bool:
 
 
 def leads_rescore(
-    *, workspace: Workspace, lead_ids: list[int] | None = None, now: dt.datetime | None = None
+    *,
+    workspace: Workspace,
+    lead_ids: list[int] | None = None,
+    now: dt.datetime | None = None,
+    promote: bool = True,
 ) -> int:
     """Recompute the scores (with decay as of ``now``) of the given leads, or of every lead in a
-    scored stage; promote to MQL the Inquiry/due-Recycled ones at or above the threshold, then
-    route them. Returns how many leads were promoted."""
+    scored stage; unless ``promote`` is off, promote to MQL the Inquiry/due-Recycled ones at or
+    above the threshold, then route them. Returns how many leads were promoted."""
     from cordee.funnel.routing import lead_route
     from cordee.funnel.services import stage_move
 
@@ -68,10 +72,14 @@ def leads_rescore(
     for lead in leads.iterator(chunk_size=2000):
         batch.append(lead)
         if len(batch) == 2000:
-            promoted += _score_batch(workspace, batch, fit, engagement, now, stage_move, lead_route)
+            promoted += _score_batch(
+                workspace, batch, fit, engagement, now, stage_move if promote else None, lead_route
+            )
             batch = []
     if batch:
-        promoted += _score_batch(workspace, batch, fit, engagement, now, stage_move, lead_route)
+        promoted += _score_batch(
+            workspace, batch, fit, engagement, now, stage_move if promote else None, lead_route
+        )
     return promoted
 
 
@@ -107,7 +115,11 @@ def _score_batch(workspace, batch, fit, engagement, now, move, route) -> int:  #
     with transaction.atomic():
         Lead.objects.bulk_update(batch, ["score", "score_detail", "scored_at"])
         for lead, scored in scores:
-            if scored.total >= workspace.mql_threshold and _may_promote(lead, today):
+            if (
+                move is not None
+                and scored.total >= workspace.mql_threshold
+                and _may_promote(lead, today)
+            ):
                 move(
                     actor=None,
                     workspace_id=workspace.pk,

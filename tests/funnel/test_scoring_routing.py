@@ -150,3 +150,29 @@ def test_round_robin_skips_full_and_unavailable_reps(personas, pod):
     PodMember.objects.filter(user=carl).update(is_available=False)
     Lead.objects.filter(owner=personas.bob).update(stage=Stage.WON)
     assert lead_route(lead=fifth).to_owner == personas.bob
+
+
+def test_a_new_touchpoint_through_the_api_queues_a_rescore(
+    personas, rules, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from cordee.crm.services import touchpoint_create
+
+    lead = _lead(personas)
+    with django_capture_on_commit_callbacks(execute=True):
+        touchpoint_create(
+            actor=personas.actor("alice"),
+            data={
+                "contact": lead.contact_id,
+                "kind": "webinar_attended",
+                "occurred_at": timezone.now(),
+            },
+        )
+    task = DBTaskResult.objects.get(task_path__endswith="funnel.tasks.rescore")
+    assert task.args_kwargs["args"] == [personas.acme.pk, [lead.pk]]
+    # what the worker then does: 40 (Santé) + 30 (fresh webinar) = 70 ≥ 60 → MQL
+    from cordee.funnel.tasks import rescore
+
+    assert rescore.call(personas.acme.pk, [lead.pk]) == 1
+    assert Lead.objects.get(pk=lead.pk).stage == Stage.MQL

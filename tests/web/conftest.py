@@ -5,6 +5,12 @@ import pytest
 from tests import factories as f
 
 
+@pytest.fixture(autouse=True)
+def english_pages(client):
+    """These tests read English strings; the French pages have their own test (tests/i18n)."""
+    client.cookies["django_language"] = "en"
+
+
 @pytest.fixture
 def acme_records(personas):
     """One record of each kind in Acme, for the pages that need one."""

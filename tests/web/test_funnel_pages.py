@@ -61,7 +61,7 @@ def test_my_queue_lists_my_mqls_with_their_due_times(personas, queue):
     body = _client(personas.bob).get("/w/acme/queue/").content.decode()
     assert "Léa Rousseau" in body
     assert body.count('id="lead-') == 1  # dave's lead is not in bob's queue
-    assert "data-countdown" in body and "First touch due" in body
+    assert "data-countdown" in body and "First touch by" in body
 
 
 def test_one_click_accept_swaps_the_row(personas, queue):

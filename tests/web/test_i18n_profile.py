@@ -48,8 +48,12 @@ def test_money_is_localised_in_the_workspace_currency():
 def test_an_opportunity_shows_its_amount_as_money(client, personas):
     opportunity = f.OpportunityFactory(workspace=personas.acme, amount=Decimal("24000.00"))
     client.force_login(personas.erin)
+    client.cookies["django_language"] = "fr"
     html = client.get(f"/w/acme/opportunities/{opportunity.pk}/").content.decode()
     assert "24\u00a0000,00\u00a0€" in html
+    client.cookies["django_language"] = "en"
+    html = client.get(f"/w/acme/opportunities/{opportunity.pk}/").content.decode()
+    assert "€24,000.00" in html
 
 
 def test_a_token_secret_is_shown_once_then_revoked(client, personas):
