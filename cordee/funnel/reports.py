@@ -152,13 +152,61 @@ def compliance_chart_spec(rows: list[Compliance]) -> dict[str, Any]:
     }
 
 
+REJECTION_GROUPS = {
+    "channel": "lead__source_channel",
+    "campaign": "lead__source_campaign__name",
+    "pod": "lead__pod__name",
+}
+
+
+@dataclass(frozen=True)
+class RejectionSummary:
+    group: str
+    decided: int
+    rejected: int
+    top_reason: str
+
+    @property
+    def rate(self) -> float | None:
+        """Rejection rate = rejected ÷ MQLs decided (PRODUCT.md)."""
+        return self.rejected / self.decided if self.decided else None
+
+
+def rejection_summary(workspace: Workspace, since: dt.datetime, by: str) -> list[RejectionSummary]:
+    """Per channel, campaign or pod: decisions taken since ``since``, how many were rejections,
+    the rejection rate and the most frequent reason; highest rate first."""
+    field = REJECTION_GROUPS[by]
+    decided: dict[str, int] = defaultdict(int)
+    rejected: dict[str, int] = defaultdict(int)
+    reasons: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for group, kind, reason, n in (
+        LeadDecision.objects.filter(workspace=workspace, decided_at__gte=since)
+        .values_list(field, "kind", "reason__label")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        key = group or "—"
+        decided[key] += n
+        if kind == DecisionKind.REJECT:
+            rejected[key] += n
+            reasons[key][reason or "—"] += n
+    rows = [
+        RejectionSummary(
+            group=key,
+            decided=decided[key],
+            rejected=rejected[key],
+            top_reason=max(reasons[key].items(), key=lambda kv: (kv[1], kv[0]))[0]
+            if reasons[key]
+            else "",
+        )
+        for key in decided
+    ]
+    return sorted(rows, key=lambda r: (-(r.rate or 0), r.group))
+
+
 def rejections(workspace: Workspace, since: dt.datetime, by: str) -> list[dict[str, Any]]:
     """Rejections since ``since`` counted by reason and by ``by``: channel, campaign or pod."""
-    field = {
-        "channel": "lead__source_channel",
-        "campaign": "lead__source_campaign__name",
-        "pod": "lead__pod__name",
-    }[by]
+    field = REJECTION_GROUPS[by]
     rows = (
         LeadDecision.objects.filter(
             workspace=workspace, kind=DecisionKind.REJECT, decided_at__gte=since
@@ -175,8 +223,8 @@ def rejections(workspace: Workspace, since: dt.datetime, by: str) -> list[dict[s
 def rejections_chart_spec(rows: list[dict[str, Any]], group_title: str) -> dict[str, Any]:
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": 520,
-        "height": {"step": 22},
+        "width": 640,
+        "height": {"step": 24},
         "data": {"values": rows},
         "mark": {"type": "bar", "cornerRadiusEnd": 2},
         "encoding": {

@@ -216,11 +216,15 @@ def rejections(request: HttpRequest, actor: Actor) -> HttpResponse:
     days = int(request.GET["days"]) if request.GET.get("days", "").isdigit() else 90
     since = timezone.now() - dt.timedelta(days=days)
     rows = reports.rejections(actor.workspace, since, by)
+    summary = reports.rejection_summary(actor.workspace, since, by)
     if by == "channel":
+        from dataclasses import replace
+
         from cordee.crm.models import Channel
 
         labels = dict(Channel.choices)
         rows = [{**r, "group": str(labels.get(r["group"], r["group"]))} for r in rows]
+        summary = [replace(s, group=str(labels.get(s.group, s.group))) for s in summary]
     titles = {"channel": _("Channel"), "campaign": _("Campaign"), "pod": _("Pod")}
     chart = ""
     if rows:
@@ -234,6 +238,7 @@ def rejections(request: HttpRequest, actor: Actor) -> HttpResponse:
         {
             "nav": "rejections",
             "rows": rows,
+            "summary": summary,
             "by": by,
             "days": days,
             "chart": chart,

@@ -155,3 +155,30 @@ def test_rejection_reasons_by_channel(personas, queue):
     )
     body = _client(personas.alice).get("/w/acme/rejections/?by=channel").content.decode()
     assert "Hors cible" in body and "Webinar" in body and "<svg" in body
+
+
+def test_rejection_rate_per_channel_is_rejected_over_decided(personas, queue):
+    from cordee.funnel.reports import rejection_summary
+
+    reason = RejectionReason.objects.get(code="bad_fit")
+    now = timezone.now()
+    # webinar: 3 decided, 1 rejected → 1/3; SEO: 2 decided, 2 rejected → 100 %
+    for channel, kinds in (
+        ("webinar", ["accept", "accept", "reject"]),
+        ("seo", ["reject", "reject"]),
+    ):
+        for kind in kinds:
+            lead = f.LeadFactory(workspace=personas.acme, source_channel=channel)
+            LeadDecision.objects.create(
+                workspace=personas.acme,
+                lead=lead,
+                mql_at=now,
+                kind=kind,
+                decided_at=now,
+                reason=reason if kind == "reject" else None,
+            )
+    rows = {
+        r.group: (r.decided, r.rejected, r.rate, r.top_reason)
+        for r in rejection_summary(personas.acme, now - dt.timedelta(days=1), "channel")
+    }
+    assert rows == {"seo": (2, 2, 1.0, "Hors cible"), "webinar": (3, 1, 1 / 3, "Hors cible")}
