@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from cordee.config.api import api
 from cordee.funnel.models import RejectionReason, RoutingRule, ScoringRule, SlaContract
+from cordee.integrations.models import WebhookSubscription
 from cordee.people.models import ApiToken, PodMember
 from cordee.people.services import api_token_create
 from tests import factories as f
@@ -72,6 +73,9 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
             workspace=workspace, code="bad_fit", label="Hors cible"
         ),
         "routingrule": RoutingRule.objects.create(workspace=workspace, name="RR", pod=pod),
+        "webhook": WebhookSubscription.objects.create(
+            workspace=workspace, name="Slack", url="http://127.0.0.1:9/", events=["sla.breach"]
+        ),
     }
 
 
@@ -133,6 +137,7 @@ for _kind, _plural, _writer, _reader in (
     ("scoringrule", "scoring-rules", "rita", "mia"),
     ("rejectionreason", "rejection-reasons", "rita", "dave"),
     ("routingrule", "routing-rules", "rita", "alice"),
+    ("webhook", "webhooks", "rita", "dave"),
     ("account", "accounts", "bob", "erin"),
     ("contact", "contacts", "alice", "erin"),
     ("lead", "leads", "alice", "erin"),

@@ -14,5 +14,6 @@ urlpatterns = [
     path("w/<slug:slug>/", include("cordee.crm.urls")),
     path("w/<slug:slug>/", include("cordee.people.urls")),
     path("w/<slug:slug>/", include("cordee.funnel.urls")),
+    path("w/<slug:slug>/", include("cordee.integrations.urls")),
     path("", include("cordee.core.urls")),
 ]

@@ -72,6 +72,27 @@ def stage_move(
     )
     for name, value in changes.items():
         setattr(lead, name, value)
+    if to_stage == Stage.MQL:
+        _announce_mql(workspace_id, lead, at)
+
+
+def _announce_mql(workspace_id: int, lead: Lead, at: dt.datetime) -> None:
+    from cordee.integrations.models import WebhookEvent
+    from cordee.integrations.services import webhook_emit
+    from cordee.people.models import Workspace
+
+    workspace = Workspace.objects.get(pk=workspace_id)
+    webhook_emit(
+        workspace=workspace,
+        event=WebhookEvent.LEAD_MQL,
+        text=_("New MQL: %(lead)s (score %(score)s)") % {"lead": lead.contact, "score": lead.score},
+        data={
+            "lead_id": lead.pk,
+            "score": lead.score,
+            "mql_at": at.isoformat(),
+            "owner_id": lead.owner_id,
+        },
+    )
 
 
 def _locked_lead(actor: Actor, lead_id: int) -> Lead:

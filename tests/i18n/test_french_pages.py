@@ -43,6 +43,7 @@ from django.utils import timezone, translation
 
 from cordee.crm import models as crm
 from cordee.funnel import models as funnel
+from cordee.integrations.models import WebhookSubscription
 from cordee.people.models import ApiToken, PodMember
 from tests import factories as f
 
@@ -529,6 +530,13 @@ def _funnel_records(personas: Any, pod: Any, account: Any) -> list[Any]:
             pod=pod,
             industries=["Industrie"],
             regions=["Grand Est"],
+        ),
+        WebhookSubscription.objects.create(
+            workspace=ws,
+            name="Canal Slack #ventes",
+            url="https://hooks.slack.com/services/T000/B000/XXXX",
+            format="slack",
+            events=["sla.breach", "lead.mql"],
         ),
     ]
 
