@@ -52,6 +52,7 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
         # its own account, so that the account above can be deleted (opportunities protect theirs)
         "opportunity": f.OpportunityFactory(workspace=workspace),
         "inquiry": f.LeadFactory(workspace=workspace, contact=contact),
+        "sal": f.LeadFactory(workspace=workspace, contact=contact, stage="sal"),
         "touchpoint": f.TouchpointFactory(workspace=workspace, contact=contact, lead=lead),
         "pod": pod,
         "token": token,
@@ -129,6 +130,7 @@ PAGES.update(
         "rejections_report": Page(),
         "lead_accept": Page(kind="lead", allowed="bob", denied="alice"),
         "lead_reject": Page(kind="lead", allowed="bob", denied="alice", post={"reason": "bad_fit"}),
+        "lead_convert": Page(kind="lead", allowed="bob", denied="alice", post={"amount": "1000"}),
         "contract_sign": Page(kind="slacontract", allowed="mia", denied="alice"),
     }
 )
@@ -185,7 +187,7 @@ def _client(user: Any) -> Client:
 
 
 WORKSPACE_PAGES = sorted(n for n, p in PAGES.items() if p.workspace)
-POST_ONLY = {"token_revoke", "lead_accept", "lead_reject", "contract_sign"}
+POST_ONLY = {"token_revoke", "lead_accept", "lead_reject", "lead_convert", "contract_sign"}
 
 
 def _request(client: Client, name: str, url: str) -> Any:
@@ -326,6 +328,9 @@ OPS: dict[str, Op] = {
         kind="inquiry", allowed="alice", denied="erin", body={"to_stage": "disqualified"}
     ),
     "lead_accept": Op(kind="lead", allowed="bob", denied="alice", body={}),
+    "lead_convert": Op(
+        kind="sal", allowed="bob", denied="alice", body={"amount": "12000.00"}, ok=(201,)
+    ),
     "lead_reject": Op(kind="lead", allowed="bob", denied="alice", body={"reason": "bad_fit"}),
     "slabreach_list": Op(),
     "slacontract_sign": Op(kind="slacontract", allowed="mia", denied="alice"),

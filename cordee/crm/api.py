@@ -10,8 +10,19 @@ from ninja import Router
 from cordee.core.api import current_actor, register_crud
 from cordee.core.records import record_get
 from cordee.crm import records, schemas, selectors, services
+from cordee.funnel.services import opportunity_save
 
 router = Router()
+
+
+def _lead_with_sla(*, actor: Any, pk: int) -> Any:
+    """A single lead is read with its SLA clocks (lists leave them out: they cost a computation)."""
+    from cordee.funnel.selectors import lead_sla
+
+    lead = record_get(actor=actor, spec=records.LEADS, pk=pk)
+    lead.sla_status = lead_sla(actor=actor, lead=lead)
+    return lead
+
 
 register_crud(
     router,
@@ -49,6 +60,7 @@ register_crud(
     create_in=schemas.LeadIn,
     update_in=schemas.LeadPatch,
     create=services.lead_create,
+    get_selector=_lead_with_sla,
 )
 register_crud(
     router,
@@ -56,6 +68,10 @@ register_crud(
     out=schemas.OpportunityOut,
     create_in=schemas.OpportunityIn,
     update_in=schemas.OpportunityPatch,
+    create=lambda *, actor, data: opportunity_save(actor=actor, data=data),
+    update=lambda *, actor, instance, data: opportunity_save(
+        actor=actor, data=data, opportunity=instance
+    ),
 )
 
 

@@ -24,6 +24,7 @@ from cordee.crm.models import (
     SizeBand,
     TouchKind,
 )
+from cordee.funnel.schemas import LeadSlaOut, sla_payload
 
 
 def _choice(choices: type[Enum], *, blank: bool = False) -> Any:
@@ -254,11 +255,20 @@ class LeadOut(SyncedOut):
     owner_id: int | None
     pod_id: int | None
     score: int
+    score_detail: list[dict[str, Any]]
     recycle_on: dt.date | None
+    sla: LeadSlaOut | None = Field(
+        None, description="The SLA clocks (on a single lead's read only)"
+    )
 
     @staticmethod
     def resolve_contact_name(obj: Any) -> str:
         return str(obj.contact)
+
+    @staticmethod
+    def resolve_sla(obj: Any) -> dict[str, Any] | None:
+        status = getattr(obj, "sla_status", None)
+        return sla_payload(status) if status is not None else None
 
 
 class LeadIn(InSchema):

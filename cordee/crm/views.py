@@ -62,6 +62,7 @@ def _lead_context(actor: Actor, lead: Any) -> dict[str, Any]:
         "reasons": list(funnel.rejection_reasons(actor=actor)),
         "outcomes": RejectionOutcome.choices,
         "can_decide": actor.can("lead.decide") and lead.stage == "mql",
+        "can_convert": actor.can("opportunity.write") and lead.stage == "sal",
     }
 
 
@@ -73,6 +74,12 @@ def _campaign_context(actor: Actor, campaign: Any) -> dict[str, Any]:
         ),
         "results": selectors.campaign_results(actor=actor, campaign_id=campaign.pk),
     }
+
+
+def _save_opportunity(actor: Actor, form: forms.Form, instance: Any) -> Any:
+    from cordee.funnel.services import opportunity_save
+
+    return opportunity_save(actor=actor, data=form.record_data(), opportunity=instance)  # type: ignore[attr-defined]
 
 
 def _save_lead(actor: Actor, form: forms.Form, instance: Any) -> Any:
@@ -178,6 +185,7 @@ OPPORTUNITIES = RecordPage(
         "pod",
     ),
     detail_template="crm/opportunity_detail.html",
+    save=_save_opportunity,
     filter_choices=_CHOICES,
     empty_text=_(
         "Opportunities are deals with an expected amount and close date. "

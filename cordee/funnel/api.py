@@ -62,16 +62,20 @@ def lead_sla(request: HttpRequest, pk: int) -> Any:
     status = selectors.lead_sla(actor=current_actor(request), lead=_lead(request, pk))
     if status is None:
         raise NotFound(_("No signed SLA contract governs this lead's current MQL cycle."))
-    return {
-        "contract_id": status.contract.pk,
-        "contract": status.contract.name,
-        "mql_at": status.mql_at,
-        "business_hours_used": round(status.business_seconds_used / 3600, 2),
-        "attempts_made": status.attempts_made,
-        "attempts_required": status.attempts_required,
-        "clocks": [c.__dict__ for c in status.clocks],
-        "breaches": list(status.breaches),
-    }
+    return schemas.sla_payload(status)
+
+
+@router.post(
+    "/leads/{int:pk}/convert", response={201: schemas.ConvertedOut}, operation_id="lead_convert"
+)
+def convert(request: HttpRequest, pk: int, payload: schemas.ConvertIn) -> Any:
+    """SAL → SQL: the lead becomes an opportunity on its account (amount as a decimal string)."""
+    opportunity = services.lead_convert(
+        actor=current_actor(request),
+        lead_id=_lead(request, pk).pk,
+        data=payload.model_dump(exclude_unset=True),
+    )
+    return 201, {"opportunity_id": opportunity.pk, "lead_id": pk, "stage": "sql"}
 
 
 class BreachFilters(Schema):

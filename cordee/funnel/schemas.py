@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from ninja import Schema
 from pydantic import Field
@@ -69,6 +70,33 @@ class LeadSlaOut(Schema):
     attempts_required: int
     clocks: list[ClockOut]
     breaches: list[BreachOut]
+
+
+def sla_payload(status: Any) -> dict[str, Any]:
+    """A ``LeadSla`` as the API shows it."""
+    return {
+        "contract_id": status.contract.pk,
+        "contract": status.contract.name,
+        "mql_at": status.mql_at,
+        "business_hours_used": round(status.business_seconds_used / 3600, 2),
+        "attempts_made": status.attempts_made,
+        "attempts_required": status.attempts_required,
+        "clocks": [c.__dict__ for c in status.clocks],
+        "breaches": list(status.breaches),
+    }
+
+
+class ConvertIn(Schema):
+    name: str | None = Field(None, max_length=200, description="Default: account — contact")
+    amount: Decimal = Field(..., ge=0)
+    close_date: dt.date | None = None
+    currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
+
+
+class ConvertedOut(Schema):
+    opportunity_id: int
+    lead_id: int
+    stage: str
 
 
 class ContractOut(Schema):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from cordee.core.actor import Actor
 from cordee.core.errors import Conflict, NotFound, ValidationFailed
-from cordee.crm.models import Lead, LeadStageChange, Stage
+from cordee.crm.models import Lead, LeadStageChange, Opportunity, Stage
 from cordee.funnel import transitions
 from cordee.funnel.models import (
     DecisionKind,
@@ -322,3 +322,109 @@ def sla_contract_sign(*, actor: Actor, contract_id: int) -> SlaContract:
         raise Conflict(_("Your side has already signed this contract."))
     contract.refresh_from_db()
     return contract
+
+
+def lead_convert(*, actor: Actor, lead_id: int, data: dict[str, object]) -> Opportunity:
+    """SAL → SQL: sales qualifies the lead into an opportunity (expected amount, close date),
+    created on the lead's account, owned by the lead's owner, sourced from its campaign."""
+    from cordee.core.records import record_create
+    from cordee.crm.records import OPPORTUNITIES
+
+    actor.require("opportunity.write")
+    lead = (
+        Lead.objects.select_related("contact__account", "source_campaign")
+        .filter(workspace=actor.workspace, pk=lead_id)
+        .first()
+    )
+    if lead is None:
+        raise NotFound(_("Lead not found."))
+    if lead.stage != Stage.SAL:
+        raise ValidationFailed(
+            _("Only a sales-accepted lead (SAL) can be converted into an opportunity."),
+            field_errors={
+                "stage": [_("The lead is at %(stage)s.") % {"stage": _label(lead.stage)}]
+            },
+        )
+    if lead.contact.account_id is None:
+        raise ValidationFailed(
+            _("Attach the contact to an account before converting the lead."),
+            field_errors={"account": [_("The contact has no account.")]},
+        )
+    defaults: dict[str, object] = {
+        "name": f"{lead.contact.account} — {lead.contact}",
+        "account": lead.contact.account_id,
+        "lead": lead.pk,
+        "owner": lead.owner_id or actor.user.pk,
+        "source": "marketing" if (lead.source_campaign_id or lead.source_channel) else "sales",
+        "primary_campaign": lead.source_campaign_id,
+        "pod": lead.pod_id,
+    }
+    with transaction.atomic():
+        opportunity = record_create(actor=actor, spec=OPPORTUNITIES, data={**defaults, **data})
+        stage_move(
+            actor=actor,
+            workspace_id=actor.workspace.pk,
+            lead=lead,
+            to_stage=Stage.SQL,
+            at=timezone.now(),
+            reason=_("Converted into the opportunity %(name)s") % {"name": opportunity.name},
+        )
+    return opportunity  # type: ignore[no-any-return]
+
+
+def opportunity_save(
+    *, actor: Actor, data: dict[str, object], opportunity: Opportunity | None = None
+) -> Opportunity:
+    """Create or change an opportunity. When it closes, its outcome is reflected on the lead it
+    came from (SQL → Won or Lost), and a won deal is announced by webhook."""
+    from cordee.core.records import record_create, record_update
+    from cordee.crm.models import OpportunityStage
+    from cordee.crm.records import OPPORTUNITIES
+
+    with transaction.atomic():
+        if opportunity is None:
+            saved: Opportunity = record_create(actor=actor, spec=OPPORTUNITIES, data=data)
+        else:
+            saved = record_update(actor=actor, spec=OPPORTUNITIES, instance=opportunity, data=data)
+        outcomes: dict[str, str] = {
+            OpportunityStage.WON: Stage.WON,
+            OpportunityStage.LOST: Stage.LOST,
+        }
+        outcome = outcomes.get(saved.stage)
+        lead = Lead.objects.filter(pk=saved.lead_id).first() if saved.lead_id else None
+        if outcome and lead is not None and lead.stage == Stage.SQL:
+            stage_move(
+                actor=actor,
+                workspace_id=actor.workspace.pk,
+                lead=lead,
+                to_stage=outcome,
+                at=timezone.now(),
+                reason=_("Opportunity %(name)s closed") % {"name": saved.name},
+                rule="opportunity",
+            )
+        if outcome == Stage.WON and (opportunity is None or "stage" in data):
+            _announce_win(actor, saved)
+    return saved
+
+
+def _announce_win(actor: Actor, opportunity: Opportunity) -> None:
+    from cordee.integrations.models import WebhookEvent
+    from cordee.integrations.services import webhook_emit
+
+    webhook_emit(
+        workspace=actor.workspace,
+        event=WebhookEvent.DEAL_WON,
+        text=_("Deal won: %(name)s (%(amount)s %(currency)s)")
+        % {
+            "name": opportunity.name,
+            "amount": opportunity.amount,
+            "currency": opportunity.currency,
+        },
+        data={
+            "opportunity_id": opportunity.pk,
+            "amount": str(opportunity.amount),
+            "currency": opportunity.currency,
+            "lead_id": opportunity.lead_id,
+            "campaign_id": opportunity.primary_campaign_id,
+        },
+    )

@@ -14,6 +14,7 @@ urlpatterns = [
     path("rejections/", views.rejections, name="rejections_report"),
     path("leads/<int:pk>/accept/", views.lead_accept, name="lead_accept"),
     path("leads/<int:pk>/reject/", views.lead_reject, name="lead_reject"),
+    path("leads/<int:pk>/convert/", views.lead_convert, name="lead_convert"),
     path("sla-contracts/<int:pk>/sign/", views.contract_sign, name="contract_sign"),
     *record_urls(views.SLA_CONTRACTS, "settings/sla-contracts"),
     *record_urls(views.SCORING_RULES, "settings/scoring-rules"),

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from cordee.core.actor import Actor
 from cordee.core.charts import cached_svg
-from cordee.core.errors import DomainError
+from cordee.core.errors import Conflict, DomainError, ValidationFailed
 from cordee.core.records import record_get
 from cordee.core.web import (
     Column,
@@ -131,6 +131,30 @@ def lead_reject(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
         lead,
         _("%(lead)s rejected (%(outcome)s).")
         % {"lead": lead.contact, "outcome": lead.get_stage_display()},
+    )
+
+
+@workspace_view
+@require_POST
+def lead_convert(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
+    """SAL → SQL with a new opportunity (name, amount, close date from the small form)."""
+    lead = record_get(actor=actor, spec=LEADS, pk=pk)
+    data: dict[str, object] = {"amount": request.POST.get("amount") or "0"}
+    for name in ("name", "close_date"):
+        if request.POST.get(name):
+            data[name] = request.POST[name]
+    try:
+        opportunity = services.lead_convert(actor=actor, lead_id=lead.pk, data=data)
+    except (ValidationFailed, Conflict) as exc:  # shown on the lead; 403/404 keep their pages
+        messages.error(
+            request, " ".join([exc.message, *(m for ms in exc.field_errors.values() for m in ms)])
+        )
+        return HttpResponseRedirect(reverse("leads_detail", args=[actor.workspace.slug, lead.pk]))
+    messages.success(
+        request, _("The lead is now an opportunity: %(name)s.") % {"name": opportunity.name}
+    )
+    return HttpResponseRedirect(
+        reverse("opportunities_detail", args=[actor.workspace.slug, opportunity.pk])
     )
 
 

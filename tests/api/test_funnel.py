@@ -117,3 +117,29 @@ def test_scoring_rules_are_for_revops(personas, api_as):
     assert api_as("rita").post("scoring-rules", payload).status_code == 201
     bad = api_as("rita").post("scoring-rules", {**payload, "values": []})
     assert bad.status_code == 422 and "values" in error_fields(bad)
+
+
+def test_reading_one_lead_gives_its_sla_clocks_and_lists_do_not(personas, api_as):
+    now = timezone.now()
+    SlaContract.objects.create(
+        workspace=personas.acme,
+        name="Now",
+        period_start=now.date() - dt.timedelta(days=5),
+        period_end=now.date() + dt.timedelta(days=5),
+        marketing_signed_at=now,
+        sales_signed_at=now,
+    )
+    lead = _mql(personas)
+    one = api_as("bob").get(f"leads/{lead.pk}").json()
+    assert [c["name"] for c in one["sla"]["clocks"]] == ["first_touch", "decision", "attempts"]
+    listed = api_as("bob").get("leads").json()["items"]
+    assert listed[0]["sla"] is None
+
+
+def test_convert_through_the_api(personas, api_as):
+    lead = f.LeadFactory(workspace=personas.acme, stage="sal", owner=personas.bob)
+    response = api_as("bob").post(f"leads/{lead.pk}/convert", {"amount": "12000.50"})
+    assert response.status_code == 201
+    from cordee.crm.models import Opportunity
+
+    assert str(Opportunity.objects.get(pk=response.json()["opportunity_id"]).amount) == "12000.50"

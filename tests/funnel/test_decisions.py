@@ -194,3 +194,83 @@ def test_concurrent_decisions_one_wins_the_other_gets_409(personas):
         assert sorted(outcomes) == ["409", "ok"]
         assert LeadStageChange.objects.filter(lead=lead).count() == 1
         assert LeadDecision.objects.filter(lead=lead).count() == 1
+
+
+def test_converting_a_sal_creates_the_opportunity_and_makes_an_sql(personas):
+    from cordee.funnel.services import lead_convert
+
+    campaign = f.CampaignFactory(workspace=personas.acme)
+    lead = f.LeadFactory(
+        workspace=personas.acme, stage=Stage.SAL, owner=personas.bob, source_campaign=campaign
+    )
+    opportunity = lead_convert(
+        actor=personas.actor("bob"),
+        lead_id=lead.pk,
+        data={"amount": "48000.00", "close_date": "2026-12-15"},
+    )
+    lead.refresh_from_db()
+    assert lead.stage == Stage.SQL
+    assert (
+        opportunity.lead,
+        opportunity.account,
+        opportunity.owner,
+        opportunity.source,
+        opportunity.primary_campaign,
+    ) == (
+        lead,
+        lead.contact.account,
+        personas.bob,
+        "marketing",
+        campaign,
+    )
+    assert str(opportunity.amount) == "48000.00"
+    assert LeadStageChange.objects.get(lead=lead).to_stage == Stage.SQL
+
+
+def test_only_a_sal_can_be_converted(personas):
+    from cordee.funnel.services import lead_convert
+
+    lead = _mql(personas.acme)
+    with pytest.raises(ValidationFailed):
+        lead_convert(actor=personas.actor("bob"), lead_id=lead.pk, data={"amount": "1"})
+    assert not lead.opportunities.exists()
+
+
+def test_a_won_opportunity_marks_its_lead_won_and_is_announced(personas):
+    from cordee.funnel.services import opportunity_save
+    from cordee.integrations.models import WebhookDelivery, WebhookSubscription
+
+    WebhookSubscription.objects.create(
+        workspace=personas.acme, name="Wins", url="http://127.0.0.1:9/", events=["deal.won"]
+    )
+    lead = f.LeadFactory(workspace=personas.acme, stage=Stage.SQL)
+    opportunity = f.OpportunityFactory(
+        workspace=personas.acme, lead=lead, account=lead.contact.account
+    )
+    opportunity_save(
+        actor=personas.actor("bob"), data={"stage": "closed_won"}, opportunity=opportunity
+    )
+    lead.refresh_from_db()
+    assert lead.stage == Stage.WON
+    change = LeadStageChange.objects.get(lead=lead)
+    assert (change.from_stage, change.to_stage, change.rule) == (
+        Stage.SQL,
+        Stage.WON,
+        "opportunity",
+    )
+    assert WebhookDelivery.objects.get().event == "deal.won"
+
+
+def test_a_lost_opportunity_marks_its_lead_lost(personas):
+    from cordee.funnel.services import opportunity_save
+
+    lead = f.LeadFactory(workspace=personas.acme, stage=Stage.SQL)
+    opportunity = f.OpportunityFactory(
+        workspace=personas.acme, lead=lead, account=lead.contact.account
+    )
+    opportunity_save(
+        actor=personas.actor("bob"),
+        data={"stage": "closed_lost", "loss_reason": "Prix"},
+        opportunity=opportunity,
+    )
+    assert Lead.objects.get(pk=lead.pk).stage == Stage.LOST

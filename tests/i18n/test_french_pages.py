@@ -252,6 +252,7 @@ PK_MODELS: dict[str, type[models.Model]] = {
     "token_revoke": ApiToken,
     "lead_accept": crm.Lead,
     "lead_reject": crm.Lead,
+    "lead_convert": crm.Lead,
     "contract_sign": funnel.SlaContract,
 }
 
