@@ -18,7 +18,9 @@ from cordee.people.models import Workspace
 
 def _settings_value(env: dict[str, str], expr: str) -> subprocess.CompletedProcess[str]:
     clean = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "CORDEE_TESTING"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "CORDEE_TESTING", "DATABASE_URL"}
     }
     return subprocess.run(
         [sys.executable, "-c", f"from cordee.config import settings as s; print(repr(({expr})))"],
