@@ -59,3 +59,11 @@ def personas(db: object) -> Personas:
         rita=_member(acme, "rita", "revops_admin"),
         carol=_member(globex, "carol", "revops_admin"),
     )
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Reports and charts are cached by workspace id; ids repeat across rolled-back tests."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -24,3 +24,13 @@ def rescore_leads() -> None:
 
     for workspace in Workspace.objects.all():
         leads_rescore(workspace=workspace)
+
+
+@periodic(every=dt.timedelta(minutes=10))
+def refresh_report_snapshots() -> None:
+    """Recompute the dashboards' reports so that pages read them instead of the history."""
+    from cordee.funnel.reports import refresh_snapshots
+    from cordee.people.models import Workspace
+
+    for workspace in Workspace.objects.all():
+        refresh_snapshots(workspace)

@@ -6,21 +6,24 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from django.db.models import Count
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cordee.crm.models import Lead, LeadStageChange, Stage
-from cordee.funnel.models import DecisionKind, LeadDecision
-from cordee.funnel.sla import load_cycles
+from cordee.funnel.models import DecisionKind, LeadDecision, SlaContract
+from cordee.funnel.sla import MarketingStatus, load_cycles, marketing_status
 from cordee.people.models import Pod, Workspace
 
 MAIN_PATH = (Stage.MQL, Stage.SAL, Stage.SQL, Stage.WON)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -51,25 +54,44 @@ def stage_counts(workspace: Workspace) -> dict[str, int]:
 
 
 def conversions(workspace: Workspace, since: dt.datetime) -> list[Conversion]:
-    """Of the leads that entered each main-path stage since ``since``, how many went on to reach
-    the next one (at any time after). Computed from the stage history."""
-    entered: dict[str, set[int]] = defaultdict(set)
-    for lead_id, stage in LeadStageChange.objects.filter(
-        workspace=workspace, to_stage__in=MAIN_PATH, at__gte=since
-    ).values_list("lead_id", "to_stage"):
-        entered[stage].add(lead_id)
-    reached: dict[str, set[int]] = defaultdict(set)
-    for lead_id, stage in LeadStageChange.objects.filter(
-        workspace=workspace,
-        to_stage__in=MAIN_PATH[1:],
-        lead_id__in=set().union(*entered.values()) if entered else [],
-    ).values_list("lead_id", "to_stage"):
-        reached[stage].add(lead_id)
+    """Of the leads that entered each main-path stage since ``since``, how many then reached the
+    next one (at or after entering). Computed in the database from the stage history."""
     rows = []
     for a, b in itertools.pairwise(MAIN_PATH):
-        cohort = entered[a]
-        rows.append(Conversion(a, b, len(cohort), len(cohort & reached[b])))
+        reached = LeadStageChange.objects.filter(
+            lead_id=OuterRef("lead_id"), to_stage=b, at__gte=OuterRef("at")
+        )
+        counts = (
+            LeadStageChange.objects.filter(workspace=workspace, to_stage=a, at__gte=since)
+            .annotate(went_on=Exists(reached))
+            .aggregate(
+                entered=Count("lead_id", distinct=True),
+                reached=Count("lead_id", distinct=True, filter=Q(went_on=True)),
+            )
+        )
+        rows.append(Conversion(a, b, counts["entered"] or 0, counts["reached"] or 0))
     return rows
+
+
+SNAPSHOT_AGE = dt.timedelta(minutes=15)
+
+
+def snapshot(
+    workspace: Workspace,
+    name: str,
+    compute: Callable[[], T],
+    *,
+    max_age: dt.timedelta = SNAPSHOT_AGE,
+    refresh: bool = False,
+) -> T:
+    """A report computed at most every ``max_age`` and shared by every web process: pages read
+    it instead of scanning the history; the worker refreshes them in the background."""
+    key = f"report:{workspace.pk}:{name}"
+    value = None if refresh else cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, int(max_age.total_seconds()))
+    return value  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -238,3 +260,43 @@ def rejections_chart_spec(rows: list[dict[str, Any]], group_title: str) -> dict[
             ],
         },
     }
+
+
+# -- the dashboards' snapshots: one definition, read by the pages, refreshed by the worker -------
+
+BOARD_WINDOW = dt.timedelta(days=180)
+RECENT_CONTRACTS = dt.timedelta(days=92)
+
+
+def conversions_snapshot(workspace: Workspace, *, refresh: bool = False) -> list[Conversion]:
+    return snapshot(
+        workspace,
+        "conversions",
+        lambda: conversions(workspace, timezone.now() - BOARD_WINDOW),
+        refresh=refresh,
+    )
+
+
+def compliance_snapshot(workspace: Workspace, *, refresh: bool = False) -> list[Compliance]:
+    return snapshot(workspace, "sla_compliance", lambda: sla_compliance(workspace), refresh=refresh)
+
+
+def marketing_snapshot(
+    workspace: Workspace, *, refresh: bool = False
+) -> dict[int, MarketingStatus]:
+    """Marketing's side of every signed contract of the last quarter and the current one."""
+
+    def compute() -> dict[int, MarketingStatus]:
+        now = timezone.now()
+        recent = SlaContract.objects.filter(
+            workspace=workspace, period_end__gte=now.date() - RECENT_CONTRACTS
+        )
+        return {c.pk: marketing_status(c, now) for c in recent if c.is_signed}
+
+    return snapshot(workspace, "marketing_status", compute, refresh=refresh)
+
+
+def refresh_snapshots(workspace: Workspace) -> None:
+    conversions_snapshot(workspace, refresh=True)
+    compliance_snapshot(workspace, refresh=True)
+    marketing_snapshot(workspace, refresh=True)

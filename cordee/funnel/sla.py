@@ -11,10 +11,11 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from cordee.analytics import sla as engine
@@ -116,6 +117,11 @@ def _match(ids: np.ndarray, lead_ids: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return pos, ids[pos] == lead_ids
 
 
+def _only(qs: QuerySet[Any], lead_ids: list[int] | None) -> QuerySet[Any]:
+    """Restrict to a page's leads when the caller asked for a few (the queue, a lead page)."""
+    return qs if lead_ids is None else qs.filter(lead_id__in=lead_ids)
+
+
 def load_cycles(
     workspace: Workspace,
     at: dt.datetime,
@@ -168,9 +174,9 @@ def load_cycles(
     decided = np.full(len(ids), engine.NEVER, dtype=np.int64)
     rejected = np.full(len(ids), engine.NEVER, dtype=np.int64)
     decisions = list(
-        LeadDecision.objects.filter(workspace=workspace, mql_at__gte=lower).values_list(
-            "lead_id", "mql_at", "kind", "decided_at"
-        )
+        _only(
+            LeadDecision.objects.filter(workspace=workspace, mql_at__gte=lower), lead_ids
+        ).values_list("lead_id", "mql_at", "kind", "decided_at")
     )
     if decisions:
         pos, found = _match(ids, np.array([d[0] for d in decisions], dtype=np.int64))
@@ -184,8 +190,14 @@ def load_cycles(
     # sales activities by the owner or the owner's team (or unattributed, e.g. synced from a CRM)
     team_of = dict(Membership.objects.filter(workspace=workspace).values_list("user_id", "team_id"))
     touches = list(
-        Touchpoint.objects.filter(
-            workspace=workspace, is_sales_activity=True, lead__isnull=False, occurred_at__gte=lower
+        _only(
+            Touchpoint.objects.filter(
+                workspace=workspace,
+                is_sales_activity=True,
+                lead__isnull=False,
+                occurred_at__gte=lower,
+            ),
+            lead_ids,
         ).values_list("lead_id", "actor_id", "occurred_at")
     )
     t_lead = np.empty(0, dtype=np.int64)

@@ -35,6 +35,8 @@ from cordee.funnel.sla import marketing_status
 from cordee.people.forms import CommaListField
 from cordee.people.selectors import pod_options
 
+QUEUE_SIZE = 100  # the oldest first: the ones whose clocks run out soonest
+
 
 def _queue_context(actor: Actor, leads: list[Lead]) -> dict[str, Any]:
     return {
@@ -161,7 +163,10 @@ def lead_convert(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse
 @workspace_view
 def board(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The funnel board: how many leads stand at each stage, the latest of each, conversions."""
-    counts = reports.stage_counts(actor.workspace)
+    ws = actor.workspace
+    counts = reports.snapshot(
+        ws, "stage_counts", lambda: reports.stage_counts(ws), max_age=dt.timedelta(minutes=1)
+    )
     columns = []
     for value, label in Stage.choices:
         latest = list(
@@ -170,15 +175,10 @@ def board(request: HttpRequest, actor: Actor) -> HttpResponse:
             .order_by("-stage_entered_at", "-id")[:6]
         )
         columns.append({"value": value, "label": label, "count": counts[value], "leads": latest})
-    since = timezone.now() - dt.timedelta(days=180)
     return render(
         request,
         "funnel/board.html",
-        {
-            "nav": "board",
-            "columns": columns,
-            "conversions": reports.conversions(actor.workspace, since),
-        },
+        {"nav": "board", "columns": columns, "conversions": reports.conversions_snapshot(ws)},
     )
 
 
@@ -190,8 +190,10 @@ def sla_dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
     contracts = list(
         selectors.contracts_list(actor=actor).filter(period_end__gte=today - dt.timedelta(days=92))
     )
-    statuses = [(c, marketing_status(c, now)) for c in contracts if c.is_signed]
-    compliance = reports.sla_compliance(actor.workspace, now)
+    ws = actor.workspace
+    by_id = reports.marketing_snapshot(ws)
+    statuses = [(c, by_id[c.pk]) for c in contracts if c.is_signed and c.pk in by_id]
+    compliance = reports.compliance_snapshot(ws)
     by_pod: dict[tuple[str, str], list[int]] = {}
     for row in compliance:
         due_kept = by_pod.setdefault((row.pod, row.clock), [0, 0])

@@ -1,0 +1,166 @@
+"""Benchmark: p95 latency of the MQL queue and the funnel board under load, against /healthz in
+the same run and on the same server.
+
+    DATABASE_URL=… python bench/pages_load.py [--requests 200] [--concurrency 4]
+
+Starts gunicorn on 127.0.0.1 (loopback only), signs in as the demo's sales manager, then sends
+a bounded number of requests per page from a few client threads. Prints the table and saves it
+to bench/results/pages_load.md with the command and the commit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+PAGES = [
+    ("healthz", "/healthz"),
+    ("MQL queue (everyone's)", "/w/demo/queue/?scope=all"),
+    ("MQL queue (one rep's)", "/w/demo/queue/"),
+    ("funnel board", "/w/demo/funnel/"),
+    ("SLA dashboard", "/w/demo/sla/"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _opener(base: str, email: str, password: str) -> urllib.request.OpenerDirector:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    html = opener.open(f"{base}/login/", timeout=30).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    data = urllib.parse.urlencode(
+        {
+            "username": email,
+            "password": password,
+            "csrfmiddlewaretoken": token.group(1) if token else "",
+        }
+    ).encode()
+    opener.open(
+        urllib.request.Request(f"{base}/login/", data=data, headers={"Referer": f"{base}/login/"}),
+        timeout=30,
+    )
+    return opener
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
+
+
+def run(
+    requests: int,
+    concurrency: int,
+    email: str,
+    password: str,
+    out: Path | None,
+    base_url: str | None = None,
+) -> str:
+    """Measure against ``base_url`` if given (tests pass their live server), else a gunicorn
+    started here on a free loopback port."""
+    server = None
+    if base_url:
+        base = base_url
+    else:
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        env = {
+            **os.environ,
+            "SECURE_COOKIES": "0",
+            "SECRET_KEY": os.environ.get("SECRET_KEY", "bench"),
+        }
+        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+        server = subprocess.Popen(
+            [
+                gunicorn,
+                "cordee.config.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+        )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        opener = _opener(base, email, password)
+        rows = []
+        for label, path in PAGES:
+            opener.open(base + path, timeout=60).read()  # warm: caches, charts
+
+            def one(_: int, path: str = path) -> float:
+                started = time.perf_counter()
+                opener.open(base + path, timeout=60).read()
+                return time.perf_counter() - started
+
+            with ThreadPoolExecutor(concurrency) as pool:
+                timings = list(pool.map(one, range(requests)))
+            rows.append((label, statistics.median(timings), _p95(timings)))
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+    health = rows[0][2]
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    lines = [
+        "# Pages under load vs /healthz",
+        "",
+        f"- command: `DATABASE_URL=… python bench/pages_load.py --requests {requests} --concurrency {concurrency}`",
+        f"- commit: {commit or 'unknown'}; gunicorn 2 workers × 4 threads on 127.0.0.1; {requests} requests per page",
+        "",
+        "| page | median ms | p95 ms | p95 ratio to /healthz |",
+        "|---|---:|---:|---:|",
+        *[
+            f"| {label} | {med * 1000:.1f} | {p95 * 1000:.1f} | {p95 / health:.1f}× |"
+            for label, med, p95 in rows
+        ],
+        "",
+    ]
+    table = "\n".join(lines)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(table, encoding="utf-8")
+    return table
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--email", default="marc.ventes@demo.cordee.fr")
+    parser.add_argument("--password", default="cordee-demo")
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).parent / "results" / "pages_load.md"
+    )
+    args = parser.parse_args(argv)
+    print(run(args.requests, args.concurrency, args.email, args.password, args.out))
+
+
+if __name__ == "__main__":
+    main()
