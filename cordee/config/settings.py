@@ -183,5 +183,5 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
-if env_bool("CORDEE_TESTING"):
+if env_bool("CORDEE_TESTING") and env("CORDEE_CACHE") != "file":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -232,6 +232,7 @@ class SlaBreach(models.Model):
         ]
         indexes = [
             models.Index(fields=["workspace", "kind", "due_at"]),
+            models.Index(fields=["workspace", "-due_at", "-id"]),
             models.Index(fields=["workspace", "committee_pending"]),
             models.Index(fields=["notified_at", "silent"]),
         ]

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cordee.core.actor import Actor
 from cordee.core.charts import cached_svg
@@ -35,15 +35,13 @@ from cordee.funnel.sla import marketing_status
 from cordee.people.forms import CommaListField
 from cordee.people.selectors import pod_options
 
-QUEUE_SIZE = 100  # the oldest first: the ones whose clocks run out soonest
+QUEUE_SIZE = 50  # the oldest first: the ones whose clocks run out soonest
 
 
 def _queue_context(actor: Actor, leads: list[Lead]) -> dict[str, Any]:
     return {
         "leads": leads,
         "sla": selectors.leads_sla(actor=actor, leads=leads),
-        "reasons": list(selectors.rejection_reasons(actor=actor)),
-        "outcomes": RejectionOutcome.choices,
         "can_decide": actor.can("lead.decide"),
     }
 
@@ -53,13 +51,13 @@ def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
     """My MQL queue: one click to accept, two to reject, with the SLA due times counting down."""
     pod = request.GET.get("pod") or ""
     everyone = request.GET.get("scope") == "all"
-    leads = list(
-        selectors.mql_queue(
-            actor=actor, pod_id=int(pod) if pod.isdigit() else None, everyone=everyone
-        )[:200]
+    waiting = selectors.mql_queue(
+        actor=actor, pod_id=int(pod) if pod.isdigit() else None, everyone=everyone
     )
+    leads = list(waiting[:QUEUE_SIZE])
     context = {
         "nav": "queue",
+        "total": waiting.count() if len(leads) == QUEUE_SIZE else len(leads),
         "pods": list(pod_options(actor=actor)),
         "pod": pod,
         "scope": "all" if everyone else "mine",
@@ -107,9 +105,22 @@ def lead_accept(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
 
 
 @workspace_view
-@require_POST
+@require_http_methods(["GET", "POST"])
 def lead_reject(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
+    """GET: the rejection form (fetched by the queue when a rep opens it); POST: reject."""
     lead = record_get(actor=actor, spec=LEADS, pk=pk)
+    if request.method == "GET":
+        actor.require("lead.decide")
+        return render(
+            request,
+            "funnel/reject_form.html",
+            {
+                "lead": lead,
+                "reasons": list(selectors.rejection_reasons(actor=actor)),
+                "outcomes": RejectionOutcome.choices,
+                "next": request.headers.get("HX-Current-URL", ""),
+            },
+        )
     recycle_on = request.POST.get("recycle_on") or None
     try:
         lead = services.lead_reject(

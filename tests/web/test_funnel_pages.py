@@ -182,3 +182,13 @@ def test_rejection_rate_per_channel_is_rejected_over_decided(personas, queue):
         for r in rejection_summary(personas.acme, now - dt.timedelta(days=1), "channel")
     }
     assert rows == {"seo": (2, 2, 1.0, "Hors cible"), "webinar": (3, 1, 1 / 3, "Hors cible")}
+
+
+def test_the_reject_form_is_fetched_when_a_rep_opens_it(personas, queue):
+    body = (
+        _client(personas.bob)
+        .get(f"/w/acme/leads/{queue.pk}/reject/", headers={"HX-Request": "true"})
+        .content.decode()
+    )
+    assert 'name="reason"' in body and "Hors cible" in body
+    assert _client(personas.alice).get(f"/w/acme/leads/{queue.pk}/reject/").status_code == 403
