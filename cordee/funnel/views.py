@@ -39,10 +39,32 @@ QUEUE_SIZE = 50  # the oldest first: the ones whose clocks run out soonest
 
 
 def _queue_context(actor: Actor, leads: list[Lead]) -> dict[str, Any]:
+    """Rows prepared in Python (URLs, clocks) so that the template only prints them."""
+    sla = selectors.leads_sla(actor=actor, leads=leads)
+    base = reverse("leads_list", args=[actor.workspace.slug])
+    rows = []
+    for lead in leads:
+        status = sla.get(lead.pk)
+        clocks = {c.name: c for c in status.clocks} if status else {}
+        rows.append(
+            {
+                "lead": lead,
+                "sla": status,
+                "url": f"{base}{lead.pk}/",
+                "first": clocks.get("first_touch"),
+                "decision": clocks.get("decision"),
+            }
+        )
     return {
         "leads": leads,
-        "sla": selectors.leads_sla(actor=actor, leads=leads),
+        "rows": rows,
         "can_decide": actor.can("lead.decide"),
+        "labels": {
+            "first": _("First touch by"),
+            "decision": _("Decision by"),
+            "score": _("Score"),
+            "attempts": _("Attempts"),
+        },
     }
 
 
@@ -61,6 +83,7 @@ def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
         "pods": list(pod_options(actor=actor)),
         "pod": pod,
         "scope": "all" if everyone else "mine",
+        "next": request.get_full_path(),
         **_queue_context(actor, leads),
     }
     return render(request, "funnel/queue.html", context)
@@ -178,14 +201,11 @@ def board(request: HttpRequest, actor: Actor) -> HttpResponse:
     counts = reports.snapshot(
         ws, "stage_counts", lambda: reports.stage_counts(ws), max_age=dt.timedelta(minutes=1)
     )
-    columns = []
-    for value, label in Stage.choices:
-        latest = list(
-            Lead.objects.filter(workspace=actor.workspace, stage=value)
-            .select_related("contact__account", "owner")
-            .order_by("-stage_entered_at", "-id")[:6]
-        )
-        columns.append({"value": value, "label": label, "count": counts[value], "leads": latest})
+    latest = selectors.latest_by_stage(actor=actor, per_stage=6)
+    columns = [
+        {"value": value, "label": label, "count": counts[value], "leads": latest.get(value, [])}
+        for value, label in Stage.choices
+    ]
     return render(
         request,
         "funnel/board.html",

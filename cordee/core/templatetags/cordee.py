@@ -101,3 +101,25 @@ def hours(seconds: Any) -> str:
     from django.utils.formats import number_format
 
     return str(number_format(float(seconds or 0) / 3600, 1))
+
+
+@register.simple_tag
+def sla_clock(clock: Any) -> str:
+    """One SLA clock: its state (kept, late) and its due time, counting down in the page."""
+    from django.utils import formats
+    from django.utils.html import format_html
+    from django.utils.translation import gettext
+
+    state, css = "", "clock"
+    if clock.met:
+        state, css = gettext("Kept"), "clock clock--met"
+    elif clock.breached:
+        state, css = gettext("Late"), "clock clock--late"
+    return format_html(
+        '<span class="{}">{}<time datetime="{}"{}>{}</time></span>',
+        css,
+        format_html('<span class="clock__state">{}</span>', state) if state else "",
+        clock.due_at.isoformat(),
+        "" if clock.met else format_html(" data-countdown"),
+        formats.date_format(clock.due_at, "SHORT_DATETIME_FORMAT"),
+    )
