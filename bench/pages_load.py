@@ -24,6 +24,9 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+from bench import report  # noqa: E402
+
 PAGES = [
     ("healthz", "/healthz"),
     ("MQL queue (everyone's)", "/w/demo/queue/?scope=all"),
@@ -125,9 +128,7 @@ def run(
             server.terminate()
             server.wait(timeout=30)
     health = rows[0][2]
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
-    ).stdout.strip()
+    commit = report.commit()
     lines = [
         "# Pages under load vs /healthz",
         "",
@@ -142,11 +143,7 @@ def run(
         ],
         "",
     ]
-    table = "\n".join(lines)
-    if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(table, encoding="utf-8")
-    return table
+    return report.save(lines, out)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -155,9 +152,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--email", default="marc.ventes@demo.cordee.fr")
     parser.add_argument("--password", default="cordee-demo")
-    parser.add_argument(
-        "--out", type=Path, default=Path(__file__).parent / "results" / "pages_load.md"
-    )
+    parser.add_argument("--out", type=Path, default=report.RESULTS / "pages_load.md")
     args = parser.parse_args(argv)
     print(run(args.requests, args.concurrency, args.email, args.password, args.out))
 

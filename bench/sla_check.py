@@ -14,10 +14,12 @@ import argparse
 import datetime as dt
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+from bench import report  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cordee.config.settings")
 os.environ.setdefault("CORDEE_TESTING", "1")
@@ -79,9 +81,7 @@ def run(repeat: int, out: Path | None, lookback_days: int) -> str:
         else:
             checks.append(elapsed)
     floor, check = statistics.median(floors), statistics.median(checks)
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
-    ).stdout.strip()
+    commit = report.commit()
     lines = [
         "# SLA check vs plain SQL read",
         "",
@@ -101,22 +101,15 @@ def run(repeat: int, out: Path | None, lookback_days: int) -> str:
         f"Raw check timings: {', '.join(f'{s:.3f}' for s in checks)}",
         "",
     ]
-    table = "\n".join(lines)
-    if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(table, encoding="utf-8")
-    return table
+    return report.save(lines, out)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--lookback-days", type=int, default=90)
-    parser.add_argument(
-        "--out", type=Path, default=Path(__file__).parent / "results" / "sla_check.md"
-    )
+    parser.add_argument("--out", type=Path, default=report.RESULTS / "sla_check.md")
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     print(run(args.repeat, args.out, args.lookback_days))
 
 
