@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
-from bench import report  # noqa: E402
+from bench import report
 
 PAGES = [
     ("healthz", "/healthz"),

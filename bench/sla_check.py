@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
-from bench import report  # noqa: E402
+from bench import report
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cordee.config.settings")
 os.environ.setdefault("CORDEE_TESTING", "1")
