@@ -246,7 +246,7 @@ def sla_check_workspace(
             workspace=workspace, to_stage=Stage.MQL, imported=True, at__gte=at - lookback
         ).values_list("lead_id", "at")
     )
-    _record(workspace, at, result, cycles, imported_mql)
+    _record(workspace, at, result, cycles, imported_mql, at - lookback)
     return result
 
 
@@ -256,7 +256,11 @@ def _record(
     result: CheckResult,
     cycles: Cycles,
     imported_mql: set[tuple[int, dt.datetime]],
+    lower: dt.datetime,
 ) -> None:
+    """Write the breaches not recorded yet. Keys already recorded are read once for the window
+    and compared before any row object is built, so a steady-state check writes nothing and
+    builds nothing."""
     ids, mql_dt, owners, pods, which = (
         cycles.ids,
         cycles.mql_dt,
@@ -265,16 +269,23 @@ def _record(
         cycles.which,
     )
     contracts, clocks = cycles.contracts, cycles.clocks
-    candidates: list[SlaBreach] = []
+    existing = set(
+        SlaBreach.objects.filter(
+            workspace=workspace, lead__isnull=False, mql_at__gte=lower
+        ).values_list("lead_id", "kind", "mql_at")
+    )
+    fresh: list[SlaBreach] = []
     for kind, flags, due, extra in (
         (BreachKind.FIRST_TOUCH, clocks.first_touch_breached, clocks.first_touch_due, None),
         (BreachKind.DECISION, clocks.decision_breached, clocks.decision_due, None),
         (BreachKind.ATTEMPTS, clocks.attempts_breached, clocks.attempts_due, clocks.attempts_made),
     ):
         for i in np.flatnonzero(flags):
-            due_at = dt.datetime.fromtimestamp(int(due[i]), tz=dt.UTC)
             lead_id = int(ids[i])
-            candidates.append(
+            if (lead_id, kind, mql_dt[i]) in existing:
+                continue
+            due_at = dt.datetime.fromtimestamp(int(due[i]), tz=dt.UTC)
+            fresh.append(
                 SlaBreach(
                     workspace=workspace,
                     contract=contracts[int(which[i])],
@@ -290,14 +301,8 @@ def _record(
                     silent=(lead_id, mql_dt[i]) in imported_mql or due_at < at - SILENT_AFTER,
                 )
             )
-    if not candidates:
+    if not fresh:
         return
-    existing = set(
-        SlaBreach.objects.filter(
-            workspace=workspace, lead_id__in={b.lead_id for b in candidates}
-        ).values_list("lead_id", "kind", "mql_at")
-    )
-    fresh = [b for b in candidates if (b.lead_id, b.kind, b.mql_at) not in existing]
     with transaction.atomic():
         SlaBreach.objects.bulk_create(fresh, batch_size=2000, ignore_conflicts=True)
     result.new.update(b.kind for b in fresh)
