@@ -192,3 +192,32 @@ def test_the_reject_form_is_fetched_when_a_rep_opens_it(personas, queue):
     )
     assert 'name="reason"' in body and "Hors cible" in body
     assert _client(personas.alice).get(f"/w/acme/leads/{queue.pk}/reject/").status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/w/acme/queue/?scope=all", "/w/acme/funnel/", "/w/acme/sla/"])
+def test_funnel_pages_query_count_does_not_grow_with_leads(personas, queue, path):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client(personas.dave)
+
+    def count() -> int:
+        cache.clear()
+        client.get(path)  # the first view of a page computes its snapshots
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(path).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = count()
+    now = timezone.now()
+    for _ in range(40):
+        lead = f.LeadFactory(
+            workspace=personas.acme,
+            stage=Stage.MQL,
+            mql_at=now,
+            stage_entered_at=now,
+            owner=personas.bob,
+        )
+        LeadStageChange.objects.create(workspace=personas.acme, lead=lead, to_stage="mql", at=now)
+    assert count() == few
