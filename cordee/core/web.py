@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import wraps
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
@@ -72,11 +73,15 @@ def workspace_view(view: View) -> View:
         try:
             actor = actor_for(request.user, slug)  # type: ignore[arg-type]
             request.actor = actor  # type: ignore[attr-defined]
+            # every date and time on the page in the company's time zone
+            timezone.activate(ZoneInfo(actor.workspace.time_zone))
             if request.session.get(SESSION_WORKSPACE_KEY) != slug:
                 request.session[SESSION_WORKSPACE_KEY] = slug
             return view(request, actor, **kwargs)
         except DomainError as exc:
             return domain_error_response(request, exc)
+        finally:
+            timezone.deactivate()  # the thread serves other requests next
 
     return wrapper
 

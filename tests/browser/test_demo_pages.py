@@ -90,3 +90,31 @@ def test_accept_and_reject_from_the_queue_without_reloading(browser, live_server
         page.screenshot(path=str(SCREENSHOTS / "demo-queue-decided-1280.png"), full_page=True)
     finally:
         page.context.close()
+
+
+ADMIN_PAGES = [
+    ("demo-scoring", "/w/demo/settings/scoring-rules/"),
+    ("demo-routing", "/w/demo/settings/routing-rules/"),
+    ("demo-reasons", "/w/demo/settings/rejection-reasons/"),
+    ("demo-webhooks", "/w/demo/settings/webhooks/"),
+    ("demo-webhook-new", "/w/demo/settings/webhooks/new/"),
+    ("demo-scoring-new", "/w/demo/settings/scoring-rules/new/"),
+]
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_revops_settings_render_cleanly(browser, live_server, demo, width):
+    from cordee.funnel.models import SlaContract
+
+    watched = open_page(browser, width)
+    try:
+        log_in(watched, live_server.url, "sophie.revops@demo.cordee.fr", DEMO_PASSWORD)
+        contract = SlaContract.objects.filter(pod__isnull=True).order_by("-period_start").first()
+        for name, path in [
+            *ADMIN_PAGES,
+            ("demo-contract", f"/w/demo/settings/sla-contracts/{contract.pk}/"),
+        ]:
+            watched.page.goto(live_server.url + path)
+            check_and_shoot(watched, name, width)
+    finally:
+        watched.page.context.close()

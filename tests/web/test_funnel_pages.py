@@ -221,3 +221,17 @@ def test_funnel_pages_query_count_does_not_grow_with_leads(personas, queue, path
         )
         LeadStageChange.objects.create(workspace=personas.acme, lead=lead, to_stage="mql", at=now)
     assert count() == few
+
+
+def test_pages_show_times_in_the_workspace_time_zone(personas):
+    # a stage change at 08:00 UTC in March is 09:00 in Paris (CET)
+    lead = f.LeadFactory(workspace=personas.acme)
+    LeadStageChange.objects.create(
+        workspace=personas.acme,
+        lead=lead,
+        to_stage="inquiry",
+        at=dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC),
+    )
+    body = _client(personas.alice).get(f"/w/acme/leads/{lead.pk}/").content.decode()
+    assert "9:00" in body or "09:00" in body
+    assert "2026-03-02T09:00:00+01:00" in body
