@@ -20,6 +20,7 @@ import math
 import random
 import time
 import unicodedata
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -219,7 +220,7 @@ def _extras(
     return cols, vals
 
 
-class Writer:
+class Writer(ABC):
     """Writes plain tuples (columns in the order given) to a model's table."""
 
     def reserve_ids(self, model: type[models.Model], n: int) -> list[int]:
@@ -243,10 +244,11 @@ class Writer:
                     start = row[0]
         return list(range(start + 1, start + 1 + n))
 
+    @abstractmethod
     def write(
         self, model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
     ) -> None:
-        raise NotImplementedError
+        """Insert ``rows`` (tuples in ``columns`` order) into ``model``'s table."""
 
 
 class OrmWriter(Writer):
