@@ -125,6 +125,7 @@ PAGES: dict[str, Page] = {
 PAGES.update(
     {
         "mql_queue": Page(),
+        "notifications": Page(),
         "funnel_board": Page(),
         "sla_dashboard": Page(),
         "rejections_report": Page(),

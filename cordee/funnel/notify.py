@@ -8,7 +8,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -59,12 +59,7 @@ def breach_text(breach: SlaBreach) -> str:
 def _lead_url(breach: SlaBreach) -> str:
     if not breach.lead_id:
         return ""
-    try:
-        return reverse(
-            "crm:lead_detail", kwargs={"slug": breach.workspace.slug, "pk": breach.lead_id}
-        )
-    except NoReverseMatch:
-        return ""
+    return reverse("leads_detail", kwargs={"slug": breach.workspace.slug, "pk": breach.lead_id})
 
 
 def breaches_notify(*, now: dt.datetime | None = None) -> int:

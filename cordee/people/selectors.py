@@ -167,3 +167,19 @@ def pod_get(*, actor: Actor, pk: int) -> Pod:
     """One pod of the actor's workspace with its sides (``NotFound`` otherwise)."""
     pod = record_get(actor=actor, spec=PODS, pk=pk)
     return pods_detailed(actor=actor, pods=Pod.objects.filter(pk=pod.pk)).get()
+
+
+def unread_notifications(*, actor: Actor) -> int:
+    from cordee.people.models import Notification
+
+    return Notification.objects.filter(
+        user=actor.user, workspace=actor.workspace, read_at__isnull=True
+    ).count()
+
+
+def notifications(*, actor: Actor, limit: int = 100) -> QuerySet[Any]:
+    from cordee.people.models import Notification
+
+    return Notification.objects.filter(user=actor.user, workspace=actor.workspace).order_by(
+        "-created_at", "-id"
+    )[:limit]

@@ -199,3 +199,12 @@ def api_token_revoke(*, actor: Actor, token_id: int) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])
     return token
+
+
+def notifications_mark_read(*, actor: Actor) -> int:
+    """Mark every unread notification of the actor in this workspace as read; returns how many."""
+    from cordee.people.models import Notification
+
+    return Notification.objects.filter(
+        user=actor.user, workspace=actor.workspace, read_at__isnull=True
+    ).update(read_at=timezone.now())

@@ -10,5 +10,6 @@ from cordee.people import views
 urlpatterns = [
     *record_urls(views.PODS, "pods"),
     path("profile/", views.profile, name="profile"),
+    path("notifications/", views.notifications, name="notifications"),
     path("profile/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
 ]

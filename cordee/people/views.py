@@ -125,3 +125,19 @@ def token_revoke(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse
     token = api_token_revoke(actor=actor, token_id=pk)
     messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
     return HttpResponseRedirect(_profile_url(actor) + "#tokens")
+
+
+@workspace_view
+def notifications(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """What Cordée told you: SLA breaches, answers, wins. Opening the page marks them read."""
+    from cordee.people.selectors import notifications as notifications_of
+    from cordee.people.services import notifications_mark_read
+
+    items = list(notifications_of(actor=actor))
+    unread = {n.pk for n in items if n.read_at is None}
+    notifications_mark_read(actor=actor)
+    return render(
+        request,
+        "people/notifications.html",
+        {"nav": "notifications", "items": items, "unread": unread},
+    )

@@ -235,3 +235,27 @@ def test_pages_show_times_in_the_workspace_time_zone(personas):
     body = _client(personas.alice).get(f"/w/acme/leads/{lead.pk}/").content.decode()
     assert "9:00" in body or "09:00" in body
     assert "2026-03-02T09:00:00+01:00" in body
+
+
+def test_breach_notifications_show_in_the_app_and_are_marked_read(personas):
+    from cordee.funnel.models import SlaBreach
+    from cordee.funnel.notify import breaches_notify
+
+    lead = f.LeadFactory(workspace=personas.acme, owner=personas.bob)
+    SlaBreach.objects.create(
+        workspace=personas.acme,
+        kind="first_touch",
+        side="sales",
+        lead=lead,
+        mql_at=timezone.now(),
+        owner=personas.bob,
+        due_at=timezone.now(),
+        detected_at=timezone.now(),
+    )
+    breaches_notify()
+    client = _client(personas.bob)
+    home = client.get("/w/acme/").content.decode()
+    assert 'class="nav__count"' in home
+    page = client.get("/w/acme/notifications/").content.decode()
+    assert lead.contact.last_name in page and f"/w/acme/leads/{lead.pk}/" in page
+    assert 'class="nav__count"' not in client.get("/w/acme/").content.decode()
