@@ -38,7 +38,11 @@ class Command(BaseCommand):
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cordee.config.settings"}
         bin_dir = os.path.dirname(sys.executable)
         children = [
-            subprocess.Popen([os.path.join(bin_dir, "cordee"), "worker"], env=env),
+            # children get their own session: Ctrl-C reaches only this process, which then
+            # stops them in order (SIGTERM) instead of interrupting them mid-task
+            subprocess.Popen(
+                [os.path.join(bin_dir, "cordee"), "worker"], env=env, start_new_session=True
+            ),
             subprocess.Popen(
                 [
                     os.path.join(bin_dir, "gunicorn"),
@@ -55,6 +59,7 @@ class Command(BaseCommand):
                     "warning",
                 ],
                 env=env,
+                start_new_session=True,
             ),
         ]
         self._print_welcome(bind, opts["no_demo"])

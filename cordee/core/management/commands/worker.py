@@ -36,7 +36,8 @@ class Command(BaseCommand):
             return
         workers = [
             subprocess.Popen(
-                [cordee, "db_worker", "--queue-name", queue, "--no-reload", "--interval", "1"]
+                [cordee, "db_worker", "--queue-name", queue, "--no-reload", "--interval", "1"],
+                start_new_session=True,  # stopped by this process with SIGTERM, not by Ctrl-C
             )
             for queue in ("default", "imports")
         ]
