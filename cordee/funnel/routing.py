@@ -4,7 +4,9 @@ the pod's available sales members under their capacity. Every assignment is kept
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
+from django.db import transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -14,6 +16,7 @@ from cordee.core.actor import Actor
 from cordee.core.roles import Role
 from cordee.crm.models import Lead, LeadAssignment, Stage
 from cordee.funnel.models import RoutingRule
+from cordee.funnel.reports import funnel_changed
 from cordee.people.models import Membership, Pod, PodMember
 
 SALES_ROUTABLE = (Role.SDR, Role.SALES_REP)
@@ -90,6 +93,7 @@ def lead_route(
         owner_id=member.user_id, pod=pod, updated_at=timezone.now()
     )
     lead.owner_id, lead.pod = member.user_id, pod
+    transaction.on_commit(partial(funnel_changed, lead.workspace_id))
     return LeadAssignment.objects.create(
         workspace_id=lead.workspace_id,
         lead=lead,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -26,6 +27,7 @@ from cordee.funnel.models import (
     RejectionReason,
     SlaContract,
 )
+from cordee.funnel.reports import funnel_changed
 
 
 def _label(stage: str) -> str:
@@ -74,6 +76,7 @@ def stage_move(
         setattr(lead, name, value)
     if to_stage == Stage.MQL:
         _announce_mql(workspace_id, lead, at)
+    transaction.on_commit(partial(funnel_changed, workspace_id))
 
 
 def _announce_mql(workspace_id: int, lead: Lead, at: dt.datetime) -> None:

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -198,18 +199,26 @@ def lead_convert(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse
 def board(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The funnel board: how many leads stand at each stage, the latest of each, conversions."""
     ws = actor.workspace
-    counts = reports.snapshot(
-        ws, "stage_counts", lambda: reports.stage_counts(ws), max_age=dt.timedelta(minutes=1)
-    )
-    latest = selectors.latest_by_stage(actor=actor, per_stage=6)
-    columns = [
-        {"value": value, "label": label, "count": counts[value], "leads": latest.get(value, [])}
-        for value, label in Stage.choices
-    ]
+
+    def columns() -> list[dict[str, Any]]:
+        counts = reports.stage_counts(ws)
+        latest = selectors.latest_by_stage(actor=actor, per_stage=6)
+        return [
+            {"value": value, "label": label, "count": counts[value], "leads": latest.get(value, [])}
+            for value, label in Stage.choices
+        ]
+
+    # the board's body is a cached fragment keyed by the funnel's version: computed (lazily,
+    # only on a miss) when a lead moved, at most once a minute otherwise
     return render(
         request,
         "funnel/board.html",
-        {"nav": "board", "columns": columns, "conversions": reports.conversions_snapshot(ws)},
+        {
+            "nav": "board",
+            "columns": SimpleLazyObject(columns),
+            "conversions": SimpleLazyObject(lambda: reports.conversions_snapshot(ws)),
+            "funnel_version": reports.funnel_version(ws.pk),
+        },
     )
 
 
