@@ -43,4 +43,8 @@ def touchpoint_create(*, actor: Actor, data: dict[str, Any]) -> Touchpoint:
     )
     if lead_ids:
         transaction.on_commit(partial(rescore.enqueue, actor.workspace.pk, lead_ids))
+        if touchpoint.is_sales_activity:  # an attempt: the queue's counts change
+            from cordee.funnel.reports import funnel_changed
+
+            transaction.on_commit(partial(funnel_changed, actor.workspace.pk))
     return touchpoint

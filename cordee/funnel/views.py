@@ -77,17 +77,35 @@ def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
     waiting = selectors.mql_queue(
         actor=actor, pod_id=int(pod) if pod.isdigit() else None, everyone=everyone
     )
-    leads = list(waiting[:QUEUE_SIZE])
+
+    def rows() -> dict[str, Any]:
+        leads = list(waiting[:QUEUE_SIZE])
+        total = waiting.count() if len(leads) == QUEUE_SIZE else len(leads)
+        return {"total": total, **_queue_context(actor, leads)}
+
+    now = timezone.now()
     context = {
         "nav": "queue",
-        "total": waiting.count() if len(leads) == QUEUE_SIZE else len(leads),
         "pods": list(pod_options(actor=actor)),
         "pod": pod,
         "scope": "all" if everyone else "mine",
         "next": request.get_full_path(),
-        **_queue_context(actor, leads),
+        # the rows are a cached fragment, computed (lazily) when a lead moved, was reassigned or
+        # touched, or a minute passed (late flags); its forms carry this session's CSRF token
+        "queue": SimpleLazyObject(rows),
+        "funnel_version": reports.funnel_version(actor.workspace.pk),
+        "minute": now.strftime("%Y%m%d%H%M"),
+        "session_key": _session_token(request),
     }
     return render(request, "funnel/queue.html", context)
+
+
+def _session_token(request: HttpRequest) -> str:
+    import hashlib
+
+    from django.middleware.csrf import get_token
+
+    return hashlib.sha256(get_token(request).encode()).hexdigest()[:16]
 
 
 def _decided(request: HttpRequest, actor: Actor, lead: Lead, message: str) -> HttpResponse:
