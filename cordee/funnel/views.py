@@ -101,11 +101,13 @@ def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 
 def _session_token(request: HttpRequest) -> str:
+    """A digest of the session's CSRF secret (the masked token changes on every call)."""
     import hashlib
 
     from django.middleware.csrf import get_token
 
-    return hashlib.sha256(get_token(request).encode()).hexdigest()[:16]
+    get_token(request)  # makes sure the secret exists
+    return hashlib.sha256(str(request.META.get("CSRF_COOKIE", "")).encode()).hexdigest()[:16]
 
 
 def _decided(request: HttpRequest, actor: Actor, lead: Lead, message: str) -> HttpResponse:
