@@ -244,53 +244,58 @@ def board(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 @workspace_view
 def sla_dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
-    """Both sides of the contract: marketing's volume and quality, sales' speed and persistence."""
-    now = timezone.now()
-    today = timezone.localdate(now)
+    """Both sides of the contract: marketing's volume and quality, sales' speed and persistence.
+    The body is a cached fragment (a minute at most, or until a lead moves)."""
+    ws = actor.workspace
+    language = request.LANGUAGE_CODE  # type: ignore[attr-defined]
+    return render(
+        request,
+        "funnel/sla.html",
+        {
+            "nav": "sla",
+            "dashboard": SimpleLazyObject(lambda: _sla_dashboard(actor, language)),
+            "funnel_version": reports.funnel_version(ws.pk),
+        },
+    )
+
+
+def _sla_dashboard(actor: Actor, language: str) -> dict[str, Any]:
+    ws = actor.workspace
+    today = timezone.localdate(timezone.now())
     contracts = list(
         selectors.contracts_list(actor=actor).filter(period_end__gte=today - dt.timedelta(days=92))
     )
-    ws = actor.workspace
     by_id = reports.marketing_snapshot(ws)
-    statuses = [(c, by_id[c.pk]) for c in contracts if c.is_signed and c.pk in by_id]
     compliance = reports.compliance_snapshot(ws)
     by_pod: dict[tuple[str, str], list[int]] = {}
     for row in compliance:
         due_kept = by_pod.setdefault((row.pod, row.clock), [0, 0])
         due_kept[0] += row.due
         due_kept[1] += row.kept
-    pods = sorted({pod for pod, _clock in by_pod})
     table = [
         {
             "pod": pod or _("No pod"),
             "cells": [
-                (by_pod.get((pod, clock), [0, 0])[1] / by_pod[(pod, clock)][0])
-                if by_pod.get((pod, clock), [0])[0]
+                due_kept[1] / due_kept[0]
+                if (due_kept := by_pod.get((pod, clock), [0, 0]))[0]
                 else None
                 for clock in ("first_touch", "decision", "attempts")
             ],
         }
-        for pod in pods
+        for pod in sorted({pod for pod, _clock in by_pod})
     ]
     chart = ""
     if compliance:
         chart = cached_svg(
-            f"sla-compliance:{actor.workspace.pk}:{request.LANGUAGE_CODE}",  # type: ignore[attr-defined]
-            lambda: reports.compliance_chart_spec(compliance),
+            f"sla-compliance:{ws.pk}:{language}", lambda: reports.compliance_chart_spec(compliance)
         )
-    breaches = list(selectors.breaches_list(actor=actor)[:25])
-    return render(
-        request,
-        "funnel/sla.html",
-        {
-            "nav": "sla",
-            "statuses": statuses,
-            "unsigned": [c for c in contracts if not c.is_signed],
-            "table": table,
-            "chart": chart,
-            "breaches": breaches,
-        },
-    )
+    return {
+        "statuses": [(c, by_id[c.pk]) for c in contracts if c.is_signed and c.pk in by_id],
+        "unsigned": [c for c in contracts if not c.is_signed],
+        "table": table,
+        "chart": chart,
+        "breaches": list(selectors.breaches_list(actor=actor)[:25]),
+    }
 
 
 @workspace_view
