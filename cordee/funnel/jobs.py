@@ -1,4 +1,4 @@
-"""Periodic work of the funnel, run by the worker's scheduler."""
+"""Periodic work of the funnel: the worker's scheduler enqueues it, the task workers run it."""
 
 from __future__ import annotations
 
@@ -7,30 +7,29 @@ import datetime as dt
 from cordee.core.scheduler import periodic
 
 
+def _each_workspace(task: object) -> None:
+    from cordee.people.models import Workspace
+
+    for workspace_id in Workspace.objects.values_list("id", flat=True):
+        task.enqueue(workspace_id)  # type: ignore[attr-defined]
+
+
 @periodic(every=dt.timedelta(minutes=5))
 def check_slas() -> None:
-    from cordee.funnel.notify import breaches_notify
-    from cordee.funnel.sla import sla_check
+    from cordee.funnel import tasks
 
-    sla_check()
-    breaches_notify()
+    _each_workspace(tasks.check_slas)
 
 
 @periodic(every=dt.timedelta(hours=6))
 def rescore_leads() -> None:
-    """Engagement decays with time: rescore open leads, promoting those that cross the threshold."""
-    from cordee.funnel.scoring import leads_rescore
-    from cordee.people.models import Workspace
+    from cordee.funnel import tasks
 
-    for workspace in Workspace.objects.all():
-        leads_rescore(workspace=workspace)
+    _each_workspace(tasks.rescore_workspace)
 
 
 @periodic(every=dt.timedelta(minutes=10))
 def refresh_report_snapshots() -> None:
-    """Recompute the dashboards' reports so that pages read them instead of the history."""
-    from cordee.funnel.reports import refresh_snapshots
-    from cordee.people.models import Workspace
+    from cordee.funnel import tasks
 
-    for workspace in Workspace.objects.all():
-        refresh_snapshots(workspace)
+    _each_workspace(tasks.refresh_snapshots)

@@ -1,4 +1,9 @@
-"""Background tasks of the funnel: thin, they load by id and call a service."""
+"""Background tasks of the funnel: thin, they load by id and call a service.
+
+SLA checks run on the ``default`` queue; whole-workspace rescoring and report snapshots, which
+take minutes on a large workspace, run on the ``imports`` queue's own worker, so that they never
+delay an SLA check.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,34 @@ from django_tasks import task
 from cordee.funnel.scoring import leads_rescore
 from cordee.people.models import Workspace
 
+LONG = "imports"
+
 
 @task()
 def rescore(workspace_id: int, lead_ids: list[int]) -> int:
     """Rescore leads after new touchpoints; returns how many were promoted to MQL."""
     workspace = Workspace.objects.get(pk=workspace_id)
     return leads_rescore(workspace=workspace, lead_ids=lead_ids)
+
+
+@task()
+def check_slas(workspace_id: int) -> int:
+    """Detect the breaches of both sides as of now and announce the new ones."""
+    from cordee.funnel.notify import breaches_notify
+    from cordee.funnel.sla import sla_check
+
+    sla_check(workspace=Workspace.objects.get(pk=workspace_id))
+    return breaches_notify()
+
+
+@task(queue_name=LONG)
+def rescore_workspace(workspace_id: int) -> int:
+    """Rescore every open lead (engagement decays), promoting those crossing the threshold."""
+    return leads_rescore(workspace=Workspace.objects.get(pk=workspace_id))
+
+
+@task(queue_name=LONG)
+def refresh_snapshots(workspace_id: int) -> None:
+    from cordee.funnel.reports import refresh_snapshots as refresh
+
+    refresh(Workspace.objects.get(pk=workspace_id))

@@ -81,3 +81,30 @@ def test_silent_breaches_from_imported_history_are_never_announced(personas):
     _breach(personas, silent=True)
     assert breaches_notify() == 0
     assert not Notification.objects.exists()
+
+
+def test_the_scheduler_enqueues_checks_and_long_jobs_on_separate_queues(personas):
+    from django_tasks_db.models import DBTaskResult
+
+    from cordee.core import scheduler
+    from cordee.funnel import jobs
+
+    for job in (jobs.check_slas, jobs.rescore_leads, jobs.refresh_report_snapshots):
+        job()
+    queued = {(t.task_path.rsplit(".", 1)[-1], t.queue_name) for t in DBTaskResult.objects.all()}
+    assert {
+        ("check_slas", "default"),
+        ("rescore_workspace", "imports"),
+        ("refresh_snapshots", "imports"),
+    } <= queued
+    assert (
+        len(DBTaskResult.objects.filter(task_path__endswith="check_slas")) == 2
+    )  # acme and globex
+    assert scheduler.jobs()  # the funnel's jobs are registered
+
+
+def test_the_sla_task_checks_and_announces(personas):
+    from cordee.funnel.tasks import check_slas
+
+    _breach(personas)
+    assert check_slas.call(personas.acme.pk) == 1
