@@ -274,6 +274,7 @@ class Op:
     denied: str | None = None
     body: dict[str, Any] | None = None
     ok: tuple[int, ...] = (200,)
+    query: dict[str, str] | None = None
 
 
 def _crud(
@@ -334,6 +335,7 @@ OPS: dict[str, Op] = {
     ),
     "lead_reject": Op(kind="lead", allowed="bob", denied="alice", body={"reason": "bad_fit"}),
     "slabreach_list": Op(),
+    "funnel_stage_exits": Op(query={"stage": "mql", "since": "2026-01-01"}),
     "slacontract_sign": Op(kind="slacontract", allowed="mia", denied="alice"),
     "slacontract_marketing": Op(kind="slacontract"),
     "me_get": Op(),
@@ -374,7 +376,7 @@ def _call(user: Any, workspace: Any, op_id: str, obj: Any = None, body: Any = No
     import json
 
     if method == "GET":
-        return client.get(path, headers=headers)
+        return client.get(path, OPS[op_id].query or {}, headers=headers)
     return client.generic(
         method, path, json.dumps(body or {}), content_type="application/json", headers=headers
     )

@@ -1,5 +1,6 @@
 """REST endpoints of the shared funnel: moves, decisions, SLA clocks, contracts, rules, breaches."""
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
@@ -12,7 +13,7 @@ from cordee.core.api import current_actor, register_crud
 from cordee.core.errors import NotFound
 from cordee.core.records import record_get
 from cordee.crm.records import LEADS
-from cordee.funnel import records, schemas, selectors, services
+from cordee.funnel import records, reports, schemas, selectors, services
 from cordee.funnel.sla import marketing_status
 
 router = Router(tags=["Funnel"])
@@ -153,3 +154,24 @@ register_crud(
     create_in=schemas.RoutingRuleIn,
     update_in=schemas.RoutingRulePatch,
 )
+
+
+class StageExitsOut(Schema):
+    stage: str
+    entered: int
+    exits: dict[str, int]
+    still_in: int
+    median_days_in_stage: float | None
+
+
+@router.get("/funnel/stage-exits", response=StageExitsOut, operation_id="funnel_stage_exits")
+def stage_exits(request: HttpRequest, stage: str, since: dt.date) -> Any:
+    """Of the leads that entered ``stage`` since ``since``: where they went next and the median
+    time they stayed (from the stage history)."""
+    from cordee.core.errors import ValidationFailed
+    from cordee.crm.models import Stage
+
+    if stage not in Stage.values:
+        raise ValidationFailed(_("Unknown stage."), field_errors={"stage": [_("Unknown stage.")]})
+    start = dt.datetime.combine(since, dt.time(0), tzinfo=dt.UTC)
+    return reports.stage_exits(current_actor(request).workspace, stage, start).__dict__

@@ -315,3 +315,55 @@ def funnel_changed(workspace_id: int) -> None:
         cache.incr(key)
     except ValueError:  # not set yet (or evicted): any new value differs from the cached keys'
         cache.set(key, 2, None)
+
+
+@dataclass(frozen=True)
+class StageExits:
+    """Where the leads that entered ``stage`` since a date went next, and how long they stayed."""
+
+    stage: str
+    entered: int
+    exits: dict[str, int]
+    still_in: int
+    median_days_in_stage: float | None
+
+
+def stage_exits(workspace: Workspace, stage: str, since: dt.datetime) -> StageExits:
+    """For every entry into ``stage`` since ``since``: the next history row of the same lead (its
+    exit) — LEAD() over each lead's history in the database — and the time between the two."""
+    from django.db.models import F, Window
+    from django.db.models.functions import Lead as NextRow
+
+    rows = (
+        LeadStageChange.objects.filter(
+            workspace=workspace,
+            lead__in=LeadStageChange.objects.filter(
+                workspace=workspace, to_stage=stage, at__gte=since
+            ).values("lead_id"),
+        )
+        .annotate(
+            next_stage=Window(
+                NextRow("to_stage"),
+                partition_by=[F("lead_id")],
+                order_by=[F("at").asc(), F("id").asc()],
+            ),
+            next_at=Window(
+                NextRow("at"), partition_by=[F("lead_id")], order_by=[F("at").asc(), F("id").asc()]
+            ),
+        )
+        .values_list("to_stage", "at", "next_stage", "next_at")
+    )
+    exits: dict[str, int] = defaultdict(int)
+    durations: list[float] = []
+    entered = still_in = 0
+    for to_stage, at, next_stage, next_at in rows:
+        if to_stage != stage or at < since:
+            continue
+        entered += 1
+        if next_stage is None:
+            still_in += 1
+            continue
+        exits[next_stage] += 1
+        durations.append((next_at - at).total_seconds() / 86400)
+    median = float(np.median(durations)) if durations else None
+    return StageExits(stage, entered, dict(exits), still_in, median)

@@ -286,3 +286,29 @@ def test_lead_sla_shows_due_times_in_the_workspace_zone_and_business_time_used(
         "attempts": (False, False),
     }
     assert (status.attempts_made, status.attempts_required) == (1, 3)
+
+
+def test_stage_exits_and_time_in_stage_from_the_history(personas):
+    from cordee.crm.models import LeadStageChange
+    from cordee.funnel.reports import stage_exits
+
+    t0 = at(2026, 3, 2, 9, 0)
+    # three MQLs: accepted after 1 day, rejected (recycled) after 3 days, still waiting
+    for exit_stage, days in (("sal", 1), ("recycled", 3), (None, None)):
+        lead = f.LeadFactory(workspace=personas.acme)
+        LeadStageChange.objects.create(workspace=personas.acme, lead=lead, to_stage="mql", at=t0)
+        if exit_stage:
+            LeadStageChange.objects.create(
+                workspace=personas.acme,
+                lead=lead,
+                from_stage="mql",
+                to_stage=exit_stage,
+                at=t0 + dt.timedelta(days=days),
+            )
+    result = stage_exits(personas.acme, "mql", at(2026, 3, 1, 0, 0))
+    assert (result.entered, result.exits, result.still_in, result.median_days_in_stage) == (
+        3,
+        {"sal": 1, "recycled": 1},
+        1,
+        2.0,
+    )
