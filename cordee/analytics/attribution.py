@@ -1,0 +1,301 @@
+"""Multi-touch attribution of conversions (or value) to channels — pure NumPy, no Django.
+
+Input is a set of **journeys**: each an ordered list of channel indexes (ties already broken by
+the caller: by input row order, or by touchpoint id inside the app), a converted flag, a value
+(the largest value on its rows), and — for time decay — the touch timestamps in seconds. A
+journey with no touch is ignored.
+
+Models (the contract of issue #4):
+
+- ``first`` / ``last``: the whole conversion (or value) to the first / last touch.
+- ``linear``: an equal share to every touch, repeated channels included.
+- ``position`` (U-shaped): 40 % first, 40 % last, 20 % spread over the touches in between;
+  one touch 100 %, two touches 50/50; repeats are not merged (A > A > B: A 60 %, B 40 %).
+- ``time_decay``: weight ``2^(−Δt / half-life)``, Δt from the touch to the journey's last touch,
+  normalised within the journey.
+- ``markov`` (first order): states start, channels, conversion, null; consecutive repeats
+  merged. P(conversion) is the absorption probability from start, solved exactly
+  ((I − Q) x = r). Removing channel c sends every transition into c to null;
+  RE_c = 1 − P(conv | c removed) / P(conv); credit_c = total × RE_c / Σ RE (total = conversions,
+  or value — removal effects still come from conversions). Source: Anderl et al., "Mapping the
+  customer journey" (2016); Archak et al. (2010).
+- ``shapley``: v(S) = conversion rate of the journeys whose set of distinct channels ⊆ S
+  (v(∅) = 0; v(S) = 0 when no journey qualifies); exact Shapley values over all coalitions
+  (n ≤ 20) by a subset-sum (zeta) transform; credit_c = total × φ_c / v(all). Credits may be
+  negative: a channel whose presence lowers the conversion rate. Source: Shapley (1953);
+  Dalessandro et al., "Causally motivated attribution" (2012).
+
+With no conversion at all, every credit (and removal effect) is 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from math import factorial
+
+import numpy as np
+import numpy.typing as npt
+
+MODELS = ("first", "last", "linear", "position", "time_decay", "markov", "shapley")
+EXACT_SHAPLEY_MAX = 20
+
+
+@dataclass
+class Journeys:
+    """Journeys as flat arrays: touch ``i`` belongs to journey ``journey[i]`` (0-based, sorted,
+    in touch order within each journey)."""
+
+    channels: list[str]
+    journey: npt.NDArray[np.int64]  # per touch
+    channel: npt.NDArray[np.int64]  # per touch
+    converted: npt.NDArray[np.bool_]  # per journey
+    value: npt.NDArray[np.float64]  # per journey
+    ts: npt.NDArray[np.float64] | None = None  # per touch, seconds
+    weight: npt.NDArray[np.float64] | None = None  # per journey: how many identical journeys
+
+    def weights(self) -> npt.NDArray[np.float64]:
+        return self.weight if self.weight is not None else np.ones(self.n_journeys)
+
+    @property
+    def n_journeys(self) -> int:
+        return len(self.converted)
+
+    @classmethod
+    def from_paths(
+        cls,
+        paths: Sequence[Sequence[str]],
+        converted: Sequence[bool],
+        value: Sequence[float] | None = None,
+        ts: Sequence[Sequence[float]] | None = None,
+    ) -> Journeys:
+        """Convenience constructor (tests, small inputs): one list of channel names per journey."""
+        kept = [i for i, p in enumerate(paths) if len(p)]
+        channels = sorted({c for i in kept for c in paths[i]})
+        index = {c: k for k, c in enumerate(channels)}
+        journey = (
+            np.concatenate([np.full(len(paths[i]), j) for j, i in enumerate(kept)])
+            if kept
+            else np.empty(0)
+        )
+        channel = np.array([index[c] for i in kept for c in paths[i]], dtype=np.int64)
+        return cls(
+            channels=channels,
+            journey=journey.astype(np.int64),
+            channel=channel,
+            converted=np.array([bool(converted[i]) for i in kept], dtype=bool),
+            value=np.array(
+                [float(value[i]) if value is not None else 1.0 for i in kept], dtype=np.float64
+            ),
+            ts=np.array([t for i in kept for t in ts[i]], dtype=np.float64)
+            if ts is not None
+            else None,
+        )
+
+
+@dataclass
+class Result:
+    model: str
+    channels: list[str]
+    credits: npt.NDArray[np.float64]
+    total: float
+    removal_effects: npt.NDArray[np.float64] | None = None
+    extra: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            "model": self.model,
+            "total_conversions": self.total,
+            "credits": {c: float(v) for c, v in zip(self.channels, self.credits, strict=True)},
+        }
+        if self.removal_effects is not None:
+            out["removal_effects"] = {
+                c: float(v) for c, v in zip(self.channels, self.removal_effects, strict=True)
+            }
+        return out
+
+
+def _weights_total(j: Journeys, use_value: bool) -> npt.NDArray[np.float64]:
+    """What each journey distributes: its value (converted journeys) or 1 per conversion."""
+    amount = j.value if use_value else np.ones(j.n_journeys)
+    return np.where(j.converted, amount, 0.0) * j.weights()
+
+
+def _spread(
+    j: Journeys, touch_weight: npt.NDArray[np.float64], use_value: bool
+) -> npt.NDArray[np.float64]:
+    """Sum per channel of each touch's share of its journey's amount (weights normalised per journey)."""
+    sums = np.bincount(j.journey, weights=touch_weight, minlength=j.n_journeys)
+    share = np.divide(
+        touch_weight, sums[j.journey], out=np.zeros_like(touch_weight), where=sums[j.journey] > 0
+    )
+    amount = _weights_total(j, use_value)[j.journey]
+    return np.bincount(j.channel, weights=share * amount, minlength=len(j.channels)).astype(
+        np.float64
+    )
+
+
+def _positions(j: Journeys) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Position of each touch within its journey, and the journey's length."""
+    length = np.bincount(j.journey, minlength=j.n_journeys)
+    start = np.concatenate([[0], np.cumsum(length)[:-1]])
+    return np.arange(len(j.journey)) - start[j.journey], length[j.journey]
+
+
+def heuristic(
+    j: Journeys, model: str, *, use_value: bool = False, half_life_days: float = 7.0
+) -> Result:
+    """first, last, linear, position (U) and time_decay."""
+    pos, length = _positions(j)
+    if model == "first":
+        w = (pos == 0).astype(np.float64)
+    elif model == "last":
+        w = (pos == length - 1).astype(np.float64)
+    elif model == "linear":
+        w = np.ones(len(pos))
+    elif model == "position":
+        middle = np.maximum(length - 2, 1)
+        w = np.where(
+            length == 1,
+            1.0,
+            np.where(
+                length == 2, 0.5, np.where((pos == 0) | (pos == length - 1), 0.4, 0.2 / middle)
+            ),
+        )
+    elif model == "time_decay":
+        if j.ts is None:
+            raise ValueError("time_decay needs touch timestamps.")
+        last = np.full(j.n_journeys, -np.inf)
+        np.maximum.at(last, j.journey, j.ts)
+        delta_days = (last[j.journey] - j.ts) / 86400.0
+        w = np.power(2.0, -delta_days / half_life_days)
+    else:
+        raise ValueError(f"Unknown model {model!r}.")
+    credits = _spread(j, w.astype(np.float64), use_value)
+    return Result(model, j.channels, credits, float(_weights_total(j, use_value).sum()))
+
+
+# -- Markov ----------------------------------------------------------------------------------------
+
+
+def markov_counts(j: Journeys) -> tuple[npt.NDArray[np.float64], int]:
+    """Transition counts over states [start, channels…, conversion, null], consecutive repeats
+    merged. Returns the (n+3)×(n+3) count matrix and n."""
+    n = len(j.channels)
+    start, conv, null = 0, n + 1, n + 2
+    keep = np.ones(len(j.channel), dtype=bool)
+    same_journey = j.journey[1:] == j.journey[:-1]
+    keep[1:] = ~(same_journey & (j.channel[1:] == j.channel[:-1]))
+    jr, ch = j.journey[keep], j.channel[keep] + 1
+    w = j.weights()[jr]
+    counts = np.zeros((n + 3, n + 3))
+    first = np.ones(len(jr), dtype=bool)
+    first[1:] = jr[1:] != jr[:-1]
+    np.add.at(counts, (np.full(int(first.sum()), start), ch[first]), w[first])
+    inner = ~first
+    np.add.at(counts, (ch[np.flatnonzero(inner) - 1], ch[inner]), w[inner])
+    last = np.ones(len(jr), dtype=bool)
+    last[:-1] = jr[1:] != jr[:-1]
+    ends = np.where(j.converted[jr[last]], conv, null)
+    np.add.at(counts, (ch[last], ends), w[last])
+    return counts, n
+
+
+def absorption_probability(counts: npt.NDArray[np.float64], removed: int | None = None) -> float:
+    """P(conversion) from start, exactly: solve (I − Q) x = r on the transient states."""
+    n = counts.shape[0] - 3
+    conv, null = n + 1, n + 2
+    c = counts.copy()
+    if removed is not None:
+        c[:, null] += c[:, removed]
+        c[:, removed] = 0.0
+    totals = c.sum(axis=1)
+    probs = np.divide(c, totals[:, None], out=np.zeros_like(c), where=totals[:, None] > 0)
+    transient = list(range(n + 1))
+    q = probs[np.ix_(transient, transient)]
+    r = probs[transient, conv]
+    x = np.linalg.solve(np.eye(len(transient)) - q, r)
+    return float(x[0])
+
+
+def markov(j: Journeys, *, use_value: bool = False) -> Result:
+    counts, n = markov_counts(j)
+    total = float(_weights_total(j, use_value).sum())
+    if not j.converted.any():
+        return Result("markov", j.channels, np.zeros(n), total, np.zeros(n))
+    base = absorption_probability(counts)
+    effects = np.array([1.0 - absorption_probability(counts, k + 1) / base for k in range(n)])
+    denominator = effects.sum()
+    credits = total * effects / denominator if denominator > 0 else np.zeros(n)
+    return Result("markov", j.channels, credits, total, effects, {"p_conversion": base})
+
+
+# -- Shapley ---------------------------------------------------------------------------------------
+
+
+def coalition_counts(j: Journeys) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Journeys and conversions per exact set of distinct channels (a bitmask)."""
+    n = len(j.channels)
+    if n > EXACT_SHAPLEY_MAX:
+        raise ValueError(
+            f"Exact Shapley values are computed for up to {EXACT_SHAPLEY_MAX} channels."
+        )
+    bits = np.zeros(j.n_journeys, dtype=np.int64)
+    np.bitwise_or.at(bits, j.journey, np.left_shift(1, j.channel))
+    journeys = np.bincount(bits, weights=j.weights(), minlength=1 << n).astype(np.float64)
+    conversions = np.bincount(bits, weights=j.converted * j.weights(), minlength=1 << n).astype(
+        np.float64
+    )
+    return journeys, conversions
+
+
+def _subset_sums(values: npt.NDArray[np.float64], n: int) -> npt.NDArray[np.float64]:
+    """Zeta transform: out[S] = Σ values[T] over T ⊆ S."""
+    out = values.copy()
+    for k in range(n):
+        view = out.reshape(-1, 2, 1 << k)
+        view[:, 1, :] += view[:, 0, :]
+    return out
+
+
+def shapley(j: Journeys, *, use_value: bool = False) -> Result:
+    n = len(j.channels)
+    total = float(_weights_total(j, use_value).sum())
+    if not j.converted.any() or n == 0:
+        return Result("shapley", j.channels, np.zeros(n), total)
+    journeys, conversions = coalition_counts(j)
+    nj, nc = _subset_sums(journeys, n), _subset_sums(conversions, n)
+    v = np.divide(nc, nj, out=np.zeros_like(nc), where=nj > 0)
+    v[0] = 0.0
+    masks = np.arange(1 << n)
+    size = np.array([bin(m).count("1") for m in range(1 << n)]) if n <= 12 else _popcount(masks)
+    weight = np.array(
+        [factorial(s) * factorial(n - s - 1) / factorial(n) if s < n else 0.0 for s in range(n + 1)]
+    )
+    phi = np.zeros(n)
+    for c in range(n):
+        without = masks[(masks >> c) & 1 == 0]
+        phi[c] = float(np.sum(weight[size[without]] * (v[without | (1 << c)] - v[without])))
+    grand = v[(1 << n) - 1]
+    credits = total * phi / grand if grand != 0 else np.zeros(n)
+    return Result("shapley", j.channels, credits, total, extra={"v_all": float(grand)})
+
+
+def _popcount(masks: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    counts = np.zeros_like(masks)
+    m = masks.copy()
+    while m.any():
+        counts += m & 1
+        m >>= 1
+    return counts
+
+
+def attribute(
+    j: Journeys, model: str, *, use_value: bool = False, half_life_days: float = 7.0
+) -> Result:
+    """One entry point for every model."""
+    if model == "markov":
+        return markov(j, use_value=use_value)
+    if model == "shapley":
+        return shapley(j, use_value=use_value)
+    return heuristic(j, model, use_value=use_value, half_life_days=half_life_days)
