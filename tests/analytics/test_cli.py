@@ -1,0 +1,110 @@
+"""``cordee attribution`` on small files written by the tests."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("attribution", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_touchpoints_csv_markov_json(tmp_path):
+    f = tmp_path / "touches.csv"
+    f.write_text(
+        "journey_id,ts,channel,converted\n"
+        "j1,2026-03-01T10:00:00,A,true\n"
+        "j2,2026-03-01T09:00:00,B,0\n"
+        "j2,2026-03-02T09:00:00,A,0\n"
+    )
+    data = json.loads(run("--input", str(f), "--model", "markov"))
+    assert data["model"] == "markov" and data["total_conversions"] == 1
+    assert data["credits"] == pytest.approx({"A": 2 / 3, "B": 1 / 3})
+    assert data["removal_effects"] == pytest.approx({"A": 1.0, "B": 0.5})
+
+
+def test_ties_keep_the_file_order(tmp_path):
+    f = tmp_path / "ties.csv"
+    f.write_text(
+        "journey_id,ts,channel,converted\nj,2026-03-01T10:00:00,B,1\nj,2026-03-01T10:00:00,A,1\n"
+    )
+    assert json.loads(run("--input", str(f), "--model", "first"))["credits"] == {"A": 0.0, "B": 1.0}
+
+
+def test_value_once_or_on_every_row(tmp_path):
+    f = tmp_path / "value.csv"
+    f.write_text(
+        "journey_id,ts,channel,converted,value\n"
+        "j1,2026-03-01T10:00:00,A,1,900\nj1,2026-03-02T10:00:00,B,1,900\n"
+        "j2,2026-03-01T10:00:00,A,0,\nj2,2026-03-02T10:00:00,B,1,300\n"
+    )
+    data = json.loads(run("--input", str(f), "--model", "linear", "--value"))
+    assert data["credits"] == pytest.approx({"A": 600.0, "B": 600.0})
+
+
+def test_paths_layout_with_counts(tmp_path):
+    f = tmp_path / "paths.csv"
+    f.write_text("path,total_conversions,total_null\nA,1,0\nB > A,0,1\n")
+    data = json.loads(run("--input", str(f), "--input-format", "paths", "--model", "markov"))
+    assert data["credits"] == pytest.approx({"A": 2 / 3, "B": 1 / 3})
+    csv_out = run(
+        "--input", str(f), "--input-format", "paths", "--model", "shapley", "--format", "csv"
+    )
+    assert csv_out.splitlines()[0] == "channel,credit"
+
+
+def test_time_decay_on_paths_is_refused(tmp_path):
+    f = tmp_path / "paths.csv"
+    f.write_text("path,total_conversions,total_null\nA,1,0\n")
+    with pytest.raises(CommandError, match="timestamps"):
+        run("--input", str(f), "--input-format", "paths", "--model", "time_decay")
+
+
+def test_a_bad_value_names_its_line_and_column(tmp_path):
+    f = tmp_path / "bad.csv"
+    f.write_text("journey_id,ts,channel,converted\nj1,2026-03-01T10:00:00,A,1\nj2,hier,B,0\n")
+    with pytest.raises(CommandError, match=r"line 3, column ts"):
+        run("--input", str(f), "--model", "first")
+    f.write_text("journey_id,ts,channel,converted\nj1,2026-03-01T10:00:00,A,peut-être\n")
+    with pytest.raises(CommandError, match=r"line 2, column converted"):
+        run("--input", str(f), "--model", "first")
+
+
+def test_a_missing_column_is_named(tmp_path):
+    f = tmp_path / "bad.csv"
+    f.write_text("journey,ts,channel,converted\nj1,2026-03-01T10:00:00,A,1\n")
+    with pytest.raises(CommandError, match=r"missing column.*journey_id"):
+        run("--input", str(f), "--model", "first")
+
+
+def test_parquet_input(tmp_path):
+    import datetime as dt
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    f = tmp_path / "touches.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "journey_id": ["j1", "j2", "j2"],
+                "ts": [
+                    dt.datetime(2026, 3, 1, 10),
+                    dt.datetime(2026, 3, 1, 9),
+                    dt.datetime(2026, 3, 2, 9),
+                ],
+                "channel": ["A", "B", "A"],
+                "converted": [True, False, False],
+            }
+        ),
+        f,
+    )
+    assert json.loads(run("--input", str(f), "--model", "markov"))["credits"] == pytest.approx(
+        {"A": 2 / 3, "B": 1 / 3}
+    )
