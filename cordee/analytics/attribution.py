@@ -258,11 +258,14 @@ def _subset_sums(values: npt.NDArray[np.float64], n: int) -> npt.NDArray[np.floa
     return out
 
 
-def shapley(j: Journeys, *, use_value: bool = False) -> Result:
+def shapley(j: Journeys, *, use_value: bool = False, samples: int = 2000, seed: int = 7) -> Result:
+    """Exact for up to ``EXACT_SHAPLEY_MAX`` channels, sampled beyond (``shapley_sampled``)."""
     n = len(j.channels)
     total = float(_weights_total(j, use_value).sum())
     if not j.converted.any() or n == 0:
         return Result("shapley", j.channels, np.zeros(n), total)
+    if n > EXACT_SHAPLEY_MAX:
+        return shapley_sampled(j, use_value=use_value, samples=samples, seed=seed)
     journeys, conversions = coalition_counts(j)
     nj, nc = _subset_sums(journeys, n), _subset_sums(conversions, n)
     v = np.divide(nc, nj, out=np.zeros_like(nc), where=nj > 0)
@@ -279,6 +282,57 @@ def shapley(j: Journeys, *, use_value: bool = False) -> Result:
     grand = v[(1 << n) - 1]
     credits = total * phi / grand if grand != 0 else np.zeros(n)
     return Result("shapley", j.channels, credits, total, extra={"v_all": float(grand)})
+
+
+def shapley_error_bound(samples: int, delta: float = 0.01) -> float:
+    """Hoeffding: a marginal contribution v(S ∪ {c}) − v(S) lies in [−1, 1], so the mean of
+    ``samples`` independent permutations is within ε = √(2 ln(2/δ) / samples) of φ_c with
+    probability ≥ 1 − δ (for each channel). Credits scale this by total ÷ v(all)."""
+    return float(np.sqrt(2.0 * np.log(2.0 / delta) / samples))
+
+
+def shapley_sampled(
+    j: Journeys, *, use_value: bool = False, samples: int = 2000, seed: int = 7
+) -> Result:
+    """Shapley values by permutation sampling (fixed seed: reproducible), for many channels.
+
+    v(S) is evaluated directly: the conversion rate of the journeys whose channel set is a subset
+    of S. Each permutation adds channels one by one; a journey enters the coalition when its
+    last channel does, so one permutation costs one pass over the journeys.
+    """
+    n = len(j.channels)
+    total = float(_weights_total(j, use_value).sum())
+    w = j.weights()
+    conv = j.converted * w
+    rng = np.random.default_rng(seed)
+    phi = np.zeros(n)
+    for _ in range(samples):
+        order = rng.permutation(n)
+        rank = np.empty(n, dtype=np.int64)
+        rank[order] = np.arange(n)
+        enters = np.zeros(j.n_journeys, dtype=np.int64)
+        np.maximum.at(
+            enters, j.journey, rank[j.channel]
+        )  # step at which the journey's set is complete
+        journeys_by_step = np.cumsum(np.bincount(enters, weights=w, minlength=n))
+        conv_by_step = np.cumsum(np.bincount(enters, weights=conv, minlength=n))
+        v = np.divide(conv_by_step, journeys_by_step, out=np.zeros(n), where=journeys_by_step > 0)
+        gains = np.diff(np.concatenate([[0.0], v]))
+        phi[order] += gains
+    phi /= samples
+    grand = float(conv.sum() / w.sum()) if w.sum() else 0.0
+    credits = total * phi / grand if grand else np.zeros(n)
+    return Result(
+        "shapley",
+        j.channels,
+        credits,
+        total,
+        extra={
+            "v_all": grand,
+            "samples": float(samples),
+            "error_bound_phi": shapley_error_bound(samples),
+        },
+    )
 
 
 def _popcount(masks: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:

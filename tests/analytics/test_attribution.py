@@ -210,3 +210,28 @@ def test_weighted_paths_equal_repeated_journeys():
         assert credits(attribute(repeated, model)) == pytest.approx(
             credits(attribute(weighted, model))
         )
+
+
+def test_sampled_shapley_stays_within_its_stated_bound():
+    from cordee.analytics.attribution import shapley_error_bound, shapley_sampled
+
+    paths, converted = _random_paths(9, 400, "ABCDEFGH")
+    j = Journeys.from_paths(paths, converted)
+    exact = attribute(j, "shapley")
+    sampled = shapley_sampled(j, samples=3000, seed=7)
+    bound = shapley_error_bound(3000)  # ≈ 0.059 in φ units, with 99 % confidence per channel
+    to_phi = exact.extra["v_all"] / exact.total
+    assert np.max(np.abs((sampled.credits - exact.credits) * to_phi)) <= bound
+    assert sampled.credits.sum() == pytest.approx(exact.total, rel=1e-9)  # efficiency holds exactly
+    # and it is reproducible
+    assert np.array_equal(sampled.credits, shapley_sampled(j, samples=3000, seed=7).credits)
+
+
+def test_more_than_twenty_channels_switch_to_sampling():
+    channels = [f"c{i}" for i in range(24)]
+    rng = random.Random(3)
+    paths = [[rng.choice(channels) for _ in range(rng.randint(1, 4))] for _ in range(300)]
+    converted = [rng.random() < 0.4 for _ in paths]
+    result = attribute(Journeys.from_paths(paths, converted), "shapley")
+    assert result.extra["samples"] == 2000
+    assert result.credits.sum() == pytest.approx(sum(converted), rel=1e-9)
