@@ -175,6 +175,38 @@ def heuristic(
     return Result(model, j.channels, credits, float(_weights_total(j, use_value).sum()))
 
 
+def w_shaped(
+    j: Journeys,
+    lead_created: npt.NDArray[np.int64],
+    opportunity_created: npt.NDArray[np.int64],
+    *,
+    use_value: bool = False,
+) -> Result:
+    """W-shaped: 30 % each to the first touch, the touch at which the lead was created and the
+    touch at which the opportunity was created; 10 % spread over the other touches. A touch that
+    is two milestones gets both shares; with no other touch, the 10 % goes equally to the
+    milestone touches. ``lead_created`` / ``opportunity_created`` give, per journey, the position
+    of that touch in the journey (−1 when unknown: its 30 % then goes to the first touch)."""
+    pos, _length = _positions(j)
+    lead_pos = np.where(lead_created[j.journey] >= 0, lead_created[j.journey], 0)
+    opp_pos = np.where(opportunity_created[j.journey] >= 0, opportunity_created[j.journey], 0)
+    milestones = 0.3 * ((pos == 0).astype(float) + (pos == lead_pos) + (pos == opp_pos))
+    is_milestone = milestones > 0
+    others = np.bincount(j.journey, weights=(~is_milestone).astype(float), minlength=j.n_journeys)[
+        j.journey
+    ]
+    n_milestone = np.bincount(
+        j.journey, weights=is_milestone.astype(float), minlength=j.n_journeys
+    )[j.journey]
+    rest = np.where(
+        others > 0,
+        np.where(is_milestone, 0.0, 0.1 / np.maximum(others, 1)),
+        np.where(is_milestone, 0.1 / np.maximum(n_milestone, 1), 0.0),
+    )
+    credits = _spread(j, milestones + rest, use_value)
+    return Result("w_shaped", j.channels, credits, float(_weights_total(j, use_value).sum()))
+
+
 # -- Markov ----------------------------------------------------------------------------------------
 
 

@@ -235,3 +235,15 @@ def test_more_than_twenty_channels_switch_to_sampling():
     result = attribute(Journeys.from_paths(paths, converted), "shapley")
     assert result.extra["samples"] == 2000
     assert result.credits.sum() == pytest.approx(sum(converted), rel=1e-9)
+
+
+def test_w_shaped_by_hand():
+    from cordee.analytics.attribution import w_shaped
+
+    # journey 1: A(first) B(lead) C D(opportunity) E → 30/30/30 to A, B, D; 10 % over C and E
+    # journey 2: X(first and lead) Y(opportunity) → X 60 %, Y 30 %, the 10 % over X and Y
+    j = Journeys.from_paths([["A", "B", "C", "D", "E"], ["X", "Y"]], [True, True])
+    result = credits(w_shaped(j, np.array([1, 0]), np.array([3, 1])))
+    assert result == pytest.approx(
+        {"A": 0.3, "B": 0.3, "C": 0.05, "D": 0.3, "E": 0.05, "X": 0.65, "Y": 0.35}
+    )
