@@ -251,15 +251,22 @@ def absorption_probability(counts: npt.NDArray[np.float64], removed: int | None 
 
 
 def markov(j: Journeys, *, use_value: bool = False) -> Result:
-    counts, n = markov_counts(j)
-    total = float(_weights_total(j, use_value).sum())
-    if not j.converted.any():
-        return Result("markov", j.channels, np.zeros(n), total, np.zeros(n))
+    counts, _n = markov_counts(j)
+    return markov_from_counts(counts, j.channels, float(_weights_total(j, use_value).sum()))
+
+
+def markov_from_counts(
+    counts: npt.NDArray[np.float64], channels: list[str], total: float
+) -> Result:
+    """Removal effects and credits from a transition count matrix (any engine's)."""
+    n = len(channels)
+    if counts[:, n + 1].sum() == 0:  # no conversion at all
+        return Result("markov", channels, np.zeros(n), total, np.zeros(n))
     base = absorption_probability(counts)
     effects = np.array([1.0 - absorption_probability(counts, k + 1) / base for k in range(n)])
     denominator = effects.sum()
     credits = total * effects / denominator if denominator > 0 else np.zeros(n)
-    return Result("markov", j.channels, credits, total, effects, {"p_conversion": base})
+    return Result("markov", channels, credits, total, effects, {"p_conversion": base})
 
 
 # -- Shapley ---------------------------------------------------------------------------------------
@@ -299,11 +306,24 @@ def shapley(j: Journeys, *, use_value: bool = False, samples: int = 2000, seed: 
     if n > EXACT_SHAPLEY_MAX:
         return shapley_sampled(j, use_value=use_value, samples=samples, seed=seed)
     journeys, conversions = coalition_counts(j)
+    return shapley_from_coalitions(journeys, conversions, j.channels, total)
+
+
+def shapley_from_coalitions(
+    journeys: npt.NDArray[np.float64],
+    conversions: npt.NDArray[np.float64],
+    channels: list[str],
+    total: float,
+) -> Result:
+    """Exact Shapley credits from journeys and conversions per channel-set bitmask (any engine's)."""
+    n = len(channels)
+    if conversions.sum() == 0:
+        return Result("shapley", channels, np.zeros(n), total)
     nj, nc = _subset_sums(journeys, n), _subset_sums(conversions, n)
     v = np.divide(nc, nj, out=np.zeros_like(nc), where=nj > 0)
     v[0] = 0.0
     masks = np.arange(1 << n)
-    size = np.array([bin(m).count("1") for m in range(1 << n)]) if n <= 12 else _popcount(masks)
+    size = _popcount(masks)
     weight = np.array(
         [factorial(s) * factorial(n - s - 1) / factorial(n) if s < n else 0.0 for s in range(n + 1)]
     )
@@ -313,7 +333,7 @@ def shapley(j: Journeys, *, use_value: bool = False, samples: int = 2000, seed: 
         phi[c] = float(np.sum(weight[size[without]] * (v[without | (1 << c)] - v[without])))
     grand = v[(1 << n) - 1]
     credits = total * phi / grand if grand != 0 else np.zeros(n)
-    return Result("shapley", j.channels, credits, total, extra={"v_all": float(grand)})
+    return Result("shapley", channels, credits, total, extra={"v_all": float(grand)})
 
 
 def shapley_error_bound(samples: int, delta: float = 0.01) -> float:

@@ -1,0 +1,95 @@
+"""The attribution aggregations written once as Ibis expressions — no Django.
+
+The same expressions run on DuckDB in-process (default), and unchanged on the engines Ibis
+supports (PostgreSQL, PySpark, BigQuery, Snowflake, Trino) when the data outgrows one machine.
+They produce the two aggregates the models need; the small dense maths then runs in NumPy
+(``cordee.analytics.attribution``):
+
+- **Markov transition counts**: per (from, to) state pair over start, channels, conversion,
+  null, with consecutive repeats of a channel merged — window functions over each journey in
+  (ts, seq) order, ``seq`` being the input row order that breaks ties.
+- **Coalition counts**: journeys and conversions per set of distinct channels, the set as a
+  bitmask (``bit_or`` of ``1 << channel index``).
+
+Input table columns: ``journey_id``, ``ts``, ``seq`` (int), ``channel`` (str), ``converted``
+(bool). No division happens inside the expressions (Spark's ANSI mode raises on x/0).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ibis
+import numpy as np
+import numpy.typing as npt
+
+START, CONV, NULL = "(start)", "(conversion)", "(null)"
+
+
+def transition_counts_expr(t: Any) -> Any:
+    """(src, dst, n) over merged paths."""
+    journey = ibis.window(group_by=t.journey_id, order_by=[t.ts, t.seq])
+    with_prev = t.mutate(
+        prev=t.channel.lag().over(journey),
+        converted_journey=t.converted.cast("int8").max().over(group_by=t.journey_id),
+    )
+    merged = with_prev.filter(with_prev.prev.isnull() | (with_prev.prev != with_prev.channel))
+    again = ibis.window(group_by=merged.journey_id, order_by=[merged.ts, merged.seq])
+    steps = merged.mutate(
+        nxt=merged.channel.lead().over(again),
+        rank=ibis.row_number().over(again),
+    )
+    starts = steps.filter(steps.rank == 0).select(src=ibis.literal(START), dst=steps.channel)
+    inner = steps.filter(steps.nxt.notnull()).select(src=steps.channel, dst=steps.nxt)
+    ends = steps.filter(steps.nxt.isnull()).select(
+        src=steps.channel,
+        dst=ibis.ifelse(steps.converted_journey == 1, ibis.literal(CONV), ibis.literal(NULL)),
+    )
+    edges = starts.union(inner, distinct=False).union(ends, distinct=False)
+    return edges.group_by(["src", "dst"]).aggregate(n=edges.count())
+
+
+def coalition_counts_expr(t: Any, channels: list[str]) -> Any:
+    """(mask, journeys, conversions) per set of distinct channels."""
+    index = ibis.memtable({"channel": channels, "idx": list(range(len(channels)))})
+    joined = t.join(index, t.channel == index.channel)
+    bits = joined.mutate(bit=ibis.literal(1, type="int64") << joined.idx.cast("int64"))
+    per_journey = bits.group_by(bits.journey_id).aggregate(
+        mask=bits.bit.bit_or(),
+        converted=bits.converted.cast("int64").max(),
+    )
+    return per_journey.group_by(per_journey.mask).aggregate(
+        journeys=per_journey.count(), conversions=per_journey.converted.sum()
+    )
+
+
+def transition_matrix(rows: Any, channels: list[str]) -> npt.NDArray[np.float64]:
+    """The count matrix [start, channels…, conversion, null] from the expression's result."""
+    n = len(channels)
+    state = {START: 0, CONV: n + 1, NULL: n + 2, **{c: i + 1 for i, c in enumerate(channels)}}
+    counts = np.zeros((n + 3, n + 3))
+    data = rows.to_pydict()
+    for src, dst, count in zip(data["src"], data["dst"], data["n"], strict=True):
+        counts[state[src], state[dst]] += count
+    return counts
+
+
+def coalition_arrays(rows: Any, n: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    journeys = np.zeros(1 << n)
+    conversions = np.zeros(1 << n)
+    data = rows.to_pydict()
+    for mask, count, conv in zip(data["mask"], data["journeys"], data["conversions"], strict=True):
+        journeys[int(mask)] += count
+        conversions[int(mask)] += conv
+    return journeys, conversions
+
+
+def run_on_duckdb(
+    table: Any, channels: list[str]
+) -> tuple[npt.NDArray[np.float64], tuple[Any, Any]]:
+    """Both aggregates on an in-process DuckDB from an Arrow table (no extension download)."""
+    con = ibis.duckdb.connect()
+    t = con.create_table("touches", table, overwrite=True)
+    matrix = transition_matrix(con.to_pyarrow(transition_counts_expr(t)), channels)
+    coalitions = coalition_arrays(con.to_pyarrow(coalition_counts_expr(t, channels)), len(channels))
+    return matrix, coalitions
