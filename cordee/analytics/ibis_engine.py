@@ -31,7 +31,8 @@ def transition_counts_expr(t: Any) -> Any:
     journey = ibis.window(group_by=t.journey_id, order_by=[t.ts, t.seq])
     with_prev = t.mutate(
         prev=t.channel.lag().over(journey),
-        converted_journey=t.converted.cast("int8").max().over(group_by=t.journey_id),
+        # an ifelse, not a cast: PostgreSQL casts booleans to int4 only
+        converted_journey=ibis.ifelse(t.converted, 1, 0).max().over(group_by=t.journey_id),
     )
     merged = with_prev.filter(with_prev.prev.isnull() | (with_prev.prev != with_prev.channel))
     again = ibis.window(group_by=merged.journey_id, order_by=[merged.ts, merged.seq])
@@ -53,10 +54,11 @@ def coalition_counts_expr(t: Any, channels: list[str]) -> Any:
     """(mask, journeys, conversions) per set of distinct channels."""
     index = ibis.memtable({"channel": channels, "idx": list(range(len(channels)))})
     joined = t.join(index, t.channel == index.channel)
-    bits = joined.mutate(bit=ibis.literal(1, type="int64") << joined.idx.cast("int64"))
+    # int32 on both sides: PostgreSQL shifts by an int4 only (exact Shapley stops at 20 channels)
+    bits = joined.mutate(bit=ibis.literal(1, type="int32") << joined.idx.cast("int32"))
     per_journey = bits.group_by(bits.journey_id).aggregate(
         mask=bits.bit.bit_or(),
-        converted=bits.converted.cast("int64").max(),
+        converted=ibis.ifelse(bits.converted, 1, 0).max(),
     )
     return per_journey.group_by(per_journey.mask).aggregate(
         journeys=per_journey.count(), conversions=per_journey.converted.sum()
@@ -92,4 +94,20 @@ def run_on_duckdb(
     t = con.create_table("touches", table, overwrite=True)
     matrix = transition_matrix(con.to_pyarrow(transition_counts_expr(t)), channels)
     coalitions = coalition_arrays(con.to_pyarrow(coalition_counts_expr(t, channels)), len(channels))
+    return matrix, coalitions
+
+
+def run_on(
+    con: Any, table: Any, channels: list[str], name: str = "cordee_touches"
+) -> tuple[Any, Any]:
+    """Both aggregates on any Ibis backend connection (PostgreSQL, Spark…): the Arrow table is
+    loaded as ``name`` (replaced), the same expressions run there, and the table is dropped."""
+    t = con.create_table(name, table, overwrite=True)
+    try:
+        matrix = transition_matrix(con.to_pyarrow(transition_counts_expr(t)), channels)
+        coalitions = coalition_arrays(
+            con.to_pyarrow(coalition_counts_expr(t, channels)), len(channels)
+        )
+    finally:
+        con.drop_table(name, force=True)
     return matrix, coalitions

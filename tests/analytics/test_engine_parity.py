@@ -67,3 +67,32 @@ def test_numpy_and_duckdb_agree(seed, tmp_path):
         ),
     ):
         assert engine.credits == pytest.approx(local.credits, rel=1e-9, abs=1e-12)
+
+
+@pytest.mark.postgres
+def test_the_same_expressions_on_postgresql_agree(db):
+    from django.db import connection
+
+    from cordee.analytics.ibis_engine import run_on
+
+    if connection.vendor != "postgresql":
+        pytest.skip("runs in the PostgreSQL pass of make test")
+    import ibis
+
+    settings = connection.settings_dict
+    con = ibis.postgres.connect(
+        host=settings["HOST"] or "127.0.0.1",
+        port=int(settings["PORT"] or 5432),
+        user=settings["USER"],
+        password=settings["PASSWORD"],
+        database=settings["NAME"],
+    )
+    table = _touches(3, 1500, "ABCDEF")
+    channels = sorted(set(table.column("channel").to_pylist()))
+    remote_matrix, (remote_journeys, remote_conversions) = run_on(
+        con, table, channels, name="parity_touches"
+    )
+    local_matrix, (local_journeys, local_conversions) = run_on_duckdb(table, channels)
+    assert np.array_equal(remote_matrix, local_matrix)
+    assert np.array_equal(remote_journeys, local_journeys)
+    assert np.array_equal(remote_conversions, local_conversions)
