@@ -74,10 +74,28 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
             workspace=workspace, code="bad_fit", label="Hors cible"
         ),
         "routingrule": RoutingRule.objects.create(workspace=workspace, name="RR", pod=pod),
+        "snapshot": _current_snapshot(workspace),
         "webhook": WebhookSubscription.objects.create(
             workspace=workspace, name="Slack", url="http://127.0.0.1:9/", events=["sla.breach"]
         ),
     }
+
+
+def _current_snapshot(workspace: Any) -> Any:
+    """An attribution snapshot of the page's default period (this fiscal year), so that
+    signing has something to sign."""
+    from cordee.attribution.models import AttributionSnapshot
+    from cordee.attribution.periods import fiscal_periods
+
+    period = fiscal_periods(workspace.fiscal_year_start_month, timezone.localdate())[0]
+    return AttributionSnapshot.objects.create(
+        workspace=workspace,
+        period_start=period.start,
+        period_end=period.end,
+        dimension="channel",
+        credits={"markov": {"seo": "1.0000"}},
+        computed_at=timezone.now(),
+    )
 
 
 def _actor(user: Any, workspace: Any) -> Any:
@@ -125,6 +143,9 @@ PAGES: dict[str, Page] = {
 PAGES.update(
     {
         "mql_queue": Page(),
+        "attribution": Page(),
+        "attribution_compute": Page(allowed="dave", denied="bob"),
+        "attribution_sign": Page(allowed="mia", denied="alice"),
         "notifications": Page(),
         "funnel_board": Page(),
         "sla_dashboard": Page(),
@@ -188,7 +209,15 @@ def _client(user: Any) -> Client:
 
 
 WORKSPACE_PAGES = sorted(n for n, p in PAGES.items() if p.workspace)
-POST_ONLY = {"token_revoke", "lead_accept", "lead_reject", "lead_convert", "contract_sign"}
+POST_ONLY = {
+    "token_revoke",
+    "lead_accept",
+    "lead_reject",
+    "lead_convert",
+    "contract_sign",
+    "attribution_compute",
+    "attribution_sign",
+}
 
 
 def _request(client: Client, name: str, url: str) -> Any:

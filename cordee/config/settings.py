@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "cordee.crm",
     "cordee.funnel",
     "cordee.integrations",
+    "cordee.attribution",
 ]
 
 MIDDLEWARE = [

@@ -15,5 +15,6 @@ urlpatterns = [
     path("w/<slug:slug>/", include("cordee.people.urls")),
     path("w/<slug:slug>/", include("cordee.funnel.urls")),
     path("w/<slug:slug>/", include("cordee.integrations.urls")),
+    path("w/<slug:slug>/", include("cordee.attribution.urls")),
     path("", include("cordee.core.urls")),
 ]

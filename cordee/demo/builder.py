@@ -1306,6 +1306,17 @@ def build_demo(
 
     say("Adding the funnel configuration (reasons, decisions, SLA contracts, rules)…")
     add_funnel_config(Workspace.objects.get(pk=ws.pk), now=_dt(now))
+    if not large:  # the large demo gets them from the nightly job (minutes at that size)
+        from cordee.attribution.periods import fiscal_periods
+        from cordee.attribution.services import snapshot_compute
+
+        say("Computing the attribution of the current fiscal year and quarter…")
+        workspace = Workspace.objects.get(pk=ws.pk)
+        for period in fiscal_periods(workspace.fiscal_year_start_month, today, quarters=1):
+            for dimension in ("channel", "campaign"):
+                snapshot_compute(
+                    workspace=workspace, start=period.start, end=period.end, dimension=dimension
+                )
     counts = demo_counts(ws.pk)
     return BuildResult(
         created=True, counts=counts, seconds=time.monotonic() - started, workspace_id=ws.pk

@@ -26,6 +26,7 @@ PAGES = [
     ("demo-rejections", "/w/demo/rejections/"),
     ("demo-leads", "/w/demo/leads/?stage=mql"),
     ("demo-contracts", "/w/demo/settings/sla-contracts/"),
+    ("demo-attribution", "/w/demo/attribution/?by=channel&model=markov"),
 ]
 
 

@@ -123,3 +123,12 @@ def sla_clock(clock: Any) -> str:
         "" if clock.met else format_html(" data-countdown"),
         formats.date_format(clock.due_at, "SHORT_DATETIME_FORMAT"),
     )
+
+
+@register.filter
+def get_item_at(pairs: Any, index: int) -> Any:
+    """The key of the ``index``-th (key, label) pair."""
+    try:
+        return pairs[int(index)][0]
+    except (IndexError, TypeError, ValueError):
+        return None

@@ -1,0 +1,87 @@
+"""Attribution snapshots (computed in the background) and the numbers of record both sides sign."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cordee.core.models import WorkspaceScoped
+
+
+class Dimension(models.TextChoices):
+    CHANNEL = "channel", _("Channel")
+    CAMPAIGN = "campaign", _("Campaign")
+
+
+class AttributionSnapshot(WorkspaceScoped):
+    """Every model's credits for one period and dimension, as computed at ``computed_at``.
+    Pages read snapshots; they never scan touchpoints."""
+
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    dimension = models.CharField(_("by"), max_length=10, choices=Dimension.choices)
+    half_life_days = models.DecimalField(
+        _("half-life (days)"), max_digits=6, decimal_places=2, default=7
+    )
+    journeys = models.PositiveIntegerField(_("journeys"), default=0)
+    conversions = models.PositiveIntegerField(_("conversions"), default=0)
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2, default=0)
+    credits = models.JSONField(_("credits"), default=dict)  # {model: {name: "credit"}}
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("attribution snapshot")
+        verbose_name_plural = _("attribution snapshots")
+        ordering = ["-computed_at"]
+        indexes = [
+            models.Index(
+                fields=["workspace", "period_start", "period_end", "dimension", "-computed_at"]
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_start} – {self.period_end} · {self.get_dimension_display()}"
+
+
+class AttributionLock(WorkspaceScoped):
+    """The model and parameters both sides agreed on for a fiscal period, with the credits at
+    signing kept as the numbers of record. Later data never changes them silently."""
+
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    dimension = models.CharField(_("by"), max_length=10, choices=Dimension.choices)
+    model = models.CharField(_("model"), max_length=12)
+    half_life_days = models.DecimalField(
+        _("half-life (days)"), max_digits=6, decimal_places=2, default=7
+    )
+    credits = models.JSONField(_("credits of record"), default=dict)  # {name: "credit"}
+    snapshot = models.ForeignKey(
+        AttributionSnapshot, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    marketing_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    marketing_signed_at = models.DateTimeField(null=True, blank=True)
+    sales_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sales_signed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attribution lock")
+        verbose_name_plural = _("attribution locks")
+        ordering = ["-period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "period_start", "dimension"],
+                name="attributionlock_one_per_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model} · {self.period_start} – {self.period_end}"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.marketing_signed_at is not None and self.sales_signed_at is not None
