@@ -18,8 +18,10 @@ $(VENV)/.run-installed: requirements/run.lock pyproject.toml
 	$(BIN)/pip install -q --no-deps -e . $(QUIET_PIP)
 	touch $@
 
-$(VENV)/.dev-installed: $(VENV)/.run-installed requirements/dev.lock
+$(VENV)/.dev-installed: $(VENV)/.run-installed requirements/dev.lock requirements/bench.lock
 	$(BIN)/pip install -q -r requirements/dev.lock $(QUIET_PIP)
+	# ChannelAttribution (GPL, compared against in tests and benchmarks only) builds from source
+	$(BIN)/pip install -q -r requirements/bench.lock $(QUIET_PIP)
 	touch $@
 
 ## make run: install from the lock file, migrate SQLite, load the demo once, serve on :8000 with the worker
@@ -63,6 +65,7 @@ lock:
 	$(PYTHON) -m pip install -q uv
 	$(PYTHON) -m uv pip compile pyproject.toml --python-version 3.11 --no-header -o requirements/run.lock
 	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --python-version 3.11 --no-header -o requirements/dev.lock
+	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --extra bench --python-version 3.11 --no-header -o requirements/bench.lock
 
 ## make messages: refresh and compile the French catalogue (needs GNU gettext)
 messages: $(VENV)/.dev-installed
