@@ -29,3 +29,12 @@ def test_pages_load_bench_runs_against_a_live_server(live_server, tmp_path):
     )
     assert "| MQL queue (everyone's) |" in table
     assert out.exists()
+
+
+def test_attribution_bench_runs_on_a_tiny_size(tmp_path):
+    from bench import attribution
+
+    pytest.importorskip("ChannelAttribution")
+    table = attribution.run([300], [5], 1, 300, tmp_path / "attribution.md")
+    assert "| Cordée, all models from paths |" in table
+    assert "failed" not in table
