@@ -59,6 +59,7 @@ def test_the_demo_funnel_pages_render_cleanly(browser, live_server, demo, width)
             "demo-sla",
             "demo-rejections",
             "demo-lead",
+            "demo-attribution",
         ):
             shutil.copy(
                 SCREENSHOTS / f"{name}-{width}.png", DOCS / f"{name.removeprefix('demo-')}.png"
