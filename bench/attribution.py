@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -143,23 +144,29 @@ def generate(n: int, channels: int, folder: Path, seed: int = 1) -> tuple[Path, 
 
 
 def measure(name: str, paths: Path, touches: Path, timeout: int) -> tuple[float, float] | None:
-    """(seconds, peak MB) of one run in a fresh process, or None on failure or timeout."""
+    """(seconds, peak MB) of one run in a fresh process, or None on failure or timeout. The peak
+    comes from GNU time around a fresh interpreter (a child's own ru_maxrss would include the
+    forking parent's high-water mark)."""
     code = WORKERS[name].format(
         root=str(Path(__file__).resolve().parents[1]), paths=str(paths), touches=str(touches)
     )
-    wrapper = f"import resource, time; __started=time.perf_counter()\n{code}\nprint(time.perf_counter()-__started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)"
+    gnu_time = shutil.which("time") and Path("/usr/bin/time").exists()
+    command = [
+        *(["/usr/bin/time", "-f", "peak-kb %M"] if gnu_time else []),
+        sys.executable,
+        "-c",
+        code,
+    ]
+    started = time.perf_counter()
     try:
-        done = subprocess.run(
-            [sys.executable, "-c", wrapper],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=True,
-        )
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=True)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
         return None
-    seconds, peak = done.stdout.strip().splitlines()[-1].split()
-    return float(seconds), float(peak)
+    seconds = time.perf_counter() - started
+    peak_kb = next(
+        float(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("peak-kb")
+    )
+    return seconds, peak_kb / 1024
 
 
 def run(sizes: list[int], channels: list[int], repeat: int, timeout: int, out: Path | None) -> str:
@@ -168,7 +175,7 @@ def run(sizes: list[int], channels: list[int], repeat: int, timeout: int, out: P
         "",
         f"- command: `python bench/attribution.py --sizes {','.join(map(str, sizes))} --channels "
         f"{','.join(map(str, channels))} --repeat {repeat}`",
-        f"- commit: {report.commit()}; each cell: median wall seconds of {repeat} fresh processes (peak MB)",
+        f"- commit: {report.commit()}; each cell: median whole-process wall seconds of {repeat} fresh processes (peak RSS in MB, GNU time)",
         "",
     ]
     raw: dict[str, list[float]] = {}

@@ -185,36 +185,86 @@ def _values_column(column: Any) -> np.ndarray:
 
 
 def read_paths(path: Path) -> Journeys:
+    """Columnar: paths split by Arrow compute, channels dictionary-encoded, one converted journey
+    weighted by ``total_conversions`` and one non-converted weighted by ``total_null`` per row."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     table = _table(path)
     _require(table, ["path", "total_conversions", "total_null"], path)
-    rows = table.to_pydict()
-    has_value = "total_conversion_value" in rows
-    paths: list[list[str]] = []
-    converted: list[bool] = []
-    weight: list[float] = []
-    value: list[float] = []
-    for i, text in enumerate(rows["path"]):
-        line = i + 2
-        steps = [s.strip() for s in str(text).split(">") if s.strip()]
-        if not steps:
-            raise InputError(f"line {line}, column path: empty path.")
-        conversions = _number(rows["total_conversions"][i], "total_conversions", line)
-        nulls = _number(rows["total_null"][i], "total_null", line)
-        if conversions < 0 or nulls < 0:
-            raise InputError(f"line {line}: counts cannot be negative.")
-        total_value = (
-            _number(rows["total_conversion_value"][i], "total_conversion_value", line)
-            if has_value
-            else 0.0
+    conversions = _count_column(table.column("total_conversions"), "total_conversions")
+    nulls = _count_column(table.column("total_null"), "total_null")
+    steps = pc.split_pattern(table.column("path").cast(pa.string()), ">").combine_chunks()
+    flat = pc.utf8_trim_whitespace(steps.flatten())
+    lengths = pc.list_value_length(steps).to_numpy(zero_copy_only=False)
+    empty = np.asarray(pc.equal(flat, "").to_numpy(zero_copy_only=False), dtype=bool)
+    if empty.any() or (lengths == 0).any():
+        row = (
+            int(np.searchsorted(np.cumsum(lengths), np.flatnonzero(empty)[0], side="right"))
+            if empty.any()
+            else int(np.flatnonzero(lengths == 0)[0])
         )
-        for conv, count in ((True, conversions), (False, nulls)):
-            if count > 0:
-                paths.append(steps)
-                converted.append(conv)
-                weight.append(count)
-                value.append(
-                    total_value / conversions if conv and has_value and conversions else 1.0
+        raise InputError(f"line {row + 2}, column path: empty path or step.")
+    codes = pc.dictionary_encode(flat)
+    names = [str(c) for c in codes.dictionary.to_pylist()]
+    channels = sorted(names)
+    remap = np.array([channels.index(n) for n in names], dtype=np.int64)
+    touch_channel = remap[np.asarray(codes.indices.to_numpy(zero_copy_only=False), dtype=np.int64)]
+    row_of_touch = np.repeat(np.arange(len(lengths)), lengths)
+    # every row twice: converted (weight = conversions) then not (weight = nulls); drop zero weights
+    kinds = [(True, conversions), (False, nulls)]
+    journeys_touch, journeys_channel, converted, weight, value = [], [], [], [], []
+    has_value = "total_conversion_value" in table.column_names
+    totals = (
+        _count_column(table.column("total_conversion_value"), "total_conversion_value")
+        if has_value
+        else None
+    )
+    offset = 0
+    for is_converted, counts in kinds:
+        keep_rows = np.flatnonzero(counts > 0)
+        keep_touch = np.isin(row_of_touch, keep_rows)
+        new_index = np.full(len(lengths), -1, dtype=np.int64)
+        new_index[keep_rows] = np.arange(len(keep_rows)) + offset
+        journeys_touch.append(new_index[row_of_touch[keep_touch]])
+        journeys_channel.append(touch_channel[keep_touch])
+        converted.append(np.full(len(keep_rows), is_converted))
+        weight.append(counts[keep_rows].astype(np.float64))
+        if is_converted and totals is not None:
+            value.append(
+                np.divide(
+                    totals[keep_rows],
+                    counts[keep_rows],
+                    out=np.ones(len(keep_rows)),
+                    where=counts[keep_rows] > 0,
                 )
-    journeys = Journeys.from_paths(paths, converted, value=value)
-    journeys.weight = np.array(weight, dtype=np.float64)
-    return journeys
+            )
+        else:
+            value.append(np.ones(len(keep_rows)))
+        offset += len(keep_rows)
+    journey = np.concatenate(journeys_touch)
+    order = np.argsort(journey, kind="stable")
+    return Journeys(
+        channels=channels,
+        journey=journey[order],
+        channel=np.concatenate(journeys_channel)[order],
+        converted=np.concatenate(converted),
+        value=np.concatenate(value),
+        weight=np.concatenate(weight),
+    )
+
+
+def _count_column(column: Any, name: str) -> np.ndarray:
+    import pyarrow as pa
+
+    if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
+        values = np.nan_to_num(column.cast(pa.float64()).to_numpy(zero_copy_only=False), nan=0.0)
+    else:
+        values = np.array(
+            [_number(v, name, i + 2) for i, v in enumerate(column.to_pylist())], dtype=np.float64
+        )
+    if (values < 0).any():
+        raise InputError(
+            f"line {int(np.flatnonzero(values < 0)[0]) + 2}: counts cannot be negative."
+        )
+    return values
