@@ -272,6 +272,9 @@ def _fresh_mqls(workspace: Workspace, now: dt.datetime) -> None:
     )
     for i, lead in enumerate(fresh):
         at = now - dt.timedelta(minutes=rng.randint(20, 60 * 36))
+        # never before the lead's own last step (a lead created this morning cannot be an MQL
+        # since yesterday)
+        at = min(max(at, lead.stage_entered_at + dt.timedelta(minutes=10)), now)
         stage_move(
             actor=None,
             workspace_id=workspace.pk,
