@@ -119,15 +119,7 @@ def lock_sign(
     same model (otherwise 409: the sides disagree)."""
     if model not in MODELS:
         raise ValidationFailed(_("Unknown model."), field_errors={"model": [_("Unknown model.")]})
-    side = (
-        "marketing"
-        if actor.can("sla.sign.marketing")
-        else "sales"
-        if actor.can("sla.sign.sales")
-        else None
-    )
-    if side is None:
-        actor.require("sla.sign.marketing")  # raises 403: only the two managers sign
+    side = actor.signing_side()
     snapshot = (
         AttributionSnapshot.objects.filter(
             workspace=actor.workspace, period_start=start, period_end=end, dimension=dimension

@@ -30,6 +30,15 @@ class Actor:
         if not self.can(capability):
             raise PermissionDenied(_permission_message())
 
+    def signing_side(self) -> str:
+        """ "marketing" or "sales": the side this actor signs two-sided agreements for (SLA
+        contracts, attribution locks). Only the two managers sign; anyone else gets a 403."""
+        if self.can("sla.sign.marketing"):
+            return "marketing"
+        if self.can("sla.sign.sales"):
+            return "sales"
+        raise PermissionDenied(_permission_message())
+
     @classmethod
     def from_membership(cls, membership: Membership) -> Actor:
         return cls(user=membership.user, workspace=membership.workspace, role=membership.role)

@@ -309,18 +309,10 @@ def sla_contract_sign(*, actor: Actor, contract_id: int) -> SlaContract:
     contract = SlaContract.objects.filter(workspace=actor.workspace, pk=contract_id).first()
     if contract is None:
         raise NotFound(_("Contract not found."))
-    now = timezone.now()
-    if actor.can("sla.sign.marketing"):
-        updated = SlaContract.objects.filter(
-            pk=contract.pk, marketing_signed_at__isnull=True
-        ).update(marketing_signed_by=actor.user, marketing_signed_at=now)
-    elif actor.can("sla.sign.sales"):
-        updated = SlaContract.objects.filter(pk=contract.pk, sales_signed_at__isnull=True).update(
-            sales_signed_by=actor.user, sales_signed_at=now
-        )
-    else:
-        actor.require("sla.sign.marketing")  # raises: only the two managers sign
-        updated = 0
+    side = actor.signing_side()
+    updated = SlaContract.objects.filter(
+        pk=contract.pk, **{f"{side}_signed_at__isnull": True}
+    ).update(**{f"{side}_signed_by": actor.user, f"{side}_signed_at": timezone.now()})
     if not updated:
         raise Conflict(_("Your side has already signed this contract."))
     contract.refresh_from_db()
