@@ -73,7 +73,13 @@ def open_page(browser: Any, width: int) -> Watched:
     page.on("pageerror", lambda exc: watched.problems.append(f"page error: {exc}"))
     page.on(
         "requestfailed",
-        lambda req: watched.problems.append(f"request failed: {req.url} {req.failure}"),
+        # a request the browser itself abandons because the page navigated away (the favicon
+        # of a page left by a redirect) is not a failure of the app
+        lambda req: (
+            None
+            if req.failure == "net::ERR_ABORTED"
+            else watched.problems.append(f"request failed: {req.url} {req.failure}")
+        ),
     )
     page.on(
         "response",
