@@ -148,7 +148,7 @@ def _seconds_column(column: Any) -> np.ndarray:
         text = pc.utf8_trim_whitespace(column.cast(pa.string()))
         parsed = pc.cast(text, pa.timestamp("us", tz="UTC"))
         return parsed.cast(pa.int64()).to_numpy().astype(np.float64) / 1e6
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+    except pa.ArrowException:  # not parseable as a column: find and name the bad line
         values = column.to_pylist()
         _first_bad(values, _seconds)
         return np.array([_seconds(v, i + 2) for i, v in enumerate(values)], dtype=np.float64)
