@@ -7,37 +7,45 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cordee.core.roles import Role
 from cordee.funnel.models import SlaBreach
-from cordee.integrations.models import WebhookEvent
-from cordee.integrations.services import webhook_emit
+from cordee.integrations.models import WebhookEvent, WebhookSubscription
+from cordee.integrations.services import webhook_emit, webhook_subscribers
 from cordee.people.models import Membership, Notification, User
 
 
-def _recipients(breach: SlaBreach) -> list[User]:
-    people: dict[int, User] = {}
-    if breach.owner:
-        people[breach.owner.pk] = breach.owner
-        membership = (
-            Membership.objects.select_related("team__manager")
-            .filter(workspace=breach.workspace, user=breach.owner)
-            .first()
-        )
-        manager = membership.team.manager if membership and membership.team else None
-        if manager:
-            people[manager.pk] = manager
-            return list(people.values())
-    roles = [Role.SALES_MANAGER] if breach.side == "sales" else [Role.MARKETING_MANAGER]
-    for m in Membership.objects.select_related("user").filter(
-        workspace=breach.workspace, role__in=roles, is_active=True
-    ):
-        people[m.user.pk] = m.user
-    return list(people.values())
+class _Audience:
+    """Who hears about a breach in one workspace: the owner, and the owner's team manager or,
+    without one, the managers of the breached side. Read once per workspace, not per breach."""
+
+    def __init__(self, workspace_id: int) -> None:
+        self.team_manager: dict[int, User] = {}
+        self.managers: dict[str, list[User]] = {"sales": [], "marketing": []}
+        for m in Membership.objects.select_related("user", "team__manager").filter(
+            workspace_id=workspace_id, is_active=True
+        ):
+            if m.team and m.team.manager:
+                self.team_manager[m.user_id] = m.team.manager
+            if m.role == Role.SALES_MANAGER:
+                self.managers["sales"].append(m.user)
+            elif m.role == Role.MARKETING_MANAGER:
+                self.managers["marketing"].append(m.user)
+
+    def of(self, breach: SlaBreach) -> list[User]:
+        people: dict[int, User] = {}
+        if breach.owner:
+            people[breach.owner.pk] = breach.owner
+            manager = self.team_manager.get(breach.owner.pk)
+            if manager:
+                people[manager.pk] = manager
+                return list(people.values())
+        for user in self.managers.get(breach.side, []):
+            people[user.pk] = user
+        return list(people.values())
 
 
 def breach_text(breach: SlaBreach) -> str:
@@ -71,35 +79,41 @@ def breaches_notify(*, now: dt.datetime | None = None) -> int:
         .order_by("id")[:1000]
     )
     announced = 0
+    audiences: dict[int, _Audience] = {}
+    subscribers: dict[int, list[WebhookSubscription]] = {}
+    notifications: list[Notification] = []
     for breach in pending:
         if (
             SlaBreach.objects.filter(pk=breach.pk, notified_at__isnull=True).update(notified_at=now)
             != 1
         ):
             continue  # another scheduler claimed it
+        ws = breach.workspace
+        if ws.pk not in audiences:
+            audiences[ws.pk] = _Audience(ws.pk)
+            subscribers[ws.pk] = webhook_subscribers(workspace=ws, event=WebhookEvent.SLA_BREACH)
         url = _lead_url(breach)
-        for user in _recipients(breach):
-            with translation.override(user.language or breach.workspace.default_language):
+        for user in audiences[ws.pk].of(breach):
+            with translation.override(user.language or ws.default_language):
                 title = breach_text(breach)
-            try:
-                with transaction.atomic():
-                    Notification.objects.create(
-                        workspace=breach.workspace,
-                        user=user,
-                        kind="sla.breach",
-                        key=f"sla.breach:{breach.pk}",
-                        title=title,
-                        url=url,
-                    )
-            except IntegrityError:
-                pass
-        with translation.override(breach.workspace.default_language):
+            notifications.append(
+                Notification(
+                    workspace=ws,
+                    user=user,
+                    kind="sla.breach",
+                    key=f"sla.breach:{breach.pk}",
+                    title=title,
+                    url=url,
+                )
+            )
+        with translation.override(ws.default_language):
             text = breach_text(breach)
         webhook_emit(
-            workspace=breach.workspace,
+            workspace=ws,
             event=WebhookEvent.SLA_BREACH,
             text=text,
             url=url,
+            subscriptions=subscribers[ws.pk],
             data={
                 "breach_id": breach.pk,
                 "kind": breach.kind,
@@ -110,4 +124,6 @@ def breaches_notify(*, now: dt.datetime | None = None) -> int:
             },
         )
         announced += 1
+    # the (user, key) constraint keeps a notification single even if a claim raced
+    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
     return announced

@@ -53,15 +53,28 @@ def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def webhook_emit(
-    *, workspace: Workspace, event: str, text: str, data: dict[str, Any], url: str = ""
-) -> list[WebhookDelivery]:
-    """Queue one delivery per active subscription to ``event``; deliveries start after commit."""
-    subscriptions = [
+def webhook_subscribers(*, workspace: Workspace, event: str) -> list[WebhookSubscription]:
+    """The workspace's active subscriptions to ``event``."""
+    return [
         s
         for s in WebhookSubscription.objects.filter(workspace=workspace, is_active=True)
         if event in (s.events or [])
     ]
+
+
+def webhook_emit(
+    *,
+    workspace: Workspace,
+    event: str,
+    text: str,
+    data: dict[str, Any],
+    url: str = "",
+    subscriptions: list[WebhookSubscription] | None = None,
+) -> list[WebhookDelivery]:
+    """Queue one delivery per active subscription to ``event``; deliveries start after commit.
+    Callers announcing many events at once pass the ``subscriptions`` they read once."""
+    if subscriptions is None:
+        subscriptions = webhook_subscribers(workspace=workspace, event=event)
     deliveries = [
         WebhookDelivery(
             workspace=workspace,

@@ -108,3 +108,28 @@ def test_the_sla_task_checks_and_announces(personas):
 
     _breach(personas)
     assert check_slas.call(personas.acme.pk) == 1
+
+
+def test_announcing_reads_recipients_and_subscriptions_once_per_workspace(personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    WebhookSubscription.objects.create(
+        workspace=personas.acme,
+        name="Slack",
+        url="http://127.0.0.1:9/",
+        format="slack",
+        events=["sla.breach"],
+    )
+
+    def queries(n: int) -> int:
+        for _ in range(n):
+            _breach(personas)
+        with CaptureQueriesContext(connection) as ctx:
+            assert breaches_notify() == n
+        return len(ctx.captured_queries)
+
+    two, ten = queries(2), queries(10)
+    # per breach: its claim (one UPDATE) and its webhook delivery rows (one INSERT), nothing else
+    assert ten - two == 8 * 2
+    assert Notification.objects.count() == 12 * 2  # bob and the sales manager dave
