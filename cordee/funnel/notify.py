@@ -91,7 +91,9 @@ def breaches_notify(*, now: dt.datetime | None = None) -> int:
         ws = breach.workspace
         if ws.pk not in audiences:
             audiences[ws.pk] = _Audience(ws.pk)
-            subscribers[ws.pk] = webhook_subscribers(workspace=ws, event=WebhookEvent.SLA_BREACH)
+            subscribers[ws.pk] = webhook_subscribers(
+                workspace_id=ws.pk, event=WebhookEvent.SLA_BREACH
+            )
         url = _lead_url(breach)
         for user in audiences[ws.pk].of(breach):
             with translation.override(user.language or ws.default_language):

@@ -80,14 +80,18 @@ def stage_move(
 
 
 def _announce_mql(workspace_id: int, lead: Lead, at: dt.datetime) -> None:
+    """Tell the workspace's subscribers; with none (the usual case) this costs one query."""
     from cordee.integrations.models import WebhookEvent
-    from cordee.integrations.services import webhook_emit
+    from cordee.integrations.services import webhook_emit, webhook_subscribers
     from cordee.people.models import Workspace
 
-    workspace = Workspace.objects.get(pk=workspace_id)
+    subscriptions = webhook_subscribers(workspace_id=workspace_id, event=WebhookEvent.LEAD_MQL)
+    if not subscriptions:
+        return
     webhook_emit(
-        workspace=workspace,
+        workspace=Workspace.objects.get(pk=workspace_id),
         event=WebhookEvent.LEAD_MQL,
+        subscriptions=subscriptions,
         text=_("New MQL: %(lead)s (score %(score)s)") % {"lead": lead.contact, "score": lead.score},
         data={
             "lead_id": lead.pk,

@@ -53,11 +53,11 @@ def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def webhook_subscribers(*, workspace: Workspace, event: str) -> list[WebhookSubscription]:
+def webhook_subscribers(*, workspace_id: int, event: str) -> list[WebhookSubscription]:
     """The workspace's active subscriptions to ``event``."""
     return [
         s
-        for s in WebhookSubscription.objects.filter(workspace=workspace, is_active=True)
+        for s in WebhookSubscription.objects.filter(workspace_id=workspace_id, is_active=True)
         if event in (s.events or [])
     ]
 
@@ -74,7 +74,7 @@ def webhook_emit(
     """Queue one delivery per active subscription to ``event``; deliveries start after commit.
     Callers announcing many events at once pass the ``subscriptions`` they read once."""
     if subscriptions is None:
-        subscriptions = webhook_subscribers(workspace=workspace, event=event)
+        subscriptions = webhook_subscribers(workspace_id=workspace.pk, event=event)
     deliveries = [
         WebhookDelivery(
             workspace=workspace,

@@ -274,3 +274,17 @@ def test_a_lost_opportunity_marks_its_lead_lost(personas):
         opportunity=opportunity,
     )
     assert Lead.objects.get(pk=lead.pk).stage == Stage.LOST
+
+
+def test_a_new_mql_is_announced_to_webhook_subscribers(personas):
+    from cordee.integrations.models import WebhookDelivery, WebhookSubscription
+
+    lead = f.LeadFactory(workspace=personas.acme)
+    lead_transition(actor=personas.actor("alice"), lead_id=lead.pk, to_stage=Stage.MQL)
+    assert not WebhookDelivery.objects.exists()  # nobody subscribed: nothing queued
+    WebhookSubscription.objects.create(
+        workspace=personas.acme, name="MQL", url="http://127.0.0.1:9/", events=["lead.mql"]
+    )
+    other = f.LeadFactory(workspace=personas.acme)
+    lead_transition(actor=personas.actor("alice"), lead_id=other.pk, to_stage=Stage.MQL)
+    assert WebhookDelivery.objects.get().payload["data"]["lead_id"] == other.pk
