@@ -137,7 +137,7 @@ def attribution(request: HttpRequest, actor: Actor) -> HttpResponse:
             "chart": chart,
             "lock": lock,
             "differences": selectors.differences(lock, snapshot) if lock else {},
-            "can_sign": actor.can("sla.sign.marketing") or actor.can("sla.sign.sales"),
+            "can_sign": actor.signs_for is not None,
             "can_compute": actor.can("sla.write"),
         },
     )

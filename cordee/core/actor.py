@@ -30,14 +30,21 @@ class Actor:
         if not self.can(capability):
             raise PermissionDenied(_permission_message())
 
-    def signing_side(self) -> str:
+    @property
+    def signs_for(self) -> str | None:
         """ "marketing" or "sales": the side this actor signs two-sided agreements for (SLA
-        contracts, attribution locks). Only the two managers sign; anyone else gets a 403."""
+        contracts, attribution locks); None for everyone but the two managers."""
         if self.can("sla.sign.marketing"):
             return "marketing"
         if self.can("sla.sign.sales"):
             return "sales"
-        raise PermissionDenied(_permission_message())
+        return None
+
+    def signing_side(self) -> str:
+        """``signs_for``, or a 403 for anyone who does not sign."""
+        if self.signs_for is None:
+            raise PermissionDenied(_permission_message())
+        return self.signs_for
 
     @classmethod
     def from_membership(cls, membership: Membership) -> Actor:

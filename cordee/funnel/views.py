@@ -373,8 +373,8 @@ def _save_contract(actor: Actor, form: forms.Form, instance: Any) -> Any:
 def _contract_context(actor: Actor, contract: Any) -> dict[str, Any]:
     return {
         "status": marketing_status(contract, timezone.now()) if contract.is_signed else None,
-        "can_sign": (actor.can("sla.sign.marketing") and not contract.marketing_signed_at)
-        or (actor.can("sla.sign.sales") and not contract.sales_signed_at),
+        "can_sign": actor.signs_for is not None
+        and getattr(contract, f"{actor.signs_for}_signed_at") is None,
         "breaches": list(
             contract.breaches.select_related("lead__contact").order_by("-due_at")[:10]
         ),

@@ -259,3 +259,18 @@ def test_breach_notifications_show_in_the_app_and_are_marked_read(personas):
     page = client.get("/w/acme/notifications/").content.decode()
     assert lead.contact.last_name in page and f"/w/acme/leads/{lead.pk}/" in page
     assert 'class="nav__count"' not in client.get("/w/acme/").content.decode()
+
+
+def test_only_a_side_that_has_not_signed_sees_the_sign_button(personas):
+    contract = SlaContract.objects.create(
+        workspace=personas.acme,
+        name="T3",
+        period_start=dt.date(2026, 7, 1),
+        period_end=dt.date(2026, 9, 30),
+        marketing_signed_at=timezone.now(),
+        marketing_signed_by=personas.mia,
+    )
+    url = f"/w/acme/settings/sla-contracts/{contract.pk}/"
+    assert "Sign for my side" in _client(personas.dave).get(url).content.decode()
+    assert "Sign for my side" not in _client(personas.mia).get(url).content.decode()
+    assert "Sign for my side" not in _client(personas.bob).get(url).content.decode()
