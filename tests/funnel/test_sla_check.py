@@ -312,3 +312,23 @@ def test_stage_exits_and_time_in_stage_from_the_history(personas):
         1,
         2.0,
     )
+
+
+def test_compliance_counts_kept_clocks_by_month_and_pod(personas, contract, lead):
+    from cordee.funnel.reports import sla_compliance
+
+    # a second March MQL, called by its owner in time; the fixture's lead was never touched
+    other = f.LeadFactory(
+        workspace=personas.acme,
+        stage=Stage.MQL,
+        stage_entered_at=MQL,
+        mql_at=MQL,
+        owner=personas.bob,
+    )
+    sales_touch(other, personas.bob, at(2026, 3, 9, 8, 30))
+    rows = {
+        (r.month, r.clock): (r.due, r.kept)
+        for r in sla_compliance(personas.acme, at(2026, 3, 9, 12, 0), months=3)
+    }
+    # as of Monday 12:00 UTC only first touch (due 10:00 UTC) has come due: 1 of 2 kept
+    assert rows == {("2026-03", "first_touch"): (2, 1)}
