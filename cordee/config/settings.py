@@ -121,6 +121,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;"
         ),
     }
+if env("CORDEE_TEST_DB_NAME"):
+    # Two test runs on one server each need their own test database.
+    DATABASES["default"]["TEST"] = {"NAME": env("CORDEE_TEST_DB_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"
