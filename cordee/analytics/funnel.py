@@ -1,17 +1,27 @@
 """Funnel metrics on plain arrays — pure NumPy, no Django.
 
-- **Stage-to-stage conversion by cohort**: of the leads that became MQL in a cohort (a month, a
-  source, a campaign, a pod), the share that reached SAL, SQL and Won (at any time after).
-- **Median time in stage**: for the leads that went on, the median days between entering a stage
-  and entering the next one.
-- **Pipeline created and won per source**: Σ amount of the opportunities created, and of those won,
-  by source (marketing / sales / partner).
-- **Lead velocity rate** (LVR): (MQLs this month − MQLs last month) ÷ MQLs last month — the
-  growth of qualified demand, a leading indicator of revenue.
+Definitions (PRODUCT.md, "Demand waterfall" and "Planning maths"; SiriusDecisions' demand
+waterfall, 2012):
+
+- **Cohort**: the MQL cycles (one entry into MQL and what followed until the next entry) grouped
+  by a key — the month of the MQL, the lead's source, its campaign, its pod.
+- **Stage-to-stage conversion**: of the cohort's MQLs, ``SAL`` reached sales acceptance, ``SQL``
+  qualification (an opportunity), ``Won`` a won deal; MQL→SAL = SAL ÷ MQL, SAL→SQL = SQL ÷ SAL,
+  SQL→Won = Won ÷ SQL. A later stage implies the earlier ones (imported histories may skip a
+  stage — HubSpot has no SAL), so the counts nest (MQL ⊇ SAL ⊇ SQL ⊇ Won) and the product of the
+  three rates is the lead-to-customer rate Won ÷ MQL that the planning maths divides by.
+- **Median time in stage**: for the cycles whose history shows both entries, the median of the
+  days between entering a stage and entering the next one (MQL→SAL, SAL→SQL, SQL→Won); a stage
+  only implied (skipped) gives no duration.
+- **Pipeline created and won per source**: Σ amount of the opportunities created, and of those
+  of them that are won, by source (marketing / sales / partner), in exact decimals.
+- **Lead velocity rate** (LVR, Jason Lemkin, SaaStr 2013): (MQLs this month − MQLs last month)
+  ÷ MQLs last month — the growth of qualified demand, a leading indicator of revenue.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,6 +31,7 @@ import numpy.typing as npt
 
 NEVER = np.nan
 FloatArray = npt.NDArray[np.float64]
+DAY = 86400.0
 
 
 @dataclass(frozen=True)
@@ -51,13 +62,31 @@ def conversion_by_cohort(
     sql_at: FloatArray,
     won_at: FloatArray,
 ) -> list[CohortRow]:
-    """One row per cohort. Times are epoch seconds, NaN when the lead never reached the stage;
-    a later stage counts only if reached at or after the earlier one."""
+    """One row per cohort, sorted by cohort key. Times are epoch seconds (one element per MQL
+    cycle), NaN when the stage was not entered; an entry before the MQL does not count.
+
+    reached(Won) = won_at ≥ mql_at; reached(SQL) = sql_at ≥ mql_at or reached(Won);
+    reached(SAL) = sal_at ≥ mql_at or reached(SQL) — a skipped stage is implied by a later one.
+    Durations: median over the cycles where both entries are present and in order of
+    (sal − mql), (sql − sal), (won − sql), in days."""
     cohort_arr = np.asarray(cohort, dtype=object)
-    reached_sal = ~np.isnan(sal_at) & (sal_at >= mql_at)
-    reached_sql = reached_sal & ~np.isnan(sql_at) & (sql_at >= sal_at)
-    reached_won = reached_sql & ~np.isnan(won_at) & (won_at >= sql_at)
-    day = 86400.0
+    mql = np.asarray(mql_at, dtype=np.float64)
+    sal = np.asarray(sal_at, dtype=np.float64)
+    sql = np.asarray(sql_at, dtype=np.float64)
+    won = np.asarray(won_at, dtype=np.float64)
+    with np.errstate(invalid="ignore"):  # comparisons with NaN are False, as wanted
+        seen_sal = ~np.isnan(sal) & (sal >= mql)
+        seen_sql = ~np.isnan(sql) & (sql >= mql)
+        seen_won = ~np.isnan(won) & (won >= mql)
+        reached_won = seen_won
+        reached_sql = seen_sql | reached_won
+        reached_sal = seen_sal | reached_sql
+        in_sal = seen_sal
+        in_sql = seen_sal & seen_sql & (sql >= sal)
+        in_won = seen_sql & seen_won & (won >= sql)
+    to_sal = np.where(in_sal, (sal - mql) / DAY, np.nan)
+    to_sql = np.where(in_sql, (sql - sal) / DAY, np.nan)
+    to_won = np.where(in_won, (won - sql) / DAY, np.nan)
     rows = []
     for key in sorted(set(cohort_arr.tolist())):
         m = cohort_arr == key
@@ -68,15 +97,9 @@ def conversion_by_cohort(
                 sal=int((m & reached_sal).sum()),
                 sql=int((m & reached_sql).sum()),
                 won=int((m & reached_won).sum()),
-                median_days_mql_to_sal=_median(
-                    np.where(m & reached_sal, (sal_at - mql_at) / day, np.nan)
-                ),
-                median_days_sal_to_sql=_median(
-                    np.where(m & reached_sql, (sql_at - sal_at) / day, np.nan)
-                ),
-                median_days_sql_to_won=_median(
-                    np.where(m & reached_won, (won_at - sql_at) / day, np.nan)
-                ),
+                median_days_mql_to_sal=_median(to_sal[m]),
+                median_days_sal_to_sql=_median(to_sql[m]),
+                median_days_sql_to_won=_median(to_won[m]),
             )
         )
     return rows
@@ -85,7 +108,8 @@ def conversion_by_cohort(
 def pipeline_by_source(
     source: Sequence[str], amount: Sequence[Decimal], won: Sequence[bool]
 ) -> dict[str, tuple[Decimal, Decimal]]:
-    """Per source: (pipeline created, pipeline won), in exact decimals."""
+    """Per source: (pipeline created, pipeline won) = (Σ amount, Σ amount of the won ones), in
+    exact decimals, sorted by source."""
     out: dict[str, list[Decimal]] = {}
     for src, amt, is_won in zip(source, amount, won, strict=True):
         created_won = out.setdefault(src, [Decimal(0), Decimal(0)])
@@ -100,3 +124,9 @@ def lead_velocity_rate(mqls_this_month: int, mqls_last_month: int) -> float | No
     if mqls_last_month == 0:
         return None
     return (mqls_this_month - mqls_last_month) / mqls_last_month
+
+
+def lead_velocity_series(monthly_mqls: Sequence[int]) -> list[float | None]:
+    """LVR of each month but the first from consecutive monthly MQL counts:
+    ``[lvr(m[1], m[0]), lvr(m[2], m[1]), …]`` (one element fewer than the input)."""
+    return [lead_velocity_rate(b, a) for a, b in itertools.pairwise(monthly_mqls)]

@@ -6,7 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from cordee.core.api import current_actor, register_crud
@@ -175,3 +175,26 @@ def stage_exits(request: HttpRequest, stage: str, since: dt.date) -> Any:
         raise ValidationFailed(_("Unknown stage."), field_errors={"stage": [_("Unknown stage.")]})
     start = dt.datetime.combine(since, dt.time(0), tzinfo=dt.UTC)
     return reports.stage_exits(current_actor(request).workspace, stage, start).__dict__
+
+
+class MetricsFilters(Schema):
+    by: str = Field("month", description="month (of MQL), source, campaign or pod")
+    from_: dt.date | None = Field(
+        None, alias="from", description="First MQL day (default: 12 calendar months ago)"
+    )
+    to: dt.date | None = Field(None, description="Last MQL day, inclusive (default: today)")
+
+
+@router.get("/funnel/metrics", response=schemas.FunnelMetricsOut, operation_id="funnel_metrics")
+def funnel_metrics(request: HttpRequest, filters: Query[MetricsFilters]) -> Any:
+    """Stage-to-stage conversion (MQL→SAL→SQL→Won) and median days in stage by cohort (month of
+    MQL, source, campaign or pod), pipeline created and won per source (decimal strings, in the
+    workspace currency), and the monthly lead velocity rate. Dates are in the workspace time
+    zone; an unknown ``by`` or a bad date is a 422 naming the field."""
+    from cordee.funnel import metrics
+
+    actor = current_actor(request)
+    by, period = metrics.metrics_request(
+        actor.workspace, by=filters.by, start=filters.from_, end=filters.to
+    )
+    return schemas.funnel_metrics_payload(metrics.funnel_metrics(actor=actor, by=by, period=period))

@@ -9,6 +9,8 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
+from cordee.core.api import MoneyOut
+
 
 class TransitionIn(Schema):
     to_stage: str = Field(
@@ -251,3 +253,79 @@ class RoutingRulePatch(Schema):
     countries: list[str] | None = None
     capacity: int | None = Field(None, ge=1)
     is_active: bool | None = None
+
+
+# -- funnel metrics -----------------------------------------------------------------------------
+
+
+class MetricsRowOut(Schema):
+    key: str = Field(..., description="Month (YYYY-MM), channel code, campaign id or pod id")
+    label: str
+    mqls: int
+    sal: int
+    sql: int
+    won: int
+    mql_to_sal: float | None
+    sal_to_sql: float | None
+    sql_to_won: float | None
+    mql_to_won: float | None
+    median_days_mql_to_sal: float | None
+    median_days_sal_to_sql: float | None
+    median_days_sql_to_won: float | None
+
+
+class PipelineOut(Schema):
+    source: str = Field(..., description="marketing, sales or partner")
+    label: str
+    created: MoneyOut
+    won: MoneyOut
+    opportunities: int
+    won_opportunities: int
+
+
+class VelocityOut(Schema):
+    month: str
+    mqls: int
+    previous_mqls: int
+    lvr: float | None
+
+
+class FunnelMetricsOut(Schema):
+    by: str
+    start: dt.date
+    end: dt.date
+    currency: str
+    rows: list[MetricsRowOut]
+    total: MetricsRowOut
+    pipeline: list[PipelineOut]
+    other_currencies: list[str]
+    other_currency_count: int
+    velocity: list[VelocityOut]
+    computed_at: dt.datetime
+
+
+def _metrics_row(row: Any) -> dict[str, Any]:
+    return {
+        **row.__dict__,
+        "mql_to_sal": row.mql_to_sal,
+        "sal_to_sql": row.sal_to_sql,
+        "sql_to_won": row.sql_to_won,
+        "mql_to_won": row.mql_to_won,
+    }
+
+
+def funnel_metrics_payload(metrics: Any) -> dict[str, Any]:
+    """A ``FunnelMetrics`` as the API shows it."""
+    return {
+        "by": metrics.by,
+        "start": metrics.period.start,
+        "end": metrics.period.end,
+        "currency": metrics.currency,
+        "rows": [_metrics_row(r) for r in metrics.rows],
+        "total": _metrics_row(metrics.total),
+        "pipeline": [p.__dict__ for p in metrics.pipeline],
+        "other_currencies": list(metrics.other_currencies),
+        "other_currency_count": metrics.other_currency_count,
+        "velocity": [v.__dict__ for v in metrics.velocity],
+        "computed_at": metrics.computed_at,
+    }

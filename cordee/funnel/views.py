@@ -515,3 +515,87 @@ ROUTING_RULES = RecordPage(
 )
 
 SETTINGS_PAGES = (SLA_CONTRACTS, SCORING_RULES, REJECTION_REASONS, ROUTING_RULES)
+
+
+# -- funnel metrics: conversion and time in stage by cohort, pipeline, lead velocity -------------
+
+
+@workspace_view
+def funnel_metrics(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Stage-to-stage conversion and median days in stage by month of MQL, source, campaign or
+    pod; pipeline created and won per source; lead velocity rate. Read from the cached snapshot;
+    ``?format=csv`` exports the table. Every member of the workspace may read it."""
+    import csv
+    import io
+    from decimal import Decimal
+
+    from cordee.core.web import is_partial_request
+    from cordee.funnel import metrics
+
+    ws = actor.workspace
+    wanted = request.GET.get("by") or "month"
+    errors: dict[str, list[str]] = {}
+    try:
+        by, period = metrics.metrics_request(
+            ws, by=wanted, start=request.GET.get("from"), end=request.GET.get("to")
+        )
+    except ValidationFailed as exc:
+        errors = exc.field_errors
+        by = wanted if wanted in metrics.DIMENSIONS else "month"
+        period = metrics.default_period(ws)
+    result = metrics.funnel_metrics(actor=actor, by=by, period=period)
+    titles = metrics.dimension_titles()
+    query = f"by={by}&from={period.start.isoformat()}&to={period.end.isoformat()}"
+    if request.GET.get("format") == "csv":
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(metrics.csv_rows(result))
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="funnel-metrics-{by}-{period.start}-{period.end}.csv"'
+        )
+        return response
+    language = request.LANGUAGE_CODE  # type: ignore[attr-defined]
+    key = f"{ws.pk}:{by}:{period.start}:{period.end}:{language}"
+    charts = {"conversion": "", "velocity": "", "pipeline": ""}
+    if result.rows:
+        charts["conversion"] = cached_svg(
+            f"funnel-metrics-conversion:{key}",
+            lambda: metrics.conversion_chart_spec(result, titles[by]),
+        )
+    if any(v.lvr is not None for v in result.velocity):
+        charts["velocity"] = cached_svg(
+            f"funnel-metrics-velocity:{key}", lambda: metrics.velocity_chart_spec(result)
+        )
+    if result.pipeline:
+        charts["pipeline"] = cached_svg(
+            f"funnel-metrics-pipeline:{key}", lambda: metrics.pipeline_chart_spec(result)
+        )
+    this_month = result.this_month
+    pct = metrics.percent_text
+
+    def cells(r: metrics.MetricsRow) -> dict[str, Any]:
+        rates = (r.mql_to_sal, r.sal_to_sql, r.sql_to_won)
+        return {"r": r, "rates": [pct(v) for v in rates], "overall": pct(r.mql_to_won, 1)}
+
+    context = {
+        "table": [cells(r) for r in result.rows],
+        "total": cells(result.total),
+        "velocity": [{"v": v, "lvr": pct(v.lvr)} for v in reversed(result.velocity)],
+        "this_month_lvr": pct(this_month.lvr) if this_month else "—",
+        "overall": pct(result.total.mql_to_won, 1),
+        "nav": "funnel_metrics",
+        "m": result,
+        "by": by,
+        "period": period,
+        "titles": titles,
+        "errors": errors,
+        "query": query,
+        "charts": charts,
+        "this_month": this_month,
+        "month_to_date": this_month is not None
+        and this_month.month == metrics.local_today(ws).strftime("%Y-%m"),
+        "pipeline_created": sum((p.created for p in result.pipeline), Decimal(0)),
+        "pipeline_won": sum((p.won for p in result.pipeline), Decimal(0)),
+    }
+    template = "funnel/metrics_body.html" if is_partial_request(request) else "funnel/metrics.html"
+    return render(request, template, context)

@@ -87,7 +87,8 @@ def percent(value: Any, digits: int = 0) -> str:
 
     if value is None:
         return "—"
-    return f"{number_format(float(value) * 100, digits)} %"
+    # number_format cuts decimals off; round first so 2/3 reads 67 %, not 66 %
+    return f"{number_format(round(float(value) * 100, digits), digits)} %"
 
 
 @register.filter

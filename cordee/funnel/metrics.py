@@ -1,0 +1,688 @@
+"""Funnel metrics for the pages and the API: stage-to-stage conversion and median time in stage by
+cohort (month of MQL, source, campaign, pod), pipeline created and won per source, and the lead
+velocity rate.
+
+The stage history is read in a few column queries (never lead by lead), turned into NumPy arrays
+of MQL cycles and handed to the pure functions of ``cordee.analytics.funnel``. The result is a
+snapshot cached under the funnel's version: pages and API read it until a lead moves (or
+``SNAPSHOT_AGE`` passes), they do not scan the history on every load.
+
+- **MQL cycle**: one entry into MQL and what followed until the lead's next entry into MQL (a
+  recycled lead that comes back is a new MQL, as in the SLA contracts). Its SAL, SQL and Won are
+  the first entries into those stages during the cycle.
+- **Period**: the MQL's date, from ``start`` to ``end`` inclusive, in the workspace time zone.
+- **Dimensions**: ``month`` (of the MQL), ``source`` (the lead's source channel), ``campaign``
+  (the lead's source campaign, where it originated), ``pod`` (the pod the cycle was routed to:
+  its first assignment to a pod at or after the MQL; the lead's pod when it has none).
+- **Pipeline**: the opportunities created in the period, by source (marketing / sales / partner),
+  in the workspace currency; opportunities in another currency are left out and counted.
+- **Lead velocity rate**: per calendar month of the period (the current month so far), against the
+  month before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from django.db.models import QuerySet
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from cordee.analytics import funnel as engine
+from cordee.core.actor import Actor
+from cordee.core.errors import ValidationFailed
+from cordee.crm.models import (
+    Channel,
+    LeadAssignment,
+    LeadStageChange,
+    Opportunity,
+    OpportunitySource,
+    OpportunityStage,
+    Stage,
+)
+from cordee.funnel.reports import funnel_version, snapshot
+from cordee.people.models import Workspace
+
+DIMENSIONS = ("month", "source", "campaign", "pod")
+DEFAULT_MONTHS = 12
+SNAPSHOT_AGE = dt.timedelta(minutes=15)
+_CODES: dict[str, int] = {Stage.MQL: 0, Stage.SAL: 1, Stage.SQL: 2, Stage.WON: 3}
+
+
+# -- the request: a dimension and a period ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date  # first day of MQL, inclusive
+    end: dt.date  # last day of MQL, inclusive
+
+
+def _months_back(day: dt.date, months: int) -> dt.date:
+    """The first day of the month ``months`` before ``day``'s month."""
+    index = day.year * 12 + day.month - 1 - months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def local_today(workspace: Workspace) -> dt.date:
+    return timezone.now().astimezone(ZoneInfo(workspace.time_zone)).date()
+
+
+def default_period(workspace: Workspace, end: dt.date | None = None) -> Period:
+    """The last 12 calendar months, the current one included (so far)."""
+    end = end or local_today(workspace)
+    return Period(_months_back(end, DEFAULT_MONTHS - 1), end)
+
+
+def _date(value: object, name: str, errors: dict[str, list[str]]) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        errors[name] = [_("Enter a date as YYYY-MM-DD.")]
+        return None
+
+
+def metrics_request(
+    workspace: Workspace, *, by: object = None, start: object = None, end: object = None
+) -> tuple[str, Period]:
+    """The dimension and the period asked for, defaults filled in; a 422 naming the field for
+    an unknown dimension, a date that is not one, or a period that ends before it starts."""
+    errors: dict[str, list[str]] = {}
+    by = by or "month"
+    if by not in DIMENSIONS:
+        errors["by"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(DIMENSIONS)}]
+    first = _date(start, "from", errors)
+    last = _date(end, "to", errors)
+    if errors:
+        raise ValidationFailed(_("Some fields are not valid."), field_errors=errors)
+    period = default_period(workspace, last)
+    if first is not None:
+        period = Period(first, last or max(local_today(workspace), first))
+    if period.end < period.start:
+        raise ValidationFailed(
+            _("Some fields are not valid."),
+            field_errors={"to": [_("The end of the period comes before its start.")]},
+        )
+    return str(by), period
+
+
+# -- the result ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MetricsRow:
+    key: str  # month "2026-03", channel code, campaign id, pod id; "" when the lead has none
+    label: str
+    mqls: int
+    sal: int
+    sql: int
+    won: int
+    median_days_mql_to_sal: float | None
+    median_days_sal_to_sql: float | None
+    median_days_sql_to_won: float | None
+
+    @property
+    def mql_to_sal(self) -> float | None:
+        return self.sal / self.mqls if self.mqls else None
+
+    @property
+    def sal_to_sql(self) -> float | None:
+        return self.sql / self.sal if self.sal else None
+
+    @property
+    def sql_to_won(self) -> float | None:
+        return self.won / self.sql if self.sql else None
+
+    @property
+    def mql_to_won(self) -> float | None:
+        return self.won / self.mqls if self.mqls else None
+
+
+@dataclass(frozen=True)
+class PipelineRow:
+    source: str
+    label: str
+    created: Decimal
+    won: Decimal
+    opportunities: int
+    won_opportunities: int
+
+
+@dataclass(frozen=True)
+class VelocityPoint:
+    month: str  # "2026-03"
+    label: str
+    mqls: int
+    previous_mqls: int
+    lvr: float | None
+
+
+@dataclass(frozen=True)
+class FunnelMetrics:
+    by: str
+    period: Period
+    currency: str
+    rows: tuple[MetricsRow, ...]
+    total: MetricsRow
+    pipeline: tuple[PipelineRow, ...]
+    velocity: tuple[VelocityPoint, ...]
+    other_currencies: tuple[str, ...]  # currencies of the opportunities left out
+    other_currency_count: int
+    computed_at: dt.datetime
+
+    @property
+    def this_month(self) -> VelocityPoint | None:
+        return self.velocity[-1] if self.velocity else None
+
+
+# -- reading the history ------------------------------------------------------------------------
+
+
+def _midnight(day: dt.date, tz: ZoneInfo) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), tzinfo=tz)
+
+
+def _epochs(values: list[dt.datetime]) -> np.ndarray:
+    return np.array([v.timestamp() for v in values], dtype=np.float64)
+
+
+def _month_keys(first: dt.date, last: dt.date, tz: ZoneInfo) -> tuple[list[str], np.ndarray]:
+    """The months from ``first``'s to ``last``'s, and the epoch of each one's first instant (plus
+    the start of the month after), local midnight — DST-correct."""
+    keys, starts = [], []
+    month = first.replace(day=1)
+    while month <= last:
+        keys.append(month.strftime("%Y-%m"))
+        starts.append(_midnight(month, tz).timestamp())
+        month = _months_back(month, -1)
+    starts.append(_midnight(month, tz).timestamp())
+    return keys, np.array(starts, dtype=np.float64)
+
+
+def _first_per_cycle(
+    rows: np.ndarray, cycle: np.ndarray, values: np.ndarray, cohort: np.ndarray, fill: Any
+) -> np.ndarray:
+    """For each cohort cycle (an index into the event arrays), ``values`` at the first of
+    ``rows`` (in event order) that belongs to it; ``fill`` where none does."""
+    out = np.full(len(cohort), fill, dtype=values.dtype)
+    if not len(rows) or not len(cohort):
+        return out
+    owners, first = np.unique(cycle, return_index=True)
+    pos = np.clip(np.searchsorted(cohort, owners), 0, len(cohort) - 1)
+    found = cohort[pos] == owners
+    out[pos[found]] = values[rows[first[found]]]
+    return out
+
+
+def _cycles(
+    workspace: Workspace, start: dt.datetime, end: dt.datetime
+) -> tuple[QuerySet[Any], dict[str, np.ndarray]]:
+    """One query: every main-path entry since ``start`` (a range of the (workspace, to_stage,
+    at) index), in time order per lead. Each MQL entry in [start, end) opens a cycle; the rows of
+    leads without one are dropped here, in NumPy — not by a ``lead_id IN (subquery)`` that
+    PostgreSQL may run as a nested loop when its statistics are stale."""
+    mqls = LeadStageChange.objects.filter(
+        workspace=workspace, to_stage=Stage.MQL, at__gte=start, at__lt=end
+    )
+    events = list(
+        LeadStageChange.objects.filter(
+            workspace=workspace, to_stage__in=list(_CODES), at__gte=start
+        )
+        .order_by("lead_id", "at", "id")
+        .values_list("lead_id", "at", "to_stage")
+    )
+    lead = np.array([e[0] for e in events], dtype=np.int64)
+    at = _epochs([e[1] for e in events])
+    code = np.array([_CODES[e[2]] for e in events], dtype=np.int8)
+    index = np.arange(len(events))
+    is_mql = code == 0
+    # the MQL entry that opened each row's cycle: the latest MQL row so far, of the same lead
+    opener = np.maximum.accumulate(np.where(is_mql, index, -1)) if len(events) else index
+    in_cycle = opener >= 0
+    in_cycle[in_cycle] = lead[opener[in_cycle]] == lead[in_cycle]
+    cohort = np.flatnonzero(is_mql & (at < end.timestamp()))
+    stage_at = {}
+    for name, c in (("sal", 1), ("sql", 2), ("won", 3)):
+        rows = np.flatnonzero((code == c) & in_cycle)
+        stage_at[name] = _first_per_cycle(rows, opener[rows], at, cohort, np.nan)
+    arrays = {
+        "events_lead": lead,
+        "events_at": at,
+        "is_mql": is_mql,
+        "cohort": cohort,
+        "lead": lead[cohort],
+        "mql": at[cohort],
+        **stage_at,
+    }
+    return mqls, arrays
+
+
+def _lead_values(mqls: QuerySet[Any], lead: np.ndarray, *fields: str) -> list[np.ndarray]:
+    """Columns of the cohort's leads (one query, joined from their MQL entries), aligned with
+    ``lead``."""
+    rows = list(
+        mqls.order_by("lead_id").values_list("lead_id", *(f"lead__{name}" for name in fields))
+    )
+    ids = np.array([r[0] for r in rows], dtype=np.int64)
+    pos = np.clip(np.searchsorted(ids, lead), 0, max(len(ids) - 1, 0))
+    columns = []
+    for i in range(len(fields)):
+        column = np.array([r[i + 1] for r in rows] or [None], dtype=object)
+        columns.append(column[pos] if len(lead) else np.array([], dtype=object))
+    return columns
+
+
+def _routed_pods(
+    workspace: Workspace, mqls: QuerySet[Any], start: dt.datetime, a: dict[str, np.ndarray]
+) -> np.ndarray:
+    """The pod each cohort cycle was routed to: its first assignment to a pod at or after the MQL
+    entry (and before the lead's next one); the lead's pod when the cycle has none."""
+    assignments = list(
+        LeadAssignment.objects.filter(workspace=workspace, pod__isnull=False, at__gte=start)
+        .order_by("lead_id", "at", "id")
+        .values_list("lead_id", "at", "pod_id")
+    )
+    pods = np.zeros(len(a["cohort"]), dtype=np.int64)
+    if assignments:
+        # (lead, second) as one sortable integer: lead ids < 2^30, epochs < 2^33
+        def key(lead: np.ndarray, at: np.ndarray) -> np.ndarray:
+            return (lead.astype(np.int64) << 33) | np.floor(at).astype(np.int64)
+
+        mql_rows = np.flatnonzero(a["is_mql"])
+        mql_keys = key(a["events_lead"][mql_rows], a["events_at"][mql_rows])
+        a_lead = np.array([x[0] for x in assignments], dtype=np.int64)
+        a_pod = np.array([x[2] for x in assignments], dtype=np.int64)
+        p = np.searchsorted(mql_keys, key(a_lead, _epochs([x[1] for x in assignments])), "right")
+        p -= 1
+        ok = p >= 0
+        ok[ok] = a["events_lead"][mql_rows[p[ok]]] == a_lead[ok]
+        rows = np.flatnonzero(ok)
+        pods = _first_per_cycle(rows, mql_rows[p[rows]], a_pod, a["cohort"], 0)
+    missing = pods == 0
+    if missing.any():
+        (fallback,) = _lead_values(mqls, a["lead"], "pod_id")
+        pods[missing] = [int(v or 0) for v in fallback[missing]]
+    return pods
+
+
+def _cohort_keys(
+    workspace: Workspace,
+    by: str,
+    mqls: QuerySet[Any],
+    start: dt.datetime,
+    a: dict[str, np.ndarray],
+    tz: ZoneInfo,
+    period: Period,
+) -> tuple[list[str], dict[str, str]]:
+    """The cohort key of every cycle, and the names to show for the keys (campaigns, pods)."""
+    if by == "month":
+        keys, starts = _month_keys(period.start, period.end, tz)
+        which = np.clip(np.searchsorted(starts, a["mql"], side="right") - 1, 0, len(keys) - 1)
+        return [keys[int(i)] for i in which], {}
+    if by == "source":
+        (channel,) = _lead_values(mqls, a["lead"], "source_channel")
+        return [str(c or "") for c in channel], {}
+    if by == "campaign":
+        ids, names = _lead_values(mqls, a["lead"], "source_campaign_id", "source_campaign__name")
+        keys = [str(i) if i else "" for i in ids]
+        return keys, {k: str(n) for k, n in zip(keys, names, strict=True) if k}
+    from cordee.people.models import Pod
+
+    pods = _routed_pods(workspace, mqls, start, a)
+    pod_names = dict(Pod.objects.filter(workspace=workspace).values_list("id", "name"))
+    keys = [str(int(p)) if p else "" for p in pods]
+    return keys, {k: str(pod_names.get(int(k), "")) for k in set(keys) if k}
+
+
+def _row(row: engine.CohortRow, key: str, label: str) -> MetricsRow:
+    return MetricsRow(
+        key=key,
+        label=label,
+        mqls=row.mqls,
+        sal=row.sal,
+        sql=row.sql,
+        won=row.won,
+        median_days_mql_to_sal=row.median_days_mql_to_sal,
+        median_days_sal_to_sql=row.median_days_sal_to_sql,
+        median_days_sql_to_won=row.median_days_sql_to_won,
+    )
+
+
+def _pipeline(
+    workspace: Workspace, period: Period
+) -> tuple[tuple[PipelineRow, ...], tuple[str, ...], int]:
+    opportunities = list(
+        Opportunity.objects.filter(
+            workspace=workspace, created_on__gte=period.start, created_on__lte=period.end
+        ).values_list("source", "amount", "stage", "currency")
+    )
+    mine = [o for o in opportunities if (o[3] or workspace.currency) == workspace.currency]
+    others = sorted({o[3] for o in opportunities} - {workspace.currency, ""})
+    sums = engine.pipeline_by_source(
+        [o[0] for o in mine], [o[1] for o in mine], [o[2] == OpportunityStage.WON for o in mine]
+    )
+    counts: dict[str, list[int]] = {}
+    for source, _amount, stage, _currency in mine:
+        n = counts.setdefault(source, [0, 0])
+        n[0] += 1
+        n[1] += stage == OpportunityStage.WON
+    rows = tuple(
+        PipelineRow(source, source, created, won, counts[source][0], counts[source][1])
+        for source, (created, won) in sums.items()
+    )
+    return rows, tuple(others), len(opportunities) - len(mine)
+
+
+def _velocity(workspace: Workspace, period: Period, tz: ZoneInfo) -> tuple[VelocityPoint, ...]:
+    """MQL entries per whole calendar month of the period, and each month's LVR."""
+    first = _months_back(period.start, 1)
+    keys, starts = _month_keys(first, period.end, tz)
+    at = _epochs(
+        list(
+            LeadStageChange.objects.filter(
+                workspace=workspace,
+                to_stage=Stage.MQL,
+                at__gte=dt.datetime.fromtimestamp(starts[0], tz=dt.UTC),
+                at__lt=dt.datetime.fromtimestamp(starts[-1], tz=dt.UTC),
+            ).values_list("at", flat=True)
+        )
+    )
+    counts = np.bincount(np.searchsorted(starts, at, side="right") - 1, minlength=len(keys))
+    monthly = [int(n) for n in counts[: len(keys)]]
+    rates = engine.lead_velocity_series(monthly)
+    return tuple(
+        VelocityPoint(keys[i + 1], keys[i + 1], monthly[i + 1], monthly[i], rate)
+        for i, rate in enumerate(rates)
+    )
+
+
+def compute_funnel_metrics(workspace: Workspace, by: str, period: Period) -> FunnelMetrics:
+    """Everything the page and the API show, for one dimension and period (uncached)."""
+    tz = ZoneInfo(workspace.time_zone)
+    start = _midnight(period.start, tz)
+    end = _midnight(period.end + dt.timedelta(days=1), tz)
+    mqls, a = _cycles(workspace, start, end)
+    keys, names = _cohort_keys(workspace, by, mqls, start, a, tz, period)
+    stages = (a["mql"], a["sal"], a["sql"], a["won"])
+    rows = [
+        _row(r, r.cohort, names.get(r.cohort, r.cohort))
+        for r in engine.conversion_by_cohort(keys, *stages)
+    ]
+    if by != "month":  # the largest cohorts first; "no campaign" (etc.) after its equals
+        rows.sort(key=lambda r: (-r.mqls, not r.key, r.label, r.key))
+    overall = engine.conversion_by_cohort(["*"] * len(keys), *stages)
+    total = (
+        _row(overall[0], "", "") if overall else MetricsRow("", "", 0, 0, 0, 0, None, None, None)
+    )
+    pipeline, others, left_out = _pipeline(workspace, period)
+    return FunnelMetrics(
+        by=by,
+        period=period,
+        currency=workspace.currency,
+        rows=tuple(rows),
+        total=total,
+        pipeline=pipeline,
+        velocity=_velocity(workspace, period, tz),
+        other_currencies=others,
+        other_currency_count=left_out,
+        computed_at=timezone.now(),
+    )
+
+
+# -- labels in the reader's language, and the cached entry point ---------------------------------
+
+
+def percent_text(value: float | None, digits: int = 0) -> str:
+    """A ratio as a localised percentage rounded half up (2/3 → "67 %"); "—" when undefined."""
+    if value is None:
+        return "—"
+    exact = (Decimal(repr(value)) * 100).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
+    return f"{formats.number_format(exact, digits)} %"
+
+
+def month_label(key: str) -> str:
+    year, month = (int(x) for x in key.split("-"))
+    return str(formats.date_format(dt.date(year, month, 1), "YEAR_MONTH_FORMAT"))
+
+
+def dimension_titles() -> dict[str, str]:
+    return {
+        "month": _("Month of MQL"),
+        "source": _("Source"),
+        "campaign": _("Campaign"),
+        "pod": _("Pod"),
+    }
+
+
+def _label(by: str, row: MetricsRow) -> str:
+    if by == "month":
+        return month_label(row.key)
+    if by == "source":
+        channels = dict(Channel.choices)
+        return str(channels.get(row.key, row.key)) if row.key else _("No source")
+    if not row.key:
+        return _("No campaign") if by == "campaign" else _("No pod")
+    return row.label
+
+
+def labelled(metrics: FunnelMetrics) -> FunnelMetrics:
+    """The cached, language-neutral result with its labels in the active language."""
+    sources = dict(OpportunitySource.choices)
+    return replace(
+        metrics,
+        rows=tuple(replace(r, label=_label(metrics.by, r)) for r in metrics.rows),
+        total=replace(metrics.total, label=_("All MQLs")),
+        pipeline=tuple(
+            replace(p, label=str(sources.get(p.source, p.source))) for p in metrics.pipeline
+        ),
+        velocity=tuple(replace(v, label=month_label(v.month)) for v in metrics.velocity),
+    )
+
+
+def funnel_metrics(
+    *, actor: Actor, by: str, period: Period, refresh: bool = False
+) -> FunnelMetrics:
+    """The metrics of the actor's workspace, from the snapshot while it is valid (same funnel
+    version, younger than ``SNAPSHOT_AGE``). Every member may read them."""
+    workspace = actor.workspace
+    name = f"funnel-metrics:{funnel_version(workspace.pk)}:{by}:{period.start}:{period.end}"
+    raw = snapshot(
+        workspace,
+        name,
+        lambda: compute_funnel_metrics(workspace, by, period),
+        max_age=SNAPSHOT_AGE,
+        refresh=refresh,
+    )
+    return labelled(raw)
+
+
+# -- charts (Vega-Lite, rendered to SVG on the server by cordee.core.charts) ---------------------
+
+CHART_COHORTS = 12  # the largest cohorts, when there are more (campaigns, sources)
+_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+
+
+def conversion_chart_spec(metrics: FunnelMetrics, title: str) -> dict[str, Any]:
+    """Each cohort's three stage-to-stage rates: lines over the months, grouped bars otherwise."""
+    rows = list(metrics.rows if metrics.by == "month" else metrics.rows[:CHART_COHORTS])
+    steps = (
+        (_("MQL → SAL"), "mql_to_sal"),
+        (_("SAL → SQL"), "sal_to_sql"),
+        (_("SQL → Won"), "sql_to_won"),
+    )
+    values = [
+        {"cohort": r.label, "step": step, "rate": getattr(r, attr)}
+        for r in rows
+        for step, attr in steps
+        if getattr(r, attr) is not None
+    ]
+    order = [r.label for r in rows]
+    x: dict[str, Any] = {"field": "cohort", "type": "ordinal", "title": title, "sort": order}
+    y = {
+        "field": "rate",
+        "type": "quantitative",
+        "title": _("Conversion rate"),
+        "axis": {"format": ".0%"},
+        "scale": {"domain": [0, 1]},
+    }
+    encoding: dict[str, Any] = {
+        "x": x,
+        "y": y,
+        "color": {"field": "step", "type": "nominal", "title": _("Step"), "sort": None},
+        "tooltip": [
+            {"field": "cohort", "title": title},
+            {"field": "step", "title": _("Step")},
+            {"field": "rate", "format": ".0%", "title": _("Conversion rate")},
+        ],
+    }
+    if metrics.by == "month":
+        mark: dict[str, Any] = {"type": "line", "point": True, "strokeWidth": 2}
+        x["axis"] = {"labelAngle": 0 if len(rows) <= 6 else -45}
+    else:
+        mark = {"type": "bar", "cornerRadiusEnd": 2}
+        encoding["xOffset"] = {"field": "step", "sort": None}
+        x["axis"] = {"labelAngle": -30, "labelLimit": 140}
+    return {
+        "$schema": _SCHEMA,
+        "width": 560,
+        "height": 220,
+        "data": {"values": values},
+        "mark": mark,
+        "encoding": encoding,
+    }
+
+
+def velocity_chart_spec(metrics: FunnelMetrics) -> dict[str, Any]:
+    """LVR per month: bars above or below zero."""
+    values = [
+        {"month": v.label, "lvr": v.lvr, "mqls": v.mqls}
+        for v in metrics.velocity
+        if v.lvr is not None
+    ]
+    return {
+        "$schema": _SCHEMA,
+        "width": 560,
+        "height": 200,
+        "data": {"values": values},
+        "mark": {"type": "bar", "cornerRadiusEnd": 2},
+        "encoding": {
+            "x": {
+                "field": "month",
+                "type": "ordinal",
+                "title": _("Month"),
+                "sort": [v.label for v in metrics.velocity],
+                "axis": {"labelAngle": 0 if len(metrics.velocity) <= 6 else -45},
+            },
+            "y": {
+                "field": "lvr",
+                "type": "quantitative",
+                "title": _("Lead velocity rate"),
+                "axis": {"format": ".0%"},
+            },
+            "color": {
+                "condition": {"test": "datum.lvr < 0", "value": "#c2362f"},
+                "value": "#0f9d8a",
+            },
+            "tooltip": [
+                {"field": "month", "title": _("Month")},
+                {"field": "lvr", "format": ".0%", "title": _("Lead velocity rate")},
+                {"field": "mqls", "title": _("MQLs")},
+            ],
+        },
+    }
+
+
+def pipeline_chart_spec(metrics: FunnelMetrics) -> dict[str, Any]:
+    """Pipeline created next to pipeline won, per source (amounts as floats: display only)."""
+    created, won = _("Pipeline created"), _("Pipeline won")
+    values = [
+        {"source": p.label, "kind": kind, "amount": float(amount)}
+        for p in metrics.pipeline
+        for kind, amount in ((created, p.created), (won, p.won))
+    ]
+    title = _("Amount (%(currency)s)") % {"currency": metrics.currency}
+    return {
+        "$schema": _SCHEMA,
+        "width": 420,
+        "height": 200,
+        "data": {"values": values},
+        "mark": {"type": "bar", "cornerRadiusEnd": 2},
+        "encoding": {
+            "x": {
+                "field": "source",
+                "type": "nominal",
+                "title": _("Source"),
+                "axis": {"labelAngle": 0 if len(metrics.velocity) <= 6 else -45},
+            },
+            "xOffset": {"field": "kind", "sort": [created, won]},
+            "y": {"field": "amount", "type": "quantitative", "title": title},
+            "color": {
+                "field": "kind",
+                "type": "nominal",
+                "title": _("Pipeline"),
+                "sort": [created, won],
+            },
+            "tooltip": [
+                {"field": "source", "title": _("Source")},
+                {"field": "kind", "title": _("Pipeline")},
+                {"field": "amount", "format": ",.2f", "title": title},
+            ],
+        },
+    }
+
+
+# -- CSV export of the table ---------------------------------------------------------------------
+
+CSV_HEADER = (
+    "cohort",
+    "key",
+    "mqls",
+    "sal",
+    "sql",
+    "won",
+    "mql_to_sal",
+    "sal_to_sql",
+    "sql_to_won",
+    "mql_to_won",
+    "median_days_mql_to_sal",
+    "median_days_sal_to_sql",
+    "median_days_sql_to_won",
+)
+
+
+def _ratio(value: float | None, digits: int) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def csv_rows(metrics: FunnelMetrics) -> list[list[str]]:
+    """The table as CSV rows (header first): rates as fractions with 4 decimals, medians in days
+    with 1 decimal, empty when undefined."""
+    out = [list(CSV_HEADER)]
+    for r in metrics.rows:
+        out.append(
+            [
+                r.label,
+                r.key,
+                str(r.mqls),
+                str(r.sal),
+                str(r.sql),
+                str(r.won),
+                _ratio(r.mql_to_sal, 4),
+                _ratio(r.sal_to_sql, 4),
+                _ratio(r.sql_to_won, 4),
+                _ratio(r.mql_to_won, 4),
+                _ratio(r.median_days_mql_to_sal, 1),
+                _ratio(r.median_days_sal_to_sql, 1),
+                _ratio(r.median_days_sql_to_won, 1),
+            ]
+        )
+    return out
