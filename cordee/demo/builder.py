@@ -1306,6 +1306,9 @@ def build_demo(
 
     say("Adding the funnel configuration (reasons, decisions, SLA contracts, rules)…")
     add_funnel_config(Workspace.objects.get(pk=ws.pk), now=_dt(now))
+    from cordee.demo.feedback import add_feedback
+
+    add_feedback(Workspace.objects.get(pk=ws.pk), now=_dt(now), seed=seed)
     if not large:  # the large demo gets them from the nightly job (minutes at that size)
         from cordee.attribution.periods import fiscal_periods
         from cordee.attribution.services import snapshot_compute

@@ -1,0 +1,182 @@
+"""The weekly field-feedback digest, per person: for marketing (and everyone outside sales),
+the week's new items and the hottest (most +1s received that week); for sales, the answers
+to what they raised or backed. Delivered in the app (one notification per person per week: the
+key makes it idempotent), by e-mail to those with an address (once, with the notification),
+and once per workspace and week as the ``feedback.digest`` webhook event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cordee.core.roles import Side, side_of
+from cordee.feedback.models import FeedbackDigestRun, FeedbackItem, FeedbackResponse
+from cordee.people.models import Membership, Notification, User, Workspace
+
+log = logging.getLogger(__name__)
+HOTTEST = 5
+
+
+def last_week_start(workspace: Workspace, now: dt.datetime | None = None) -> dt.date:
+    """The Monday of the last complete week, in the workspace's time zone."""
+    today = timezone.localtime(now or timezone.now(), ZoneInfo(workspace.time_zone)).date()
+    return today - dt.timedelta(days=today.weekday() + 7)
+
+
+@dataclass
+class Digest:
+    new: list[FeedbackItem] = field(default_factory=list)
+    hottest: list[tuple[FeedbackItem, int]] = field(default_factory=list)
+
+
+def _bounds(workspace: Workspace, week_start: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    tz = ZoneInfo(workspace.time_zone)
+    start = dt.datetime.combine(week_start, dt.time(0), tzinfo=tz)
+    return start, start + dt.timedelta(days=7)
+
+
+def marketing_digest(workspace: Workspace, week_start: dt.date) -> Digest:
+    """The week's new threads (oldest first) and the ``HOTTEST`` items by +1s received in the
+    week (ties: the earlier item first)."""
+    start, end = _bounds(workspace, week_start)
+    new = list(
+        FeedbackItem.objects.filter(
+            workspace=workspace,
+            submitted_at__gte=start,
+            submitted_at__lt=end,
+            merged_into__isnull=True,
+        ).order_by("submitted_at", "id")
+    )
+    hot = (
+        FeedbackItem.objects.filter(workspace=workspace, merged_into__isnull=True)
+        .annotate(
+            week_votes=Count(
+                "votes", filter=Q(votes__created_at__gte=start, votes__created_at__lt=end)
+            )
+        )
+        .filter(week_votes__gt=0)
+        .order_by("-week_votes", "submitted_at", "id")[:HOTTEST]
+    )
+    return Digest(new=new, hottest=[(item, item.week_votes) for item in hot])  # type: ignore[attr-defined]
+
+
+def answers_of_week(workspace: Workspace, week_start: dt.date) -> dict[int, list[FeedbackResponse]]:
+    """user id → the week's answers to items they raised, backed, or saw merged into another."""
+    start, end = _bounds(workspace, week_start)
+    found: dict[int, list[FeedbackResponse]] = {}
+    responses = (
+        FeedbackResponse.objects.filter(
+            workspace=workspace, created_at__gte=start, created_at__lt=end
+        )
+        .select_related("item")
+        .prefetch_related("item__votes", "item__merged_items")
+        .order_by("created_at", "id")
+    )
+    for response in responses:
+        people = {response.item.author_id}
+        people |= {v.user_id for v in response.item.votes.all()}
+        people |= {m.author_id for m in response.item.merged_items.all()}
+        for user_id in people - {None, response.author_id}:
+            found.setdefault(int(user_id), []).append(response)  # type: ignore[arg-type]
+    return found
+
+
+def _marketing_text(digest: Digest) -> tuple[str, str]:
+    title = ngettext(
+        "Field feedback this week: %(n)s new item",
+        "Field feedback this week: %(n)s new items",
+        len(digest.new),
+    ) % {"n": len(digest.new)}
+    lines = [_("New:")] + [f"• {item.title}" for item in digest.new[:20]]
+    if digest.hottest:
+        lines += ["", _("Most +1s this week:")]
+        lines += [f"• {item.title} (+{votes})" for item, votes in digest.hottest]
+    return title, "\n".join(lines)
+
+
+def _sales_text(answers: list[FeedbackResponse]) -> tuple[str, str]:
+    title = ngettext(
+        "Marketing answered %(n)s piece of your feedback this week",
+        "Marketing answered %(n)s pieces of your feedback this week",
+        len(answers),
+    ) % {"n": len(answers)}
+    lines = [
+        _("You said: %(said)s → we did: %(did)s")
+        % {"said": r.item.title, "did": r.what_changed or r.text}
+        for r in answers
+    ]
+    return title, "\n".join(lines)
+
+
+def digest_send(*, workspace: Workspace, week_start: dt.date) -> int:
+    """Send the digest of the week starting ``week_start`` to everyone who has something in it.
+    Idempotent: a person already notified for that week is skipped. Returns how many people
+    were newly notified."""
+    from cordee.integrations.models import WebhookEvent
+    from cordee.integrations.services import webhook_emit
+
+    key = f"feedback.digest:{workspace.pk}:{week_start.isoformat()}"
+    digest = marketing_digest(workspace, week_start)
+    answers = answers_of_week(workspace, week_start)
+    already = set(Notification.objects.filter(key=key).values_list("user_id", flat=True))
+    members = Membership.objects.filter(workspace=workspace, is_active=True).select_related("user")
+    sent = 0
+    for membership in members.order_by("id"):
+        user: User = membership.user
+        if user.pk in already or not user.is_active:
+            continue
+        with translation.override(user.language or workspace.default_language):
+            if side_of(membership.role) == Side.SALES:
+                mine = answers.get(user.pk, [])
+                if not mine:
+                    continue
+                title, body = _sales_text(mine)
+            else:
+                if not digest.new and not digest.hottest:
+                    continue
+                title, body = _marketing_text(digest)
+        try:
+            with transaction.atomic():
+                Notification.objects.create(
+                    workspace=workspace,
+                    user=user,
+                    kind="feedback.digest",
+                    key=key,
+                    title=title[:200],
+                    body=body,
+                )
+        except IntegrityError:
+            continue  # another run sent it meanwhile
+        sent += 1
+        if user.email:
+            send_mail(title, body, None, [user.email], fail_silently=True)
+    _, created = FeedbackDigestRun.objects.get_or_create(
+        workspace=workspace,
+        week_start=week_start,
+        defaults={"sent_at": timezone.now(), "recipients": sent},
+    )
+    if created and (digest.new or digest.hottest or answers):
+        with translation.override(workspace.default_language):
+            title, body = _marketing_text(digest)
+        webhook_emit(
+            workspace=workspace,
+            event=WebhookEvent.FEEDBACK_DIGEST,
+            text=f"{title}\n{body}"[:3000],
+            data={
+                "week_start": week_start.isoformat(),
+                "new": [{"id": i.pk, "title": i.title, "kind": i.kind} for i in digest.new],
+                "hottest": [{"id": i.pk, "title": i.title, "votes": v} for i, v in digest.hottest],
+                "answers": len({r.pk for rs in answers.values() for r in rs}),
+            },
+        )
+    return sent

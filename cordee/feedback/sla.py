@@ -1,0 +1,169 @@
+"""The feedback-response SLA: every item acknowledged within N business days of the workspace
+calendar — the same calendar and clock as the funnel's SLAs (``cordee.core.business_time``,
+``cordee.funnel.sla.workspace_calendar``), N × one business day like the funnel's attempts
+window. Breaches are recorded once and announced once (conditional UPDATE on ``notified_at``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from cordee.analytics import feedback_health as health
+from cordee.core.business_time import BusinessClock, from_epoch
+from cordee.core.roles import Role
+from cordee.feedback.models import FeedbackItem, FeedbackSettings, FeedbackSlaBreach
+from cordee.funnel.sla import business_day_seconds, workspace_calendar
+from cordee.people.models import Membership, Notification, Workspace
+
+LOOKBACK = dt.timedelta(days=120)
+
+
+def acknowledge_within_days(workspace: Workspace) -> int:
+    row = FeedbackSettings.objects.filter(workspace=workspace).first()
+    return row.acknowledge_within_days if row else 2
+
+
+def acknowledge_due(
+    workspace: Workspace, submitted: list[dt.datetime], days: int | None = None
+) -> list[dt.datetime]:
+    """When each item must be acknowledged by, on the workspace's business calendar."""
+    if not submitted:
+        return []
+    calendar = workspace_calendar(workspace)
+    days = acknowledge_within_days(workspace) if days is None else days
+    clock = BusinessClock.around(
+        calendar, min(submitted), max(submitted), margin_days=7 * days + 60
+    )
+    starts = np.asarray([int(s.timestamp()) for s in submitted], dtype=np.int64)
+    seconds = np.full(len(starts), days * business_day_seconds(calendar), dtype=np.int64)
+    return [from_epoch(int(x)) for x in clock.due(starts, seconds)]
+
+
+def feedback_sla_check(*, workspace: Workspace, now: dt.datetime | None = None) -> int:
+    """Record every acknowledgement breach not yet recorded among the items of the last
+    ``LOOKBACK`` days (merged items are acknowledged by their merge). An item acknowledged late
+    is recorded as already announced (nothing left to chase). Returns how many were recorded."""
+    now = now or timezone.now()
+    rows = list(
+        FeedbackItem.objects.filter(
+            workspace=workspace,
+            submitted_at__gte=now - LOOKBACK,
+            submitted_at__lte=now,
+            sla_breach__isnull=True,
+        ).values_list("pk", "submitted_at", "acknowledged_at")
+    )
+    if not rows:
+        return 0
+    calendar = workspace_calendar(workspace)
+    days = acknowledge_within_days(workspace)
+    submitted = [r[1] for r in rows]
+    clock = BusinessClock.around(calendar, min(submitted), now, margin_days=7 * days + 60)
+    clocks = health.acknowledge_clocks(
+        clock=clock,
+        now=int(now.timestamp()),
+        submitted_at=np.asarray([int(s.timestamp()) for s in submitted], dtype=np.int64),
+        acknowledged_at=np.asarray(
+            [int(a.timestamp()) if a else health.NEVER for a in (r[2] for r in rows)],
+            dtype=np.int64,
+        ),
+        business_seconds=days * business_day_seconds(calendar),
+    )
+    breaches = [
+        FeedbackSlaBreach(
+            workspace=workspace,
+            item_id=rows[i][0],
+            due_at=from_epoch(int(clocks.due[i])),
+            detected_at=now,
+            notified_at=now if rows[i][2] is not None else None,
+        )
+        for i in np.flatnonzero(clocks.breached)
+    ]
+    FeedbackSlaBreach.objects.bulk_create(breaches, ignore_conflicts=True)
+    return len(breaches)
+
+
+def breach_text(item: FeedbackItem, due: dt.datetime, tz: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    local = timezone.localtime(due, ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
+    return _("Field feedback not acknowledged in time: %(title)s (due %(due)s)") % {
+        "title": item.title,
+        "due": local,
+    }
+
+
+def feedback_breaches_notify(*, workspace_id: int, now: dt.datetime | None = None) -> int:
+    """Announce the unannounced breaches of items still unacknowledged: to the item's owner,
+    or — with no owner — to the marketing managers; and the ``feedback.sla_breach`` webhook."""
+    from cordee.feedback.services import item_url
+    from cordee.integrations.models import WebhookEvent
+    from cordee.integrations.services import webhook_emit, webhook_subscribers
+
+    now = now or timezone.now()
+    pending = list(
+        FeedbackSlaBreach.objects.filter(workspace_id=workspace_id, notified_at__isnull=True)
+        .filter(Q(item__acknowledged_at__isnull=True))
+        .select_related("item__workspace", "item__owner")
+        .order_by("id")[:1000]
+    )
+    if not pending:
+        return 0
+    managers = [
+        m.user
+        for m in Membership.objects.select_related("user").filter(
+            workspace_id=workspace_id, is_active=True, role=Role.MARKETING_MANAGER
+        )
+    ]
+    subscriptions = webhook_subscribers(
+        workspace_id=workspace_id, event=WebhookEvent.FEEDBACK_SLA_BREACH
+    )
+    notifications = []
+    announced = 0
+    for breach in pending:
+        if (
+            FeedbackSlaBreach.objects.filter(pk=breach.pk, notified_at__isnull=True).update(
+                notified_at=now
+            )
+            != 1
+        ):
+            continue
+        item = breach.item
+        ws = item.workspace
+        url = item_url(item)
+        for user in [item.owner] if item.owner else managers:
+            with translation.override(user.language or ws.default_language):
+                title = breach_text(item, breach.due_at, ws.time_zone)
+            notifications.append(
+                Notification(
+                    workspace=ws,
+                    user=user,
+                    kind="feedback.sla_breach",
+                    key=f"feedback.sla_breach:{breach.pk}",
+                    title=title[:200],
+                    url=url,
+                )
+            )
+        if subscriptions:
+            with translation.override(ws.default_language):
+                text = breach_text(item, breach.due_at, ws.time_zone)
+            webhook_emit(
+                workspace=ws,
+                event=WebhookEvent.FEEDBACK_SLA_BREACH,
+                text=text,
+                url=url,
+                subscriptions=subscriptions,
+                data={
+                    "item_id": item.pk,
+                    "title": item.title,
+                    "due_at": breach.due_at.isoformat(),
+                    "owner": item.owner.email if item.owner else None,
+                },
+            )
+        announced += 1
+    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+    return announced
