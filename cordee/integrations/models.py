@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,8 @@ class WebhookEvent(models.TextChoices):
     LEAD_MQL = "lead.mql", _("A lead became MQL")
     SLA_BREACH = "sla.breach", _("SLA breach")
     FEEDBACK_ANSWERED = "feedback.answered", _("Feedback answered")
+    FEEDBACK_DIGEST = "feedback.digest", _("Weekly field-feedback digest")
+    FEEDBACK_SLA_BREACH = "feedback.sla_breach", _("Field feedback not acknowledged in time")
     DEAL_WON = "deal.won", _("Deal won")
 
 
@@ -82,3 +85,91 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.subscription} ({self.status})"
+
+
+# -- incoming webhooks ----------------------------------------------------------------------------
+
+
+def _new_key() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class IncomingEndpoint(WorkspaceScoped):
+    """A URL a form tool or marketing automation posts new leads and touchpoints to. ``key`` names
+    it in the URL (not secret); ``secret`` signs the requests (HMAC-SHA256) or, when
+    ``accept_bearer`` is on, is sent as a bearer token."""
+
+    name = models.CharField(_("name"), max_length=120)
+    key = models.CharField(_("key"), max_length=40, unique=True, default=_new_key, editable=False)
+    secret = models.CharField(_("secret"), max_length=64, default=_new_secret, editable=False)
+    accept_bearer = models.BooleanField(
+        _("accept the secret as a bearer token"),
+        default=False,
+        help_text=_("For tools that cannot sign requests. Signed requests are always accepted."),
+    )
+    source_system = models.CharField(
+        _("source system"),
+        max_length=40,
+        blank=True,
+        help_text=_("Recorded on the contacts it creates, e.g. typeform or hubspot."),
+    )
+    default_campaign = models.ForeignKey(
+        "crm.Campaign",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("default campaign"),
+        help_text=_("Used when a request names no campaign (by code or UTM)."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    secret_rotated_at = models.DateTimeField(_("secret changed"), null=True, blank=True)
+    last_request_at = models.DateTimeField(_("last request"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("incoming endpoint")
+        verbose_name_plural = _("incoming endpoints")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IncomingRequest(models.Model):
+    """One request received by an endpoint: the log admins read, and the idempotency record (a
+    repeated ``Idempotency-Key`` gets the stored answer; the unique constraint settles a race)."""
+
+    workspace = models.ForeignKey("people.Workspace", on_delete=models.CASCADE, related_name="+")
+    endpoint = models.ForeignKey(
+        IncomingEndpoint, on_delete=models.CASCADE, related_name="requests"
+    )
+    kind = models.CharField(_("kind"), max_length=12)  # lead | touchpoint
+    idempotency_key = models.CharField(_("idempotency key"), max_length=200, null=True, blank=True)
+    body_sha256 = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("HTTP status"))
+    response = models.JSONField(_("answer"), default=dict)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    lead = models.ForeignKey(
+        "crm.Lead", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("incoming request")
+        verbose_name_plural = _("incoming requests")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endpoint", "idempotency_key"], name="incoming_request_idempotency_key"
+            )
+        ]
+        indexes = [models.Index(fields=["endpoint", "-received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.status_code} @ {self.received_at:%Y-%m-%d %H:%M}"

@@ -1,21 +1,27 @@
-"""Settings pages of integrations: webhook subscriptions and their delivery log (RevOps)."""
+"""Settings pages of integrations (RevOps): outgoing webhook subscriptions with their delivery
+log, and incoming endpoints with their secret and the requests they received."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from cordee.core.actor import Actor
-from cordee.core.web import Column, RecordPage, record_form_class
-from cordee.integrations import records
+from cordee.core.web import Column, RecordPage, record_form_class, workspace_view
+from cordee.integrations import incoming, records
 from cordee.integrations.models import WebhookEvent
 
 
 class WebhookForm(record_form_class(records.WEBHOOKS, ("name", "url", "format", "is_active"))):  # type: ignore[misc]
     events = forms.MultipleChoiceField(
-        label=_("Events"),
+        label=gettext_lazy("Events"),
         choices=WebhookEvent.choices,
         widget=forms.CheckboxSelectMultiple,
         required=True,
@@ -23,24 +29,75 @@ class WebhookForm(record_form_class(records.WEBHOOKS, ("name", "url", "format", 
 
 
 def _deliveries(actor: Actor, subscription: Any) -> dict[str, Any]:
-    return {"deliveries": list(subscription.deliveries.order_by("-created_at", "-id")[:50])}
+    """The delivery log and the signing secret are for those who manage webhooks."""
+    if not actor.can(records.WEBHOOKS.capability):
+        return {"deliveries": [], "show_secret": False}
+    return {
+        "deliveries": list(subscription.deliveries.order_by("-created_at", "-id")[:50]),
+        "show_secret": True,
+    }
 
 
 WEBHOOKS = RecordPage(
-    new_label=_("New webhook"),
+    new_label=gettext_lazy("New webhook"),
     spec=records.WEBHOOKS,
     columns=(
-        Column("name", _("Name"), sort="name", link="self"),
-        Column("format", _("Format")),
-        Column("url", _("URL"), secondary=True),
-        Column("is_active", _("Active")),
+        Column("name", gettext_lazy("Name"), sort="name", link="self"),
+        Column("format", gettext_lazy("Format")),
+        Column("url", gettext_lazy("URL"), secondary=True),
+        Column("is_active", gettext_lazy("Active")),
     ),
     form_fields=("name", "url", "format", "events", "is_active"),
     form_class=WebhookForm,
     detail_template="integrations/webhook_detail.html",
     detail_context=_deliveries,
-    empty_text=_(
-        "Send SLA breaches, new MQLs and won deals to Slack, Microsoft Teams or your own systems. "
-        "Every request is signed and retried until it is delivered."
+    empty_text=gettext_lazy(
+        "Send SLA breaches, new MQLs, answered feedback and won deals to Slack, Microsoft Teams "
+        "or your own systems. Every request is signed and retried until it is delivered."
     ),
 )
+
+
+def _incoming_context(actor: Actor, endpoint: Any) -> dict[str, Any]:
+    if not actor.can(records.INCOMING.capability):
+        return {"show_secret": False, "requests": []}
+    url = reverse("api:incoming_lead", kwargs={"key": endpoint.key})
+    return {
+        "show_secret": True,
+        "requests": list(endpoint.requests.order_by("-received_at", "-id")[:50]),
+        "lead_url": url,
+        "touchpoint_url": reverse("api:incoming_touchpoint", kwargs={"key": endpoint.key}),
+        "replay_minutes": int(incoming.REPLAY_WINDOW.total_seconds() // 60),
+    }
+
+
+INCOMING = RecordPage(
+    new_label=gettext_lazy("New incoming endpoint"),
+    spec=records.INCOMING,
+    columns=(
+        Column("name", gettext_lazy("Name"), sort="name", link="self"),
+        Column("source_system", gettext_lazy("Source system")),
+        Column("default_campaign", gettext_lazy("Default campaign"), secondary=True),
+        Column("last_request_at", gettext_lazy("Last request"), kind="date", secondary=True),
+        Column("is_active", gettext_lazy("Active")),
+    ),
+    form_fields=("name", "source_system", "default_campaign", "accept_bearer", "is_active"),
+    detail_template="integrations/incoming_detail.html",
+    detail_context=_incoming_context,
+    empty_text=gettext_lazy(
+        "Let your forms and marketing automation send new leads straight into the funnel: each "
+        "endpoint has its own address and secret, and every request it receives is logged here."
+    ),
+)
+
+
+@workspace_view
+@require_POST
+def incoming_rotate(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
+    endpoint = incoming.incoming_secret_rotate(actor=actor, endpoint_id=pk)
+    messages.success(
+        request,
+        _("A new secret was made for “%(name)s”; the old one no longer works.")
+        % {"name": endpoint.name},
+    )
+    return HttpResponseRedirect(reverse("incoming_detail", args=[actor.workspace.slug, pk]))

@@ -1,0 +1,138 @@
+"""Export pages: every list's "Export CSV" / "Export XLSX", and the whole-workspace export page.
+
+Views stay thin: they parse the request, call ``exports`` (which reads through the selectors),
+and answer the file.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from cordee.core.actor import Actor
+from cordee.core.errors import ValidationFailed
+from cordee.core.records import RecordSpec
+from cordee.core.web import RecordPage, workspace_view
+from cordee.dataio import exports
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# query parameters of a list page that are not filters
+NOT_FILTERS = frozenset({"page", "file"})
+
+
+def list_export_response(
+    *,
+    actor: Actor,
+    spec: RecordSpec,
+    params: dict[str, str],
+    fmt: str,
+    page: RecordPage | None = None,
+) -> HttpResponseBase:
+    """The list's rows as a file: CSV streamed as it is read, XLSX written to a temporary file."""
+    if fmt not in exports.FORMATS:
+        raise ValidationFailed(
+            _("Unknown export format."), field_errors={"format": [_("Choose csv or xlsx.")]}
+        )
+    rows = exports.list_rows(
+        actor=actor, spec=spec, params=params, refine=page.list_queryset if page else None
+    )
+    columns = exports.list_columns(spec, page.columns if page else ())
+    tz = ZoneInfo(actor.workspace.time_zone)
+    filename = exports.export_filename(actor, spec, fmt)
+    if fmt == "csv":
+        dialect = exports.list_dialect()
+        response = StreamingHttpResponse(
+            exports.csv_lines(
+                rows.iterator(chunk_size=exports.CHUNK), columns, dialect=dialect, tz=tz
+            ),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    exports.xlsx_check_size(rows)
+    out = tempfile.TemporaryFile()  # noqa: SIM115 -- closed (and deleted) by the response
+    exports.xlsx_write(
+        out,
+        rows.iterator(chunk_size=exports.CHUNK),
+        columns,
+        title=str(spec.verbose_name_plural).capitalize(),
+        tz=tz,
+    )
+    out.seek(0)
+    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+
+
+@workspace_view
+def record_export_view(request: HttpRequest, actor: Actor, *, page: RecordPage) -> HttpResponse:
+    """``<list>/export/?file=csv|xlsx&<the list's query>``: what the list shows, every page."""
+    params = {k: str(v) for k, v in request.GET.items() if k not in NOT_FILTERS}
+    fmt = request.GET.get("file") or "csv"
+    return list_export_response(  # type: ignore[return-value]
+        actor=actor, spec=page.spec, params=params, fmt=fmt, page=page
+    )
+
+
+def export_links(request: HttpRequest, page: RecordPage) -> dict[str, str]:
+    """The list's two export links, carrying its current filters, search and sort."""
+    query = request.GET.copy()
+    for name in NOT_FILTERS:
+        query.pop(name, None)
+    base = reverse(page.url_name("export"), args=[request.actor.workspace.slug])  # type: ignore[attr-defined]
+    links = {}
+    for fmt in exports.FORMATS:
+        query["file"] = fmt
+        links[fmt] = f"{base}?{query.urlencode()}"
+    return links
+
+
+@workspace_view
+def workspace_export(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The whole workspace for the data team: start an export, download the recent ones."""
+    actor.require("data.export")
+    name = request.GET.get("download")
+    if name:
+        path = exports.workspace_export_path(actor=actor, name=name)
+        stamp = path.stat().st_mtime
+        import datetime as dt
+
+        day = dt.datetime.fromtimestamp(stamp, tz=ZoneInfo(actor.workspace.time_zone))
+        fmt = name.split(".")[1]
+        return FileResponse(  # type: ignore[return-value]
+            path.open("rb"),
+            as_attachment=True,
+            filename=f"{actor.workspace.slug}-{fmt}-{day:%Y-%m-%d-%H%M}.zip",
+            content_type="application/zip",
+        )
+    if request.method == "POST":
+        started = exports.workspace_export_start(actor=actor, fmt=request.POST.get("format", ""))
+        if started.status == "ready":
+            messages.success(request, _("The export is ready: download it below."))
+        else:
+            messages.success(
+                request,
+                _("The export has started; you will be notified when it is ready to download."),
+            )
+        return HttpResponseRedirect(reverse("workspace_export", args=[actor.workspace.slug]))
+    given, refused = exports.tables_for(actor)
+    context: dict[str, Any] = {
+        "nav": "workspace_export",
+        "files": exports.workspace_exports(actor=actor),
+        "tables": [(exports.table_label(t), t.name) for t in given],
+        "left_out": [(exports.table_label(t), t.name) for t in refused],
+        "keep_days": exports.KEEP_DAYS,
+    }
+    return render(request, "dataio/export_workspace.html", context)
