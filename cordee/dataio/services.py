@@ -1,0 +1,316 @@
+"""Imports: create a job from a file, look at it (detection and preview), map its columns, run it.
+
+The flow of the wizard and of ``cordee import`` is the same:
+``import_job_create`` (stores the file, detects its format, source system and a mapping) →
+``import_job_preview`` / ``import_job_configure`` (optional) → ``import_job_start`` (enqueues the
+``run_import`` task on the ``imports`` queue) or ``import_job_run`` (runs it here, for the CLI).
+Reading and validation happen outside any transaction; the rows, the imported stage history and
+the job's final status are written in one short transaction of bulk statements (see
+``cordee.dataio.engine``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import time
+from collections.abc import Callable
+from typing import IO, Any
+
+from django.core.files.base import File
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from cordee.core.actor import Actor
+from cordee.core.errors import Conflict, NotFound, ValidationFailed
+from cordee.dataio import engine
+from cordee.dataio.layouts import FIELDS, field_specs
+from cordee.dataio.models import ImportJob, ImportKind, ImportPhase, ImportStatus
+from cordee.dataio.reading import ReadError
+
+CAPABILITY = "data.import"
+ProgressCallback = Callable[[ImportJob, str, int, int], None]
+
+
+def import_job_create(
+    *,
+    actor: Actor | None,
+    kind: str,
+    filename: str,
+    content: IO[bytes] | None = None,
+    path: str | None = None,
+    workspace: Any = None,
+    mapping: dict[str, str] | None = None,
+    dry_run: bool = False,
+    keep_good_rows: bool = False,
+) -> ImportJob:
+    """Store the uploaded ``content`` (or read ``path`` in place: the CLI on the server), detect
+    its encoding, separator, header, source system, date and number formats, and propose a
+    mapping (``mapping`` overrides it column by column). ``actor`` None is the server operator
+    (CLI) acting in ``workspace``."""
+    if actor is not None:
+        actor.require(CAPABILITY)
+        workspace = actor.workspace
+    if workspace is None:
+        raise ValidationFailed(_("Choose a workspace."))
+    if kind not in ImportKind.values:
+        raise ValidationFailed(
+            _("Unknown kind of import '%(kind)s'.") % {"kind": kind},
+            field_errors={
+                "kind": [_("Choose one of: %(kinds)s.") % {"kinds": ", ".join(ImportKind.values)}]
+            },
+        )
+    if (content is None) == (path is None):
+        raise ValidationFailed(
+            _("Give a file."), field_errors={"file": [_("This field is required.")]}
+        )
+    job = ImportJob(
+        workspace=workspace,
+        kind=kind,
+        original_name=os.path.basename(filename)[:255],
+        dry_run=dry_run,
+        keep_good_rows=keep_good_rows,
+        created_by=actor.user if actor else None,
+    )
+    if path is not None:
+        if not os.path.isfile(path):
+            raise ValidationFailed(
+                _("No file at %(path)s.") % {"path": path}, field_errors={"file": [_("Not found.")]}
+            )
+        job.source_path = os.path.abspath(path)
+    else:
+        assert content is not None
+        job.file.save(job.original_name or "upload.csv", File(content), save=False)
+    started = time.perf_counter()
+    try:
+        with override(workspace.default_language):
+            job.detected, proposed, job.source_system = engine.detect(
+                job.source_file_path(), kind=kind, language=workspace.default_language
+            )
+    except ReadError as exc:
+        _discard_upload(job)
+        raise ValidationFailed(str(exc), field_errors={"file": [str(exc)]}) from exc
+    job.detected["seconds"] = round(time.perf_counter() - started, 3)
+    job.mapping = proposed
+    if mapping:
+        job.mapping = _checked_mapping(
+            kind, job.detected["format"]["header"], {**proposed, **mapping}
+        )
+    job.rows_total = job.detected.get("rows", 0)
+    job.save()
+    return job
+
+
+def _discard_upload(job: ImportJob) -> None:
+    if job.file:
+        job.file.delete(save=False)
+
+
+def _checked_mapping(
+    kind: str, header: list[str], mapping: dict[str, str | None]
+) -> dict[str, str]:
+    specs = field_specs(kind)
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, str] = {}
+    used: dict[str, str] = {}
+    for column, target in mapping.items():
+        if not target:
+            continue
+        if column not in header:
+            errors.setdefault(column, []).append(
+                _("The file has no column '%(column)s'.") % {"column": column}
+            )
+        elif target not in specs:
+            errors.setdefault(column, []).append(
+                _("Unknown field '%(field)s' for %(kind)s.") % {"field": target, "kind": kind}
+            )
+        elif target in used:
+            errors.setdefault(column, []).append(
+                _("The field '%(field)s' is already filled from the column '%(other)s'.")
+                % {"field": target, "other": used[target]}
+            )
+        else:
+            clean[column] = target
+            used[target] = column
+    for spec in FIELDS[kind]:
+        if spec.required and spec.name not in used:
+            errors.setdefault(spec.name, []).append(
+                _("Map a column to the required field '%(field)s'.") % {"field": spec.label}
+            )
+    if errors:
+        raise ValidationFailed(_("The column mapping is not complete."), field_errors=errors)
+    return clean
+
+
+def _job(actor: Actor, job_id: int) -> ImportJob:
+    job = ImportJob.objects.filter(workspace=actor.workspace, pk=job_id).first()
+    if job is None:
+        raise NotFound(_("Import not found."))
+    return job
+
+
+def import_job_configure(
+    *,
+    actor: Actor,
+    job_id: int,
+    mapping: dict[str, str | None] | None = None,
+    date_orders: dict[str, str] | None = None,
+    dry_run: bool | None = None,
+    keep_good_rows: bool | None = None,
+) -> ImportJob:
+    """Change a job that has not started: its column mapping (column → field, empty: ignored),
+    a date column's order ("dmy"/"mdy", overriding the detected one), dry run, keep good rows."""
+    actor.require(CAPABILITY)
+    job = _job(actor, job_id)
+    if job.status != ImportStatus.DRAFT:
+        raise Conflict(_("This import has already started; upload the file again to change it."))
+    header = job.detected["format"]["header"]
+    if mapping is not None:
+        job.mapping = _checked_mapping(job.kind, header, mapping)
+    else:
+        job.mapping = _checked_mapping(job.kind, header, job.mapping)
+    if date_orders:
+        for column, order in date_orders.items():
+            if column not in header or order not in ("dmy", "mdy"):
+                raise ValidationFailed(
+                    _("Choose day/month/year or month/day/year for a date column."),
+                    field_errors={column: [_("Unknown column or order.")]},
+                )
+            job.detected.setdefault("dates", {}).setdefault(column, {})
+            job.detected["dates"][column].update(order=order, ambiguous=False, chosen=True)
+    if dry_run is not None:
+        job.dry_run = dry_run
+    if keep_good_rows is not None:
+        job.keep_good_rows = keep_good_rows
+    job.save()
+    return job
+
+
+def import_job_preview(*, actor: Actor, job_id: int, rows: int = 10) -> engine.Preview:
+    """The detected format and the first ``rows`` rows as they will be stored, with the reason
+    for each value that cannot be."""
+    job = _job(actor, job_id)
+    with override(job.workspace.default_language):
+        return engine.preview(job, rows=rows)
+
+
+def import_job_start(*, actor: Actor, job_id: int) -> ImportJob:
+    """Queue the import on the ``imports`` queue (its own worker: SLA checks keep running)."""
+    from cordee.dataio.tasks import run_import
+
+    actor.require(CAPABILITY)
+    job = _job(actor, job_id)
+    job.mapping = _checked_mapping(job.kind, job.detected["format"]["header"], job.mapping)
+    updated = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.DRAFT).update(
+        status=ImportStatus.QUEUED, mapping=job.mapping, updated_at=timezone.now()
+    )
+    if not updated:
+        raise Conflict(_("This import has already started."))
+    job.status = ImportStatus.QUEUED
+
+    def enqueue() -> None:
+        result = run_import.enqueue(job.pk)
+        ImportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
+
+    transaction.on_commit(enqueue)
+    return job
+
+
+def import_job_run(*, job_id: int, progress: ProgressCallback | None = None) -> ImportJob:
+    """Run a draft or queued job here and now (the task and the CLI call this). Returns the job,
+    succeeded or failed; a file with rejected rows fails unless ``keep_good_rows``."""
+    claimed = ImportJob.objects.filter(
+        pk=job_id, status__in=(ImportStatus.DRAFT, ImportStatus.QUEUED)
+    ).update(
+        status=ImportStatus.RUNNING,
+        phase=ImportPhase.READING,
+        host=socket.gethostname(),
+        pid=os.getpid(),
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        rows_done=0,
+        errors_count=0,
+    )
+    job = ImportJob.objects.select_related("workspace").get(pk=job_id)
+    if not claimed:
+        raise Conflict(_("This import has already run."))
+    with override(job.workspace.default_language):
+        try:
+            engine.run(job, progress=progress)
+        except Exception as exc:
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportStatus.FAILED,
+                phase=ImportPhase.DONE,
+                finished_at=timezone.now(),
+                report={
+                    **job.report,
+                    "message": _("The import failed: %(error)s") % {"error": exc},
+                },
+            )
+            job.refresh_from_db()
+            if not isinstance(exc, engine.ImportFailed):
+                raise
+    job.refresh_from_db()
+    return job
+
+
+def import_jobs_reap(*, job_ids: list[int] | None = None) -> int:
+    """Mark failed the jobs whose runner is gone: a process of this host that no longer exists,
+    a task the worker (or the scheduler's reaper) marked failed, or no heartbeat for a long
+    time. Nothing of theirs was written: rows and "succeeded" commit together."""
+    from django_tasks_db.models import DBTaskResult
+
+    jobs = ImportJob.objects.filter(status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING))
+    if job_ids is not None:
+        jobs = jobs.filter(pk__in=job_ids)
+    host, now = socket.gethostname(), timezone.now()
+    dead: list[int] = []
+    for job in jobs.only("id", "status", "host", "pid", "heartbeat_at", "task_id"):
+        gone = False
+        if job.status == ImportStatus.RUNNING and job.host == host and job.pid:
+            gone = not _process_alive(job.pid)
+        if job.heartbeat_at and now - job.heartbeat_at > engine.STALE_AFTER:
+            gone = True
+        if not gone and job.task_id:
+            gone = DBTaskResult.objects.filter(pk=job.task_id, status="FAILED").exists()
+        if gone:
+            dead.append(job.pk)
+    if not dead:
+        return 0
+    with override(None):
+        message = _(
+            "The import stopped before it finished (its process ended); nothing was written."
+        )
+    return ImportJob.objects.filter(
+        Q(pk__in=dead), Q(status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING))
+    ).update(
+        status=ImportStatus.FAILED,
+        phase=ImportPhase.DONE,
+        finished_at=now,
+        report={"message": message, "stopped": True},
+    )
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a killed child its parent has not waited for yet is a zombie: gone
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def import_job_copy_rejected(*, job: ImportJob, destination: str) -> None:
+    """Copy the rejected-rows CSV of ``job`` to ``destination`` (the CLI's --rejected-out)."""
+    if job.rejected_file:
+        with job.rejected_file.open("rb") as source, open(destination, "wb") as target:
+            shutil.copyfileobj(source, target)

@@ -1,0 +1,22 @@
+"""Shared by the import tests: run a sample through the real services."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from cordee.dataio.models import ImportJob
+from cordee.dataio.services import import_job_create, import_job_run
+
+SAMPLES = Path(__file__).parent / "samples"
+
+
+def import_file(
+    personas: Any, path: Path, kind: str, who: str = "rita", **options: Any
+) -> ImportJob:
+    """Upload ``path`` as ``who`` and run the import now; returns the finished job."""
+    with path.open("rb") as handle:
+        job = import_job_create(
+            actor=personas.actor(who), kind=kind, filename=path.name, content=handle, **options
+        )
+    return import_job_run(job_id=job.pk)

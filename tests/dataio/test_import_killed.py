@@ -1,0 +1,163 @@
+"""The killed import: ``cordee import`` is SIGKILLed while it writes; the tables are as they were
+and the job is shown failed. Runs against a fresh database of the suite's kind (a SQLite file,
+or a PostgreSQL database created and dropped here), in real subprocesses."""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+pytestmark = pytest.mark.slow
+
+ROWS = 60_000
+CORDEE = str(Path(sys.executable).with_name("cordee"))
+SEED = """
+from cordee.crm.models import Account, Contact
+from cordee.people.models import Workspace
+acme = Workspace.objects.create(name="Acme", slug="acme")
+account = Account.objects.create(workspace=acme, name="Déjà là")
+for i in range(3):
+    Contact.objects.create(workspace=acme, email=f"deja{i}@example.fr", account=account)
+"""
+
+
+@pytest.fixture
+def fresh_database(tmp_path):
+    """Environment variables pointing ``cordee`` at a new, migrated database."""
+    db = settings.DATABASES["default"]
+    env = {**os.environ, "CORDEE_TESTING": "1", "CORDEE_VAR_DIR": str(tmp_path)}
+    env.pop("CORDEE_TEST_DB_NAME", None)
+    if db["ENGINE"].endswith("sqlite3"):
+        path = tmp_path / "killed.sqlite3"
+        env["DATABASE_URL"] = f"sqlite:///{path}"
+
+        def count(sql: str) -> object:
+            with sqlite3.connect(path) as connection:
+                return connection.execute(sql).fetchone()[0]
+
+        drop = None
+    else:
+        import psycopg
+
+        name = f"test_cordee_killed_{uuid.uuid4().hex[:8]}"
+        server = {
+            "host": db["HOST"],
+            "port": db["PORT"] or 5432,
+            "user": db["USER"],
+            "password": db["PASSWORD"],
+        }
+        with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        env["DATABASE_URL"] = (
+            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{server['port']}/{name}"
+        )
+
+        def count(sql: str) -> object:
+            with psycopg.connect(dbname=name, **server) as connection:
+                return connection.execute(sql).fetchone()[0]
+
+        def drop() -> None:
+            with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    try:
+        subprocess.run([CORDEE, "migrate", "-v0"], env=env, check=True, timeout=300)
+        subprocess.run(
+            [CORDEE, "shell", "-c", SEED], env=env, check=True, timeout=120, capture_output=True
+        )
+        yield env, count
+    finally:
+        if drop:
+            drop()
+
+
+def test_a_killed_import_writes_nothing_and_its_job_shows_failed(fresh_database, tmp_path):
+    env, count = fresh_database
+    big = tmp_path / "big.csv"
+    with big.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(["Email", "First Name", "Last Name", "Company Name", "Country"])
+        for i in range(ROWS):
+            writer.writerow([f"p{i}@example.fr", "Jeanne", f"Nom {i}", f"Société {i % 700}", "FR"])
+    tables = ("crm_contact", "crm_account")
+    before = {t: count(f"SELECT count(*) FROM {t}") for t in tables}
+    assert before == {"crm_contact": 3, "crm_account": 1}
+
+    process = subprocess.Popen(
+        [CORDEE, "import", str(big), "--kind", "contacts", "--workspace", "acme"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    seen: list[str] = []
+    deadline = time.monotonic() + 300
+    assert process.stdout is not None
+    for line in process.stdout:
+        seen.append(line)
+        # rows are being written inside the import's transaction: kill it now
+        if line.startswith("writing ") and not line.startswith("writing 0/"):
+            os.kill(process.pid, signal.SIGKILL)
+            break
+        assert time.monotonic() < deadline, "".join(seen[-5:])
+    process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL, "".join(seen[-5:])
+    assert any(line.startswith("validating 55000/") for line in seen)  # progress was printed
+
+    assert {t: count(f"SELECT count(*) FROM {t}") for t in tables} == before
+    assert count("SELECT status FROM dataio_importjob") == "running"  # as the process left it
+    listed = subprocess.run(
+        [CORDEE, "import", "--list", "--workspace", "acme"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    assert "\tfailed\tcontacts\t" in listed
+    assert count("SELECT status FROM dataio_importjob") == "failed"
+    assert {t: count(f"SELECT count(*) FROM {t}") for t in tables} == before
+
+
+def test_other_users_can_write_while_an_import_writes(fresh_database, tmp_path):
+    """On SQLite the import's write transaction holds the one write lock: another user's write
+    waits for it (within the busy timeout) instead of failing; on PostgreSQL it does not wait."""
+    env, count = fresh_database
+    big = tmp_path / "big.csv"
+    with big.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Email", "Last Name"])
+        for i in range(ROWS):
+            writer.writerow([f"q{i}@example.fr", f"Nom {i}"])
+    process = subprocess.Popen(
+        [CORDEE, "import", str(big), "--kind", "contacts", "--workspace", "acme"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.startswith("writing ") and not line.startswith("writing 0/"):
+            break
+    someone_else = "from cordee.people.models import Workspace; Workspace.objects.filter(slug='acme').update(name='Acme SA')"
+    started = time.monotonic()
+    subprocess.run(
+        [CORDEE, "shell", "-c", someone_else], env=env, check=True, timeout=120, capture_output=True
+    )
+    waited = time.monotonic() - started
+    rest = process.communicate(timeout=300)[0]
+    assert process.returncode == 0, rest
+    assert count("SELECT name FROM people_workspace WHERE slug = 'acme'") == "Acme SA"
+    assert count("SELECT count(*) FROM crm_contact") == 3 + ROWS
+    assert waited < 30  # the busy timeout: nobody's write failed
