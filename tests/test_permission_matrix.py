@@ -24,8 +24,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from cordee.config.api import api
+from cordee.feedback.models import Competitor, FeedbackItem
 from cordee.funnel.models import RejectionReason, RoutingRule, ScoringRule, SlaContract
-from cordee.integrations.models import WebhookSubscription
+from cordee.integrations.models import IncomingEndpoint, WebhookSubscription
 from cordee.people.models import ApiToken, PodMember
 from cordee.people.services import api_token_create
 from tests import factories as f
@@ -78,7 +79,48 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
         "webhook": WebhookSubscription.objects.create(
             workspace=workspace, name="Slack", url="http://127.0.0.1:9/", events=["sla.breach"]
         ),
+        "competitor": Competitor.objects.create(workspace=workspace, name="Rivalis"),
+        "feedbackitem": _feedback(workspace, owner, "Trop cher"),
+        "feedbackdup": _feedback(workspace, owner, "Too expensive"),
+        "feedbackfile": _feedback_with_file(workspace, owner),
+        "incomingendpoint": IncomingEndpoint.objects.create(
+            workspace=workspace, name="Formulaire", created_by=owner
+        ),
+        "importjob": _import(workspace, owner, run=True),
+        "importdraft": _import(workspace, owner, run=False),
     }
+
+
+def _import(workspace: Any, owner: Any, *, run: bool) -> Any:
+    """A small file with one bad line: a dry run that ran (it has a rejected-rows file), or a
+    draft waiting at the column mapping."""
+    import io
+
+    from cordee.dataio.services import import_job_create, import_job_run
+
+    job = import_job_create(
+        actor=_actor(owner, workspace),
+        kind="leads",
+        filename="leads.csv",
+        content=io.BytesIO(b"Email,First Name\r\na@exemple.fr,Anne\r\npas-un-email,Bob\r\n"),
+        dry_run=run,
+    )
+    return import_job_run(job_id=job.pk) if run else job
+
+
+def _feedback(workspace: Any, author: Any, title: str) -> Any:
+    return FeedbackItem.objects.create(
+        workspace=workspace, kind="pricing", title=title, author=author, submitted_at=timezone.now()
+    )
+
+
+def _feedback_with_file(workspace: Any, author: Any) -> Any:
+    from django.core.files.base import ContentFile
+
+    item = _feedback(workspace, author, "Offre de Rivalis")
+    item.attachment_name = "offre.txt"
+    item.attachment.save("offre.txt", ContentFile(b"Offre de Rivalis"), save=True)
+    return item
 
 
 def _current_snapshot(workspace: Any) -> Any:
@@ -106,7 +148,9 @@ def _actor(user: Any, workspace: Any) -> Any:
 
 
 @pytest.fixture
-def world(personas: Any) -> dict[str, Any]:
+def world(personas: Any, settings: Any, tmp_path: Any) -> dict[str, Any]:
+    settings.MEDIA_ROOT = tmp_path / "media"  # the feedback attachment below
+    settings.VAR_DIR = tmp_path / "var"  # the imported files below
     return {
         "acme": make_objects(personas.acme, personas.rita),
         "globex": make_objects(personas.globex, personas.carol),
@@ -150,6 +194,7 @@ PAGES.update(
         "funnel_board": Page(),
         "sla_dashboard": Page(),
         "rejections_report": Page(),
+        "funnel_metrics": Page(allowed="erin"),
         "lead_accept": Page(kind="lead", allowed="bob", denied="alice"),
         "lead_reject": Page(kind="lead", allowed="bob", denied="alice", post={"reason": "bad_fit"}),
         "lead_convert": Page(kind="lead", allowed="bob", denied="alice", post={"amount": "1000"}),
@@ -162,16 +207,61 @@ for _kind, _plural, _writer, _reader in (
     ("rejectionreason", "rejection-reasons", "rita", "dave"),
     ("routingrule", "routing-rules", "rita", "alice"),
     ("webhook", "webhooks", "rita", "dave"),
+    ("incomingendpoint", "incoming", "rita", "dave"),
     ("account", "accounts", "bob", "erin"),
     ("contact", "contacts", "alice", "erin"),
     ("lead", "leads", "alice", "erin"),
     ("opportunity", "opportunities", "bob", "alice"),
     ("campaign", "campaigns", "alice", "bob"),
+    ("competitor", "competitors", "bob", "erin"),
 ):
     PAGES[f"{_plural}_list"] = Page()
     PAGES[f"{_plural}_detail"] = Page(kind=_kind)
     PAGES[f"{_plural}_create"] = Page(allowed=_writer, denied=_reader)
     PAGES[f"{_plural}_edit"] = Page(kind=_kind, allowed=_writer, denied=_reader)
+
+
+PAGES.update(
+    {
+        # the whole workspace for the data team (core/roles.py: data.export)
+        "workspace_export": Page(allowed="rita", denied="alice"),
+        "incoming_rotate": Page(kind="incomingendpoint", allowed="rita", denied="alice"),
+    }
+)
+PAGES.update(  # the import wizard (core/roles.py: data.import, the three managers)
+    {
+        "imports_list": Page(allowed="rita", denied="bob"),
+        "import_new": Page(allowed="mia", denied="alice"),
+        "import_detail": Page(kind="importjob", allowed="dave", denied="erin"),
+        "import_mapping": Page(kind="importdraft", allowed="rita", denied="bob"),
+        "import_preview": Page(kind="importdraft", allowed="mia", denied="erin"),
+        "import_progress": Page(kind="importjob", allowed="rita", denied="alice"),
+        "import_rejected": Page(kind="importjob", allowed="dave", denied="bob"),
+        "import_rerun": Page(kind="importjob", allowed="rita", denied="bob"),
+    }
+)
+PAGES.update(  # field feedback: everyone reads, all but executives raise, marketing triages
+    {
+        "feedback_inbox": Page(),
+        "feedback_create": Page(allowed="bob", denied="erin"),
+        "feedback_similar": Page(),
+        "feedback_mine": Page(),
+        "feedback_health": Page(allowed="erin"),
+        "feedback_settings": Page(allowed="mia", denied="alice"),
+        "feedback_detail": Page(kind="feedbackitem"),
+        "feedback_attachment": Page(kind="feedbackfile", allowed="erin"),
+        "feedback_vote": Page(kind="feedbackitem", allowed="alice", denied="erin"),
+        "feedback_status": Page(
+            kind="feedbackitem", allowed="alice", denied="bob", post={"to_status": "acknowledged"}
+        ),
+        "feedback_assign": Page(kind="feedbackitem", allowed="alice", denied="bob"),
+        "feedback_respond": Page(
+            kind="feedbackitem", allowed="alice", denied="bob", post={"text": "Vu"}
+        ),
+        "feedback_merge": Page(kind="feedbackitem", allowed="alice", denied="bob"),
+        "feedback_merge_search": Page(kind="feedbackitem", allowed="alice", denied="bob"),
+    }
+)
 
 
 def _named_patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, str]]:
@@ -185,6 +275,16 @@ def _named_patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, 
         elif isinstance(pattern, URLPattern) and pattern.name:
             found.append((pattern.name, route))
     return found
+
+
+# Every list exports its rows (CSV/XLSX, core.web.record_urls) to whoever may read the list.
+PAGES.update(
+    {
+        name: Page()
+        for name, route in _named_patterns(get_resolver())
+        if name.endswith("_export") and route.endswith("/export/") and name[:-7] + "_list" in PAGES
+    }
+)
 
 
 def test_matrix_covers_every_url_pattern():
@@ -211,12 +311,19 @@ def _client(user: Any) -> Client:
 WORKSPACE_PAGES = sorted(n for n, p in PAGES.items() if p.workspace)
 POST_ONLY = {
     "token_revoke",
+    "import_rerun",
     "lead_accept",
     "lead_reject",
     "lead_convert",
     "contract_sign",
+    "incoming_rotate",
     "attribution_compute",
     "attribution_sign",
+    "feedback_vote",
+    "feedback_status",
+    "feedback_assign",
+    "feedback_respond",
+    "feedback_merge",
 }
 
 
@@ -365,6 +472,7 @@ OPS: dict[str, Op] = {
     "lead_reject": Op(kind="lead", allowed="bob", denied="alice", body={"reason": "bad_fit"}),
     "slabreach_list": Op(),
     "funnel_stage_exits": Op(query={"stage": "mql", "since": "2026-01-01"}),
+    "funnel_metrics": Op(allowed="erin", query={"by": "campaign"}),
     "slacontract_sign": Op(kind="slacontract", allowed="mia", denied="alice"),
     "slacontract_marketing": Op(kind="slacontract"),
     "me_get": Op(),
@@ -375,6 +483,36 @@ OPS: dict[str, Op] = {
     "token_create": Op(body={"name": "script"}, ok=(201,)),
     "token_delete": Op(kind="token", allowed="rita", ok=(200, 204)),
     "token_revoke": Op(kind="token", allowed="rita"),
+    **_crud("competitor", "competitor", "bob", "erin", {"name": "Concurrent"}),
+    "feedback_list": Op(),
+    "feedback_create": Op(
+        allowed="bob", denied="erin", body={"kind": "objection", "title": "Trop cher"}, ok=(201,)
+    ),
+    "feedback_get": Op(kind="feedbackitem"),
+    "feedback_similar": Op(query={"text": "trop cher"}),
+    "feedback_themes": Op(),
+    "feedback_health": Op(),
+    "feedback_sla_breaches": Op(),
+    "feedback_settings_get": Op(),
+    "feedback_settings_update": Op(
+        allowed="mia", denied="alice", body={"acknowledge_within_days": 3}
+    ),
+    # no file sent: the role is checked first (403), then the missing file (422)
+    "feedback_attach": Op(kind="feedbackitem", allowed="alice", denied="erin", ok=(422,)),
+    "feedback_vote": Op(kind="feedbackitem", allowed="bob", denied="erin"),
+    "feedback_unvote": Op(kind="feedbackitem", allowed="bob", denied="erin"),
+    "feedback_status": Op(
+        kind="feedbackitem", allowed="alice", denied="bob", body={"to_status": "acknowledged"}
+    ),
+    "feedback_assign": Op(kind="feedbackitem", allowed="alice", denied="bob", body={}),
+    "feedback_respond": Op(
+        kind="feedbackitem", allowed="alice", denied="bob", body={"text": "Vu"}, ok=(201,)
+    ),
+    "feedback_merge": Op(kind="feedbackitem", allowed="alice", denied="bob", body={"into": 1}),
+    # signed with the endpoint's own secret, never a person's token: 401 for everyone here
+    # (tests/integrations/test_incoming.py covers the signed requests)
+    "incoming_lead": Op(ok=(401,)),
+    "incoming_touchpoint": Op(ok=(401,)),
 }
 
 
@@ -385,6 +523,10 @@ def _operations() -> dict[str, tuple[str, str]]:
         for path, methods in schema["paths"].items()
         for method, op in methods.items()
     }
+
+
+# Every list of the API has its export (dataio/export_api.py), open to whoever reads the list.
+OPS.update({op: Op() for op in _operations() if op.endswith("_export")})
 
 
 def test_matrix_covers_every_openapi_operation():
@@ -427,6 +569,7 @@ def _create_body(op_id: str, objects: dict[str, Any]) -> dict[str, Any]:
             "amount": "1000.00",
         },
         "routingrule_create": {"name": "R2", "pod": objects["pod"].pk},
+        "feedback_merge": {"into": objects["feedbackdup"].pk},
     }.get(op_id, {})
     return {**(op.body or {}), **extra}
 
@@ -455,7 +598,7 @@ def test_api_object_of_another_workspace_is_404(op_id, personas, world):
 def test_api_above_ones_role_is_403(op_id, personas, world):
     op = OPS[op_id]
     obj = world["acme"][op.kind] if op.kind else None
-    body = _create_body(op_id, world["acme"]) if op_id.endswith("_create") else op.body
+    body = _create_body(op_id, world["acme"]) if op_id.endswith(("_create", "_merge")) else op.body
     response = _call(getattr(personas, op.denied), personas.acme, op_id, obj, body)
     assert response.status_code == 403, response.content
 
@@ -464,7 +607,7 @@ def test_api_above_ones_role_is_403(op_id, personas, world):
 def test_api_is_open_to_the_allowed_role(op_id, personas, world):
     op = OPS[op_id]
     obj = world["acme"][op.kind] if op.kind else None
-    body = _create_body(op_id, world["acme"]) if op_id.endswith("_create") else op.body
+    body = _create_body(op_id, world["acme"]) if op_id.endswith(("_create", "_merge")) else op.body
     response = _call(getattr(personas, op.allowed), personas.acme, op_id, obj, body)
     assert response.status_code in op.ok, response.content
 

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "cordee.funnel",
     "cordee.integrations",
     "cordee.attribution",
+    "cordee.feedback",
+    "cordee.dataio",
 ]
 
 MIDDLEWARE = [
@@ -151,6 +153,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Uploaded files (feedback attachments); served only through permission-checked views.
+MEDIA_ROOT = Path(env("MEDIA_ROOT") or VAR_DIR / "media")
+MEDIA_URL = "/media/"
 WHITENOISE_AUTOREFRESH = DEBUG
 
 TASKS = {

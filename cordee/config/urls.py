@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from cordee.config.api import api
 from cordee.core import views as core_views
+from cordee.dataio import export_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -16,5 +17,12 @@ urlpatterns = [
     path("w/<slug:slug>/", include("cordee.funnel.urls")),
     path("w/<slug:slug>/", include("cordee.integrations.urls")),
     path("w/<slug:slug>/", include("cordee.attribution.urls")),
+    path("w/<slug:slug>/", include("cordee.feedback.urls")),
+    path("w/<slug:slug>/", include("cordee.dataio.urls")),
+    path(
+        "w/<slug:slug>/settings/export/",
+        export_views.workspace_export,
+        name="workspace_export",
+    ),
     path("", include("cordee.core.urls")),
 ]

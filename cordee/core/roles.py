@@ -68,6 +68,15 @@ CAPABILITIES: dict[str, set[Role]] = {
     "sla.sign.marketing": {Role.MARKETING_MANAGER},
     "sla.sign.sales": {Role.SALES_MANAGER},
     "record.delete": {Role.REVOPS_ADMIN, Role.MARKETING_MANAGER, Role.SALES_MANAGER},
+    "data.import": _MANAGERS,  # CSV/XLSX imports (HubSpot, Salesforce, plain)
+    # the whole workspace in one file, for the data team (executives read everything already)
+    "data.export": {Role.REVOPS_ADMIN, Role.EXECUTIVE},
+    # field feedback: anyone but executives raises and +1s; marketing triages and answers
+    "feedback.submit": _EVERY_OPERATOR,
+    "feedback.vote": _EVERY_OPERATOR,
+    "feedback.triage": _MARKETING,
+    "feedback.configure": {Role.MARKETING_MANAGER, Role.REVOPS_ADMIN},
+    "competitor.write": _EVERY_OPERATOR,
 }
 
 

@@ -161,10 +161,14 @@ class RecordPage:
 
 
 def record_urls(page: RecordPage, prefix: str) -> list[URLPattern]:
-    """The four pages of a kind: list, create, detail, edit (named ``<key>_<action>``)."""
+    """The pages of a kind: list, its export (CSV/XLSX), create, detail, edit (named
+    ``<key>_<action>``)."""
+    from cordee.dataio.export_views import record_export_view
+
     kw = {"page": page}
     return [
         path(f"{prefix}/", record_list_view, kw, name=page.url_name("list")),
+        path(f"{prefix}/export/", record_export_view, kw, name=page.url_name("export")),
         path(f"{prefix}/new/", record_create_view, kw, name=page.url_name("create")),
         path(f"{prefix}/<int:pk>/", record_detail_view, kw, name=page.url_name("detail")),
         path(f"{prefix}/<int:pk>/edit/", record_edit_view, kw, name=page.url_name("edit")),
@@ -241,6 +245,8 @@ def _filter_widgets(
 
 @workspace_view
 def record_list_view(request: HttpRequest, actor: Actor, *, page: RecordPage) -> HttpResponse:
+    from cordee.dataio.export_views import export_links
+
     params: dict[str, str] = {k: str(v) for k, v in request.GET.items() if k != "page"}
     filter_error = ""
     try:
@@ -271,6 +277,8 @@ def record_list_view(request: HttpRequest, actor: Actor, *, page: RecordPage) ->
         "sort": params.get("sort", ""),
         "orderings": list(page.spec.orderings),
         "can_write": actor.can(page.spec.capability),
+        "export_links": export_links(request, page),
+        "can_export_workspace": actor.can("data.export"),
     }
     template = "records/list.html"
     if is_partial_request(request):
