@@ -193,9 +193,10 @@ def import_job_configure(
 def import_job_preview(*, actor: Actor, job_id: int, rows: int = 10) -> engine.Preview:
     """The detected format and the first ``rows`` rows as they will be stored, with the reason
     for each value that cannot be."""
+    actor.require(CAPABILITY)
     job = _job(actor, job_id)
-    with override(job.workspace.default_language):
-        return engine.preview(job, rows=rows)
+    # read in the reader's language (a stored run report keeps the workspace's)
+    return engine.preview(job, rows=rows)
 
 
 def import_job_start(*, actor: Actor, job_id: int) -> ImportJob:

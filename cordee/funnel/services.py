@@ -283,6 +283,8 @@ def lead_history_import(*, workspace_id: int, lead: Lead, steps: Iterable[Import
         mql = LeadStageChange.objects.filter(lead=lead, to_stage=Stage.MQL).order_by("-at").first()
         lead.mql_at = mql.at if mql else None
         lead.save(update_fields=["stage", "stage_entered_at", "mql_at", "updated_at"])
+        # reports and funnel metrics read cached snapshots keyed on the funnel's version
+        transaction.on_commit(partial(funnel_changed, workspace_id))
     return len(rows)
 
 

@@ -156,6 +156,22 @@ def test_imported_history_may_skip_stages_and_is_marked(personas):
     assert (lead.stage, lead.mql_at) == (Stage.SQL, t0)
 
 
+def test_imported_history_invalidates_the_cached_funnel_reports(
+    personas, django_capture_on_commit_callbacks
+):
+    from cordee.funnel.reports import funnel_version
+
+    lead = f.LeadFactory(workspace=personas.acme)
+    before = funnel_version(personas.acme.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        lead_history_import(
+            workspace_id=personas.acme.pk,
+            lead=lead,
+            steps=[ImportedStep(Stage.MQL, timezone.now() - dt.timedelta(days=3), "hubspot")],
+        )
+    assert funnel_version(personas.acme.pk) != before
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_decisions_one_wins_the_other_gets_409(personas):
