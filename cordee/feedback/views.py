@@ -35,7 +35,9 @@ from cordee.feedback import page_selectors, selectors, services
 from cordee.feedback.forms import AssignForm, FeedbackForm, RespondForm, SettingsForm, StatusForm
 from cordee.feedback.models import FeedbackItem, FeedbackKind, FeedbackStatus
 from cordee.feedback.records import COMPETITORS
+from cordee.feedback.services import item_url
 from cordee.people.selectors import workspace_users
+from cordee.people.services import notifications_mark_read
 
 # the inbox's "age" filter, translated into the selector's parameters
 AGES: dict[str, tuple[str, int]] = {
@@ -300,6 +302,8 @@ def detail(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
     the triage controls for the marketing side."""
     info = selectors.feedback_detail(actor=actor, pk=pk)
     item = info.item
+    # the answers announced to this reader are read once the item is open
+    notifications_mark_read(actor=actor, url=item_url(item))
     context: dict[str, Any] = {
         "nav": "feedback",
         "d": info,

@@ -201,10 +201,14 @@ def api_token_revoke(*, actor: Actor, token_id: int) -> ApiToken:
     return token
 
 
-def notifications_mark_read(*, actor: Actor) -> int:
-    """Mark every unread notification of the actor in this workspace as read; returns how many."""
+def notifications_mark_read(*, actor: Actor, url: str | None = None) -> int:
+    """Mark the actor's unread notifications in this workspace as read — all of them, or only
+    those pointing at ``url`` (opening a page reads what announced it); returns how many."""
     from cordee.people.models import Notification
 
-    return Notification.objects.filter(
+    unread = Notification.objects.filter(
         user=actor.user, workspace=actor.workspace, read_at__isnull=True
-    ).update(read_at=timezone.now())
+    )
+    if url is not None:
+        unread = unread.filter(url=url)
+    return unread.update(read_at=timezone.now())

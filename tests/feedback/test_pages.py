@@ -373,8 +373,12 @@ def test_an_answer_reaches_the_rep_who_sees_you_said_we_did(personas, inbox_item
     mine = text_of(bob.get(url("feedback_mine")))
     assert "Une offre PME à 49 € par mois" in mine and "Offre PME" in mine
     assert "fb-answer fb-answer--unread" in mine  # not read yet
-    bob.get(url("notifications"))  # reading the notifications marks them read
+    bob.get(url("feedback_detail", a.pk))  # opening the answered item reads its announcement
+    note.refresh_from_db()
+    assert note.read_at is not None
     assert "fb-answer--unread" not in text_of(bob.get(url("feedback_mine")))
+    # dave's announcement of the same answer stays unread until he opens it
+    assert Notification.objects.get(user=personas.dave, kind="feedback.answered").read_at is None
     # the voter (dave) was told too, and sees it among "answers to what you backed"
     assert "Une offre PME à 49 € par mois" in text_of(
         client_for(personas.dave).get(url("feedback_mine"))
