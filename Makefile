@@ -47,7 +47,7 @@ test-sqlite: $(VENV)/.dev-installed chromium
 	CORDEE_TESTING=1 $(BIN)/pytest
 
 test-postgres: $(VENV)/.dev-installed postgres
-	CORDEE_TESTING=1 DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not browser" -p no:randomly
+	CORDEE_TESTING=1 DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not browser and not slow" -p no:randomly
 
 chromium:
 	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for browser tests…"; \

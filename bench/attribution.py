@@ -1,17 +1,20 @@
 """Benchmark: Cordée's attribution vs ChannelAttribution, and the aggregation vs DuckDB/pandas.
 
-    python bench/attribution.py [--sizes 10000,100000,1000000] [--channels 12,20] [--repeat 3]
+    python bench/attribution.py [--sizes 10000,100000,1000000,5000000] [--channels 12,20] [--repeat 3]
 
-Journeys are generated (geometric path length, mean ≈ 4) and written once per size as
-aggregated paths (CSV) and as touchpoints (Parquet). Each measurement runs in its own process
-(whole-process wall time and peak memory, median of ``--repeat``):
+Journeys are generated (geometric path length, mean 4; NumPy, seeded) and written once per size
+as aggregated paths (CSV, ChannelAttribution's layout) and as touchpoints (Parquet). Each
+measurement runs in its own process (whole-process wall time and peak memory, median of
+``--repeat``):
 
 - ``cordee all models (paths)``: first, last, linear, position, Markov and Shapley from the paths;
+- ``cordee CLI, Markov (paths)``: ``python -m cordee.core.management.commands.attribution``;
+- ``floor``: the interpreter, the NumPy/Arrow imports and reading the paths CSV, nothing else;
 - ``ChannelAttribution markov_model`` (defaults, ``var_null``) and ``heuristic_models``;
-- ``cordee end to end (touchpoints)``: read the touchpoint Parquet, build journeys, Markov;
+- ``cordee CLI end to end (touchpoints)``: the same command on the touchpoint Parquet, Markov;
 - ``ChannelAttribution pipeline``: build its path strings from the same Parquet with pandas, then
   ``markov_model``;
-- ``DuckDB`` and ``pandas`` group-bys of the same transitions (the aggregation alone).
+- ``DuckDB``, ``Polars`` and ``pandas`` group-bys of the same transitions (the aggregation alone).
 
 Writes ``bench/results/attribution.md`` with the raw timings, the command and the commit.
 """
@@ -20,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import shutil
 import statistics
 import subprocess
@@ -42,6 +44,16 @@ j = read_paths(__import__('pathlib').Path({paths!r}))
 for m in ("first", "last", "linear", "position", "markov", "shapley"):
     attribute(j, m)
 """,
+    "cordee_cli_paths": """
+import sys, io
+sys.path.insert(0, {root!r})
+from cordee.core.management.commands.attribution import main
+main(["--input", {paths!r}, "--input-format", "paths", "--model", "markov"], stdout=io.StringIO())
+""",
+    "floor_paths": """
+import numpy, pyarrow.compute, pyarrow.csv
+pyarrow.csv.read_csv({paths!r})
+""",
     "ca_markov": """
 import pandas as pd
 from ChannelAttribution import markov_model
@@ -55,11 +67,10 @@ df = pd.read_csv({paths!r})
 heuristic_models(df, "path", "total_conversions", flg_pro=False)
 """,
     "cordee_touches": """
-import sys
+import sys, io
 sys.path.insert(0, {root!r})
-from cordee.analytics.journeys_io import read_touchpoints
-from cordee.analytics.attribution import attribute
-attribute(read_touchpoints(__import__('pathlib').Path({touches!r})), "markov")
+from cordee.core.management.commands.attribution import main
+main(["--input", {touches!r}, "--model", "markov"], stdout=io.StringIO())
 """,
     "ca_pipeline": """
 import pandas as pd
@@ -78,6 +89,12 @@ duckdb.sql('''
   select channel, nxt, count(*) from t group by all
 ''').fetchall()
 """,
+    "polars_groupby": """
+import polars as pl
+t = pl.read_parquet({touches!r}, columns=["journey_id", "ts", "seq", "channel"]).sort(["journey_id", "ts", "seq"])
+t = t.with_columns(nxt=pl.col("channel").shift(-1).over("journey_id"))
+t.group_by(["channel", "nxt"]).len()
+""",
     "pandas_groupby": """
 import pandas as pd
 t = pd.read_parquet({touches!r}).sort_values(["journey_id", "ts", "seq"], kind="stable")
@@ -88,58 +105,58 @@ t.groupby(["channel", "nxt"], dropna=False).size()
 
 LABELS = {
     "cordee_paths": "Cordée, all models from paths",
+    "cordee_cli_paths": "Cordée CLI, Markov from paths (no Django)",
+    "floor_paths": "floor: Python + NumPy/Arrow imports + reading the paths CSV",
     "ca_markov": "ChannelAttribution markov_model",
     "ca_heuristic": "ChannelAttribution heuristic_models",
-    "cordee_touches": "Cordée end to end (touchpoint Parquet → Markov)",
+    "cordee_touches": "Cordée CLI end to end (touchpoint Parquet → Markov)",
     "ca_pipeline": "ChannelAttribution pipeline (pandas paths → markov_model)",
     "duckdb_groupby": "DuckDB transition group-by",
+    "polars_groupby": "Polars transition group-by",
     "pandas_groupby": "pandas transition group-by",
 }
 
 
 def generate(n: int, channels: int, folder: Path, seed: int = 1) -> tuple[Path, Path]:
+    """``n`` journeys over ``channels`` channels: geometric length (mean 4), uniform channels,
+    conversion 8 % (10 % when the last touch is one of the first three channels). Touchpoints
+    (one hour apart, sorted by journey) as Parquet, and the same journeys as aggregated paths."""
+    import numpy as np
+    import polars as pl
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    rng = random.Random(seed)
-    names = [f"c{i:02d}" for i in range(channels)]
-    journey, ts, seq, channel, converted = [], [], [], [], []
-    paths: dict[str, list[int]] = {}
-    k = 0
-    for j in range(n):
-        length = 1
-        while rng.random() < 0.75:
-            length += 1
-        steps = [rng.choice(names) for _ in range(length)]
-        conv = rng.random() < 0.08 + 0.02 * (steps[-1] in names[:3])
-        for i, step in enumerate(steps):
-            journey.append(j)
-            ts.append(1_700_000_000 + j + i * 3600)
-            seq.append(k)
-            channel.append(step)
-            converted.append(conv)
-            k += 1
-        key = " > ".join(steps)
-        counts = paths.setdefault(key, [0, 0])
-        counts[0 if conv else 1] += 1
+    rng = np.random.default_rng(seed)
+    names = pa.array([f"c{i:02d}" for i in range(channels)])
+    length = rng.geometric(0.25, n)
+    journey = np.repeat(np.arange(n), length)
+    starts = np.cumsum(length) - length
+    position = np.arange(len(journey)) - starts[journey]
+    channel = rng.integers(0, channels, len(journey)).astype(np.int32)
+    converted = rng.random(n) < 0.08 + 0.02 * (channel[starts + length - 1] < 3)
+    touches_table = pa.table(
+        {
+            "journey_id": journey,
+            "ts": pa.array(1_700_000_000 + journey + position * 3600, pa.timestamp("s")),
+            "seq": np.arange(len(journey)),
+            "channel": pa.DictionaryArray.from_arrays(channel, names).cast(pa.string()),
+            "converted": converted[journey],
+        }
+    )
     touches = folder / f"touches-{n}-{channels}.parquet"
-    pq.write_table(
-        pa.table(
-            {
-                "journey_id": journey,
-                "ts": pa.array(ts, pa.timestamp("s")),
-                "seq": seq,
-                "channel": channel,
-                "converted": converted,
-            }
-        ),
-        touches,
+    pq.write_table(touches_table, touches)
+    paths = (
+        pl.from_arrow(touches_table.select(["journey_id", "channel", "converted"]))
+        .group_by("journey_id", maintain_order=True)
+        .agg(pl.col("channel").str.join(" > ").alias("path"), pl.col("converted").first())
+        .group_by("path", maintain_order=True)
+        .agg(
+            total_conversions=pl.col("converted").sum(),
+            total_null=(~pl.col("converted")).sum(),
+        )
     )
     paths_file = folder / f"paths-{n}-{channels}.csv"
-    with paths_file.open("w") as f:
-        f.write("path,total_conversions,total_null\n")
-        for key, (c, nl) in paths.items():
-            f.write(f"{key},{c},{nl}\n")
+    paths.write_csv(paths_file)
     return paths_file, touches
 
 
@@ -175,7 +192,7 @@ def run(sizes: list[int], channels: list[int], repeat: int, timeout: int, out: P
         "",
         f"- command: `python bench/attribution.py --sizes {','.join(map(str, sizes))} --channels "
         f"{','.join(map(str, channels))} --repeat {repeat}`",
-        f"- commit: {report.commit()}; each cell: median whole-process wall seconds of {repeat} fresh processes (peak RSS in MB, GNU time)",
+        f"- commit: {report.commit()}{_dirty()}; each cell: median whole-process wall seconds of {repeat} fresh processes (peak RSS in MB, GNU time)",
         "",
     ]
     raw: dict[str, list[float]] = {}
@@ -202,14 +219,48 @@ def run(sizes: list[int], channels: list[int], repeat: int, timeout: int, out: P
                     )
             for name, values in cells.items():
                 lines.append(f"| {LABELS[name]} | " + " | ".join(values) + " |")
-            lines.append("")
+            lines += ["", *_ratios(raw, sizes, n_channels), ""]
     lines += ["Raw timings (seconds):", "", "```", json.dumps(raw, indent=1), "```", ""]
     return report.save(lines, out)
 
 
+def _dirty() -> str:
+    """Say so when the measured code is not exactly the commit."""
+    found = subprocess.run(
+        ["git", "status", "--porcelain", "--", "cordee/analytics", "cordee/core", "bench"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    return " (+ uncommitted changes)" if found.stdout.strip() else ""
+
+
+def _ratios(raw: dict[str, list[float]], sizes: list[int], n_channels: int) -> list[str]:
+    """The issue's two ratios, from medians of the same run (``n/a`` when a side failed)."""
+
+    def ratio(slow: str, fast: str, n: int) -> str:
+        a, b = raw.get(f"{slow}/{n}/{n_channels}"), raw.get(f"{fast}/{n}/{n_channels}")
+        return f"{statistics.median(a) / statistics.median(b):.1f}×" if a and b else "n/a"
+
+    return [
+        "| speed-up (median ÷ median) | " + " | ".join(f"{n:,} journeys" for n in sizes) + " |",
+        "|---|" + "---:|" * len(sizes),
+        "| markov_model ÷ Cordée all models from paths (target ≥ 10×) | "
+        + " | ".join(ratio("ca_markov", "cordee_paths", n) for n in sizes)
+        + " |",
+        "| markov_model ÷ Cordée CLI Markov from paths | "
+        + " | ".join(ratio("ca_markov", "cordee_cli_paths", n) for n in sizes)
+        + " |",
+        "| ChannelAttribution pipeline ÷ Cordée end to end (target ≥ 5×) | "
+        + " | ".join(ratio("ca_pipeline", "cordee_touches", n) for n in sizes)
+        + " |",
+    ]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--sizes", default="10000,100000,1000000,5000000")
     parser.add_argument("--channels", default="12,20")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--timeout", type=int, default=1800)

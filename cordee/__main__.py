@@ -1,4 +1,5 @@
-"""The ``cordee`` command: every Django management command, plus ``run``, ``worker``, ``demo``.
+"""The ``cordee`` command: every Django management command, plus ``run``, ``worker``, ``demo``;
+``attribution`` runs without starting Django.
 
 ``cordee run`` serves the app and starts the background worker beside it; Ctrl-C stops both.
 """
@@ -10,11 +11,16 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv if argv is None else argv)
+    args[0] = "cordee"
+    if args[1:2] == ["attribution"]:
+        # works on files alone: skip Django's start-up (about a second) for the data team
+        from cordee.core.management.commands.attribution import main as attribution
+
+        sys.exit(attribution(args[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cordee.config.settings")
     from django.core.management import execute_from_command_line
 
-    args = list(sys.argv if argv is None else argv)
-    args[0] = "cordee"
     execute_from_command_line(args)
 
 

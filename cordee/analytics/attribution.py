@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from math import factorial
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -44,7 +45,11 @@ EXACT_SHAPLEY_MAX = 20
 @dataclass
 class Journeys:
     """Journeys as flat arrays: touch ``i`` belongs to journey ``journey[i]`` (0-based, sorted,
-    in touch order within each journey)."""
+    in touch order within each journey).
+
+    A journey may stand for several identical ones (aggregated paths): ``weight`` says how many,
+    and ``conversions`` how many of them converted (by default ``converted × weight``); ``value``
+    is then the value *per conversion*."""
 
     channels: list[str]
     journey: npt.NDArray[np.int64]  # per touch
@@ -53,9 +58,33 @@ class Journeys:
     value: npt.NDArray[np.float64]  # per journey
     ts: npt.NDArray[np.float64] | None = None  # per touch, seconds
     weight: npt.NDArray[np.float64] | None = None  # per journey: how many identical journeys
+    conversions: npt.NDArray[np.float64] | None = None  # per journey: how many of them converted
+    _layout: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
+
+    def layout(
+        self,
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """(length per journey, index of each touched journey's first touch, … last touch),
+        computed once per ``Journeys`` (every model uses them; touches are never edited)."""
+        if self._layout is None or self._layout[0] is not self.journey:
+            length = np.bincount(self.journey, minlength=self.n_journeys)
+            boundary = np.flatnonzero(self.journey[1:] != self.journey[:-1])
+            if len(self.journey):
+                first = np.concatenate([[0], boundary + 1])
+                last = np.concatenate([boundary, [len(self.journey) - 1]])
+            else:
+                first = last = np.empty(0, dtype=np.int64)
+            self._layout = (self.journey, length, first, last)
+        return self._layout[1], self._layout[2], self._layout[3]
 
     def weights(self) -> npt.NDArray[np.float64]:
         return self.weight if self.weight is not None else np.ones(self.n_journeys)
+
+    def conversion_weights(self) -> npt.NDArray[np.float64]:
+        """Converted journeys each journey stands for (1/0 for a single journey)."""
+        if self.conversions is not None:
+            return self.conversions
+        return np.where(self.converted, self.weights(), 0.0)
 
     @property
     def n_journeys(self) -> int:
@@ -117,8 +146,8 @@ class Result:
 
 def _weights_total(j: Journeys, use_value: bool) -> npt.NDArray[np.float64]:
     """What each journey distributes: its value (converted journeys) or 1 per conversion."""
-    amount = j.value if use_value else np.ones(j.n_journeys)
-    return np.where(j.converted, amount, 0.0) * j.weights()
+    conversions = j.conversion_weights()
+    return conversions * j.value if use_value else conversions
 
 
 def _spread(
@@ -137,7 +166,7 @@ def _spread(
 
 def _positions(j: Journeys) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """Position of each touch within its journey, and the journey's length."""
-    length = np.bincount(j.journey, minlength=j.n_journeys)
+    length, _first, _last = j.layout()
     start = np.concatenate([[0], np.cumsum(length)[:-1]])
     return np.arange(len(j.journey)) - start[j.journey], length[j.journey]
 
@@ -146,23 +175,10 @@ def heuristic(
     j: Journeys, model: str, *, use_value: bool = False, half_life_days: float = 7.0
 ) -> Result:
     """first, last, linear, position (U) and time_decay."""
-    pos, length = _positions(j)
-    if model == "first":
-        w = (pos == 0).astype(np.float64)
-    elif model == "last":
-        w = (pos == length - 1).astype(np.float64)
-    elif model == "linear":
-        w = np.ones(len(pos))
-    elif model == "position":
-        middle = np.maximum(length - 2, 1)
-        w = np.where(
-            length == 1,
-            1.0,
-            np.where(
-                length == 2, 0.5, np.where((pos == 0) | (pos == length - 1), 0.4, 0.2 / middle)
-            ),
-        )
-    elif model == "time_decay":
+    if model in ("first", "last", "linear", "position"):  # shares known per position: no weights
+        amount = _weights_total(j, use_value)
+        return Result(model, j.channels, _by_position(j, model, amount), float(amount.sum()))
+    if model == "time_decay":
         if j.ts is None:
             raise ValueError("time_decay needs touch timestamps.")
         last = np.full(j.n_journeys, -np.inf)
@@ -173,6 +189,35 @@ def heuristic(
         raise ValueError(f"Unknown model {model!r}.")
     credits = _spread(j, w.astype(np.float64), use_value)
     return Result(model, j.channels, credits, float(_weights_total(j, use_value).sum()))
+
+
+def _by_position(
+    j: Journeys, model: str, amount: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """first / last: the journey's amount to one touch; linear: amount ÷ length to every touch;
+    position: 40 % first, 40 % last, 20 % ÷ (length − 2) to each touch between (one touch: 100 %,
+    two: 50/50). One ``bincount`` over the touches, each weighted by its share of its journey's
+    amount."""
+    n = len(j.channels)
+    if len(j.journey) == 0:
+        return np.zeros(n)
+    length, first, last = j.layout()
+    journeys = j.journey[first]  # the journeys that have touches, in order
+    if model == "first":
+        touches, share = first, amount[journeys]
+    elif model == "last":
+        touches, share = last, amount[journeys]
+    elif model == "linear":
+        per_touch = np.divide(amount, length, out=np.zeros(j.n_journeys), where=length > 0)
+        return np.bincount(j.channel, weights=per_touch[j.journey], minlength=n).astype(np.float64)
+    else:  # position
+        size = length[journeys]
+        middle = np.divide(0.2 * amount, length - 2, out=np.zeros(j.n_journeys), where=length > 2)
+        share = middle[j.journey]  # every touch, then the first and last overwritten
+        share[last] = amount[journeys] * np.where(size == 2, 0.5, 0.4)
+        share[first] = amount[journeys] * np.where(size == 1, 1.0, np.where(size == 2, 0.5, 0.4))
+        return np.bincount(j.channel, weights=share, minlength=n).astype(np.float64)
+    return np.bincount(j.channel[touches], weights=share, minlength=n).astype(np.float64)
 
 
 def w_shaped(
@@ -214,23 +259,37 @@ def markov_counts(j: Journeys) -> tuple[npt.NDArray[np.float64], int]:
     """Transition counts over states [start, channels…, conversion, null], consecutive repeats
     merged. Returns the (n+3)×(n+3) count matrix and n."""
     n = len(j.channels)
+    size = n + 3
     start, conv, null = 0, n + 1, n + 2
-    keep = np.ones(len(j.channel), dtype=bool)
-    same_journey = j.journey[1:] == j.journey[:-1]
-    keep[1:] = ~(same_journey & (j.channel[1:] == j.channel[:-1]))
-    jr, ch = j.journey[keep], j.channel[keep] + 1
-    w = j.weights()[jr]
-    counts = np.zeros((n + 3, n + 3))
-    first = np.ones(len(jr), dtype=bool)
-    first[1:] = jr[1:] != jr[:-1]
-    np.add.at(counts, (np.full(int(first.sum()), start), ch[first]), w[first])
-    inner = ~first
-    np.add.at(counts, (ch[np.flatnonzero(inner) - 1], ch[inner]), w[inner])
-    last = np.ones(len(jr), dtype=bool)
-    last[:-1] = jr[1:] != jr[:-1]
-    ends = np.where(j.converted[jr[last]], conv, null)
-    np.add.at(counts, (ch[last], ends), w[last])
-    return counts, n
+    if len(j.channel) == 0:
+        return np.zeros((size, size)), n
+    # Merging consecutive repeats changes neither a journey's first nor its last channel, and
+    # its inner transitions are exactly the adjacent pairs with src ≠ dst: count every adjacent
+    # pair of one journey, then drop the channel→same-channel diagonal.
+    _length, first, last = j.layout()
+    ends = j.journey[last]
+    weights = j.weights()
+    conversions = j.conversion_weights()
+    cells = size * size
+    pair = j.channel[:-1] * size  # state (c + 1) → (d + 1): flat cell (c + 1)·size + d + 1
+    pair += j.channel[1:]  # in place: one array of the touches' size, not four
+    pair += size + 1
+    same = j.journey[1:] == j.journey[:-1]
+    if j.weight is None:  # one journey each: plain counts, other pairs into a spare bin
+        np.copyto(pair, cells, where=~same)
+        counts = np.bincount(pair, minlength=cells + 1)[:cells].astype(np.float64)
+        counts += np.bincount(start * size + j.channel[first] + 1, minlength=cells)
+    else:
+        counts = np.bincount(pair, weights[j.journey[1:]] * same, minlength=cells).astype(
+            np.float64
+        )
+        counts += np.bincount(start * size + j.channel[first] + 1, weights[ends], minlength=cells)
+    del pair, same
+    counts[(size + 1) * np.arange(1, n + 1)] = 0.0  # channel → itself: a merged repeat
+    last_state = (j.channel[last] + 1) * size
+    counts += np.bincount(last_state + conv, conversions[ends], minlength=cells)
+    counts += np.bincount(last_state + null, weights[ends] - conversions[ends], minlength=cells)
+    return counts.reshape(size, size), n
 
 
 def absorption_probability(counts: npt.NDArray[np.float64], removed: int | None = None) -> float:
@@ -280,9 +339,15 @@ def coalition_counts(j: Journeys) -> tuple[npt.NDArray[np.float64], npt.NDArray[
             f"Exact Shapley values are computed for up to {EXACT_SHAPLEY_MAX} channels."
         )
     bits = np.zeros(j.n_journeys, dtype=np.int64)
-    np.bitwise_or.at(bits, j.journey, np.left_shift(1, j.channel))
+    if len(j.journey):
+        touch_bits = np.left_shift(1, j.channel)
+        if bool(np.all(j.journey[1:] >= j.journey[:-1])):  # sorted: one reduceat per journey
+            first = np.flatnonzero(np.concatenate([[True], j.journey[1:] != j.journey[:-1]]))
+            bits[j.journey[first]] = np.bitwise_or.reduceat(touch_bits, first)
+        else:
+            np.bitwise_or.at(bits, j.journey, touch_bits)
     journeys = np.bincount(bits, weights=j.weights(), minlength=1 << n).astype(np.float64)
-    conversions = np.bincount(bits, weights=j.converted * j.weights(), minlength=1 << n).astype(
+    conversions = np.bincount(bits, weights=j.conversion_weights(), minlength=1 << n).astype(
         np.float64
     )
     return journeys, conversions
@@ -301,7 +366,7 @@ def shapley(j: Journeys, *, use_value: bool = False, samples: int = 2000, seed: 
     """Exact for up to ``EXACT_SHAPLEY_MAX`` channels, sampled beyond (``shapley_sampled``)."""
     n = len(j.channels)
     total = float(_weights_total(j, use_value).sum())
-    if not j.converted.any() or n == 0:
+    if not j.conversion_weights().any() or n == 0:
         return Result("shapley", j.channels, np.zeros(n), total)
     if n > EXACT_SHAPLEY_MAX:
         return shapley_sampled(j, use_value=use_value, samples=samples, seed=seed)
@@ -327,10 +392,13 @@ def shapley_from_coalitions(
     weight = np.array(
         [factorial(s) * factorial(n - s - 1) / factorial(n) if s < n else 0.0 for s in range(n + 1)]
     )
+    weight_of = weight[size]  # |S|! (n − |S| − 1)! / n! for every coalition S
     phi = np.zeros(n)
     for c in range(n):
-        without = masks[(masks >> c) & 1 == 0]
-        phi[c] = float(np.sum(weight[size[without]] * (v[without | (1 << c)] - v[without])))
+        # coalitions as blocks of 2^c: [:, 0, :] are the S without c, [:, 1, :] the S ∪ {c}
+        v_c = v.reshape(-1, 2, 1 << c)
+        gain = v_c[:, 1, :] - v_c[:, 0, :]
+        phi[c] = float(np.sum(weight_of.reshape(-1, 2, 1 << c)[:, 0, :] * gain))
     grand = v[(1 << n) - 1]
     credits = total * phi / grand if grand != 0 else np.zeros(n)
     return Result("shapley", channels, credits, total, extra={"v_all": float(grand)})
@@ -355,7 +423,7 @@ def shapley_sampled(
     n = len(j.channels)
     total = float(_weights_total(j, use_value).sum())
     w = j.weights()
-    conv = j.converted * w
+    conv = j.conversion_weights()
     rng = np.random.default_rng(seed)
     phi = np.zeros(n)
     for _ in range(samples):

@@ -1,7 +1,8 @@
 """The attribution aggregations written once as Ibis expressions — no Django.
 
 The same expressions run on DuckDB in-process (default), and unchanged on the engines Ibis
-supports (PostgreSQL, PySpark, BigQuery, Snowflake, Trino) when the data outgrows one machine.
+supports when the data outgrows one machine — tested on PostgreSQL and PySpark 4 local mode
+(``tests/analytics/test_engine_parity.py``, ``test_spark_parity.py``).
 They produce the two aggregates the models need; the small dense maths then runs in NumPy
 (``cordee.analytics.attribution``):
 
@@ -9,7 +10,7 @@ They produce the two aggregates the models need; the small dense maths then runs
   null, with consecutive repeats of a channel merged — window functions over each journey in
   (ts, seq) order, ``seq`` being the input row order that breaks ties.
 - **Coalition counts**: journeys and conversions per set of distinct channels, the set as a
-  bitmask (``bit_or`` of ``1 << channel index``).
+  bitmask (the sum of the distinct bits ``2^channel index`` — equal to their bitwise or).
 
 Input table columns: ``journey_id``, ``ts``, ``seq`` (int), ``channel`` (str), ``converted``
 (bool). No division happens inside the expressions (Spark's ANSI mode raises on x/0).
@@ -51,14 +52,25 @@ def transition_counts_expr(t: Any) -> Any:
 
 
 def coalition_counts_expr(t: Any, channels: list[str]) -> Any:
-    """(mask, journeys, conversions) per set of distinct channels."""
-    index = ibis.memtable({"channel": channels, "idx": list(range(len(channels)))})
+    """(mask, journeys, conversions) per set of distinct channels.
+
+    The mask is the sum of the *distinct* bits ``2^index`` of a journey's channels, which equals
+    their bitwise or. Ibis 12 cannot compile ``bit_or`` for PySpark; a sum of distinct bits taken
+    from a literal table (no shift either) runs the same on DuckDB, PostgreSQL and Spark."""
+    index = ibis.memtable(
+        {"channel": channels, "bit": [1 << i for i in range(len(channels))]},
+        schema={"channel": "string", "bit": "int64"},
+    )
     joined = t.join(index, t.channel == index.channel)
-    # int32 on both sides: PostgreSQL shifts by an int4 only (exact Shapley stops at 20 channels)
-    bits = joined.mutate(bit=ibis.literal(1, type="int32") << joined.idx.cast("int32"))
-    per_journey = bits.group_by(bits.journey_id).aggregate(
-        mask=bits.bit.bit_or(),
-        converted=ibis.ifelse(bits.converted, 1, 0).max(),
+    flagged = joined.select(
+        joined.journey_id,
+        joined.bit,
+        # an ifelse, not a cast: PostgreSQL casts booleans to int4 only
+        converted=ibis.ifelse(joined.converted, 1, 0).max().over(group_by=joined.journey_id),
+    )
+    distinct = flagged.distinct()
+    per_journey = distinct.group_by(distinct.journey_id).aggregate(
+        mask=distinct.bit.sum(), converted=distinct.converted.max()
     )
     return per_journey.group_by(per_journey.mask).aggregate(
         journeys=per_journey.count(), conversions=per_journey.converted.sum()

@@ -108,3 +108,44 @@ def test_parquet_input(tmp_path):
     assert json.loads(run("--input", str(f), "--model", "markov"))["credits"] == pytest.approx(
         {"A": 2 / 3, "B": 1 / 3}
     )
+
+
+def test_the_same_command_runs_without_django(tmp_path):
+    """``python -m cordee.core.management.commands.attribution`` gives the same JSON as
+    ``cordee attribution``, and never imports Django, Ibis or pandas."""
+    import subprocess
+    import sys
+
+    f = tmp_path / "paths.csv"
+    f.write_text("path,total_conversions,total_null\nA,1,0\nB > A,0,1\n")
+    code = (
+        "import sys\n"
+        "from cordee.core.management.commands.attribution import main\n"
+        f"status = main(['--input', {str(f)!r}, '--input-format', 'paths', '--model', 'markov'])\n"
+        "heavy = [m for m in ('django', 'ibis', 'pandas', 'altair') if m in sys.modules]\n"
+        "print('HEAVY', heavy, status)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    body, _sep, tail = done.stdout.rpartition("HEAVY")
+    assert tail.strip() == "[] 0"
+    assert json.loads(body) == json.loads(
+        run("--input", str(f), "--input-format", "paths", "--model", "markov")
+    )
+
+
+def test_without_django_a_bad_file_exits_1_with_the_message(tmp_path, capsys):
+    from cordee.core.management.commands.attribution import main
+
+    f = tmp_path / "paths.csv"
+    f.write_text("path,total_conversions,total_null\nA > ,1,0\n")
+    assert main(["--input", str(f), "--input-format", "paths", "--model", "first"]) == 1
+    assert "line 2, column path" in capsys.readouterr().err
+
+
+def test_the_command_offers_every_model():
+    from cordee.analytics.attribution import MODELS
+    from cordee.core.management.commands import attribution as command
+
+    assert command.MODELS == MODELS

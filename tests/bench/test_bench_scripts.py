@@ -35,6 +35,9 @@ def test_attribution_bench_runs_on_a_tiny_size(tmp_path):
     from bench import attribution
 
     pytest.importorskip("ChannelAttribution")
+    pytest.importorskip("polars")
     table = attribution.run([300], [5], 1, 300, tmp_path / "attribution.md")
     assert "| Cordée, all models from paths |" in table
-    assert "failed" not in table
+    assert "| Polars transition group-by |" in table
+    assert "markov_model ÷ Cordée all models from paths" in table
+    assert "failed" not in table and "n/a" not in table
