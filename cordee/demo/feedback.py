@@ -209,7 +209,8 @@ def add_feedback(workspace: Workspace, *, now: dt.datetime, seed: int = 1) -> in
             item = FeedbackItem.objects.create(
                 workspace=workspace,
                 kind=kind,
-                title=rng.choice(titles),
+                # the first two rounds say each topic in its first two wordings (both languages)
+                title=titles[n // len(TOPICS)] if n < 2 * len(TOPICS) else rng.choice(titles),
                 text="",
                 competitor=competitors[competitor] if competitor is not None else None,
                 rejection_reason=reasons.get(reason or ""),
