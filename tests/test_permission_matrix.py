@@ -187,6 +187,7 @@ PAGES: dict[str, Page] = {
 PAGES.update(
     {
         "mql_queue": Page(),
+        "mql_queue_export": Page(),
         "attribution": Page(),
         "attribution_compute": Page(allowed="dave", denied="bob"),
         "attribution_sign": Page(allowed="mia", denied="alice"),
@@ -243,6 +244,7 @@ PAGES.update(  # the import wizard (core/roles.py: data.import, the three manage
 PAGES.update(  # field feedback: everyone reads, all but executives raise, marketing triages
     {
         "feedback_inbox": Page(),
+        "feedback_inbox_export": Page(),
         "feedback_create": Page(allowed="bob", denied="erin"),
         "feedback_similar": Page(),
         "feedback_mine": Page(),

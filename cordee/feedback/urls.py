@@ -9,6 +9,7 @@ from cordee.feedback import views
 
 urlpatterns = [
     path("feedback/", views.inbox, name="feedback_inbox"),
+    path("feedback/export/", views.inbox_export, name="feedback_inbox_export"),
     path("feedback/new/", views.create, name="feedback_create"),
     path("feedback/similar/", views.similar, name="feedback_similar"),
     path("feedback/mine/", views.mine, name="feedback_mine"),

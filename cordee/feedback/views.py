@@ -7,15 +7,18 @@ and the suggestions."""
 from __future__ import annotations
 
 from pathlib import PurePath
-from typing import Any
+from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -31,6 +34,8 @@ from cordee.core.web import (
     is_partial_request,
     workspace_view,
 )
+from cordee.dataio.export_views import check_format, query_links, rows_export_response
+from cordee.dataio.exports import ExportColumn
 from cordee.feedback import page_selectors, selectors, services
 from cordee.feedback.forms import AssignForm, FeedbackForm, RespondForm, SettingsForm, StatusForm
 from cordee.feedback.models import FeedbackItem, FeedbackKind, FeedbackStatus
@@ -127,6 +132,7 @@ def inbox(request: HttpRequest, actor: Actor) -> HttpResponse:
         "can_vote": actor.can("feedback.vote"),
         "can_triage": actor.can("feedback.triage"),
         "status_total": sum(f.count for f in facets["status"]),
+        "export_links": query_links(request, "feedback_inbox_export"),
     }
     template = "feedback/inbox.html"
     if is_partial_request(request):
@@ -135,6 +141,52 @@ def inbox(request: HttpRequest, actor: Actor) -> HttpResponse:
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _inbox_export_columns() -> list[ExportColumn]:
+    """The inbox's columns, headers and labels translated now (the file is written later)."""
+    kinds = {value: str(label) for value, label in FeedbackKind.choices}
+    statuses = {value: str(label) for value, label in FeedbackStatus.choices}
+
+    def field(name: str) -> str:
+        return capfirst(str(cast(Any, FeedbackItem._meta.get_field(name)).verbose_name))
+
+    def text(value: Any) -> str | None:
+        return None if value is None else str(value)
+
+    return [
+        ExportColumn("ID", lambda item: item.pk),
+        ExportColumn(field("title"), lambda item: item.title),
+        ExportColumn(field("kind"), lambda item: kinds.get(item.kind, item.kind)),
+        ExportColumn(field("status"), lambda item: statuses.get(item.status, item.status)),
+        ExportColumn(field("competitor"), lambda item: text(item.competitor)),
+        ExportColumn(field("author"), lambda item: text(item.author)),
+        ExportColumn(field("pod"), lambda item: text(item.pod)),
+        ExportColumn(field("owner"), lambda item: text(item.owner)),
+        ExportColumn(field("due_on"), lambda item: item.due_on),
+        ExportColumn(_("Votes"), lambda item: item.votes_count),
+        ExportColumn(field("submitted_at"), lambda item: item.submitted_at),
+        ExportColumn(_("Answered"), lambda item: item.responses_count > 0),
+    ]
+
+
+@workspace_view
+def inbox_export(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """``feedback/export/?file=csv|xlsx&<the inbox's query>``: every item the inbox shows."""
+    fmt = request.GET.get("file") or "csv"
+    check_format(fmt)
+    _shown, query = _inbox_params(request)
+    items = selectors.feedback_list(actor=actor, params=query)
+    tz = ZoneInfo(actor.workspace.time_zone)
+    today = timezone.localdate(timezone.now(), tz)
+    return rows_export_response(  # type: ignore[return-value]
+        rows=items,
+        columns=_inbox_export_columns(),
+        title=_("Field feedback"),
+        filename=f"{actor.workspace.slug}-feedback-{today:%Y-%m-%d}.{fmt}",
+        fmt=fmt,
+        tz=tz,
+    )
 
 
 def _may_vote(actor: Actor, item: FeedbackItem) -> bool:

@@ -9,6 +9,7 @@ from cordee.funnel import views
 
 urlpatterns = [
     path("queue/", views.queue, name="mql_queue"),
+    path("queue/export/", views.queue_export, name="mql_queue_export"),
     path("funnel/", views.board, name="funnel_board"),
     path("sla/", views.sla_dashboard, name="sla_dashboard"),
     path("rejections/", views.rejections, name="rejections_report"),

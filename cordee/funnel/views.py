@@ -4,15 +4,19 @@ marketing, and the RevOps settings (contracts, scoring, reasons, routing)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -30,13 +34,18 @@ from cordee.core.web import (
 )
 from cordee.crm.models import Lead, Stage
 from cordee.crm.records import LEADS
+from cordee.dataio import exports
+from cordee.dataio.export_views import check_format, query_links, rows_export_response
+from cordee.dataio.exports import ExportColumn
 from cordee.funnel import records, reports, selectors, services
 from cordee.funnel.models import RejectionOutcome
+from cordee.funnel.selectors import LeadSla
 from cordee.funnel.sla import marketing_status
 from cordee.people.forms import CommaListField
 from cordee.people.selectors import pod_options
 
 QUEUE_SIZE = 50  # the oldest first: the ones whose clocks run out soonest
+QueueRow = tuple[Lead, LeadSla | None]  # a lead of the queue's export, with its SLA clocks
 
 
 def _queue_context(actor: Actor, leads: list[Lead]) -> dict[str, Any]:
@@ -69,14 +78,20 @@ def _queue_context(actor: Actor, leads: list[Lead]) -> dict[str, Any]:
     }
 
 
-@workspace_view
-def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
-    """My MQL queue: one click to accept, two to reject, with the SLA due times counting down."""
+def _queue_filter(request: HttpRequest, actor: Actor) -> tuple[str, bool, QuerySet[Lead]]:
+    """The queue's query (``pod``, ``scope=all``): (pod, everyone, the leads waiting)."""
     pod = request.GET.get("pod") or ""
     everyone = request.GET.get("scope") == "all"
     waiting = selectors.mql_queue(
         actor=actor, pod_id=int(pod) if pod.isdigit() else None, everyone=everyone
     )
+    return pod, everyone, waiting
+
+
+@workspace_view
+def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """My MQL queue: one click to accept, two to reject, with the SLA due times counting down."""
+    pod, everyone, waiting = _queue_filter(request, actor)
 
     def rows() -> dict[str, Any]:
         leads = list(waiting[:QUEUE_SIZE])
@@ -96,8 +111,92 @@ def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
         "funnel_version": reports.funnel_version(actor.workspace.pk),
         "minute": now.strftime("%Y%m%d%H%M"),
         "session_key": _session_token(request),
+        "export_links": query_links(request, "mql_queue_export"),
     }
     return render(request, "funnel/queue.html", context)
+
+
+def _queue_export_rows(actor: Actor, waiting: QuerySet[Lead]) -> Iterator[QueueRow]:
+    """Each lead waiting with its SLA clocks, evaluated a chunk of leads at a time."""
+    batch: list[Lead] = []
+
+    def flush() -> Iterator[QueueRow]:
+        sla = selectors.leads_sla(actor=actor, leads=batch)
+        for lead in batch:
+            yield lead, sla.get(lead.pk)
+
+    for lead in waiting.iterator(chunk_size=exports.CHUNK):
+        batch.append(lead)
+        if len(batch) == exports.CHUNK:
+            yield from flush()
+            batch = []
+    if batch:
+        yield from flush()
+
+
+def _queue_export_columns() -> list[ExportColumn]:
+    """The queue's columns, headers and labels translated now (the file is written later)."""
+    stages = {value: str(label) for value, label in Stage.choices}
+    states = {"met": _("Kept"), "late": _("Late"), "running": _("Running")}
+
+    def field(name: str) -> str:
+        return capfirst(str(cast(Any, Lead._meta.get_field(name)).verbose_name))
+
+    def clock(row: QueueRow, name: str) -> Any:
+        sla = row[1]
+        return next((c for c in sla.clocks if c.name == name), None) if sla else None
+
+    def due(name: str) -> Callable[[QueueRow], Any]:
+        return lambda row: (lambda c: c.due_at if c else None)(clock(row, name))
+
+    def state(name: str) -> Callable[[QueueRow], Any]:
+        def value(row: QueueRow) -> str | None:
+            c = clock(row, name)
+            if c is None:
+                return None
+            return states["met" if c.met else "late" if c.breached else "running"]
+
+        return value
+
+    def text(value: Any) -> str | None:
+        return None if value is None else str(value)
+
+    return [
+        ExportColumn("ID", lambda row: row[0].pk),
+        ExportColumn(_("Lead"), lambda row: text(row[0].contact)),
+        ExportColumn(_("Account"), lambda row: text(row[0].contact.account)),
+        ExportColumn(_("Score"), lambda row: row[0].score),
+        ExportColumn(_("Stage"), lambda row: stages.get(row[0].stage, row[0].stage)),
+        ExportColumn(field("mql_at"), lambda row: row[0].mql_at),
+        ExportColumn(field("owner"), lambda row: text(row[0].owner)),
+        ExportColumn(field("pod"), lambda row: text(row[0].pod)),
+        ExportColumn(_("First touch by"), due("first_touch")),
+        ExportColumn(_("First touch state"), state("first_touch")),
+        ExportColumn(_("Decision by"), due("decision")),
+        ExportColumn(_("Decision state"), state("decision")),
+        ExportColumn(_("Attempts made"), lambda row: row[1].attempts_made if row[1] else None),
+        ExportColumn(
+            _("Attempts required"), lambda row: row[1].attempts_required if row[1] else None
+        ),
+    ]
+
+
+@workspace_view
+def queue_export(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """``queue/export/?file=csv|xlsx&<the queue's query>``: every lead the queue holds."""
+    fmt = request.GET.get("file") or "csv"
+    check_format(fmt)
+    _pod, _everyone, waiting = _queue_filter(request, actor)
+    today = timezone.localdate(timezone.now(), ZoneInfo(actor.workspace.time_zone))
+    return rows_export_response(  # type: ignore[return-value]
+        rows=_queue_export_rows(actor, waiting),
+        size=waiting,
+        columns=_queue_export_columns(),
+        title=_("MQL queue"),
+        filename=f"{actor.workspace.slug}-mql-queue-{today:%Y-%m-%d}.{fmt}",
+        fmt=fmt,
+        tz=ZoneInfo(actor.workspace.time_zone),
+    )
 
 
 def _session_token(request: HttpRequest) -> str:
