@@ -534,6 +534,12 @@ def top_over_time_chart(top: TopOverTime) -> dict[str, Any]:
         "encoding": {
             "x": {"field": "month", "type": "ordinal", "title": None},
             "y": {"field": "items", "type": "quantitative", "title": None},
-            "color": {"field": "label", "type": "nominal", "title": None},
+            # one legend entry a line: theme labels are sentences, side by side they shrink the chart
+            "color": {
+                "field": "label",
+                "type": "nominal",
+                "title": None,
+                "legend": {"orient": "bottom", "columns": 1, "labelLimit": 420},
+            },
         },
     }
