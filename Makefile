@@ -12,7 +12,7 @@ QUIET_PIP := 2>&1 | { grep -v '^WARNING: Location' || true; }
 
 .PHONY: gettext run test lint typecheck migrations-check test-sqlite test-postgres test-browser chromium postgres demo-large lock clean messages
 
-$(VENV)/.run-installed: requirements/run.lock pyproject.toml
+$(VENV)/.run-installed: requirements/run.lock pyproject.toml setup.py cordee/analytics/_paths_kernel.c
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q -r requirements/run.lock $(QUIET_PIP)
 	$(BIN)/pip install -q --no-deps -e . $(QUIET_PIP)

@@ -43,6 +43,23 @@ EXACT_SHAPLEY_MAX = 20
 
 
 @dataclass
+class PathSummary:
+    """What the from-paths models need, accumulated in one compiled pass over the path strings
+    (``journeys_io``): the Markov transition counts (as ``markov_counts``), the first, last,
+    linear and position credits (rows of ``credits[use_value]``, as ``_by_position``) and the
+    journeys and conversions per channel set (as ``coalition_counts``; ``None`` beyond
+    ``EXACT_SHAPLEY_MAX`` channels)."""
+
+    counts: npt.NDArray[np.float64]
+    credits: dict[bool, npt.NDArray[np.float64]]
+    coalition_journeys: npt.NDArray[np.float64] | None = None
+    coalition_conversions: npt.NDArray[np.float64] | None = None
+
+
+POSITION_MODELS = ("first", "last", "linear", "position")
+
+
+@dataclass
 class Journeys:
     """Journeys as flat arrays: touch ``i`` belongs to journey ``journey[i]`` (0-based, sorted,
     in touch order within each journey).
@@ -60,6 +77,7 @@ class Journeys:
     weight: npt.NDArray[np.float64] | None = None  # per journey: how many identical journeys
     conversions: npt.NDArray[np.float64] | None = None  # per journey: how many of them converted
     _layout: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
+    summary: PathSummary | None = field(default=None, repr=False, compare=False)
 
     def layout(
         self,
@@ -175,9 +193,13 @@ def heuristic(
     j: Journeys, model: str, *, use_value: bool = False, half_life_days: float = 7.0
 ) -> Result:
     """first, last, linear, position (U) and time_decay."""
-    if model in ("first", "last", "linear", "position"):  # shares known per position: no weights
+    if model in POSITION_MODELS:  # shares known per position: no weights
         amount = _weights_total(j, use_value)
-        return Result(model, j.channels, _by_position(j, model, amount), float(amount.sum()))
+        if j.summary is not None:
+            credits = j.summary.credits[use_value][POSITION_MODELS.index(model)].copy()
+        else:
+            credits = _by_position(j, model, amount)
+        return Result(model, j.channels, credits, float(amount.sum()))
     if model == "time_decay":
         if j.ts is None:
             raise ValueError("time_decay needs touch timestamps.")
@@ -259,6 +281,8 @@ def markov_counts(j: Journeys) -> tuple[npt.NDArray[np.float64], int]:
     """Transition counts over states [start, channels…, conversion, null], consecutive repeats
     merged. Returns the (n+3)×(n+3) count matrix and n."""
     n = len(j.channels)
+    if j.summary is not None:
+        return j.summary.counts.copy(), n
     size = n + 3
     start, conv, null = 0, n + 1, n + 2
     if len(j.channel) == 0:
@@ -338,6 +362,9 @@ def coalition_counts(j: Journeys) -> tuple[npt.NDArray[np.float64], npt.NDArray[
         raise ValueError(
             f"Exact Shapley values are computed for up to {EXACT_SHAPLEY_MAX} channels."
         )
+    if j.summary is not None and j.summary.coalition_journeys is not None:
+        assert j.summary.coalition_conversions is not None
+        return j.summary.coalition_journeys.copy(), j.summary.coalition_conversions.copy()
     bits = np.zeros(j.n_journeys, dtype=np.int64)
     if len(j.journey):
         touch_bits = np.left_shift(1, j.channel)

@@ -23,7 +23,21 @@ from typing import Any
 
 import numpy as np
 
-from cordee.analytics.attribution import Journeys
+from cordee.analytics.attribution import EXACT_SHAPLEY_MAX, Journeys, PathSummary
+
+
+def _load_kernel() -> Any:
+    """The optional compiled reader of paths (``_paths_kernel.c``, built by ``setup.py`` where a
+    C compiler is found), or None: the NumPy code then runs."""
+    import importlib
+
+    try:
+        return importlib.import_module("cordee.analytics._paths_kernel")
+    except ImportError:
+        return None
+
+
+kernel: Any = _load_kernel()
 
 TRUE = {"true", "1", "yes", "vrai", "t", "y"}
 FALSE = {"false", "0", "no", "faux", "f", "n", ""}
@@ -269,11 +283,15 @@ def _values_column(column: Any) -> np.ndarray:
 
 
 def read_paths(path: Path) -> Journeys:
-    """Columnar and copy-free: the ``path`` strings are cut at ``>`` on their UTF-8 bytes with
-    NumPy, the raw tokens (``"a > "``) are dictionary-encoded by Arrow straight over the file's
-    buffer, and the handful of distinct tokens is trimmed in Python. Each row becomes one journey
-    standing for ``total_conversions + total_null`` identical journeys, ``total_conversions`` of
-    them converted (value per conversion: ``total_conversion_value ÷ total_conversions``)."""
+    """Columnar and copy-free. Each row becomes one journey standing for
+    ``total_conversions + total_null`` identical journeys, ``total_conversions`` of them converted
+    (value per conversion: ``total_conversion_value ÷ total_conversions``).
+
+    With the compiled kernel (``_paths_kernel.c``; off when ``CORDEE_PATHS_KERNEL=0``), one pass
+    over the file's buffer also accumulates what the from-paths models need (``PathSummary``),
+    and the per-touch arrays are only made if a model asks for them. Without it — or on any
+    row it refuses (a bad step: the NumPy reader then names the line) — ``_path_touches``:
+    the strings cut at ``>`` with NumPy, the raw tokens dictionary-encoded by Arrow."""
     import pyarrow as pa
 
     table = _table(path, {"path": pa.string()})
@@ -283,6 +301,92 @@ def read_paths(path: Path) -> Journeys:
     column = table.column("path")
     if not pa.types.is_string(column.type):
         column = column.cast(pa.string())
+    value = np.ones(len(conversions))
+    has_value = "total_conversion_value" in table.column_names
+    if has_value:
+        totals = _count_column(table.column("total_conversion_value"), "total_conversion_value")
+        np.divide(totals, conversions, out=value, where=conversions > 0)
+    weight = conversions + nulls
+    summary = _kernel_summary(column, weight, conversions, value if has_value else None)
+    if summary is not None:
+        names, summary_ = summary
+        return LazyJourneys(
+            lambda: _path_touches(column)[1:],
+            channels=names,
+            journey=np.empty(0, dtype=np.int64),
+            channel=np.empty(0, dtype=np.int64),
+            converted=conversions > 0,
+            value=value,
+            weight=weight,
+            conversions=conversions,
+            summary=summary_,
+        )
+    names, journey, channel = _path_touches(column)
+    return Journeys(
+        channels=names,
+        journey=journey,
+        channel=channel,
+        converted=conversions > 0,
+        value=value,
+        weight=weight,
+        conversions=conversions,
+    )
+
+
+class LazyJourneys(Journeys):
+    """Journeys read by the kernel: ``journey`` and ``channel`` (per touch) are made by the
+    NumPy reader on first use only (no from-paths model but sampled Shapley needs them)."""
+
+    def __init__(self, touches: Any, **fields: Any) -> None:
+        super().__init__(**fields)
+        self._touches = touches
+        del self.journey, self.channel
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("journey", "channel") and "_touches" in self.__dict__:
+            self.journey, self.channel = self._touches()
+            return self.__dict__[name]
+        raise AttributeError(name)
+
+
+def _kernel_summary(
+    column: Any, weight: np.ndarray, conversions: np.ndarray, value: np.ndarray | None
+) -> tuple[list[str], PathSummary] | None:
+    """The compiled one-pass summary, or None (no kernel, switched off, or a row it refuses)."""
+    if kernel is None or os.environ.get("CORDEE_PATHS_KERNEL", "1") == "0":
+        return None
+    chunks = []
+    for chunk in column.chunks:
+        if chunk.null_count:
+            return None
+        _validity, offsets, data = chunk.buffers()
+        if offsets is None or data is None:
+            return None
+        chunks.append((offsets, data, chunk.offset, len(chunk)))
+    weight = np.ascontiguousarray(weight, dtype=np.float64)
+    conversions = np.ascontiguousarray(conversions, dtype=np.float64)
+    amounts = [conversions] if value is None else [conversions, conversions * value]
+    out = kernel.scan(chunks, weight, conversions, amounts, EXACT_SHAPLEY_MAX)
+    if out is None:
+        return None
+    names, counts, credits, journeys, converted = out
+    if any(not name or name != name.strip() for name in names):  # other Unicode spaces
+        return None
+    n = len(names)
+    by_amount = np.frombuffer(credits, dtype=np.float64).reshape(len(amounts), 4, n)
+    return names, PathSummary(
+        counts=np.frombuffer(counts, dtype=np.float64).reshape(n + 3, n + 3),
+        credits={False: by_amount[0], True: by_amount[-1]},
+        coalition_journeys=None if journeys is None else np.frombuffer(journeys, np.float64),
+        coalition_conversions=None if converted is None else np.frombuffer(converted, np.float64),
+    )
+
+
+def _path_touches(column: Any) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(sorted channel names, journey per touch, channel per touch) of an Arrow string column of
+    paths: the ``path`` strings are cut at ``>`` on their UTF-8 bytes with NumPy, the raw tokens
+    (``"a > "``) are dictionary-encoded by Arrow straight over the file's buffer, and the handful
+    of distinct tokens is trimmed in Python."""
     first_rows = np.concatenate([[0], np.cumsum([len(c) for c in column.chunks])]).tolist()
     if column.num_chunks > 1:  # NumPy and Arrow release the GIL: chunks in parallel
         from concurrent.futures import ThreadPoolExecutor
@@ -298,19 +402,7 @@ def read_paths(path: Path) -> Journeys:
         or [np.empty(0, dtype=np.int64)]
     )
     journey = np.concatenate([rows for _codes, _raw, rows in pieces] or [np.empty(0, np.int64)])
-    value = np.ones(len(conversions))
-    if "total_conversion_value" in table.column_names:
-        totals = _count_column(table.column("total_conversion_value"), "total_conversion_value")
-        np.divide(totals, conversions, out=value, where=conversions > 0)
-    return Journeys(
-        channels=names,
-        journey=journey,
-        channel=channel,
-        converted=conversions > 0,
-        value=value,
-        weight=conversions + nulls,
-        conversions=conversions,
-    )
+    return names, journey, channel
 
 
 def _tokens(chunk: Any, first_row: int) -> tuple[np.ndarray, list[str], np.ndarray]:
