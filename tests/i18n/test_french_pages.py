@@ -87,8 +87,13 @@ _PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+# a freshly shown API token is random letters: "cdt_we0n…" must not read as the English "we"
+_API_TOKEN = re.compile(r"\bcdt_[A-Za-z0-9_-]+")
+
+
 def _words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(_PLACEHOLDER.sub(" ", text).lower()) if len(w) > 1}
+    text = _API_TOKEN.sub(" ", _PLACEHOLDER.sub(" ", text))
+    return {w for w in _WORD.findall(text.lower()) if len(w) > 1}
 
 
 def _vocabulary() -> tuple[set[str], set[str]]:
