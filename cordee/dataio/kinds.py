@@ -11,6 +11,7 @@ records, bulk ``INSERT … ON CONFLICT (id) DO UPDATE`` for existing ones, in ba
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from functools import partial
@@ -51,7 +52,14 @@ def _fold_name(value: str | None) -> str | None:
     return value.strip().casefold() if value else None
 
 
-class Handler:
+def _no_campaign(name: str) -> str:
+    """Why a row naming an unknown campaign is rejected (leads and touchpoints alike)."""
+    return _("No campaign is called %(name)s in this workspace: import the campaigns first.") % {
+        "name": name
+    }
+
+
+class Handler(ABC):
     """Shared machinery; one subclass per kind."""
 
     model: type[models.Model]
@@ -91,8 +99,9 @@ class Handler:
         return str(key)
 
     # -- matching (reads only) -----------------------------------------------------------
+    @abstractmethod
     def prepare(self, groups: list[Group]) -> list[tuple[Group, str]]:
-        raise NotImplementedError
+        """Match the groups to existing rows; return the rejected ones with their reasons."""
 
     def _by_external_id(self, groups: list[Group], *fields: str) -> dict[str, dict[str, Any]]:
         ids = {g.values["external_id"] for g in groups if g.values.get("external_id")}
@@ -255,8 +264,9 @@ class Handler:
         return self._accounts.get(name.strip().casefold()) if name else None
 
     # -- writing -------------------------------------------------------------------------
+    @abstractmethod
     def write(self, groups: list[Group], tick: Tick) -> dict[str, int]:
-        raise NotImplementedError
+        """Write the matched groups in bulk; return the counts (created, updated…)."""
 
     def blank(self, **attrs: Any) -> Any:
         """A new row to fill: a plain namespace for the fast insert (creating a model instance
@@ -598,15 +608,7 @@ class Leads(Contacts):
             if name:
                 campaign = campaigns.get(name.strip().casefold())
                 if campaign is None:
-                    rejected.append(
-                        (
-                            group,
-                            _(
-                                "No campaign is called %(name)s in this workspace: import the campaigns first."
-                            )
-                            % {"name": name},
-                        )
-                    )
+                    rejected.append((group, _no_campaign(name)))
                     continue
                 group.extra["campaign_id"] = campaign
             group.pk = lead["id"] if lead else None
@@ -1040,15 +1042,7 @@ class Touchpoints(Handler):
             if name:
                 campaign = campaigns.get(name.strip().casefold())
                 if campaign is None:
-                    rejected.append(
-                        (
-                            group,
-                            _(
-                                "No campaign is called %(name)s in this workspace: import the campaigns first."
-                            )
-                            % {"name": name},
-                        )
-                    )
+                    rejected.append((group, _no_campaign(name)))
                     continue
                 group.extra["campaign_id"], channel = campaign
                 group.values.setdefault("channel", channel)
