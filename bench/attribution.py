@@ -9,7 +9,9 @@ measurement runs in its own process (whole-process wall time and peak memory, me
 
 - ``cordee all models (paths)``: first, last, linear, position, Markov and Shapley from the paths;
 - ``cordee CLI, Markov (paths)``: ``python -m cordee.core.management.commands.attribution``;
-- ``floor``: the interpreter, the NumPy/Arrow imports and reading the paths CSV, nothing else;
+- ``Arrow CSV read``: the interpreter, the NumPy/Arrow imports and ``pyarrow.csv.read_csv`` of
+  the paths, nothing else (what reading the file costs through Arrow; with the compiled kernel,
+  Cordée reads the CSV itself and no longer pays it);
 - ``ChannelAttribution markov_model`` (defaults, ``var_null``) and ``heuristic_models``;
 - ``cordee CLI end to end (touchpoints)``: the same command on the touchpoint Parquet, Markov;
 - ``ChannelAttribution pipeline``: build its path strings from the same Parquet with pandas, then
@@ -106,7 +108,7 @@ t.groupby(["channel", "nxt"], dropna=False).size()
 LABELS = {
     "cordee_paths": "Cordée, all models from paths",
     "cordee_cli_paths": "Cordée CLI, Markov from paths (no Django)",
-    "floor_paths": "floor: Python + NumPy/Arrow imports + reading the paths CSV",
+    "floor_paths": "reference: Python + NumPy/Arrow imports + Arrow reading the paths CSV",
     "ca_markov": "ChannelAttribution markov_model",
     "ca_heuristic": "ChannelAttribution heuristic_models",
     "cordee_touches": "Cordée CLI end to end (touchpoint Parquet → Markov)",

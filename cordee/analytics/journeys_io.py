@@ -38,6 +38,13 @@ def _load_kernel() -> Any:
 
 
 kernel: Any = _load_kernel()
+# The kernel cuts the rows into consecutive parts of at least this many rows (at most
+# MAX_KERNEL_PARTS), scanned on as many threads as there are cores: the parts depend on the input
+# only, so the sums (added part after part) are the same on any machine. One part (small inputs)
+# sums in the NumPy reader's order, to the last bit.
+KERNEL_PART_ROWS = 1 << 17
+KERNEL_PART_BYTES = 4 << 20  # the same for a CSV read by the kernel, in bytes
+MAX_KERNEL_PARTS = 16
 
 TRUE = {"true", "1", "yes", "vrai", "t", "y"}
 FALSE = {"false", "0", "no", "faux", "f", "n", ""}
@@ -57,9 +64,34 @@ def _table(path: Path, types: dict[str, Any] | None = None) -> Any:
         import pyarrow.parquet as pq
 
         return pq.read_table(path)
+    import pyarrow as pa
+
     options = pacsv.ConvertOptions(strings_can_be_null=False, column_types=types or {})
     read = pacsv.ReadOptions(autogenerate_column_names=False, block_size=8 << 20)
-    return pacsv.read_csv(path, read_options=read, convert_options=options)
+    try:
+        return pacsv.read_csv(path, read_options=read, convert_options=options)
+    except pa.ArrowInvalid as error:
+        raise _csv_error(path, error) from error
+
+
+def _csv_error(path: Path, error: Exception) -> InputError:
+    """Arrow's CSV errors quote the row but not its line: find the first row whose number of
+    fields differs from the header's, and name its line."""
+    import csv
+
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as f:
+            reader = csv.reader(f)
+            header = next(reader, [])
+            for row in reader:
+                if row and len(row) != len(header):
+                    return InputError(
+                        f"line {reader.line_num}: {len(row)} fields where the header has "
+                        f"{len(header)}."
+                    )
+    except (UnicodeDecodeError, csv.Error) as problem:
+        return InputError(f"{path}: not a readable CSV file ({problem}).")
+    return InputError(f"{path}: {error}")
 
 
 def _require(table: Any, columns: list[str], path: Path) -> None:
@@ -292,6 +324,9 @@ def read_paths(path: Path) -> Journeys:
     and the per-touch arrays are only made if a model asks for them. Without it — or on any
     row it refuses (a bad step: the NumPy reader then names the line) — ``_path_touches``:
     the strings cut at ``>`` with NumPy, the raw tokens dictionary-encoded by Arrow."""
+    fast = _kernel_csv(path)
+    if fast is not None:
+        return fast
     import pyarrow as pa
 
     table = _table(path, {"path": pa.string()})
@@ -309,18 +344,7 @@ def read_paths(path: Path) -> Journeys:
     weight = conversions + nulls
     summary = _kernel_summary(column, weight, conversions, value if has_value else None)
     if summary is not None:
-        names, summary_ = summary
-        return LazyJourneys(
-            lambda: _path_touches(column)[1:],
-            channels=names,
-            journey=np.empty(0, dtype=np.int64),
-            channel=np.empty(0, dtype=np.int64),
-            converted=conversions > 0,
-            value=value,
-            weight=weight,
-            conversions=conversions,
-            summary=summary_,
-        )
+        return _lazy(summary, lambda: column, weight, conversions, value)
     names, journey, channel = _path_touches(column)
     return Journeys(
         channels=names,
@@ -331,6 +355,97 @@ def read_paths(path: Path) -> Journeys:
         weight=weight,
         conversions=conversions,
     )
+
+
+def _lazy(
+    summary: tuple[list[str], PathSummary],
+    column: Any,
+    weight: np.ndarray,
+    conversions: np.ndarray,
+    value: np.ndarray,
+) -> LazyJourneys:
+    """Journeys from the kernel's summary; ``column()`` gives the path column when a model asks
+    for the touches."""
+    names, summary_ = summary
+    return LazyJourneys(
+        lambda: _path_touches(column())[1:],
+        channels=names,
+        journey=np.empty(0, dtype=np.int64),
+        channel=np.empty(0, dtype=np.int64),
+        converted=conversions > 0,
+        value=value,
+        weight=weight,
+        conversions=conversions,
+        summary=summary_,
+    )
+
+
+def _kernel_csv(path: Path) -> LazyJourneys | None:
+    """A CSV of paths read by the kernel straight from the file (``scan_csv``: no Arrow table, the
+    file mapped, its rows cut in parts at line ends). The header is read here; None when the
+    kernel is off or absent, the file is not a plain CSV of paths, or the kernel refuses a row:
+    the Arrow reader then reads the file and names what is wrong."""
+    if kernel is None or os.environ.get("CORDEE_PATHS_KERNEL", "1") == "0":
+        return None
+    if path.suffix.lower() in {".parquet", ".pq"} or not path.is_file():
+        return None
+    import csv
+    import mmap
+
+    with path.open("rb") as f:
+        first = f.readline(1 << 16)
+        if not first.endswith(b"\n"):
+            return None
+        try:
+            line = first.decode("utf-8-sig").rstrip("\r\n")
+            header = next(csv.reader([line], strict=True))
+        except (UnicodeDecodeError, StopIteration, csv.Error):
+            return None
+        roles = ["path", "total_conversions", "total_null", "total_conversion_value"]
+        if len(set(header)) != len(header) or not set(roles[:3]) <= set(header):
+            return None
+        size = os.fstat(f.fileno()).st_size
+        if size <= len(first):
+            return None
+        flags = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)  # mapped at once
+        try:
+            mapped = mmap.mmap(f.fileno(), 0, flags=flags, prot=mmap.PROT_READ)
+        except (OSError, TypeError, ValueError):  # not mappable here
+            return None
+        with mapped as buffer:
+            parts = min(MAX_KERNEL_PARTS, max(1, (size - len(first)) // KERNEL_PART_BYTES))
+            out = kernel.scan_csv(
+                buffer,
+                len(first),
+                len(header),
+                *(header.index(r) if r in header else -1 for r in roles),
+                EXACT_SHAPLEY_MAX,
+                parts,
+                min(parts, os.cpu_count() or 1),
+            )
+    if out is None:
+        return None
+    found, conversions_, weight_, value_ = out
+    conversions = np.frombuffer(conversions_, dtype=np.float64)
+    if not len(conversions):
+        return None
+    summary = _summary(found, 2 if value_ is not None else 1)
+    if summary is None:
+        return None
+    value = np.ones(len(conversions)) if value_ is None else np.frombuffer(value_, np.float64)
+    return _lazy(
+        summary,
+        lambda: _table(path, {"path": _string()}).column("path"),
+        np.frombuffer(weight_, dtype=np.float64),
+        conversions,
+        value,
+    )
+
+
+def _string() -> Any:
+    import pyarrow as pa
+
+    return pa.string()
 
 
 class LazyJourneys(Journeys):
@@ -366,14 +481,20 @@ def _kernel_summary(
     weight = np.ascontiguousarray(weight, dtype=np.float64)
     conversions = np.ascontiguousarray(conversions, dtype=np.float64)
     amounts = [conversions] if value is None else [conversions, conversions * value]
-    out = kernel.scan(chunks, weight, conversions, amounts, EXACT_SHAPLEY_MAX)
-    if out is None:
-        return None
+    parts = min(MAX_KERNEL_PARTS, max(1, len(weight) // KERNEL_PART_ROWS))
+    threads = min(parts, os.cpu_count() or 1)
+    out = kernel.scan(chunks, weight, conversions, amounts, EXACT_SHAPLEY_MAX, parts, threads)
+    return None if out is None else _summary(out, len(amounts))
+
+
+def _summary(out: tuple[Any, ...], n_amounts: int) -> tuple[list[str], PathSummary] | None:
+    """The kernel's sums as a ``PathSummary`` (None when a name has other Unicode spaces around
+    it: the NumPy reader then says which line)."""
     names, counts, credits, journeys, converted = out
     if any(not name or name != name.strip() for name in names):  # other Unicode spaces
         return None
     n = len(names)
-    by_amount = np.frombuffer(credits, dtype=np.float64).reshape(len(amounts), 4, n)
+    by_amount = np.frombuffer(credits, dtype=np.float64).reshape(n_amounts, 4, n)
     return names, PathSummary(
         counts=np.frombuffer(counts, dtype=np.float64).reshape(n + 3, n + 3),
         credits={False: by_amount[0], True: by_amount[-1]},
@@ -454,14 +575,16 @@ def _tokens(chunk: Any, first_row: int) -> tuple[np.ndarray, list[str], np.ndarr
 
 
 def _count_column(column: Any, name: str) -> np.ndarray:
+    """A count (or amount) column as float64: empty cells and NaN are 0, text is parsed (a bad
+    cell is named by line)."""
     import pyarrow as pa
 
-    if (pa.types.is_integer(column.type) or pa.types.is_floating(column.type)) and not (
-        column.null_count
-    ):
-        values = np.nan_to_num(_numpy(column, np.float64), nan=0.0)
-    elif pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
-        values = np.nan_to_num(_numpy(_no_nulls(column.cast(pa.float64()))), nan=0.0)
+    if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
+        if column.null_count:
+            column = _no_nulls(column.cast(pa.float64()))
+        values = _numpy(column, np.float64)  # a fresh copy
+        if pa.types.is_floating(column.type):  # integers have no NaN: no pass over them
+            values[np.isnan(values)] = 0.0
     else:
         values = np.array(
             [_number(v, name, i + 2) for i, v in enumerate(column.to_pylist())], dtype=np.float64

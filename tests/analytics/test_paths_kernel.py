@@ -8,6 +8,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cordee.analytics import journeys_io
 from cordee.analytics.attribution import attribute, coalition_counts, markov_counts
@@ -136,3 +138,231 @@ def test_without_the_kernel_the_numpy_reader_runs(tmp_path, monkeypatch):
     assert attribute(read_paths(f), "markov").credits.sum() == pytest.approx(
         attribute(journeys, "markov").credits.sum()
     )
+
+
+# --- the kernel reading the CSV itself (``scan_csv``) ------------------------------------------
+
+
+def _rows(k: int, seed: int, n: int = 600):
+    rng = np.random.default_rng(seed)
+    names = [*_names(k), "Salon, Paris"]  # a comma inside a name: quoted
+    out = []
+    for _ in range(n):
+        path = [names[int(c)] for c in rng.integers(0, len(names), int(rng.geometric(0.3)))]
+        conversions = int(rng.integers(0, 4)) if rng.random() < 0.5 else 0
+        value = round(float(rng.random() * 300), 2) if conversions else 0.0
+        out.append((path, conversions, int(rng.integers(0, 6)), value))
+    return out
+
+
+def _csv(
+    rows,
+    *,
+    quote_all=False,
+    crlf=False,
+    bom=False,
+    blank_lines=False,
+    extra=False,
+    order=("path", "total_conversions", "total_null"),
+    value=False,
+    floats=False,
+):
+    """The same journeys in one of the CSV dialects people export."""
+    columns = list(order) + (["total_conversion_value"] if value else [])
+    if extra:
+        columns = ["id", *columns, "note"]
+
+    def cell(column, i, row):
+        path, conversions, nulls, amount = row
+        text = {
+            "id": str(i),
+            "note": "vu au salon, à relancer" if i % 3 else "",
+            "path": " > ".join(path),
+            "total_conversions": f"{conversions}.0" if floats else str(conversions),
+            "total_null": str(nulls),
+            "total_conversion_value": f"{amount:.2f}",
+        }[column]
+        return f'"{text}"' if quote_all or "," in text else text
+
+    end = "\r\n" if crlf else "\n"
+    lines = [",".join(f'"{c}"' if quote_all else c for c in columns)]
+    for i, row in enumerate(rows):
+        lines.append(",".join(cell(c, i, row) for c in columns))
+        if blank_lines and i % 50 == 0:
+            lines.append("")
+    return ("\ufeff" if bom else "") + end.join(lines) + end
+
+
+def _arrow_read(monkeypatch, f):
+    """read_paths through the Arrow table (and the kernel's ``scan`` over its buffers)."""
+    with monkeypatch.context() as m:
+        m.setattr(journeys_io, "_kernel_csv", lambda path: None)
+        return read_paths(f)
+
+
+def _assert_same(a, b, *, exact=False):
+    assert a.channels == b.channels
+    assert np.array_equal(a.weight, b.weight)
+    assert np.array_equal(a.conversions, b.conversions)
+    assert np.array_equal(a.value, b.value)
+    assert np.array_equal(markov_counts(a)[0], markov_counts(b)[0])  # integer counts: exact
+    for x, y in zip(coalition_counts(a), coalition_counts(b), strict=True):
+        assert np.array_equal(x, y)
+    for model in MODELS:
+        for use_value in (False, True):
+            p, q = (
+                attribute(a, model, use_value=use_value),
+                attribute(b, model, use_value=use_value),
+            )
+            if exact:
+                assert p.credits.tolist() == q.credits.tolist()
+            else:
+                np.testing.assert_allclose(p.credits, q.credits, rtol=1e-12, atol=1e-12)
+
+
+DIALECTS = {
+    "plain": {},
+    "quote all": {"quote_all": True},
+    "crlf": {"crlf": True},
+    "bom": {"bom": True},
+    "blank lines": {"blank_lines": True},
+    "extra columns": {"extra": True},
+    "reordered": {"order": ("total_null", "path", "total_conversions")},
+    "with value": {"value": True},
+    "float counts, value, crlf, quoted": {
+        "floats": True,
+        "value": True,
+        "crlf": True,
+        "quote_all": True,
+    },
+}
+
+
+@needs_kernel
+@pytest.mark.parametrize("dialect", DIALECTS)
+@pytest.mark.parametrize("part_bytes", [1 << 30, 97])  # one part; parts cut inside quotes too
+def test_the_csv_kernel_reads_what_the_arrow_reader_reads(
+    tmp_path, monkeypatch, dialect, part_bytes
+):
+    f = tmp_path / "paths.csv"
+    f.write_bytes(_csv(_rows(12, seed=len(dialect)), **DIALECTS[dialect]).encode())
+    monkeypatch.setattr(journeys_io, "KERNEL_PART_BYTES", part_bytes)
+    monkeypatch.setattr(journeys_io, "KERNEL_PART_ROWS", 1 << 30)  # the Arrow side: one part
+    fast = journeys_io._kernel_csv(f)
+    assert fast is not None, "the kernel should take this file"
+    assert fast.summary is not None
+    _assert_same(fast, _arrow_read(monkeypatch, f), exact=part_bytes > 1 << 20)
+    _assert_same(fast, _numpy_reader(monkeypatch, f), exact=part_bytes > 1 << 20)
+    # and the touches, made from the file on demand
+    slow = _numpy_reader(monkeypatch, f)
+    assert np.array_equal(fast.channel, slow.channel)
+    assert np.array_equal(fast.journey, slow.journey)
+
+
+@needs_kernel
+def test_the_sums_depend_on_the_parts_not_on_the_threads(tmp_path, monkeypatch):
+    f = tmp_path / "paths.csv"
+    f.write_bytes(_csv(_rows(20, seed=5, n=3000), value=True).encode())
+    monkeypatch.setattr(journeys_io, "KERNEL_PART_BYTES", 4096)
+    monkeypatch.setattr(journeys_io, "KERNEL_PART_ROWS", 200)
+    results = {}
+    for cores in (1, 2, 3, 8):
+        monkeypatch.setattr(journeys_io.os, "cpu_count", lambda cores=cores: cores)
+        for reader in ("csv", "arrow"):
+            j = read_paths(f) if reader == "csv" else _arrow_read(monkeypatch, f)
+            results[reader, cores] = [
+                attribute(j, m, use_value=v).credits.tolist() for m in MODELS for v in (0, 1)
+            ]
+    for reader in ("csv", "arrow"):
+        assert results[reader, 1] == results[reader, 2] == results[reader, 3] == results[reader, 8]
+
+
+DECLINED = {
+    "a doubled quote": 'path,total_conversions,total_null\n"Salon ""Industrie"" > A",1,0\n',
+    "a line end inside quotes": 'path,total_conversions,total_null\n"A\n> B",1,0\n',
+    "a negative count": "path,total_conversions,total_null\nA > B,-1,2\n",
+    "an empty count": "path,total_conversions,total_null\nA > B,,2\n",
+    "an exponent": "path,total_conversions,total_null\nA > B,1e3,2\n",
+    "a missing field": "path,total_conversions,total_null\nA > B,1\n",
+    "an extra field": "path,total_conversions,total_null\nA > B,1,0,9\n",
+    "a bad step": "path,total_conversions,total_null\nA > > B,1,0\n",
+    "a quote inside a bare field": 'path,total_conversions,total_null\nA "B" > C,1,0\n',
+    "a lone carriage return": "path,total_conversions,total_null\nA > B,1,0\rB,0,1\n",
+    "seventeen digits": "path,total_conversions,total_null\nA > B,12345678901234567,0\n",
+    "a missing column": "path,total_conversions\nA > B,1\n",
+    "only a header": "path,total_conversions,total_null\n",
+    "semicolons": "path;total_conversions;total_null\nA > B;1;0\n",
+}
+
+
+@needs_kernel
+@pytest.mark.parametrize("case", DECLINED)
+def test_the_csv_kernel_leaves_odd_files_to_the_arrow_reader(tmp_path, monkeypatch, case):
+    """Whatever the kernel does not take for sure, it declines; the reader then answers exactly
+    as without the kernel: the same journeys, or the same error naming the line."""
+    f = tmp_path / "paths.csv"
+    f.write_text(DECLINED[case], encoding="utf-8")
+    assert journeys_io._kernel_csv(f) is None
+
+    def outcome(read):
+        try:
+            j = read()
+        except InputError as error:
+            return ("error", str(error))
+        return ("ok", j.channels, attribute(j, "linear").credits.tolist())
+
+    with_kernel = outcome(lambda: read_paths(f))
+    assert with_kernel == outcome(lambda: _numpy_reader(monkeypatch, f))
+
+
+_step = st.sampled_from(["A", "B", "Salon, Paris", "é", " A", "B\t"])
+_path = st.builds(
+    lambda steps, sep: sep.join(steps),
+    st.lists(_step, min_size=1, max_size=6),
+    st.sampled_from([" > ", ">", " >  "]),
+)
+_garbage = st.text(alphabet='AB> ,"\r\n\t.é', min_size=0, max_size=12)
+_count = st.from_regex(r"[0-9]{1,3}(\.[0-9]{1,2})?", fullmatch=True)
+
+
+@needs_kernel
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    cells=st.lists(
+        st.tuples(
+            st.one_of(_path, _path, _path, _garbage),  # mostly paths the kernel takes
+            st.one_of(_count, _count, _count, st.text(alphabet='0123456789.-" e', max_size=4)),
+            _count,
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    quoted=st.booleans(),
+    crlf=st.booleans(),
+)
+def test_any_csv_gives_the_same_answer_with_or_without_the_csv_kernel(
+    tmp_path, monkeypatch, cells, quoted, crlf
+):
+    end = "\r\n" if crlf else "\n"
+    text = f"path,total_conversions,total_null{end}" + "".join(
+        (f'"{p}"' if quoted or "," in p else p) + f",{c},{n}{end}" for p, c, n in cells
+    )
+    f = tmp_path / "fuzz.csv"
+    f.write_bytes(text.encode("utf-8"))
+
+    def outcome(read):
+        try:
+            j = read()
+        except InputError as error:
+            return ("error", str(error))
+        return (
+            "ok",
+            j.channels,
+            j.weight.tolist(),
+            markov_counts(j)[0].tolist(),
+            [attribute(j, m).credits.tolist() for m in ("first", "linear", "position")],
+        )
+
+    assert outcome(lambda: read_paths(f)) == outcome(lambda: _arrow_read(monkeypatch, f))
