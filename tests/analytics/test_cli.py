@@ -144,6 +144,15 @@ def test_without_django_a_bad_file_exits_1_with_the_message(tmp_path, capsys):
     assert "line 2, column path" in capsys.readouterr().err
 
 
+def test_a_row_with_a_missing_field_is_named_by_line(tmp_path, capsys):
+    from cordee.core.management.commands.attribution import main
+
+    f = tmp_path / "paths.csv"
+    f.write_text("path,total_conversions,total_null\nA > B,1,0\nB,1\nA,0,2\n")
+    assert main(["--input", str(f), "--input-format", "paths", "--model", "markov"]) == 1
+    assert "line 3: 2 fields where the header has 3." in capsys.readouterr().err
+
+
 def test_the_command_offers_every_model():
     from cordee.analytics.attribution import MODELS
     from cordee.core.management.commands import attribution as command
