@@ -692,7 +692,11 @@ class Leads(Contacts):
 
     def write(self, groups: list[Group], tick: Tick) -> dict[str, int]:
         from cordee.funnel.reports import funnel_changed
-        from cordee.funnel.services import ImportedStep, lead_history_import
+        from cordee.funnel.services import (
+            ImportedStep,
+            imported_lead_state,
+            lead_history_import_many,
+        )
 
         created = self.create_accounts()
         contact_groups = []
@@ -716,13 +720,16 @@ class Leads(Contacts):
             if group.pk:
                 lead = existing[group.pk]
                 changed.append(lead)
-            else:
-                steps = group.extra["steps"]
+            else:  # created in the state its imported history leaves it in
+                stage, entered_at, mql_at = imported_lead_state(
+                    ImportedStep(stage, at) for stage, at in group.extra["steps"]
+                )
                 lead = crm.Lead(
                     workspace=self.workspace,
                     contact_id=row.contact.pk,
-                    stage=steps[0][0],
-                    stage_entered_at=steps[0][1],
+                    stage=stage,
+                    stage_entered_at=entered_at,
+                    mql_at=mql_at,
                 )
                 new.append(lead)
             self._apply(lead, group, {"source_channel": "source_channel"})
@@ -732,15 +739,19 @@ class Leads(Contacts):
                 lead.owner_id = group.extra["owner_id"]
             group.extra["lead_obj"] = lead
         self._save(crm.Lead, new, changed, ["source_channel", "source_campaign", "owner"], tick)
-        history = 0
-        for group in groups:
-            steps = group.extra["steps"]
-            if steps:
-                history += lead_history_import(
-                    workspace_id=self.workspace.pk,
-                    lead=group.extra["lead_obj"],
-                    steps=[ImportedStep(stage, at, source=self.source) for stage, at in steps],
+        history = lead_history_import_many(
+            workspace_id=self.workspace.pk,
+            items=[
+                (
+                    group.extra["lead_obj"],
+                    [
+                        ImportedStep(stage, at, source=self.source)
+                        for stage, at in group.extra["steps"]
+                    ],
                 )
+                for group in groups
+            ],
+        )
         transaction.on_commit(partial(funnel_changed, self.workspace.pk))
         return {"accounts_created": created, "history_rows": history}
 

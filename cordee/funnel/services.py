@@ -8,7 +8,7 @@ wins and the other gets a 409 ``Conflict``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -248,41 +248,88 @@ class ImportedStep:
 
 
 def lead_history_import(*, workspace_id: int, lead: Lead, steps: Iterable[ImportedStep]) -> int:
-    """Record backdated history from another system: stages may be skipped (HubSpot has no SAL);
-    each entry is marked ``imported``. The lead's current stage becomes that of its latest history
-    row. Returns the number of rows written."""
+    """One lead's backdated history (see ``lead_history_import_many``)."""
+    return lead_history_import_many(workspace_id=workspace_id, items=[(lead, steps)])
+
+
+def _history_state(
+    entries: list[tuple[dt.datetime, int, int, str]],
+) -> tuple[str, dt.datetime, dt.datetime | None]:
+    """(stage, in stage since, became MQL) of a lead whose history rows are ``entries`` as
+    (at, 0 for a stored row / 1 for a new one, id or rank, stage): the latest row by time, then
+    insertion order, gives the stage; the latest MQL row the MQL date."""
+    latest = max(entries)
+    mql = [entry[0] for entry in entries if entry[3] == Stage.MQL]
+    return latest[3], latest[0], max(mql) if mql else None
+
+
+def imported_lead_state(
+    steps: Iterable[ImportedStep],
+) -> tuple[str, dt.datetime, dt.datetime | None]:
+    """The stage, stage date and MQL date of a new lead whose only history is ``steps`` (what
+    ``lead_history_import_many`` will leave on it): an importer creates it that way."""
     ordered = sorted(steps, key=lambda s: s.at)
-    if not ordered:
+    return _history_state([(s.at, 1, n, s.to_stage) for n, s in enumerate(ordered)])
+
+
+def lead_history_import_many(
+    *, workspace_id: int, items: Sequence[tuple[Lead, Iterable[ImportedStep]]]
+) -> int:
+    """Record backdated history from another system: stages may be skipped (HubSpot has no SAL);
+    each entry is marked ``imported`` and comes from the stage the lead was in just before it.
+    Each lead's current stage becomes that of its latest history row (time, then insertion
+    order), its MQL date that of its latest MQL row. A few queries for any number of leads (an
+    import writes thousands at once), plus one update per lead whose stage this changes. Returns
+    the number of rows written."""
+    plans = [(lead, sorted(steps, key=lambda s: s.at)) for lead, steps in items]
+    plans = [(lead, steps) for lead, steps in plans if steps]
+    if not plans:
         return 0
-    before = (
-        LeadStageChange.objects.filter(lead=lead, at__lt=ordered[0].at)
-        .order_by("-at", "-id")
-        .first()
-    )
-    previous = before.to_stage if before else ""
+    history: dict[int, list[tuple[dt.datetime, int, int, str]]] = {lead.pk: [] for lead, _ in plans}
+    stored: dict[int, tuple[str, dt.datetime, dt.datetime | None]] = {}
+    ids = list(history)
+    for k in range(0, len(ids), 900):  # SQLite's bound on query parameters
+        batch = ids[k : k + 900]
+        for lead_id, at, pk, stage in (
+            LeadStageChange.objects.filter(lead_id__in=batch)
+            .order_by("at", "id")
+            .values_list("lead_id", "at", "id", "to_stage")
+        ):
+            history[lead_id].append((at, 0, pk, stage))
+        for pk, *state in Lead.objects.filter(pk__in=batch).values_list(
+            "pk", "stage", "stage_entered_at", "mql_at"
+        ):
+            stored[pk] = tuple(state)  # type: ignore[assignment]
     rows = []
-    for step in ordered:
-        rows.append(
-            LeadStageChange(
-                workspace_id=workspace_id,
-                lead=lead,
-                from_stage=previous,
-                to_stage=step.to_stage,
-                at=step.at,
-                rule=step.source[:80],
-                imported=True,
-                reason=_("Imported history"),
+    for lead, steps in plans:
+        before = [entry for entry in history[lead.pk] if entry[0] < steps[0].at]
+        previous = before[-1][3] if before else ""
+        for n, step in enumerate(steps):
+            rows.append(
+                LeadStageChange(
+                    workspace_id=workspace_id,
+                    lead=lead,
+                    from_stage=previous,
+                    to_stage=step.to_stage,
+                    at=step.at,
+                    rule=step.source[:80],
+                    imported=True,
+                    reason=_("Imported history"),
+                )
             )
-        )
-        previous = step.to_stage
+            history[lead.pk].append((step.at, 1, n, step.to_stage))  # after what is stored
+            previous = step.to_stage
+    now = timezone.now()
     with transaction.atomic():
-        LeadStageChange.objects.bulk_create(rows)
-        latest = LeadStageChange.objects.filter(lead=lead).order_by("-at", "-id").first()
-        assert latest is not None
-        lead.stage, lead.stage_entered_at = latest.to_stage, latest.at
-        mql = LeadStageChange.objects.filter(lead=lead, to_stage=Stage.MQL).order_by("-at").first()
-        lead.mql_at = mql.at if mql else None
-        lead.save(update_fields=["stage", "stage_entered_at", "mql_at", "updated_at"])
+        LeadStageChange.objects.bulk_create(rows, batch_size=500)
+        for lead, _steps in plans:
+            state = _history_state(history[lead.pk])
+            lead.stage, lead.stage_entered_at, lead.mql_at = state
+            if stored.get(lead.pk) != state:  # (bulk_update's CASE is slower than this)
+                lead.updated_at = now
+                Lead.objects.filter(pk=lead.pk).update(
+                    stage=state[0], stage_entered_at=state[1], mql_at=state[2], updated_at=now
+                )
         # reports and funnel metrics read cached snapshots keyed on the funnel's version
         transaction.on_commit(partial(funnel_changed, workspace_id))
     return len(rows)

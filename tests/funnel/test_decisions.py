@@ -16,6 +16,7 @@ from cordee.funnel.services import (
     ImportedStep,
     lead_accept,
     lead_history_import,
+    lead_history_import_many,
     lead_reject,
     lead_transition,
 )
@@ -154,6 +155,63 @@ def test_imported_history_may_skip_stages_and_is_marked(personas):
         (Stage.MQL, Stage.SQL, True),
     ]
     assert (lead.stage, lead.mql_at) == (Stage.SQL, t0)
+
+
+def test_history_for_many_leads_in_a_few_queries(personas, django_assert_max_num_queries):
+    """Each lead ends in the stage of its latest row, stored or imported; each imported row comes
+    from the stage just before it; leads whose stage does not change are not written."""
+    t0 = timezone.now() - dt.timedelta(days=90)
+    day = dt.timedelta(days=1)
+    old = f.LeadFactory(workspace=personas.acme, stage=Stage.SAL, stage_entered_at=t0 + 20 * day)
+    LeadStageChange.objects.create(
+        workspace=personas.acme, lead=old, from_stage="", to_stage=Stage.MQL, at=t0 + 10 * day
+    )
+    LeadStageChange.objects.create(
+        workspace=personas.acme,
+        lead=old,
+        from_stage=Stage.MQL,
+        to_stage=Stage.SAL,
+        at=t0 + 20 * day,
+    )
+    fresh = [f.LeadFactory(workspace=personas.acme) for _ in range(30)]
+    items = [
+        # backfill before and between what is stored: the stored SAL stays the latest
+        (old, [ImportedStep(Stage.INQUIRY, t0), ImportedStep(Stage.MQL, t0 + 15 * day)]),
+        *[
+            (lead, [ImportedStep(Stage.MQL, t0 + k * day), ImportedStep(Stage.SQL, t0 + 40 * day)])
+            for k, lead in enumerate(fresh)
+        ],
+    ]
+    with django_assert_max_num_queries(len(fresh) + 12):  # one update per changed lead
+        written = lead_history_import_many(workspace_id=personas.acme.pk, items=items)
+    assert written == 2 + 2 * len(fresh)
+    old.refresh_from_db()
+    # latest stored row (SAL at day 20) still wins; the MQL date is the latest MQL (day 15)
+    assert (old.stage, old.stage_entered_at, old.mql_at) == (
+        Stage.SAL,
+        t0 + 20 * day,
+        t0 + 15 * day,
+    )
+    assert [(h.from_stage, h.to_stage) for h in old.history.order_by("at", "id")] == [
+        ("", Stage.INQUIRY),
+        ("", Stage.MQL),
+        (Stage.INQUIRY, Stage.MQL),  # imported rows chain from the one imported before
+        (Stage.MQL, Stage.SAL),
+    ]
+    for k, lead in enumerate(fresh):
+        lead.refresh_from_db()
+        assert (lead.stage, lead.stage_entered_at, lead.mql_at) == (
+            Stage.SQL,
+            t0 + 40 * day,
+            t0 + k * day,
+        )
+    # the same again for a lead already in that state: its history grows, the lead is not written
+    before = Lead.objects.get(pk=fresh[0].pk).updated_at
+    lead_history_import_many(
+        workspace_id=personas.acme.pk,
+        items=[(fresh[0], [ImportedStep(Stage.MQL, t0 - day)])],
+    )
+    assert Lead.objects.get(pk=fresh[0].pk).updated_at == before
 
 
 def test_imported_history_invalidates_the_cached_funnel_reports(
