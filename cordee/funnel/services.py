@@ -296,10 +296,10 @@ def lead_history_import_many(
             .values_list("lead_id", "at", "id", "to_stage")
         ):
             history[lead_id].append((at, 0, pk, stage))
-        for pk, *state in Lead.objects.filter(pk__in=batch).values_list(
+        for pk, stage_, entered_at, mql_at in Lead.objects.filter(pk__in=batch).values_list(
             "pk", "stage", "stage_entered_at", "mql_at"
         ):
-            stored[pk] = tuple(state)  # type: ignore[assignment]
+            stored[pk] = (stage_, entered_at, mql_at)
     rows = []
     for lead, steps in plans:
         before = [entry for entry in history[lead.pk] if entry[0] < steps[0].at]
