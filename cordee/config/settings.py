@@ -173,6 +173,10 @@ X_FRAME_OPTIONS = "DENY"
 
 NINJA_PAGINATION_PER_PAGE = 50
 
+# Logs kept this many days, then pruned daily: incoming webhook requests (and with them their
+# idempotency keys), finished outgoing deliveries, finished background task results.
+LOG_RETENTION_DAYS = int(env("CORDEE_LOG_RETENTION_DAYS", "90") or "90")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -54,6 +54,20 @@ def reap_stale_tasks(now: dt.datetime | None = None) -> int:
     ).update(status="FAILED", finished_at=now)
 
 
+def prune_finished_tasks(now: dt.datetime | None = None) -> int:
+    """Delete the results of tasks finished more than ``LOG_RETENTION_DAYS`` ago (the database
+    backend keeps every result forever); returns how many."""
+    from django.conf import settings
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    deleted, _ = DBTaskResult.objects.filter(
+        status__in=["SUCCESSFUL", "FAILED"],
+        finished_at__lt=now - dt.timedelta(days=settings.LOG_RETENTION_DAYS),
+    ).delete()
+    return deleted
+
+
 def tick(now: dt.datetime | None = None) -> list[str]:
     """Run every job that is due; returns the names run. One failing job does not stop others."""
     from django.utils.module_loading import autodiscover_modules
@@ -63,6 +77,7 @@ def tick(now: dt.datetime | None = None) -> list[str]:
     ran: list[str] = []
     for job in [
         Job("core.reap_stale_tasks", dt.timedelta(minutes=10), reap_stale_tasks),
+        Job("core.prune_finished_tasks", dt.timedelta(days=1), prune_finished_tasks),
         *_JOBS.values(),
     ]:
         stored = _JOBS.get(job.name, job)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cordee.integrations.models import (
     DeliveryStatus,
+    IncomingRequest,
     WebhookDelivery,
     WebhookFormat,
     WebhookSubscription,
@@ -139,3 +140,16 @@ def webhook_deliver(*, delivery_id: int, now: dt.datetime | None = None) -> Webh
 
         deliver_webhook.using(run_after=delivery.next_attempt_at).enqueue(delivery.pk)
     return delivery
+
+
+def logs_prune(*, older_than: dt.datetime) -> dict[str, int]:
+    """Delete the incoming requests received before ``older_than`` (their idempotency keys go
+    with them: a key replayed later is a new request) and the outgoing deliveries created before
+    it that are finished (delivered or failed; pending ones still have attempts to make).
+    Returns how many of each were deleted."""
+    requests, _ = IncomingRequest.objects.filter(received_at__lt=older_than).delete()
+    deliveries, _ = WebhookDelivery.objects.filter(
+        created_at__lt=older_than,
+        status__in=[DeliveryStatus.DELIVERED, DeliveryStatus.FAILED],
+    ).delete()
+    return {"incoming_requests": requests, "webhook_deliveries": deliveries}
