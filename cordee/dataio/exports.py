@@ -46,9 +46,20 @@ from cordee.core.records import RecordSpec, record_list
 FORMATS = ("csv", "xlsx")
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
 CHUNK = 2000
-# Never exported, whoever asks: keys that sign or authenticate, and pure internals.
+# Never exported, whoever asks: keys that sign or authenticate (by name: ``secret``,
+# ``previous_secret``, ``password``, ``key_hash``…), and pure internals.
 SECRET_FIELDS = frozenset({"secret", "key_hash", "password", "token"})
-_HIDDEN = SECRET_FIELDS | {"workspace"}
+_SECRET_ENDINGS = ("_secret", "_password", "_token", "_key_hash")
+
+
+def is_secret(name: str) -> bool:
+    """A field whose value signs or authenticates: never exported."""
+    return name in SECRET_FIELDS or name.endswith(_SECRET_ENDINGS)
+
+
+def _hidden(name: str) -> bool:
+    return is_secret(name) or name == "workspace"
+
 _MONEY_NAMES = frozenset({"amount", "budget", "value"})
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -158,7 +169,7 @@ def list_columns(spec: RecordSpec, page_columns: Iterable[Any] = ()) -> list[Exp
     covered: set[str] = set()
     for col in page_columns:
         first = col.path.split(".")[0]
-        if first in _HIDDEN:
+        if _hidden(first):
             continue
         covered.add(first)
         columns.append(
@@ -170,7 +181,7 @@ def list_columns(spec: RecordSpec, page_columns: Iterable[Any] = ()) -> list[Exp
     order = {name: i for i, name in enumerate(spec.fields)}  # a person's fields first
     fields = sorted(spec.model._meta.concrete_fields, key=lambda f: order.get(f.name, len(order)))
     for fld in fields:
-        if fld.name in _HIDDEN or fld.name in covered or fld.primary_key:
+        if _hidden(fld.name) or fld.name in covered or fld.primary_key:
             continue
         if isinstance(fld, models.JSONField) and fld.name not in spec.fields:
             continue  # computed detail (e.g. a score's explanation): not a person's data
@@ -402,7 +413,7 @@ def _data_fields(model: type[models.Model], table: ExportTable) -> list[Any]:
     return [
         f
         for f in model._meta.concrete_fields
-        if f.name not in SECRET_FIELDS and f.name not in table.exclude
+        if not is_secret(f.name) and f.name not in table.exclude
     ]
 
 

@@ -71,6 +71,15 @@ def _refuse(endpoint: IncomingEndpoint | None, body: bytes, message: str) -> Una
     return Unauthorized(message)
 
 
+def _valid_secrets(endpoint: IncomingEndpoint, now: dt.datetime) -> list[str]:
+    """The secret, and the one it replaced while its grace period lasts."""
+    valid = [endpoint.secret]
+    until = endpoint.previous_secret_until
+    if endpoint.previous_secret and until is not None and now < until:
+        valid.append(endpoint.previous_secret)
+    return valid
+
+
 def incoming_authenticate(
     *, key: str, headers: Any, body: bytes, now: dt.datetime | None = None
 ) -> IncomingEndpoint:
@@ -85,9 +94,11 @@ def incoming_authenticate(
     bad = _("The signature or token does not match this endpoint's secret.")
     if endpoint is None:
         raise Unauthorized(bad)
+    secrets_ = _valid_secrets(endpoint, now)
     authorization = headers.get("Authorization") or ""
     if authorization.startswith("Bearer ") and endpoint.accept_bearer:
-        if hmac.compare_digest(authorization[7:].strip().encode(), endpoint.secret.encode()):
+        token = authorization[7:].strip().encode()
+        if any(hmac.compare_digest(token, secret.encode()) for secret in secrets_):
             return endpoint
         raise _refuse(endpoint, body, bad)
     timestamp = headers.get(TIMESTAMP_HEADER) or ""
@@ -99,8 +110,11 @@ def incoming_authenticate(
             _("Sign the request: %(signature)s and %(timestamp)s headers are required.")
             % {"signature": SIGNATURE_HEADER, "timestamp": TIMESTAMP_HEADER},
         )
-    expected = incoming_signature(endpoint.secret, timestamp, body)
-    if not hmac.compare_digest(signature.strip().encode(), expected.encode()):
+    given = signature.strip().encode()
+    if not any(
+        hmac.compare_digest(given, incoming_signature(secret, timestamp, body).encode())
+        for secret in secrets_
+    ):
         raise _refuse(endpoint, body, bad)
     try:
         sent = dt.datetime.fromtimestamp(int(timestamp), tz=dt.UTC)
@@ -371,17 +385,40 @@ def _apply(endpoint: IncomingEndpoint, kind: str, data: dict[str, Any]) -> dict[
 # -- managing endpoints (admins) ------------------------------------------------------------------
 
 
-def incoming_secret_rotate(*, actor: Actor, endpoint_id: int) -> IncomingEndpoint:
-    """A new secret, valid at once; the old one stops working (update the sending tool)."""
+SECRET_GRACE = dt.timedelta(hours=24)
+
+
+def incoming_secret_rotate(
+    *, actor: Actor, endpoint_id: int, grace: bool = True, now: dt.datetime | None = None
+) -> IncomingEndpoint:
+    """A new secret, valid at once. With ``grace`` (a planned change) the old one is still
+    accepted for ``SECRET_GRACE``, time to update the sending tool; without (a leaked secret) it
+    stops working at once, and so does any older one still in its grace period."""
     from cordee.core.errors import NotFound
 
     actor.require("workspace.write")
-    endpoint = IncomingEndpoint.objects.filter(workspace=actor.workspace, pk=endpoint_id).first()
-    if endpoint is None:
-        raise NotFound(_("Endpoint not found."))
-    endpoint.secret = _new_secret()
-    endpoint.secret_rotated_at = timezone.now()
-    endpoint.save(update_fields=["secret", "secret_rotated_at", "updated_at"])
+    now = now or timezone.now()
+    with transaction.atomic():
+        endpoint = (
+            IncomingEndpoint.objects.select_for_update()
+            .filter(workspace=actor.workspace, pk=endpoint_id)
+            .first()
+        )
+        if endpoint is None:
+            raise NotFound(_("Endpoint not found."))
+        endpoint.previous_secret = endpoint.secret if grace else ""
+        endpoint.previous_secret_until = now + SECRET_GRACE if grace else None
+        endpoint.secret = _new_secret()
+        endpoint.secret_rotated_at = now
+        endpoint.save(
+            update_fields=[
+                "secret",
+                "secret_rotated_at",
+                "previous_secret",
+                "previous_secret_until",
+                "updated_at",
+            ]
+        )
     return endpoint
 
 

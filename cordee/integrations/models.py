@@ -130,6 +130,11 @@ class IncomingEndpoint(WorkspaceScoped):
     )
     is_active = models.BooleanField(_("active"), default=True)
     secret_rotated_at = models.DateTimeField(_("secret changed"), null=True, blank=True)
+    # after a rotation with a grace period, the old secret is still accepted until then
+    previous_secret = models.CharField(max_length=64, blank=True, editable=False)
+    previous_secret_until = models.DateTimeField(
+        _("old secret accepted until"), null=True, blank=True, editable=False
+    )
     last_request_at = models.DateTimeField(_("last request"), null=True, blank=True)
 
     class Meta:

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -68,6 +69,12 @@ def _incoming_context(actor: Actor, endpoint: Any) -> dict[str, Any]:
         "lead_url": url,
         "touchpoint_url": reverse("api:incoming_touchpoint", kwargs={"key": endpoint.key}),
         "replay_minutes": int(incoming.REPLAY_WINDOW.total_seconds() // 60),
+        "grace_hours": int(incoming.SECRET_GRACE.total_seconds() // 3600),
+        "old_secret_until": endpoint.previous_secret_until
+        if endpoint.previous_secret
+        and endpoint.previous_secret_until
+        and endpoint.previous_secret_until > timezone.now()
+        else None,
     }
 
 
@@ -94,10 +101,16 @@ INCOMING = RecordPage(
 @workspace_view
 @require_POST
 def incoming_rotate(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
-    endpoint = incoming.incoming_secret_rotate(actor=actor, endpoint_id=pk)
-    messages.success(
-        request,
-        _("A new secret was made for “%(name)s”; the old one no longer works.")
-        % {"name": endpoint.name},
-    )
+    grace = request.POST.get("grace") != "0"
+    endpoint = incoming.incoming_secret_rotate(actor=actor, endpoint_id=pk, grace=grace)
+    if grace:
+        message = _(
+            "A new secret was made for “%(name)s”; the old one is still accepted for %(hours)s "
+            "hours: update the sending tool."
+        ) % {"name": endpoint.name, "hours": int(incoming.SECRET_GRACE.total_seconds() // 3600)}
+    else:
+        message = _("A new secret was made for “%(name)s”; the old one no longer works.") % {
+            "name": endpoint.name
+        }
+    messages.success(request, message)
     return HttpResponseRedirect(reverse("incoming_detail", args=[actor.workspace.slug, pk]))

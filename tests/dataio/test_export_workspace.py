@@ -116,6 +116,33 @@ def test_secrets_never_leave_in_the_workspace_export(personas, data, export_dir)
     assert all(secret not in zf.read(n) for n in zf.namelist())
 
 
+def test_an_old_secret_in_its_grace_period_never_leaves_either(personas, export_dir):
+    from cordee.integrations import incoming
+    from cordee.integrations.models import IncomingEndpoint
+
+    endpoint = IncomingEndpoint.objects.create(
+        workspace=personas.acme, name="Typeform", created_by=personas.rita
+    )
+    old = endpoint.secret
+    endpoint = incoming.incoming_secret_rotate(
+        actor=personas.actor("rita"), endpoint_id=endpoint.pk
+    )
+    assert endpoint.previous_secret == old
+    out = export_dir / "acme.zip"
+    exports.workspace_export_write(out, workspace=personas.acme, fmt="csv")
+    zf = zipfile.ZipFile(out)
+    row = _csv_table(zf, "incoming_endpoints")[0]
+    assert "previous_secret" not in row and "secret" not in row and row["name"] == "Typeform"
+    assert "previous_secret_until" in row  # when it ends is not a secret
+    for value in (old.encode(), endpoint.secret.encode()):
+        assert all(value not in zf.read(n) for n in zf.namelist())
+    client = Client()
+    client.force_login(personas.rita)
+    listed = b"".join(client.get("/w/acme/settings/incoming/export/").streaming_content)
+    assert b"Typeform" in listed and old.encode() not in listed
+    assert endpoint.secret.encode() not in listed
+
+
 def test_the_parquet_zip_has_typed_columns_and_the_right_counts(personas, data, export_dir):
     out = export_dir / "acme-parquet.zip"
     call_command(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from cordee.crm.models import Contact, Lead, LeadStageChange, Touchpoint
 from cordee.integrations import incoming
@@ -298,18 +300,60 @@ def test_admins_create_an_endpoint_and_see_its_secret_and_requests(personas):
     assert endpoint.secret not in page and "HTTP 401" not in page
 
 
-def test_rotating_the_secret_retires_the_old_one(personas, endpoint):
+def test_a_leaked_secret_is_replaced_at_once(personas, endpoint):
     old = endpoint.secret
-    assert (
-        _client(personas.alice).post(f"/w/acme/settings/incoming/{endpoint.pk}/rotate/").status_code
-        == 403
-    )
-    response = _client(personas.rita).post(f"/w/acme/settings/incoming/{endpoint.pk}/rotate/")
-    assert response.status_code == 302
+    url = f"/w/acme/settings/incoming/{endpoint.pk}/rotate/"
+    assert _client(personas.alice).post(url, {"grace": "0"}).status_code == 403
+    response = _client(personas.rita).post(url, {"grace": "0"}, follow=True)
+    assert "the old one no longer works" in response.content.decode()
     endpoint.refresh_from_db()
     assert endpoint.secret != old and endpoint.secret_rotated_at is not None
     assert post(endpoint, FORM, secret=old).status_code == 401
     assert post(endpoint, FORM).status_code == 201
+
+
+def test_a_planned_rotation_accepts_the_old_secret_for_a_day(personas, endpoint):
+    old = endpoint.secret
+    endpoint.accept_bearer = True
+    endpoint.save()
+    response = _client(personas.rita).post(
+        f"/w/acme/settings/incoming/{endpoint.pk}/rotate/", {"grace": "1"}, follow=True
+    )
+    page = response.content.decode()
+    assert "still accepted for 24 hours" in page and "Old secret accepted until" in page
+    endpoint.refresh_from_db()
+    new = endpoint.secret
+    assert new != old
+    # both work during the grace period, signed or as a bearer token
+    assert post(endpoint, FORM, secret=old).status_code == 201
+    assert post(endpoint, {**FORM, "external_id": "sub-2"}, secret=new).status_code == 201
+    bearer = {"Authorization": f"Bearer {old}"}
+    assert post(endpoint, b"{}", headers=bearer).status_code != 401  # 422: authenticated
+    # a day later only the new one
+    later = timezone.now() + incoming.SECRET_GRACE + dt.timedelta(seconds=1)
+    for secret, ok in ((old, False), (new, True)):
+        body = b'{"email": "x@y.fr"}'
+        ts = str(int(later.timestamp()))
+        headers = {"X-Cordee-Timestamp": ts, "X-Cordee-Signature": sign(secret, ts, body)}
+        if ok:
+            assert (
+                incoming.incoming_authenticate(
+                    key=endpoint.key, headers=headers, body=body, now=later
+                )
+                == endpoint
+            )
+        else:
+            with pytest.raises(incoming.Unauthorized):
+                incoming.incoming_authenticate(
+                    key=endpoint.key, headers=headers, body=body, now=later
+                )
+    # rotating again keeps only the secret just replaced in grace, and a leak ends it at once
+    actor = personas.actor("rita")
+    incoming.incoming_secret_rotate(actor=actor, endpoint_id=endpoint.pk)
+    assert post(endpoint, FORM, secret=old).status_code == 401
+    assert post(endpoint, FORM, secret=new).status_code != 401
+    incoming.incoming_secret_rotate(actor=actor, endpoint_id=endpoint.pk, grace=False)
+    assert post(endpoint, FORM, secret=new).status_code == 401
 
 
 def test_the_signature_helper_matches_the_documented_recipe(endpoint):
