@@ -320,10 +320,11 @@ def read_paths(path: Path) -> Journeys:
     (value per conversion: ``total_conversion_value ÷ total_conversions``).
 
     With the compiled kernel (``_paths_kernel.c``; off when ``CORDEE_PATHS_KERNEL=0``), one pass
-    over the file's buffer also accumulates what the from-paths models need (``PathSummary``),
-    and the per-touch arrays are only made if a model asks for them. Without it — or on any
-    row it refuses (a bad step: the NumPy reader then names the line) — ``_path_touches``:
-    the strings cut at ``>`` with NumPy, the raw tokens dictionary-encoded by Arrow."""
+    accumulates what the from-paths models need (``PathSummary``): over the CSV file itself
+    (``_kernel_csv``), else over the Arrow table's buffers; the per-touch arrays are only made if
+    a model asks for them. Without it — or on any row it refuses (a bad step: the NumPy reader
+    then names the line) — ``_path_touches``: the strings cut at ``>`` with NumPy, the raw
+    tokens dictionary-encoded by Arrow."""
     fast = _kernel_csv(path)
     if fast is not None:
         return fast

@@ -60,6 +60,7 @@ def is_secret(name: str) -> bool:
 def _hidden(name: str) -> bool:
     return is_secret(name) or name == "workspace"
 
+
 _MONEY_NAMES = frozenset({"amount", "budget", "value"})
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
