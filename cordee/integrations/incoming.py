@@ -71,13 +71,17 @@ def _refuse(endpoint: IncomingEndpoint | None, body: bytes, message: str) -> Una
     return Unauthorized(message)
 
 
+def previous_secret_until(endpoint: IncomingEndpoint, now: dt.datetime) -> dt.datetime | None:
+    """Until when the secret replaced by a planned rotation is still accepted (None: it is not)."""
+    until = endpoint.previous_secret_until
+    return until if endpoint.previous_secret and until is not None and now < until else None
+
+
 def _valid_secrets(endpoint: IncomingEndpoint, now: dt.datetime) -> list[str]:
     """The secret, and the one it replaced while its grace period lasts."""
-    valid = [endpoint.secret]
-    until = endpoint.previous_secret_until
-    if endpoint.previous_secret and until is not None and now < until:
-        valid.append(endpoint.previous_secret)
-    return valid
+    if previous_secret_until(endpoint, now) is None:
+        return [endpoint.secret]
+    return [endpoint.secret, endpoint.previous_secret]
 
 
 def incoming_authenticate(
@@ -385,7 +389,8 @@ def _apply(endpoint: IncomingEndpoint, kind: str, data: dict[str, Any]) -> dict[
 # -- managing endpoints (admins) ------------------------------------------------------------------
 
 
-SECRET_GRACE = dt.timedelta(hours=24)
+SECRET_GRACE_HOURS = 24
+SECRET_GRACE = dt.timedelta(hours=SECRET_GRACE_HOURS)
 
 
 def incoming_secret_rotate(

@@ -69,12 +69,8 @@ def _incoming_context(actor: Actor, endpoint: Any) -> dict[str, Any]:
         "lead_url": url,
         "touchpoint_url": reverse("api:incoming_touchpoint", kwargs={"key": endpoint.key}),
         "replay_minutes": int(incoming.REPLAY_WINDOW.total_seconds() // 60),
-        "grace_hours": int(incoming.SECRET_GRACE.total_seconds() // 3600),
-        "old_secret_until": endpoint.previous_secret_until
-        if endpoint.previous_secret
-        and endpoint.previous_secret_until
-        and endpoint.previous_secret_until > timezone.now()
-        else None,
+        "grace_hours": incoming.SECRET_GRACE_HOURS,
+        "old_secret_until": incoming.previous_secret_until(endpoint, timezone.now()),
     }
 
 
@@ -107,7 +103,7 @@ def incoming_rotate(request: HttpRequest, actor: Actor, *, pk: int) -> HttpRespo
         message = _(
             "A new secret was made for “%(name)s”; the old one is still accepted for %(hours)s "
             "hours: update the sending tool."
-        ) % {"name": endpoint.name, "hours": int(incoming.SECRET_GRACE.total_seconds() // 3600)}
+        ) % {"name": endpoint.name, "hours": incoming.SECRET_GRACE_HOURS}
     else:
         message = _("A new secret was made for “%(name)s”; the old one no longer works.") % {
             "name": endpoint.name
