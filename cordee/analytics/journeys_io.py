@@ -381,6 +381,13 @@ def _lazy(
     )
 
 
+def _kernel_parts(size: int, per_part: int) -> tuple[int, int]:
+    """(parts, threads) for an input of ``size`` rows or bytes: the parts from the input alone
+    (so the sums are the same on any machine), the threads from the cores."""
+    parts = min(MAX_KERNEL_PARTS, max(1, size // per_part))
+    return parts, min(parts, os.cpu_count() or 1)
+
+
 def _kernel_csv(path: Path) -> LazyJourneys | None:
     """A CSV of paths read by the kernel straight from the file (``scan_csv``: no Arrow table, the
     file mapped, its rows cut in parts at line ends). The header is read here; None when the
@@ -414,7 +421,7 @@ def _kernel_csv(path: Path) -> LazyJourneys | None:
         except (OSError, TypeError, ValueError):  # not mappable here
             return None
         with mapped as buffer:
-            parts = min(MAX_KERNEL_PARTS, max(1, (size - len(first)) // KERNEL_PART_BYTES))
+            parts, threads = _kernel_parts(size - len(first), KERNEL_PART_BYTES)
             out = kernel.scan_csv(
                 buffer,
                 len(first),
@@ -422,7 +429,7 @@ def _kernel_csv(path: Path) -> LazyJourneys | None:
                 *(header.index(r) if r in header else -1 for r in roles),
                 EXACT_SHAPLEY_MAX,
                 parts,
-                min(parts, os.cpu_count() or 1),
+                threads,
             )
     if out is None:
         return None
@@ -482,8 +489,7 @@ def _kernel_summary(
     weight = np.ascontiguousarray(weight, dtype=np.float64)
     conversions = np.ascontiguousarray(conversions, dtype=np.float64)
     amounts = [conversions] if value is None else [conversions, conversions * value]
-    parts = min(MAX_KERNEL_PARTS, max(1, len(weight) // KERNEL_PART_ROWS))
-    threads = min(parts, os.cpu_count() or 1)
+    parts, threads = _kernel_parts(len(weight), KERNEL_PART_ROWS)
     out = kernel.scan(chunks, weight, conversions, amounts, EXACT_SHAPLEY_MAX, parts, threads)
     return None if out is None else _summary(out, len(amounts))
 
