@@ -54,16 +54,21 @@ def reap_stale_tasks(now: dt.datetime | None = None) -> int:
     ).update(status="FAILED", finished_at=now)
 
 
+def retention_cutoff(now: dt.datetime | None = None) -> dt.datetime:
+    """Logs older than this are pruned: ``LOG_RETENTION_DAYS`` (``CORDEE_LOG_RETENTION_DAYS``)."""
+    from django.conf import settings
+
+    return (now or timezone.now()) - dt.timedelta(days=settings.LOG_RETENTION_DAYS)
+
+
 def prune_finished_tasks(now: dt.datetime | None = None) -> int:
     """Delete the results of tasks finished more than ``LOG_RETENTION_DAYS`` ago (the database
     backend keeps every result forever); returns how many."""
-    from django.conf import settings
     from django_tasks_db.models import DBTaskResult
 
-    now = now or timezone.now()
     deleted, _ = DBTaskResult.objects.filter(
         status__in=["SUCCESSFUL", "FAILED"],
-        finished_at__lt=now - dt.timedelta(days=settings.LOG_RETENTION_DAYS),
+        finished_at__lt=retention_cutoff(now),
     ).delete()
     return deleted
 

@@ -9,9 +9,7 @@ from cordee.core.scheduler import periodic
 
 @periodic(every=dt.timedelta(days=1))
 def prune_logs() -> None:
-    from django.conf import settings
-    from django.utils import timezone
-
+    from cordee.core.scheduler import retention_cutoff
     from cordee.integrations.services import logs_prune
 
-    logs_prune(older_than=timezone.now() - dt.timedelta(days=settings.LOG_RETENTION_DAYS))
+    logs_prune(older_than=retention_cutoff())
