@@ -716,14 +716,16 @@ class Leads(Contacts):
         existing = self._load(crm.Lead, [g.pk for g in groups if g.pk])
         new: list[Any] = []
         changed: list[Any] = []
+        histories: list[tuple[Any, list[ImportedStep]]] = []
         for group, row in zip(groups, contact_groups, strict=True):
+            steps = [
+                ImportedStep(stage, at, source=self.source) for stage, at in group.extra["steps"]
+            ]
             if group.pk:
                 lead = existing[group.pk]
                 changed.append(lead)
             else:  # created in the state its imported history leaves it in
-                stage, entered_at, mql_at = imported_lead_state(
-                    ImportedStep(stage, at) for stage, at in group.extra["steps"]
-                )
+                stage, entered_at, mql_at = imported_lead_state(steps)
                 lead = crm.Lead(
                     workspace=self.workspace,
                     contact_id=row.contact.pk,
@@ -737,21 +739,9 @@ class Leads(Contacts):
                 lead.source_campaign_id = group.extra["campaign_id"]
             if group.extra.get("owner_id"):
                 lead.owner_id = group.extra["owner_id"]
-            group.extra["lead_obj"] = lead
+            histories.append((lead, steps))
         self._save(crm.Lead, new, changed, ["source_channel", "source_campaign", "owner"], tick)
-        history = lead_history_import_many(
-            workspace_id=self.workspace.pk,
-            items=[
-                (
-                    group.extra["lead_obj"],
-                    [
-                        ImportedStep(stage, at, source=self.source)
-                        for stage, at in group.extra["steps"]
-                    ],
-                )
-                for group in groups
-            ],
-        )
+        history = lead_history_import_many(workspace_id=self.workspace.pk, items=histories)
         transaction.on_commit(partial(funnel_changed, self.workspace.pk))
         return {"accounts_created": created, "history_rows": history}
 
