@@ -136,7 +136,29 @@ def _tokens(p: Any, start: int, n: int) -> None:
     )
 
 
+def _feedback(p: Any, start: int, n: int) -> None:
+    from cordee.feedback import models as fb
+
+    competitor = fb.Competitor.objects.create(workspace=p.acme, name=f"Rival {start}")
+    items = fb.FeedbackItem.objects.bulk_create(
+        fb.FeedbackItem(
+            workspace=p.acme,
+            kind="competitor",
+            title=f"Retour {start + i}",
+            author=p.dave,
+            owner=p.alice,
+            competitor=competitor,
+            submitted_at=NOW - dt.timedelta(minutes=start + i),
+        )
+        for i in range(n)
+    )
+    fb.FeedbackVote.objects.bulk_create(
+        fb.FeedbackVote(workspace=p.acme, item=item, user=p.bob, created_at=NOW) for item in items
+    )
+
+
 BUILDERS: dict[str, Callable[[Any, int, int], Any]] = {
+    "feedback": _feedback,
     "accounts": _accounts,
     "contacts": _contacts,
     "campaigns": _campaigns,
@@ -200,3 +222,22 @@ def test_lead_history_queries_do_not_grow_with_changes(personas, api_as):
     many, large = _measure(api, f"leads/{lead.pk}/history")
     assert few == many
     assert (len(small), len(large)) == (10, 1000)
+
+
+def test_the_feedback_inbox_page_queries_do_not_grow_with_items(personas):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(personas.alice)
+
+    def measure() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/w/acme/feedback/")
+        assert response.status_code == 200
+        return len(queries)
+
+    _feedback(personas, 0, 5)
+    measure()  # the first visit also writes the session and warms caches
+    few = measure()
+    _feedback(personas, 5, 200)
+    assert measure() == few
