@@ -36,6 +36,7 @@ test: $(VENV)/.dev-installed chromium gettext postgres
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.dev-installed
 	CORDEE_TESTING=1 $(BIN)/mypy cordee
@@ -69,7 +70,7 @@ lock:
 
 ## make messages: refresh and compile the French catalogue (needs GNU gettext)
 messages: $(VENV)/.dev-installed
-	cd cordee && ../$(BIN)/cordee makemessages -l fr --no-location --no-obsolete && ../$(BIN)/cordee compilemessages -l fr
+	cd cordee && export CORDEE_TESTING=1 && ../$(BIN)/cordee makemessages -l fr --no-location --no-obsolete && ../$(BIN)/cordee compilemessages -l fr
 
 demo-large: $(VENV)/.run-installed
 	$(BIN)/cordee demo --size large

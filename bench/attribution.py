@@ -8,7 +8,7 @@ measurement runs in its own process (whole-process wall time and peak memory, me
 ``--repeat``):
 
 - ``cordee all models (paths)``: first, last, linear, position, Markov and Shapley from the paths;
-- ``cordee CLI, Markov (paths)``: ``python -m cordee.core.management.commands.attribution``;
+- ``cordee CLI, Markov (paths)``: ``python -m cordee.cli.management.commands.attribution``;
 - ``Arrow CSV read``: the interpreter, the NumPy/Arrow imports and ``pyarrow.csv.read_csv`` of
   the paths, nothing else (what reading the file costs through Arrow; with the compiled kernel,
   Cordée reads the CSV itself and no longer pays it);
@@ -49,7 +49,7 @@ for m in ("first", "last", "linear", "position", "markov", "shapley"):
     "cordee_cli_paths": """
 import sys, io
 sys.path.insert(0, {root!r})
-from cordee.core.management.commands.attribution import main
+from cordee.cli.management.commands.attribution import main
 main(["--input", {paths!r}, "--input-format", "paths", "--model", "markov"], stdout=io.StringIO())
 """,
     "floor_paths": """
@@ -71,7 +71,7 @@ heuristic_models(df, "path", "total_conversions", flg_pro=False)
     "cordee_touches": """
 import sys, io
 sys.path.insert(0, {root!r})
-from cordee.core.management.commands.attribution import main
+from cordee.cli.management.commands.attribution import main
 main(["--input", {touches!r}, "--model", "markov"], stdout=io.StringIO())
 """,
     "ca_pipeline": """

@@ -192,7 +192,7 @@ def _measure(rows: int, baseline_rows: int, full: str, subset: str, out: str) ->
     django.setup()
     from django.db import connection
 
-    from cordee.people.models import Workspace
+    from cordee.tenancy.models import Workspace
 
     assert connection.vendor == "postgresql"
     spaces = {

@@ -61,9 +61,9 @@ def run(repeat: int, out: Path | None, lookback_days: int) -> str:
     from django.db import connection
     from django.utils import timezone
 
-    from cordee.crm.models import Lead
+    from cordee.funnel.models import Lead
     from cordee.funnel.sla import sla_check_workspace
-    from cordee.people.models import Workspace
+    from cordee.tenancy.models import Workspace
 
     workspace = Workspace.objects.get(slug="demo")
     at = timezone.now()

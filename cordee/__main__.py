@@ -9,13 +9,14 @@ from __future__ import annotations
 import os
 import sys
 
+from cordee.cli.management.commands.attribution import main as attribution
+
 
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv if argv is None else argv)
     args[0] = "cordee"
     if args[1:2] == ["attribution"]:
         # works on files alone: skip Django's start-up (about a second) for the data team
-        from cordee.core.management.commands.attribution import main as attribution
 
         sys.exit(attribution(args[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cordee.config.settings")

@@ -9,12 +9,14 @@ import factory
 from django.utils import timezone
 
 from cordee.crm import models as crm
+from cordee.funnel import models as funnel
 from cordee.people import models as people
+from cordee.tenancy import models as tenancy
 
 
 class WorkspaceFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = people.Workspace
+        model = tenancy.Workspace
         django_get_or_create = ("slug",)
 
     name = factory.Sequence(lambda n: f"Société {n}")
@@ -23,7 +25,7 @@ class WorkspaceFactory(factory.django.DjangoModelFactory):
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = people.User
+        model = tenancy.User
         django_get_or_create = ("email",)
 
     email = factory.Sequence(lambda n: f"user{n}@example.fr")
@@ -34,7 +36,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = people.Membership
+        model = tenancy.Membership
 
     workspace = factory.SubFactory(WorkspaceFactory)
     user = factory.SubFactory(UserFactory)
@@ -76,27 +78,27 @@ class CampaignFactory(factory.django.DjangoModelFactory):
 
 class LeadFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = crm.Lead
+        model = funnel.Lead
 
     workspace = factory.SubFactory(WorkspaceFactory)
     contact = factory.SubFactory(ContactFactory, workspace=factory.SelfAttribute("..workspace"))
-    stage = crm.Stage.INQUIRY
+    stage = funnel.Stage.INQUIRY
     stage_entered_at = factory.LazyFunction(timezone.now)
 
 
 class TouchpointFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = crm.Touchpoint
+        model = funnel.Touchpoint
 
     workspace = factory.SubFactory(WorkspaceFactory)
     contact = factory.SubFactory(ContactFactory, workspace=factory.SelfAttribute("..workspace"))
-    kind = crm.TouchKind.WEB_VISIT
+    kind = funnel.TouchKind.WEB_VISIT
     occurred_at = factory.LazyFunction(timezone.now)
 
 
 class OpportunityFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = crm.Opportunity
+        model = funnel.Opportunity
 
     workspace = factory.SubFactory(WorkspaceFactory)
     account = factory.SubFactory(AccountFactory, workspace=factory.SelfAttribute("..workspace"))

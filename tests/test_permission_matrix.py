@@ -27,8 +27,9 @@ from cordee.config.api import api
 from cordee.feedback.models import Competitor, FeedbackItem
 from cordee.funnel.models import RejectionReason, RoutingRule, ScoringRule, SlaContract
 from cordee.integrations.models import IncomingEndpoint, WebhookSubscription
-from cordee.people.models import ApiToken, PodMember
+from cordee.people.models import PodMember
 from cordee.people.services import api_token_create
+from cordee.tenancy.models import ApiToken
 from tests import factories as f
 
 # -- objects of one workspace, by kind ------------------------------------------------------------
@@ -96,7 +97,8 @@ def _import(workspace: Any, owner: Any, *, run: bool) -> Any:
     draft waiting at the column mapping."""
     import io
 
-    from cordee.dataio.services import import_job_create, import_job_run
+    from cordee.dataio.runner import import_job_run
+    from cordee.dataio.services import import_job_create
 
     job = import_job_create(
         actor=_actor(owner, workspace),
@@ -617,4 +619,4 @@ def test_api_is_open_to_the_allowed_role(op_id, personas, world):
 def test_superusers_get_the_admin(personas):
     root = f.UserFactory(email="root@example.fr", is_superuser=True, is_staff=True)
     assert _client(root).get("/admin/").status_code == 200
-    assert _client(root).get("/admin/crm/lead/").status_code == 200
+    assert _client(root).get("/admin/funnel/lead/").status_code == 200  # leads moved to funnel

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from cordee.attribution.models import Dimension
+from cordee.attribution.periods import fiscal_periods
+from cordee.attribution.tasks import compute_snapshot
 from cordee.core.scheduler import periodic
+from cordee.tenancy.models import Workspace
 
 
 @periodic(every=dt.timedelta(hours=12))
 def refresh_current_snapshots() -> None:
     from django.utils import timezone
-
-    from cordee.attribution.models import Dimension
-    from cordee.attribution.periods import fiscal_periods
-    from cordee.attribution.tasks import compute_snapshot
-    from cordee.people.models import Workspace
 
     today = timezone.localdate()
     for ws in Workspace.objects.all():

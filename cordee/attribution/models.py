@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cordee.core.models import WorkspaceScoped
+from cordee.tenancy.models import WorkspaceScoped
 
 
 class Dimension(models.TextChoices):

@@ -16,8 +16,8 @@ from cordee.analytics.attribution import MODELS, Journeys, attribute
 from cordee.attribution.models import AttributionLock, AttributionSnapshot, Dimension
 from cordee.core.actor import Actor
 from cordee.core.errors import Conflict, NotFound, ValidationFailed
-from cordee.crm.models import Lead, Opportunity, OpportunityStage, Stage, Touchpoint
-from cordee.people.models import Workspace
+from cordee.funnel.models import Lead, Opportunity, OpportunityStage, Stage, Touchpoint
+from cordee.tenancy.models import Workspace
 
 NO_CAMPAIGN = "—"
 

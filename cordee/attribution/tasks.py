@@ -7,7 +7,7 @@ import datetime as dt
 from django_tasks import task
 
 from cordee.attribution.services import snapshot_compute
-from cordee.people.models import Workspace
+from cordee.tenancy.models import Workspace
 
 
 @task(queue_name="imports")

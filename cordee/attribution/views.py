@@ -20,10 +20,12 @@ from cordee.analytics.attribution import MODELS
 from cordee.attribution import selectors, services
 from cordee.attribution.models import Dimension
 from cordee.attribution.periods import Period, fiscal_periods
+from cordee.attribution.services import NO_CAMPAIGN
 from cordee.attribution.tasks import compute_snapshot
 from cordee.core.actor import Actor
 from cordee.core.charts import cached_svg
 from cordee.core.web import workspace_view
+from cordee.crm.models import Channel
 
 MODEL_LABELS = {
     "first": gettext_lazy("First touch"),
@@ -49,8 +51,6 @@ def _choice(request: HttpRequest, actor: Actor) -> tuple[list[Period], Period, s
 
 def _labels(dimension: str) -> dict[str, str]:
     """Display names: channel codes as their labels; touches without one say so."""
-    from cordee.attribution.services import NO_CAMPAIGN
-    from cordee.crm.models import Channel
 
     labels = {NO_CAMPAIGN: _("No channel") if dimension == Dimension.CHANNEL else _("No campaign")}
     if dimension == Dimension.CHANNEL:

@@ -18,6 +18,12 @@ from cordee.core.api import (
     error_body,
     install_error_handlers,
 )
+from cordee.crm.api import router as crm_router
+from cordee.dataio.export_api import router as export_router
+from cordee.dataio.incoming_api import router as integrations_router
+from cordee.feedback.api import router as feedback_router
+from cordee.funnel.api import router as funnel_router
+from cordee.people.api import router as people_router
 
 
 class CordeeAPI(NinjaAPI):
@@ -77,12 +83,6 @@ install_error_handlers(api)
 
 
 def _add_routers() -> None:
-    from cordee.crm.api import router as crm_router
-    from cordee.dataio.export_api import router as export_router
-    from cordee.feedback.api import router as feedback_router
-    from cordee.funnel.api import router as funnel_router
-    from cordee.integrations.api import router as integrations_router
-    from cordee.people.api import router as people_router
 
     api.add_router("/", crm_router)
     api.add_router("/", feedback_router)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs' assets locally (no CDN)
     "django_tasks",
     "django_tasks_db",
+    "cordee.tenancy",
     "cordee.core",
     "cordee.people",
     "cordee.crm",
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "cordee.attribution",
     "cordee.feedback",
     "cordee.dataio",
+    "cordee.cli",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "cordee.core.context_processors.workspace",
+                "cordee.people.context_processors.notifications",
             ],
         },
     }
@@ -128,7 +131,7 @@ if env("CORDEE_TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": env("CORDEE_TEST_DB_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_USER_MODEL = "people.User"
+AUTH_USER_MODEL = "tenancy.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

@@ -12,7 +12,6 @@ urlpatterns = [
     # Django's set_language, which also keeps a signed-in person's choice on their profile.
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("w/<slug:slug>/", include("cordee.crm.urls")),
     path("w/<slug:slug>/", include("cordee.people.urls")),
     path("w/<slug:slug>/", include("cordee.funnel.urls")),
     path("w/<slug:slug>/", include("cordee.integrations.urls")),

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cordee.core.errors import NotFound, PermissionDenied
-from cordee.core.roles import Side, role_can, side_of
+from cordee.core.roles import role_can
+from cordee.tenancy.models import Membership
+from cordee.tenancy.roles import Side, side_of
 
 if TYPE_CHECKING:
-    from cordee.people.models import Membership, User, Workspace
+    from cordee.tenancy.models import Membership, User, Workspace
 
 
 @dataclass(frozen=True)
@@ -61,8 +63,6 @@ def actor_for(user: User, workspace_slug: str) -> Actor:
     """The actor for ``user`` in the workspace ``workspace_slug``; 404 when not an active member
     (another company's workspace must not even be confirmed to exist)."""
     from django.utils.translation import gettext
-
-    from cordee.people.models import Membership
 
     membership = (
         Membership.objects.select_related("workspace", "user")

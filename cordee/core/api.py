@@ -30,13 +30,14 @@ from pydantic import ConfigDict, PlainSerializer, WithJsonSchema, create_model, 
 
 from cordee.core.actor import Actor, actor_for
 from cordee.core.errors import DomainError
+from cordee.core.records import record_create, record_delete, record_get, record_list, record_update
+from cordee.tenancy.models import ApiToken, Membership
 
 # -- authentication ----------------------------------------------------------------------------
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
-        from cordee.people.models import ApiToken, Membership
 
         row = (
             ApiToken.objects.select_related("user", "workspace")
@@ -384,13 +385,6 @@ def register_crud(
     (annotations, prefetches) passes selectors built on ``record_list``/``record_get``.
     Written rows are answered as ``get_selector`` reads them, so the output is the same.
     """
-    from cordee.core.records import (
-        record_create,
-        record_delete,
-        record_get,
-        record_list,
-        record_update,
-    )
 
     name = spec.model.__name__.lower()
     tag = str(spec.model._meta.verbose_name_plural).capitalize()

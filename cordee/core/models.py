@@ -1,28 +1,11 @@
-"""Base models shared by every workspace-scoped table."""
+"""Base model of rows that may come from another system (HubSpot, Salesforce…)."""
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class TimeStamped(models.Model):
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    class Meta:
-        abstract = True
-
-
-class WorkspaceScoped(TimeStamped):
-    """A row that belongs to one workspace; every read filters on it."""
-
-    workspace = models.ForeignKey(
-        "people.Workspace", on_delete=models.CASCADE, related_name="+", verbose_name=_("workspace")
-    )
-
-    class Meta:
-        abstract = True
+from cordee.tenancy.models import WorkspaceScoped
 
 
 class Synced(WorkspaceScoped):
@@ -34,3 +17,14 @@ class Synced(WorkspaceScoped):
 
     class Meta:
         abstract = True
+
+
+# the fields every Synced record takes from a person, an import or the API
+SYNCED_FIELDS = ("source_system", "external_id")
+
+
+def synced_unique(name: str) -> models.UniqueConstraint:
+    """The plain unique constraint every ``Synced`` table declares."""
+    return models.UniqueConstraint(
+        fields=["workspace", "source_system", "external_id"], name=f"{name}_unique_external_id"
+    )

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from cordee.core.actor import Actor
 from cordee.core.errors import NotFound, ValidationFailed
+from cordee.tenancy.models import Membership, User
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,6 @@ def _resolve_foreign_keys(
 
     Users are accepted when they are active members of the workspace.
     """
-    from cordee.people.models import Membership, User
 
     resolved: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}

@@ -7,35 +7,7 @@ table lists what goes beyond reading.
 
 from __future__ import annotations
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
-
-
-class Side(models.TextChoices):
-    MARKETING = "marketing", _("Marketing")
-    SALES = "sales", _("Sales")
-    OTHER = "other", _("Other")
-
-
-class Role(models.TextChoices):
-    MARKETER = "marketer", _("Marketer")
-    MARKETING_MANAGER = "marketing_manager", _("Marketing manager")
-    SDR = "sdr", _("SDR")
-    SALES_REP = "sales_rep", _("Sales rep (AE)")
-    SALES_MANAGER = "sales_manager", _("Sales manager")
-    REVOPS_ADMIN = "revops_admin", _("RevOps admin")
-    EXECUTIVE = "executive", _("Executive")
-
-
-ROLE_SIDE: dict[Role, Side] = {
-    Role.MARKETER: Side.MARKETING,
-    Role.MARKETING_MANAGER: Side.MARKETING,
-    Role.SDR: Side.SALES,
-    Role.SALES_REP: Side.SALES,
-    Role.SALES_MANAGER: Side.SALES,
-    Role.REVOPS_ADMIN: Side.OTHER,
-    Role.EXECUTIVE: Side.OTHER,
-}
+from cordee.tenancy.roles import Role
 
 _EVERY_OPERATOR: set[Role] = {
     Role.MARKETER,
@@ -85,7 +57,3 @@ def role_can(role: str | None, capability: str) -> bool:
     if role is None:
         return False
     return role in {str(r) for r in CAPABILITIES.get(capability, set())}
-
-
-def side_of(role: str) -> Side:
-    return ROLE_SIDE.get(Role(role), Side.OTHER) if role in Role.values else Side.OTHER

@@ -9,5 +9,4 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("w/<slug:slug>/", views.workspace_home, name="workspace_home"),
 ]

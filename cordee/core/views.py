@@ -9,10 +9,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.i18n import set_language as django_set_language
 
-from cordee.core.actor import Actor
-from cordee.core.web import SESSION_WORKSPACE_KEY, workspace_view
-from cordee.crm import selectors as crm_selectors
-from cordee.people.selectors import user_memberships
+from cordee.core.selectors import user_memberships
+from cordee.core.web import SESSION_WORKSPACE_KEY
 
 
 @never_cache
@@ -38,23 +36,6 @@ def home(request: HttpRequest) -> HttpResponse:
     last = request.session.get(SESSION_WORKSPACE_KEY)
     slug = last if last in slugs else slugs[0]
     return redirect("workspace_home", slug=slug)
-
-
-@workspace_view
-def workspace_home(request: HttpRequest, actor: Actor) -> HttpResponse:
-    """What a manager wants first: the waterfall, open pipeline, recent leads, live campaigns."""
-    stages = crm_selectors.lead_stage_counts(actor=actor)
-    context = {
-        "nav": "home",
-        "stages": stages,
-        "max_stage": max((n for _s, _l, n in stages), default=0),
-        "total_leads": sum(n for _s, _l, n in stages),
-        "pipeline": crm_selectors.open_pipeline(actor=actor),
-        "recent_leads": list(crm_selectors.recent_leads(actor=actor)),
-        "campaigns": list(crm_selectors.active_campaigns(actor=actor)),
-        "can_create_lead": actor.can("lead.write"),
-    }
-    return render(request, "core/home.html", context)
 
 
 def set_language(request: HttpRequest) -> HttpResponse:

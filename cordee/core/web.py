@@ -8,32 +8,27 @@ parse, call a selector or service, render.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import wraps
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import URLPattern, path, reverse
-from django.utils import formats, timezone
-from django.utils.cache import patch_vary_headers
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cordee.core.actor import Actor, actor_for
 from cordee.core.errors import DomainError, ValidationFailed
-from cordee.core.records import RecordSpec, record_create, record_get, record_list, record_update
-from cordee.core.templatetags.cordee import format_money
+from cordee.core.records import RecordSpec, record_create, record_update
+from cordee.core.selectors import workspace_users
+from cordee.tenancy.models import User
 
 PAGE_SIZE = 25
 SESSION_WORKSPACE_KEY = "workspace_slug"  # read by the API's session authentication too
@@ -160,199 +155,6 @@ class RecordPage:
         )
 
 
-def record_urls(page: RecordPage, prefix: str) -> list[URLPattern]:
-    """The pages of a kind: list, its export (CSV/XLSX), create, detail, edit (named
-    ``<key>_<action>``)."""
-    from cordee.dataio.export_views import record_export_view
-
-    kw = {"page": page}
-    return [
-        path(f"{prefix}/", record_list_view, kw, name=page.url_name("list")),
-        path(f"{prefix}/export/", record_export_view, kw, name=page.url_name("export")),
-        path(f"{prefix}/new/", record_create_view, kw, name=page.url_name("create")),
-        path(f"{prefix}/<int:pk>/", record_detail_view, kw, name=page.url_name("detail")),
-        path(f"{prefix}/<int:pk>/edit/", record_edit_view, kw, name=page.url_name("edit")),
-    ]
-
-
-def _resolve(obj: Any, path_: str) -> tuple[Any, Any]:
-    """(parent, value) at the end of a dotted attribute path; ``None`` past a missing link."""
-    parent, value = None, obj
-    for part in path_.split("."):
-        if value is None:
-            return parent, None
-        parent, value = value, getattr(value, part, None)
-    return parent, value
-
-
-def _cell(actor: Actor, page: RecordPage, obj: Any, column: Column) -> dict[str, Any]:
-    parent, value = _resolve(obj, column.path)
-    last = column.path.rsplit(".", 1)[-1]
-    display = getattr(parent, f"get_{last}_display", None)
-    if column.kind == "money":
-        currency = getattr(parent, "currency", "") or actor.workspace.currency
-        text = format_money(value, currency)
-    elif display is not None and value not in (None, ""):
-        text = str(display())
-    elif isinstance(value, dt.datetime):
-        text = formats.date_format(timezone.localtime(value), "SHORT_DATE_FORMAT")
-    elif isinstance(value, dt.date):
-        text = formats.date_format(value, "SHORT_DATE_FORMAT")
-    elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-        text = formats.number_format(value, use_l10n=True, force_grouping=True)
-    elif isinstance(value, bool):
-        text = str(_("Yes") if value else _("No"))
-    elif isinstance(value, list):
-        text = ", ".join(str(v) for v in value)
-    else:
-        text = "" if value is None else str(value)
-    url = ""
-    if column.link == "self":
-        url = reverse(page.url_name("detail"), args=[actor.workspace.slug, obj.pk])
-    elif column.link and value is not None:
-        url = reverse(f"{column.link}_detail", args=[actor.workspace.slug, value.pk])
-    return {"text": text, "url": url, "kind": column.kind, "value": value, "column": column}
-
-
-def _filter_widgets(
-    actor: Actor, page: RecordPage, params: Mapping[str, str]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(visible filter controls, hidden filters kept from links such as ``?account=12``)."""
-    shown: list[dict[str, Any]] = []
-    kept: list[dict[str, Any]] = []
-    for flt in page.spec.filters:
-        value = params.get(flt.name, "")
-        widget: dict[str, Any] = {"name": flt.name, "label": flt.label, "value": value}
-        if flt.kind == "choice":
-            choices = flt.choices(actor) if callable(flt.choices) else flt.choices
-            widget.update(type="select", choices=[(str(v), str(lbl)) for v, lbl in choices])
-        elif flt.kind == "bool":
-            widget.update(type="select", choices=[("true", _("Yes")), ("false", _("No"))])
-        elif flt.kind == "date":
-            widget.update(type="date")
-        elif flt.kind == "int" and flt.name in page.filter_choices:
-            choices = page.filter_choices[flt.name](actor)
-            widget.update(type="select", choices=[(str(v), str(lbl)) for v, lbl in choices])
-        elif flt.kind == "int":
-            if value:
-                kept.append(widget)
-            continue
-        else:
-            widget.update(type="text")
-        shown.append(widget)
-    return shown, kept
-
-
-@workspace_view
-def record_list_view(request: HttpRequest, actor: Actor, *, page: RecordPage) -> HttpResponse:
-    from cordee.dataio.export_views import export_links
-
-    params: dict[str, str] = {k: str(v) for k, v in request.GET.items() if k != "page"}
-    filter_error = ""
-    try:
-        qs = record_list(actor=actor, spec=page.spec, params=params)
-    except ValidationFailed as exc:
-        filter_error = exc.message
-        qs = record_list(actor=actor, spec=page.spec, params={"q": params.get("q", ""), "sort": ""})
-    if page.list_queryset is not None:
-        qs = page.list_queryset(actor, qs)
-    if not qs.ordered:  # aggregates drop Meta.ordering; pages must stay stable
-        qs = qs.order_by(*(page.spec.model._meta.ordering or ()), "pk")
-    page_obj = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(obj, [_cell(actor, page, obj, c) for c in page.columns]) for obj in page_obj]
-    shown, kept = _filter_widgets(actor, page, params)
-    filtered = any(params.get(f.name) for f in page.spec.filters) or bool(params.get("q"))
-    context = {
-        "page": page,
-        "spec": page.spec,
-        "nav": page.key,
-        "rows": rows,
-        "page_obj": page_obj,
-        "columns": page.columns,
-        "filters": shown,
-        "kept_filters": kept,
-        "filtered": filtered,
-        "filter_error": filter_error,
-        "q": params.get("q", ""),
-        "sort": params.get("sort", ""),
-        "orderings": list(page.spec.orderings),
-        "can_write": actor.can(page.spec.capability),
-        "export_links": export_links(request, page),
-        "can_export_workspace": actor.can("data.export"),
-    }
-    template = "records/list.html"
-    if is_partial_request(request):
-        template += "#records-table"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
-@workspace_view
-def record_detail_view(
-    request: HttpRequest, actor: Actor, *, page: RecordPage, pk: int
-) -> HttpResponse:
-    obj = record_get(actor=actor, spec=page.spec, pk=pk)
-    context: dict[str, Any] = {
-        "page": page,
-        "spec": page.spec,
-        "nav": page.key,
-        "object": obj,
-        "can_write": actor.can(page.spec.capability),
-    }
-    if page.detail_context is not None:
-        context.update(page.detail_context(actor, obj))
-    return render(request, page.detail_template, context)
-
-
-def _form_view(
-    request: HttpRequest, actor: Actor, page: RecordPage, instance: Any = None
-) -> HttpResponse:
-    actor.require(page.spec.capability)
-    status = 200
-    if request.method == "POST":
-        form = page.form(actor, data=request.POST, instance=instance)
-        if form.is_valid():
-            try:
-                saver = page.save or save_record(page.spec)
-                obj = saver(actor, form, instance)
-            except ValidationFailed as exc:
-                add_field_errors(form, exc)
-            else:
-                if instance is None:
-                    messages.success(request, _("“%(name)s” was created.") % {"name": obj})
-                else:
-                    messages.success(request, _("Your changes were saved."))
-                return HttpResponseRedirect(
-                    reverse(page.url_name("detail"), args=[actor.workspace.slug, obj.pk])
-                )
-        status = 422
-    else:
-        form = page.form(actor, instance=instance)
-    context = {
-        "page": page,
-        "spec": page.spec,
-        "nav": page.key,
-        "form": form,
-        "object": instance,
-    }
-    return render(request, "records/form.html", context, status=status)
-
-
-@workspace_view
-def record_create_view(request: HttpRequest, actor: Actor, *, page: RecordPage) -> HttpResponse:
-    return _form_view(request, actor, page)
-
-
-@workspace_view
-def record_edit_view(
-    request: HttpRequest, actor: Actor, *, page: RecordPage, pk: int
-) -> HttpResponse:
-    actor.require(page.spec.capability)
-    instance = record_get(actor=actor, spec=page.spec, pk=pk)
-    return _form_view(request, actor, page, instance)
-
-
 # -- forms ---------------------------------------------------------------------------------------
 
 
@@ -390,10 +192,12 @@ class RecordForm(forms.Form):
         return data
 
 
-def scoped_choices(actor: Actor, model: type[models.Model]) -> QuerySet[Any]:
-    from cordee.people.models import User
-    from cordee.people.selectors import workspace_users
+def user_choices(actor: Actor) -> list[tuple[Any, str]]:
+    """The workspace's active members, for a form's or a filter's drop-down."""
+    return [(u.pk, str(u)) for u in workspace_users(actor=actor)]
 
+
+def scoped_choices(actor: Actor, model: type[models.Model]) -> QuerySet[Any]:
     if model is User:
         return workspace_users(actor=actor)
     return model._default_manager.filter(workspace=actor.workspace)

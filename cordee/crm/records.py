@@ -4,22 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cordee.core.actor import Actor
+from cordee.core.models import SYNCED_FIELDS
 from cordee.core.records import Filter, RecordSpec
 from cordee.crm import models as m
-from cordee.people.models import normalize_email
-
-_COMMON = ("source_system", "external_id")
-
-
-def _lead_defaults(actor: Actor, lead: Any) -> None:
-    if lead.stage_entered_at is None:
-        lead.stage_entered_at = timezone.now()
-    if lead.source_campaign_id and not lead.source_channel:
-        lead.source_channel = lead.source_campaign.channel
+from cordee.tenancy.models import normalize_email
 
 
 def _contact_normalise(actor: Actor, contact: Any) -> None:
@@ -29,13 +20,6 @@ def _contact_normalise(actor: Actor, contact: Any) -> None:
 def _campaign_defaults(actor: Actor, campaign: Any) -> None:
     if not campaign.currency:
         campaign.currency = actor.workspace.currency
-
-
-def _opportunity_defaults(actor: Actor, opportunity: Any) -> None:
-    if opportunity.created_on is None:
-        opportunity.created_on = timezone.localdate()
-    if not opportunity.currency:
-        opportunity.currency = actor.workspace.currency
 
 
 ACCOUNTS = RecordSpec(
@@ -51,7 +35,7 @@ ACCOUNTS = RecordSpec(
         "region",
         "city",
         "owner",
-        *_COMMON,
+        *SYNCED_FIELDS,
     ),
     search=("name", "domain", "city"),
     filters=(
@@ -79,7 +63,7 @@ CONTACTS = RecordSpec(
         "phone",
         "country",
         "owner",
-        *_COMMON,
+        *SYNCED_FIELDS,
     ),
     search=("first_name", "last_name", "email", "job_title", "account__name"),
     filters=(
@@ -105,7 +89,7 @@ CAMPAIGNS = RecordSpec(
         "currency",
         "owner",
         "status",
-        *_COMMON,
+        *SYNCED_FIELDS,
     ),
     search=("name", "type"),
     filters=(
@@ -126,117 +110,5 @@ CAMPAIGNS = RecordSpec(
     before_save=_campaign_defaults,
 )
 
-TOUCHPOINTS = RecordSpec(
-    key="touchpoints",
-    model=m.Touchpoint,
-    capability="touchpoint.write",
-    fields=(
-        "contact",
-        "lead",
-        "campaign",
-        "channel",
-        "kind",
-        "occurred_at",
-        "actor",
-        "note",
-        *_COMMON,
-    ),
-    search=("contact__last_name", "contact__email", "campaign__name", "note"),
-    filters=(
-        Filter("kind", "kind", kind="choice", label=_("Kind"), choices=m.TouchKind.choices),
-        Filter("channel", "channel", kind="choice", label=_("Channel"), choices=m.Channel.choices),
-        Filter("campaign", "campaign_id", kind="int", label=_("Campaign")),
-        Filter("lead", "lead_id", kind="int", label=_("Lead")),
-        Filter("contact", "contact_id", kind="int", label=_("Contact")),
-        Filter("sales_activity", "is_sales_activity", kind="bool", label=_("Sales activity")),
-    ),
-    select_related=("contact", "campaign", "actor"),
-    orderings={"-when": ("-occurred_at", "-id"), "when": ("occurred_at", "id")},
-)
 
-LEADS = RecordSpec(
-    key="leads",
-    model=m.Lead,
-    capability="lead.write",
-    fields=("contact", "source_campaign", "source_channel", "owner", "pod", *_COMMON),
-    search=(
-        "contact__first_name",
-        "contact__last_name",
-        "contact__email",
-        "contact__account__name",
-    ),
-    filters=(
-        Filter("stage", "stage", kind="choice", label=_("Stage"), choices=m.Stage.choices),
-        Filter(
-            "source_channel",
-            "source_channel",
-            kind="choice",
-            label=_("Source channel"),
-            choices=m.Channel.choices,
-        ),
-        Filter("campaign", "source_campaign_id", kind="int", label=_("Campaign")),
-        Filter("owner", "owner_id", kind="int", label=_("Owner")),
-        Filter("pod", "pod_id", kind="int", label=_("Pod")),
-        Filter("min_score", "score__gte", kind="int", label=_("Minimum score")),
-        Filter("created_after", "created_at__date__gte", kind="date", label=_("Created after")),
-    ),
-    select_related=("contact", "contact__account", "source_campaign", "owner", "pod"),
-    orderings={
-        "-created": ("-created_at", "-id"),
-        "-score": ("-score", "-id"),
-        "stage": ("stage", "-id"),
-    },
-    before_save=_lead_defaults,
-)
-
-OPPORTUNITIES = RecordSpec(
-    key="opportunities",
-    model=m.Opportunity,
-    capability="opportunity.write",
-    fields=(
-        "name",
-        "account",
-        "lead",
-        "owner",
-        "amount",
-        "currency",
-        "stage",
-        "created_on",
-        "close_date",
-        "loss_reason",
-        "source",
-        "primary_campaign",
-        "pod",
-        *_COMMON,
-    ),
-    search=("name", "account__name"),
-    filters=(
-        Filter(
-            "stage", "stage", kind="choice", label=_("Stage"), choices=m.OpportunityStage.choices
-        ),
-        Filter(
-            "source",
-            "source",
-            kind="choice",
-            label=_("Source"),
-            choices=m.OpportunitySource.choices,
-        ),
-        Filter("owner", "owner_id", kind="int", label=_("Owner")),
-        Filter("account", "account_id", kind="int", label=_("Account")),
-        Filter("pod", "pod_id", kind="int", label=_("Pod")),
-        Filter("campaign", "primary_campaign_id", kind="int", label=_("Campaign")),
-        Filter("closes_after", "close_date__gte", kind="date", label=_("Closes after")),
-        Filter("closes_before", "close_date__lte", kind="date", label=_("Closes before")),
-    ),
-    select_related=("account", "owner", "primary_campaign", "pod"),
-    orderings={
-        "-created": ("-created_on", "-id"),
-        "-amount": ("-amount", "-id"),
-        "close": ("close_date", "id"),
-    },
-    before_save=_opportunity_defaults,
-)
-
-SPECS = {
-    spec.key: spec for spec in (ACCOUNTS, CONTACTS, CAMPAIGNS, TOUCHPOINTS, LEADS, OPPORTUNITIES)
-}
+SPECS = {spec.key: spec for spec in (ACCOUNTS, CONTACTS, CAMPAIGNS)}

@@ -22,7 +22,6 @@ import gc
 import io
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -31,7 +30,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cordee.crm.models import Account
 from cordee.dataio import reading
+from cordee.dataio.kinds import handler_for
 from cordee.dataio.layouts import (
     CHOICE,
     COUNTRY,
@@ -45,6 +46,9 @@ from cordee.dataio.layouts import (
     field_specs,
     propose_mapping,
 )
+from cordee.dataio.models import ImportJob as Model
+from cordee.dataio.models import ImportPhase, ImportStatus, import_storage
+from cordee.dataio.rows import Group, Preview, PreviewRow, Row, RowError
 from cordee.dataio.values import (
     CellError,
     DateEvidence,
@@ -67,56 +71,6 @@ ANALYZE_AFTER = 10_000  # new rows after which PostgreSQL's statistics are refre
 
 class ImportFailed(Exception):
     """An import that stopped for a reason given to the user (already in the job's report)."""
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    column: str
-    reason: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"line": self.line, "column": self.column, "reason": self.reason}
-
-
-@dataclass
-class Row:
-    line: int
-    values: dict[str, Any]
-
-
-@dataclass
-class Group:
-    """One record of the file: the rows sharing its keys, merged in file order."""
-
-    lines: list[int]
-    values: dict[str, Any]
-    pk: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class PreviewRow:
-    line: int
-    values: dict[str, str]
-    errors: list[RowError]
-
-
-@dataclass
-class Preview:
-    kind: str
-    source_system: str
-    file_type: str
-    encoding: str
-    delimiter: str
-    header: list[str]
-    mapping: dict[str, str]
-    fields: list[FieldSpec]
-    rows_total: int
-    dates: dict[str, dict[str, Any]]
-    numbers: dict[str, dict[str, Any]]
-    missing_required: list[str]
-    rows: list[PreviewRow]
 
 
 Progress = Callable[["ImportJob", str, int, int], None]
@@ -223,8 +177,6 @@ class RowReader:
     """Turns the cells of one record into field values, or says which cells are wrong."""
 
     def __init__(self, job: ImportJob) -> None:
-        from cordee.dataio.kinds import handler_for
-
         self.job = job
         self.handler = handler_for(job)
         self.tz = ZoneInfo(job.workspace.time_zone)
@@ -372,7 +324,6 @@ def preview(job: ImportJob, *, rows: int = 10) -> Preview:
 
 
 def _save_progress(job: ImportJob, **changes: Any) -> None:
-    from cordee.dataio.models import ImportJob as Model
 
     changes.setdefault("heartbeat_at", timezone.now())
     Model.objects.filter(pk=job.pk).update(**changes)
@@ -393,7 +344,6 @@ def run(job: ImportJob, *, progress: Progress | None = None) -> None:
 
 
 def _run(job: ImportJob, progress: Progress | None) -> None:
-    from cordee.dataio.models import ImportPhase, ImportStatus
 
     started = time.perf_counter()
     notify = progress or (lambda *_args: None)
@@ -499,7 +449,6 @@ def _run(job: ImportJob, progress: Progress | None) -> None:
     _save_progress(job, phase=ImportPhase.WRITING)
     notify(job, ImportPhase.WRITING, 0, len(groups))
     write_started = time.perf_counter()
-    from cordee.dataio.models import ImportJob as Model
 
     with transaction.atomic():
         written = handler.write(groups, lambda n: notify(job, ImportPhase.WRITING, n, len(groups)))
@@ -536,8 +485,6 @@ def _refresh_statistics(model: Any, kind: str) -> None:
     whole for every batched lookup of the next import (measured: 10 minutes instead of 20 s
     to match 1M rows); autovacuum would fix it only later."""
     from django.db import connection
-
-    from cordee.crm.models import Account
 
     if connection.vendor != "postgresql":
         return
@@ -623,7 +570,6 @@ def _same_record_twice(groups: list[Group], rejected: set[int]) -> list[tuple[Gr
 
 def _write_rejected(job: ImportJob, fmt: reading.SourceFormat, errors: list[RowError]) -> str:
     """A CSV of every rejected row as it was in the file, with its line and reasons first."""
-    from cordee.dataio.models import import_storage
 
     reasons: dict[int, list[str]] = {}
     for error in errors:

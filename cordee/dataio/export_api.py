@@ -14,9 +14,12 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Query, Router
 
+from cordee.core import export_views
 from cordee.core.api import current_actor, filter_params, filter_schema
 from cordee.core.records import RecordSpec
-from cordee.dataio import export_views
+from cordee.crm import records as crm
+from cordee.funnel import records as funnel
+from cordee.people.records import PODS
 
 router = Router()
 
@@ -55,12 +58,9 @@ def register_export(router: Router, spec: RecordSpec) -> None:
 
 
 def _register_all() -> None:
-    from cordee.crm.records import SPECS
-    from cordee.funnel import records as funnel
-    from cordee.people.records import PODS
-
     for spec in (
-        *SPECS.values(),
+        *crm.SPECS.values(),
+        *funnel.SPECS.values(),
         PODS,
         funnel.SLA_CONTRACTS,
         funnel.SCORING_RULES,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from cordee.core.scheduler import periodic
+from cordee.dataio.services import import_jobs_reap
 
 
 @periodic(every=dt.timedelta(minutes=1))
 def reap_dead_imports() -> None:
-    from cordee.dataio.services import import_jobs_reap
 
     import_jobs_reap()

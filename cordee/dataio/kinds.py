@@ -25,10 +25,15 @@ from django.utils.translation import gettext as _
 
 from cordee.crm import models as crm
 from cordee.dataio.layouts import CHANNELS
+from cordee.dataio.rows import Group, RowError
 from cordee.dataio.values import CellError, fold
+from cordee.funnel import models as funnel
+from cordee.funnel.stages import ImportedStep, imported_lead_state, lead_history_import_many
+from cordee.funnel.tasks import rescore
+from cordee.funnel.version import funnel_changed
+from cordee.tenancy.models import Membership
 
 if TYPE_CHECKING:
-    from cordee.dataio.engine import Group, RowError
     from cordee.dataio.models import ImportJob
 
 BATCH = 2000
@@ -212,16 +217,12 @@ class Handler(ABC):
         if not name:
             return None
         if self._owners is None:
-            from cordee.people.models import Membership
-
             self._owners = {}
             for m in Membership.objects.filter(workspace=self.workspace).select_related("user"):
                 self._owners[fold(m.user.email)] = m.user_id
                 self._owners.setdefault(fold(m.user.get_full_name()), m.user_id)
         found = self._owners.get(fold(name))
         if found is None:
-            from cordee.dataio.engine import RowError
-
             self.warnings.append(
                 RowError(
                     group.lines[0],
@@ -544,11 +545,11 @@ class Contacts(Handler):
 # -- leads ---------------------------------------------------------------------------------
 
 _STEP_FIELDS = (
-    ("inquiry_at", crm.Stage.INQUIRY),
-    ("mql_at", crm.Stage.MQL),
-    ("sal_at", crm.Stage.SAL),
-    ("sql_at", crm.Stage.SQL),
-    ("won_at", crm.Stage.WON),
+    ("inquiry_at", funnel.Stage.INQUIRY),
+    ("mql_at", funnel.Stage.MQL),
+    ("sal_at", funnel.Stage.SAL),
+    ("sql_at", funnel.Stage.SQL),
+    ("won_at", funnel.Stage.WON),
 )
 
 
@@ -556,7 +557,7 @@ class Leads(Contacts):
     """A lead and its contact: HubSpot contacts exports and Salesforce lead reports. The
     lifecycle dates become backdated, imported stage history."""
 
-    model = crm.Lead  # type: ignore[assignment]
+    model = funnel.Lead  # type: ignore[assignment]
     needs_ids = True
     fast_updates = False
 
@@ -629,7 +630,7 @@ class Leads(Contacts):
         latest: dict[int, dict[str, Any]] = {}
         for batch in chunks(contact_ids):
             for row in (
-                crm.Lead.objects.filter(workspace=self.workspace, contact_id__in=batch)
+                funnel.Lead.objects.filter(workspace=self.workspace, contact_id__in=batch)
                 .order_by("contact_id", "-created_at", "-id")
                 .values(
                     "id", "contact_id", "stage", "stage_entered_at", "external_id", "source_system"
@@ -657,7 +658,7 @@ class Leads(Contacts):
         dated: dict[str, dt.datetime] = {}
         first = [d for d in (values.get("created_at"), values.get("inquiry_at")) if d]
         if first:
-            dated[crm.Stage.INQUIRY] = min(first)
+            dated[funnel.Stage.INQUIRY] = min(first)
         for name, stage in _STEP_FIELDS[1:]:
             if values.get(name):
                 dated[stage] = values[name]
@@ -672,7 +673,7 @@ class Leads(Contacts):
             if current:
                 steps.append((current, latest or timezone.now()))
         if lead is None and not steps:
-            steps.append((crm.Stage.INQUIRY, timezone.now()))
+            steps.append((funnel.Stage.INQUIRY, timezone.now()))
         return steps
 
     def _drop_known_steps(self, groups: list[Group]) -> None:
@@ -681,7 +682,7 @@ class Leads(Contacts):
         known: set[tuple[int, str, dt.datetime]] = set()
         for batch in chunks(matched):
             known.update(
-                crm.LeadStageChange.objects.filter(lead_id__in=batch).values_list(
+                funnel.LeadStageChange.objects.filter(lead_id__in=batch).values_list(
                     "lead_id", "to_stage", "at"
                 )
             )
@@ -691,12 +692,6 @@ class Leads(Contacts):
             ]
 
     def write(self, groups: list[Group], tick: Tick) -> dict[str, int]:
-        from cordee.funnel.reports import funnel_changed
-        from cordee.funnel.services import (
-            ImportedStep,
-            imported_lead_state,
-            lead_history_import_many,
-        )
 
         created = self.create_accounts()
         contact_groups = []
@@ -713,7 +708,7 @@ class Leads(Contacts):
             [*_CONTACT_COLUMNS.values(), "account"],
             lambda n: None,
         )
-        existing = self._load(crm.Lead, [g.pk for g in groups if g.pk])
+        existing = self._load(funnel.Lead, [g.pk for g in groups if g.pk])
         new: list[Any] = []
         changed: list[Any] = []
         histories: list[tuple[Any, list[ImportedStep]]] = []
@@ -726,7 +721,7 @@ class Leads(Contacts):
                 changed.append(lead)
             else:  # created in the state its imported history leaves it in
                 stage, entered_at, mql_at = imported_lead_state(steps)
-                lead = crm.Lead(
+                lead = funnel.Lead(
                     workspace=self.workspace,
                     contact_id=row.contact.pk,
                     stage=stage,
@@ -740,7 +735,7 @@ class Leads(Contacts):
             if group.extra.get("owner_id"):
                 lead.owner_id = group.extra["owner_id"]
             histories.append((lead, steps))
-        self._save(crm.Lead, new, changed, ["source_channel", "source_campaign", "owner"], tick)
+        self._save(funnel.Lead, new, changed, ["source_channel", "source_campaign", "owner"], tick)
         history = lead_history_import_many(workspace_id=self.workspace.pk, items=histories)
         transaction.on_commit(partial(funnel_changed, self.workspace.pk))
         return {"accounts_created": created, "history_rows": history}
@@ -832,7 +827,7 @@ _MAX_AMOUNT = Decimal("1e12")
 
 
 class Opportunities(Handler):
-    model = crm.Opportunity
+    model = funnel.Opportunity
     fast_updates = True
     columns = {
         k: k
@@ -877,7 +872,7 @@ class Opportunities(Handler):
         by_id = {v: k for k, v in self._accounts.items()}
         found: dict[Any, dict[str, Any]] = {}
         for batch in chunks(by_id):
-            for row in crm.Opportunity.objects.filter(
+            for row in funnel.Opportunity.objects.filter(
                 workspace=self.workspace, account_id__in=batch
             ).values("id", "name", "account_id", "external_id", "source_system"):
                 key = (by_id[row["account_id"]], row["name"].strip().casefold())
@@ -893,7 +888,7 @@ class Opportunities(Handler):
 
     def write(self, groups: list[Group], tick: Tick) -> dict[str, int]:
         created = self.create_accounts()
-        existing = self._existing(crm.Opportunity, groups)
+        existing = self._existing(funnel.Opportunity, groups)
         today = timezone.localdate()
         new: list[Any] = []
         changed: list[Any] = []
@@ -909,7 +904,7 @@ class Opportunities(Handler):
             if group.extra.get("owner_id"):
                 opportunity.owner_id = group.extra["owner_id"]
         self._save(
-            crm.Opportunity, new, changed, [*self.columns.values(), "account", "owner"], tick
+            funnel.Opportunity, new, changed, [*self.columns.values(), "account", "owner"], tick
         )
         return {"accounts_created": created}
 
@@ -990,7 +985,7 @@ class Campaigns(Handler):
 
 
 class Touchpoints(Handler):
-    model = crm.Touchpoint
+    model = funnel.Touchpoint
     columns = {k: k for k in ("kind", "occurred_at", "channel", "note")}
 
     def __init__(self, job: ImportJob) -> None:
@@ -1019,7 +1014,7 @@ class Touchpoints(Handler):
         leads: dict[int, int] = {}
         for batch in chunks(set(contacts.values())):
             for contact_id, lead_id in (
-                crm.Lead.objects.filter(workspace=self.workspace, contact_id__in=batch)
+                funnel.Lead.objects.filter(workspace=self.workspace, contact_id__in=batch)
                 .order_by("contact_id", "-created_at", "-id")
                 .values_list("contact_id", "id")
             ):
@@ -1069,7 +1064,7 @@ class Touchpoints(Handler):
         by_ext = self._by_external_id(groups, "contact_id")
         natural: dict[tuple[int, str, dt.datetime], int] = {}
         for batch in chunks({g.extra["contact_id"] for g in groups}):
-            for row in crm.Touchpoint.objects.filter(
+            for row in funnel.Touchpoint.objects.filter(
                 workspace=self.workspace, contact_id__in=batch
             ).values_list("contact_id", "kind", "occurred_at", "id"):
                 natural.setdefault(row[:3], row[3])
@@ -1095,9 +1090,8 @@ class Touchpoints(Handler):
         return rejected
 
     def write(self, groups: list[Group], tick: Tick) -> dict[str, int]:
-        from cordee.funnel.tasks import rescore
 
-        existing = self._load(crm.Touchpoint, [g.pk for g in groups if g.pk])
+        existing = self._load(funnel.Touchpoint, [g.pk for g in groups if g.pk])
         new: list[Any] = []
         changed: list[Any] = []
         for group in groups:
@@ -1107,9 +1101,9 @@ class Touchpoints(Handler):
             touch.contact_id = group.extra["contact_id"]
             touch.lead_id = touch.lead_id or group.extra.get("lead_id")
             touch.campaign_id = group.extra.get("campaign_id") or touch.campaign_id
-            touch.is_sales_activity = touch.kind in crm.SALES_ACTIVITY_KINDS
+            touch.is_sales_activity = touch.kind in funnel.SALES_ACTIVITY_KINDS
         self._save(
-            crm.Touchpoint,
+            funnel.Touchpoint,
             new,
             changed,
             [*self.columns.values(), "contact", "lead", "campaign", "is_sales_activity"],

@@ -13,8 +13,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from cordee.crm.models import Channel, OpportunityStage, Stage, TouchKind
+from cordee.crm.models import Channel
 from cordee.dataio.values import Choices, fold
+from cordee.funnel.models import OpportunityStage, Stage, TouchKind
 
 # cell types: text, email, decimal, date, datetime, country, choice, int
 TEXT, EMAIL, DECIMAL, DATE, DATETIME, COUNTRY, CHOICE, INT = (

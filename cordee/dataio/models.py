@@ -15,7 +15,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cordee.core.models import WorkspaceScoped
+from cordee.tenancy.models import WorkspaceScoped
 
 
 class ImportStorage(FileSystemStorage):

@@ -10,6 +10,7 @@ from cordee.core.actor import Actor
 from cordee.core.errors import NotFound
 from cordee.dataio.layouts import FIELDS, FieldSpec
 from cordee.dataio.models import ImportJob, ImportStatus
+from cordee.dataio.services import import_jobs_reap
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,6 @@ class ImportProgress:
 
 def import_job_get(*, actor: Actor, job_id: int) -> ImportJob:
     """The job (404 for another workspace's); a job whose runner died is shown failed."""
-    from cordee.dataio.services import import_jobs_reap
 
     if not ImportJob.objects.filter(workspace=actor.workspace, pk=job_id).exists():
         raise NotFound(_("Import not found."))
@@ -36,7 +36,6 @@ def import_job_get(*, actor: Actor, job_id: int) -> ImportJob:
 
 
 def import_jobs_list(*, actor: Actor, limit: int = 20) -> list[ImportJob]:
-    from cordee.dataio.services import import_jobs_reap
 
     jobs = list(
         ImportJob.objects.filter(workspace=actor.workspace)

@@ -15,7 +15,6 @@ import os
 import shutil
 import socket
 import time
-from collections.abc import Callable
 from typing import IO, Any
 
 from django.core.files.base import File
@@ -31,9 +30,10 @@ from cordee.dataio import engine
 from cordee.dataio.layouts import FIELDS, field_specs
 from cordee.dataio.models import ImportJob, ImportKind, ImportPhase, ImportStatus
 from cordee.dataio.reading import ReadError
+from cordee.dataio.rows import Preview
+from cordee.dataio.tasks import run_import
 
 CAPABILITY = "data.import"
-ProgressCallback = Callable[[ImportJob, str, int, int], None]
 
 
 def import_job_create(
@@ -190,7 +190,7 @@ def import_job_configure(
     return job
 
 
-def import_job_preview(*, actor: Actor, job_id: int, rows: int = 10) -> engine.Preview:
+def import_job_preview(*, actor: Actor, job_id: int, rows: int = 10) -> Preview:
     """The detected format and the first ``rows`` rows as they will be stored, with the reason
     for each value that cannot be."""
     actor.require(CAPABILITY)
@@ -201,7 +201,6 @@ def import_job_preview(*, actor: Actor, job_id: int, rows: int = 10) -> engine.P
 
 def import_job_start(*, actor: Actor, job_id: int) -> ImportJob:
     """Queue the import on the ``imports`` queue (its own worker: SLA checks keep running)."""
-    from cordee.dataio.tasks import run_import
 
     actor.require(CAPABILITY)
     job = _job(actor, job_id)
@@ -218,44 +217,6 @@ def import_job_start(*, actor: Actor, job_id: int) -> ImportJob:
         ImportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
 
     transaction.on_commit(enqueue)
-    return job
-
-
-def import_job_run(*, job_id: int, progress: ProgressCallback | None = None) -> ImportJob:
-    """Run a draft or queued job here and now (the task and the CLI call this). Returns the job,
-    succeeded or failed; a file with rejected rows fails unless ``keep_good_rows``."""
-    claimed = ImportJob.objects.filter(
-        pk=job_id, status__in=(ImportStatus.DRAFT, ImportStatus.QUEUED)
-    ).update(
-        status=ImportStatus.RUNNING,
-        phase=ImportPhase.READING,
-        host=socket.gethostname(),
-        pid=os.getpid(),
-        started_at=timezone.now(),
-        heartbeat_at=timezone.now(),
-        rows_done=0,
-        errors_count=0,
-    )
-    job = ImportJob.objects.select_related("workspace").get(pk=job_id)
-    if not claimed:
-        raise Conflict(_("This import has already run."))
-    with override(job.workspace.default_language):
-        try:
-            engine.run(job, progress=progress)
-        except Exception as exc:
-            ImportJob.objects.filter(pk=job.pk).update(
-                status=ImportStatus.FAILED,
-                phase=ImportPhase.DONE,
-                finished_at=timezone.now(),
-                report={
-                    **job.report,
-                    "message": _("The import failed: %(error)s") % {"error": exc},
-                },
-            )
-            job.refresh_from_db()
-            if not isinstance(exc, engine.ImportFailed):
-                raise
-    job.refresh_from_db()
     return job
 
 

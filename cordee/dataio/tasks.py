@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from cordee.dataio.runner import import_job_run
+
 IMPORTS = "imports"
 
 
 @task(queue_name=IMPORTS)
 def run_import(job_id: int) -> str:
     """Run the import; returns its final status ("succeeded" or "failed")."""
-    from cordee.dataio.services import import_job_run
-
     return import_job_run(job_id=job_id).status

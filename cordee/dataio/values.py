@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from cordee.people.models import normalize_email
+from cordee.tenancy.models import normalize_email
 
 
 class CellError(ValueError):

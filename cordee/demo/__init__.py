@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from cordee.tenancy.models import Workspace
+
 DEMO_SLUG = "demo"
 DEMO_LOADING_SLUG = "demo-loading"  # the slug while a build is under way (renamed at the end)
 DEMO_NAME = "Altitude Logiciels"
@@ -36,6 +38,5 @@ def demo_logins() -> list[tuple[str, str]]:
 
 
 def demo_exists() -> bool:
-    from cordee.people.models import Workspace
 
     return Workspace.objects.filter(slug=DEMO_SLUG).exists()

@@ -30,22 +30,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
 from django.db.models.deletion import Collector
 
-from cordee.crm.models import (
-    SALES_ACTIVITY_KINDS,
-    Account,
-    Campaign,
-    CampaignStatus,
-    Channel,
-    Contact,
-    Lead,
-    LeadStageChange,
-    Opportunity,
-    OpportunitySource,
-    OpportunityStage,
-    Stage,
-    TouchKind,
-    Touchpoint,
-)
+from cordee.attribution.periods import fiscal_periods
+from cordee.attribution.services import snapshot_compute
+from cordee.crm.models import Account, Campaign, CampaignStatus, Channel, Contact
 from cordee.demo import (
     DEMO_EMAIL_DOMAIN,
     DEMO_LOADING_SLUG,
@@ -55,7 +42,22 @@ from cordee.demo import (
     DEMO_SLUG,
 )
 from cordee.demo import data as D
-from cordee.people.models import Membership, Pod, PodMember, Team, User, Workspace
+from cordee.demo.feedback import add_feedback
+from cordee.demo.funnel import add_funnel_config
+from cordee.funnel.models import (
+    SALES_ACTIVITY_KINDS,
+    Lead,
+    LeadStageChange,
+    Opportunity,
+    OpportunitySource,
+    OpportunityStage,
+    Stage,
+    TouchKind,
+    Touchpoint,
+)
+from cordee.funnel.stages import lead_state
+from cordee.people.models import Pod, PodMember
+from cordee.tenancy.models import Membership, Team, User, Workspace
 
 DAY = 86_400
 HOUR = 3_600
@@ -979,6 +981,7 @@ def _lifecycle(
     else:
         touch(TouchKind.FORM_SUBMIT, t0, None, None, "Recommandé par un client")
 
+    first_step = len(history)
     history.append((l_idx, "", Stage.INQUIRY, t0, inquiry_actor, INQUIRY_RULES.get(ch, ""), ""))
     stage, at, owner = Stage.INQUIRY, t0, None
     mql_at: int | None = None
@@ -1121,6 +1124,8 @@ def _lifecycle(
             )
         )
 
+    # the lead's state is what its history says, by the funnel's one rule (the simulation agrees)
+    stage, at, mql_at = lead_state((step[3], step[2]) for step in history[first_step:])
     score = {
         Stage.INQUIRY: (5, 55),
         Stage.RECYCLED: (15, 45),
@@ -1302,17 +1307,12 @@ def build_demo(
         with connection.cursor() as cur:
             for model in (Account, Contact, Lead, LeadStageChange, Touchpoint, Opportunity):
                 cur.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-    from cordee.demo.funnel import add_funnel_config
 
     say("Adding the funnel configuration (reasons, decisions, SLA contracts, rules)…")
     add_funnel_config(Workspace.objects.get(pk=ws.pk), now=_dt(now))
-    from cordee.demo.feedback import add_feedback
 
     add_feedback(Workspace.objects.get(pk=ws.pk), now=_dt(now), seed=seed)
     if not large:  # the large demo gets them from the nightly job (minutes at that size)
-        from cordee.attribution.periods import fiscal_periods
-        from cordee.attribution.services import snapshot_compute
-
         say("Computing the attribution of the current fiscal year and quarter…")
         workspace = Workspace.objects.get(pk=ws.pk)
         for period in fiscal_periods(workspace.fiscal_year_start_month, today, quarters=1):

@@ -10,8 +10,7 @@ import random
 
 from django.db import transaction
 
-from cordee.core.roles import Role
-from cordee.crm.models import Account, Campaign, Opportunity
+from cordee.crm.models import Account, Campaign
 from cordee.feedback.models import (
     Competitor,
     FeedbackItem,
@@ -19,8 +18,11 @@ from cordee.feedback.models import (
     FeedbackStatusChange,
     FeedbackVote,
 )
-from cordee.funnel.models import RejectionReason
-from cordee.people.models import Membership, PodMember, Workspace
+from cordee.feedback.tasks import recompute_themes
+from cordee.funnel.models import Opportunity, RejectionReason
+from cordee.people.models import PodMember
+from cordee.tenancy.models import Membership, Workspace
+from cordee.tenancy.roles import Role
 
 COMPETITORS = ["Rivalis", "Nexora", "Salesloop CRM"]
 
@@ -303,7 +305,5 @@ def _embed_and_group(workspace: Workspace) -> None:
     """Embeddings and themes are background work here too: the worker that ``cordee run``
     starts computes them within seconds (and the hourly job would catch up anyway)."""
     from functools import partial
-
-    from cordee.feedback.tasks import recompute_themes
 
     transaction.on_commit(partial(recompute_themes.enqueue, workspace.pk))

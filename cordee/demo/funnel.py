@@ -11,18 +11,26 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from cordee.core.roles import Role
-from cordee.crm.models import LeadStageChange, Stage, TouchKind
 from cordee.demo import data as D
 from cordee.funnel.models import (
+    Lead,
     LeadDecision,
+    LeadStageChange,
     RejectionReason,
     RoutingRule,
     ScoringRule,
     SlaContract,
+    Stage,
+    TouchKind,
+    Touchpoint,
 )
+from cordee.funnel.routing import lead_route
+from cordee.funnel.scoring import leads_rescore
 from cordee.funnel.sla import sla_check_marketing, sla_check_workspace
-from cordee.people.models import Membership, Pod, Workspace
+from cordee.funnel.stages import stage_move
+from cordee.people.models import Pod
+from cordee.tenancy.models import Membership, Workspace
+from cordee.tenancy.roles import Role
 
 # code, label, default outcome, days before re-evaluation, the history reasons it covers
 CATALOGUE = [
@@ -250,11 +258,6 @@ def _fresh_mqls(workspace: Workspace, now: dt.datetime) -> None:
     make MQLs of the recent inquiries at or above the threshold — as if they had crossed it over
     the last day and a half — and route them to the pods' reps. Some were already called."""
     import random
-
-    from cordee.crm.models import Lead, Touchpoint
-    from cordee.funnel.routing import lead_route
-    from cordee.funnel.scoring import leads_rescore
-    from cordee.funnel.services import stage_move
 
     Workspace.objects.filter(pk=workspace.pk).update(mql_threshold=70)
     workspace.refresh_from_db()

@@ -19,9 +19,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cordee.core.roles import Side, side_of
 from cordee.feedback.models import FeedbackDigestRun, FeedbackItem, FeedbackResponse
-from cordee.people.models import Membership, Notification, User, Workspace
+from cordee.integrations.models import WebhookEvent
+from cordee.integrations.services import webhook_emit
+from cordee.people.models import Notification
+from cordee.tenancy.models import Membership, User, Workspace
+from cordee.tenancy.roles import Side, side_of
 
 log = logging.getLogger(__name__)
 HOTTEST = 5
@@ -122,8 +125,6 @@ def digest_send(*, workspace: Workspace, week_start: dt.date) -> int:
     """Send the digest of the week starting ``week_start`` to everyone who has something in it.
     Idempotent: a person already notified for that week is skipped. Returns how many people
     were newly notified."""
-    from cordee.integrations.models import WebhookEvent
-    from cordee.integrations.services import webhook_emit
 
     key = f"feedback.digest:{workspace.pk}:{week_start.isoformat()}"
     digest = marketing_digest(workspace, week_start)

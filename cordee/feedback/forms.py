@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cordee.core.actor import Actor
+from cordee.core.selectors import workspace_users
 from cordee.crm.models import Campaign
 from cordee.feedback.attachments import ALLOWED
 from cordee.feedback.models import FeedbackKind, FeedbackStatus
 from cordee.feedback.page_selectors import competitor_options
 from cordee.funnel.selectors import rejection_reasons
-from cordee.people.selectors import workspace_users
 
 LINKS = ("account", "opportunity", "lead")  # prefilled from the page the person came from
 

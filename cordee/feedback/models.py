@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cordee.core.models import WorkspaceScoped
+from cordee.tenancy.models import WorkspaceScoped
 
 
 class FeedbackKind(models.TextChoices):
@@ -117,7 +117,7 @@ class FeedbackItem(WorkspaceScoped):
         verbose_name=_("account"),
     )
     opportunity = models.ForeignKey(
-        "crm.Opportunity",
+        "funnel.Opportunity",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -133,7 +133,7 @@ class FeedbackItem(WorkspaceScoped):
         verbose_name=_("campaign"),
     )
     lead = models.ForeignKey(
-        "crm.Lead",
+        "funnel.Lead",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -228,7 +228,7 @@ class FeedbackItem(WorkspaceScoped):
 class FeedbackStatusChange(models.Model):
     """Who moved an item, when, from and to which status, and why."""
 
-    workspace = models.ForeignKey("people.Workspace", on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey("tenancy.Workspace", on_delete=models.CASCADE, related_name="+")
     item = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(_("from"), max_length=14, choices=FeedbackStatus.choices)
     to_status = models.CharField(_("to"), max_length=14, choices=FeedbackStatus.choices)
@@ -255,7 +255,7 @@ class FeedbackStatusChange(models.Model):
 class FeedbackResponse(models.Model):
     """Marketing's answer: "you said → we did"."""
 
-    workspace = models.ForeignKey("people.Workspace", on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey("tenancy.Workspace", on_delete=models.CASCADE, related_name="+")
     item = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="responses")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -288,7 +288,7 @@ class FeedbackResponse(models.Model):
 
 
 class FeedbackVote(models.Model):
-    workspace = models.ForeignKey("people.Workspace", on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey("tenancy.Workspace", on_delete=models.CASCADE, related_name="+")
     item = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="votes")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(_("voted"))
@@ -310,7 +310,7 @@ class FeedbackEmbedding(models.Model):
     (a changed text or another engine means a new vector)."""
 
     item = models.OneToOneField(FeedbackItem, on_delete=models.CASCADE, related_name="embedding")
-    workspace = models.ForeignKey("people.Workspace", on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey("tenancy.Workspace", on_delete=models.CASCADE, related_name="+")
     engine = models.CharField(_("engine"), max_length=40)
     text_hash = models.CharField(max_length=64)
     vector = models.BinaryField(_("vector"))
@@ -329,7 +329,7 @@ class FeedbackSettings(models.Model):
     """Per-workspace terms of the feedback-response SLA."""
 
     workspace = models.OneToOneField(
-        "people.Workspace", on_delete=models.CASCADE, related_name="feedback_settings"
+        "tenancy.Workspace", on_delete=models.CASCADE, related_name="feedback_settings"
     )
     acknowledge_within_days = models.PositiveSmallIntegerField(
         _("acknowledge within (business days)"), default=2
@@ -346,7 +346,7 @@ class FeedbackSettings(models.Model):
 class FeedbackSlaBreach(models.Model):
     """An item not acknowledged within the workspace's business days; recorded once."""
 
-    workspace = models.ForeignKey("people.Workspace", on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey("tenancy.Workspace", on_delete=models.CASCADE, related_name="+")
     item = models.OneToOneField(FeedbackItem, on_delete=models.CASCADE, related_name="sla_breach")
     due_at = models.DateTimeField(_("due"))
     detected_at = models.DateTimeField(_("detected"))
@@ -365,7 +365,7 @@ class FeedbackSlaBreach(models.Model):
 class FeedbackDigestRun(models.Model):
     """One weekly digest of a workspace (the webhook event is sent once per week)."""
 
-    workspace = models.ForeignKey("people.Workspace", on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey("tenancy.Workspace", on_delete=models.CASCADE, related_name="+")
     week_start = models.DateField(_("week of"))
     sent_at = models.DateTimeField(_("sent"))
     recipients = models.PositiveIntegerField(_("recipients"), default=0)

@@ -9,8 +9,10 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from cordee.core.actor import Actor
+from cordee.crm.models import Account, Campaign
 from cordee.feedback.models import FeedbackItem, FeedbackResponse, FeedbackStatus, FeedbackVote
 from cordee.feedback.selectors import competitors, feedback_list
+from cordee.funnel.models import Lead, Opportunity
 from cordee.people.models import Notification
 
 ANSWERED_KIND = "feedback.answered"  # the notification kind of services.feedback_respond
@@ -72,7 +74,6 @@ def voted_ids(*, actor: Actor, item_ids: list[int]) -> set[int]:
 def link_objects(*, actor: Actor, ids: Mapping[str, int | None]) -> dict[str, Any]:
     """The account / opportunity / lead / campaign a new item is linked to, from this workspace
     only (an unknown id is left out; the service names the field if it is submitted)."""
-    from cordee.crm.models import Account, Campaign, Lead, Opportunity
 
     models: dict[str, Any] = {
         "account": Account.objects.all(),

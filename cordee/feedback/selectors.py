@@ -22,7 +22,6 @@ from cordee.analytics import feedback_health as health
 from cordee.analytics import similarity as sim
 from cordee.core.actor import Actor
 from cordee.core.errors import NotFound, ValidationFailed
-from cordee.core.roles import Role
 from cordee.feedback.models import (
     CLOSED_STATUSES,
     TRANSITIONS,
@@ -37,7 +36,10 @@ from cordee.feedback.models import (
     FeedbackTheme,
     FeedbackVote,
 )
-from cordee.people.models import Membership, Pod, PodMember, User
+from cordee.feedback.themes import similarity_space
+from cordee.people.models import Pod, PodMember
+from cordee.tenancy.models import Membership, User
+from cordee.tenancy.roles import Role
 
 REP_ROLES = (Role.SDR, Role.SALES_REP)
 SORTS: dict[str, tuple[str, ...]] = {
@@ -271,7 +273,6 @@ def similar_to(
     """The ``k`` open-or-closed threads most similar to ``text`` (as someone types), best
     first, above the engine's grouping threshold. Item vectors come from the background; only
     the typed text is embedded here."""
-    from cordee.feedback.themes import similarity_space
 
     text = " ".join(text.split())[:1000]
     if len(text) < 3:

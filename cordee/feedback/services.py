@@ -22,7 +22,9 @@ from django.utils.translation import gettext as _
 
 from cordee.core.actor import Actor
 from cordee.core.errors import Conflict, NotFound, ValidationFailed
+from cordee.crm.models import Account, Campaign
 from cordee.feedback.attachments import check_attachment
+from cordee.feedback.links import item_url
 from cordee.feedback.models import (
     CLOSED_STATUSES,
     TRANSITIONS,
@@ -35,7 +37,12 @@ from cordee.feedback.models import (
     FeedbackStatusChange,
     FeedbackVote,
 )
-from cordee.people.models import Membership, Notification, PodMember, User
+from cordee.feedback.tasks import embed_items
+from cordee.funnel.models import Lead, Opportunity, RejectionReason
+from cordee.integrations.models import WebhookEvent
+from cordee.integrations.services import webhook_emit
+from cordee.people.models import Notification, PodMember
+from cordee.tenancy.models import Membership, User
 
 SUBMIT_FIELDS = (
     "kind",
@@ -64,8 +71,6 @@ def _item(actor: Actor, item_id: int) -> FeedbackItem:
 
 def _linked(actor: Actor, field: str, value: Any) -> Model | None:
     """The object of a link field, from this workspace only (another's id is a field error)."""
-    from cordee.crm.models import Account, Campaign, Lead, Opportunity
-    from cordee.funnel.models import RejectionReason
 
     models: dict[str, type[Model]] = {
         "competitor": Competitor,
@@ -157,7 +162,6 @@ def feedback_submit(
 
 
 def _enqueue_embedding(workspace_id: int, item_id: int) -> None:
-    from cordee.feedback.tasks import embed_items
 
     embed_items.enqueue(workspace_id, [item_id])
 
@@ -318,16 +322,6 @@ def feedback_settings_update(*, actor: Actor, acknowledge_within_days: int) -> F
 # -- answers ---------------------------------------------------------------------------------
 
 
-def item_url(item: FeedbackItem) -> str:
-    """The item's page (named ``feedback_detail`` by the pages; a stable path otherwise)."""
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return reverse("feedback_detail", kwargs={"slug": item.workspace.slug, "pk": item.pk})
-    except NoReverseMatch:
-        return f"/w/{item.workspace.slug}/feedback/{item.pk}/"
-
-
 def voices(item: FeedbackItem) -> list[User]:
     """Everyone who raised or backed an item: its author, the authors of items merged into it,
     and its voters — each once, in that order."""
@@ -399,8 +393,6 @@ def response_text(item: FeedbackItem) -> str:
 
 
 def _announce_response(actor: Actor, item: FeedbackItem, response: FeedbackResponse) -> None:
-    from cordee.integrations.models import WebhookEvent
-    from cordee.integrations.services import webhook_emit
 
     workspace = actor.workspace
     url = item_url(item)

@@ -15,10 +15,14 @@ from django.utils.translation import gettext as _
 
 from cordee.analytics import feedback_health as health
 from cordee.core.business_time import BusinessClock, from_epoch
-from cordee.core.roles import Role
+from cordee.feedback.links import item_url
 from cordee.feedback.models import FeedbackItem, FeedbackSettings, FeedbackSlaBreach
 from cordee.funnel.sla import business_day_seconds, workspace_calendar
-from cordee.people.models import Membership, Notification, Workspace
+from cordee.integrations.models import WebhookEvent
+from cordee.integrations.services import webhook_emit, webhook_subscribers
+from cordee.people.models import Notification
+from cordee.tenancy.models import Membership, Workspace
+from cordee.tenancy.roles import Role
 
 LOOKBACK = dt.timedelta(days=120)
 
@@ -100,9 +104,6 @@ def breach_text(item: FeedbackItem, due: dt.datetime, tz: str) -> str:
 def feedback_breaches_notify(*, workspace_id: int, now: dt.datetime | None = None) -> int:
     """Announce the unannounced breaches of items still unacknowledged: to the item's owner,
     or — with no owner — to the marketing managers; and the ``feedback.sla_breach`` webhook."""
-    from cordee.feedback.services import item_url
-    from cordee.integrations.models import WebhookEvent
-    from cordee.integrations.services import webhook_emit, webhook_subscribers
 
     now = now or timezone.now()
     pending = list(

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from cordee.people.models import Workspace
+from cordee.feedback.digest import digest_send, last_week_start
+from cordee.feedback.sla import feedback_breaches_notify, feedback_sla_check
+from cordee.feedback.themes import embeddings_refresh, themes_recompute
+from cordee.tenancy.models import Workspace
 
 
 @task()
 def embed_items(workspace_id: int, item_ids: list[int] | None = None) -> int:
     """Embed new or changed items, then regroup the themes if anything changed."""
-    from cordee.feedback.themes import embeddings_refresh, themes_recompute
 
     written = embeddings_refresh(workspace_id=workspace_id, item_ids=item_ids)
     if written:
@@ -20,7 +22,6 @@ def embed_items(workspace_id: int, item_ids: list[int] | None = None) -> int:
 
 @task()
 def recompute_themes(workspace_id: int) -> int:
-    from cordee.feedback.themes import embeddings_refresh, themes_recompute
 
     embeddings_refresh(workspace_id=workspace_id)
     return themes_recompute(workspace_id=workspace_id)
@@ -29,7 +30,6 @@ def recompute_themes(workspace_id: int) -> int:
 @task()
 def check_feedback_sla(workspace_id: int) -> int:
     """Record the acknowledgement breaches as of now and announce the new ones."""
-    from cordee.feedback.sla import feedback_breaches_notify, feedback_sla_check
 
     feedback_sla_check(workspace=Workspace.objects.get(pk=workspace_id))
     return feedback_breaches_notify(workspace_id=workspace_id)
@@ -38,7 +38,6 @@ def check_feedback_sla(workspace_id: int) -> int:
 @task()
 def send_digest(workspace_id: int) -> int:
     """The weekly digest of the last complete week (idempotent: once per person per week)."""
-    from cordee.feedback.digest import digest_send, last_week_start
 
     workspace = Workspace.objects.get(pk=workspace_id)
     return digest_send(workspace=workspace, week_start=last_week_start(workspace))

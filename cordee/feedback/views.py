@@ -26,6 +26,9 @@ from django.views.decorators.http import require_POST
 from cordee.core.actor import Actor
 from cordee.core.charts import cached_svg
 from cordee.core.errors import Conflict, NotFound, ValidationFailed
+from cordee.core.export_views import check_format, query_links, rows_export_response
+from cordee.core.exports import ExportColumn
+from cordee.core.selectors import workspace_users
 from cordee.core.web import (
     PAGE_SIZE,
     Column,
@@ -34,14 +37,11 @@ from cordee.core.web import (
     is_partial_request,
     workspace_view,
 )
-from cordee.dataio.export_views import check_format, query_links, rows_export_response
-from cordee.dataio.exports import ExportColumn
 from cordee.feedback import page_selectors, selectors, services
 from cordee.feedback.forms import AssignForm, FeedbackForm, RespondForm, SettingsForm, StatusForm
+from cordee.feedback.links import item_url
 from cordee.feedback.models import FeedbackItem, FeedbackKind, FeedbackStatus
 from cordee.feedback.records import COMPETITORS
-from cordee.feedback.services import item_url
-from cordee.people.selectors import workspace_users
 from cordee.people.services import notifications_mark_read
 
 # the inbox's "age" filter, translated into the selector's parameters

@@ -10,17 +10,17 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from cordee.core.api import current_actor, register_crud
-from cordee.core.errors import NotFound
+from cordee.core.errors import NotFound, ValidationFailed
 from cordee.core.records import record_get
-from cordee.crm.records import LEADS
-from cordee.funnel import records, reports, schemas, selectors, services
+from cordee.funnel import metrics, records, reports, schemas, selectors, services
+from cordee.funnel.models import Stage
 from cordee.funnel.sla import marketing_status
 
 router = Router(tags=["Funnel"])
 
 
 def _lead(request: HttpRequest, pk: int) -> Any:
-    return record_get(actor=current_actor(request), spec=LEADS, pk=pk)
+    return record_get(actor=current_actor(request), spec=records.LEADS, pk=pk)
 
 
 @router.post(
@@ -168,8 +168,6 @@ class StageExitsOut(Schema):
 def stage_exits(request: HttpRequest, stage: str, since: dt.date) -> Any:
     """Of the leads that entered ``stage`` since ``since``: where they went next and the median
     time they stayed (from the stage history)."""
-    from cordee.core.errors import ValidationFailed
-    from cordee.crm.models import Stage
 
     if stage not in Stage.values:
         raise ValidationFailed(_("Unknown stage."), field_errors={"stage": [_("Unknown stage.")]})
@@ -191,10 +189,64 @@ def funnel_metrics(request: HttpRequest, filters: Query[MetricsFilters]) -> Any:
     MQL, source, campaign or pod), pipeline created and won per source (decimal strings, in the
     workspace currency), and the monthly lead velocity rate. Dates are in the workspace time
     zone; an unknown ``by`` or a bad date is a 422 naming the field."""
-    from cordee.funnel import metrics
 
     actor = current_actor(request)
     by, period = metrics.metrics_request(
         actor.workspace, by=filters.by, start=filters.from_, end=filters.to
     )
     return schemas.funnel_metrics_payload(metrics.funnel_metrics(actor=actor, by=by, period=period))
+
+
+def _lead_with_sla(*, actor: Any, pk: int) -> Any:
+    """A single lead is read with its SLA clocks (lists leave them out: they cost a computation)."""
+
+    lead = record_get(actor=actor, spec=records.LEADS, pk=pk)
+    lead.sla_status = selectors.lead_sla(actor=actor, lead=lead)
+    return lead
+
+
+register_crud(
+    router,
+    records.TOUCHPOINTS,
+    out=schemas.TouchpointOut,
+    create_in=schemas.TouchpointIn,
+    update_in=schemas.TouchpointPatch,
+    create=services.touchpoint_create,
+)
+
+
+register_crud(
+    router,
+    records.LEADS,
+    out=schemas.LeadOut,
+    create_in=schemas.LeadIn,
+    update_in=schemas.LeadPatch,
+    create=services.lead_create,
+    get_selector=_lead_with_sla,
+)
+
+
+register_crud(
+    router,
+    records.OPPORTUNITIES,
+    out=schemas.OpportunityOut,
+    create_in=schemas.OpportunityIn,
+    update_in=schemas.OpportunityPatch,
+    create=lambda *, actor, data: services.opportunity_save(actor=actor, data=data),
+    update=lambda *, actor, instance, data: services.opportunity_save(
+        actor=actor, data=data, opportunity=instance
+    ),
+)
+
+
+@router.get(
+    "/leads/{int:pk}/history",
+    response=list[schemas.LeadStageChangeOut],
+    tags=["Leads"],
+    operation_id="lead_history",
+    summary="A lead's stage changes, oldest first",
+)
+def lead_history(request: HttpRequest, pk: int) -> Any:
+    actor = current_actor(request)
+    lead = record_get(actor=actor, spec=records.LEADS, pk=pk)
+    return selectors.lead_history(actor=actor, lead=lead)

@@ -36,8 +36,8 @@ from django.utils.translation import gettext as _
 from cordee.analytics import funnel as engine
 from cordee.core.actor import Actor
 from cordee.core.errors import ValidationFailed
-from cordee.crm.models import (
-    Channel,
+from cordee.crm.models import Channel
+from cordee.funnel.models import (
     LeadAssignment,
     LeadStageChange,
     Opportunity,
@@ -45,8 +45,10 @@ from cordee.crm.models import (
     OpportunityStage,
     Stage,
 )
-from cordee.funnel.reports import funnel_version, snapshot
-from cordee.people.models import Workspace
+from cordee.funnel.reports import snapshot
+from cordee.funnel.version import funnel_version
+from cordee.people.models import Pod
+from cordee.tenancy.models import Workspace
 
 DIMENSIONS = ("month", "source", "campaign", "pod")
 DEFAULT_MONTHS = 12
@@ -335,7 +337,6 @@ def _cohort_keys(
         ids, names = _lead_values(mqls, a["lead"], "source_campaign_id", "source_campaign__name")
         keys = [str(i) if i else "" for i in ids]
         return keys, {k: str(n) for k, n in zip(keys, names, strict=True) if k}
-    from cordee.people.models import Pod
 
     pods = _routed_pods(workspace, mqls, start, a)
     pod_names = dict(Pod.objects.filter(workspace=workspace).values_list("id", "name"))

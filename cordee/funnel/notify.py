@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cordee.core.roles import Role
 from cordee.funnel.models import SlaBreach
 from cordee.integrations.models import WebhookEvent, WebhookSubscription
 from cordee.integrations.services import webhook_emit, webhook_subscribers
-from cordee.people.models import Membership, Notification, User
+from cordee.people.models import Notification
+from cordee.tenancy.models import Membership, User
+from cordee.tenancy.roles import Role
 
 
 class _Audience:

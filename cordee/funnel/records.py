@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cordee.core.actor import Actor
+from cordee.core.models import SYNCED_FIELDS
 from cordee.core.records import Filter, RecordSpec
+from cordee.crm.models import Channel
 from cordee.funnel import models as m
+from cordee.funnel.stages import lead_defaults
 
 SLA_TERMS = (
     "name",
@@ -75,3 +82,126 @@ ROUTING_RULES = RecordSpec(
     select_related=("pod",),
     orderings={"order": ("order", "id")},
 )
+
+
+def _opportunity_defaults(actor: Actor, opportunity: Any) -> None:
+    if opportunity.created_on is None:
+        opportunity.created_on = timezone.localdate()
+    if not opportunity.currency:
+        opportunity.currency = actor.workspace.currency
+
+
+TOUCHPOINTS = RecordSpec(
+    key="touchpoints",
+    model=m.Touchpoint,
+    capability="touchpoint.write",
+    fields=(
+        "contact",
+        "lead",
+        "campaign",
+        "channel",
+        "kind",
+        "occurred_at",
+        "actor",
+        "note",
+        *SYNCED_FIELDS,
+    ),
+    search=("contact__last_name", "contact__email", "campaign__name", "note"),
+    filters=(
+        Filter("kind", "kind", kind="choice", label=_("Kind"), choices=m.TouchKind.choices),
+        Filter("channel", "channel", kind="choice", label=_("Channel"), choices=Channel.choices),
+        Filter("campaign", "campaign_id", kind="int", label=_("Campaign")),
+        Filter("lead", "lead_id", kind="int", label=_("Lead")),
+        Filter("contact", "contact_id", kind="int", label=_("Contact")),
+        Filter("sales_activity", "is_sales_activity", kind="bool", label=_("Sales activity")),
+    ),
+    select_related=("contact", "campaign", "actor"),
+    orderings={"-when": ("-occurred_at", "-id"), "when": ("occurred_at", "id")},
+)
+
+
+LEADS = RecordSpec(
+    key="leads",
+    model=m.Lead,
+    capability="lead.write",
+    fields=("contact", "source_campaign", "source_channel", "owner", "pod", *SYNCED_FIELDS),
+    search=(
+        "contact__first_name",
+        "contact__last_name",
+        "contact__email",
+        "contact__account__name",
+    ),
+    filters=(
+        Filter("stage", "stage", kind="choice", label=_("Stage"), choices=m.Stage.choices),
+        Filter(
+            "source_channel",
+            "source_channel",
+            kind="choice",
+            label=_("Source channel"),
+            choices=Channel.choices,
+        ),
+        Filter("campaign", "source_campaign_id", kind="int", label=_("Campaign")),
+        Filter("owner", "owner_id", kind="int", label=_("Owner")),
+        Filter("pod", "pod_id", kind="int", label=_("Pod")),
+        Filter("min_score", "score__gte", kind="int", label=_("Minimum score")),
+        Filter("created_after", "created_at__date__gte", kind="date", label=_("Created after")),
+    ),
+    select_related=("contact", "contact__account", "source_campaign", "owner", "pod"),
+    orderings={
+        "-created": ("-created_at", "-id"),
+        "-score": ("-score", "-id"),
+        "stage": ("stage", "-id"),
+    },
+    before_save=lead_defaults,
+)
+
+
+OPPORTUNITIES = RecordSpec(
+    key="opportunities",
+    model=m.Opportunity,
+    capability="opportunity.write",
+    fields=(
+        "name",
+        "account",
+        "lead",
+        "owner",
+        "amount",
+        "currency",
+        "stage",
+        "created_on",
+        "close_date",
+        "loss_reason",
+        "source",
+        "primary_campaign",
+        "pod",
+        *SYNCED_FIELDS,
+    ),
+    search=("name", "account__name"),
+    filters=(
+        Filter(
+            "stage", "stage", kind="choice", label=_("Stage"), choices=m.OpportunityStage.choices
+        ),
+        Filter(
+            "source",
+            "source",
+            kind="choice",
+            label=_("Source"),
+            choices=m.OpportunitySource.choices,
+        ),
+        Filter("owner", "owner_id", kind="int", label=_("Owner")),
+        Filter("account", "account_id", kind="int", label=_("Account")),
+        Filter("pod", "pod_id", kind="int", label=_("Pod")),
+        Filter("campaign", "primary_campaign_id", kind="int", label=_("Campaign")),
+        Filter("closes_after", "close_date__gte", kind="date", label=_("Closes after")),
+        Filter("closes_before", "close_date__lte", kind="date", label=_("Closes before")),
+    ),
+    select_related=("account", "owner", "primary_campaign", "pod"),
+    orderings={
+        "-created": ("-created_on", "-id"),
+        "-amount": ("-amount", "-id"),
+        "close": ("close_date", "id"),
+    },
+    before_save=_opportunity_defaults,
+)
+
+SPECS = {spec.key: spec for spec in (TOUCHPOINTS, LEADS, OPPORTUNITIES)}

@@ -17,10 +17,17 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cordee.crm.models import Lead, LeadStageChange, Stage
-from cordee.funnel.models import DecisionKind, LeadDecision, SlaContract
+from cordee.funnel.models import (
+    DecisionKind,
+    Lead,
+    LeadDecision,
+    LeadStageChange,
+    SlaContract,
+    Stage,
+)
 from cordee.funnel.sla import MarketingStatus, load_cycles, marketing_status
-from cordee.people.models import Pod, Workspace
+from cordee.people.models import Pod
+from cordee.tenancy.models import Workspace
 
 MAIN_PATH = (Stage.MQL, Stage.SAL, Stage.SQL, Stage.WON)
 T = TypeVar("T")
@@ -300,21 +307,6 @@ def refresh_snapshots(workspace: Workspace) -> None:
     conversions_snapshot(workspace, refresh=True)
     compliance_snapshot(workspace, refresh=True)
     marketing_snapshot(workspace, refresh=True)
-
-
-def funnel_version(workspace_id: int) -> int:
-    """A number that changes whenever a lead moves or is reassigned in the workspace: pages put
-    it in the keys of their cached fragments, so a change shows at once."""
-    key = f"funnel-version:{workspace_id}"
-    return int(cache.get_or_set(key, 1, None) or 1)
-
-
-def funnel_changed(workspace_id: int) -> None:
-    key = f"funnel-version:{workspace_id}"
-    try:
-        cache.incr(key)
-    except ValueError:  # not set yet (or evicted): any new value differs from the cached keys'
-        cache.set(key, 2, None)
 
 
 @dataclass(frozen=True)

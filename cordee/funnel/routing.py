@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cordee.core.actor import Actor
-from cordee.core.roles import Role
-from cordee.crm.models import Lead, LeadAssignment, Stage
-from cordee.funnel.models import RoutingRule
-from cordee.funnel.reports import funnel_changed
-from cordee.people.models import Membership, Pod, PodMember
+from cordee.funnel.models import Lead, LeadAssignment, RoutingRule, Stage
+from cordee.funnel.version import funnel_changed
+from cordee.people.models import Pod, PodMember
+from cordee.tenancy.models import Membership
+from cordee.tenancy.roles import Role
 
 SALES_ROUTABLE = (Role.SDR, Role.SALES_REP)
 OPEN_STAGES = (Stage.MQL, Stage.SAL)

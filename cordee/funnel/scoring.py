@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cordee.analytics.scoring import EngagementRule, FitRule, Score, score_lead
-from cordee.crm.models import Lead, Stage, Touchpoint
-from cordee.funnel.models import ScoringRule
-from cordee.people.models import Workspace
+from cordee.funnel.models import Lead, ScoringRule, Stage, Touchpoint
+from cordee.funnel.routing import lead_route
+from cordee.funnel.stages import stage_move
+from cordee.tenancy.models import Workspace
 
 SCORED_STAGES = (Stage.INQUIRY, Stage.RECYCLED, Stage.MQL, Stage.SAL)
 
@@ -57,8 +58,6 @@ def leads_rescore(
     """Recompute the scores (with decay as of ``now``) of the given leads, or of every lead in a
     scored stage; unless ``promote`` is off, promote to MQL the Inquiry/due-Recycled ones at or
     above the threshold, then route them. Returns how many leads were promoted."""
-    from cordee.funnel.routing import lead_route
-    from cordee.funnel.services import stage_move
 
     now = now or timezone.now()
     fit, engagement = workspace_rules(workspace.pk)

@@ -4,16 +4,31 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from cordee.core.actor import Actor
 from cordee.core.business_time import to_epoch
-from cordee.crm.models import Lead
-from cordee.funnel.models import RejectionReason, ScoringRule, SlaBreach, SlaContract
+from cordee.core.errors import PermissionDenied
+from cordee.funnel.models import (
+    Lead,
+    LeadAssignment,
+    LeadStageChange,
+    Opportunity,
+    OpportunityStage,
+    RejectionReason,
+    ScoringRule,
+    SlaBreach,
+    SlaContract,
+    Stage,
+    Touchpoint,
+)
 from cordee.funnel.sla import load_cycles
+from cordee.people.models import PodMember
+from cordee.tenancy.roles import Role
 
 
 @dataclass(frozen=True)
@@ -144,10 +159,6 @@ def mql_queue(*, actor: Actor, pod_id: int | None = None, everyone: bool = False
     """MQLs waiting for a sales decision, oldest first. A rep sees their own (``everyone=False``)
     or, with ``pod_id``, their pod's; another pod's queue only if the workspace allows it;
     managers and RevOps see any pod's and the whole workspace's."""
-    from cordee.core.errors import PermissionDenied
-    from cordee.core.roles import Role
-    from cordee.crm.models import Stage
-    from cordee.people.models import PodMember
 
     qs = Lead.objects.filter(workspace=actor.workspace, stage=Stage.MQL).select_related(
         "contact__account", "owner", "pod", "source_campaign"
@@ -173,7 +184,6 @@ def mql_queue(*, actor: Actor, pod_id: int | None = None, everyone: bool = False
 def latest_by_stage(*, actor: Actor, per_stage: int = 6) -> dict[str, list[Lead]]:
     """The most recent leads of every stage: one short index scan per stage (a constant eight
     queries; a window function over the whole workspace would rank every lead)."""
-    from cordee.crm.models import Stage
 
     return {
         stage: list(
@@ -183,3 +193,116 @@ def latest_by_stage(*, actor: Actor, per_stage: int = 6) -> dict[str, list[Lead]
         )
         for stage in Stage.values
     }
+
+
+_CLOSED = (OpportunityStage.WON, OpportunityStage.LOST)
+
+
+def lead_history(*, actor: Actor, lead: Lead) -> QuerySet[LeadStageChange]:
+    """A lead's stage changes in time order (the lead was already fetched for ``actor``)."""
+    return (
+        LeadStageChange.objects.filter(workspace=actor.workspace, lead=lead)
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+
+
+def lead_touchpoints(*, actor: Actor, lead: Lead, limit: int = 50) -> QuerySet[Touchpoint]:
+    return (
+        Touchpoint.objects.filter(workspace=actor.workspace, lead=lead)
+        .select_related("campaign", "actor")
+        .order_by("-occurred_at", "-id")[:limit]
+    )
+
+
+def account_opportunities(*, actor: Actor, account_id: int) -> QuerySet[Opportunity]:
+    return Opportunity.objects.filter(
+        workspace=actor.workspace, account_id=account_id
+    ).select_related("owner")
+
+
+def contact_leads(*, actor: Actor, contact_id: int) -> QuerySet[Lead]:
+    return Lead.objects.filter(workspace=actor.workspace, contact_id=contact_id).select_related(
+        "owner", "source_campaign"
+    )
+
+
+def contact_touchpoints(*, actor: Actor, contact_id: int, limit: int = 50) -> QuerySet[Touchpoint]:
+    return (
+        Touchpoint.objects.filter(workspace=actor.workspace, contact_id=contact_id)
+        .select_related("campaign", "actor")
+        .order_by("-occurred_at", "-id")[:limit]
+    )
+
+
+def campaign_leads(*, actor: Actor, campaign_id: int, limit: int = 25) -> QuerySet[Lead]:
+    return Lead.objects.filter(
+        workspace=actor.workspace, source_campaign_id=campaign_id
+    ).select_related("contact", "contact__account", "owner")[:limit]
+
+
+def campaign_opportunities(
+    *, actor: Actor, campaign_id: int, limit: int = 25
+) -> QuerySet[Opportunity]:
+    return Opportunity.objects.filter(
+        workspace=actor.workspace, primary_campaign_id=campaign_id
+    ).select_related("account", "owner")[:limit]
+
+
+def campaign_results(*, actor: Actor, campaign_id: int) -> dict[str, object]:
+    """What a campaign sourced: leads, opportunities, their pipeline and won amounts."""
+    ws = actor.workspace
+    leads = Lead.objects.filter(workspace=ws, source_campaign_id=campaign_id).count()
+    opps = Opportunity.objects.filter(
+        workspace=ws, primary_campaign_id=campaign_id, currency=ws.currency
+    ).aggregate(
+        count=Count("id"),
+        pipeline=Sum("amount"),
+        won=Sum("amount", filter=Q(stage=OpportunityStage.WON)),
+    )
+    return {
+        "leads": leads,
+        "opportunities": opps["count"] or 0,
+        "pipeline": opps["pipeline"] or Decimal("0"),
+        "won": opps["won"] or Decimal("0"),
+    }
+
+
+def lead_stage_counts(*, actor: Actor) -> list[tuple[str, str, int]]:
+    """The waterfall: (stage, label, leads now in it) for every stage, in funnel order."""
+    counts = dict(
+        Lead.objects.filter(workspace=actor.workspace)
+        .order_by()
+        .values_list("stage")
+        .annotate(n=Count("id"))
+        .values_list("stage", "n")
+    )
+    return [(value, str(label), counts.get(value, 0)) for value, label in Stage.choices]
+
+
+def open_pipeline(*, actor: Actor) -> dict[str, object]:
+    """Open opportunities in the workspace currency: how many and their total amount."""
+    ws = actor.workspace
+    result = (
+        Opportunity.objects.filter(workspace=ws, currency=ws.currency)
+        .exclude(stage__in=_CLOSED)
+        .aggregate(count=Count("id"), amount=Sum("amount"))
+    )
+    return {"count": result["count"] or 0, "amount": result["amount"] or Decimal("0")}
+
+
+def recent_leads(*, actor: Actor, limit: int = 8) -> QuerySet[Lead]:
+    return (
+        Lead.objects.filter(workspace=actor.workspace)
+        .select_related("contact", "contact__account", "owner")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def lead_assignments(*, actor: Actor, lead: Lead) -> QuerySet[LeadAssignment]:
+    """Who owned the lead from when, and why, in time order."""
+    return (
+        LeadAssignment.objects.filter(workspace=actor.workspace, lead=lead)
+        .select_related("from_owner", "to_owner", "actor", "pod")
+        .order_by("at", "id")
+    )

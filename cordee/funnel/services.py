@@ -8,9 +8,8 @@ wins and the other gets a 409 ``Conflict``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -18,88 +17,27 @@ from django.utils.translation import gettext as _
 
 from cordee.core.actor import Actor
 from cordee.core.errors import Conflict, NotFound, ValidationFailed
-from cordee.crm.models import Lead, LeadStageChange, Opportunity, Stage
+from cordee.core.records import record_create, record_update
 from cordee.funnel import transitions
 from cordee.funnel.models import (
     DecisionKind,
+    Lead,
     LeadDecision,
+    LeadStageChange,
+    Opportunity,
+    OpportunityStage,
     RejectionOutcome,
     RejectionReason,
     SlaContract,
+    Stage,
+    Touchpoint,
 )
-from cordee.funnel.reports import funnel_changed
-
-
-def _label(stage: str) -> str:
-    return str(Stage(stage).label)
-
-
-def stage_move(
-    *,
-    actor: Actor | None,
-    workspace_id: int,
-    lead: Lead,
-    to_stage: str,
-    at: dt.datetime,
-    reason: str = "",
-    rule: str = "",
-    extra: dict[str, object] | None = None,
-) -> None:
-    """Conditionally move ``lead`` from its loaded stage to ``to_stage`` and append history."""
-    from_stage = lead.stage
-    changes: dict[str, object] = {
-        "stage": to_stage,
-        "stage_entered_at": at,
-        "updated_at": timezone.now(),
-    }
-    if to_stage == Stage.MQL:
-        changes["mql_at"] = at
-    changes.update(extra or {})
-    updated = Lead.objects.filter(pk=lead.pk, workspace_id=workspace_id, stage=from_stage).update(
-        **changes
-    )
-    if updated != 1:
-        raise Conflict(
-            _("This lead has just been changed by someone else; reload it and try again.")
-        )
-    LeadStageChange.objects.create(
-        workspace_id=workspace_id,
-        lead=lead,
-        from_stage=from_stage,
-        to_stage=to_stage,
-        at=at,
-        actor=actor.user if actor else None,
-        rule=rule,
-        reason=reason[:300],
-    )
-    for name, value in changes.items():
-        setattr(lead, name, value)
-    if to_stage == Stage.MQL:
-        _announce_mql(workspace_id, lead, at)
-    transaction.on_commit(partial(funnel_changed, workspace_id))
-
-
-def _announce_mql(workspace_id: int, lead: Lead, at: dt.datetime) -> None:
-    """Tell the workspace's subscribers; with none (the usual case) this costs one query."""
-    from cordee.integrations.models import WebhookEvent
-    from cordee.integrations.services import webhook_emit, webhook_subscribers
-    from cordee.people.models import Workspace
-
-    subscriptions = webhook_subscribers(workspace_id=workspace_id, event=WebhookEvent.LEAD_MQL)
-    if not subscriptions:
-        return
-    webhook_emit(
-        workspace=Workspace.objects.get(pk=workspace_id),
-        event=WebhookEvent.LEAD_MQL,
-        subscriptions=subscriptions,
-        text=_("New MQL: %(lead)s (score %(score)s)") % {"lead": lead.contact, "score": lead.score},
-        data={
-            "lead_id": lead.pk,
-            "score": lead.score,
-            "mql_at": at.isoformat(),
-            "owner_id": lead.owner_id,
-        },
-    )
+from cordee.funnel.records import LEADS, OPPORTUNITIES, SLA_CONTRACTS, TOUCHPOINTS
+from cordee.funnel.stages import stage_label, stage_move
+from cordee.funnel.tasks import rescore
+from cordee.funnel.version import funnel_changed
+from cordee.integrations.models import WebhookEvent
+from cordee.integrations.services import webhook_emit
 
 
 def _locked_lead(actor: Actor, lead_id: int) -> Lead:
@@ -120,7 +58,7 @@ def lead_transition(*, actor: Actor, lead_id: int, to_stage: str, reason: str = 
     if not transitions.is_allowed(lead.stage, to_stage):
         raise ValidationFailed(
             _("A lead cannot move from %(from)s to %(to)s.")
-            % {"from": _label(lead.stage), "to": _label(to_stage)},
+            % {"from": stage_label(lead.stage), "to": stage_label(to_stage)},
             field_errors={"to_stage": [_("Not allowed from the lead's current stage.")]},
         )
     if (lead.stage, to_stage) in transitions.DECISIONS:
@@ -151,7 +89,7 @@ def _decide(
     if lead.stage != Stage.MQL or lead.mql_at is None:
         raise Conflict(
             _("This lead is no longer waiting for a decision (it is at %(stage)s).")
-            % {"stage": _label(lead.stage)}
+            % {"stage": stage_label(lead.stage)}
         )
     try:
         with transaction.atomic():
@@ -240,108 +178,11 @@ def lead_reject(
     return lead
 
 
-@dataclass(frozen=True)
-class ImportedStep:
-    to_stage: str
-    at: dt.datetime
-    source: str = ""
-
-
-def lead_history_import(*, workspace_id: int, lead: Lead, steps: Iterable[ImportedStep]) -> int:
-    """One lead's backdated history (see ``lead_history_import_many``)."""
-    return lead_history_import_many(workspace_id=workspace_id, items=[(lead, steps)])
-
-
-def _history_state(
-    entries: list[tuple[dt.datetime, int, int, str]],
-) -> tuple[str, dt.datetime, dt.datetime | None]:
-    """(stage, in stage since, became MQL) of a lead whose history rows are ``entries`` as
-    (at, 0 for a stored row / 1 for a new one, id or rank, stage): the latest row by time, then
-    insertion order, gives the stage; the latest MQL row the MQL date."""
-    latest = max(entries)
-    mql = [entry[0] for entry in entries if entry[3] == Stage.MQL]
-    return latest[3], latest[0], max(mql) if mql else None
-
-
-def imported_lead_state(
-    steps: Iterable[ImportedStep],
-) -> tuple[str, dt.datetime, dt.datetime | None]:
-    """The stage, stage date and MQL date of a new lead whose only history is ``steps`` (what
-    ``lead_history_import_many`` will leave on it): an importer creates it that way."""
-    ordered = sorted(steps, key=lambda s: s.at)
-    return _history_state([(s.at, 1, n, s.to_stage) for n, s in enumerate(ordered)])
-
-
-def lead_history_import_many(
-    *, workspace_id: int, items: Sequence[tuple[Lead, Iterable[ImportedStep]]]
-) -> int:
-    """Record backdated history from another system: stages may be skipped (HubSpot has no SAL);
-    each entry is marked ``imported`` and comes from the stage the lead was in just before it.
-    Each lead's current stage becomes that of its latest history row (time, then insertion
-    order), its MQL date that of its latest MQL row. A few queries for any number of leads (an
-    import writes thousands at once), plus one update per lead whose stage this changes. Returns
-    the number of rows written."""
-    plans = [(lead, sorted(steps, key=lambda s: s.at)) for lead, steps in items]
-    plans = [(lead, steps) for lead, steps in plans if steps]
-    if not plans:
-        return 0
-    history: dict[int, list[tuple[dt.datetime, int, int, str]]] = {lead.pk: [] for lead, _ in plans}
-    stored: dict[int, tuple[str, dt.datetime, dt.datetime | None]] = {}
-    ids = list(history)
-    for k in range(0, len(ids), 900):  # SQLite's bound on query parameters
-        batch = ids[k : k + 900]
-        for lead_id, at, pk, stage in (
-            LeadStageChange.objects.filter(lead_id__in=batch)
-            .order_by("at", "id")
-            .values_list("lead_id", "at", "id", "to_stage")
-        ):
-            history[lead_id].append((at, 0, pk, stage))
-        for pk, stage_, entered_at, mql_at in Lead.objects.filter(pk__in=batch).values_list(
-            "pk", "stage", "stage_entered_at", "mql_at"
-        ):
-            stored[pk] = (stage_, entered_at, mql_at)
-    rows = []
-    for lead, steps in plans:
-        before = [entry for entry in history[lead.pk] if entry[0] < steps[0].at]
-        previous = before[-1][3] if before else ""
-        for n, step in enumerate(steps):
-            rows.append(
-                LeadStageChange(
-                    workspace_id=workspace_id,
-                    lead=lead,
-                    from_stage=previous,
-                    to_stage=step.to_stage,
-                    at=step.at,
-                    rule=step.source[:80],
-                    imported=True,
-                    reason=_("Imported history"),
-                )
-            )
-            history[lead.pk].append((step.at, 1, n, step.to_stage))  # after what is stored
-            previous = step.to_stage
-    now = timezone.now()
-    with transaction.atomic():
-        LeadStageChange.objects.bulk_create(rows, batch_size=500)
-        for lead, _steps in plans:
-            state = _history_state(history[lead.pk])
-            lead.stage, lead.stage_entered_at, lead.mql_at = state
-            if stored.get(lead.pk) != state:  # (bulk_update's CASE is slower than this)
-                lead.updated_at = now
-                Lead.objects.filter(pk=lead.pk).update(
-                    stage=state[0], stage_entered_at=state[1], mql_at=state[2], updated_at=now
-                )
-        # reports and funnel metrics read cached snapshots keyed on the funnel's version
-        transaction.on_commit(partial(funnel_changed, workspace_id))
-    return len(rows)
-
-
 def sla_contract_save(
     *, actor: Actor, data: dict[str, object], contract: SlaContract | None = None
 ) -> SlaContract:
     """Create or change a contract. Changing the terms of a signed contract withdraws both
     signatures: the two sides sign again what they now commit to."""
-    from cordee.core.records import record_create, record_update
-    from cordee.funnel.records import SLA_CONTRACTS
 
     if contract is None:
         return record_create(actor=actor, spec=SLA_CONTRACTS, data=data)  # type: ignore[no-any-return]
@@ -375,8 +216,6 @@ def sla_contract_sign(*, actor: Actor, contract_id: int) -> SlaContract:
 def lead_convert(*, actor: Actor, lead_id: int, data: dict[str, object]) -> Opportunity:
     """SAL → SQL: sales qualifies the lead into an opportunity (expected amount, close date),
     created on the lead's account, owned by the lead's owner, sourced from its campaign."""
-    from cordee.core.records import record_create
-    from cordee.crm.records import OPPORTUNITIES
 
     actor.require("opportunity.write")
     lead = (
@@ -390,7 +229,7 @@ def lead_convert(*, actor: Actor, lead_id: int, data: dict[str, object]) -> Oppo
         raise ValidationFailed(
             _("Only a sales-accepted lead (SAL) can be converted into an opportunity."),
             field_errors={
-                "stage": [_("The lead is at %(stage)s.") % {"stage": _label(lead.stage)}]
+                "stage": [_("The lead is at %(stage)s.") % {"stage": stage_label(lead.stage)}]
             },
         )
     if lead.contact.account_id is None:
@@ -425,9 +264,6 @@ def opportunity_save(
 ) -> Opportunity:
     """Create or change an opportunity. When it closes, its outcome is reflected on the lead it
     came from (SQL → Won or Lost), and a won deal is announced by webhook."""
-    from cordee.core.records import record_create, record_update
-    from cordee.crm.models import OpportunityStage
-    from cordee.crm.records import OPPORTUNITIES
 
     with transaction.atomic():
         if opportunity is None:
@@ -456,8 +292,6 @@ def opportunity_save(
 
 
 def _announce_win(actor: Actor, opportunity: Opportunity) -> None:
-    from cordee.integrations.models import WebhookEvent
-    from cordee.integrations.services import webhook_emit
 
     webhook_emit(
         workspace=actor.workspace,
@@ -476,3 +310,34 @@ def _announce_win(actor: Actor, opportunity: Opportunity) -> None:
             "campaign_id": opportunity.primary_campaign_id,
         },
     )
+
+
+def lead_create(*, actor: Actor, data: dict[str, Any]) -> Lead:
+    """Create a lead at Inquiry and open its stage history with who created it."""
+    with transaction.atomic():
+        lead: Lead = record_create(actor=actor, spec=LEADS, data=data)
+        LeadStageChange.objects.create(
+            workspace=actor.workspace,
+            lead=lead,
+            from_stage="",
+            to_stage=lead.stage,
+            at=lead.stage_entered_at,
+            actor=actor.user,
+            reason=_("Lead created"),
+        )
+    return lead
+
+
+def touchpoint_create(*, actor: Actor, data: dict[str, Any]) -> Touchpoint:
+    """Record a touch; the open leads of its contact are rescored in the background."""
+    touchpoint: Touchpoint = record_create(actor=actor, spec=TOUCHPOINTS, data=data)
+    lead_ids = list(
+        Lead.objects.filter(workspace=actor.workspace, contact_id=touchpoint.contact_id)
+        .exclude(stage__in=("won", "lost", "disqualified"))
+        .values_list("id", flat=True)
+    )
+    if lead_ids:
+        transaction.on_commit(partial(rescore.enqueue, actor.workspace.pk, lead_ids))
+        if touchpoint.is_sales_activity:  # an attempt: the queue's counts change
+            transaction.on_commit(partial(funnel_changed, actor.workspace.pk))
+    return touchpoint

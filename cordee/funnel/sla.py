@@ -20,9 +20,19 @@ from django.utils import timezone
 
 from cordee.analytics import sla as engine
 from cordee.core.business_time import WEEKDAYS, BusinessCalendar, BusinessClock, to_epoch
-from cordee.crm.models import Lead, LeadStageChange, Stage, Touchpoint
-from cordee.funnel.models import BreachKind, DecisionKind, LeadDecision, SlaBreach, SlaContract
-from cordee.people.models import Membership, Workspace
+from cordee.funnel.models import (
+    BreachKind,
+    DecisionKind,
+    Lead,
+    LeadDecision,
+    LeadStageChange,
+    SlaBreach,
+    SlaContract,
+    Stage,
+    Touchpoint,
+)
+from cordee.funnel.routing import lead_route
+from cordee.tenancy.models import Membership, Workspace
 
 DEFAULT_LOOKBACK = dt.timedelta(days=90)
 SILENT_AFTER = dt.timedelta(days=7)
@@ -315,8 +325,6 @@ def _reassign_late_leads(at: dt.datetime, breaches: list[SlaBreach]) -> None:
     """Contracts that say so hand a lead untouched past its first-touch due time to the next rep
     of the pod. The SLA clocks keep running from the original MQL instant."""
     from django.utils.translation import gettext as _
-
-    from cordee.funnel.routing import lead_route
 
     wanted = [b for b in breaches if b.contract is not None and b.contract.reassign_on_breach]
     if not wanted:

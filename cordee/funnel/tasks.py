@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from cordee.funnel.notify import breaches_notify
+from cordee.funnel.reports import refresh_snapshots as refresh
 from cordee.funnel.scoring import leads_rescore
-from cordee.people.models import Workspace
+from cordee.funnel.sla import sla_check
+from cordee.tenancy.models import Workspace
 
 LONG = "imports"
 
@@ -25,8 +28,6 @@ def rescore(workspace_id: int, lead_ids: list[int]) -> int:
 @task()
 def check_slas(workspace_id: int) -> int:
     """Detect the breaches of both sides as of now and announce the new ones."""
-    from cordee.funnel.notify import breaches_notify
-    from cordee.funnel.sla import sla_check
 
     sla_check(workspace=Workspace.objects.get(pk=workspace_id))
     return breaches_notify()
@@ -40,6 +41,5 @@ def rescore_workspace(workspace_id: int) -> int:
 
 @task(queue_name=LONG)
 def refresh_snapshots(workspace_id: int) -> None:
-    from cordee.funnel.reports import refresh_snapshots as refresh
 
     refresh(Workspace.objects.get(pk=workspace_id))

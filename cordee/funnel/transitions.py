@@ -6,7 +6,7 @@ those entries are marked ``imported`` and do not go through this table.
 
 from __future__ import annotations
 
-from cordee.crm.models import Stage
+from cordee.funnel.models import Stage
 
 ALLOWED: dict[str, frozenset[str]] = {
     Stage.INQUIRY: frozenset({Stage.MQL, Stage.DISQUALIFIED}),

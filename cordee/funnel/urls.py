@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from cordee.core.web import record_urls
-from cordee.funnel import views
+from cordee.core.record_views import record_urls
+from cordee.funnel import record_pages, views
 
 urlpatterns = [
+    path("", views.workspace_home, name="workspace_home"),
+    *record_urls(record_pages.ACCOUNTS, "accounts"),
+    *record_urls(record_pages.CONTACTS, "contacts"),
+    *record_urls(record_pages.LEADS, "leads"),
+    *record_urls(record_pages.OPPORTUNITIES, "opportunities"),
+    *record_urls(record_pages.CAMPAIGNS, "campaigns"),
     path("queue/", views.queue, name="mql_queue"),
     path("queue/export/", views.queue_export, name="mql_queue_export"),
     path("funnel/", views.board, name="funnel_board"),

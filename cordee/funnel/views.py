@@ -21,28 +21,31 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cordee.core import exports
 from cordee.core.actor import Actor
 from cordee.core.charts import cached_svg
 from cordee.core.errors import Conflict, DomainError, ValidationFailed
+from cordee.core.export_views import check_format, query_links, rows_export_response
+from cordee.core.exports import ExportColumn
 from cordee.core.records import record_get
 from cordee.core.web import (
     Column,
     RecordPage,
     domain_error_response,
+    is_partial_request,
     record_form_class,
     workspace_view,
 )
-from cordee.crm.models import Lead, Stage
-from cordee.crm.records import LEADS
-from cordee.dataio import exports
-from cordee.dataio.export_views import check_format, query_links, rows_export_response
-from cordee.dataio.exports import ExportColumn
-from cordee.funnel import records, reports, selectors, services
-from cordee.funnel.models import RejectionOutcome
+from cordee.crm import selectors as crm_selectors
+from cordee.crm.models import Channel
+from cordee.funnel import metrics, records, reports, selectors, services
+from cordee.funnel.models import Lead, RejectionOutcome, Stage
+from cordee.funnel.records import LEADS
 from cordee.funnel.selectors import LeadSla
 from cordee.funnel.sla import marketing_status
+from cordee.funnel.version import funnel_version
 from cordee.people.forms import CommaListField
-from cordee.people.selectors import pod_options
+from cordee.people.selectors import pod_choices, pod_options
 
 QUEUE_SIZE = 50  # the oldest first: the ones whose clocks run out soonest
 QueueRow = tuple[Lead, LeadSla | None]  # a lead of the queue's export, with its SLA clocks
@@ -108,7 +111,7 @@ def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
         # the rows are a cached fragment, computed (lazily) when a lead moved, was reassigned or
         # touched, or a minute passed (late flags); its forms carry this session's CSRF token
         "queue": SimpleLazyObject(rows),
-        "funnel_version": reports.funnel_version(actor.workspace.pk),
+        "funnel_version": funnel_version(actor.workspace.pk),
         "minute": now.strftime("%Y%m%d%H%M"),
         "session_key": _session_token(request),
         "export_links": query_links(request, "mql_queue_export"),
@@ -336,7 +339,7 @@ def board(request: HttpRequest, actor: Actor) -> HttpResponse:
             "nav": "board",
             "columns": SimpleLazyObject(columns),
             "conversions": SimpleLazyObject(lambda: reports.conversions_snapshot(ws)),
-            "funnel_version": reports.funnel_version(ws.pk),
+            "funnel_version": funnel_version(ws.pk),
         },
     )
 
@@ -353,7 +356,7 @@ def sla_dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
         {
             "nav": "sla",
             "dashboard": SimpleLazyObject(lambda: _sla_dashboard(actor, language)),
-            "funnel_version": reports.funnel_version(ws.pk),
+            "funnel_version": funnel_version(ws.pk),
         },
     )
 
@@ -409,8 +412,6 @@ def rejections(request: HttpRequest, actor: Actor) -> HttpResponse:
     summary = reports.rejection_summary(actor.workspace, since, by)
     if by == "channel":
         from dataclasses import replace
-
-        from cordee.crm.models import Channel
 
         labels = dict(Channel.choices)
         rows = [{**r, "group": str(labels.get(r["group"], r["group"]))} for r in rows]
@@ -496,10 +497,6 @@ def _facts(actor: Actor, obj: Any) -> dict[str, Any]:
     return {"fields": rows}
 
 
-def _pod_choices(actor: Actor) -> list[tuple[Any, str]]:
-    return [(p.pk, p.name) for p in pod_options(actor=actor)]
-
-
 SLA_CONTRACTS = RecordPage(
     new_label=gettext_lazy("New SLA contract"),
     spec=records.SLA_CONTRACTS,
@@ -515,7 +512,7 @@ SLA_CONTRACTS = RecordPage(
     detail_template="funnel/contract_detail.html",
     detail_context=_contract_context,
     save=_save_contract,
-    filter_choices={"pod": _pod_choices},
+    filter_choices={"pod": pod_choices},
     empty_text=gettext_lazy(
         "An SLA contract is what marketing and sales promise each other for a period: MQL volume "
         "and quality on one side, speed, persistence and decisions on the other."
@@ -628,9 +625,6 @@ def funnel_metrics(request: HttpRequest, actor: Actor) -> HttpResponse:
     import io
     from decimal import Decimal
 
-    from cordee.core.web import is_partial_request
-    from cordee.funnel import metrics
-
     ws = actor.workspace
     wanted = request.GET.get("by") or "month"
     errors: dict[str, list[str]] = {}
@@ -698,3 +692,20 @@ def funnel_metrics(request: HttpRequest, actor: Actor) -> HttpResponse:
     }
     template = "funnel/metrics_body.html" if is_partial_request(request) else "funnel/metrics.html"
     return render(request, template, context)
+
+
+@workspace_view
+def workspace_home(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """What a manager wants first: the waterfall, open pipeline, recent leads, live campaigns."""
+    stages = selectors.lead_stage_counts(actor=actor)
+    context = {
+        "nav": "home",
+        "stages": stages,
+        "max_stage": max((n for _s, _l, n in stages), default=0),
+        "total_leads": sum(n for _s, _l, n in stages),
+        "pipeline": selectors.open_pipeline(actor=actor),
+        "recent_leads": list(selectors.recent_leads(actor=actor)),
+        "campaigns": list(crm_selectors.active_campaigns(actor=actor)),
+        "can_create_lead": actor.can("lead.write"),
+    }
+    return render(request, "core/home.html", context)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cordee.core.scheduler import periodic
+from cordee.core.scheduler import periodic, retention_cutoff
+from cordee.integrations.services import logs_prune
 
 
 @periodic(every=dt.timedelta(days=1))
 def prune_logs() -> None:
-    from cordee.core.scheduler import retention_cutoff
-    from cordee.integrations.services import logs_prune
 
     logs_prune(older_than=retention_cutoff())

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cordee.core.models import WorkspaceScoped
+from cordee.tenancy.models import WorkspaceScoped
 
 
 class WebhookFormat(models.TextChoices):
@@ -56,7 +56,7 @@ class DeliveryStatus(models.TextChoices):
 
 
 class WebhookDelivery(models.Model):
-    workspace = models.ForeignKey("people.Workspace", on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey("tenancy.Workspace", on_delete=models.CASCADE, related_name="+")
     subscription = models.ForeignKey(
         WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
     )
@@ -150,7 +150,7 @@ class IncomingRequest(models.Model):
     """One request received by an endpoint: the log admins read, and the idempotency record (a
     repeated ``Idempotency-Key`` gets the stored answer; the unique constraint settles a race)."""
 
-    workspace = models.ForeignKey("people.Workspace", on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey("tenancy.Workspace", on_delete=models.CASCADE, related_name="+")
     endpoint = models.ForeignKey(
         IncomingEndpoint, on_delete=models.CASCADE, related_name="requests"
     )
@@ -161,7 +161,7 @@ class IncomingRequest(models.Model):
     response = models.JSONField(_("answer"), default=dict)
     error = models.CharField(_("error"), max_length=500, blank=True)
     lead = models.ForeignKey(
-        "crm.Lead", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "funnel.Lead", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     received_at = models.DateTimeField(_("received"), auto_now_add=True)
 

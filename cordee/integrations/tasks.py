@@ -1,12 +1,10 @@
-"""Background tasks of integrations: thin, they load by id and call a service."""
+"""Background tasks of integrations: thin, they load by id and call a service.
+
+``deliver_webhook`` lives beside the delivery it makes (``integrations.delivery``): it schedules
+its own retries. It is named here too, for tasks queued before it moved there."""
 
 from __future__ import annotations
 
-from django_tasks import task
+from cordee.integrations.delivery import deliver_webhook
 
-from cordee.integrations.services import webhook_deliver
-
-
-@task()
-def deliver_webhook(delivery_id: int) -> str:
-    return str(webhook_deliver(delivery_id=delivery_id).status)
+__all__ = ["deliver_webhook"]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from cordee.core.web import record_urls
+from cordee.core.record_views import record_urls
 from cordee.integrations import views
 
 urlpatterns = [

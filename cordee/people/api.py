@@ -8,9 +8,11 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.pagination import paginate
 
+from cordee.core import selectors as members
 from cordee.core.api import Pagination, current_actor, register_crud
 from cordee.people import records, schemas, selectors, services
-from cordee.people.models import ApiToken, Pod
+from cordee.people.models import Pod
+from cordee.tenancy.models import ApiToken
 
 router = Router()
 
@@ -76,7 +78,7 @@ def me(request: HttpRequest) -> schemas.MeOut:
 )
 @paginate(Pagination)
 def member_list(request: HttpRequest) -> Any:
-    return selectors.workspace_members(actor=current_actor(request))
+    return members.workspace_members(actor=current_actor(request))
 
 
 @router.get(

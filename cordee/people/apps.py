@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class PeopleConfig(AppConfig):
     name = "cordee.people"
     label = "people"
-    verbose_name = _("People and workspaces")
+    verbose_name = _("Pods and notifications")

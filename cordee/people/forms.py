@@ -9,9 +9,10 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from cordee.core.actor import Actor
+from cordee.core.selectors import workspace_users
 from cordee.crm.models import Account
-from cordee.people.models import Pod, User
-from cordee.people.selectors import workspace_users
+from cordee.people.models import Pod
+from cordee.tenancy.models import User
 
 
 class CommaListField(forms.CharField):

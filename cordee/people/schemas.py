@@ -9,7 +9,7 @@ from ninja import Schema
 from pydantic import Field
 
 from cordee.core.api import Currency, Id, InSchema
-from cordee.core.roles import side_of
+from cordee.tenancy.roles import side_of
 
 PodName = Annotated[str, Field(min_length=1, max_length=120)]
 Mission = Annotated[str, Field(max_length=10_000)]

@@ -22,36 +22,14 @@ from django.db.models.functions import Coalesce
 
 from cordee.core.actor import Actor
 from cordee.core.records import record_get, record_list
-from cordee.core.roles import ROLE_SIDE, Role, Side, side_of
 from cordee.crm.models import Account
-from cordee.people.models import ApiToken, Membership, Pod, PodMember, User
+from cordee.people.models import Notification, Pod, PodMember
 from cordee.people.records import PODS
+from cordee.tenancy.models import ApiToken, Membership
+from cordee.tenancy.roles import ROLE_SIDE, Role, Side, side_of
 
 _MARKETING_ROLES = [r for r, s in ROLE_SIDE.items() if s == Side.MARKETING]
 _SALES_ROLES = [r for r, s in ROLE_SIDE.items() if s == Side.SALES]
-
-
-def workspace_members(*, actor: Actor) -> QuerySet[Membership]:
-    return (
-        Membership.objects.filter(workspace=actor.workspace, is_active=True)
-        .select_related("user", "team")
-        .order_by("user__last_name", "user__first_name", "user_id")
-    )
-
-
-def workspace_users(*, actor: Actor) -> QuerySet[User]:
-    return User.objects.filter(
-        memberships__workspace=actor.workspace, memberships__is_active=True
-    ).order_by("last_name", "first_name")
-
-
-def user_memberships(*, user: User) -> QuerySet[Membership]:
-    """The workspaces a person can switch to."""
-    return (
-        Membership.objects.filter(user=user, is_active=True)
-        .select_related("workspace")
-        .order_by("workspace__name")
-    )
 
 
 def pods_with_sides(*, actor: Actor, pods: QuerySet[Pod] | None = None) -> QuerySet[Pod]:
@@ -170,7 +148,6 @@ def pod_get(*, actor: Actor, pk: int) -> Pod:
 
 
 def unread_notifications(*, actor: Actor) -> int:
-    from cordee.people.models import Notification
 
     return Notification.objects.filter(
         user=actor.user, workspace=actor.workspace, read_at__isnull=True
@@ -178,8 +155,12 @@ def unread_notifications(*, actor: Actor) -> int:
 
 
 def notifications(*, actor: Actor, limit: int = 100) -> QuerySet[Any]:
-    from cordee.people.models import Notification
 
     return Notification.objects.filter(user=actor.user, workspace=actor.workspace).order_by(
         "-created_at", "-id"
     )[:limit]
+
+
+def pod_choices(actor: Actor) -> list[tuple[Any, str]]:
+    """The pods of a form's or a filter's drop-down."""
+    return [(p.pk, p.name) for p in pod_options(actor=actor)]

@@ -11,13 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cordee.core import calendar
 from cordee.core.actor import Actor
 from cordee.core.errors import NotFound, ValidationFailed
 from cordee.core.records import record_create, record_update
 from cordee.crm.models import Account
-from cordee.people.models import ApiToken, Membership, Pod, PodMember, Workspace
+from cordee.people.models import Notification, Pod, PodMember
 from cordee.people.records import PODS
+from cordee.tenancy import calendar
+from cordee.tenancy.models import ApiToken, Membership, Workspace
 
 
 def _set_pod_members(
@@ -204,7 +205,6 @@ def api_token_revoke(*, actor: Actor, token_id: int) -> ApiToken:
 def notifications_mark_read(*, actor: Actor, url: str | None = None) -> int:
     """Mark the actor's unread notifications in this workspace as read — all of them, or only
     those pointing at ``url`` (opening a page reads what announced it); returns how many."""
-    from cordee.people.models import Notification
 
     unread = Notification.objects.filter(
         user=actor.user, workspace=actor.workspace, read_at__isnull=True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from cordee.core.web import record_urls
+from cordee.core.record_views import record_urls
 from cordee.people import views
 
 urlpatterns = [

@@ -17,11 +17,16 @@ from django.views.decorators.http import require_POST
 
 from cordee.core.actor import Actor
 from cordee.core.errors import ValidationFailed
-from cordee.core.web import Column, RecordPage, add_field_errors, workspace_view
-from cordee.crm.views import user_choices
+from cordee.core.web import Column, RecordPage, add_field_errors, user_choices, workspace_view
 from cordee.people import records, selectors
 from cordee.people.forms import LanguageForm, PodForm, TokenForm
-from cordee.people.services import api_token_create, api_token_revoke, pod_save
+from cordee.people.selectors import notifications as notifications_of
+from cordee.people.services import (
+    api_token_create,
+    api_token_revoke,
+    notifications_mark_read,
+    pod_save,
+)
 
 _NEW_SECRET_KEY = "new_api_token_secret"
 
@@ -130,8 +135,6 @@ def token_revoke(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse
 @workspace_view
 def notifications(request: HttpRequest, actor: Actor) -> HttpResponse:
     """What Cordée told you: SLA breaches, answers, wins. Opening the page marks them read."""
-    from cordee.people.selectors import notifications as notifications_of
-    from cordee.people.services import notifications_mark_read
 
     items = list(notifications_of(actor=actor))
     unread = {n.pk for n in items if n.read_at is None}

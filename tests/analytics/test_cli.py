@@ -111,7 +111,7 @@ def test_parquet_input(tmp_path):
 
 
 def test_the_same_command_runs_without_django(tmp_path):
-    """``python -m cordee.core.management.commands.attribution`` gives the same JSON as
+    """``python -m cordee.cli.management.commands.attribution`` gives the same JSON as
     ``cordee attribution``, and never imports Django, Ibis or pandas."""
     import subprocess
     import sys
@@ -120,7 +120,7 @@ def test_the_same_command_runs_without_django(tmp_path):
     f.write_text("path,total_conversions,total_null\nA,1,0\nB > A,0,1\n")
     code = (
         "import sys\n"
-        "from cordee.core.management.commands.attribution import main\n"
+        "from cordee.cli.management.commands.attribution import main\n"
         f"status = main(['--input', {str(f)!r}, '--input-format', 'paths', '--model', 'markov'])\n"
         "heavy = [m for m in ('django', 'ibis', 'pandas', 'altair') if m in sys.modules]\n"
         "print('HEAVY', heavy, status)\n"
@@ -136,7 +136,7 @@ def test_the_same_command_runs_without_django(tmp_path):
 
 
 def test_without_django_a_bad_file_exits_1_with_the_message(tmp_path, capsys):
-    from cordee.core.management.commands.attribution import main
+    from cordee.cli.management.commands.attribution import main
 
     f = tmp_path / "paths.csv"
     f.write_text("path,total_conversions,total_null\nA > ,1,0\n")
@@ -145,7 +145,7 @@ def test_without_django_a_bad_file_exits_1_with_the_message(tmp_path, capsys):
 
 
 def test_a_row_with_a_missing_field_is_named_by_line(tmp_path, capsys):
-    from cordee.core.management.commands.attribution import main
+    from cordee.cli.management.commands.attribution import main
 
     f = tmp_path / "paths.csv"
     f.write_text("path,total_conversions,total_null\nA > B,1,0\nB,1\nA,0,2\n")
@@ -155,6 +155,6 @@ def test_a_row_with_a_missing_field_is_named_by_line(tmp_path, capsys):
 
 def test_the_command_offers_every_model():
     from cordee.analytics.attribution import MODELS
-    from cordee.core.management.commands import attribution as command
+    from cordee.cli.management.commands import attribution as command
 
     assert command.MODELS == MODELS

@@ -6,8 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from cordee.crm.models import Stage
-from cordee.funnel.models import RejectionReason, SlaContract
+from cordee.funnel.models import RejectionReason, SlaContract, Stage
 from tests import factories as f
 from tests.api.conftest import error_fields
 
@@ -140,6 +139,6 @@ def test_convert_through_the_api(personas, api_as):
     lead = f.LeadFactory(workspace=personas.acme, stage="sal", owner=personas.bob)
     response = api_as("bob").post(f"leads/{lead.pk}/convert", {"amount": "12000.50"})
     assert response.status_code == 201
-    from cordee.crm.models import Opportunity
+    from cordee.funnel.models import Opportunity
 
     assert str(Opportunity.objects.get(pk=response.json()["opportunity_id"]).amount) == "12000.50"

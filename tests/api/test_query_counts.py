@@ -13,7 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cordee.crm import models as crm
+from cordee.funnel import models as funnel
 from cordee.people import models as people
+from cordee.tenancy import models as tenancy
 
 NOW = timezone.now()
 
@@ -52,8 +54,8 @@ def _pod(p: Any, name: str) -> people.Pod:
 def _touchpoints(p: Any, start: int, n: int) -> None:
     contact = _contacts(p, start, 1)[0]
     campaign = _campaigns(p, start, 1)[0]
-    crm.Touchpoint.objects.bulk_create(
-        crm.Touchpoint(
+    funnel.Touchpoint.objects.bulk_create(
+        funnel.Touchpoint(
             workspace=p.acme,
             contact=contact,
             campaign=campaign,
@@ -68,8 +70,8 @@ def _touchpoints(p: Any, start: int, n: int) -> None:
 def _leads(p: Any, start: int, n: int) -> None:
     campaign = _campaigns(p, start, 1)[0]
     pod = _pod(p, f"Pod {start}")
-    crm.Lead.objects.bulk_create(
-        crm.Lead(
+    funnel.Lead.objects.bulk_create(
+        funnel.Lead(
             workspace=p.acme,
             contact=contact,
             source_campaign=campaign,
@@ -85,8 +87,8 @@ def _opportunities(p: Any, start: int, n: int) -> None:
     account = _accounts(p, start, 1)[0]
     campaign = _campaigns(p, start, 1)[0]
     pod = _pod(p, f"Pod {start}")
-    crm.Opportunity.objects.bulk_create(
-        crm.Opportunity(
+    funnel.Opportunity.objects.bulk_create(
+        funnel.Opportunity(
             workspace=p.acme,
             account=account,
             name=f"Deal {start + i}",
@@ -115,17 +117,17 @@ def _pods(p: Any, start: int, n: int) -> None:
 
 
 def _members(p: Any, start: int, n: int) -> None:
-    users = people.User.objects.bulk_create(
-        people.User(email=f"m{start + i}@acme.fr", password="!") for i in range(n)
+    users = tenancy.User.objects.bulk_create(
+        tenancy.User(email=f"m{start + i}@acme.fr", password="!") for i in range(n)
     )
-    people.Membership.objects.bulk_create(
-        people.Membership(workspace=p.acme, user=user, role="sales_rep") for user in users
+    tenancy.Membership.objects.bulk_create(
+        tenancy.Membership(workspace=p.acme, user=user, role="sales_rep") for user in users
     )
 
 
 def _tokens(p: Any, start: int, n: int) -> None:
-    people.ApiToken.objects.bulk_create(
-        people.ApiToken(
+    tenancy.ApiToken.objects.bulk_create(
+        tenancy.ApiToken(
             workspace=p.acme,
             user=p.alice,
             name=f"Token {start + i}",
@@ -197,15 +199,15 @@ def test_list_queries_do_not_grow_with_rows(personas, api_as, django_assert_max_
 
 def test_lead_history_queries_do_not_grow_with_changes(personas, api_as):
     api = api_as("alice")
-    lead = crm.Lead.objects.create(
+    lead = funnel.Lead.objects.create(
         workspace=personas.acme,
         contact=_contacts(personas, 0, 1)[0],
         stage_entered_at=NOW,
     )
 
     def add(start: int, n: int) -> None:
-        crm.LeadStageChange.objects.bulk_create(
-            crm.LeadStageChange(
+        funnel.LeadStageChange.objects.bulk_create(
+            funnel.LeadStageChange(
                 workspace=personas.acme,
                 lead=lead,
                 to_stage="mql",

@@ -7,16 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from cordee.crm.models import (
-    Account,
-    Campaign,
-    Contact,
-    Lead,
-    LeadStageChange,
-    Opportunity,
-    Stage,
-    Touchpoint,
-)
+from cordee.crm.models import Account, Campaign, Contact
+from cordee.funnel.models import Lead, LeadStageChange, Opportunity, Stage, Touchpoint
 from tests import factories as f
 from tests.api.conftest import error_fields
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.test import Client
 
 from cordee.crm.models import Account
-from cordee.people.models import ApiToken
 from cordee.people.services import api_token_create, api_token_revoke
+from cordee.tenancy.models import ApiToken
 from tests import factories as f
 from tests.api.conftest import ApiClient, error_fields
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cordee.people.models import Workspace
+from cordee.tenancy.models import Workspace
 from tests.api.conftest import error_fields
 
 

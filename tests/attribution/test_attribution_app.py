@@ -12,7 +12,7 @@ from django.utils import timezone
 from cordee.attribution import selectors
 from cordee.attribution.services import lock_sign, snapshot_compute
 from cordee.core.errors import Conflict, PermissionDenied
-from cordee.crm.models import Stage, TouchKind
+from cordee.funnel.models import Stage, TouchKind
 from tests import factories as f
 
 START, END = dt.date(2026, 1, 1), dt.date(2026, 12, 31)

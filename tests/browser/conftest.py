@@ -14,6 +14,7 @@ import pytest
 from django.utils import timezone
 
 from cordee.crm import models as crm
+from cordee.funnel import models as funnel
 from cordee.people.models import PodMember
 from tests import factories as f
 
@@ -205,7 +206,7 @@ def seed_workspace(personas: Any) -> Seeded:
                 owner=personas.bob,
             )
         )
-    path = [crm.Stage.INQUIRY, crm.Stage.MQL, crm.Stage.SAL, crm.Stage.SQL]
+    path = [funnel.Stage.INQUIRY, funnel.Stage.MQL, funnel.Stage.SAL, funnel.Stage.SQL]
     leads = []
     for i, contact in enumerate(contacts):
         final = path[: (i % 4) + 1]
@@ -221,14 +222,14 @@ def seed_workspace(personas: Any) -> Seeded:
         start = now - dt.timedelta(days=30 - i)
         previous = ""
         for step, stage in enumerate(final):
-            crm.LeadStageChange.objects.create(
+            funnel.LeadStageChange.objects.create(
                 workspace=ws,
                 lead=lead,
                 from_stage=previous,
                 to_stage=stage,
                 at=start + dt.timedelta(days=3 * step),
                 actor=personas.alice if step < 2 else personas.bob,
-                reason="Score au-dessus du seuil" if stage == crm.Stage.MQL else "",
+                reason="Score au-dessus du seuil" if stage == funnel.Stage.MQL else "",
             )
             previous = stage
         f.TouchpointFactory(
@@ -236,14 +237,14 @@ def seed_workspace(personas: Any) -> Seeded:
             contact=contact,
             lead=lead,
             campaign=webinar,
-            kind=crm.TouchKind.WEBINAR_ATTENDED,
+            kind=funnel.TouchKind.WEBINAR_ATTENDED,
             occurred_at=start,
         )
         f.TouchpointFactory(
             workspace=ws,
             contact=contact,
             lead=lead,
-            kind=crm.TouchKind.CALL,
+            kind=funnel.TouchKind.CALL,
             occurred_at=start + dt.timedelta(days=4),
             actor=personas.bob,
             note="Premier appel : besoin confirmé, budget en cours de validation.",
@@ -255,7 +256,7 @@ def seed_workspace(personas: Any) -> Seeded:
         lead=leads[3],
         name="Déploiement MES — site de Vélizy",
         amount=Decimal("24000.00"),
-        stage=crm.OpportunityStage.PROPOSAL,
+        stage=funnel.OpportunityStage.PROPOSAL,
         primary_campaign=webinar,
         close_date=dt.date(2026, 6, 30),
         owner=personas.bob,
@@ -265,7 +266,7 @@ def seed_workspace(personas: Any) -> Seeded:
         account=accounts[2],
         name="Optimisation des tournées",
         amount=Decimal("86500.00"),
-        stage=crm.OpportunityStage.NEGOTIATION,
+        stage=funnel.OpportunityStage.NEGOTIATION,
         close_date=dt.date(2026, 5, 15),
         owner=personas.dave,
     )
@@ -274,7 +275,7 @@ def seed_workspace(personas: Any) -> Seeded:
         account=accounts[4],
         name="Maintenance prédictive des hauts fourneaux",
         amount=Decimal("142000.00"),
-        stage=crm.OpportunityStage.WON,
+        stage=funnel.OpportunityStage.WON,
         close_date=dt.date(2026, 4, 2),
         owner=personas.dave,
         primary_campaign=webinar,

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from cordee.crm.models import Lead, Stage
 from cordee.demo import DEMO_PASSWORD
 from cordee.demo.builder import build_demo
+from cordee.funnel.models import Lead, Stage
 from tests.browser.conftest import SCREENSHOTS, WIDTHS, check_and_shoot, log_in, open_page
 
 pytestmark = pytest.mark.browser

@@ -13,9 +13,9 @@ import os
 
 import pytest
 
-from cordee.crm.models import Lead, LeadStageChange
 from cordee.dataio.models import ImportJob
-from cordee.dataio.services import import_job_run
+from cordee.dataio.runner import import_job_run
+from cordee.funnel.models import Lead, LeadStageChange
 from tests.browser.conftest import WIDTHS, Watched, log_in, open_page
 from tests.browser.conftest import check_and_shoot as _check_and_shoot
 

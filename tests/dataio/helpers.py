@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from cordee.dataio.models import ImportJob
-from cordee.dataio.services import import_job_create, import_job_run
+from cordee.dataio.runner import import_job_run
+from cordee.dataio.services import import_job_create
 
 SAMPLES = Path(__file__).parent / "samples"
 

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from django.test import Client
 
-from cordee.crm.models import Opportunity
+from cordee.funnel.models import Opportunity
 from cordee.integrations.models import WebhookSubscription
 from cordee.people.services import api_token_create
 from tests import factories as f

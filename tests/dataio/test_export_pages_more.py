@@ -15,10 +15,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from cordee.crm.models import Lead, Stage
 from cordee.feedback.models import FeedbackItem
 from cordee.feedback.services import feedback_assign, feedback_respond, feedback_vote
-from cordee.funnel.models import SlaContract
+from cordee.funnel.models import Lead, SlaContract, Stage
 from cordee.people.models import PodMember
 from tests import factories as f
 from tests.feedback.conftest import raise_item

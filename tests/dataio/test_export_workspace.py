@@ -20,6 +20,7 @@ from django.test import Client
 from cordee.crm import models as crm
 from cordee.dataio import exports
 from cordee.dataio.management.commands import export as export_command
+from cordee.funnel import models as funnel
 from cordee.funnel.models import SlaBreach
 from cordee.integrations.models import WebhookSubscription
 from cordee.people.models import Notification
@@ -77,10 +78,10 @@ def test_the_csv_zip_holds_every_table_of_the_workspace_and_nothing_else(persona
         "accounts": crm.Account,
         "contacts": crm.Contact,
         "campaigns": crm.Campaign,
-        "touchpoints": crm.Touchpoint,
-        "leads": crm.Lead,
-        "lead_stage_changes": crm.LeadStageChange,
-        "opportunities": crm.Opportunity,
+        "touchpoints": funnel.Touchpoint,
+        "leads": funnel.Lead,
+        "lead_stage_changes": funnel.LeadStageChange,
+        "opportunities": funnel.Opportunity,
         "sla_breaches": SlaBreach,
         "webhook_subscriptions": WebhookSubscription,
     }.items():
@@ -168,7 +169,7 @@ def test_the_parquet_zip_has_typed_columns_and_the_right_counts(personas, data, 
         Decimal("24000.00"),
     ]
     leads = pq.read_table(io.BytesIO(zf.read("leads.parquet")))
-    assert leads.num_rows == crm.Lead.objects.filter(workspace=personas.acme).count() == 1
+    assert leads.num_rows == funnel.Lead.objects.filter(workspace=personas.acme).count() == 1
     assert leads.schema.field("score_detail").type == pa.string()  # JSON as text
     empty = pq.read_table(io.BytesIO(zf.read("sla_breaches.parquet")))
     assert empty.num_rows == 0 and empty.schema.field("due_at").type == pa.timestamp("us", tz="UTC")
@@ -191,7 +192,7 @@ def test_a_table_behind_a_capability_is_left_out_for_others(personas, data, monk
     tables = dict(exports.TABLES)
     monkeypatch.setattr(exports, "TABLES", tables)
     exports.register_table(
-        exports.ExportTable("private_deals", "crm.Opportunity", capability="sla.sign.sales")
+        exports.ExportTable("private_deals", "funnel.Opportunity", capability="sla.sign.sales")
     )
     given, refused = exports.tables_for(personas.actor("erin"))
     assert [t.name for t in refused] == ["private_deals"]

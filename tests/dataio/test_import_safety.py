@@ -14,10 +14,11 @@ import pytest
 from django.core.management import call_command
 
 from cordee.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from cordee.crm.models import Account, Contact, Lead, LeadStageChange
+from cordee.crm.models import Account, Contact
 from cordee.dataio import selectors, services
 from cordee.dataio.models import ImportJob
 from cordee.dataio.values import CellError, parse_datetime, parse_decimal
+from cordee.funnel.models import Lead, LeadStageChange
 from tests.dataio.helpers import SAMPLES, import_file
 
 

@@ -17,11 +17,10 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 
-from cordee.crm.models import (
-    Account,
-    Campaign,
-    CampaignStatus,
-    Contact,
+from cordee.crm.models import Account, Campaign, CampaignStatus, Contact
+from cordee.demo import DEMO_PASSWORD, DEMO_SLUG, demo_exists, demo_logins
+from cordee.demo import builder as b
+from cordee.funnel.models import (
     Lead,
     LeadStageChange,
     Opportunity,
@@ -29,9 +28,8 @@ from cordee.crm.models import (
     Stage,
     Touchpoint,
 )
-from cordee.demo import DEMO_PASSWORD, DEMO_SLUG, demo_exists, demo_logins
-from cordee.demo import builder as b
-from cordee.people.models import Membership, Pod, Workspace
+from cordee.people.models import Pod
+from cordee.tenancy.models import Membership, Workspace
 
 
 @pytest.fixture(scope="module")

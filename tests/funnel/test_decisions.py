@@ -10,16 +10,9 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from cordee.core.errors import Conflict, PermissionDenied, ValidationFailed
-from cordee.crm.models import Lead, LeadStageChange, Stage
-from cordee.funnel.models import LeadDecision, RejectionReason
-from cordee.funnel.services import (
-    ImportedStep,
-    lead_accept,
-    lead_history_import,
-    lead_history_import_many,
-    lead_reject,
-    lead_transition,
-)
+from cordee.funnel.models import Lead, LeadDecision, LeadStageChange, RejectionReason, Stage
+from cordee.funnel.services import lead_accept, lead_reject, lead_transition
+from cordee.funnel.stages import ImportedStep, lead_history_import, lead_history_import_many
 from tests import factories as f
 
 
@@ -217,7 +210,7 @@ def test_history_for_many_leads_in_a_few_queries(personas, django_assert_max_num
 def test_imported_history_invalidates_the_cached_funnel_reports(
     personas, django_capture_on_commit_callbacks
 ):
-    from cordee.funnel.reports import funnel_version
+    from cordee.funnel.version import funnel_version
 
     lead = f.LeadFactory(workspace=personas.acme)
     before = funnel_version(personas.acme.pk)

@@ -30,9 +30,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 
-from cordee.crm.models import LeadAssignment, OpportunityStage, Stage
-from cordee.funnel.reports import funnel_changed
-from cordee.funnel.services import ImportedStep, lead_history_import
+from cordee.funnel.models import LeadAssignment, OpportunityStage, Stage
+from cordee.funnel.stages import ImportedStep, lead_history_import
+from cordee.funnel.version import funnel_changed
 from cordee.people.services import api_token_create
 from tests import factories as f
 

@@ -9,7 +9,8 @@ from django.utils import timezone
 from cordee.funnel.models import SlaBreach
 from cordee.funnel.notify import breaches_notify
 from cordee.integrations.models import WebhookDelivery, WebhookSubscription
-from cordee.people.models import Notification, Team
+from cordee.people.models import Notification
+from cordee.tenancy.models import Team
 from tests import factories as f
 
 

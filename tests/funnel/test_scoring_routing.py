@@ -9,8 +9,15 @@ import pytest
 from django.utils import timezone
 
 from cordee.analytics.scoring import EngagementRule, FitRule, score_lead
-from cordee.crm.models import Lead, LeadAssignment, LeadStageChange, Stage, TouchKind
-from cordee.funnel.models import RoutingRule, ScoringRule
+from cordee.funnel.models import (
+    Lead,
+    LeadAssignment,
+    LeadStageChange,
+    RoutingRule,
+    ScoringRule,
+    Stage,
+    TouchKind,
+)
 from cordee.funnel.routing import lead_route
 from cordee.funnel.scoring import leads_rescore
 from cordee.people.models import PodMember
@@ -157,7 +164,7 @@ def test_a_new_touchpoint_through_the_api_queues_a_rescore(
 ):
     from django_tasks_db.models import DBTaskResult
 
-    from cordee.crm.services import touchpoint_create
+    from cordee.funnel.services import touchpoint_create
 
     lead = _lead(personas)
     with django_capture_on_commit_callbacks(execute=True):

@@ -18,10 +18,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from cordee.crm.models import Stage, TouchKind
-from cordee.funnel.models import LeadDecision, SlaBreach, SlaContract
+from cordee.funnel.models import LeadDecision, SlaBreach, SlaContract, Stage, TouchKind
 from cordee.funnel.sla import sla_check_workspace
-from cordee.people.models import Team
+from cordee.tenancy.models import Team
 from tests import factories as f
 
 UTC = dt.UTC
@@ -181,7 +180,7 @@ def _mql_event(personas, when, decision=None):
     lead = f.LeadFactory(
         workspace=personas.acme, stage=Stage.MQL, stage_entered_at=when, mql_at=when
     )
-    from cordee.crm.models import LeadStageChange
+    from cordee.funnel.models import LeadStageChange
 
     LeadStageChange.objects.create(
         workspace=personas.acme, lead=lead, from_stage="inquiry", to_stage="mql", at=when
@@ -242,7 +241,7 @@ def test_acceptance_below_the_floor_is_a_marketing_breach(personas, contract):
 
 
 def test_a_contract_may_reassign_a_lead_after_a_first_touch_breach(personas, contract, lead):
-    from cordee.crm.models import LeadAssignment
+    from cordee.funnel.models import LeadAssignment
     from cordee.people.models import PodMember
 
     pod = f.PodFactory(workspace=personas.acme)
@@ -289,7 +288,7 @@ def test_lead_sla_shows_due_times_in_the_workspace_zone_and_business_time_used(
 
 
 def test_stage_exits_and_time_in_stage_from_the_history(personas):
-    from cordee.crm.models import LeadStageChange
+    from cordee.funnel.models import LeadStageChange
     from cordee.funnel.reports import stage_exits
 
     t0 = at(2026, 3, 2, 9, 0)

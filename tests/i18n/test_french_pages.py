@@ -46,7 +46,8 @@ from cordee.dataio.models import ImportJob
 from cordee.feedback.models import FeedbackItem
 from cordee.funnel import models as funnel
 from cordee.integrations.models import IncomingEndpoint, WebhookSubscription
-from cordee.people.models import ApiToken, PodMember
+from cordee.people.models import PodMember
+from cordee.tenancy.models import ApiToken
 from tests import factories as f
 
 PO = Path(__file__).resolve().parents[2] / "cordee" / "locale" / "fr" / "LC_MESSAGES" / "django.po"
@@ -268,9 +269,9 @@ def web_ui_patterns() -> dict[str, tuple[str, URLPattern]]:
 # model through its ``RecordPage``).
 PK_MODELS: dict[str, type[models.Model]] = {
     "token_revoke": ApiToken,
-    "lead_accept": crm.Lead,
-    "lead_reject": crm.Lead,
-    "lead_convert": crm.Lead,
+    "lead_accept": funnel.Lead,
+    "lead_reject": funnel.Lead,
+    "lead_convert": funnel.Lead,
     "contract_sign": funnel.SlaContract,
     "incoming_rotate": IncomingEndpoint,
     **{
@@ -377,7 +378,7 @@ def world(personas: Any, settings: Any, tmp_path: Any) -> dict[str, Any]:
     lead = f.LeadFactory(
         workspace=ws,
         contact=contact,
-        stage=crm.Stage.SAL,
+        stage=funnel.Stage.SAL,
         score=62,
         source_campaign=campaign,
         source_channel=crm.Channel.WEBINAR,
@@ -386,15 +387,15 @@ def world(personas: Any, settings: Any, tmp_path: Any) -> dict[str, Any]:
         mql_at=now - dt.timedelta(days=6),
     )
     previous = ""
-    for step, stage in enumerate([crm.Stage.INQUIRY, crm.Stage.MQL, crm.Stage.SAL]):
-        crm.LeadStageChange.objects.create(
+    for step, stage in enumerate([funnel.Stage.INQUIRY, funnel.Stage.MQL, funnel.Stage.SAL]):
+        funnel.LeadStageChange.objects.create(
             workspace=ws,
             lead=lead,
             from_stage=previous,
             to_stage=stage,
             at=now - dt.timedelta(days=9 - 3 * step),
             actor=personas.alice if step < 2 else personas.bob,
-            reason="Score au-dessus du seuil" if stage == crm.Stage.MQL else "",
+            reason="Score au-dessus du seuil" if stage == funnel.Stage.MQL else "",
         )
         previous = stage
     f.TouchpointFactory(
@@ -402,14 +403,14 @@ def world(personas: Any, settings: Any, tmp_path: Any) -> dict[str, Any]:
         contact=contact,
         lead=lead,
         campaign=campaign,
-        kind=crm.TouchKind.WEBINAR_ATTENDED,
+        kind=funnel.TouchKind.WEBINAR_ATTENDED,
         occurred_at=now - dt.timedelta(days=9),
     )
     f.TouchpointFactory(
         workspace=ws,
         contact=contact,
         lead=lead,
-        kind=crm.TouchKind.CALL,
+        kind=funnel.TouchKind.CALL,
         occurred_at=now - dt.timedelta(days=2),
         actor=personas.bob,
         note="Premier appel : besoin confirmé, budget en cours de validation.",
@@ -420,7 +421,7 @@ def world(personas: Any, settings: Any, tmp_path: Any) -> dict[str, Any]:
         lead=lead,
         name="Déploiement MES — site de Vélizy",
         amount=Decimal("24000.00"),
-        stage=crm.OpportunityStage.PROPOSAL,
+        stage=funnel.OpportunityStage.PROPOSAL,
         primary_campaign=campaign,
         close_date=dt.date(2026, 6, 30),
         owner=personas.bob,
@@ -430,7 +431,7 @@ def world(personas: Any, settings: Any, tmp_path: Any) -> dict[str, Any]:
         account=account,
         name="Maintenance prédictive",
         amount=Decimal("142000.00"),
-        stage=crm.OpportunityStage.LOST,
+        stage=funnel.OpportunityStage.LOST,
         loss_reason="Budget reporté à l'an prochain",
         close_date=dt.date(2026, 4, 2),
         owner=personas.dave,
@@ -493,7 +494,8 @@ def _imported(personas: Any, *, run: bool) -> Any:
     e-mail on line 13."""
     import io
 
-    from cordee.dataio.services import import_job_create, import_job_run
+    from cordee.dataio.runner import import_job_run
+    from cordee.dataio.services import import_job_create
 
     # column names and values that read the same in French and English; the bad e-mail is past
     # the preview's first ten rows (the preview's reasons are in the workspace's language)
@@ -538,7 +540,7 @@ def _funnel_records(personas: Any, pod: Any, account: Any) -> list[Any]:
         contact=f.ContactFactory(
             workspace=ws, account=account, first_name="Camille", last_name="Lefèvre"
         ),
-        stage=crm.Stage.MQL,
+        stage=funnel.Stage.MQL,
         score=71,
         pod=pod,
         mql_at=now - dt.timedelta(hours=30),
@@ -549,7 +551,7 @@ def _funnel_records(personas: Any, pod: Any, account: Any) -> list[Any]:
         contact=f.ContactFactory(
             workspace=ws, account=account, first_name="Thomas", last_name="Moreau"
         ),
-        stage=crm.Stage.RECYCLED,
+        stage=funnel.Stage.RECYCLED,
         pod=pod,
         mql_at=now - dt.timedelta(days=12),
     )

@@ -13,7 +13,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from cordee.crm.models import Contact, Lead, LeadStageChange, Touchpoint
+from cordee.crm.models import Contact
+from cordee.funnel.models import Lead, LeadStageChange, Touchpoint
 from cordee.integrations import incoming
 from cordee.integrations.models import IncomingEndpoint, IncomingRequest
 from tests import factories as f

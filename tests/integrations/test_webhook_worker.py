@@ -115,7 +115,7 @@ def test_the_worker_retries_with_backoff_until_the_receiver_accepts(
 
 
 def test_a_receiver_checking_signatures_refuses_a_wrong_secret(personas, receivers):
-    from cordee.integrations.services import webhook_deliver
+    from cordee.integrations.delivery import webhook_deliver
 
     receiver = receivers("the-receivers-idea-of-the-secret")
     WebhookSubscription.objects.create(

@@ -13,8 +13,9 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from cordee.integrations.delivery import MAX_ATTEMPTS, webhook_deliver
 from cordee.integrations.models import WebhookDelivery, WebhookSubscription
-from cordee.integrations.services import MAX_ATTEMPTS, webhook_deliver, webhook_emit
+from cordee.integrations.services import webhook_emit
 
 
 class Receiver:

@@ -11,9 +11,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cordee.core import calendar, scheduler
-from cordee.core.roles import Role, role_can
-from cordee.people.models import Workspace
+from cordee.core import scheduler
+from cordee.core.roles import role_can
+from cordee.tenancy import calendar
+from cordee.tenancy.models import Workspace
+from cordee.tenancy.roles import Role
 
 
 def _settings_value(env: dict[str, str], expr: str) -> subprocess.CompletedProcess[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cordee.crm.models import Lead, LeadStageChange
+from cordee.funnel.models import Lead, LeadStageChange
 from cordee.people.models import Pod
 from tests import factories as f
 

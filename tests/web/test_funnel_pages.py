@@ -10,8 +10,14 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from cordee.crm.models import Lead, LeadStageChange, Stage
-from cordee.funnel.models import LeadDecision, RejectionReason, SlaContract
+from cordee.funnel.models import (
+    Lead,
+    LeadDecision,
+    LeadStageChange,
+    RejectionReason,
+    SlaContract,
+    Stage,
+)
 from cordee.people.models import PodMember
 from tests import factories as f
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.utils import translation
 
 from cordee.core.templatetags.cordee import format_money
-from cordee.people.models import ApiToken
+from cordee.tenancy.models import ApiToken
 from tests import factories as f
 
 

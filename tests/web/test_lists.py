@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cordee.crm import models as crm
+from cordee.funnel import models as funnel
 from cordee.people.models import Pod, PodMember
 from tests import factories as f
 
@@ -35,8 +36,8 @@ def _bulk(kind: str, personas, n: int, offset: int) -> None:
         contact = f.ContactFactory(workspace=ws)
         campaign = f.CampaignFactory(workspace=ws)
         pod = f.PodFactory(workspace=ws)
-        crm.Lead.objects.bulk_create(
-            crm.Lead(
+        funnel.Lead.objects.bulk_create(
+            funnel.Lead(
                 workspace=ws,
                 contact=contact,
                 source_campaign=campaign,
@@ -48,8 +49,8 @@ def _bulk(kind: str, personas, n: int, offset: int) -> None:
         )
     elif kind == "opportunities":
         account = f.AccountFactory(workspace=ws)
-        crm.Opportunity.objects.bulk_create(
-            crm.Opportunity(
+        funnel.Opportunity.objects.bulk_create(
+            funnel.Opportunity(
                 workspace=ws,
                 account=account,
                 name=f"Affaire {offset + i}",

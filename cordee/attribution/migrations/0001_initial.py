@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('people', '0003_scoring_and_routing'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('people', '0001_initial'),
     ]
 
     operations = [
@@ -52,8 +52,8 @@ class Migration(migrations.Migration):
                 ('credits', models.JSONField(default=dict, verbose_name='credits of record')),
                 ('marketing_signed_at', models.DateTimeField(blank=True, null=True)),
                 ('sales_signed_at', models.DateTimeField(blank=True, null=True)),
-                ('marketing_signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('sales_signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('marketing_signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.user')),
+                ('sales_signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.user')),
                 ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.workspace', verbose_name='workspace')),
                 ('snapshot', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='attribution.attributionsnapshot')),
             ],

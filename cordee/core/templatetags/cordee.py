@@ -9,6 +9,9 @@ from django import template
 from django.utils import translation
 from django.utils.formats import number_format
 
+from cordee.core.selectors import user_memberships
+from cordee.tenancy.roles import Role
+
 register = template.Library()
 
 _SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}
@@ -48,7 +51,6 @@ def money_short(amount: Any, currency: str = "EUR") -> str:
 @register.simple_tag
 def workspace_memberships(user: Any) -> Any:
     """The workspaces the signed-in person can switch to (one query)."""
-    from cordee.people.selectors import user_memberships
 
     if not getattr(user, "is_authenticated", False):
         return []
@@ -66,7 +68,6 @@ def percent_of(value: Any, total: Any) -> int:
 
 @register.filter
 def role_label(role: str | None) -> str:
-    from cordee.core.roles import Role
 
     return str(Role(role).label) if role in Role.values else ""
 

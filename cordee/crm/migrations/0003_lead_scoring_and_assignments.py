@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('crm', '0002_initial'),
         ('people', '0003_scoring_and_routing'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('people', '0001_initial'),
     ]
 
     operations = [
@@ -31,11 +31,11 @@ class Migration(migrations.Migration):
                 ('at', models.DateTimeField(verbose_name='when')),
                 ('rule', models.CharField(blank=True, max_length=80, verbose_name='rule')),
                 ('reason', models.CharField(blank=True, max_length=300, verbose_name='why')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('from_owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='from')),
+                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.user', verbose_name='by')),
+                ('from_owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.user', verbose_name='from')),
                 ('lead', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='crm.lead')),
                 ('pod', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.pod')),
-                ('to_owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='to')),
+                ('to_owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.user', verbose_name='to')),
                 ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.workspace')),
             ],
             options={

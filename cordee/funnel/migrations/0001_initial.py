@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('crm', '0002_initial'),
         ('people', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('people', '0001_initial'),
     ]
 
     operations = [
@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 ('outcome', models.CharField(blank=True, max_length=14, verbose_name='outcome')),
                 ('comment', models.TextField(blank=True, verbose_name='comment')),
                 ('decided_at', models.DateTimeField(verbose_name='decided at')),
-                ('decided_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
+                ('decided_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.user', verbose_name='decided by')),
                 ('lead', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='crm.lead')),
                 ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.workspace')),
                 ('reason', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='funnel.rejectionreason', verbose_name='reason')),
@@ -74,9 +74,9 @@ class Migration(migrations.Migration):
                 ('reassign_on_breach', models.BooleanField(default=False, verbose_name='reassign the lead on a first-touch breach')),
                 ('marketing_signed_at', models.DateTimeField(blank=True, null=True, verbose_name='signed for marketing at')),
                 ('sales_signed_at', models.DateTimeField(blank=True, null=True, verbose_name='signed for sales at')),
-                ('marketing_signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='signed for marketing by')),
+                ('marketing_signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.user', verbose_name='signed for marketing by')),
                 ('pod', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='sla_contracts', to='people.pod', verbose_name='pod')),
-                ('sales_signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='signed for sales by')),
+                ('sales_signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.user', verbose_name='signed for sales by')),
                 ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.workspace', verbose_name='workspace')),
             ],
             options={
@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
                 ('notified_at', models.DateTimeField(blank=True, null=True, verbose_name='notified')),
                 ('committee_pending', models.BooleanField(default=True, verbose_name='for the next committee')),
                 ('lead', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='breaches', to='crm.lead')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
+                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.user', verbose_name='owner')),
                 ('pod', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.pod')),
                 ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.workspace')),
                 ('contract', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='breaches', to='funnel.slacontract')),

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
         ('crm', '0004_currency_defaults_to_workspace'),
         ('funnel', '0002_scoring_and_routing_rules'),
         ('people', '0003_scoring_and_routing'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('people', '0001_initial'),
     ]
 
     operations = [

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
         ('crm', '0004_currency_defaults_to_workspace'),
         ('integrations', '0001_initial'),
         ('people', '0003_scoring_and_routing'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('people', '0001_initial'),
     ]
 
     operations = [
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
                 ('secret_rotated_at', models.DateTimeField(blank=True, null=True, verbose_name='secret changed')),
                 ('last_request_at', models.DateTimeField(blank=True, null=True, verbose_name='last request')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
+                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.user', verbose_name='created by')),
                 ('default_campaign', models.ForeignKey(blank=True, help_text='Used when a request names no campaign (by code or UTM).', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='crm.campaign', verbose_name='default campaign')),
                 ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.workspace', verbose_name='workspace')),
             ],

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('url', models.CharField(blank=True, max_length=300, verbose_name='link')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='read')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='people.user')),
                 ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.workspace')),
             ],
             options={

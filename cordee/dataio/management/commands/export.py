@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cordee.core.errors import DomainError
 from cordee.dataio.exports import workspace_export_write
-from cordee.people.models import Workspace
+from cordee.tenancy.models import Workspace
 
 
 class Command(BaseCommand):

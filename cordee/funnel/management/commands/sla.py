@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.core.management.base import BaseCommand, CommandError
 
 from cordee.funnel.sla import sla_check_marketing, sla_check_workspace
-from cordee.people.models import Workspace
+from cordee.tenancy.models import Workspace
 
 
 def parse_instant(value: str, time_zone: str) -> dt.datetime:

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from cordee.demo import DEMO_PASSWORD, DEMO_SLUG, demo_exists, demo_logins
+
 
 class Command(BaseCommand):
     help = "Migrate, load the demo workspace if absent, start the web server and the worker."
@@ -27,8 +29,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         if not opts["no_demo"]:
-            from cordee.demo import DEMO_SLUG, demo_exists
-
             if not demo_exists():
                 self.stdout.write("Loading the demo workspace (first run only)…")
                 call_command("demo", size="small", seed=1)
@@ -89,8 +89,6 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Cordée is running on http://{bind}/  (Ctrl-C stops it)")
         )
         if not no_demo:
-            from cordee.demo import DEMO_PASSWORD, demo_logins
-
             self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
             for role, email in demo_logins():
                 self.stdout.write(f"  {role:<20} {email}")

@@ -17,8 +17,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyHeader
 
 from cordee.core.errors import ValidationFailed
+from cordee.dataio import incoming as receiving
+from cordee.dataio.incoming_schemas import IncomingLeadIn, IncomingOut, IncomingTouchpointIn
 from cordee.integrations import incoming
-from cordee.integrations.schemas import IncomingLeadIn, IncomingOut, IncomingTouchpointIn
 
 router = Router(tags=["Incoming webhooks"])
 
@@ -102,7 +103,7 @@ def _parser(schema: type[pydantic.BaseModel]) -> Any:
 
 
 def _answer(request: HttpRequest, response: HttpResponse, kind: str, schema: Any) -> Any:
-    result = incoming.incoming_receive(
+    result = receiving.incoming_receive(
         endpoint=request.auth,  # type: ignore[attr-defined]
         kind=kind,
         body=request.body,

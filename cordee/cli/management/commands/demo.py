@@ -8,6 +8,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cordee.demo import DEMO_PASSWORD, DEMO_SLUG, demo_logins
+from cordee.demo.builder import build_demo
+
 
 class Command(BaseCommand):
     help = (
@@ -26,8 +29,6 @@ class Command(BaseCommand):
         parser.add_argument("--scale", type=float, default=1.0, help=argparse.SUPPRESS)
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        from cordee.demo import DEMO_PASSWORD, DEMO_SLUG, demo_logins
-        from cordee.demo.builder import build_demo
 
         if opts["scale"] <= 0:
             raise CommandError("--scale must be positive.")

@@ -8,7 +8,8 @@ from ninja import Field, Schema
 from pydantic import AwareDatetime
 
 from cordee.core.api import InSchema
-from cordee.crm.models import Channel, SizeBand, TouchKind
+from cordee.crm.models import Channel, SizeBand
+from cordee.funnel.models import TouchKind
 
 Email = Annotated[
     str,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cordee.core.models import WorkspaceScoped
+from cordee.funnel.models.touchpoints import TouchKind
+from cordee.tenancy.models import WorkspaceScoped
 
 
 class RejectionOutcome(models.TextChoices):
@@ -51,8 +53,8 @@ class LeadDecision(models.Model):
     """Sales' decision on one MQL cycle of a lead. The unique constraint on (lead, mql_at) makes
     "exactly one decision wins" a database fact on SQLite and PostgreSQL alike."""
 
-    workspace = models.ForeignKey("people.Workspace", on_delete=models.CASCADE, related_name="+")
-    lead = models.ForeignKey("crm.Lead", on_delete=models.CASCADE, related_name="decisions")
+    workspace = models.ForeignKey("tenancy.Workspace", on_delete=models.CASCADE, related_name="+")
+    lead = models.ForeignKey("funnel.Lead", on_delete=models.CASCADE, related_name="decisions")
     mql_at = models.DateTimeField(_("MQL since"))
     kind = models.CharField(_("decision"), max_length=8, choices=DecisionKind.choices)
     reason = models.ForeignKey(
@@ -187,14 +189,14 @@ class SlaBreach(models.Model):
     marketing breaches by (contract, kind). ``silent`` breaches (revealed by imported, past
     history) are reported but never notified."""
 
-    workspace = models.ForeignKey("people.Workspace", on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey("tenancy.Workspace", on_delete=models.CASCADE, related_name="+")
     contract = models.ForeignKey(
         SlaContract, null=True, on_delete=models.SET_NULL, related_name="breaches"
     )
     kind = models.CharField(_("kind"), max_length=12, choices=BreachKind.choices)
     side = models.CharField(_("side"), max_length=10)
     lead = models.ForeignKey(
-        "crm.Lead", null=True, blank=True, on_delete=models.CASCADE, related_name="breaches"
+        "funnel.Lead", null=True, blank=True, on_delete=models.CASCADE, related_name="breaches"
     )
     mql_at = models.DateTimeField(_("MQL since"), null=True, blank=True)
     owner = models.ForeignKey(
@@ -279,10 +281,6 @@ class ScoringRule(WorkspaceScoped):
         return self.name
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        from cordee.crm.models import TouchKind
-
         if self.kind == self.Kind.FIT:
             if not self.attribute:
                 raise ValidationError({"attribute": _("A fit rule needs an attribute.")})

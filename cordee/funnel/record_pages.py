@@ -12,19 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from cordee.core.actor import Actor
 from cordee.core.records import record_update
-from cordee.core.web import Column, RecordPage
-from cordee.crm import records, selectors
+from cordee.core.web import Column, RecordPage, user_choices
+from cordee.crm import records as crm_records
+from cordee.crm import selectors as crm_selectors
 from cordee.crm.models import Campaign
-from cordee.crm.services import lead_create
-from cordee.people.selectors import pod_options, workspace_users
-
-
-def user_choices(actor: Actor) -> list[tuple[Any, str]]:
-    return [(u.pk, str(u)) for u in workspace_users(actor=actor)]
-
-
-def pod_choices(actor: Actor) -> list[tuple[Any, str]]:
-    return [(p.pk, p.name) for p in pod_options(actor=actor)]
+from cordee.funnel import records, selectors
+from cordee.funnel.models import RejectionOutcome
+from cordee.funnel.services import lead_create, opportunity_save
+from cordee.people.selectors import pod_choices
 
 
 def campaign_choices(actor: Actor) -> list[tuple[Any, str]]:
@@ -37,7 +32,7 @@ _CHOICES = {"owner": user_choices, "pod": pod_choices, "campaign": campaign_choi
 
 def _account_context(actor: Actor, account: Any) -> dict[str, Any]:
     return {
-        "contacts": list(selectors.account_contacts(actor=actor, account_id=account.pk)),
+        "contacts": list(crm_selectors.account_contacts(actor=actor, account_id=account.pk)),
         "opportunities": list(selectors.account_opportunities(actor=actor, account_id=account.pk)),
     }
 
@@ -50,16 +45,13 @@ def _contact_context(actor: Actor, contact: Any) -> dict[str, Any]:
 
 
 def _lead_context(actor: Actor, lead: Any) -> dict[str, Any]:
-    from cordee.funnel import selectors as funnel
-    from cordee.funnel.models import RejectionOutcome
-
     return {
         "history": list(selectors.lead_history(actor=actor, lead=lead)),
         "assignments": list(selectors.lead_assignments(actor=actor, lead=lead)),
         "touchpoints": list(selectors.lead_touchpoints(actor=actor, lead=lead)),
         "opportunities": list(lead.opportunities.select_related("account")),
-        "sla": funnel.lead_sla(actor=actor, lead=lead),
-        "reasons": list(funnel.rejection_reasons(actor=actor)),
+        "sla": selectors.lead_sla(actor=actor, lead=lead),
+        "reasons": list(selectors.rejection_reasons(actor=actor)),
         "outcomes": RejectionOutcome.choices,
         "can_decide": actor.can("lead.decide") and lead.stage == "mql",
         "can_convert": actor.can("opportunity.write") and lead.stage == "sal",
@@ -77,8 +69,6 @@ def _campaign_context(actor: Actor, campaign: Any) -> dict[str, Any]:
 
 
 def _save_opportunity(actor: Actor, form: forms.Form, instance: Any) -> Any:
-    from cordee.funnel.services import opportunity_save
-
     return opportunity_save(actor=actor, data=form.record_data(), opportunity=instance)  # type: ignore[attr-defined]
 
 
@@ -91,7 +81,7 @@ def _save_lead(actor: Actor, form: forms.Form, instance: Any) -> Any:
 
 ACCOUNTS = RecordPage(
     new_label=_("New account"),
-    spec=records.ACCOUNTS,
+    spec=crm_records.ACCOUNTS,
     columns=(
         Column("name", _("Name"), sort="name", link="self"),
         Column("industry", _("Industry")),
@@ -110,7 +100,7 @@ ACCOUNTS = RecordPage(
 
 CONTACTS = RecordPage(
     new_label=_("New contact"),
-    spec=records.CONTACTS,
+    spec=crm_records.CONTACTS,
     columns=(
         Column("full_name", _("Name"), sort="name", link="self"),
         Column("email", _("E-mail")),
@@ -195,7 +185,7 @@ OPPORTUNITIES = RecordPage(
 
 CAMPAIGNS = RecordPage(
     new_label=_("New campaign"),
-    spec=records.CAMPAIGNS,
+    spec=crm_records.CAMPAIGNS,
     columns=(
         Column("name", _("Name"), sort="name", link="self"),
         Column("channel", _("Channel")),

@@ -3,7 +3,7 @@
 Two entry points share the options and the output:
 
 - ``cordee attribution …`` — the Django management command (what the docs show);
-- ``python -m cordee.core.management.commands.attribution …`` — the same command without
+- ``python -m cordee.cli.management.commands.attribution …`` — the same command without
   starting Django (no settings, no apps, no database): about a second less per run, for scripts
   and large files.
 
@@ -82,7 +82,7 @@ def render(result: Any, output: str) -> str:
 
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
-    """The command without Django: ``python -m cordee.core.management.commands.attribution``."""
+    """The command without Django: ``python -m cordee.cli.management.commands.attribution``."""
     parser = argparse.ArgumentParser(prog="cordee attribution", description=HELP)
     add_arguments(parser)
     opts = vars(parser.parse_args(argv))

@@ -1,0 +1,123 @@
+"""Opportunities: a lead converted into a deal with an amount and a close date (SQL → won/lost).
+
+The table keeps the name it had in the ``crm`` app, where the model was first released."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cordee.core.models import Synced, synced_unique
+from cordee.crm.models import Account, Campaign
+from cordee.funnel.models.leads import Lead
+
+
+class OpportunityStage(models.TextChoices):
+    DISCOVERY = "discovery", _("Discovery")
+    QUALIFICATION = "qualification", _("Qualification")
+    PROPOSAL = "proposal", _("Proposal")
+    NEGOTIATION = "negotiation", _("Negotiation")
+    WON = "closed_won", _("Closed won")
+    LOST = "closed_lost", _("Closed lost")
+
+
+class OpportunitySource(models.TextChoices):
+    MARKETING = "marketing", _("Marketing")
+    SALES = "sales", _("Sales")
+    PARTNER = "partner", _("Partner")
+
+
+class Opportunity(Synced):
+    name = models.CharField(_("name"), max_length=200)
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="opportunities", verbose_name=_("account")
+    )
+    lead = models.ForeignKey(
+        Lead,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="opportunities",
+        verbose_name=_("lead"),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    amount = models.DecimalField(
+        _("amount"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0)],
+    )
+    # blank: the workspace currency is filled in by the record services
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    stage = models.CharField(
+        _("stage"),
+        max_length=16,
+        choices=OpportunityStage.choices,
+        default=OpportunityStage.DISCOVERY,
+    )
+    created_on = models.DateField(_("created on"))
+    close_date = models.DateField(_("close date"), null=True, blank=True)
+    loss_reason = models.CharField(_("loss reason"), max_length=200, blank=True)
+    source = models.CharField(
+        _("source"),
+        max_length=12,
+        choices=OpportunitySource.choices,
+        default=OpportunitySource.MARKETING,
+    )
+    primary_campaign = models.ForeignKey(
+        Campaign,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="opportunities",
+        verbose_name=_("primary campaign"),
+    )
+    pod = models.ForeignKey(
+        "people.Pod",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="opportunities",
+        verbose_name=_("pod"),
+    )
+
+    class Meta:
+        db_table = "crm_opportunity"  # first released in the crm app
+        verbose_name = _("opportunity")
+        verbose_name_plural = _("opportunities")
+        ordering = ["-created_on", "-id"]
+        constraints = [
+            synced_unique("opportunity"),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="opportunity_amount_not_negative"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["workspace", "stage", "close_date"]),
+            models.Index(fields=["workspace", "-created_on"]),
+            models.Index(fields=["workspace", "owner"]),
+            models.Index(fields=["account"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.stage in (OpportunityStage.WON, OpportunityStage.LOST)
+
+    @property
+    def is_won(self) -> bool:
+        return self.stage == OpportunityStage.WON
