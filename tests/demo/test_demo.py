@@ -18,8 +18,9 @@ from django.core.management import call_command
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 
 from cordee.crm.models import Account, Campaign, CampaignStatus, Contact
-from cordee.demo import DEMO_PASSWORD, DEMO_SLUG, demo_exists, demo_logins
+from cordee.demo import DEMO_PASSWORD, DEMO_SLUG, demo_exists, demo_logins, writers
 from cordee.demo import builder as b
+from cordee.demo.common import SIZES
 from cordee.funnel.models import (
     Lead,
     LeadStageChange,
@@ -221,15 +222,15 @@ def test_records_look_real(demo: dict[str, Any]) -> None:
 def test_writer_columns_cover_the_generated_fields() -> None:
     """The generator's columns exist; fields added later are filled with their defaults."""
     for model, cols in [
-        (Account, b.ACCOUNT_COLS),
-        (Contact, b.CONTACT_COLS),
-        (Lead, b.LEAD_COLS),
-        (LeadStageChange, b.HISTORY_COLS),
-        (Touchpoint, b.TOUCH_COLS),
-        (Opportunity, b.OPP_COLS),
+        (Account, writers.ACCOUNT_COLS),
+        (Contact, writers.CONTACT_COLS),
+        (Lead, writers.LEAD_COLS),
+        (LeadStageChange, writers.HISTORY_COLS),
+        (Touchpoint, writers.TOUCH_COLS),
+        (Opportunity, writers.OPP_COLS),
     ]:
-        assert set(cols) <= set(b._concrete_columns(model)), model.__name__
-        b._extras(model, cols, prep=False)  # raises if a field has neither value nor default
+        assert set(cols) <= set(writers._concrete_columns(model)), model.__name__
+        writers._extras(model, cols, prep=False)  # raises if a field has neither value nor default
 
 
 @pytest.mark.django_db
@@ -238,7 +239,7 @@ def test_large_code_path_at_small_scale(demo: dict[str, Any]) -> None:
     err = io.StringIO()
     result = b.build_demo(size="large", seed=3, scale=0.002, chunk_accounts=150, reset=True, progress=err)  # fmt: skip
     assert result.created
-    assert result.counts["accounts"] == round(b.SIZES["large"][0] * 0.002)
+    assert result.counts["accounts"] == round(SIZES["large"][0] * 0.002)
     assert result.counts["leads"] > 1_000
     assert result.counts["touchpoints"] > 5 * result.counts["leads"]
     assert "accounts 624/624" in err.getvalue() and "rows/s" in err.getvalue()
@@ -256,3 +257,29 @@ def test_large_code_path_at_small_scale(demo: dict[str, Any]) -> None:
         .exclude(last_to=F("stage"))
         .exists()
     )
+
+
+@pytest.mark.django_db
+def test_every_lead_is_where_its_history_says(demo: dict[str, Any]) -> None:
+    """A lead's stage, its date and its MQL date are those of its latest steps (the funnel's one
+    rule, funnel.stages), recomputed here from the history rows alone."""
+    ws = demo["ws"]
+    last: dict[int, tuple[Any, str]] = {}
+    last_mql: dict[int, Any] = {}
+    for lead_id, at, to_stage in (
+        LeadStageChange.objects.filter(workspace=ws)
+        .order_by("at", "id")
+        .values_list("lead_id", "at", "to_stage")
+    ):
+        last[lead_id] = (at, to_stage)
+        if to_stage == Stage.MQL:
+            last_mql[lead_id] = at
+    wrong = [
+        pk
+        for pk, stage, entered, mql_at in Lead.objects.filter(workspace=ws).values_list(
+            "pk", "stage", "stage_entered_at", "mql_at"
+        )
+        if (stage, entered, mql_at) != (last[pk][1], last[pk][0], last_mql.get(pk))
+    ]
+    assert len(last) == Lead.objects.filter(workspace=ws).count()
+    assert wrong == []
