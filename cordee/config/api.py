@@ -83,7 +83,6 @@ install_error_handlers(api)
 
 
 def _add_routers() -> None:
-
     api.add_router("/", crm_router)
     api.add_router("/", feedback_router)
     api.add_router("/", funnel_router)

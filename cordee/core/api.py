@@ -38,7 +38,6 @@ from cordee.tenancy.models import ApiToken, Membership
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
-
         row = (
             ApiToken.objects.select_related("user", "workspace")
             .filter(key_hash=ApiToken.hash_secret(token), revoked_at__isnull=True)

@@ -324,7 +324,6 @@ def preview(job: ImportJob, *, rows: int = 10) -> Preview:
 
 
 def _save_progress(job: ImportJob, **changes: Any) -> None:
-
     changes.setdefault("heartbeat_at", timezone.now())
     Model.objects.filter(pk=job.pk).update(**changes)
     for name, value in changes.items():
@@ -344,7 +343,6 @@ def run(job: ImportJob, *, progress: Progress | None = None) -> None:
 
 
 def _run(job: ImportJob, progress: Progress | None) -> None:
-
     started = time.perf_counter()
     notify = progress or (lambda *_args: None)
     fmt = reading.SourceFormat.from_dict(job.detected["format"])

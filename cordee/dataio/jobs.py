@@ -10,5 +10,4 @@ from cordee.dataio.services import import_jobs_reap
 
 @periodic(every=dt.timedelta(minutes=1))
 def reap_dead_imports() -> None:
-
     import_jobs_reap()

@@ -692,7 +692,6 @@ class Leads(Contacts):
             ]
 
     def write(self, groups: list[Group], tick: Tick) -> dict[str, int]:
-
         created = self.create_accounts()
         contact_groups = []
         for group in groups:
@@ -1090,7 +1089,6 @@ class Touchpoints(Handler):
         return rejected
 
     def write(self, groups: list[Group], tick: Tick) -> dict[str, int]:
-
         existing = self._load(funnel.Touchpoint, [g.pk for g in groups if g.pk])
         new: list[Any] = []
         changed: list[Any] = []

@@ -36,7 +36,6 @@ def import_job_get(*, actor: Actor, job_id: int) -> ImportJob:
 
 
 def import_jobs_list(*, actor: Actor, limit: int = 20) -> list[ImportJob]:
-
     jobs = list(
         ImportJob.objects.filter(workspace=actor.workspace)
         .select_related("created_by")

@@ -38,5 +38,4 @@ def demo_logins() -> list[tuple[str, str]]:
 
 
 def demo_exists() -> bool:
-
     return Workspace.objects.filter(slug=DEMO_SLUG).exists()

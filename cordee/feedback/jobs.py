@@ -10,7 +10,6 @@ from cordee.tenancy.models import Workspace
 
 
 def _each_workspace(task: object) -> None:
-
     for workspace_id in Workspace.objects.values_list("id", flat=True):
         task.enqueue(workspace_id)  # type: ignore[attr-defined]
 
@@ -24,7 +23,6 @@ def recompute_feedback_themes() -> None:
 
 @periodic(every=dt.timedelta(minutes=15))
 def check_feedback_sla() -> None:
-
     _each_workspace(tasks.check_feedback_sla)
 
 

@@ -162,7 +162,6 @@ def feedback_submit(
 
 
 def _enqueue_embedding(workspace_id: int, item_id: int) -> None:
-
     embed_items.enqueue(workspace_id, [item_id])
 
 
@@ -393,7 +392,6 @@ def response_text(item: FeedbackItem) -> str:
 
 
 def _announce_response(actor: Actor, item: FeedbackItem, response: FeedbackResponse) -> None:
-
     workspace = actor.workspace
     url = item_url(item)
     body = response.what_changed or response.text

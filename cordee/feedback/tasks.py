@@ -22,7 +22,6 @@ def embed_items(workspace_id: int, item_ids: list[int] | None = None) -> int:
 
 @task()
 def recompute_themes(workspace_id: int) -> int:
-
     embeddings_refresh(workspace_id=workspace_id)
     return themes_recompute(workspace_id=workspace_id)
 

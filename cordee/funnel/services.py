@@ -292,7 +292,6 @@ def opportunity_save(
 
 
 def _announce_win(actor: Actor, opportunity: Opportunity) -> None:
-
     webhook_emit(
         workspace=actor.workspace,
         event=WebhookEvent.DEAL_WON,

@@ -41,5 +41,4 @@ def rescore_workspace(workspace_id: int) -> int:
 
 @task(queue_name=LONG)
 def refresh_snapshots(workspace_id: int) -> None:
-
     refresh(Workspace.objects.get(pk=workspace_id))

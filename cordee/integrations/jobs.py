@@ -10,5 +10,4 @@ from cordee.integrations.services import logs_prune
 
 @periodic(every=dt.timedelta(days=1))
 def prune_logs() -> None:
-
     logs_prune(older_than=retention_cutoff())

@@ -148,14 +148,12 @@ def pod_get(*, actor: Actor, pk: int) -> Pod:
 
 
 def unread_notifications(*, actor: Actor) -> int:
-
     return Notification.objects.filter(
         user=actor.user, workspace=actor.workspace, read_at__isnull=True
     ).count()
 
 
 def notifications(*, actor: Actor, limit: int = 100) -> QuerySet[Any]:
-
     return Notification.objects.filter(user=actor.user, workspace=actor.workspace).order_by(
         "-created_at", "-id"
     )[:limit]

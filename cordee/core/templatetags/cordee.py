@@ -68,7 +68,6 @@ def percent_of(value: Any, total: Any) -> int:
 
 @register.filter
 def role_label(role: str | None) -> str:
-
     return str(Role(role).label) if role in Role.values else ""
 
 

@@ -29,7 +29,6 @@ class Command(BaseCommand):
         parser.add_argument("--scale", type=float, default=1.0, help=argparse.SUPPRESS)
 
     def handle(self, *args: Any, **opts: Any) -> None:
-
         if opts["scale"] <= 0:
             raise CommandError("--scale must be positive.")
         result = build_demo(
