@@ -160,6 +160,8 @@ class IncomingRequest(models.Model):
     status_code = models.PositiveSmallIntegerField(_("HTTP status"))
     response = models.JSONField(_("answer"), default=dict)
     error = models.CharField(_("error"), max_length=500, blank=True)
+    # The one reference that points up a layer (integrations sits below funnel): the request log
+    # links the lead it made. A string reference, not an import; dataio, which writes it, is above.
     lead = models.ForeignKey(
         "funnel.Lead", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
