@@ -9,16 +9,13 @@ from cordee.core.scheduler import periodic
 
 @periodic(every=dt.timedelta(hours=12))
 def refresh_current_snapshots() -> None:
-    from django.utils import timezone
-
     from cordee.attribution.models import Dimension
     from cordee.attribution.periods import fiscal_periods
     from cordee.attribution.tasks import compute_snapshot
     from cordee.people.models import Workspace
 
-    today = timezone.localdate()
     for ws in Workspace.objects.all():
-        for period in fiscal_periods(ws.fiscal_year_start_month, today, quarters=1):
+        for period in fiscal_periods(ws.fiscal_year_start_month, ws.today(), quarters=1):
             for dimension in Dimension.values:
                 compute_snapshot.enqueue(
                     ws.pk, period.start.isoformat(), period.end.isoformat(), dimension

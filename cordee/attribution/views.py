@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -37,7 +36,7 @@ MODEL_LABELS = {
 
 
 def _choice(request: HttpRequest, actor: Actor) -> tuple[list[Period], Period, str, str]:
-    periods = fiscal_periods(actor.workspace.fiscal_year_start_month, timezone.localdate())
+    periods = fiscal_periods(actor.workspace.fiscal_year_start_month, actor.workspace.today())
     # the fiscal year by default: a quarter rarely has enough won leads to compare models
     period = next((p for p in periods if p.key == request.GET.get("period")), periods[0])
     dimension = (

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import wraps
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
@@ -74,7 +73,7 @@ def workspace_view(view: View) -> View:
             actor = actor_for(request.user, slug)  # type: ignore[arg-type]
             request.actor = actor  # type: ignore[attr-defined]
             # every date and time on the page in the company's time zone
-            timezone.activate(ZoneInfo(actor.workspace.time_zone))
+            timezone.activate(actor.workspace.zone)
             if request.session.get(SESSION_WORKSPACE_KEY) != slug:
                 request.session[SESSION_WORKSPACE_KEY] = slug
             return view(request, actor, **kwargs)

@@ -33,7 +33,7 @@ def _campaign_defaults(actor: Actor, campaign: Any) -> None:
 
 def _opportunity_defaults(actor: Actor, opportunity: Any) -> None:
     if opportunity.created_on is None:
-        opportunity.created_on = timezone.localdate()
+        opportunity.created_on = actor.workspace.today()
     if not opportunity.currency:
         opportunity.currency = actor.workspace.currency
 

@@ -24,7 +24,6 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -227,7 +226,7 @@ class RowReader:
 
         self.job = job
         self.handler = handler_for(job)
-        self.tz = ZoneInfo(job.workspace.time_zone)
+        self.tz = job.workspace.zone
         header = job.detected["format"]["header"]
         self.width = len(header)
         specs = field_specs(job.kind)

@@ -94,7 +94,7 @@ def list_export_response(
         title=str(spec.verbose_name_plural).capitalize(),
         filename=exports.export_filename(actor, spec, fmt),
         fmt=fmt,
-        tz=ZoneInfo(actor.workspace.time_zone),
+        tz=actor.workspace.zone,
     )
 
 
@@ -136,7 +136,7 @@ def workspace_export(request: HttpRequest, actor: Actor) -> HttpResponse:
         stamp = path.stat().st_mtime
         import datetime as dt
 
-        day = dt.datetime.fromtimestamp(stamp, tz=ZoneInfo(actor.workspace.time_zone))
+        day = dt.datetime.fromtimestamp(stamp, tz=actor.workspace.zone)
         fmt = name.split(".")[1]
         return FileResponse(  # type: ignore[return-value]
             path.open("rb"),

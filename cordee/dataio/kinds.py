@@ -894,7 +894,7 @@ class Opportunities(Handler):
     def write(self, groups: list[Group], tick: Tick) -> dict[str, int]:
         created = self.create_accounts()
         existing = self._existing(crm.Opportunity, groups)
-        today = timezone.localdate()
+        today = self.workspace.today()
         new: list[Any] = []
         changed: list[Any] = []
         for group in groups:

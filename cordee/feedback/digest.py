@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -29,7 +28,7 @@ HOTTEST = 5
 
 def last_week_start(workspace: Workspace, now: dt.datetime | None = None) -> dt.date:
     """The Monday of the last complete week, in the workspace's time zone."""
-    today = timezone.localtime(now or timezone.now(), ZoneInfo(workspace.time_zone)).date()
+    today = workspace.today(now)
     return today - dt.timedelta(days=today.weekday() + 7)
 
 
@@ -40,7 +39,7 @@ class Digest:
 
 
 def _bounds(workspace: Workspace, week_start: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    tz = ZoneInfo(workspace.time_zone)
+    tz = workspace.zone
     start = dt.datetime.combine(week_start, dt.time(0), tzinfo=tz)
     return start, start + dt.timedelta(days=7)
 

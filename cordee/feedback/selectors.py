@@ -478,7 +478,7 @@ def top_over_time(
             },
         )
     now = now or timezone.now()
-    tz = ZoneInfo(actor.workspace.time_zone)
+    tz = actor.workspace.zone
     start = window_start(actor.workspace.time_zone, now, months)
     rows = FeedbackItem.objects.filter(
         workspace=actor.workspace, submitted_at__gte=start, **{f"{dimension}__isnull": False}

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from pathlib import PurePath
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
@@ -177,8 +175,8 @@ def inbox_export(request: HttpRequest, actor: Actor) -> HttpResponse:
     check_format(fmt)
     _shown, query = _inbox_params(request)
     items = selectors.feedback_list(actor=actor, params=query)
-    tz = ZoneInfo(actor.workspace.time_zone)
-    today = timezone.localdate(timezone.now(), tz)
+    tz = actor.workspace.zone
+    today = actor.workspace.today()
     return rows_export_response(  # type: ignore[return-value]
         rows=items,
         columns=_inbox_export_columns(),

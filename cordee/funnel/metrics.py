@@ -70,7 +70,7 @@ def _months_back(day: dt.date, months: int) -> dt.date:
 
 
 def local_today(workspace: Workspace) -> dt.date:
-    return timezone.now().astimezone(ZoneInfo(workspace.time_zone)).date()
+    return workspace.today()
 
 
 def default_period(workspace: Workspace, end: dt.date | None = None) -> Period:
@@ -407,7 +407,7 @@ def _velocity(workspace: Workspace, period: Period, tz: ZoneInfo) -> tuple[Veloc
 
 def compute_funnel_metrics(workspace: Workspace, by: str, period: Period) -> FunnelMetrics:
     """Everything the page and the API show, for one dimension and period (uncached)."""
-    tz = ZoneInfo(workspace.time_zone)
+    tz = workspace.zone
     start = _midnight(period.start, tz)
     end = _midnight(period.end + dt.timedelta(days=1), tz)
     mqls, a = _cycles(workspace, start, end)

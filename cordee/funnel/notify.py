@@ -5,7 +5,6 @@ even with two schedulers running."""
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -50,8 +49,7 @@ class _Audience:
 
 def breach_text(breach: SlaBreach) -> str:
     """One line for people and chat tools, in the active language and the workspace's time zone."""
-    tz = ZoneInfo(breach.workspace.time_zone)
-    due = timezone.localtime(breach.due_at, timezone=tz).strftime("%Y-%m-%d %H:%M")
+    due = breach.workspace.now_local(breach.due_at).strftime("%Y-%m-%d %H:%M")
     subject = (
         str(breach.lead.contact)
         if breach.lead_id and breach.lead

@@ -9,7 +9,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.core.cache import cache
@@ -119,7 +118,7 @@ def sla_compliance(
     cycles = load_cycles(workspace, at, lookback=dt.timedelta(days=31 * months))
     if cycles is None:
         return []
-    tz = ZoneInfo(workspace.time_zone)
+    tz = workspace.zone
     now = int(at.timestamp())
     pod_names = dict(Pod.objects.filter(workspace=workspace).values_list("id", "name"))
     month = np.array([d.astimezone(tz).strftime("%Y-%m") for d in cycles.mql_dt])

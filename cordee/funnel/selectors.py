@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -57,7 +56,7 @@ def leads_sla(
     )
     if cycles is None:
         return {}
-    tz = ZoneInfo(actor.workspace.time_zone)
+    tz = actor.workspace.zone
     c = cycles.clocks
     now = int(at.timestamp())
     used = cycles.clock.between(

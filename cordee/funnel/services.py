@@ -222,7 +222,7 @@ def lead_reject(
     extra: dict[str, object] = {}
     if outcome == RejectionOutcome.RECYCLED:
         extra["recycle_on"] = recycle_on or (
-            timezone.localdate(now) + dt.timedelta(days=reason.recycle_after_days)
+            actor.workspace.today(now) + dt.timedelta(days=reason.recycle_after_days)
         )
     decision = LeadDecision(
         workspace=actor.workspace,

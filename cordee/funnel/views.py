@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
@@ -187,7 +186,7 @@ def queue_export(request: HttpRequest, actor: Actor) -> HttpResponse:
     fmt = request.GET.get("file") or "csv"
     check_format(fmt)
     _pod, _everyone, waiting = _queue_filter(request, actor)
-    today = timezone.localdate(timezone.now(), ZoneInfo(actor.workspace.time_zone))
+    today = actor.workspace.today()
     return rows_export_response(  # type: ignore[return-value]
         rows=_queue_export_rows(actor, waiting),
         size=waiting,
@@ -195,7 +194,7 @@ def queue_export(request: HttpRequest, actor: Actor) -> HttpResponse:
         title=_("MQL queue"),
         filename=f"{actor.workspace.slug}-mql-queue-{today:%Y-%m-%d}.{fmt}",
         fmt=fmt,
-        tz=ZoneInfo(actor.workspace.time_zone),
+        tz=actor.workspace.zone,
     )
 
 
@@ -360,7 +359,7 @@ def sla_dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 def _sla_dashboard(actor: Actor, language: str) -> dict[str, Any]:
     ws = actor.workspace
-    today = timezone.localdate(timezone.now())
+    today = ws.today()
     contracts = list(
         selectors.contracts_list(actor=actor).filter(period_end__gte=today - dt.timedelta(days=92))
     )

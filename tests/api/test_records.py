@@ -388,3 +388,18 @@ def test_account_with_opportunities_cannot_be_deleted(personas, api_as):
     response = api_as("rita").delete(f"accounts/{opportunity.account_id}")
     assert response.status_code == 422
     assert Account.objects.filter(pk=opportunity.account_id).exists()
+
+
+def test_an_opportunity_created_late_in_the_evening_is_dated_the_workspaces_day(
+    personas, api_as, monkeypatch
+):
+    # 23:30 UTC on 31 March is 01:30 on 1 April in Paris (Acme's zone): the API has no time
+    # zone activated, yet the default date is the workspace's, as on the pages.
+    late = dt.datetime(2026, 3, 31, 23, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: late)
+    account = f.AccountFactory(workspace=personas.acme)
+    created = api_as("bob").post(
+        "opportunities", {"name": "Deal", "account": account.pk, "amount": "10"}
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["created_on"] == "2026-04-01"

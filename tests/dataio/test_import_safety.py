@@ -432,3 +432,19 @@ def test_an_update_sets_what_the_file_says_and_keeps_what_it_leaves_empty(person
     assert amelie.account.name == "Atelier Nord"
     assert (amelie.first_name, amelie.last_name) == ("Amélie", "Durand")  # not in the file
     assert Contact.objects.count() == 5
+
+
+def test_an_opportunity_imported_late_in_the_evening_is_dated_the_workspaces_day(
+    personas, tmp_path, monkeypatch
+):
+    import datetime as dt
+
+    from cordee.crm.models import Opportunity
+
+    # 23:30 UTC on 31 March is already 1 April in Paris, Acme's time zone
+    late = dt.datetime(2026, 3, 31, 23, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: late)
+    path = write(tmp_path, "Opportunity Name,Account Name,Amount\nDeal,Crèmerie Bérard,100\n")
+    job = import_file(personas, path, "opportunities")
+    assert job.status == "succeeded", job.report
+    assert Opportunity.objects.get().created_on == dt.date(2026, 4, 1)
