@@ -681,7 +681,8 @@ def workspace_export_start(*, actor: Actor, fmt: str) -> ExportFile:
 
 def workspace_export_run(*, workspace_id: int, user_id: int, fmt: str, name: str) -> str:
     """The worker's half: write the file as its requester may see it, then notify them."""
-    from cordee.people.models import Membership, Notification
+    from cordee.people.models import Membership
+    from cordee.people.services import notification_new, notification_send, speaking_to
 
     membership = Membership.objects.select_related("workspace", "user").get(
         workspace_id=workspace_id, user_id=user_id
@@ -697,12 +698,11 @@ def workspace_export_run(*, workspace_id: int, user_id: int, fmt: str, name: str
     finally:
         pending.unlink(missing_ok=True)
     from django.urls import reverse
-    from django.utils import translation
 
-    with translation.override(actor.user.language or actor.workspace.default_language):
-        Notification.objects.create(
-            workspace_id=workspace_id,
-            user_id=user_id,
+    with speaking_to(actor.workspace, actor.user):
+        notification = notification_new(
+            workspace=actor.workspace,
+            user=actor.user,
             kind="export.ready",
             key=f"export:{name}",
             title=_("Your workspace export is ready"),
@@ -712,6 +712,7 @@ def workspace_export_run(*, workspace_id: int, user_id: int, fmt: str, name: str
             % {"format": fmt.upper(), "days": KEEP_DAYS},
             url=reverse("workspace_export", args=[actor.workspace.slug]) + f"?download={name}",
         )
+    notification_send(notification=notification)
     return name
 
 

@@ -12,15 +12,15 @@ import logging
 from dataclasses import dataclass, field
 
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cordee.core.roles import Side, side_of
 from cordee.feedback.models import FeedbackDigestRun, FeedbackItem, FeedbackResponse
 from cordee.people.models import Membership, Notification, User, Workspace
+from cordee.people.services import notification_new, notification_send, speaking_to
 
 log = logging.getLogger(__name__)
 HOTTEST = 5
@@ -134,7 +134,7 @@ def digest_send(*, workspace: Workspace, week_start: dt.date) -> int:
         user: User = membership.user
         if user.pk in already or not user.is_active:
             continue
-        with translation.override(user.language or workspace.default_language):
+        with speaking_to(workspace, user):
             if side_of(membership.role) == Side.SALES:
                 mine = answers.get(user.pk, [])
                 if not mine:
@@ -144,17 +144,10 @@ def digest_send(*, workspace: Workspace, week_start: dt.date) -> int:
                 if not digest.new and not digest.hottest:
                     continue
                 title, body = _marketing_text(digest)
-        try:
-            with transaction.atomic():
-                Notification.objects.create(
-                    workspace=workspace,
-                    user=user,
-                    kind="feedback.digest",
-                    key=key,
-                    title=title[:200],
-                    body=body,
-                )
-        except IntegrityError:
+        notification = notification_new(
+            workspace=workspace, user=user, kind="feedback.digest", key=key, title=title, body=body
+        )
+        if not notification_send(notification=notification):
             continue  # another run sent it meanwhile
         sent += 1
         if user.email:
@@ -165,7 +158,7 @@ def digest_send(*, workspace: Workspace, week_start: dt.date) -> int:
         defaults={"sent_at": timezone.now(), "recipients": sent},
     )
     if created and (digest.new or digest.hottest or answers):
-        with translation.override(workspace.default_language):
+        with speaking_to(workspace):
             title, body = _marketing_text(digest)
         webhook_emit(
             workspace=workspace,

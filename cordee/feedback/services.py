@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Model
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cordee.core.actor import Actor
@@ -35,7 +35,8 @@ from cordee.feedback.models import (
     FeedbackStatusChange,
     FeedbackVote,
 )
-from cordee.people.models import Membership, Notification, PodMember, User
+from cordee.people.models import Membership, PodMember, User
+from cordee.people.services import notification_new, notifications_send, speaking_to
 
 SUBMIT_FIELDS = (
     "kind",
@@ -409,21 +410,21 @@ def _announce_response(actor: Actor, item: FeedbackItem, response: FeedbackRespo
     for person in voices(item):
         if person.pk == actor.user.pk:
             continue
-        with translation.override(person.language or workspace.default_language):
+        with speaking_to(workspace, person):
             title = response_text(item)
         notifications.append(
-            Notification(
+            notification_new(
                 workspace=workspace,
                 user=person,
                 kind="feedback.answered",
                 key=f"feedback.answered:{response.pk}",
-                title=title[:200],
+                title=title,
                 body=body,
                 url=url,
             )
         )
-    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
-    with translation.override(workspace.default_language):
+    notifications_send(notifications=notifications)
+    with speaking_to(workspace):
         text = response_text(item)
     webhook_emit(
         workspace=workspace,

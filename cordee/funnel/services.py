@@ -84,15 +84,22 @@ def _announce_mql(workspace_id: int, lead: Lead, at: dt.datetime) -> None:
     from cordee.integrations.models import WebhookEvent
     from cordee.integrations.services import webhook_emit, webhook_subscribers
     from cordee.people.models import Workspace
+    from cordee.people.services import speaking_to
 
     subscriptions = webhook_subscribers(workspace_id=workspace_id, event=WebhookEvent.LEAD_MQL)
     if not subscriptions:
         return
+    workspace = Workspace.objects.get(pk=workspace_id)
+    with speaking_to(workspace):
+        text = _("New MQL: %(lead)s (score %(score)s)") % {
+            "lead": lead.contact,
+            "score": lead.score,
+        }
     webhook_emit(
-        workspace=Workspace.objects.get(pk=workspace_id),
+        workspace=workspace,
         event=WebhookEvent.LEAD_MQL,
         subscriptions=subscriptions,
-        text=_("New MQL: %(lead)s (score %(score)s)") % {"lead": lead.contact, "score": lead.score},
+        text=text,
         data={
             "lead_id": lead.pk,
             "score": lead.score,
@@ -458,16 +465,18 @@ def opportunity_save(
 def _announce_win(actor: Actor, opportunity: Opportunity) -> None:
     from cordee.integrations.models import WebhookEvent
     from cordee.integrations.services import webhook_emit
+    from cordee.people.services import speaking_to
 
-    webhook_emit(
-        workspace=actor.workspace,
-        event=WebhookEvent.DEAL_WON,
-        text=_("Deal won: %(name)s (%(amount)s %(currency)s)")
-        % {
+    with speaking_to(actor.workspace):  # chat tools speak to everyone: the workspace's language
+        text = _("Deal won: %(name)s (%(amount)s %(currency)s)") % {
             "name": opportunity.name,
             "amount": opportunity.amount,
             "currency": opportunity.currency,
-        },
+        }
+    webhook_emit(
+        workspace=actor.workspace,
+        event=WebhookEvent.DEAL_WON,
+        text=text,
         data={
             "opportunity_id": opportunity.pk,
             "amount": str(opportunity.amount),
