@@ -29,7 +29,7 @@ def check_slas(workspace_id: int) -> int:
     from cordee.funnel.sla import sla_check
 
     sla_check(workspace=Workspace.objects.get(pk=workspace_id))
-    return breaches_notify()
+    return breaches_notify(workspace_id=workspace_id)
 
 
 @task(queue_name=LONG)

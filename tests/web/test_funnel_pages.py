@@ -252,7 +252,7 @@ def test_breach_notifications_show_in_the_app_and_are_marked_read(personas):
         due_at=timezone.now(),
         detected_at=timezone.now(),
     )
-    breaches_notify()
+    breaches_notify(workspace_id=personas.acme.pk)
     client = _client(personas.bob)
     home = client.get("/w/acme/").content.decode()
     assert 'class="nav__count"' in home
