@@ -26,9 +26,18 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
-from pydantic import ConfigDict, PlainSerializer, WithJsonSchema, create_model, field_validator
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    PlainSerializer,
+    WithJsonSchema,
+    create_model,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from cordee.core.actor import Actor, actor_for
+from cordee.core.codes import country_code, currency_code
 from cordee.core.errors import DomainError
 
 # -- authentication ----------------------------------------------------------------------------
@@ -127,7 +136,40 @@ MoneyIn = Annotated[
         }
     ),
 ]
-Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. EUR")]
+
+
+def _code(rule: Callable[[str], str]) -> BeforeValidator:
+    """A code read by its ``core.codes`` rule, as the pages and the imports read it."""
+
+    def read(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value  # the str type says what is wrong
+        try:
+            return rule(value)
+        except ValueError as exc:
+            raise PydanticCustomError("code", str(exc)) from None
+
+    return BeforeValidator(read)
+
+
+Currency = Annotated[
+    str,
+    _code(currency_code),
+    WithJsonSchema(
+        {"type": "string", "pattern": "^[A-Za-z]{3}$", "description": "ISO 4217 code, e.g. EUR"}
+    ),
+]
+CountryCode = Annotated[
+    str,
+    _code(country_code),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^([A-Za-z]{2})?$",
+            "description": "ISO 3166-1 alpha-2 code, e.g. FR",
+        }
+    ),
+]
 
 
 def _has_nul(value: Any) -> bool:

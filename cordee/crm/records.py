@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cordee.core.actor import Actor
+from cordee.core.codes import country_code, currency_code
+from cordee.core.errors import ValidationFailed
 from cordee.core.records import Filter, RecordSpec
 from cordee.crm import models as m
-from cordee.people.models import normalize_email
+from cordee.people.models import Workspace, normalize_email
 
 _COMMON = ("source_system", "external_id")
 
@@ -22,20 +26,52 @@ def _lead_defaults(actor: Actor, lead: Any) -> None:
         lead.source_channel = lead.source_campaign.channel
 
 
+def _code(record: Any, name: str, rule: Callable[[str], str]) -> None:
+    """``record.<name>`` as ``rule`` stores it (``core.codes``); a bad value is that field's error."""
+    value = getattr(record, name)
+    if not value:
+        return
+    try:
+        setattr(record, name, rule(value))
+    except ValueError as exc:
+        raise ValidationFailed(
+            gettext("Some fields are not valid."), field_errors={name: [str(exc)]}
+        ) from exc
+
+
+def _account_normalise(actor: Actor, account: Any) -> None:
+    _code(account, "country", country_code)
+
+
 def _contact_normalise(actor: Actor, contact: Any) -> None:
     contact.email = normalize_email(contact.email)
+    _code(contact, "country", country_code)
+
+
+# Defaults of a new record, wherever it comes from: the record services below (pages and API)
+# and the imports (``dataio.kinds``), which check the same codes row by row.
+
+
+def campaign_defaults(workspace: Workspace, campaign: Any) -> None:
+    if not campaign.currency:
+        campaign.currency = workspace.currency
+
+
+def opportunity_defaults(workspace: Workspace, opportunity: Any) -> None:
+    if opportunity.created_on is None:
+        opportunity.created_on = workspace.today()
+    if not opportunity.currency:
+        opportunity.currency = workspace.currency
 
 
 def _campaign_defaults(actor: Actor, campaign: Any) -> None:
-    if not campaign.currency:
-        campaign.currency = actor.workspace.currency
+    _code(campaign, "currency", currency_code)
+    campaign_defaults(actor.workspace, campaign)
 
 
 def _opportunity_defaults(actor: Actor, opportunity: Any) -> None:
-    if opportunity.created_on is None:
-        opportunity.created_on = actor.workspace.today()
-    if not opportunity.currency:
-        opportunity.currency = actor.workspace.currency
+    _code(opportunity, "currency", currency_code)
+    opportunity_defaults(actor.workspace, opportunity)
 
 
 ACCOUNTS = RecordSpec(
@@ -64,6 +100,7 @@ ACCOUNTS = RecordSpec(
     ),
     select_related=("owner",),
     orderings={"name": ("name", "id"), "-created": ("-created_at", "-id")},
+    before_save=_account_normalise,
 )
 
 CONTACTS = RecordSpec(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 from ninja import Schema
 from pydantic import AwareDatetime, Field
 
-from cordee.core.api import Currency, Id, InSchema, MoneyIn, MoneyOut
+from cordee.core.api import CountryCode, Currency, Id, InSchema, MoneyIn, MoneyOut
 from cordee.crm.models import (
     CampaignStatus,
     Channel,
@@ -60,7 +60,7 @@ Text254 = Annotated[str, Field(max_length=254)]
 Text300 = Annotated[str, Field(max_length=300)]
 SourceSystem = Text40
 ExternalId = Annotated[str | None, Field(max_length=120)]
-Country = Annotated[str, Field(max_length=2)]
+Country = CountryCode
 UserId = Annotated[Id, Field(description="User id of an active member of the workspace")]
 
 

@@ -23,7 +23,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cordee.core.codes import currency_code
 from cordee.crm import models as crm
+from cordee.crm.records import campaign_defaults, opportunity_defaults
 from cordee.dataio.layouts import CHANNELS
 from cordee.dataio.values import CellError, fold
 
@@ -50,6 +52,17 @@ def chunks(items: Iterable[T], size: int = QUERY_CHUNK) -> Iterator[list[T]]:
 
 def _fold_name(value: str | None) -> str | None:
     return value.strip().casefold() if value else None
+
+
+def _check_currency(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """The currency as every writer stores it (``core.codes``), or why the row is refused."""
+    if values.get("currency") is None:
+        return []
+    try:
+        values["currency"] = currency_code(values["currency"])
+    except ValueError as exc:
+        return [("currency", str(exc))]
+    return []
 
 
 def _no_campaign(name: str) -> str:
@@ -856,12 +869,7 @@ class Opportunities(Handler):
         probability = values.get("probability")
         if probability is not None and not 0 <= probability <= 100:
             problems.append(("probability", _("A probability is between 0 and 100.")))
-        currency = values.get("currency")
-        if currency is not None:
-            if len(currency) != 3 or not currency.isalpha():
-                problems.append(("currency", _("A currency is a three-letter code such as EUR.")))
-            values["currency"] = currency.upper()
-        return problems
+        return problems + _check_currency(values)
 
     def natural(self, values: dict[str, Any]) -> Any:
         if values.get("account") and values.get("name"):
@@ -894,7 +902,6 @@ class Opportunities(Handler):
     def write(self, groups: list[Group], tick: Tick) -> dict[str, int]:
         created = self.create_accounts()
         existing = self._existing(crm.Opportunity, groups)
-        today = self.workspace.today()
         new: list[Any] = []
         changed: list[Any] = []
         for group in groups:
@@ -902,9 +909,11 @@ class Opportunities(Handler):
                 opportunity = existing[group.pk]
                 changed.append(opportunity)
             else:
-                opportunity = self.blank(created_on=today, currency=self.workspace.currency)
+                opportunity = self.blank()
                 new.append(opportunity)
             self._apply(opportunity, group)
+            if not group.pk:
+                opportunity_defaults(self.workspace, opportunity)
             opportunity.account_id = self.account_id(group.values["account"])
             if group.extra.get("owner_id"):
                 opportunity.owner_id = group.extra["owner_id"]
@@ -962,9 +971,7 @@ class Campaigns(Handler):
                 problems.append(("budget", _("A budget is a positive amount.")))
             else:
                 values["budget"] = budget.quantize(Decimal("0.01"))
-        if values.get("currency"):
-            values["currency"] = values["currency"].upper()[:3]
-        return problems
+        return problems + _check_currency(values)
 
     def natural(self, values: dict[str, Any]) -> Any:
         return _fold_name(values.get("name"))
@@ -977,11 +984,11 @@ class Campaigns(Handler):
         new: list[Any] = []
         changed: list[Any] = []
         for group in groups:
-            campaign = (
-                existing[group.pk] if group.pk else self.blank(currency=self.workspace.currency)
-            )
+            campaign = existing[group.pk] if group.pk else self.blank()
             (changed if group.pk else new).append(campaign)
             self._apply(campaign, group)
+            if not group.pk:
+                campaign_defaults(self.workspace, campaign)
         self._save(crm.Campaign, new, changed, list(self.columns.values()), tick)
         return {}
 

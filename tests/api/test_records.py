@@ -403,3 +403,18 @@ def test_an_opportunity_created_late_in_the_evening_is_dated_the_workspaces_day(
     )
     assert created.status_code == 201, created.json()
     assert created.json()["created_on"] == "2026-04-01"
+
+
+def test_codes_are_read_and_refused_by_the_same_rule_as_the_pages_and_the_imports(personas, api_as):
+    api = api_as("alice")
+    api.headers["Accept-Language"] = "en"
+    body = {"name": "Webinaire", "channel": "webinar"}
+    created = api.post("campaigns", {**body, "currency": "usd"})
+    assert created.status_code == 201 and created.json()["currency"] == "USD"
+    refused = api.post("campaigns", {**body, "currency": "E1"})
+    assert refused.status_code == 422
+    assert error_fields(refused) == {"currency": ["A currency is a three-letter code such as EUR."]}
+    contact = api.post("contacts", {"last_name": "Durand", "country": "fr"})
+    assert contact.status_code == 201 and contact.json()["country"] == "FR"
+    refused = api.post("contacts", {"last_name": "Martin", "country": "F1"})
+    assert error_fields(refused) == {"country": ["A country is a two-letter code such as FR."]}

@@ -448,3 +448,25 @@ def test_an_opportunity_imported_late_in_the_evening_is_dated_the_workspaces_day
     job = import_file(personas, path, "opportunities")
     assert job.status == "succeeded", job.report
     assert Opportunity.objects.get().created_on == dt.date(2026, 4, 1)
+
+
+@pytest.mark.parametrize(
+    ("kind", "header"),
+    [("campaigns", "Name,Channel,Currency"), ("opportunities", "Name,Account,Currency")],
+)
+def test_both_kinds_with_a_currency_read_it_by_the_same_rule(
+    personas, english, tmp_path, kind, header
+):
+    # campaigns kept "E1" and "12" (upper-cased, cut to 3) where opportunities refused them
+    second = "Webinar" if kind == "campaigns" else "Crèmerie Bérard"
+    path = write(
+        tmp_path,
+        f"{header}\nA,{second},usd\nB,{second},E1\nC,{second},12\nD,{second},EURO\n",
+    )
+    job = import_file(personas, path, kind, keep_good_rows=True)
+    from cordee.crm.models import Campaign, Opportunity
+
+    reasons = {e["line"]: e["reason"] for e in job.report["errors"]}
+    assert reasons == dict.fromkeys((3, 4, 5), "A currency is a three-letter code such as EUR.")
+    model = Campaign if kind == "campaigns" else Opportunity
+    assert list(model.objects.values_list("name", "currency")) == [("A", "USD")]
