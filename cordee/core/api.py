@@ -12,7 +12,7 @@ raise), choices are closed lists, and unknown fields are refused rather than ign
 
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -291,6 +291,14 @@ def _pydantic_message(err: Mapping[str, Any]) -> str:
     return factory() if factory else str(err.get("msg", ""))
 
 
+def schema_errors(errors: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:
+    """Pydantic's errors as the API answers them: translated messages by field name."""
+    fields: dict[str, list[str]] = {}
+    for err in errors:
+        fields.setdefault(_loc_name(list(err.get("loc", []))), []).append(_pydantic_message(err))
+    return fields
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
@@ -300,14 +308,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(NinjaValidationError)
     def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-        fields: dict[str, list[str]] = {}
-        for err in exc.errors:
-            fields.setdefault(_loc_name(list(err.get("loc", []))), []).append(
-                _pydantic_message(err)
-            )
         return api.create_response(
             request,
-            error_body("validation_error", _("Some fields are not valid."), fields),
+            error_body(
+                "validation_error", _("Some fields are not valid."), schema_errors(exc.errors)
+            ),
             status=422,
         )
 

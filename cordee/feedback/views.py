@@ -29,13 +29,14 @@ from cordee.core.web import (
     Column,
     RecordPage,
     add_field_errors,
+    form_input,
     is_partial_request,
     workspace_view,
 )
 from cordee.dataio.export_views import check_format, query_links, rows_export_response
 from cordee.dataio.exports import ExportColumn
-from cordee.feedback import page_selectors, selectors, services
-from cordee.feedback.forms import AssignForm, FeedbackForm, RespondForm, SettingsForm, StatusForm
+from cordee.feedback import page_selectors, schemas, selectors, services
+from cordee.feedback.forms import FeedbackForm, SettingsForm, campaign_choices
 from cordee.feedback.models import FeedbackItem, FeedbackKind, FeedbackStatus
 from cordee.feedback.records import COMPETITORS
 from cordee.feedback.services import item_url
@@ -78,11 +79,6 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(target or fallback)
 
 
-def _error_message(exc: ValidationFailed | Conflict) -> str:
-    details = [m for ms in exc.field_errors.values() for m in ms if m != exc.message]
-    return " ".join([exc.message, *details])
-
-
 # -- the inbox -----------------------------------------------------------------------------------
 
 
@@ -105,7 +101,7 @@ def inbox(request: HttpRequest, actor: Actor) -> HttpResponse:
         items = selectors.feedback_list(actor=actor, params=query)
         facets = selectors.inbox_counts(actor=actor, params=query)
     except ValidationFailed as exc:
-        filter_error = _error_message(exc)
+        filter_error = exc.explained
         query = {}
         items = selectors.feedback_list(actor=actor, params={})
         facets = selectors.inbox_counts(actor=actor, params={})
@@ -322,9 +318,9 @@ def vote(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
             votes = services.feedback_vote(actor=actor, item_id=pk)
     except ValidationFailed as exc:
         if not request.htmx:  # type: ignore[attr-defined]
-            messages.error(request, _error_message(exc))
+            messages.error(request, exc.explained)
             return _back(request, _detail_url(actor, pk))
-        error = _error_message(exc)
+        error = exc.explained
         votes = selectors.feedback_get(actor=actor, pk=pk).votes_count  # type: ignore[attr-defined]
     if not request.htmx:  # type: ignore[attr-defined]
         return _back(request, _detail_url(actor, pk))
@@ -366,7 +362,7 @@ def detail(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
     if info.can_triage:
         context.update(
             members=list(workspace_users(actor=actor)),
-            campaigns=list(RespondForm(actor=actor).fields["campaign"].choices),  # type: ignore[attr-defined]
+            campaigns=campaign_choices(actor),
             wont_do=FeedbackStatus.WONT_DO.value,
         )
     return render(request, "feedback/detail.html", context)
@@ -395,7 +391,7 @@ def _triage_refused(
     request: HttpRequest, actor: Actor, pk: int, exc: ValidationFailed | Conflict
 ) -> HttpResponse:
     """A refused move is shown on the item (403 and 404 keep their own pages)."""
-    messages.error(request, _error_message(exc))
+    messages.error(request, exc.explained)
     return HttpResponseRedirect(_detail_url(actor, pk))
 
 
@@ -404,19 +400,14 @@ def _triage_refused(
 def status_change(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
     actor.require("feedback.triage")
     selectors.feedback_get(actor=actor, pk=pk)  # another workspace's item: 404, not a message
-    form = StatusForm(request.POST)
-    if not form.is_valid():
-        return _triage_refused(
-            request, actor, pk, ValidationFailed(_("Choose the new status."), field_errors={})
-        )
-    data = form.cleaned_data
     try:
+        data = form_input(schemas.StatusIn, request.POST, message=_("Choose the new status."))
         item = services.feedback_status_change(
             actor=actor,
             item_id=pk,
-            to_status=data["to_status"],
-            reason=data["reason"],
-            expected_status=data["expected_status"] or None,
+            to_status=data.to_status,
+            reason=data.reason,
+            expected_status=data.expected_status,
         )
     except (ValidationFailed, Conflict) as exc:
         return _triage_refused(request, actor, pk, exc)
@@ -433,17 +424,9 @@ def status_change(request: HttpRequest, actor: Actor, *, pk: int) -> HttpRespons
 def assign(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
     actor.require("feedback.triage")
     selectors.feedback_get(actor=actor, pk=pk)
-    form = AssignForm(actor=actor, data=request.POST)
-    if not form.is_valid():
-        errors = [str(m) for ms in form.errors.values() for m in ms]
-        return _triage_refused(request, actor, pk, ValidationFailed(" ".join(errors)))
     try:
-        services.feedback_assign(
-            actor=actor,
-            item_id=pk,
-            owner_id=form.cleaned_data["owner"],
-            due_on=form.cleaned_data["due_on"],
-        )
+        data = form_input(schemas.AssignIn, request.POST)
+        services.feedback_assign(actor=actor, item_id=pk, owner_id=data.owner, due_on=data.due_on)
     except ValidationFailed as exc:
         return _triage_refused(request, actor, pk, exc)
     return _triage_done(request, actor, pk, _("Owner and due date saved."))
@@ -456,20 +439,17 @@ def respond(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
     the voters."""
     actor.require("feedback.triage")
     selectors.feedback_get(actor=actor, pk=pk)
-    form = RespondForm(actor=actor, data=request.POST)
-    if not form.is_valid():
-        return _triage_refused(
-            request, actor, pk, ValidationFailed(_("Write the answer before sending it."))
-        )
-    data = form.cleaned_data
     try:
+        data = form_input(
+            schemas.RespondIn, request.POST, message=_("Write the answer before sending it.")
+        )
         services.feedback_respond(
             actor=actor,
             item_id=pk,
-            text=data["text"],
-            what_changed=data["what_changed"],
-            campaign_id=data["campaign"],
-            url=data["url"],
+            text=data.text,
+            what_changed=data.what_changed,
+            campaign_id=data.campaign,
+            url=data.url,
         )
     except (ValidationFailed, Conflict) as exc:
         return _triage_refused(request, actor, pk, exc)
@@ -481,13 +461,11 @@ def respond(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
 def merge(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
     actor.require("feedback.triage")
     selectors.feedback_get(actor=actor, pk=pk)
-    into = request.POST.get("into", "")
-    if not into.isdigit():
-        return _triage_refused(
-            request, actor, pk, ValidationFailed(_("Choose the item to merge this one into."))
-        )
     try:
-        target = services.feedback_merge(actor=actor, item_id=pk, into_id=int(into))
+        data = form_input(
+            schemas.MergeIn, request.POST, message=_("Choose the item to merge this one into.")
+        )
+        target = services.feedback_merge(actor=actor, item_id=pk, into_id=data.into)
     except (ValidationFailed, Conflict) as exc:
         return _triage_refused(request, actor, pk, exc)
     return _triage_done(

@@ -28,6 +28,7 @@ from cordee.core.web import (
     Column,
     RecordPage,
     domain_error_response,
+    form_input,
     record_form_class,
     workspace_view,
 )
@@ -36,7 +37,7 @@ from cordee.crm.records import LEADS
 from cordee.dataio import exports
 from cordee.dataio.export_views import check_format, query_links, rows_export_response
 from cordee.dataio.exports import ExportColumn
-from cordee.funnel import records, reports, selectors, services
+from cordee.funnel import records, reports, schemas, selectors, services
 from cordee.funnel.models import RejectionOutcome
 from cordee.funnel.selectors import LeadSla
 from cordee.funnel.sla import marketing_status
@@ -220,7 +221,7 @@ def _decided(request: HttpRequest, actor: Actor, lead: Lead, message: str) -> Ht
 def _decision_error(request: HttpRequest, lead_id: int, exc: DomainError) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
         response = render(
-            request, "funnel/queue_row_error.html", {"message": exc.message, "lead_id": lead_id}
+            request, "funnel/queue_row_error.html", {"message": exc.explained, "lead_id": lead_id}
         )
         response["HX-Retarget"] = f"#decision-error-{lead_id}"
         response["HX-Reswap"] = "innerHTML"
@@ -233,9 +234,8 @@ def _decision_error(request: HttpRequest, lead_id: int, exc: DomainError) -> Htt
 def lead_accept(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
     lead = record_get(actor=actor, spec=LEADS, pk=pk)
     try:
-        lead = services.lead_accept(
-            actor=actor, lead_id=lead.pk, comment=request.POST.get("comment", "")
-        )
+        payload = form_input(schemas.AcceptIn, request.POST)
+        lead = services.lead_accept(actor=actor, lead_id=lead.pk, comment=payload.comment)
     except DomainError as exc:
         return _decision_error(request, pk, exc)
     return _decided(
@@ -263,23 +263,18 @@ def lead_reject(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
                 "next": request.headers.get("HX-Current-URL", ""),
             },
         )
-    recycle_on = request.POST.get("recycle_on") or None
     try:
+        payload = form_input(schemas.RejectIn, request.POST)
         lead = services.lead_reject(
             actor=actor,
             lead_id=lead.pk,
-            reason_code=request.POST.get("reason", ""),
-            comment=request.POST.get("comment", ""),
-            outcome=request.POST.get("outcome") or None,
-            recycle_on=dt.date.fromisoformat(recycle_on) if recycle_on else None,
+            reason_code=payload.reason,
+            comment=payload.comment,
+            outcome=payload.outcome,
+            recycle_on=payload.recycle_on,
         )
-    except (DomainError, ValueError) as exc:
-        error = (
-            exc
-            if isinstance(exc, DomainError)
-            else DomainError(_("The re-evaluation date is not a date."))
-        )
-        return _decision_error(request, pk, error)
+    except DomainError as exc:
+        return _decision_error(request, pk, exc)
     return _decided(
         request,
         actor,
@@ -294,16 +289,13 @@ def lead_reject(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
 def lead_convert(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
     """SAL → SQL with a new opportunity (name, amount, close date from the small form)."""
     lead = record_get(actor=actor, spec=LEADS, pk=pk)
-    data: dict[str, object] = {"amount": request.POST.get("amount") or "0"}
-    for name in ("name", "close_date"):
-        if request.POST.get(name):
-            data[name] = request.POST[name]
+    form = {**request.POST.dict(), "amount": request.POST.get("amount") or "0"}  # none yet: 0
     try:
+        payload = form_input(schemas.ConvertIn, form)
+        data = payload.model_dump(exclude_unset=True)
         opportunity = services.lead_convert(actor=actor, lead_id=lead.pk, data=data)
     except (ValidationFailed, Conflict) as exc:  # shown on the lead; 403/404 keep their pages
-        messages.error(
-            request, " ".join([exc.message, *(m for ms in exc.field_errors.values() for m in ms)])
-        )
+        messages.error(request, exc.explained)
         return HttpResponseRedirect(reverse("leads_detail", args=[actor.workspace.slug, lead.pk]))
     messages.success(
         request, _("The lead is now an opportunity: %(name)s.") % {"name": opportunity.name}

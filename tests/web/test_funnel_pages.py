@@ -274,3 +274,22 @@ def test_only_a_side_that_has_not_signed_sees_the_sign_button(personas):
     assert "Sign for my side" in _client(personas.dave).get(url).content.decode()
     assert "Sign for my side" not in _client(personas.mia).get(url).content.decode()
     assert "Sign for my side" not in _client(personas.bob).get(url).content.decode()
+
+
+def test_a_rejection_from_the_page_is_judged_by_the_apis_schema(personas, queue):
+    from tests.api.conftest import ApiClient
+
+    bad = {"reason": "bad_fit", "outcome": "recycled", "recycle_on": "31/12/2026"}
+    api = ApiClient(client=_client(personas.bob), headers={"X-Cordee-Workspace": "acme"})
+    from_api = api.post(f"leads/{queue.pk}/reject", bad)
+    assert from_api.status_code == 422
+    assert from_api.json()["error"]["fields"] == {"recycle_on": ["Enter a date as YYYY-MM-DD."]}
+    # the page answered 400 "The re-evaluation date is not a date." (its own parsing)
+    page = _client(personas.bob).post(f"/w/acme/leads/{queue.pk}/reject/", bad)
+    assert page.status_code == 422
+    assert "Enter a date as YYYY-MM-DD." in page.content.decode()
+    swapped = _client(personas.bob).post(
+        f"/w/acme/leads/{queue.pk}/reject/", bad, headers={"HX-Request": "true"}
+    )
+    assert "Enter a date as YYYY-MM-DD." in swapped.content.decode()
+    assert Lead.objects.get(pk=queue.pk).stage == Stage.MQL
