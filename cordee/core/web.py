@@ -97,6 +97,31 @@ def is_partial_request(request: HttpRequest) -> bool:
     return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
 
 
+def htmx_render(
+    request: HttpRequest,
+    partial: str,
+    context: Mapping[str, Any],
+    *,
+    page: str | Callable[[], HttpResponse],
+    headers: Mapping[str, str] | None = None,
+) -> HttpResponse:
+    """The one way a view answers both htmx and the plain browser. An htmx swap gets
+    ``partial`` (a template, or ``template#partial``) with ``headers``; anything else gets
+    ``page``: the whole page's template with the same context, or a function answering (the
+    redirect after a form, an error page). Both carry ``Vary: HX-Request`` so that no cache
+    (the browser's back button included) serves one for the other."""
+    if is_partial_request(request):
+        response = render(request, partial, context)
+        for name, value in (headers or {}).items():
+            response[name] = value
+    elif callable(page):
+        response = page()
+    else:
+        response = render(request, page, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
 # -- record pages --------------------------------------------------------------------------------
 
 
@@ -285,12 +310,9 @@ def record_list_view(request: HttpRequest, actor: Actor, *, page: RecordPage) ->
         "export_links": export_links(request, page),
         "can_export_workspace": actor.can("data.export"),
     }
-    template = "records/list.html"
-    if is_partial_request(request):
-        template += "#records-table"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return htmx_render(
+        request, "records/list.html#records-table", context, page="records/list.html"
+    )
 
 
 @workspace_view

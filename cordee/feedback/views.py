@@ -14,7 +14,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -30,6 +29,7 @@ from cordee.core.web import (
     RecordPage,
     add_field_errors,
     form_input,
+    htmx_render,
     is_partial_request,
     workspace_view,
 )
@@ -128,13 +128,11 @@ def inbox(request: HttpRequest, actor: Actor) -> HttpResponse:
         "status_total": sum(f.count for f in facets["status"]),
         "export_links": query_links(request, "feedback_inbox_export"),
     }
-    template = "feedback/inbox.html"
-    if is_partial_request(request):
-        template += "#feedback-list"
-        context["partial"] = True  # the filters' counts are swapped in too (out of band)
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    # a swap brings the filters' counts too (out of band)
+    context["partial"] = is_partial_request(request)
+    return htmx_render(
+        request, "feedback/inbox.html#feedback-list", context, page="feedback/inbox.html"
+    )
 
 
 def _inbox_export_columns() -> list[ExportColumn]:
@@ -317,26 +315,24 @@ def vote(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
         else:
             votes = services.feedback_vote(actor=actor, item_id=pk)
     except ValidationFailed as exc:
-        if not request.htmx:  # type: ignore[attr-defined]
-            messages.error(request, exc.explained)
-            return _back(request, _detail_url(actor, pk))
         error = exc.explained
-        votes = selectors.feedback_get(actor=actor, pk=pk).votes_count  # type: ignore[attr-defined]
-    if not request.htmx:  # type: ignore[attr-defined]
-        return _back(request, _detail_url(actor, pk))
+        votes = None
     item = selectors.feedback_get(actor=actor, pk=pk)
+
+    def back() -> HttpResponse:
+        if error:
+            messages.error(request, error)
+        return _back(request, _detail_url(actor, pk))
+
     template = "feedback/_similar_voted.html" if request.POST.get("from") == "similar" else None
-    return render(
-        request,
-        template or "feedback/_vote.html",
-        {
-            "item": item,
-            "votes": votes,
-            "has_voted": not undo and not error,
-            "error": error,
-            "can_vote": True,
-        },
-    )
+    context = {
+        "item": item,
+        "votes": item.votes_count if votes is None else votes,  # type: ignore[attr-defined]
+        "has_voted": not undo and not error,
+        "error": error,
+        "can_vote": True,
+    }
+    return htmx_render(request, template or "feedback/_vote.html", context, page=back)
 
 
 # -- an item -------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from cordee.core.web import (
     RecordPage,
     domain_error_response,
     form_input,
+    htmx_render,
     record_form_class,
     workspace_view,
 )
@@ -210,23 +211,25 @@ def _session_token(request: HttpRequest) -> str:
 
 
 def _decided(request: HttpRequest, actor: Actor, lead: Lead, message: str) -> HttpResponse:
-    if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "funnel/queue_row_done.html", {"lead": lead, "message": message})
-    messages.success(request, message)
-    return HttpResponseRedirect(
-        request.POST.get("next") or reverse("leads_detail", args=[actor.workspace.slug, lead.pk])
-    )
+    def back() -> HttpResponse:
+        messages.success(request, message)
+        return HttpResponseRedirect(
+            request.POST.get("next")
+            or reverse("leads_detail", args=[actor.workspace.slug, lead.pk])
+        )
+
+    context = {"lead": lead, "message": message}
+    return htmx_render(request, "funnel/queue_row_done.html", context, page=back)
 
 
 def _decision_error(request: HttpRequest, lead_id: int, exc: DomainError) -> HttpResponse:
-    if request.htmx:  # type: ignore[attr-defined]
-        response = render(
-            request, "funnel/queue_row_error.html", {"message": exc.explained, "lead_id": lead_id}
-        )
-        response["HX-Retarget"] = f"#decision-error-{lead_id}"
-        response["HX-Reswap"] = "innerHTML"
-        return response
-    return domain_error_response(request, exc)
+    return htmx_render(
+        request,
+        "funnel/queue_row_error.html",
+        {"message": exc.explained, "lead_id": lead_id},
+        page=lambda: domain_error_response(request, exc),
+        headers={"HX-Retarget": f"#decision-error-{lead_id}", "HX-Reswap": "innerHTML"},
+    )
 
 
 @workspace_view
@@ -619,7 +622,6 @@ def funnel_metrics(request: HttpRequest, actor: Actor) -> HttpResponse:
     import io
     from decimal import Decimal
 
-    from cordee.core.web import is_partial_request
     from cordee.funnel import metrics
 
     ws = actor.workspace
@@ -687,5 +689,4 @@ def funnel_metrics(request: HttpRequest, actor: Actor) -> HttpResponse:
         "pipeline_created": sum((p.created for p in result.pipeline), Decimal(0)),
         "pipeline_won": sum((p.won for p in result.pipeline), Decimal(0)),
     }
-    template = "funnel/metrics_body.html" if is_partial_request(request) else "funnel/metrics.html"
-    return render(request, template, context)
+    return htmx_render(request, "funnel/metrics_body.html", context, page="funnel/metrics.html")

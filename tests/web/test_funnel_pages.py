@@ -293,3 +293,27 @@ def test_a_rejection_from_the_page_is_judged_by_the_apis_schema(personas, queue)
     )
     assert "Enter a date as YYYY-MM-DD." in swapped.content.decode()
     assert Lead.objects.get(pk=queue.pk).stage == Stage.MQL
+
+
+@pytest.mark.parametrize(
+    "path", ["/w/acme/funnel/metrics/", "/w/acme/accounts/", "/w/acme/feedback/"]
+)
+def test_a_page_that_answers_htmx_with_a_fragment_tells_caches_so(personas, path):
+    # the funnel metrics page swapped its body without Vary: a cache (the back button) could
+    # serve the fragment as the page
+    client = _client(personas.alice)
+    page = client.get(path)
+    fragment = client.get(path, headers={"HX-Request": "true"})
+    restored = client.get(
+        path, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert all("HX-Request" in r["Vary"] for r in (page, fragment, restored))
+    assert "<html" in page.content.decode() and "<html" in restored.content.decode()
+    assert "<html" not in fragment.content.decode()
+
+
+def test_a_decision_from_the_queue_tells_caches_it_answers_htmx_apart(personas, queue):
+    swapped = _client(personas.bob).post(
+        f"/w/acme/leads/{queue.pk}/accept/", headers={"HX-Request": "true"}
+    )
+    assert "queue__done" in swapped.content.decode() and "HX-Request" in swapped["Vary"]
