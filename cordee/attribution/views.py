@@ -21,7 +21,7 @@ from cordee.attribution.models import Dimension
 from cordee.attribution.periods import Period, fiscal_periods
 from cordee.attribution.tasks import compute_snapshot
 from cordee.core.actor import Actor
-from cordee.core.charts import cached_svg
+from cordee.core.charts import BAR, cached_svg, chart_spec, signed_colour
 from cordee.core.web import workspace_view
 
 MODEL_LABELS = {
@@ -63,13 +63,12 @@ def _chart(snapshot: Any, model: str, dimension: str) -> dict[str, Any]:
         {"name": labels.get(k, k), "credit": float(v)}
         for k, v in snapshot.credits.get(model, {}).items()
     ]
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": 640,
-        "height": {"step": 22},
-        "data": {"values": values},
-        "mark": {"type": "bar", "cornerRadiusEnd": 2},
-        "encoding": {
+    return chart_spec(
+        values,
+        mark=BAR,
+        width=640,
+        height={"step": 22},
+        encoding={
             "y": {
                 "field": "name",
                 "type": "nominal",
@@ -77,12 +76,9 @@ def _chart(snapshot: Any, model: str, dimension: str) -> dict[str, Any]:
                 "title": str(Dimension(dimension).label),
             },
             "x": {"field": "credit", "type": "quantitative", "title": _("Credited conversions")},
-            "color": {
-                "condition": {"test": "datum.credit < 0", "value": "#c2362f"},
-                "value": "#4f46e5",
-            },
+            "color": signed_colour("credit", "#4f46e5"),
         },
-    }
+    )
 
 
 @workspace_view

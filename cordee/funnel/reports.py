@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cordee.core.charts import BAR, LINE, chart_spec
 from cordee.crm.models import Lead, LeadStageChange, Stage
 from cordee.funnel.models import DecisionKind, LeadDecision, SlaContract
 from cordee.funnel.sla import MarketingStatus, load_cycles, marketing_status
@@ -147,13 +148,12 @@ def compliance_chart_spec(rows: list[Compliance]) -> dict[str, Any]:
         for r in rows
         if r.clock == "first_touch" and r.rate is not None
     ]
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": 520,
-        "height": 220,
-        "data": {"values": values},
-        "mark": {"type": "line", "point": True, "strokeWidth": 2},
-        "encoding": {
+    return chart_spec(
+        values,
+        mark=LINE,
+        width=520,
+        height=220,
+        encoding={
             "x": {"field": "month", "type": "ordinal", "title": _("Month of MQL")},
             "y": {
                 "field": "rate",
@@ -170,7 +170,7 @@ def compliance_chart_spec(rows: list[Compliance]) -> dict[str, Any]:
                 {"field": "n", "title": _("Clocks due")},
             ],
         },
-    }
+    )
 
 
 REJECTION_GROUPS = {
@@ -242,13 +242,12 @@ def rejections(workspace: Workspace, since: dt.datetime, by: str) -> list[dict[s
 
 
 def rejections_chart_spec(rows: list[dict[str, Any]], group_title: str) -> dict[str, Any]:
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": 640,
-        "height": {"step": 24},
-        "data": {"values": rows},
-        "mark": {"type": "bar", "cornerRadiusEnd": 2},
-        "encoding": {
+    return chart_spec(
+        rows,
+        mark=BAR,
+        width=640,
+        height={"step": 24},
+        encoding={
             "y": {"field": "group", "type": "nominal", "title": group_title, "sort": "-x"},
             "x": {"field": "n", "type": "quantitative", "title": _("Rejections"), "stack": "zero"},
             "color": {"field": "reason", "type": "nominal", "title": _("Reason")},
@@ -258,7 +257,7 @@ def rejections_chart_spec(rows: list[dict[str, Any]], group_title: str) -> dict[
                 {"field": "n", "title": _("Rejections")},
             ],
         },
-    }
+    )
 
 
 # -- the dashboards' snapshots: one definition, read by the pages, refreshed by the worker -------
