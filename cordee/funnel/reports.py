@@ -287,7 +287,7 @@ def marketing_snapshot(
     def compute() -> dict[int, MarketingStatus]:
         now = timezone.now()
         recent = SlaContract.objects.filter(
-            workspace=workspace, period_end__gte=now.date() - RECENT_CONTRACTS
+            workspace=workspace, period_end__gte=workspace.today(now) - RECENT_CONTRACTS
         )
         return {c.pk: marketing_status(c, now) for c in recent if c.is_signed}
 

@@ -418,3 +418,19 @@ def test_codes_are_read_and_refused_by_the_same_rule_as_the_pages_and_the_import
     assert contact.status_code == 201 and contact.json()["country"] == "FR"
     refused = api.post("contacts", {"last_name": "Martin", "country": "F1"})
     assert error_fields(refused) == {"country": ["A country is a two-letter code such as FR."]}
+
+
+def test_a_created_after_filter_means_the_workspaces_day_as_on_the_pages(personas, api_as, client):
+    late = f.LeadFactory(workspace=personas.acme)  # 23:30 UTC on 31 March: 1 April in Paris
+    evening = f.LeadFactory(workspace=personas.acme)  # 21:00 UTC: still 31 March in Paris
+    Lead.objects.filter(pk=late.pk).update(
+        created_at=dt.datetime(2026, 3, 31, 23, 30, tzinfo=dt.UTC)
+    )
+    Lead.objects.filter(pk=evening.pk).update(
+        created_at=dt.datetime(2026, 3, 31, 21, tzinfo=dt.UTC)
+    )
+    found = api_as("bob").get("leads", {"created_after": "2026-04-01"}).json()["items"]
+    assert [lead["id"] for lead in found] == [late.pk]  # the API read the day in UTC
+    client.force_login(personas.bob)
+    page = client.get("/w/acme/leads/", {"created_after": "2026-04-01"}).content.decode()
+    assert f"/w/acme/leads/{late.pk}/" in page and f"/w/acme/leads/{evening.pk}/" not in page
