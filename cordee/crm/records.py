@@ -52,6 +52,13 @@ def _contact_normalise(actor: Actor, contact: Any) -> None:
 # and the imports (``dataio.kinds``), which check the same codes row by row.
 
 
+def campaign_dates_error(start: Any, end: Any) -> str | None:
+    """Why a campaign's dates are refused, if they are (the table's check says the same)."""
+    if start and end and end < start:
+        return gettext("The campaign ends before it starts.")
+    return None
+
+
 def campaign_defaults(workspace: Workspace, campaign: Any) -> None:
     if not campaign.currency:
         campaign.currency = workspace.currency
@@ -66,6 +73,11 @@ def opportunity_defaults(workspace: Workspace, opportunity: Any) -> None:
 
 def _campaign_defaults(actor: Actor, campaign: Any) -> None:
     _code(campaign, "currency", currency_code)
+    error = campaign_dates_error(campaign.start_date, campaign.end_date)
+    if error:
+        raise ValidationFailed(
+            gettext("Some fields are not valid."), field_errors={"end_date": [error]}
+        )
     campaign_defaults(actor.workspace, campaign)
 
 

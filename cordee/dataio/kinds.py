@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from cordee.core.codes import currency_code
 from cordee.crm import models as crm
-from cordee.crm.records import campaign_defaults, opportunity_defaults
+from cordee.crm.records import campaign_dates_error, campaign_defaults, opportunity_defaults
 from cordee.dataio.layouts import CHANNELS
 from cordee.dataio.values import CellError, fold
 
@@ -962,9 +962,9 @@ class Campaigns(Handler):
                         ),
                     )
                 )
-        start, end = values.get("start_date"), values.get("end_date")
-        if start and end and end < start:
-            problems.append(("end_date", _("The campaign ends before it starts.")))
+        error = campaign_dates_error(values.get("start_date"), values.get("end_date"))
+        if error:
+            problems.append(("end_date", error))
         budget = values.get("budget")
         if budget is not None:
             if budget < 0 or budget >= _MAX_AMOUNT:

@@ -434,3 +434,22 @@ def test_a_created_after_filter_means_the_workspaces_day_as_on_the_pages(persona
     client.force_login(personas.bob)
     page = client.get("/w/acme/leads/", {"created_after": "2026-04-01"}).content.decode()
     assert f"/w/acme/leads/{late.pk}/" in page and f"/w/acme/leads/{evening.pk}/" not in page
+
+
+def test_a_campaign_ending_before_it_starts_is_refused_in_the_imports_words(
+    personas, api_as, client
+):
+    # the API and the pages answered "Constraint “campaign_dates_in_order” is violated."
+    # on no field; the imports "The campaign ends before it starts." on the end date
+    api = api_as("alice")
+    api.headers["Accept-Language"] = "en"
+    dates = {"start_date": "2026-05-02", "end_date": "2026-05-01"}
+    refused = api.post("campaigns", {"name": "Salon", "channel": "event", **dates})
+    assert error_fields(refused) == {"end_date": ["The campaign ends before it starts."]}
+    client.force_login(personas.alice)
+    client.cookies["django_language"] = "en"
+    form = {"name": "Salon", "channel": "event", "status": "planned", "budget": "0", **dates}
+    page = client.post("/w/acme/campaigns/new/", form)
+    assert page.status_code == 422
+    assert "The campaign ends before it starts." in page.content.decode()
+    assert not Campaign.objects.exists()

@@ -470,3 +470,10 @@ def test_both_kinds_with_a_currency_read_it_by_the_same_rule(
     assert reasons == dict.fromkeys((3, 4, 5), "A currency is a three-letter code such as EUR.")
     model = Campaign if kind == "campaigns" else Opportunity
     assert list(model.objects.values_list("name", "currency")) == [("A", "USD")]
+
+
+def test_a_campaign_ending_before_it_starts_is_refused_as_by_the_api(personas, english, tmp_path):
+    path = write(tmp_path, "Name,Channel,Start Date,End Date\nSalon,Event,2026-05-02,2026-05-01\n")
+    job = import_file(personas, path, "campaigns")
+    [error] = job.report["errors"]
+    assert (error["column"], error["reason"]) == ("End Date", "The campaign ends before it starts.")
