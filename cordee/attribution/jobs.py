@@ -13,11 +13,8 @@ from cordee.tenancy.models import Workspace
 
 @periodic(every=dt.timedelta(hours=12))
 def refresh_current_snapshots() -> None:
-    from django.utils import timezone
-
-    today = timezone.localdate()
     for ws in Workspace.objects.all():
-        for period in fiscal_periods(ws.fiscal_year_start_month, today, quarters=1):
+        for period in fiscal_periods(ws.fiscal_year_start_month, ws.today(), quarters=1):
             for dimension in Dimension.values:
                 compute_snapshot.enqueue(
                     ws.pk, period.start.isoformat(), period.end.isoformat(), dimension

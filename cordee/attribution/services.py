@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.db import transaction
@@ -25,7 +24,7 @@ NO_CAMPAIGN = "—"
 def load_journeys(workspace: Workspace, start: dt.date, end: dt.date, dimension: str) -> Journeys:
     """One journey per lead created in the period: its marketing touches in time order (ties by
     touchpoint id), up to its win for a won lead; converted = won; value = its won amount."""
-    tz = ZoneInfo(workspace.time_zone)
+    tz = workspace.zone
     since = dt.datetime.combine(start, dt.time(0), tzinfo=tz)
     until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
     leads = dict(

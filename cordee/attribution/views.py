@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -23,7 +22,7 @@ from cordee.attribution.periods import Period, fiscal_periods
 from cordee.attribution.services import NO_CAMPAIGN
 from cordee.attribution.tasks import compute_snapshot
 from cordee.core.actor import Actor
-from cordee.core.charts import cached_svg
+from cordee.core.charts import BAR, cached_svg, chart_spec, signed_colour
 from cordee.core.web import workspace_view
 from cordee.crm.models import Channel
 
@@ -39,7 +38,7 @@ MODEL_LABELS = {
 
 
 def _choice(request: HttpRequest, actor: Actor) -> tuple[list[Period], Period, str, str]:
-    periods = fiscal_periods(actor.workspace.fiscal_year_start_month, timezone.localdate())
+    periods = fiscal_periods(actor.workspace.fiscal_year_start_month, actor.workspace.today())
     # the fiscal year by default: a quarter rarely has enough won leads to compare models
     period = next((p for p in periods if p.key == request.GET.get("period")), periods[0])
     dimension = (
@@ -64,13 +63,12 @@ def _chart(snapshot: Any, model: str, dimension: str) -> dict[str, Any]:
         {"name": labels.get(k, k), "credit": float(v)}
         for k, v in snapshot.credits.get(model, {}).items()
     ]
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": 640,
-        "height": {"step": 22},
-        "data": {"values": values},
-        "mark": {"type": "bar", "cornerRadiusEnd": 2},
-        "encoding": {
+    return chart_spec(
+        values,
+        mark=BAR,
+        width=640,
+        height={"step": 22},
+        encoding={
             "y": {
                 "field": "name",
                 "type": "nominal",
@@ -78,12 +76,9 @@ def _chart(snapshot: Any, model: str, dimension: str) -> dict[str, Any]:
                 "title": str(Dimension(dimension).label),
             },
             "x": {"field": "credit", "type": "quantitative", "title": _("Credited conversions")},
-            "color": {
-                "condition": {"test": "datum.credit < 0", "value": "#c2362f"},
-                "value": "#4f46e5",
-            },
+            "color": signed_colour("credit", "#4f46e5"),
         },
-    }
+    )
 
 
 @workspace_view

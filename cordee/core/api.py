@@ -12,7 +12,7 @@ raise), choices are closed lists, and unknown fields are refused rather than ign
 
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -26,9 +26,18 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
-from pydantic import ConfigDict, PlainSerializer, WithJsonSchema, create_model, field_validator
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    PlainSerializer,
+    WithJsonSchema,
+    create_model,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from cordee.core.actor import Actor, actor_for
+from cordee.core.codes import country_code, currency_code
 from cordee.core.errors import DomainError
 from cordee.core.records import record_create, record_delete, record_get, record_list, record_update
 from cordee.tenancy.models import ApiToken, Membership
@@ -127,7 +136,40 @@ MoneyIn = Annotated[
         }
     ),
 ]
-Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. EUR")]
+
+
+def _code(rule: Callable[[str], str]) -> BeforeValidator:
+    """A code read by its ``core.codes`` rule, as the pages and the imports read it."""
+
+    def read(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value  # the str type says what is wrong
+        try:
+            return rule(value)
+        except ValueError as exc:
+            raise PydanticCustomError("code", str(exc)) from None
+
+    return BeforeValidator(read)
+
+
+Currency = Annotated[
+    str,
+    _code(currency_code),
+    WithJsonSchema(
+        {"type": "string", "pattern": "^[A-Za-z]{3}$", "description": "ISO 4217 code, e.g. EUR"}
+    ),
+]
+CountryCode = Annotated[
+    str,
+    _code(country_code),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^([A-Za-z]{2})?$",
+            "description": "ISO 3166-1 alpha-2 code, e.g. FR",
+        }
+    ),
+]
 
 
 def _has_nul(value: Any) -> bool:
@@ -249,6 +291,14 @@ def _pydantic_message(err: Mapping[str, Any]) -> str:
     return factory() if factory else str(err.get("msg", ""))
 
 
+def schema_errors(errors: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:
+    """Pydantic's errors as the API answers them: translated messages by field name."""
+    fields: dict[str, list[str]] = {}
+    for err in errors:
+        fields.setdefault(_loc_name(list(err.get("loc", []))), []).append(_pydantic_message(err))
+    return fields
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
@@ -258,14 +308,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(NinjaValidationError)
     def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-        fields: dict[str, list[str]] = {}
-        for err in exc.errors:
-            fields.setdefault(_loc_name(list(err.get("loc", []))), []).append(
-                _pydantic_message(err)
-            )
         return api.create_response(
             request,
-            error_body("validation_error", _("Some fields are not valid."), fields),
+            error_body(
+                "validation_error", _("Some fields are not valid."), schema_errors(exc.errors)
+            ),
             status=422,
         )
 

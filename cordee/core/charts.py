@@ -1,8 +1,10 @@
-"""Charts: Vega-Lite specs built with Altair, rendered to SVG on the server by vl-convert.
+"""Charts: Vega-Lite specs built by ``chart_spec`` below, rendered to SVG on the server by vl-convert.
 
-One spec serves pages, e-mails and the API. Rendering costs ~1 s for the first chart of a
-process and tens of milliseconds after, so SVGs are cached by a key that changes when the
-data does (callers put a data version or the hour in it) — never rendered per request.
+Every chart is one mark over inline values, so a spec is a plain dict in Vega-Lite's own words
+(docs/adr/0003-charts-without-altair.md says why not Altair). One spec serves pages, e-mails
+and the API. Rendering costs ~1 s for the first chart of a process and tens of milliseconds
+after, so SVGs are cached by a key that changes when the data does (callers put a data version
+or the hour in it) — never rendered per request.
 """
 
 from __future__ import annotations
@@ -42,6 +44,37 @@ THEME: dict[str, Any] = {
     "range": {"category": PALETTE},
     "title": {"color": "#111827", "fontSize": 13, "anchor": "start"},
 }
+
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+BAR: dict[str, Any] = {"type": "bar", "cornerRadiusEnd": 2}
+LINE: dict[str, Any] = {"type": "line", "point": True, "strokeWidth": 2}
+NEGATIVE = "#c2362f"  # bars below zero
+
+
+def chart_spec(
+    values: list[dict[str, Any]],
+    *,
+    mark: str | dict[str, Any],
+    encoding: dict[str, Any],
+    width: int,
+    height: int | dict[str, Any],
+) -> dict[str, Any]:
+    """The Vega-Lite spec of one ``mark`` over ``values``; ``encoding`` in Vega-Lite's names
+    (``x``, ``y``, ``color``, ``tooltip``…); the theme is added when rendering."""
+    return {
+        "$schema": SCHEMA,
+        "width": width,
+        "height": height,
+        "data": {"values": values},
+        "mark": dict(mark) if isinstance(mark, dict) else mark,
+        "encoding": encoding,
+    }
+
+
+def signed_colour(field: str, colour: str) -> dict[str, Any]:
+    """``colour`` for a ``field`` at or above zero, red below."""
+    return {"condition": {"test": f"datum.{field} < 0", "value": NEGATIVE}, "value": colour}
 
 
 def themed(spec: dict[str, Any]) -> dict[str, Any]:

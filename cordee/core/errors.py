@@ -16,6 +16,12 @@ class DomainError(Exception):
         self.message = str(message)
         self.field_errors = field_errors or {}
 
+    @property
+    def explained(self) -> str:
+        """The message and what each field's errors add: for places that show one line."""
+        details = [m for ms in self.field_errors.values() for m in ms if m != self.message]
+        return " ".join([self.message, *details])
+
 
 class ValidationFailed(DomainError):
     status = 422

@@ -90,7 +90,7 @@ def list_export_response(
         title=str(spec.verbose_name_plural).capitalize(),
         filename=exports.export_filename(actor, spec, fmt),
         fmt=fmt,
-        tz=ZoneInfo(actor.workspace.time_zone),
+        tz=actor.workspace.zone,
     )
 
 

@@ -316,7 +316,7 @@ def xlsx_check_size(qs: QuerySet[Any]) -> None:
 
 
 def export_filename(actor: Actor, spec: RecordSpec, fmt: str) -> str:
-    today = timezone.localdate(timezone.now(), ZoneInfo(actor.workspace.time_zone))
+    today = actor.workspace.today()
     return f"{actor.workspace.slug}-{spec.key}-{today:%Y-%m-%d}.{fmt}"
 
 

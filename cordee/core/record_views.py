@@ -14,7 +14,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils import formats, timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from cordee.core.actor import Actor
@@ -27,7 +26,7 @@ from cordee.core.web import (
     Column,
     RecordPage,
     add_field_errors,
-    is_partial_request,
+    htmx_render,
     save_record,
     workspace_view,
 )
@@ -149,12 +148,9 @@ def record_list_view(request: HttpRequest, actor: Actor, *, page: RecordPage) ->
         "export_links": export_links(request, page),
         "can_export_workspace": actor.can("data.export"),
     }
-    template = "records/list.html"
-    if is_partial_request(request):
-        template += "#records-table"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return htmx_render(
+        request, "records/list.html#records-table", context, page="records/list.html"
+    )
 
 
 @workspace_view

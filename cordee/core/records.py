@@ -88,6 +88,20 @@ def _parse(value: str, kind: str, name: str) -> Any:
     return value
 
 
+_DAY_BOUNDS = {"gte": ("gte", 0), "gt": ("gte", 1), "lte": ("lt", 1), "lt": ("lt", 0)}
+
+
+def _workspace_day(actor: Actor, lookup: str, day: Any) -> Q | None:
+    """``<date-time>__date__<op>``: the day is the workspace's, whatever time zone is active
+    (Django reads ``__date`` in the active one: the pages', not the API's or a job's)."""
+    field_name, sep, op = lookup.partition("__date__")
+    if not sep or op not in _DAY_BOUNDS:
+        return None
+    bound, shift = _DAY_BOUNDS[op]
+    midnight = dt.datetime.combine(day + dt.timedelta(days=shift), dt.time(), actor.workspace.zone)
+    return Q(**{f"{field_name}__{bound}": midnight})
+
+
 def record_list(
     *, actor: Actor, spec: RecordSpec, params: Mapping[str, str] | None = None
 ) -> QuerySet[Any]:
@@ -107,7 +121,8 @@ def record_list(
         raw = params.get(flt.name)
         if raw in (None, ""):
             continue
-        qs = qs.filter(**{flt.lookup: _parse(str(raw), flt.kind, flt.name)})
+        value = _parse(str(raw), flt.kind, flt.name)
+        qs = qs.filter(_workspace_day(actor, flt.lookup, value) or Q(**{flt.lookup: value}))
     sort = params.get("sort") or ""
     if sort in spec.orderings:
         qs = qs.order_by(*spec.orderings[sort])

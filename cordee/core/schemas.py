@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import Field
 
-from cordee.core.api import Id
+from cordee.core.api import CountryCode, Id
 
 
 def choice_field(choices: type[Enum], *, blank: bool = False) -> Any:
@@ -28,7 +28,7 @@ Text254 = Annotated[str, Field(max_length=254)]
 Text300 = Annotated[str, Field(max_length=300)]
 SourceSystem = Text40
 ExternalId = Annotated[str | None, Field(max_length=120)]
-Country = Annotated[str, Field(max_length=2)]
+Country = CountryCode
 UserId = Annotated[Id, Field(description="User id of an active member of the workspace")]
 
 

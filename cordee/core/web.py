@@ -11,20 +11,25 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import Any, ClassVar, TypeVar
 
+import annotated_types
+import pydantic
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models import QuerySet
+from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cordee.core.actor import Actor, actor_for
+from cordee.core.api import schema_errors
 from cordee.core.errors import DomainError, ValidationFailed
 from cordee.core.records import RecordSpec, record_create, record_update
 from cordee.core.selectors import workspace_users
@@ -42,6 +47,7 @@ _ERROR_TITLES = {
 }
 
 View = Callable[..., HttpResponse]
+S = TypeVar("S", bound=pydantic.BaseModel)
 
 
 # -- resolving the actor -----------------------------------------------------------------------
@@ -69,7 +75,7 @@ def workspace_view(view: View) -> View:
             actor = actor_for(request.user, slug)  # type: ignore[arg-type]
             request.actor = actor  # type: ignore[attr-defined]
             # every date and time on the page in the company's time zone
-            timezone.activate(ZoneInfo(actor.workspace.time_zone))
+            timezone.activate(actor.workspace.zone)
             if request.session.get(SESSION_WORKSPACE_KEY) != slug:
                 request.session[SESSION_WORKSPACE_KEY] = slug
             return view(request, actor, **kwargs)
@@ -85,6 +91,31 @@ def is_partial_request(request: HttpRequest) -> bool:
     """An htmx swap wants only the fragment; a history restore wants the whole page."""
     htmx = getattr(request, "htmx", None)
     return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
+
+
+def htmx_render(
+    request: HttpRequest,
+    partial: str,
+    context: Mapping[str, Any],
+    *,
+    page: str | Callable[[], HttpResponse],
+    headers: Mapping[str, str] | None = None,
+) -> HttpResponse:
+    """The one way a view answers both htmx and the plain browser. An htmx swap gets
+    ``partial`` (a template, or ``template#partial``) with ``headers``; anything else gets
+    ``page``: the whole page's template with the same context, or a function answering (the
+    redirect after a form, an error page). Both carry ``Vary: HX-Request`` so that no cache
+    (the browser's back button included) serves one for the other."""
+    if is_partial_request(request):
+        response = render(request, partial, context)
+        for name, value in (headers or {}).items():
+            response[name] = value
+    elif callable(page):
+        response = page()
+    else:
+        response = render(request, page, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 # -- record pages --------------------------------------------------------------------------------
@@ -216,6 +247,79 @@ def save_record(spec: RecordSpec) -> Saver:
         return record_update(actor=actor, spec=spec, instance=instance, data=data)
 
     return save
+
+
+# -- forms judged by the API's input schemas -------------------------------------------------------
+
+
+def form_input(schema: type[S], data: Mapping[str, Any], *, message: Any = None) -> S:
+    """What a page's form sent, read by the API's input schema for the same action: the same
+    rules and the same messages as the API. A blank control is an absent optional field (as a
+    JSON client leaves it out); controls the schema does not know (CSRF token, ``next``) are
+    ignored. ``ValidationFailed`` (headed ``message``) carries the schema's field errors."""
+    values: dict[str, Any] = {}
+    for name, spec in schema.model_fields.items():
+        if name not in data:
+            continue
+        value = data[name]
+        if value == "" and not spec.is_required() and spec.default is None:
+            continue
+        values[name] = value
+    try:
+        return schema.model_validate(values)
+    except pydantic.ValidationError as exc:
+        raise ValidationFailed(
+            message or _("Some fields are not valid."), field_errors=schema_errors(exc.errors())
+        ) from None
+
+
+class SchemaForm(forms.Form):
+    """A form whose input the API's schema judges (``form_input``): its own fields draw the
+    controls, read files and take their limits (length, range) from the schema."""
+
+    schema: ClassVar[type[pydantic.BaseModel]]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, spec in self.schema.model_fields.items():
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(_limits(spec.metadata))
+
+    def full_clean(self) -> None:
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+        if not self.is_bound:
+            return
+        for name in self.fields:  # what the schema does not read: files
+            if name in self.schema.model_fields:
+                continue
+            bound = self[name]
+            try:
+                if isinstance(bound.field, forms.FileField):
+                    self.cleaned_data[name] = bound.field.clean(bound.data, bound.initial)
+                else:
+                    self.cleaned_data[name] = bound.field.clean(bound.data)
+            except DjangoValidationError as exc:
+                self.add_error(name, exc)
+        try:
+            payload = form_input(self.schema, self.data)
+        except ValidationFailed as exc:
+            add_field_errors(self, exc)
+        else:
+            self.cleaned_data.update(payload.model_dump())
+
+
+def _limits(metadata: list[Any]) -> dict[str, Any]:
+    """The browser's own checks, from the schema's constraints (the schema still judges)."""
+    attrs: dict[str, Any] = {}
+    for constraint in metadata:
+        if isinstance(constraint, annotated_types.MaxLen):
+            attrs["maxlength"] = constraint.max_length
+        elif isinstance(constraint, annotated_types.Ge):
+            attrs["min"] = constraint.ge
+        elif isinstance(constraint, annotated_types.Le):
+            attrs["max"] = constraint.le
+    return attrs
 
 
 def add_field_errors(form: forms.Form, exc: ValidationFailed) -> None:

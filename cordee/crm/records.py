@@ -2,24 +2,67 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cordee.core.actor import Actor
+from cordee.core.codes import country_code, currency_code
+from cordee.core.errors import ValidationFailed
 from cordee.core.models import SYNCED_FIELDS
 from cordee.core.records import Filter, RecordSpec
 from cordee.crm import models as m
-from cordee.tenancy.models import normalize_email
+from cordee.tenancy.models import Workspace, normalize_email
+
+
+def set_code(record: Any, name: str, rule: Callable[[str], str]) -> None:
+    """``record.<name>`` as ``rule`` stores it (``core.codes``); a bad value is that field's error."""
+    value = getattr(record, name)
+    if not value:
+        return
+    try:
+        setattr(record, name, rule(value))
+    except ValueError as exc:
+        raise ValidationFailed(
+            gettext("Some fields are not valid."), field_errors={name: [str(exc)]}
+        ) from exc
+
+
+def _account_normalise(actor: Actor, account: Any) -> None:
+    set_code(account, "country", country_code)
 
 
 def _contact_normalise(actor: Actor, contact: Any) -> None:
     contact.email = normalize_email(contact.email)
+    set_code(contact, "country", country_code)
+
+
+# Defaults of a new record, wherever it comes from: the record services below (pages and API)
+# and the imports (``dataio.kinds``), which check the same codes row by row.
+
+
+def campaign_dates_error(start: Any, end: Any) -> str | None:
+    """Why a campaign's dates are refused, if they are (the table's check says the same)."""
+    if start and end and end < start:
+        return gettext("The campaign ends before it starts.")
+    return None
+
+
+def campaign_defaults(workspace: Workspace, campaign: Any) -> None:
+    if not campaign.currency:
+        campaign.currency = workspace.currency
 
 
 def _campaign_defaults(actor: Actor, campaign: Any) -> None:
-    if not campaign.currency:
-        campaign.currency = actor.workspace.currency
+    set_code(campaign, "currency", currency_code)
+    error = campaign_dates_error(campaign.start_date, campaign.end_date)
+    if error:
+        raise ValidationFailed(
+            gettext("Some fields are not valid."), field_errors={"end_date": [error]}
+        )
+    campaign_defaults(actor.workspace, campaign)
 
 
 ACCOUNTS = RecordSpec(
@@ -48,6 +91,7 @@ ACCOUNTS = RecordSpec(
     ),
     select_related=("owner",),
     orderings={"name": ("name", "id"), "-created": ("-created_at", "-id")},
+    before_save=_account_normalise,
 )
 
 CONTACTS = RecordSpec(

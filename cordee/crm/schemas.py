@@ -43,6 +43,9 @@ else:
     CampaignStatusChoice = choice_field(CampaignStatus)
 
 
+# -- accounts ----------------------------------------------------------------------------------
+
+
 class AccountOut(SyncedOut):
     id: int
     name: str

@@ -23,7 +23,6 @@ import io
 import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -179,7 +178,7 @@ class RowReader:
     def __init__(self, job: ImportJob) -> None:
         self.job = job
         self.handler = handler_for(job)
-        self.tz = ZoneInfo(job.workspace.time_zone)
+        self.tz = job.workspace.zone
         header = job.detected["format"]["header"]
         self.width = len(header)
         specs = field_specs(job.kind)

@@ -7,7 +7,6 @@ and answer the file.
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.http import (
@@ -35,7 +34,7 @@ def workspace_export(request: HttpRequest, actor: Actor) -> HttpResponse:
         stamp = path.stat().st_mtime
         import datetime as dt
 
-        day = dt.datetime.fromtimestamp(stamp, tz=ZoneInfo(actor.workspace.time_zone))
+        day = dt.datetime.fromtimestamp(stamp, tz=actor.workspace.zone)
         fmt = name.split(".")[1]
         return FileResponse(  # type: ignore[return-value]
             path.open("rb"),

@@ -28,7 +28,7 @@ from django_tasks import task
 from cordee.core.actor import Actor
 from cordee.core.errors import NotFound, ValidationFailed
 from cordee.core.exports import CHUNK, is_secret
-from cordee.people.models import Notification
+from cordee.people.services import notification_new, notification_send, speaking_to
 from cordee.tenancy.models import Membership
 
 
@@ -392,12 +392,11 @@ def workspace_export_run(*, workspace_id: int, user_id: int, fmt: str, name: str
     finally:
         pending.unlink(missing_ok=True)
     from django.urls import reverse
-    from django.utils import translation
 
-    with translation.override(actor.user.language or actor.workspace.default_language):
-        Notification.objects.create(
-            workspace_id=workspace_id,
-            user_id=user_id,
+    with speaking_to(actor.workspace, actor.user):
+        notification = notification_new(
+            workspace=actor.workspace,
+            user=actor.user,
             kind="export.ready",
             key=f"export:{name}",
             title=_("Your workspace export is ready"),
@@ -407,6 +406,7 @@ def workspace_export_run(*, workspace_id: int, user_id: int, fmt: str, name: str
             % {"format": fmt.upper(), "days": KEEP_DAYS},
             url=reverse("workspace_export", args=[actor.workspace.slug]) + f"?download={name}",
         )
+    notification_send(notification=notification)
     return name
 
 

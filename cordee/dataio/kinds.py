@@ -23,11 +23,14 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cordee.core.codes import currency_code
 from cordee.crm import models as crm
+from cordee.crm.records import campaign_dates_error, campaign_defaults
 from cordee.dataio.layouts import CHANNELS
 from cordee.dataio.rows import Group, RowError
 from cordee.dataio.values import CellError, fold
 from cordee.funnel import models as funnel
+from cordee.funnel.records import opportunity_defaults
 from cordee.funnel.stages import ImportedStep, imported_lead_state, lead_history_import_many
 from cordee.funnel.tasks import rescore
 from cordee.funnel.version import funnel_changed
@@ -55,6 +58,17 @@ def chunks(items: Iterable[T], size: int = QUERY_CHUNK) -> Iterator[list[T]]:
 
 def _fold_name(value: str | None) -> str | None:
     return value.strip().casefold() if value else None
+
+
+def _check_currency(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """The currency as every writer stores it (``core.codes``), or why the row is refused."""
+    if values.get("currency") is None:
+        return []
+    try:
+        values["currency"] = currency_code(values["currency"])
+    except ValueError as exc:
+        return [("currency", str(exc))]
+    return []
 
 
 def _no_campaign(name: str) -> str:
@@ -850,12 +864,7 @@ class Opportunities(Handler):
         probability = values.get("probability")
         if probability is not None and not 0 <= probability <= 100:
             problems.append(("probability", _("A probability is between 0 and 100.")))
-        currency = values.get("currency")
-        if currency is not None:
-            if len(currency) != 3 or not currency.isalpha():
-                problems.append(("currency", _("A currency is a three-letter code such as EUR.")))
-            values["currency"] = currency.upper()
-        return problems
+        return problems + _check_currency(values)
 
     def natural(self, values: dict[str, Any]) -> Any:
         if values.get("account") and values.get("name"):
@@ -888,7 +897,6 @@ class Opportunities(Handler):
     def write(self, groups: list[Group], tick: Tick) -> dict[str, int]:
         created = self.create_accounts()
         existing = self._existing(funnel.Opportunity, groups)
-        today = timezone.localdate()
         new: list[Any] = []
         changed: list[Any] = []
         for group in groups:
@@ -896,9 +904,11 @@ class Opportunities(Handler):
                 opportunity = existing[group.pk]
                 changed.append(opportunity)
             else:
-                opportunity = self.blank(created_on=today, currency=self.workspace.currency)
+                opportunity = self.blank()
                 new.append(opportunity)
             self._apply(opportunity, group)
+            if not group.pk:
+                opportunity_defaults(self.workspace, opportunity)
             opportunity.account_id = self.account_id(group.values["account"])
             if group.extra.get("owner_id"):
                 opportunity.owner_id = group.extra["owner_id"]
@@ -947,18 +957,16 @@ class Campaigns(Handler):
                         ),
                     )
                 )
-        start, end = values.get("start_date"), values.get("end_date")
-        if start and end and end < start:
-            problems.append(("end_date", _("The campaign ends before it starts.")))
+        error = campaign_dates_error(values.get("start_date"), values.get("end_date"))
+        if error:
+            problems.append(("end_date", error))
         budget = values.get("budget")
         if budget is not None:
             if budget < 0 or budget >= _MAX_AMOUNT:
                 problems.append(("budget", _("A budget is a positive amount.")))
             else:
                 values["budget"] = budget.quantize(Decimal("0.01"))
-        if values.get("currency"):
-            values["currency"] = values["currency"].upper()[:3]
-        return problems
+        return problems + _check_currency(values)
 
     def natural(self, values: dict[str, Any]) -> Any:
         return _fold_name(values.get("name"))
@@ -971,11 +979,11 @@ class Campaigns(Handler):
         new: list[Any] = []
         changed: list[Any] = []
         for group in groups:
-            campaign = (
-                existing[group.pk] if group.pk else self.blank(currency=self.workspace.currency)
-            )
+            campaign = existing[group.pk] if group.pk else self.blank()
             (changed if group.pk else new).append(campaign)
             self._apply(campaign, group)
+            if not group.pk:
+                campaign_defaults(self.workspace, campaign)
         self._save(crm.Campaign, new, changed, list(self.columns.values()), tick)
         return {}
 

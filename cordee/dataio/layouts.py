@@ -385,10 +385,10 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {
             aliases=("Account Name", "Associated Company", "Company Name", "Company", "Compte"),
         ),
         FieldSpec("amount", _("amount"), DECIMAL, aliases=("Amount", "Montant")),
+        # checked by the handler, with the rule every writer follows (``core.codes``)
         FieldSpec(
             "currency",
             _("currency"),
-            max_length=3,
             aliases=("Opportunity Currency", "Currency", "CurrencyIsoCode", "Devise"),
         ),
         FieldSpec(
@@ -496,7 +496,7 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {
             DECIMAL,
             aliases=("Budgeted Cost", "Budget", "BudgetedCost", "Budgeted Cost in Campaign"),
         ),
-        FieldSpec("currency", _("currency"), max_length=3, aliases=("Currency", "CurrencyIsoCode")),
+        FieldSpec("currency", _("currency"), aliases=("Currency", "CurrencyIsoCode")),
     ),
 }
 

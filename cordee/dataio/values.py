@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from cordee.core.codes import country_code
 from cordee.tenancy.models import normalize_email
 
 
@@ -269,8 +270,11 @@ _COUNTRIES = {
 
 def parse_country(value: Any) -> str:
     raw = text(value)
-    if len(raw) == 2 and raw.isalpha():
-        return raw.upper()
+    if len(raw) == 2:
+        try:
+            return country_code(raw)  # the rule every writer follows
+        except ValueError:
+            pass  # perhaps a name ("UK" is a code first)
     code = _COUNTRIES.get(fold(raw))
     if code is None:
         raise CellError(

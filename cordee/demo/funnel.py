@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
@@ -157,8 +156,8 @@ def _decisions(
 def _contracts(workspace: Workspace, now: dt.datetime, managers: dict[str, Any]) -> None:
     """A workspace-wide contract per quarter for the past year and this quarter, and a tighter one
     for the key-accounts pod this quarter; each signed by both managers when the quarter began."""
-    tz = ZoneInfo(workspace.time_zone)
-    today = now.astimezone(tz).date()
+    tz = workspace.zone
+    today = workspace.today(now)
     mql_per_quarter = {}
     for start, end in _quarters(today, 5):
         n = LeadStageChange.objects.filter(

@@ -370,7 +370,8 @@ def _lifecycle(
         )
 
     # the lead's state is what its history says, by the funnel's one rule (the simulation agrees)
-    stage, at, mql_at = lead_state((step[3], step[2]) for step in history[first_step:])
+    final, at, mql_at = lead_state((step[3], step[2]) for step in history[first_step:])
+    stage = Stage(final)
     score = {
         Stage.INQUIRY: (5, 55),
         Stage.RECYCLED: (15, 45),

@@ -10,12 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -23,6 +21,7 @@ from cordee.feedback.models import FeedbackDigestRun, FeedbackItem, FeedbackResp
 from cordee.integrations.models import WebhookEvent
 from cordee.integrations.services import webhook_emit
 from cordee.people.models import Notification
+from cordee.people.services import notification_new, notification_send, speaking_to
 from cordee.tenancy.models import Membership, User, Workspace
 from cordee.tenancy.roles import Side, side_of
 
@@ -32,7 +31,7 @@ HOTTEST = 5
 
 def last_week_start(workspace: Workspace, now: dt.datetime | None = None) -> dt.date:
     """The Monday of the last complete week, in the workspace's time zone."""
-    today = timezone.localtime(now or timezone.now(), ZoneInfo(workspace.time_zone)).date()
+    today = workspace.today(now)
     return today - dt.timedelta(days=today.weekday() + 7)
 
 
@@ -43,7 +42,7 @@ class Digest:
 
 
 def _bounds(workspace: Workspace, week_start: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    tz = ZoneInfo(workspace.time_zone)
+    tz = workspace.zone
     start = dt.datetime.combine(week_start, dt.time(0), tzinfo=tz)
     return start, start + dt.timedelta(days=7)
 
@@ -136,7 +135,7 @@ def digest_send(*, workspace: Workspace, week_start: dt.date) -> int:
         user: User = membership.user
         if user.pk in already or not user.is_active:
             continue
-        with translation.override(user.language or workspace.default_language):
+        with speaking_to(workspace, user):
             if side_of(membership.role) == Side.SALES:
                 mine = answers.get(user.pk, [])
                 if not mine:
@@ -146,17 +145,10 @@ def digest_send(*, workspace: Workspace, week_start: dt.date) -> int:
                 if not digest.new and not digest.hottest:
                     continue
                 title, body = _marketing_text(digest)
-        try:
-            with transaction.atomic():
-                Notification.objects.create(
-                    workspace=workspace,
-                    user=user,
-                    kind="feedback.digest",
-                    key=key,
-                    title=title[:200],
-                    body=body,
-                )
-        except IntegrityError:
+        notification = notification_new(
+            workspace=workspace, user=user, kind="feedback.digest", key=key, title=title, body=body
+        )
+        if not notification_send(notification=notification):
             continue  # another run sent it meanwhile
         sent += 1
         if user.email:
@@ -167,7 +159,7 @@ def digest_send(*, workspace: Workspace, week_start: dt.date) -> int:
         defaults={"sent_at": timezone.now(), "recipients": sent},
     )
     if created and (digest.new or digest.hottest or answers):
-        with translation.override(workspace.default_language):
+        with speaking_to(workspace):
             title, body = _marketing_text(digest)
         webhook_emit(
             workspace=workspace,

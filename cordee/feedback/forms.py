@@ -1,4 +1,5 @@
-"""The forms of the feedback pages: they parse; the services validate and write."""
+"""The forms of the feedback pages: they draw the controls; the API's input schemas judge what
+comes back (``core.web.SchemaForm``), the services validate and write."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cordee.core.actor import Actor
-from cordee.core.selectors import workspace_users
+from cordee.core.web import SchemaForm
 from cordee.crm.models import Campaign
+from cordee.feedback import schemas
 from cordee.feedback.attachments import ALLOWED
-from cordee.feedback.models import FeedbackKind, FeedbackStatus
+from cordee.feedback.models import FeedbackKind
 from cordee.feedback.page_selectors import competitor_options
 from cordee.funnel.selectors import rejection_reasons
 
@@ -28,11 +30,17 @@ def _optional(choices: list[tuple[Any, str]]) -> list[tuple[Any, str]]:
     return [("", _("— none —")), *choices]
 
 
-class FeedbackForm(forms.Form):
+def campaign_choices(actor: Actor) -> list[tuple[Any, str]]:
+    """The campaigns an answer may name (or none)."""
+    return _optional(_campaigns(actor))
+
+
+class FeedbackForm(SchemaForm):
+    schema = schemas.FeedbackIn
+
     kind = forms.ChoiceField(label=gettext_lazy("Kind"))
     title = forms.CharField(
         label=gettext_lazy("Short title"),
-        max_length=120,
         help_text=gettext_lazy("What you heard, in a few words."),
     )
     text = forms.CharField(
@@ -82,39 +90,11 @@ class FeedbackForm(forms.Form):
         return {k: v for k, v in data.items() if v not in (None, "")}
 
 
-class StatusForm(forms.Form):
-    to_status = forms.ChoiceField(choices=FeedbackStatus.choices)
-    reason = forms.CharField(required=False, max_length=500)
-    expected_status = forms.ChoiceField(choices=FeedbackStatus.choices, required=False)
+class SettingsForm(SchemaForm):
+    schema = schemas.SettingsIn
 
-
-class AssignForm(forms.Form):
-    owner = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    due_on = forms.DateField(required=False)
-
-    def __init__(self, *, actor: Actor, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        owner: Any = self.fields["owner"]
-        owner.choices = [("", "")] + [(u.pk, str(u)) for u in workspace_users(actor=actor)]
-
-
-class RespondForm(forms.Form):
-    text = forms.CharField(max_length=5000)
-    what_changed = forms.CharField(required=False, max_length=5000)
-    campaign = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    url = forms.CharField(required=False, max_length=500)
-
-    def __init__(self, *, actor: Actor, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        campaign: Any = self.fields["campaign"]
-        campaign.choices = _optional(_campaigns(actor))
-
-
-class SettingsForm(forms.Form):
     acknowledge_within_days = forms.IntegerField(
         label=gettext_lazy("Acknowledge within (business days)"),
-        min_value=1,
-        max_value=30,
         help_text=gettext_lazy(
             "Counted on the workspace's business calendar (working days and public holidays)."
         ),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from cordee.analytics import feedback_health as health
 from cordee.analytics import similarity as sim
 from cordee.core.actor import Actor
+from cordee.core.charts import chart_spec
 from cordee.core.errors import NotFound, ValidationFailed
 from cordee.feedback.models import (
     CLOSED_STATUSES,
@@ -479,7 +480,7 @@ def top_over_time(
             },
         )
     now = now or timezone.now()
-    tz = ZoneInfo(actor.workspace.time_zone)
+    tz = actor.workspace.zone
     start = window_start(actor.workspace.time_zone, now, months)
     rows = FeedbackItem.objects.filter(
         workspace=actor.workspace, submitted_at__gte=start, **{f"{dimension}__isnull": False}
@@ -526,13 +527,12 @@ def top_over_time_chart(top: TopOverTime) -> dict[str, Any]:
         for _id, label, counts in top.series
         for i, month in enumerate(top.months)
     ]
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "data": {"values": values},
-        "mark": "bar",
-        "width": 480,
-        "height": 200,
-        "encoding": {
+    return chart_spec(
+        values,
+        mark="bar",
+        width=480,
+        height=200,
+        encoding={
             "x": {"field": "month", "type": "ordinal", "title": None},
             "y": {"field": "items", "type": "quantitative", "title": None},
             # one legend entry a line: theme labels are sentences, side by side they shrink the chart
@@ -543,4 +543,4 @@ def top_over_time_chart(top: TopOverTime) -> dict[str, Any]:
                 "legend": {"orient": "bottom", "columns": 1, "labelLimit": 420},
             },
         },
-    }
+    )

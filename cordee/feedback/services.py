@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Model
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cordee.core.actor import Actor
@@ -41,7 +41,8 @@ from cordee.feedback.tasks import embed_items
 from cordee.funnel.models import Lead, Opportunity, RejectionReason
 from cordee.integrations.models import WebhookEvent
 from cordee.integrations.services import webhook_emit
-from cordee.people.models import Notification, PodMember
+from cordee.people.models import PodMember
+from cordee.people.services import notification_new, notifications_send, speaking_to
 from cordee.tenancy.models import Membership, User
 
 SUBMIT_FIELDS = (
@@ -399,21 +400,21 @@ def _announce_response(actor: Actor, item: FeedbackItem, response: FeedbackRespo
     for person in voices(item):
         if person.pk == actor.user.pk:
             continue
-        with translation.override(person.language or workspace.default_language):
+        with speaking_to(workspace, person):
             title = response_text(item)
         notifications.append(
-            Notification(
+            notification_new(
                 workspace=workspace,
                 user=person,
                 kind="feedback.answered",
                 key=f"feedback.answered:{response.pk}",
-                title=title[:200],
+                title=title,
                 body=body,
                 url=url,
             )
         )
-    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
-    with translation.override(workspace.default_language):
+    notifications_send(notifications=notifications)
+    with speaking_to(workspace):
         text = response_text(item)
     webhook_emit(
         workspace=workspace,

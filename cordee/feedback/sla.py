@@ -7,21 +7,22 @@ window. Breaches are recorded once and announced once (conditional UPDATE on ``n
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
+from typing import Any
 
 import numpy as np
-from django.db.models import Q
-from django.utils import timezone, translation
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cordee.analytics import feedback_health as health
 from cordee.core.business_time import BusinessClock, from_epoch
 from cordee.feedback.links import item_url
 from cordee.feedback.models import FeedbackItem, FeedbackSettings, FeedbackSlaBreach
+from cordee.funnel.notify import BreachAnnouncer
 from cordee.funnel.sla import business_day_seconds, workspace_calendar
 from cordee.integrations.models import WebhookEvent
-from cordee.integrations.services import webhook_emit, webhook_subscribers
-from cordee.people.models import Notification
-from cordee.tenancy.models import Membership, Workspace
+from cordee.tenancy.models import Membership, User, Workspace
 from cordee.tenancy.roles import Role
 
 LOOKBACK = dt.timedelta(days=120)
@@ -91,80 +92,57 @@ def feedback_sla_check(*, workspace: Workspace, now: dt.datetime | None = None) 
     return len(breaches)
 
 
-def breach_text(item: FeedbackItem, due: dt.datetime, tz: str) -> str:
-    from zoneinfo import ZoneInfo
-
-    local = timezone.localtime(due, ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
+def breach_text(breach: FeedbackSlaBreach) -> str:
+    """One line for people and chat tools, in the active language and the workspace's time zone."""
+    due = breach.workspace.now_local(breach.due_at).strftime("%Y-%m-%d %H:%M")
     return _("Field feedback not acknowledged in time: %(title)s (due %(due)s)") % {
-        "title": item.title,
-        "due": local,
+        "title": breach.item.title,
+        "due": due,
     }
 
 
-def feedback_breaches_notify(*, workspace_id: int, now: dt.datetime | None = None) -> int:
-    """Announce the unannounced breaches of items still unacknowledged: to the item's owner,
-    or — with no owner — to the marketing managers; and the ``feedback.sla_breach`` webhook."""
+class FeedbackBreachAnnouncer(BreachAnnouncer):
+    """Breaches of items still unacknowledged: to the item's owner or, with no owner, to the
+    marketing managers."""
 
-    now = now or timezone.now()
-    pending = list(
-        FeedbackSlaBreach.objects.filter(workspace_id=workspace_id, notified_at__isnull=True)
-        .filter(Q(item__acknowledged_at__isnull=True))
-        .select_related("item__workspace", "item__owner")
-        .order_by("id")[:1000]
-    )
-    if not pending:
-        return 0
-    managers = [
-        m.user
-        for m in Membership.objects.select_related("user").filter(
-            workspace_id=workspace_id, is_active=True, role=Role.MARKETING_MANAGER
-        )
-    ]
-    subscriptions = webhook_subscribers(
-        workspace_id=workspace_id, event=WebhookEvent.FEEDBACK_SLA_BREACH
-    )
-    notifications = []
-    announced = 0
-    for breach in pending:
-        if (
-            FeedbackSlaBreach.objects.filter(pk=breach.pk, notified_at__isnull=True).update(
-                notified_at=now
+    event = WebhookEvent.FEEDBACK_SLA_BREACH
+
+    def pending(self) -> QuerySet[Any]:
+        return FeedbackSlaBreach.objects.filter(
+            workspace_id=self.workspace_id,
+            notified_at__isnull=True,
+            item__acknowledged_at__isnull=True,
+        ).select_related("workspace", "item__workspace", "item__owner")
+
+    @cached_property
+    def managers(self) -> list[User]:
+        return [
+            m.user
+            for m in Membership.objects.select_related("user").filter(
+                workspace_id=self.workspace_id, is_active=True, role=Role.MARKETING_MANAGER
             )
-            != 1
-        ):
-            continue
+        ]
+
+    def recipients(self, breach: FeedbackSlaBreach) -> list[User]:
+        return [breach.item.owner] if breach.item.owner else self.managers
+
+    def text(self, breach: FeedbackSlaBreach) -> str:
+        return breach_text(breach)
+
+    def url(self, breach: FeedbackSlaBreach) -> str:
+
+        return item_url(breach.item)
+
+    def data(self, breach: FeedbackSlaBreach) -> dict[str, Any]:
         item = breach.item
-        ws = item.workspace
-        url = item_url(item)
-        for user in [item.owner] if item.owner else managers:
-            with translation.override(user.language or ws.default_language):
-                title = breach_text(item, breach.due_at, ws.time_zone)
-            notifications.append(
-                Notification(
-                    workspace=ws,
-                    user=user,
-                    kind="feedback.sla_breach",
-                    key=f"feedback.sla_breach:{breach.pk}",
-                    title=title[:200],
-                    url=url,
-                )
-            )
-        if subscriptions:
-            with translation.override(ws.default_language):
-                text = breach_text(item, breach.due_at, ws.time_zone)
-            webhook_emit(
-                workspace=ws,
-                event=WebhookEvent.FEEDBACK_SLA_BREACH,
-                text=text,
-                url=url,
-                subscriptions=subscriptions,
-                data={
-                    "item_id": item.pk,
-                    "title": item.title,
-                    "due_at": breach.due_at.isoformat(),
-                    "owner": item.owner.email if item.owner else None,
-                },
-            )
-        announced += 1
-    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
-    return announced
+        return {
+            "item_id": item.pk,
+            "title": item.title,
+            "due_at": breach.due_at.isoformat(),
+            "owner": item.owner.email if item.owner else None,
+        }
+
+
+def feedback_breaches_notify(*, workspace_id: int, now: dt.datetime | None = None) -> int:
+    """Announce the workspace's unannounced breaches of items still unacknowledged."""
+    return FeedbackBreachAnnouncer(workspace_id).announce(now)

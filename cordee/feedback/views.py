@@ -8,15 +8,12 @@ from __future__ import annotations
 
 from pathlib import PurePath
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -34,11 +31,13 @@ from cordee.core.web import (
     Column,
     RecordPage,
     add_field_errors,
+    form_input,
+    htmx_render,
     is_partial_request,
     workspace_view,
 )
-from cordee.feedback import page_selectors, selectors, services
-from cordee.feedback.forms import AssignForm, FeedbackForm, RespondForm, SettingsForm, StatusForm
+from cordee.feedback import page_selectors, schemas, selectors, services
+from cordee.feedback.forms import FeedbackForm, SettingsForm, campaign_choices
 from cordee.feedback.links import item_url
 from cordee.feedback.models import FeedbackItem, FeedbackKind, FeedbackStatus
 from cordee.feedback.records import COMPETITORS
@@ -80,11 +79,6 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(target or fallback)
 
 
-def _error_message(exc: ValidationFailed | Conflict) -> str:
-    details = [m for ms in exc.field_errors.values() for m in ms if m != exc.message]
-    return " ".join([exc.message, *details])
-
-
 # -- the inbox -----------------------------------------------------------------------------------
 
 
@@ -107,7 +101,7 @@ def inbox(request: HttpRequest, actor: Actor) -> HttpResponse:
         items = selectors.feedback_list(actor=actor, params=query)
         facets = selectors.inbox_counts(actor=actor, params=query)
     except ValidationFailed as exc:
-        filter_error = _error_message(exc)
+        filter_error = exc.explained
         query = {}
         items = selectors.feedback_list(actor=actor, params={})
         facets = selectors.inbox_counts(actor=actor, params={})
@@ -134,13 +128,11 @@ def inbox(request: HttpRequest, actor: Actor) -> HttpResponse:
         "status_total": sum(f.count for f in facets["status"]),
         "export_links": query_links(request, "feedback_inbox_export"),
     }
-    template = "feedback/inbox.html"
-    if is_partial_request(request):
-        template += "#feedback-list"
-        context["partial"] = True  # the filters' counts are swapped in too (out of band)
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    # a swap brings the filters' counts too (out of band)
+    context["partial"] = is_partial_request(request)
+    return htmx_render(
+        request, "feedback/inbox.html#feedback-list", context, page="feedback/inbox.html"
+    )
 
 
 def _inbox_export_columns() -> list[ExportColumn]:
@@ -177,8 +169,8 @@ def inbox_export(request: HttpRequest, actor: Actor) -> HttpResponse:
     check_format(fmt)
     _shown, query = _inbox_params(request)
     items = selectors.feedback_list(actor=actor, params=query)
-    tz = ZoneInfo(actor.workspace.time_zone)
-    today = timezone.localdate(timezone.now(), tz)
+    tz = actor.workspace.zone
+    today = actor.workspace.today()
     return rows_export_response(  # type: ignore[return-value]
         rows=items,
         columns=_inbox_export_columns(),
@@ -323,26 +315,24 @@ def vote(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
         else:
             votes = services.feedback_vote(actor=actor, item_id=pk)
     except ValidationFailed as exc:
-        if not request.htmx:  # type: ignore[attr-defined]
-            messages.error(request, _error_message(exc))
-            return _back(request, _detail_url(actor, pk))
-        error = _error_message(exc)
-        votes = selectors.feedback_get(actor=actor, pk=pk).votes_count  # type: ignore[attr-defined]
-    if not request.htmx:  # type: ignore[attr-defined]
-        return _back(request, _detail_url(actor, pk))
+        error = exc.explained
+        votes = None
     item = selectors.feedback_get(actor=actor, pk=pk)
+
+    def back() -> HttpResponse:
+        if error:
+            messages.error(request, error)
+        return _back(request, _detail_url(actor, pk))
+
     template = "feedback/_similar_voted.html" if request.POST.get("from") == "similar" else None
-    return render(
-        request,
-        template or "feedback/_vote.html",
-        {
-            "item": item,
-            "votes": votes,
-            "has_voted": not undo and not error,
-            "error": error,
-            "can_vote": True,
-        },
-    )
+    context = {
+        "item": item,
+        "votes": item.votes_count if votes is None else votes,  # type: ignore[attr-defined]
+        "has_voted": not undo and not error,
+        "error": error,
+        "can_vote": True,
+    }
+    return htmx_render(request, template or "feedback/_vote.html", context, page=back)
 
 
 # -- an item -------------------------------------------------------------------------------------
@@ -368,7 +358,7 @@ def detail(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
     if info.can_triage:
         context.update(
             members=list(workspace_users(actor=actor)),
-            campaigns=list(RespondForm(actor=actor).fields["campaign"].choices),  # type: ignore[attr-defined]
+            campaigns=campaign_choices(actor),
             wont_do=FeedbackStatus.WONT_DO.value,
         )
     return render(request, "feedback/detail.html", context)
@@ -397,7 +387,7 @@ def _triage_refused(
     request: HttpRequest, actor: Actor, pk: int, exc: ValidationFailed | Conflict
 ) -> HttpResponse:
     """A refused move is shown on the item (403 and 404 keep their own pages)."""
-    messages.error(request, _error_message(exc))
+    messages.error(request, exc.explained)
     return HttpResponseRedirect(_detail_url(actor, pk))
 
 
@@ -406,19 +396,14 @@ def _triage_refused(
 def status_change(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
     actor.require("feedback.triage")
     selectors.feedback_get(actor=actor, pk=pk)  # another workspace's item: 404, not a message
-    form = StatusForm(request.POST)
-    if not form.is_valid():
-        return _triage_refused(
-            request, actor, pk, ValidationFailed(_("Choose the new status."), field_errors={})
-        )
-    data = form.cleaned_data
     try:
+        data = form_input(schemas.StatusIn, request.POST, message=_("Choose the new status."))
         item = services.feedback_status_change(
             actor=actor,
             item_id=pk,
-            to_status=data["to_status"],
-            reason=data["reason"],
-            expected_status=data["expected_status"] or None,
+            to_status=data.to_status,
+            reason=data.reason,
+            expected_status=data.expected_status,
         )
     except (ValidationFailed, Conflict) as exc:
         return _triage_refused(request, actor, pk, exc)
@@ -435,17 +420,9 @@ def status_change(request: HttpRequest, actor: Actor, *, pk: int) -> HttpRespons
 def assign(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
     actor.require("feedback.triage")
     selectors.feedback_get(actor=actor, pk=pk)
-    form = AssignForm(actor=actor, data=request.POST)
-    if not form.is_valid():
-        errors = [str(m) for ms in form.errors.values() for m in ms]
-        return _triage_refused(request, actor, pk, ValidationFailed(" ".join(errors)))
     try:
-        services.feedback_assign(
-            actor=actor,
-            item_id=pk,
-            owner_id=form.cleaned_data["owner"],
-            due_on=form.cleaned_data["due_on"],
-        )
+        data = form_input(schemas.AssignIn, request.POST)
+        services.feedback_assign(actor=actor, item_id=pk, owner_id=data.owner, due_on=data.due_on)
     except ValidationFailed as exc:
         return _triage_refused(request, actor, pk, exc)
     return _triage_done(request, actor, pk, _("Owner and due date saved."))
@@ -458,20 +435,17 @@ def respond(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
     the voters."""
     actor.require("feedback.triage")
     selectors.feedback_get(actor=actor, pk=pk)
-    form = RespondForm(actor=actor, data=request.POST)
-    if not form.is_valid():
-        return _triage_refused(
-            request, actor, pk, ValidationFailed(_("Write the answer before sending it."))
-        )
-    data = form.cleaned_data
     try:
+        data = form_input(
+            schemas.RespondIn, request.POST, message=_("Write the answer before sending it.")
+        )
         services.feedback_respond(
             actor=actor,
             item_id=pk,
-            text=data["text"],
-            what_changed=data["what_changed"],
-            campaign_id=data["campaign"],
-            url=data["url"],
+            text=data.text,
+            what_changed=data.what_changed,
+            campaign_id=data.campaign,
+            url=data.url,
         )
     except (ValidationFailed, Conflict) as exc:
         return _triage_refused(request, actor, pk, exc)
@@ -483,13 +457,11 @@ def respond(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
 def merge(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
     actor.require("feedback.triage")
     selectors.feedback_get(actor=actor, pk=pk)
-    into = request.POST.get("into", "")
-    if not into.isdigit():
-        return _triage_refused(
-            request, actor, pk, ValidationFailed(_("Choose the item to merge this one into."))
-        )
     try:
-        target = services.feedback_merge(actor=actor, item_id=pk, into_id=int(into))
+        data = form_input(
+            schemas.MergeIn, request.POST, message=_("Choose the item to merge this one into.")
+        )
+        target = services.feedback_merge(actor=actor, item_id=pk, into_id=data.into)
     except (ValidationFailed, Conflict) as exc:
         return _triage_refused(request, actor, pk, exc)
     return _triage_done(

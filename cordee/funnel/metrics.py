@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from cordee.analytics import funnel as engine
 from cordee.core.actor import Actor
+from cordee.core.charts import BAR, LINE, chart_spec, signed_colour
 from cordee.core.errors import ValidationFailed
 from cordee.crm.models import Channel
 from cordee.funnel.models import (
@@ -72,7 +73,7 @@ def _months_back(day: dt.date, months: int) -> dt.date:
 
 
 def local_today(workspace: Workspace) -> dt.date:
-    return timezone.now().astimezone(ZoneInfo(workspace.time_zone)).date()
+    return workspace.today()
 
 
 def default_period(workspace: Workspace, end: dt.date | None = None) -> Period:
@@ -408,7 +409,7 @@ def _velocity(workspace: Workspace, period: Period, tz: ZoneInfo) -> tuple[Veloc
 
 def compute_funnel_metrics(workspace: Workspace, by: str, period: Period) -> FunnelMetrics:
     """Everything the page and the API show, for one dimension and period (uncached)."""
-    tz = ZoneInfo(workspace.time_zone)
+    tz = workspace.zone
     start = _midnight(period.start, tz)
     end = _midnight(period.end + dt.timedelta(days=1), tz)
     mqls, a = _cycles(workspace, start, end)
@@ -509,7 +510,6 @@ def funnel_metrics(
 # -- charts (Vega-Lite, rendered to SVG on the server by cordee.core.charts) ---------------------
 
 CHART_COHORTS = 12  # the largest cohorts, when there are more (campaigns, sources)
-_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 
 
 def conversion_chart_spec(metrics: FunnelMetrics, title: str) -> dict[str, Any]:
@@ -546,20 +546,13 @@ def conversion_chart_spec(metrics: FunnelMetrics, title: str) -> dict[str, Any]:
         ],
     }
     if metrics.by == "month":
-        mark: dict[str, Any] = {"type": "line", "point": True, "strokeWidth": 2}
+        mark = LINE
         x["axis"] = {"labelAngle": 0 if len(rows) <= 6 else -45}
     else:
-        mark = {"type": "bar", "cornerRadiusEnd": 2}
+        mark = BAR
         encoding["xOffset"] = {"field": "step", "sort": None}
         x["axis"] = {"labelAngle": -30, "labelLimit": 140}
-    return {
-        "$schema": _SCHEMA,
-        "width": 560,
-        "height": 220,
-        "data": {"values": values},
-        "mark": mark,
-        "encoding": encoding,
-    }
+    return chart_spec(values, mark=mark, encoding=encoding, width=560, height=220)
 
 
 def velocity_chart_spec(metrics: FunnelMetrics) -> dict[str, Any]:
@@ -569,13 +562,12 @@ def velocity_chart_spec(metrics: FunnelMetrics) -> dict[str, Any]:
         for v in metrics.velocity
         if v.lvr is not None
     ]
-    return {
-        "$schema": _SCHEMA,
-        "width": 560,
-        "height": 200,
-        "data": {"values": values},
-        "mark": {"type": "bar", "cornerRadiusEnd": 2},
-        "encoding": {
+    return chart_spec(
+        values,
+        mark=BAR,
+        width=560,
+        height=200,
+        encoding={
             "x": {
                 "field": "month",
                 "type": "ordinal",
@@ -589,17 +581,14 @@ def velocity_chart_spec(metrics: FunnelMetrics) -> dict[str, Any]:
                 "title": _("Lead velocity rate"),
                 "axis": {"format": ".0%"},
             },
-            "color": {
-                "condition": {"test": "datum.lvr < 0", "value": "#c2362f"},
-                "value": "#0f9d8a",
-            },
+            "color": signed_colour("lvr", "#0f9d8a"),
             "tooltip": [
                 {"field": "month", "title": _("Month")},
                 {"field": "lvr", "format": ".0%", "title": _("Lead velocity rate")},
                 {"field": "mqls", "title": _("MQLs")},
             ],
         },
-    }
+    )
 
 
 def pipeline_chart_spec(metrics: FunnelMetrics) -> dict[str, Any]:
@@ -611,13 +600,12 @@ def pipeline_chart_spec(metrics: FunnelMetrics) -> dict[str, Any]:
         for kind, amount in ((created, p.created), (won, p.won))
     ]
     title = _("Amount (%(currency)s)") % {"currency": metrics.currency}
-    return {
-        "$schema": _SCHEMA,
-        "width": 420,
-        "height": 200,
-        "data": {"values": values},
-        "mark": {"type": "bar", "cornerRadiusEnd": 2},
-        "encoding": {
+    return chart_spec(
+        values,
+        mark=BAR,
+        width=420,
+        height=200,
+        encoding={
             "x": {
                 "field": "source",
                 "type": "nominal",
@@ -638,7 +626,7 @@ def pipeline_chart_spec(metrics: FunnelMetrics) -> dict[str, Any]:
                 {"field": "amount", "format": ",.2f", "title": title},
             ],
         },
-    }
+    )
 
 
 # -- CSV export of the table ---------------------------------------------------------------------

@@ -1,22 +1,104 @@
-"""Telling people about breaches: in the app (owner and their manager) and through outgoing
-webhooks. Each breach is claimed with a conditional UPDATE so it is announced exactly once,
-even with two schedulers running."""
+"""Telling people about breaches: in the app and through outgoing webhooks.
+
+``BreachAnnouncer`` is the one announcer of every SLA's breaches (the funnel's here, field
+feedback's in ``cordee.feedback.sla``): for one workspace, each breach is claimed with a
+conditional UPDATE so it is announced exactly once even with two schedulers running; its people
+hear of it in their own language, the workspace's chat tools in the workspace's. A kind of breach
+says only which breaches wait, who hears, and in which words."""
 
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
+from abc import ABC, abstractmethod
+from functools import cached_property
+from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cordee.funnel.models import SlaBreach
-from cordee.integrations.models import WebhookEvent, WebhookSubscription
+from cordee.integrations.models import WebhookEvent
 from cordee.integrations.services import webhook_emit, webhook_subscribers
 from cordee.people.models import Notification
-from cordee.tenancy.models import Membership, User
+from cordee.people.services import notification_new, notifications_send, speaking_to
+from cordee.tenancy.models import Membership, User, Workspace
 from cordee.tenancy.roles import Role
+
+BATCH = 1000  # breaches announced per run at most; the next run takes the rest
+
+
+class BreachAnnouncer(ABC):
+    """Announces one workspace's unannounced breaches of one kind (see the module's doc)."""
+
+    event: str  # the webhook event, also the notifications' kind and key prefix
+
+    def __init__(self, workspace_id: int) -> None:
+        self.workspace_id = workspace_id
+
+    @abstractmethod
+    def pending(self) -> QuerySet[Any]:
+        """The workspace's breaches waiting to be announced (``notified_at`` still empty), with
+        their ``workspace`` joined."""
+
+    @abstractmethod
+    def recipients(self, breach: Any) -> list[User]:
+        """Who hears of ``breach`` in the app."""
+
+    @abstractmethod
+    def text(self, breach: Any) -> str:
+        """One line about ``breach``, in the active language."""
+
+    @abstractmethod
+    def url(self, breach: Any) -> str: ...
+
+    @abstractmethod
+    def data(self, breach: Any) -> dict[str, Any]:
+        """What the webhook's payload carries besides the text."""
+
+    def announce(self, now: dt.datetime | None = None) -> int:
+        """Announce every pending breach; returns how many this run announced."""
+        now = now or timezone.now()
+        pending = list(self.pending().order_by("id")[:BATCH])
+        if not pending:
+            return 0
+        workspace: Workspace = pending[0].workspace
+        subscriptions = webhook_subscribers(workspace_id=self.workspace_id, event=self.event)
+        notifications: list[Notification] = []
+        announced = 0
+        for breach in pending:
+            claimed = type(breach).objects.filter(pk=breach.pk, notified_at__isnull=True)
+            if claimed.update(notified_at=now) != 1:
+                continue  # another scheduler claimed it
+            url = self.url(breach)
+            for user in self.recipients(breach):
+                with speaking_to(workspace, user):
+                    title = self.text(breach)
+                notifications.append(
+                    notification_new(
+                        workspace=workspace,
+                        user=user,
+                        kind=self.event,
+                        key=f"{self.event}:{breach.pk}",
+                        title=title,
+                        url=url,
+                    )
+                )
+            if subscriptions:
+                with speaking_to(workspace):
+                    text = self.text(breach)
+                webhook_emit(
+                    workspace=workspace,
+                    event=self.event,
+                    text=text,
+                    url=url,
+                    subscriptions=subscriptions,
+                    data=self.data(breach),
+                )
+            announced += 1
+        notifications_send(notifications=notifications)
+        return announced
 
 
 class _Audience:
@@ -51,8 +133,7 @@ class _Audience:
 
 def breach_text(breach: SlaBreach) -> str:
     """One line for people and chat tools, in the active language and the workspace's time zone."""
-    tz = ZoneInfo(breach.workspace.time_zone)
-    due = timezone.localtime(breach.due_at, timezone=tz).strftime("%Y-%m-%d %H:%M")
+    due = breach.workspace.now_local(breach.due_at).strftime("%Y-%m-%d %H:%M")
     subject = (
         str(breach.lead.contact)
         if breach.lead_id and breach.lead
@@ -71,62 +152,41 @@ def _lead_url(breach: SlaBreach) -> str:
     return reverse("leads_detail", kwargs={"slug": breach.workspace.slug, "pk": breach.lead_id})
 
 
-def breaches_notify(*, now: dt.datetime | None = None) -> int:
-    """Announce every breach not yet announced (silent ones never are). Returns how many."""
-    now = now or timezone.now()
-    pending = (
-        SlaBreach.objects.filter(notified_at__isnull=True, silent=False)
-        .select_related("workspace", "owner", "lead__contact", "contract")
-        .order_by("id")[:1000]
-    )
-    announced = 0
-    audiences: dict[int, _Audience] = {}
-    subscribers: dict[int, list[WebhookSubscription]] = {}
-    notifications: list[Notification] = []
-    for breach in pending:
-        if (
-            SlaBreach.objects.filter(pk=breach.pk, notified_at__isnull=True).update(notified_at=now)
-            != 1
-        ):
-            continue  # another scheduler claimed it
-        ws = breach.workspace
-        if ws.pk not in audiences:
-            audiences[ws.pk] = _Audience(ws.pk)
-            subscribers[ws.pk] = webhook_subscribers(
-                workspace_id=ws.pk, event=WebhookEvent.SLA_BREACH
-            )
-        url = _lead_url(breach)
-        for user in audiences[ws.pk].of(breach):
-            with translation.override(user.language or ws.default_language):
-                title = breach_text(breach)
-            notifications.append(
-                Notification(
-                    workspace=ws,
-                    user=user,
-                    kind="sla.breach",
-                    key=f"sla.breach:{breach.pk}",
-                    title=title,
-                    url=url,
-                )
-            )
-        with translation.override(ws.default_language):
-            text = breach_text(breach)
-        webhook_emit(
-            workspace=ws,
-            event=WebhookEvent.SLA_BREACH,
-            text=text,
-            url=url,
-            subscriptions=subscribers[ws.pk],
-            data={
-                "breach_id": breach.pk,
-                "kind": breach.kind,
-                "side": breach.side,
-                "lead_id": breach.lead_id,
-                "owner": breach.owner.email if breach.owner else None,
-                "due_at": breach.due_at.isoformat(),
-            },
-        )
-        announced += 1
-    # the (user, key) constraint keeps a notification single even if a claim raced
-    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
-    return announced
+class SlaBreachAnnouncer(BreachAnnouncer):
+    """The funnel's breaches: to the owner and their team manager or, without one, the
+    managers of the breached side; silent breaches (imported history) never."""
+
+    event = WebhookEvent.SLA_BREACH
+
+    def pending(self) -> QuerySet[Any]:
+        return SlaBreach.objects.filter(
+            workspace_id=self.workspace_id, notified_at__isnull=True, silent=False
+        ).select_related("workspace", "owner", "lead__contact", "contract")
+
+    @cached_property
+    def audience(self) -> _Audience:
+        return _Audience(self.workspace_id)
+
+    def recipients(self, breach: SlaBreach) -> list[User]:
+        return self.audience.of(breach)
+
+    def text(self, breach: SlaBreach) -> str:
+        return breach_text(breach)
+
+    def url(self, breach: SlaBreach) -> str:
+        return _lead_url(breach)
+
+    def data(self, breach: SlaBreach) -> dict[str, Any]:
+        return {
+            "breach_id": breach.pk,
+            "kind": breach.kind,
+            "side": breach.side,
+            "lead_id": breach.lead_id,
+            "owner": breach.owner.email if breach.owner else None,
+            "due_at": breach.due_at.isoformat(),
+        }
+
+
+def breaches_notify(*, workspace_id: int, now: dt.datetime | None = None) -> int:
+    """Announce the workspace's breaches not yet announced. Returns how many."""
+    return SlaBreachAnnouncer(workspace_id).announce(now)

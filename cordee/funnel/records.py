@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cordee.core.actor import Actor
+from cordee.core.codes import currency_code
 from cordee.core.models import SYNCED_FIELDS
 from cordee.core.records import Filter, RecordSpec
 from cordee.crm.models import Channel
+from cordee.crm.records import set_code
 from cordee.funnel import models as m
 from cordee.funnel.stages import lead_defaults
+from cordee.tenancy.models import Workspace
 
 SLA_TERMS = (
     "name",
@@ -84,11 +86,16 @@ ROUTING_RULES = RecordSpec(
 )
 
 
-def _opportunity_defaults(actor: Actor, opportunity: Any) -> None:
+def opportunity_defaults(workspace: Workspace, opportunity: Any) -> None:
     if opportunity.created_on is None:
-        opportunity.created_on = timezone.localdate()
+        opportunity.created_on = workspace.today()
     if not opportunity.currency:
-        opportunity.currency = actor.workspace.currency
+        opportunity.currency = workspace.currency
+
+
+def _opportunity_defaults(actor: Actor, opportunity: Any) -> None:
+    set_code(opportunity, "currency", currency_code)
+    opportunity_defaults(actor.workspace, opportunity)
 
 
 TOUCHPOINTS = RecordSpec(

@@ -9,7 +9,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.core.cache import cache
@@ -17,6 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cordee.core.charts import BAR, LINE, chart_spec
 from cordee.funnel.models import (
     DecisionKind,
     Lead,
@@ -126,7 +126,7 @@ def sla_compliance(
     cycles = load_cycles(workspace, at, lookback=dt.timedelta(days=31 * months))
     if cycles is None:
         return []
-    tz = ZoneInfo(workspace.time_zone)
+    tz = workspace.zone
     now = int(at.timestamp())
     pod_names = dict(Pod.objects.filter(workspace=workspace).values_list("id", "name"))
     month = np.array([d.astimezone(tz).strftime("%Y-%m") for d in cycles.mql_dt])
@@ -155,13 +155,12 @@ def compliance_chart_spec(rows: list[Compliance]) -> dict[str, Any]:
         for r in rows
         if r.clock == "first_touch" and r.rate is not None
     ]
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": 520,
-        "height": 220,
-        "data": {"values": values},
-        "mark": {"type": "line", "point": True, "strokeWidth": 2},
-        "encoding": {
+    return chart_spec(
+        values,
+        mark=LINE,
+        width=520,
+        height=220,
+        encoding={
             "x": {"field": "month", "type": "ordinal", "title": _("Month of MQL")},
             "y": {
                 "field": "rate",
@@ -178,7 +177,7 @@ def compliance_chart_spec(rows: list[Compliance]) -> dict[str, Any]:
                 {"field": "n", "title": _("Clocks due")},
             ],
         },
-    }
+    )
 
 
 REJECTION_GROUPS = {
@@ -250,13 +249,12 @@ def rejections(workspace: Workspace, since: dt.datetime, by: str) -> list[dict[s
 
 
 def rejections_chart_spec(rows: list[dict[str, Any]], group_title: str) -> dict[str, Any]:
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": 640,
-        "height": {"step": 24},
-        "data": {"values": rows},
-        "mark": {"type": "bar", "cornerRadiusEnd": 2},
-        "encoding": {
+    return chart_spec(
+        rows,
+        mark=BAR,
+        width=640,
+        height={"step": 24},
+        encoding={
             "y": {"field": "group", "type": "nominal", "title": group_title, "sort": "-x"},
             "x": {"field": "n", "type": "quantitative", "title": _("Rejections"), "stack": "zero"},
             "color": {"field": "reason", "type": "nominal", "title": _("Reason")},
@@ -266,7 +264,7 @@ def rejections_chart_spec(rows: list[dict[str, Any]], group_title: str) -> dict[
                 {"field": "n", "title": _("Rejections")},
             ],
         },
-    }
+    )
 
 
 # -- the dashboards' snapshots: one definition, read by the pages, refreshed by the worker -------
@@ -296,7 +294,7 @@ def marketing_snapshot(
     def compute() -> dict[int, MarketingStatus]:
         now = timezone.now()
         recent = SlaContract.objects.filter(
-            workspace=workspace, period_end__gte=now.date() - RECENT_CONTRACTS
+            workspace=workspace, period_end__gte=workspace.today(now) - RECENT_CONTRACTS
         )
         return {c.pk: marketing_status(c, now) for c in recent if c.is_signed}
 

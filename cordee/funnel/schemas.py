@@ -104,7 +104,7 @@ class ConvertIn(Schema):
     name: str | None = Field(None, max_length=200, description="Default: account — contact")
     amount: Decimal = Field(..., ge=0)
     close_date: dt.date | None = None
-    currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
+    currency: Currency | None = None
 
 
 class ConvertedOut(Schema):

@@ -93,7 +93,7 @@ def _score_batch(workspace, batch, fit, engagement, now, move, route) -> int:  #
             occurred_at__lte=now,
         ).values_list("contact_id", "kind", "occurred_at"):
             touches[contact_id].append((kind, when))
-    today = timezone.localdate(now)
+    today = workspace.today(now)
     promoted = 0
     scores: list[tuple[Lead, Score]] = []
     for lead in batch:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
@@ -72,7 +71,7 @@ def leads_sla(
     )
     if cycles is None:
         return {}
-    tz = ZoneInfo(actor.workspace.time_zone)
+    tz = actor.workspace.zone
     c = cycles.clocks
     now = int(at.timestamp())
     used = cycles.clock.between(

@@ -38,6 +38,7 @@ from cordee.funnel.tasks import rescore
 from cordee.funnel.version import funnel_changed
 from cordee.integrations.models import WebhookEvent
 from cordee.integrations.services import webhook_emit
+from cordee.people.services import speaking_to
 
 
 def _locked_lead(actor: Actor, lead_id: int) -> Lead:
@@ -160,7 +161,7 @@ def lead_reject(
     extra: dict[str, object] = {}
     if outcome == RejectionOutcome.RECYCLED:
         extra["recycle_on"] = recycle_on or (
-            timezone.localdate(now) + dt.timedelta(days=reason.recycle_after_days)
+            actor.workspace.today(now) + dt.timedelta(days=reason.recycle_after_days)
         )
     decision = LeadDecision(
         workspace=actor.workspace,
@@ -292,15 +293,16 @@ def opportunity_save(
 
 
 def _announce_win(actor: Actor, opportunity: Opportunity) -> None:
-    webhook_emit(
-        workspace=actor.workspace,
-        event=WebhookEvent.DEAL_WON,
-        text=_("Deal won: %(name)s (%(amount)s %(currency)s)")
-        % {
+    with speaking_to(actor.workspace):  # chat tools speak to everyone: the workspace's language
+        text = _("Deal won: %(name)s (%(amount)s %(currency)s)") % {
             "name": opportunity.name,
             "amount": opportunity.amount,
             "currency": opportunity.currency,
-        },
+        }
+    webhook_emit(
+        workspace=actor.workspace,
+        event=WebhookEvent.DEAL_WON,
+        text=text,
         data={
             "opportunity_id": opportunity.pk,
             "amount": str(opportunity.amount),

@@ -141,7 +141,9 @@ def load_cycles(
 ) -> Cycles | None:
     """Read the columns the SLA clocks need (a few queries) and evaluate every clock."""
     lower = at - lookback
-    contracts = list(SlaContract.objects.filter(workspace=workspace, period_end__gte=lower.date()))
+    contracts = list(
+        SlaContract.objects.filter(workspace=workspace, period_end__gte=workspace.today(lower))
+    )
     if not any(c.is_signed for c in contracts):
         return None
     leads = Lead.objects.filter(
@@ -430,7 +432,7 @@ def sla_check_marketing(workspace: Workspace, at: dt.datetime) -> Counter[str]:
     new: Counter[str] = Counter()
     tz = workspace_calendar(workspace).tz
     for contract in SlaContract.objects.filter(
-        workspace=workspace, period_end__lt=at.astimezone(tz).date()
+        workspace=workspace, period_end__lt=workspace.today(at)
     ):
         if not contract.is_signed:
             continue

@@ -26,6 +26,7 @@ from cordee.funnel.models import (
 from cordee.funnel.version import funnel_changed
 from cordee.integrations.models import WebhookEvent
 from cordee.integrations.services import webhook_emit, webhook_subscribers
+from cordee.people.services import speaking_to
 from cordee.tenancy.models import Workspace
 
 
@@ -85,11 +86,17 @@ def _announce_mql(workspace_id: int, lead: Lead, at: dt.datetime) -> None:
     subscriptions = webhook_subscribers(workspace_id=workspace_id, event=WebhookEvent.LEAD_MQL)
     if not subscriptions:
         return
+    workspace = Workspace.objects.get(pk=workspace_id)
+    with speaking_to(workspace):
+        text = _("New MQL: %(lead)s (score %(score)s)") % {
+            "lead": lead.contact,
+            "score": lead.score,
+        }
     webhook_emit(
-        workspace=Workspace.objects.get(pk=workspace_id),
+        workspace=workspace,
         event=WebhookEvent.LEAD_MQL,
         subscriptions=subscriptions,
-        text=_("New MQL: %(lead)s (score %(score)s)") % {"lead": lead.contact, "score": lead.score},
+        text=text,
         data={
             "lead_id": lead.pk,
             "score": lead.score,

@@ -30,7 +30,7 @@ def check_slas(workspace_id: int) -> int:
     """Detect the breaches of both sides as of now and announce the new ones."""
 
     sla_check(workspace=Workspace.objects.get(pk=workspace_id))
-    return breaches_notify()
+    return breaches_notify(workspace_id=workspace_id)
 
 
 @task(queue_name=LONG)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
@@ -32,13 +31,14 @@ from cordee.core.web import (
     Column,
     RecordPage,
     domain_error_response,
-    is_partial_request,
+    form_input,
+    htmx_render,
     record_form_class,
     workspace_view,
 )
 from cordee.crm import selectors as crm_selectors
 from cordee.crm.models import Channel
-from cordee.funnel import metrics, records, reports, selectors, services
+from cordee.funnel import metrics, records, reports, schemas, selectors, services
 from cordee.funnel.models import Lead, RejectionOutcome, Stage
 from cordee.funnel.records import LEADS
 from cordee.funnel.selectors import LeadSla
@@ -190,7 +190,7 @@ def queue_export(request: HttpRequest, actor: Actor) -> HttpResponse:
     fmt = request.GET.get("file") or "csv"
     check_format(fmt)
     _pod, _everyone, waiting = _queue_filter(request, actor)
-    today = timezone.localdate(timezone.now(), ZoneInfo(actor.workspace.time_zone))
+    today = actor.workspace.today()
     return rows_export_response(  # type: ignore[return-value]
         rows=_queue_export_rows(actor, waiting),
         size=waiting,
@@ -198,7 +198,7 @@ def queue_export(request: HttpRequest, actor: Actor) -> HttpResponse:
         title=_("MQL queue"),
         filename=f"{actor.workspace.slug}-mql-queue-{today:%Y-%m-%d}.{fmt}",
         fmt=fmt,
-        tz=ZoneInfo(actor.workspace.time_zone),
+        tz=actor.workspace.zone,
     )
 
 
@@ -213,23 +213,25 @@ def _session_token(request: HttpRequest) -> str:
 
 
 def _decided(request: HttpRequest, actor: Actor, lead: Lead, message: str) -> HttpResponse:
-    if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "funnel/queue_row_done.html", {"lead": lead, "message": message})
-    messages.success(request, message)
-    return HttpResponseRedirect(
-        request.POST.get("next") or reverse("leads_detail", args=[actor.workspace.slug, lead.pk])
-    )
+    def back() -> HttpResponse:
+        messages.success(request, message)
+        return HttpResponseRedirect(
+            request.POST.get("next")
+            or reverse("leads_detail", args=[actor.workspace.slug, lead.pk])
+        )
+
+    context = {"lead": lead, "message": message}
+    return htmx_render(request, "funnel/queue_row_done.html", context, page=back)
 
 
 def _decision_error(request: HttpRequest, lead_id: int, exc: DomainError) -> HttpResponse:
-    if request.htmx:  # type: ignore[attr-defined]
-        response = render(
-            request, "funnel/queue_row_error.html", {"message": exc.message, "lead_id": lead_id}
-        )
-        response["HX-Retarget"] = f"#decision-error-{lead_id}"
-        response["HX-Reswap"] = "innerHTML"
-        return response
-    return domain_error_response(request, exc)
+    return htmx_render(
+        request,
+        "funnel/queue_row_error.html",
+        {"message": exc.explained, "lead_id": lead_id},
+        page=lambda: domain_error_response(request, exc),
+        headers={"HX-Retarget": f"#decision-error-{lead_id}", "HX-Reswap": "innerHTML"},
+    )
 
 
 @workspace_view
@@ -237,9 +239,8 @@ def _decision_error(request: HttpRequest, lead_id: int, exc: DomainError) -> Htt
 def lead_accept(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
     lead = record_get(actor=actor, spec=LEADS, pk=pk)
     try:
-        lead = services.lead_accept(
-            actor=actor, lead_id=lead.pk, comment=request.POST.get("comment", "")
-        )
+        payload = form_input(schemas.AcceptIn, request.POST)
+        lead = services.lead_accept(actor=actor, lead_id=lead.pk, comment=payload.comment)
     except DomainError as exc:
         return _decision_error(request, pk, exc)
     return _decided(
@@ -267,23 +268,18 @@ def lead_reject(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
                 "next": request.headers.get("HX-Current-URL", ""),
             },
         )
-    recycle_on = request.POST.get("recycle_on") or None
     try:
+        payload = form_input(schemas.RejectIn, request.POST)
         lead = services.lead_reject(
             actor=actor,
             lead_id=lead.pk,
-            reason_code=request.POST.get("reason", ""),
-            comment=request.POST.get("comment", ""),
-            outcome=request.POST.get("outcome") or None,
-            recycle_on=dt.date.fromisoformat(recycle_on) if recycle_on else None,
+            reason_code=payload.reason,
+            comment=payload.comment,
+            outcome=payload.outcome,
+            recycle_on=payload.recycle_on,
         )
-    except (DomainError, ValueError) as exc:
-        error = (
-            exc
-            if isinstance(exc, DomainError)
-            else DomainError(_("The re-evaluation date is not a date."))
-        )
-        return _decision_error(request, pk, error)
+    except DomainError as exc:
+        return _decision_error(request, pk, exc)
     return _decided(
         request,
         actor,
@@ -298,16 +294,13 @@ def lead_reject(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
 def lead_convert(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
     """SAL → SQL with a new opportunity (name, amount, close date from the small form)."""
     lead = record_get(actor=actor, spec=LEADS, pk=pk)
-    data: dict[str, object] = {"amount": request.POST.get("amount") or "0"}
-    for name in ("name", "close_date"):
-        if request.POST.get(name):
-            data[name] = request.POST[name]
+    form = {**request.POST.dict(), "amount": request.POST.get("amount") or "0"}  # none yet: 0
     try:
+        payload = form_input(schemas.ConvertIn, form)
+        data = payload.model_dump(exclude_unset=True)
         opportunity = services.lead_convert(actor=actor, lead_id=lead.pk, data=data)
     except (ValidationFailed, Conflict) as exc:  # shown on the lead; 403/404 keep their pages
-        messages.error(
-            request, " ".join([exc.message, *(m for ms in exc.field_errors.values() for m in ms)])
-        )
+        messages.error(request, exc.explained)
         return HttpResponseRedirect(reverse("leads_detail", args=[actor.workspace.slug, lead.pk]))
     messages.success(
         request, _("The lead is now an opportunity: %(name)s.") % {"name": opportunity.name}
@@ -363,7 +356,7 @@ def sla_dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 def _sla_dashboard(actor: Actor, language: str) -> dict[str, Any]:
     ws = actor.workspace
-    today = timezone.localdate(timezone.now())
+    today = ws.today()
     contracts = list(
         selectors.contracts_list(actor=actor).filter(period_end__gte=today - dt.timedelta(days=92))
     )
@@ -690,8 +683,7 @@ def funnel_metrics(request: HttpRequest, actor: Actor) -> HttpResponse:
         "pipeline_created": sum((p.created for p in result.pipeline), Decimal(0)),
         "pipeline_won": sum((p.won for p in result.pipeline), Decimal(0)),
     }
-    template = "funnel/metrics_body.html" if is_partial_request(request) else "funnel/metrics.html"
-    return render(request, template, context)
+    return htmx_render(request, "funnel/metrics_body.html", context, page="funnel/metrics.html")
 
 
 @workspace_view

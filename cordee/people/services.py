@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
-from django.utils import timezone
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cordee.core.actor import Actor
@@ -18,7 +19,7 @@ from cordee.crm.models import Account
 from cordee.people.models import Notification, Pod, PodMember
 from cordee.people.records import PODS
 from cordee.tenancy import calendar
-from cordee.tenancy.models import ApiToken, Membership, Workspace
+from cordee.tenancy.models import ApiToken, Membership, User, Workspace
 
 
 def _set_pod_members(
@@ -212,3 +213,55 @@ def notifications_mark_read(*, actor: Actor, url: str | None = None) -> int:
     if url is not None:
         unread = unread.filter(url=url)
     return unread.update(read_at=timezone.now())
+
+
+# -- notifications: the one way every app tells a person something ---------------------------
+
+TITLE_MAX = Notification._meta.get_field("title").max_length or 200
+
+
+@contextmanager
+def speaking_to(workspace: Workspace, user: User | None = None) -> Iterator[None]:
+    """Texts written inside are in ``user``'s language, else the workspace's (chat tools, which
+    speak to everyone, get the workspace's)."""
+    with translation.override((user.language if user else "") or workspace.default_language):
+        yield
+
+
+def notification_new(
+    *,
+    workspace: Workspace,
+    user: User,
+    kind: str,
+    key: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+) -> Notification:
+    """A notification to send (not saved yet): the title is cut to what the column holds, so that
+    a long name never breaks the batch it belongs to (PostgreSQL refuses longer text)."""
+    return Notification(
+        workspace=workspace,
+        user=user,
+        kind=kind,
+        key=key,
+        title=title[:TITLE_MAX],
+        body=body,
+        url=url,
+    )
+
+
+def notifications_send(*, notifications: Iterable[Notification]) -> None:
+    """Save many at once. ``key`` names the event: a person hears of it once, even when two
+    runs race (the ``(user, key)`` constraint drops the second)."""
+    Notification.objects.bulk_create(list(notifications), ignore_conflicts=True)
+
+
+def notification_send(*, notification: Notification) -> bool:
+    """Save one; False when that person was already told of that event."""
+    try:
+        with transaction.atomic():
+            notification.save()
+    except IntegrityError:
+        return False
+    return True

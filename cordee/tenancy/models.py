@@ -5,8 +5,10 @@ they had in the ``people`` app, where these models were first released."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
@@ -101,6 +103,20 @@ class Workspace(TimeStamped):
 
     def clean(self) -> None:
         calendar.validate_country(self.country, self.subdivision)
+
+    # The one place that says what "now" and "today" mean for the company: its own time zone,
+    # whatever the request (pages activate it, the API, imports and jobs do not).
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    def now_local(self, at: dt.datetime | None = None) -> dt.datetime:
+        """``at`` (default: now) on the workspace's clock."""
+        return timezone.localtime(at or timezone.now(), self.zone)
+
+    def today(self, at: dt.datetime | None = None) -> dt.date:
+        """The workspace's date at ``at`` (default: now)."""
+        return self.now_local(at).date()
 
 
 class UserManager(BaseUserManager["User"]):

@@ -142,3 +142,22 @@ def test_convert_through_the_api(personas, api_as):
     from cordee.funnel.models import Opportunity
 
     assert str(Opportunity.objects.get(pk=response.json()["opportunity_id"]).amount) == "12000.50"
+
+
+def test_a_recycled_leads_default_re_evaluation_date_counts_from_the_workspaces_day(
+    personas, api_as, monkeypatch
+):
+    # 23:30 UTC on 31 March is already 1 April in Paris: 90 days later is 30 June, not 29
+    late = dt.datetime(2026, 3, 31, 23, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: late)
+    RejectionReason.objects.create(
+        workspace=personas.acme,
+        code="timing",
+        label="Pas le moment",
+        default_outcome="recycled",
+        recycle_after_days=90,
+    )
+    lead = _mql(personas)
+    response = api_as("bob").post(f"leads/{lead.pk}/reject", {"reason": "timing"})
+    assert response.status_code == 200, response.json()
+    assert response.json()["recycle_on"] == "2026-06-30"

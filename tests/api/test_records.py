@@ -380,3 +380,68 @@ def test_account_with_opportunities_cannot_be_deleted(personas, api_as):
     response = api_as("rita").delete(f"accounts/{opportunity.account_id}")
     assert response.status_code == 422
     assert Account.objects.filter(pk=opportunity.account_id).exists()
+
+
+def test_an_opportunity_created_late_in_the_evening_is_dated_the_workspaces_day(
+    personas, api_as, monkeypatch
+):
+    # 23:30 UTC on 31 March is 01:30 on 1 April in Paris (Acme's zone): the API has no time
+    # zone activated, yet the default date is the workspace's, as on the pages.
+    late = dt.datetime(2026, 3, 31, 23, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: late)
+    account = f.AccountFactory(workspace=personas.acme)
+    created = api_as("bob").post(
+        "opportunities", {"name": "Deal", "account": account.pk, "amount": "10"}
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["created_on"] == "2026-04-01"
+
+
+def test_codes_are_read_and_refused_by_the_same_rule_as_the_pages_and_the_imports(personas, api_as):
+    api = api_as("alice")
+    api.headers["Accept-Language"] = "en"
+    body = {"name": "Webinaire", "channel": "webinar"}
+    created = api.post("campaigns", {**body, "currency": "usd"})
+    assert created.status_code == 201 and created.json()["currency"] == "USD"
+    refused = api.post("campaigns", {**body, "currency": "E1"})
+    assert refused.status_code == 422
+    assert error_fields(refused) == {"currency": ["A currency is a three-letter code such as EUR."]}
+    contact = api.post("contacts", {"last_name": "Durand", "country": "fr"})
+    assert contact.status_code == 201 and contact.json()["country"] == "FR"
+    refused = api.post("contacts", {"last_name": "Martin", "country": "F1"})
+    assert error_fields(refused) == {"country": ["A country is a two-letter code such as FR."]}
+
+
+def test_a_created_after_filter_means_the_workspaces_day_as_on_the_pages(personas, api_as, client):
+    late = f.LeadFactory(workspace=personas.acme)  # 23:30 UTC on 31 March: 1 April in Paris
+    evening = f.LeadFactory(workspace=personas.acme)  # 21:00 UTC: still 31 March in Paris
+    Lead.objects.filter(pk=late.pk).update(
+        created_at=dt.datetime(2026, 3, 31, 23, 30, tzinfo=dt.UTC)
+    )
+    Lead.objects.filter(pk=evening.pk).update(
+        created_at=dt.datetime(2026, 3, 31, 21, tzinfo=dt.UTC)
+    )
+    found = api_as("bob").get("leads", {"created_after": "2026-04-01"}).json()["items"]
+    assert [lead["id"] for lead in found] == [late.pk]  # the API read the day in UTC
+    client.force_login(personas.bob)
+    page = client.get("/w/acme/leads/", {"created_after": "2026-04-01"}).content.decode()
+    assert f"/w/acme/leads/{late.pk}/" in page and f"/w/acme/leads/{evening.pk}/" not in page
+
+
+def test_a_campaign_ending_before_it_starts_is_refused_in_the_imports_words(
+    personas, api_as, client
+):
+    # the API and the pages answered "Constraint “campaign_dates_in_order” is violated."
+    # on no field; the imports "The campaign ends before it starts." on the end date
+    api = api_as("alice")
+    api.headers["Accept-Language"] = "en"
+    dates = {"start_date": "2026-05-02", "end_date": "2026-05-01"}
+    refused = api.post("campaigns", {"name": "Salon", "channel": "event", **dates})
+    assert error_fields(refused) == {"end_date": ["The campaign ends before it starts."]}
+    client.force_login(personas.alice)
+    client.cookies["django_language"] = "en"
+    form = {"name": "Salon", "channel": "event", "status": "planned", "budget": "0", **dates}
+    page = client.post("/w/acme/campaigns/new/", form)
+    assert page.status_code == 422
+    assert "The campaign ends before it starts." in page.content.decode()
+    assert not Campaign.objects.exists()

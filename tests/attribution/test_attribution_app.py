@@ -111,3 +111,20 @@ def test_the_page_shows_every_model_and_exports_csv(journeys):
         f"/w/acme/attribution/?period={period.key}&by=channel&format=csv"
     ).content.decode()
     assert csv.splitlines()[0] == "channel,first,last,linear,position,time_decay,markov,shapley"
+
+
+def test_the_nightly_refresh_computes_the_periods_of_the_workspaces_day(personas, monkeypatch):
+    from django_tasks_db.models import DBTaskResult
+
+    from cordee.attribution.jobs import refresh_current_snapshots
+
+    # 23:30 UTC on 31 December is already New Year's Day in Paris: the new fiscal year
+    late = dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: late)
+    refresh_current_snapshots()
+    periods = {
+        tuple(t.args_kwargs["args"][1:3])
+        for t in DBTaskResult.objects.all()
+        if t.args_kwargs["args"][0] == personas.acme.pk
+    }
+    assert periods == {("2027-01-01", "2027-12-31"), ("2027-01-01", "2027-03-31")}

@@ -433,3 +433,49 @@ def test_an_update_sets_what_the_file_says_and_keeps_what_it_leaves_empty(person
     assert amelie.account.name == "Atelier Nord"
     assert (amelie.first_name, amelie.last_name) == ("Amélie", "Durand")  # not in the file
     assert Contact.objects.count() == 5
+
+
+def test_an_opportunity_imported_late_in_the_evening_is_dated_the_workspaces_day(
+    personas, tmp_path, monkeypatch
+):
+    import datetime as dt
+
+    from cordee.funnel.models import Opportunity
+
+    # 23:30 UTC on 31 March is already 1 April in Paris, Acme's time zone
+    late = dt.datetime(2026, 3, 31, 23, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: late)
+    path = write(tmp_path, "Opportunity Name,Account Name,Amount\nDeal,Crèmerie Bérard,100\n")
+    job = import_file(personas, path, "opportunities")
+    assert job.status == "succeeded", job.report
+    assert Opportunity.objects.get().created_on == dt.date(2026, 4, 1)
+
+
+@pytest.mark.parametrize(
+    ("kind", "header"),
+    [("campaigns", "Name,Channel,Currency"), ("opportunities", "Name,Account,Currency")],
+)
+def test_both_kinds_with_a_currency_read_it_by_the_same_rule(
+    personas, english, tmp_path, kind, header
+):
+    # campaigns kept "E1" and "12" (upper-cased, cut to 3) where opportunities refused them
+    second = "Webinar" if kind == "campaigns" else "Crèmerie Bérard"
+    path = write(
+        tmp_path,
+        f"{header}\nA,{second},usd\nB,{second},E1\nC,{second},12\nD,{second},EURO\n",
+    )
+    job = import_file(personas, path, kind, keep_good_rows=True)
+    from cordee.crm.models import Campaign
+    from cordee.funnel.models import Opportunity
+
+    reasons = {e["line"]: e["reason"] for e in job.report["errors"]}
+    assert reasons == dict.fromkeys((3, 4, 5), "A currency is a three-letter code such as EUR.")
+    model = Campaign if kind == "campaigns" else Opportunity
+    assert list(model.objects.values_list("name", "currency")) == [("A", "USD")]
+
+
+def test_a_campaign_ending_before_it_starts_is_refused_as_by_the_api(personas, english, tmp_path):
+    path = write(tmp_path, "Name,Channel,Start Date,End Date\nSalon,Event,2026-05-02,2026-05-01\n")
+    job = import_file(personas, path, "campaigns")
+    [error] = job.report["errors"]
+    assert (error["column"], error["reason"]) == ("End Date", "The campaign ends before it starts.")

@@ -522,3 +522,25 @@ def test_my_feedback_is_empty_then_lists_what_i_raised(personas):
     html = text_of(client.get(url("feedback_mine")))
     assert "Le client veut un SSO" in html and "Prévu au T3" in html
     assert "You raised 1 item; 1 answered." in html
+
+
+def test_the_pages_are_judged_by_the_apis_schemas(personas, inbox_items, api_as):
+    a = inbox_items["a"]
+    api = api_as("alice")
+    api.headers["Accept-Language"] = "en"
+    alice = client_for(personas.alice)
+    # an answer of 6,000 characters: the API took it, the page's own form refused it (5,000)
+    alice.post(url("feedback_respond", a.pk), {"text": "x" * 6000})
+    assert FeedbackResponse.objects.get(item=a).text == "x" * 6000
+    # a due date the API refuses is refused by the page with the API's words
+    refused = api.post(f"feedback/{a.pk}/assign", {"due_on": "31/12/2026"})
+    assert refused.json()["error"]["fields"] == {"due_on": ["Enter a date as YYYY-MM-DD."]}
+    page = alice.post(url("feedback_assign", a.pk), {"due_on": "31/12/2026"}, follow=True)
+    assert "Enter a date as YYYY-MM-DD." in page.content.decode()
+    # a text over the API's 10,000 characters: the page's form had no limit
+    too_long = {"kind": "objection", "title": "Trop long", "text": "x" * 10_001}
+    assert api_as("bob").post("feedback", too_long).status_code == 422
+    response = client_for(personas.bob).post(url("feedback_create"), too_long)
+    assert response.status_code == 422
+    assert "Enter at most 10000 characters." in response.content.decode()
+    assert not FeedbackItem.objects.filter(title="Trop long").exists()

@@ -355,3 +355,31 @@ def test_a_new_mql_is_announced_to_webhook_subscribers(personas):
     other = f.LeadFactory(workspace=personas.acme)
     lead_transition(actor=personas.actor("alice"), lead_id=other.pk, to_stage=Stage.MQL)
     assert WebhookDelivery.objects.get().payload["data"]["lead_id"] == other.pk
+
+
+def test_chat_tools_hear_of_wins_and_mqls_in_the_workspaces_language(personas):
+    from django.utils import translation
+
+    from cordee.funnel.services import opportunity_save
+    from cordee.integrations.models import WebhookDelivery, WebhookSubscription
+
+    WebhookSubscription.objects.create(
+        workspace=personas.acme,
+        name="Slack",
+        url="http://127.0.0.1:9/",
+        events=["deal.won", "lead.mql"],
+    )
+    lead = f.LeadFactory(workspace=personas.acme, stage=Stage.SQL)
+    opportunity = f.OpportunityFactory(
+        workspace=personas.acme, lead=lead, account=lead.contact.account
+    )
+    with translation.override("en"):  # the page of someone who reads English
+        opportunity_save(
+            actor=personas.actor("bob"), data={"stage": "closed_won"}, opportunity=opportunity
+        )
+        other = f.LeadFactory(workspace=personas.acme)
+        lead_transition(actor=personas.actor("alice"), lead_id=other.pk, to_stage=Stage.MQL)
+    texts = {d.event: d.payload["text"] for d in WebhookDelivery.objects.all()}
+    # Acme speaks French (its default language), like the breach and feedback webhooks
+    assert texts["deal.won"].startswith("Affaire gagnée")
+    assert texts["lead.mql"].startswith("Nouveau MQL")

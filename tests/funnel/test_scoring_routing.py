@@ -183,3 +183,18 @@ def test_a_new_touchpoint_through_the_api_queues_a_rescore(
 
     assert rescore.call(personas.acme.pk, [lead.pk]) == 1
     assert Lead.objects.get(pk=lead.pk).stage == Stage.MQL
+
+
+def test_a_recycled_lead_returns_on_its_re_evaluation_day_in_the_workspaces_zone(personas, rules):
+    lead = _lead(personas)
+    Lead.objects.filter(pk=lead.pk).update(stage=Stage.RECYCLED, recycle_on=dt.date(2026, 6, 2))
+    late = dt.datetime(2026, 6, 1, 23, 30, tzinfo=dt.UTC)  # already 2 June in Paris
+    f.TouchpointFactory(
+        workspace=personas.acme,
+        contact=lead.contact,
+        kind=TouchKind.WEBINAR_ATTENDED,
+        occurred_at=late,
+    )
+    assert leads_rescore(workspace=personas.acme, now=late) == 1
+    lead.refresh_from_db()
+    assert lead.stage == Stage.MQL

@@ -157,3 +157,12 @@ def test_role_table():
     assert role_can(Role.SALES_REP, "opportunity.write")
     assert not role_can(Role.EXECUTIVE, "account.write")
     assert not role_can(Role.MARKETER, "no.such.capability")
+
+
+def test_a_workspaces_today_is_its_own_whatever_zone_is_active():
+    paris, montreal = Workspace(time_zone="Europe/Paris"), Workspace(time_zone="America/Montreal")
+    late = dt.datetime(2026, 3, 31, 23, 30, tzinfo=dt.UTC)
+    with timezone.override("Pacific/Auckland"):  # another zone active (a page of another company)
+        assert paris.today(late) == dt.date(2026, 4, 1)  # 01:30 in Paris (summer time)
+        assert montreal.today(late) == dt.date(2026, 3, 31)  # 19:30 in Montréal
+        assert paris.now_local(late).isoformat() == "2026-04-01T01:30:00+02:00"

@@ -92,3 +92,23 @@ def test_a_pod_missing_a_side_shows_a_warning(client, personas):
     client.force_login(personas.erin)
     html = client.get(f"/w/acme/pods/{pod.pk}/").content.decode()
     assert "This pod has no one from sales." in html
+
+
+def test_codes_are_read_and_refused_by_the_same_rule_as_the_api_and_the_imports(client, personas):
+    from cordee.crm.models import Campaign, Contact
+
+    client.force_login(personas.alice)
+    campaign = {"name": "Webinaire", "channel": "webinar", "status": "planned", "budget": "0"}
+    # stored as typed before ("usd"), so the workspace-currency totals left it out
+    response = client.post("/w/acme/campaigns/new/", {**campaign, "currency": "usd"})
+    assert response.status_code == 302
+    assert Campaign.objects.get().currency == "USD"
+    response = client.post("/w/acme/campaigns/new/", {**campaign, "currency": "E1"})
+    assert response.status_code == 422
+    assert "A currency is a three-letter code such as EUR." in response.content.decode()
+    response = client.post("/w/acme/contacts/new/", {"last_name": "Durand", "country": "fr"})
+    assert response.status_code == 302
+    assert Contact.objects.get().country == "FR"
+    response = client.post("/w/acme/contacts/new/", {"last_name": "Martin", "country": "F1"})
+    assert response.status_code == 422
+    assert "A country is a two-letter code such as FR." in response.content.decode()

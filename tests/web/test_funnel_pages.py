@@ -258,7 +258,7 @@ def test_breach_notifications_show_in_the_app_and_are_marked_read(personas):
         due_at=timezone.now(),
         detected_at=timezone.now(),
     )
-    breaches_notify()
+    breaches_notify(workspace_id=personas.acme.pk)
     client = _client(personas.bob)
     home = client.get("/w/acme/").content.decode()
     assert 'class="nav__count"' in home
@@ -280,3 +280,46 @@ def test_only_a_side_that_has_not_signed_sees_the_sign_button(personas):
     assert "Sign for my side" in _client(personas.dave).get(url).content.decode()
     assert "Sign for my side" not in _client(personas.mia).get(url).content.decode()
     assert "Sign for my side" not in _client(personas.bob).get(url).content.decode()
+
+
+def test_a_rejection_from_the_page_is_judged_by_the_apis_schema(personas, queue):
+    from tests.api.conftest import ApiClient
+
+    bad = {"reason": "bad_fit", "outcome": "recycled", "recycle_on": "31/12/2026"}
+    api = ApiClient(client=_client(personas.bob), headers={"X-Cordee-Workspace": "acme"})
+    from_api = api.post(f"leads/{queue.pk}/reject", bad)
+    assert from_api.status_code == 422
+    assert from_api.json()["error"]["fields"] == {"recycle_on": ["Enter a date as YYYY-MM-DD."]}
+    # the page answered 400 "The re-evaluation date is not a date." (its own parsing)
+    page = _client(personas.bob).post(f"/w/acme/leads/{queue.pk}/reject/", bad)
+    assert page.status_code == 422
+    assert "Enter a date as YYYY-MM-DD." in page.content.decode()
+    swapped = _client(personas.bob).post(
+        f"/w/acme/leads/{queue.pk}/reject/", bad, headers={"HX-Request": "true"}
+    )
+    assert "Enter a date as YYYY-MM-DD." in swapped.content.decode()
+    assert Lead.objects.get(pk=queue.pk).stage == Stage.MQL
+
+
+@pytest.mark.parametrize(
+    "path", ["/w/acme/funnel/metrics/", "/w/acme/accounts/", "/w/acme/feedback/"]
+)
+def test_a_page_that_answers_htmx_with_a_fragment_tells_caches_so(personas, path):
+    # the funnel metrics page swapped its body without Vary: a cache (the back button) could
+    # serve the fragment as the page
+    client = _client(personas.alice)
+    page = client.get(path)
+    fragment = client.get(path, headers={"HX-Request": "true"})
+    restored = client.get(
+        path, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert all("HX-Request" in r["Vary"] for r in (page, fragment, restored))
+    assert "<html" in page.content.decode() and "<html" in restored.content.decode()
+    assert "<html" not in fragment.content.decode()
+
+
+def test_a_decision_from_the_queue_tells_caches_it_answers_htmx_apart(personas, queue):
+    swapped = _client(personas.bob).post(
+        f"/w/acme/leads/{queue.pk}/accept/", headers={"HX-Request": "true"}
+    )
+    assert "queue__done" in swapped.content.decode() and "HX-Request" in swapped["Vary"]
