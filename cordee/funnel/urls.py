@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from cordee.core.record_views import record_urls
-from cordee.funnel import record_pages, views
+from cordee.funnel import record_pages, settings_pages, views
 
 urlpatterns = [
     path("", views.workspace_home, name="workspace_home"),
@@ -24,8 +24,8 @@ urlpatterns = [
     path("leads/<int:pk>/reject/", views.lead_reject, name="lead_reject"),
     path("leads/<int:pk>/convert/", views.lead_convert, name="lead_convert"),
     path("sla-contracts/<int:pk>/sign/", views.contract_sign, name="contract_sign"),
-    *record_urls(views.SLA_CONTRACTS, "settings/sla-contracts"),
-    *record_urls(views.SCORING_RULES, "settings/scoring-rules"),
-    *record_urls(views.REJECTION_REASONS, "settings/rejection-reasons"),
-    *record_urls(views.ROUTING_RULES, "settings/routing-rules"),
+    *record_urls(settings_pages.SLA_CONTRACTS, "settings/sla-contracts"),
+    *record_urls(settings_pages.SCORING_RULES, "settings/scoring-rules"),
+    *record_urls(settings_pages.REJECTION_REASONS, "settings/rejection-reasons"),
+    *record_urls(settings_pages.ROUTING_RULES, "settings/routing-rules"),
 ]

@@ -1,0 +1,176 @@
+"""The funnel metrics as readers see them: three charts (Vega-Lite, rendered to SVG on the
+server by ``core.charts``) and the CSV table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from cordee.core.charts import BAR, LINE, chart_spec, signed_colour
+from cordee.funnel.metrics import FunnelMetrics
+
+CHART_COHORTS = 12  # the largest cohorts, when there are more (campaigns, sources)
+
+
+def conversion_chart_spec(metrics: FunnelMetrics, title: str) -> dict[str, Any]:
+    """Each cohort's three stage-to-stage rates: lines over the months, grouped bars otherwise."""
+    rows = list(metrics.rows if metrics.by == "month" else metrics.rows[:CHART_COHORTS])
+    steps = (
+        (_("MQL → SAL"), "mql_to_sal"),
+        (_("SAL → SQL"), "sal_to_sql"),
+        (_("SQL → Won"), "sql_to_won"),
+    )
+    values = [
+        {"cohort": r.label, "step": step, "rate": getattr(r, attr)}
+        for r in rows
+        for step, attr in steps
+        if getattr(r, attr) is not None
+    ]
+    order = [r.label for r in rows]
+    x: dict[str, Any] = {"field": "cohort", "type": "ordinal", "title": title, "sort": order}
+    y = {
+        "field": "rate",
+        "type": "quantitative",
+        "title": _("Conversion rate"),
+        "axis": {"format": ".0%"},
+        "scale": {"domain": [0, 1]},
+    }
+    encoding: dict[str, Any] = {
+        "x": x,
+        "y": y,
+        "color": {"field": "step", "type": "nominal", "title": _("Step"), "sort": None},
+        "tooltip": [
+            {"field": "cohort", "title": title},
+            {"field": "step", "title": _("Step")},
+            {"field": "rate", "format": ".0%", "title": _("Conversion rate")},
+        ],
+    }
+    if metrics.by == "month":
+        mark = LINE
+        x["axis"] = {"labelAngle": 0 if len(rows) <= 6 else -45}
+    else:
+        mark = BAR
+        encoding["xOffset"] = {"field": "step", "sort": None}
+        x["axis"] = {"labelAngle": -30, "labelLimit": 140}
+    return chart_spec(values, mark=mark, encoding=encoding, width=560, height=220)
+
+
+def velocity_chart_spec(metrics: FunnelMetrics) -> dict[str, Any]:
+    """LVR per month: bars above or below zero."""
+    values = [
+        {"month": v.label, "lvr": v.lvr, "mqls": v.mqls}
+        for v in metrics.velocity
+        if v.lvr is not None
+    ]
+    return chart_spec(
+        values,
+        mark=BAR,
+        width=560,
+        height=200,
+        encoding={
+            "x": {
+                "field": "month",
+                "type": "ordinal",
+                "title": _("Month"),
+                "sort": [v.label for v in metrics.velocity],
+                "axis": {"labelAngle": 0 if len(metrics.velocity) <= 6 else -45},
+            },
+            "y": {
+                "field": "lvr",
+                "type": "quantitative",
+                "title": _("Lead velocity rate"),
+                "axis": {"format": ".0%"},
+            },
+            "color": signed_colour("lvr", "#0f9d8a"),
+            "tooltip": [
+                {"field": "month", "title": _("Month")},
+                {"field": "lvr", "format": ".0%", "title": _("Lead velocity rate")},
+                {"field": "mqls", "title": _("MQLs")},
+            ],
+        },
+    )
+
+
+def pipeline_chart_spec(metrics: FunnelMetrics) -> dict[str, Any]:
+    """Pipeline created next to pipeline won, per source (amounts as floats: display only)."""
+    created, won = _("Pipeline created"), _("Pipeline won")
+    values = [
+        {"source": p.label, "kind": kind, "amount": float(amount)}
+        for p in metrics.pipeline
+        for kind, amount in ((created, p.created), (won, p.won))
+    ]
+    title = _("Amount (%(currency)s)") % {"currency": metrics.currency}
+    return chart_spec(
+        values,
+        mark=BAR,
+        width=420,
+        height=200,
+        encoding={
+            "x": {
+                "field": "source",
+                "type": "nominal",
+                "title": _("Source"),
+                "axis": {"labelAngle": 0 if len(metrics.velocity) <= 6 else -45},
+            },
+            "xOffset": {"field": "kind", "sort": [created, won]},
+            "y": {"field": "amount", "type": "quantitative", "title": title},
+            "color": {
+                "field": "kind",
+                "type": "nominal",
+                "title": _("Pipeline"),
+                "sort": [created, won],
+            },
+            "tooltip": [
+                {"field": "source", "title": _("Source")},
+                {"field": "kind", "title": _("Pipeline")},
+                {"field": "amount", "format": ",.2f", "title": title},
+            ],
+        },
+    )
+
+
+CSV_HEADER = (
+    "cohort",
+    "key",
+    "mqls",
+    "sal",
+    "sql",
+    "won",
+    "mql_to_sal",
+    "sal_to_sql",
+    "sql_to_won",
+    "mql_to_won",
+    "median_days_mql_to_sal",
+    "median_days_sal_to_sql",
+    "median_days_sql_to_won",
+)
+
+
+def _ratio(value: float | None, digits: int) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def csv_rows(metrics: FunnelMetrics) -> list[list[str]]:
+    """The table as CSV rows (header first): rates as fractions with 4 decimals, medians in days
+    with 1 decimal, empty when undefined."""
+    out = [list(CSV_HEADER)]
+    for r in metrics.rows:
+        out.append(
+            [
+                r.label,
+                r.key,
+                str(r.mqls),
+                str(r.sal),
+                str(r.sql),
+                str(r.won),
+                _ratio(r.mql_to_sal, 4),
+                _ratio(r.sal_to_sql, 4),
+                _ratio(r.sql_to_won, 4),
+                _ratio(r.mql_to_won, 4),
+                _ratio(r.median_days_mql_to_sal, 1),
+                _ratio(r.median_days_sal_to_sql, 1),
+                _ratio(r.median_days_sql_to_won, 1),
+            ]
+        )
+    return out

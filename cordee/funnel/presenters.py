@@ -1,0 +1,395 @@
+"""Page shaping for the funnel's pages: what each template prints, computed from the selectors,
+reports and metrics (views stay a few lines: parse, call one of these, render)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any, cast
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from cordee.core import exports
+from cordee.core.actor import Actor
+from cordee.core.charts import cached_svg
+from cordee.core.errors import ValidationFailed
+from cordee.core.export_views import query_links
+from cordee.core.exports import ExportColumn
+from cordee.crm import selectors as crm_selectors
+from cordee.crm.models import Channel
+from cordee.funnel import metrics, metrics_report, reports, selectors
+from cordee.funnel.metrics import FunnelMetrics, MetricsRow, Period
+from cordee.funnel.models import Lead, RejectionOutcome, Stage
+from cordee.funnel.selectors import LeadSla
+from cordee.funnel.version import funnel_version
+from cordee.people.selectors import pod_options
+
+QUEUE_SIZE = 50  # the oldest first: the ones whose clocks run out soonest
+
+
+QueueRow = tuple[Lead, LeadSla | None]  # a lead of the queue's export, with its SLA clocks
+
+
+def queue_rows(actor: Actor, leads: list[Lead]) -> dict[str, Any]:
+    """Rows prepared in Python (URLs, clocks) so that the template only prints them."""
+    sla = selectors.leads_sla(actor=actor, leads=leads)
+    base = reverse("leads_list", args=[actor.workspace.slug])
+    rows = []
+    for lead in leads:
+        status = sla.get(lead.pk)
+        clocks = {c.name: c for c in status.clocks} if status else {}
+        rows.append(
+            {
+                "lead": lead,
+                "sla": status,
+                "url": f"{base}{lead.pk}/",
+                "first": clocks.get("first_touch"),
+                "decision": clocks.get("decision"),
+            }
+        )
+    return {
+        "leads": leads,
+        "rows": rows,
+        "can_decide": actor.can("lead.decide"),
+        "labels": {
+            "first": _("First touch by"),
+            "decision": _("Decision by"),
+            "score": _("Score"),
+            "attempts": _("Attempts"),
+        },
+    }
+
+
+def queue_query(request: HttpRequest, actor: Actor) -> tuple[str, bool, QuerySet[Lead]]:
+    """The queue's query (``pod``, ``scope=all``): (pod, everyone, the leads waiting)."""
+    pod = request.GET.get("pod") or ""
+    everyone = request.GET.get("scope") == "all"
+    waiting = selectors.mql_queue(
+        actor=actor, pod_id=int(pod) if pod.isdigit() else None, everyone=everyone
+    )
+    return pod, everyone, waiting
+
+
+def queue_export_rows(actor: Actor, waiting: QuerySet[Lead]) -> Iterator[QueueRow]:
+    """Each lead waiting with its SLA clocks, evaluated a chunk of leads at a time."""
+    batch: list[Lead] = []
+
+    def flush() -> Iterator[QueueRow]:
+        sla = selectors.leads_sla(actor=actor, leads=batch)
+        for lead in batch:
+            yield lead, sla.get(lead.pk)
+
+    for lead in waiting.iterator(chunk_size=exports.CHUNK):
+        batch.append(lead)
+        if len(batch) == exports.CHUNK:
+            yield from flush()
+            batch = []
+    if batch:
+        yield from flush()
+
+
+def queue_export_columns() -> list[ExportColumn]:
+    """The queue's columns, headers and labels translated now (the file is written later)."""
+    stages = {value: str(label) for value, label in Stage.choices}
+    states = {"met": _("Kept"), "late": _("Late"), "running": _("Running")}
+
+    def field(name: str) -> str:
+        return capfirst(str(cast(Any, Lead._meta.get_field(name)).verbose_name))
+
+    def clock(row: QueueRow, name: str) -> Any:
+        sla = row[1]
+        return next((c for c in sla.clocks if c.name == name), None) if sla else None
+
+    def due(name: str) -> Callable[[QueueRow], Any]:
+        return lambda row: (lambda c: c.due_at if c else None)(clock(row, name))
+
+    def state(name: str) -> Callable[[QueueRow], Any]:
+        def value(row: QueueRow) -> str | None:
+            c = clock(row, name)
+            if c is None:
+                return None
+            return states["met" if c.met else "late" if c.breached else "running"]
+
+        return value
+
+    def text(value: Any) -> str | None:
+        return None if value is None else str(value)
+
+    return [
+        ExportColumn("ID", lambda row: row[0].pk),
+        ExportColumn(_("Lead"), lambda row: text(row[0].contact)),
+        ExportColumn(_("Account"), lambda row: text(row[0].contact.account)),
+        ExportColumn(_("Score"), lambda row: row[0].score),
+        ExportColumn(_("Stage"), lambda row: stages.get(row[0].stage, row[0].stage)),
+        ExportColumn(field("mql_at"), lambda row: row[0].mql_at),
+        ExportColumn(field("owner"), lambda row: text(row[0].owner)),
+        ExportColumn(field("pod"), lambda row: text(row[0].pod)),
+        ExportColumn(_("First touch by"), due("first_touch")),
+        ExportColumn(_("First touch state"), state("first_touch")),
+        ExportColumn(_("Decision by"), due("decision")),
+        ExportColumn(_("Decision state"), state("decision")),
+        ExportColumn(_("Attempts made"), lambda row: row[1].attempts_made if row[1] else None),
+        ExportColumn(
+            _("Attempts required"), lambda row: row[1].attempts_required if row[1] else None
+        ),
+    ]
+
+
+def session_token(request: HttpRequest) -> str:
+    """A digest of the session's CSRF secret (the masked token changes on every call)."""
+    get_token(request)  # makes sure the secret exists
+    return hashlib.sha256(str(request.META.get("CSRF_COOKIE", "")).encode()).hexdigest()[:16]
+
+
+def sla_dashboard(actor: Actor, language: str) -> dict[str, Any]:
+    ws = actor.workspace
+    today = ws.today()
+    contracts = list(
+        selectors.contracts_list(actor=actor).filter(period_end__gte=today - dt.timedelta(days=92))
+    )
+    by_id = reports.marketing_snapshot(ws)
+    compliance = reports.compliance_snapshot(ws)
+    by_pod: dict[tuple[str, str], list[int]] = {}
+    for row in compliance:
+        due_kept = by_pod.setdefault((row.pod, row.clock), [0, 0])
+        due_kept[0] += row.due
+        due_kept[1] += row.kept
+    table = [
+        {
+            "pod": pod or _("No pod"),
+            "cells": [
+                due_kept[1] / due_kept[0]
+                if (due_kept := by_pod.get((pod, clock), [0, 0]))[0]
+                else None
+                for clock in ("first_touch", "decision", "attempts")
+            ],
+        }
+        for pod in sorted({pod for pod, _clock in by_pod})
+    ]
+    chart = ""
+    if compliance:
+        chart = cached_svg(
+            f"sla-compliance:{ws.pk}:{language}", lambda: reports.compliance_chart_spec(compliance)
+        )
+    return {
+        "statuses": [(c, by_id[c.pk]) for c in contracts if c.is_signed and c.pk in by_id],
+        "unsigned": [c for c in contracts if not c.is_signed],
+        "table": table,
+        "chart": chart,
+        "breaches": list(selectors.breaches_list(actor=actor)[:25]),
+    }
+
+
+def queue_page(request: HttpRequest, actor: Actor) -> dict[str, Any]:
+    """The MQL queue: filters, and its rows as a lazily computed, cached fragment."""
+    pod, everyone, waiting = queue_query(request, actor)
+
+    def rows() -> dict[str, Any]:
+        leads = list(waiting[:QUEUE_SIZE])
+        total = waiting.count() if len(leads) == QUEUE_SIZE else len(leads)
+        return {"total": total, **queue_rows(actor, leads)}
+
+    now = timezone.now()
+    return {
+        "nav": "queue",
+        "pods": list(pod_options(actor=actor)),
+        "pod": pod,
+        "scope": "all" if everyone else "mine",
+        "next": request.get_full_path(),
+        # the rows are a cached fragment, computed (lazily) when a lead moved, was reassigned or
+        # touched, or a minute passed (late flags); its forms carry this session's CSRF token
+        "queue": SimpleLazyObject(rows),
+        "funnel_version": funnel_version(actor.workspace.pk),
+        "minute": now.strftime("%Y%m%d%H%M"),
+        "session_key": session_token(request),
+        "export_links": query_links(request, "mql_queue_export"),
+    }
+
+
+def reject_form(request: HttpRequest, actor: Actor, lead: Lead) -> dict[str, Any]:
+    """The rejection form the queue fetches when a rep opens it."""
+    return {
+        "lead": lead,
+        "reasons": list(selectors.rejection_reasons(actor=actor)),
+        "outcomes": RejectionOutcome.choices,
+        "next": request.headers.get("HX-Current-URL", ""),
+    }
+
+
+def board_page(actor: Actor) -> dict[str, Any]:
+    """The funnel board: how many leads stand at each stage, the latest of each, conversions."""
+    ws = actor.workspace
+
+    def columns() -> list[dict[str, Any]]:
+        counts = reports.stage_counts(ws)
+        latest = selectors.latest_by_stage(actor=actor, per_stage=6)
+        return [
+            {"value": value, "label": label, "count": counts[value], "leads": latest.get(value, [])}
+            for value, label in Stage.choices
+        ]
+
+    # the board's body is a cached fragment keyed by the funnel's version: computed (lazily,
+    # only on a miss) when a lead moved, at most once a minute otherwise
+    return {
+        "nav": "board",
+        "columns": SimpleLazyObject(columns),
+        "conversions": SimpleLazyObject(lambda: reports.conversions_snapshot(ws)),
+        "funnel_version": funnel_version(ws.pk),
+    }
+
+
+def sla_page(actor: Actor, language: str) -> dict[str, Any]:
+    """Both sides of the contract, as a cached fragment (a minute at most, or until a lead moves)."""
+    return {
+        "nav": "sla",
+        "dashboard": SimpleLazyObject(lambda: sla_dashboard(actor, language)),
+        "funnel_version": funnel_version(actor.workspace.pk),
+    }
+
+
+def rejections_page(actor: Actor, params: Mapping[str, str], language: str) -> dict[str, Any]:
+    """Why sales rejects MQLs (``by`` channel, campaign or pod, over the last ``days``)."""
+    by = params.get("by") or "channel"
+    if by not in {"channel", "campaign", "pod"}:
+        by = "channel"
+    days = int(params["days"]) if params.get("days", "").isdigit() else 90
+    since = timezone.now() - dt.timedelta(days=days)
+    rows = reports.rejections(actor.workspace, since, by)
+    summary = reports.rejection_summary(actor.workspace, since, by)
+    if by == "channel":
+        labels = dict(Channel.choices)
+        rows = [{**r, "group": str(labels.get(r["group"], r["group"]))} for r in rows]
+        summary = [replace(s, group=str(labels.get(s.group, s.group))) for s in summary]
+    titles = {"channel": _("Channel"), "campaign": _("Campaign"), "pod": _("Pod")}
+    chart = ""
+    if rows:
+        chart = cached_svg(
+            f"rejections:{actor.workspace.pk}:{by}:{days}:{language}",
+            lambda: reports.rejections_chart_spec(rows, str(titles[by])),
+        )
+    return {
+        "nav": "rejections",
+        "rows": rows,
+        "summary": summary,
+        "by": by,
+        "days": days,
+        "chart": chart,
+        "titles": titles,
+        "total": sum(r["n"] for r in rows),
+    }
+
+
+def metrics_query(
+    actor: Actor, params: Mapping[str, str]
+) -> tuple[str, Period, dict[str, list[str]]]:
+    """(dimension, period, field errors) asked by the metrics page's query; a bad value falls
+    back to the default and is reported by field."""
+    ws = actor.workspace
+    wanted = params.get("by") or "month"
+    try:
+        by, period = metrics.metrics_request(
+            ws, by=wanted, start=params.get("from"), end=params.get("to")
+        )
+    except ValidationFailed as exc:
+        by = wanted if wanted in metrics.DIMENSIONS else "month"
+        return by, metrics.default_period(ws), exc.field_errors
+    return by, period, {}
+
+
+def metrics_csv(result: FunnelMetrics, by: str, period: Period) -> HttpResponse:
+    """The metrics table as a CSV file."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(metrics_report.csv_rows(result))
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="funnel-metrics-{by}-{period.start}-{period.end}.csv"'
+    )
+    return response
+
+
+def _metrics_charts(
+    actor: Actor, result: FunnelMetrics, by: str, period: Period, language: str
+) -> dict[str, str]:
+    key = f"{actor.workspace.pk}:{by}:{period.start}:{period.end}:{language}"
+    titles = metrics.dimension_titles()
+    charts = {"conversion": "", "velocity": "", "pipeline": ""}
+    if result.rows:
+        charts["conversion"] = cached_svg(
+            f"funnel-metrics-conversion:{key}",
+            lambda: metrics_report.conversion_chart_spec(result, titles[by]),
+        )
+    if any(v.lvr is not None for v in result.velocity):
+        charts["velocity"] = cached_svg(
+            f"funnel-metrics-velocity:{key}", lambda: metrics_report.velocity_chart_spec(result)
+        )
+    if result.pipeline:
+        charts["pipeline"] = cached_svg(
+            f"funnel-metrics-pipeline:{key}", lambda: metrics_report.pipeline_chart_spec(result)
+        )
+    return charts
+
+
+def _metrics_cells(r: MetricsRow) -> dict[str, Any]:
+    pct = metrics.percent_text
+    rates = (r.mql_to_sal, r.sal_to_sql, r.sql_to_won)
+    return {"r": r, "rates": [pct(v) for v in rates], "overall": pct(r.mql_to_won, 1)}
+
+
+def metrics_page(
+    actor: Actor,
+    result: FunnelMetrics,
+    by: str,
+    period: Period,
+    errors: dict[str, list[str]],
+    language: str,
+) -> dict[str, Any]:
+    """Conversion and days in stage by cohort, pipeline per source, lead velocity: the page."""
+    this_month = result.this_month
+    pct = metrics.percent_text
+    return {
+        "table": [_metrics_cells(r) for r in result.rows],
+        "total": _metrics_cells(result.total),
+        "velocity": [{"v": v, "lvr": pct(v.lvr)} for v in reversed(result.velocity)],
+        "this_month_lvr": pct(this_month.lvr) if this_month else "—",
+        "overall": pct(result.total.mql_to_won, 1),
+        "nav": "funnel_metrics",
+        "m": result,
+        "by": by,
+        "period": period,
+        "titles": metrics.dimension_titles(),
+        "errors": errors,
+        "query": f"by={by}&from={period.start.isoformat()}&to={period.end.isoformat()}",
+        "charts": _metrics_charts(actor, result, by, period, language),
+        "this_month": this_month,
+        "month_to_date": this_month is not None
+        and this_month.month == metrics.local_today(actor.workspace).strftime("%Y-%m"),
+        "pipeline_created": sum((p.created for p in result.pipeline), Decimal(0)),
+        "pipeline_won": sum((p.won for p in result.pipeline), Decimal(0)),
+    }
+
+
+def home_page(actor: Actor) -> dict[str, Any]:
+    """What a manager wants first: the waterfall, open pipeline, recent leads, live campaigns."""
+    stages = selectors.lead_stage_counts(actor=actor)
+    return {
+        "nav": "home",
+        "stages": stages,
+        "max_stage": max((n for _s, _l, n in stages), default=0),
+        "total_leads": sum(n for _s, _l, n in stages),
+        "pipeline": selectors.open_pipeline(actor=actor),
+        "recent_leads": list(selectors.recent_leads(actor=actor)),
+        "campaigns": list(crm_selectors.active_campaigns(actor=actor)),
+        "can_create_lead": actor.can("lead.write"),
+    }

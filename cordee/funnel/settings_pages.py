@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cordee.core.actor import Actor
+from cordee.core.web import (
+    Column,
+    RecordPage,
+    record_form_class,
+)
+from cordee.funnel import records, services
+from cordee.funnel.sla import marketing_status
+from cordee.people.forms import CommaListField
+from cordee.people.selectors import pod_choices
+
+
+def _form_with_lists(spec: Any, fields: tuple[str, ...], lists: tuple[str, ...]) -> Any:
+    base = record_form_class(spec, fields)
+    extra = {
+        name: CommaListField(
+            label=base.base_fields[name].label,
+            required=False,
+            help_text=gettext_lazy("Separate them with commas."),
+        )
+        for name in lists
+    }
+    return type(f"{base.__name__}WithLists", (base,), extra)
+
+
+def _save_contract(actor: Actor, form: forms.Form, instance: Any) -> Any:
+    data = form.record_data()  # type: ignore[attr-defined]
+    return services.sla_contract_save(actor=actor, data=data, contract=instance)
+
+
+def _contract_context(actor: Actor, contract: Any) -> dict[str, Any]:
+    return {
+        "status": marketing_status(contract, timezone.now()) if contract.is_signed else None,
+        "can_sign": actor.signs_for is not None
+        and getattr(contract, f"{actor.signs_for}_signed_at") is None,
+        "breaches": list(
+            contract.breaches.select_related("lead__contact").order_by("-due_at")[:10]
+        ),
+    }
+
+
+def _facts(actor: Actor, obj: Any) -> dict[str, Any]:
+    """Label and shown value of each field of a settings record, for its detail page."""
+    rows = []
+    for field in obj._meta.concrete_fields:
+        if field.name in {"id", "workspace", "created_at", "updated_at"}:
+            continue
+        display = getattr(obj, f"get_{field.name}_display", None)
+        value = display() if display else getattr(obj, field.name)
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value) or "—"
+        elif isinstance(value, bool):
+            value = _("Yes") if value else _("No")
+        rows.append({"label": str(field.verbose_name).capitalize(), "value": value})
+    return {"fields": rows}
+
+
+SLA_CONTRACTS = RecordPage(
+    new_label=gettext_lazy("New SLA contract"),
+    spec=records.SLA_CONTRACTS,
+    columns=(
+        Column("name", gettext_lazy("Name"), link="self"),
+        Column("pod", gettext_lazy("Pod")),
+        Column("period_start", gettext_lazy("From"), sort="-start", kind="date"),
+        Column("period_end", gettext_lazy("To"), kind="date", secondary=True),
+        Column("is_signed", gettext_lazy("Signed by both sides")),
+    ),
+    form_fields=records.SLA_TERMS,
+    form_class=_form_with_lists(records.SLA_CONTRACTS, records.SLA_TERMS, ("industries",)),
+    detail_template="funnel/contract_detail.html",
+    detail_context=_contract_context,
+    save=_save_contract,
+    filter_choices={"pod": pod_choices},
+    empty_text=gettext_lazy(
+        "An SLA contract is what marketing and sales promise each other for a period: MQL volume "
+        "and quality on one side, speed, persistence and decisions on the other."
+    ),
+)
+
+
+SCORING_RULES = RecordPage(
+    new_label=gettext_lazy("New scoring rule"),
+    spec=records.SCORING_RULES,
+    columns=(
+        Column("name", gettext_lazy("Name"), sort="name", link="self"),
+        Column("kind", gettext_lazy("Kind"), kind="badge"),
+        Column("points", gettext_lazy("Points"), kind="number"),
+        Column("half_life_days", gettext_lazy("Half-life (days)"), kind="number", secondary=True),
+        Column("is_active", gettext_lazy("Active"), secondary=True),
+    ),
+    form_fields=(
+        "name",
+        "kind",
+        "attribute",
+        "values",
+        "touch_kind",
+        "points",
+        "half_life_days",
+        "is_active",
+    ),
+    form_class=_form_with_lists(
+        records.SCORING_RULES,
+        (
+            "name",
+            "kind",
+            "attribute",
+            "values",
+            "touch_kind",
+            "points",
+            "half_life_days",
+            "is_active",
+        ),
+        ("values",),
+    ),
+    detail_template="funnel/rule_detail.html",
+    detail_context=_facts,
+    empty_text=gettext_lazy(
+        "Scoring rules say which leads are worth sales' time: fit (who they are) and engagement "
+        "(what they did, fading with time). Crossing the threshold makes a lead an MQL."
+    ),
+)
+
+
+REJECTION_REASONS = RecordPage(
+    new_label=gettext_lazy("New rejection reason"),
+    spec=records.REJECTION_REASONS,
+    columns=(
+        Column("label", gettext_lazy("Reason"), sort="label", link="self"),
+        Column("code", gettext_lazy("Code"), secondary=True),
+        Column("default_outcome", gettext_lazy("Default outcome"), kind="badge"),
+        Column("recycle_after_days", gettext_lazy("Re-evaluate after (days)"), kind="number"),
+    ),
+    form_fields=("code", "label", "default_outcome", "recycle_after_days", "is_active"),
+    detail_template="funnel/rule_detail.html",
+    detail_context=_facts,
+    empty_text=gettext_lazy(
+        "The reasons sales may give when rejecting an MQL, each with its default outcome."
+    ),
+)
+
+
+ROUTING_RULES = RecordPage(
+    new_label=gettext_lazy("New routing rule"),
+    spec=records.ROUTING_RULES,
+    columns=(
+        Column("name", gettext_lazy("Name"), link="self"),
+        Column("order", gettext_lazy("Order"), sort="order", kind="number"),
+        Column("pod", gettext_lazy("Pod")),
+        Column("capacity", gettext_lazy("Capacity"), kind="number", secondary=True),
+    ),
+    form_fields=(
+        "name",
+        "order",
+        "pod",
+        "industries",
+        "regions",
+        "countries",
+        "capacity",
+        "is_active",
+    ),
+    form_class=_form_with_lists(
+        records.ROUTING_RULES,
+        ("name", "order", "pod", "industries", "regions", "countries", "capacity", "is_active"),
+        ("industries", "regions", "countries"),
+    ),
+    detail_template="funnel/rule_detail.html",
+    detail_context=_facts,
+    empty_text=gettext_lazy(
+        "Routing rules send new MQLs to a pod by industry, region or country; inside the pod, "
+        "leads go round-robin to available reps under their capacity."
+    ),
+)
+
+
+SETTINGS_PAGES = (SLA_CONTRACTS, SCORING_RULES, REJECTION_REASONS, ROUTING_RULES)
