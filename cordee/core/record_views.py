@@ -113,9 +113,8 @@ def _filter_widgets(
     return shown, kept
 
 
-@workspace_view
-def record_list_view(request: HttpRequest, actor: Actor, *, page: RecordPage) -> HttpResponse:
-    params: dict[str, str] = {k: str(v) for k, v in request.GET.items() if k != "page"}
+def _listed(actor: Actor, page: RecordPage, params: dict[str, str]) -> tuple[Any, str]:
+    """(the list's queryset, stably ordered; why its filters were refused, if they were)."""
     filter_error = ""
     try:
         qs = record_list(actor=actor, spec=page.spec, params=params)
@@ -126,20 +125,25 @@ def record_list_view(request: HttpRequest, actor: Actor, *, page: RecordPage) ->
         qs = page.list_queryset(actor, qs)
     if not qs.ordered:  # aggregates drop Meta.ordering; pages must stay stable
         qs = qs.order_by(*(page.spec.model._meta.ordering or ()), "pk")
+    return qs, filter_error
+
+
+def list_page(request: HttpRequest, actor: Actor, page: RecordPage) -> dict[str, Any]:
+    """What a list page prints: a page of rows with their cells, filters, sorting, exports."""
+    params: dict[str, str] = {k: str(v) for k, v in request.GET.items() if k != "page"}
+    qs, filter_error = _listed(actor, page, params)
     page_obj = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(obj, [_cell(actor, page, obj, c) for c in page.columns]) for obj in page_obj]
     shown, kept = _filter_widgets(actor, page, params)
-    filtered = any(params.get(f.name) for f in page.spec.filters) or bool(params.get("q"))
-    context = {
+    return {
         "page": page,
         "spec": page.spec,
         "nav": page.key,
-        "rows": rows,
+        "rows": [(obj, [_cell(actor, page, obj, c) for c in page.columns]) for obj in page_obj],
         "page_obj": page_obj,
         "columns": page.columns,
         "filters": shown,
         "kept_filters": kept,
-        "filtered": filtered,
+        "filtered": any(params.get(f.name) for f in page.spec.filters) or bool(params.get("q")),
         "filter_error": filter_error,
         "q": params.get("q", ""),
         "sort": params.get("sort", ""),
@@ -148,6 +152,11 @@ def record_list_view(request: HttpRequest, actor: Actor, *, page: RecordPage) ->
         "export_links": export_links(request, page),
         "can_export_workspace": actor.can("data.export"),
     }
+
+
+@workspace_view
+def record_list_view(request: HttpRequest, actor: Actor, *, page: RecordPage) -> HttpResponse:
+    context = list_page(request, actor, page)
     return htmx_render(
         request, "records/list.html#records-table", context, page="records/list.html"
     )

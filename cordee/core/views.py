@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.db import connection
@@ -41,16 +40,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def set_language(request: HttpRequest) -> HttpResponse:
     """Django's ``set_language``; a signed-in person's choice is also kept on their profile."""
     response = django_set_language(request)
-    language = request.POST.get("language", "")
-    user = request.user
-    if (
-        request.method == "POST"
-        and user.is_authenticated
-        and language in dict(settings.LANGUAGES)
-        and user.language != language  # type: ignore[union-attr]
-    ):
-        user.language = language  # type: ignore[union-attr]
-        user.save(update_fields=["language"])  # type: ignore[union-attr]
+    if request.method == "POST" and request.user.is_authenticated:
+        request.user.language_keep(request.POST.get("language", ""))  # type: ignore[union-attr]
     return response
 
 

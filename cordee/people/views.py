@@ -83,45 +83,56 @@ def _profile_url(actor: Actor) -> str:
 
 @workspace_view
 def profile(request: HttpRequest, actor: Actor) -> HttpResponse:
-    language_form = LanguageForm(initial={"language": actor.user.language or request.LANGUAGE_CODE})
-    token_form = TokenForm()
-    status = 200
-    if request.method == "POST" and "language" in request.POST:
-        language_form = LanguageForm(request.POST)
-        if language_form.is_valid():
-            return _save_language(request, actor, language_form.cleaned_data["language"])
-        status = 422
-    elif request.method == "POST":
-        token_form = TokenForm(request.POST)
-        if token_form.is_valid():
-            try:
-                _token, secret = api_token_create(actor=actor, name=token_form.cleaned_data["name"])
-            except ValidationFailed as exc:
-                add_field_errors(token_form, exc)
-            else:
-                request.session[_NEW_SECRET_KEY] = secret
-                return HttpResponseRedirect(_profile_url(actor) + "#tokens")
-        status = 422
+    """The person's language and API tokens (a form each)."""
+    if request.method == "POST":
+        post = _post_language if "language" in request.POST else _post_token
+        return post(request, actor)
+    return _profile_page(request, actor)
+
+
+def _profile_page(
+    request: HttpRequest,
+    actor: Actor,
+    language_form: LanguageForm | None = None,
+    token_form: TokenForm | None = None,
+) -> HttpResponse:
+    language = actor.user.language or request.LANGUAGE_CODE  # type: ignore[attr-defined]
     context = {
         "nav": "profile",
-        "language_form": language_form,
-        "token_form": token_form,
+        "language_form": language_form or LanguageForm(initial={"language": language}),
+        "token_form": token_form or TokenForm(),
         "tokens": list(selectors.user_tokens(actor=actor)),
         "new_secret": request.session.pop(_NEW_SECRET_KEY, None),
         "membership_role": actor.role,
     }
+    status = 422 if language_form or token_form else 200
     return render(request, "people/profile.html", context, status=status)
 
 
-def _save_language(request: HttpRequest, actor: Actor, language: str) -> HttpResponse:
-    user = actor.user
-    user.language = language
-    user.save(update_fields=["language"])
+def _post_language(request: HttpRequest, actor: Actor) -> HttpResponse:
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        return _profile_page(request, actor, language_form=form)
+    language = form.cleaned_data["language"]
+    actor.user.language_keep(language)
     translation.activate(language)
     messages.success(request, _("Your language preference was saved."))
     response = HttpResponseRedirect(_profile_url(actor))
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
     return response
+
+
+def _post_token(request: HttpRequest, actor: Actor) -> HttpResponse:
+    form = TokenForm(request.POST)
+    if form.is_valid():
+        try:
+            _token, secret = api_token_create(actor=actor, name=form.cleaned_data["name"])
+        except ValidationFailed as exc:
+            add_field_errors(form, exc)
+        else:
+            request.session[_NEW_SECRET_KEY] = secret
+            return HttpResponseRedirect(_profile_url(actor) + "#tokens")
+    return _profile_page(request, actor, token_form=form)
 
 
 @require_POST

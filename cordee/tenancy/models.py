@@ -10,6 +10,7 @@ import hashlib
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -168,6 +169,15 @@ class User(AbstractUser):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = normalize_email(self.email) or ""
         super().save(*args, **kwargs)
+
+    def language_keep(self, language: str) -> bool:
+        """Keep the language this person reads Cordée in (one of the interface's); True if it
+        changed. The profile page and the language switcher both keep it here."""
+        if language not in dict(settings.LANGUAGES) or language == self.language:
+            return False
+        self.language = language
+        self.save(update_fields=["language"])
+        return True
 
 
 class Team(WorkspaceScoped):
