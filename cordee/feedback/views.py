@@ -36,11 +36,35 @@ from cordee.core.web import (
     is_partial_request,
     workspace_view,
 )
-from cordee.feedback import page_selectors, schemas, selectors, services
+from cordee.feedback import schemas, services
 from cordee.feedback.forms import FeedbackForm, SettingsForm, campaign_choices
 from cordee.feedback.links import item_url
 from cordee.feedback.models import FeedbackItem, FeedbackKind, FeedbackStatus
 from cordee.feedback.records import COMPETITORS
+from cordee.feedback.selectors.health import (
+    TopOverTime,
+    loop_health_by_pod,
+    top_over_time,
+    top_over_time_chart,
+)
+from cordee.feedback.selectors.inbox import (
+    answers_for,
+    feedback_detail,
+    feedback_get,
+    feedback_list,
+    feedback_settings,
+    inbox_counts,
+    sla_breaches,
+    themes,
+)
+from cordee.feedback.selectors.pages import (
+    link_objects,
+    merge_candidates,
+    my_items,
+    unread_answer_ids,
+    voted_ids,
+)
+from cordee.feedback.selectors.similar import similar_to
 from cordee.people.services import notifications_mark_read
 
 # the inbox's "age" filter, translated into the selector's parameters
@@ -98,16 +122,16 @@ def inbox(request: HttpRequest, actor: Actor) -> HttpResponse:
     shown, query = _inbox_params(request)
     filter_error = ""
     try:
-        items = selectors.feedback_list(actor=actor, params=query)
-        facets = selectors.inbox_counts(actor=actor, params=query)
+        items = feedback_list(actor=actor, params=query)
+        facets = inbox_counts(actor=actor, params=query)
     except ValidationFailed as exc:
         filter_error = exc.explained
         query = {}
-        items = selectors.feedback_list(actor=actor, params={})
-        facets = selectors.inbox_counts(actor=actor, params={})
+        items = feedback_list(actor=actor, params={})
+        facets = inbox_counts(actor=actor, params={})
     page_obj = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page_obj)
-    voted = page_selectors.voted_ids(actor=actor, item_ids=[i.pk for i in rows])
+    voted = voted_ids(actor=actor, item_ids=[i.pk for i in rows])
     context = {
         "nav": "feedback",
         "page_obj": page_obj,
@@ -121,7 +145,7 @@ def inbox(request: HttpRequest, actor: Actor) -> HttpResponse:
         "filter_error": filter_error,
         "sorts": _sorts(),
         "ages": _ages(),
-        "themes": list(selectors.themes(actor=actor, limit=50)),
+        "themes": list(themes(actor=actor, limit=50)),
         "can_submit": actor.can("feedback.submit"),
         "can_vote": actor.can("feedback.vote"),
         "can_triage": actor.can("feedback.triage"),
@@ -168,7 +192,7 @@ def inbox_export(request: HttpRequest, actor: Actor) -> HttpResponse:
     fmt = request.GET.get("file") or "csv"
     check_format(fmt)
     _shown, query = _inbox_params(request)
-    items = selectors.feedback_list(actor=actor, params=query)
+    items = feedback_list(actor=actor, params=query)
     tz = actor.workspace.zone
     today = actor.workspace.today()
     return rows_export_response(  # type: ignore[return-value]
@@ -198,7 +222,7 @@ def _prefill(
     for name in ("account", "opportunity", "lead", "campaign"):
         raw = str(params.get(name) or "")
         ids[name] = int(raw) if raw.isdigit() else None
-    found = page_selectors.link_objects(actor=actor, ids=ids)
+    found = link_objects(actor=actor, ids=ids)
     if not derive:
         return {name: obj.pk for name, obj in found.items()}, found
     if "lead" in found:
@@ -215,7 +239,7 @@ def _prefill(
             ids["lead"] = opportunity.lead_id
         if ids["campaign"] is None and opportunity.primary_campaign_id:
             ids["campaign"] = opportunity.primary_campaign_id
-    found = page_selectors.link_objects(actor=actor, ids=ids)
+    found = link_objects(actor=actor, ids=ids)
     initial = {name: obj.pk for name, obj in found.items()}
     if params.get("kind") in FeedbackKind.values:
         initial["kind"] = params["kind"]
@@ -291,8 +315,8 @@ def create(request: HttpRequest, actor: Actor) -> HttpResponse:
 def similar(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The items like the one being typed (title and text), each with "+1 instead"."""
     text = f"{request.GET.get('title', '')} {request.GET.get('text', '')}".strip()
-    found = selectors.similar_to(actor=actor, text=text, k=3) if text else []
-    voted = page_selectors.voted_ids(actor=actor, item_ids=[s.item.pk for s in found])
+    found = similar_to(actor=actor, text=text, k=3) if text else []
+    voted = voted_ids(actor=actor, item_ids=[s.item.pk for s in found])
     return render(
         request,
         "feedback/_similar.html",
@@ -317,7 +341,7 @@ def vote(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
     except ValidationFailed as exc:
         error = exc.explained
         votes = None
-    item = selectors.feedback_get(actor=actor, pk=pk)
+    item = feedback_get(actor=actor, pk=pk)
 
     def back() -> HttpResponse:
         if error:
@@ -342,7 +366,7 @@ def vote(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
 def detail(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
     """An item: what was said, its links and file, who backs it, its history and answers, and
     the triage controls for the marketing side."""
-    info = selectors.feedback_detail(actor=actor, pk=pk)
+    info = feedback_detail(actor=actor, pk=pk)
     item = info.item
     # the answers announced to this reader are read once the item is open
     notifications_mark_read(actor=actor, url=item_url(item))
@@ -367,7 +391,7 @@ def detail(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
 @workspace_view
 def attachment(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
     """The item's file, to members of its workspace only (404 otherwise), always downloaded."""
-    item = selectors.feedback_get(actor=actor, pk=pk)
+    item = feedback_get(actor=actor, pk=pk)
     if not item.attachment:
         raise NotFound(_("This item has no attachment."))
     try:
@@ -395,7 +419,7 @@ def _triage_refused(
 @require_POST
 def status_change(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
     actor.require("feedback.triage")
-    selectors.feedback_get(actor=actor, pk=pk)  # another workspace's item: 404, not a message
+    feedback_get(actor=actor, pk=pk)  # another workspace's item: 404, not a message
     try:
         data = form_input(schemas.StatusIn, request.POST, message=_("Choose the new status."))
         item = services.feedback_status_change(
@@ -419,7 +443,7 @@ def status_change(request: HttpRequest, actor: Actor, *, pk: int) -> HttpRespons
 @require_POST
 def assign(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
     actor.require("feedback.triage")
-    selectors.feedback_get(actor=actor, pk=pk)
+    feedback_get(actor=actor, pk=pk)
     try:
         data = form_input(schemas.AssignIn, request.POST)
         services.feedback_assign(actor=actor, item_id=pk, owner_id=data.owner, due_on=data.due_on)
@@ -434,7 +458,7 @@ def respond(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
     """ "You said → we did": the answer goes back to the submitter, the merged authors and
     the voters."""
     actor.require("feedback.triage")
-    selectors.feedback_get(actor=actor, pk=pk)
+    feedback_get(actor=actor, pk=pk)
     try:
         data = form_input(
             schemas.RespondIn, request.POST, message=_("Write the answer before sending it.")
@@ -456,7 +480,7 @@ def respond(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
 @require_POST
 def merge(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
     actor.require("feedback.triage")
-    selectors.feedback_get(actor=actor, pk=pk)
+    feedback_get(actor=actor, pk=pk)
     try:
         data = form_input(
             schemas.MergeIn, request.POST, message=_("Choose the item to merge this one into.")
@@ -476,9 +500,9 @@ def merge(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
 def merge_search(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
     """The merge picker's results (htmx): threads matching what the triager types."""
     actor.require("feedback.triage")
-    item = selectors.feedback_get(actor=actor, pk=pk)
+    item = feedback_get(actor=actor, pk=pk)
     q = request.GET.get("q", "").strip()
-    found = page_selectors.merge_candidates(actor=actor, item=item, q=q) if q else []
+    found = merge_candidates(actor=actor, item=item, q=q) if q else []
     return render(request, "feedback/_merge_results.html", {"item": item, "found": found, "q": q})
 
 
@@ -489,11 +513,11 @@ def merge_search(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse
 def mine(request: HttpRequest, actor: Actor) -> HttpResponse:
     """What I raised and what marketing answered ("you said → we did"), unread answers first
     to the eye."""
-    items = list(page_selectors.my_items(actor=actor)[:100])
+    items = list(my_items(actor=actor)[:100])
     mine_ids = {i.pk for i in items} | {i.merged_into_id for i in items if i.merged_into_id}
     backed = [
         r
-        for r in selectors.answers_for(actor=actor)[:50]
+        for r in answers_for(actor=actor)[:50]
         if r.item_id not in mine_ids  # answers to what I +1'd
     ]
     return render(
@@ -503,7 +527,7 @@ def mine(request: HttpRequest, actor: Actor) -> HttpResponse:
             "nav": "feedback_mine",
             "items": items,
             "backed": backed,
-            "unread": page_selectors.unread_answer_ids(actor=actor),
+            "unread": unread_answer_ids(actor=actor),
             "can_submit": actor.can("feedback.submit"),
             "answered": sum(1 for i in items if _answers(i)),
         },
@@ -524,11 +548,11 @@ def health(request: HttpRequest, actor: Actor) -> HttpResponse:
     answer, share closed with an answer, SLA breaches; top themes and competitors by month."""
     raw = request.GET.get("months", "")
     months = int(raw) if raw.isdigit() and int(raw) in HEALTH_MONTHS else 3
-    reports = selectors.loop_health_by_pod(actor=actor, months=months)
+    reports = loop_health_by_pod(actor=actor, months=months)
     language = request.LANGUAGE_CODE  # type: ignore[attr-defined]
     charts = {}
     for dimension in ("theme", "competitor"):
-        top = selectors.top_over_time(actor=actor, dimension=dimension, months=6)
+        top = top_over_time(actor=actor, dimension=dimension, months=6)
         charts[dimension] = (
             cached_svg(
                 f"feedback-top:{actor.workspace.pk}:{dimension}:{language}",
@@ -547,18 +571,18 @@ def health(request: HttpRequest, actor: Actor) -> HttpResponse:
             "workspace_report": reports[0],
             "pod_reports": reports[1:],
             "charts": charts,
-            "themes": list(selectors.themes(actor=actor, limit=12)),
+            "themes": list(themes(actor=actor, limit=12)),
             "breaches": list(
-                selectors.sla_breaches(actor=actor).filter(item__acknowledged_at__isnull=True)[:10]
+                sla_breaches(actor=actor).filter(item__acknowledged_at__isnull=True)[:10]
             ),
             "can_configure": actor.can("feedback.configure"),
         },
     )
 
 
-def _chart_spec(top: selectors.TopOverTime) -> dict[str, Any]:
+def _chart_spec(top: TopOverTime) -> dict[str, Any]:
     """The shared spec, with whole-number counts and level month labels for the page."""
-    spec = selectors.top_over_time_chart(top)
+    spec = top_over_time_chart(top)
     encoding = spec["encoding"]
     encoding["x"] = {**encoding["x"], "axis": {"labelAngle": 0}}
     highest = max((max(counts) for _id, _label, counts in top.series), default=0)
@@ -574,7 +598,7 @@ def _chart_spec(top: selectors.TopOverTime) -> dict[str, Any]:
 def settings_view(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The feedback-response SLA: acknowledge within N business days."""
     actor.require("feedback.configure")
-    current = selectors.feedback_settings(actor=actor)
+    current = feedback_settings(actor=actor)
     status = 200
     if request.method == "POST":
         form = SettingsForm(request.POST)
@@ -606,7 +630,7 @@ def settings_view(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 
 def _competitor_context(actor: Actor, competitor: Any) -> dict[str, Any]:
-    items = selectors.feedback_list(actor=actor, params={"competitor": str(competitor.pk)})
+    items = feedback_list(actor=actor, params={"competitor": str(competitor.pk)})
     return {"items": list(items[:10]), "item_count": items.count(), "nav": "feedback"}
 
 
