@@ -12,8 +12,9 @@ from pydantic import Field
 
 from cordee.core.api import Pagination, current_actor, register_crud
 from cordee.core.errors import ValidationFailed
-from cordee.feedback import records, schemas, selectors, services
-from cordee.feedback.selectors import HealthReport, TopOverTime
+from cordee.feedback import records, schemas, services
+from cordee.feedback.selectors import health, inbox, similar
+from cordee.feedback.selectors.health import HealthReport, TopOverTime
 
 router = Router(tags=["Field feedback"])
 
@@ -23,7 +24,7 @@ router = Router(tags=["Field feedback"])
 def feedback_list(request: HttpRequest, filters: Query[schemas.FeedbackFilters]) -> Any:
     """The inbox, filtered (merged items hidden unless ``merged=include``), newest first."""
     params = {k: str(v) for k, v in filters.model_dump().items() if v is not None}
-    return selectors.feedback_list(actor=current_actor(request), params=params)
+    return inbox.feedback_list(actor=current_actor(request), params=params)
 
 
 @router.post("/feedback", response={201: schemas.FeedbackOut}, operation_id="feedback_create")
@@ -31,7 +32,7 @@ def feedback_create(request: HttpRequest, payload: schemas.FeedbackIn) -> Any:
     """Raise field feedback (anyone but executives). Attach a file with ``/attachment``."""
     actor = current_actor(request)
     item = services.feedback_submit(actor=actor, data=payload.model_dump(exclude_unset=True))
-    return 201, selectors.feedback_get(actor=actor, pk=item.pk)
+    return 201, inbox.feedback_get(actor=actor, pk=item.pk)
 
 
 @router.get("/feedback/similar", response=list[schemas.SimilarOut], operation_id="feedback_similar")
@@ -43,7 +44,7 @@ def feedback_similar(
 ) -> Any:
     """Items similar to ``text`` (French and English alike), best first, for suggestions while
     typing and duplicate detection."""
-    found = selectors.similar_to(actor=current_actor(request), text=text, k=k, exclude_id=exclude)
+    found = similar.similar_to(actor=current_actor(request), text=text, k=k, exclude_id=exclude)
     return [
         {
             "id": s.item.pk,
@@ -59,7 +60,7 @@ def feedback_similar(
 @router.get("/feedback/themes", response=list[schemas.ThemeOut], operation_id="feedback_themes")
 def feedback_themes(request: HttpRequest) -> Any:
     """Groups of similar items, largest first (recomputed in the background)."""
-    return list(selectors.themes(actor=current_actor(request)))
+    return list(inbox.themes(actor=current_actor(request)))
 
 
 def _numbers(report: HealthReport) -> dict[str, Any]:
@@ -87,13 +88,13 @@ def feedback_health(request: HttpRequest, months: Annotated[int, Field(ge=1, le=
     items per rep per month, median hours to acknowledge and to a response, share of closed
     items that got a response, open SLA breaches; top themes and competitors per month."""
     actor = current_actor(request)
-    reports = selectors.loop_health_by_pod(actor=actor, months=months)
+    reports = health.loop_health_by_pod(actor=actor, months=months)
     return {
         "workspace": _numbers(reports[0]),
         "pods": [_numbers(r) for r in reports[1:]],
-        "top_themes": _top(selectors.top_over_time(actor=actor, dimension="theme", months=months)),
+        "top_themes": _top(health.top_over_time(actor=actor, dimension="theme", months=months)),
         "top_competitors": _top(
-            selectors.top_over_time(actor=actor, dimension="competitor", months=months)
+            health.top_over_time(actor=actor, dimension="competitor", months=months)
         ),
     }
 
@@ -106,14 +107,14 @@ def feedback_health(request: HttpRequest, months: Annotated[int, Field(ge=1, le=
 @paginate(Pagination)
 def feedback_sla_breaches(request: HttpRequest) -> Any:
     """Items not acknowledged within the workspace's business days, most recent due first."""
-    return selectors.sla_breaches(actor=current_actor(request))
+    return inbox.sla_breaches(actor=current_actor(request))
 
 
 @router.get(
     "/feedback/settings", response=schemas.SettingsOut, operation_id="feedback_settings_get"
 )
 def feedback_settings_get(request: HttpRequest) -> Any:
-    return selectors.feedback_settings(actor=current_actor(request))
+    return inbox.feedback_settings(actor=current_actor(request))
 
 
 @router.put(
@@ -129,7 +130,7 @@ def feedback_settings_update(request: HttpRequest, payload: schemas.SettingsIn) 
 @router.get("/feedback/{int:pk}", response=schemas.FeedbackDetailOut, operation_id="feedback_get")
 def feedback_get(request: HttpRequest, pk: int) -> Any:
     """An item with its status history, answers, voters and authors (merged items' too)."""
-    detail = selectors.feedback_detail(actor=current_actor(request), pk=pk)
+    detail = inbox.feedback_detail(actor=current_actor(request), pk=pk)
     return {
         "item": detail.item,
         "status_changes": detail.status_changes,
@@ -155,7 +156,7 @@ def feedback_attach(
     """Attach a file (multipart field ``attachment``; at most 10 MB; PDF, images, text, CSV,
     Word, Excel, PowerPoint — the content must match the extension)."""
     actor = current_actor(request)
-    item = selectors.feedback_get(actor=actor, pk=pk)
+    item = inbox.feedback_get(actor=actor, pk=pk)
     if item.author_id != actor.user.pk:
         actor.require("feedback.triage")
     if attachment is None:
@@ -164,7 +165,7 @@ def feedback_attach(
             field_errors={"attachment": [_("This field is required.")]},
         )
     services.feedback_attach(actor=actor, item_id=pk, attachment=attachment)
-    return selectors.feedback_get(actor=actor, pk=pk)
+    return inbox.feedback_get(actor=actor, pk=pk)
 
 
 @router.post("/feedback/{int:pk}/vote", response=schemas.VotesOut, operation_id="feedback_vote")
@@ -194,7 +195,7 @@ def feedback_status(request: HttpRequest, pk: int, payload: schemas.StatusIn) ->
         reason=payload.reason,
         expected_status=payload.expected_status,
     )
-    return selectors.feedback_get(actor=actor, pk=pk)
+    return inbox.feedback_get(actor=actor, pk=pk)
 
 
 @router.post(
@@ -204,7 +205,7 @@ def feedback_assign(request: HttpRequest, pk: int, payload: schemas.AssignIn) ->
     """Set the owner and/or due date (fields left out are unchanged; null clears)."""
     actor = current_actor(request)
     services.feedback_assign(actor=actor, item_id=pk, **_assign_args(payload))
-    return selectors.feedback_get(actor=actor, pk=pk)
+    return inbox.feedback_get(actor=actor, pk=pk)
 
 
 def _assign_args(payload: schemas.AssignIn) -> dict[str, Any]:
@@ -243,7 +244,7 @@ def feedback_merge(request: HttpRequest, pk: int, payload: schemas.MergeIn) -> A
     """Merge this item into ``into``; answers the target, which keeps every voice and author."""
     actor = current_actor(request)
     target = services.feedback_merge(actor=actor, item_id=pk, into_id=payload.into)
-    return selectors.feedback_get(actor=actor, pk=target.pk)
+    return inbox.feedback_get(actor=actor, pk=target.pk)
 
 
 register_crud(

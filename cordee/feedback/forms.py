@@ -15,7 +15,7 @@ from cordee.crm.models import Campaign
 from cordee.feedback import schemas
 from cordee.feedback.attachments import ALLOWED
 from cordee.feedback.models import FeedbackKind
-from cordee.feedback.page_selectors import competitor_options
+from cordee.feedback.selectors.pages import competitor_options
 from cordee.funnel.selectors import rejection_reasons
 
 LINKS = ("account", "opportunity", "lead")  # prefilled from the page the person came from

@@ -10,7 +10,7 @@ import pytest
 
 from cordee.analytics import feedback_health as health
 from cordee.feedback.models import FeedbackItem, FeedbackSettings, FeedbackSlaBreach, FeedbackTheme
-from cordee.feedback.selectors import calendar_months, loop_health, top_over_time
+from cordee.feedback.selectors.health import calendar_months, loop_health, top_over_time
 from cordee.feedback.sla import acknowledge_due, feedback_breaches_notify, feedback_sla_check
 from cordee.people.models import Notification, PodMember
 from tests import factories as f

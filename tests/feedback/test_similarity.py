@@ -9,7 +9,7 @@ import pytest
 
 from cordee.analytics import similarity as sim
 from cordee.feedback.models import FeedbackEmbedding, FeedbackItem, FeedbackTheme
-from cordee.feedback.selectors import similar_to
+from cordee.feedback.selectors.similar import similar_to
 from cordee.feedback.themes import embeddings_refresh, themes_recompute
 from tests.feedback.conftest import raise_item
 from tests.feedback.labelled_set import LABELLED

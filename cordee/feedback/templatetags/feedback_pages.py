@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cordee.feedback.page_selectors import new_items_count
+from cordee.feedback.selectors.pages import new_items_count
 
 register = template.Library()
 

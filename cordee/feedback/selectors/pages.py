@@ -1,4 +1,4 @@
-"""Reads that only the feedback pages need (the shared ones are in ``selectors``): the nav
+"""Reads that only the feedback pages need (the shared ones are beside it): the nav
 badge, "my feedback" with its unread answers, the merge picker and the form's choices."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from cordee.core.actor import Actor
 from cordee.crm.models import Account, Campaign
 from cordee.feedback.models import FeedbackItem, FeedbackResponse, FeedbackStatus, FeedbackVote
-from cordee.feedback.selectors import competitors, feedback_list
+from cordee.feedback.selectors.inbox import competitors, feedback_list
 from cordee.funnel.models import Lead, Opportunity
 from cordee.people.models import Notification
 
