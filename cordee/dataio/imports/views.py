@@ -3,7 +3,7 @@ rows as they will be stored, run it in the background with a progress bar, read 
 
 Every page is for holders of ``data.import`` (403 for the others, the list included: an
 import's report shows the rows of the file, personal data included). Views stay thin: they
-parse the request, call ``cordee.dataio.services`` / ``selectors`` and render.
+parse the request, call ``cordee.dataio.imports.services`` / ``selectors`` and render.
 """
 
 from __future__ import annotations
@@ -24,9 +24,8 @@ from django.views.decorators.http import require_POST
 from cordee.core.actor import Actor
 from cordee.core.errors import Conflict, NotFound, ValidationFailed
 from cordee.core.web import add_field_errors, workspace_view
-from cordee.dataio import reading
-from cordee.dataio.models import ImportJob, ImportKind, ImportPhase, ImportStatus, SourceSystem
-from cordee.dataio.selectors import (
+from cordee.dataio.imports import reading
+from cordee.dataio.imports.selectors import (
     ImportProgress,
     import_fields,
     import_job_get,
@@ -34,12 +33,13 @@ from cordee.dataio.selectors import (
     import_jobs_list,
     import_progress_of,
 )
-from cordee.dataio.services import (
+from cordee.dataio.imports.services import (
     import_job_configure,
     import_job_create,
     import_job_preview,
     import_job_start,
 )
+from cordee.dataio.models import ImportJob, ImportKind, ImportPhase, ImportStatus, SourceSystem
 
 CAPABILITY = "data.import"
 ACCEPTED = (".csv", ".tsv", ".txt", ".xlsx")

@@ -6,7 +6,7 @@ The flow of the wizard and of ``cordee import`` is the same:
 ``run_import`` task on the ``imports`` queue) or ``import_job_run`` (runs it here, for the CLI).
 Reading and validation happen outside any transaction; the rows, the imported stage history and
 the job's final status are written in one short transaction of bulk statements (see
-``cordee.dataio.engine``).
+``cordee.dataio.imports.engine``).
 """
 
 from __future__ import annotations
@@ -26,12 +26,12 @@ from django.utils.translation import override
 
 from cordee.core.actor import Actor
 from cordee.core.errors import Conflict, NotFound, ValidationFailed
-from cordee.dataio import engine
-from cordee.dataio.layouts import FIELDS, field_specs
+from cordee.dataio.imports import detection, engine, validation
+from cordee.dataio.imports.layouts import FIELDS, field_specs
+from cordee.dataio.imports.reading import ReadError
+from cordee.dataio.imports.rows import Preview
+from cordee.dataio.imports.tasks import run_import
 from cordee.dataio.models import ImportJob, ImportKind, ImportPhase, ImportStatus
-from cordee.dataio.reading import ReadError
-from cordee.dataio.rows import Preview
-from cordee.dataio.tasks import run_import
 
 CAPABILITY = "data.import"
 
@@ -88,7 +88,7 @@ def import_job_create(
     started = time.perf_counter()
     try:
         with override(workspace.default_language):
-            job.detected, proposed, job.source_system = engine.detect(
+            job.detected, proposed, job.source_system = detection.detect(
                 job.source_file_path(), kind=kind, language=workspace.default_language
             )
     except ReadError as exc:
@@ -196,7 +196,7 @@ def import_job_preview(*, actor: Actor, job_id: int, rows: int = 10) -> Preview:
     actor.require(CAPABILITY)
     job = _job(actor, job_id)
     # read in the reader's language (a stored run report keeps the workspace's)
-    return engine.preview(job, rows=rows)
+    return validation.preview(job, rows=rows)
 
 
 def import_job_start(*, actor: Actor, job_id: int) -> ImportJob:
