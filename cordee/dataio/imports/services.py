@@ -220,6 +220,43 @@ def import_job_start(*, actor: Actor, job_id: int) -> ImportJob:
     return job
 
 
+def import_job_rerun(*, actor: Actor, job_id: int, keep_good_rows: bool | None = None) -> ImportJob:
+    """Run a finished import's file again for real, with the same mapping and date choices
+    (after a dry run, or keeping the good rows after a refused file); ``keep_good_rows`` None
+    keeps the finished job's choice. Returns the new job, queued."""
+    actor.require(CAPABILITY)
+    source = _job(actor, job_id)
+    if not source.is_finished:
+        raise Conflict(_("This import has not finished yet."))
+    if keep_good_rows is None:
+        keep_good_rows = source.keep_good_rows
+    try:
+        handle = open(source.source_file_path(), "rb")  # noqa: SIM115 -- closed below
+    except (OSError, ValueError):
+        raise NotFound(_("The file of this import is no longer kept: upload it again.")) from None
+    with handle, transaction.atomic():
+        job = import_job_create(
+            actor=actor,
+            kind=source.kind,
+            filename=source.original_name,
+            content=handle,
+            keep_good_rows=keep_good_rows,
+        )
+        header: list[str] = job.detected["format"]["header"]
+        chosen = {
+            column: info["order"]
+            for column, info in source.detected.get("dates", {}).items()
+            if info.get("chosen") and column in header
+        }
+        import_job_configure(
+            actor=actor,
+            job_id=job.pk,
+            mapping={column: source.mapping.get(column) for column in header},
+            date_orders=chosen or None,
+        )
+        return import_job_start(actor=actor, job_id=job.pk)
+
+
 def import_jobs_reap(*, job_ids: list[int] | None = None) -> int:
     """Mark failed the jobs whose runner is gone: a process of this host that no longer exists,
     a task the worker (or the scheduler's reaper) marked failed, or no heartbeat for a long
