@@ -123,8 +123,8 @@ class _null:
 
 
 def _importer(path: Path, workspace) -> tuple[float, dict]:
-    from cordee.dataio.runner import import_job_run
-    from cordee.dataio.services import import_job_create
+    from cordee.dataio.imports.runner import import_job_run
+    from cordee.dataio.imports.services import import_job_create
 
     started = time.perf_counter()
     job = import_job_create(

@@ -97,8 +97,8 @@ def _import(workspace: Any, owner: Any, *, run: bool) -> Any:
     draft waiting at the column mapping."""
     import io
 
-    from cordee.dataio.runner import import_job_run
-    from cordee.dataio.services import import_job_create
+    from cordee.dataio.imports.runner import import_job_run
+    from cordee.dataio.imports.services import import_job_create
 
     job = import_job_create(
         actor=_actor(owner, workspace),

@@ -19,8 +19,8 @@ from cordee.core.api import (
     install_error_handlers,
 )
 from cordee.crm.api import router as crm_router
-from cordee.dataio.export_api import router as export_router
-from cordee.dataio.incoming_api import router as integrations_router
+from cordee.dataio.exports.api import router as export_router
+from cordee.dataio.incoming.api import router as integrations_router
 from cordee.feedback.api import router as feedback_router
 from cordee.funnel.api import router as funnel_router
 from cordee.people.api import router as people_router

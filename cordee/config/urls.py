@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from cordee.config.api import api
 from cordee.core import views as core_views
-from cordee.dataio import export_views
+from cordee.dataio.exports import views as export_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from cordee.core.scheduler import periodic
-from cordee.dataio.services import import_jobs_reap
+from cordee.dataio.imports.services import import_jobs_reap
 
 
 @periodic(every=dt.timedelta(minutes=1))

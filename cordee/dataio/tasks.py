@@ -1,16 +1,8 @@
-"""The import task: thin, it loads the job by id and runs it on the ``imports`` queue, whose own
-worker keeps long imports from delaying SLA checks."""
+"""The import task's old path: tasks queued before the move name this path
+(``cordee.dataio.tasks.run_import``); the task itself is ``cordee.dataio.imports.tasks``."""
 
 from __future__ import annotations
 
-from django_tasks import task
+from cordee.dataio.imports.tasks import run_import
 
-from cordee.dataio.runner import import_job_run
-
-IMPORTS = "imports"
-
-
-@task(queue_name=IMPORTS)
-def run_import(job_id: int) -> str:
-    """Run the import; returns its final status ("succeeded" or "failed")."""
-    return import_job_run(job_id=job_id).status
+__all__ = ["run_import"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from cordee.dataio import views
+from cordee.dataio.imports import views
 
 urlpatterns = [
     path("imports/", views.imports_list, name="imports_list"),

@@ -67,7 +67,7 @@ def test_the_code_keeps_every_contract(tree_copy: Path) -> None:
             "cordee.analytics is not allowed to import django",
         ),
         (
-            "dataio/engine.py",
+            "dataio/imports/engine.py",
             "import cordee.demo",
             "cordee.dataio is not allowed to import cordee.demo",
         ),

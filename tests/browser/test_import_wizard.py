@@ -13,8 +13,8 @@ import os
 
 import pytest
 
+from cordee.dataio.imports.runner import import_job_run
 from cordee.dataio.models import ImportJob
-from cordee.dataio.runner import import_job_run
 from cordee.funnel.models import Lead, LeadStageChange
 from tests.browser.conftest import WIDTHS, Watched, log_in, open_page
 from tests.browser.conftest import check_and_shoot as _check_and_shoot

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from cordee.dataio.imports.runner import import_job_run
+from cordee.dataio.imports.services import import_job_create
 from cordee.dataio.models import ImportJob
-from cordee.dataio.runner import import_job_run
-from cordee.dataio.services import import_job_create
 
 SAMPLES = Path(__file__).parent / "samples"
 

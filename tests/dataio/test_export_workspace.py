@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from cordee.crm import models as crm
-from cordee.dataio import exports
+from cordee.dataio.exports import workspace as exports
 from cordee.dataio.management.commands import export as export_command
 from cordee.funnel import models as funnel
 from cordee.funnel.models import SlaBreach

@@ -15,9 +15,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from cordee.dataio.imports.runner import import_job_run
+from cordee.dataio.imports.services import import_job_create
 from cordee.dataio.models import ImportJob
-from cordee.dataio.runner import import_job_run
-from cordee.dataio.services import import_job_create
 from cordee.funnel.models import Lead, LeadStageChange
 from tests.dataio.helpers import SAMPLES
 

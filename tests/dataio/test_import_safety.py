@@ -15,9 +15,9 @@ from django.core.management import call_command
 
 from cordee.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from cordee.crm.models import Account, Contact
-from cordee.dataio import selectors, services
+from cordee.dataio.imports import selectors, services
+from cordee.dataio.imports.values import CellError, parse_datetime, parse_decimal
 from cordee.dataio.models import ImportJob
-from cordee.dataio.values import CellError, parse_datetime, parse_decimal
 from cordee.funnel.models import Lead, LeadStageChange
 from tests.dataio.helpers import SAMPLES, import_file
 
@@ -284,7 +284,7 @@ def test_starting_queues_the_task_on_the_imports_queue(
 ):
     from django_tasks_db.models import DBTaskResult
 
-    from cordee.dataio.tasks import run_import
+    from cordee.dataio.imports.tasks import run_import
 
     rita = personas.actor("rita")
     with (SAMPLES / "hubspot_deals.csv").open("rb") as handle:
@@ -333,7 +333,7 @@ def test_a_job_whose_process_died_or_whose_task_failed_shows_failed(personas):
             actor=rita, kind="opportunities", filename="d.csv", content=handle
         )
     task = DBTaskResult.objects.create(
-        task_path="cordee.dataio.tasks.run_import",
+        task_path="cordee.dataio.tasks.run_import",  # a task queued before the move
         queue_name="imports",
         backend_name="default",
         priority=0,

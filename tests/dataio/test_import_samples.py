@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cordee.crm.models import Account, Campaign, Contact
-from cordee.dataio.services import import_job_create, import_job_preview
+from cordee.dataio.imports.services import import_job_create, import_job_preview
 from cordee.funnel.models import Lead, LeadStageChange, Opportunity, Touchpoint
 from tests.dataio.helpers import SAMPLES, import_file
 
@@ -219,7 +219,7 @@ def test_campaigns_then_touchpoints_with_ambiguous_dates(personas):
     assert preview.dates["Date"]["order"] == "dmy"
     assert preview.dates["Date"]["ambiguous"] is True  # every day ≤ 12: the workspace's French
     assert preview.rows[0].values["occurred_at"] == "2024-03-05 10:00"
-    from cordee.dataio.runner import import_job_run
+    from cordee.dataio.imports.runner import import_job_run
 
     job = import_job_run(job_id=job.pk)
     assert job.status == "succeeded", job.report

@@ -494,8 +494,8 @@ def _imported(personas: Any, *, run: bool) -> Any:
     e-mail on line 13."""
     import io
 
-    from cordee.dataio.runner import import_job_run
-    from cordee.dataio.services import import_job_create
+    from cordee.dataio.imports.runner import import_job_run
+    from cordee.dataio.imports.services import import_job_create
 
     # column names and values that read the same in French and English; the bad e-mail is past
     # the preview's first ten rows (the preview's reasons are in the workspace's language)

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cordee.core.errors import DomainError
-from cordee.dataio.exports import workspace_export_write
+from cordee.dataio.exports.workspace import workspace_export_write
 from cordee.tenancy.models import Workspace
 
 

@@ -16,9 +16,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from cordee.core.errors import DomainError
+from cordee.dataio.imports.runner import import_job_run
+from cordee.dataio.imports.services import (
+    import_job_copy_rejected,
+    import_job_create,
+    import_jobs_reap,
+)
 from cordee.dataio.models import ImportJob, ImportKind, ImportStatus
-from cordee.dataio.runner import import_job_run
-from cordee.dataio.services import import_job_copy_rejected, import_job_create, import_jobs_reap
 from cordee.tenancy.models import Workspace
 
 

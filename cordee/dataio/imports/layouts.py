@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from cordee.crm.models import Channel
-from cordee.dataio.values import Choices, fold
+from cordee.dataio.imports.values import Choices, fold
 from cordee.funnel.models import OpportunityStage, Stage, TouchKind
 
 # cell types: text, email, decimal, date, datetime, country, choice, int

@@ -17,8 +17,12 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyHeader
 
 from cordee.core.errors import ValidationFailed
-from cordee.dataio import incoming as receiving
-from cordee.dataio.incoming_schemas import IncomingLeadIn, IncomingOut, IncomingTouchpointIn
+from cordee.dataio.incoming import receiving
+from cordee.dataio.incoming.schemas import (
+    IncomingLeadIn,
+    IncomingOut,
+    IncomingTouchpointIn,
+)
 from cordee.integrations import incoming
 
 router = Router(tags=["Incoming webhooks"])

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 
 from cordee.core.actor import Actor
 from cordee.core.errors import NotFound
-from cordee.dataio.layouts import FIELDS, FieldSpec
+from cordee.dataio.imports.layouts import FIELDS, FieldSpec
+from cordee.dataio.imports.services import import_jobs_reap
 from cordee.dataio.models import ImportJob, ImportStatus
-from cordee.dataio.services import import_jobs_reap
 
 
 @dataclass(frozen=True)

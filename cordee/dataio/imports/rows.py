@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cordee.dataio.layouts import (
+from cordee.dataio.imports.layouts import (
     FieldSpec,
 )
 

@@ -6,7 +6,7 @@ The flow of the wizard and of ``cordee import`` is the same:
 ``run_import`` task on the ``imports`` queue) or ``import_job_run`` (runs it here, for the CLI).
 Reading and validation happen outside any transaction; the rows, the imported stage history and
 the job's final status are written in one short transaction of bulk statements (see
-``cordee.dataio.engine``).
+``cordee.dataio.imports.engine``).
 """
 
 from __future__ import annotations
@@ -26,12 +26,12 @@ from django.utils.translation import override
 
 from cordee.core.actor import Actor
 from cordee.core.errors import Conflict, NotFound, ValidationFailed
-from cordee.dataio import engine
-from cordee.dataio.layouts import FIELDS, field_specs
+from cordee.dataio.imports import detection, engine, validation
+from cordee.dataio.imports.layouts import FIELDS, field_specs
+from cordee.dataio.imports.reading import ReadError
+from cordee.dataio.imports.rows import Preview
+from cordee.dataio.imports.tasks import run_import
 from cordee.dataio.models import ImportJob, ImportKind, ImportPhase, ImportStatus
-from cordee.dataio.reading import ReadError
-from cordee.dataio.rows import Preview
-from cordee.dataio.tasks import run_import
 
 CAPABILITY = "data.import"
 
@@ -88,7 +88,7 @@ def import_job_create(
     started = time.perf_counter()
     try:
         with override(workspace.default_language):
-            job.detected, proposed, job.source_system = engine.detect(
+            job.detected, proposed, job.source_system = detection.detect(
                 job.source_file_path(), kind=kind, language=workspace.default_language
             )
     except ReadError as exc:
@@ -196,7 +196,7 @@ def import_job_preview(*, actor: Actor, job_id: int, rows: int = 10) -> Preview:
     actor.require(CAPABILITY)
     job = _job(actor, job_id)
     # read in the reader's language (a stored run report keeps the workspace's)
-    return engine.preview(job, rows=rows)
+    return validation.preview(job, rows=rows)
 
 
 def import_job_start(*, actor: Actor, job_id: int) -> ImportJob:
@@ -218,6 +218,43 @@ def import_job_start(*, actor: Actor, job_id: int) -> ImportJob:
 
     transaction.on_commit(enqueue)
     return job
+
+
+def import_job_rerun(*, actor: Actor, job_id: int, keep_good_rows: bool | None = None) -> ImportJob:
+    """Run a finished import's file again for real, with the same mapping and date choices
+    (after a dry run, or keeping the good rows after a refused file); ``keep_good_rows`` None
+    keeps the finished job's choice. Returns the new job, queued."""
+    actor.require(CAPABILITY)
+    source = _job(actor, job_id)
+    if not source.is_finished:
+        raise Conflict(_("This import has not finished yet."))
+    if keep_good_rows is None:
+        keep_good_rows = source.keep_good_rows
+    try:
+        handle = open(source.source_file_path(), "rb")  # noqa: SIM115 -- closed below
+    except (OSError, ValueError):
+        raise NotFound(_("The file of this import is no longer kept: upload it again.")) from None
+    with handle, transaction.atomic():
+        job = import_job_create(
+            actor=actor,
+            kind=source.kind,
+            filename=source.original_name,
+            content=handle,
+            keep_good_rows=keep_good_rows,
+        )
+        header: list[str] = job.detected["format"]["header"]
+        chosen = {
+            column: info["order"]
+            for column, info in source.detected.get("dates", {}).items()
+            if info.get("chosen") and column in header
+        }
+        import_job_configure(
+            actor=actor,
+            job_id=job.pk,
+            mapping={column: source.mapping.get(column) for column in header},
+            date_orders=chosen or None,
+        )
+        return import_job_start(actor=actor, job_id=job.pk)
 
 
 def import_jobs_reap(*, job_ids: list[int] | None = None) -> int:

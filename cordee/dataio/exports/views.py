@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from cordee.core.actor import Actor
 from cordee.core.web import workspace_view
-from cordee.dataio import exports
+from cordee.dataio.exports import workspace as exports
 
 
 @workspace_view

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from cordee.core.errors import Conflict
-from cordee.dataio import engine
+from cordee.dataio.imports import engine
 from cordee.dataio.models import ImportJob, ImportPhase, ImportStatus
 
 ProgressCallback = Callable[[ImportJob, str, int, int], None]

@@ -1,0 +1,96 @@
+"""Importing opportunities: matched by external id or account and name."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext as _
+
+from cordee.dataio.imports.kinds.base import MAX_AMOUNT, Handler, Tick, check_currency, fold_name
+from cordee.dataio.imports.kinds.bulk import chunks
+from cordee.dataio.imports.rows import Group
+from cordee.funnel import models as funnel
+from cordee.funnel.records import opportunity_defaults
+
+if TYPE_CHECKING:
+    from cordee.dataio.models import ImportJob
+
+
+class Opportunities(Handler):
+    model = funnel.Opportunity
+    fast_updates = True
+    columns = {
+        k: k
+        for k in ("name", "amount", "currency", "stage", "created_on", "close_date", "loss_reason")
+    }
+
+    def __init__(self, job: ImportJob) -> None:
+        super().__init__(job)
+        self.natural_label = _("account and name")
+
+    def check(self, values: dict[str, Any]) -> list[tuple[str, str]]:
+        problems = []
+        amount = values.get("amount")
+        if amount is not None:
+            if amount < 0:
+                problems.append(("amount", _("An amount cannot be negative.")))
+            elif amount >= MAX_AMOUNT:
+                problems.append(("amount", _("This amount is too large.")))
+            else:
+                values["amount"] = amount.quantize(Decimal("0.01"))
+        probability = values.get("probability")
+        if probability is not None and not 0 <= probability <= 100:
+            problems.append(("probability", _("A probability is between 0 and 100.")))
+        return problems + check_currency(values)
+
+    def natural(self, values: dict[str, Any]) -> Any:
+        if values.get("account") and values.get("name"):
+            return (fold_name(values["account"]), fold_name(values["name"]))
+        return None
+
+    def _key_text(self, key: Any) -> str:
+        return " / ".join(key) if isinstance(key, tuple) else str(key)
+
+    def _natural_rows(
+        self, groups: list[Group], fields: tuple[str, ...]
+    ) -> dict[Any, dict[str, Any]]:
+        by_id = {v: k for k, v in self._accounts.items()}
+        found: dict[Any, dict[str, Any]] = {}
+        for batch in chunks(by_id):
+            for row in funnel.Opportunity.objects.filter(
+                workspace=self.workspace, account_id__in=batch
+            ).values("id", "name", "account_id", "external_id", "source_system"):
+                key = (by_id[row["account_id"]], row["name"].strip().casefold())
+                found.setdefault(key, dict(row))
+        return found
+
+    def prepare(self, groups: list[Group]) -> list[tuple[Group, str]]:
+        self.resolve_accounts(g.values.get("account") for g in groups)
+        rejected = self._match(groups, _("opportunity"), ("name",))
+        for group in groups:
+            group.extra["owner_id"] = self.owner_id(group)
+        return rejected
+
+    def write(self, groups: list[Group], tick: Tick) -> dict[str, int]:
+        created = self.create_accounts()
+        existing = self._existing(funnel.Opportunity, groups)
+        new: list[Any] = []
+        changed: list[Any] = []
+        for group in groups:
+            if group.pk:
+                opportunity = existing[group.pk]
+                changed.append(opportunity)
+            else:
+                opportunity = self.blank()
+                new.append(opportunity)
+            self._apply(opportunity, group)
+            if not group.pk:
+                opportunity_defaults(self.workspace, opportunity)
+            opportunity.account_id = self.account_id(group.values["account"])
+            if group.extra.get("owner_id"):
+                opportunity.owner_id = group.extra["owner_id"]
+        self._save(
+            funnel.Opportunity, new, changed, [*self.columns.values(), "account", "owner"], tick
+        )
+        return {"accounts_created": created}
