@@ -40,7 +40,7 @@ def _contact_normalise(actor: Actor, contact: Any) -> None:
 
 
 # Defaults of a new record, wherever it comes from: the record services below (pages and API)
-# and the imports (``dataio.kinds``), which check the same codes row by row.
+# and the imports (``dataio.imports.kinds``), which check the same codes row by row.
 
 
 def campaign_dates_error(start: Any, end: Any) -> str | None:

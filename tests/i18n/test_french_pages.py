@@ -767,7 +767,7 @@ def test_the_page_is_all_french(case: Case, client: Any, personas: Any, world: A
 
 
 # Files written in the workspace's language when they were made, whoever reads them later: an
-# import's rejected rows (cordee/dataio/engine.py writes their "line"/"reasons" header then).
+# import's rejected rows (cordee/dataio/imports/engine.py writes their "line"/"reasons" header then).
 WORKSPACE_LANGUAGE_FILES = {"import_rejected"}
 
 
