@@ -9,9 +9,9 @@ PG_URL ?= postgres://cordee:cordee@127.0.0.1:5432/cordee
 # checkouts testing at once on one server must not drop each other's.
 PG_TEST_DB ?= test_cordee_$(shell printf %s "$(CURDIR)" | md5sum | cut -c1-8)
 # pytest on every core (pytest-xdist), whole modules per worker (their rows are built once per
-# module), and the 25 slowest tests listed at the end.
+# module) in the order tests/conftest.py gives (longest first), and the 25 slowest tests listed.
 PYTEST_WORKERS ?= auto
-PYTEST_ARGS ?= -n $(PYTEST_WORKERS) --dist loadfile --durations=25
+PYTEST_ARGS ?= -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=25
 TIMED := bash scripts/timed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # this machine's pip.conf lists local mirrors that warn for every package they lack

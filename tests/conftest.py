@@ -72,6 +72,31 @@ def personas(db: object) -> Personas:
     return make_personas()
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-django's order (db, transactional, no db)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Long modules first, so that the parallel workers (make test: xdist, whole modules per
+    worker, ``--no-loadscope-reorder``) end together instead of one waiting on a last long test.
+    Long: a module with slow or browser tests, a live server, or the demo; then by number of
+    tests. Within a module, tests keep pytest-django's order."""
+    modules: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        modules.setdefault(item.nodeid.split("::")[0], []).append(item)
+    items[:] = [item for module in sorted(modules.values(), key=_cost) for item in module]
+
+
+_LONG_FIXTURES = {"live_server", "demo"}
+
+
+def _cost(module_items: list[pytest.Item]) -> tuple[bool, int]:
+    long = any(
+        item.get_closest_marker("slow")
+        or item.get_closest_marker("browser")
+        or _LONG_FIXTURES & set(getattr(item, "fixturenames", ()))
+        for item in module_items
+    )
+    return (not long, -len(module_items))
+
+
 # -- rows built once for a whole module ------------------------------------------------------------
 #
 # A module whose many tests read the same rows (the permission matrix, the French pages, a
