@@ -5,6 +5,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://cordee:cordee@127.0.0.1:5432/cordee
+# Each checkout gets its own PostgreSQL test databases (pytest-xdist adds _gw0, _gw1…): two
+# checkouts testing at once on one server must not drop each other's.
+PG_TEST_DB ?= test_cordee_$(shell printf %s "$(CURDIR)" | md5sum | cut -c1-8)
+# pytest on every core (pytest-xdist), whole modules per worker (their rows are built once per
+# module) in the order tests/conftest.py gives (longest first), and the 25 slowest tests listed.
+PYTEST_WORKERS ?= auto
+PYTEST_ARGS ?= -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=25
+TIMED := bash scripts/timed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # this machine's pip.conf lists local mirrors that warn for every package they lack
 QUIET_PIP := 2>&1 | { grep -v '^WARNING: Location' || true; }
@@ -28,27 +36,37 @@ $(VENV)/.dev-installed: $(VENV)/.run-installed requirements/dev.lock requirement
 run: $(VENV)/.run-installed
 	DEBUG=$${DEBUG:-1} $(BIN)/cordee run
 
-## make test: lint, types, migrations, the suite on SQLite and PostgreSQL, real-browser tests
+## make test: lint, types, migrations, the suite on SQLite and PostgreSQL, real-browser tests;
+## prints each phase's wall time at the end
 test: $(VENV)/.dev-installed chromium gettext postgres
-	$(MAKE) --no-print-directory lint typecheck migrations-check
+	@export CORDEE_TIMINGS=$$(mktemp); start=$$(date +%s); \
+	trap 'printf "\nmake test, wall time of each phase:\n"; cat "$$CORDEE_TIMINGS"; \
+	      printf "%-24s %7s s\n" "test phase, in all" $$(( $$(date +%s) - start )); \
+	      rm -f "$$CORDEE_TIMINGS"' EXIT; \
+	$(MAKE) --no-print-directory lint typecheck migrations-check; \
 	$(MAKE) --no-print-directory test-sqlite test-postgres
 
 lint: $(VENV)/.dev-installed
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/lint-imports
+	$(TIMED) "ruff check" $(BIN)/ruff check .
+	$(TIMED) "ruff format --check" $(BIN)/ruff format --check .
+	$(TIMED) "lint-imports" $(BIN)/lint-imports
 
 typecheck: $(VENV)/.dev-installed
-	CORDEE_TESTING=1 $(BIN)/mypy cordee
+	CORDEE_TESTING=1 $(TIMED) mypy $(BIN)/mypy cordee
 
 migrations-check: $(VENV)/.dev-installed
-	CORDEE_TESTING=1 CORDEE_VAR_DIR=$$(mktemp -d) $(BIN)/cordee makemigrations --check --dry-run
+	CORDEE_TESTING=1 CORDEE_VAR_DIR=$$(mktemp -d) $(TIMED) "makemigrations --check" \
+	  $(BIN)/cordee makemigrations --check --dry-run
 
+## the whole suite on SQLite, with the browser and slow tests
 test-sqlite: $(VENV)/.dev-installed chromium
-	CORDEE_TESTING=1 $(BIN)/pytest
+	CORDEE_TESTING=1 $(TIMED) "pytest on SQLite" $(BIN)/pytest $(PYTEST_ARGS)
 
+## the suite again on PostgreSQL (browser and slow tests are SQLite-only)
 test-postgres: $(VENV)/.dev-installed postgres
-	CORDEE_TESTING=1 DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not browser and not slow" -p no:randomly
+	CORDEE_TESTING=1 DATABASE_URL=$(PG_URL) CORDEE_TEST_DB_NAME=$(PG_TEST_DB) \
+	  $(TIMED) "pytest on PostgreSQL" \
+	  $(BIN)/pytest $(PYTEST_ARGS) -m "not browser and not slow" -p no:randomly
 
 chromium:
 	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for browser tests…"; \

@@ -14,12 +14,14 @@ each entry the suite proves, for pages and API alike:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -31,6 +33,7 @@ from cordee.people.models import PodMember
 from cordee.people.services import api_token_create
 from cordee.tenancy.models import ApiToken
 from tests import factories as f
+from tests.conftest import Personas, copy_for_the_test, make_personas, rows_kept_for_the_module
 
 # -- objects of one workspace, by kind ------------------------------------------------------------
 
@@ -149,14 +152,43 @@ def _actor(user: Any, workspace: Any) -> Any:
     return Actor(user=user, workspace=workspace, role=role)
 
 
+@pytest.fixture(scope="module")
+def _matrix_rows(
+    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any
+) -> Iterator[tuple[Personas, dict[str, Any]]]:
+    """The personas and one object of each kind per workspace, built once for the module (each
+    test runs in a savepoint: what it writes or deletes is rolled back after it)."""
+    files = tmp_path_factory.mktemp("matrix")
+
+    def build() -> tuple[Personas, dict[str, Any]]:
+        personas = make_personas()
+        return personas, {
+            "acme": make_objects(personas.acme, personas.rita),
+            "globex": make_objects(personas.globex, personas.carol),
+        }
+
+    # the feedback attachment and the imported files below
+    with (
+        override_settings(MEDIA_ROOT=files / "media", VAR_DIR=files / "var"),
+        rows_kept_for_the_module(django_db_blocker, build) as rows,
+    ):
+        yield rows
+
+
 @pytest.fixture
-def world(personas: Any, settings: Any, tmp_path: Any) -> dict[str, Any]:
-    settings.MEDIA_ROOT = tmp_path / "media"  # the feedback attachment below
-    settings.VAR_DIR = tmp_path / "var"  # the imported files below
-    return {
-        "acme": make_objects(personas.acme, personas.rita),
-        "globex": make_objects(personas.globex, personas.carol),
-    }
+def _matrix_copy(_matrix_rows: Any, db: Any) -> tuple[Personas, dict[str, Any]]:
+    return copy_for_the_test(_matrix_rows)
+
+
+@pytest.fixture
+def personas(_matrix_copy: tuple[Personas, dict[str, Any]]) -> Personas:
+    return _matrix_copy[0]
+
+
+@pytest.fixture
+def objects_by_workspace(_matrix_copy: tuple[Personas, dict[str, Any]]) -> dict[str, Any]:
+    """``objects_by_workspace["acme"]["lead"]``: one object of each kind in Acme, and in Globex."""
+    return _matrix_copy[1]
 
 
 # -- pages ----------------------------------------------------------------------------------------
@@ -336,24 +368,24 @@ def _request(client: Client, name: str, url: str) -> Any:
 
 
 @pytest.mark.parametrize("name", WORKSPACE_PAGES)
-def test_page_of_another_workspace_is_404(name, personas, world):
+def test_page_of_another_workspace_is_404(name, personas, objects_by_workspace):
     page = PAGES[name]
-    obj = world["acme"][page.kind] if page.kind else None
+    obj = objects_by_workspace["acme"][page.kind] if page.kind else None
     response = _request(_client(personas.carol), name, _url(name, "acme", obj))
     assert response.status_code == 404
 
 
 @pytest.mark.parametrize("name", sorted(n for n in WORKSPACE_PAGES if PAGES[n].kind))
-def test_object_of_another_workspace_is_404_even_in_ones_own(name, personas, world):
+def test_object_of_another_workspace_is_404_even_in_ones_own(name, personas, objects_by_workspace):
     page = PAGES[name]
-    url = _url(name, "acme", world["globex"][page.kind])
+    url = _url(name, "acme", objects_by_workspace["globex"][page.kind])
     assert _request(_client(getattr(personas, page.allowed)), name, url).status_code == 404
 
 
 @pytest.mark.parametrize("name", sorted(n for n in WORKSPACE_PAGES if PAGES[n].denied))
-def test_page_above_ones_role_is_403(name, personas, world):
+def test_page_above_ones_role_is_403(name, personas, objects_by_workspace):
     page = PAGES[name]
-    obj = world["acme"][page.kind] if page.kind else None
+    obj = objects_by_workspace["acme"][page.kind] if page.kind else None
     client = _client(getattr(personas, page.denied))
     if name not in POST_ONLY:
         assert client.get(_url(name, "acme", obj)).status_code == 403
@@ -361,9 +393,9 @@ def test_page_above_ones_role_is_403(name, personas, world):
 
 
 @pytest.mark.parametrize("name", sorted(n for n in WORKSPACE_PAGES if n != "token_revoke"))
-def test_page_is_open_to_the_allowed_role(name, personas, world):
+def test_page_is_open_to_the_allowed_role(name, personas, objects_by_workspace):
     page = PAGES[name]
-    obj = world["acme"][page.kind] if page.kind else None
+    obj = objects_by_workspace["acme"][page.kind] if page.kind else None
     client = _client(getattr(personas, page.allowed))
     if name in POST_ONLY:  # actions answer with a redirect to the page they came from
         assert client.post(_url(name, "acme", obj), page.post).status_code == 302
@@ -371,8 +403,8 @@ def test_page_is_open_to_the_allowed_role(name, personas, world):
         assert client.get(_url(name, "acme", obj)).status_code == 200
 
 
-def test_token_revocation_is_the_owners_or_an_admins(personas, world):
-    token = world["acme"]["token"]  # rita's
+def test_token_revocation_is_the_owners_or_an_admins(personas, objects_by_workspace):
+    token = objects_by_workspace["acme"]["token"]  # rita's
     url = _url("token_revoke", "acme", token)
     _client(personas.alice).post(url)
     assert ApiToken.objects.get(pk=token.pk).revoked_at is None
@@ -381,9 +413,9 @@ def test_token_revocation_is_the_owners_or_an_admins(personas, world):
 
 
 @pytest.mark.parametrize("name", [*WORKSPACE_PAGES, "home", "logout"])
-def test_anonymous_visitors_are_sent_to_login(name, world):
+def test_anonymous_visitors_are_sent_to_login(name, objects_by_workspace):
     page = PAGES[name]
-    obj = world["acme"][page.kind] if page.kind else None
+    obj = objects_by_workspace["acme"][page.kind] if page.kind else None
     response = _request(Client(), name, _url(name, "acme", obj))
     if name == "logout":
         assert response.status_code in (302, 405)
@@ -520,6 +552,7 @@ OPS: dict[str, Op] = {
 }
 
 
+@cache  # the document is built from the code (~0.1–0.5 s a time), not from the database
 def _operations() -> dict[str, tuple[str, str]]:
     schema = api.get_openapi_schema()
     return {
@@ -582,36 +615,48 @@ OPERATIONS = sorted(OPS)
 
 
 @pytest.mark.parametrize("op_id", OPERATIONS)
-def test_api_without_credentials_is_401(op_id, world):
+def test_api_without_credentials_is_401(op_id, objects_by_workspace):
     op = OPS[op_id]
-    obj = world["acme"][op.kind] if op.kind else None
+    obj = objects_by_workspace["acme"][op.kind] if op.kind else None
     response = _call(None, None, op_id, obj, op.body)
     assert response.status_code == 401
 
 
 @pytest.mark.parametrize("op_id", sorted(o for o in OPS if OPS[o].kind))
-def test_api_object_of_another_workspace_is_404(op_id, personas, world):
+def test_api_object_of_another_workspace_is_404(op_id, personas, objects_by_workspace):
     op = OPS[op_id]
     response = _call(
-        getattr(personas, op.allowed), personas.acme, op_id, world["globex"][op.kind], op.body
+        getattr(personas, op.allowed),
+        personas.acme,
+        op_id,
+        objects_by_workspace["globex"][op.kind],
+        op.body,
     )
     assert response.status_code == 404, response.content
 
 
 @pytest.mark.parametrize("op_id", sorted(o for o in OPS if OPS[o].denied))
-def test_api_above_ones_role_is_403(op_id, personas, world):
+def test_api_above_ones_role_is_403(op_id, personas, objects_by_workspace):
     op = OPS[op_id]
-    obj = world["acme"][op.kind] if op.kind else None
-    body = _create_body(op_id, world["acme"]) if op_id.endswith(("_create", "_merge")) else op.body
+    obj = objects_by_workspace["acme"][op.kind] if op.kind else None
+    body = (
+        _create_body(op_id, objects_by_workspace["acme"])
+        if op_id.endswith(("_create", "_merge"))
+        else op.body
+    )
     response = _call(getattr(personas, op.denied), personas.acme, op_id, obj, body)
     assert response.status_code == 403, response.content
 
 
 @pytest.mark.parametrize("op_id", OPERATIONS)
-def test_api_is_open_to_the_allowed_role(op_id, personas, world):
+def test_api_is_open_to_the_allowed_role(op_id, personas, objects_by_workspace):
     op = OPS[op_id]
-    obj = world["acme"][op.kind] if op.kind else None
-    body = _create_body(op_id, world["acme"]) if op_id.endswith(("_create", "_merge")) else op.body
+    obj = objects_by_workspace["acme"][op.kind] if op.kind else None
+    body = (
+        _create_body(op_id, objects_by_workspace["acme"])
+        if op_id.endswith(("_create", "_merge"))
+        else op.body
+    )
     response = _call(getattr(personas, op.allowed), personas.acme, op_id, obj, body)
     assert response.status_code in op.ok, response.content
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from cordee.demo import DEMO_PASSWORD
-from cordee.demo.builder import build_demo
 from cordee.funnel.models import Lead, Stage
 from tests.browser.conftest import SCREENSHOTS, WIDTHS, check_and_shoot, log_in, open_page
 
@@ -28,11 +27,6 @@ PAGES = [
     ("demo-contracts", "/w/demo/settings/sla-contracts/"),
     ("demo-attribution", "/w/demo/attribution/?by=channel&model=markov"),
 ]
-
-
-@pytest.fixture
-def demo(db):
-    build_demo(size="small", seed=1)
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))

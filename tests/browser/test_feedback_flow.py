@@ -32,7 +32,8 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture
-def world(personas, settings, tmp_path):
+def acme_with_a_similar_item(personas, settings, tmp_path):
+    """The seeded Acme (tests/browser/conftest.py) with an item like the one the rep will raise."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.FEEDBACK_SIMILARITY_ENGINE = sim.TFIDF_NAME  # fast and deterministic here
     seeded = seed_workspace(personas)
@@ -45,8 +46,10 @@ def world(personas, settings, tmp_path):
     return seeded, similar
 
 
-def test_a_rep_raises_marketing_answers_the_rep_sees_it(browser, live_server, personas, world):
-    seeded, _similar = world
+def test_a_rep_raises_marketing_answers_the_rep_sees_it(
+    browser, live_server, personas, acme_with_a_similar_item
+):
+    seeded, _similar = acme_with_a_similar_item
     base = live_server.url
     rep = open_page(browser, 1280)
     page = rep.page
@@ -131,8 +134,10 @@ def test_a_rep_raises_marketing_answers_the_rep_sees_it(browser, live_server, pe
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
-def test_the_feedback_pages_render_cleanly(browser, live_server, personas, world, width):
-    seeded, _similar = world
+def test_the_feedback_pages_render_cleanly(
+    browser, live_server, personas, acme_with_a_similar_item, width
+):
+    seeded, _similar = acme_with_a_similar_item
     rivalis = Competitor.objects.get(name="Rivalis")
     item = feedback_submit(
         actor=personas.actor("bob"),

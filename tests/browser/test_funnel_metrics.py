@@ -6,14 +6,20 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import WIDTHS, check_and_shoot, log_in, open_page
-from tests.funnel.test_metrics import world
+from tests.funnel.test_metrics import build_hand_worked_funnel
 
 pytestmark = pytest.mark.browser
-__all__ = ["world"]  # a fixture used below
+
+
+@pytest.fixture
+def hand_worked_funnel(personas):
+    """The hand-worked example of tests/funnel/test_metrics.py, built for this test (a live
+    server's test commits its rows)."""
+    return build_hand_worked_funnel(personas)
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
-def test_metrics_page_in_a_browser(browser, live_server, personas, world, width):
+def test_metrics_page_in_a_browser(browser, live_server, personas, hand_worked_funnel, width):
     watched = open_page(browser, width)
     page = watched.page
     try:

@@ -1,6 +1,7 @@
 """The killed import: ``cordee import`` is SIGKILLed while it writes; the tables are as they were
 and the job is shown failed. Runs against a fresh database of the suite's kind (a SQLite file,
-or a PostgreSQL database created and dropped here), in real subprocesses."""
+or a PostgreSQL database created and dropped here), in real subprocesses: a copy of the migrated
+template (tests/conftest.py, MigratedDatabase) seeded once for the module."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.conf import settings
+
+from tests.conftest import MigratedDatabase
 
 pytestmark = pytest.mark.slow
 
@@ -23,7 +25,7 @@ ROWS = 60_000
 CORDEE = str(Path(sys.executable).with_name("cordee"))
 SEED = """
 from cordee.crm.models import Account, Contact
-from cordee.people.models import Workspace
+from cordee.tenancy.models import Workspace
 acme = Workspace.objects.create(name="Acme", slug="acme")
 account = Account.objects.create(workspace=acme, name="Déjà là")
 for i in range(3):
@@ -31,54 +33,56 @@ for i in range(3):
 """
 
 
-@pytest.fixture
-def fresh_database(tmp_path):
-    """Environment variables pointing ``cordee`` at a new, migrated database."""
-    db = settings.DATABASES["default"]
-    env = {**os.environ, "CORDEE_TESTING": "1", "CORDEE_VAR_DIR": str(tmp_path)}
+@pytest.fixture(scope="module")
+def seeded_database(migrated_database, tmp_path_factory):
+    """A copy of the migrated template with SEED in it, made once for the module."""
+    directory = tmp_path_factory.mktemp("killed")
+    name = f"test_cordee_seeded_{uuid.uuid4().hex[:8]}"
+    env = _environment(directory)
+    env["DATABASE_URL"] = migrated_database.copy(name, directory)
+    try:
+        subprocess.run(
+            [CORDEE, "shell", "-c", SEED], env=env, check=True, timeout=120, capture_output=True
+        )
+        yield MigratedDatabase(
+            migrated_database.vendor,
+            str(directory / f"{name}.sqlite3") if migrated_database.vendor == "sqlite" else name,
+            migrated_database.server,
+        )
+    finally:
+        migrated_database.drop(name)
+
+
+def _environment(var_dir):
+    env = {**os.environ, "CORDEE_TESTING": "1", "CORDEE_VAR_DIR": str(var_dir)}
     env.pop("CORDEE_TEST_DB_NAME", None)
-    if db["ENGINE"].endswith("sqlite3"):
-        path = tmp_path / "killed.sqlite3"
-        env["DATABASE_URL"] = f"sqlite:///{path}"
+    return env
+
+
+@pytest.fixture
+def fresh_database(seeded_database, tmp_path):
+    """Environment variables pointing ``cordee`` at a new, migrated database holding SEED."""
+    env = _environment(tmp_path)
+    name = f"test_cordee_killed_{uuid.uuid4().hex[:8]}"
+    env["DATABASE_URL"] = seeded_database.copy(name, tmp_path)
+    if seeded_database.vendor == "sqlite":
+        path = tmp_path / f"{name}.sqlite3"
 
         def count(sql: str) -> object:
             with sqlite3.connect(path) as connection:
                 return connection.execute(sql).fetchone()[0]
 
-        drop = None
     else:
         import psycopg
 
-        name = f"test_cordee_killed_{uuid.uuid4().hex[:8]}"
-        server = {
-            "host": db["HOST"],
-            "port": db["PORT"] or 5432,
-            "user": db["USER"],
-            "password": db["PASSWORD"],
-        }
-        with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        env["DATABASE_URL"] = (
-            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{server['port']}/{name}"
-        )
-
         def count(sql: str) -> object:
-            with psycopg.connect(dbname=name, **server) as connection:
+            with psycopg.connect(dbname=name, **seeded_database.server) as connection:
                 return connection.execute(sql).fetchone()[0]
 
-        def drop() -> None:
-            with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
     try:
-        subprocess.run([CORDEE, "migrate", "-v0"], env=env, check=True, timeout=300)
-        subprocess.run(
-            [CORDEE, "shell", "-c", SEED], env=env, check=True, timeout=120, capture_output=True
-        )
         yield env, count
     finally:
-        if drop:
-            drop()
+        seeded_database.drop(name)
 
 
 def test_a_killed_import_writes_nothing_and_its_job_shows_failed(fresh_database, tmp_path):
@@ -150,7 +154,7 @@ def test_other_users_can_write_while_an_import_writes(fresh_database, tmp_path):
     for line in process.stdout:
         if line.startswith("writing ") and not line.startswith("writing 0/"):
             break
-    someone_else = "from cordee.people.models import Workspace; Workspace.objects.filter(slug='acme').update(name='Acme SA')"
+    someone_else = "from cordee.tenancy.models import Workspace; Workspace.objects.filter(slug='acme').update(name='Acme SA')"
     started = time.monotonic()
     subprocess.run(
         [CORDEE, "shell", "-c", someone_else], env=env, check=True, timeout=120, capture_output=True

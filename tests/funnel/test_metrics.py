@@ -1,7 +1,7 @@
 """Funnel metrics on a hand-worked example: the page, the API and the CSV show the counts, rates,
 median days in stage, pipeline per source and lead velocity computed by hand below.
 
-The world (Acme, time zone Europe/Paris, currency EUR), period 1 January – 31 March 2026:
+The example (Acme, time zone Europe/Paris, currency EUR), period 1 January – 31 March 2026:
 
 | lead | source / campaign | MQL (Paris)          | then                                         | routed to        |
 |------|-------------------|----------------------|----------------------------------------------|------------------|
@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterator
 from decimal import Decimal
 from html.parser import HTMLParser
 from typing import Any
@@ -35,6 +36,7 @@ from cordee.funnel.stages import ImportedStep, lead_history_import
 from cordee.funnel.version import funnel_changed
 from cordee.people.services import api_token_create
 from tests import factories as f
+from tests.conftest import Personas, copy_for_the_test, make_personas, rows_kept_for_the_module
 
 PARIS = ZoneInfo("Europe/Paris")
 PERIOD = {"from": "2026-01-01", "to": "2026-03-31"}
@@ -58,8 +60,8 @@ def _route(lead: Any, pod: Any, when: dt.datetime) -> None:
     )
 
 
-@pytest.fixture
-def world(personas: Any) -> dict[str, Any]:
+def build_hand_worked_funnel(personas: Any) -> dict[str, Any]:
+    """The leads, routings and opportunities of the table above; their campaigns and pods."""
     ws = personas.acme
     c1 = f.CampaignFactory(workspace=ws, name="Webinaire IA")
     c2 = f.CampaignFactory(workspace=ws, name="Salon Lyon", channel="event")
@@ -152,6 +154,34 @@ def world(personas: Any) -> dict[str, Any]:
     return {"c1": c1, "c2": c2, "nord": nord, "sud": sud}
 
 
+@pytest.fixture(scope="module")
+def _funnel_rows(django_db_setup: Any, django_db_blocker: Any) -> Iterator[tuple[Personas, Any]]:
+    """Built once for the module; each test runs in a savepoint rolled back after it."""
+
+    def build() -> tuple[Personas, dict[str, Any]]:
+        personas = make_personas()
+        return personas, build_hand_worked_funnel(personas)
+
+    with rows_kept_for_the_module(django_db_blocker, build) as rows:
+        yield rows
+
+
+@pytest.fixture
+def _funnel_copy(_funnel_rows: Any, db: Any) -> tuple[Personas, dict[str, Any]]:
+    return copy_for_the_test(_funnel_rows)
+
+
+@pytest.fixture
+def personas(_funnel_copy: tuple[Personas, dict[str, Any]]) -> Personas:
+    return _funnel_copy[0]
+
+
+@pytest.fixture
+def hand_worked_funnel(_funnel_copy: tuple[Personas, dict[str, Any]]) -> dict[str, Any]:
+    """The campaigns ("c1", "c2") and pods ("nord", "sud") of the hand-worked example."""
+    return _funnel_copy[1]
+
+
 # -- the expected numbers, worked out by hand from the table above -------------------------------
 
 # (label, MQLs, SAL, SQL, Won, MQL→SAL, SAL→SQL, SQL→Won, median days MQL→SAL, SAL→SQL, SQL→Won)
@@ -234,7 +264,7 @@ def _same(actual: tuple[Any, ...], expected: tuple[Any, ...]) -> bool:
     ("by", "expected"),
     [("month", BY_MONTH), ("source", BY_SOURCE), ("campaign", BY_CAMPAIGN), ("pod", BY_POD)],
 )
-def test_api_gives_the_hand_worked_numbers(personas, world, by, expected):
+def test_api_gives_the_hand_worked_numbers(personas, hand_worked_funnel, by, expected):
     response = _api(personas.erin, personas.acme, by=by, **PERIOD)  # executives read it too
     assert response.status_code == 200, response.content
     body = response.json()
@@ -250,14 +280,18 @@ def test_api_gives_the_hand_worked_numbers(personas, world, by, expected):
     assert (body["start"], body["end"], body["currency"]) == ("2026-01-01", "2026-03-31", "EUR")
 
 
-def test_api_keys_name_the_cohorts(personas, world):
+def test_api_keys_name_the_cohorts(personas, hand_worked_funnel):
     body = _api(personas.alice, personas.acme, by="pod", **PERIOD).json()
-    assert [r["key"] for r in body["rows"]] == [str(world["nord"].pk), str(world["sud"].pk), ""]
+    assert [r["key"] for r in body["rows"]] == [
+        str(hand_worked_funnel["nord"].pk),
+        str(hand_worked_funnel["sud"].pk),
+        "",
+    ]
     body = _api(personas.alice, personas.acme, by="month", **PERIOD).json()
     assert [r["key"] for r in body["rows"]] == ["2026-01", "2026-02", "2026-03"]
 
 
-def test_api_pipeline_and_velocity(personas, world):
+def test_api_pipeline_and_velocity(personas, hand_worked_funnel):
     body = _api(personas.alice, personas.acme, **PERIOD).json()
     pipeline = {
         p["source"]: (p["created"], p["won"], p["opportunities"], p["won_opportunities"])
@@ -272,7 +306,7 @@ def test_api_pipeline_and_velocity(personas, world):
         assert got == pytest.approx(want)
 
 
-def test_api_validation_names_the_field(personas, world):
+def test_api_validation_names_the_field(personas, hand_worked_funnel):
     bad = _api(personas.alice, personas.acme, by="channel")
     assert bad.status_code == 422
     error = bad.json()["error"]
@@ -285,7 +319,7 @@ def test_api_validation_names_the_field(personas, world):
     assert bad.status_code == 422 and list(bad.json()["error"]["fields"]) == ["to"]
 
 
-def test_default_period_is_the_last_twelve_months(personas, world, monkeypatch):
+def test_default_period_is_the_last_twelve_months(personas, hand_worked_funnel, monkeypatch):
     """No dates: the 12 calendar months up to today (in the workspace time zone)."""
     import cordee.funnel.metrics as metrics
 
@@ -298,7 +332,7 @@ def test_default_period_is_the_last_twelve_months(personas, world, monkeypatch):
     assert len(body["velocity"]) == 12
 
 
-def test_another_workspace_sees_only_its_own(personas, world):
+def test_another_workspace_sees_only_its_own(personas, hand_worked_funnel):
     body = _api(personas.carol, personas.globex, **PERIOD).json()
     assert [(r["key"], r["mqls"], r["won"]) for r in body["rows"]] == [("2026-01", 1, 1)]
     assert body["pipeline"][0]["created"] == "100000.00"
@@ -309,7 +343,9 @@ def test_another_workspace_sees_only_its_own(personas, world):
     ]
 
 
-def test_snapshot_is_reused_until_the_funnel_moves(personas, world, django_assert_num_queries):
+def test_snapshot_is_reused_until_the_funnel_moves(
+    personas, hand_worked_funnel, django_assert_num_queries
+):
     from cordee.funnel.metrics import funnel_metrics, metrics_request
 
     actor = personas.actor("alice")
@@ -392,7 +428,7 @@ def _expected_cells(row: tuple[Any, ...], sep: str = ".") -> list[str]:
 
 
 @pytest.mark.parametrize(("by", "expected"), [("month", BY_MONTH), ("pod", BY_POD)])
-def test_page_shows_the_hand_worked_table(personas, world, by, expected):
+def test_page_shows_the_hand_worked_table(personas, hand_worked_funnel, by, expected):
     response = _page(personas.erin, by=by, **PERIOD)
     assert response.status_code == 200
     table = _tables(response.content.decode())[0]
@@ -403,7 +439,7 @@ def test_page_shows_the_hand_worked_table(personas, world, by, expected):
     assert html.count("<svg") == 3  # conversion, velocity, pipeline
 
 
-def test_page_shows_velocity_and_pipeline(personas, world):
+def test_page_shows_velocity_and_pipeline(personas, hand_worked_funnel):
     html = _page(personas.alice, **PERIOD).content.decode()
     _cohorts, velocity, pipeline = _tables(html)
     assert velocity[1:] == [  # latest month first
@@ -419,7 +455,7 @@ def test_page_shows_velocity_and_pipeline(personas, world):
     assert "1 opportunity in another currency (USD) is left out." in html
 
 
-def test_page_in_french(personas, world):
+def test_page_in_french(personas, hand_worked_funnel):
     response = _page(personas.alice, "fr", by="month", **PERIOD)
     html = response.content.decode()
     assert '<html lang="fr">' in html
@@ -429,7 +465,7 @@ def test_page_in_french(personas, world):
     assert "32\u00a0000,10\u00a0€" in html or "32 000,10 €" in html
 
 
-def test_htmx_swaps_only_the_body(personas, world):
+def test_htmx_swaps_only_the_body(personas, hand_worked_funnel):
     client = Client()
     client.force_login(personas.alice)
     response = client.get(
@@ -440,7 +476,7 @@ def test_htmx_swaps_only_the_body(personas, world):
     assert "<html" not in html
 
 
-def test_page_with_bad_dates_says_so_and_shows_the_default(personas, world):
+def test_page_with_bad_dates_says_so_and_shows_the_default(personas, hand_worked_funnel):
     response = _page(personas.alice, **{"from": "yesterday", "by": "nonsense"})
     assert response.status_code == 200
     html = response.content.decode()
@@ -448,7 +484,7 @@ def test_page_with_bad_dates_says_so_and_shows_the_default(personas, world):
     assert "MQL from : Enter a date as YYYY-MM-DD." in html
 
 
-def test_csv_export(personas, world):
+def test_csv_export(personas, hand_worked_funnel):
     response = _page(personas.bob, format="csv", by="source", **PERIOD)
     assert response["Content-Type"].startswith("text/csv")
     assert "funnel-metrics-source-2026-01-01-2026-03-31.csv" in response["Content-Disposition"]

@@ -37,7 +37,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.template.loader import render_to_string
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
@@ -49,6 +49,7 @@ from cordee.integrations.models import IncomingEndpoint, WebhookSubscription
 from cordee.people.models import PodMember
 from cordee.tenancy.models import ApiToken
 from tests import factories as f
+from tests.conftest import Personas, copy_for_the_test, make_personas, rows_kept_for_the_module
 
 PO = Path(__file__).resolve().parents[2] / "cordee" / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 
@@ -336,12 +337,47 @@ CASES = _cases()
 # -- the data the pages show ---------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def _page_rows(
+    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any
+) -> Iterator[tuple[Personas, dict[str, Any]]]:
+    """The personas and the records the pages show, built once for the module (each test runs in
+    a savepoint: what it writes is rolled back after it)."""
+    files = tmp_path_factory.mktemp("french-pages")
+
+    def build() -> tuple[Personas, dict[str, Any]]:
+        personas = make_personas()
+        return personas, _page_records(personas)
+
+    with (
+        # the feedback item's attachment, the imported files
+        override_settings(MEDIA_ROOT=files / "media", VAR_DIR=files / "var"),
+        rows_kept_for_the_module(django_db_blocker, build) as rows,
+    ):
+        yield rows
+
+
 @pytest.fixture
-def world(personas: Any, settings: Any, tmp_path: Any) -> dict[str, Any]:
+def _page_copy(_page_rows: Any, db: Any) -> tuple[Personas, dict[str, Any]]:
+    return copy_for_the_test(_page_rows)
+
+
+@pytest.fixture
+def personas(_page_copy: tuple[Personas, dict[str, Any]]) -> Personas:
+    return _page_copy[0]
+
+
+@pytest.fixture
+def page_records(_page_copy: tuple[Personas, dict[str, Any]]) -> dict[str, Any]:
+    """``page_records["full"][Lead]``: a record of each kind shown with its history;
+    ``["bare"]``: a record of each kind with nothing around it; ``["one-sided"]``: a pod with
+    marketing only."""
+    return _page_copy[1]
+
+
+def _page_records(personas: Personas) -> dict[str, Any]:
     """A small, realistic Acme (one record of each kind, with history), and a bare record of
     each kind for the empty states; Globex stays empty."""
-    settings.MEDIA_ROOT = tmp_path / "media"  # the feedback item's attachment
-    settings.VAR_DIR = tmp_path / "var"  # the imported files
     ws = personas.acme
     now = timezone.now()
     account = f.AccountFactory(
@@ -673,12 +709,12 @@ def _kwargs(
             pytest.fail(
                 f"tests/i18n/test_french_pages.py cannot build the URL of {name!r} ({route}): "
                 f"name the model of its {param!r} in PK_MODELS and add such a record to the "
-                "`world` fixture."
+                "`page_records` fixture."
             )
     return kwargs
 
 
-def _fetch(case: Case, client: Any, personas: Any, world: dict[str, Any]) -> Any:
+def _fetch(case: Case, client: Any, personas: Any, page_records: dict[str, Any]) -> Any:
     """The response to show for ``case`` (None when the URL is an action, not a page)."""
     if case.name == "unknown-page":
         client.force_login(personas.rita)
@@ -687,11 +723,11 @@ def _fetch(case: Case, client: Any, personas: Any, world: dict[str, Any]) -> Any
         client.force_login(f.UserFactory(email="nouvelle@example.fr", first_name="Nina"))
         return client.get(reverse("home"))
     route, pattern = web_ui_patterns()[case.name]
-    persona, workspace, objects = personas.rita, personas.acme, world["full"]
+    persona, workspace, objects = personas.rita, personas.acme, page_records["full"]
     if case.variant == "empty":
         persona, workspace = personas.carol, personas.globex
     elif case.variant in ("bare", "one-sided"):
-        objects = {**objects, **world[case.variant]}
+        objects = {**objects, **page_records[case.variant]}
     elif case.variant == "refused":
         persona = personas.erin
     elif case.variant == "missing":
@@ -721,9 +757,11 @@ def _fetch(case: Case, client: Any, personas: Any, world: dict[str, Any]) -> Any
 _EXPECTED_STATUS = {"missing": 404, "refused": 403, "invalid": 422}
 
 
-def _check(case: Case, client: Any, personas: Any, world: dict[str, Any], language: str) -> None:
+def _check(
+    case: Case, client: Any, personas: Any, page_records: dict[str, Any], language: str
+) -> None:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    response = _fetch(case, client, personas, world)
+    response = _fetch(case, client, personas, page_records)
     if response is None:
         return
     expected = 404 if case.name == "unknown-page" else _EXPECTED_STATUS.get(case.variant, 200)
@@ -762,8 +800,8 @@ def _param(case: Case) -> Any:
 
 
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
-def test_the_page_is_all_french(case: Case, client: Any, personas: Any, world: Any) -> None:
-    _check(case, client, personas, world, "fr")
+def test_the_page_is_all_french(case: Case, client: Any, personas: Any, page_records: Any) -> None:
+    _check(case, client, personas, page_records, "fr")
 
 
 # Files written in the workspace's language when they were made, whoever reads them later: an
@@ -779,8 +817,10 @@ WORKSPACE_LANGUAGE_FILES = {"import_rejected"}
         if not c.variant and c.name not in WORKSPACE_LANGUAGE_FILES
     ],
 )
-def test_the_english_page_has_no_french(case: Case, client: Any, personas: Any, world: Any) -> None:
-    _check(case, client, personas, world, "en")
+def test_the_english_page_has_no_french(
+    case: Case, client: Any, personas: Any, page_records: Any
+) -> None:
+    _check(case, client, personas, page_records, "en")
 
 
 @pytest.mark.parametrize("template", ["400.html", "403.html", "404.html", "500.html"])
