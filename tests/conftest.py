@@ -21,6 +21,9 @@ import pytest
 from cordee.core.actor import Actor
 from tests import factories as f
 
+# API clients of the personas, and the page tests' fixtures
+pytest_plugins = ["tests.fixtures.api", "tests.fixtures.pages"]
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "password"

@@ -24,7 +24,7 @@ def raise_item(personas: Any, who: str = "bob", **data: Any) -> Any:
 def api_as(personas: Any) -> Any:
     """``api_as("alice")``: a JSON client with a fresh personal token of alice's."""
     from cordee.people.services import api_token_create
-    from tests.api.conftest import ApiClient
+    from tests.fixtures.api import ApiClient
 
     def make(name: str) -> ApiClient:
         _token, secret = api_token_create(actor=personas.actor(name), name="tests")

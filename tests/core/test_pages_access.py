@@ -6,6 +6,9 @@ import pytest
 
 from cordee.crm.models import Campaign
 
+# these tests read English strings; the French pages have their own test (tests/i18n)
+pytestmark = pytest.mark.usefixtures("english_pages")
+
 KINDS = ["accounts", "contacts", "leads", "opportunities", "campaigns", "pods"]
 
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from django.utils import translation
 
 from cordee.core.templatetags.cordee import format_money
 from cordee.tenancy.models import ApiToken
 from tests import factories as f
+
+# these tests read English strings; the French pages have their own test (tests/i18n)
+pytestmark = pytest.mark.usefixtures("english_pages")
 
 
 def test_switching_language_changes_the_page_language_and_is_remembered(client, personas):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cordee.funnel.models import RejectionReason, SlaContract, Stage
 from tests import factories as f
-from tests.api.conftest import error_fields
+from tests.fixtures.api import error_fields
 
 
 def _mql(personas):

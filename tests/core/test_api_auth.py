@@ -8,7 +8,7 @@ from cordee.crm.models import Account
 from cordee.people.services import api_token_create, api_token_revoke
 from cordee.tenancy.models import ApiToken
 from tests import factories as f
-from tests.api.conftest import ApiClient, error_fields
+from tests.fixtures.api import ApiClient, error_fields
 
 
 def _bearer(secret: str) -> ApiClient:

@@ -21,6 +21,9 @@ from cordee.funnel.models import (
 from cordee.people.models import PodMember
 from tests import factories as f
 
+# these tests read English strings; the French pages have their own test (tests/i18n)
+pytestmark = pytest.mark.usefixtures("english_pages")
+
 
 def _client(user, lang="en"):
     client = Client(headers={"accept-language": lang})
@@ -283,7 +286,7 @@ def test_only_a_side_that_has_not_signed_sees_the_sign_button(personas):
 
 
 def test_a_rejection_from_the_page_is_judged_by_the_apis_schema(personas, queue):
-    from tests.api.conftest import ApiClient
+    from tests.fixtures.api import ApiClient
 
     bad = {"reason": "bad_fit", "outcome": "recycled", "recycle_on": "31/12/2026"}
     api = ApiClient(client=_client(personas.bob), headers={"X-Cordee-Workspace": "acme"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cordee.tenancy.models import Workspace
-from tests.api.conftest import error_fields
+from tests.fixtures.api import error_fields
 
 
 def test_members_list_role_and_side(personas, api_as):

@@ -9,7 +9,7 @@ from django.test import Client
 
 from cordee.crm.models import Account
 from tests import factories as f
-from tests.api.conftest import error_fields
+from tests.fixtures.api import error_fields
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cordee.people.models import Pod, PodMember
 from tests import factories as f
-from tests.api.conftest import error_fields
+from tests.fixtures.api import error_fields
 
 
 def _members(body):

@@ -10,7 +10,7 @@ import pytest
 from cordee.crm.models import Account, Campaign, Contact
 from cordee.funnel.models import Lead, LeadStageChange, Opportunity, Stage, Touchpoint
 from tests import factories as f
-from tests.api.conftest import error_fields
+from tests.fixtures.api import error_fields
 
 # -- accounts ----------------------------------------------------------------------------------
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cordee.funnel.models import Lead, LeadStageChange
 from cordee.people.models import Pod
 from tests import factories as f
+
+# these tests read English strings; the French pages have their own test (tests/i18n)
+pytestmark = pytest.mark.usefixtures("english_pages")
 
 
 def test_a_field_error_from_the_service_is_shown_next_to_the_field(client, personas):

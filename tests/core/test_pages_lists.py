@@ -16,6 +16,9 @@ from cordee.funnel import models as funnel
 from cordee.people.models import Pod, PodMember
 from tests import factories as f
 
+# these tests read English strings; the French pages have their own test (tests/i18n)
+pytestmark = pytest.mark.usefixtures("english_pages")
+
 
 def _bulk(kind: str, personas, n: int, offset: int) -> None:
     ws = personas.acme
