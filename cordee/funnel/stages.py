@@ -7,7 +7,7 @@ from ``lead_defaults``. Every service, import and the demo derive a lead's state
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -208,8 +208,15 @@ def lead_history_import_many(
     return len(rows)
 
 
+def lead_source_channel(lead: Any, campaign_channel: Callable[[], str]) -> None:
+    """A lead without a source channel takes its source campaign's: pages, API and imports alike
+    (``campaign_channel()`` reads that campaign's channel, only when it is needed)."""
+    if lead.source_campaign_id and not lead.source_channel:
+        lead.source_channel = campaign_channel()
+
+
 def lead_defaults(actor: Actor, lead: Any) -> None:
+    """A new lead's defaults, before the record services save it."""
     if lead.stage_entered_at is None:
         lead.stage_entered_at = timezone.now()
-    if lead.source_campaign_id and not lead.source_channel:
-        lead.source_channel = lead.source_campaign.channel
+    lead_source_channel(lead, lambda: lead.source_campaign.channel)

@@ -479,3 +479,23 @@ def test_a_campaign_ending_before_it_starts_is_refused_as_by_the_api(personas, e
     job = import_file(personas, path, "campaigns")
     [error] = job.report["errors"]
     assert (error["column"], error["reason"]) == ("End Date", "The campaign ends before it starts.")
+
+
+def test_an_imported_lead_takes_its_source_campaigns_channel_as_on_the_pages(
+    personas, tmp_path, english
+):
+    """The pages and the API give a lead without a source channel its campaign's; so do imports
+    (funnel.stages.lead_source_channel), unless the file names a channel."""
+    from tests import factories as f
+
+    f.CampaignFactory(workspace=personas.acme, name="Webinaire Industrie 4.0", channel="webinar")
+    path = write(
+        tmp_path,
+        "Email,First Name,Last Name,Source campaign,Source channel\n"
+        "ines@usine.fr,Inès,Garnier,Webinaire Industrie 4.0,\n"
+        "paul@usine.fr,Paul,Roux,Webinaire Industrie 4.0,event\n",
+    )
+    job = import_file(personas, path, "leads", mapping=None)
+    assert job.status == "succeeded", job.report
+    channels = dict(Lead.objects.values_list("contact__email", "source_channel"))
+    assert channels == {"ines@usine.fr": "webinar", "paul@usine.fr": "event"}

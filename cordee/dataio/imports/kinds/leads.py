@@ -19,7 +19,12 @@ from cordee.dataio.imports.kinds.contacts import CONTACT_COLUMNS, Contacts
 from cordee.dataio.imports.rows import Group
 from cordee.dataio.imports.values import CellError
 from cordee.funnel import models as funnel
-from cordee.funnel.stages import ImportedStep, imported_lead_state, lead_history_import_many
+from cordee.funnel.stages import (
+    ImportedStep,
+    imported_lead_state,
+    lead_history_import_many,
+    lead_source_channel,
+)
 from cordee.funnel.version import funnel_changed
 
 _STEP_FIELDS = (
@@ -89,7 +94,7 @@ class Leads(Contacts):
                 if campaign is None:
                     rejected.append((group, no_campaign(name)))
                     continue
-                group.extra["campaign_id"] = campaign
+                group.extra["campaign_id"], group.extra["campaign_channel"] = campaign
             group.pk = lead["id"] if lead else None
             group.extra["lead"] = lead
             group.extra["contact_id"] = (
@@ -117,18 +122,19 @@ class Leads(Contacts):
                 latest.setdefault(row["contact_id"], dict(row))
         return latest
 
-    def _campaigns(self, groups: list[Group]) -> dict[str, int]:
+    def _campaigns(self, groups: list[Group]) -> dict[str, tuple[int, str]]:
+        """(id, channel) of each campaign the file names, by its folded name."""
         names = {n.strip().casefold() for g in groups if (n := g.values.get("source_campaign"))}
-        found: dict[str, int] = {}
+        found: dict[str, tuple[int, str]] = {}
         for batch in chunks(names):
             for row in (
                 crm.Campaign.objects.filter(workspace=self.workspace)
                 .annotate(folded=Lower("name"))
                 .filter(folded__in=batch)
                 .order_by("id")
-                .values("id", "folded")
+                .values("id", "folded", "channel")
             ):
-                found.setdefault(row["folded"], row["id"])
+                found.setdefault(row["folded"], (row["id"], row["channel"]))
         return found
 
     def _steps(self, group: Group, lead: dict[str, Any] | None) -> list[tuple[str, dt.datetime]]:
@@ -209,6 +215,7 @@ class Leads(Contacts):
             self._apply(lead, group, {"source_channel": "source_channel"})
             if group.extra.get("campaign_id"):
                 lead.source_campaign_id = group.extra["campaign_id"]
+                lead_source_channel(lead, partial(str, group.extra["campaign_channel"]))
             if group.extra.get("owner_id"):
                 lead.owner_id = group.extra["owner_id"]
             histories.append((lead, steps))
