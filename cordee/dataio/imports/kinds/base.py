@@ -200,6 +200,22 @@ class Handler(ABC):
         return self._by_name((self.natural(g.values) for g in groups), *fields)
 
     # -- owners and accounts -------------------------------------------------------------
+    def campaigns_named(self, groups: list[Group], column: str) -> dict[str, tuple[int, str]]:
+        """(id, channel) of each campaign the file names in ``column``, by its folded name
+        (the first created wins when two campaigns share a name)."""
+        names = {n.strip().casefold() for g in groups if (n := g.values.get(column))}
+        found: dict[str, tuple[int, str]] = {}
+        for batch in chunks(names):
+            for row in (
+                crm.Campaign.objects.filter(workspace=self.workspace)
+                .annotate(folded=Lower("name"))
+                .filter(folded__in=batch)
+                .order_by("id")
+                .values("id", "folded", "channel")
+            ):
+                found.setdefault(row["folded"], (row["id"], row["channel"]))
+        return found
+
     def owner_id(self, group: Group) -> int | None:
         name = group.values.get("owner")
         if not name:

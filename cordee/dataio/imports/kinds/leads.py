@@ -8,7 +8,6 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,7 +50,7 @@ class Leads(Contacts):
         )
         contacts = self._natural_rows(groups, ("first_name", "last_name"))
         latest = self._latest_leads({c["id"] for c in contacts.values()})
-        campaigns = self._campaigns(groups)
+        campaigns = self.campaigns_named(groups, "source_campaign")
         for group in groups:
             ext, email = group.values.get("external_id"), group.values.get("email")
             lead = by_ext.get(ext) if ext else None
@@ -121,21 +120,6 @@ class Leads(Contacts):
             ):
                 latest.setdefault(row["contact_id"], dict(row))
         return latest
-
-    def _campaigns(self, groups: list[Group]) -> dict[str, tuple[int, str]]:
-        """(id, channel) of each campaign the file names, by its folded name."""
-        names = {n.strip().casefold() for g in groups if (n := g.values.get("source_campaign"))}
-        found: dict[str, tuple[int, str]] = {}
-        for batch in chunks(names):
-            for row in (
-                crm.Campaign.objects.filter(workspace=self.workspace)
-                .annotate(folded=Lower("name"))
-                .filter(folded__in=batch)
-                .order_by("id")
-                .values("id", "folded", "channel")
-            ):
-                found.setdefault(row["folded"], (row["id"], row["channel"]))
-        return found
 
     def _steps(self, group: Group, lead: dict[str, Any] | None) -> list[tuple[str, dt.datetime]]:
         values = group.values

@@ -7,7 +7,6 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from cordee.crm import models as crm
@@ -47,7 +46,7 @@ class Touchpoints(Handler):
                 workspace=self.workspace, email__in=batch
             ).values_list("email", "id"):
                 contacts[str(email)] = contact_id
-        campaigns = self._campaign_map(groups)
+        campaigns = self.campaigns_named(groups, "campaign")
         leads: dict[int, int] = {}
         for batch in chunks(set(contacts.values())):
             for contact_id, lead_id in (
@@ -82,20 +81,6 @@ class Touchpoints(Handler):
             keep.append(group)
         rejected.extend(self._match_touches(keep))
         return rejected
-
-    def _campaign_map(self, groups: list[Group]) -> dict[str, tuple[int, str]]:
-        names = {n.strip().casefold() for g in groups if (n := g.values.get("campaign"))}
-        found: dict[str, tuple[int, str]] = {}
-        for batch in chunks(names):
-            for row in (
-                crm.Campaign.objects.filter(workspace=self.workspace)
-                .annotate(folded=Lower("name"))
-                .filter(folded__in=batch)
-                .order_by("id")
-                .values("id", "folded", "channel")
-            ):
-                found.setdefault(row["folded"], (row["id"], row["channel"]))
-        return found
 
     def _match_touches(self, groups: list[Group]) -> list[tuple[Group, str]]:
         by_ext = self._by_external_id(groups, "contact_id")
