@@ -12,7 +12,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from cordee.core.api import current_actor, register_crud
 from cordee.core.errors import NotFound, ValidationFailed
 from cordee.core.records import record_get
-from cordee.funnel import metrics, records, reports, schemas, selectors, services
+from cordee.funnel import metrics, record_schemas, records, reports, schemas, selectors, services
 from cordee.funnel.models import Stage
 from cordee.funnel.sla import marketing_status
 
@@ -208,9 +208,9 @@ def _lead_with_sla(*, actor: Any, pk: int) -> Any:
 register_crud(
     router,
     records.TOUCHPOINTS,
-    out=schemas.TouchpointOut,
-    create_in=schemas.TouchpointIn,
-    update_in=schemas.TouchpointPatch,
+    out=record_schemas.TouchpointOut,
+    create_in=record_schemas.TouchpointIn,
+    update_in=record_schemas.TouchpointPatch,
     create=services.touchpoint_create,
 )
 
@@ -218,9 +218,9 @@ register_crud(
 register_crud(
     router,
     records.LEADS,
-    out=schemas.LeadOut,
-    create_in=schemas.LeadIn,
-    update_in=schemas.LeadPatch,
+    out=record_schemas.LeadOut,
+    create_in=record_schemas.LeadIn,
+    update_in=record_schemas.LeadPatch,
     create=services.lead_create,
     get_selector=_lead_with_sla,
 )
@@ -229,9 +229,9 @@ register_crud(
 register_crud(
     router,
     records.OPPORTUNITIES,
-    out=schemas.OpportunityOut,
-    create_in=schemas.OpportunityIn,
-    update_in=schemas.OpportunityPatch,
+    out=record_schemas.OpportunityOut,
+    create_in=record_schemas.OpportunityIn,
+    update_in=record_schemas.OpportunityPatch,
     create=lambda *, actor, data: services.opportunity_save(actor=actor, data=data),
     update=lambda *, actor, instance, data: services.opportunity_save(
         actor=actor, data=data, opportunity=instance
@@ -241,7 +241,7 @@ register_crud(
 
 @router.get(
     "/leads/{int:pk}/history",
-    response=list[schemas.LeadStageChangeOut],
+    response=list[record_schemas.LeadStageChangeOut],
     tags=["Leads"],
     operation_id="lead_history",
     summary="A lead's stage changes, oldest first",

@@ -1,0 +1,188 @@
+"""API schemas of the funnel's records: touchpoints, leads (with their stage history) and
+opportunities (read, create, update)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from ninja import Schema
+from pydantic import AwareDatetime, Field
+
+from cordee.core.api import Currency, Id, InSchema, MoneyIn, MoneyOut
+from cordee.core.schemas import (
+    ExternalId,
+    Name,
+    SourceSystem,
+    SyncedOut,
+    Text200,
+    Text300,
+    UserId,
+)
+from cordee.crm.schemas import ChannelOrBlank
+from cordee.funnel.schemas import (
+    LeadSlaOut,
+    OpportunitySourceChoice,
+    OpportunityStageChoice,
+    TouchKindChoice,
+    sla_payload,
+)
+
+
+class TouchpointOut(SyncedOut):
+    id: int
+    contact_id: int
+    lead_id: int | None
+    campaign_id: int | None
+    channel: str
+    kind: str
+    is_sales_activity: bool
+    occurred_at: dt.datetime
+    actor_id: int | None
+    note: str
+
+
+class TouchpointIn(InSchema):
+    contact: Id
+    lead: Id | None = None
+    campaign: Id | None = None
+    channel: ChannelOrBlank = Field("", description="Blank: the campaign's channel")
+    kind: TouchKindChoice
+    occurred_at: AwareDatetime
+    actor: UserId | None = None
+    note: Text300 = ""
+    source_system: SourceSystem = ""
+    external_id: ExternalId = None
+
+
+class TouchpointPatch(InSchema):
+    contact: Id | None = None
+    lead: Id | None = None
+    campaign: Id | None = None
+    channel: ChannelOrBlank | None = None
+    kind: TouchKindChoice | None = None
+    occurred_at: AwareDatetime | None = None
+    actor: UserId | None = None
+    note: Text300 | None = None
+    source_system: SourceSystem | None = None
+    external_id: ExternalId = None
+
+
+class LeadOut(SyncedOut):
+    id: int
+    contact_id: int
+    contact_name: str
+    source_campaign_id: int | None
+    source_channel: str
+    stage: str
+    stage_entered_at: dt.datetime
+    mql_at: dt.datetime | None
+    owner_id: int | None
+    pod_id: int | None
+    score: int
+    score_detail: list[dict[str, Any]]
+    recycle_on: dt.date | None
+    sla: LeadSlaOut | None = Field(
+        None, description="The SLA clocks (on a single lead's read only)"
+    )
+
+    @staticmethod
+    def resolve_contact_name(obj: Any) -> str:
+        return str(obj.contact)
+
+    @staticmethod
+    def resolve_sla(obj: Any) -> dict[str, Any] | None:
+        status = getattr(obj, "sla_status", None)
+        return sla_payload(status) if status is not None else None
+
+
+class LeadIn(InSchema):
+    """A new lead starts at Inquiry; its stage moves through transitions, not through edits."""
+
+    contact: Id
+    source_campaign: Id | None = None
+    source_channel: ChannelOrBlank = Field("", description="Blank: the source campaign's channel")
+    owner: UserId | None = None
+    pod: Id | None = None
+    source_system: SourceSystem = ""
+    external_id: ExternalId = None
+
+
+class LeadPatch(InSchema):
+    contact: Id | None = None
+    source_campaign: Id | None = None
+    source_channel: ChannelOrBlank | None = None
+    owner: UserId | None = None
+    pod: Id | None = None
+    source_system: SourceSystem | None = None
+    external_id: ExternalId = None
+
+
+class LeadStageChangeOut(Schema):
+    id: int
+    from_stage: str
+    to_stage: str
+    at: dt.datetime
+    actor_id: int | None
+    actor_name: str | None
+    rule: str
+    reason: str
+    imported: bool
+
+    @staticmethod
+    def resolve_actor_name(obj: Any) -> str | None:
+        return str(obj.actor) if obj.actor_id else None
+
+
+class OpportunityOut(SyncedOut):
+    id: int
+    name: str
+    account_id: int
+    lead_id: int | None
+    owner_id: int | None
+    amount: MoneyOut
+    currency: str
+    stage: str
+    created_on: dt.date
+    close_date: dt.date | None
+    loss_reason: str
+    source: str
+    primary_campaign_id: int | None
+    pod_id: int | None
+
+
+class OpportunityIn(InSchema):
+    name: Name
+    account: Id
+    lead: Id | None = None
+    owner: UserId | None = None
+    amount: MoneyIn = Decimal("0")
+    currency: Currency | None = Field(None, description="ISO 4217; default: the workspace currency")
+    stage: OpportunityStageChoice = "discovery"
+    created_on: dt.date | None = Field(None, description="Blank: today")
+    close_date: dt.date | None = None
+    loss_reason: Text200 = ""
+    source: OpportunitySourceChoice = "marketing"
+    primary_campaign: Id | None = None
+    pod: Id | None = None
+    source_system: SourceSystem = ""
+    external_id: ExternalId = None
+
+
+class OpportunityPatch(InSchema):
+    name: Name | None = None
+    account: Id | None = None
+    lead: Id | None = None
+    owner: UserId | None = None
+    amount: MoneyIn | None = None
+    currency: Currency | None = None
+    stage: OpportunityStageChoice | None = None
+    created_on: dt.date | None = None
+    close_date: dt.date | None = None
+    loss_reason: Text200 | None = None
+    source: OpportunitySourceChoice | None = None
+    primary_campaign: Id | None = None
+    pod: Id | None = None
+    source_system: SourceSystem | None = None
+    external_id: ExternalId = None
