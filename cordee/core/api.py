@@ -27,19 +27,14 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import (
-    BeforeValidator,
-    ConfigDict,
-    PlainSerializer,
-    WithJsonSchema,
     create_model,
     field_validator,
 )
-from pydantic_core import PydanticCustomError
 
 from cordee.core.actor import Actor, actor_for
-from cordee.core.codes import country_code, currency_code
 from cordee.core.errors import DomainError
 from cordee.core.records import record_create, record_delete, record_get, record_list, record_update
+from cordee.core.schemas import MAX_ID, has_nul
 from cordee.tenancy.models import ApiToken, Membership
 
 # -- authentication ----------------------------------------------------------------------------
@@ -111,95 +106,11 @@ class ApiParser(Parser):
             raise MalformedBody(_("The request body is not UTF-8 text.")) from exc
 
 
-# Ids are bounded to a signed 64-bit integer: a larger number is a 422, not an overflow.
-MAX_ID = 2**63 - 1
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-
-
-def _money_out(value: Decimal) -> str:
-    return format(value.quantize(Decimal("0.01")), "f")
-
-
-# Money leaves the API as a string ("1234567.89") so no JSON client rounds it through a float.
-MoneyOut = Annotated[
-    Decimal,
-    PlainSerializer(_money_out, return_type=str, when_used="always"),
-    WithJsonSchema({"type": "string", "format": "decimal", "examples": ["1234567.89"]}),
-]
-MoneyIn = Annotated[
-    Decimal,
-    Field(ge=0, max_digits=14, decimal_places=2, allow_inf_nan=False),
-    WithJsonSchema(
-        {
-            "anyOf": [{"type": "string", "format": "decimal"}, {"type": "number"}],
-            "examples": ["1234567.89"],
-        }
-    ),
-]
-
-
-def _code(rule: Callable[[str], str]) -> BeforeValidator:
-    """A code read by its ``core.codes`` rule, as the pages and the imports read it."""
-
-    def read(value: Any) -> Any:
-        if not isinstance(value, str):
-            return value  # the str type says what is wrong
-        try:
-            return rule(value)
-        except ValueError as exc:
-            raise PydanticCustomError("code", str(exc)) from None
-
-    return BeforeValidator(read)
-
-
-Currency = Annotated[
-    str,
-    _code(currency_code),
-    WithJsonSchema(
-        {"type": "string", "pattern": "^[A-Za-z]{3}$", "description": "ISO 4217 code, e.g. EUR"}
-    ),
-]
-CountryCode = Annotated[
-    str,
-    _code(country_code),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": "^([A-Za-z]{2})?$",
-            "description": "ISO 3166-1 alpha-2 code, e.g. FR",
-        }
-    ),
-]
-
-
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, list | tuple):
-        return any(_has_nul(v) for v in value)
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    return False
-
-
-class InSchema(Schema):
-    """Base of every request body: unknown fields are refused, NUL characters too."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_nul_characters(cls, value: Any) -> Any:
-        if _has_nul(value):
-            raise ValueError("nul_character")
-        return value
-
-
 class QuerySchema(Schema):
     @field_validator("*", mode="before")
     @classmethod
     def _no_nul_characters(cls, value: Any) -> Any:
-        if _has_nul(value):
+        if has_nul(value):
             raise ValueError("nul_character")
         return value
 

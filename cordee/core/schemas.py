@@ -3,13 +3,112 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
-from cordee.core.api import CountryCode, Id
+from cordee.core.codes import country_code, currency_code
+
+# Ids are bounded to a signed 64-bit integer: a larger number is a 422, not an overflow.
+MAX_ID = 2**63 - 1
+
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _money_out(value: Decimal) -> str:
+    return format(value.quantize(Decimal("0.01")), "f")
+
+
+# Money leaves the API as a string ("1234567.89") so no JSON client rounds it through a float.
+MoneyOut = Annotated[
+    Decimal,
+    PlainSerializer(_money_out, return_type=str, when_used="always"),
+    WithJsonSchema({"type": "string", "format": "decimal", "examples": ["1234567.89"]}),
+]
+
+
+MoneyIn = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=14, decimal_places=2, allow_inf_nan=False),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string", "format": "decimal"}, {"type": "number"}],
+            "examples": ["1234567.89"],
+        }
+    ),
+]
+
+
+def _code(rule: Callable[[str], str]) -> BeforeValidator:
+    """A code read by its ``core.codes`` rule, as the pages and the imports read it."""
+
+    def read(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value  # the str type says what is wrong
+        try:
+            return rule(value)
+        except ValueError as exc:
+            raise PydanticCustomError("code", str(exc)) from None
+
+    return BeforeValidator(read)
+
+
+Currency = Annotated[
+    str,
+    _code(currency_code),
+    WithJsonSchema(
+        {"type": "string", "pattern": "^[A-Za-z]{3}$", "description": "ISO 4217 code, e.g. EUR"}
+    ),
+]
+
+
+CountryCode = Annotated[
+    str,
+    _code(country_code),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^([A-Za-z]{2})?$",
+            "description": "ISO 3166-1 alpha-2 code, e.g. FR",
+        }
+    ),
+]
+
+
+def has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(has_nul(v) for v in value)
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    return False
+
+
+class InSchema(Schema):
+    """Base of every request body: unknown fields are refused, NUL characters too."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul_characters(cls, value: Any) -> Any:
+        if has_nul(value):
+            raise ValueError("nul_character")
+        return value
 
 
 def choice_field(choices: type[Enum], *, blank: bool = False) -> Any:

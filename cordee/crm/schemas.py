@@ -13,10 +13,14 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from pydantic import Field
 
-from cordee.core.api import Currency, Id, InSchema, MoneyIn, MoneyOut
 from cordee.core.schemas import (
     Country,
+    Currency,
     ExternalId,
+    Id,
+    InSchema,
+    MoneyIn,
+    MoneyOut,
     Name,
     SourceSystem,
     SyncedOut,

@@ -8,7 +8,8 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import Field
 
-from cordee.core.api import Id, InSchema, QuerySchema
+from cordee.core.api import QuerySchema
+from cordee.core.schemas import Id, InSchema
 
 Kind = Literal[
     "objection",

@@ -10,9 +10,13 @@ from typing import Any
 from ninja import Schema
 from pydantic import AwareDatetime, Field
 
-from cordee.core.api import Currency, Id, InSchema, MoneyIn, MoneyOut
 from cordee.core.schemas import (
+    Currency,
     ExternalId,
+    Id,
+    InSchema,
+    MoneyIn,
+    MoneyOut,
     Name,
     SourceSystem,
     SyncedOut,

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from ninja import Schema
 from pydantic import Field
 
-from cordee.core.api import Currency, MoneyOut
 from cordee.core.schemas import (
+    Currency,
+    MoneyOut,
     choice_field,
 )
 from cordee.funnel.models import OpportunitySource, OpportunityStage, TouchKind

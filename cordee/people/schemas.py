@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import Field
 
-from cordee.core.api import Currency, Id, InSchema
+from cordee.core.schemas import Currency, Id, InSchema
 from cordee.tenancy.roles import side_of
 
 PodName = Annotated[str, Field(min_length=1, max_length=120)]

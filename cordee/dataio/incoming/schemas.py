@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import AwareDatetime
 
-from cordee.core.api import InSchema
+from cordee.core.schemas import InSchema
 from cordee.crm.models import Channel, SizeBand
 from cordee.funnel.models import TouchKind
 
