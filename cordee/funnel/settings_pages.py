@@ -19,8 +19,9 @@ from cordee.people.forms import CommaListField
 from cordee.people.selectors import pod_choices
 
 
-def _form_with_lists(spec: Any, fields: tuple[str, ...], lists: tuple[str, ...]) -> Any:
-    base = record_form_class(spec, fields)
+def _form_with_lists(spec: Any, lists: tuple[str, ...]) -> Any:
+    """The form of every field the spec lets a person set, ``lists`` typed as comma lists."""
+    base = record_form_class(spec, spec.fields)
     extra = {
         name: CommaListField(
             label=base.base_fields[name].label,
@@ -74,8 +75,8 @@ SLA_CONTRACTS = RecordPage(
         Column("period_end", gettext_lazy("To"), kind="date", secondary=True),
         Column("is_signed", gettext_lazy("Signed by both sides")),
     ),
-    form_fields=records.SLA_TERMS,
-    form_class=_form_with_lists(records.SLA_CONTRACTS, records.SLA_TERMS, ("industries",)),
+    form_fields=records.SLA_CONTRACTS.fields,
+    form_class=_form_with_lists(records.SLA_CONTRACTS, ("industries",)),
     detail_template="funnel/contract_detail.html",
     detail_context=_contract_context,
     save=_save_contract,
@@ -97,30 +98,8 @@ SCORING_RULES = RecordPage(
         Column("half_life_days", gettext_lazy("Half-life (days)"), kind="number", secondary=True),
         Column("is_active", gettext_lazy("Active"), secondary=True),
     ),
-    form_fields=(
-        "name",
-        "kind",
-        "attribute",
-        "values",
-        "touch_kind",
-        "points",
-        "half_life_days",
-        "is_active",
-    ),
-    form_class=_form_with_lists(
-        records.SCORING_RULES,
-        (
-            "name",
-            "kind",
-            "attribute",
-            "values",
-            "touch_kind",
-            "points",
-            "half_life_days",
-            "is_active",
-        ),
-        ("values",),
-    ),
+    form_fields=records.SCORING_RULES.fields,
+    form_class=_form_with_lists(records.SCORING_RULES, ("values",)),
     detail_template="funnel/rule_detail.html",
     detail_context=_facts,
     empty_text=gettext_lazy(
@@ -139,7 +118,7 @@ REJECTION_REASONS = RecordPage(
         Column("default_outcome", gettext_lazy("Default outcome"), kind="badge"),
         Column("recycle_after_days", gettext_lazy("Re-evaluate after (days)"), kind="number"),
     ),
-    form_fields=("code", "label", "default_outcome", "recycle_after_days", "is_active"),
+    form_fields=records.REJECTION_REASONS.fields,
     detail_template="funnel/rule_detail.html",
     detail_context=_facts,
     empty_text=gettext_lazy(
@@ -157,21 +136,8 @@ ROUTING_RULES = RecordPage(
         Column("pod", gettext_lazy("Pod")),
         Column("capacity", gettext_lazy("Capacity"), kind="number", secondary=True),
     ),
-    form_fields=(
-        "name",
-        "order",
-        "pod",
-        "industries",
-        "regions",
-        "countries",
-        "capacity",
-        "is_active",
-    ),
-    form_class=_form_with_lists(
-        records.ROUTING_RULES,
-        ("name", "order", "pod", "industries", "regions", "countries", "capacity", "is_active"),
-        ("industries", "regions", "countries"),
-    ),
+    form_fields=records.ROUTING_RULES.fields,
+    form_class=_form_with_lists(records.ROUTING_RULES, ("industries", "regions", "countries")),
     detail_template="funnel/rule_detail.html",
     detail_context=_facts,
     empty_text=gettext_lazy(
