@@ -141,8 +141,7 @@ def imported_lead_state(
 ) -> tuple[str, dt.datetime, dt.datetime | None]:
     """The stage, stage date and MQL date of a new lead whose only history is ``steps`` (what
     ``lead_history_import_many`` will leave on it): an importer creates it that way."""
-    ordered = sorted(steps, key=lambda s: s.at)
-    return _history_state([(s.at, 1, n, s.to_stage) for n, s in enumerate(ordered)])
+    return lead_state((s.at, s.to_stage) for s in sorted(steps, key=lambda s: s.at))
 
 
 def lead_history_import_many(
