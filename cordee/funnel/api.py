@@ -156,6 +156,61 @@ register_crud(
 )
 
 
+def _threshold(actor: Any) -> dict[str, Any]:
+    actor.workspace.refresh_from_db(fields=["mql_threshold"])
+    return {
+        "threshold": actor.workspace.mql_threshold,
+        "changes": list(selectors.mql_threshold_changes(actor=actor)[:50]),
+    }
+
+
+@router.get("/scoring/threshold", response=schemas.MqlThresholdOut, operation_id="mql_threshold")
+def threshold_get(request: HttpRequest) -> Any:
+    """The MQL threshold in force and its latest changes (who, when, from, to)."""
+    return _threshold(current_actor(request))
+
+
+@router.put(
+    "/scoring/threshold", response=schemas.MqlThresholdOut, operation_id="mql_threshold_set"
+)
+def threshold_set(request: HttpRequest, payload: schemas.MqlThresholdIn) -> Any:
+    """Set the MQL threshold (RevOps admins); the change is recorded and leads are rescored."""
+    actor = current_actor(request)
+    services.mql_threshold_set(actor=actor, threshold=payload.threshold)
+    return _threshold(actor)
+
+
+def _fallback(actor: Any) -> dict[str, Any]:
+    fallback = selectors.routing_fallback(actor=actor)
+    return {
+        "pod": fallback.pod_id if fallback else None,
+        "pod_name": fallback.pod.name if fallback and fallback.pod else None,
+        "user": fallback.user_id if fallback else None,
+        "user_name": str(fallback.user) if fallback and fallback.user else None,
+        "changed_by_id": fallback.changed_by_id if fallback else None,
+        "changed_at": fallback.changed_at if fallback else None,
+        "unowned_mqls": selectors.unowned_mql_count(actor=actor),
+    }
+
+
+@router.get(
+    "/routing/fallback", response=schemas.RoutingFallbackOut, operation_id="routing_fallback"
+)
+def fallback_get(request: HttpRequest) -> Any:
+    """Who takes the MQLs no routing rule places, and how many MQLs have no owner now."""
+    return _fallback(current_actor(request))
+
+
+@router.put(
+    "/routing/fallback", response=schemas.RoutingFallbackOut, operation_id="routing_fallback_set"
+)
+def fallback_set(request: HttpRequest, payload: schemas.RoutingFallbackIn) -> Any:
+    """Set the fallback (RevOps admins): a pod or one person of the sales team; neither clears it."""
+    actor = current_actor(request)
+    services.routing_fallback_set(actor=actor, pod_id=payload.pod, user_id=payload.user)
+    return _fallback(actor)
+
+
 class StageExitsOut(Schema):
     stage: str
     entered: int

@@ -31,7 +31,7 @@ from cordee.crm import selectors as crm_selectors
 from cordee.crm.models import Channel
 from cordee.funnel import metrics, metrics_report, reports, selectors
 from cordee.funnel.metrics import FunnelMetrics, MetricsRow, Period
-from cordee.funnel.models import Lead, RejectionOutcome, Stage
+from cordee.funnel.models import Lead, LeadStageChange, RejectionOutcome, Stage
 from cordee.funnel.selectors import LeadSla
 from cordee.funnel.version import funnel_version
 from cordee.people.selectors import pod_options
@@ -42,10 +42,42 @@ QUEUE_SIZE = 50  # the oldest first: the ones whose clocks run out soonest
 QueueRow = tuple[Lead, LeadSla | None]  # a lead of the queue's export, with its SLA clocks
 
 
+def under_threshold_why(entry: LeadStageChange | None, threshold: int) -> str:
+    """Why an MQL scoring under the current ``threshold`` is in the queue, from the history row
+    by which it entered MQL: promoted under an earlier threshold, moved by hand, imported (or
+    promoted by the rule, its engagement having faded since)."""
+    if entry is None:
+        return _("Its history does not say how it became an MQL.")
+    if entry.imported:
+        return _("Imported as an MQL from another system.")
+    params = entry.reason_params or {}
+    if entry.reason_code == "score_threshold" and "threshold" in params:
+        values = {"score": params.get("score", "?"), "threshold": params["threshold"]}
+        if int(params["threshold"]) < threshold:
+            return (
+                _("Promoted under an earlier threshold (%(threshold)s), with a score of %(score)s.")
+                % values
+            )
+        return (
+            _(
+                "Promoted with a score of %(score)s (threshold %(threshold)s); its engagement has "
+                "faded since."
+            )
+            % values
+        )
+    if entry.actor_id:
+        return _("Moved to MQL by hand by %(person)s.") % {"person": entry.actor}
+    return _("Became an MQL without the score rule.")
+
+
 def queue_rows(actor: Actor, leads: list[Lead]) -> dict[str, Any]:
-    """Rows prepared in Python (URLs, clocks) so that the template only prints them."""
+    """Rows prepared in Python (URLs, clocks, why a lead under the threshold is there, no
+    owner) so that the template only prints them."""
     sla = selectors.leads_sla(actor=actor, leads=leads)
     base = reverse("leads_list", args=[actor.workspace.slug])
+    threshold = actor.workspace.mql_threshold
+    under = [lead for lead in leads if lead.score < threshold]
+    entries = selectors.mql_entries(actor=actor, leads=under) if under else {}
     rows = []
     for lead in leads:
         status = sla.get(lead.pk)
@@ -57,6 +89,10 @@ def queue_rows(actor: Actor, leads: list[Lead]) -> dict[str, Any]:
                 "url": f"{base}{lead.pk}/",
                 "first": clocks.get("first_touch"),
                 "decision": clocks.get("decision"),
+                "unowned": lead.owner_id is None,
+                "why": under_threshold_why(entries.get(lead.pk), threshold)
+                if lead.score < threshold
+                else "",
             }
         )
     return {
@@ -75,9 +111,13 @@ def queue_rows(actor: Actor, leads: list[Lead]) -> dict[str, Any]:
 def queue_query(request: HttpRequest, actor: Actor) -> tuple[str, bool, QuerySet[Lead]]:
     """The queue's query (``pod``, ``scope=all``): (pod, everyone, the leads waiting)."""
     pod = request.GET.get("pod") or ""
-    everyone = request.GET.get("scope") == "all"
+    scope = request.GET.get("scope")
+    everyone = scope == "all"
     waiting = selectors.mql_queue(
-        actor=actor, pod_id=int(pod) if pod.isdigit() else None, everyone=everyone
+        actor=actor,
+        pod_id=int(pod) if pod.isdigit() else None,
+        everyone=everyone,
+        unowned=scope == "unowned",
     )
     return pod, everyone, waiting
 
@@ -206,7 +246,11 @@ def queue_page(request: HttpRequest, actor: Actor) -> dict[str, Any]:
         "nav": "queue",
         "pods": list(pod_options(actor=actor)),
         "pod": pod,
-        "scope": "all" if everyone else "mine",
+        "scope": request.GET.get("scope")
+        if request.GET.get("scope") == "unowned"
+        else "all"
+        if everyone
+        else "mine",
         "next": request.get_full_path(),
         # the rows are a cached fragment, computed (lazily) when a lead moved, was reassigned or
         # touched, or a minute passed (late flags); its forms carry this session's CSRF token
@@ -392,4 +436,8 @@ def home_page(actor: Actor) -> dict[str, Any]:
         "recent_leads": list(selectors.recent_leads(actor=actor)),
         "campaigns": list(crm_selectors.active_campaigns(actor=actor)),
         "can_create_lead": actor.can("lead.write"),
+        # RevOps sees the MQLs that found nobody (no rule, fallback or available rep)
+        "unowned_mqls": selectors.unowned_mql_count(actor=actor)
+        if actor.can("funnel.configure")
+        else 0,
     }

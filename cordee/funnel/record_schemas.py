@@ -131,12 +131,18 @@ class LeadStageChangeOut(Schema):
     actor_id: int | None
     actor_name: str | None
     rule: str
-    reason: str
+    reason: str = Field(description="Why, in the caller's language")
+    reason_code: str = Field(description="What the product recorded (empty: typed by a person)")
+    reason_params: dict[str, Any]
     imported: bool
 
     @staticmethod
     def resolve_actor_name(obj: Any) -> str | None:
         return str(obj.actor) if obj.actor_id else None
+
+    @staticmethod
+    def resolve_reason(obj: Any) -> str:
+        return str(obj.why)
 
 
 class OpportunityOut(SyncedOut):

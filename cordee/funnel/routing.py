@@ -1,5 +1,7 @@
 """Routing new MQLs: a pod by the first matching rule (or the lead's pod), then round-robin among
-the pod's available sales members under their capacity. Every assignment is kept."""
+the pod's available sales members under their capacity; when that finds nobody, the workspace's
+fallback (a pod, the same round-robin, or one person). An MQL even that leaves without an owner
+is told to the RevOps admins, once. Every assignment is kept."""
 
 from __future__ import annotations
 
@@ -9,14 +11,16 @@ from functools import partial
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cordee.core.actor import Actor
-from cordee.funnel.models import Lead, LeadAssignment, RoutingRule, Stage
+from cordee.funnel.models import Lead, LeadAssignment, RoutingFallback, RoutingRule, Stage
 from cordee.funnel.version import funnel_changed
 from cordee.people.models import Pod, PodMember
-from cordee.tenancy.models import Membership
+from cordee.people.services import notification_new, notifications_send, speaking_to
+from cordee.tenancy.models import Membership, User, Workspace
 from cordee.tenancy.roles import Role
 
 SALES_ROUTABLE = (Role.SDR, Role.SALES_REP)
@@ -76,32 +80,107 @@ def lead_route(
     exclude_owner: bool = False,
     why: str = "",
 ) -> LeadAssignment | None:
-    """Assign ``lead`` to a pod and a rep; returns the assignment, or None when nobody can take it
-    (the lead keeps its owner, and the reason is that capacity is full or the pod has no rep)."""
+    """Assign ``lead`` to a pod and a rep: the matching rule's pod (or the lead's), else the
+    workspace's fallback. Returns the assignment, or None when nobody can take it (the lead
+    keeps its owner; an MQL left with none is flagged, see ``unowned_mql_notify``)."""
     at = at or timezone.now()
-    pod, rule = pod_for(lead)
-    if pod is None:
-        return None
-    capacity = rule.capacity if rule else DEFAULT_CAPACITY
     exclude = {lead.owner_id} if exclude_owner and lead.owner_id else set()
-    member = next_rep(pod, capacity=capacity, exclude=exclude)
-    if member is None:
-        return None
-    PodMember.objects.filter(pk=member.pk).update(last_assigned_at=at)
-    previous = lead.owner_id
-    Lead.objects.filter(pk=lead.pk).update(
-        owner_id=member.user_id, pod=pod, updated_at=timezone.now()
+    pod, rule = pod_for(lead)
+    if pod is not None:
+        capacity = rule.capacity if rule else DEFAULT_CAPACITY
+        member = next_rep(pod, capacity=capacity, exclude=exclude)
+        if member is not None:
+            reason = why or _("Round-robin in pod %(pod)s") % {"pod": pod.name}
+            rule_name = rule.name if rule else "round-robin"
+            return _assign(lead, member, pod, at, actor, rule_name, reason)
+    fallback = (
+        RoutingFallback.objects.filter(workspace_id=lead.workspace_id)
+        .select_related("pod", "user")
+        .first()
     )
-    lead.owner_id, lead.pod = member.user_id, pod
+    if fallback is not None and fallback.pod is not None:
+        member = next_rep(fallback.pod, capacity=DEFAULT_CAPACITY, exclude=exclude)
+        if member is not None:
+            reason = why or _(
+                "No routing rule could place the lead: round-robin in the fallback pod %(pod)s"
+            ) % {"pod": fallback.pod.name}
+            return _assign(lead, member, fallback.pod, at, actor, "fallback", reason)
+    elif (
+        fallback is not None
+        and fallback.user_id
+        and fallback.user_id not in exclude
+        and Membership.objects.filter(
+            workspace_id=lead.workspace_id, user_id=fallback.user_id, is_active=True
+        ).exists()
+    ):
+        reason = why or _("No routing rule could place the lead: the fallback owner")
+        return _assign(lead, fallback.user_id, lead.pod, at, actor, "fallback", reason)
+    if lead.owner_id is None and lead.stage == Stage.MQL:
+        unowned_mql_notify(lead)
+    return None
+
+
+def _assign(
+    lead: Lead,
+    member: PodMember | int,
+    pod: Pod | None,
+    at: dt.datetime,
+    actor: Actor | None,
+    rule: str,
+    reason: str,
+) -> LeadAssignment:
+    """Give ``lead`` to ``member`` (a pod member, whose turn this takes, or a user id)."""
+    if isinstance(member, PodMember):
+        PodMember.objects.filter(pk=member.pk).update(last_assigned_at=at)
+        user_id = member.user_id
+    else:
+        user_id = member
+    previous = lead.owner_id
+    Lead.objects.filter(pk=lead.pk).update(owner_id=user_id, pod=pod, updated_at=timezone.now())
+    lead.owner_id, lead.pod = user_id, pod
     transaction.on_commit(partial(funnel_changed, lead.workspace_id))
     return LeadAssignment.objects.create(
         workspace_id=lead.workspace_id,
         lead=lead,
         from_owner_id=previous,
-        to_owner_id=member.user_id,
+        to_owner_id=user_id,
         pod=pod,
         at=at,
         actor=actor.user if actor else None,
-        rule=rule.name if rule else "round-robin",
-        reason=why or _("Round-robin in pod %(pod)s") % {"pod": pod.name},
+        rule=rule,
+        reason=reason,
     )
+
+
+UNOWNED = "mql_unowned"  # the notifications' kind
+
+
+def unowned_mql_notify(lead: Lead) -> None:
+    """Tell the workspace's RevOps admins that the MQL ``lead`` found no owner. Once per lead and
+    MQL cycle (the notification's key), however many rescorings try to route it again."""
+    workspace = Workspace.objects.get(pk=lead.workspace_id)
+    admins = User.objects.filter(
+        memberships__workspace=workspace,
+        memberships__role=Role.REVOPS_ADMIN,
+        memberships__is_active=True,
+    )
+    mql_at = int(lead.mql_at.timestamp()) if lead.mql_at else 0
+    url = reverse("leads_detail", kwargs={"slug": workspace.slug, "pk": lead.pk})
+    notifications = []
+    for user in admins:
+        with speaking_to(workspace, user):
+            title = _(
+                "MQL without an owner: %(lead)s. No routing rule, fallback or available rep "
+                "could take it."
+            ) % {"lead": lead.contact}
+        notifications.append(
+            notification_new(
+                workspace=workspace,
+                user=user,
+                kind=UNOWNED,
+                key=f"{UNOWNED}:{lead.pk}:{mql_at}",
+                title=title,
+                url=url,
+            )
+        )
+    notifications_send(notifications=notifications)

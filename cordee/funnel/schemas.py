@@ -344,3 +344,42 @@ else:
     TouchKindChoice = choice_field(TouchKind)
     OpportunityStageChoice = choice_field(OpportunityStage)
     OpportunitySourceChoice = choice_field(OpportunitySource)
+
+
+# -- the MQL threshold and the routing fallback (RevOps settings) -------------------------------
+
+
+class MqlThresholdIn(Schema):
+    threshold: int = Field(..., ge=1, le=1000, description="Score from which a lead becomes MQL")
+
+
+class MqlThresholdChangeOut(Schema):
+    old: int
+    new: int
+    changed_by_id: int | None
+    changed_by_name: str | None
+    changed_at: dt.datetime
+
+    @staticmethod
+    def resolve_changed_by_name(obj: Any) -> str | None:
+        return str(obj.changed_by) if obj.changed_by_id else None
+
+
+class MqlThresholdOut(Schema):
+    threshold: int
+    changes: list[MqlThresholdChangeOut] = Field(description="Latest first")
+
+
+class RoutingFallbackIn(Schema):
+    pod: int | None = Field(None, description="A pod: round-robin among its available reps")
+    user: int | None = Field(None, description="Or one person of the sales team")
+
+
+class RoutingFallbackOut(Schema):
+    pod: int | None
+    pod_name: str | None
+    user: int | None
+    user_name: str | None
+    changed_by_id: int | None
+    changed_at: dt.datetime | None
+    unowned_mqls: int = Field(description="MQLs waiting with no owner now")

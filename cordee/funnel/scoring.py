@@ -1,4 +1,5 @@
-"""Scoring leads with the workspace's rules, promoting them to MQL when they cross the threshold."""
+"""Scoring leads with the workspace's rules, promoting them to MQL when they cross the threshold
+(the history keeps the score and the threshold in force), routing MQLs still without an owner."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from collections import defaultdict
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from cordee.analytics.scoring import EngagementRule, FitRule, Score, score_lead
 from cordee.funnel.models import Lead, ScoringRule, Stage, Touchpoint
@@ -57,7 +57,8 @@ def leads_rescore(
 ) -> int:
     """Recompute the scores (with decay as of ``now``) of the given leads, or of every lead in a
     scored stage; unless ``promote`` is off, promote to MQL the Inquiry/due-Recycled ones at or
-    above the threshold, then route them. Returns how many leads were promoted."""
+    above the threshold, then route them, and try again to route the MQLs still without an
+    owner (their RevOps admins heard of them once). Returns how many leads were promoted."""
 
     now = now or timezone.now()
     fit, engagement = workspace_rules(workspace.pk)
@@ -82,17 +83,44 @@ def leads_rescore(
     return promoted
 
 
-def _score_batch(workspace, batch, fit, engagement, now, move, route) -> int:  # type: ignore[no-untyped-def]
+def _touches(
+    workspace: Workspace, contact_ids: set[int], kinds: set[str], until: dt.datetime
+) -> dict[int, list[tuple[str, dt.datetime]]]:
     touches: dict[int, list[tuple[str, dt.datetime]]] = defaultdict(list)
-    if engagement:
-        kinds = {r.touch_kind for r in engagement}
+    if kinds:
         for contact_id, kind, when in Touchpoint.objects.filter(
-            workspace=workspace,
-            contact_id__in={lead.contact_id for lead in batch},
-            kind__in=kinds,
-            occurred_at__lte=now,
+            workspace=workspace, contact_id__in=contact_ids, kind__in=kinds, occurred_at__lte=until
         ).values_list("contact_id", "kind", "occurred_at"):
             touches[contact_id].append((kind, when))
+    return touches
+
+
+def scores_at(workspace: Workspace, items: list[tuple[Lead, dt.datetime]]) -> list[int]:
+    """The score each lead had at its instant (touches until then, decayed as of then) under the
+    workspace's current rules: what a promotion at that instant saw."""
+    fit, engagement = workspace_rules(workspace.pk)
+    touches = _touches(
+        workspace,
+        {lead.contact_id for lead, _at in items},
+        {r.touch_kind for r in engagement},
+        max((at for _lead, at in items), default=timezone.now()),
+    )
+    return [
+        score_lead(
+            attributes=_attributes(lead),
+            touches=[(kind, when) for kind, when in touches[lead.contact_id] if when <= at],
+            fit_rules=fit,
+            engagement_rules=engagement,
+            now=at,
+        ).total
+        for lead, at in items
+    ]
+
+
+def _score_batch(workspace, batch, fit, engagement, now, move, route) -> int:  # type: ignore[no-untyped-def]
+    touches = _touches(
+        workspace, {lead.contact_id for lead in batch}, {r.touch_kind for r in engagement}, now
+    )
     today = workspace.today(now)
     promoted = 0
     scores: list[tuple[Lead, Score]] = []
@@ -111,14 +139,15 @@ def _score_batch(workspace, batch, fit, engagement, now, move, route) -> int:  #
         ]
         lead.scored_at = now
         scores.append((lead, scored))
+    threshold = workspace.mql_threshold
     with transaction.atomic():
         Lead.objects.bulk_update(batch, ["score", "score_detail", "scored_at"])
+        if move is None:
+            return 0
         for lead, scored in scores:
-            if (
-                move is not None
-                and scored.total >= workspace.mql_threshold
-                and _may_promote(lead, today)
-            ):
+            if lead.stage == Stage.MQL and lead.owner_id is None:
+                route(lead=lead, at=now)  # the fallback may have been set since
+            elif scored.total >= threshold and _may_promote(lead, today):
                 move(
                     actor=None,
                     workspace_id=workspace.pk,
@@ -126,8 +155,8 @@ def _score_batch(workspace, batch, fit, engagement, now, move, route) -> int:  #
                     to_stage=Stage.MQL,
                     at=now,
                     rule="scoring",
-                    reason=_("Score %(score)s reached the MQL threshold (%(threshold)s)")
-                    % {"score": scored.total, "threshold": workspace.mql_threshold},
+                    reason_code="score_threshold",
+                    reason_params={"score": scored.total, "threshold": threshold},
                 )
                 route(lead=lead, at=now)
                 promoted += 1

@@ -16,9 +16,11 @@ from cordee.funnel.models import (
     Lead,
     LeadAssignment,
     LeadStageChange,
+    MqlThresholdChange,
     Opportunity,
     OpportunityStage,
     RejectionReason,
+    RoutingFallback,
     ScoringRule,
     SlaBreach,
     SlaContract,
@@ -154,10 +156,17 @@ def scoring_rules(*, actor: Actor) -> QuerySet[ScoringRule]:
     return ScoringRule.objects.filter(workspace=actor.workspace)
 
 
-def mql_queue(*, actor: Actor, pod_id: int | None = None, everyone: bool = False) -> QuerySet[Lead]:
+def mql_queue(
+    *,
+    actor: Actor,
+    pod_id: int | None = None,
+    everyone: bool = False,
+    unowned: bool = False,
+) -> QuerySet[Lead]:
     """MQLs waiting for a sales decision, oldest first. A rep sees their own (``everyone=False``)
     or, with ``pod_id``, their pod's; another pod's queue only if the workspace allows it;
-    managers and RevOps see any pod's and the whole workspace's."""
+    managers and RevOps see any pod's and the whole workspace's, or (``unowned``) the MQLs
+    nobody could be found for."""
 
     qs = Lead.objects.filter(workspace=actor.workspace, stage=Stage.MQL).select_related(
         "contact__account", "owner", "pod", "source_campaign"
@@ -175,9 +184,46 @@ def mql_queue(*, actor: Actor, pod_id: int | None = None, everyone: bool = False
 
             raise PermissionDenied(gettext("You can only see the queue of your own pods."))
         qs = qs.filter(pod_id=pod_id)
-    elif not (everyone and is_manager):
+    elif not ((everyone or unowned) and is_manager):
         qs = qs.filter(owner=actor.user)
+    if unowned:
+        qs = qs.filter(owner__isnull=True)
     return qs.order_by("mql_at", "id")
+
+
+def unowned_mql_count(*, actor: Actor) -> int:
+    """How many MQLs wait with nobody to call them (no rule, fallback or rep could take them)."""
+    return Lead.objects.filter(
+        workspace=actor.workspace, stage=Stage.MQL, owner__isnull=True
+    ).count()
+
+
+def mql_entries(*, actor: Actor, leads: list[Lead]) -> dict[int, LeadStageChange]:
+    """The history row by which each lead entered its current MQL cycle (its latest into MQL)."""
+    entries: dict[int, LeadStageChange] = {}
+    for change in (
+        LeadStageChange.objects.filter(
+            workspace=actor.workspace, lead_id__in=[lead.pk for lead in leads], to_stage=Stage.MQL
+        )
+        .select_related("actor")
+        .order_by("at", "id")
+    ):
+        entries[change.lead_id] = change
+    return entries
+
+
+def mql_threshold_changes(*, actor: Actor) -> QuerySet[MqlThresholdChange]:
+    """The workspace's MQL threshold changes, latest first, with who made them."""
+    return MqlThresholdChange.objects.filter(workspace=actor.workspace).select_related("changed_by")
+
+
+def routing_fallback(*, actor: Actor) -> RoutingFallback | None:
+    """Who takes the MQLs no routing rule places, if RevOps set it."""
+    return (
+        RoutingFallback.objects.filter(workspace=actor.workspace)
+        .select_related("pod", "user", "changed_by")
+        .first()
+    )
 
 
 def latest_by_stage(*, actor: Actor, per_stage: int = 6) -> dict[str, list[Lead]]:

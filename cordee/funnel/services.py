@@ -24,21 +24,27 @@ from cordee.funnel.models import (
     Lead,
     LeadDecision,
     LeadStageChange,
+    MqlThresholdChange,
     Opportunity,
     OpportunityStage,
     RejectionOutcome,
     RejectionReason,
+    RoutingFallback,
     SlaContract,
     Stage,
     Touchpoint,
 )
 from cordee.funnel.records import LEADS, OPPORTUNITIES, SLA_CONTRACTS, TOUCHPOINTS
+from cordee.funnel.routing import SALES_ROUTABLE, lead_route
 from cordee.funnel.stages import stage_label, stage_move
-from cordee.funnel.tasks import rescore
+from cordee.funnel.tasks import rescore, rescore_workspace
 from cordee.funnel.version import funnel_changed
 from cordee.integrations.models import WebhookEvent
 from cordee.integrations.services import webhook_emit
+from cordee.people.models import Pod
 from cordee.people.services import speaking_to
+from cordee.tenancy.models import Membership, Workspace
+from cordee.tenancy.roles import Role
 
 
 def _locked_lead(actor: Actor, lead_id: int) -> Lead:
@@ -49,7 +55,8 @@ def _locked_lead(actor: Actor, lead_id: int) -> Lead:
 
 
 def lead_transition(*, actor: Actor, lead_id: int, to_stage: str, reason: str = "") -> Lead:
-    """Move a lead along an allowed live transition (decisions on MQLs have their own services)."""
+    """Move a lead along an allowed live transition (decisions on MQLs have their own services);
+    a lead made MQL by hand without an owner is routed like one the score promoted."""
     actor.require("lead.write")
     lead = _locked_lead(actor, lead_id)
     if to_stage not in Stage.values:
@@ -76,6 +83,8 @@ def lead_transition(*, actor: Actor, lead_id: int, to_stage: str, reason: str = 
             at=timezone.now(),
             reason=reason,
         )
+        if to_stage == Stage.MQL and lead.owner_id is None:
+            lead_route(lead=lead, at=lead.stage_entered_at, actor=actor)
     return lead
 
 
@@ -324,7 +333,7 @@ def lead_create(*, actor: Actor, data: dict[str, Any]) -> Lead:
             to_stage=lead.stage,
             at=lead.stage_entered_at,
             actor=actor.user,
-            reason=_("Lead created"),
+            reason_code="created",
         )
     return lead
 
@@ -342,3 +351,74 @@ def touchpoint_create(*, actor: Actor, data: dict[str, Any]) -> Touchpoint:
         if touchpoint.is_sales_activity:  # an attempt: the queue's counts change
             transaction.on_commit(partial(funnel_changed, actor.workspace.pk))
     return touchpoint
+
+
+MQL_THRESHOLD_MAX = 1000
+
+
+def mql_threshold_set(
+    *, actor: Actor, threshold: Any, at: dt.datetime | None = None
+) -> MqlThresholdChange | None:
+    """Set the workspace's MQL threshold (RevOps) and record the change: who, when, from, to.
+    Leads are rescored in the background, so that the queue follows. Returns the change, or
+    None when the threshold was already that."""
+    actor.require("funnel.configure")
+    if isinstance(threshold, bool) or not isinstance(threshold, int):
+        threshold = None
+    if threshold is None or not 1 <= threshold <= MQL_THRESHOLD_MAX:
+        message = _("The threshold is a whole number from 1 to %(max)s.") % {
+            "max": MQL_THRESHOLD_MAX
+        }
+        raise ValidationFailed(message, field_errors={"threshold": [message]})
+    at = at or timezone.now()
+    with transaction.atomic():
+        workspace = Workspace.objects.select_for_update().get(pk=actor.workspace.pk)
+        old = workspace.mql_threshold
+        if old == threshold:
+            return None
+        Workspace.objects.filter(pk=workspace.pk).update(
+            mql_threshold=threshold, updated_at=timezone.now()
+        )
+        change = MqlThresholdChange.objects.create(
+            workspace=workspace, old=old, new=threshold, changed_by=actor.user, changed_at=at
+        )
+        transaction.on_commit(partial(rescore_workspace.enqueue, workspace.pk))
+        transaction.on_commit(partial(funnel_changed, workspace.pk))
+    actor.workspace.mql_threshold = threshold
+    return change
+
+
+FALLBACK_ROLES = (*SALES_ROUTABLE, Role.SALES_MANAGER)
+
+
+def routing_fallback_set(
+    *, actor: Actor, pod_id: int | None, user_id: int | None, at: dt.datetime | None = None
+) -> RoutingFallback:
+    """Set who takes the MQLs no routing rule places (RevOps): a pod of the workspace, or one
+    active member of its sales side; neither clears it. Unowned MQLs are routed again at the
+    next rescoring."""
+    actor.require("funnel.configure")
+    errors: dict[str, list[str]] = {}
+    if pod_id is not None and user_id is not None:
+        errors["user"] = [_("Choose a pod or a person, not both.")]
+    if pod_id is not None and not Pod.objects.filter(workspace=actor.workspace, pk=pod_id).exists():
+        errors["pod"] = [_("Choose a pod of this workspace.")]
+    if (
+        user_id is not None
+        and not Membership.objects.filter(
+            workspace=actor.workspace, user_id=user_id, is_active=True, role__in=FALLBACK_ROLES
+        ).exists()
+    ):
+        errors["user"] = [_("Choose an active member of the sales team.")]
+    if errors:
+        raise ValidationFailed(_("Some fields are not valid."), field_errors=errors)
+    fallback, _created = RoutingFallback.objects.update_or_create(
+        workspace=actor.workspace,
+        defaults={
+            "pod_id": pod_id,
+            "user_id": user_id,
+            "changed_by": actor.user,
+            "changed_at": at or timezone.now(),
+        },
+    )
+    return fallback

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -8,15 +8,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cordee.core.actor import Actor
+from cordee.core.errors import ValidationFailed
 from cordee.core.web import (
     Column,
     RecordPage,
+    SchemaForm,
+    add_field_errors,
     record_form_class,
 )
-from cordee.funnel import records, services
+from cordee.funnel import records, schemas, selectors, services
 from cordee.funnel.sla import marketing_status
 from cordee.people.forms import CommaListField
 from cordee.people.selectors import pod_choices
+from cordee.tenancy.models import Membership
 
 
 def _form_with_lists(spec: Any, lists: tuple[str, ...]) -> Any:
@@ -148,3 +152,96 @@ ROUTING_RULES = RecordPage(
 
 
 SETTINGS_PAGES = (SLA_CONTRACTS, SCORING_RULES, REJECTION_REASONS, ROUTING_RULES)
+
+
+# -- the MQL threshold and the routing fallback: one setting each, with its page ----------------
+
+
+class ThresholdForm(SchemaForm):
+    schema = schemas.MqlThresholdIn
+
+    threshold = forms.IntegerField(
+        label=gettext_lazy("MQL threshold"),
+        help_text=gettext_lazy(
+            "A lead whose score reaches it becomes an MQL. Leads already in the queue stay there; "
+            "the queue says why those under the new threshold are in it."
+        ),
+    )
+
+
+def threshold_page(actor: Actor, form: forms.Form | None = None) -> dict[str, Any]:
+    """The threshold's form and the history of its changes."""
+    return {
+        "nav": "scoring-threshold",
+        "form": form or ThresholdForm(initial={"threshold": actor.workspace.mql_threshold}),
+        "threshold": actor.workspace.mql_threshold,
+        "changes": list(selectors.mql_threshold_changes(actor=actor)[:50]),
+    }
+
+
+def threshold_saved(actor: Actor, form: ThresholdForm) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        services.mql_threshold_set(actor=actor, threshold=form.cleaned_data["threshold"])
+    except ValidationFailed as exc:
+        add_field_errors(form, exc)
+        return False
+    return True
+
+
+class FallbackForm(forms.Form):
+    pod = forms.TypedChoiceField(
+        label=gettext_lazy("Fallback pod"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=gettext_lazy("Round-robin among its available reps, under their capacity."),
+    )
+    user = forms.TypedChoiceField(
+        label=gettext_lazy("Or a fallback person"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=gettext_lazy("One member of the sales team takes them all."),
+    )
+
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        none = [("", "—")]
+        cast(forms.ChoiceField, self.fields["pod"]).choices = none + pod_choices(actor)
+        people = (
+            Membership.objects.filter(
+                workspace=actor.workspace, is_active=True, role__in=services.FALLBACK_ROLES
+            )
+            .select_related("user")
+            .order_by("user__last_name", "user__first_name")
+        )
+        cast(forms.ChoiceField, self.fields["user"]).choices = none + [
+            (m.user_id, str(m.user)) for m in people
+        ]
+
+
+def fallback_page(actor: Actor, form: forms.Form | None = None) -> dict[str, Any]:
+    """The fallback's form, and how many MQLs have no owner now."""
+    fallback = selectors.routing_fallback(actor=actor)
+    initial = {"pod": fallback.pod_id, "user": fallback.user_id} if fallback else {}
+    return {
+        "nav": "routing-fallback",
+        "form": form or FallbackForm(actor=actor, initial=initial),
+        "fallback": fallback,
+        "unowned": selectors.unowned_mql_count(actor=actor),
+    }
+
+
+def fallback_saved(actor: Actor, form: FallbackForm) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        services.routing_fallback_set(
+            actor=actor, pod_id=form.cleaned_data["pod"], user_id=form.cleaned_data["user"]
+        )
+    except ValidationFailed as exc:
+        add_field_errors(form, exc)
+        return False
+    return True

@@ -45,8 +45,12 @@ def stage_move(
     reason: str = "",
     rule: str = "",
     extra: dict[str, object] | None = None,
+    reason_code: str = "",
+    reason_params: dict[str, object] | None = None,
 ) -> None:
-    """Conditionally move ``lead`` from its loaded stage to ``to_stage`` and append history."""
+    """Conditionally move ``lead`` from its loaded stage to ``to_stage`` and append history.
+    ``reason`` is what a person typed; a move the product makes gives ``reason_code`` and
+    ``reason_params`` instead (``LeadStageChange.why`` writes them in the reader's language)."""
     from_stage = lead.stage
     changes: dict[str, object] = {
         "stage": to_stage,
@@ -72,6 +76,8 @@ def stage_move(
         actor=actor.user if actor else None,
         rule=rule,
         reason=reason[:300],
+        reason_code=reason_code,
+        reason_params=reason_params or {},
     )
     for name, value in changes.items():
         setattr(lead, name, value)
@@ -187,6 +193,7 @@ def lead_history_import_many(
                     rule=step.source[:80],
                     imported=True,
                     reason=_("Imported history"),
+                    reason_code="imported",
                 )
             )
             history[lead.pk].append((step.at, 1, n, step.to_stage))  # after what is stored

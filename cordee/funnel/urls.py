@@ -24,6 +24,8 @@ urlpatterns = [
     path("leads/<int:pk>/reject/", views.lead_reject, name="lead_reject"),
     path("leads/<int:pk>/convert/", views.lead_convert, name="lead_convert"),
     path("sla-contracts/<int:pk>/sign/", views.contract_sign, name="contract_sign"),
+    path("settings/scoring/", views.scoring_settings, name="scoring_settings"),
+    path("settings/routing/", views.routing_settings, name="routing_settings"),
     *record_urls(settings_pages.SLA_CONTRACTS, "settings/sla-contracts"),
     *record_urls(settings_pages.SCORING_RULES, "settings/scoring-rules"),
     *record_urls(settings_pages.REJECTION_REASONS, "settings/rejection-reasons"),

@@ -22,7 +22,7 @@ from cordee.core.web import (
     htmx_render,
     workspace_view,
 )
-from cordee.funnel import metrics, presenters, schemas, services
+from cordee.funnel import metrics, presenters, schemas, services, settings_pages
 from cordee.funnel.models import Lead
 from cordee.funnel.records import LEADS
 
@@ -189,3 +189,33 @@ def funnel_metrics(request: HttpRequest, actor: Actor) -> HttpResponse:
 def workspace_home(request: HttpRequest, actor: Actor) -> HttpResponse:
     """What a manager wants first: the waterfall, open pipeline, recent leads, live campaigns."""
     return render(request, "core/home.html", presenters.home_page(actor))
+
+
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def scoring_settings(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The MQL threshold (RevOps) and who changed it when."""
+    actor.require("funnel.configure")
+    if request.method != "POST":
+        return render(request, "funnel/threshold.html", settings_pages.threshold_page(actor))
+    form = settings_pages.ThresholdForm(request.POST)
+    if settings_pages.threshold_saved(actor, form):
+        messages.success(request, _("Your changes were saved."))
+        return HttpResponseRedirect(reverse("scoring_settings", args=[actor.workspace.slug]))
+    context = settings_pages.threshold_page(actor, form)
+    return render(request, "funnel/threshold.html", context, status=422)
+
+
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def routing_settings(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The routing fallback (RevOps): who takes the MQLs no routing rule places."""
+    actor.require("funnel.configure")
+    if request.method != "POST":
+        return render(request, "funnel/fallback.html", settings_pages.fallback_page(actor))
+    form = settings_pages.FallbackForm(request.POST, actor=actor)
+    if settings_pages.fallback_saved(actor, form):
+        messages.success(request, _("Your changes were saved."))
+        return HttpResponseRedirect(reverse("routing_settings", args=[actor.workspace.slug]))
+    context = settings_pages.fallback_page(actor, form)
+    return render(request, "funnel/fallback.html", context, status=422)

@@ -112,7 +112,11 @@ def test_crossing_the_threshold_promotes_and_routes_with_history(personas, rules
     assert (lead.stage, lead.score, lead.mql_at) == (Stage.MQL, 70, NOW)
     change = LeadStageChange.objects.get(lead=lead, to_stage=Stage.MQL)
     assert (change.rule, change.actor) == ("scoring", None)
-    assert "70" in change.reason and "60" in change.reason
+    # the history keeps the score and the threshold in force (60, Acme's default), as values
+    assert (change.reason_code, change.reason_params) == (
+        "score_threshold",
+        {"score": 70, "threshold": 60},
+    )
     # alice is a marketer: only bob (sales rep) can be routed to
     assert lead.owner == personas.bob and lead.pod == pod
     assert LeadAssignment.objects.get(lead=lead).rule == "Santé → pod"

@@ -315,3 +315,77 @@ class RoutingRule(WorkspaceScoped):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MqlThresholdChange(models.Model):
+    """The workspace's MQL threshold changed from ``old`` to ``new``, by whom and when: the
+    history of a lead promoted before tells which threshold was in force then."""
+
+    workspace = models.ForeignKey("tenancy.Workspace", on_delete=models.CASCADE, related_name="+")
+    old = models.PositiveSmallIntegerField(_("from"))
+    new = models.PositiveSmallIntegerField(_("to"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    changed_at = models.DateTimeField(_("when"))
+
+    class Meta:
+        verbose_name = _("MQL threshold change")
+        verbose_name_plural = _("MQL threshold changes")
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["workspace", "-changed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.old} → {self.new} @ {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class RoutingFallback(models.Model):
+    """Who takes an MQL no routing rule could place: a pod (its usual round-robin among
+    available reps under capacity) or one person. Set by RevOps; one per workspace."""
+
+    workspace = models.OneToOneField(
+        "tenancy.Workspace", on_delete=models.CASCADE, related_name="+"
+    )
+    pod = models.ForeignKey(
+        "people.Pod",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("fallback pod"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("fallback person"),
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    changed_at = models.DateTimeField(_("when"))
+
+    class Meta:
+        verbose_name = _("routing fallback")
+        verbose_name_plural = _("routing fallbacks")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pod__isnull=True) | models.Q(user__isnull=True),
+                name="routingfallback_pod_or_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.pod or self.user or "—")

@@ -84,6 +84,15 @@ class Lead(Synced):
         return str(self.contact)
 
 
+# Why a lead moved, when the product moved it: a code and its parameters are stored, the text is
+# written in the reader's language when it is read (a reason a person typed stays as typed).
+STAGE_REASONS = {
+    "score_threshold": _("Score %(score)s reached the MQL threshold (%(threshold)s)"),
+    "imported": _("Imported history"),
+    "created": _("Lead created"),
+}
+
+
 class LeadStageChange(models.Model):
     """One step of a lead through the waterfall: appended, never edited."""
 
@@ -102,6 +111,8 @@ class LeadStageChange(models.Model):
     )
     rule = models.CharField(_("rule"), max_length=80, blank=True)
     reason = models.CharField(_("why"), max_length=300, blank=True)
+    reason_code = models.CharField(_("why (code)"), max_length=40, blank=True)
+    reason_params = models.JSONField(_("why (values)"), default=dict, blank=True)
     imported = models.BooleanField(_("imported"), default=False)
 
     class Meta:
@@ -117,6 +128,17 @@ class LeadStageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_stage or '∅'} → {self.to_stage} @ {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def why(self) -> str:
+        """The reason in the active language: the code's text with its values, else as typed."""
+        template = STAGE_REASONS.get(self.reason_code)
+        if template is None:
+            return self.reason
+        try:
+            return str(template) % self.reason_params
+        except (KeyError, TypeError, ValueError):
+            return self.reason
 
 
 class LeadAssignment(models.Model):
