@@ -10,9 +10,11 @@ from typing import Any
 
 from django.db import transaction
 
+from cordee.core.actor import Actor
 from cordee.demo import data as D
 from cordee.funnel.models import (
     Lead,
+    LeadAssignment,
     LeadDecision,
     LeadStageChange,
     RejectionReason,
@@ -23,10 +25,9 @@ from cordee.funnel.models import (
     TouchKind,
     Touchpoint,
 )
-from cordee.funnel.routing import lead_route
-from cordee.funnel.scoring import leads_rescore
+from cordee.funnel.scoring import leads_rescore, scores_at
+from cordee.funnel.services import mql_threshold_set, routing_fallback_set
 from cordee.funnel.sla import sla_check_marketing, sla_check_workspace
-from cordee.funnel.stages import stage_move
 from cordee.people.models import Pod
 from cordee.tenancy.models import Membership, Workspace
 from cordee.tenancy.roles import Role
@@ -252,41 +253,103 @@ def _rules(workspace: Workspace) -> None:
         )
 
 
+# The demo's scoring story: the threshold was 60 all year; RevOps raised it to 70 a few working
+# days before the load, and set a fallback pod for the MQLs no routing rule places.
+EARLIER_THRESHOLD, THRESHOLD = 60, 70
+FALLBACK_POD = "Industrie Grand Est"
+
+
+def _threshold_raised_at(workspace: Workspace, now: dt.datetime) -> dt.datetime:
+    """10:00 on the working day three days before the load (before the fresh MQLs' day and a
+    half), in the workspace's time zone."""
+    day = workspace.today(now) - dt.timedelta(days=3)
+    while day.weekday() >= 5:
+        day -= dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(10), tzinfo=workspace.zone)
+
+
+def _promotion_history(workspace: Workspace, raised_at: dt.datetime, rng: Any) -> None:
+    """The year's history says which MQLs the score rule promoted: those whose score at that
+    instant (touches until then, decayed as of then) reached the threshold in force then get
+    the rule's code with their score and that threshold; the others were qualified by hand by a
+    marketer (an explicit request), which their history now says."""
+    marketers = list(
+        Membership.objects.filter(
+            workspace=workspace, role__in=[Role.MARKETER, Role.MARKETING_MANAGER], is_active=True
+        )
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+    rows = list(
+        LeadStageChange.objects.filter(
+            workspace=workspace, to_stage=Stage.MQL, actor__isnull=True, imported=False
+        )
+        .exclude(rule="")
+        .select_related("lead__contact__account")
+        .order_by("at", "id")
+    )
+    scores = scores_at(workspace, [(row.lead, row.at) for row in rows])
+    for row, score in zip(rows, scores, strict=True):
+        threshold = EARLIER_THRESHOLD if row.at < raised_at else THRESHOLD
+        if score >= threshold:
+            row.rule, row.reason, row.reason_code = "scoring", "", "score_threshold"
+            row.reason_params = {"score": score, "threshold": threshold}
+        else:
+            row.rule, row.reason_code, row.reason_params = "", "", {}
+            row.actor_id = rng.choice(marketers) if marketers else None
+            row.reason = "Qualifié à la main : demande explicite"
+    LeadStageChange.objects.bulk_update(
+        rows, ["rule", "reason", "reason_code", "reason_params", "actor"], batch_size=500
+    )
+
+
 def _fresh_mqls(workspace: Workspace, now: dt.datetime) -> None:
-    """Score every open lead with the rules above (so each lead page explains its score), then
-    make MQLs of the recent inquiries at or above the threshold — as if they had crossed it over
-    the last day and a half — and route them to the pods' reps. Some were already called."""
+    """Write the year's promotions as the score rule saw them (``_promotion_history``), record
+    RevOps raising the threshold to 70 and setting the fallback pod, score every open lead with
+    the rules above (so each lead page explains its score), then let the score rule itself
+    promote the recent inquiries that reached 70 over the last day and a half — each scored as
+    of its instant, routed to the pods' reps (or the fallback pod). Some were already called."""
     import random
 
-    Workspace.objects.filter(pk=workspace.pk).update(mql_threshold=70)
+    rng = random.Random(f"cordee-demo:{workspace.pk}:fresh")
+    raised_at = _threshold_raised_at(workspace, now)
+    _promotion_history(workspace, raised_at, rng)
+    revops = (
+        Membership.objects.filter(workspace=workspace, role=Role.REVOPS_ADMIN, is_active=True)
+        .select_related("user")
+        .first()
+    )
+    if revops is not None:
+        actor = Actor(user=revops.user, workspace=workspace, role=revops.role)
+        Workspace.objects.filter(pk=workspace.pk).update(mql_threshold=EARLIER_THRESHOLD)
+        workspace.mql_threshold = EARLIER_THRESHOLD
+        mql_threshold_set(actor=actor, threshold=THRESHOLD, at=raised_at)
+        fallback = Pod.objects.filter(workspace=workspace, name=FALLBACK_POD).first()
+        if fallback is not None:
+            routing_fallback_set(actor=actor, pod_id=fallback.pk, user_id=None, at=raised_at)
+    else:
+        Workspace.objects.filter(pk=workspace.pk).update(mql_threshold=THRESHOLD)
     workspace.refresh_from_db()
     leads_rescore(workspace=workspace, now=now, promote=False)
-    rng = random.Random(f"cordee-demo:{workspace.pk}:fresh")
     fresh = list(
         Lead.objects.filter(
             workspace=workspace,
             stage=Stage.INQUIRY,
             score__gte=workspace.mql_threshold,
             created_at__gte=now - dt.timedelta(days=60),
-        )
-        .select_related("contact__account", "pod")
-        .order_by("-score", "id")[:30]
+        ).order_by("-score", "id")[:30]
     )
-    for i, lead in enumerate(fresh):
+    moments = []
+    for lead in fresh:
         at = now - dt.timedelta(minutes=rng.randint(20, 60 * 36))
         # never before the lead's own last step (a lead created this morning cannot be an MQL
         # since yesterday)
-        at = min(max(at, lead.stage_entered_at + dt.timedelta(minutes=10)), now)
-        stage_move(
-            actor=None,
-            workspace_id=workspace.pk,
-            lead=lead,
-            to_stage=Stage.MQL,
-            at=at,
-            rule="scoring",
-            reason=f"Score {lead.score} ≥ {workspace.mql_threshold}",
-        )
-        assignment = lead_route(lead=lead, at=at)
+        moments.append((min(max(at, lead.stage_entered_at + dt.timedelta(minutes=10)), now), lead))
+    for i, (at, lead) in enumerate(sorted(moments, key=lambda m: (m[0], m[1].pk))):
+        # the score rule decides, as of that instant: a lead whose touches came later stays
+        if not leads_rescore(workspace=workspace, lead_ids=[lead.pk], now=at):
+            continue
+        assignment = LeadAssignment.objects.filter(lead=lead).order_by("-at", "-id").first()
         if assignment is not None and i % 2 == 0:
             Touchpoint.objects.create(
                 workspace=workspace,
@@ -297,3 +360,4 @@ def _fresh_mqls(workspace: Workspace, now: dt.datetime) -> None:
                 actor_id=assignment.to_owner_id,
                 note="Premier appel : message laissé",
             )
+    leads_rescore(workspace=workspace, now=now, promote=False)  # every score as of now

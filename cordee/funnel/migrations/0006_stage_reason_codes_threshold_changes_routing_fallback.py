@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="leadstagechange",
             name="reason_code",
-            field=models.CharField(blank=True, max_length=40, verbose_name="why (code)"),
+            field=models.CharField(blank=True, default="", max_length=40, verbose_name="why (code)"),
         ),
         migrations.AddField(
             model_name="leadstagechange",

@@ -111,7 +111,7 @@ class LeadStageChange(models.Model):
     )
     rule = models.CharField(_("rule"), max_length=80, blank=True)
     reason = models.CharField(_("why"), max_length=300, blank=True)
-    reason_code = models.CharField(_("why (code)"), max_length=40, blank=True)
+    reason_code = models.CharField(_("why (code)"), max_length=40, blank=True, default="")
     reason_params = models.JSONField(_("why (values)"), default=dict, blank=True)
     imported = models.BooleanField(_("imported"), default=False)
 
