@@ -293,3 +293,21 @@ def test_an_unroutable_mql_is_flagged_and_notified_to_revops_once(client, person
     leads_rescore(workspace=personas.acme, now=NOW + dt.timedelta(hours=18))
     assert Lead.objects.get(pk=lead.pk).owner == carl
     assert 'data-flag="unowned-mqls"' not in client.get("/w/acme/").content.decode()
+
+
+def test_scores_at_is_the_score_a_promotion_at_that_instant_saw(personas, rules):
+    from cordee.funnel.scoring import scores_at
+
+    lead = _lead(personas, webinar_at=NOW)
+    f.TouchpointFactory(
+        workspace=personas.acme,
+        contact=lead.contact,
+        kind=TouchKind.WEBINAR_ATTENDED,
+        occurred_at=NOW + dt.timedelta(days=2),
+    )
+    # at NOW + 7 days: 40 (Santé) + 30 × 2^(−7/7) = 15 + 30 × 2^(−5/7) ≈ 18.29 → 73.29 → 73;
+    # at NOW + 1 day: the later webinar does not count yet: 40 + 30 × 2^(−1/7) ≈ 27.23 → 67
+    assert scores_at(
+        personas.acme,
+        [(lead, NOW + dt.timedelta(days=7)), (lead, NOW + dt.timedelta(days=1))],
+    ) == [73, 67]
