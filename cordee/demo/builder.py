@@ -137,8 +137,8 @@ def build_demo(
     per_chunk = chunk_accounts or per_chunk
     large = size == "large"
     writer: Writer = CopyWriter() if large and connection.vendor == "postgresql" else OrmWriter()
-    now = int(now.timestamp() if now else time.time()) // 60 * 60
-    today = as_date(now)
+    end = int(now.timestamp() if now else time.time()) // 60 * 60  # the history's last minute
+    today = as_date(end)
     rng = random.Random(f"cordee-demo:{seed}:setup")
     bar = Progress(n_accounts, progress if large else None)
 
@@ -146,7 +146,7 @@ def build_demo(
         outer = contextlib.nullcontext() if large else transaction.atomic()
         with outer:
             with transaction.atomic():
-                ws, ctx = company_setup(rng, writer, today, now, seed)
+                ws, ctx = company_setup(rng, writer, today, end, seed)
             done = 0
             chunk_no = 0
             while done < n_accounts:
@@ -172,13 +172,13 @@ def build_demo(
                 cur.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
     say("Adding the funnel configuration (reasons, decisions, SLA contracts, rules)…")
-    add_funnel_config(Workspace.objects.get(pk=ws.pk), now=as_datetime(now))
+    add_funnel_config(Workspace.objects.get(pk=ws.pk), now=as_datetime(end))
 
-    add_feedback(Workspace.objects.get(pk=ws.pk), now=as_datetime(now), seed=seed)
+    add_feedback(Workspace.objects.get(pk=ws.pk), now=as_datetime(end), seed=seed)
     say("Connecting a chat webhook and a web-form endpoint…")
     add_connections(Workspace.objects.get(pk=ws.pk))
     with explicit_timestamps():
-        replay_announcements(Workspace.objects.get(pk=ws.pk), now=as_datetime(now))
+        replay_announcements(Workspace.objects.get(pk=ws.pk), now=as_datetime(end))
     if not large:  # the large demo gets them from the nightly job (minutes at that size)
         say("Computing the attribution of the current fiscal year and quarter…")
         workspace = Workspace.objects.get(pk=ws.pk)
