@@ -34,7 +34,7 @@ from cordee.demo import (
 )
 from cordee.demo.common import SIZES, as_date, as_datetime
 from cordee.demo.company import company_setup
-from cordee.demo.connections import add_connections, replay_announcements
+from cordee.demo.connections import connect_and_announce
 from cordee.demo.feedback import add_feedback
 from cordee.demo.funnel import add_funnel_config
 from cordee.demo.lifecycle import generate_chunk
@@ -175,10 +175,9 @@ def build_demo(
     add_funnel_config(Workspace.objects.get(pk=ws.pk), now=as_datetime(end))
 
     add_feedback(Workspace.objects.get(pk=ws.pk), now=as_datetime(end), seed=seed)
-    say("Connecting a chat webhook and a web-form endpoint…")
-    add_connections(Workspace.objects.get(pk=ws.pk))
+    say("Announcing the last week's breaches to their people and to a chat webhook…")
     with explicit_timestamps():
-        replay_announcements(Workspace.objects.get(pk=ws.pk), now=as_datetime(end))
+        connect_and_announce(Workspace.objects.get(pk=ws.pk), now=as_datetime(end))
     if not large:  # the large demo gets them from the nightly job (minutes at that size)
         say("Computing the attribution of the current fiscal year and quarter…")
         workspace = Workspace.objects.get(pk=ws.pk)

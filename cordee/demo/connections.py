@@ -30,6 +30,7 @@ from cordee.tenancy.roles import Role
 
 WEBHOOK_URL = "http://127.0.0.1:9/"  # the discard port: nothing answers there
 CHECK_EVERY = dt.timedelta(minutes=5)  # the worker's SLA check (funnel.jobs.check_slas)
+WEBHOOK_CHECKS = 6  # the checks whose breaches the webhook carried
 
 
 def add_connections(workspace: Workspace) -> None:
@@ -84,14 +85,22 @@ def _next_check(at: dt.datetime) -> dt.datetime:
     return dt.datetime.fromtimestamp(seconds, dt.UTC)
 
 
-def replay_announcements(workspace: Workspace, *, now: dt.datetime) -> None:
-    """Announce the breaches waiting to be, each at the check after it fell due, then make the
-    webhook's delivery attempts that fell before ``now`` (the later ones stay queued)."""
+def connect_and_announce(workspace: Workspace, *, now: dt.datetime) -> None:
+    """Announce the breaches waiting to be, each at the check after it fell due; the webhook and
+    the endpoint are configured before the last ``WEBHOOK_CHECKS`` of those checks (so the
+    webhook's log holds a few deliveries, whatever the demo's size). Then make the delivery
+    attempts that fell before ``now``, as the delivery code makes them (later ones stay queued)."""
     detected = SlaBreach.objects.filter(
         workspace=workspace, notified_at__isnull=True, silent=False
     ).values_list("detected_at", flat=True)
-    for check in sorted({min(_next_check(at), now) for at in detected}):
+    checks = sorted({min(_next_check(at), now) for at in detected})
+    connect_before = max(len(checks) - WEBHOOK_CHECKS, 0)
+    for i, check in enumerate(checks):
+        if i == connect_before:
+            add_connections(workspace)
         _AnnouncedBy(workspace.pk, check).announce(check)
+    if not checks:
+        add_connections(workspace)
     for delivery_id, first in (
         WebhookDelivery.objects.filter(workspace=workspace, status=DeliveryStatus.PENDING)
         .order_by("created_at", "id")
