@@ -14,6 +14,7 @@ can point at parents without a round trip per row.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import random
 import time
 from collections.abc import Callable
@@ -33,6 +34,7 @@ from cordee.demo import (
 )
 from cordee.demo.common import SIZES, as_date, as_datetime
 from cordee.demo.company import company_setup
+from cordee.demo.connections import connect_and_announce
 from cordee.demo.feedback import add_feedback
 from cordee.demo.funnel import add_funnel_config
 from cordee.demo.lifecycle import generate_chunk
@@ -110,12 +112,14 @@ def build_demo(
     chunk_accounts: int | None = None,
     progress: TextIO | None = None,
     log: Callable[[str], None] | None = None,
+    now: dt.datetime | None = None,
 ) -> BuildResult:
     """Load the demo workspace (slug ``demo``) unless it exists; ``reset`` rebuilds it.
 
     ``small`` is written by ``bulk_create`` in one transaction. ``large`` commits chunk by
     chunk (short write locks, bounded memory) under a temporary slug renamed at the end, using
     ``COPY`` on PostgreSQL. ``scale`` shrinks or grows the number of accounts (tests, benches).
+    ``now`` is the moment the history ends (default: the current minute), for reproducible demos.
     """
     if size not in SIZES:
         raise ValueError(f"Unknown size {size!r}: choose among {', '.join(SIZES)}.")
@@ -133,8 +137,8 @@ def build_demo(
     per_chunk = chunk_accounts or per_chunk
     large = size == "large"
     writer: Writer = CopyWriter() if large and connection.vendor == "postgresql" else OrmWriter()
-    now = int(time.time()) // 60 * 60
-    today = as_date(now)
+    end = int(now.timestamp() if now else time.time()) // 60 * 60  # the history's last minute
+    today = as_date(end)
     rng = random.Random(f"cordee-demo:{seed}:setup")
     bar = Progress(n_accounts, progress if large else None)
 
@@ -142,7 +146,7 @@ def build_demo(
         outer = contextlib.nullcontext() if large else transaction.atomic()
         with outer:
             with transaction.atomic():
-                ws, ctx = company_setup(rng, writer, today, now, seed)
+                ws, ctx = company_setup(rng, writer, today, end, seed)
             done = 0
             chunk_no = 0
             while done < n_accounts:
@@ -168,9 +172,12 @@ def build_demo(
                 cur.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
     say("Adding the funnel configuration (reasons, decisions, SLA contracts, rules)…")
-    add_funnel_config(Workspace.objects.get(pk=ws.pk), now=as_datetime(now))
+    add_funnel_config(Workspace.objects.get(pk=ws.pk), now=as_datetime(end))
 
-    add_feedback(Workspace.objects.get(pk=ws.pk), now=as_datetime(now), seed=seed)
+    add_feedback(Workspace.objects.get(pk=ws.pk), now=as_datetime(end), seed=seed)
+    say("Announcing the last week's breaches to their people and to a chat webhook…")
+    with explicit_timestamps():
+        connect_and_announce(Workspace.objects.get(pk=ws.pk), now=as_datetime(end))
     if not large:  # the large demo gets them from the nightly job (minutes at that size)
         say("Computing the attribution of the current fiscal year and quarter…")
         workspace = Workspace.objects.get(pk=ws.pk)

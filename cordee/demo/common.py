@@ -10,6 +10,7 @@ import random
 import unicodedata
 from dataclasses import dataclass, field
 
+from cordee.core.business_time import BusinessCalendar
 from cordee.crm.models import Channel
 
 DAY = 86_400
@@ -69,20 +70,53 @@ def slug_of(text: str) -> str:
     return "-".join(part for part in out.split("-") if part)
 
 
-def in_working_hours(ts: int) -> int:
-    """Move a time into working hours (07:00–17:00 UTC, Monday–Friday), deterministically."""
-    day, sec = divmod(ts, DAY)
-    if sec < 7 * HOUR:
-        sec = 7 * HOUR + sec % HOUR
-    elif sec >= 17 * HOUR:
-        day += 1
-        sec = 7 * HOUR + sec % HOUR
-    weekday = (day + 3) % 7  # 1970-01-01 was a Thursday
-    if weekday == 5:
-        day += 2
-    elif weekday == 6:
-        day += 1
-    return day * DAY + sec
+SPREAD = 15 * 60  # people start a little early and finish a little late
+
+
+class WorkHours:
+    """When the company's people act: the workspace calendar's working windows (time zone,
+    lunch break, working days, public holidays), with a small spread either side.
+
+    ``at(ts)`` is the first time at or after ``ts`` when someone is at work: ``ts`` itself when
+    it falls in a window (± ``SPREAD``), otherwise a moment early in the next window, chosen from
+    ``ts`` itself (deterministic, no random draw). ``at(ts) >= ts`` always, so a chain of steps
+    stays in order.
+    """
+
+    def __init__(self, calendar: BusinessCalendar, first: dt.date, last: dt.date) -> None:
+        bounds = calendar.intervals(first, last)
+        self.starts: list[int] = [int(s) for s in bounds[:, 0]]
+        self.ends: list[int] = [int(e) for e in bounds[:, 1]]
+
+    def at(self, ts: int) -> int:
+        i = bisect.bisect_right(self.ends, ts - SPREAD)  # first window not over by ts
+        if i >= len(self.starts):
+            return ts
+        start, end = self.starts[i], self.ends[i]
+        if ts >= start - SPREAD:
+            return ts
+        # catching up at the next opening: within the window's first two hours
+        return start - SPREAD + ts % (SPREAD + min(end - start, 2 * HOUR))
+
+    def by(self, ts: int, limit: int) -> int | None:
+        """``at(ts)`` if that is no later than ``limit`` (e.g. the load), else None: not yet."""
+        moved = self.at(ts)
+        return moved if moved <= limit else None
+
+
+_VOWELS = "AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜaeiouyàâäéèêëîïôöùûü"
+
+
+def of_place(name: str) -> str:
+    """French "de" + a place name, elided and contracted: « d'Arras », « d'Épinal »,
+    « du Havre », « des Andelys », « de Lyon »."""
+    if name.startswith("Le "):
+        return f"du {name[3:]}"
+    if name.startswith("Les "):
+        return f"des {name[4:]}"
+    if name[:1] in _VOWELS:
+        return f"d'{name}"
+    return f"de {name}"
 
 
 def lognormal(rng: random.Random, median: float, sigma: float) -> float:
@@ -138,9 +172,19 @@ class Context:
     marketer_ids: list[int]
     domains: set[str] = field(default_factory=set)
     named_pod_accounts: list[int] = field(default_factory=list)  # filled by chunk 0
+    work: WorkHours | None = None
+
+    def at_work(self, ts: int) -> int:
+        """``ts``, or the next moment someone is at work (see ``WorkHours``)."""
+        assert self.work is not None
+        return self.work.at(ts)
 
     def day_ts(self, day: int) -> int:
         return self.day0 + day * DAY
 
-    def seasonal_day(self, rng: random.Random) -> int:
-        return bisect.bisect_left(self.day_cum, rng.random() * self.day_cum[-1])
+    def seasonal_day(self, rng: random.Random, lo: int = 0, hi: int | None = None) -> int:
+        """A day in ``lo``…``hi`` (default: the whole window), drawn by the season's weights."""
+        hi = self.days - 1 if hi is None else hi
+        base = self.day_cum[lo - 1] if lo > 0 else 0.0
+        day = bisect.bisect_left(self.day_cum, base + rng.random() * (self.day_cum[hi] - base))
+        return min(max(day, lo), hi)

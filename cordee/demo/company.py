@@ -27,9 +27,11 @@ from cordee.demo.common import (
     Context,
     Option,
     PodInfo,
+    WorkHours,
     to_ascii,
 )
 from cordee.demo.writers import Writer
+from cordee.funnel.sla import workspace_calendar
 from cordee.people.models import Pod, PodMember
 from cordee.tenancy.models import Membership, Team, User, Workspace
 
@@ -391,12 +393,13 @@ def company_setup(
         total += CHANNELS[ch][0]
         channel_cum.append(total)
 
-    # Seasonality: quiet August and Christmas, fewer leads at weekends, steady growth.
-    month_factor = {8: 0.45, 12: 0.75, 7: 0.85, 1: 1.05, 9: 1.15, 10: 1.1}
+    # Seasonality of a French B2B year: quiet August and Christmas, the rentrée busy from
+    # September to November, fewer leads at weekends, a gentle growth.
+    month_factor = {7: 0.85, 8: 0.45, 9: 1.35, 10: 1.35, 11: 1.3, 12: 0.75, 1: 1.05}
     day_cum, total = [], 0.0
     for d in range(days):
         date = day0_date + dt.timedelta(days=d)
-        w = month_factor.get(date.month, 1.0) * (0.8 + 0.4 * d / days)
+        w = month_factor.get(date.month, 1.0) * (0.9 + 0.2 * d / days)
         if date.weekday() >= 5:
             w *= 0.1
         total += w
@@ -420,5 +423,12 @@ def company_setup(
         pods=pod_infos,
         pool=pool,
         marketer_ids=[users[e].pk for e in users if role_of[e] == "marketer"],
+        # people act in the workspace's working hours: from the first touch before the window
+        # to the last close date a deal still open today may have
+        work=WorkHours(
+            workspace_calendar(ws),
+            day0_date - dt.timedelta(days=200),
+            today + dt.timedelta(days=800),
+        ),
     )
     return ws, ctx

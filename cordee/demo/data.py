@@ -70,17 +70,18 @@ REGION_ADJ_F = {
     "Centre-Val de Loire": "Tourangelle",
 }
 
-# industry -> (weight, name patterns). {s}: surname, {c}: city, {a}: regional adjective (feminine)
+# industry -> (weight, name patterns). {s}: surname, {c}: city, {de_c}: « de » + city, elided
+# (« d'Arras », « du Havre »), {a}: regional adjective (feminine)
 INDUSTRIES: dict[str, tuple[int, list[str]]] = {
-    "Industrie": (26, ["Mécanique {a}", "Forges de {c}", "{s} Industries", "Usinage {s}", "Plastiques {s}", "Chaudronnerie {s}", "Ateliers {s} & Fils", "Fonderie {a}", "Découpe Laser {s}", "Électromécanique {s}", "Composites {s}", "Tôlerie {a}"]),
-    "Agroalimentaire": (11, ["Fromagerie {s}", "Biscuiterie de {c}", "Conserverie {a}", "Brasserie {a}", "Salaisons {s}", "Laiterie {s}", "Boulangeries {s}", "Confiserie {a}", "Charcuteries {s}"]),
-    "BTP": (10, ["{s} Construction", "Bâtiments {s}", "Entreprise {s} TP", "Charpentes {s}", "Terrassements {s}", "Génie Civil de {c}", "Menuiseries {s}"]),
-    "Logistique": (9, ["Transports {s}", "Logistique {a}", "Entrepôts de {c}", "{s} Transports & Logistique", "Messageries {s}", "Frigorifique {a}"]),
+    "Industrie": (26, ["Mécanique {a}", "Forges {de_c}", "{s} Industries", "Usinage {s}", "Plastiques {s}", "Chaudronnerie {s}", "Ateliers {s} & Fils", "Fonderie {a}", "Découpe Laser {s}", "Électromécanique {s}", "Composites {s}", "Tôlerie {a}"]),
+    "Agroalimentaire": (11, ["Fromagerie {s}", "Biscuiterie {de_c}", "Conserverie {a}", "Brasserie {a}", "Salaisons {s}", "Laiterie {s}", "Boulangeries {s}", "Confiserie {a}", "Charcuteries {s}"]),
+    "BTP": (10, ["{s} Construction", "Bâtiments {s}", "Entreprise {s} TP", "Charpentes {s}", "Terrassements {s}", "Génie Civil {de_c}", "Menuiseries {s}"]),
+    "Logistique": (9, ["Transports {s}", "Logistique {a}", "Entrepôts {de_c}", "{s} Transports & Logistique", "Messageries {s}", "Frigorifique {a}"]),
     "Distribution": (9, ["{s} Distribution", "Comptoir {s}", "Maison {s}", "Négoce {s}", "Centrale d'Achat {a}", "Quincaillerie {s}"]),
-    "Santé": (12, ["Clinique {s}", "Laboratoires {s}", "Groupe Hospitalier Privé de {c}", "Centre de Rééducation de {c}", "Biomédical {s}", "EHPAD Les Tilleuls de {c}", "Imagerie Médicale de {c}"]),
-    "Services financiers": (7, ["Mutuelle {a}", "{s} Courtage", "Assurances {s}", "Cabinet {s} Patrimoine", "Caisse Mutuelle de {c}", "{s} Finance"]),
-    "Éducation": (6, ["Institut {s}", "École Supérieure de {c}", "Campus {a}", "Lycée Technique de {c}", "CFA de {c}", "Groupe Scolaire {s}"]),
-    "Énergie": (5, ["Énergies {s}", "Régie Électrique de {c}", "Chauffage Urbain de {c}", "{s} Énergie"]),
+    "Santé": (12, ["Clinique {s}", "Laboratoires {s}", "Groupe Hospitalier Privé {de_c}", "Centre de Rééducation {de_c}", "Biomédical {s}", "EHPAD Les Tilleuls {de_c}", "Imagerie Médicale {de_c}"]),
+    "Services financiers": (7, ["Mutuelle {a}", "{s} Courtage", "Assurances {s}", "Cabinet {s} Patrimoine", "Caisse Mutuelle {de_c}", "{s} Finance"]),
+    "Éducation": (6, ["Institut {s}", "École Supérieure {de_c}", "Campus {a}", "Lycée Technique {de_c}", "CFA {de_c}", "Groupe Scolaire {s}"]),
+    "Énergie": (5, ["Énergies {s}", "Régie Électrique {de_c}", "Chauffage Urbain {de_c}", "{s} Énergie"]),
     "Services aux entreprises": (5, ["{s} Conseil", "Cabinet {s} & Associés", "Nettoyage Industriel {s}", "Sécurité {a}", "Intérim {s}"]),
 }  # fmt: skip
 LEGAL_FORMS = ["SAS", "SAS", "SA", "SARL", "", "", ""]

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from cordee.core.actor import Actor
 from cordee.demo import data as D
+from cordee.demo.common import WorkHours, as_datetime
 from cordee.funnel.models import (
     Lead,
     LeadAssignment,
@@ -27,7 +28,7 @@ from cordee.funnel.models import (
 )
 from cordee.funnel.scoring import leads_rescore, scores_at
 from cordee.funnel.services import mql_threshold_set, routing_fallback_set
-from cordee.funnel.sla import sla_check_marketing, sla_check_workspace
+from cordee.funnel.sla import sla_check_marketing, sla_check_workspace, workspace_calendar
 from cordee.people.models import Pod
 from cordee.tenancy.models import Membership, Workspace
 from cordee.tenancy.roles import Role
@@ -98,8 +99,9 @@ def add_funnel_config(workspace: Workspace, *, now: dt.datetime) -> None:
         _contracts(workspace, now, managers)
         _rules(workspace)
         _fresh_mqls(workspace, now)
-    sla_check_workspace(workspace, now, lookback=dt.timedelta(days=200))
-    sla_check_marketing(workspace, now)
+    # the history is replayed: each breach is dated when it fell due, not when the demo loads
+    sla_check_workspace(workspace, now, lookback=dt.timedelta(days=200), replay=True)
+    sla_check_marketing(workspace, now, replay=True)
 
 
 def _decisions(
@@ -350,14 +352,25 @@ def _fresh_mqls(workspace: Workspace, now: dt.datetime) -> None:
         if not leads_rescore(workspace=workspace, lead_ids=[lead.pk], now=at):
             continue
         assignment = LeadAssignment.objects.filter(lead=lead).order_by("-at", "-id").first()
-        if assignment is not None and i % 2 == 0:
+        called = None
+        if assignment is not None and i % 2 == 0:  # a call at work, if one came before `now`
+            called = _at_work(workspace, at + dt.timedelta(minutes=rng.randint(10, 120)), now)
+        if assignment is not None and called is not None:
             Touchpoint.objects.create(
                 workspace=workspace,
                 contact=lead.contact,
                 lead=lead,
                 kind=TouchKind.CALL,
-                occurred_at=at + dt.timedelta(minutes=rng.randint(10, 120)),
+                occurred_at=called,
                 actor_id=assignment.to_owner_id,
                 note="Premier appel : message laissé",
             )
     leads_rescore(workspace=workspace, now=now, promote=False)  # every score as of now
+
+
+def _at_work(workspace: Workspace, at: dt.datetime, now: dt.datetime) -> dt.datetime | None:
+    """``at``, or the next moment someone is at work (``WorkHours``); None if after ``now``."""
+    today = workspace.today(now)
+    work = WorkHours(workspace_calendar(workspace), today - dt.timedelta(days=10), today)
+    moved = work.by(int(at.timestamp()), int(now.timestamp()))
+    return as_datetime(moved) if moved is not None else None

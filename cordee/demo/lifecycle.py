@@ -24,8 +24,8 @@ from cordee.demo.common import (
     Context,
     PodInfo,
     as_date,
-    in_working_hours,
     lognormal,
+    of_place,
     slug_of,
     to_ascii,
 )
@@ -89,7 +89,7 @@ def _account_name(rng: random.Random, ctx: Context, industry: str, region: str, 
     base = ""
     for attempt in range(6):
         base = rng.choice(patterns).format(
-            s=rng.choice(D.LAST_NAMES), c=city, a=D.REGION_ADJ_F[region]
+            s=rng.choice(D.LAST_NAMES), c=city, de_c=of_place(city), a=D.REGION_ADJ_F[region]
         )
         if attempt >= 3:
             base = f"{base} {rng.choice(D.REGIONS[region][1])}"
@@ -182,14 +182,24 @@ def _lifecycle(
     _, p_mql, p_acc = CHANNELS[ch]
     opts, cum = ctx.options[ch]
     opt = opts[pick(rng, cum)]
-    day = ctx.seasonal_day(rng) if opt.seasonal else rng.randint(opt.lo, opt.hi)
-    t0 = in_working_hours(ctx.day_ts(day) + rng.randint(7 * HOUR, 17 * HOUR))
-    if t0 > now:
-        t0 = now - rng.randint(10 * 60, 6 * HOUR)
     camp = opt.campaign
     sdr = rng.choice(pod.sdrs)
+    # Prospects write at any time of day (mostly daytime); an SDR's outbound lead is made at work.
+    # A time after the load is drawn again (a clamp would heap those leads on the last hours).
+    t0 = now + 1
+    for _ in range(20):
+        day = ctx.seasonal_day(rng) if opt.seasonal else ctx.seasonal_day(rng, opt.lo, opt.hi)
+        t0 = ctx.day_ts(day) + rng.randint(5 * HOUR, 21 * HOUR)
+        if ch == Channel.OUTBOUND:
+            t0 = ctx.at_work(t0)
+        if t0 <= now:
+            break
+    else:
+        t0 = ctx.day_ts(rng.randint(0, max((now - ctx.day0) // DAY - 1, 0))) + 10 * HOUR
 
     def touch(kind: str, ts: int, campaign: int | None, actor: int | None = None, note: str = "") -> None:  # fmt: skip
+        if actor is not None:  # a person's call, e-mail or meeting happens at work
+            ts = ctx.at_work(ts)
         if ts <= now:
             channel = ctx.campaign_channel[campaign] if campaign else ""
             touches.append((c_idx, l_idx, campaign, channel, kind, ts, actor, note))
@@ -249,7 +259,8 @@ def _lifecycle(
         nurture(t0 + HOUR, t0 + 150 * DAY, rng.randint(2, 12))
     else:
         delay = rng.randint(HOUR, 2 * DAY) if hand_raiser else int(rng.expovariate(1 / (12 * DAY)))
-        t_mql = in_working_hours(t0 + delay)
+        # a scoring rule promotes at any hour; an SDR's own outbound lead at work
+        t_mql = ctx.at_work(t0 + delay) if ch == Channel.OUTBOUND else t0 + delay
         nurture(t0 + HOUR, t_mql, rng.randint(0, 4) if not hand_raiser else 0)
         cycle = 0
         while t_mql <= now:
@@ -259,7 +270,7 @@ def _lifecycle(
             )  # fmt: skip
             history.append((l_idx, stage, Stage.MQL, t_mql, sdr if not rule else None, rule, ""))
             stage, at, mql_at, owner, recycle_on = Stage.MQL, t_mql, t_mql, sdr, None
-            t_dec = in_working_hours(t_mql + int(lognormal(rng, 20 * HOUR, 0.9)))
+            t_dec = ctx.at_work(t_mql + int(lognormal(rng, 20 * HOUR, 0.9)))
             for _ in range(rng.randint(1, 4)):
                 ts = rng.randint(t_mql + 600, max(t_mql + 900, t_dec))
                 kind = TouchKind.CALL if rng.random() < 0.55 else TouchKind.SALES_EMAIL
@@ -280,7 +291,7 @@ def _lifecycle(
                 recycle_on = as_date(t_dec + rng.randint(90, 180) * DAY)
                 if not reengage:
                     break
-                t_back = in_working_hours(t_dec + rng.randint(60, 220) * DAY)
+                t_back = t_dec + rng.randint(60, 220) * DAY + rng.randint(-8 * HOUR, 8 * HOUR)
                 nurture(t_dec + DAY, t_back, rng.randint(1, 4))
                 t_mql = t_back
                 cycle += 1
@@ -291,8 +302,8 @@ def _lifecycle(
 
     if stage == Stage.SAL:
         t_sal = at
-        t_sql = in_working_hours(t_sal + int(lognormal(rng, 8 * DAY, 0.6)))
-        touch(TouchKind.MEETING, in_working_hours(t_sal + rng.randint(DAY, 6 * DAY)), None, sdr, "Rendez-vous de découverte")  # fmt: skip
+        t_sql = ctx.at_work(t_sal + int(lognormal(rng, 8 * DAY, 0.6)))
+        touch(TouchKind.MEETING, t_sal + rng.randint(DAY, 6 * DAY), None, sdr, "Rendez-vous de découverte")  # fmt: skip
         qualified = rng.random() < P_SAL_TO_SQL
         recycle = rng.random() < P_RECYCLE
         if t_sql <= now:
@@ -310,20 +321,19 @@ def _lifecycle(
     if stage == Stage.SQL:
         t_sql = at
         grands = pod.name == "Grands comptes"
-        amount = lognormal(rng, deal * (1.3 if grands else 1.0), 0.55)
-        amount = min(max(amount, 8_000.0), 150_000.0)
+        amount = lognormal(rng, deal * (1.3 if grands else 1.0), 0.55)  # not clipped
         cycle_days = min(max(lognormal(rng, 62, 0.5), 14.0), 300.0)
-        t_close = in_working_hours(t_sql + int(cycle_days * DAY))
+        t_close = ctx.at_work(t_sql + int(cycle_days * DAY))
         won = rng.random() < P_WIN["grands" if grands else "default"]
         loss = D.LOSS_REASONS[pick(rng, _LOSS_CUM)][0]
         for _ in range(rng.randint(1, 3)):
-            ts = in_working_hours(rng.randint(t_sql + DAY, max(t_sql + 2 * DAY, t_close - DAY)))
+            ts = rng.randint(t_sql + DAY, max(t_sql + 2 * DAY, t_close - DAY))
             touch(TouchKind.MEETING, ts, None, ae, rng.choice(["Démonstration produit", "Atelier cadrage", "Présentation de la proposition", "Visite de site"]))  # fmt: skip
         for _ in range(rng.randint(1, 4)):
-            ts = in_working_hours(rng.randint(t_sql + HOUR, max(t_sql + 2 * HOUR, t_close)))
+            ts = rng.randint(t_sql + HOUR, max(t_sql + 2 * HOUR, t_close))
             touch(TouchKind.SALES_EMAIL, ts, None, ae)
         for _ in range(rng.randint(0, 2)):
-            ts = in_working_hours(rng.randint(t_sql + HOUR, max(t_sql + 2 * HOUR, t_close)))
+            ts = rng.randint(t_sql + HOUR, max(t_sql + 2 * HOUR, t_close))
             touch(TouchKind.CALL, ts, None, ae)
         if t_close <= now:
             opp_stage = OpportunityStage.WON if won else OpportunityStage.LOST

@@ -21,6 +21,8 @@ from cordee.funnel.models import (
     Opportunity,
     Touchpoint,
 )
+from cordee.integrations.models import WebhookDelivery
+from cordee.people.models import Notification
 
 # --------------------------------------------------------------------------- writers
 
@@ -126,6 +128,19 @@ class CopyWriter(Writer):
                     cp.write_row(row)
 
 
+# the models whose rows the demo writes with the time they happened
+TIMESTAMPED: tuple[type[models.Model], ...] = (
+    Account,
+    Contact,
+    Campaign,
+    Lead,
+    Touchpoint,
+    Opportunity,
+    Notification,
+    WebhookDelivery,
+)
+
+
 @contextlib.contextmanager
 def explicit_timestamps() -> Iterator[None]:
     """Let ``bulk_create`` keep the ``created_at``/``updated_at`` we set (history dates).
@@ -134,8 +149,10 @@ def explicit_timestamps() -> Iterator[None]:
     duration of the build, in this process only, and restored afterwards.
     """
     saved: list[tuple[models.DateTimeField, bool, bool]] = []
-    for model in (Account, Contact, Campaign, Lead, Touchpoint, Opportunity):
+    for model in TIMESTAMPED:
         for name in ("created_at", "updated_at"):
+            if name not in {f.name for f in model._meta.concrete_fields}:
+                continue
             f = model._meta.get_field(name)
             assert isinstance(f, models.DateTimeField)
             saved.append((f, f.auto_now, f.auto_now_add))

@@ -75,16 +75,16 @@ class BreachAnnouncer(ABC):
             for user in self.recipients(breach):
                 with speaking_to(workspace, user):
                     title = self.text(breach)
-                notifications.append(
-                    notification_new(
-                        workspace=workspace,
-                        user=user,
-                        kind=self.event,
-                        key=f"{self.event}:{breach.pk}",
-                        title=title,
-                        url=url,
-                    )
+                notification = notification_new(
+                    workspace=workspace,
+                    user=user,
+                    kind=self.event,
+                    key=f"{self.event}:{breach.pk}",
+                    title=title,
+                    url=url,
                 )
+                notification.created_at = now  # kept only when history is replayed (demo)
+                notifications.append(notification)
             if subscriptions:
                 with speaking_to(workspace):
                     text = self.text(breach)
@@ -95,6 +95,7 @@ class BreachAnnouncer(ABC):
                     url=url,
                     subscriptions=subscriptions,
                     data=self.data(breach),
+                    at=now,
                 )
             announced += 1
         notifications_send(notifications=notifications)

@@ -245,9 +245,15 @@ def load_cycles(
 
 
 def sla_check_workspace(
-    workspace: Workspace, at: dt.datetime, *, lookback: dt.timedelta = DEFAULT_LOOKBACK
+    workspace: Workspace,
+    at: dt.datetime,
+    *,
+    lookback: dt.timedelta = DEFAULT_LOOKBACK,
+    replay: bool = False,
 ) -> CheckResult:
-    """Detect the sales-side breaches of ``workspace`` as of ``at`` and record each once."""
+    """Detect the sales-side breaches of ``workspace`` as of ``at`` and record each once.
+    ``replay`` (history written after the fact, as the demo does): each breach is recorded as
+    detected when it fell due, as the periodic check would have seen it then."""
     result = CheckResult(at=at)
     cycles = load_cycles(workspace, at, lookback=lookback)
     if cycles is None:
@@ -258,7 +264,7 @@ def sla_check_workspace(
             workspace=workspace, to_stage=Stage.MQL, imported=True, at__gte=at - lookback
         ).values_list("lead_id", "at")
     )
-    _record(workspace, at, result, cycles, imported_mql, at - lookback)
+    _record(workspace, at, result, cycles, imported_mql, at - lookback, replay=replay)
     return result
 
 
@@ -269,6 +275,8 @@ def _record(
     cycles: Cycles,
     imported_mql: set[tuple[int, dt.datetime]],
     lower: dt.datetime,
+    *,
+    replay: bool = False,
 ) -> None:
     """Write the breaches not recorded yet. Keys already recorded are read once for the window
     and compared before any row object is built, so a steady-state check writes nothing and
@@ -308,7 +316,7 @@ def _record(
                     owner_id=int(owners[i]) or None,
                     pod_id=int(pods[i]) or None,
                     due_at=due_at,
-                    detected_at=at,
+                    detected_at=due_at if replay else at,
                     detail={"attempts_made": int(extra[i])} if extra is not None else {},
                     silent=(lead_id, mql_dt[i]) in imported_mql or due_at < at - SILENT_AFTER,
                 )
@@ -339,7 +347,7 @@ def _reassign_late_leads(at: dt.datetime, breaches: list[SlaBreach]) -> None:
         if lead is not None and lead.stage in (Stage.MQL, Stage.SAL):
             lead_route(
                 lead=lead,
-                at=at,
+                at=breach.detected_at or at,  # ``at`` but when history is replayed
                 exclude_owner=True,
                 why=_("Reassigned after a first-touch SLA breach"),
             )
@@ -427,8 +435,11 @@ def marketing_status(contract: SlaContract, at: dt.datetime) -> MarketingStatus:
     return MarketingStatus(contract.pk, len(mine), projected, decided, accepted, fraction)
 
 
-def sla_check_marketing(workspace: Workspace, at: dt.datetime) -> Counter[str]:
-    """Judge marketing's commitments of every signed contract whose period has ended by ``at``."""
+def sla_check_marketing(
+    workspace: Workspace, at: dt.datetime, *, replay: bool = False
+) -> Counter[str]:
+    """Judge marketing's commitments of every signed contract whose period has ended by ``at``
+    (``replay``: recorded as detected when the period ended, see ``sla_check_workspace``)."""
     new: Counter[str] = Counter()
     tz = workspace_calendar(workspace).tz
     for contract in SlaContract.objects.filter(
@@ -463,7 +474,7 @@ def sla_check_marketing(workspace: Workspace, at: dt.datetime) -> Counter[str]:
                     "owner": contract.marketing_signed_by,
                     "pod": contract.pod,
                     "due_at": end,
-                    "detected_at": at,
+                    "detected_at": end if replay else at,
                     "detail": detail,
                     "silent": end < at - SILENT_AFTER,
                 },

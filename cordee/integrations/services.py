@@ -59,9 +59,12 @@ def webhook_emit(
     data: dict[str, Any],
     url: str = "",
     subscriptions: list[WebhookSubscription] | None = None,
+    at: dt.datetime | None = None,
 ) -> list[WebhookDelivery]:
     """Queue one delivery per active subscription to ``event``; deliveries start after commit.
-    Callers announcing many events at once pass the ``subscriptions`` they read once."""
+    Callers announcing many events at once pass the ``subscriptions`` they read once; ``at`` is
+    when the event happened (default: now; kept as the creation time when history is replayed)."""
+    at = at or timezone.now()
     if subscriptions is None:
         subscriptions = webhook_subscribers(workspace_id=workspace.pk, event=event)
     deliveries = [
@@ -70,7 +73,8 @@ def webhook_emit(
             subscription=s,
             event=event,
             payload=webhook_payload(s.format, event=event, text=text, data=data, url=url),
-            next_attempt_at=timezone.now(),
+            next_attempt_at=at,
+            created_at=at,
         )
         for s in subscriptions
     ]
