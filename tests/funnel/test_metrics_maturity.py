@@ -91,9 +91,8 @@ def test_the_page_says_too_recent_with_the_medians_and_an_old_cohort_shows_zero(
         if cells
     }
     # MQLs, SAL, SQL, Won, MQL→SAL, SAL→SQL, SQL→Won, MQL→Won (then the three medians)
-    assert rows["Webinar"][:8] == ["2", "1", "0", "0", "50 %", "too recent", "too recent"] + [
-        "too recent"
-    ]
+    recent = "too recent"
+    assert rows["Webinar"][:8] == ["2", "1", "0", "0", "50 %", recent, recent, recent]
     assert rows["Trade show / event"][:8] == ["2", "0", "0", "0", "0 %", "—", "—", "0.0 %"]
     assert "SAL 2 days, SQL 20 days, Won 40 days" in html  # the medians, rounded to a day
     # the chart leaves the unknown rates out and labels the cohort
