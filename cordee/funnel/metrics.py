@@ -552,7 +552,8 @@ def funnel_metrics(
     """The metrics of the actor's workspace, from the snapshot while it is valid (same funnel
     version, younger than ``SNAPSHOT_AGE``). Every member may read them."""
     workspace = actor.workspace
-    name = f"funnel-metrics:{funnel_version(workspace.pk)}:{by}:{period.start}:{period.end}"
+    # v2: the snapshot carries the medians to each stage (a v1 one, pickled before, does not)
+    name = f"funnel-metrics:v2:{funnel_version(workspace.pk)}:{by}:{period.start}:{period.end}"
     raw = snapshot(
         workspace,
         name,

@@ -20,6 +20,7 @@ from django.utils import formats, timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cordee.core import exports
 from cordee.core.actor import Actor
@@ -365,7 +366,8 @@ def _too_recent_note(result: FunnelMetrics) -> str:
     medians = result.median_days_to
     stages = {"sal": _("SAL"), "sql": _("SQL"), "won": _("Won")}
     known = [
-        _("%(stage)s %(days)s days") % {"stage": stages[name], "days": _days_text(days)}
+        ngettext("%(stage)s %(days)s day", "%(stage)s %(days)s days", round(days))
+        % {"stage": stages[name], "days": _days_text(days)}
         for name, days in medians.items()
         if days is not None
     ]

@@ -298,7 +298,8 @@ def marketing_snapshot(
         )
         return {c.pk: marketing_status(c, now) for c in recent if c.is_signed}
 
-    return snapshot(workspace, "marketing_status", compute, refresh=refresh)
+    # v2: each status carries its contract's commitment (``volume_state``)
+    return snapshot(workspace, "marketing_status:v2", compute, refresh=refresh)
 
 
 def refresh_snapshots(workspace: Workspace) -> None:
