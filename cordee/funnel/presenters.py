@@ -234,11 +234,10 @@ def board_page(actor: Actor) -> dict[str, Any]:
     ws = actor.workspace
 
     def columns() -> list[dict[str, Any]]:
-        counts = reports.stage_counts(ws)
         latest = selectors.latest_by_stage(actor=actor, per_stage=6)
         return [
-            {"value": value, "label": label, "count": counts[value], "leads": latest.get(value, [])}
-            for value, label in Stage.choices
+            {"value": value, "label": label, "count": n, "leads": latest.get(value, [])}
+            for value, label, n in selectors.lead_stage_counts(actor=actor)
         ]
 
     # the board's body is a cached fragment keyed by the funnel's version: computed (lazily,

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from cordee.core.charts import BAR, LINE, chart_spec
 from cordee.funnel.models import (
     DecisionKind,
-    Lead,
     LeadDecision,
     LeadStageChange,
     SlaContract,
@@ -51,13 +50,6 @@ class Conversion:
     @property
     def to_label(self) -> str:
         return str(Stage(self.to_stage).label)
-
-
-def stage_counts(workspace: Workspace) -> dict[str, int]:
-    counts = dict(
-        Lead.objects.filter(workspace=workspace).values_list("stage").annotate(n=Count("id"))
-    )
-    return {stage: counts.get(stage, 0) for stage in Stage.values}
 
 
 def conversions(workspace: Workspace, since: dt.datetime) -> list[Conversion]:
