@@ -202,6 +202,7 @@ CSV_HEADER = (
     "median_days_mql_to_sal",
     "median_days_sal_to_sql",
     "median_days_sql_to_won",
+    "too_recent",
 )
 
 
@@ -211,7 +212,8 @@ def _ratio(value: float | None, digits: int) -> str:
 
 def csv_rows(metrics: FunnelMetrics) -> list[list[str]]:
     """The table as CSV rows (header first): rates as fractions with 4 decimals, medians in days
-    with 1 decimal, empty when undefined."""
+    with 1 decimal, empty when undefined; ``too_recent`` names the stages (``sql won``) whose
+    rates are not final yet, the cohort being younger than the median time to them."""
     out = [list(CSV_HEADER)]
     for r in metrics.rows:
         out.append(
@@ -229,6 +231,7 @@ def csv_rows(metrics: FunnelMetrics) -> list[list[str]]:
                 _ratio(r.median_days_mql_to_sal, 1),
                 _ratio(r.median_days_sal_to_sql, 1),
                 _ratio(r.median_days_sql_to_won, 1),
+                " ".join(r.too_recent),
             ]
         )
     return out

@@ -23,7 +23,9 @@ SAL → SQL (0 of 1 so far) and MQL → Won (0 of 2) are "too recent", not 0 %. 
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 from typing import Any
 
@@ -98,6 +100,15 @@ def test_the_page_says_too_recent_with_the_medians_and_an_old_cohort_shows_zero(
     # the chart leaves the unknown rates out and labels the cohort
     chart = html[html.index("<svg") : html.index("</svg>")]
     assert "too recent" in chart and "SQL 20 d · Won 40 d" in chart
+
+
+def test_the_csv_names_the_stages_too_recent(personas, cohorts):
+    client = Client()
+    client.force_login(personas.bob)
+    response = client.get("/w/acme/funnel/metrics/", {"by": "source", "format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][-1] == "too_recent"
+    assert {r[1]: r[-1] for r in rows[1:]} == {"seo": "", "event": "", "webinar": "sql won"}
 
 
 def test_the_api_flags_too_recent_stages(personas, cohorts, api_as):
