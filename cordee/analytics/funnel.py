@@ -15,8 +15,15 @@ waterfall, 2012):
   only implied (skipped) gives no duration.
 - **Pipeline created and won per source**: Σ amount of the opportunities created, and of those
   of them that are won, by source (marketing / sales / partner), in exact decimals.
+- **Median time to a stage**: over the MQL cycles whose history shows the entry into the stage
+  (at or after the MQL), the median of the days from the MQL to that entry.
+- **Too recent (immature) cohort**: a cohort whose age — the time since its middle MQL (half of
+  its MQLs are older) — is below the median time to a stage has not had the time to reach it: its
+  rate into that stage is not a 0 %, it is not known yet (cohort analysis' "maturity" or
+  right-censoring; an older cohort that converted nobody *is* at 0 %).
 - **Lead velocity rate** (LVR, Jason Lemkin, SaaStr 2013): (MQLs this month − MQLs last month)
-  ÷ MQLs last month — the growth of qualified demand, a leading indicator of revenue.
+  ÷ MQLs last month — the growth of qualified demand, a leading indicator of revenue. Only
+  complete months are compared: a month so far against a whole month is a fall that is not one.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ import numpy.typing as npt
 NEVER = np.nan
 FloatArray = npt.NDArray[np.float64]
 DAY = 86400.0
+LATER_STAGES = ("sal", "sql", "won")  # the stages a cohort converts into, after MQL
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,7 @@ class CohortRow:
     median_days_mql_to_sal: float | None
     median_days_sal_to_sql: float | None
     median_days_sql_to_won: float | None
+    middle_mql_at: float  # epoch seconds of the cohort's median MQL instant: its age
 
     def rate(self, numerator: str, denominator: str) -> float | None:
         d = getattr(self, denominator)
@@ -100,9 +109,39 @@ def conversion_by_cohort(
                 median_days_mql_to_sal=_median(to_sal[m]),
                 median_days_sal_to_sql=_median(to_sql[m]),
                 median_days_sql_to_won=_median(to_won[m]),
+                middle_mql_at=float(np.median(mql[m])),
             )
         )
     return rows
+
+
+def median_days_to_stages(
+    mql_at: FloatArray, sal_at: FloatArray, sql_at: FloatArray, won_at: FloatArray
+) -> dict[str, float | None]:
+    """Per later stage (``sal``, ``sql``, ``won``): median over the cycles with an entry into the
+    stage at or after their MQL of (entry − mql), in days; None when no cycle entered it.
+    A stage only implied (skipped by an imported history) gives no time."""
+    mql = np.asarray(mql_at, dtype=np.float64)
+    out: dict[str, float | None] = {}
+    for name, at in zip(LATER_STAGES, (sal_at, sql_at, won_at), strict=True):
+        days = (np.asarray(at, dtype=np.float64) - mql) / DAY
+        with np.errstate(invalid="ignore"):
+            out[name] = _median(days[days >= 0])
+    return out
+
+
+def too_recent_stages(
+    middle_mql_at: float, now: float, median_days: dict[str, float | None]
+) -> tuple[str, ...]:
+    """The later stages a cohort is too young to have reached: those whose median time from MQL
+    is longer than the cohort's age, (now − middle_mql_at) in days. A stage with no median (no
+    cycle ever reached it) marks nobody."""
+    age = (now - middle_mql_at) / DAY
+    return tuple(
+        name
+        for name in LATER_STAGES
+        if (median := median_days.get(name)) is not None and age < median
+    )
 
 
 def pipeline_by_source(

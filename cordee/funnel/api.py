@@ -117,6 +117,7 @@ def marketing(request: HttpRequest, pk: int) -> Any:
     return {
         **status.__dict__,
         "acceptance_rate": status.acceptance_rate,
+        "volume_state": status.volume_state,
         "mql_volume": contract.mql_volume,
         "acceptance_floor": contract.acceptance_floor,
     }

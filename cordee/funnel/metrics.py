@@ -16,8 +16,12 @@ snapshot cached under the funnel's version: pages and API read it until a lead m
   its first assignment to a pod at or after the MQL; the lead's pod when it has none).
 - **Pipeline**: the opportunities created in the period, by source (marketing / sales / partner),
   in the workspace currency; opportunities in another currency are left out and counted.
-- **Lead velocity rate**: per calendar month of the period (the current month so far), against the
-  month before.
+- **Too recent**: a cohort whose middle MQL is younger than the median time from MQL to a stage
+  has its rate into that stage marked "too recent", not shown as 0 %. The medians come from the
+  workspace's own history: every MQL cycle that entered in the ``MEDIAN_HISTORY`` (365 days) up
+  to the period's end and then entered the stage (``cordee.analytics.funnel``).
+- **Lead velocity rate**: per *complete* calendar month of the period, against the month before;
+  a month counts once it has ended (before today) and the period covers its last day.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ from cordee.tenancy.models import Workspace
 DIMENSIONS = ("month", "source", "campaign", "pod")
 DEFAULT_MONTHS = 12
 SNAPSHOT_AGE = dt.timedelta(minutes=15)
+MEDIAN_HISTORY = dt.timedelta(days=365)  # the cycles the medians to each stage come from
 _CODES: dict[str, int] = {Stage.MQL: 0, Stage.SAL: 1, Stage.SQL: 2, Stage.WON: 3}
 
 
@@ -131,6 +136,9 @@ class MetricsRow:
     median_days_mql_to_sal: float | None
     median_days_sal_to_sql: float | None
     median_days_sql_to_won: float | None
+    too_recent: tuple[
+        str, ...
+    ] = ()  # later stages ("sal", "sql", "won") the cohort is too young for
 
     @property
     def mql_to_sal(self) -> float | None:
@@ -147,6 +155,15 @@ class MetricsRow:
     @property
     def mql_to_won(self) -> float | None:
         return self.won / self.mqls if self.mqls else None
+
+
+# each rate of a row, and the stage whose entry it counts (a rate is too recent with its stage)
+RATE_STAGES = (
+    ("mql_to_sal", "sal"),
+    ("sal_to_sql", "sql"),
+    ("sql_to_won", "won"),
+    ("mql_to_won", "won"),
+)
 
 
 @dataclass(frozen=True)
@@ -180,9 +197,13 @@ class FunnelMetrics:
     other_currencies: tuple[str, ...]  # currencies of the opportunities left out
     other_currency_count: int
     computed_at: dt.datetime
+    # median days from MQL to "sal", "sql", "won" over the cycles since ``history_start``
+    median_days_to: dict[str, float | None]
+    history_start: dt.date
 
     @property
-    def this_month(self) -> VelocityPoint | None:
+    def last_month(self) -> VelocityPoint | None:
+        """The latest complete month of the period."""
         return self.velocity[-1] if self.velocity else None
 
 
@@ -226,18 +247,20 @@ def _first_per_cycle(
 
 
 def _cycles(
-    workspace: Workspace, start: dt.datetime, end: dt.datetime
-) -> tuple[QuerySet[Any], dict[str, np.ndarray]]:
-    """One query: every main-path entry since ``start`` (a range of the (workspace, to_stage,
-    at) index), in time order per lead. Each MQL entry in [start, end) opens a cycle; the rows of
-    leads without one are dropped here, in NumPy — not by a ``lead_id IN (subquery)`` that
-    PostgreSQL may run as a nested loop when its statistics are stale."""
+    workspace: Workspace, start: dt.datetime, end: dt.datetime, history: dt.datetime
+) -> tuple[QuerySet[Any], dict[str, np.ndarray], dict[str, float | None]]:
+    """One query: every main-path entry since ``start`` or ``history`` (a range of the
+    (workspace, to_stage, at) index), in time order per lead. Each MQL entry before ``end``
+    opens a cycle: those from ``start`` are the cohorts, those from ``history`` give the median
+    time to each stage. The rows of leads without a cycle are dropped here, in NumPy — not by a
+    ``lead_id IN (subquery)`` that PostgreSQL may run as a nested loop when its statistics are
+    stale."""
     mqls = LeadStageChange.objects.filter(
         workspace=workspace, to_stage=Stage.MQL, at__gte=start, at__lt=end
     )
     events = list(
         LeadStageChange.objects.filter(
-            workspace=workspace, to_stage__in=list(_CODES), at__gte=start
+            workspace=workspace, to_stage__in=list(_CODES), at__gte=min(start, history)
         )
         .order_by("lead_id", "at", "id")
         .values_list("lead_id", "at", "to_stage")
@@ -251,21 +274,26 @@ def _cycles(
     opener = np.maximum.accumulate(np.where(is_mql, index, -1)) if len(events) else index
     in_cycle = opener >= 0
     in_cycle[in_cycle] = lead[opener[in_cycle]] == lead[in_cycle]
-    cohort = np.flatnonzero(is_mql & (at < end.timestamp()))
+    cycles = np.flatnonzero(is_mql & (at < end.timestamp()))
     stage_at = {}
     for name, c in (("sal", 1), ("sql", 2), ("won", 3)):
         rows = np.flatnonzero((code == c) & in_cycle)
-        stage_at[name] = _first_per_cycle(rows, opener[rows], at, cohort, np.nan)
+        stage_at[name] = _first_per_cycle(rows, opener[rows], at, cycles, np.nan)
+    mine = at[cycles] >= start.timestamp()
+    past = at[cycles] >= history.timestamp()
+    medians = engine.median_days_to_stages(
+        at[cycles][past], stage_at["sal"][past], stage_at["sql"][past], stage_at["won"][past]
+    )
     arrays = {
         "events_lead": lead,
         "events_at": at,
         "is_mql": is_mql,
-        "cohort": cohort,
-        "lead": lead[cohort],
-        "mql": at[cohort],
-        **stage_at,
+        "cohort": cycles[mine],
+        "lead": lead[cycles[mine]],
+        "mql": at[cycles[mine]],
+        **{name: values[mine] for name, values in stage_at.items()},
     }
-    return mqls, arrays
+    return mqls, arrays, medians
 
 
 def _lead_values(mqls: QuerySet[Any], lead: np.ndarray, *fields: str) -> list[np.ndarray]:
@@ -344,7 +372,9 @@ def _cohort_keys(
     return keys, {k: str(pod_names.get(int(k), "")) for k in set(keys) if k}
 
 
-def _row(row: engine.CohortRow, key: str, label: str) -> MetricsRow:
+def _row(
+    row: engine.CohortRow, key: str, label: str, now: float, medians: dict[str, float | None]
+) -> MetricsRow:
     return MetricsRow(
         key=key,
         label=label,
@@ -355,6 +385,7 @@ def _row(row: engine.CohortRow, key: str, label: str) -> MetricsRow:
         median_days_mql_to_sal=row.median_days_mql_to_sal,
         median_days_sal_to_sql=row.median_days_sal_to_sql,
         median_days_sql_to_won=row.median_days_sql_to_won,
+        too_recent=engine.too_recent_stages(row.middle_mql_at, now, medians),
     )
 
 
@@ -383,10 +414,26 @@ def _pipeline(
     return rows, tuple(others), len(opportunities) - len(mine)
 
 
-def _velocity(workspace: Workspace, period: Period, tz: ZoneInfo) -> tuple[VelocityPoint, ...]:
-    """MQL entries per whole calendar month of the period, and each month's LVR."""
+def _last_complete_month(period: Period, today: dt.date) -> dt.date:
+    """The first day of the latest month that has ended before ``today`` and whose last day the
+    period covers."""
+    month = period.end.replace(day=1)
+    month_end = _months_back(month, -1) - dt.timedelta(days=1)
+    if month_end > period.end or month_end >= today:
+        month = _months_back(month, 1)
+    return month
+
+
+def _velocity(
+    workspace: Workspace, period: Period, tz: ZoneInfo, today: dt.date
+) -> tuple[VelocityPoint, ...]:
+    """MQL entries per complete calendar month of the period, and each month's LVR against the
+    month before."""
     first = _months_back(period.start, 1)
-    keys, starts = _month_keys(first, period.end, tz)
+    last = _last_complete_month(period, today)
+    if last < period.start.replace(day=1):
+        return ()
+    keys, starts = _month_keys(first, last, tz)
     at = _epochs(
         list(
             LeadStageChange.objects.filter(
@@ -406,23 +453,31 @@ def _velocity(workspace: Workspace, period: Period, tz: ZoneInfo) -> tuple[Veloc
     )
 
 
-def compute_funnel_metrics(workspace: Workspace, by: str, period: Period) -> FunnelMetrics:
-    """Everything the page and the API show, for one dimension and period (uncached)."""
+def compute_funnel_metrics(
+    workspace: Workspace, by: str, period: Period, *, now: dt.datetime | None = None
+) -> FunnelMetrics:
+    """Everything the page and the API show, for one dimension and period (uncached), as of
+    ``now`` (default: now)."""
+    now = now or timezone.now()
     tz = workspace.zone
     start = _midnight(period.start, tz)
     end = _midnight(period.end + dt.timedelta(days=1), tz)
-    mqls, a = _cycles(workspace, start, end)
+    history = end - MEDIAN_HISTORY
+    mqls, a, medians = _cycles(workspace, start, end, history)
     keys, names = _cohort_keys(workspace, by, mqls, start, a, tz, period)
     stages = (a["mql"], a["sal"], a["sql"], a["won"])
+    moment = now.timestamp()
     rows = [
-        _row(r, r.cohort, names.get(r.cohort, r.cohort))
+        _row(r, r.cohort, names.get(r.cohort, r.cohort), moment, medians)
         for r in engine.conversion_by_cohort(keys, *stages)
     ]
     if by != "month":  # the largest cohorts first; "no campaign" (etc.) after its equals
         rows.sort(key=lambda r: (-r.mqls, not r.key, r.label, r.key))
     overall = engine.conversion_by_cohort(["*"] * len(keys), *stages)
     total = (
-        _row(overall[0], "", "") if overall else MetricsRow("", "", 0, 0, 0, 0, None, None, None)
+        _row(overall[0], "", "", moment, medians)
+        if overall
+        else MetricsRow("", "", 0, 0, 0, 0, None, None, None)
     )
     pipeline, others, left_out = _pipeline(workspace, period)
     return FunnelMetrics(
@@ -432,10 +487,12 @@ def compute_funnel_metrics(workspace: Workspace, by: str, period: Period) -> Fun
         rows=tuple(rows),
         total=total,
         pipeline=pipeline,
-        velocity=_velocity(workspace, period, tz),
+        velocity=_velocity(workspace, period, tz, local_today(workspace)),
         other_currencies=others,
         other_currency_count=left_out,
-        computed_at=timezone.now(),
+        computed_at=now,
+        median_days_to=medians,
+        history_start=history.astimezone(tz).date(),
     )
 
 
@@ -495,7 +552,8 @@ def funnel_metrics(
     """The metrics of the actor's workspace, from the snapshot while it is valid (same funnel
     version, younger than ``SNAPSHOT_AGE``). Every member may read them."""
     workspace = actor.workspace
-    name = f"funnel-metrics:{funnel_version(workspace.pk)}:{by}:{period.start}:{period.end}"
+    # v2: the snapshot carries the medians to each stage (a v1 one, pickled before, does not)
+    name = f"funnel-metrics:v2:{funnel_version(workspace.pk)}:{by}:{period.start}:{period.end}"
     raw = snapshot(
         workspace,
         name,

@@ -13,19 +13,25 @@ from cordee.funnel.metrics import FunnelMetrics
 CHART_COHORTS = 12  # the largest cohorts, when there are more (campaigns, sources)
 
 
+RECENT_BAND = "#eef0f3"
+RECENT_TEXT = "#5d6676"
+
+
 def conversion_chart_spec(metrics: FunnelMetrics, title: str) -> dict[str, Any]:
-    """Each cohort's three stage-to-stage rates: lines over the months, grouped bars otherwise."""
+    """Each cohort's three stage-to-stage rates: lines over the months, grouped bars otherwise.
+    A rate into a stage the cohort is too young for is left out (it is not a 0 %); the cohort
+    is shaded and labelled "too recent" with the median times it is younger than."""
     rows = list(metrics.rows if metrics.by == "month" else metrics.rows[:CHART_COHORTS])
     steps = (
-        (_("MQL → SAL"), "mql_to_sal"),
-        (_("SAL → SQL"), "sal_to_sql"),
-        (_("SQL → Won"), "sql_to_won"),
+        (_("MQL → SAL"), "mql_to_sal", "sal"),
+        (_("SAL → SQL"), "sal_to_sql", "sql"),
+        (_("SQL → Won"), "sql_to_won", "won"),
     )
     values = [
         {"cohort": r.label, "step": step, "rate": getattr(r, attr)}
         for r in rows
-        for step, attr in steps
-        if getattr(r, attr) is not None
+        for step, attr, stage in steps
+        if getattr(r, attr) is not None and stage not in r.too_recent
     ]
     order = [r.label for r in rows]
     x: dict[str, Any] = {"field": "cohort", "type": "ordinal", "title": title, "sort": order}
@@ -39,7 +45,13 @@ def conversion_chart_spec(metrics: FunnelMetrics, title: str) -> dict[str, Any]:
     encoding: dict[str, Any] = {
         "x": x,
         "y": y,
-        "color": {"field": "step", "type": "nominal", "title": _("Step"), "sort": None},
+        "color": {
+            "field": "step",
+            "type": "nominal",
+            "title": _("Step"),
+            "sort": None,
+            "scale": {"domain": [step for step, _attr, _stage in steps]},
+        },
         "tooltip": [
             {"field": "cohort", "title": title},
             {"field": "step", "title": _("Step")},
@@ -53,7 +65,53 @@ def conversion_chart_spec(metrics: FunnelMetrics, title: str) -> dict[str, Any]:
         mark = BAR
         encoding["xOffset"] = {"field": "step", "sort": None}
         x["axis"] = {"labelAngle": -30, "labelLimit": 140}
-    return chart_spec(values, mark=mark, encoding=encoding, width=560, height=220)
+    spec = chart_spec(values, mark=mark, encoding=encoding, width=560, height=220)
+    recent = [
+        {"cohort": r.label, "note": [_("too recent"), _recent_stages(metrics, r.too_recent)]}
+        for r in rows
+        if r.too_recent
+    ]
+    if recent:
+        spec = _with_recent_layers(spec, recent, order)
+    return spec
+
+
+def _recent_stages(metrics: FunnelMetrics, stages: tuple[str, ...]) -> str:
+    """ "SQL 20 d · Won 61 d": the stages and the median days the cohort is younger than."""
+    names = {"sal": _("SAL"), "sql": _("SQL"), "won": _("Won")}
+    return " · ".join(
+        _("%(stage)s %(days)s d")
+        % {"stage": names[s], "days": round(metrics.median_days_to.get(s) or 0)}
+        for s in stages
+    )
+
+
+def _with_recent_layers(
+    spec: dict[str, Any], recent: list[dict[str, Any]], order: list[str]
+) -> dict[str, Any]:
+    """The chart under a shaded band and an upright label over each too recent cohort."""
+    x = {"field": "cohort", "type": "ordinal", "sort": order}
+    band = {
+        "data": {"values": recent},
+        "mark": {"type": "bar", "color": RECENT_BAND},
+        "encoding": {"x": x, "y": {"datum": 1}, "y2": {"datum": 0}},
+    }
+    label = {
+        "data": {"values": recent},
+        "mark": {
+            "type": "text",
+            "angle": -90,
+            "align": "right",
+            "baseline": "middle",
+            "dx": -6,
+            "fontSize": 10,
+            "fontStyle": "italic",
+            "color": RECENT_TEXT,
+        },
+        "encoding": {"x": x, "y": {"datum": 1}, "text": {"field": "note"}},
+    }
+    main = {"mark": spec.pop("mark"), "encoding": spec.pop("encoding"), "data": spec.pop("data")}
+    return {**spec, "layer": [band, main, label]}
 
 
 def velocity_chart_spec(metrics: FunnelMetrics) -> dict[str, Any]:
@@ -144,6 +202,7 @@ CSV_HEADER = (
     "median_days_mql_to_sal",
     "median_days_sal_to_sql",
     "median_days_sql_to_won",
+    "too_recent",
 )
 
 
@@ -153,7 +212,8 @@ def _ratio(value: float | None, digits: int) -> str:
 
 def csv_rows(metrics: FunnelMetrics) -> list[list[str]]:
     """The table as CSV rows (header first): rates as fractions with 4 decimals, medians in days
-    with 1 decimal, empty when undefined."""
+    with 1 decimal, empty when undefined; ``too_recent`` names the stages (``sql won``) whose
+    rates are not final yet, the cohort being younger than the median time to them."""
     out = [list(CSV_HEADER)]
     for r in metrics.rows:
         out.append(
@@ -171,6 +231,7 @@ def csv_rows(metrics: FunnelMetrics) -> list[list[str]]:
                 _ratio(r.median_days_mql_to_sal, 1),
                 _ratio(r.median_days_sal_to_sql, 1),
                 _ratio(r.median_days_sql_to_won, 1),
+                " ".join(r.too_recent),
             ]
         )
     return out

@@ -16,10 +16,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cordee.core import exports
 from cordee.core.actor import Actor
@@ -277,11 +278,10 @@ def board_page(actor: Actor) -> dict[str, Any]:
     ws = actor.workspace
 
     def columns() -> list[dict[str, Any]]:
-        counts = reports.stage_counts(ws)
         latest = selectors.latest_by_stage(actor=actor, per_stage=6)
         return [
-            {"value": value, "label": label, "count": counts[value], "leads": latest.get(value, [])}
-            for value, label in Stage.choices
+            {"value": value, "label": label, "count": n, "leads": latest.get(value, [])}
+            for value, label, n in selectors.lead_stage_counts(actor=actor)
         ]
 
     # the board's body is a cached fragment keyed by the funnel's version: computed (lazily,
@@ -386,9 +386,44 @@ def _metrics_charts(
 
 
 def _metrics_cells(r: MetricsRow) -> dict[str, Any]:
+    """The row's rates as text; a rate into a stage the cohort is too young for is not a 0 %:
+    its cell says so (``recent``), with the median time it is compared with."""
     pct = metrics.percent_text
-    rates = (r.mql_to_sal, r.sal_to_sql, r.sql_to_won)
-    return {"r": r, "rates": [pct(v) for v in rates], "overall": pct(r.mql_to_won, 1)}
+    cells = {
+        attr: {
+            "text": pct(getattr(r, attr), 1 if attr == "mql_to_won" else 0),
+            "recent": stage in r.too_recent,
+        }
+        for attr, stage in metrics.RATE_STAGES
+    }
+    rates = [cells["mql_to_sal"], cells["sal_to_sql"], cells["sql_to_won"]]
+    return {"r": r, "rates": rates, "overall": cells["mql_to_won"]}
+
+
+def _days_text(days: float | None) -> str:
+    return "—" if days is None else formats.number_format(round(days), 0)
+
+
+def _too_recent_note(result: FunnelMetrics) -> str:
+    """What "too recent" means on this page, with the medians it compares with."""
+    medians = result.median_days_to
+    stages = {"sal": _("SAL"), "sql": _("SQL"), "won": _("Won")}
+    known = [
+        ngettext("%(stage)s %(days)s day", "%(stage)s %(days)s days", round(days))
+        % {"stage": stages[name], "days": _days_text(days)}
+        for name, days in medians.items()
+        if days is not None
+    ]
+    if not known:
+        return ""
+    return _(
+        "Too recent: the cohort's middle MQL is younger than the median time from MQL to "
+        "that stage (%(medians)s; MQL cycles since %(since)s that reached it), so its rate is "
+        "not known yet rather than 0 %%."
+    ) % {
+        "medians": ", ".join(known),
+        "since": formats.date_format(result.history_start, "SHORT_DATE_FORMAT"),
+    }
 
 
 def metrics_page(
@@ -400,13 +435,15 @@ def metrics_page(
     language: str,
 ) -> dict[str, Any]:
     """Conversion and days in stage by cohort, pipeline per source, lead velocity: the page."""
-    this_month = result.this_month
+    last_month = result.last_month
     pct = metrics.percent_text
     return {
         "table": [_metrics_cells(r) for r in result.rows],
         "total": _metrics_cells(result.total),
+        "too_recent_note": _too_recent_note(result),
+        "any_too_recent": any(r.too_recent for r in result.rows),
         "velocity": [{"v": v, "lvr": pct(v.lvr)} for v in reversed(result.velocity)],
-        "this_month_lvr": pct(this_month.lvr) if this_month else "—",
+        "last_month_lvr": pct(last_month.lvr) if last_month else "—",
         "overall": pct(result.total.mql_to_won, 1),
         "nav": "funnel_metrics",
         "m": result,
@@ -416,9 +453,7 @@ def metrics_page(
         "errors": errors,
         "query": f"by={by}&from={period.start.isoformat()}&to={period.end.isoformat()}",
         "charts": _metrics_charts(actor, result, by, period, language),
-        "this_month": this_month,
-        "month_to_date": this_month is not None
-        and this_month.month == metrics.local_today(actor.workspace).strftime("%Y-%m"),
+        "last_month": last_month,
         "pipeline_created": sum((p.created for p in result.pipeline), Decimal(0)),
         "pipeline_won": sum((p.won for p in result.pipeline), Decimal(0)),
     }
@@ -427,11 +462,14 @@ def metrics_page(
 def home_page(actor: Actor) -> dict[str, Any]:
     """What a manager wants first: the waterfall, open pipeline, recent leads, live campaigns."""
     stages = selectors.lead_stage_counts(actor=actor)
+    open_leads, closed = selectors.leads_in_funnel(stages)
     return {
         "nav": "home",
         "stages": stages,
         "max_stage": max((n for _s, _l, n in stages), default=0),
         "total_leads": sum(n for _s, _l, n in stages),
+        "open_leads": open_leads,
+        "closed_stages": closed,
         "pipeline": selectors.open_pipeline(actor=actor),
         "recent_leads": list(selectors.recent_leads(actor=actor)),
         "campaigns": list(crm_selectors.active_campaigns(actor=actor)),

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from cordee.core.charts import BAR, LINE, chart_spec
 from cordee.funnel.models import (
     DecisionKind,
-    Lead,
     LeadDecision,
     LeadStageChange,
     SlaContract,
@@ -51,13 +50,6 @@ class Conversion:
     @property
     def to_label(self) -> str:
         return str(Stage(self.to_stage).label)
-
-
-def stage_counts(workspace: Workspace) -> dict[str, int]:
-    counts = dict(
-        Lead.objects.filter(workspace=workspace).values_list("stage").annotate(n=Count("id"))
-    )
-    return {stage: counts.get(stage, 0) for stage in Stage.values}
 
 
 def conversions(workspace: Workspace, since: dt.datetime) -> list[Conversion]:
@@ -298,7 +290,8 @@ def marketing_snapshot(
         )
         return {c.pk: marketing_status(c, now) for c in recent if c.is_signed}
 
-    return snapshot(workspace, "marketing_status", compute, refresh=refresh)
+    # v2: each status carries its contract's commitment (``volume_state``)
+    return snapshot(workspace, "marketing_status:v2", compute, refresh=refresh)
 
 
 def refresh_snapshots(workspace: Workspace) -> None:

@@ -162,6 +162,9 @@ class MarketingStatusOut(Schema):
     mqls: int
     projected_mqls: int
     mql_volume: int
+    volume_state: str = Field(
+        ..., description="none (no MQL volume committed), on_track or behind (the projection)"
+    )
     decided: int
     accepted: int
     acceptance_rate: Decimal | None
@@ -277,6 +280,11 @@ class MetricsRowOut(Schema):
     median_days_mql_to_sal: float | None
     median_days_sal_to_sql: float | None
     median_days_sql_to_won: float | None
+    too_recent: list[str] = Field(
+        ...,
+        description="Stages (sal, sql, won) the cohort is too young to have reached: its middle "
+        "MQL is younger than the median time from MQL to the stage. Their rates are not final.",
+    )
 
 
 class PipelineOut(Schema):
@@ -305,8 +313,14 @@ class FunnelMetricsOut(Schema):
     pipeline: list[PipelineOut]
     other_currencies: list[str]
     other_currency_count: int
-    velocity: list[VelocityOut]
+    velocity: list[VelocityOut] = Field(..., description="Complete months only")
     computed_at: dt.datetime
+    median_days_to: dict[str, float | None] = Field(
+        ...,
+        description="Median days from MQL to sal, sql and won, over the MQL cycles from "
+        "history_start to the period's end that reached the stage",
+    )
+    history_start: dt.date
 
 
 def _metrics_row(row: Any) -> dict[str, Any]:
@@ -333,6 +347,8 @@ def funnel_metrics_payload(metrics: Any) -> dict[str, Any]:
         "other_currency_count": metrics.other_currency_count,
         "velocity": [v.__dict__ for v in metrics.velocity],
         "computed_at": metrics.computed_at,
+        "median_days_to": metrics.median_days_to,
+        "history_start": metrics.history_start,
     }
 
 

@@ -325,6 +325,17 @@ def lead_stage_counts(*, actor: Actor) -> list[tuple[str, str, int]]:
     return [(value, str(label), counts.get(value, 0)) for value, label in Stage.choices]
 
 
+# Leads out of the funnel: won, lost, disqualified. Every other stage — recycled included, back
+# in nurture until it is re-evaluated — is open: "leads in the funnel" counts those only.
+CLOSED_STAGES = (Stage.WON, Stage.LOST, Stage.DISQUALIFIED)
+
+
+def leads_in_funnel(stages: list[tuple[str, str, int]]) -> tuple[int, list[tuple[str, str, int]]]:
+    """From ``lead_stage_counts``: (open leads, the closed stages counted apart)."""
+    closed = [row for row in stages if row[0] in CLOSED_STAGES]
+    return sum(n for value, _label, n in stages if value not in CLOSED_STAGES), closed
+
+
 def open_pipeline(*, actor: Actor) -> dict[str, object]:
     """Open opportunities in the workspace currency: how many and their total amount."""
     ws = actor.workspace

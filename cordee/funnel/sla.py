@@ -244,17 +244,40 @@ def load_cycles(
     return Cycles(ids, mql_dt, owners, pods, which, contracts, decided, clock, clocks)
 
 
+def contracts_start(workspace: Workspace, at: dt.datetime) -> dt.datetime | None:
+    """The first instant a signed contract governs (local midnight of the earliest period start
+    up to ``at``); None when no signed contract has begun."""
+    starts = [
+        c.period_start
+        for c in SlaContract.objects.filter(
+            workspace=workspace, period_start__lte=workspace.today(at)
+        )
+        if c.is_signed
+    ]
+    if not starts:
+        return None
+    return dt.datetime.combine(min(starts), dt.time(0), tzinfo=workspace.zone)
+
+
 def sla_check_workspace(
     workspace: Workspace,
     at: dt.datetime,
     *,
-    lookback: dt.timedelta = DEFAULT_LOOKBACK,
+    lookback: dt.timedelta | None = None,
     replay: bool = False,
 ) -> CheckResult:
-    """Detect the sales-side breaches of ``workspace`` as of ``at`` and record each once.
-    ``replay`` (history written after the fact, as the demo does): each breach is recorded as
-    detected when it fell due, as the periodic check would have seen it then."""
+    """Detect the sales-side breaches of ``workspace`` as of ``at`` and record each once. Every
+    MQL cycle since the start of each signed contract is judged (a contract started 200 days
+    ago still has its old breaches found, from an import or a check that did not run), unless a
+    ``lookback`` narrows it. ``replay`` (history written after the fact, as the demo does): each
+    breach is recorded as detected when it fell due, as the periodic check would have seen it
+    then."""
     result = CheckResult(at=at)
+    if lookback is None:
+        since = contracts_start(workspace, at)
+        if since is None:
+            return result
+        lookback = max(at - since, dt.timedelta(0))
     cycles = load_cycles(workspace, at, lookback=lookback)
     if cycles is None:
         return result
@@ -378,6 +401,15 @@ class MarketingStatus:
     decided: int
     accepted: int
     period_fraction: float
+    committed: int = 0  # the contract's MQL volume
+
+    @property
+    def volume_state(self) -> str:
+        """``none`` when the contract commits no MQL (nothing to keep: neither green nor red),
+        ``on_track`` when the projection reaches the commitment, ``behind`` otherwise."""
+        if self.committed <= 0:
+            return "none"
+        return "on_track" if self.projected_mqls >= self.committed else "behind"
 
     @property
     def acceptance_rate(self) -> Decimal | None:
@@ -432,7 +464,9 @@ def marketing_status(contract: SlaContract, at: dt.datetime) -> MarketingStatus:
     span = (end - start).total_seconds()
     fraction = min(max((until - start).total_seconds() / span, 0.0), 1.0) if span else 1.0
     projected = round(len(mine) / fraction) if fraction > 0 else 0
-    return MarketingStatus(contract.pk, len(mine), projected, decided, accepted, fraction)
+    return MarketingStatus(
+        contract.pk, len(mine), projected, decided, accepted, fraction, contract.mql_volume
+    )
 
 
 def sla_check_marketing(

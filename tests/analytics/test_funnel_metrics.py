@@ -50,3 +50,23 @@ def test_lead_velocity_rate():
     assert lead_velocity_rate(120, 100) == pytest.approx(0.2)
     assert lead_velocity_rate(80, 100) == pytest.approx(-0.2)
     assert lead_velocity_rate(5, 0) is None
+
+
+def test_median_days_to_each_stage_and_the_stages_a_cohort_is_too_young_for():
+    from cordee.analytics.funnel import median_days_to_stages, too_recent_stages
+
+    # four cycles, all MQL at 0: SAL after 1, 2 and 4 days (a SAL before the MQL does not
+    # count); SQL after 10 and 30 (the second skipped SAL: an import); Won after 60
+    mql = np.zeros(4)
+    sal = np.array([1, 2, 4, -3], dtype=float) * DAY
+    sql = np.array([10, NAN, 30, NAN]) * DAY
+    won = np.array([60, NAN, NAN, NAN]) * DAY
+    medians = median_days_to_stages(mql, sal, sql, won)
+    # SAL median(1, 2, 4) = 2; SQL median(10, 30) = 20; Won median(60) = 60
+    assert medians == {"sal": 2.0, "sql": 20.0, "won": 60.0}
+    now = 100 * DAY
+    assert too_recent_stages(now - 25 * DAY, now, medians) == ("won",)  # 25 d ≥ 2, 20; < 60
+    assert too_recent_stages(now - 1 * DAY, now, medians) == ("sal", "sql", "won")
+    assert too_recent_stages(now - 60 * DAY, now, medians) == ()  # as old as the median: mature
+    # no cycle ever reached Won: no median, nobody is marked for it
+    assert too_recent_stages(now, now, {"sal": None, "sql": None, "won": None}) == ()

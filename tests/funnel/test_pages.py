@@ -4,6 +4,7 @@ the rejection reasons for marketing."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -326,3 +327,58 @@ def test_a_decision_from_the_queue_tells_caches_it_answers_htmx_apart(personas, 
         f"/w/acme/leads/{queue.pk}/accept/", headers={"HX-Request": "true"}
     )
     assert "queue__done" in swapped.content.decode() and "HX-Request" in swapped["Vary"]
+
+
+def test_leads_in_the_funnel_counts_open_leads_only_with_the_closed_apart(personas):
+    """2 inquiries, 1 MQL, 1 SAL, 1 SQL and 1 recycled lead are open: 6 leads in the funnel
+    (2 + 1 + 1 + 1 + 1). 1 won, 2 lost and 3 disqualified have left it: shown apart, not added."""
+    for stage, n in (
+        (Stage.INQUIRY, 2),
+        (Stage.MQL, 1),
+        (Stage.SAL, 1),
+        (Stage.SQL, 1),
+        (Stage.RECYCLED, 1),
+        (Stage.WON, 1),
+        (Stage.LOST, 2),
+        (Stage.DISQUALIFIED, 3),
+    ):
+        for _ in range(n):
+            f.LeadFactory(workspace=personas.acme, stage=stage)
+    html = _client(personas.erin).get("/w/acme/").content.decode()
+    kpi = html[html.index("Leads in the funnel") :]
+    kpi = kpi[: kpi.index("</div>")]
+    assert '<p class="kpi__value">6</p>' in kpi
+    apart = " ".join(re.sub(r"<[^>]+>", "", kpi[kpi.index("Apart:") :]).split())
+    assert apart == "Apart: won 1, lost 2, disqualified 3"
+
+
+def test_a_contract_that_commits_no_mql_is_not_shown_on_track(personas, api_as):
+    """Two signed contracts of the current period, no MQL yet: one commits 5 MQLs (projected 0:
+    behind, red), the other 0 (nothing to keep: neither green nor red, and said so)."""
+    today = timezone.now().date()
+    contracts = {}
+    for name, volume in (("Five MQLs", 5), ("No volume", 0)):
+        contracts[name] = SlaContract.objects.create(
+            workspace=personas.acme,
+            name=name,
+            period_start=today - dt.timedelta(days=10),
+            period_end=today + dt.timedelta(days=20),
+            mql_volume=volume,
+            marketing_signed_at=timezone.now(),
+            sales_signed_at=timezone.now(),
+        )
+    html = _client(personas.dave).get("/w/acme/sla/").content.decode()
+    rows = {
+        name: row
+        for row in re.findall(r"<tr>(.*?)</tr>", html, re.S)
+        for name in contracts
+        if f">{name}</a>" in row
+    }
+    assert 'class="num is-bad">0</td>' in rows["Five MQLs"]
+    assert "is-good" not in rows["No volume"] and "is-bad" not in rows["No volume"]
+    assert ">none</span>" in rows["No volume"]
+    states = {
+        name: api_as("dave").get(f"/sla-contracts/{c.pk}/marketing").json()["volume_state"]
+        for name, c in contracts.items()
+    }
+    assert states == {"Five MQLs": "behind", "No volume": "none"}

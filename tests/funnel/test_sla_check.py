@@ -331,3 +331,64 @@ def test_compliance_counts_kept_clocks_by_month_and_pod(personas, contract, lead
     }
     # as of Monday 12:00 UTC only first touch (due 10:00 UTC) has come due: 1 of 2 kept
     assert rows == {("2026-03", "first_touch"): (2, 1)}
+
+
+def test_breaches_are_found_from_each_contracts_start_not_only_the_last_90_days(personas):
+    """A contract signed for 1 September 2025 – 30 June 2026, checked on 20 March 2026 (200 days
+    after its start). Its lead became MQL on Friday 14 November 2025 at 16:00 CET, 126 days
+    before the check — beyond the old 90-day window — and was never touched nor decided:
+    first touch due Mon 17 Nov 11:00 CET (2 h Friday + 2 h Monday) = 10:00 UTC; decision due Mon
+    16:30 CET (2 + 3.5 + 2.5) = 15:30 UTC; attempts due Tue 18 Nov 16:00 CET (2 + 7.5 + 5.5) =
+    15:00 UTC. A lead that became MQL before the contract began is not judged by it."""
+    SlaContract.objects.create(
+        workspace=personas.acme,
+        name="Since September",
+        period_start=dt.date(2025, 9, 1),
+        period_end=dt.date(2026, 6, 30),
+        first_touch_hours=Decimal(4),
+        decision_hours=Decimal(8),
+        attempts_required=3,
+        attempts_within_days=2,
+        marketing_signed_at=timezone.now(),
+        sales_signed_at=timezone.now(),
+    )
+    mql = at(2025, 11, 14, 15, 0)
+    f.LeadFactory(
+        workspace=personas.acme,
+        stage=Stage.MQL,
+        stage_entered_at=mql,
+        mql_at=mql,
+        owner=personas.bob,
+    )
+    before = at(2025, 8, 29, 9, 0)
+    f.LeadFactory(workspace=personas.acme, stage=Stage.MQL, stage_entered_at=before, mql_at=before)
+
+    result = sla_check_workspace(personas.acme, at(2026, 3, 20, 12, 0))
+    assert dict(result.new) == {"first_touch": 1, "decision": 1, "attempts": 1}
+    assert kinds(personas.acme) == {
+        "first_touch": "2025-11-17T10:00:00+00:00",
+        "decision": "2025-11-17T15:30:00+00:00",
+        "attempts": "2025-11-18T15:00:00+00:00",
+    }
+    # found four months late: on the record and the committee's agenda, but nobody is pinged
+    assert all(b.silent for b in SlaBreach.objects.all())
+
+
+def test_leads_whose_clocks_fall_due_at_the_same_instant_each_have_their_breach(personas, contract):
+    """Two leads became MQL on Saturday 7 March 2026 (10:00 and 15:00 CET): the business clock
+    starts for both on Monday 09:00, so both first touches are due Monday 9 March 14:30 CET
+    (09:00–12:30, then 14:00–14:30) = 13:30 UTC, under the same contract. Each is a breach of
+    its own."""
+    for hour in (9, 14):
+        mql = at(2026, 3, 7, hour, 0)
+        f.LeadFactory(
+            workspace=personas.acme,
+            stage=Stage.MQL,
+            stage_entered_at=mql,
+            mql_at=mql,
+            owner=personas.bob,
+        )
+    result = sla_check_workspace(personas.acme, at(2026, 3, 9, 13, 31))
+    assert dict(result.new) == {"first_touch": 2}
+    due = SlaBreach.objects.filter(kind="first_touch").values_list("due_at", flat=True)
+    assert sorted(d.isoformat() for d in due) == ["2026-03-09T13:30:00+00:00"] * 2

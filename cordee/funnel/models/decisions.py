@@ -228,8 +228,12 @@ class SlaBreach(models.Model):
             models.UniqueConstraint(
                 fields=["lead", "kind", "mql_at"], name="slabreach_once_per_lead_cycle"
             ),
+            # marketing's breaches only: two leads' clocks may fall due at the same instant
+            # under one contract (every MQL of a weekend starts on Monday morning)
             models.UniqueConstraint(
-                fields=["contract", "kind", "due_at"], name="slabreach_once_per_contract_period"
+                fields=["contract", "kind", "due_at"],
+                condition=models.Q(lead__isnull=True),
+                name="slabreach_once_per_contract_period",
             ),
         ]
         indexes = [
