@@ -1,5 +1,5 @@
 """Template helpers of the feedback pages: the "Field feedback" button other pages show, the
-nav badge, and readable durations."""
+nav badge, and durations in business days."""
 
 from __future__ import annotations
 
@@ -35,13 +35,12 @@ def feedback_new_count(actor: Any) -> int:
 
 
 @register.filter
-def duration(hours: float | None) -> str:
-    """A median duration in hours as people say it: "5 h", "2,5 jours" (localised)."""
-    if hours is None:
+def business_days(days: float | None) -> str:
+    """A duration in business days, the one unit of the loop-health page: "0.8 business days"
+    (localised, one decimal at most); an em dash when unknown."""
+    if days is None:
         return "—"
-    if hours < 48:
-        return _("%(n)s h") % {"n": floatformat(hours, -1)}
-    days = hours / 24
-    return ngettext("%(n)s day", "%(n)s days", 1 if days < 1.05 else 2) % {
-        "n": floatformat(days, -1)
-    }
+    shown = floatformat(days, -1)
+    # English says "1 business day" but "0.5 business days"; French "0,5 jour ouvré"
+    count = 1 if shown == "1" else 0 if days < 1 else 2
+    return ngettext("%(n)s business day", "%(n)s business days", count) % {"n": shown}
