@@ -102,16 +102,18 @@ def loop_health(
     months: int = 3,
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
+    now: dt.datetime | None = None,
 ) -> HealthReport:
     """The loop's numbers for the workspace or one pod (see ``analytics.feedback_health``) over
     the items raised in [start, end) (``period_items``): by default the last ``months``
-    calendar months up to now. Durations are in business days of the workspace calendar."""
+    calendar months up to now. Durations are in business days of the workspace calendar; the
+    commitment is judged as of ``now``."""
     pod = None
     if pod_id is not None:
         pod = Pod.objects.filter(workspace=actor.workspace, pk=pod_id).first()
         if pod is None:
             raise NotFound(_("Pod not found."))
-    now = timezone.now()
+    now = now or timezone.now()
     end = end or now
     start = start or window_start(actor.workspace.time_zone, end, months)
     data = list(
@@ -165,12 +167,12 @@ def _waiting(
 
 
 def loop_health_by_pod(*, actor: Actor, months: int = 3) -> list[HealthReport]:
-    """The workspace's numbers first, then each pod's."""
+    """The workspace's numbers first, then each pod's, over the same period."""
     end = timezone.now()
     start = window_start(actor.workspace.time_zone, end, months)
-    reports = [loop_health(actor=actor, start=start, end=end)]
+    reports = [loop_health(actor=actor, start=start, end=end, now=end)]
     for pod in Pod.objects.filter(workspace=actor.workspace).order_by("name"):
-        reports.append(loop_health(actor=actor, pod_id=pod.pk, start=start, end=end))
+        reports.append(loop_health(actor=actor, pod_id=pod.pk, start=start, end=end, now=end))
     return reports
 
 
