@@ -448,6 +448,8 @@ def test_loop_health_page_shows_every_share_of_the_same_items_in_one_unit(person
     today = now.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     monday = today - dt.timedelta(days=today.weekday() + 14)
     handmade(personas, monday, now)
+    pod = f.PodFactory(workspace=personas.acme, name="PME")
+    FeedbackItem.objects.filter(title__in=["A", "D", "F"]).update(pod=pod)
     titles = {i.title: i.pk for i in FeedbackItem.objects.all()}
     page = client_for(personas.erin).get(url("feedback_health"), {"months": "3"})
     html = text_of(page)
@@ -456,17 +458,27 @@ def test_loop_health_page_shows_every_share_of_the_same_items_in_one_unit(person
     )
     assert "7 items raised from" in html
     assert "6 of 7 items, raised by 2 reps" in html
-    assert kpi["Median time to acknowledge"] == "0.8 business days"
+    assert kpi["Median time to acknowledge, in business days"] == "0.8"
     assert "5 of 7 items acknowledged" in html
-    assert kpi["Median time to an answer"] == "0.5 business days"
+    assert kpi["Median time to an answer, in business days"] == "0.5"
     assert "2 of 7 items answered" in html
     assert kpi["Closed with an answer"] == "14 %"
     assert "1 of 7 items (2 closed)" in html
     assert kpi["Past the commitment, still waiting"] == "1"
     assert "2 of 7 items not acknowledged in time" in html
-    # every "n of d" on the page has the same d: the period's 7 items
-    assert {d for _n, d in re.findall(r"(\d+) of (\d+)", html)} == {"7"}
-    # one unit for durations: business days, never hours
+    # every "n of d" above the pods has the same d: the period's 7 items
+    head, pods = html.split("By pod", 1)
+    assert {d for _n, d in re.findall(r"(\d+) of (\d+)", head)} == {"7"}
+    # a pod's row counts its own items: PME holds A, D, F — closed with an answer 0 of 3
+    # (D closed without one), not acknowledged in time 2 of 3 (D, F), still waiting 1 (F)
+    row = re.search(r"<tr><td class=\"primary\">.*?</tr>", pods, re.S).group(0)
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+    assert cells[0] == "PME" and cells[1] == "3"
+    assert (cells[5], cells[6], cells[7]) == ("0 of 3", "2 of 3", "1")
+    # one unit for durations: business days (named by each label), never hours
+    durations = [label for label in kpi if label.startswith("Median time")]
+    assert durations and all(label.endswith(", in business days") for label in durations)
+    assert "To acknowledge (business days)" in html and "To an answer (business days)" in html
     assert not re.search(r"\d h\b|hours?\b", html)
     # waiting past the SLA: F only (D is closed, C was closed before its due date)
     assert url("feedback_detail", titles["F"]) in html

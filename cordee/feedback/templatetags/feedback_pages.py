@@ -9,8 +9,6 @@ from django import template
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from cordee.feedback.selectors.pages import new_items_count
 
@@ -36,11 +34,6 @@ def feedback_new_count(actor: Any) -> int:
 
 @register.filter
 def business_days(days: float | None) -> str:
-    """A duration in business days, the one unit of the loop-health page: "0.8 business days"
-    (localised, one decimal at most); an em dash when unknown."""
-    if days is None:
-        return "—"
-    shown = floatformat(days, -1)
-    # English says "1 business day" but "0.5 business days"; French "0,5 jour ouvré"
-    count = 1 if shown == "1" else 0 if days < 1 else 2
-    return ngettext("%(n)s business day", "%(n)s business days", count) % {"n": shown}
+    """A duration in business days, the one unit of the loop-health page (the labels name it):
+    "0.8", localised, one decimal; an em dash when unknown."""
+    return "—" if days is None else floatformat(days, 1)
