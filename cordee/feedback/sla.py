@@ -109,7 +109,7 @@ def feedback_sla_check(*, workspace: Workspace, now: dt.datetime | None = None) 
         return 0
     submitted = [r[1] for r in rows]
     terms = acknowledge_terms(workspace, min(submitted), now)
-    moved = health.first_move(*(epochs([r[2 + k] for r in rows]) for k in range(3)))
+    moved = health.first_move(*(epochs([r[2 + k] for r in rows]) for k in range(len(MOVE_FIELDS))))
     clocks = health.acknowledge_clocks(
         clock=terms.clock,
         now=int(now.timestamp()),

@@ -124,6 +124,7 @@ def loop_health(
     reps = _reps(actor.workspace.pk, pod)
     terms = acknowledge_terms(actor.workspace, min([start, *(r[1] for r in data)]), now)
     submitted = epochs([r[1] for r in data])
+    moves = [epochs([r[2 + k] for r in data]) for k in range(len(MOVE_FIELDS))]
     numbers = feedback_health.loop_health(
         clock=terms.clock,
         now=int(now.timestamp()),
@@ -131,9 +132,9 @@ def loop_health(
         within_days=terms.days,
         months=calendar_months(start, end, actor.workspace.time_zone),
         submitted_at=submitted,
-        acknowledged_at=epochs([r[2] for r in data]),
-        first_response_at=epochs([r[3] for r in data]),
-        closed_at=epochs([r[4] for r in data]),
+        acknowledged_at=moves[0],
+        first_response_at=moves[1],
+        closed_at=moves[2],
         closed=np.asarray([r[5] in CLOSED_STATUSES for r in data], dtype=bool),
         by_rep=np.asarray([r[6] in reps for r in data], dtype=bool),
         reps=len(reps),
@@ -144,21 +145,23 @@ def loop_health(
         end=end,
         numbers=numbers,
         acknowledge_within_days=terms.days,
-        waiting=_waiting(terms, now, submitted, data),
+        waiting=_waiting(terms, now, submitted, feedback_health.first_move(*moves), data),
     )
 
 
 def _waiting(
-    terms: AckTerms, now: dt.datetime, submitted: feedback_health.IntArray, data: list[Any]
+    terms: AckTerms,
+    now: dt.datetime,
+    submitted: feedback_health.IntArray,
+    moved: feedback_health.IntArray,
+    data: list[Any],
 ) -> list[Waiting]:
     """The set's items past their due instant with no move yet, the longest overdue first."""
     clocks = feedback_health.acknowledge_clocks(
         clock=terms.clock,
         now=int(now.timestamp()),
         submitted_at=submitted,
-        acknowledged_at=feedback_health.first_move(
-            *(epochs([r[2 + k] for r in data]) for k in range(3))
-        ),
+        acknowledged_at=moved,
         business_seconds=terms.business_seconds,
     )
     late = np.flatnonzero(clocks.waiting)
