@@ -346,6 +346,8 @@ def health_context(actor: Actor, months: int, language: str) -> dict[str, Any]:
         "month_choices": HEALTH_MONTHS,
         "workspace_report": reports[0],
         "pod_reports": reports[1:],
+        # each item has one pod at most: the rows plus these make the workspace's items
+        "without_pod": reports[0].numbers.items - sum(r.numbers.items for r in reports[1:]),
         "charts": charts,
         "themes": list(themes(actor=actor, limit=12)),
         "waiting": reports[0].waiting[:10],

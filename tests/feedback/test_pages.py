@@ -475,6 +475,7 @@ def test_loop_health_page_shows_every_share_of_the_same_items_in_one_unit(person
     cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
     assert cells[0] == "PME" and cells[1] == "3"
     assert (cells[5], cells[6], cells[7]) == ("0 of 3", "2 of 3", "1")
+    assert "4 of the 7 items have no pod." in pods  # B C E I
     # one unit for durations: business days (named by each label), never hours
     durations = [label for label in kpi if label.startswith("Median time")]
     assert durations and all(label.endswith(", in business days") for label in durations)
