@@ -71,7 +71,6 @@ def _numbers(report: HealthReport) -> dict[str, Any]:
         "start": report.start,
         "end": report.end,
         "acknowledge_within_days": report.acknowledge_within_days,
-        "open_breaches": report.open_breaches,
     }
 
 
@@ -84,9 +83,11 @@ def _top(top: TopOverTime) -> dict[str, Any]:
 
 @router.get("/feedback/health", response=schemas.HealthOut, operation_id="feedback_health")
 def feedback_health(request: HttpRequest, months: Annotated[int, Field(ge=1, le=24)] = 3) -> Any:
-    """Loop health over the last ``months`` calendar months, for the workspace and per pod:
-    items per rep per month, median hours to acknowledge and to a response, share of closed
-    items that got a response, open SLA breaches; top themes and competitors per month."""
+    """Loop health over the items raised in the last ``months`` calendar months (each duplicate
+    once), for the workspace and per pod: items per rep per month; of these items, how many were
+    acknowledged (any first move out of "new" or an answer), answered, closed with an answer,
+    not acknowledged in time and still waiting; median business days to acknowledge and to an
+    answer; top themes and competitors per month."""
     actor = current_actor(request)
     reports = health.loop_health_by_pod(actor=actor, months=months)
     return {

@@ -32,7 +32,6 @@ from cordee.feedback.selectors.inbox import (
     answers_for,
     feedback_list,
     inbox_counts,
-    sla_breaches,
     themes,
 )
 from cordee.feedback.selectors.pages import link_objects, my_items, unread_answer_ids, voted_ids
@@ -338,7 +337,7 @@ def _top_charts(actor: Actor, language: str) -> dict[str, str]:
 
 def health_context(actor: Actor, months: int, language: str) -> dict[str, Any]:
     """The loop's numbers for the workspace then each pod, the charts, the themes and the
-    breaches not yet acknowledged."""
+    period's items past their acknowledgement due instant, still waiting."""
     reports = loop_health_by_pod(actor=actor, months=months)
     charts = _top_charts(actor, language)
     return {
@@ -347,9 +346,11 @@ def health_context(actor: Actor, months: int, language: str) -> dict[str, Any]:
         "month_choices": HEALTH_MONTHS,
         "workspace_report": reports[0],
         "pod_reports": reports[1:],
+        # each item has one pod at most: the rows plus these make the workspace's items
+        "without_pod": reports[0].numbers.items - sum(r.numbers.items for r in reports[1:]),
         "charts": charts,
         "themes": list(themes(actor=actor, limit=12)),
-        "breaches": list(sla_breaches(actor=actor).filter(item__acknowledged_at__isnull=True)[:10]),
+        "waiting": reports[0].waiting[:10],
         "can_configure": actor.can("feedback.configure"),
     }
 

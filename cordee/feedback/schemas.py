@@ -190,24 +190,32 @@ class ThemeOut(Schema):
 
 
 class LoopNumbersOut(Schema):
+    """Every count is over the same set, ``items``: the items raised in [start, end), each
+    duplicate once (with the item it was merged into); every share is n ÷ ``items``. Durations
+    are in business days of the workspace calendar."""
+
     pod_id: int | None
     pod: str | None
     start: dt.datetime
     end: dt.datetime
-    submitted: int
+    items: int
     by_reps: int
     reps: int
     months: float
     items_per_rep_per_month: float | None
     acknowledged: int
-    median_hours_to_acknowledge: float | None
-    responded: int
-    median_hours_to_response: float | None
+    share_acknowledged: float | None
+    median_business_days_to_acknowledge: float | None
+    answered: int
+    share_answered: float | None
+    median_business_days_to_answer: float | None
     closed: int
-    closed_with_response: int
-    share_closed_with_response: float | None
+    closed_with_answer: int
+    share_closed_with_answer: float | None
+    breached: int
+    share_breached: float | None
+    waiting: int
     acknowledge_within_days: int
-    open_breaches: int
 
 
 class SeriesOut(Schema):

@@ -1,17 +1,22 @@
 """The feedback-response SLA: every item acknowledged within N business days of the workspace
 calendar — the same calendar and clock as the funnel's SLAs (``cordee.core.business_time``,
 ``cordee.funnel.sla.workspace_calendar``), N × one business day like the funnel's attempts
-window. Breaches are recorded once and announced once (conditional UPDATE on ``notified_at``).
+window. An item is acknowledged by its first move out of *new*: a status move (acknowledged,
+planned, done, won't do — each stamps ``acknowledged_at``, so does a merge), a close or an
+answer (``analytics.feedback_health.first_move``). Breaches are recorded once and announced once
+(conditional UPDATE on ``notified_at``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import numpy as np
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,26 +38,64 @@ def acknowledge_within_days(workspace: Workspace) -> int:
     return row.acknowledge_within_days if row else 2
 
 
+# the columns whose earliest instant is an item's first move out of "new"
+MOVE_FIELDS = ("acknowledged_at", "first_response_at", "closed_at")
+
+
+def still_waiting(prefix: str = "") -> Q:
+    """Items that have not left *new* (no move, no close, no answer): the ORM twin of
+    ``first_move(...) == NEVER``; ``prefix`` reaches the item through a relation ("item__")."""
+    return Q(**{f"{prefix}{name}__isnull": True for name in MOVE_FIELDS})
+
+
+def epochs(values: Sequence[dt.datetime | None]) -> health.IntArray:
+    """Instants as UTC epoch seconds, ``NEVER`` for None."""
+    return np.asarray(
+        [int(v.timestamp()) if v is not None else health.NEVER for v in values], dtype=np.int64
+    )
+
+
+@dataclass(frozen=True)
+class AckTerms:
+    """The commitment and the clock it runs on, over a span of submissions."""
+
+    clock: BusinessClock
+    business_day: int  # seconds in one business day of the calendar
+    days: int
+
+    @property
+    def business_seconds(self) -> int:
+        return self.days * self.business_day
+
+
+def acknowledge_terms(
+    workspace: Workspace, first: dt.datetime, last: dt.datetime, days: int | None = None
+) -> AckTerms:
+    """The workspace's commitment (or ``days``) on a business clock covering submissions from
+    ``first`` to ``last`` and their due instants."""
+    calendar = workspace_calendar(workspace)
+    days = acknowledge_within_days(workspace) if days is None else days
+    clock = BusinessClock.around(calendar, first, last, margin_days=7 * days + 60)
+    return AckTerms(clock=clock, business_day=business_day_seconds(calendar), days=days)
+
+
 def acknowledge_due(
     workspace: Workspace, submitted: list[dt.datetime], days: int | None = None
 ) -> list[dt.datetime]:
     """When each item must be acknowledged by, on the workspace's business calendar."""
     if not submitted:
         return []
-    calendar = workspace_calendar(workspace)
-    days = acknowledge_within_days(workspace) if days is None else days
-    clock = BusinessClock.around(
-        calendar, min(submitted), max(submitted), margin_days=7 * days + 60
-    )
-    starts = np.asarray([int(s.timestamp()) for s in submitted], dtype=np.int64)
-    seconds = np.full(len(starts), days * business_day_seconds(calendar), dtype=np.int64)
-    return [from_epoch(int(x)) for x in clock.due(starts, seconds)]
+    terms = acknowledge_terms(workspace, min(submitted), max(submitted), days)
+    starts = epochs(submitted)
+    seconds = np.full(len(starts), terms.business_seconds, dtype=np.int64)
+    return [from_epoch(int(x)) for x in terms.clock.due(starts, seconds)]
 
 
 def feedback_sla_check(*, workspace: Workspace, now: dt.datetime | None = None) -> int:
     """Record every acknowledgement breach not yet recorded among the items of the last
-    ``LOOKBACK`` days (merged items are acknowledged by their merge). An item acknowledged late
-    is recorded as already announced (nothing left to chase). Returns how many were recorded."""
+    ``LOOKBACK`` days: the due instant passed before the item's first move out of *new* (merged
+    items are acknowledged by their merge). An item that moved late is recorded as already
+    announced (nothing left to chase). Returns how many were recorded."""
     now = now or timezone.now()
     rows = list(
         FeedbackItem.objects.filter(
@@ -60,23 +103,19 @@ def feedback_sla_check(*, workspace: Workspace, now: dt.datetime | None = None) 
             submitted_at__gte=now - LOOKBACK,
             submitted_at__lte=now,
             sla_breach__isnull=True,
-        ).values_list("pk", "submitted_at", "acknowledged_at")
+        ).values_list("pk", "submitted_at", *MOVE_FIELDS)
     )
     if not rows:
         return 0
-    calendar = workspace_calendar(workspace)
-    days = acknowledge_within_days(workspace)
     submitted = [r[1] for r in rows]
-    clock = BusinessClock.around(calendar, min(submitted), now, margin_days=7 * days + 60)
+    terms = acknowledge_terms(workspace, min(submitted), now)
+    moved = health.first_move(*(epochs([r[2 + k] for r in rows]) for k in range(len(MOVE_FIELDS))))
     clocks = health.acknowledge_clocks(
-        clock=clock,
+        clock=terms.clock,
         now=int(now.timestamp()),
-        submitted_at=np.asarray([int(s.timestamp()) for s in submitted], dtype=np.int64),
-        acknowledged_at=np.asarray(
-            [int(a.timestamp()) if a else health.NEVER for a in (r[2] for r in rows)],
-            dtype=np.int64,
-        ),
-        business_seconds=days * business_day_seconds(calendar),
+        submitted_at=epochs(submitted),
+        acknowledged_at=moved,
+        business_seconds=terms.business_seconds,
     )
     breaches = [
         FeedbackSlaBreach(
@@ -84,7 +123,7 @@ def feedback_sla_check(*, workspace: Workspace, now: dt.datetime | None = None) 
             item_id=rows[i][0],
             due_at=from_epoch(int(clocks.due[i])),
             detected_at=now,
-            notified_at=now if rows[i][2] is not None else None,
+            notified_at=None if clocks.waiting[i] else now,
         )
         for i in np.flatnonzero(clocks.breached)
     ]
@@ -102,16 +141,14 @@ def breach_text(breach: FeedbackSlaBreach) -> str:
 
 
 class FeedbackBreachAnnouncer(BreachAnnouncer):
-    """Breaches of items still unacknowledged: to the item's owner or, with no owner, to the
-    marketing managers."""
+    """Breaches of items still waiting (no move out of *new*): to the item's owner or, with no
+    owner, to the marketing managers."""
 
     event = WebhookEvent.FEEDBACK_SLA_BREACH
 
     def pending(self) -> QuerySet[Any]:
         return FeedbackSlaBreach.objects.filter(
-            workspace_id=self.workspace_id,
-            notified_at__isnull=True,
-            item__acknowledged_at__isnull=True,
+            still_waiting("item__"), workspace_id=self.workspace_id, notified_at__isnull=True
         ).select_related("workspace", "item__workspace", "item__owner")
 
     @cached_property
@@ -144,5 +181,5 @@ class FeedbackBreachAnnouncer(BreachAnnouncer):
 
 
 def feedback_breaches_notify(*, workspace_id: int, now: dt.datetime | None = None) -> int:
-    """Announce the workspace's unannounced breaches of items still unacknowledged."""
+    """Announce the workspace's unannounced breaches of items still waiting."""
     return FeedbackBreachAnnouncer(workspace_id).announce(now)

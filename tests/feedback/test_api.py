@@ -118,6 +118,6 @@ def test_health_and_competitors(personas, api_as):
         personas, kind="competitor_move", title="Essai gratuit", competitor=rivalis.json()["id"]
     )
     body = api_as("erin").get("feedback/health", {"months": 1}).json()
-    assert body["workspace"]["submitted"] == 1 and body["workspace"]["reps"] == 1
+    assert body["workspace"]["items"] == 1 and body["workspace"]["reps"] == 1
     assert body["top_competitors"]["series"][0]["label"] == "Rivalis"
     assert body["top_competitors"]["series"][0]["counts"] == [1]

@@ -14,6 +14,8 @@ from cordee.feedback.selectors.health import calendar_months, loop_health, top_o
 from cordee.feedback.sla import acknowledge_due, feedback_breaches_notify, feedback_sla_check
 from cordee.people.models import Notification, PodMember
 from tests import factories as f
+from tests.feedback.handmade import handmade
+from tests.feedback.handmade import item as _item
 
 UTC = dt.UTC
 
@@ -22,76 +24,78 @@ def _t(day: int, hour: int, month: int = 3) -> dt.datetime:
     return dt.datetime(2026, month, day, hour, tzinfo=UTC)
 
 
-def _item(
-    personas, author, submitted, *, ack=None, resp=None, status="new", merged=None, pod=None, **kw
-):
-    return FeedbackItem.objects.create(
-        workspace=personas.acme,
-        kind="objection",
-        title=kw.pop("title", "x"),
-        author=author,
-        pod=pod,
-        submitted_at=submitted,
-        acknowledged_at=ack,
-        first_response_at=resp,
-        status=status,
-        merged_into=merged,
-        **kw,
-    )
+MONDAY = _t(2, 0)  # Monday 2 March 2026
+NOW = _t(16, 12)  # Monday 16 March 2026, 12:00
 
 
-@pytest.fixture
-def march(personas):
-    """Six items; worked by hand below. Reps: bob (AE) and sara (SDR); dave is a manager."""
-    personas.acme.time_zone = "UTC"
-    personas.acme.save()
-    sara = f.UserFactory(email="sara@example.fr")
-    f.MembershipFactory(workspace=personas.acme, user=sara, role="sdr")
+def test_loop_health_counts_every_share_over_the_same_set(personas):
+    handmade(personas, MONDAY, NOW)
+    report = loop_health(actor=personas.actor("erin"), start=_t(1, 0), end=NOW, now=NOW)
+    n = report.numbers
+    assert n.items == 7  # A B C D E F I
+    # raised by a rep: all but F (dave) → 6 of 7; 2 reps over 15.5 days of March's 31
+    assert (n.by_reps, n.reps) == (6, 2)
+    assert n.months == pytest.approx(15.5 / 31)
+    assert n.items_per_rep_per_month == pytest.approx(6 / (2 * 15.5 / 31))
+    # acknowledged by each kind of first move: A acknowledged, B planned, C done, D won't do,
+    # E an answer → 5 of the 7; F and I have not moved
+    assert (n.acknowledged, n.share_acknowledged) == (5, pytest.approx(5 / 7))
+    # answered: C and E → 2 of 7; closed: C and D, with an answer: C → 1 of 7
+    assert (n.answered, n.share_answered) == (2, pytest.approx(2 / 7))
+    assert (n.closed, n.closed_with_answer) == (2, 1)
+    assert n.share_closed_with_answer == pytest.approx(1 / 7)
+    # past the commitment: D (moved late) and F (never); C closed and E answered before their
+    # due dates are no breaches; I is not due yet → 2 of 7; still waiting: F only (D is closed)
+    assert (n.breached, n.share_breached, n.waiting) == (2, pytest.approx(2 / 7), 1)
+    assert [w.item.title for w in report.waiting] == ["F"]
+    assert report.waiting[0].due_at == _t(5, 17)  # Wed 9:00 + 16 bh = Thu 17:00
+
+
+def test_loop_health_durations_are_in_business_days(personas):
+    handmade(personas, MONDAY, NOW)
+    n = loop_health(actor=personas.actor("erin"), start=_t(1, 0), end=NOW, now=NOW).numbers
+    # to acknowledge: C 0.25, A 0.5, E 0.75, B 1.0, D 2.5 → the median, 0.75 business days
+    assert n.median_business_days_to_acknowledge == pytest.approx(0.75)
+    # to an answer: C 0.25, E 0.75 → (0.25 + 0.75) / 2 = 0.5
+    assert n.median_business_days_to_answer == pytest.approx(0.5)
+
+
+def test_loop_health_of_one_pod_counts_its_own_set(personas):
+    handmade(personas, MONDAY, NOW)
     pod = f.PodFactory(workspace=personas.acme, name="PME")
     PodMember.objects.create(pod=pod, user=personas.bob)
-    one = _item(
-        personas, personas.bob, _t(2, 9), ack=_t(2, 13), resp=_t(3, 9), status="done", pod=pod
-    )
-    _item(personas, personas.bob, _t(4, 10), ack=_t(5, 10), status="wont_do", pod=pod)
-    _item(personas, sara, _t(10, 8), ack=_t(10, 10), resp=_t(12, 8), status="planned")
-    _item(personas, personas.dave, _t(11, 12))
-    _item(personas, personas.alice, _t(20, 8), ack=_t(20, 18), status="done", merged=one)
-    _item(personas, personas.bob, _t(27, 9, month=2), ack=_t(27, 10, month=2))  # February
-    return pod
-
-
-def test_loop_health_of_the_workspace_by_hand(personas, march):
-    report = loop_health(actor=personas.actor("erin"), start=_t(1, 0), end=_t(1, 0, month=4))
-    n = report.numbers
-    assert n.submitted == 5  # February's item is outside the window
-    assert (n.by_reps, n.reps, n.months) == (3, 2, 1.0)
-    assert n.items_per_rep_per_month == pytest.approx(3 / (2 * 1))
-    # hours to acknowledge: 4, 24, 2, 10 → median (4 + 10) / 2
-    assert n.median_hours_to_acknowledge == pytest.approx(7.0)
-    # hours to a response: 24 and 48
-    assert n.median_hours_to_response == pytest.approx(36.0)
-    # closed threads: done with an answer, won't do without (the merged item is no thread)
-    assert (n.closed, n.closed_with_response) == (2, 1)
-    assert n.share_closed_with_response == pytest.approx(0.5)
-
-
-def test_loop_health_of_one_pod_by_hand(personas, march):
+    FeedbackItem.objects.filter(title__in=["A", "D", "F", "G"]).update(pod=pod)
     report = loop_health(
-        actor=personas.actor("erin"), pod_id=march.pk, start=_t(1, 0), end=_t(1, 0, month=4)
+        actor=personas.actor("erin"), pod_id=pod.pk, start=_t(1, 0), end=NOW, now=NOW
     )
     n = report.numbers
-    assert (n.submitted, n.by_reps, n.reps) == (2, 2, 1)
-    assert n.items_per_rep_per_month == pytest.approx(2.0)
-    assert n.median_hours_to_acknowledge == pytest.approx((4 + 24) / 2)
-    assert n.median_hours_to_response == pytest.approx(24.0)
-    assert n.share_closed_with_response == pytest.approx(0.5)
+    # the pod's set: A D F (G merged): by its reps (bob only): A → 1 of 3
+    assert (n.items, n.by_reps, n.reps) == (3, 1, 1)
+    # acknowledged A (0.5 bd) and D (2.5 bd) → 2 of 3, median (0.5 + 2.5) / 2 = 1.5
+    assert (n.acknowledged, n.median_business_days_to_acknowledge) == (2, pytest.approx(1.5))
+    # breaches D and F, F still waiting
+    assert (n.breached, n.waiting) == (2, 1)
+
+
+def test_only_late_first_moves_are_breaches_and_only_items_that_never_moved_are_chased(personas):
+    handmade(personas, MONDAY, NOW)
+    FeedbackSettings.objects.create(workspace=personas.acme, acknowledge_within_days=2)
+    # recorded: D (won't do after its due date) and F (nothing); not C (closed before its due
+    # date), E (answered in time), B (planned in time), I (not due yet)
+    assert feedback_sla_check(workspace=personas.acme, now=NOW) == 2
+    breaches = {b.item.title: b for b in FeedbackSlaBreach.objects.select_related("item")}
+    assert set(breaches) == {"D", "F"}
+    assert breaches["D"].notified_at is not None  # closed: nothing left to chase
+    # only F, still waiting, is announced (no owner → the marketing manager, mia)
+    assert feedback_breaches_notify(workspace_id=personas.acme.pk) == 1
+    assert [n.user.email for n in Notification.objects.all()] == ["mia@example.fr"]
 
 
 def test_an_empty_window_has_no_medians(personas):
     report = loop_health(actor=personas.actor("bob"), start=_t(1, 0), end=_t(1, 0, month=4))
-    assert report.numbers.submitted == 0
-    assert report.numbers.median_hours_to_acknowledge is None
-    assert report.numbers.share_closed_with_response is None
+    assert report.numbers.items == 0
+    assert report.numbers.median_business_days_to_acknowledge is None
+    assert report.numbers.share_closed_with_answer is None
     assert report.numbers.items_per_rep_per_month == 0.0  # bob is a rep who raised nothing
 
 

@@ -22,7 +22,6 @@ from cordee.feedback.models import (
     FeedbackItem,
     FeedbackResponse,
     FeedbackSettings,
-    FeedbackSlaBreach,
     FeedbackStatusChange,
     FeedbackVote,
 )
@@ -32,6 +31,7 @@ from cordee.funnel.models import RejectionReason
 from cordee.people.models import Notification, PodMember
 from tests import factories as f
 from tests.feedback.conftest import raise_item
+from tests.feedback.handmade import handmade
 
 
 def client_for(user) -> Client:
@@ -436,44 +436,55 @@ def test_the_attachment_is_downloaded_by_members_only(personas):
 # -- loop health, catalogue, settings ----------------------------------------------------------
 
 
-def test_loop_health_on_a_hand_worked_example(personas):
-    """Three items by bob (the only sales rep) in the last days:
-    A acknowledged after 5 h, answered after 10 h, done;  B acknowledged after 3 h, never
-    answered, won't do;  C never acknowledged, past its SLA.
-    Median to acknowledge = median(5, 3) = 4 h; to an answer = 10 h (one answered);
-    closed with an answer = 1 of 2 closed = 50 %; one open breach."""
+def test_loop_health_page_shows_every_share_of_the_same_items_in_one_unit(personas):
+    """The hand-made set (tests/feedback/handmade.py) raised from the Monday two weeks back:
+    7 items in the period (G merged into A counts with it, H is before it).
+    Acknowledged 5 of 7 (A acknowledged, B planned, C done, D won't do, E answered); answered
+    2 of 7; closed with an answer 1 of 7 = 14 %, 2 closed; not acknowledged in time 2 of 7 (D, F),
+    still waiting 1 (F: D is closed, C closed before its due date); raised by reps 6 of 7.
+    Medians, in business days: to acknowledge 0.25, 0.5, 0.75, 1, 2.5 → 0.75 (shown 0.8); to an
+    answer (0.25 + 0.75) / 2 = 0.5."""
     now = timezone.now()
-    a = raise_item(personas, title="A")
-    b = raise_item(personas, title="B")
-    c = raise_item(personas, title="C")
-    FeedbackItem.objects.filter(pk=a.pk).update(
-        submitted_at=now - dt.timedelta(hours=30),
-        acknowledged_at=now - dt.timedelta(hours=25),
-        first_response_at=now - dt.timedelta(hours=20),
-        status="done",
-        closed_at=now - dt.timedelta(hours=20),
-    )
-    FeedbackItem.objects.filter(pk=b.pk).update(
-        submitted_at=now - dt.timedelta(hours=20),
-        acknowledged_at=now - dt.timedelta(hours=17),
-        status="wont_do",
-        closed_at=now - dt.timedelta(hours=17),
-    )
-    FeedbackItem.objects.filter(pk=c.pk).update(submitted_at=now - dt.timedelta(hours=10))
-    FeedbackSlaBreach.objects.create(
-        workspace=personas.acme, item=c, due_at=now - dt.timedelta(hours=1), detected_at=now
-    )
+    today = now.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    monday = today - dt.timedelta(days=today.weekday() + 14)
+    handmade(personas, monday, now)
+    pod = f.PodFactory(workspace=personas.acme, name="PME")
+    FeedbackItem.objects.filter(title__in=["A", "D", "F"]).update(pod=pod)
+    titles = {i.title: i.pk for i in FeedbackItem.objects.all()}
     page = client_for(personas.erin).get(url("feedback_health"), {"months": "3"})
     html = text_of(page)
     kpi = dict(
         re.findall(r'<p class="kpi__label">([^<]+)</p><p class="kpi__value[^"]*">([^<]+)</p>', html)
     )
-    assert kpi["Median time to acknowledge"] == "4 h"
-    assert kpi["Median time to an answer"] == "10 h"
-    assert kpi["Closed with an answer"] == "50 %"
-    assert kpi["Open SLA breaches"] == "1"
-    assert "1 of 3 answered" in html and "2 of 3 acknowledged" in html
-    assert url("feedback_detail", c.pk) in html  # listed as waiting past the SLA
+    assert "7 items raised from" in html
+    assert "6 of 7 items, raised by 2 reps" in html
+    assert kpi["Median time to acknowledge, in business days"] == "0.8"
+    assert "5 of 7 items acknowledged" in html
+    assert kpi["Median time to an answer, in business days"] == "0.5"
+    assert "2 of 7 items answered" in html
+    assert kpi["Closed with an answer"] == "14 %"
+    assert "1 of 7 items (2 closed)" in html
+    assert kpi["Past the commitment, still waiting"] == "1"
+    assert "2 of 7 items not acknowledged in time" in html
+    # every "n of d" above the pods has the same d: the period's 7 items
+    head, pods = html.split("By pod", 1)
+    assert {d for _n, d in re.findall(r"(\d+) of (\d+)", head)} == {"7"}
+    # a pod's row counts its own items: PME holds A, D, F — closed with an answer 0 of 3
+    # (D closed without one), not acknowledged in time 2 of 3 (D, F), still waiting 1 (F)
+    row = re.search(r"<tr><td class=\"primary\">.*?</tr>", pods, re.S).group(0)
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+    assert cells[0] == "PME" and cells[1] == "3"
+    assert (cells[5], cells[6], cells[7]) == ("0 of 3", "2 of 3", "1")
+    assert "4 of the 7 items have no pod." in pods  # B C E I
+    # one unit for durations: business days (named by each label), never hours
+    durations = [label for label in kpi if label.startswith("Median time")]
+    assert durations and all(label.endswith(", in business days") for label in durations)
+    assert "To acknowledge (business days)" in html and "To an answer (business days)" in html
+    assert not re.search(r"\d h\b|hours?\b", html)
+    # waiting past the SLA: F only (D is closed, C was closed before its due date)
+    assert url("feedback_detail", titles["F"]) in html
+    assert url("feedback_detail", titles["D"]) not in html
+    assert url("feedback_detail", titles["C"]) not in html
 
 
 def test_loop_health_draws_the_top_competitors(personas):

@@ -5,33 +5,27 @@ competitors month by month, shared by the API and the loop-health page."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cordee.analytics import feedback_health
 from cordee.core.actor import Actor
+from cordee.core.business_time import from_epoch
 from cordee.core.charts import chart_spec
 from cordee.core.errors import NotFound, ValidationFailed
-from cordee.feedback.models import CLOSED_STATUSES, FeedbackItem, FeedbackSlaBreach
-from cordee.feedback.selectors.inbox import feedback_settings
+from cordee.feedback.models import CLOSED_STATUSES, FeedbackItem
+from cordee.feedback.sla import MOVE_FIELDS, AckTerms, acknowledge_terms, epochs
 from cordee.people.models import Pod, PodMember
 from cordee.tenancy.models import Membership
 from cordee.tenancy.roles import Role
 
 REP_ROLES = (Role.SDR, Role.SALES_REP)
-
-
-def _epoch(values: list[dt.datetime | None]) -> np.ndarray:
-    return np.asarray(
-        [int(v.timestamp()) if v is not None else feedback_health.NEVER for v in values],
-        dtype=np.int64,
-    )
 
 
 def window_start(workspace_tz: str, now: dt.datetime, months: int) -> dt.datetime:
@@ -59,13 +53,21 @@ def calendar_months(start: dt.datetime, end: dt.datetime, workspace_tz: str) -> 
 
 
 @dataclass(frozen=True)
+class Waiting:
+    """An item of the set past its acknowledgement due instant, still waiting."""
+
+    item: FeedbackItem
+    due_at: dt.datetime
+
+
+@dataclass(frozen=True)
 class HealthReport:
     pod: Pod | None
     start: dt.datetime
     end: dt.datetime
     numbers: feedback_health.LoopHealth
     acknowledge_within_days: int
-    open_breaches: int
+    waiting: list[Waiting]
 
 
 def _reps(workspace_id: int, pod: Pod | None) -> set[int]:
@@ -79,6 +81,20 @@ def _reps(workspace_id: int, pod: Pod | None) -> set[int]:
     return reps
 
 
+def period_items(
+    *, actor: Actor, start: dt.datetime, end: dt.datetime, pod: Pod | None = None
+) -> QuerySet[FeedbackItem]:
+    """The set every loop-health number counts: the items raised in [start, end) (of the pod),
+    each duplicate once — with the item it was merged into, so merged items are left out."""
+    rows = FeedbackItem.objects.filter(
+        workspace=actor.workspace,
+        submitted_at__gte=start,
+        submitted_at__lt=end,
+        merged_into__isnull=True,
+    )
+    return rows.filter(pod=pod) if pod is not None else rows
+
+
 def loop_health(
     *,
     actor: Actor,
@@ -86,68 +102,80 @@ def loop_health(
     months: int = 3,
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
+    now: dt.datetime | None = None,
 ) -> HealthReport:
     """The loop's numbers for the workspace or one pod (see ``analytics.feedback_health``) over
-    [start, end): by default the last ``months`` calendar months up to now."""
+    the items raised in [start, end) (``period_items``): by default the last ``months``
+    calendar months up to now. Durations are in business days of the workspace calendar; the
+    commitment is judged as of ``now``."""
     pod = None
     if pod_id is not None:
         pod = Pod.objects.filter(workspace=actor.workspace, pk=pod_id).first()
         if pod is None:
             raise NotFound(_("Pod not found."))
-    end = end or timezone.now()
+    now = now or timezone.now()
+    end = end or now
     start = start or window_start(actor.workspace.time_zone, end, months)
-    span_months = calendar_months(start, end, actor.workspace.time_zone)
-    rows = FeedbackItem.objects.filter(
-        workspace=actor.workspace, submitted_at__gte=start, submitted_at__lt=end
-    )
-    if pod is not None:
-        rows = rows.filter(pod=pod)
     data = list(
-        rows.values_list(
-            "submitted_at",
-            "acknowledged_at",
-            "first_response_at",
-            "status",
-            "merged_into_id",
-            "author_id",
-        )
+        period_items(actor=actor, start=start, end=end, pod=pod)
+        .order_by("submitted_at", "pk")
+        .values_list("pk", "submitted_at", *MOVE_FIELDS, "status", "author_id")
     )
     reps = _reps(actor.workspace.pk, pod)
+    terms = acknowledge_terms(actor.workspace, min([start, *(r[1] for r in data)]), now)
+    submitted = epochs([r[1] for r in data])
+    moves = [epochs([r[2 + k] for r in data]) for k in range(len(MOVE_FIELDS))]
     numbers = feedback_health.loop_health(
-        # whole seconds: the rows are already in [start, end); keep them all in
-        start=math.floor(start.timestamp()),
-        end=math.ceil(end.timestamp()) + 1,
-        months=span_months,
-        submitted_at=_epoch([r[0] for r in data]),
-        acknowledged_at=_epoch([r[1] for r in data]),
-        first_response_at=_epoch([r[2] for r in data]),
-        closed=np.asarray([r[3] in CLOSED_STATUSES for r in data], dtype=bool),
-        merged=np.asarray([r[4] is not None for r in data], dtype=bool),
-        by_rep=np.asarray([r[5] in reps for r in data], dtype=bool),
+        clock=terms.clock,
+        now=int(now.timestamp()),
+        business_day=terms.business_day,
+        within_days=terms.days,
+        months=calendar_months(start, end, actor.workspace.time_zone),
+        submitted_at=submitted,
+        acknowledged_at=moves[0],
+        first_response_at=moves[1],
+        closed_at=moves[2],
+        closed=np.asarray([r[5] in CLOSED_STATUSES for r in data], dtype=bool),
+        by_rep=np.asarray([r[6] in reps for r in data], dtype=bool),
         reps=len(reps),
     )
-    breaches = FeedbackSlaBreach.objects.filter(
-        workspace=actor.workspace, item__acknowledged_at__isnull=True
-    )
-    if pod is not None:
-        breaches = breaches.filter(item__pod=pod)
     return HealthReport(
         pod=pod,
         start=start,
         end=end,
         numbers=numbers,
-        acknowledge_within_days=feedback_settings(actor=actor).acknowledge_within_days,
-        open_breaches=breaches.count(),
+        acknowledge_within_days=terms.days,
+        waiting=_waiting(terms, now, submitted, feedback_health.first_move(*moves), data),
     )
 
 
+def _waiting(
+    terms: AckTerms,
+    now: dt.datetime,
+    submitted: feedback_health.IntArray,
+    moved: feedback_health.IntArray,
+    data: list[Any],
+) -> list[Waiting]:
+    """The set's items past their due instant with no move yet, the longest overdue first."""
+    clocks = feedback_health.acknowledge_clocks(
+        clock=terms.clock,
+        now=int(now.timestamp()),
+        submitted_at=submitted,
+        acknowledged_at=moved,
+        business_seconds=terms.business_seconds,
+    )
+    late = np.flatnonzero(clocks.waiting)
+    items = FeedbackItem.objects.select_related("owner").in_bulk([data[i][0] for i in late])
+    return [Waiting(items[data[i][0]], from_epoch(int(clocks.due[i]))) for i in late]
+
+
 def loop_health_by_pod(*, actor: Actor, months: int = 3) -> list[HealthReport]:
-    """The workspace's numbers first, then each pod's."""
+    """The workspace's numbers first, then each pod's, over the same period."""
     end = timezone.now()
     start = window_start(actor.workspace.time_zone, end, months)
-    reports = [loop_health(actor=actor, start=start, end=end)]
+    reports = [loop_health(actor=actor, start=start, end=end, now=end)]
     for pod in Pod.objects.filter(workspace=actor.workspace).order_by("name"):
-        reports.append(loop_health(actor=actor, pod_id=pod.pk, start=start, end=end))
+        reports.append(loop_health(actor=actor, pod_id=pod.pk, start=start, end=end, now=end))
     return reports
 
 

@@ -1,5 +1,5 @@
 """Template helpers of the feedback pages: the "Field feedback" button other pages show, the
-nav badge, and readable durations."""
+nav badge, and durations in business days."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from django import template
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from cordee.feedback.selectors.pages import new_items_count
 
@@ -35,13 +33,7 @@ def feedback_new_count(actor: Any) -> int:
 
 
 @register.filter
-def duration(hours: float | None) -> str:
-    """A median duration in hours as people say it: "5 h", "2,5 jours" (localised)."""
-    if hours is None:
-        return "—"
-    if hours < 48:
-        return _("%(n)s h") % {"n": floatformat(hours, -1)}
-    days = hours / 24
-    return ngettext("%(n)s day", "%(n)s days", 1 if days < 1.05 else 2) % {
-        "n": floatformat(days, -1)
-    }
+def business_days(days: float | None) -> str:
+    """A duration in business days, the one unit of the loop-health page (the labels name it):
+    "0.8", localised, one decimal; an em dash when unknown."""
+    return "—" if days is None else floatformat(days, 1)
