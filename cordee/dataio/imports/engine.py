@@ -129,7 +129,7 @@ def _run(job: ImportJob, progress: Progress | None) -> None:
         "warnings": [w.as_dict() for w in handler.warnings[:MAX_REPORTED]],
         "created": sum(1 for g in groups if g.pk is None),
         "updated": sum(1 for g in groups if g.pk is not None),
-        "history_rows": 0,
+        "history_rows": handler.history_to_write(groups),
         "accounts_created": handler.accounts_to_create(),
         "dates": formats_used(job)[0],
         "numbers": formats_used(job)[1],

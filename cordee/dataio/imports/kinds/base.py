@@ -253,6 +253,10 @@ class Handler(ABC):
     def accounts_to_create(self) -> int:
         return len(self._new_accounts)
 
+    def history_to_write(self, groups: list[Group]) -> int:
+        """How many stage-history rows writing ``groups`` adds (only leads have history)."""
+        return 0
+
     def create_accounts(self) -> int:
         if not self._new_accounts:
             return 0

@@ -159,6 +159,11 @@ class Leads(Contacts):
                 (s, at) for s, at in group.extra["steps"] if (pk, s, at) not in known
             ]
 
+    def history_to_write(self, groups: list[Group]) -> int:
+        """One row per step still to record (``prepare`` dropped those already stored): the dry
+        run reports it, and the real run writes exactly these steps."""
+        return sum(len(g.extra["steps"]) for g in groups)
+
     def write(self, groups: list[Group], tick: Tick) -> dict[str, int]:
         created = self.create_accounts()
         contact_groups = []
