@@ -81,6 +81,20 @@ for _table in (
     ExportTable(
         "pod_members", "people.PodMember", scope="pod__workspace", label=gettext_lazy("Pod members")
     ),
+    ExportTable("competitors", "feedback.Competitor"),
+    ExportTable("feedback_themes", "feedback.FeedbackTheme"),
+    ExportTable("feedback_items", "feedback.FeedbackItem"),
+    ExportTable("feedback_status_changes", "feedback.FeedbackStatusChange"),
+    ExportTable("feedback_responses", "feedback.FeedbackResponse"),
+    ExportTable("feedback_votes", "feedback.FeedbackVote"),
+    ExportTable("feedback_sla_breaches", "feedback.FeedbackSlaBreach"),
+    ExportTable("feedback_settings", "feedback.FeedbackSettings"),
+    ExportTable(
+        "feedback_digests",
+        "feedback.FeedbackDigestRun",
+        label=gettext_lazy("Feedback digests sent"),
+    ),
+    # (items' embeddings are left out: vectors the worker computes again from the text)
     ExportTable("attribution_snapshots", "attribution.AttributionSnapshot"),
     ExportTable("attribution_locks", "attribution.AttributionLock"),
     ExportTable("webhook_subscriptions", "integrations.WebhookSubscription"),
