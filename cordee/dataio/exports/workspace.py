@@ -28,7 +28,8 @@ from django_tasks import task
 from cordee.core.actor import Actor
 from cordee.core.errors import NotFound, ValidationFailed
 from cordee.core.exports import CHUNK, is_secret
-from cordee.people.services import notification_new, notification_send, speaking_to
+from cordee.dataio.notices import EXPORT_READY
+from cordee.people.services import notification_new, notification_send
 from cordee.tenancy.models import Membership
 
 
@@ -407,19 +408,15 @@ def workspace_export_run(*, workspace_id: int, user_id: int, fmt: str, name: str
         pending.unlink(missing_ok=True)
     from django.urls import reverse
 
-    with speaking_to(actor.workspace, actor.user):
-        notification = notification_new(
-            workspace=actor.workspace,
-            user=actor.user,
-            kind="export.ready",
-            key=f"export:{name}",
-            title=_("Your workspace export is ready"),
-            body=_(
-                "The %(format)s export of the whole workspace can be downloaded for %(days)s days."
-            )
-            % {"format": fmt.upper(), "days": KEEP_DAYS},
-            url=reverse("workspace_export", args=[actor.workspace.slug]) + f"?download={name}",
-        )
+    notification = notification_new(
+        workspace=actor.workspace,
+        user=actor.user,
+        kind="export.ready",
+        key=f"export:{name}",
+        code=EXPORT_READY,
+        params={"format": fmt.upper(), "days": KEEP_DAYS},
+        url=reverse("workspace_export", args=[actor.workspace.slug]) + f"?download={name}",
+    )
     notification_send(notification=notification)
     return name
 
