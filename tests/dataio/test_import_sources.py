@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.test import Client
 
 from cordee.dataio.imports.runner import import_job_run
 from cordee.dataio.imports.services import import_job_create
@@ -57,3 +58,34 @@ def test_the_dry_run_counts_the_history_rows_the_real_run_writes(personas):
 
     real = _import(personas, dry_run=False)
     assert real.report["history_rows"] == 3 == LeadStageChange.objects.count()
+
+
+def test_an_import_report_is_read_in_the_readers_language(personas):
+    # a French workspace imports a file whose line 3 has a bad e-mail: 1 of 2 rows rejected
+    personas.acme.default_language = "fr"
+    personas.acme.save()
+    content = "Email,First Name,Last Name\r\nana@exemple.fr,Ana,Arnaud\r\npas-une-adresse,Ben,B\r\n"
+    job = import_job_create(
+        actor=personas.actor("rita"),
+        kind="contacts",
+        filename="contacts.csv",
+        content=io.BytesIO(content.encode("utf-8")),
+    )
+    job = import_job_run(job_id=job.pk)
+
+    # stored: codes and parameters, the line and the file's column as they are
+    [error] = job.report["errors"]
+    assert (error["line"], error["column"]) == (3, "Email")
+    assert error["reason"]["params"] == {"value": "pas-une-adresse"}
+    assert job.report["message"]["params"] == {"rejected": 1, "rows": 2}
+
+    client = Client()
+    client.force_login(personas.rita)
+    pages = {}
+    for language in ("en", "fr"):
+        client.cookies["django_language"] = language
+        pages[language] = client.get(f"/w/acme/imports/{job.pk}/").content.decode()
+    assert "1 of 2 rows were rejected, so nothing was written." in pages["en"]
+    assert "&#x27;pas-une-adresse&#x27; is not a valid e-mail address." in pages["en"]
+    assert "1 lignes sur 2 ont été rejetées : rien n’a été enregistré." in pages["fr"]
+    assert "« pas-une-adresse » n’est pas une adresse e-mail valide." in pages["fr"]
