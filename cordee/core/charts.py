@@ -13,7 +13,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from django.core.cache import cache
 
@@ -90,7 +90,8 @@ DATE_FORMATS = {
     "fr": {"month": "%b %Y", "day": "%d/%m/%Y"},  # janv. 2026, 12/03/2026
     "en": {"month": "%b %Y", "day": "%m/%d/%Y"},  # Jan 2026, 03/12/2026
 }
-LOCALES = {"fr": "fr-FR", "en": "en-US"}
+Locale = Literal["fr-FR", "en-US"]
+LOCALES: dict[str, Locale] = {"fr": "fr-FR", "en": "en-US"}
 
 
 def _date_kind(values: list[dict[str, Any]], field: str) -> str | None:

@@ -11,6 +11,7 @@ import pytest
 
 from cordee.crm.models import Account, Campaign, Contact
 from cordee.dataio.imports.services import import_job_create, import_job_preview
+from cordee.dataio.imports.words import words
 from cordee.funnel.models import Lead, LeadStageChange, Opportunity, Touchpoint
 from tests.dataio.helpers import SAMPLES, import_file, report_of
 
@@ -88,7 +89,7 @@ def test_salesforce_lead_report_from_french_excel(personas):
     )
     created = job.detected["dates"]["Created Date"]
     assert (created["order"], created["ambiguous"]) == ("dmy", False)
-    assert "14/02/2024" in created["reason"]  # the day 14 proves day first
+    assert "14/02/2024" in words(created["reason"])  # the day 14 proves day first
     converted = job.detected["dates"]["Converted Date"]  # only 08/01/2024: ambiguous
     assert (converted["order"], converted["ambiguous"]) == ("dmy", True)
 
