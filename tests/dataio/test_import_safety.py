@@ -363,18 +363,23 @@ def test_the_cli_imports_prints_progress_and_fails_on_rejections(personas, tmp_p
             mapping=str(mapping),
             keep_good_rows=True,
             rejected_out=str(out),
+            language="en",
         )
     assert exit_code.value.code == 1
     printed = capsys.readouterr().out
-    assert "validating 0/5 rows" in printed
+    assert "Checking the rows: 0/5 rows" in printed
     assert "line 7 [Email]" in printed
     assert Contact.objects.count() == 3
     assert set(Contact.objects.values_list("job_title", flat=True)) == {""}  # unmapped by the file
     assert out.read_bytes().decode("utf-8-sig").count("\n") == 3
     call_command(
-        "import", str(SAMPLES / "hubspot_deals.csv"), kind="opportunities", workspace="acme"
+        "import",
+        str(SAMPLES / "hubspot_deals.csv"),
+        kind="opportunities",
+        workspace="acme",
+        language="en",
     )
-    assert "succeeded" in capsys.readouterr().out
+    assert "Succeeded" in capsys.readouterr().out
     call_command("import", workspace="acme", list=True)
     assert "\tsucceeded\topportunities\t3/3" in capsys.readouterr().out
 
