@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from django.core.cache import cache
 
@@ -82,21 +83,62 @@ def themed(spec: dict[str, Any]) -> dict[str, Any]:
     return {**spec, "config": {**THEME, **spec.get("config", {})}}
 
 
+# ISO months ("2026-03") and days ("2026-03-12"), as the data of every dated axis holds them
+_ISO_DATE = {"month": re.compile(r"^\d{4}-\d{2}$"), "day": re.compile(r"^\d{4}-\d{2}-\d{2}$")}
+# how each locale writes them (d3 time formats; month names come from time_format_locale)
+DATE_FORMATS = {
+    "fr": {"month": "%b %Y", "day": "%d/%m/%Y"},  # janv. 2026, 12/03/2026
+    "en": {"month": "%b %Y", "day": "%m/%d/%Y"},  # Jan 2026, 03/12/2026
+}
+Locale = Literal["fr-FR", "en-US"]
+LOCALES: dict[str, Locale] = {"fr": "fr-FR", "en": "en-US"}
+
+
+def _date_kind(values: list[dict[str, Any]], field: str) -> str | None:
+    """ "month" or "day" when every value of ``field`` is an ISO month or day; else None."""
+    found = [v.get(field) for v in values if v.get(field) is not None]
+    for kind, pattern in _ISO_DATE.items():
+        if found and all(isinstance(x, str) and pattern.match(x) for x in found):
+            return kind
+    return None
+
+
+def dated_axes(spec: dict[str, Any], language: str) -> dict[str, Any]:
+    """The spec with every axis over ISO months or days labelled in ``language``'s format
+    ("janv. 2026", "12/03/2026"): the data keeps ISO values (they sort), only labels change,
+    read in UTC so that a day stays itself. (Temporal axes need nothing: Vega writes their ticks
+    with ``time_format_locale``.)"""
+    formats = DATE_FORMATS["fr" if language.startswith("fr") else "en"]
+    values = spec.get("data", {}).get("values") or []
+    encoding = dict(spec.get("encoding", {}))
+    for channel in ("x", "y"):
+        enc = encoding.get(channel)
+        if not isinstance(enc, dict) or "field" not in enc:
+            continue
+        if enc.get("type") not in ("ordinal", "nominal"):
+            continue
+        kind = _date_kind(values, enc["field"])
+        if kind is None:
+            continue
+        axis = dict(enc.get("axis") or {})
+        axis.setdefault("labelExpr", f"utcFormat(toDate(datum.value), '{formats[kind]}')")
+        encoding[channel] = {**enc, "axis": axis}
+    return {**spec, "encoding": encoding}
+
+
 def render_svg(spec: dict[str, Any]) -> str:
-    """SVG in the active language's number and date formats. Vega's generated ARIA
-    descriptions are English-only, so they are switched off; pages label each chart
-    themselves (``aria-label`` on the figure)."""
+    """SVG in the active language's number and date formats (dated axes included). Vega's
+    generated ARIA descriptions are English-only, so they are switched off; pages label each
+    chart themselves (``aria-label`` on the figure)."""
     import vl_convert
     from django.utils.translation import get_language
 
-    if (get_language() or "fr").startswith("fr"):
-        svg: str = vl_convert.vegalite_to_svg(
-            themed(spec), format_locale="fr-FR", time_format_locale="fr-FR"
-        )
-    else:
-        svg = vl_convert.vegalite_to_svg(
-            themed(spec), format_locale="en-US", time_format_locale="en-US"
-        )
+    language = "fr" if (get_language() or "fr").startswith("fr") else "en"
+    svg: str = vl_convert.vegalite_to_svg(
+        themed(dated_axes(spec, language)),
+        format_locale=LOCALES[language],
+        time_format_locale=LOCALES[language],
+    )
     return svg
 
 

@@ -10,17 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.mail import send_mail
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from cordee.feedback.models import FeedbackDigestRun, FeedbackItem, FeedbackResponse
+from cordee.feedback.notices import DIGEST_MARKETING, DIGEST_SALES
 from cordee.integrations.models import WebhookEvent
 from cordee.integrations.services import webhook_emit
 from cordee.people.models import Notification
+from cordee.people.notices import notice_render
 from cordee.people.services import notification_new, notification_send, speaking_to
 from cordee.tenancy.models import Membership, User, Workspace
 from cordee.tenancy.roles import Side, side_of
@@ -93,31 +94,19 @@ def answers_of_week(workspace: Workspace, week_start: dt.date) -> dict[int, list
     return found
 
 
-def _marketing_text(digest: Digest) -> tuple[str, str]:
-    title = ngettext(
-        "Field feedback this week: %(n)s new item",
-        "Field feedback this week: %(n)s new items",
-        len(digest.new),
-    ) % {"n": len(digest.new)}
-    lines = [_("New:")] + [f"• {item.title}" for item in digest.new[:20]]
-    if digest.hottest:
-        lines += ["", _("Most +1s this week:")]
-        lines += [f"• {item.title} (+{votes})" for item, votes in digest.hottest]
-    return title, "\n".join(lines)
+def _marketing_params(digest: Digest) -> dict[str, Any]:
+    return {
+        "n": len(digest.new),
+        "new": [item.title for item in digest.new[:20]],
+        "hottest": [[item.title, votes] for item, votes in digest.hottest],
+    }
 
 
-def _sales_text(answers: list[FeedbackResponse]) -> tuple[str, str]:
-    title = ngettext(
-        "Marketing answered %(n)s piece of your feedback this week",
-        "Marketing answered %(n)s pieces of your feedback this week",
-        len(answers),
-    ) % {"n": len(answers)}
-    lines = [
-        _("You said: %(said)s → we did: %(did)s")
-        % {"said": r.item.title, "did": r.what_changed or r.text}
-        for r in answers
-    ]
-    return title, "\n".join(lines)
+def _sales_params(answers: list[FeedbackResponse]) -> dict[str, Any]:
+    return {
+        "n": len(answers),
+        "answers": [[r.item.title, r.what_changed or r.text] for r in answers],
+    }
 
 
 def digest_send(*, workspace: Workspace, week_start: dt.date) -> int:
@@ -135,23 +124,29 @@ def digest_send(*, workspace: Workspace, week_start: dt.date) -> int:
         user: User = membership.user
         if user.pk in already or not user.is_active:
             continue
-        with speaking_to(workspace, user):
-            if side_of(membership.role) == Side.SALES:
-                mine = answers.get(user.pk, [])
-                if not mine:
-                    continue
-                title, body = _sales_text(mine)
-            else:
-                if not digest.new and not digest.hottest:
-                    continue
-                title, body = _marketing_text(digest)
+        if side_of(membership.role) == Side.SALES:
+            mine = answers.get(user.pk, [])
+            if not mine:
+                continue
+            code, params = DIGEST_SALES, _sales_params(mine)
+        else:
+            if not digest.new and not digest.hottest:
+                continue
+            code, params = DIGEST_MARKETING, _marketing_params(digest)
         notification = notification_new(
-            workspace=workspace, user=user, kind="feedback.digest", key=key, title=title, body=body
+            workspace=workspace,
+            user=user,
+            kind="feedback.digest",
+            key=key,
+            code=code,
+            params=params,
         )
         if not notification_send(notification=notification):
             continue  # another run sent it meanwhile
         sent += 1
         if user.email:
+            with speaking_to(workspace, user):
+                title, body = notice_render(code, params)
             send_mail(title, body, None, [user.email], fail_silently=True)
     _, created = FeedbackDigestRun.objects.get_or_create(
         workspace=workspace,
@@ -160,7 +155,7 @@ def digest_send(*, workspace: Workspace, week_start: dt.date) -> int:
     )
     if created and (digest.new or digest.hottest or answers):
         with speaking_to(workspace):
-            title, body = _marketing_text(digest)
+            title, body = notice_render(DIGEST_MARKETING, _marketing_params(digest))
         webhook_emit(
             workspace=workspace,
             event=WebhookEvent.FEEDBACK_DIGEST,

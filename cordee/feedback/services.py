@@ -37,11 +37,13 @@ from cordee.feedback.models import (
     FeedbackStatusChange,
     FeedbackVote,
 )
+from cordee.feedback.notices import FEEDBACK_ANSWERED
 from cordee.feedback.tasks import embed_items
 from cordee.funnel.models import Lead, Opportunity, RejectionReason
 from cordee.integrations.models import WebhookEvent
 from cordee.integrations.services import webhook_emit
 from cordee.people.models import PodMember
+from cordee.people.notices import notice_render
 from cordee.people.services import notification_new, notifications_send, speaking_to
 from cordee.tenancy.models import Membership, User
 
@@ -388,34 +390,26 @@ def feedback_respond(
     return response
 
 
-def response_text(item: FeedbackItem) -> str:
-    return _("Marketing answered your feedback: %(title)s") % {"title": item.title}
-
-
 def _announce_response(actor: Actor, item: FeedbackItem, response: FeedbackResponse) -> None:
     workspace = actor.workspace
     url = item_url(item)
-    body = response.what_changed or response.text
-    notifications = []
-    for person in voices(item):
-        if person.pk == actor.user.pk:
-            continue
-        with speaking_to(workspace, person):
-            title = response_text(item)
-        notifications.append(
-            notification_new(
-                workspace=workspace,
-                user=person,
-                kind="feedback.answered",
-                key=f"feedback.answered:{response.pk}",
-                title=title,
-                body=body,
-                url=url,
-            )
+    params = {"title": item.title, "answer": response.what_changed or response.text}
+    notifications = [
+        notification_new(
+            workspace=workspace,
+            user=person,
+            kind="feedback.answered",
+            key=f"feedback.answered:{response.pk}",
+            code=FEEDBACK_ANSWERED,
+            params=params,
+            url=url,
         )
+        for person in voices(item)
+        if person.pk != actor.user.pk
+    ]
     notifications_send(notifications=notifications)
     with speaking_to(workspace):
-        text = response_text(item)
+        text, _body = notice_render(FEEDBACK_ANSWERED, params)
     webhook_emit(
         workspace=workspace,
         event=WebhookEvent.FEEDBACK_ANSWERED,

@@ -18,12 +18,12 @@ from typing import Any
 import numpy as np
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from cordee.analytics import feedback_health as health
 from cordee.core.business_time import BusinessClock, from_epoch
 from cordee.feedback.links import item_url
 from cordee.feedback.models import FeedbackItem, FeedbackSettings, FeedbackSlaBreach
+from cordee.feedback.notices import FEEDBACK_SLA_BREACH
 from cordee.funnel.notify import BreachAnnouncer
 from cordee.funnel.sla import business_day_seconds, workspace_calendar
 from cordee.integrations.models import WebhookEvent
@@ -131,13 +131,11 @@ def feedback_sla_check(*, workspace: Workspace, now: dt.datetime | None = None) 
     return len(breaches)
 
 
-def breach_text(breach: FeedbackSlaBreach) -> str:
-    """One line for people and chat tools, in the active language and the workspace's time zone."""
-    due = breach.workspace.now_local(breach.due_at).strftime("%Y-%m-%d %H:%M")
-    return _("Field feedback not acknowledged in time: %(title)s (due %(due)s)") % {
-        "title": breach.item.title,
-        "due": due,
-    }
+def breach_notice(breach: FeedbackSlaBreach) -> tuple[str, dict[str, Any]]:
+    """The words for people and chat tools: the item and when it was due, in the workspace's
+    time zone."""
+    due = breach.workspace.now_local(breach.due_at).isoformat()
+    return FEEDBACK_SLA_BREACH, {"title": breach.item.title, "due": due}
 
 
 class FeedbackBreachAnnouncer(BreachAnnouncer):
@@ -163,8 +161,8 @@ class FeedbackBreachAnnouncer(BreachAnnouncer):
     def recipients(self, breach: FeedbackSlaBreach) -> list[User]:
         return [breach.item.owner] if breach.item.owner else self.managers
 
-    def text(self, breach: FeedbackSlaBreach) -> str:
-        return breach_text(breach)
+    def notice(self, breach: FeedbackSlaBreach) -> tuple[str, dict[str, Any]]:
+        return breach_notice(breach)
 
     def url(self, breach: FeedbackSlaBreach) -> str:
 

@@ -3,8 +3,9 @@
 ``BreachAnnouncer`` is the one announcer of every SLA's breaches (the funnel's here, field
 feedback's in ``cordee.feedback.sla``): for one workspace, each breach is claimed with a
 conditional UPDATE so it is announced exactly once even with two schedulers running; its people
-hear of it in their own language, the workspace's chat tools in the workspace's. A kind of breach
-says only which breaches wait, who hears, and in which words."""
+read of it in their own language (a notification keeps the code of its text and its
+parameters), the workspace's chat tools in the workspace's. A kind of breach says only which
+breaches wait, who hears, and in which words."""
 
 from __future__ import annotations
 
@@ -16,12 +17,13 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from cordee.funnel.models import SlaBreach
+from cordee.funnel.notices import SLA_BREACH
 from cordee.integrations.models import WebhookEvent
 from cordee.integrations.services import webhook_emit, webhook_subscribers
 from cordee.people.models import Notification
+from cordee.people.notices import notice_render
 from cordee.people.services import notification_new, notifications_send, speaking_to
 from cordee.tenancy.models import Membership, User, Workspace
 from cordee.tenancy.roles import Role
@@ -47,8 +49,9 @@ class BreachAnnouncer(ABC):
         """Who hears of ``breach`` in the app."""
 
     @abstractmethod
-    def text(self, breach: Any) -> str:
-        """One line about ``breach``, in the active language."""
+    def notice(self, breach: Any) -> tuple[str, dict[str, Any]]:
+        """The code of the words about ``breach`` (``cordee.people.notices``) and their
+        parameters (JSON; dates as ISO 8601 in the workspace's time zone)."""
 
     @abstractmethod
     def url(self, breach: Any) -> str: ...
@@ -72,22 +75,22 @@ class BreachAnnouncer(ABC):
             if claimed.update(notified_at=now) != 1:
                 continue  # another scheduler claimed it
             url = self.url(breach)
+            code, params = self.notice(breach)
             for user in self.recipients(breach):
-                with speaking_to(workspace, user):
-                    title = self.text(breach)
                 notification = notification_new(
                     workspace=workspace,
                     user=user,
                     kind=self.event,
                     key=f"{self.event}:{breach.pk}",
-                    title=title,
+                    code=code,
+                    params=params,
                     url=url,
                 )
                 notification.created_at = now  # kept only when history is replayed (demo)
                 notifications.append(notification)
             if subscriptions:
                 with speaking_to(workspace):
-                    text = self.text(breach)
+                    text, _body = notice_render(code, params)
                 webhook_emit(
                     workspace=workspace,
                     event=self.event,
@@ -132,19 +135,16 @@ class _Audience:
         return list(people.values())
 
 
-def breach_text(breach: SlaBreach) -> str:
-    """One line for people and chat tools, in the active language and the workspace's time zone."""
-    due = breach.workspace.now_local(breach.due_at).strftime("%Y-%m-%d %H:%M")
+def breach_notice(breach: SlaBreach) -> tuple[str, dict[str, Any]]:
+    """The words for people and chat tools: its kind, its lead's contact (or its contract) and
+    when it was due, in the workspace's time zone."""
     subject = (
         str(breach.lead.contact)
         if breach.lead_id and breach.lead
         else (breach.contract.name if breach.contract else "")
     )
-    return _("SLA breach — %(kind)s: %(subject)s (due %(due)s)") % {
-        "kind": breach.get_kind_display(),
-        "subject": subject,
-        "due": due,
-    }
+    due = breach.workspace.now_local(breach.due_at).isoformat()
+    return SLA_BREACH, {"kind": breach.kind, "subject": subject, "due": due}
 
 
 def _lead_url(breach: SlaBreach) -> str:
@@ -171,8 +171,8 @@ class SlaBreachAnnouncer(BreachAnnouncer):
     def recipients(self, breach: SlaBreach) -> list[User]:
         return self.audience.of(breach)
 
-    def text(self, breach: SlaBreach) -> str:
-        return breach_text(breach)
+    def notice(self, breach: SlaBreach) -> tuple[str, dict[str, Any]]:
+        return breach_notice(breach)
 
     def url(self, breach: SlaBreach) -> str:
         return _lead_url(breach)

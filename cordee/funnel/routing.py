@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 
 from cordee.core.actor import Actor
 from cordee.funnel.models import Lead, LeadAssignment, RoutingFallback, RoutingRule, Stage
+from cordee.funnel.notices import MQL_UNOWNED
 from cordee.funnel.version import funnel_changed
 from cordee.people.models import Pod, PodMember
-from cordee.people.services import notification_new, notifications_send, speaking_to
+from cordee.people.services import notification_new, notifications_send
 from cordee.tenancy.models import Membership, User, Workspace
 from cordee.tenancy.roles import Role
 
@@ -168,18 +169,14 @@ def unowned_mql_notify(lead: Lead) -> None:
     url = reverse("leads_detail", kwargs={"slug": workspace.slug, "pk": lead.pk})
     notifications = []
     for user in admins:
-        with speaking_to(workspace, user):
-            title = _(
-                "MQL without an owner: %(lead)s. No routing rule, fallback or available rep "
-                "could take it."
-            ) % {"lead": lead.contact}
         notifications.append(
             notification_new(
                 workspace=workspace,
                 user=user,
                 kind=UNOWNED,
                 key=f"{UNOWNED}:{lead.pk}:{mql_at}",
-                title=title,
+                code=MQL_UNOWNED,
+                params={"lead": str(lead.contact)},
                 url=url,
             )
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cordee.people.notices import notice_render
 from cordee.tenancy.models import TimeStamped, User, Workspace, WorkspaceScoped
 
 
@@ -47,14 +48,16 @@ class PodMember(TimeStamped):
 
 class Notification(models.Model):
     """An in-app message to one person in one workspace (SLA breaches, answers, wins…).
-    ``key`` makes a notification idempotent: the same event never notifies twice."""
+    ``key`` makes a notification idempotent: the same event never notifies twice. It stores the
+    code of its text and the text's parameters: ``title`` and ``body`` are written when read, in
+    the active language (``cordee.people.notices``)."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=40)
     key = models.CharField(max_length=120)
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("message"), blank=True)
+    code = models.CharField(_("text"), max_length=60)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
@@ -70,3 +73,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def title(self) -> str:
+        return notice_render(self.code, self.params)[0]
+
+    @property
+    def body(self) -> str:
+        return notice_render(self.code, self.params)[1]

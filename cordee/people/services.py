@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -217,13 +217,11 @@ def notifications_mark_read(*, actor: Actor, url: str | None = None) -> int:
 
 # -- notifications: the one way every app tells a person something ---------------------------
 
-TITLE_MAX = Notification._meta.get_field("title").max_length or 200
-
 
 @contextmanager
 def speaking_to(workspace: Workspace, user: User | None = None) -> Iterator[None]:
     """Texts written inside are in ``user``'s language, else the workspace's (chat tools, which
-    speak to everyone, get the workspace's)."""
+    speak to everyone, get the workspace's): an e-mail or a webhook's text, written when sent."""
     with translation.override((user.language if user else "") or workspace.default_language):
         yield
 
@@ -234,19 +232,20 @@ def notification_new(
     user: User,
     kind: str,
     key: str,
-    title: str,
-    body: str = "",
+    code: str,
+    params: Mapping[str, Any] | None = None,
     url: str = "",
 ) -> Notification:
-    """A notification to send (not saved yet): the title is cut to what the column holds, so that
-    a long name never breaks the batch it belongs to (PostgreSQL refuses longer text)."""
+    """A notification to send (not saved yet). It says what ``code`` says (a text registered in
+    ``cordee.people.notices``) with ``params`` (JSON: dates as ISO 8601), in the language of
+    whoever reads it, when they read it."""
     return Notification(
         workspace=workspace,
         user=user,
         kind=kind,
         key=key,
-        title=title[:TITLE_MAX],
-        body=body,
+        code=code,
+        params=dict(params or {}),
         url=url,
     )
 

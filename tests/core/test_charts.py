@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
+
+from django.utils import translation
 
 from cordee.core import charts
 
@@ -36,3 +40,36 @@ def test_a_spec_renders_and_keeps_its_marks_apart():
     assert charts.BAR == {"type": "bar", "cornerRadiusEnd": 2}
     svg = charts.render_svg(spec)
     assert svg.startswith("<svg") and charts.NEGATIVE in svg and "#0f9d8a" in svg
+
+
+def _svg_texts(svg: str) -> list[str]:
+    return [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+
+
+def _dated_chart(field_type: str, values: list[str]) -> dict:
+    return charts.chart_spec(
+        [{"when": v, "n": i + 1} for i, v in enumerate(values)],
+        mark=charts.BAR,
+        width=300,
+        height=100,
+        encoding={
+            "x": {"field": "when", "type": field_type, "title": None},
+            "y": {"field": "n", "type": "quantitative", "title": None},
+        },
+    )
+
+
+def test_a_french_chart_writes_its_months_and_days_in_french_never_iso():
+    months = _dated_chart("ordinal", ["2026-01", "2026-02", "2026-03"])
+    days = _dated_chart("ordinal", ["2026-03-12", "2026-03-13"])
+    with translation.override("fr"):
+        month_labels, day_labels = (_svg_texts(charts.render_svg(s)) for s in (months, days))
+    with translation.override("en"):
+        english = _svg_texts(charts.render_svg(months)) + _svg_texts(charts.render_svg(days))
+
+    # d3's French short months: janv., févr., mars; days as dd/mm/yyyy
+    assert {"janv. 2026", "févr. 2026", "mars 2026"} <= set(month_labels)
+    assert {"12/03/2026", "13/03/2026"} <= set(day_labels)
+    assert {"Jan 2026", "Feb 2026", "Mar 2026", "03/12/2026", "03/13/2026"} <= set(english)
+    iso = re.compile(r"\d{4}-\d{2}")
+    assert not [t for t in month_labels + day_labels + english if iso.search(t)]

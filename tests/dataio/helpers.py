@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import override
+
 from cordee.dataio.imports.runner import import_job_run
 from cordee.dataio.imports.services import import_job_create
+from cordee.dataio.imports.words import report_words
 from cordee.dataio.models import ImportJob
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -21,3 +24,10 @@ def import_file(
             actor=personas.actor(who), kind=kind, filename=path.name, content=handle, **options
         )
     return import_job_run(job_id=job.pk)
+
+
+def report_of(job: ImportJob, language: str | None = None) -> dict[str, Any]:
+    """The job's report as a reader sees it: its words written in ``language`` (by default the
+    workspace's, the language the import ran in)."""
+    with override(language or job.workspace.default_language):
+        return report_words(job.report)

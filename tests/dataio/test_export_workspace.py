@@ -20,6 +20,13 @@ from django.test import Client
 from cordee.crm import models as crm
 from cordee.dataio.exports import workspace as exports
 from cordee.dataio.management.commands import export as export_command
+from cordee.feedback import models as fb
+from cordee.feedback.services import (
+    feedback_respond,
+    feedback_status_change,
+    feedback_submit,
+    feedback_vote,
+)
 from cordee.funnel import models as funnel
 from cordee.funnel.models import SlaBreach
 from cordee.integrations.models import WebhookSubscription
@@ -245,3 +252,40 @@ def test_a_large_workspace_is_exported_by_the_worker_then_notified(
     assert (ready.name, ready.status) == (pending.name, "ready")
     note = Notification.objects.get(user=personas.rita, kind="export.ready")
     assert note.url.endswith(f"?download={ready.name}")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_field_feedback_is_in_the_workspace_export_with_its_votes_answers_and_history(
+    personas, fmt, tmp_path
+):
+    bob, mia = personas.actor("bob"), personas.actor("mia")
+    raised = feedback_submit(actor=bob, data={"kind": "objection", "title": "Trop cher"})
+    other = feedback_submit(actor=mia, data={"kind": "product_gap", "title": "Pas d'API"})
+    feedback_vote(actor=personas.actor("dave"), item_id=raised.pk)
+    feedback_status_change(actor=mia, item_id=raised.pk, to_status="planned")
+    feedback_respond(actor=mia, item_id=raised.pk, text="Nouvelle grille tarifaire")
+    globex = feedback_submit(
+        actor=personas.actor("carol"), data={"kind": "objection", "title": "Globex only"}
+    )
+
+    manifest = exports.workspace_export_write(
+        tmp_path / f"out.{fmt}.zip", workspace=personas.acme, fmt=fmt
+    )
+    zf = zipfile.ZipFile(tmp_path / f"out.{fmt}.zip")
+
+    def ids(name: str) -> list[int]:
+        if fmt == "csv":
+            return sorted(int(r["id"]) for r in _csv_table(zf, name))
+        table = pq.read_table(io.BytesIO(zf.read(f"{name}.parquet")))
+        return sorted(table.column("id").to_pylist())
+
+    # two items raised in Acme, one vote, one answer, one triage move (new → planned);
+    # Globex's item stays out
+    assert ids("feedback_items") == sorted([raised.pk, other.pk])
+    assert globex.pk not in ids("feedback_items")
+    assert ids("feedback_votes") == [fb.FeedbackVote.objects.get(item=raised).pk]
+    assert ids("feedback_responses") == [fb.FeedbackResponse.objects.get(item=raised).pk]
+    moves = fb.FeedbackStatusChange.objects.filter(item=raised, to_status="planned")
+    assert set(ids("feedback_status_changes")) >= {moves.get().pk}
+    assert manifest["tables"]["feedback_items"]["rows"] == 2
+    assert manifest["tables"]["feedback_votes"]["rows"] == 1

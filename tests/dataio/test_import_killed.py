@@ -98,7 +98,17 @@ def test_a_killed_import_writes_nothing_and_its_job_shows_failed(fresh_database,
     assert before == {"crm_contact": 3, "crm_account": 1}
 
     process = subprocess.Popen(
-        [CORDEE, "import", str(big), "--kind", "contacts", "--workspace", "acme"],
+        [
+            CORDEE,
+            "import",
+            str(big),
+            "--kind",
+            "contacts",
+            "--workspace",
+            "acme",
+            "--language",
+            "en",
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -110,13 +120,15 @@ def test_a_killed_import_writes_nothing_and_its_job_shows_failed(fresh_database,
     for line in process.stdout:
         seen.append(line)
         # rows are being written inside the import's transaction: kill it now
-        if line.startswith("writing ") and not line.startswith("writing 0/"):
+        if line.startswith("Writing: ") and not line.startswith("Writing: 0/"):
             os.kill(process.pid, signal.SIGKILL)
             break
         assert time.monotonic() < deadline, "".join(seen[-5:])
     process.wait(timeout=60)
     assert process.returncode == -signal.SIGKILL, "".join(seen[-5:])
-    assert any(line.startswith("validating 55000/") for line in seen)  # progress was printed
+    assert any(
+        line.startswith("Checking the rows: 55000/") for line in seen
+    )  # progress was printed
 
     assert {t: count(f"SELECT count(*) FROM {t}") for t in tables} == before
     assert count("SELECT status FROM dataio_importjob") == "running"  # as the process left it
@@ -144,7 +156,17 @@ def test_other_users_can_write_while_an_import_writes(fresh_database, tmp_path):
         for i in range(ROWS):
             writer.writerow([f"q{i}@example.fr", f"Nom {i}"])
     process = subprocess.Popen(
-        [CORDEE, "import", str(big), "--kind", "contacts", "--workspace", "acme"],
+        [
+            CORDEE,
+            "import",
+            str(big),
+            "--kind",
+            "contacts",
+            "--workspace",
+            "acme",
+            "--language",
+            "en",
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -152,7 +174,7 @@ def test_other_users_can_write_while_an_import_writes(fresh_database, tmp_path):
     )
     assert process.stdout is not None
     for line in process.stdout:
-        if line.startswith("writing ") and not line.startswith("writing 0/"):
+        if line.startswith("Writing: ") and not line.startswith("Writing: 0/"):
             break
     someone_else = "from cordee.tenancy.models import Workspace; Workspace.objects.filter(slug='acme').update(name='Acme SA')"
     started = time.monotonic()

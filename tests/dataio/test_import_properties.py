@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cordee.crm.models import Account, Contact
-from tests.dataio.helpers import import_file
+from tests.dataio.helpers import import_file, report_of
 
 WORDS = (
     st.text(alphabet="abcdefghijéèàçœ ABC-'", min_size=1, max_size=12).map(str.strip).filter(bool)
@@ -77,9 +77,9 @@ def test_malformed_rows_are_named_by_line_and_never_half_written(personas, tmp_p
     try:
         with transaction.atomic():
             job = import_file(personas, path, "contacts", keep_good_rows=keep)
-            rejected = {e["line"] for e in job.report["errors"]}
+            rejected = {e["line"] for e in report_of(job)["errors"]}
             assert rejected == bad_lines
-            assert all(e["reason"] for e in job.report["errors"])
+            assert all(e["reason"] for e in report_of(job)["errors"])
             if bad_lines and not keep:
                 assert job.status == "failed"
                 assert Contact.objects.count() == 0 and Account.objects.count() == 0

@@ -19,7 +19,7 @@ from cordee.dataio.imports import selectors, services
 from cordee.dataio.imports.values import CellError, parse_datetime, parse_decimal
 from cordee.dataio.models import ImportJob
 from cordee.funnel.models import Lead, LeadStageChange
-from tests.dataio.helpers import SAMPLES, import_file
+from tests.dataio.helpers import SAMPLES, import_file, report_of
 
 
 @pytest.fixture(autouse=True)
@@ -63,8 +63,11 @@ MULTILINE = (
 def test_rejections_name_the_physical_line_where_the_record_starts(personas, tmp_path):
     job = import_file(personas, write(tmp_path, MULTILINE), "contacts")
     assert job.status == "failed"
-    assert [(e["line"], e["column"]) for e in job.report["errors"]] == [(7, "Email"), (10, "Email")]
-    assert "not-an-email" in job.report["errors"][0]["reason"]
+    assert [(e["line"], e["column"]) for e in report_of(job)["errors"]] == [
+        (7, "Email"),
+        (10, "Email"),
+    ]
+    assert "not-an-email" in report_of(job)["errors"][0]["reason"]
     assert Contact.objects.count() == 0  # all or nothing
 
 
@@ -77,7 +80,10 @@ def test_a_dry_run_reports_everything_and_writes_nothing(personas, tmp_path):
     clean = import_file(personas, SAMPLES / "salesforce_leads_fr.csv", "leads", dry_run=True)
     assert clean.status == "succeeded"
     assert (clean.report["created"], clean.report["updated"]) == (4, 0)
-    assert "Nothing was written" in clean.report["message"] or "Rien" in clean.report["message"]
+    assert (
+        "Nothing was written" in report_of(clean)["message"]
+        or "Rien" in report_of(clean)["message"]
+    )
     assert counts() == before
 
 
@@ -159,7 +165,7 @@ def test_a_row_whose_id_and_email_match_two_records_is_rejected_naming_both(
         "60,paul@example.fr,Paul,lead,2024-01-01\n",
     )
     job = import_file(personas, path, "contacts", keep_good_rows=True)
-    [error] = job.report["errors"]
+    [error] = report_of(job)["errors"]
     assert error["line"] == 2
     assert f"#{by_id.pk}" in error["reason"] and f"#{by_email.pk}" in error["reason"]
     assert "Jean Dupont <jean@example.fr>" in error["reason"]
@@ -189,7 +195,7 @@ def test_same_conflict_for_leads_names_the_lead_and_the_contact(personas, englis
     finally:
         conflicting.unlink()
     assert job.status == "failed"
-    reasons = [e for e in job.report["errors"] if e["line"] == 2]
+    reasons = [e for e in report_of(job)["errors"] if e["line"] == 2]
     assert reasons and f"lead #{amelie.pk}" in reasons[0]["reason"]
     assert f"#{other.pk}" in reasons[0]["reason"]
 
@@ -207,11 +213,11 @@ def test_repeated_keys_in_one_file_are_merged_in_file_order_and_reported(
         "c2,anne@example.fr,,,\n",  # 6: id of line 3, e-mail of line 2: rejected
     )
     job = import_file(personas, path, "contacts", keep_good_rows=True)
-    assert [(m["line"], m["into"]) for m in job.report["merges"]] == [(4, 2), (5, 2)]
-    assert [(e["line"]) for e in job.report["errors"]] == [6]
+    assert [(m["line"], m["into"]) for m in report_of(job)["merges"]] == [(4, 2), (5, 2)]
+    assert [(e["line"]) for e in report_of(job)["errors"]] == [6]
     assert (
-        "line 2" in job.report["errors"][0]["reason"]
-        and "line 3" in job.report["errors"][0]["reason"]
+        "line 2" in report_of(job)["errors"][0]["reason"]
+        and "line 3" in report_of(job)["errors"][0]["reason"]
     )
     anne = Contact.objects.get(external_id="c1")
     assert (anne.first_name, anne.last_name, anne.job_title) == (
@@ -228,12 +234,12 @@ def test_reasons_are_in_the_workspaces_language(personas, tmp_path):
     )
     other = Contact.objects.create(workspace=personas.acme, email="marie@example.fr")
     job = import_file(personas, write(tmp_path, "ID,Email\n1,marie@example.fr\n"), "contacts")
-    [error] = job.report["errors"]
+    [error] = report_of(job)["errors"]
     assert error["reason"].startswith("Son identifiant externe 1 correspond à contact n° ")
     assert f"contact n° {other.pk} (<marie@example.fr>)" in error["reason"] or (
         f"contact n° {other.pk} (marie@example.fr)" in error["reason"]
     )
-    assert job.report["message"].startswith("1 lignes sur 1 ont été rejetées")
+    assert report_of(job)["message"].startswith("1 lignes sur 1 ont été rejetées")
 
 
 def test_only_managers_and_revops_import(personas):
@@ -357,18 +363,23 @@ def test_the_cli_imports_prints_progress_and_fails_on_rejections(personas, tmp_p
             mapping=str(mapping),
             keep_good_rows=True,
             rejected_out=str(out),
+            language="en",
         )
     assert exit_code.value.code == 1
     printed = capsys.readouterr().out
-    assert "validating 0/5 rows" in printed
+    assert "Checking the rows: 0/5 rows" in printed
     assert "line 7 [Email]" in printed
     assert Contact.objects.count() == 3
     assert set(Contact.objects.values_list("job_title", flat=True)) == {""}  # unmapped by the file
     assert out.read_bytes().decode("utf-8-sig").count("\n") == 3
     call_command(
-        "import", str(SAMPLES / "hubspot_deals.csv"), kind="opportunities", workspace="acme"
+        "import",
+        str(SAMPLES / "hubspot_deals.csv"),
+        kind="opportunities",
+        workspace="acme",
+        language="en",
     )
-    assert "succeeded" in capsys.readouterr().out
+    assert "Succeeded" in capsys.readouterr().out
     call_command("import", workspace="acme", list=True)
     assert "\tsucceeded\topportunities\t3/3" in capsys.readouterr().out
 
@@ -468,7 +479,7 @@ def test_both_kinds_with_a_currency_read_it_by_the_same_rule(
     from cordee.crm.models import Campaign
     from cordee.funnel.models import Opportunity
 
-    reasons = {e["line"]: e["reason"] for e in job.report["errors"]}
+    reasons = {e["line"]: e["reason"] for e in report_of(job)["errors"]}
     assert reasons == dict.fromkeys((3, 4, 5), "A currency is a three-letter code such as EUR.")
     model = Campaign if kind == "campaigns" else Opportunity
     assert list(model.objects.values_list("name", "currency")) == [("A", "USD")]
@@ -477,7 +488,7 @@ def test_both_kinds_with_a_currency_read_it_by_the_same_rule(
 def test_a_campaign_ending_before_it_starts_is_refused_as_by_the_api(personas, english, tmp_path):
     path = write(tmp_path, "Name,Channel,Start Date,End Date\nSalon,Event,2026-05-02,2026-05-01\n")
     job = import_file(personas, path, "campaigns")
-    [error] = job.report["errors"]
+    [error] = report_of(job)["errors"]
     assert (error["column"], error["reason"]) == ("End Date", "The campaign ends before it starts.")
 
 

@@ -11,8 +11,9 @@ import pytest
 
 from cordee.crm.models import Account, Campaign, Contact
 from cordee.dataio.imports.services import import_job_create, import_job_preview
+from cordee.dataio.imports.words import words
 from cordee.funnel.models import Lead, LeadStageChange, Opportunity, Touchpoint
-from tests.dataio.helpers import SAMPLES, import_file
+from tests.dataio.helpers import SAMPLES, import_file, report_of
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -39,7 +40,7 @@ def test_hubspot_contacts_export_becomes_leads_with_backdated_history(personas):
     assert job.detected["format"]["delimiter"] == ","
     # six records, Bruno twice (line 8 repeats line 3's e-mail in another case): five leads
     assert (job.report["created"], job.report["merged"]) == (5, 1)
-    assert job.report["merges"] == [
+    assert report_of(job)["merges"] == [
         {"line": 8, "into": 3, "key": "e-mail bruno.lefevre@atelier-nord.fr"}
     ]
     assert Lead.objects.filter(workspace=personas.acme).count() == 5
@@ -88,7 +89,7 @@ def test_salesforce_lead_report_from_french_excel(personas):
     )
     created = job.detected["dates"]["Created Date"]
     assert (created["order"], created["ambiguous"]) == ("dmy", False)
-    assert "14/02/2024" in created["reason"]  # the day 14 proves day first
+    assert "14/02/2024" in words(created["reason"])  # the day 14 proves day first
     converted = job.detected["dates"]["Converted Date"]  # only 08/01/2024: ambiguous
     assert (converted["order"], converted["ambiguous"]) == ("dmy", True)
 
@@ -172,7 +173,7 @@ def test_xlsx_lines_are_sheet_rows_and_good_rows_can_be_kept(personas):
     assert failed.status == "failed"
     assert Account.objects.count() == 0  # all or nothing by default
     # row 4 of the sheet is empty; rows 5 and 6 are bad
-    assert [(e["line"], e["column"]) for e in failed.report["errors"]] == [
+    assert [(e["line"], e["column"]) for e in report_of(failed)["errors"]] == [
         (5, "Number of Employees"),
         (6, "Company name"),
     ]

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cordee.core.errors import PermissionDenied, ValidationFailed
 from cordee.feedback.digest import digest_send, last_week_start
@@ -121,6 +121,29 @@ def test_weekly_digest_marketing_gets_new_and_hottest_sales_gets_answers(persona
         "Trop cher",
         "Pas d'appli mobile",
     ]
+
+    # one row, read in each reader's language; the e-mail went in its recipient's (bob: French)
+    with translation.override("en"):
+        assert notes["bob@example.fr"].title == (
+            "Marketing answered 1 piece of your feedback this week"
+        )
+        assert notes["bob@example.fr"].body == "You said: Trop cher → we did: Offre PME"
+        assert notes["mia@example.fr"].title == "Field feedback this week: 2 new items"
+    with translation.override("fr"):
+        assert notes["mia@example.fr"].title == (
+            "Retours terrain de la semaine : 2 nouveaux retours"
+        )
+        assert notes["mia@example.fr"].body.splitlines() == [
+            "Nouveaux :",
+            "• Trop cher",
+            "• Pas d'appli mobile",
+            "",
+            "Les plus soutenus cette semaine :",
+            "• Ancien sujet (+2)",
+            "• Pas d'appli mobile (+1)",
+        ]
+    (to_bob,) = [m for m in mail.outbox if m.to == ["bob@example.fr"]]
+    assert to_bob.subject == "Le marketing a répondu à 1 de vos retours cette semaine"
 
     # idempotent: a second run (another scheduler, a restart) sends nothing more
     assert digest_send(workspace=personas.acme, week_start=week) == 0

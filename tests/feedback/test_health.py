@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
+from django.utils import translation
 
 from cordee.analytics import feedback_health as health
 from cordee.feedback.models import FeedbackItem, FeedbackSettings, FeedbackSlaBreach, FeedbackTheme
@@ -186,6 +187,14 @@ def test_breaches_are_recorded_once_and_told_to_the_owner(personas, paris):
         ("alice@example.fr", "feedback.sla_breach"),
         ("mia@example.fr", "feedback.sla_breach"),
     ]
+    # A was due on Tuesday 10 March at 16:00 in Paris: written in each reader's locale
+    note = Notification.objects.get(user=personas.alice)
+    with translation.override("fr"):
+        assert note.title == (
+            "Retour terrain non pris en compte à temps : A (échéance 10/03/2026 16:00)"
+        )
+    with translation.override("en"):
+        assert note.title == "Field feedback not acknowledged in time: A (due 03/10/2026 4 p.m.)"
 
 
 def test_the_pure_clock_matches_a_brute_force_minute_count(paris):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cordee.funnel.models import SlaBreach
 from cordee.funnel.notify import breaches_notify
@@ -66,16 +66,23 @@ def test_without_a_team_manager_the_sales_managers_are_told(personas):
     ]
 
 
-def test_notifications_speak_the_recipients_language(personas):
-    personas.bob.language = "fr"
-    personas.bob.save()
-    personas.dave.language = "en"
-    personas.dave.save()
-    _breach(personas)
+def test_a_notification_is_written_in_the_language_of_whoever_reads_it(personas):
+    # 12 March 2026, 13:30 UTC is 14:30 in Paris (winter time, UTC+1)
+    contact = f.ContactFactory(workspace=personas.acme, first_name="Léa", last_name="Roux")
+    lead = f.LeadFactory(workspace=personas.acme, owner=personas.bob, contact=contact)
+    _breach(personas, lead=lead, due_at=dt.datetime(2026, 3, 12, 13, 30, tzinfo=dt.UTC))
     breaches_notify(workspace_id=personas.acme.pk)
-    titles = {n.user.email: n.title for n in Notification.objects.all()}
-    assert titles["dave@example.fr"].startswith("SLA breach")
-    assert titles["bob@example.fr"].startswith("Manquement au SLA")
+    note = Notification.objects.get(user=personas.bob)
+
+    assert note.code == "sla.breach"
+    assert note.params["kind"] == "first_touch"  # a code, not words
+    assert note.params["due"] == "2026-03-12T14:30:00+01:00"  # the workspace's clock
+    with translation.override("fr"):
+        assert note.title == (
+            "Manquement au SLA — Premier contact en retard : Léa Roux (échéance 12/03/2026 14:30)"
+        )
+    with translation.override("en"):  # the same row, read by someone else: m/d/Y and p.m.
+        assert note.title == "SLA breach — First touch late: Léa Roux (due 03/12/2026 2:30 p.m.)"
 
 
 def test_silent_breaches_from_imported_history_are_never_announced(personas):
@@ -136,9 +143,9 @@ def test_announcing_reads_recipients_and_subscriptions_once_per_workspace(person
     assert Notification.objects.count() == 12 * 2  # bob and the sales manager dave
 
 
-def test_a_title_longer_than_its_column_is_cut_like_every_notification(personas):
-    # 80 + 80 characters of name make the breach's line ~210 characters: the feedback
-    # notifications were cut to the column's 200, the funnel's were not (PostgreSQL refuses them)
+def test_a_long_name_is_kept_whole_in_the_notification(personas):
+    # 80 + 80 characters of name make the breach's line ~210 characters: when the words were
+    # stored they were cut to the column's 200; stored as parameters, nothing is lost
     lead = f.LeadFactory(
         workspace=personas.acme,
         owner=personas.bob,
@@ -146,9 +153,10 @@ def test_a_title_longer_than_its_column_is_cut_like_every_notification(personas)
     )
     _breach(personas, lead=lead)
     assert breaches_notify(workspace_id=personas.acme.pk) == 1
-    titles = list(Notification.objects.values_list("title", flat=True))
-    assert len(titles) == 2 and all(len(t) == 200 for t in titles)
-    assert all(t.startswith("Manquement au SLA") and "A" * 80 in t for t in titles)
+    with translation.override("fr"):
+        titles = [n.title for n in Notification.objects.all()]
+    assert len(titles) == 2
+    assert all(t.startswith("Manquement au SLA") and f"{'A' * 80} {'B' * 80}" in t for t in titles)
 
 
 def test_the_sla_task_of_a_workspace_announces_only_that_workspaces_breaches(personas):

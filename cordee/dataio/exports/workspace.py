@@ -28,7 +28,8 @@ from django_tasks import task
 from cordee.core.actor import Actor
 from cordee.core.errors import NotFound, ValidationFailed
 from cordee.core.exports import CHUNK, is_secret
-from cordee.people.services import notification_new, notification_send, speaking_to
+from cordee.dataio.notices import EXPORT_READY
+from cordee.people.services import notification_new, notification_send
 from cordee.tenancy.models import Membership
 
 
@@ -81,6 +82,20 @@ for _table in (
     ExportTable(
         "pod_members", "people.PodMember", scope="pod__workspace", label=gettext_lazy("Pod members")
     ),
+    ExportTable("competitors", "feedback.Competitor"),
+    ExportTable("feedback_themes", "feedback.FeedbackTheme"),
+    ExportTable("feedback_items", "feedback.FeedbackItem"),
+    ExportTable("feedback_status_changes", "feedback.FeedbackStatusChange"),
+    ExportTable("feedback_responses", "feedback.FeedbackResponse"),
+    ExportTable("feedback_votes", "feedback.FeedbackVote"),
+    ExportTable("feedback_sla_breaches", "feedback.FeedbackSlaBreach"),
+    ExportTable("feedback_settings", "feedback.FeedbackSettings"),
+    ExportTable(
+        "feedback_digests",
+        "feedback.FeedbackDigestRun",
+        label=gettext_lazy("Feedback digests sent"),
+    ),
+    # (items' embeddings are left out: vectors the worker computes again from the text)
     ExportTable("attribution_snapshots", "attribution.AttributionSnapshot"),
     ExportTable("attribution_locks", "attribution.AttributionLock"),
     ExportTable("webhook_subscriptions", "integrations.WebhookSubscription"),
@@ -393,19 +408,15 @@ def workspace_export_run(*, workspace_id: int, user_id: int, fmt: str, name: str
         pending.unlink(missing_ok=True)
     from django.urls import reverse
 
-    with speaking_to(actor.workspace, actor.user):
-        notification = notification_new(
-            workspace=actor.workspace,
-            user=actor.user,
-            kind="export.ready",
-            key=f"export:{name}",
-            title=_("Your workspace export is ready"),
-            body=_(
-                "The %(format)s export of the whole workspace can be downloaded for %(days)s days."
-            )
-            % {"format": fmt.upper(), "days": KEEP_DAYS},
-            url=reverse("workspace_export", args=[actor.workspace.slug]) + f"?download={name}",
-        )
+    notification = notification_new(
+        workspace=actor.workspace,
+        user=actor.user,
+        kind="export.ready",
+        key=f"export:{name}",
+        code=EXPORT_READY,
+        params={"format": fmt.upper(), "days": KEEP_DAYS},
+        url=reverse("workspace_export", args=[actor.workspace.slug]) + f"?download={name}",
+    )
     notification_send(notification=notification)
     return name
 

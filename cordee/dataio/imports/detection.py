@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from cordee.dataio.imports import reading
 from cordee.dataio.imports.layouts import (
     detect_source_system,
@@ -18,6 +16,8 @@ from cordee.dataio.imports.values import (
     DateEvidence,
     NumberEvidence,
 )
+from cordee.dataio.imports.words import Text, stored
+from cordee.dataio.imports.words import later as _
 
 
 def detect(path: str, *, kind: str, language: str) -> tuple[dict[str, Any], dict[str, str], str]:
@@ -81,14 +81,14 @@ def detect(path: str, *, kind: str, language: str) -> tuple[dict[str, Any], dict
             detected["dates"][column] = {
                 "order": order,
                 "ambiguous": ambiguous,
-                "reason": reason,
+                "reason": stored(reason),  # written in the reader's language when read
                 "example": evidence.example,
             }
         elif iso.get(i) or native.get(i):
             detected["dates"][column] = {
                 "order": "iso",
                 "ambiguous": False,
-                "reason": _("ISO dates (year first)."),
+                "reason": stored(_("ISO dates (year first).")),
                 "example": "",
             }
         number = numbers.get(i)
@@ -104,7 +104,7 @@ def _decided(date: DateEvidence | None, number: NumberEvidence | None) -> bool:
     return number is not None and bool(number.comma or number.dot)
 
 
-def _order_text(order: str) -> str:
+def _order_text(order: str) -> Text:
     return _("day/month/year") if order == "dmy" else _("month/day/year")
 
 

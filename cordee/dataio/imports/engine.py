@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING, Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from cordee.crm.models import Account
 from cordee.dataio.imports import reading
@@ -36,6 +35,8 @@ from cordee.dataio.imports.validation import RowReader, formats_used
 from cordee.dataio.imports.values import (
     text,
 )
+from cordee.dataio.imports.words import Text, stored
+from cordee.dataio.imports.words import later as _
 from cordee.dataio.models import ImportJob as Model
 from cordee.dataio.models import ImportPhase, ImportStatus, import_storage
 
@@ -129,7 +130,7 @@ def _run(job: ImportJob, progress: Progress | None) -> None:
         "warnings": [w.as_dict() for w in handler.warnings[:MAX_REPORTED]],
         "created": sum(1 for g in groups if g.pk is None),
         "updated": sum(1 for g in groups if g.pk is not None),
-        "history_rows": 0,
+        "history_rows": handler.history_to_write(groups),
         "accounts_created": handler.accounts_to_create(),
         "dates": formats_used(job)[0],
         "numbers": formats_used(job)[1],
@@ -138,8 +139,8 @@ def _run(job: ImportJob, progress: Progress | None) -> None:
     if rejected_lines:
         rejected_name = _write_rejected(job, fmt, errors)
 
-    def finish(status: str, message: str, seconds: dict[str, float]) -> None:
-        report["message"] = message
+    def finish(status: str, message: Text, seconds: dict[str, float]) -> None:
+        report["message"] = stored(message)
         report["seconds"] = {k: round(v, 3) for k, v in seconds.items()}
         _save_progress(
             job,
@@ -189,14 +190,15 @@ def _run(job: ImportJob, progress: Progress | None) -> None:
         report["accounts_created"] = written.get("accounts_created", 0)
         timings["write"] = time.perf_counter() - write_started
         report["seconds"] = {k: round(v, 3) for k, v in timings.items()}
-        report["message"] = _(
-            "%(created)s created, %(updated)s updated, %(merged)s merged, %(rejected)s rejected."
-        ) % {
-            "created": report["created"],
-            "updated": report["updated"],
-            "merged": report["merged"],
-            "rejected": len(rejected_lines),
-        }
+        report["message"] = stored(
+            _("%(created)s created, %(updated)s updated, %(merged)s merged, %(rejected)s rejected.")
+            % {
+                "created": report["created"],
+                "updated": report["updated"],
+                "merged": report["merged"],
+                "rejected": len(rejected_lines),
+            }
+        )
         # the final status commits with the rows: a killed process can never leave a job
         # "succeeded" without its rows, nor rows without a "succeeded" job
         Model.objects.filter(pk=job.pk).update(
@@ -230,7 +232,7 @@ def _refresh_statistics(model: Any, kind: str) -> None:
 def group_rows(
     rows: Iterable[Row],
     keys: Callable[[dict[str, Any]], tuple[Any, Any]],
-    describe: Callable[[str, Any], str],
+    describe: Callable[[str, Any], Text],
 ) -> tuple[list[Group], list[dict[str, Any]], list[RowError]]:
     """Rows sharing a key are one record: later non-empty values win (file order), except the
     external id, which stays the first one seen. A row whose
@@ -268,7 +270,7 @@ def group_rows(
             groups.append(group)
         else:
             key = describe("ext", ext) if first is not None else describe("nat", nat)
-            merges.append({"line": row.line, "into": group.lines[0], "key": key})
+            merges.append({"line": row.line, "into": group.lines[0], "key": stored(key)})
             group.lines.append(row.line)
             kept_id = group.values.get("external_id")
             group.values.update(row.values)
@@ -281,11 +283,11 @@ def group_rows(
     return groups, merges, conflicts
 
 
-def _same_record_twice(groups: list[Group], rejected: set[int]) -> list[tuple[Group, str]]:
+def _same_record_twice(groups: list[Group], rejected: set[int]) -> list[tuple[Group, Text]]:
     """Two records of the file that found the same existing record (one by its external id,
     the other by its e-mail): the later one is rejected rather than silently merged."""
     seen: dict[int, Group] = {}
-    twice: list[tuple[Group, str]] = []
+    twice: list[tuple[Group, Text]] = []
     for group in groups:
         if group.pk is None or id(group) in rejected:
             continue
@@ -305,8 +307,8 @@ def _write_rejected(job: ImportJob, fmt: reading.SourceFormat, errors: list[RowE
     """A CSV of every rejected row as it was in the file, with its line and reasons first."""
 
     reasons: dict[int, list[str]] = {}
-    for error in errors:
-        label = f"{error.column}: {error.reason}" if error.column else error.reason
+    for error in errors:  # a file: written once, in the language of the run
+        label = f"{error.column}: {error.reason}" if error.column else str(error.reason)
         reasons.setdefault(error.line, []).append(label)
     buffer = io.StringIO()
     delimiter = fmt.delimiter if fmt.file_type == "csv" else ","

@@ -98,7 +98,7 @@ CHANNELS = _choices(
     {
         Channel.WEBINAR: ("Webinar", "Seminar - Internal", "Webinaire"),
         Channel.EVENT: ("Trade Show", "Conference", "Event", "Seminar - Partner", "Salon"),
-        Channel.SEO: ("Web", "Organic Search", "Website", "SEO", "Direct Traffic"),
+        Channel.SEO: ("Web", "Organic Search", "Website", "SEO"),
         Channel.SEA: ("Paid Search", "Advertisement", "Banner Ads", "SEA", "Paid Social"),
         Channel.LINKEDIN: ("LinkedIn", "Social Media", "Organic Social"),
         Channel.EMAILING: ("Email", "Email Marketing", "E-mail", "Emailing", "Direct Mail"),
@@ -115,8 +115,17 @@ CHANNELS = _choices(
         ),
     }
 )
-# lead sources that name no channel (Salesforce's "Other", HubSpot's "Other Campaigns")
-OPTIONAL_CHANNELS = Choices({**CHANNELS.values, fold("Other"): "", fold("Other Campaigns"): ""})
+# lead sources that name no channel: Salesforce's "Other", HubSpot's "Other Campaigns" and
+# "Direct Traffic" (someone typed the address or used a bookmark: no search engine, no campaign
+# brought them, so it is not SEO, and attribution credits no channel for it)
+OPTIONAL_CHANNELS = Choices(
+    {
+        **CHANNELS.values,
+        fold("Other"): "",
+        fold("Other Campaigns"): "",
+        fold("Direct Traffic"): "",
+    }
+)
 
 OPPORTUNITY_STAGES = _choices(
     {

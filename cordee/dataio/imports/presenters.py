@@ -14,6 +14,7 @@ from cordee.dataio.imports import reading
 from cordee.dataio.imports.forms import MappingChoices, UploadForm
 from cordee.dataio.imports.rows import Preview
 from cordee.dataio.imports.selectors import ImportProgress, import_fields, import_progress_of
+from cordee.dataio.imports.words import Text, report_words
 from cordee.dataio.models import ImportJob, ImportPhase, ImportStatus, SourceSystem
 
 SAMPLES = 3  # values shown under each column of the mapping step
@@ -207,7 +208,7 @@ def preview_page(job: ImportJob, preview: Preview) -> dict[str, Any]:
     shown = [(c, specs[preview.mapping[c]]) for c in preview.header if c in preview.mapping]
     rows = []
     for row in preview.rows:
-        by_column: dict[str, list[str]] = {}
+        by_column: dict[str, list[Text]] = {}
         for error in row.errors:
             by_column.setdefault(error.column, []).append(error.reason)
         cells = []
@@ -254,7 +255,7 @@ def progress_context(progress: ImportProgress) -> dict[str, Any]:
 
 
 def status_context(job: ImportJob) -> dict[str, Any]:
-    report = job.report or {}
+    report = report_words(job.report or {})
     errors = list(report.get("errors", []))
     rejected = int(report.get("rejected", job.errors_count) or 0)
     return {

@@ -8,16 +8,18 @@ from typing import Any
 from cordee.dataio.imports.layouts import (
     FieldSpec,
 )
+from cordee.dataio.imports.words import Text, stored
 
 
 @dataclass(frozen=True)
 class RowError:
     line: int
     column: str
-    reason: str
+    reason: Text
 
     def as_dict(self) -> dict[str, Any]:
-        return {"line": self.line, "column": self.column, "reason": self.reason}
+        """As a report keeps it: the reason as code and parameters (see ``words``)."""
+        return {"line": self.line, "column": self.column, "reason": stored(self.reason)}
 
 
 @dataclass

@@ -8,10 +8,11 @@ from collections.abc import Callable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_noop, override
 
 from cordee.core.errors import Conflict
 from cordee.dataio.imports import engine
+from cordee.dataio.imports.words import later, stored
 from cordee.dataio.models import ImportJob, ImportPhase, ImportStatus
 
 ProgressCallback = Callable[[ImportJob, str, int, int], None]
@@ -45,7 +46,9 @@ def import_job_run(*, job_id: int, progress: ProgressCallback | None = None) -> 
                 finished_at=timezone.now(),
                 report={
                     **job.report,
-                    "message": _("The import failed: %(error)s") % {"error": exc},
+                    "message": stored(
+                        later(gettext_noop("The import failed: %(error)s")) % {"error": exc}
+                    ),
                 },
             )
             job.refresh_from_db()

@@ -10,6 +10,7 @@ from cordee.core.actor import Actor
 from cordee.core.errors import NotFound
 from cordee.dataio.imports.layouts import FIELDS, FieldSpec
 from cordee.dataio.imports.services import import_jobs_reap
+from cordee.dataio.imports.words import words
 from cordee.dataio.models import ImportJob, ImportStatus
 
 
@@ -60,7 +61,7 @@ def import_progress_of(job: ImportJob) -> ImportProgress:
         errors_count=job.errors_count,
         percent=percent,
         finished=job.is_finished,
-        message=str((job.report or {}).get("message", "")),
+        message=words((job.report or {}).get("message", "")),
     )
 
 

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_noop, override
 
 from cordee.core.actor import Actor
 from cordee.core.errors import Conflict, NotFound, ValidationFailed
@@ -31,6 +31,7 @@ from cordee.dataio.imports.layouts import FIELDS, field_specs
 from cordee.dataio.imports.reading import ReadError
 from cordee.dataio.imports.rows import Preview
 from cordee.dataio.imports.tasks import run_import
+from cordee.dataio.imports.words import later, stored
 from cordee.dataio.models import ImportJob, ImportKind, ImportPhase, ImportStatus
 
 CAPABILITY = "data.import"
@@ -280,10 +281,13 @@ def import_jobs_reap(*, job_ids: list[int] | None = None) -> int:
             dead.append(job.pk)
     if not dead:
         return 0
-    with override(None):
-        message = _(
-            "The import stopped before it finished (its process ended); nothing was written."
+    message = stored(
+        later(
+            gettext_noop(
+                "The import stopped before it finished (its process ended); nothing was written."
+            )
         )
+    )
     return ImportJob.objects.filter(
         Q(pk__in=dead), Q(status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING))
     ).update(

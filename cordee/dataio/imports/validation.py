@@ -7,7 +7,6 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from cordee.dataio.imports import reading
 from cordee.dataio.imports.kinds import handler_for
@@ -31,6 +30,7 @@ from cordee.dataio.imports.values import (
     parse_email,
     text,
 )
+from cordee.dataio.imports.words import later as _
 
 if TYPE_CHECKING:
     from cordee.dataio.models import ImportJob
@@ -80,7 +80,7 @@ class RowReader:
             try:
                 value = self._convert(spec, raw, order, decimal)
             except CellError as exc:
-                errors.append(RowError(line, column, str(exc)))
+                errors.append(RowError(line, column, exc.reason))
                 continue
             if value is not None and value != "":
                 values[spec.name] = value
@@ -88,12 +88,10 @@ class RowReader:
             if spec.name not in values and not any(
                 e.column == self.column_of.get(spec.name) for e in errors
             ):
+                # named by the file's column (the same in every language) when it is mapped
+                column = self.column_of.get(spec.name) or str(spec.label).capitalize()
                 errors.append(
-                    RowError(
-                        line,
-                        self.column_of.get(spec.name, str(spec.label)),
-                        _("%(field)s is required.") % {"field": str(spec.label).capitalize()},
-                    )
+                    RowError(line, column, _("%(field)s is required.") % {"field": column})
                 )
         if not errors:
             for column_name, reason in self.handler.check(values):

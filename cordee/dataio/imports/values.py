@@ -19,14 +19,20 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils.translation import gettext as _
 
 from cordee.core.codes import country_code
+from cordee.dataio.imports.words import Text
+from cordee.dataio.imports.words import later as _
 from cordee.tenancy.models import normalize_email
 
 
 class CellError(ValueError):
     """A value that cannot be read; the message is the reason shown to the user."""
+
+    @property
+    def reason(self) -> Text:
+        """The reason as given (words written when read, see ``words``)."""
+        return self.args[0] if self.args else ""
 
 
 def text(value: Any) -> str:
@@ -219,7 +225,7 @@ def _offset(zone: str) -> dt.tzinfo:
     return dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
 
 
-def _order_label(order: str) -> str:
+def _order_label(order: str) -> Text:
     return _("day/month/year") if order == "dmy" else _("month/day/year")
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import gettext as _
-
 from cordee.crm import models as crm
 from cordee.dataio.imports.kinds.base import Handler, Tick, fold_name
 from cordee.dataio.imports.rows import Group
+from cordee.dataio.imports.words import Text
+from cordee.dataio.imports.words import later as _
 
 if TYPE_CHECKING:
     from cordee.dataio.models import ImportJob
@@ -32,7 +32,7 @@ class Accounts(Handler):
         super().__init__(job)
         self.natural_label = _("name")
 
-    def check(self, values: dict[str, Any]) -> list[tuple[str, str]]:
+    def check(self, values: dict[str, Any]) -> list[tuple[str, Text]]:
         if values.get("employees", 0) < 0:
             return [("employees", _("The number of employees cannot be negative."))]
         return []
@@ -40,7 +40,7 @@ class Accounts(Handler):
     def natural(self, values: dict[str, Any]) -> Any:
         return fold_name(values.get("name"))
 
-    def prepare(self, groups: list[Group]) -> list[tuple[Group, str]]:
+    def prepare(self, groups: list[Group]) -> list[tuple[Group, Text]]:
         rejected = self._match(groups, _("account"), ("name",))
         for group in groups:
             group.extra["owner_id"] = self.owner_id(group)

@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models.functions import Lower
-from django.utils.translation import gettext as _
 
 from cordee.core.codes import currency_code
 from cordee.crm import models as crm
 from cordee.dataio.imports.kinds.bulk import BATCH, Changed, ChangedRows, FastInsert, chunks
 from cordee.dataio.imports.rows import Group, RowError
 from cordee.dataio.imports.values import fold
+from cordee.dataio.imports.words import Text
+from cordee.dataio.imports.words import later as _
 from cordee.tenancy.models import Membership
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ def fold_name(value: str | None) -> str | None:
     return value.strip().casefold() if value else None
 
 
-def check_currency(values: dict[str, Any]) -> list[tuple[str, str]]:
+def check_currency(values: dict[str, Any]) -> list[tuple[str, Text]]:
     """The currency as every writer stores it (``core.codes``), or why the row is refused."""
     if values.get("currency") is None:
         return []
@@ -42,7 +43,7 @@ def check_currency(values: dict[str, Any]) -> list[tuple[str, str]]:
     return []
 
 
-def no_campaign(name: str) -> str:
+def no_campaign(name: str) -> Text:
     """Why a row naming an unknown campaign is rejected (leads and touchpoints alike)."""
     return _("No campaign is called %(name)s in this workspace: import the campaigns first.") % {
         "name": name
@@ -56,7 +57,7 @@ class Handler(ABC):
     """Shared machinery; one subclass per kind."""
 
     model: type[models.Model]
-    natural_label = ""
+    natural_label: Text = ""
     needs_ids = False  # new rows' ids are needed afterwards: the ORM's bulk_create returns them
     # existing rows are updated column by column from what the file sets, without loading them
     fast_updates = False
@@ -74,7 +75,7 @@ class Handler(ABC):
         self._defaults: dict[str, Any] | None = None
 
     # -- per row -------------------------------------------------------------------------
-    def check(self, values: dict[str, Any]) -> list[tuple[str, str]]:
+    def check(self, values: dict[str, Any]) -> list[tuple[str, Text]]:
         return []
 
     def keys(self, values: dict[str, Any]) -> tuple[Any, Any]:
@@ -83,7 +84,7 @@ class Handler(ABC):
     def natural(self, values: dict[str, Any]) -> Any:
         return None
 
-    def describe_key(self, which: str, key: Any) -> str:
+    def describe_key(self, which: str, key: Any) -> Text:
         if which == "ext":
             return _("external id %(id)s") % {"id": key}
         return _("%(what)s %(value)s") % {"what": self.natural_label, "value": self._key_text(key)}
@@ -93,7 +94,7 @@ class Handler(ABC):
 
     # -- matching (reads only) -----------------------------------------------------------
     @abstractmethod
-    def prepare(self, groups: list[Group]) -> list[tuple[Group, str]]:
+    def prepare(self, groups: list[Group]) -> list[tuple[Group, Text]]:
         """Match the groups to existing rows; return the rejected ones with their reasons."""
 
     def _by_external_id(self, groups: list[Group], *fields: str) -> dict[str, dict[str, Any]]:
@@ -122,8 +123,8 @@ class Handler(ABC):
         return found
 
     def _conflict(
-        self, what: str, ext: str, first: dict[str, Any], nat: str, second: dict[str, Any]
-    ) -> str:
+        self, what: Text, ext: str, first: dict[str, Any], nat: str, second: dict[str, Any]
+    ) -> Text:
         return _(
             "Its external id %(ext)s matches %(what)s #%(a)s (%(a_label)s) but its %(nat_label)s "
             "%(nat)s matches %(what)s #%(b)s (%(b_label)s): which one is it? Fix the file or "
@@ -142,7 +143,7 @@ class Handler(ABC):
     def _label(self, row: dict[str, Any]) -> str:
         return str(row.get("name") or row.get("email") or "")
 
-    def _identity(self, group: Group, existing: dict[str, Any] | None) -> str | None:
+    def _identity(self, group: Group, existing: dict[str, Any] | None) -> Text | None:
         """The reason to reject when the natural key found a record carrying another external
         id of the same system; else None. Sets whether the record adopts the file's id."""
         ext = group.values.get("external_id")
@@ -165,14 +166,14 @@ class Handler(ABC):
         return None
 
     def _match(
-        self, groups: list[Group], what: str, fields: tuple[str, ...]
-    ) -> list[tuple[Group, str]]:
+        self, groups: list[Group], what: Text, fields: tuple[str, ...]
+    ) -> list[tuple[Group, Text]]:
         """Match on external id, then on the natural key (a name: ``self._natural_rows``)."""
         if not self.model._default_manager.filter(workspace=self.workspace).exists():
             return []  # a first import: nothing to look up, batch after batch
         by_ext = self._by_external_id(groups, *fields)
         by_nat = self._natural_rows(groups, fields)
-        rejected: list[tuple[Group, str]] = []
+        rejected: list[tuple[Group, Text]] = []
         for group in groups:
             ext = group.values.get("external_id")
             nat = self.natural(group.values)
@@ -252,6 +253,10 @@ class Handler(ABC):
 
     def accounts_to_create(self) -> int:
         return len(self._new_accounts)
+
+    def history_to_write(self, groups: list[Group]) -> int:
+        """How many stage-history rows writing ``groups`` adds (only leads have history)."""
+        return 0
 
     def create_accounts(self) -> int:
         if not self._new_accounts:

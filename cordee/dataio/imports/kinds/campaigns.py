@@ -5,14 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import gettext as _
-
 from cordee.crm import models as crm
 from cordee.crm.records import campaign_dates_error, campaign_defaults
 from cordee.dataio.imports.kinds.base import MAX_AMOUNT, Handler, Tick, check_currency, fold_name
 from cordee.dataio.imports.layouts import CHANNELS
 from cordee.dataio.imports.rows import Group
 from cordee.dataio.imports.values import fold
+from cordee.dataio.imports.words import Text
+from cordee.dataio.imports.words import later as _
 
 if TYPE_CHECKING:
     from cordee.dataio.models import ImportJob
@@ -39,8 +39,8 @@ class Campaigns(Handler):
         super().__init__(job)
         self.natural_label = _("name")
 
-    def check(self, values: dict[str, Any]) -> list[tuple[str, str]]:
-        problems = []
+    def check(self, values: dict[str, Any]) -> list[tuple[str, Text]]:
+        problems: list[tuple[str, Text]] = []
         if not values.get("channel"):
             derived = CHANNELS.values.get(fold(values.get("type") or ""))
             if derived:
@@ -68,7 +68,7 @@ class Campaigns(Handler):
     def natural(self, values: dict[str, Any]) -> Any:
         return fold_name(values.get("name"))
 
-    def prepare(self, groups: list[Group]) -> list[tuple[Group, str]]:
+    def prepare(self, groups: list[Group]) -> list[tuple[Group, Text]]:
         return self._match(groups, _("campaign"), ("name",))
 
     def write(self, groups: list[Group], tick: Tick) -> dict[str, int]:

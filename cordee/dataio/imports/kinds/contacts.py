@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import gettext as _
-
 from cordee.crm import models as crm
 from cordee.dataio.imports.kinds.base import Handler, Tick
 from cordee.dataio.imports.kinds.bulk import chunks
 from cordee.dataio.imports.rows import Group
+from cordee.dataio.imports.words import Text
+from cordee.dataio.imports.words import later as _
 
 if TYPE_CHECKING:
     from cordee.dataio.models import ImportJob
@@ -33,7 +33,7 @@ class Contacts(Handler):
         super().__init__(job)
         self.natural_label = _("e-mail")
 
-    def check(self, values: dict[str, Any]) -> list[tuple[str, str]]:
+    def check(self, values: dict[str, Any]) -> list[tuple[str, Text]]:
         if not values.get("email") and not values.get("external_id"):
             return [
                 (
@@ -66,7 +66,7 @@ class Contacts(Handler):
                 found[row["email"]] = row
         return found
 
-    def prepare(self, groups: list[Group]) -> list[tuple[Group, str]]:
+    def prepare(self, groups: list[Group]) -> list[tuple[Group, Text]]:
         rejected = self._match(groups, _("contact"), ("first_name", "last_name", "email"))
         self.resolve_accounts(g.values.get("account") for g in groups)
         for group in groups:

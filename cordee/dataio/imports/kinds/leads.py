@@ -9,7 +9,6 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from cordee.crm import models as crm
 from cordee.dataio.imports.kinds.base import Tick, no_campaign
@@ -17,6 +16,8 @@ from cordee.dataio.imports.kinds.bulk import chunks
 from cordee.dataio.imports.kinds.contacts import CONTACT_COLUMNS, Contacts
 from cordee.dataio.imports.rows import Group
 from cordee.dataio.imports.values import CellError
+from cordee.dataio.imports.words import Text
+from cordee.dataio.imports.words import later as _
 from cordee.funnel import models as funnel
 from cordee.funnel.stages import (
     ImportedStep,
@@ -43,8 +44,8 @@ class Leads(Contacts):
     needs_ids = True
     fast_updates = False
 
-    def prepare(self, groups: list[Group]) -> list[tuple[Group, str]]:
-        rejected: list[tuple[Group, str]] = []
+    def prepare(self, groups: list[Group]) -> list[tuple[Group, Text]]:
+        rejected: list[tuple[Group, Text]] = []
         by_ext = self._by_external_id(
             groups, "contact_id", "contact__email", "stage", "stage_entered_at"
         )
@@ -103,7 +104,7 @@ class Leads(Contacts):
             try:
                 group.extra["steps"] = self._steps(group, lead)
             except CellError as exc:
-                rejected.append((group, str(exc)))
+                rejected.append((group, exc.reason))
         self.resolve_accounts(g.values.get("account") for g in groups)
         self._drop_known_steps(groups)
         return rejected
@@ -158,6 +159,11 @@ class Leads(Contacts):
             group.extra["steps"] = [
                 (s, at) for s, at in group.extra["steps"] if (pk, s, at) not in known
             ]
+
+    def history_to_write(self, groups: list[Group]) -> int:
+        """One row per step still to record (``prepare`` dropped those already stored): the dry
+        run reports it, and the real run writes exactly these steps."""
+        return sum(len(g.extra["steps"]) for g in groups)
 
     def write(self, groups: list[Group], tick: Tick) -> dict[str, int]:
         created = self.create_accounts()

@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import gettext as _
-
 from cordee.dataio.imports.kinds.base import MAX_AMOUNT, Handler, Tick, check_currency, fold_name
 from cordee.dataio.imports.kinds.bulk import chunks
 from cordee.dataio.imports.rows import Group
+from cordee.dataio.imports.words import Text
+from cordee.dataio.imports.words import later as _
 from cordee.funnel import models as funnel
 from cordee.funnel.records import opportunity_defaults
 
@@ -29,8 +29,8 @@ class Opportunities(Handler):
         super().__init__(job)
         self.natural_label = _("account and name")
 
-    def check(self, values: dict[str, Any]) -> list[tuple[str, str]]:
-        problems = []
+    def check(self, values: dict[str, Any]) -> list[tuple[str, Text]]:
+        problems: list[tuple[str, Text]] = []
         amount = values.get("amount")
         if amount is not None:
             if amount < 0:
@@ -65,7 +65,7 @@ class Opportunities(Handler):
                 found.setdefault(key, dict(row))
         return found
 
-    def prepare(self, groups: list[Group]) -> list[tuple[Group, str]]:
+    def prepare(self, groups: list[Group]) -> list[tuple[Group, Text]]:
         self.resolve_accounts(g.values.get("account") for g in groups)
         rejected = self._match(groups, _("opportunity"), ("name",))
         for group in groups:

@@ -7,12 +7,13 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from cordee.crm import models as crm
 from cordee.dataio.imports.kinds.base import Handler, Tick, no_campaign
 from cordee.dataio.imports.kinds.bulk import chunks
 from cordee.dataio.imports.rows import Group
+from cordee.dataio.imports.words import Text
+from cordee.dataio.imports.words import later as _
 from cordee.funnel import models as funnel
 from cordee.funnel.tasks import rescore
 
@@ -38,7 +39,7 @@ class Touchpoints(Handler):
             return f"{key[0]} / {key[1]} / {key[2]:%Y-%m-%d %H:%M}"
         return str(key)
 
-    def prepare(self, groups: list[Group]) -> list[tuple[Group, str]]:
+    def prepare(self, groups: list[Group]) -> list[tuple[Group, Text]]:
         emails = {g.values["contact_email"] for g in groups}
         contacts: dict[str, int] = {}
         for batch in chunks(emails):
@@ -55,7 +56,7 @@ class Touchpoints(Handler):
                 .values_list("contact_id", "id")
             ):
                 leads.setdefault(contact_id, lead_id)
-        rejected: list[tuple[Group, str]] = []
+        rejected: list[tuple[Group, Text]] = []
         keep: list[Group] = []
         for group in groups:
             email = group.values["contact_email"]
@@ -82,7 +83,7 @@ class Touchpoints(Handler):
         rejected.extend(self._match_touches(keep))
         return rejected
 
-    def _match_touches(self, groups: list[Group]) -> list[tuple[Group, str]]:
+    def _match_touches(self, groups: list[Group]) -> list[tuple[Group, Text]]:
         by_ext = self._by_external_id(groups, "contact_id")
         natural: dict[tuple[int, str, dt.datetime], int] = {}
         for batch in chunks({g.extra["contact_id"] for g in groups}):
@@ -90,7 +91,7 @@ class Touchpoints(Handler):
                 workspace=self.workspace, contact_id__in=batch
             ).values_list("contact_id", "kind", "occurred_at", "id"):
                 natural.setdefault(row[:3], row[3])
-        rejected: list[tuple[Group, str]] = []
+        rejected: list[tuple[Group, Text]] = []
         for group in groups:
             ext = group.values.get("external_id")
             first = by_ext[ext]["id"] if ext and ext in by_ext else None
