@@ -234,6 +234,9 @@ PAGES.update(
         "lead_reject": Page(kind="lead", allowed="bob", denied="alice", post={"reason": "bad_fit"}),
         "lead_convert": Page(kind="lead", allowed="bob", denied="alice", post={"amount": "1000"}),
         "contract_sign": Page(kind="slacontract", allowed="mia", denied="alice"),
+        # the MQL threshold and the routing fallback: RevOps only (funnel.configure)
+        "scoring_settings": Page(allowed="rita", denied="dave", post={"threshold": "65"}),
+        "routing_settings": Page(allowed="rita", denied="dave"),
     }
 )
 for _kind, _plural, _writer, _reader in (
@@ -507,6 +510,10 @@ OPS: dict[str, Op] = {
     ),
     "lead_reject": Op(kind="lead", allowed="bob", denied="alice", body={"reason": "bad_fit"}),
     "slabreach_list": Op(),
+    "mql_threshold": Op(),
+    "mql_threshold_set": Op(allowed="rita", denied="dave", body={"threshold": 65}),
+    "routing_fallback": Op(),
+    "routing_fallback_set": Op(allowed="rita", denied="dave", body={}),
     "funnel_stage_exits": Op(query={"stage": "mql", "since": "2026-01-01"}),
     "funnel_metrics": Op(allowed="erin", query={"by": "campaign"}),
     "slacontract_sign": Op(kind="slacontract", allowed="mia", denied="alice"),
