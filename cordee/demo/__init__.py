@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from cordee.tenancy.models import Workspace
+from cordee.tenancy.roles import Role
 
 DEMO_SLUG = "demo"
 DEMO_LOADING_SLUG = "demo-loading"  # the slug while a build is under way (renamed at the end)
@@ -33,8 +34,9 @@ DEMO_LOGIN_PEOPLE: list[tuple[str, str, str, str, str]] = [
 
 
 def demo_logins() -> list[tuple[str, str]]:
-    """The demo's logins, one per role, as ``(role label, e-mail)`` in a stable order."""
-    return [(label, email) for label, email, *_ in DEMO_LOGIN_PEOPLE]
+    """The demo's logins, one per role, as ``(role label, e-mail)`` in a stable order; the label
+    in the active language."""
+    return [(str(Role(role).label), email) for _label, email, role, *_ in DEMO_LOGIN_PEOPLE]
 
 
 def demo_exists() -> bool:

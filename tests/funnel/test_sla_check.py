@@ -168,12 +168,30 @@ def test_pod_contract_takes_precedence_over_the_workspace_default(personas, cont
 def test_cli_reads_a_time_without_offset_in_the_workspace_time_zone(personas, contract, lead):
     # 10:59 in Paris is 09:59 UTC: before the 10:00 UTC due time (read as UTC it would be late).
     out = StringIO()
-    call_command("sla", "check", "--at", "2026-03-09T10:59", "--workspace", "acme", stdout=out)
+    args = ["sla", "check", "--workspace", "acme", "--language", "en", "--at"]
+    call_command(*args, "2026-03-09T10:59", stdout=out)
     assert "new breaches: none" in out.getvalue()
-    call_command("sla", "check", "--at", "2026-03-09T11:00:30", "--workspace", "acme", stdout=out)
-    assert "new breaches: first_touch=1" in out.getvalue()
-    call_command("sla", "check", "--at", "2026-03-09T11:00:30", "--workspace", "acme", stdout=out)
+    call_command(*args, "2026-03-09T11:00:30", stdout=out)
+    assert "new breaches: First touch late 1" in out.getvalue()
+    call_command(*args, "2026-03-09T11:00:30", stdout=out)
     assert out.getvalue().rstrip().endswith("new breaches: none")
+
+
+def test_cli_speaks_one_language_per_run(personas, contract, lead):
+    """The whole line in the asked language, the instant in its format; the workspace's
+    language without --language."""
+    out = StringIO()
+    at = ["--workspace", "acme", "--at", "2026-03-09T11:00:30"]
+    call_command("sla", "check", *at, "--language", "fr", stdout=out)
+    assert out.getvalue().strip() == (
+        "acme : 1 leads vérifiés au 09/03/2026 11:00 ; nouveaux manquements : "
+        "Premier contact en retard 1"
+    )
+    out = StringIO()
+    call_command("sla", "check", *at, "--language", "en", stdout=out)
+    assert out.getvalue().strip() == (
+        "acme: checked 1 leads as of 03/09/2026 11 a.m.; new breaches: none"
+    )
 
 
 def _mql_event(personas, when, decision=None):

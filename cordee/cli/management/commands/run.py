@@ -12,7 +12,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
+from cordee.core.commands import add_language_argument, speaking
 from cordee.demo import DEMO_PASSWORD, DEMO_SLUG, demo_exists, demo_logins
 
 
@@ -25,15 +27,22 @@ class Command(BaseCommand):
             "--no-demo", action="store_true", help="Do not load the demo workspace."
         )
         parser.add_argument("--web-workers", type=int, default=2)
+        add_language_argument(parser)
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        with speaking(opts["language"]) as language:
+            self._serve(opts, language)
+
+    def _serve(self, opts: dict[str, Any], language: str) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         if not opts["no_demo"]:
             if not demo_exists():
-                self.stdout.write("Loading the demo workspace (first run only)…")
-                call_command("demo", size="small", seed=1)
+                self.stdout.write(_("Loading the demo workspace (first run only)…"))
+                call_command("demo", size="small", seed=1, language=language)
             else:
-                self.stdout.write(f"Demo workspace '{DEMO_SLUG}' already loaded.")
+                self.stdout.write(
+                    _("Demo workspace '%(slug)s' already loaded.") % {"slug": DEMO_SLUG}
+                )
         bind = opts["bind"]
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cordee.config.settings"}
         bin_dir = os.path.dirname(sys.executable)
@@ -81,15 +90,19 @@ class Command(BaseCommand):
                 child.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 child.kill()
-        self.stdout.write("Cordée stopped.")
+        self.stdout.write(_("Cordée stopped."))
 
     def _print_welcome(self, bind: str, no_demo: bool) -> None:
         self.stdout.write("")
         self.stdout.write(
-            self.style.SUCCESS(f"Cordée is running on http://{bind}/  (Ctrl-C stops it)")
+            self.style.SUCCESS(
+                _("Cordée is running on %(url)s  (Ctrl-C stops it)") % {"url": f"http://{bind}/"}
+            )
         )
         if not no_demo:
-            self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+            self.stdout.write(
+                _("Demo logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD}
+            )
             for role, email in demo_logins():
                 self.stdout.write(f"  {role:<20} {email}")
         self.stdout.write("")
