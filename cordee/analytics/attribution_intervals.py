@@ -105,7 +105,7 @@ def smallest_moving_coalition(j: Journeys) -> tuple[list[list[str]], npt.NDArray
         # fewest channels, then the heaviest term, then the lowest bitmask (lexsort: last key first)
         best = int(moving[np.lexsort((moving, -weighted, size[moving]))[0]])
         coalitions.append([j.channels[k] for k in range(n) if best >> k & 1])
-        support[c] = int(round(nj[best]))
+        support[c] = round(float(nj[best]))
     return coalitions, support
 
 

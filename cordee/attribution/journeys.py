@@ -48,9 +48,7 @@ class PeriodJourneys:
 
     @property
     def no_touch_value(self) -> Decimal:
-        return sum(
-            (d.amount for d in self.no_touch if d.currency == self.won.currency), Decimal(0)
-        )
+        return sum((d.amount for d in self.no_touch if d.currency == self.won.currency), Decimal(0))
 
 
 def _midnight(day: dt.date, workspace: Workspace) -> dt.datetime:

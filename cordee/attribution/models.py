@@ -27,6 +27,9 @@ class AttributionModel(models.TextChoices):
     SHAPLEY = "shapley", _("Shapley")
 
 
+MODELS: tuple[str, ...] = tuple(AttributionModel.values)
+
+
 class AttributionSnapshot(WorkspaceScoped):
     """Every model's credits for one period and dimension, as computed at ``computed_at``.
     Pages read snapshots; they never scan touchpoints."""

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from cordee.attribution import selectors
 from cordee.attribution.journeys import NO_CAMPAIGN
-from cordee.attribution.models import AttributionModel, AttributionSnapshot, Dimension
+from cordee.attribution.models import MODELS, AttributionModel, AttributionSnapshot, Dimension
 from cordee.attribution.periods import Period, fiscal_periods
-from cordee.attribution.services import MODELS, negative_credits
+from cordee.attribution.services import negative_credits
 from cordee.core.actor import Actor
 from cordee.core.charts import BAR, cached_svg, chart_spec, signed_colour
 from cordee.crm.models import Channel

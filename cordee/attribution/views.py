@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from cordee.attribution import presenters, selectors, services
 from cordee.attribution.models import AttributionModel
-from cordee.attribution.tasks import compute_snapshot
 from cordee.core.actor import Actor
 from cordee.core.errors import NotFound
 from cordee.core.web import workspace_view
@@ -34,11 +33,8 @@ def attribution(request: HttpRequest, actor: Actor) -> HttpResponse:
 @workspace_view
 @require_POST
 def compute(request: HttpRequest, actor: Actor) -> HttpResponse:
-    actor.require("sla.write")
     _periods, period, dimension, _model = presenters.page_choice(request.GET, actor.workspace)
-    compute_snapshot.enqueue(
-        actor.workspace.pk, period.start.isoformat(), period.end.isoformat(), dimension
-    )
+    services.snapshot_request(actor=actor, start=period.start, end=period.end, dimension=dimension)
     messages.success(request, _("The attribution is being computed; reload the page in a moment."))
     return HttpResponseRedirect(request.get_full_path().replace("compute/", ""))
 

@@ -70,5 +70,6 @@ def won_in_period(workspace: Workspace, start: dt.date, end: dt.date) -> WonInPe
         deals=tuple(
             WonDeal(pk, lead, amount, currency or workspace.currency, created, closed)
             for pk, lead, amount, currency, created, closed in rows
+            if closed is not None  # the filter on close_date already excludes them
         ),
     )
