@@ -1,8 +1,6 @@
 """REST endpoints of attribution: snapshots (list, one with its credits, compute), locks (list,
 one, sign, withdraw)."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any
 
