@@ -7,10 +7,11 @@ data a credit of either sign may rest on a handful of journeys. Two numbers say 
 - **Bootstrap interval** (Efron & Tibshirani, "An Introduction to the Bootstrap", 1993, ch. 13):
   draw ``resamples`` samples of the N journeys *with replacement* (``numpy.random.default_rng(
   seed)``: the same seed gives the same interval), compute every channel's credit on each, and
-  keep the 2.5th and 97.5th percentiles. Resampling journeys is a multinomial draw of how many
-  times each journey is taken (N draws, probability 1/N each); since v depends on the journeys
-  only through their counts per channel set, a resample is a reweighting of the per-coalition
-  journey and conversion counts (one ``bincount`` per resample, no loop over journeys). Credits
+  keep the 2.5th and 97.5th percentiles. A resample draws N journey indexes uniformly
+  (``rng.integers(0, N, N)``) and counts how often each journey is taken; since v depends on
+  the journeys only through their counts per channel set, a resample is a reweighting of the
+  per-coalition journey and conversion counts (``bincount``s per resample, no loop over
+  journeys). Credits
   in conversions scale φ by the resample's conversions; credits in value by the resample's value.
   A credit whose interval contains 0 is **not distinguishable from zero**.
 - **Journeys behind the smallest coalition that moves it**: for channel c, among the coalitions
@@ -37,7 +38,6 @@ from cordee.analytics.attribution import (
     _sizes,
     _subset_sums,
     coalition_counts,
-    shapley_from_coalitions,
 )
 
 BOOTSTRAP_SEED = 12
@@ -72,11 +72,36 @@ def _journey_sets(j: Journeys) -> npt.NDArray[np.int64]:
     return bits
 
 
-def _phi_per_v_all(
+def _shares(
     journeys: npt.NDArray[np.float64], conversions: npt.NDArray[np.float64], n: int
 ) -> npt.NDArray[np.float64]:
-    """φ / v(all): each channel's share of one conversion (credits = total × share)."""
-    return shapley_from_coalitions(journeys, conversions, [""] * n, 1.0).credits
+    """φ / v(all) for a batch of resamples at once (rows: resamples, columns: coalition
+    bitmasks): each channel's share of one conversion, credits = total × share. The same sums
+    as ``shapley_from_coalitions``, on every row: subset sums, v(S), then
+    φ_c = Σ_{S ∋ c} [w(|S| − 1) + w(|S|)] v(S) − Σ_S w(|S|) v(S)."""
+    nj, nc = journeys.copy(), conversions.copy()
+    rows = len(nj)
+    for k in range(n):  # subset sums along each row
+        for a in (nj, nc):
+            view = a.reshape(rows, -1, 2, 1 << k)
+            view[:, :, 1, :] += view[:, :, 0, :]
+    v = np.divide(nc, nj, out=np.zeros_like(nc), where=nj > 0)
+    v[:, 0] = 0.0
+    size = _sizes(n)
+    weight = np.array(
+        [factorial(s) * factorial(n - s - 1) / factorial(n) if s < n else 0.0 for s in range(n + 1)]
+    )
+    before = np.concatenate([[0.0], weight[:-1]])
+    spread = (v * weight[size]).sum(axis=1)
+    folded = v * (weight[size] + before[size])
+    phi = np.zeros((rows, n))
+    for c in range(n - 1, -1, -1):  # fold on the highest bit: Σ over the S containing c
+        halves = folded.reshape(rows, 2, -1)
+        phi[:, c] = halves[:, 1].sum(axis=1)
+        folded = halves[:, 0] + halves[:, 1]
+    phi -= spread[:, None]
+    grand = v[:, -1]
+    return np.divide(phi, grand[:, None], out=np.zeros_like(phi), where=grand[:, None] != 0)
 
 
 def smallest_moving_coalition(j: Journeys) -> tuple[list[list[str]], npt.NDArray[np.int64]]:
@@ -128,20 +153,22 @@ def shapley_bootstrap(
     converted = j.conversion_weights()
     value = converted * j.value
     rng = np.random.default_rng(seed)
-    draws = rng.multinomial(j.n_journeys, np.full(j.n_journeys, 1.0 / j.n_journeys), resamples)
+    cells = 1 << n
     credits = np.zeros((resamples, n))
     credits_value = np.zeros((resamples, n))
-    cells = 1 << n
-    for b in range(resamples):  # one bincount per resample: no loop over journeys
-        taken = draws[b].astype(np.float64)
+    n_j = j.n_journeys
+    batch = max(1, (1 << 21) // cells)  # resamples per batch: about 16 MB per array
+    for first in range(0, resamples, batch):
+        rows = range(first, min(first + batch, resamples))
+        taken = np.zeros((len(rows), n_j))
+        for r in range(len(rows)):  # a bincount per resample: no loop over journeys
+            taken[r] = np.bincount(rng.integers(0, n_j, n_j), minlength=n_j)
         conv = taken * converted
-        share = _phi_per_v_all(
-            np.bincount(bits, weights=taken, minlength=cells).astype(np.float64),
-            np.bincount(bits, weights=conv, minlength=cells).astype(np.float64),
-            n,
-        )
-        credits[b] = share * conv.sum()
-        credits_value[b] = share * float(taken @ value)
+        counts = np.stack([np.bincount(bits, weights=t, minlength=cells) for t in taken])
+        conversions = np.stack([np.bincount(bits, weights=c, minlength=cells) for c in conv])
+        share = _shares(counts.astype(np.float64), conversions.astype(np.float64), n)
+        credits[rows.start : rows.stop] = share * conv.sum(axis=1)[:, None]
+        credits_value[rows.start : rows.stop] = share * (taken @ value)[:, None]
     tail = (1.0 - level) / 2.0 * 100.0
     low, high = np.percentile(credits, [tail, 100.0 - tail], axis=0)
     low_value, high_value = np.percentile(credits_value, [tail, 100.0 - tail], axis=0)

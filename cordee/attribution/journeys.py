@@ -21,15 +21,16 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import Max
+from django.db.models import Max, Q, QuerySet
 
 from cordee.analytics.attribution import Journeys
 from cordee.attribution.models import Dimension
 from cordee.funnel.models import Lead, Touchpoint
-from cordee.funnel.won import WonDeal, WonInPeriod, won_in_period
+from cordee.funnel.won import WonDeal, WonInPeriod, won_in_period, won_opportunities
 from cordee.tenancy.models import Workspace
 
 NO_CAMPAIGN = "—"
@@ -63,31 +64,37 @@ def _last_at_or_before(path: list[Touch], moment: dt.datetime | None) -> int:
 
 
 def _touches(
-    workspace: Workspace, since: dt.datetime, until: dt.datetime, won_leads: set[int], field: str
+    workspace: Workspace,
+    since: dt.datetime,
+    until: dt.datetime,
+    won_leads: QuerySet[Any],
+    field: str,
 ) -> tuple[dict[int, list[Touch]], set[int]]:
-    """The marketing touches of the won deals' leads and of the leads whose last marketing touch
-    falls in [since, until) (returned apart: the non-converting journeys)."""
+    """The marketing touches of the won deals' leads (``won_leads``: a subquery of lead ids) and
+    of the leads whose last marketing touch falls in [since, until) (returned apart, the won
+    leads left out: the non-converting journeys). Subqueries, not lists of ids: no limit on
+    the number of leads."""
     marketing = Touchpoint.objects.filter(
         workspace=workspace, is_sales_activity=False, lead__isnull=False
     )
-    lapsed = (
-        set(
-            marketing.order_by()
-            .values("lead_id")
-            .annotate(last=Max("occurred_at"))
-            .filter(last__gte=since, last__lt=until)
-            .values_list("lead_id", flat=True)
-        )
-        - won_leads
+    last_in_period = (
+        marketing.order_by()
+        .values("lead_id")
+        .annotate(last=Max("occurred_at"))
+        .filter(last__gte=since, last__lt=until)
+        .values("lead_id")
     )
     touches: dict[int, list[Touch]] = defaultdict(list)
     rows = (
-        marketing.filter(lead_id__in=sorted(won_leads | lapsed))
+        marketing.filter(Q(lead_id__in=won_leads) | Q(lead_id__in=last_in_period))
         .order_by("lead_id", "occurred_at", "id")
         .values_list("lead_id", "occurred_at", field)
     )
     for lead_id, occurred_at, name in rows.iterator(chunk_size=20_000):
         touches[lead_id].append((occurred_at, name or NO_CAMPAIGN))
+    lapsed = set(last_in_period.values_list("lead_id", flat=True)) - set(
+        won_leads.values_list("lead_id", flat=True)
+    )
     return touches, lapsed
 
 
@@ -97,7 +104,9 @@ def load_journeys(
     """The period's journeys: one per won deal with a touch, then one per lapsed lead."""
     since, until = _midnight(start, workspace), _midnight(end + dt.timedelta(days=1), workspace)
     won = won_in_period(workspace, start, end)
-    won_leads = {d.lead_id for d in won.deals if d.lead_id is not None}
+    won_leads = (
+        won_opportunities(workspace, start, end).filter(lead__isnull=False).values("lead_id")
+    )
     field = "channel" if dimension == Dimension.CHANNEL else "campaign__name"
     touches, lapsed = _touches(workspace, since, until, won_leads, field)
     created = dict(Lead.objects.filter(pk__in=won_leads).values_list("id", "created_at"))

@@ -14,6 +14,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import QuerySet
+
 from cordee.funnel.models import Opportunity, OpportunityStage
 from cordee.tenancy.models import Workspace
 
@@ -53,15 +55,20 @@ class WonInPeriod:
         return out
 
 
+def won_opportunities(workspace: Workspace, start: dt.date, end: dt.date) -> QuerySet[Opportunity]:
+    """The opportunities won from ``start`` to ``end`` (close dates, inclusive)."""
+    return Opportunity.objects.filter(
+        workspace=workspace,
+        stage=OpportunityStage.WON,
+        close_date__gte=start,
+        close_date__lte=end,
+    )
+
+
 def won_in_period(workspace: Workspace, start: dt.date, end: dt.date) -> WonInPeriod:
     """The workspace's deals won from ``start`` to ``end`` (close dates, inclusive), by id."""
     rows = (
-        Opportunity.objects.filter(
-            workspace=workspace,
-            stage=OpportunityStage.WON,
-            close_date__gte=start,
-            close_date__lte=end,
-        )
+        won_opportunities(workspace, start, end)
         .order_by("id")
         .values_list("id", "lead_id", "amount", "currency", "created_on", "close_date")
     )

@@ -75,8 +75,9 @@ def test_the_bootstrap_resamples_journeys_with_its_stated_seed_and_size():
     interval = shapley_bootstrap(j)
     assert (interval.seed, interval.resamples) == (12, 200)
     assert (BOOTSTRAP_SEED, BOOTSTRAP_RESAMPLES) == (12, 200)
-    # the same draws, replayed here: how often each of the 15 journeys is taken per resample
-    draws = np.random.default_rng(12).multinomial(15, np.full(15, 1 / 15), 200)
+    # the same draws, replayed here: 15 journeys taken with replacement, 200 times
+    rng = np.random.default_rng(12)
+    draws = [np.bincount(rng.integers(0, 15, 15), minlength=15) for _ in range(200)]
     kinds = ["A"] * 6 + ["B"] * 4 + ["AB"] * 5
     converted = [i < 3 for i in range(6)] + [i < 1 for i in range(4)] + [i < 4 for i in range(5)]
     per_resample = []
