@@ -15,23 +15,17 @@ from cordee.core.api import Pagination, current_actor
 router = Router(tags=["Attribution"])
 
 
-def _snapshot(s: AttributionSnapshot) -> dict[str, Any]:
+def _detail(s: AttributionSnapshot) -> dict[str, Any]:
     return {
         "id": s.pk,
         "period_start": s.period_start,
         "period_end": s.period_end,
         "dimension": s.dimension,
         "journeys": s.journeys,
+        "computed_at": s.computed_at,
         "won_deals": s.conversions,
         "won_revenue": s.value,
         "currency": s.workspace.currency,
-        "computed_at": s.computed_at,
-    }
-
-
-def _detail(s: AttributionSnapshot) -> dict[str, Any]:
-    return {
-        **_snapshot(s),
         "credits": {
             m: [
                 {"name": n, "conversions": c, "value": s.value_credits.get(m, {}).get(n, "0")}
@@ -89,10 +83,9 @@ def snapshot_list(
     request: HttpRequest, period_start: dt.date | None = None, dimension: str | None = None
 ) -> Any:
     """The workspace's attribution snapshots, newest first (filter by period start, dimension)."""
-    qs = selectors.snapshot_list(
+    return selectors.snapshot_list(
         actor=current_actor(request), start=period_start, dimension=dimension
     ).select_related("workspace")
-    return [_snapshot(s) for s in qs]
 
 
 @router.get(

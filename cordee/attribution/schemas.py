@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from cordee.attribution.models import AttributionModel, Dimension
 from cordee.core.schemas import InSchema, MoneyOut, choice_field
@@ -24,16 +24,21 @@ class LockSignIn(PeriodIn):
     model: ModelCode  # type: ignore[valid-type]
 
 
-class AttributionSnapshotOut(Schema):
+class _SnapshotFields(Schema):
     id: int
     period_start: dt.date
     period_end: dt.date
     dimension: str
     journeys: int
-    won_deals: int
-    won_revenue: MoneyOut
-    currency: str
     computed_at: dt.datetime
+
+
+class AttributionSnapshotOut(_SnapshotFields):
+    """A snapshot as listed: read from the row."""
+
+    won_deals: int = Field(alias="conversions")
+    won_revenue: MoneyOut = Field(alias="value")
+    currency: str = Field(alias="workspace.currency")
 
 
 class CreditOut(Schema):
@@ -53,7 +58,10 @@ class ShapleyIntervalOut(Schema):
     support: int
 
 
-class AttributionSnapshotDetailOut(AttributionSnapshotOut):
+class AttributionSnapshotDetailOut(_SnapshotFields):
+    won_deals: int
+    won_revenue: MoneyOut
+    currency: str
     credits: dict[str, list[CreditOut]]  # per model
     not_signable: dict[str, list[str]]  # per model: the names with a credit below 0
     no_marketing_touch: dict[str, Any]  # {"won_deals": n, "won_revenue": "…"}

@@ -113,7 +113,8 @@ def test_each_manager_signs_its_side_others_are_403(api_as, snapshots):
 def test_a_model_with_a_negative_credit_is_refused_409(api_as, snapshots):
     response = api_as("mia").post("attribution/locks", {**PERIOD, "model": "shapley"})
     assert response.status_code == 409
-    assert "negative credit" in response.json()["error"]["message"]
+    assert response.json()["error"]["code"] == "conflict"
+    assert "seo" in response.json()["error"]["message"]  # the name below 0
     assert not AttributionLock.objects.exists()
 
 
