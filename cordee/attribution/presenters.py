@@ -195,7 +195,10 @@ def attribution_page(
         "rows": rows,
         "chart": chart,
         "lock": lock,
-        "differences": selectors.differences(lock, snapshot) if lock else {},
+        "differences": {
+            _labels(dimension).get(name, name): pair
+            for name, pair in (selectors.differences(lock, snapshot) if lock else {}).items()
+        },
         "can_compute": actor.can("sla.write"),
         **_signing(actor, snapshot, model, dimension, lock),
     }
