@@ -25,6 +25,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from cordee.attribution.periods import fiscal_periods
 from cordee.config.api import api
 from cordee.feedback.models import Competitor, FeedbackItem
 from cordee.funnel.models import RejectionReason, RoutingRule, ScoringRule, SlaContract
@@ -80,6 +81,7 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
         ),
         "routingrule": RoutingRule.objects.create(workspace=workspace, name="RR", pod=pod),
         "snapshot": _current_snapshot(workspace),
+        "attributionlock": _proposed_lock(workspace),
         "webhook": WebhookSubscription.objects.create(
             workspace=workspace, name="Slack", url="http://127.0.0.1:9/", events=["sla.breach"]
         ),
@@ -142,6 +144,23 @@ def _current_snapshot(workspace: Any) -> Any:
         dimension="channel",
         credits={"markov": {"seo": "1.0000"}},
         computed_at=timezone.now(),
+    )
+
+
+def _proposed_lock(workspace: Any) -> Any:
+    """The snapshot's Markov model, signed by marketing only (sales may sign, marketing may
+    withdraw)."""
+    from cordee.attribution.models import AttributionLock
+
+    period = fiscal_periods(workspace.fiscal_year_start_month, timezone.localdate())[0]
+    return AttributionLock.objects.create(
+        workspace=workspace,
+        period_start=period.start,
+        period_end=period.end,
+        dimension="channel",
+        model="markov",
+        credits={"seo": "1.0000"},
+        marketing_signed_at=timezone.now(),
     )
 
 
@@ -224,7 +243,8 @@ PAGES.update(
         "mql_queue_export": Page(),
         "attribution": Page(),
         "attribution_compute": Page(allowed="dave", denied="bob"),
-        "attribution_sign": Page(allowed="mia", denied="alice"),
+        "attribution_sign": Page(allowed="dave", denied="alice"),  # marketing signed already
+        "attribution_withdraw": Page(allowed="mia", denied="alice"),
         "notifications": Page(),
         "funnel_board": Page(),
         "sla_dashboard": Page(),
@@ -358,6 +378,7 @@ POST_ONLY = {
     "incoming_rotate",
     "attribution_compute",
     "attribution_sign",
+    "attribution_withdraw",
     "feedback_vote",
     "feedback_status",
     "feedback_assign",
@@ -464,6 +485,9 @@ def _crud(
     }
 
 
+_YEAR = fiscal_periods(1, timezone.localdate())[0]  # the workspaces' default fiscal year
+_FISCAL_YEAR = {"period_start": str(_YEAR.start), "period_end": str(_YEAR.end)}
+
 OPS: dict[str, Op] = {
     **_crud("account", "account", "bob", "erin", {"name": "Nouvelle"}),
     **_crud("contact", "contact", "alice", "erin", {"last_name": "Roy"}),
@@ -517,6 +541,22 @@ OPS: dict[str, Op] = {
     "funnel_stage_exits": Op(query={"stage": "mql", "since": "2026-01-01"}),
     "funnel_metrics": Op(allowed="erin", query={"by": "campaign"}),
     "slacontract_sign": Op(kind="slacontract", allowed="mia", denied="alice"),
+    "attribution_snapshot_list": Op(),
+    "attribution_snapshot_get": Op(kind="snapshot"),
+    "attribution_snapshot_compute": Op(
+        allowed="dave", denied="bob", body={**_FISCAL_YEAR, "dimension": "channel"}, ok=(202,)
+    ),
+    "attribution_lock_list": Op(),
+    "attribution_lock_get": Op(kind="attributionlock"),
+    # marketing signed the matrix's lock: sales signs it, marketing may withdraw
+    "attribution_lock_sign": Op(
+        allowed="dave",
+        denied="alice",
+        body={**_FISCAL_YEAR, "dimension": "channel", "model": "markov"},
+    ),
+    "attribution_lock_withdraw": Op(
+        kind="attributionlock", allowed="mia", denied="alice", ok=(204,)
+    ),
     "slacontract_marketing": Op(kind="slacontract"),
     "me_get": Op(),
     "member_list": Op(),

@@ -14,6 +14,22 @@ class Dimension(models.TextChoices):
     CAMPAIGN = "campaign", _("Campaign")
 
 
+class AttributionModel(models.TextChoices):
+    """The models offered in the app, in the order of the page's table."""
+
+    FIRST = "first", _("First touch")
+    LAST = "last", _("Last touch")
+    LINEAR = "linear", _("Linear")
+    POSITION = "position", _("Position (U)")
+    W_SHAPED = "w_shaped", _("W-shaped")
+    TIME_DECAY = "time_decay", _("Time decay")
+    MARKOV = "markov", _("Markov")
+    SHAPLEY = "shapley", _("Shapley")
+
+
+MODELS: tuple[str, ...] = tuple(AttributionModel.values)
+
+
 class AttributionSnapshot(WorkspaceScoped):
     """Every model's credits for one period and dimension, as computed at ``computed_at``.
     Pages read snapshots; they never scan touchpoints."""
@@ -25,9 +41,24 @@ class AttributionSnapshot(WorkspaceScoped):
         _("half-life (days)"), max_digits=6, decimal_places=2, default=7
     )
     journeys = models.PositiveIntegerField(_("journeys"), default=0)
-    conversions = models.PositiveIntegerField(_("conversions"), default=0)
-    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2, default=0)
-    credits = models.JSONField(_("credits"), default=dict)  # {model: {name: "credit"}}
+    # the period's won deals and won revenue (workspace currency), as funnel.won defines them
+    conversions = models.PositiveIntegerField(_("won deals"), default=0)
+    value = models.DecimalField(_("won revenue"), max_digits=16, decimal_places=2, default=0)
+    credits = models.JSONField(_("credits"), default=dict)  # {model: {name: "conversions"}}
+    value_credits = models.JSONField(_("credits in value"), default=dict)  # {model: {name: "€"}}
+    # won deals whose journey has no marketing touch: their own line, outside the credits
+    no_touch_conversions = models.PositiveIntegerField(_("won without marketing touch"), default=0)
+    no_touch_value = models.DecimalField(
+        _("won revenue without marketing touch"), max_digits=16, decimal_places=2, default=0
+    )
+    other_currencies = models.JSONField(
+        _("won in other currencies"), default=dict
+    )  # {code: {"count": n, "amount": "…"}}
+    unnamed_touches = models.PositiveIntegerField(_("touches without channel"), default=0)
+    # Shapley only: {name: {low, high, low_value, high_value, coalition, support}}
+    intervals = models.JSONField(_("intervals"), default=dict)
+    bootstrap_seed = models.PositiveIntegerField(_("bootstrap seed"), null=True, blank=True)
+    bootstrap_resamples = models.PositiveIntegerField(_("bootstrap resamples"), default=0)
     computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:
@@ -51,11 +82,12 @@ class AttributionLock(WorkspaceScoped):
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
     dimension = models.CharField(_("by"), max_length=10, choices=Dimension.choices)
-    model = models.CharField(_("model"), max_length=12)
+    model = models.CharField(_("model"), max_length=12, choices=AttributionModel.choices)
     half_life_days = models.DecimalField(
         _("half-life (days)"), max_digits=6, decimal_places=2, default=7
     )
-    credits = models.JSONField(_("credits of record"), default=dict)  # {name: "credit"}
+    credits = models.JSONField(_("credits of record"), default=dict)  # {name: "conversions"}
+    value_credits = models.JSONField(_("credits of record in value"), default=dict)  # {name: "€"}
     snapshot = models.ForeignKey(
         AttributionSnapshot, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -80,7 +112,7 @@ class AttributionLock(WorkspaceScoped):
         ]
 
     def __str__(self) -> str:
-        return f"{self.model} · {self.period_start} – {self.period_end}"
+        return f"{self.get_model_display()} · {self.period_start} – {self.period_end}"
 
     @property
     def is_signed(self) -> bool:

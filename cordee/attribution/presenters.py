@@ -11,27 +11,18 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from cordee.analytics.attribution import MODELS
 from cordee.attribution import selectors
-from cordee.attribution.models import Dimension
+from cordee.attribution.journeys import NO_CAMPAIGN
+from cordee.attribution.models import MODELS, AttributionModel, AttributionSnapshot, Dimension
 from cordee.attribution.periods import Period, fiscal_periods
-from cordee.attribution.services import NO_CAMPAIGN
+from cordee.attribution.services import negative_credits
 from cordee.core.actor import Actor
 from cordee.core.charts import BAR, cached_svg, chart_spec, signed_colour
 from cordee.crm.models import Channel
 from cordee.tenancy.models import Workspace
 
-MODEL_LABELS = {
-    "first": gettext_lazy("First touch"),
-    "last": gettext_lazy("Last touch"),
-    "linear": gettext_lazy("Linear"),
-    "position": gettext_lazy("Position (U)"),
-    "time_decay": gettext_lazy("Time decay"),
-    "markov": gettext_lazy("Markov"),
-    "shapley": gettext_lazy("Shapley"),
-}
+UNITS = ("conversions", "value")
 
 
 def _labels(dimension: str) -> dict[str, str]:
@@ -43,12 +34,21 @@ def _labels(dimension: str) -> dict[str, str]:
     return labels
 
 
-def _chart(snapshot: Any, model: str, dimension: str) -> dict[str, Any]:
+def _credits(snapshot: AttributionSnapshot, unit: str) -> dict[str, dict[str, str]]:
+    return dict(snapshot.value_credits if unit == "value" else snapshot.credits)
+
+
+def _chart(snapshot: AttributionSnapshot, model: str, dimension: str, unit: str) -> dict[str, Any]:
     labels = _labels(dimension)
     values = [
         {"name": labels.get(k, k), "credit": float(v)}
-        for k, v in snapshot.credits.get(model, {}).items()
+        for k, v in _credits(snapshot, unit).get(model, {}).items()
     ]
+    title = (
+        _("Credited won revenue (%(currency)s)") % {"currency": snapshot.workspace.currency}
+        if unit == "value"
+        else _("Credited won deals")
+    )
     return chart_spec(
         values,
         mark=BAR,
@@ -61,7 +61,7 @@ def _chart(snapshot: Any, model: str, dimension: str) -> dict[str, Any]:
                 "sort": "-x",
                 "title": str(Dimension(dimension).label),
             },
-            "x": {"field": "credit", "type": "quantitative", "title": _("Credited conversions")},
+            "x": {"field": "credit", "type": "quantitative", "title": title},
             "color": signed_colour("credit", "#4f46e5"),
         },
     )
@@ -79,29 +79,62 @@ def page_choice(
     return periods, period, str(dimension), str(model)
 
 
-def credit_rows(snapshot: Any, dimension: str, model: str) -> list[dict[str, Any]]:
-    """One row per channel or campaign: its credit under every model, the chosen one first."""
+def page_unit(params: Mapping[str, str]) -> str:
+    """Credits in won deals (``conversions``) or in won revenue (``value``)."""
+    return params.get("unit") if params.get("unit") in UNITS else "conversions"  # type: ignore[return-value]
+
+
+def credit_rows(
+    snapshot: AttributionSnapshot | None, dimension: str, model: str, unit: str = "conversions"
+) -> list[dict[str, Any]]:
+    """One row per channel or campaign: its credit under every model (in the unit asked),
+    sorted by the chosen model's; Shapley's interval and support beside it."""
     if snapshot is None:
         return []
-    names = sorted({n for credits in snapshot.credits.values() for n in credits})
+    credits = _credits(snapshot, unit)
+    names = sorted({n for by_name in credits.values() for n in by_name})
     labels = _labels(dimension)
-    rows = [
-        {
+    rows = []
+    for n in names:
+        interval = snapshot.intervals.get(n)
+        row: dict[str, Any] = {
+            "key": n,
             "name": labels.get(n, n),
-            "credits": [Decimal(snapshot.credits.get(m, {}).get(n, "0")) for m in MODELS],
+            "credits": [Decimal(credits.get(m, {}).get(n, "0")) for m in MODELS],
+            "shapley": Decimal(snapshot.credits.get("shapley", {}).get(n, "0")),
+            "shapley_value": Decimal(snapshot.value_credits.get("shapley", {}).get(n, "0")),
         }
-        for n in names
-    ]
+        if interval:
+            low, high = Decimal(interval["low"]), Decimal(interval["high"])
+            row |= {
+                "low": low,
+                "high": high,
+                "low_value": Decimal(interval["low_value"]),
+                "high_value": Decimal(interval["high_value"]),
+                "near_zero": low <= 0 <= high,
+                "coalition": ", ".join(labels.get(c, c) for c in interval["coalition"]),
+                "support": interval["support"],
+            }
+        rows.append(row)
     rows.sort(key=lambda r: -r["credits"][MODELS.index(model)])
     return rows
 
 
-def credits_csv(rows: list[dict[str, Any]], period: Period, dimension: str) -> HttpResponse:
+def credits_csv(
+    snapshot: AttributionSnapshot, rows: list[dict[str, Any]], period: Period, dimension: str
+) -> HttpResponse:
+    """Every model's credits, in won deals then in won revenue."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([dimension, *MODELS])
+    writer.writerow([dimension, *MODELS, *(f"{m}_value" for m in MODELS)])
     for r in rows:
-        writer.writerow([r["name"], *r["credits"]])
+        writer.writerow(
+            [
+                r["name"],
+                *(snapshot.credits.get(m, {}).get(r["key"], "0") for m in MODELS),
+                *(snapshot.value_credits.get(m, {}).get(r["key"], "0") for m in MODELS),
+            ]
+        )
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="attribution-{period.key}-{dimension}.csv"'
@@ -109,29 +142,63 @@ def credits_csv(rows: list[dict[str, Any]], period: Period, dimension: str) -> H
     return response
 
 
+def _signing(
+    actor: Actor, snapshot: AttributionSnapshot | None, model: str, dimension: str, lock: Any
+) -> dict[str, Any]:
+    """Whether the chosen model may be signed (no credit below 0), and whether the actor may
+    withdraw its side's signature."""
+    labels = _labels(dimension)
+    negative = negative_credits(snapshot.credits.get(model, {})) if snapshot else []
+    side = actor.signs_for
+    return {
+        "not_signable": [labels.get(n, n) for n in negative],
+        "can_sign": side is not None and not negative,
+        "can_withdraw": side is not None
+        and lock is not None
+        and not lock.is_signed
+        and getattr(lock, f"{side}_signed_at") is not None,
+    }
+
+
 def attribution_page(
-    actor: Actor, params: Mapping[str, str], snapshot: Any, rows: list[dict[str, Any]]
+    actor: Actor,
+    params: Mapping[str, str],
+    snapshot: AttributionSnapshot | None,
+    rows: list[dict[str, Any]],
 ) -> dict[str, Any]:
     periods, period, dimension, model = page_choice(params, actor.workspace)
+    unit = page_unit(params)
     lock = selectors.period_lock(actor=actor, start=period.start, dimension=dimension)
     chart = ""
-    if snapshot is not None and snapshot.conversions:
+    if snapshot is not None and snapshot.journeys:
         chart = cached_svg(
-            f"attribution:{snapshot.pk}:{model}", lambda: _chart(snapshot, model, dimension)
+            f"attribution:{snapshot.pk}:{model}:{unit}",
+            lambda: _chart(snapshot, model, dimension, unit),
         )
+    credited = Decimal(0)
+    if snapshot is not None:
+        credited = Decimal(snapshot.conversions - snapshot.no_touch_conversions)
     return {
         "nav": "attribution",
         "periods": periods,
         "period": period,
         "dimension": dimension,
         "model": model,
-        "models": [(m, MODEL_LABELS[m]) for m in MODELS],
+        "model_label": AttributionModel(model).label,
+        "unit": unit,
+        "models": AttributionModel.choices,
         "dimensions": Dimension.choices,
         "snapshot": snapshot,
+        "credited_conversions": credited,
+        "credited_value": snapshot.value - snapshot.no_touch_value if snapshot else Decimal(0),
+        "unnamed_label": _labels(dimension)[NO_CAMPAIGN],
         "rows": rows,
         "chart": chart,
         "lock": lock,
-        "differences": selectors.differences(lock, snapshot) if lock else {},
-        "can_sign": actor.signs_for is not None,
+        "differences": {
+            _labels(dimension).get(name, name): pair
+            for name, pair in (selectors.differences(lock, snapshot) if lock else {}).items()
+        },
         "can_compute": actor.can("sla.write"),
+        **_signing(actor, snapshot, model, dimension, lock),
     }

@@ -5,8 +5,44 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
 from cordee.attribution.models import AttributionLock, AttributionSnapshot
 from cordee.core.actor import Actor
+from cordee.core.errors import NotFound
+
+
+def snapshot_list(
+    *, actor: Actor, start: dt.date | None = None, dimension: str | None = None
+) -> QuerySet[AttributionSnapshot]:
+    """The workspace's snapshots, newest first; of one period start and dimension if asked."""
+    qs = AttributionSnapshot.objects.filter(workspace=actor.workspace)
+    if start is not None:
+        qs = qs.filter(period_start=start)
+    if dimension is not None:
+        qs = qs.filter(dimension=dimension)
+    return qs.order_by("-computed_at", "-id")
+
+
+def snapshot_get(*, actor: Actor, pk: int) -> AttributionSnapshot:
+    snapshot = AttributionSnapshot.objects.filter(workspace=actor.workspace, pk=pk).first()
+    if snapshot is None:
+        raise NotFound(_("No such attribution snapshot."))
+    return snapshot
+
+
+def lock_list(*, actor: Actor) -> QuerySet[AttributionLock]:
+    return AttributionLock.objects.filter(workspace=actor.workspace).order_by(
+        "-period_start", "dimension"
+    )
+
+
+def lock_get(*, actor: Actor, pk: int) -> AttributionLock:
+    lock = AttributionLock.objects.filter(workspace=actor.workspace, pk=pk).first()
+    if lock is None:
+        raise NotFound(_("No such attribution lock."))
+    return lock
 
 
 def latest_snapshot(

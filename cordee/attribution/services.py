@@ -1,112 +1,41 @@
-"""Attribution in the app: journeys read from the shared data, snapshots of every model, and the
-two-sided lock that makes one model's credits the numbers of record for a period."""
+"""Writes of attribution: the two-sided lock that makes one model's credits the numbers of
+record for a period, its withdrawal, and asking for a snapshot (computed by the background task,
+``snapshots.snapshot_compute``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
-import numpy as np
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cordee.analytics.attribution import MODELS, Journeys, attribute
-from cordee.attribution.models import AttributionLock, AttributionSnapshot, Dimension
+from cordee.attribution.models import MODELS, AttributionLock, AttributionModel, AttributionSnapshot
+from cordee.attribution.snapshots import snapshot_compute as snapshot_compute  # the demo's
+from cordee.attribution.tasks import compute_snapshot
 from cordee.core.actor import Actor
 from cordee.core.errors import Conflict, NotFound, ValidationFailed
-from cordee.funnel.models import Lead, Opportunity, OpportunityStage, Stage, Touchpoint
-from cordee.tenancy.models import Workspace
-
-NO_CAMPAIGN = "—"
 
 
-def load_journeys(workspace: Workspace, start: dt.date, end: dt.date, dimension: str) -> Journeys:
-    """One journey per lead created in the period: its marketing touches in time order (ties by
-    touchpoint id), up to its win for a won lead; converted = won; value = its won amount."""
-    tz = workspace.zone
-    since = dt.datetime.combine(start, dt.time(0), tzinfo=tz)
-    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
-    leads = dict(
-        Lead.objects.filter(
-            workspace=workspace, created_at__gte=since, created_at__lt=until
-        ).values_list("id", "stage")
-    )
-    won_at = dict(
-        Lead.objects.filter(
-            workspace=workspace, created_at__gte=since, created_at__lt=until, stage=Stage.WON
-        ).values_list("id", "stage_entered_at")
-    )
-    amounts: dict[int, Decimal] = {}
-    for lead_id, amount in Opportunity.objects.filter(
-        workspace=workspace, stage=OpportunityStage.WON, lead_id__in=list(won_at)
-    ).values_list("lead_id", "amount"):
-        amounts[lead_id] = max(amounts.get(lead_id, Decimal(0)), amount)
-    field = "channel" if dimension == Dimension.CHANNEL else "campaign__name"
-    rows = (
-        Touchpoint.objects.filter(
-            workspace=workspace,
-            is_sales_activity=False,
-            lead__created_at__gte=since,
-            lead__created_at__lt=until,
+def snapshot_request(*, actor: Actor, start: dt.date, end: dt.date, dimension: str) -> None:
+    """Ask for the period's snapshot to be computed in the background (RevOps, managers)."""
+    actor.require("sla.write")
+    compute_snapshot.enqueue(actor.workspace.pk, start.isoformat(), end.isoformat(), dimension)
+
+
+def negative_credits(credits: dict[str, str]) -> list[str]:
+    """The names whose credit is below 0: a model with any cannot be signed."""
+    return sorted(name for name, credit in credits.items() if Decimal(credit) < 0)
+
+
+def _not_signable(model: str, names: list[str]) -> Conflict:
+    return Conflict(
+        _(
+            "The %(model)s model cannot be signed for this period: %(names)s get a negative "
+            "credit, and a negative credit cannot pay anyone."
         )
-        .order_by("lead_id", "occurred_at", "id")
-        .values_list("lead_id", "occurred_at", field)
-    )
-    journey_of: dict[int, int] = {}
-    journey, channel_names, ts = [], [], []
-    for lead_id, occurred_at, name in rows.iterator(chunk_size=20_000):
-        if lead_id not in leads or (lead_id in won_at and occurred_at > won_at[lead_id]):
-            continue
-        journey.append(journey_of.setdefault(lead_id, len(journey_of)))
-        channel_names.append(name or NO_CAMPAIGN)
-        ts.append(occurred_at.timestamp())
-    channels = sorted(set(channel_names))
-    index = {c: i for i, c in enumerate(channels)}
-    lead_ids = list(journey_of)
-    return Journeys(
-        channels=channels,
-        journey=np.array(journey, dtype=np.int64),
-        channel=np.array([index[c] for c in channel_names], dtype=np.int64),
-        converted=np.array([leads[i] == Stage.WON for i in lead_ids], dtype=bool),
-        value=np.array([float(amounts.get(i, 0)) for i in lead_ids], dtype=np.float64),
-        ts=np.array(ts, dtype=np.float64),
-    )
-
-
-def _decimal(x: float) -> str:
-    return str(Decimal(repr(float(x))).quantize(Decimal("0.0001")))
-
-
-def snapshot_compute(
-    *,
-    workspace: Workspace,
-    start: dt.date,
-    end: dt.date,
-    dimension: str,
-    half_life_days: Decimal = Decimal(7),
-) -> AttributionSnapshot:
-    """Every model's credits (conversions) for the period, stored for the pages."""
-    journeys = load_journeys(workspace, start, end, dimension)
-    credits: dict[str, dict[str, str]] = {}
-    for model in MODELS:
-        result = attribute(journeys, model, half_life_days=float(half_life_days))
-        credits[model] = {
-            c: _decimal(v) for c, v in zip(result.channels, result.credits, strict=True)
-        }
-    return AttributionSnapshot.objects.create(
-        workspace=workspace,
-        period_start=start,
-        period_end=end,
-        dimension=dimension,
-        half_life_days=half_life_days,
-        journeys=journeys.n_journeys,
-        conversions=int(journeys.converted.sum()),
-        value=Decimal(repr(float(journeys.value[journeys.converted].sum()))).quantize(
-            Decimal("0.01")
-        ),
-        credits=credits,
-        computed_at=timezone.now(),
+        % {"model": AttributionModel(model).label, "names": ", ".join(names)}
     )
 
 
@@ -114,8 +43,9 @@ def lock_sign(
     *, actor: Actor, start: dt.date, end: dt.date, dimension: str, model: str
 ) -> AttributionLock:
     """The marketing manager and the sales manager each sign the model for the period. The first
-    signature fixes the credits of record from the latest snapshot; the second must sign the
-    same model (otherwise 409: the sides disagree)."""
+    signature fixes the credits of record (conversions and value) from the latest snapshot; the
+    second must sign the same model (otherwise 409: the sides disagree). A model with a credit
+    below 0 cannot be signed (409)."""
     if model not in MODELS:
         raise ValidationFailed(_("Unknown model."), field_errors={"model": [_("Unknown model.")]})
     side = actor.signing_side()
@@ -139,6 +69,7 @@ def lock_sign(
                 "model": model,
                 "half_life_days": snapshot.half_life_days,
                 "credits": snapshot.credits.get(model, {}),
+                "value_credits": snapshot.value_credits.get(model, {}),
                 "snapshot": snapshot,
             },
         )
@@ -147,11 +78,34 @@ def lock_sign(
                 _(
                     "The other side signed the %(model)s model for this period: sign the same model, or talk."
                 )
-                % {"model": lock.model}
+                % {"model": lock.get_model_display()}
             )
+        if negative := negative_credits(lock.credits):
+            raise _not_signable(model, negative)  # the atomic block rolls the new lock back
         if getattr(lock, f"{side}_signed_at") is not None:
             raise Conflict(_("Your side has already signed this period."))
         setattr(lock, f"{side}_signed_by", actor.user)
         setattr(lock, f"{side}_signed_at", now)
         lock.save()
     return lock
+
+
+def lock_withdraw(*, actor: Actor, lock_id: int) -> None:
+    """A side withdraws its signature while the other side has not signed: nobody has signed
+    any more, so the lock goes and another model may be proposed. Once both signed, 409."""
+    side = actor.signing_side()
+    with transaction.atomic():
+        lock = (
+            AttributionLock.objects.select_for_update()
+            .filter(workspace=actor.workspace, pk=lock_id)
+            .first()
+        )
+        if lock is None:
+            raise NotFound(_("No such attribution lock."))
+        if lock.is_signed:
+            raise Conflict(
+                _("Both sides signed these credits: they are the numbers of record now.")
+            )
+        if getattr(lock, f"{side}_signed_at") is None:
+            raise Conflict(_("Your side has not signed this period."))
+        lock.delete()

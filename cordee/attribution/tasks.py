@@ -6,7 +6,7 @@ import datetime as dt
 
 from django_tasks import task
 
-from cordee.attribution.services import snapshot_compute
+from cordee.attribution.snapshots import snapshot_compute
 from cordee.tenancy.models import Workspace
 
 

@@ -8,4 +8,5 @@ urlpatterns = [
     path("attribution/", views.attribution, name="attribution"),
     path("attribution/compute/", views.compute, name="attribution_compute"),
     path("attribution/sign/", views.sign, name="attribution_sign"),
+    path("attribution/withdraw/", views.withdraw, name="attribution_withdraw"),
 ]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Swagger
 
+from cordee.attribution.api import router as attribution_router
 from cordee.core.api import (
     ApiParser,
     TokenAuth,
@@ -89,6 +90,7 @@ def _add_routers() -> None:
     api.add_router("/", people_router)
     api.add_router("/", export_router)
     api.add_router("/", integrations_router)
+    api.add_router("/", attribution_router)
 
 
 _add_routers()

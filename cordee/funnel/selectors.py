@@ -28,6 +28,7 @@ from cordee.funnel.models import (
     Touchpoint,
 )
 from cordee.funnel.sla import load_cycles
+from cordee.funnel.won import WonInPeriod, won_in_period
 from cordee.people.models import PodMember
 from cordee.tenancy.roles import Role
 
@@ -362,3 +363,9 @@ def lead_assignments(*, actor: Actor, lead: Lead) -> QuerySet[LeadAssignment]:
         .select_related("from_owner", "to_owner", "actor", "pod")
         .order_by("at", "id")
     )
+
+
+def won_deals(*, actor: Actor, start: dt.date, end: dt.date) -> WonInPeriod:
+    """The deals won in the period (``funnel.won``): their count, revenue and other currencies.
+    Every member may read them."""
+    return won_in_period(actor.workspace, start, end)

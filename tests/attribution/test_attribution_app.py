@@ -19,6 +19,7 @@ START, END = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
 
 
 def _journey(personas, channels, won, amount="0"):
+    """A lead with marketing touches 10, 9, … days ago; won: a deal closed today."""
     now = timezone.now()
     lead = f.LeadFactory(
         workspace=personas.acme, stage=Stage.WON if won else Stage.SAL, stage_entered_at=now
@@ -39,6 +40,7 @@ def _journey(personas, channels, won, amount="0"):
             account=lead.contact.account,
             stage="closed_won",
             amount=Decimal(amount),
+            close_date=personas.acme.today(),
         )
     return lead
 
@@ -106,11 +108,12 @@ def test_the_page_shows_every_model_and_exports_csv(journeys):
     body = client.get(
         f"/w/acme/attribution/?period={period.key}&by=channel&model=markov"
     ).content.decode()
-    assert "Markov" in body and "Shapley" in body and "<svg" in body
+    assert "Markov" in body and "Shapley" in body and "W-shaped" in body and "<svg" in body
     csv = client.get(
         f"/w/acme/attribution/?period={period.key}&by=channel&format=csv"
     ).content.decode()
-    assert csv.splitlines()[0] == "channel,first,last,linear,position,time_decay,markov,shapley"
+    header = "channel,first,last,linear,position,w_shaped,time_decay,markov,shapley"
+    assert csv.splitlines()[0].startswith(header + ",first_value,")
 
 
 def test_the_nightly_refresh_computes_the_periods_of_the_workspaces_day(personas, monkeypatch):

@@ -1,0 +1,152 @@
+"""The journeys of a period's attribution, read from the shared data.
+
+- **Conversions** are the deals won in the period as ``funnel.won`` defines them (close date in
+  the period; the funnel's won count and revenue). A deal's journey is the marketing touches
+  (``is_sales_activity`` false) *of its lead* up to the end of its close date (workspace time
+  zone), in time order, ties by touchpoint id. Touches of the contact not tied to the lead do
+  not count: one rule, the lead's. Its value is its amount when the deal is in the workspace
+  currency, 0 otherwise (it still counts as a conversion; its amount is reported apart).
+- A won deal whose journey is empty (no lead, or no marketing touch before the close) is **won
+  without marketing touch**: its own line, outside every model's credits.
+- **Non-converting journeys**: every other lead whose last marketing touch falls in the period
+  (its marketing touches).
+- A touch without a channel (by channel) or without a campaign (by campaign) is grouped under
+  one name, ``NO_CAMPAIGN``, and counted.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from django.db.models import Max, Q, QuerySet
+
+from cordee.analytics.attribution import Journeys
+from cordee.attribution.models import Dimension
+from cordee.funnel.models import Lead, Touchpoint
+from cordee.funnel.won import WonDeal, WonInPeriod, won_in_period, won_opportunities
+from cordee.tenancy.models import Workspace
+
+NO_CAMPAIGN = "—"
+
+Touch = tuple[dt.datetime, str]
+
+
+@dataclass(frozen=True)
+class PeriodJourneys:
+    journeys: Journeys
+    lead_created: npt.NDArray[np.int64]  # per journey: position of the lead-creating touch, −1
+    opportunity_created: npt.NDArray[np.int64]  # … of the opportunity-creating touch, −1
+    won: WonInPeriod
+    no_touch: tuple[WonDeal, ...]
+    unnamed_touches: int  # touches in the journeys grouped under NO_CAMPAIGN
+
+    @property
+    def no_touch_value(self) -> Decimal:
+        return sum((d.amount for d in self.no_touch if d.currency == self.won.currency), Decimal(0))
+
+
+def _midnight(day: dt.date, workspace: Workspace) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), tzinfo=workspace.zone)
+
+
+def _last_at_or_before(path: list[Touch], moment: dt.datetime | None) -> int:
+    """Position of the last touch at or before ``moment`` (−1: none, or no moment)."""
+    if moment is None:
+        return -1
+    return bisect.bisect_right([at for at, _name in path], moment) - 1
+
+
+def _touches(
+    workspace: Workspace,
+    since: dt.datetime,
+    until: dt.datetime,
+    won_leads: QuerySet[Any],
+    field: str,
+) -> tuple[dict[int, list[Touch]], set[int]]:
+    """The marketing touches of the won deals' leads (``won_leads``: a subquery of lead ids) and
+    of the leads whose last marketing touch falls in [since, until) (returned apart, the won
+    leads left out: the non-converting journeys). Subqueries, not lists of ids: no limit on
+    the number of leads."""
+    marketing = Touchpoint.objects.filter(
+        workspace=workspace, is_sales_activity=False, lead__isnull=False
+    )
+    last_in_period = (
+        marketing.order_by()
+        .values("lead_id")
+        .annotate(last=Max("occurred_at"))
+        .filter(last__gte=since, last__lt=until)
+        .values("lead_id")
+    )
+    touches: dict[int, list[Touch]] = defaultdict(list)
+    rows = (
+        marketing.filter(Q(lead_id__in=won_leads) | Q(lead_id__in=last_in_period))
+        .order_by("lead_id", "occurred_at", "id")
+        .values_list("lead_id", "occurred_at", field)
+    )
+    for lead_id, occurred_at, name in rows.iterator(chunk_size=20_000):
+        touches[lead_id].append((occurred_at, name or NO_CAMPAIGN))
+    lapsed = set(last_in_period.values_list("lead_id", flat=True)) - set(
+        won_leads.values_list("lead_id", flat=True)
+    )
+    return touches, lapsed
+
+
+def load_journeys(
+    workspace: Workspace, start: dt.date, end: dt.date, dimension: str
+) -> PeriodJourneys:
+    """The period's journeys: one per won deal with a touch, then one per lapsed lead."""
+    since, until = _midnight(start, workspace), _midnight(end + dt.timedelta(days=1), workspace)
+    won = won_in_period(workspace, start, end)
+    won_leads = (
+        won_opportunities(workspace, start, end).filter(lead__isnull=False).values("lead_id")
+    )
+    field = "channel" if dimension == Dimension.CHANNEL else "campaign__name"
+    touches, lapsed = _touches(workspace, since, until, won_leads, field)
+    created = dict(Lead.objects.filter(pk__in=won_leads).values_list("id", "created_at"))
+    paths: list[list[Touch]] = []
+    converted, value, lead_pos, opp_pos = [], [], [], []
+    no_touch = []
+    for deal in won.deals:
+        closed = _midnight(deal.close_date + dt.timedelta(days=1), workspace)
+        path = [t for t in touches.get(deal.lead_id or 0, []) if t[0] < closed]
+        if not path:
+            no_touch.append(deal)
+            continue
+        opened = _midnight(deal.created_on + dt.timedelta(days=1), workspace)
+        paths.append(path)
+        converted.append(True)
+        value.append(float(deal.amount) if deal.currency == won.currency else 0.0)
+        lead_pos.append(_last_at_or_before(path, created.get(deal.lead_id or 0)))
+        opp_pos.append(_last_at_or_before(path, opened - dt.timedelta(microseconds=1)))
+    for lead_id in sorted(lapsed):
+        paths.append(touches[lead_id])
+        converted.append(False)
+        value.append(0.0)
+        lead_pos.append(-1)
+        opp_pos.append(-1)
+    names = [name for path in paths for _at, name in path]
+    channels = sorted(set(names))
+    index = {c: i for i, c in enumerate(channels)}
+    journeys = Journeys(
+        channels=channels,
+        journey=np.repeat(np.arange(len(paths)), [len(p) for p in paths]).astype(np.int64),
+        channel=np.array([index[c] for c in names], dtype=np.int64),
+        converted=np.array(converted, dtype=bool),
+        value=np.array(value, dtype=np.float64),
+        ts=np.array([at.timestamp() for path in paths for at, _name in path], dtype=np.float64),
+    )
+    return PeriodJourneys(
+        journeys=journeys,
+        lead_created=np.array(lead_pos, dtype=np.int64),
+        opportunity_created=np.array(opp_pos, dtype=np.int64),
+        won=won,
+        no_touch=tuple(no_touch),
+        unnamed_touches=names.count(NO_CAMPAIGN),
+    )
