@@ -456,6 +456,8 @@ def metrics_page(
         "last_month": last_month,
         "pipeline_created": sum((p.created for p in result.pipeline), Decimal(0)),
         "pipeline_won": sum((p.won for p in result.pipeline), Decimal(0)),
+        # by close date, the one definition attribution credits (funnel.won)
+        "won": selectors.won_deals(actor=actor, start=period.start, end=period.end),
     }
 
 

@@ -4,6 +4,7 @@ in won deals and in won revenue, and its totals equal the funnel's for the same 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -184,3 +185,22 @@ def test_touches_without_channel_are_one_named_line_and_counted(personas):
     )
     assert snapshot.unnamed_touches == 2
     assert snapshot.credits["first"] == {"seo": "0.0000", "—": "1.0000"}
+
+
+def test_the_funnel_page_shows_the_same_won_deals_as_the_attribution(client, second_quarter):
+    """The metrics page's "deals won in the period" is the number attribution credits: A, C, D
+    and E (4), 10 000 + 5 000 + 3 000 = 18 000 € by close date, E's 2 000 USD apart."""
+    client.cookies["django_language"] = "en"
+    client.force_login(second_quarter.alice)
+    html = client.get(
+        "/w/acme/funnel/metrics/", {"from": "2026-04-01", "to": "2026-06-30"}
+    ).content.decode()
+    card = html[html.index('id="won-in-period"') :]
+    card = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", card[: card.index("</div>")]))
+    assert "Deals won in the period 4 " in card
+    assert "€18,000 by close date" in card
+    assert "$2,000" in card
+    snapshot = snapshot_compute(
+        workspace=second_quarter.acme, start=Q2[0], end=Q2[1], dimension="channel"
+    )
+    assert (snapshot.conversions, snapshot.value) == (4, Decimal("18000.00"))
