@@ -24,7 +24,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _start(var_dir: Path, port: int) -> subprocess.Popen[str]:
+def _start(var_dir: Path, port: int, *extra: str) -> subprocess.Popen[str]:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -32,7 +32,7 @@ def _start(var_dir: Path, port: int) -> subprocess.Popen[str]:
     }
     env.update({"CORDEE_VAR_DIR": str(var_dir), "SECRET_KEY": "test-run", "SECURE_COOKIES": "0"})
     return subprocess.Popen(
-        [CORDEE, "run", "--bind", f"127.0.0.1:{port}", "--web-workers", "1"],
+        [CORDEE, "run", "--bind", f"127.0.0.1:{port}", "--web-workers", "1", *extra],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -73,11 +73,16 @@ def test_run_serves_prints_logins_and_stops_cleanly_twice(tmp_path):
     finally:
         out = _stop(first)
     assert first.returncode == 0, out
-    assert "Loading the demo workspace" in out
+    # one language for the whole run: the instance's (French) by default, the demo's progress
+    # lines included
+    assert "Chargement de l’espace de démonstration" in out
+    assert "Responsable commercial" in out, out  # the role labels too
+    for english in ("Loading", "Adding", "Announcing", "Computing", "Demo logins", "stopped"):
+        assert english not in out, out
     assert "@demo.cordee.fr" in out
     assert (tmp_path / "cordee.sqlite3").exists()
 
-    second = _start(tmp_path, port)
+    second = _start(tmp_path, port, "--language", "en")
     started = time.monotonic()
     try:
         _wait_healthy(port, second)
