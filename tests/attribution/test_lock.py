@@ -128,4 +128,4 @@ def test_the_page_states_the_won_deals_and_revenue(personas):
     body = client.get(f"/w/acme/attribution/?period={period.key}").content.decode()
     assert "72 deals won in the period · €2,612,700" in body
     assert "2 won deals · €39,800, outside the models" in body
-    assert "groups 1495 touches without one" in body
+    assert "groups 1,495 marketing touches without one" in body
