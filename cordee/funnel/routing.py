@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import partial
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from cordee.core.actor import Actor
 from cordee.funnel.models import Lead, LeadAssignment, RoutingFallback, RoutingRule, Stage
@@ -82,7 +82,8 @@ def lead_route(
     why: str = "",
 ) -> LeadAssignment | None:
     """Assign ``lead`` to a pod and a rep: the matching rule's pod (or the lead's), else the
-    workspace's fallback. Returns the assignment, or None when nobody can take it (the lead
+    workspace's fallback; ``why``: a code of ``ASSIGNMENT_REASONS`` that says why instead of
+    the routing's own. Returns the assignment, or None when nobody can take it (the lead
     keeps its owner; an MQL left with none is flagged, see ``unowned_mql_notify``)."""
     at = at or timezone.now()
     exclude = {lead.owner_id} if exclude_owner and lead.owner_id else set()
@@ -91,8 +92,8 @@ def lead_route(
         capacity = rule.capacity if rule else DEFAULT_CAPACITY
         member = next_rep(pod, capacity=capacity, exclude=exclude)
         if member is not None:
-            reason = why or _("Round-robin in pod %(pod)s") % {"pod": pod.name}
             rule_name = rule.name if rule else "round-robin"
+            reason = (why, {}) if why else ("round_robin", {"pod": pod.name})
             return _assign(lead, member, pod, at, actor, rule_name, reason)
     fallback = (
         RoutingFallback.objects.filter(workspace_id=lead.workspace_id)
@@ -102,9 +103,7 @@ def lead_route(
     if fallback is not None and fallback.pod is not None:
         member = next_rep(fallback.pod, capacity=DEFAULT_CAPACITY, exclude=exclude)
         if member is not None:
-            reason = why or _(
-                "No routing rule could place the lead: round-robin in the fallback pod %(pod)s"
-            ) % {"pod": fallback.pod.name}
+            reason = (why, {}) if why else ("fallback_pod", {"pod": fallback.pod.name})
             return _assign(lead, member, fallback.pod, at, actor, "fallback", reason)
     elif (
         fallback is not None
@@ -114,7 +113,7 @@ def lead_route(
             workspace_id=lead.workspace_id, user_id=fallback.user_id, is_active=True
         ).exists()
     ):
-        reason = why or _("No routing rule could place the lead: the fallback owner")
+        reason = (why, {}) if why else ("fallback_user", {})
         return _assign(lead, fallback.user_id, lead.pod, at, actor, "fallback", reason)
     if lead.owner_id is None and lead.stage == Stage.MQL:
         unowned_mql_notify(lead)
@@ -128,9 +127,10 @@ def _assign(
     at: dt.datetime,
     actor: Actor | None,
     rule: str,
-    reason: str,
+    reason: tuple[str, dict[str, Any]],
 ) -> LeadAssignment:
-    """Give ``lead`` to ``member`` (a pod member, whose turn this takes, or a user id)."""
+    """Give ``lead`` to ``member`` (a pod member, whose turn this takes, or a user id);
+    ``reason``: a code of ``ASSIGNMENT_REASONS`` and its values."""
     if isinstance(member, PodMember):
         PodMember.objects.filter(pk=member.pk).update(last_assigned_at=at)
         user_id = member.user_id
@@ -149,7 +149,8 @@ def _assign(
         at=at,
         actor=actor.user if actor else None,
         rule=rule,
-        reason=reason,
+        reason_code=reason[0],
+        reason_params=reason[1],
     )
 
 

@@ -357,7 +357,6 @@ def _record(
 def _reassign_late_leads(at: dt.datetime, breaches: list[SlaBreach]) -> None:
     """Contracts that say so hand a lead untouched past its first-touch due time to the next rep
     of the pod. The SLA clocks keep running from the original MQL instant."""
-    from django.utils.translation import gettext as _
 
     wanted = [b for b in breaches if b.contract is not None and b.contract.reassign_on_breach]
     if not wanted:
@@ -372,7 +371,7 @@ def _reassign_late_leads(at: dt.datetime, breaches: list[SlaBreach]) -> None:
                 lead=lead,
                 at=breach.detected_at or at,  # ``at`` but when history is replayed
                 exclude_owner=True,
-                why=_("Reassigned after a first-touch SLA breach"),
+                why="sla_reassigned",
             )
 
 

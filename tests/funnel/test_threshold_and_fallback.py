@@ -230,7 +230,22 @@ def test_an_mql_no_rule_places_goes_to_the_fallback_pod_or_person(
     assert leads_rescore(workspace=personas.acme, now=NOW) == 1
     lead.refresh_from_db()
     assert (lead.stage, lead.owner, lead.pod) == (Stage.MQL, carl, general)
-    assert lead.assignments.get().rule == "fallback"
+    assignment = lead.assignments.get()
+    assert assignment.rule == "fallback"
+    # the reason is stored as a code and its values, read in the reader's language
+    assert (assignment.reason_code, assignment.reason_params) == (
+        "fallback_pod",
+        {"pod": "Généraliste"},
+    )
+    with translation.override("fr"):
+        assert assignment.why == (
+            "Aucune règle de routage n’a pu placer le lead : attribution tournante dans le pod "
+            "de secours Généraliste"
+        )
+    with translation.override("en"):
+        assert assignment.why == (
+            "No routing rule could place the lead: round-robin in the fallback pod Généraliste"
+        )
     # a person instead of a pod
     response = _put(api_as("rita"), "/routing/fallback", {"user": personas.bob.pk})
     assert response.json()["user"] == personas.bob.pk and response.json()["pod"] is None

@@ -4,6 +4,8 @@ The tables keep the names they had in the ``crm`` app, where the models were fir
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -92,6 +94,28 @@ STAGE_REASONS = {
     "created": _("Lead created"),
 }
 
+# Why a lead went to its owner, when the product placed it (routing, the SLA's reassignment)
+ASSIGNMENT_REASONS = {
+    "round_robin": _("Round-robin in pod %(pod)s"),
+    "fallback_pod": _(
+        "No routing rule could place the lead: round-robin in the fallback pod %(pod)s"
+    ),
+    "fallback_user": _("No routing rule could place the lead: the fallback owner"),
+    "sla_reassigned": _("Reassigned after a first-touch SLA breach"),
+}
+
+
+def coded_text(texts: dict[str, Any], code: str, params: dict[str, Any], typed: str) -> str:
+    """A stored reason in the active language: the code's text with its values, else the text
+    as a person typed it (or as an older version stored it)."""
+    template = texts.get(code)
+    if template is None:
+        return typed
+    try:
+        return str(template) % params
+    except (KeyError, TypeError, ValueError):
+        return typed
+
 
 class LeadStageChange(models.Model):
     """One step of a lead through the waterfall: appended, never edited."""
@@ -132,13 +156,7 @@ class LeadStageChange(models.Model):
     @property
     def why(self) -> str:
         """The reason in the active language: the code's text with its values, else as typed."""
-        template = STAGE_REASONS.get(self.reason_code)
-        if template is None:
-            return self.reason
-        try:
-            return str(template) % self.reason_params
-        except (KeyError, TypeError, ValueError):
-            return self.reason
+        return coded_text(STAGE_REASONS, self.reason_code, self.reason_params, self.reason)
 
 
 class LeadAssignment(models.Model):
@@ -176,6 +194,8 @@ class LeadAssignment(models.Model):
     )
     rule = models.CharField(_("rule"), max_length=80, blank=True)
     reason = models.CharField(_("why"), max_length=300, blank=True)
+    reason_code = models.CharField(_("why (code)"), max_length=40, blank=True, default="")
+    reason_params = models.JSONField(_("why (values)"), default=dict, blank=True)
 
     class Meta:
         db_table = "crm_leadassignment"  # first released in the crm app
@@ -189,3 +209,8 @@ class LeadAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_owner} → {self.to_owner}"
+
+    @property
+    def why(self) -> str:
+        """The reason in the active language (see ``coded_text``)."""
+        return coded_text(ASSIGNMENT_REASONS, self.reason_code, self.reason_params, self.reason)
