@@ -43,10 +43,11 @@ def _contact_normalise(actor: Actor, contact: Any) -> None:
 # and the imports (``dataio.imports.kinds``), which check the same codes row by row.
 
 
-def campaign_dates_error(start: Any, end: Any) -> str | None:
-    """Why a campaign's dates are refused, if they are (the table's check says the same)."""
+def campaign_dates_error(start: Any, end: Any, translate: Callable[[str], Any] = gettext) -> Any:
+    """Why a campaign's dates are refused, if they are (the table's check says the same), in
+    the active language — or through ``translate`` (an import keeps the code, read later)."""
     if start and end and end < start:
-        return gettext("The campaign ends before it starts.")
+        return translate("The campaign ends before it starts.")
     return None
 
 

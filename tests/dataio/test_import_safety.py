@@ -488,8 +488,11 @@ def test_both_kinds_with_a_currency_read_it_by_the_same_rule(
 def test_a_campaign_ending_before_it_starts_is_refused_as_by_the_api(personas, english, tmp_path):
     path = write(tmp_path, "Name,Channel,Start Date,End Date\nSalon,Event,2026-05-02,2026-05-01\n")
     job = import_file(personas, path, "campaigns")
-    [error] = report_of(job)["errors"]
+    [error] = report_of(job, "en")["errors"]
     assert (error["column"], error["reason"]) == ("End Date", "The campaign ends before it starts.")
+    # stored as a code, read in the reader's language
+    [error] = report_of(job, "fr")["errors"]
+    assert error["reason"] == "La campagne se termine avant de commencer."
 
 
 def test_an_imported_lead_takes_its_source_campaigns_channel_as_on_the_pages(

@@ -54,7 +54,7 @@ class Campaigns(Handler):
                         ),
                     )
                 )
-        error = campaign_dates_error(values.get("start_date"), values.get("end_date"))
+        error = campaign_dates_error(values.get("start_date"), values.get("end_date"), _)
         if error:
             problems.append(("end_date", error))
         budget = values.get("budget")
