@@ -223,6 +223,8 @@ class Context:
     named_pod_accounts: list[int] = field(default_factory=list)  # filled by chunk 0
     work: WorkHours | None = None
     raised_at: int = 0  # when the threshold went from 60 to 70 (``threshold_raised_at``)
+    # channel -> [leads whose conversion alone reached the threshold, leads] so far
+    crossing: dict[str, list[int]] = field(default_factory=dict)
 
     def at_work(self, ts: int) -> int:
         """``ts``, or the next moment someone is at work (see ``WorkHours``)."""

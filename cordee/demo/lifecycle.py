@@ -71,7 +71,7 @@ _NURTURE_KINDS = [TouchKind.EMAIL_OPEN] * 9 + [TouchKind.EMAIL_CLICK] * 3 + [Tou
 _PRE_COUNTS = [0, 1, 1, 2, 2, 3, 5]
 # what a lead does on its way over the threshold (a white paper, a demo request, a click)
 _CROSSING_KINDS = [TouchKind.CONTENT_DOWNLOAD] * 4 + [TouchKind.FORM_SUBMIT] * 4 + [TouchKind.EMAIL_CLICK] * 2  # fmt: skip
-P_BY_HAND = 0.08  # of the promotions the score rule would make later: a marketer qualifies by hand
+P_BY_HAND = 0.5  # of the MQLs the story means whose conversion fell short: qualified by hand
 BY_HAND = "Qualifié à la main : demande explicite"
 
 
@@ -308,9 +308,16 @@ def _lifecycle(
             touch(kind, ts, c)
 
     hand_raiser = ch in (Channel.OUTBOUND, Channel.PARTNER, Channel.REFERRAL, Channel.EVENT)
-    # the conversion alone may carry the score over the threshold: the score rule promotes it
+    # the conversion alone may carry the score over the threshold: the score rule promotes it;
+    # the others are promoted at the rate that keeps the channel's inquiry→MQL rate (its share
+    # of such leads so far, ``Context.crossing``, counted in the order the leads are made)
     crossing = first_crossing(t0, now)
-    if rng.random() >= p_mql and crossing is None:
+    tally = ctx.crossing.setdefault(ch, [0, 0])
+    tally[0] += crossing is not None
+    tally[1] += 1
+    at_once = tally[0] / tally[1]
+    p_rest = max(p_mql - at_once, 0.0) / (1.0 - at_once) if at_once < 1.0 else 0.0
+    if rng.random() >= p_rest and crossing is None:
         nurture(t0 + HOUR, t0 + 150 * DAY, rng.randint(2, 12), below=True)
     else:
         delay = rng.randint(HOUR, 2 * DAY) if hand_raiser else int(rng.expovariate(1 / (12 * DAY)))
@@ -329,14 +336,20 @@ def _lifecycle(
                 if t_mql > now:
                     break
             else:
-                # the score rule promotes as soon as the score gets there, whatever the story
-                crossed = first_crossing(since, min(t_want, now))
-                by_hand = ctx.at_work(t_want)
-                if crossed is None and t_want > now:
-                    break
-                if crossed is None and ctx.marketer_ids and rng.random() < P_BY_HAND and by_hand <= now:  # fmt: skip
-                    t_mql, actor, reason = by_hand, rng.choice(ctx.marketer_ids), BY_HAND
+                # a marketer may qualify it by hand on an explicit request, at work, before its
+                # score gets there; else the score rule promotes it as soon as the score does
+                hand_at = ctx.at_work(since + rng.randint(HOUR, 2 * DAY))
+                if (
+                    ctx.marketer_ids
+                    and rng.random() < P_BY_HAND
+                    and hand_at <= min(t_want, now)
+                    and first_crossing(since, hand_at) is None
+                ):
+                    t_mql, actor, reason = hand_at, rng.choice(ctx.marketer_ids), BY_HAND
                 else:
+                    crossed = first_crossing(since, min(t_want, now))
+                    if crossed is None and t_want > now:
+                        break
                     t_mql = crossed if crossed is not None else cross(since, t_want)
                     if t_mql >= ctx.raised_at:
                         break  # the score rule itself promotes it (funnel._fresh_mqls)
