@@ -32,7 +32,7 @@ from cordee.demo import (
     DEMO_LOADING_SLUG,
     DEMO_SLUG,
 )
-from cordee.demo.common import SIZES, as_date, as_datetime
+from cordee.demo.common import DAY, SIZES, as_date, as_datetime
 from cordee.demo.company import company_setup
 from cordee.demo.connections import connect_and_announce
 from cordee.demo.feedback import add_feedback
@@ -119,7 +119,8 @@ def build_demo(
     ``small`` is written by ``bulk_create`` in one transaction. ``large`` commits chunk by
     chunk (short write locks, bounded memory) under a temporary slug renamed at the end, using
     ``COPY`` on PostgreSQL. ``scale`` shrinks or grows the number of accounts (tests, benches).
-    ``now`` is the moment the history ends (default: the current minute), for reproducible demos.
+    ``now`` is the moment the history ends (default: the start of the current day, UTC: one seed
+    builds the same demo all day long).
     """
     if size not in SIZES:
         raise ValueError(f"Unknown size {size!r}: choose among {', '.join(SIZES)}.")
@@ -137,7 +138,9 @@ def build_demo(
     per_chunk = chunk_accounts or per_chunk
     large = size == "large"
     writer: Writer = CopyWriter() if large and connection.vendor == "postgresql" else OrmWriter()
-    end = int(now.timestamp() if now else time.time()) // 60 * 60  # the history's last minute
+    # the history's last minute: ``now``'s, or by default the day's start (UTC), so that a seed
+    # gives the same demo all day long
+    end = int(now.timestamp()) // 60 * 60 if now else int(time.time()) // DAY * DAY
     today = as_date(end)
     rng = random.Random(f"cordee-demo:{seed}:setup")
     bar = Progress(n_accounts, progress if large else None)
@@ -172,7 +175,7 @@ def build_demo(
                 cur.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
     say("Adding the funnel configuration (reasons, decisions, SLA contracts, rules)…")
-    add_funnel_config(Workspace.objects.get(pk=ws.pk), now=as_datetime(end))
+    add_funnel_config(Workspace.objects.get(pk=ws.pk), now=as_datetime(end), seed=seed)
 
     add_feedback(Workspace.objects.get(pk=ws.pk), now=as_datetime(end), seed=seed)
     say("Announcing the last week's breaches to their people and to a chat webhook…")

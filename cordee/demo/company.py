@@ -28,6 +28,7 @@ from cordee.demo.common import (
     Option,
     PodInfo,
     WorkHours,
+    threshold_raised_at,
     to_ascii,
 )
 from cordee.demo.writers import Writer
@@ -355,6 +356,18 @@ def company_setup(
     def idx(d: dt.date) -> int:
         return (d - day0_date).days
 
+    # Seasonality of a French B2B year: quiet August and Christmas, the rentrée busy from
+    # September to November, fewer leads at weekends, a gentle growth.
+    month_factor = {7: 0.85, 8: 0.45, 9: 1.35, 10: 1.35, 11: 1.3, 12: 0.75, 1: 1.05}
+    day_cum, total = [], 0.0
+    for d in range(days):
+        date = day0_date + dt.timedelta(days=d)
+        w = month_factor.get(date.month, 1.0) * (0.9 + 0.2 * d / days)
+        if date.weekday() >= 5:
+            w *= 0.1
+        total += w
+        day_cum.append(total)
+
     options: dict[str, tuple[list[Option], list[float]]] = {}
     always: dict[str, int] = {}
     emailing_by_day: list[list[int]] = [[] for _ in range(days)]
@@ -375,7 +388,8 @@ def company_setup(
             continue
         key = idx(cspec["key"]) if cspec["key"] else None
         opts.append(Option(obj.pk, lo, hi, False, key))
-        weights.append(float(hi - lo + 1))
+        # a campaign brings leads as the season does: its window's share of the year's weight
+        weights.append((day_cum[hi] - (day_cum[lo - 1] if lo > 0 else 0.0)) * days / day_cum[-1])
         if cspec["channel"] == Channel.EMAILING:
             for d in range(lo, hi + 1):
                 emailing_by_day[d].append(obj.pk)
@@ -392,18 +406,6 @@ def company_setup(
     for ch in channels:
         total += CHANNELS[ch][0]
         channel_cum.append(total)
-
-    # Seasonality of a French B2B year: quiet August and Christmas, the rentrée busy from
-    # September to November, fewer leads at weekends, a gentle growth.
-    month_factor = {7: 0.85, 8: 0.45, 9: 1.35, 10: 1.35, 11: 1.3, 12: 0.75, 1: 1.05}
-    day_cum, total = [], 0.0
-    for d in range(days):
-        date = day0_date + dt.timedelta(days=d)
-        w = month_factor.get(date.month, 1.0) * (0.9 + 0.2 * d / days)
-        if date.weekday() >= 5:
-            w *= 0.1
-        total += w
-        day_cum.append(total)
 
     ctx = Context(
         workspace_id=ws.pk,
@@ -430,5 +432,6 @@ def company_setup(
             day0_date - dt.timedelta(days=200),
             today + dt.timedelta(days=800),
         ),
+        raised_at=threshold_raised_at(now, ws.zone),
     )
     return ws, ctx

@@ -30,7 +30,7 @@ from cordee.tenancy.roles import Role
 
 WEBHOOK_URL = "http://127.0.0.1:9/"  # the discard port: nothing answers there
 CHECK_EVERY = dt.timedelta(minutes=5)  # the worker's SLA check (funnel.jobs.check_slas)
-WEBHOOK_CHECKS = 6  # the checks whose breaches the webhook carried
+WEBHOOK_CHECKS = 10  # the checks whose breaches the webhook carried (a log of a few days)
 
 
 def add_connections(workspace: Workspace) -> None:

@@ -9,10 +9,20 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 
 from cordee.core.actor import Actor
 from cordee.demo import data as D
-from cordee.demo.common import WorkHours, as_datetime
+from cordee.demo.common import (
+    EARLIER_THRESHOLD,
+    SCORED_KINDS,
+    SCORING_ENGAGEMENT,
+    SCORING_FIT,
+    THRESHOLD,
+    WorkHours,
+    as_datetime,
+    threshold_raised_at,
+)
 from cordee.funnel.models import (
     Lead,
     LeadAssignment,
@@ -74,7 +84,7 @@ def _quarters(today: dt.date, count: int) -> list[tuple[dt.date, dt.date]]:
     return list(reversed(quarters))
 
 
-def add_funnel_config(workspace: Workspace, *, now: dt.datetime) -> None:
+def add_funnel_config(workspace: Workspace, *, now: dt.datetime, seed: int = 1) -> None:
     managers = {
         m.role: m.user
         for m in Membership.objects.filter(
@@ -98,7 +108,7 @@ def add_funnel_config(workspace: Workspace, *, now: dt.datetime) -> None:
         _decisions(workspace, by_label, reasons)
         _contracts(workspace, now, managers)
         _rules(workspace)
-        _fresh_mqls(workspace, now)
+        _fresh_mqls(workspace, now, seed)
     # the history is replayed: each breach is dated when it fell due, not when the demo loads
     sla_check_workspace(workspace, now, lookback=dt.timedelta(days=200), replay=True)
     sla_check_marketing(workspace, now, replay=True)
@@ -213,12 +223,7 @@ def _contracts(workspace: Workspace, now: dt.datetime, managers: dict[str, Any])
 
 
 def _rules(workspace: Workspace) -> None:
-    fit = [
-        ("Industrie manufacturière", "industry", ["Industrie", "Agroalimentaire"], 25),
-        ("ETI et grands groupes", "size_band", ["250-999", "1000-4999", "5000+"], 20),
-        ("Décideur", "job_title", ["directeur", "directrice", "responsable", "DSI"], 15),
-    ]
-    for name, attribute, values, points in fit:
+    for name, attribute, values, points in SCORING_FIT:
         ScoringRule.objects.create(
             workspace=workspace,
             name=name,
@@ -227,14 +232,7 @@ def _rules(workspace: Workspace) -> None:
             values=values,
             points=Decimal(points),
         )
-    engagement = [
-        ("Webinaire suivi", TouchKind.WEBINAR_ATTENDED, 20, 30),
-        ("Formulaire de contact", TouchKind.FORM_SUBMIT, 25, 45),
-        ("Livre blanc téléchargé", TouchKind.CONTENT_DOWNLOAD, 10, 30),
-        ("Rencontre sur un salon", TouchKind.EVENT_VISIT, 15, 60),
-        ("Clic e-mailing", TouchKind.EMAIL_CLICK, 3, 14),
-    ]
-    for name, kind, points, half_life in engagement:
+    for name, kind, points, half_life in SCORING_ENGAGEMENT:
         ScoringRule.objects.create(
             workspace=workspace,
             name=name,
@@ -255,26 +253,16 @@ def _rules(workspace: Workspace) -> None:
         )
 
 
-# The demo's scoring story: the threshold was 60 all year; RevOps raised it to 70 a few working
-# days before the load, and set a fallback pod for the MQLs no routing rule places.
-EARLIER_THRESHOLD, THRESHOLD = 60, 70
+# RevOps set a fallback pod for the MQLs no routing rule places when it raised the threshold
+# (``common.threshold_raised_at``) from EARLIER_THRESHOLD to THRESHOLD.
 FALLBACK_POD = "Industrie Grand Est"
 
 
-def _threshold_raised_at(workspace: Workspace, now: dt.datetime) -> dt.datetime:
-    """10:00 on the working day three days before the load (before the fresh MQLs' day and a
-    half), in the workspace's time zone."""
-    day = workspace.today(now) - dt.timedelta(days=3)
-    while day.weekday() >= 5:
-        day -= dt.timedelta(days=1)
-    return dt.datetime.combine(day, dt.time(10), tzinfo=workspace.zone)
-
-
 def _promotion_history(workspace: Workspace, raised_at: dt.datetime, rng: Any) -> None:
-    """The year's history says which MQLs the score rule promoted: those whose score at that
-    instant (touches until then, decayed as of then) reached the threshold in force then get
-    the rule's code with their score and that threshold; the others were qualified by hand by a
-    marketer (an explicit request), which their history now says."""
+    """The year's history says which MQLs the score rule promoted: the lifecycle made each an MQL
+    at the instant its score (touches until then, decayed as of then) reached the threshold in
+    force then; each gets the rule's code with that score and that threshold. (Were one short —
+    the rules changed — it would read as qualified by hand by a marketer.)"""
     marketers = list(
         Membership.objects.filter(
             workspace=workspace, role__in=[Role.MARKETER, Role.MARKETING_MANAGER], is_active=True
@@ -305,16 +293,16 @@ def _promotion_history(workspace: Workspace, raised_at: dt.datetime, rng: Any) -
     )
 
 
-def _fresh_mqls(workspace: Workspace, now: dt.datetime) -> None:
+def _fresh_mqls(workspace: Workspace, now: dt.datetime, seed: int) -> None:
     """Write the year's promotions as the score rule saw them (``_promotion_history``), record
-    RevOps raising the threshold to 70 and setting the fallback pod, score every open lead with
-    the rules above (so each lead page explains its score), then let the score rule itself
-    promote the recent inquiries that reached 70 over the last day and a half — each scored as
-    of its instant, routed to the pods' reps (or the fallback pod). Some were already called."""
+    RevOps raising the threshold to 70 and setting the fallback pod, then let the score rule
+    itself promote, since then, each lead at the first of its touches whose instant sees its
+    score reach 70 (the lifecycle stopped there), routed to the pods' reps (or the fallback
+    pod); some were already called. Every open lead is then scored as of the load."""
     import random
 
-    rng = random.Random(f"cordee-demo:{workspace.pk}:fresh")
-    raised_at = _threshold_raised_at(workspace, now)
+    rng = random.Random(f"cordee-demo:{seed}:fresh")
+    raised_at = as_datetime(threshold_raised_at(int(now.timestamp()), workspace.zone))
     _promotion_history(workspace, raised_at, rng)
     revops = (
         Membership.objects.filter(workspace=workspace, role=Role.REVOPS_ADMIN, is_active=True)
@@ -332,29 +320,36 @@ def _fresh_mqls(workspace: Workspace, now: dt.datetime) -> None:
     else:
         Workspace.objects.filter(pk=workspace.pk).update(mql_threshold=THRESHOLD)
     workspace.refresh_from_db()
-    leads_rescore(workspace=workspace, now=now, promote=False)
-    fresh = list(
-        Lead.objects.filter(
+    # each open lead's touches since the raise, the instants the score rule may promote it at
+    touched = (
+        Touchpoint.objects.filter(
             workspace=workspace,
-            stage=Stage.INQUIRY,
-            score__gte=workspace.mql_threshold,
-            created_at__gte=now - dt.timedelta(days=60),
-        ).order_by("-score", "id")[:30]
+            kind__in=SCORED_KINDS,
+            occurred_at__gte=raised_at,
+            occurred_at__lte=now,
+            lead__stage__in=[Stage.INQUIRY, Stage.RECYCLED],
+        )
+        .filter(occurred_at__gte=F("lead__created_at"))  # not before the lead exists
+        .values_list("lead_id", "occurred_at")
+        .distinct()
     )
-    moments = []
-    for lead in fresh:
-        at = now - dt.timedelta(minutes=rng.randint(20, 60 * 36))
-        # never before the lead's own last step (a lead created this morning cannot be an MQL
-        # since yesterday)
-        moments.append((min(max(at, lead.stage_entered_at + dt.timedelta(minutes=10)), now), lead))
-    for i, (at, lead) in enumerate(sorted(moments, key=lambda m: (m[0], m[1].pk))):
-        # the score rule decides, as of that instant: a lead whose touches came later stays
+    instants: dict[int, list[dt.datetime]] = {}
+    for lead_id, at in touched:
+        instants.setdefault(lead_id, []).append(at)
+    leads = Lead.objects.filter(pk__in=instants).select_related("contact__account").order_by("pk")
+    items = [(lead, at) for lead in leads for at in sorted(set(instants[lead.pk]))]
+    moments: dict[int, tuple[dt.datetime, Lead]] = {}
+    for (lead, at), score in zip(items, scores_at(workspace, items), strict=True):
+        if score >= workspace.mql_threshold and lead.pk not in moments:
+            moments[lead.pk] = (at, lead)
+    for at, lead in sorted(moments.values(), key=lambda m: (m[0], m[1].pk)):
+        # the score rule decides, as of that instant (a recycled lead not yet due stays)
         if not leads_rescore(workspace=workspace, lead_ids=[lead.pk], now=at):
             continue
         assignment = LeadAssignment.objects.filter(lead=lead).order_by("-at", "-id").first()
         called = None
-        if assignment is not None and i % 2 == 0:  # a call at work, if one came before `now`
-            called = _at_work(workspace, at + dt.timedelta(minutes=rng.randint(10, 120)), now)
+        if assignment is not None and rng.random() < 0.8:  # a call at work, if before `now`
+            called = _at_work(workspace, at + dt.timedelta(minutes=rng.randint(10, 150)), now)
         if assignment is not None and called is not None:
             Touchpoint.objects.create(
                 workspace=workspace,

@@ -15,18 +15,22 @@ from cordee.demo import data as D
 from cordee.demo.common import (
     CHANNELS,
     DAY,
+    EARLIER_THRESHOLD,
     HOUR,
     INQUIRY_RULES,
     P_RECYCLE,
     P_REENGAGE,
     P_SAL_TO_SQL,
     P_WIN,
+    SCORED_KINDS,
     Context,
     PodInfo,
     as_date,
+    lead_score,
     lognormal,
     of_place,
     slug_of,
+    threshold_at,
     to_ascii,
 )
 from cordee.funnel.models import (
@@ -65,6 +69,10 @@ _LEADS_PER_ACCOUNT = [1, 1, 1, 2, 2, 3, 3, 4, 5, 6, 8]
 _LOSS_CUM = [float(sum(w for _, w in D.LOSS_REASONS[: i + 1])) for i in range(len(D.LOSS_REASONS))]  # fmt: skip
 _NURTURE_KINDS = [TouchKind.EMAIL_OPEN] * 9 + [TouchKind.EMAIL_CLICK] * 3 + [TouchKind.WEB_VISIT] * 6 + [TouchKind.CONTENT_DOWNLOAD] * 2  # fmt: skip
 _PRE_COUNTS = [0, 1, 1, 2, 2, 3, 5]
+# what a lead does on its way over the threshold (a white paper, a demo request, a click)
+_CROSSING_KINDS = [TouchKind.CONTENT_DOWNLOAD] * 4 + [TouchKind.FORM_SUBMIT] * 4 + [TouchKind.EMAIL_CLICK] * 2  # fmt: skip
+P_BY_HAND = 0.5  # of the MQLs the story means whose conversion fell short: qualified by hand
+BY_HAND = "Qualifié à la main : demande explicite"
 
 
 def pick(rng: random.Random, cum: list[float]) -> int:
@@ -150,7 +158,8 @@ def generate_chunk(ctx: Context, chunk_no: int, n_accounts: int) -> Chunk:
             )
             c_idx = len(out.contacts)
             l_idx = len(out.leads)
-            lead = _lifecycle(ctx, rng, out, c_idx, l_idx, a, pod, ae, deal, name, industry)
+            attributes = {"industry": industry, "size_band": size, "job_title": title}
+            lead = _lifecycle(ctx, rng, out, c_idx, l_idx, a, pod, ae, deal, name, attributes)
             t0, owner = lead[0], lead[1]
             first_ts = min(first_ts, t0)
             out.contacts.append(
@@ -172,12 +181,20 @@ def _lifecycle(
     ae: int,
     deal: int,
     account_name: str,
-    industry: str,
+    attributes: dict[str, str],
 ) -> tuple[int, int | None]:
-    """One lead's life: touches, stage history, maybe an opportunity. Returns (t0, owner)."""
+    """One lead's life: touches, stage history, maybe an opportunity. Returns (t0, owner).
+
+    The score rule promotes a lead at the instant its score (``lead_score``: the workspace's
+    rules) first reaches the threshold in force then; a lead the story makes an MQL gets the
+    touches that carry it there, a lead it leaves alone none that would. After RevOps raised the
+    threshold the score rule itself promotes (``funnel._fresh_mqls``): the lifecycle stops there.
+    """
+    industry = attributes["industry"]
     now = ctx.now
     touches = out.touches
     history = out.history
+    scored: list[tuple[str, int]] = []  # the lead's touches the scoring rules count
     ch = ctx.channels[pick(rng, ctx.channel_cum)]
     _, p_mql, p_acc = CHANNELS[ch]
     opts, cum = ctx.options[ch]
@@ -203,6 +220,33 @@ def _lifecycle(
         if ts <= now:
             channel = ctx.campaign_channel[campaign] if campaign else ""
             touches.append((c_idx, l_idx, campaign, channel, kind, ts, actor, note))
+            if kind in SCORED_KINDS:
+                scored.append((kind, ts))
+
+    def first_crossing(start: int, end: int) -> int | None:
+        """The first instant in start…end at which the score reaches the threshold in force: the
+        score rises only at a touch (it decays in between), so one of the touches' instants."""
+        for ts in sorted({t for _, t in scored if start <= t <= end}):
+            if lead_score(attributes, scored, ts) >= threshold_at(ts, ctx.raised_at):
+                return ts
+        return None
+
+    def cross(start: int, end: int) -> int:
+        """Touches in the days before ``end`` until the score reaches the threshold; the first
+        instant it does (a few demo requests at ``end`` always get there)."""
+        lo = max(start, end - 4 * DAY)
+        for i in range(100):
+            kind = rng.choice(_CROSSING_KINDS) if i < 6 else TouchKind.FORM_SUBMIT
+            ts = rng.randint(lo, end) if i < 6 else end
+            if kind == TouchKind.EMAIL_CLICK:
+                touch(kind, ts, ctx.nurture_campaign)
+            else:
+                note = "Demande de démo" if kind == TouchKind.FORM_SUBMIT else ""
+                touch(kind, ts, ctx.seo_campaign, None, note)
+            first = first_crossing(start, end)
+            if first is not None:
+                return first
+        raise AssertionError("the score never reaches the threshold")  # pragma: no cover
 
     # Anonymous visits matched to the contact once known.
     for _ in range(rng.choice(_PRE_COUNTS)):
@@ -242,10 +286,19 @@ def _lifecycle(
     mql_at: int | None = None
     recycle_on: dt.date | None = None
 
-    def nurture(start: int, end: int, n: int) -> None:
+    def nurture(start: int, end: int, n: int, below: bool = False) -> None:
+        """``n`` touches; ``below``: none that would carry the score to the threshold."""
         for _ in range(n):
             ts = rng.randint(start, max(start, end))
             kind = rng.choice(_NURTURE_KINDS)
+            if below and kind in SCORED_KINDS:
+                after = [(kind, ts), *scored]
+                if any(
+                    lead_score(attributes, after, t) >= EARLIER_THRESHOLD
+                    for _, t in after
+                    if t >= ts
+                ):
+                    continue
             c: int | None
             if kind in (TouchKind.EMAIL_OPEN, TouchKind.EMAIL_CLICK):
                 today_bursts = ctx.emailing_by_day[min(max((ts - ctx.day0) // DAY, 0), ctx.days - 1)]  # fmt: skip
@@ -255,20 +308,53 @@ def _lifecycle(
             touch(kind, ts, c)
 
     hand_raiser = ch in (Channel.OUTBOUND, Channel.PARTNER, Channel.REFERRAL, Channel.EVENT)
-    if rng.random() >= p_mql:
-        nurture(t0 + HOUR, t0 + 150 * DAY, rng.randint(2, 12))
+    # the conversion alone may carry the score over the threshold: the score rule promotes it;
+    # the others are promoted at the rate that keeps the channel's inquiry→MQL rate (its share
+    # of such leads so far, ``Context.crossing``, counted in the order the leads are made)
+    crossing = first_crossing(t0, now)
+    tally = ctx.crossing.setdefault(ch, [0, 0])
+    tally[0] += crossing is not None
+    tally[1] += 1
+    at_once = tally[0] / tally[1]
+    p_rest = max(p_mql - at_once, 0.0) / (1.0 - at_once) if at_once < 1.0 else 0.0
+    if rng.random() >= p_rest and crossing is None:
+        nurture(t0 + HOUR, t0 + 150 * DAY, rng.randint(2, 12), below=True)
     else:
         delay = rng.randint(HOUR, 2 * DAY) if hand_raiser else int(rng.expovariate(1 / (12 * DAY)))
-        # a scoring rule promotes at any hour; an SDR's own outbound lead at work
-        t_mql = ctx.at_work(t0 + delay) if ch == Channel.OUTBOUND else t0 + delay
-        nurture(t0 + HOUR, t_mql, rng.randint(0, 4) if not hand_raiser else 0)
-        cycle = 0
-        while t_mql <= now:
+        # when the story means the lead to be an MQL: an SDR's own outbound lead at work; else
+        # the score rule at the first instant its score reaches the threshold by then
+        t_want = ctx.at_work(t0 + delay) if ch == Channel.OUTBOUND else t0 + delay
+        nurture(t0 + HOUR, t_want, rng.randint(0, 4) if not hand_raiser else 0)
+        cycle, since = 0, t0
+        while True:
             # → MQL
-            rule = "" if ch == Channel.OUTBOUND and cycle == 0 else (
-                "Score ≥ 60 (règle de scoring)" if cycle == 0 else "Réengagement : score ≥ 60"
-            )  # fmt: skip
-            history.append((l_idx, stage, Stage.MQL, t_mql, sdr if not rule else None, rule, ""))
+            actor: int | None = None
+            rule = reason = ""
+            t_mql = t_want
+            if ch == Channel.OUTBOUND and cycle == 0:
+                actor = sdr
+                if t_mql > now:
+                    break
+            else:
+                # a marketer may qualify it by hand on an explicit request, at work, before its
+                # score gets there; else the score rule promotes it as soon as the score does
+                hand_at = ctx.at_work(since + rng.randint(HOUR, 2 * DAY))
+                if (
+                    ctx.marketer_ids
+                    and rng.random() < P_BY_HAND
+                    and hand_at <= min(t_want, now)
+                    and first_crossing(since, hand_at) is None
+                ):
+                    t_mql, actor, reason = hand_at, rng.choice(ctx.marketer_ids), BY_HAND
+                else:
+                    crossed = first_crossing(since, min(t_want, now))
+                    if crossed is None and t_want > now:
+                        break
+                    t_mql = crossed if crossed is not None else cross(since, t_want)
+                    if t_mql >= ctx.raised_at:
+                        break  # the score rule itself promotes it (funnel._fresh_mqls)
+                    rule = "Score ≥ 60 (règle de scoring)" if cycle == 0 else "Réengagement : score ≥ 60"  # fmt: skip
+            history.append((l_idx, stage, Stage.MQL, t_mql, actor, rule, reason))
             stage, at, mql_at, owner, recycle_on = Stage.MQL, t_mql, t_mql, sdr, None
             t_dec = ctx.at_work(t_mql + int(lognormal(rng, 20 * HOUR, 0.9)))
             for _ in range(rng.randint(1, 4)):
@@ -291,9 +377,12 @@ def _lifecycle(
                 recycle_on = as_date(t_dec + rng.randint(90, 180) * DAY)
                 if not reengage:
                     break
+                # back once it may be promoted again (its re-evaluation date, 2:00 UTC)
+                since = (recycle_on.toordinal() - 719_163) * DAY + 2 * HOUR
                 t_back = t_dec + rng.randint(60, 220) * DAY + rng.randint(-8 * HOUR, 8 * HOUR)
-                nurture(t_dec + DAY, t_back, rng.randint(1, 4))
-                t_mql = t_back
+                t_back = max(t_back, since + rng.randint(HOUR, 30 * DAY))
+                nurture(since, t_back, rng.randint(1, 4))
+                t_want = t_back
                 cycle += 1
                 continue
             history.append((l_idx, Stage.MQL, Stage.DISQUALIFIED, t_dec, sdr, "", rng.choice(D.DISQUALIFY_REASONS)))  # fmt: skip

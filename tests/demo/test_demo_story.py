@@ -35,10 +35,12 @@ from cordee.funnel.models import (
     Lead,
     LeadDecision,
     LeadStageChange,
+    MqlThresholdChange,
     Opportunity,
     SlaBreach,
     Touchpoint,
 )
+from cordee.funnel.scoring import scores_at, workspace_rules
 from cordee.integrations.models import (
     DeliveryStatus,
     IncomingEndpoint,
@@ -162,6 +164,90 @@ def test_no_item_is_acknowledged_after_it_was_closed(story: dict[str, Any]) -> N
     assert not items.filter(closed_at__isnull=False, acknowledged_at__isnull=True).exists()
     assert not items.filter(acknowledged_at__gt=F("closed_at")).exists()
     assert not items.filter(acknowledged_at__gt=story["now"]).exists()
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+@pytest.mark.django_db
+def test_the_score_rule_promotes_when_the_score_first_reaches_the_threshold(
+    story: dict[str, Any],
+) -> None:
+    """Each score-rule promotion records a score at or above the threshold in force then (60,
+    70 once RevOps raised it), equal to the score the scoring code computes at that instant, and
+    none of the lead's scoring touches since its previous step had reached it already."""
+    ws = story["ws"]
+    raise_ = MqlThresholdChange.objects.get(workspace=ws)
+    assert (raise_.old, raise_.new) == (60, 70)
+    rows = list(
+        LeadStageChange.objects.filter(workspace=ws, to_stage="mql", rule="scoring")
+        .select_related("lead__contact__account")
+        .order_by("at", "id")
+    )
+    assert len(rows) >= 300
+    recomputed = scores_at(ws, [(row.lead, row.at) for row in rows])
+    for row, score in zip(rows, recomputed, strict=True):
+        in_force = 60 if row.at < raise_.changed_at else 70
+        assert row.reason_params["threshold"] == in_force, (row.at, row.reason_params)
+        assert row.reason_params["score"] == score >= in_force, (row.lead_id, row.at, score)
+    assert any(row.reason_params["threshold"] == 70 for row in rows)  # the rule after the raise
+    # the first instant: the score rises only at a touch, so every earlier touch of a scoring
+    # kind since the lead's inquiry saw a score below the threshold in force (a recycled lead
+    # may be promoted again only once due, a date its history does not keep: not checked)
+    kinds = {rule.touch_kind for rule in workspace_rules(ws.pk)[1]}
+    previous: dict[int, dt.datetime] = {}
+    earlier: list[tuple[Lead, dt.datetime]] = []
+    steps = LeadStageChange.objects.filter(workspace=ws).order_by("lead_id", "at", "id")
+    promoted = {(row.lead_id, row.at): row for row in rows}
+    touches: dict[int, list[dt.datetime]] = {}
+    for contact_id, at in Touchpoint.objects.filter(workspace=ws, kind__in=kinds).values_list(
+        "contact_id", "occurred_at"
+    ):
+        touches.setdefault(contact_id, []).append(at)
+    for lead_id, to_stage, at in steps.values_list("lead_id", "to_stage", "at"):
+        row = promoted.get((lead_id, at)) if to_stage == "mql" else None
+        if row is not None and row.from_stage == "inquiry":
+            since = previous[lead_id]
+            earlier += [(row.lead, t) for t in touches.get(row.lead.contact_id, []) if since <= t < at]  # fmt: skip
+        previous[lead_id] = at
+    assert earlier
+    for (_lead, at), score in zip(earlier, scores_at(ws, earlier), strict=True):
+        assert score < (60 if at < raise_.changed_at else 70), (_lead.pk, at, score)
+
+
+@pytest.mark.django_db
+def test_most_mqls_by_the_score_rule_a_few_by_hand(story: dict[str, Any]) -> None:
+    ws, now = story["ws"], story["now"]
+    year = LeadStageChange.objects.filter(
+        workspace=ws, to_stage="mql", at__gt=now - dt.timedelta(days=365), at__lte=now
+    )
+    total = year.count()
+    by_rule = year.filter(rule="scoring").count()
+    marketers = Membership.objects.filter(workspace=ws, role__in=["marketer", "marketing_manager"])
+    by_hand = year.filter(rule="", actor__in=marketers.values("user")).count()
+    assert total >= 500
+    assert by_rule / total >= 0.75, (by_rule, total)
+    assert 0.02 <= by_hand / total <= 0.25, (by_hand, total)
+    # every MQL says who made it: the rule, or a person (a marketer, or an SDR's own lead)
+    assert not year.filter(rule="", actor__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_no_mql_spike_before_the_load(story: dict[str, Any]) -> None:
+    """The last 7 days' MQLs are not above the weekly mean of the 8 weeks before beyond Poisson
+    noise (two standard deviations, √mean), nor the last two days'; the queue holds fresh MQLs and late ones."""
+    ws, now = story["ws"], story["now"]
+    week = dt.timedelta(days=7)
+    mqls = LeadStageChange.objects.filter(workspace=ws, to_stage="mql")
+    last = mqls.filter(at__gt=now - week, at__lte=now).count()
+    before = mqls.filter(at__gt=now - 9 * week, at__lte=now - week).count() / 8
+    assert last <= before + 2 * math.sqrt(before), (last, before)
+    last_two_days = mqls.filter(at__gt=now - dt.timedelta(days=2), at__lte=now).count()
+    assert last_two_days <= 2 / 7 * before + 2 * math.sqrt(2 / 7 * before), (last_two_days, before)
+    queued = list(Lead.objects.filter(workspace=ws, stage="mql").values_list("mql_at", flat=True))
+    # fresh ones (the last day and a half) and ones late for their decision (16 business hours)
+    assert any(now - at < dt.timedelta(hours=36) for at in queued), queued
+    assert any(now - at > dt.timedelta(hours=48) for at in queued), queued
 
 
 # --------------------------------------------------------------------------- breaches, notifications
