@@ -23,6 +23,7 @@ from typing import Any, TextIO
 
 from django.db import connection, models, transaction
 from django.db.models.deletion import Collector
+from django.utils.translation import gettext as _
 
 from cordee.attribution.periods import fiscal_periods
 from cordee.attribution.services import snapshot_compute
@@ -129,7 +130,7 @@ def build_demo(
     if Workspace.objects.filter(slug=DEMO_SLUG).exists():
         if not reset:
             return BuildResult(created=False)
-        say("Deleting the existing demo workspace…")
+        say(_("Deleting the existing demo workspace…"))
         delete_workspace(DEMO_SLUG)
     delete_workspace(DEMO_LOADING_SLUG)  # a previous build that died half-way
 
@@ -174,15 +175,15 @@ def build_demo(
             for model in (Account, Contact, Lead, LeadStageChange, Touchpoint, Opportunity):
                 cur.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
-    say("Adding the funnel configuration (reasons, decisions, SLA contracts, rules)…")
+    say(_("Adding the funnel configuration (reasons, decisions, SLA contracts, rules)…"))
     add_funnel_config(Workspace.objects.get(pk=ws.pk), now=as_datetime(end), seed=seed)
 
     add_feedback(Workspace.objects.get(pk=ws.pk), now=as_datetime(end), seed=seed)
-    say("Announcing the last week's breaches to their people and to a chat webhook…")
+    say(_("Announcing the last week's breaches to their people and to a chat webhook…"))
     with explicit_timestamps():
         connect_and_announce(Workspace.objects.get(pk=ws.pk), now=as_datetime(end))
     if not large:  # the large demo gets them from the nightly job (minutes at that size)
-        say("Computing the attribution of the current fiscal year and quarter…")
+        say(_("Computing the attribution of the current fiscal year and quarter…"))
         workspace = Workspace.objects.get(pk=ws.pk)
         for period in fiscal_periods(workspace.fiscal_year_start_month, today, quarters=1):
             for dimension in ("channel", "campaign"):
