@@ -149,7 +149,7 @@ def test_same_seed_same_demo(demo: dict[str, Any], monkeypatch: pytest.MonkeyPat
 def test_second_call_creates_nothing(demo: dict[str, Any]) -> None:
     before = b.demo_counts(demo["ws"].pk)
     out = io.StringIO()
-    call_command("demo", stdout=out)
+    call_command("demo", language="en", stdout=out)
     assert "already exists" in out.getvalue()
     assert b.demo_counts(demo["ws"].pk) == before
     assert Workspace.objects.filter(slug=DEMO_SLUG).count() == 1
