@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from cordee.core.actor import Actor
@@ -43,11 +43,14 @@ def _contact_normalise(actor: Actor, contact: Any) -> None:
 # and the imports (``dataio.imports.kinds``), which check the same codes row by row.
 
 
+ENDS_BEFORE_IT_STARTS = gettext_noop("The campaign ends before it starts.")
+
+
 def campaign_dates_error(start: Any, end: Any, translate: Callable[[str], Any] = gettext) -> Any:
     """Why a campaign's dates are refused, if they are (the table's check says the same), in
     the active language — or through ``translate`` (an import keeps the code, read later)."""
     if start and end and end < start:
-        return translate("The campaign ends before it starts.")
+        return translate(ENDS_BEFORE_IT_STARTS)
     return None
 
 
