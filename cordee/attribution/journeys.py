@@ -26,14 +26,26 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from django.db.models import Max, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from cordee.analytics.attribution import Journeys
 from cordee.attribution.models import Dimension
+from cordee.crm.models import Channel
 from cordee.funnel.models import Lead, Touchpoint
 from cordee.funnel.won import WonDeal, WonInPeriod, won_in_period, won_opportunities
 from cordee.tenancy.models import Workspace
 
 NO_CAMPAIGN = "—"
+
+
+def credit_labels(dimension: str) -> dict[str, str]:
+    """Display names of the credited lines, in the active language: channel codes as their
+    labels; touches without a channel (or campaign) say so. Campaigns are named by their name."""
+    labels = {NO_CAMPAIGN: _("No channel") if dimension == Dimension.CHANNEL else _("No campaign")}
+    if dimension == Dimension.CHANNEL:
+        labels.update({value: str(label) for value, label in Channel.choices})
+    return labels
+
 
 Touch = tuple[dt.datetime, str]
 

@@ -13,25 +13,15 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from cordee.attribution import selectors
-from cordee.attribution.journeys import NO_CAMPAIGN
+from cordee.attribution.journeys import NO_CAMPAIGN, credit_labels
 from cordee.attribution.models import MODELS, AttributionModel, AttributionSnapshot, Dimension
 from cordee.attribution.periods import Period, fiscal_periods
 from cordee.attribution.services import negative_credits
 from cordee.core.actor import Actor
 from cordee.core.charts import BAR, cached_svg, chart_spec, signed_colour
-from cordee.crm.models import Channel
 from cordee.tenancy.models import Workspace
 
 UNITS = ("conversions", "value")
-
-
-def _labels(dimension: str) -> dict[str, str]:
-    """Display names: channel codes as their labels; touches without one say so."""
-
-    labels = {NO_CAMPAIGN: _("No channel") if dimension == Dimension.CHANNEL else _("No campaign")}
-    if dimension == Dimension.CHANNEL:
-        labels.update({value: str(label) for value, label in Channel.choices})
-    return labels
 
 
 def _credits(snapshot: AttributionSnapshot, unit: str) -> dict[str, dict[str, str]]:
@@ -39,7 +29,7 @@ def _credits(snapshot: AttributionSnapshot, unit: str) -> dict[str, dict[str, st
 
 
 def _chart(snapshot: AttributionSnapshot, model: str, dimension: str, unit: str) -> dict[str, Any]:
-    labels = _labels(dimension)
+    labels = credit_labels(dimension)
     values = [
         {"name": labels.get(k, k), "credit": float(v)}
         for k, v in _credits(snapshot, unit).get(model, {}).items()
@@ -93,7 +83,7 @@ def credit_rows(
         return []
     credits = _credits(snapshot, unit)
     names = sorted({n for by_name in credits.values() for n in by_name})
-    labels = _labels(dimension)
+    labels = credit_labels(dimension)
     rows = []
     for n in names:
         interval = snapshot.intervals.get(n)
@@ -147,7 +137,7 @@ def _signing(
 ) -> dict[str, Any]:
     """Whether the chosen model may be signed (no credit below 0), and whether the actor may
     withdraw its side's signature."""
-    labels = _labels(dimension)
+    labels = credit_labels(dimension)
     negative = negative_credits(snapshot.credits.get(model, {})) if snapshot else []
     side = actor.signs_for
     return {
@@ -191,12 +181,12 @@ def attribution_page(
         "snapshot": snapshot,
         "credited_conversions": credited,
         "credited_value": snapshot.value - snapshot.no_touch_value if snapshot else Decimal(0),
-        "unnamed_label": _labels(dimension)[NO_CAMPAIGN],
+        "unnamed_label": credit_labels(dimension)[NO_CAMPAIGN],
         "rows": rows,
         "chart": chart,
         "lock": lock,
         "differences": {
-            _labels(dimension).get(name, name): pair
+            credit_labels(dimension).get(name, name): pair
             for name, pair in (selectors.differences(lock, snapshot) if lock else {}).items()
         },
         "can_compute": actor.can("sla.write"),

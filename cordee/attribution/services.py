@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cordee.attribution.journeys import credit_labels
 from cordee.attribution.models import MODELS, AttributionLock, AttributionModel, AttributionSnapshot
 from cordee.attribution.snapshots import snapshot_compute as snapshot_compute  # the demo's
 from cordee.attribution.tasks import compute_snapshot
@@ -29,13 +30,16 @@ def negative_credits(credits: dict[str, str]) -> list[str]:
     return sorted(name for name, credit in credits.items() if Decimal(credit) < 0)
 
 
-def _not_signable(model: str, names: list[str]) -> Conflict:
+def _not_signable(model: str, names: list[str], dimension: str) -> Conflict:
     return Conflict(
         _(
             "The %(model)s model cannot be signed for this period: %(names)s get a negative "
             "credit, and a negative credit cannot pay anyone."
         )
-        % {"model": AttributionModel(model).label, "names": ", ".join(names)}
+        % {
+            "model": AttributionModel(model).label,
+            "names": ", ".join(credit_labels(dimension).get(name, name) for name in names),
+        }
     )
 
 
@@ -81,7 +85,9 @@ def lock_sign(
                 % {"model": lock.get_model_display()}
             )
         if negative := negative_credits(lock.credits):
-            raise _not_signable(model, negative)  # the atomic block rolls the new lock back
+            raise _not_signable(
+                model, negative, dimension
+            )  # the atomic block rolls the new lock back
         if getattr(lock, f"{side}_signed_at") is not None:
             raise Conflict(_("Your side has already signed this period."))
         setattr(lock, f"{side}_signed_by", actor.user)

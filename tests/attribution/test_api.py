@@ -114,7 +114,7 @@ def test_a_model_with_a_negative_credit_is_refused_409(api_as, snapshots):
     response = api_as("mia").post("attribution/locks", {**PERIOD, "model": "shapley"})
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "conflict"
-    assert "seo" in response.json()["error"]["message"]  # the name below 0
+    assert ": SEO " in response.json()["error"]["message"]  # the channel below 0, by its label
     assert not AttributionLock.objects.exists()
 
 

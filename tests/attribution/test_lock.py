@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 from django.test import Client
 from django.utils import timezone
 
@@ -56,7 +57,10 @@ def _sign(personas, who, model):
 
 
 def test_a_model_with_a_negative_credit_cannot_be_signed(negative_shapley):
-    with pytest.raises(Conflict, match="seo"):
+    # the channel named by its label, in the reader's language, never its code
+    with translation.override("en"), pytest.raises(Conflict, match="Shapley model .*: SEO get"):
+        _sign(negative_shapley, "mia", "shapley")
+    with translation.override("fr"), pytest.raises(Conflict, match="signé pour cette période.*SEO"):
         _sign(negative_shapley, "mia", "shapley")
     assert not AttributionLock.objects.exists()
     lock = _sign(negative_shapley, "mia", "markov")
