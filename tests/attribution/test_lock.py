@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import translation
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cordee.attribution.models import AttributionLock, AttributionSnapshot
 from cordee.attribution.periods import fiscal_periods
@@ -58,9 +57,12 @@ def _sign(personas, who, model):
 
 def test_a_model_with_a_negative_credit_cannot_be_signed(negative_shapley):
     # the channel named by its label, in the reader's language, never its code
-    with translation.override("en"), pytest.raises(Conflict, match="Shapley model .*: SEO get"):
+    with translation.override("en"), pytest.raises(Conflict, match=r"Shapley model .*: SEO get"):
         _sign(negative_shapley, "mia", "shapley")
-    with translation.override("fr"), pytest.raises(Conflict, match="signé pour cette période.*SEO"):
+    with (
+        translation.override("fr"),
+        pytest.raises(Conflict, match=r"signé pour cette période.*SEO"),
+    ):
         _sign(negative_shapley, "mia", "shapley")
     assert not AttributionLock.objects.exists()
     lock = _sign(negative_shapley, "mia", "markov")
