@@ -37,7 +37,7 @@ def _thread_endpoints(kind: str, plural: str) -> None:
         """Comment on the record (every member who reads it may). Each member mentioned with
         `@[Name](user id)` gets a notification."""
         actor = current_actor(request)
-        comment = services.comment_post(actor=actor, kind=kind, record_id=pk, body=payload.body)
+        comment = services.comment_post(actor=actor, kind=kind, record_id=pk, body=payload.text)
         return 201, selectors.comment_get(actor=actor, pk=comment.pk)
 
 
@@ -69,7 +69,7 @@ def comment_update(request: HttpRequest, pk: int, payload: schemas.CommentPatch)
     """Edit your own comment; the previous text is kept in its history. A member mentioned for
     the first time is notified."""
     actor = current_actor(request)
-    services.comment_edit(actor=actor, comment_id=pk, body=payload.body)
+    services.comment_edit(actor=actor, comment_id=pk, body=payload.text)
     return selectors.comment_get(actor=actor, pk=pk)
 
 

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from cordee.core.schemas import InSchema
 
-Body = Annotated[
+Text = Annotated[
     str,
     Field(
         min_length=1,
@@ -21,11 +21,11 @@ Body = Annotated[
 
 
 class CommentIn(InSchema):
-    body: Body
+    text: Text
 
 
 class CommentPatch(InSchema):
-    body: Body
+    text: Text
 
 
 class MentionOut(Schema):
@@ -39,8 +39,8 @@ class CommentOut(Schema):
     record_id: int
     author_id: int
     author_name: str
-    body: str = Field(description="The stored text with its mention tokens; empty once deleted")
-    text: str = Field(description="The text with mentions as @Name; empty once deleted")
+    text: str = Field(description="The text with its mention tokens; empty once deleted")
+    text_plain: str = Field(description="The text with mentions as @Name; empty once deleted")
     mentioned: list[MentionOut]
     created_at: dt.datetime
     edited_at: dt.datetime | None
@@ -54,6 +54,14 @@ class CommentOut(Schema):
     @staticmethod
     def resolve_record(obj: Any) -> str:
         return str(obj.kind)
+
+    @staticmethod
+    def resolve_text(obj: Any) -> str:
+        return str(obj.body)
+
+    @staticmethod
+    def resolve_text_plain(obj: Any) -> str:
+        return str(obj.text)
 
 
 class CommentRevisionOut(Schema):

@@ -22,11 +22,11 @@ def _clean_body(body: str) -> str:
     body = body.strip()
     if not body:
         raise ValidationFailed(
-            _("Write something."), field_errors={"body": [_("Write something.")]}
+            _("Write something."), field_errors={"text": [_("Write something.")]}
         )
     if len(body) > MAX_LENGTH:
         message = _("At most %(n)s characters.") % {"n": MAX_LENGTH}
-        raise ValidationFailed(message, field_errors={"body": [message]})
+        raise ValidationFailed(message, field_errors={"text": [message]})
     return body
 
 

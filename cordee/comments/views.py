@@ -59,10 +59,10 @@ def comment_thread(request: HttpRequest, actor: Actor, kind: str, pk: int) -> Ht
         )
     try:
         data = form_input(schemas.CommentIn, request.POST)
-        services.comment_post(actor=actor, kind=kind, record_id=pk, body=data.body)
+        services.comment_post(actor=actor, kind=kind, record_id=pk, body=data.text)
     except ValidationFailed as exc:
         return _thread(
-            request, actor, kind, pk, error=exc.explained, draft=request.POST.get("body", "")
+            request, actor, kind, pk, error=exc.explained, draft=request.POST.get("text", "")
         )
     return _thread(request, actor, kind, pk)
 
@@ -73,7 +73,7 @@ def comment_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     view = selectors.comment_get(actor=actor, pk=pk)
     try:
         data = form_input(schemas.CommentPatch, request.POST)
-        services.comment_edit(actor=actor, comment_id=pk, body=data.body)
+        services.comment_edit(actor=actor, comment_id=pk, body=data.text)
     except ValidationFailed as exc:
         return _thread(request, actor, view.kind, view.record_id, error=exc.explained)
     return _thread(request, actor, view.kind, view.record_id)
@@ -98,10 +98,10 @@ def comment_history(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse
 @require_GET
 @workspace_view
 def mention_suggestions(request: HttpRequest, actor: Actor) -> HttpResponse:
-    """Members matching the ``@prefix`` typed at the end of ``body`` (or ``q``)."""
+    """Members matching the ``@prefix`` typed at the end of ``text`` (or ``q``)."""
     typed = request.GET.get("q")
     if typed is None:
-        match = _TYPING.search(request.GET.get("body", "")[-200:])
+        match = _TYPING.search(request.GET.get("text", "")[-200:])
         typed = match.group(1) if match else None
     users = [] if typed is None else selectors.mentionable(actor=actor, prefix=typed)
     suggestions = [

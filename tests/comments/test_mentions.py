@@ -17,9 +17,7 @@ def _mention(user) -> str:
     return mention_token(user.pk, str(user))
 
 
-def test_a_mention_notifies_the_member_once_in_their_language_with_a_link(
-    personas, acme_records
-):
+def test_a_mention_notifies_the_member_once_in_their_language_with_a_link(personas, acme_records):
     bob = personas.bob
     bob.language = "fr"
     bob.save()
@@ -61,9 +59,7 @@ def test_the_author_mentioning_themself_hears_nothing(personas, acme_records):
     assert Notification.objects.count() == 0
 
 
-def test_a_mention_of_a_non_member_or_of_another_workspace_notifies_nobody(
-    personas, acme_records
-):
+def test_a_mention_of_a_non_member_or_of_another_workspace_notifies_nobody(personas, acme_records):
     stranger = f.UserFactory(email="zoe@example.fr", first_name="Zoé", last_name="Sans")
     former = f.UserFactory(email="yann@example.fr", first_name="Yann", last_name="Parti")
     f.MembershipFactory(workspace=personas.acme, user=former, role="sales_rep", is_active=False)
@@ -80,9 +76,7 @@ def test_a_mention_of_a_non_member_or_of_another_workspace_notifies_nobody(
     assert comment.mentioned_ids == []
 
 
-def test_editing_a_comment_to_add_a_mention_notifies_the_new_person_once(
-    personas, acme_records
-):
+def test_editing_a_comment_to_add_a_mention_notifies_the_new_person_once(personas, acme_records):
     alice, bob, dave = personas.alice, personas.bob, personas.dave
     actor = personas.actor("alice")
     comment = services.comment_post(

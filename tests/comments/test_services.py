@@ -39,7 +39,7 @@ def test_a_comment_needs_words(personas, acme_records):
         services.comment_post(
             actor=personas.actor("alice"), kind="lead", record_id=acme_records["lead"].pk, body="  "
         )
-    assert set(caught.value.field_errors) == {"body"}
+    assert set(caught.value.field_errors) == {"text"}
     assert Comment.objects.count() == 0
 
 
@@ -120,9 +120,7 @@ def test_the_author_or_a_manager_deletes(personas, acme_records):
     assert deleters == {"a": "Dave", "b": "Bob"}
 
 
-def test_a_deleted_comment_says_who_and_when_and_keeps_its_text_from_others(
-    personas, acme_records
-):
+def test_a_deleted_comment_says_who_and_when_and_keeps_its_text_from_others(personas, acme_records):
     lead = acme_records["lead"].pk
     comment = services.comment_post(
         actor=personas.actor("bob"), kind="lead", record_id=lead, body="budget : 40 k€"
@@ -157,7 +155,9 @@ def test_mentions_show_the_members_current_name(personas, acme_records):
         actor=personas.actor("alice"), kind="contact", record_id=acme_records["contact"].pk
     )
     assert seen.text == "@Robert Test <b>voir</b>"
-    assert str(seen.html) == '<p><span class="mention">@Robert Test</span> &lt;b&gt;voir&lt;/b&gt;</p>'
+    assert (
+        str(seen.html) == '<p><span class="mention">@Robert Test</span> &lt;b&gt;voir&lt;/b&gt;</p>'
+    )
     assert seen.mentioned == [{"id": bob.pk, "name": "Robert Test"}]
 
 
