@@ -26,7 +26,7 @@ def test_a_rep_mentions_a_colleague_from_the_lead_page(browser, live_server, per
         pick.wait_for()
         pick.click()
         assert box.input_value() == f"Rappel prévu jeudi, @[Mia Test]({personas.mia.pk}) "
-        page.get_by_role("button", name="Commenter").click()
+        page.get_by_role("button", name="Publier le commentaire").click()
         shown = page.locator(".comment__body", has_text="Rappel prévu jeudi")
         shown.wait_for()
         assert shown.locator(".mention").inner_text() == "@Mia Test"
