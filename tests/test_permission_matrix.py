@@ -26,6 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from cordee.attribution.periods import fiscal_periods
+from cordee.comments.models import Comment
 from cordee.config.api import api
 from cordee.feedback.models import Competitor, FeedbackItem
 from cordee.funnel.models import RejectionReason, RoutingRule, ScoringRule, SlaContract
@@ -94,6 +95,7 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
         ),
         "importjob": _import(workspace, owner, run=True),
         "importdraft": _import(workspace, owner, run=False),
+        "comment": Comment.objects.create(workspace=workspace, author=owner, body="Vu", lead=lead),
     }
 
 
@@ -323,6 +325,27 @@ PAGES.update(  # field feedback: everyone reads, all but executives raise, marke
 )
 
 
+# comments: whoever reads a record comments on it; its author edits; its author or a manager
+# deletes (the matrix's comment is rita's, so alice may neither edit nor delete it)
+_COMMENTED = {
+    "leads": "lead",
+    "contacts": "contact",
+    "accounts": "account",
+    "opportunities": "opportunity",
+    "campaigns": "campaign",
+    "feedback": "feedbackitem",
+}
+PAGES.update({f"{plural}_comments": Page(kind=kind) for plural, kind in _COMMENTED.items()})
+PAGES.update(
+    {
+        "comment_edit": Page(kind="comment", allowed="rita", denied="alice", post={"text": "Lu"}),
+        "comment_delete": Page(kind="comment", allowed="rita", denied="alice"),
+        "comment_history": Page(kind="comment"),
+        "comment_mentions": Page(),
+    }
+)
+
+
 def _named_patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, str]]:
     found = []
     for pattern in resolver.url_patterns:
@@ -384,6 +407,8 @@ POST_ONLY = {
     "feedback_assign",
     "feedback_respond",
     "feedback_merge",
+    "comment_edit",
+    "comment_delete",
 }
 
 
@@ -596,7 +621,22 @@ OPS: dict[str, Op] = {
     # (tests/integrations/test_incoming.py covers the signed requests)
     "incoming_lead": Op(ok=(401,)),
     "incoming_touchpoint": Op(ok=(401,)),
+    "comment_mentionable": Op(),
+    "comment_read": Op(kind="comment"),
+    "comment_update": Op(kind="comment", allowed="rita", denied="alice", body={"text": "Lu"}),
+    "comment_delete": Op(kind="comment", allowed="rita", denied="alice"),
+    "comment_revisions": Op(kind="comment"),
 }
+for _api_kind, _matrix_kind in (
+    ("lead", "lead"),
+    ("contact", "contact"),
+    ("account", "account"),
+    ("opportunity", "opportunity"),
+    ("campaign", "campaign"),
+    ("feedback", "feedbackitem"),
+):
+    OPS[f"{_api_kind}_comment_list"] = Op(kind=_matrix_kind)
+    OPS[f"{_api_kind}_comment_create"] = Op(kind=_matrix_kind, body={"text": "Vu"}, ok=(201,))
 
 
 @cache  # the document is built from the code (~0.1–0.5 s a time), not from the database

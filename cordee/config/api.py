@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Swagger
 
 from cordee.attribution.api import router as attribution_router
+from cordee.comments.api import router as comments_router
 from cordee.core.api import (
     ApiParser,
     TokenAuth,
@@ -91,6 +92,7 @@ def _add_routers() -> None:
     api.add_router("/", export_router)
     api.add_router("/", integrations_router)
     api.add_router("/", attribution_router)
+    api.add_router("/", comments_router)
 
 
 _add_routers()

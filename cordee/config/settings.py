@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "cordee.attribution",
     "cordee.feedback",
     "cordee.dataio",
+    "cordee.comments",
     "cordee.cli",
 ]
 

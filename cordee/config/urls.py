@@ -18,6 +18,7 @@ urlpatterns = [
     path("w/<slug:slug>/", include("cordee.attribution.urls")),
     path("w/<slug:slug>/", include("cordee.feedback.urls")),
     path("w/<slug:slug>/", include("cordee.dataio.urls")),
+    path("w/<slug:slug>/", include("cordee.comments.urls")),
     path(
         "w/<slug:slug>/settings/export/",
         export_views.workspace_export,

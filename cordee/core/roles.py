@@ -21,7 +21,7 @@ _MARKETING: set[Role] = {Role.MARKETER, Role.MARKETING_MANAGER, Role.REVOPS_ADMI
 _SALES: set[Role] = {Role.SDR, Role.SALES_REP, Role.SALES_MANAGER, Role.REVOPS_ADMIN}
 _MANAGERS: set[Role] = {Role.MARKETING_MANAGER, Role.SALES_MANAGER, Role.REVOPS_ADMIN}
 
-# capability -> roles that hold it. Executives read everything and write nothing.
+# capability -> roles that hold it. Executives read everything and write nothing but comments.
 CAPABILITIES: dict[str, set[Role]] = {
     "account.write": _EVERY_OPERATOR,
     "contact.write": _EVERY_OPERATOR,
@@ -49,6 +49,10 @@ CAPABILITIES: dict[str, set[Role]] = {
     "feedback.triage": _MARKETING,
     "feedback.configure": {Role.MARKETING_MANAGER, Role.REVOPS_ADMIN},
     "competitor.write": _EVERY_OPERATOR,
+    # talk on the record: whoever reads a record comments on it; only the author edits; the
+    # author or a manager deletes (and reads a deleted comment's history)
+    "comment.write": _EVERY_OPERATOR | {Role.EXECUTIVE},
+    "comment.moderate": _MANAGERS,
 }
 
 

@@ -71,6 +71,23 @@ def test_the_code_keeps_every_contract(tree_copy: Path) -> None:
             "import cordee.demo",
             "cordee.dataio is not allowed to import cordee.demo",
         ),
+        # comments sit above every record they talk about (leads, accounts, feedback…), beside
+        # dataio: nothing below imports them, and the two siblings stay independent
+        (
+            "feedback/services.py",
+            "import cordee.comments.models",
+            "cordee.feedback is not allowed to import cordee.comments",
+        ),
+        (
+            "comments/services.py",
+            "import cordee.dataio",
+            "cordee.comments is not allowed to import cordee.dataio",
+        ),
+        (
+            "comments/selectors.py",
+            "import cordee.demo",
+            "cordee.comments is not allowed to import cordee.demo",
+        ),
     ],
 )
 def test_a_wrong_import_breaks_a_contract(

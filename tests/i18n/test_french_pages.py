@@ -41,6 +41,8 @@ from django.test import RequestFactory, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
+from cordee.comments import services as comments
+from cordee.comments.models import Comment
 from cordee.crm import models as crm
 from cordee.dataio.models import ImportJob
 from cordee.feedback.models import FeedbackItem
@@ -275,6 +277,13 @@ PK_MODELS: dict[str, type[models.Model]] = {
     "lead_convert": funnel.Lead,
     "contract_sign": funnel.SlaContract,
     "incoming_rotate": IncomingEndpoint,
+    "leads_comments": funnel.Lead,
+    "contacts_comments": crm.Contact,
+    "accounts_comments": crm.Account,
+    "opportunities_comments": funnel.Opportunity,
+    "campaigns_comments": crm.Campaign,
+    "feedback_comments": FeedbackItem,
+    **{f"comment_{name}": Comment for name in ("edit", "delete", "history")},
     **{
         f"import_{name}": ImportJob
         for name in ("detail", "mapping", "preview", "progress", "rejected", "rerun")
@@ -498,6 +507,7 @@ def _page_records(personas: Personas) -> dict[str, Any]:
     records = [account, contact, lead, opportunity, campaign, pod, token]
     records += _funnel_records(personas, pod, account)
     records += _feedback_records(personas, account, campaign, lead)
+    records.append(_comment_records(personas, lead))
     bare = [
         f.AccountFactory(workspace=ws, name="Clinique Saint-Augustin"),
         bare_contact,
@@ -523,6 +533,23 @@ def _page_records(personas: Personas) -> dict[str, Any]:
         "bare": {type(r): r for r in bare},
         "one-sided": {type(one_sided): one_sided},
     }
+
+
+def _comment_records(personas: Any, lead: Any) -> Any:
+    """On the lead: a comment mentioning Mia and edited since (the one returned: its history is
+    a page), and one deleted by a manager (its "deleted by" line)."""
+    rita = personas.actor("rita")
+    edited = comments.comment_post(
+        actor=rita, kind="lead", record_id=lead.pk, body="Premier jet : rappeler jeudi"
+    )
+    comments.comment_edit(
+        actor=rita,
+        comment_id=edited.pk,
+        body=f"@[Mia Test]({personas.mia.pk}) peux-tu rappeler jeudi ?",
+    )
+    gone = comments.comment_post(actor=rita, kind="lead", record_id=lead.pk, body="Hors sujet")
+    comments.comment_delete(actor=personas.actor("dave"), comment_id=gone.pk)
+    return edited
 
 
 def _imported(personas: Any, *, run: bool) -> Any:
