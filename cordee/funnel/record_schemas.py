@@ -208,3 +208,44 @@ class OpportunityPatch(InSchema):
     pod: Id | None = None
     source_system: SourceSystem | None = None
     external_id: ExternalId = None
+
+
+class OpportunityStageChangeOut(Schema):
+    id: int
+    from_stage: str = Field(description="Empty for the opportunity's creation")
+    to_stage: str
+    at: dt.datetime
+    actor_id: int | None
+
+
+class BoardCurrencyOut(Schema):
+    currency: str
+    count: int
+    amount: MoneyOut
+    weighted: MoneyOut
+
+
+class BoardColumnOut(Schema):
+    stage: str
+    label: str
+    probability: int = Field(description="Percent")
+    count: int = Field(description="Every currency")
+    amount: MoneyOut = Field(description="In the workspace currency")
+    weighted: MoneyOut = Field(description="Σ amount × probability ÷ 100, workspace currency")
+    other_currencies: list[BoardCurrencyOut] = Field(description="Apart, never converted")
+    opportunity_ids: list[int] = Field(description="The first cards, by close date")
+
+    @staticmethod
+    def resolve_other_currencies(obj: Any) -> list[dict[str, Any]]:
+        return [{"currency": c, **s.__dict__} for c, s in obj.other_currencies.items()]
+
+    @staticmethod
+    def resolve_opportunity_ids(obj: Any) -> list[int]:
+        return [o.pk for o in obj.cards]
+
+
+class OpportunityBoardOut(Schema):
+    currency: str
+    open_amount: MoneyOut
+    open_weighted: MoneyOut
+    columns: list[BoardColumnOut]

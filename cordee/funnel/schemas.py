@@ -364,6 +364,13 @@ else:
     ForecastCategoryChoice = choice_field(ForecastCategory)
 
 
+class OpportunityMoveIn(Schema):
+    """A card of the opportunity board: dropped on another stage, or its category chosen."""
+
+    stage: OpportunityStageChoice | None = None
+    forecast_category: ForecastCategoryChoice | None = None
+
+
 # -- the MQL threshold and the routing fallback (RevOps settings) -------------------------------
 
 
