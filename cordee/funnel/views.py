@@ -223,17 +223,20 @@ def routing_settings(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(request, "funnel/fallback.html", context, status=422)
 
 
-# the opportunity board's filters, kept by its moves
-BOARD_FILTERS = ("closes_after", "closes_before", "forecast_category", "owner")
+# the opportunity board's filters, kept by its moves ("forecast": a card sends its own
+# forecast_category)
+BOARD_FILTERS = ("closes_after", "closes_before", "forecast", "owner")
 
 
 def _board_context(actor: Actor, params: Any, **extra: Any) -> dict[str, Any]:
     filters = {name: params.get(name, "") for name in BOARD_FILTERS}
+    listed = {**filters, "forecast_category": filters["forecast"]}
     return {
         "nav": "opportunity_board",
-        "board": selectors.opportunity_board(actor=actor, params=filters),
+        "board": selectors.opportunity_board(actor=actor, params=listed),
         "filters": filters,
         "kept": {k: v for k, v in filters.items() if v},
+        "list_query": urlencode({k: v for k, v in listed.items() if v and k != "forecast"}),
         "ranges": presenters.close_date_ranges(actor.workspace.today()),
         "stages": OpportunityStage.choices,
         "forecasts": ForecastCategory.choices,
