@@ -430,7 +430,7 @@ def opportunity_board(*, actor: Actor, params: Mapping[str, str] | None = None) 
         found.order_by().values("stage", "currency").annotate(n=Count("id"), s=Sum("amount"))
     ):
         amount = row["s"] or Decimal("0")
-        weighted = amount * STAGE_PROBABILITY[row["stage"]] / 100
+        weighted = (amount * STAGE_PROBABILITY[row["stage"]] / 100).quantize(Decimal("0.01"))
         sums[row["stage"]][row["currency"]] = CurrencySum(row["n"], amount, weighted)
     ranked = found.annotate(
         place=Window(
