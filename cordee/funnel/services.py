@@ -293,6 +293,7 @@ def opportunity_save(
         if opportunity is None:
             saved: Opportunity = record_create(actor=actor, spec=OPPORTUNITIES, data=data)
         else:
+            _stage_unchanged_since_read(opportunity)
             saved = record_update(actor=actor, spec=OPPORTUNITIES, instance=opportunity, data=data)
         if saved.stage != before:
             OpportunityStageChange.objects.create(
@@ -322,6 +323,22 @@ def opportunity_save(
         if outcome == Stage.WON and (opportunity is None or "stage" in data):
             _announce_win(actor, saved)
     return saved
+
+
+def _stage_unchanged_since_read(opportunity: Opportunity) -> None:
+    """Of two people moving the same deal at once, the second gets a 409 instead of a history
+    row whose "from" is no longer true (the row is locked until the move commits)."""
+    stage = (
+        Opportunity.objects.select_for_update()
+        .filter(pk=opportunity.pk)
+        .values_list("stage", flat=True)
+        .first()
+    )
+    if stage is not None and stage != opportunity.stage:
+        raise Conflict(
+            _("Someone moved this opportunity meanwhile: it is now %(stage)s.")
+            % {"stage": OpportunityStage(stage).label}
+        )
 
 
 def _forecast_choice(data: dict[str, object], opportunity: Opportunity | None) -> None:

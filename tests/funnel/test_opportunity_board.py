@@ -10,8 +10,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cordee.core.errors import Conflict
 from cordee.funnel import selectors, services
-from cordee.funnel.models import Lead, LeadStageChange, Opportunity, OpportunityStageChange
+from cordee.funnel.models import LeadStageChange, Opportunity, OpportunityStageChange
 from tests import factories as f
 from tests.fixtures.api import error_fields
 
@@ -172,7 +173,8 @@ def test_a_won_deal_cannot_be_moved_back(client, personas, api_as):
     # the API and the form refuse it with the same rule
     patch = api_as("bob").patch(f"opportunities/{opportunity.pk}", {"stage": "discovery"})
     assert patch.status_code == 422
-    assert error_fields(patch) == {"stage": ["A won or lost deal stays closed."]}
+    # (the API speaks the workspace's language: Acme's is French)
+    assert error_fields(patch) == {"stage": ["Une affaire gagnée ou perdue reste fermée."]}
 
 
 def test_a_role_that_may_not_edit_gets_the_board_back_unchanged(client, personas):
@@ -223,11 +225,13 @@ def test_closed_is_only_for_won_or_lost_deals(api_as, personas):
     response = bob.patch(f"opportunities/{open_deal.pk}", {"forecast_category": "closed"})
     assert response.status_code == 422
     assert error_fields(response) == {
-        "forecast_category": ["Only a won or lost deal is in the closed category."]
+        "forecast_category": ["Seule une affaire gagnée ou perdue est dans la catégorie « Clos »."]
     }
     response = bob.patch(f"opportunities/{won.pk}", {"forecast_category": "commit"})
     assert error_fields(response) == {
-        "forecast_category": ["A won or lost deal is always in the closed category."]
+        "forecast_category": [
+            "Une affaire gagnée ou perdue est toujours dans la catégorie « Clos »."
+        ]
     }
     response = bob.patch(f"opportunities/{open_deal.pk}", {"forecast_category": "commit"})
     assert response.status_code == 200
@@ -301,3 +305,15 @@ def test_the_board_reads_in_a_constant_number_of_queries(client, personas):
     few = _queries(client)
     _many(personas, 990)
     assert _queries(client) == few
+
+
+def test_a_move_from_a_stale_board_is_refused(client, personas):
+    opportunity = _opp(personas, stage="discovery")
+    stale = Opportunity.objects.get(pk=opportunity.pk)  # what an open board shows
+    Opportunity.objects.filter(pk=opportunity.pk).update(stage="negotiation")  # someone else
+    with pytest.raises(Conflict, match="Someone moved this opportunity meanwhile"):
+        services.opportunity_save(
+            actor=personas.actor("bob"), data={"stage": "proposal"}, opportunity=stale
+        )
+    assert Opportunity.objects.get(pk=opportunity.pk).stage == "negotiation"
+    assert not OpportunityStageChange.objects.filter(opportunity=opportunity).exists()
