@@ -97,8 +97,10 @@ def opportunity_defaults(workspace: Workspace, opportunity: Any) -> None:
 def opportunity_forecast_follow(opportunity: Any) -> None:
     """The forecast category follows the stage (``STAGE_FORECAST``) until a person chooses one;
     a won or lost deal is always ``closed``."""
-    if opportunity.is_closed or not opportunity.forecast_chosen:
-        opportunity.forecast_category = m.STAGE_FORECAST[opportunity.stage]
+    proposed = m.STAGE_FORECAST[opportunity.stage]
+    # a plain namespace from the import as well as a model instance
+    if proposed == m.ForecastCategory.CLOSED or not opportunity.forecast_chosen:
+        opportunity.forecast_category = proposed
 
 
 def _opportunity_defaults(actor: Actor, opportunity: Any) -> None:

@@ -283,14 +283,16 @@ def opportunity_move(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResp
         if not is_partial_request(request) and not isinstance(exc, ValidationFailed | Conflict):
             raise  # a plain request gets its status page (403…)
         notice, level = exc.explained, "error"
-    context = _board_context(actor, request.POST, notice=notice, notice_level=level)
 
-    def back() -> HttpResponse:
+    def back() -> HttpResponse:  # without htmx: the board again, its filters kept
         messages.add_message(
             request, messages.SUCCESS if level == "success" else messages.ERROR, notice
         )
-        query = urlencode(context["kept"])
+        query = urlencode({k: v for k in BOARD_FILTERS if (v := request.POST.get(k))})
         url = reverse("opportunity_board", args=[actor.workspace.slug])
         return HttpResponseRedirect(f"{url}?{query}" if query else url)
 
+    if not is_partial_request(request):
+        return back()
+    context = _board_context(actor, request.POST, notice=notice, notice_level=level)
     return htmx_render(request, "funnel/opportunity_board.html#board", context, page=back)
