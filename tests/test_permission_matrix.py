@@ -249,6 +249,10 @@ PAGES.update(
         "attribution_withdraw": Page(allowed="mia", denied="alice"),
         "notifications": Page(),
         "funnel_board": Page(),
+        "opportunity_board": Page(),
+        "opportunity_move": Page(
+            kind="opportunity", allowed="bob", denied="alice", post={"stage": "qualification"}
+        ),
         "sla_dashboard": Page(),
         "rejections_report": Page(),
         "funnel_metrics": Page(allowed="erin"),
@@ -397,6 +401,7 @@ POST_ONLY = {
     "lead_accept",
     "lead_reject",
     "lead_convert",
+    "opportunity_move",
     "contract_sign",
     "incoming_rotate",
     "attribution_compute",
@@ -549,6 +554,8 @@ OPS: dict[str, Op] = {
     ),
     **_crud("routingrule", "routingrule", "rita", "dave", {}),
     "lead_history": Op(kind="lead"),
+    "opportunity_history": Op(kind="opportunity"),
+    "opportunity_board": Op(query={"closes_after": "2026-01-01"}),
     "lead_sla": Op(kind="lead", ok=(200, 404)),
     "lead_transition": Op(
         kind="inquiry", allowed="alice", denied="erin", body={"to_stage": "disqualified"}

@@ -16,6 +16,7 @@ from cordee.demo.common import Context, as_datetime
 from cordee.demo.lifecycle import Chunk
 from cordee.funnel.models import (
     SALES_ACTIVITY_KINDS,
+    STAGE_FORECAST,
     Lead,
     LeadStageChange,
     Opportunity,
@@ -211,7 +212,7 @@ CONTACT_COLS = ["workspace_id", "source_system", "external_id", "created_at", "u
 LEAD_COLS = ["workspace_id", "source_system", "external_id", "created_at", "updated_at", "id", "contact_id", "source_campaign_id", "source_channel", "stage", "stage_entered_at", "mql_at", "owner_id", "pod_id", "score", "recycle_on"]  # fmt: skip
 HISTORY_COLS = ["workspace_id", "lead_id", "from_stage", "to_stage", "at", "actor_id", "rule", "reason", "imported"]  # fmt: skip
 TOUCH_COLS = ["workspace_id", "source_system", "external_id", "created_at", "updated_at", "contact_id", "lead_id", "campaign_id", "channel", "kind", "is_sales_activity", "occurred_at", "actor_id", "note"]  # fmt: skip
-OPP_COLS = ["workspace_id", "source_system", "external_id", "created_at", "updated_at", "name", "account_id", "lead_id", "owner_id", "amount", "currency", "stage", "created_on", "close_date", "loss_reason", "source", "primary_campaign_id", "pod_id"]  # fmt: skip
+OPP_COLS = ["workspace_id", "source_system", "external_id", "created_at", "updated_at", "name", "account_id", "lead_id", "owner_id", "amount", "currency", "stage", "created_on", "close_date", "loss_reason", "source", "primary_campaign_id", "pod_id", "forecast_category"]  # fmt: skip
 
 
 def write_chunk(ctx: Context, writer: Writer, chunk: Chunk) -> tuple[int, list[int]]:
@@ -288,6 +289,6 @@ def write_chunk(ctx: Context, writer: Writer, chunk: Chunk) -> tuple[int, list[i
         created,
     ) in chunk.opps:
         c_at = as_datetime(created)
-        opps.append((ws, "", None, c_at, c_at, name[:200], account_ids[a], lead_ids[l_idx], owner, amount, "EUR", stage, created_on, close_date, loss, source, camp, pod))  # fmt: skip
+        opps.append((ws, "", None, c_at, c_at, name[:200], account_ids[a], lead_ids[l_idx], owner, amount, "EUR", stage, created_on, close_date, loss, source, camp, pod, STAGE_FORECAST[stage]))  # fmt: skip
     emit(Opportunity, OPP_COLS, opps)
     return rows, [account_ids[a] for a in chunk.named]

@@ -282,6 +282,42 @@ register_crud(
 )
 
 
+class BoardQuery(Schema):
+    closes_after: dt.date | None = None
+    closes_before: dt.date | None = None
+    forecast_category: str | None = None
+    owner: int | None = None
+
+
+@router.get(
+    "/opportunities/board",
+    response=record_schemas.OpportunityBoardOut,
+    tags=["Opportunities"],
+    operation_id="opportunity_board",
+    summary="The pipeline by stage: counts, amounts and weighted amounts",
+)
+def opportunity_board(request: HttpRequest, filters: Query[BoardQuery]) -> Any:
+    """Each stage's opportunities in the workspace currency: amount and weighted amount
+    (Σ amount × the stage's probability ÷ 100), other currencies apart. Move a card with
+    ``PATCH /opportunities/{id}`` (``stage``, ``forecast_category``): a won or lost deal stays
+    closed (422)."""
+    params = {k: str(v) for k, v in filters.dict().items() if v is not None}
+    return selectors.opportunity_board(actor=current_actor(request), params=params)
+
+
+@router.get(
+    "/opportunities/{int:pk}/history",
+    response=list[record_schemas.OpportunityStageChangeOut],
+    tags=["Opportunities"],
+    operation_id="opportunity_history",
+    summary="An opportunity's stage changes, oldest first",
+)
+def opportunity_history(request: HttpRequest, pk: int) -> Any:
+    actor = current_actor(request)
+    opportunity = record_get(actor=actor, spec=records.OPPORTUNITIES, pk=pk)
+    return selectors.opportunity_history(actor=actor, opportunity=opportunity)
+
+
 register_crud(
     router,
     records.OPPORTUNITIES,

@@ -481,3 +481,26 @@ def home_page(actor: Actor) -> dict[str, Any]:
         if actor.can("funnel.configure")
         else 0,
     }
+
+
+def close_date_ranges(today: dt.date) -> list[dict[str, Any]]:
+    """The opportunity board's quick close-date filters: this month, this quarter, next
+    quarter (calendar quarters, in the company's calendar)."""
+
+    def month_end(year: int, month: int) -> dt.date:
+        first_next = dt.date(year + month // 12, month % 12 + 1, 1)
+        return first_next - dt.timedelta(days=1)
+
+    q_start = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    q_end = month_end(q_start.year, q_start.month + 2)
+    n_start = q_end + dt.timedelta(days=1)
+    n_end = month_end(n_start.year, n_start.month + 2)
+    return [
+        {
+            "label": _("This month"),
+            "after": today.replace(day=1),
+            "before": month_end(today.year, today.month),
+        },
+        {"label": _("This quarter"), "after": q_start, "before": q_end},
+        {"label": _("Next quarter"), "after": n_start, "before": n_end},
+    ]

@@ -26,6 +26,7 @@ from cordee.core.schemas import (
 )
 from cordee.crm.schemas import ChannelOrBlank
 from cordee.funnel.schemas import (
+    ForecastCategoryChoice,
     LeadSlaOut,
     OpportunitySourceChoice,
     OpportunityStageChoice,
@@ -154,6 +155,9 @@ class OpportunityOut(SyncedOut):
     amount: MoneyOut
     currency: str
     stage: str
+    probability: int = Field(description="The stage's chance of winning, in percent")
+    forecast_category: str
+    forecast_chosen: bool = Field(description="False while the category follows the stage")
     created_on: dt.date
     close_date: dt.date | None
     loss_reason: str
@@ -170,6 +174,9 @@ class OpportunityIn(InSchema):
     amount: MoneyIn = Decimal("0")
     currency: Currency | None = Field(None, description="ISO 4217; default: the workspace currency")
     stage: OpportunityStageChoice = "discovery"
+    forecast_category: ForecastCategoryChoice | None = Field(
+        None, description="pipeline, best_case, commit or closed; blank: the stage's"
+    )
     created_on: dt.date | None = Field(None, description="Blank: today")
     close_date: dt.date | None = None
     loss_reason: Text200 = ""
@@ -187,7 +194,12 @@ class OpportunityPatch(InSchema):
     owner: UserId | None = None
     amount: MoneyIn | None = None
     currency: Currency | None = None
-    stage: OpportunityStageChoice | None = None
+    stage: OpportunityStageChoice | None = Field(
+        None, description="A won or lost deal stays closed (422)"
+    )
+    forecast_category: ForecastCategoryChoice | None = Field(
+        None, description="A choice kept through later stage moves; closed only when won or lost"
+    )
     created_on: dt.date | None = None
     close_date: dt.date | None = None
     loss_reason: Text200 | None = None
@@ -196,3 +208,44 @@ class OpportunityPatch(InSchema):
     pod: Id | None = None
     source_system: SourceSystem | None = None
     external_id: ExternalId = None
+
+
+class OpportunityStageChangeOut(Schema):
+    id: int
+    from_stage: str = Field(description="Empty for the opportunity's creation")
+    to_stage: str
+    at: dt.datetime
+    actor_id: int | None
+
+
+class BoardCurrencyOut(Schema):
+    currency: str
+    count: int
+    amount: MoneyOut
+    weighted: MoneyOut
+
+
+class BoardColumnOut(Schema):
+    stage: str
+    label: str
+    probability: int = Field(description="Percent")
+    count: int = Field(description="Every currency")
+    amount: MoneyOut = Field(description="In the workspace currency")
+    weighted: MoneyOut = Field(description="Σ amount × probability ÷ 100, workspace currency")
+    other_currencies: list[BoardCurrencyOut] = Field(description="Apart, never converted")
+    opportunity_ids: list[int] = Field(description="The first cards, by close date")
+
+    @staticmethod
+    def resolve_other_currencies(obj: Any) -> list[dict[str, Any]]:
+        return [{"currency": c, **s.__dict__} for c, s in obj.other_currencies.items()]
+
+    @staticmethod
+    def resolve_opportunity_ids(obj: Any) -> list[int]:
+        return [o.pk for o in obj.cards]
+
+
+class OpportunityBoardOut(Schema):
+    currency: str
+    open_amount: MoneyOut
+    open_weighted: MoneyOut
+    columns: list[BoardColumnOut]

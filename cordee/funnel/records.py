@@ -91,6 +91,16 @@ def opportunity_defaults(workspace: Workspace, opportunity: Any) -> None:
         opportunity.created_on = workspace.today()
     if not opportunity.currency:
         opportunity.currency = workspace.currency
+    opportunity_forecast_follow(opportunity)
+
+
+def opportunity_forecast_follow(opportunity: Any) -> None:
+    """The forecast category follows the stage (``STAGE_FORECAST``) until a person chooses one;
+    a won or lost deal is always ``closed``."""
+    proposed = m.STAGE_FORECAST[opportunity.stage]
+    # a plain namespace from the import as well as a model instance
+    if proposed == m.ForecastCategory.CLOSED or not opportunity.forecast_chosen:
+        opportunity.forecast_category = proposed
 
 
 def _opportunity_defaults(actor: Actor, opportunity: Any) -> None:
@@ -175,6 +185,8 @@ OPPORTUNITIES = RecordSpec(
         "amount",
         "currency",
         "stage",
+        "forecast_category",
+        "forecast_chosen",
         "created_on",
         "close_date",
         "loss_reason",
@@ -199,6 +211,13 @@ OPPORTUNITIES = RecordSpec(
         Filter("account", "account_id", kind="int", label=_("Account")),
         Filter("pod", "pod_id", kind="int", label=_("Pod")),
         Filter("campaign", "primary_campaign_id", kind="int", label=_("Campaign")),
+        Filter(
+            "forecast_category",
+            "forecast_category",
+            kind="choice",
+            label=_("Forecast category"),
+            choices=m.ForecastCategory.choices,
+        ),
         Filter("closes_after", "close_date__gte", kind="date", label=_("Closes after")),
         Filter("closes_before", "close_date__lte", kind="date", label=_("Closes before")),
     ),

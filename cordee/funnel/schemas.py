@@ -14,7 +14,7 @@ from cordee.core.schemas import (
     MoneyOut,
     choice_field,
 )
-from cordee.funnel.models import OpportunitySource, OpportunityStage, TouchKind
+from cordee.funnel.models import ForecastCategory, OpportunitySource, OpportunityStage, TouchKind
 
 
 class TransitionIn(Schema):
@@ -356,10 +356,19 @@ if TYPE_CHECKING:  # the choices are checked at run time; to the type checker th
     TouchKindChoice: TypeAlias = str
     OpportunityStageChoice: TypeAlias = str
     OpportunitySourceChoice: TypeAlias = str
+    ForecastCategoryChoice: TypeAlias = str
 else:
     TouchKindChoice = choice_field(TouchKind)
     OpportunityStageChoice = choice_field(OpportunityStage)
     OpportunitySourceChoice = choice_field(OpportunitySource)
+    ForecastCategoryChoice = choice_field(ForecastCategory)
+
+
+class OpportunityMoveIn(Schema):
+    """A card of the opportunity board: dropped on another stage, or its category chosen."""
+
+    stage: OpportunityStageChoice | None = None
+    forecast_category: ForecastCategoryChoice | None = None
 
 
 # -- the MQL threshold and the routing fallback (RevOps settings) -------------------------------

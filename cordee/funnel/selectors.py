@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from cordee.core.actor import Actor
 from cordee.core.business_time import to_epoch
 from cordee.core.errors import PermissionDenied
+from cordee.core.records import record_list
 from cordee.funnel.models import (
+    STAGE_PROBABILITY,
     Lead,
     LeadAssignment,
     LeadStageChange,
     MqlThresholdChange,
     Opportunity,
     OpportunityStage,
+    OpportunityStageChange,
     RejectionReason,
     RoutingFallback,
     ScoringRule,
@@ -27,6 +32,7 @@ from cordee.funnel.models import (
     Stage,
     Touchpoint,
 )
+from cordee.funnel.records import OPPORTUNITIES
 from cordee.funnel.sla import load_cycles
 from cordee.funnel.won import WonInPeriod, won_in_period
 from cordee.people.models import PodMember
@@ -369,3 +375,92 @@ def won_deals(*, actor: Actor, start: dt.date, end: dt.date) -> WonInPeriod:
     """The deals won in the period (``funnel.won``): their count, revenue and other currencies.
     Every member may read them."""
     return won_in_period(actor.workspace, start, end)
+
+
+def opportunity_history(
+    *, actor: Actor, opportunity: Opportunity
+) -> QuerySet[OpportunityStageChange]:
+    """An opportunity's stage changes, oldest first."""
+    return OpportunityStageChange.objects.filter(
+        workspace=actor.workspace, opportunity=opportunity
+    ).order_by("at", "id")
+
+
+# -- the opportunity board ---------------------------------------------------------------------
+
+BOARD_CARDS = 50  # cards shown per column; the sums count every opportunity of the column
+
+
+@dataclass(frozen=True)
+class CurrencySum:
+    count: int
+    amount: Decimal
+    weighted: Decimal  # Σ amount × the stage's probability ÷ 100
+
+
+@dataclass(frozen=True)
+class BoardColumn:
+    stage: str
+    label: str
+    probability: int  # percent
+    count: int  # every currency
+    amount: Decimal  # the workspace currency
+    weighted: Decimal
+    other_currencies: dict[str, CurrencySum]  # apart, never converted
+    cards: list[Opportunity]
+
+
+@dataclass(frozen=True)
+class OpportunityBoard:
+    currency: str
+    columns: list[BoardColumn]
+    open_amount: Decimal  # the open stages, in the workspace currency
+    open_weighted: Decimal
+
+
+def opportunity_board(*, actor: Actor, params: Mapping[str, str] | None = None) -> OpportunityBoard:
+    """The pipeline by stage: per column, its opportunities (the first ``BOARD_CARDS`` by close
+    date) and their amount and weighted amount (Σ amount × ``STAGE_PROBABILITY`` ÷ 100) in the
+    workspace currency, other currencies apart. ``params`` are the list's filters (close dates,
+    owner, pod, forecast category, search). Two queries, whatever the number of opportunities."""
+    params = {k: v for k, v in (params or {}).items() if k != "sort"}
+    found = record_list(actor=actor, spec=OPPORTUNITIES, params=params)
+    sums: dict[str, dict[str, CurrencySum]] = {stage: {} for stage in OpportunityStage.values}
+    for row in (
+        found.order_by().values("stage", "currency").annotate(n=Count("id"), s=Sum("amount"))
+    ):
+        amount = row["s"] or Decimal("0")
+        weighted = (amount * STAGE_PROBABILITY[row["stage"]] / 100).quantize(Decimal("0.01"))
+        sums[row["stage"]][row["currency"]] = CurrencySum(row["n"], amount, weighted)
+    ranked = found.annotate(
+        place=Window(
+            RowNumber(),
+            partition_by=[F("stage")],
+            order_by=[F("close_date").asc(nulls_last=True), F("id").asc()],
+        )
+    ).filter(place__lte=BOARD_CARDS)
+    cards: dict[str, list[Opportunity]] = {stage: [] for stage in OpportunityStage.values}
+    for opportunity in ranked.order_by("close_date", "id"):
+        cards[opportunity.stage].append(opportunity)
+    zero = CurrencySum(0, Decimal("0"), Decimal("0"))
+    currency = actor.workspace.currency
+    columns = [
+        BoardColumn(
+            stage=stage,
+            label=str(label),
+            probability=STAGE_PROBABILITY[stage],
+            count=sum(s.count for s in sums[stage].values()),
+            amount=sums[stage].get(currency, zero).amount,
+            weighted=sums[stage].get(currency, zero).weighted,
+            other_currencies={c: s for c, s in sorted(sums[stage].items()) if c != currency},
+            cards=cards[stage],
+        )
+        for stage, label in OpportunityStage.choices
+    ]
+    opened = [c for c in columns if c.stage not in _CLOSED]
+    return OpportunityBoard(
+        currency=currency,
+        columns=columns,
+        open_amount=sum((c.amount for c in opened), Decimal("0")),
+        open_weighted=sum((c.weighted for c in opened), Decimal("0")),
+    )

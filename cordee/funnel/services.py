@@ -21,12 +21,14 @@ from cordee.core.records import record_create, record_update
 from cordee.funnel import transitions
 from cordee.funnel.models import (
     DecisionKind,
+    ForecastCategory,
     Lead,
     LeadDecision,
     LeadStageChange,
     MqlThresholdChange,
     Opportunity,
     OpportunityStage,
+    OpportunityStageChange,
     RejectionOutcome,
     RejectionReason,
     RoutingFallback,
@@ -257,7 +259,7 @@ def lead_convert(*, actor: Actor, lead_id: int, data: dict[str, object]) -> Oppo
         "pod": lead.pod_id,
     }
     with transaction.atomic():
-        opportunity = record_create(actor=actor, spec=OPPORTUNITIES, data={**defaults, **data})
+        opportunity = opportunity_save(actor=actor, data={**defaults, **data})
         stage_move(
             actor=actor,
             workspace_id=actor.workspace.pk,
@@ -266,20 +268,42 @@ def lead_convert(*, actor: Actor, lead_id: int, data: dict[str, object]) -> Oppo
             at=timezone.now(),
             reason=_("Converted into the opportunity %(name)s") % {"name": opportunity.name},
         )
-    return opportunity  # type: ignore[no-any-return]
+    return opportunity
 
 
 def opportunity_save(
     *, actor: Actor, data: dict[str, object], opportunity: Opportunity | None = None
 ) -> Opportunity:
-    """Create or change an opportunity. When it closes, its outcome is reflected on the lead it
-    came from (SQL → Won or Lost), and a won deal is announced by webhook."""
+    """Create or change an opportunity: the form, the board and the API all come here. A won or
+    lost deal stays closed; each change of stage is kept (who, when, from, to); the forecast
+    category follows the stage until a person chooses one. When the deal closes, its outcome is
+    reflected on the lead it came from (SQL → Won or Lost), and a won deal is announced by
+    webhook."""
 
+    data = dict(data)
+    before = opportunity.stage if opportunity is not None else ""
+    if opportunity is not None and opportunity.is_closed and data.get("stage", before) != before:
+        raise ValidationFailed(
+            _("A closed opportunity cannot be moved: it is %(stage)s.")
+            % {"stage": opportunity.get_stage_display()},
+            field_errors={"stage": [_("A won or lost deal stays closed.")]},
+        )
+    _forecast_choice(data, opportunity)
     with transaction.atomic():
         if opportunity is None:
             saved: Opportunity = record_create(actor=actor, spec=OPPORTUNITIES, data=data)
         else:
+            _stage_unchanged_since_read(opportunity)
             saved = record_update(actor=actor, spec=OPPORTUNITIES, instance=opportunity, data=data)
+        if saved.stage != before:
+            OpportunityStageChange.objects.create(
+                workspace=actor.workspace,
+                opportunity=saved,
+                from_stage=before,
+                to_stage=saved.stage,
+                at=timezone.now(),
+                actor=actor.user,
+            )
         outcomes: dict[str, str] = {
             OpportunityStage.WON: Stage.WON,
             OpportunityStage.LOST: Stage.LOST,
@@ -299,6 +323,43 @@ def opportunity_save(
         if outcome == Stage.WON and (opportunity is None or "stage" in data):
             _announce_win(actor, saved)
     return saved
+
+
+def _stage_unchanged_since_read(opportunity: Opportunity) -> None:
+    """Of two people moving the same deal at once, the second gets a 409 instead of a history
+    row whose "from" is no longer true (the row is locked until the move commits)."""
+    stage = (
+        Opportunity.objects.select_for_update()
+        .filter(pk=opportunity.pk)
+        .values_list("stage", flat=True)
+        .first()
+    )
+    if stage is not None and stage != opportunity.stage:
+        raise Conflict(
+            _("Someone moved this opportunity meanwhile: it is now %(stage)s.")
+            % {"stage": OpportunityStage(stage).label}
+        )
+
+
+def _forecast_choice(data: dict[str, object], opportunity: Opportunity | None) -> None:
+    """A forecast category in ``data`` that differs from the one stored is a person's choice,
+    kept through later stage moves (``records.opportunity_forecast_follow``); only a won or lost
+    deal is ``closed``, and a closed deal is nothing else."""
+    data.pop("forecast_chosen", None)  # set here only
+    category = data.pop("forecast_category", None)
+    if category is None or (opportunity and category == opportunity.forecast_category):
+        return
+    stage = data.get("stage") or (opportunity.stage if opportunity else OpportunityStage.DISCOVERY)
+    closed = stage in (OpportunityStage.WON, OpportunityStage.LOST)
+    if closed != (category == ForecastCategory.CLOSED):
+        message = (
+            _("A won or lost deal is always in the closed category.")
+            if closed
+            else _("Only a won or lost deal is in the closed category.")
+        )
+        raise ValidationFailed(message, field_errors={"forecast_category": [message]})
+    data["forecast_category"] = category
+    data["forecast_chosen"] = True
 
 
 def _announce_win(actor: Actor, opportunity: Opportunity) -> None:

@@ -12,6 +12,8 @@ urlpatterns = [
     *record_urls(record_pages.ACCOUNTS, "accounts"),
     *record_urls(record_pages.CONTACTS, "contacts"),
     *record_urls(record_pages.LEADS, "leads"),
+    path("opportunities/board/", views.opportunity_board, name="opportunity_board"),
+    path("opportunities/<int:pk>/move/", views.opportunity_move, name="opportunity_move"),
     *record_urls(record_pages.OPPORTUNITIES, "opportunities"),
     *record_urls(record_pages.CAMPAIGNS, "campaigns"),
     path("queue/", views.queue, name="mql_queue"),

@@ -4,6 +4,7 @@ marketing, and the RevOps settings (contracts, scoring, reasons, routing)."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -20,11 +21,12 @@ from cordee.core.web import (
     domain_error_response,
     form_input,
     htmx_render,
+    is_partial_request,
     workspace_view,
 )
-from cordee.funnel import metrics, presenters, schemas, services, settings_pages
-from cordee.funnel.models import Lead
-from cordee.funnel.records import LEADS
+from cordee.funnel import metrics, presenters, schemas, selectors, services, settings_pages
+from cordee.funnel.models import ForecastCategory, Lead, OpportunityStage
+from cordee.funnel.records import LEADS, OPPORTUNITIES
 
 
 @workspace_view
@@ -219,3 +221,78 @@ def routing_settings(request: HttpRequest, actor: Actor) -> HttpResponse:
         return HttpResponseRedirect(reverse("routing_settings", args=[actor.workspace.slug]))
     context = settings_pages.fallback_page(actor, form)
     return render(request, "funnel/fallback.html", context, status=422)
+
+
+# the opportunity board's filters, kept by its moves ("forecast": a card sends its own
+# forecast_category)
+BOARD_FILTERS = ("closes_after", "closes_before", "forecast", "owner")
+
+
+def _board_context(actor: Actor, params: Any, **extra: Any) -> dict[str, Any]:
+    filters = {name: params.get(name, "") for name in BOARD_FILTERS}
+    listed = {**filters, "forecast_category": filters["forecast"]}
+    return {
+        "nav": "opportunity_board",
+        "board": selectors.opportunity_board(actor=actor, params=listed),
+        "filters": filters,
+        "kept": {k: v for k, v in filters.items() if v},
+        "list_query": urlencode({k: v for k, v in listed.items() if v and k != "forecast"}),
+        "ranges": presenters.close_date_ranges(actor.workspace.today()),
+        "stages": OpportunityStage.choices,
+        "forecasts": ForecastCategory.choices,
+        "can_move": actor.can("opportunity.write"),
+        **extra,
+    }
+
+
+@workspace_view
+def opportunity_board(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The pipeline by stage: drag a card (or choose its stage) to move it; each column sums its
+    amounts and weighted amounts; filtered by close date and forecast category."""
+    context = _board_context(actor, request.GET)
+    return htmx_render(
+        request,
+        "funnel/opportunity_board.html#board",
+        context,
+        page="funnel/opportunity_board.html",
+    )
+
+
+@workspace_view
+@require_POST
+def opportunity_move(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
+    """A card moved on the board, or its forecast category chosen: saved by the service the
+    form and the API use (``opportunity_save``: same rules, same history). Refused, the board
+    comes back as it was with the reason."""
+    opportunity = record_get(actor=actor, spec=OPPORTUNITIES, pk=pk)
+    try:
+        payload = form_input(schemas.OpportunityMoveIn, request.POST)
+        opportunity = services.opportunity_save(
+            actor=actor, data=payload.model_dump(exclude_none=True), opportunity=opportunity
+        )
+        notice, level = (
+            _("%(name)s: %(stage)s, forecast %(forecast)s.")
+            % {
+                "name": opportunity.name,
+                "stage": opportunity.get_stage_display(),
+                "forecast": opportunity.get_forecast_category_display(),
+            },
+            "success",
+        )
+    except DomainError as exc:
+        if not is_partial_request(request) and not isinstance(exc, ValidationFailed | Conflict):
+            raise  # a plain request gets its status page (403…)
+        notice, level = exc.explained, "error"
+
+    def back() -> HttpResponse:  # without htmx: the board again, its filters kept
+        messages.add_message(
+            request, messages.SUCCESS if level == "success" else messages.ERROR, notice
+        )
+        query = urlencode({k: v for k in BOARD_FILTERS if (v := request.POST.get(k))})
+        url = reverse("opportunity_board", args=[actor.workspace.slug])
+        return HttpResponseRedirect(f"{url}?{query}" if query else url)
+
+    if not is_partial_request(request):
+        return back()
+    context = _board_context(actor, request.POST, notice=notice, notice_level=level)
+    return htmx_render(request, "funnel/opportunity_board.html#board", context, page=back)

@@ -275,6 +275,7 @@ PK_MODELS: dict[str, type[models.Model]] = {
     "lead_accept": funnel.Lead,
     "lead_reject": funnel.Lead,
     "lead_convert": funnel.Lead,
+    "opportunity_move": funnel.Opportunity,
     "contract_sign": funnel.SlaContract,
     "incoming_rotate": IncomingEndpoint,
     "leads_comments": funnel.Lead,

@@ -24,9 +24,13 @@ from cordee.funnel.models.leads import (
     Stage,
 )
 from cordee.funnel.models.opportunities import (
+    STAGE_FORECAST,
+    STAGE_PROBABILITY,
+    ForecastCategory,
     Opportunity,
     OpportunitySource,
     OpportunityStage,
+    OpportunityStageChange,
 )
 from cordee.funnel.models.touchpoints import (
     SALES_ACTIVITY_KINDS,
@@ -37,10 +41,13 @@ from cordee.funnel.models.touchpoints import (
 __all__ = [
     "SALES_ACTIVITY_KINDS",
     "SALES_BREACHES",
+    "STAGE_FORECAST",
+    "STAGE_PROBABILITY",
     "STAGE_REASONS",
     "BreachKind",
     "DecisionKind",
     "FitAttribute",
+    "ForecastCategory",
     "Lead",
     "LeadAssignment",
     "LeadDecision",
@@ -49,6 +56,7 @@ __all__ = [
     "Opportunity",
     "OpportunitySource",
     "OpportunityStage",
+    "OpportunityStageChange",
     "RejectionOutcome",
     "RejectionReason",
     "RoutingFallback",

@@ -25,6 +25,38 @@ class OpportunityStage(models.TextChoices):
     LOST = "closed_lost", _("Closed lost")
 
 
+class ForecastCategory(models.TextChoices):
+    """Where a rep forecasts a deal: the stage proposes it, the rep may choose another while the
+    deal is open; a closed deal (won or lost) is always ``closed``."""
+
+    PIPELINE = "pipeline", _("Pipeline")
+    BEST_CASE = "best_case", _("Best case")
+    COMMIT = "commit", _("Commit")
+    CLOSED = "closed", _("Closed")
+
+
+# The chance of winning a deal at each stage, in percent: a column's weighted amount is
+# Σ amount × probability ÷ 100 (docs/opportunities.md).
+STAGE_PROBABILITY: dict[str, int] = {
+    "discovery": 10,
+    "qualification": 25,
+    "proposal": 50,
+    "negotiation": 75,
+    "closed_won": 100,
+    "closed_lost": 0,
+}
+
+# The forecast category a stage proposes, until the rep chooses one.
+STAGE_FORECAST: dict[str, str] = {
+    "discovery": ForecastCategory.PIPELINE,
+    "qualification": ForecastCategory.PIPELINE,
+    "proposal": ForecastCategory.BEST_CASE,
+    "negotiation": ForecastCategory.COMMIT,
+    "closed_won": ForecastCategory.CLOSED,
+    "closed_lost": ForecastCategory.CLOSED,
+}
+
+
 class OpportunitySource(models.TextChoices):
     MARKETING = "marketing", _("Marketing")
     SALES = "sales", _("Sales")
@@ -67,6 +99,14 @@ class Opportunity(Synced):
         choices=OpportunityStage.choices,
         default=OpportunityStage.DISCOVERY,
     )
+    forecast_category = models.CharField(
+        _("forecast category"),
+        max_length=10,
+        choices=ForecastCategory.choices,
+        default=ForecastCategory.PIPELINE,
+    )
+    # True once a person chose the category: a later stage move keeps it (until the deal closes)
+    forecast_chosen = models.BooleanField(_("forecast category chosen by hand"), default=False)
     created_on = models.DateField(_("created on"))
     close_date = models.DateField(_("close date"), null=True, blank=True)
     loss_reason = models.CharField(_("loss reason"), max_length=200, blank=True)
@@ -121,3 +161,39 @@ class Opportunity(Synced):
     @property
     def is_won(self) -> bool:
         return self.stage == OpportunityStage.WON
+
+    @property
+    def probability(self) -> int:
+        return STAGE_PROBABILITY[self.stage]
+
+
+class OpportunityStageChange(models.Model):
+    """One move of an opportunity between stages (the form, the board and the API write it
+    through ``funnel.services.opportunity_save``): appended, never edited."""
+
+    workspace = models.ForeignKey("tenancy.Workspace", on_delete=models.CASCADE, related_name="+")
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="stage_history"
+    )
+    from_stage = models.CharField(
+        _("from"), max_length=16, choices=OpportunityStage.choices, blank=True
+    )
+    to_stage = models.CharField(_("to"), max_length=16, choices=OpportunityStage.choices)
+    at = models.DateTimeField(_("when"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+
+    class Meta:
+        verbose_name = _("opportunity stage change")
+        verbose_name_plural = _("opportunity stage changes")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["opportunity", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.from_stage or '∅'} → {self.to_stage} @ {self.at:%Y-%m-%d %H:%M}"
