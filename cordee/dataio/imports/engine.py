@@ -39,6 +39,7 @@ from cordee.dataio.imports.words import Text, stored
 from cordee.dataio.imports.words import later as _
 from cordee.dataio.models import ImportJob as Model
 from cordee.dataio.models import ImportPhase, ImportStatus, import_storage
+from cordee.search.services import workspace_reindex
 
 if TYPE_CHECKING:
     from cordee.dataio.models import ImportJob
@@ -57,6 +58,18 @@ Progress = Callable[["ImportJob", str, int, int], None]
 
 
 # -- the run ---------------------------------------------------------------------------------
+
+
+# the search documents an import of each kind may change (itself, the records it creates on
+# the way, those whose documents show its names)
+SEARCH_KINDS: dict[str, tuple[str, ...]] = {
+    "contacts": ("contact", "account", "lead"),
+    "leads": ("lead", "contact", "account"),
+    "accounts": ("account", "contact", "lead", "opportunity"),
+    "opportunities": ("opportunity", "account"),
+    "campaigns": ("campaign", "lead"),
+    "touchpoints": ("lead", "contact", "account"),
+}
 
 
 def _save_progress(job: ImportJob, **changes: Any) -> None:
@@ -212,6 +225,9 @@ def _run(job: ImportJob, progress: Progress | None) -> None:
         )
     if report["created"] >= ANALYZE_AFTER:
         _refresh_statistics(handler.model, job.kind)
+    # bulk_create sends no signal: the search documents of what the import wrote, after its
+    # transaction (a lead import also writes contacts and accounts)
+    workspace_reindex(workspace_id=job.workspace_id, kinds=SEARCH_KINDS.get(job.kind, ()))
     notify(job, ImportPhase.DONE, len(groups), len(groups))
 
 
