@@ -9,6 +9,7 @@ transaction as the record: a rolled-back write leaves no document behind.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.db import models, transaction
@@ -76,6 +77,27 @@ def record_unindexed(instance: models.Model) -> None:
     SearchDocument.objects.filter(
         kind=KIND_OF_MODEL[type(instance)], object_id=instance.pk
     ).delete()
+
+
+def documents_refresh_since(*, workspace_id: int, since: dt.datetime) -> int:
+    """The documents of the workspace's records written (``updated_at``) since ``since``, and of
+    those that show their names: after a bulk write that sends no signal (an import), without
+    rereading the records it did not touch."""
+    touched: dict[str, set[int]] = {}
+    for kind, spec in KINDS.items():
+        ids = spec.model._default_manager.filter(
+            workspace_id=workspace_id, updated_at__gte=since
+        ).values_list("pk", flat=True)
+        touched.setdefault(kind, set()).update(ids)
+    for kind, spec in KINDS.items():
+        written_ids = touched[kind]
+        for dependent, path in DEPENDENTS.get(spec.model, ()):
+            if written_ids:
+                more = KINDS[dependent].model._default_manager.filter(
+                    **{f"{path}__in": written_ids}
+                )
+                touched[dependent].update(more.values_list("pk", flat=True))
+    return sum(documents_refresh(kind=kind, ids=ids) for kind, ids in touched.items() if ids)
 
 
 def workspace_reindex(*, workspace_id: int, kinds: Iterable[str] | None = None) -> int:

@@ -14,12 +14,14 @@ from django.utils import timezone
 
 from cordee.core.records import record_create, record_delete, record_update
 from cordee.crm import records as crm_records
+from cordee.crm.models import Account, Contact
 from cordee.dataio.imports.runner import import_job_run
 from cordee.dataio.imports.services import import_job_create
 from cordee.feedback.models import FeedbackItem
 from cordee.search.documents import fold
 from cordee.search.models import SearchDocument
 from cordee.search.selectors import search
+from cordee.search.services import documents_refresh_since
 from tests import factories as f
 
 
@@ -166,3 +168,25 @@ def test_the_fts5_table_mirrors_the_documents(personas, helene):
         cursor.execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH 'helene'")
         # the contact and the lead (remove_diacritics folds "Hélène" in the tokenizer)
         assert cursor.fetchone()[0] == 2
+
+
+def test_a_bulk_write_refreshes_what_it_touched_and_the_documents_showing_its_names(personas):
+    account = f.AccountFactory(workspace=personas.acme, name="Forges de Côte")
+    contact = f.ContactFactory(workspace=personas.acme, account=account, first_name="Anaïs")
+    untouched = f.ContactFactory(workspace=personas.acme, first_name="Bérénice")
+    since = timezone.now()
+    # what an import does: an UPDATE that sends no signal (its updated_at moves)
+    Account.objects.filter(pk=account.pk).update(name="Aciéries Nouvelles", updated_at=since)
+    Contact.objects.filter(pk=untouched.pk).update(first_name="Zélie")  # before ``since``
+    alice = personas.actor("alice")
+    assert _titles(alice, "acieries") == []  # no signal: the documents are stale
+
+    written = documents_refresh_since(workspace_id=personas.acme.pk, since=since)
+
+    # the account, and the contact whose document names it; not the contact written before
+    assert written == 2
+    assert sorted(_titles(alice, "acieries")) == [
+        ("account", "Aciéries Nouvelles"),
+        ("contact", str(contact)),
+    ]
+    assert _titles(alice, "zelie") == []

@@ -39,7 +39,7 @@ from cordee.dataio.imports.words import Text, stored
 from cordee.dataio.imports.words import later as _
 from cordee.dataio.models import ImportJob as Model
 from cordee.dataio.models import ImportPhase, ImportStatus, import_storage
-from cordee.search.services import workspace_reindex
+from cordee.search.services import documents_refresh_since
 
 if TYPE_CHECKING:
     from cordee.dataio.models import ImportJob
@@ -58,18 +58,6 @@ Progress = Callable[["ImportJob", str, int, int], None]
 
 
 # -- the run ---------------------------------------------------------------------------------
-
-
-# the search documents an import of each kind may change (itself, the records it creates on
-# the way, those whose documents show its names)
-SEARCH_KINDS: dict[str, tuple[str, ...]] = {
-    "contacts": ("contact", "account", "lead"),
-    "leads": ("lead", "contact", "account"),
-    "accounts": ("account", "contact", "lead", "opportunity"),
-    "opportunities": ("opportunity", "account"),
-    "campaigns": ("campaign", "lead"),
-    "touchpoints": ("lead", "contact", "account"),
-}
 
 
 def _save_progress(job: ImportJob, **changes: Any) -> None:
@@ -196,6 +184,7 @@ def _run(job: ImportJob, progress: Progress | None) -> None:
     _save_progress(job, phase=ImportPhase.WRITING)
     notify(job, ImportPhase.WRITING, 0, len(groups))
     write_started = time.perf_counter()
+    write_started_at = timezone.now()
 
     with transaction.atomic():
         written = handler.write(groups, lambda n: notify(job, ImportPhase.WRITING, n, len(groups)))
@@ -225,9 +214,9 @@ def _run(job: ImportJob, progress: Progress | None) -> None:
         )
     if report["created"] >= ANALYZE_AFTER:
         _refresh_statistics(handler.model, job.kind)
-    # bulk_create sends no signal: the search documents of what the import wrote, after its
-    # transaction (a lead import also writes contacts and accounts)
-    workspace_reindex(workspace_id=job.workspace_id, kinds=SEARCH_KINDS.get(job.kind, ()))
+    # bulk_create sends no signal: the search documents of every record the import wrote
+    # (a lead import also writes contacts and accounts), after its transaction
+    documents_refresh_since(workspace_id=job.workspace_id, since=write_started_at)
     notify(job, ImportPhase.DONE, len(groups), len(groups))
 
 
