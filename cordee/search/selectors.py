@@ -9,7 +9,8 @@ One interface, two engines chosen by the database vendor:
   (``'hel':*``), ranked by ``ts_rank`` with the title in weight A and the body in weight B.
 
 Both return candidates in the engine's order; ``_tier`` then puts, for both alike, an exact name
-first, then names whose words start with every searched word, then the rest (a body match).
+first, then names holding every searched word whole, then names whose words start with them,
+then the rest (a body match).
 Candidates are read back through each kind's own selector (``documents.KINDS[kind].readable``):
 a record the reader may not read is never returned, even if its document is still there.
 """
@@ -42,7 +43,7 @@ class Hit:
     title: str
     detail: str  # the words of the body, to tell two "Hélène Martin" apart
     url: str
-    tier: int  # 0 exact name, 1 name prefix, 2 other words
+    tier: int  # 0 exact name, 1 whole words of the name, 2 prefixes of them, 3 other words
     record: Any
 
     @property
@@ -79,12 +80,16 @@ def _candidates(
 
 
 def _tier(terms: list[str], title_key: str) -> int:
+    """0: the name is exactly the words; 1: the name holds every word whole ("Transports
+    Martin" for "martin"); 2: the name's words start with them ("Martinez"); 3: elsewhere."""
     title_words = title_key.split()
     if title_words == terms:
         return 0
-    if all(any(w.startswith(t) for w in title_words) for t in terms):
+    if all(t in title_words for t in terms):
         return 1
-    return 2
+    if all(any(w.startswith(t) for w in title_words) for t in terms):
+        return 2
+    return 3
 
 
 def search(

@@ -81,11 +81,13 @@ def test_body_words_find_the_record_and_kinds_narrow(personas, helene):
 
 def test_an_exact_name_beats_a_prefix_which_beats_a_body_match(personas):
     ws = personas.acme
-    # exact: the campaign's name is the searched word; prefix: "Martinez" starts with it; body:
-    # a feedback item that says "martin" five times in its text but not in its title. bm25 and
-    # ts_rank alone would rank the item's five mentions first; the tiers must not.
-    f.CampaignFactory(workspace=ws, name="Martin")
+    # exact: the campaign's name is the searched word; whole word: "Transports Martin"; prefix:
+    # "Martinez" starts with it; body: a feedback item that says "martin" five times in its text
+    # but not in its title. bm25 and ts_rank alone would rank the five mentions first, and the
+    # longer names after the shorter; the tiers must not.
     f.AccountFactory(workspace=ws, name="Martinez Industrie")
+    f.CampaignFactory(workspace=ws, name="Martin")
+    f.AccountFactory(workspace=ws, name="Transports Martin")
     FeedbackItem.objects.create(
         workspace=ws,
         kind="objection",
@@ -95,7 +97,12 @@ def test_an_exact_name_beats_a_prefix_which_beats_a_body_match(personas):
         submitted_at=timezone.now(),
     )
     hits = search(personas.actor("alice"), "martin")
-    assert [(h.kind, h.tier) for h in hits] == [("campaign", 0), ("account", 1), ("feedback", 2)]
+    assert [(h.title, h.tier) for h in hits] == [
+        ("Martin", 0),
+        ("Transports Martin", 1),
+        ("Martinez Industrie", 2),
+        ("Retour du salon", 3),
+    ]
 
 
 def test_another_workspaces_records_are_never_returned(personas, helene):
