@@ -327,6 +327,12 @@ PAGES.update(  # field feedback: everyone reads, all but executives raise, marke
         "feedback_merge_search": Page(kind="feedbackitem", allowed="alice", denied="bob"),
     }
 )
+PAGES.update(  # find anything: every member reads (search/selectors.py reads through each kind's)
+    {
+        "search": Page(),
+        "search_pick": Page(),
+    }
+)
 
 
 # comments: whoever reads a record comments on it; its author edits; its author or a manager
@@ -605,6 +611,7 @@ OPS: dict[str, Op] = {
     ),
     "feedback_get": Op(kind="feedbackitem"),
     "feedback_similar": Op(query={"text": "trop cher"}),
+    "search": Op(query={"q": "louise"}),
     "feedback_themes": Op(),
     "feedback_health": Op(),
     "feedback_sla_breaches": Op(),

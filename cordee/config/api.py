@@ -26,6 +26,7 @@ from cordee.dataio.incoming.api import router as integrations_router
 from cordee.feedback.api import router as feedback_router
 from cordee.funnel.api import router as funnel_router
 from cordee.people.api import router as people_router
+from cordee.search.api import router as search_router
 
 
 class CordeeAPI(NinjaAPI):
@@ -93,6 +94,7 @@ def _add_routers() -> None:
     api.add_router("/", integrations_router)
     api.add_router("/", attribution_router)
     api.add_router("/", comments_router)
+    api.add_router("/", search_router)
 
 
 _add_routers()

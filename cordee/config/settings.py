@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "cordee.integrations",
     "cordee.attribution",
     "cordee.feedback",
+    "cordee.search",
     "cordee.dataio",
     "cordee.comments",
     "cordee.cli",

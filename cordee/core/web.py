@@ -23,6 +23,7 @@ from django.db.models import QuerySet
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -189,6 +190,39 @@ class RecordPage:
 # -- forms ---------------------------------------------------------------------------------------
 
 
+# Foreign keys to tables that grow without bound are picked by typing, never from a drop-down
+# of every row: model label → the ``kind`` the search's ``pick`` proposes (search/selectors.py).
+PICKED_BY_SEARCH = {
+    "crm.contact": "contact",
+    "crm.account": "account",
+    "funnel.lead": "lead",
+    "funnel.opportunity": "opportunity",
+    "tenancy.user": "user",
+}
+
+
+class SearchPicker(forms.Widget):
+    """A search-as-you-type field: a hidden input holds the id, a text box shows the chosen
+    record and asks ``url`` for proposals as you type. Only the chosen row is read (its
+    label), never the whole table."""
+
+    template_name = "search/picker_widget.html"
+
+    def __init__(self, *, url: str, kind: str, queryset: QuerySet[Any], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.url, self.kind, self.queryset = url, kind, queryset
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        chosen = None
+        if value not in (None, "") and str(value).isdigit():
+            chosen = self.queryset.filter(pk=value).first()
+        context["widget"].update(
+            url=self.url, kind=self.kind, label="" if chosen is None else str(chosen)
+        )
+        return context
+
+
 class RecordForm(forms.Form):
     """Parses a record's fields for the page; validation of the record itself is the service's.
 
@@ -205,6 +239,14 @@ class RecordForm(forms.Form):
                 model = form_field.queryset.model  # type: ignore[union-attr]
                 form_field.queryset = scoped_choices(actor, model)
                 form_field.empty_label = _("— none —") if not form_field.required else _("Choose…")
+                picked = PICKED_BY_SEARCH.get(model._meta.label_lower)
+                if picked and not isinstance(form_field, forms.ModelMultipleChoiceField):
+                    form_field.widget = SearchPicker(
+                        url=reverse("search_pick", args=[actor.workspace.slug]),
+                        kind=picked,
+                        queryset=form_field.queryset,
+                    )
+                    form_field.widget.is_required = form_field.required
             elif isinstance(form_field, forms.TypedChoiceField) and not form_field.required:
                 choices: list[Any] = list(form_field.choices)  # type: ignore[arg-type]
                 form_field.choices = [("", _("— none —")), *[c for c in choices if c[0] != ""]]

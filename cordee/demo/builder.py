@@ -54,6 +54,7 @@ from cordee.funnel.models import (
     Touchpoint,
 )
 from cordee.people.models import Pod
+from cordee.search.services import workspace_reindex
 from cordee.tenancy.models import Membership, User, Workspace
 
 # --------------------------------------------------------------------------- result
@@ -190,6 +191,7 @@ def build_demo(
                 snapshot_compute(
                     workspace=workspace, start=period.start, end=period.end, dimension=dimension
                 )
+    workspace_reindex(workspace_id=ws.pk)  # written by bulk_create: no signal indexed it
     counts = demo_counts(ws.pk)
     return BuildResult(
         created=True, counts=counts, seconds=time.monotonic() - started, workspace_id=ws.pk

@@ -61,6 +61,16 @@ def test_the_code_keeps_every_contract(tree_copy: Path) -> None:
             "import cordee.people.models",
             "cordee.tenancy is not allowed to import cordee.people",
         ),
+        (  # the search reads feedback (and everything below): feedback may not read it
+            "feedback/services.py",
+            "import cordee.search.selectors",
+            "cordee.feedback is not allowed to import cordee.search",
+        ),
+        (
+            "search/selectors.py",
+            "import cordee.dataio.models",
+            "cordee.search is not allowed to import cordee.dataio",
+        ),
         (
             "analytics/sla.py",
             "import django.db",
@@ -122,8 +132,10 @@ def _project_imports_in_functions() -> list[str]:
 
 
 # Loaded on demand on purpose: `cordee attribution` reads files without starting Django and
-# imports NumPy and Arrow only once it has a file to read.
-LAZY_ON_PURPOSE = ("cordee/cli/management/commands/attribution.py",)
+# imports NumPy and Arrow only once it has a file to read; the search connects its signal
+# receivers in `AppConfig.ready()` (Django's place for it: they import the models of other apps,
+# which are not loaded yet when apps.py is).
+LAZY_ON_PURPOSE = ("cordee/cli/management/commands/attribution.py", "cordee/search/apps.py")
 
 
 def test_project_modules_are_imported_at_the_top_of_the_module() -> None:

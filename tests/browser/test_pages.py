@@ -53,7 +53,7 @@ def test_search_open_a_lead_and_switch_language(browser, live_server, personas):
         page.wait_for_url("**/w/acme/leads/")
         assert page.locator("#records tbody tr").count() == 7
 
-        page.locator("input[name=q]").press_sequentially("Fournier", delay=30)
+        page.locator("#id_q").press_sequentially("Fournier", delay=30)
         page.wait_for_url(lambda url: "q=Fournier" in url)
         page.wait_for_function("document.querySelectorAll('#records tbody tr').length === 1")
         page.select_option("select[name=stage]", "sql")

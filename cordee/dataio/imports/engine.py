@@ -39,6 +39,7 @@ from cordee.dataio.imports.words import Text, stored
 from cordee.dataio.imports.words import later as _
 from cordee.dataio.models import ImportJob as Model
 from cordee.dataio.models import ImportPhase, ImportStatus, import_storage
+from cordee.search.services import documents_refresh_since
 
 if TYPE_CHECKING:
     from cordee.dataio.models import ImportJob
@@ -183,6 +184,7 @@ def _run(job: ImportJob, progress: Progress | None) -> None:
     _save_progress(job, phase=ImportPhase.WRITING)
     notify(job, ImportPhase.WRITING, 0, len(groups))
     write_started = time.perf_counter()
+    write_started_at = timezone.now()
 
     with transaction.atomic():
         written = handler.write(groups, lambda n: notify(job, ImportPhase.WRITING, n, len(groups)))
@@ -212,6 +214,9 @@ def _run(job: ImportJob, progress: Progress | None) -> None:
         )
     if report["created"] >= ANALYZE_AFTER:
         _refresh_statistics(handler.model, job.kind)
+    # bulk_create sends no signal: the search documents of every record the import wrote
+    # (a lead import also writes contacts and accounts), after its transaction
+    documents_refresh_since(workspace_id=job.workspace_id, since=write_started_at)
     notify(job, ImportPhase.DONE, len(groups), len(groups))
 
 

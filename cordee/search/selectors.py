@@ -1,0 +1,161 @@
+"""Find anything: ``search(actor, text)`` across leads, contacts, accounts, opportunities,
+campaigns and feedback, accent- and case-insensitive, by word prefix, ranked.
+
+One interface, two engines chosen by the database vendor:
+
+- SQLite: the FTS5 table ``search_fts`` (tokenizer ``unicode61 remove_diacritics 2``), each
+  word a prefix query (``"hel"*``), ranked by ``bm25`` with the title weighing 10 times the body;
+- PostgreSQL: ``to_tsvector('simple', …)`` over the folded columns (GIN index), prefix queries
+  (``'hel':*``), ranked by ``ts_rank`` with the title in weight A and the body in weight B.
+
+Both return candidates in the engine's order; ``_tier`` then puts, for both alike, an exact name
+first, then names holding every searched word whole, then names whose words start with them,
+then the rest (a body match).
+Candidates are read back through each kind's own selector (``documents.KINDS[kind].readable``):
+a record the reader may not read is never returned, even if its document is still there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.urls import reverse
+
+from cordee.core.actor import Actor
+from cordee.core.selectors import workspace_users
+from cordee.search.documents import KINDS, words
+
+LIMIT = 20
+MAX_LIMIT = 100
+_TSV = (
+    "(setweight(to_tsvector('simple'::regconfig, title_key), 'A') || "
+    "setweight(to_tsvector('simple'::regconfig, body_key), 'B'))"
+)
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    id: int
+    title: str
+    detail: str  # the words of the body, to tell two "Hélène Martin" apart
+    url: str
+    tier: int  # 0 exact name, 1 whole words of the name, 2 prefixes of them, 3 other words
+    record: Any
+
+    @property
+    def kind_label(self) -> Any:
+        return KINDS[self.kind].model._meta.verbose_name
+
+
+def _candidates(
+    workspace_id: int, terms: list[str], kinds: list[str], limit: int
+) -> list[tuple[str, int, str, str, str]]:
+    """(kind, object id, title, title_key, body) in the engine's order, best first."""
+    kind_marks = ", ".join(["%s"] * len(kinds))
+    if connection.vendor == "postgresql":
+        query = " & ".join(f"'{t}':*" for t in terms)
+        sql = (
+            "SELECT kind, object_id, title, title_key, body FROM search_searchdocument "
+            f"WHERE workspace_id = %s AND kind IN ({kind_marks}) "
+            f"AND {_TSV} @@ to_tsquery('simple'::regconfig, %s) "
+            f"ORDER BY ts_rank({_TSV}, to_tsquery('simple'::regconfig, %s)) DESC, id LIMIT %s"
+        )
+        params: list[Any] = [workspace_id, *kinds, query, query, limit]
+    else:
+        query = " ".join(f'"{t}"*' for t in terms)
+        sql = (
+            "SELECT d.kind, d.object_id, d.title, d.title_key, d.body "
+            "FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid "
+            f"WHERE search_fts MATCH %s AND d.workspace_id = %s AND d.kind IN ({kind_marks}) "
+            "ORDER BY bm25(search_fts, 10.0, 1.0), d.id LIMIT %s"
+        )
+        params = [query, workspace_id, *kinds, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(k, int(i), t, tk, b) for k, i, t, tk, b in cursor.fetchall()]
+
+
+def _tier(terms: list[str], title_key: str) -> int:
+    """0: the name is exactly the words; 1: the name holds every word whole ("Transports
+    Martin" for "martin"); 2: the name's words start with them ("Martinez"); 3: elsewhere."""
+    title_words = title_key.split()
+    if title_words == terms:
+        return 0
+    if all(t in title_words for t in terms):
+        return 1
+    if all(any(w.startswith(t) for w in title_words) for t in terms):
+        return 2
+    return 3
+
+
+def search(
+    actor: Actor, text: str, kinds: Iterable[str] | None = None, limit: int = LIMIT
+) -> list[Hit]:
+    """The actor's records matching every word of ``text`` (as a word prefix), best first."""
+    terms = words(text)[:10]
+    wanted = [k for k in (kinds or KINDS) if k in KINDS]
+    if not terms or not wanted:
+        return []
+    limit = max(1, min(limit, MAX_LIMIT))
+    found = _candidates(actor.workspace.pk, terms, wanted, max(limit * 5, 50))
+    by_kind: dict[str, list[int]] = {}
+    for kind, pk, *_rest in found:
+        by_kind.setdefault(kind, []).append(pk)
+    readable = {
+        kind: {obj.pk: obj for obj in KINDS[kind].readable(actor, ids)}
+        for kind, ids in by_kind.items()
+    }
+    hits = []
+    for order, (kind, pk, title, title_key, body) in enumerate(found):
+        record = readable[kind].get(pk)
+        if record is None:
+            continue
+        url = reverse(KINDS[kind].url_name, args=[actor.workspace.slug, pk])
+        hits.append(
+            (_tier(terms, title_key), order, Hit(kind, pk, title, body[:160], url, 0, record))
+        )
+    hits.sort(key=lambda h: (h[0], h[1]))
+    return [
+        Hit(h.kind, h.id, h.title, h.detail, h.url, tier, h.record) for tier, _o, h in hits[:limit]
+    ]
+
+
+def grouped(hits: list[Hit]) -> list[tuple[str, Any, list[Hit]]]:
+    """(kind, its label, its hits) in the order of the kinds' best hit."""
+    groups: dict[str, list[Hit]] = {}
+    for hit in hits:
+        groups.setdefault(hit.kind, []).append(hit)
+    return [(kind, KINDS[kind].label, items) for kind, items in groups.items()]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One proposal of a search-as-you-type field: the id it sets, what it shows."""
+
+    id: int
+    label: str
+    detail: str
+
+
+PICKABLE = ("contact", "account", "lead", "opportunity", "campaign", "user")
+
+
+def pick(actor: Actor, kind: str, text: str, limit: int = 8) -> list[Choice]:
+    """What a foreign-key field of ``kind`` proposes for ``text``: the best matches only, never
+    the whole table. People (``user``: the workspace's active members) are matched by the same
+    folded word prefixes, in memory (a workspace has members by the hundred, not the million)."""
+    if kind == "user":
+        terms = words(text)
+        found = []
+        for user in workspace_users(actor=actor):
+            name_words = words(f"{user.get_full_name()} {user.email}")
+            if all(any(w.startswith(t) for w in name_words) for t in terms):
+                found.append(Choice(user.pk, str(user), user.email))
+        return found[:limit]
+    if kind not in PICKABLE:
+        return []
+    return [Choice(h.id, str(h.record), h.detail) for h in search(actor, text, [kind], limit)]

@@ -1,0 +1,215 @@
+"""Find anything (search/selectors.py): accents and case folded, word prefixes, ranking, one
+workspace only, read through each kind's own selector, documents kept current by every writer.
+
+The suite runs on SQLite (FTS5) and on PostgreSQL (tsvector + GIN): every test here runs on
+whichever the run uses, so both engines answer the same questions."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from cordee.core.records import record_create, record_delete, record_update
+from cordee.crm import records as crm_records
+from cordee.crm.models import Account, Contact
+from cordee.dataio.imports.runner import import_job_run
+from cordee.dataio.imports.services import import_job_create
+from cordee.feedback.models import FeedbackItem
+from cordee.search.documents import fold
+from cordee.search.models import SearchDocument
+from cordee.search.selectors import search
+from cordee.search.services import documents_refresh_since
+from tests import factories as f
+
+
+def _titles(actor, text, **kw):
+    return [(h.kind, h.title) for h in search(actor, text, **kw)]
+
+
+@pytest.fixture
+def helene(personas):
+    """Hélène Dupré, contact at Acme's client Brasserie Lefèvre, and her lead."""
+    account = f.AccountFactory(workspace=personas.acme, name="Brasserie Lefèvre")
+    contact = f.ContactFactory(
+        workspace=personas.acme,
+        account=account,
+        first_name="Hélène",
+        last_name="Dupré",
+        email="h.dupre@lefevre.fr",
+    )
+    f.LeadFactory(workspace=personas.acme, contact=contact)
+    f.ContactFactory(workspace=personas.acme, first_name="Paul", last_name="Martin")
+    return contact
+
+
+def test_fold_removes_accents_and_case():
+    assert fold("Hélène DUPRÉ") == "helene dupre"
+    assert fold("Ærø Straße") == "ærø strasse"  # what Unicode does not decompose stays
+
+
+@pytest.mark.parametrize(
+    "text", ["helene", "Hélène", "HELENE", "hél", "hel", "HÉL", "dupre", "hel dup", "Dupré Hélène"]
+)
+def test_accented_names_are_found_without_accents_case_or_the_whole_word(personas, helene, text):
+    found = _titles(personas.actor("bob"), text)
+    assert ("contact", "Hélène Dupré") in found
+    assert ("lead", "Hélène Dupré") in found  # a lead is found by its contact's name
+    assert all("Martin" not in title for _kind, title in found)
+
+
+def test_every_word_must_match_and_only_as_a_word_prefix(personas, helene):
+    bob = personas.actor("bob")
+    assert _titles(bob, "helene martin") == []  # no record holds both
+    assert _titles(bob, "elene") == []  # inside a word: not a prefix
+    assert _titles(bob, "") == [] == _titles(bob, "  !? ")
+
+
+def test_body_words_find_the_record_and_kinds_narrow(personas, helene):
+    bob = personas.actor("bob")
+    # the account's name is in the contact's and the lead's documents, and is the account's title
+    assert sorted(_titles(bob, "lefevre")) == [
+        ("account", "Brasserie Lefèvre"),
+        ("contact", "Hélène Dupré"),
+        ("lead", "Hélène Dupré"),
+    ]
+    assert _titles(bob, "lefevre", kinds=["contact"]) == [("contact", "Hélène Dupré")]
+    assert _titles(bob, "h.dupre", kinds=["contact"]) == [("contact", "Hélène Dupré")]
+
+
+def test_an_exact_name_beats_a_prefix_which_beats_a_body_match(personas):
+    ws = personas.acme
+    # exact: the campaign's name is the searched word; whole word: "Transports Martin"; prefix:
+    # "Martinez" starts with it; body: a feedback item that says "martin" five times in its text
+    # but not in its title. bm25 and ts_rank alone would rank the five mentions first, and the
+    # longer names after the shorter; the tiers must not.
+    f.AccountFactory(workspace=ws, name="Martinez Industrie")
+    f.CampaignFactory(workspace=ws, name="Martin")
+    f.AccountFactory(workspace=ws, name="Transports Martin")
+    FeedbackItem.objects.create(
+        workspace=ws,
+        kind="objection",
+        title="Retour du salon",
+        text="martin martin martin martin martin",
+        author=personas.bob,
+        submitted_at=timezone.now(),
+    )
+    hits = search(personas.actor("alice"), "martin")
+    assert [(h.title, h.tier) for h in hits] == [
+        ("Martin", 0),
+        ("Transports Martin", 1),
+        ("Martinez Industrie", 2),
+        ("Retour du salon", 3),
+    ]
+
+
+def test_another_workspaces_records_are_never_returned(personas, helene):
+    f.ContactFactory(workspace=personas.globex, first_name="Hélène", last_name="Globex")
+    assert {t for _k, t in _titles(personas.actor("bob"), "helene")} == {"Hélène Dupré"}
+    assert {t for _k, t in _titles(personas.actor("carol"), "helene")} == {"Hélène Globex"}
+
+
+def test_a_document_the_reader_may_not_read_through_its_kind_is_not_returned(personas):
+    # a document filed under Acme whose record is Globex's (a stale or forged row): the record is
+    # read back through the kind's own selector (record_queryset: the reader's workspace only)
+    theirs = f.ContactFactory(workspace=personas.globex, first_name="Zoé", last_name="Secret")
+    SearchDocument.objects.filter(kind="contact", object_id=theirs.pk).update(
+        workspace=personas.acme
+    )
+    assert SearchDocument.objects.filter(workspace=personas.acme, title="Zoé Secret").exists()
+    assert _titles(personas.actor("erin"), "zoe") == []
+    assert _titles(personas.actor("carol"), "zoe") == []  # the document left her workspace
+
+
+def test_the_index_follows_creates_updates_and_deletes(personas):
+    rita = personas.actor("rita")
+    contact = record_create(
+        actor=rita,
+        spec=crm_records.CONTACTS,
+        data={"first_name": "Éloïse", "last_name": "Roux", "email": "e.r@exemple.fr"},
+    )
+    lead = f.LeadFactory(workspace=personas.acme, contact=contact)
+    assert sorted(_titles(rita, "eloise")) == [("contact", "Éloïse Roux"), ("lead", "Éloïse Roux")]
+
+    record_update(
+        actor=rita, spec=crm_records.CONTACTS, instance=contact, data={"last_name": "Blanc"}
+    )
+    assert _titles(rita, "roux") == []  # the old name is gone from the contact AND its lead
+    assert sorted(_titles(rita, "eloise blanc")) == [
+        ("contact", "Éloïse Blanc"),
+        ("lead", "Éloïse Blanc"),
+    ]
+
+    lead.delete()
+    assert _titles(rita, "eloise") == [("contact", "Éloïse Blanc")]
+    record_delete(actor=rita, spec=crm_records.CONTACTS, instance=contact)
+    assert _titles(rita, "eloise") == []
+    assert not SearchDocument.objects.filter(title__startswith="Éloïse").exists()
+
+
+def test_rows_written_by_a_bulk_import_are_found(personas):
+    content = (
+        "Email,First Name,Last Name,Company\r\n"
+        "emilie@zola.fr,Émilie,Zola,Éditions Charpentier\r\n"
+        "jules@verne.fr,Jules,Verne,Hetzel\r\n"
+    )
+    job = import_job_create(
+        actor=personas.actor("rita"),
+        kind="contacts",
+        filename="contacts.csv",
+        content=io.BytesIO(content.encode("utf-8")),
+    )
+    job = import_job_run(job_id=job.pk)
+    assert job.status == "succeeded", job.report
+
+    alice = personas.actor("alice")
+    assert _titles(alice, "emilie", kinds=["contact"]) == [("contact", "Émilie Zola")]
+    assert _titles(alice, "verne") == [("contact", "Jules Verne")]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 table is SQLite's")
+def test_the_fts5_table_mirrors_the_documents(personas, helene):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH 'helene'")
+        # the contact and the lead (remove_diacritics folds "Hélène" in the tokenizer)
+        assert cursor.fetchone()[0] == 2
+
+
+def test_a_bulk_write_refreshes_what_it_touched_and_the_documents_showing_its_names(personas):
+    account = f.AccountFactory(workspace=personas.acme, name="Forges de Côte")
+    contact = f.ContactFactory(workspace=personas.acme, account=account, first_name="Anaïs")
+    untouched = f.ContactFactory(workspace=personas.acme, first_name="Bérénice")
+    since = timezone.now()
+    # what an import does: an UPDATE that sends no signal (its updated_at moves)
+    Account.objects.filter(pk=account.pk).update(name="Aciéries Nouvelles", updated_at=since)
+    Contact.objects.filter(pk=untouched.pk).update(first_name="Zélie")  # before ``since``
+    alice = personas.actor("alice")
+    assert _titles(alice, "acieries") == []  # no signal: the documents are stale
+
+    written = documents_refresh_since(workspace_id=personas.acme.pk, since=since)
+
+    # the account, and the contact whose document names it; not the contact written before
+    assert written == 2
+    assert sorted(_titles(alice, "acieries")) == [
+        ("account", "Aciéries Nouvelles"),
+        ("contact", str(contact)),
+    ]
+    assert _titles(alice, "zelie") == []
+
+
+def test_records_from_before_the_search_are_indexed_after_migrate(personas, helene):
+    """A database that held records before the search existed has no document: the search
+    app's post-migrate step indexes such workspaces (never inside a migration), once."""
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    config = apps.get_app_config("search")
+    SearchDocument.objects.all().delete()
+    assert search(personas.actor("alice"), "helene") == []
+    post_migrate.send(sender=config, app_config=config, verbosity=0, using="default", apps=apps)
+    assert [hit.title for hit in search(personas.actor("alice"), "helene")][:1] != []
+    before = SearchDocument.objects.count()
+    post_migrate.send(sender=config, app_config=config, verbosity=0, using="default", apps=apps)
+    assert SearchDocument.objects.count() == before  # indexed workspaces are left alone
