@@ -25,6 +25,7 @@ from cordee.funnel.models import (
     SlaBreach,
     SlaContract,
     Stage,
+    Task,
     Touchpoint,
 )
 from cordee.funnel.sla import load_cycles
@@ -253,14 +254,6 @@ def lead_history(*, actor: Actor, lead: Lead) -> QuerySet[LeadStageChange]:
     )
 
 
-def lead_touchpoints(*, actor: Actor, lead: Lead, limit: int = 50) -> QuerySet[Touchpoint]:
-    return (
-        Touchpoint.objects.filter(workspace=actor.workspace, lead=lead)
-        .select_related("campaign", "actor")
-        .order_by("-occurred_at", "-id")[:limit]
-    )
-
-
 def account_opportunities(*, actor: Actor, account_id: int) -> QuerySet[Opportunity]:
     return Opportunity.objects.filter(
         workspace=actor.workspace, account_id=account_id
@@ -356,16 +349,19 @@ def recent_leads(*, actor: Actor, limit: int = 8) -> QuerySet[Lead]:
     )
 
 
-def lead_assignments(*, actor: Actor, lead: Lead) -> QuerySet[LeadAssignment]:
-    """Who owned the lead from when, and why, in time order."""
-    return (
-        LeadAssignment.objects.filter(workspace=actor.workspace, lead=lead)
-        .select_related("from_owner", "to_owner", "actor", "pod")
-        .order_by("at", "id")
-    )
-
-
 def won_deals(*, actor: Actor, start: dt.date, end: dt.date) -> WonInPeriod:
     """The deals won in the period (``funnel.won``): their count, revenue and other currencies.
     Every member may read them."""
     return won_in_period(actor.workspace, start, end)
+
+
+def tasks_list(
+    *, actor: Actor, owner_id: int | None = None, done: bool | None = False
+) -> QuerySet[Task]:
+    """The workspace's tasks by due time: one owner's (``owner_id``), open ones by default."""
+    qs = Task.objects.filter(workspace=actor.workspace).order_by("due_at", "id")
+    if owner_id is not None:
+        qs = qs.filter(owner_id=owner_id)
+    if done is not None:
+        qs = qs.filter(done_at__isnull=not done)
+    return qs

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,7 +22,16 @@ from cordee.core.web import (
     htmx_render,
     workspace_view,
 )
-from cordee.funnel import metrics, presenters, schemas, services, settings_pages
+from cordee.funnel import (
+    activities,
+    activity_pages,
+    activity_schemas,
+    metrics,
+    presenters,
+    schemas,
+    services,
+    settings_pages,
+)
 from cordee.funnel.models import Lead
 from cordee.funnel.records import LEADS
 
@@ -219,3 +228,111 @@ def routing_settings(request: HttpRequest, actor: Actor) -> HttpResponse:
         return HttpResponseRedirect(reverse("routing_settings", args=[actor.workspace.slug]))
     context = settings_pages.fallback_page(actor, form)
     return render(request, "funnel/fallback.html", context, status=422)
+
+
+# -- activities, tasks, the record timeline ---------------------------------------------------
+
+RECORD_PAGES = {
+    "lead": "leads_detail",
+    "contact": "contacts_detail",
+    "account": "accounts_detail",
+    "opportunity": "opportunities_detail",
+}
+
+
+def _record_kind(record: str) -> str:
+    if record not in RECORD_PAGES:
+        raise Http404
+    return record
+
+
+def _back_to_record(request: HttpRequest, actor: Actor, record: str, pk: int) -> HttpResponse:
+    return HttpResponseRedirect(
+        request.POST.get("next") or reverse(RECORD_PAGES[record], args=[actor.workspace.slug, pk])
+    )
+
+
+def _timeline_response(
+    request: HttpRequest, actor: Actor, record: str, pk: int, *, status: int = 200
+) -> HttpResponse:
+    panel = activity_pages.timeline_panel(actor, record, pk, next_url=request.POST.get("next", ""))
+    response = render(request, "funnel/activity_panel.html", {"panel": panel}, status=status)
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+@workspace_view
+@require_POST
+def activity_log(request: HttpRequest, actor: Actor, *, record: str, pk: int) -> HttpResponse:
+    """Log an activity from a record's page or a queue row (one tap: the call's outcome is the
+    button). From the queue (``from=queue``), htmx gets the row again with its clocks: a kept
+    first touch shows at once."""
+    record = _record_kind(record)
+    form = {**request.POST.dict(), "record": record, "record_id": pk}
+    try:
+        payload = form_input(activity_schemas.ActivityIn, form)
+        touch = activities.activity_log(actor=actor, data=payload)
+    except ValidationFailed as exc:
+        if request.headers.get("HX-Request"):
+            return (
+                _decision_error(request, pk, exc)
+                if request.POST.get("from") == "queue"
+                else (_timeline_response(request, actor, record, pk, status=422))
+            )
+        messages.error(request, exc.explained)
+        return _back_to_record(request, actor, record, pk)
+    if request.POST.get("from") == "queue" and touch.lead_id:
+        context = activity_pages.queue_row(request, actor, touch.lead_id)
+        return htmx_render(
+            request,
+            "funnel/queue_row.html",
+            context,
+            page=lambda: _back_to_record(request, actor, record, pk),
+        )
+    if request.headers.get("HX-Request"):
+        return _timeline_response(request, actor, record, pk)
+    messages.success(request, _("Logged: %(kind)s.") % {"kind": touch.get_kind_display()})
+    return _back_to_record(request, actor, record, pk)
+
+
+@workspace_view
+@require_POST
+def task_create(request: HttpRequest, actor: Actor, *, record: str, pk: int) -> HttpResponse:
+    """Plan a task on a record (its due time in the workspace's time zone)."""
+    record = _record_kind(record)
+    form = {**request.POST.dict(), "record": record, "record_id": pk}
+    if form.get("due_at"):
+        form["due_at"] = activity_pages.local_input_datetime(actor, str(form["due_at"]))
+    try:
+        payload = form_input(activity_schemas.TaskIn, form)
+        activities.task_create(actor=actor, data=payload)
+    except ValidationFailed as exc:
+        if request.headers.get("HX-Request"):
+            return _timeline_response(request, actor, record, pk, status=422)
+        messages.error(request, exc.explained)
+        return _back_to_record(request, actor, record, pk)
+    if request.headers.get("HX-Request"):
+        return _timeline_response(request, actor, record, pk)
+    messages.success(request, _("Task planned."))
+    return _back_to_record(request, actor, record, pk)
+
+
+@workspace_view
+@require_POST
+def task_done(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
+    task = activities.task_done(actor=actor, task_id=pk, done=request.POST.get("done") != "0")
+    messages.success(request, _("Task done: %(title)s.") % {"title": task.title})
+    return HttpResponseRedirect(
+        request.POST.get("next") or activities.task_url(actor.workspace, task)
+    )
+
+
+@workspace_view
+def record_timeline(request: HttpRequest, actor: Actor, *, record: str, pk: int) -> HttpResponse:
+    """A record's timeline (``?kind=…&page=…``): the htmx filter and pages of the panel."""
+    record = _record_kind(record)
+    kinds, page_number = activity_pages.timeline_query(request)
+    panel = activity_pages.timeline_panel(actor, record, pk, kinds=kinds, page_number=page_number)
+    return htmx_render(
+        request, "funnel/timeline.html", {"panel": panel}, page="funnel/timeline_page.html"
+    )

@@ -28,17 +28,22 @@ from cordee.funnel.models.opportunities import (
     OpportunitySource,
     OpportunityStage,
 )
+from cordee.funnel.models.tasks import Task
 from cordee.funnel.models.touchpoints import (
+    ACTIVITY_KINDS,
     SALES_ACTIVITY_KINDS,
+    CallOutcome,
     TouchKind,
     Touchpoint,
 )
 
 __all__ = [
+    "ACTIVITY_KINDS",
     "SALES_ACTIVITY_KINDS",
     "SALES_BREACHES",
     "STAGE_REASONS",
     "BreachKind",
+    "CallOutcome",
     "DecisionKind",
     "FitAttribute",
     "Lead",
@@ -57,6 +62,7 @@ __all__ = [
     "SlaBreach",
     "SlaContract",
     "Stage",
+    "Task",
     "TouchKind",
     "Touchpoint",
 ]
