@@ -14,7 +14,6 @@ from cordee.core.business_time import to_epoch
 from cordee.core.errors import PermissionDenied
 from cordee.funnel.models import (
     Lead,
-    LeadAssignment,
     LeadStageChange,
     MqlThresholdChange,
     Opportunity,
