@@ -42,7 +42,6 @@ def _contact_context(actor: Actor, contact: Any) -> dict[str, Any]:
     return {
         "panel": activity_pages.timeline_panel(actor, "contact", contact.pk),
         "leads": list(selectors.contact_leads(actor=actor, contact_id=contact.pk)),
-        "touchpoints": list(selectors.contact_touchpoints(actor=actor, contact_id=contact.pk)),
     }
 
 

@@ -25,7 +25,6 @@ from cordee.funnel.models import (
     SlaContract,
     Stage,
     Task,
-    Touchpoint,
 )
 from cordee.funnel.sla import load_cycles
 from cordee.funnel.won import WonInPeriod, won_in_period
@@ -262,14 +261,6 @@ def account_opportunities(*, actor: Actor, account_id: int) -> QuerySet[Opportun
 def contact_leads(*, actor: Actor, contact_id: int) -> QuerySet[Lead]:
     return Lead.objects.filter(workspace=actor.workspace, contact_id=contact_id).select_related(
         "owner", "source_campaign"
-    )
-
-
-def contact_touchpoints(*, actor: Actor, contact_id: int, limit: int = 50) -> QuerySet[Touchpoint]:
-    return (
-        Touchpoint.objects.filter(workspace=actor.workspace, contact_id=contact_id)
-        .select_related("campaign", "actor")
-        .order_by("-occurred_at", "-id")[:limit]
     )
 
 

@@ -69,9 +69,7 @@ def first_touch(personas, lead):
 
 
 def log(personas, name, lead, kind="call", **extra):
-    data = ActivityIn(
-        record="lead", record_id=lead.pk, kind=kind, occurred_at=CALL_AT, **extra
-    )
+    data = ActivityIn(record="lead", record_id=lead.pk, kind=kind, occurred_at=CALL_AT, **extra)
     return activity_log(actor=personas.actor(name), data=data)
 
 
