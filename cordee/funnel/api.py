@@ -323,7 +323,7 @@ def lead_history(request: HttpRequest, pk: int) -> Any:
 
 
 @router.post(
-    "/activities", response={201: activity_schemas.ActivityOut}, operation_id="activity_log"
+    "/activities", response={201: activity_schemas.ActivityOut}, operation_id="activity_create"
 )
 def activity_log(request: HttpRequest, payload: activity_schemas.ActivityIn) -> Any:
     """Log a call (with its outcome), a sales e-mail, a meeting, a message or a note on a lead,

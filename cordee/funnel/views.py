@@ -268,6 +268,7 @@ def activity_log(request: HttpRequest, actor: Actor, *, record: str, pk: int) ->
     button). From the queue (``from=queue``), htmx gets the row again with its clocks: a kept
     first touch shows at once."""
     record = _record_kind(record)
+    activities.record_about(actor=actor, record=record, record_id=pk)  # 404 before the form
     form = {**request.POST.dict(), "record": record, "record_id": pk}
     try:
         payload = form_input(activity_schemas.ActivityIn, form)
@@ -300,6 +301,7 @@ def activity_log(request: HttpRequest, actor: Actor, *, record: str, pk: int) ->
 def task_create(request: HttpRequest, actor: Actor, *, record: str, pk: int) -> HttpResponse:
     """Plan a task on a record (its due time in the workspace's time zone)."""
     record = _record_kind(record)
+    activities.record_about(actor=actor, record=record, record_id=pk)  # 404 before the form
     form = {**request.POST.dict(), "record": record, "record_id": pk}
     if form.get("due_at"):
         form["due_at"] = activity_pages.local_input_datetime(actor, str(form["due_at"]))
