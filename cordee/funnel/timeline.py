@@ -208,7 +208,7 @@ def _tasks(actor: Actor, about: About, limit: int) -> list[Entry]:
 
 timeline_source_register("activity", gettext_lazy("Activities"), _activities)
 timeline_source_register("task", gettext_lazy("Tasks"), _tasks)
-timeline_source_register("stage", gettext_lazy("Stage history"), _stages)
+timeline_source_register("stage", gettext_lazy("Stages"), _stages)
 timeline_source_register("assignment", gettext_lazy("Owner changes"), _assignments)
 timeline_source_register("touch", gettext_lazy("Marketing touches"), _marketing)
 

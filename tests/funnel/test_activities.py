@@ -21,6 +21,7 @@ from cordee.funnel.activity_schemas import ActivityIn, TaskIn
 from cordee.funnel.models import SlaContract, Stage, Task, TouchKind
 from cordee.funnel.selectors import lead_sla
 from cordee.funnel.services import touchpoint_create
+from cordee.funnel.tasks import send_task_reminders
 from cordee.people.models import Notification
 from cordee.people.notices import notice_render
 from cordee.tenancy.models import Team
@@ -228,3 +229,13 @@ def test_a_task_for_someone_outside_the_workspace_is_refused(personas, lead):
     with pytest.raises(ValidationFailed) as exc:
         plan(personas, lead, timezone.now(), None, owner=personas.carol.pk)
     assert set(exc.value.field_errors) == {"owner"}
+
+
+def test_the_workers_task_sends_the_reminders_due_now(personas, lead):
+    # a reminder already due (1 business hour before a due time that has passed) and one that
+    # is not (due in 30 days, reminded 1 business hour before: still weeks away)
+    now = timezone.now()
+    plan(personas, lead, now - dt.timedelta(days=2), Decimal(1))
+    plan(personas, lead, now + dt.timedelta(days=30), Decimal(1))
+    assert send_task_reminders.call(personas.acme.pk) == 1
+    assert Notification.objects.filter(user=personas.bob, code="task.reminder").count() == 1
