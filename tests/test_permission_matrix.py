@@ -262,7 +262,7 @@ PAGES.update(
         "activity_log": Page(
             kind="lead", record="lead", allowed="bob", denied="erin", post={"kind": "note"}
         ),
-        "task_create": Page(
+        "task_plan": Page(
             kind="lead",
             record="lead",
             allowed="alice",
@@ -390,7 +390,7 @@ WORKSPACE_PAGES = sorted(n for n, p in PAGES.items() if p.workspace)
 POST_ONLY = {
     "token_revoke",
     "activity_log",
-    "task_create",
+    "task_plan",
     "task_done",
     "import_rerun",
     "lead_accept",

@@ -73,7 +73,7 @@ def timeline_panel(
         "call_outcomes": call_buttons(),
         "other_kinds": [(str(k), str(k.label)) for k in OTHER_KINDS],
         "log_url": reverse("activity_log", args=[slug, record, pk]),
-        "task_url": reverse("task_create", args=[slug, record, pk]),
+        "task_url": reverse("task_plan", args=[slug, record, pk]),
         "timeline_url": timeline_url,
         "next": next_url,
         "default_due": (actor.workspace.now_local() + dt.timedelta(days=1))

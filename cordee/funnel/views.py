@@ -298,7 +298,7 @@ def activity_log(request: HttpRequest, actor: Actor, *, record: str, pk: int) ->
 
 @workspace_view
 @require_POST
-def task_create(request: HttpRequest, actor: Actor, *, record: str, pk: int) -> HttpResponse:
+def task_plan(request: HttpRequest, actor: Actor, *, record: str, pk: int) -> HttpResponse:
     """Plan a task on a record (its due time in the workspace's time zone)."""
     record = _record_kind(record)
     activities.record_about(actor=actor, record=record, record_id=pk)  # 404 before the form

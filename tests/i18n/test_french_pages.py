@@ -274,6 +274,10 @@ PK_MODELS: dict[str, type[models.Model]] = {
     "lead_reject": funnel.Lead,
     "lead_convert": funnel.Lead,
     "contract_sign": funnel.SlaContract,
+    "activity_log": funnel.Lead,  # <record> is "lead"
+    "task_plan": funnel.Lead,
+    "record_timeline": funnel.Lead,
+    "task_done": funnel.Task,
     "incoming_rotate": IncomingEndpoint,
     **{
         f"import_{name}": ImportJob
@@ -498,6 +502,21 @@ def _page_records(personas: Personas) -> dict[str, Any]:
     records = [account, contact, lead, opportunity, campaign, pod, token]
     records += _funnel_records(personas, pod, account)
     records += _feedback_records(personas, account, campaign, lead)
+    # a call with its outcome and a task, in the lead's timeline
+    funnel.Touchpoint.objects.create(
+        workspace=ws,
+        contact=lead.contact,
+        lead=lead,
+        kind="call",
+        outcome="voicemail",
+        actor=personas.bob,
+        occurred_at=now,
+    )
+    records.append(
+        funnel.Task.objects.create(
+            workspace=ws, lead=lead, owner=personas.bob, title="Rappeler la DSI", due_at=now
+        )
+    )
     bare = [
         f.AccountFactory(workspace=ws, name="Clinique Saint-Augustin"),
         bare_contact,
@@ -703,6 +722,8 @@ def _kwargs(
     for param in _PARAM.findall(route):
         if param == "slug":
             kwargs[param] = workspace.slug
+        elif param == "record":  # the kind of record of an activity, a task, a timeline
+            kwargs[param] = "lead"
         elif param == "pk" and model in objects:
             kwargs[param] = objects[model].pk
         else:
