@@ -27,7 +27,7 @@ from cordee.crm import records as crm_records
 from cordee.crm.models import Account, Contact
 from cordee.funnel import records
 from cordee.funnel.activity_schemas import ActivityIn, TaskIn
-from cordee.funnel.models import Lead, Opportunity, Stage, Task, Touchpoint
+from cordee.funnel.models import Lead, Opportunity, Stage, Task, TouchKind, Touchpoint
 from cordee.funnel.notices import TASK_REMINDER
 from cordee.funnel.sla import activity_counts, workspace_calendar
 from cordee.funnel.version import funnel_changed
@@ -100,6 +100,9 @@ def activity_log(*, actor: Actor, data: ActivityIn) -> Touchpoint:
     activity on a lead changes the funnel's version: the queue shows its clocks at once."""
     actor.require("activity.write")
     about = record_about(actor=actor, record=data.record, record_id=data.record_id)
+    if data.outcome and data.kind != TouchKind.CALL:
+        message = _("Only a call has an outcome.")
+        raise ValidationFailed(message, field_errors={"outcome": [message]})
     now = timezone.now()
     occurred_at = data.occurred_at or now
     if occurred_at > now + FUTURE_SLACK:

@@ -8,10 +8,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ninja import Schema
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AwareDatetime, Field
 
 from cordee.core.schemas import Id, InSchema, Text200, Text300, UserId, choice_field
-from cordee.funnel.models import ACTIVITY_KINDS, CallOutcome, TouchKind
+from cordee.funnel.models import ACTIVITY_KINDS, CallOutcome
 
 # the kinds of record an activity or a task is about
 RecordKind = Literal["lead", "contact", "account", "opportunity"]
@@ -31,12 +31,6 @@ class ActivityIn(InSchema):
     outcome: OutcomeChoice = Field("", description="A call's outcome (calls only)")
     note: Text300 = ""
     occurred_at: AwareDatetime | None = Field(None, description="Blank: now")
-
-    @model_validator(mode="after")
-    def _outcome_of_calls_only(self) -> ActivityIn:
-        if self.outcome and self.kind != TouchKind.CALL:
-            raise ValueError("Only a call has an outcome.")
-        return self
 
 
 class ActivityOut(Schema):

@@ -73,21 +73,22 @@ def _name(user: Any) -> str | None:
     return (user.get_full_name() or user.get_username()) if user is not None else None
 
 
-def _lead_filter(about: About, scope: str, prefix: str = "") -> Q:
-    lead = f"{prefix}lead"
-    if scope == "lead":
-        return Q(**{lead: about.lead})
-    if scope == "contact":
-        return Q(**{f"{lead}__contact": about.contact})
-    if scope == "account":
-        return Q(**{f"{lead}__contact__account": about.account})
+def _lead_filter(about: About) -> Q:
+    """The rows of the record's leads: the lead's, the contact's, the account's contacts', the
+    opportunity's lead's (stage history and assignments belong to leads)."""
+    if about.scope == "lead":
+        return Q(lead=about.lead)
+    if about.scope == "contact":
+        return Q(lead__contact=about.contact)
+    if about.scope == "account":
+        return Q(lead__contact__account=about.account)
     assert about.opportunity is not None
-    return Q(**{lead: about.opportunity.lead_id}) if about.opportunity.lead_id else Q(pk__in=[])
+    return Q(lead=about.opportunity.lead_id) if about.opportunity.lead_id else Q(pk__in=[])
 
 
 def _stages(actor: Actor, about: About, limit: int) -> list[Entry]:
     rows = (
-        LeadStageChange.objects.filter(_lead_filter(about, about.scope), workspace=actor.workspace)
+        LeadStageChange.objects.filter(_lead_filter(about), workspace=actor.workspace)
         .select_related("actor")
         .order_by("-at", "-id")[:limit]
     )
@@ -107,7 +108,7 @@ def _stages(actor: Actor, about: About, limit: int) -> list[Entry]:
 
 def _assignments(actor: Actor, about: About, limit: int) -> list[Entry]:
     rows = (
-        LeadAssignment.objects.filter(_lead_filter(about, about.scope), workspace=actor.workspace)
+        LeadAssignment.objects.filter(_lead_filter(about), workspace=actor.workspace)
         .select_related("from_owner", "to_owner", "actor")
         .order_by("-at", "-id")[:limit]
     )

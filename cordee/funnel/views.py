@@ -252,13 +252,22 @@ def _back_to_record(request: HttpRequest, actor: Actor, record: str, pk: int) ->
     )
 
 
-def _timeline_response(
-    request: HttpRequest, actor: Actor, record: str, pk: int, *, status: int = 200
+def _panel_answer(
+    request: HttpRequest, actor: Actor, record: str, pk: int, *, error: str = "", done: str = ""
 ) -> HttpResponse:
+    """htmx: the record's activity panel again (with the error, if any: htmx swaps a 200 only);
+    a plain form: back to the record's page with a message."""
+
+    def back() -> HttpResponse:
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, done)
+        return _back_to_record(request, actor, record, pk)
+
     panel = activity_pages.timeline_panel(actor, record, pk, next_url=request.POST.get("next", ""))
-    response = render(request, "funnel/activity_panel.html", {"panel": panel}, status=status)
-    response.headers["Vary"] = "HX-Request"
-    return response
+    context = {"panel": panel, "error": error}
+    return htmx_render(request, "funnel/activity_panel.html", context, page=back)
 
 
 @workspace_view
@@ -274,14 +283,9 @@ def activity_log(request: HttpRequest, actor: Actor, *, record: str, pk: int) ->
         payload = form_input(activity_schemas.ActivityIn, form)
         touch = activities.activity_log(actor=actor, data=payload)
     except ValidationFailed as exc:
-        if request.headers.get("HX-Request"):
-            return (
-                _decision_error(request, pk, exc)
-                if request.POST.get("from") == "queue"
-                else (_timeline_response(request, actor, record, pk, status=422))
-            )
-        messages.error(request, exc.explained)
-        return _back_to_record(request, actor, record, pk)
+        if request.POST.get("from") == "queue":
+            return _decision_error(request, pk, exc)
+        return _panel_answer(request, actor, record, pk, error=exc.explained)
     if request.POST.get("from") == "queue" and touch.lead_id:
         context = activity_pages.queue_row(request, actor, touch.lead_id)
         return htmx_render(
@@ -290,10 +294,8 @@ def activity_log(request: HttpRequest, actor: Actor, *, record: str, pk: int) ->
             context,
             page=lambda: _back_to_record(request, actor, record, pk),
         )
-    if request.headers.get("HX-Request"):
-        return _timeline_response(request, actor, record, pk)
-    messages.success(request, _("Logged: %(kind)s.") % {"kind": touch.get_kind_display()})
-    return _back_to_record(request, actor, record, pk)
+    done = _("Logged: %(kind)s.") % {"kind": touch.get_kind_display()}
+    return _panel_answer(request, actor, record, pk, done=done)
 
 
 @workspace_view
@@ -309,14 +311,8 @@ def task_plan(request: HttpRequest, actor: Actor, *, record: str, pk: int) -> Ht
         payload = form_input(activity_schemas.TaskIn, form)
         activities.task_create(actor=actor, data=payload)
     except ValidationFailed as exc:
-        if request.headers.get("HX-Request"):
-            return _timeline_response(request, actor, record, pk, status=422)
-        messages.error(request, exc.explained)
-        return _back_to_record(request, actor, record, pk)
-    if request.headers.get("HX-Request"):
-        return _timeline_response(request, actor, record, pk)
-    messages.success(request, _("Task planned."))
-    return _back_to_record(request, actor, record, pk)
+        return _panel_answer(request, actor, record, pk, error=exc.explained)
+    return _panel_answer(request, actor, record, pk, done=_("Task planned."))
 
 
 @workspace_view

@@ -136,8 +136,12 @@ def test_marketing_touches_and_notes_never_count(personas, contract, lead):
 
 
 def test_only_a_call_has_an_outcome_and_an_activity_is_not_in_the_future(personas, lead):
-    with pytest.raises(ValueError):
-        ActivityIn(record="lead", record_id=lead.pk, kind="meeting", outcome="reached")
+    with pytest.raises(ValidationFailed) as exc:
+        activity_log(
+            actor=personas.actor("bob"),
+            data=ActivityIn(record="lead", record_id=lead.pk, kind="meeting", outcome="reached"),
+        )
+    assert set(exc.value.field_errors) == {"outcome"}
     later = timezone.now() + dt.timedelta(hours=1)
     with pytest.raises(ValidationFailed) as exc:
         activity_log(

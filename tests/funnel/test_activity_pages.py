@@ -171,3 +171,23 @@ def test_the_api_logs_plans_lists_and_reads_the_timeline(api_as, personas, fresh
         ("task", "Envoyer la proposition"),
     ]
     assert api_as("carol").get(f"timeline/lead/{fresh_mql.pk}").status_code == 404
+
+
+def test_an_htmx_log_on_a_record_page_redraws_its_panel(client, personas, fresh_mql):
+    client.force_login(personas.bob)
+    url = f"/w/acme/activity/opportunity/{f.OpportunityFactory(workspace=personas.acme, lead=fresh_mql).pk}/"
+    response = client.post(
+        url, {"kind": "meeting", "note": "Démo faite"}, headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<section class="card activity-panel" id="activity-panel">')
+    assert 'data-kind="activity"' in html and "Démo faite" in html
+    wrong = client.post(
+        url, {"kind": "meeting", "outcome": "reached"}, headers={"HX-Request": "true"}
+    )
+    # htmx swaps a 200 only: the panel comes back with the error in it
+    assert wrong.status_code == 200
+    assert (
+        '<p class="form-error" role="alert">Only a call has an outcome.' in wrong.content.decode()
+    )
