@@ -29,7 +29,7 @@ from cordee.attribution.periods import fiscal_periods
 from cordee.comments.models import Comment
 from cordee.config.api import api
 from cordee.feedback.models import Competitor, FeedbackItem
-from cordee.funnel.models import RejectionReason, RoutingRule, ScoringRule, SlaContract
+from cordee.funnel.models import RejectionReason, RoutingRule, ScoringRule, SlaContract, Task
 from cordee.integrations.models import IncomingEndpoint, WebhookSubscription
 from cordee.people.models import PodMember
 from cordee.people.services import api_token_create
@@ -61,6 +61,9 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
         "inquiry": f.LeadFactory(workspace=workspace, contact=contact),
         "sal": f.LeadFactory(workspace=workspace, contact=contact, stage="sal"),
         "touchpoint": f.TouchpointFactory(workspace=workspace, contact=contact, lead=lead),
+        "task": Task.objects.create(
+            workspace=workspace, lead=lead, owner=owner, title="Rappeler", due_at=now
+        ),
         "pod": pod,
         "token": token,
         "slacontract": SlaContract.objects.create(
@@ -223,6 +226,7 @@ class Page:
     public: bool = False  # reachable without signing in
     workspace: bool = True  # under /w/<slug>/
     post: dict[str, str] = field(default_factory=dict)  # a valid POST for writes
+    record: str | None = None  # the <record> of the URL (its kind of record: "lead"…)
 
 
 PAGES: dict[str, Page] = {
@@ -260,6 +264,19 @@ PAGES.update(
         "lead_reject": Page(kind="lead", allowed="bob", denied="alice", post={"reason": "bad_fit"}),
         "lead_convert": Page(kind="lead", allowed="bob", denied="alice", post={"amount": "1000"}),
         "contract_sign": Page(kind="slacontract", allowed="mia", denied="alice"),
+        # activities, tasks and the record timeline (core/roles.py: activity.write)
+        "activity_log": Page(
+            kind="lead", record="lead", allowed="bob", denied="erin", post={"kind": "note"}
+        ),
+        "task_plan": Page(
+            kind="lead",
+            record="lead",
+            allowed="alice",
+            denied="erin",
+            post={"title": "Rappeler", "due_at": "2026-12-01T10:00"},
+        ),
+        "task_done": Page(kind="task", allowed="bob", denied="erin"),
+        "record_timeline": Page(kind="lead", record="lead"),
         # the MQL threshold and the routing fallback: RevOps only (funnel.configure)
         "scoring_settings": Page(allowed="rita", denied="dave", post={"threshold": "65"}),
         "routing_settings": Page(allowed="rita", denied="dave"),
@@ -391,6 +408,8 @@ def _url(name: str, slug: str, obj: Any = None) -> str:
         kwargs["slug"] = slug
     if obj is not None:
         kwargs["pk"] = obj.pk
+    if PAGES[name].record:
+        kwargs["record"] = PAGES[name].record
     return reverse(name, kwargs=kwargs)
 
 
@@ -403,6 +422,9 @@ def _client(user: Any) -> Client:
 WORKSPACE_PAGES = sorted(n for n, p in PAGES.items() if p.workspace)
 POST_ONLY = {
     "token_revoke",
+    "activity_log",
+    "task_plan",
+    "task_done",
     "import_rerun",
     "lead_accept",
     "lead_reject",
@@ -572,6 +594,11 @@ OPS: dict[str, Op] = {
     ),
     "lead_reject": Op(kind="lead", allowed="bob", denied="alice", body={"reason": "bad_fit"}),
     "slabreach_list": Op(),
+    "activity_create": Op(allowed="bob", denied="erin", ok=(201,)),
+    "task_list": Op(),
+    "task_create": Op(allowed="alice", denied="erin", ok=(201,)),
+    "task_done": Op(kind="task", allowed="bob", denied="erin", body={}),
+    "record_timeline": Op(kind="lead"),
     "mql_threshold": Op(),
     "mql_threshold_set": Op(allowed="rita", denied="dave", body={"threshold": 65}),
     "routing_fallback": Op(),
@@ -677,6 +704,7 @@ def _call(user: Any, workspace: Any, op_id: str, obj: Any = None, body: Any = No
     method, path = _operations()[op_id]
     if obj is not None:
         path = path.replace("{pk}", str(obj.pk)).replace("{token_id}", str(obj.pk))
+        path = path.replace("{record}", "lead")  # the timeline's kind of record
     client = Client()
     headers = {}
     if user is not None:
@@ -701,6 +729,19 @@ def _create_body(op_id: str, objects: dict[str, Any]) -> dict[str, Any]:
             "occurred_at": "2026-03-02T10:00:00+01:00",
         },
         "lead_create": {"contact": objects["contact"].pk},
+        "activity_create": {
+            "record": "lead",
+            "record_id": objects["lead"].pk,
+            "kind": "call",
+            "outcome": "reached",
+        },
+        "task_create": {
+            "record": "lead",
+            "record_id": objects["lead"].pk,
+            "title": "Rappeler",
+            "due_at": "2026-12-01T10:00:00+01:00",
+            "remind_hours_before": "1",
+        },
         "opportunity_create": {
             "name": "Affaire",
             "account": objects["account"].pk,

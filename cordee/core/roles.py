@@ -27,6 +27,7 @@ CAPABILITIES: dict[str, set[Role]] = {
     "contact.write": _EVERY_OPERATOR,
     "lead.write": _EVERY_OPERATOR,
     "touchpoint.write": _EVERY_OPERATOR,
+    "activity.write": _EVERY_OPERATOR,  # log calls, e-mails, meetings, notes; plan tasks
     "campaign.write": _MARKETING,
     "opportunity.write": _SALES,
     "pod.write": _MANAGERS,

@@ -12,7 +12,18 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from cordee.core.api import current_actor, register_crud
 from cordee.core.errors import NotFound, ValidationFailed
 from cordee.core.records import record_get
-from cordee.funnel import metrics, record_schemas, records, reports, schemas, selectors, services
+from cordee.funnel import (
+    activities,
+    activity_schemas,
+    metrics,
+    record_schemas,
+    records,
+    reports,
+    schemas,
+    selectors,
+    services,
+    timeline,
+)
 from cordee.funnel.models import Stage
 from cordee.funnel.sla import marketing_status
 
@@ -342,3 +353,55 @@ def lead_history(request: HttpRequest, pk: int) -> Any:
     actor = current_actor(request)
     lead = record_get(actor=actor, spec=records.LEADS, pk=pk)
     return selectors.lead_history(actor=actor, lead=lead)
+
+
+# -- activities, tasks, the record timeline ---------------------------------------------------
+
+
+@router.post(
+    "/activities", response={201: activity_schemas.ActivityOut}, operation_id="activity_create"
+)
+def activity_log(request: HttpRequest, payload: activity_schemas.ActivityIn) -> Any:
+    """Log a call (with its outcome), a sales e-mail, a meeting, a message or a note on a lead,
+    contact, account or opportunity. A sales activity by the lead's owner or their team counts
+    for its SLA clocks at once (``counts_for_sla``); a note or a marketing touch never does."""
+    return 201, activities.activity_log(actor=current_actor(request), data=payload)
+
+
+@router.get("/tasks", response=list[activity_schemas.TaskOut], operation_id="task_list")
+@paginate(LimitOffsetPagination)
+def task_list(request: HttpRequest, owner: int | None = None, done: bool | None = False) -> Any:
+    """Tasks by due time: ``owner`` (a user id) and ``done`` (false: open ones, the default)."""
+    return selectors.tasks_list(actor=current_actor(request), owner_id=owner, done=done)
+
+
+@router.post("/tasks", response={201: activity_schemas.TaskOut}, operation_id="task_create")
+def task_create(request: HttpRequest, payload: activity_schemas.TaskIn) -> Any:
+    """Plan a task on a record, with a reminder ``remind_hours_before`` business hours (the
+    workspace calendar) before it is due; its owner is told when the reminder falls due."""
+    return 201, activities.task_create(actor=current_actor(request), data=payload)
+
+
+@router.post("/tasks/{int:pk}/done", response=activity_schemas.TaskOut, operation_id="task_done")
+def task_done(request: HttpRequest, pk: int, payload: activity_schemas.TaskDoneIn) -> Any:
+    """Mark a task done (``{"done": false}``: open again)."""
+    return activities.task_done(actor=current_actor(request), task_id=pk, done=payload.done)
+
+
+@router.get(
+    "/timeline/{record}/{int:pk}",
+    response=list[activity_schemas.TimelineEntryOut],
+    operation_id="record_timeline",
+)
+def record_timeline(
+    request: HttpRequest,
+    record: activity_schemas.RecordKind,
+    pk: int,
+    kind: list[str] = Query(default=[]),  # noqa: B008
+    page: int = Query(default=1, ge=1),
+) -> Any:
+    """A record's timeline, newest first: stage history, owner changes, activities, marketing
+    touches, tasks (``kind`` filters, repeatable), 25 entries a page."""
+    actor = current_actor(request)
+    about = activities.record_about(actor=actor, record=record, record_id=pk)
+    return timeline.timeline(actor=actor, about=about, kinds=kind, page=page).entries

@@ -27,3 +27,8 @@ def rescore_leads() -> None:
 @periodic(every=dt.timedelta(minutes=10))
 def refresh_report_snapshots() -> None:
     _each_workspace(tasks.refresh_snapshots)
+
+
+@periodic(every=dt.timedelta(minutes=1))
+def send_task_reminders() -> None:
+    _each_workspace(tasks.send_task_reminders)

@@ -24,3 +24,8 @@ MQL_UNOWNED = notice_register(
         ),
     ),
 )
+
+TASK_REMINDER = notice_register(
+    "task.reminder",
+    Notice(title=_("Reminder: %(title)s (due %(due)s)"), show={"due": when}),
+)

@@ -32,7 +32,7 @@ from cordee.crm import selectors as crm_selectors
 from cordee.crm.models import Channel
 from cordee.funnel import metrics, metrics_report, reports, selectors
 from cordee.funnel.metrics import FunnelMetrics, MetricsRow, Period
-from cordee.funnel.models import Lead, LeadStageChange, RejectionOutcome, Stage
+from cordee.funnel.models import CallOutcome, Lead, LeadStageChange, RejectionOutcome, Stage
 from cordee.funnel.selectors import LeadSla
 from cordee.funnel.version import funnel_version
 from cordee.people.selectors import pod_options
@@ -100,6 +100,8 @@ def queue_rows(actor: Actor, leads: list[Lead]) -> dict[str, Any]:
         "leads": leads,
         "rows": rows,
         "can_decide": actor.can("lead.decide"),
+        "can_log": actor.can("activity.write"),
+        "call_outcomes": CallOutcome.choices,
         "labels": {
             "first": _("First touch by"),
             "decision": _("Decision by"),

@@ -16,7 +16,7 @@ from cordee.core.web import Column, RecordPage, user_choices
 from cordee.crm import records as crm_records
 from cordee.crm import selectors as crm_selectors
 from cordee.crm.models import Campaign
-from cordee.funnel import records, selectors
+from cordee.funnel import activity_pages, records, selectors
 from cordee.funnel.models import RejectionOutcome
 from cordee.funnel.services import lead_create, opportunity_save
 from cordee.people.selectors import pod_choices
@@ -32,6 +32,7 @@ _CHOICES = {"owner": user_choices, "pod": pod_choices, "campaign": campaign_choi
 
 def _account_context(actor: Actor, account: Any) -> dict[str, Any]:
     return {
+        "panel": activity_pages.timeline_panel(actor, "account", account.pk),
         "contacts": list(crm_selectors.account_contacts(actor=actor, account_id=account.pk)),
         "opportunities": list(selectors.account_opportunities(actor=actor, account_id=account.pk)),
     }
@@ -39,16 +40,15 @@ def _account_context(actor: Actor, account: Any) -> dict[str, Any]:
 
 def _contact_context(actor: Actor, contact: Any) -> dict[str, Any]:
     return {
+        "panel": activity_pages.timeline_panel(actor, "contact", contact.pk),
         "leads": list(selectors.contact_leads(actor=actor, contact_id=contact.pk)),
-        "touchpoints": list(selectors.contact_touchpoints(actor=actor, contact_id=contact.pk)),
     }
 
 
 def _lead_context(actor: Actor, lead: Any) -> dict[str, Any]:
     return {
+        "panel": activity_pages.timeline_panel(actor, "lead", lead.pk),
         "history": list(selectors.lead_history(actor=actor, lead=lead)),
-        "assignments": list(selectors.lead_assignments(actor=actor, lead=lead)),
-        "touchpoints": list(selectors.lead_touchpoints(actor=actor, lead=lead)),
         "opportunities": list(lead.opportunities.select_related("account")),
         "sla": selectors.lead_sla(actor=actor, lead=lead),
         "reasons": list(selectors.rejection_reasons(actor=actor)),
@@ -56,6 +56,10 @@ def _lead_context(actor: Actor, lead: Any) -> dict[str, Any]:
         "can_decide": actor.can("lead.decide") and lead.stage == "mql",
         "can_convert": actor.can("opportunity.write") and lead.stage == "sal",
     }
+
+
+def _opportunity_context(actor: Actor, opportunity: Any) -> dict[str, Any]:
+    return {"panel": activity_pages.timeline_panel(actor, "opportunity", opportunity.pk)}
 
 
 def _campaign_context(actor: Actor, campaign: Any) -> dict[str, Any]:
@@ -175,6 +179,7 @@ OPPORTUNITIES = RecordPage(
         "pod",
     ),
     detail_template="crm/opportunity_detail.html",
+    detail_context=_opportunity_context,
     save=_save_opportunity,
     filter_choices=_CHOICES,
     empty_text=_(

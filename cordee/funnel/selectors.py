@@ -18,7 +18,6 @@ from cordee.core.records import record_list
 from cordee.funnel.models import (
     STAGE_PROBABILITY,
     Lead,
-    LeadAssignment,
     LeadStageChange,
     MqlThresholdChange,
     Opportunity,
@@ -30,7 +29,7 @@ from cordee.funnel.models import (
     SlaBreach,
     SlaContract,
     Stage,
-    Touchpoint,
+    Task,
 )
 from cordee.funnel.records import OPPORTUNITIES
 from cordee.funnel.sla import load_cycles
@@ -259,14 +258,6 @@ def lead_history(*, actor: Actor, lead: Lead) -> QuerySet[LeadStageChange]:
     )
 
 
-def lead_touchpoints(*, actor: Actor, lead: Lead, limit: int = 50) -> QuerySet[Touchpoint]:
-    return (
-        Touchpoint.objects.filter(workspace=actor.workspace, lead=lead)
-        .select_related("campaign", "actor")
-        .order_by("-occurred_at", "-id")[:limit]
-    )
-
-
 def account_opportunities(*, actor: Actor, account_id: int) -> QuerySet[Opportunity]:
     return Opportunity.objects.filter(
         workspace=actor.workspace, account_id=account_id
@@ -276,14 +267,6 @@ def account_opportunities(*, actor: Actor, account_id: int) -> QuerySet[Opportun
 def contact_leads(*, actor: Actor, contact_id: int) -> QuerySet[Lead]:
     return Lead.objects.filter(workspace=actor.workspace, contact_id=contact_id).select_related(
         "owner", "source_campaign"
-    )
-
-
-def contact_touchpoints(*, actor: Actor, contact_id: int, limit: int = 50) -> QuerySet[Touchpoint]:
-    return (
-        Touchpoint.objects.filter(workspace=actor.workspace, contact_id=contact_id)
-        .select_related("campaign", "actor")
-        .order_by("-occurred_at", "-id")[:limit]
     )
 
 
@@ -359,15 +342,6 @@ def recent_leads(*, actor: Actor, limit: int = 8) -> QuerySet[Lead]:
         Lead.objects.filter(workspace=actor.workspace)
         .select_related("contact", "contact__account", "owner")
         .order_by("-created_at", "-id")[:limit]
-    )
-
-
-def lead_assignments(*, actor: Actor, lead: Lead) -> QuerySet[LeadAssignment]:
-    """Who owned the lead from when, and why, in time order."""
-    return (
-        LeadAssignment.objects.filter(workspace=actor.workspace, lead=lead)
-        .select_related("from_owner", "to_owner", "actor", "pod")
-        .order_by("at", "id")
     )
 
 
@@ -464,3 +438,15 @@ def opportunity_board(*, actor: Actor, params: Mapping[str, str] | None = None) 
         open_amount=sum((c.amount for c in opened), Decimal("0")),
         open_weighted=sum((c.weighted for c in opened), Decimal("0")),
     )
+
+
+def tasks_list(
+    *, actor: Actor, owner_id: int | None = None, done: bool | None = False
+) -> QuerySet[Task]:
+    """The workspace's tasks by due time: one owner's (``owner_id``), open ones by default."""
+    qs = Task.objects.filter(workspace=actor.workspace).order_by("due_at", "id")
+    if owner_id is not None:
+        qs = qs.filter(owner_id=owner_id)
+    if done is not None:
+        qs = qs.filter(done_at__isnull=not done)
+    return qs

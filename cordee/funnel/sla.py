@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, cast
@@ -61,6 +62,41 @@ def business_day_seconds(calendar: BusinessCalendar) -> int:
         if seconds:
             totals.append(seconds)
     return Counter(totals).most_common(1)[0][0] if totals else 8 * 3600
+
+
+def touches_count(
+    actors: np.ndarray, owners: np.ndarray, team_of: Mapping[int, int | None]
+) -> np.ndarray:
+    """THE rule of whose sales activities count for a lead's SLA clocks (first touch,
+    attempts): the lead's owner's, a member of the owner's team's, or an unattributed one's
+    (synced from a CRM: 0 here). ``actors`` and ``owners`` are user ids (0: none), pairwise;
+    ``team_of`` maps a member to their team. Marketing touches never reach this rule: only
+    ``is_sales_activity`` rows are read."""
+    actor_team = np.array([team_of.get(int(a)) or -1 for a in actors], dtype=np.int64)
+    owner_team = np.array([team_of.get(int(o)) or -2 for o in owners], dtype=np.int64)
+    return (actors == 0) | (actors == owners) | (actor_team == owner_team)
+
+
+def team_of_members(
+    workspace: Workspace, user_ids: list[int] | None = None
+) -> dict[int, int | None]:
+    """Each member's team (all members, or those of ``user_ids``)."""
+    members = Membership.objects.filter(workspace=workspace)
+    if user_ids is not None:
+        members = members.filter(user_id__in=user_ids)
+    return dict(members.values_list("user_id", "team_id"))
+
+
+def activity_counts(workspace: Workspace, *, actor_id: int | None, owner_id: int | None) -> bool:
+    """Whether a sales activity by ``actor_id`` on a lead owned by ``owner_id`` counts for
+    its SLA clocks (``touches_count`` for one pair)."""
+    team_of = team_of_members(workspace, [i for i in (actor_id, owner_id) if i])
+    pair = touches_count(
+        np.array([actor_id or 0], dtype=np.int64),
+        np.array([owner_id or 0], dtype=np.int64),
+        team_of,
+    )
+    return bool(pair[0])
 
 
 def _hours(value: Decimal) -> int:
@@ -200,7 +236,7 @@ def load_cycles(
         rejected[pos[same_cycle & d_reject]] = d_at[same_cycle & d_reject]
 
     # sales activities by the owner or the owner's team (or unattributed, e.g. synced from a CRM)
-    team_of = dict(Membership.objects.filter(workspace=workspace).values_list("user_id", "team_id"))
+    team_of = team_of_members(workspace)
     touches = list(
         _only(
             Touchpoint.objects.filter(
@@ -217,9 +253,7 @@ def load_cycles(
     if touches:
         pos, found = _match(ids, np.array([t[0] for t in touches], dtype=np.int64))
         actor = np.array([t[1] or 0 for t in touches], dtype=np.int64)
-        actor_team = np.array([team_of.get(t[1]) or -1 for t in touches], dtype=np.int64)
-        owner_team = np.array([team_of.get(int(o)) or -2 for o in owners], dtype=np.int64)
-        counts = found & ((actor == 0) | (actor == owners[pos]) | (actor_team == owner_team[pos]))
+        counts = found & touches_count(actor, owners[pos], team_of)
         t_lead = pos[counts]
         t_at = np.array([to_epoch(t[2]) for t in touches], dtype=np.int64)[counts]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from cordee.funnel.activities import task_reminders_send
 from cordee.funnel.notify import breaches_notify
 from cordee.funnel.reports import refresh_snapshots as refresh
 from cordee.funnel.scoring import leads_rescore
@@ -31,6 +32,12 @@ def check_slas(workspace_id: int) -> int:
 
     sla_check(workspace=Workspace.objects.get(pk=workspace_id))
     return breaches_notify(workspace_id=workspace_id)
+
+
+@task()
+def send_task_reminders(workspace_id: int) -> int:
+    """Tell the owners of open tasks whose reminder fell due (each once)."""
+    return task_reminders_send(workspace=Workspace.objects.get(pk=workspace_id))
 
 
 @task(queue_name=LONG)

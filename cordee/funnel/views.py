@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,7 +24,17 @@ from cordee.core.web import (
     is_partial_request,
     workspace_view,
 )
-from cordee.funnel import metrics, presenters, schemas, selectors, services, settings_pages
+from cordee.funnel import (
+    activities,
+    activity_pages,
+    activity_schemas,
+    metrics,
+    presenters,
+    schemas,
+    selectors,
+    services,
+    settings_pages,
+)
 from cordee.funnel.models import ForecastCategory, Lead, OpportunityStage
 from cordee.funnel.records import LEADS, OPPORTUNITIES
 
@@ -296,3 +306,109 @@ def opportunity_move(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResp
         return back()
     context = _board_context(actor, request.POST, notice=notice, notice_level=level)
     return htmx_render(request, "funnel/opportunity_board.html#board", context, page=back)
+
+
+# -- activities, tasks, the record timeline ---------------------------------------------------
+
+RECORD_PAGES = {
+    "lead": "leads_detail",
+    "contact": "contacts_detail",
+    "account": "accounts_detail",
+    "opportunity": "opportunities_detail",
+}
+
+
+def _record_kind(record: str) -> str:
+    if record not in RECORD_PAGES:
+        raise Http404
+    return record
+
+
+def _back_to_record(request: HttpRequest, actor: Actor, record: str, pk: int) -> HttpResponse:
+    return HttpResponseRedirect(
+        request.POST.get("next") or reverse(RECORD_PAGES[record], args=[actor.workspace.slug, pk])
+    )
+
+
+def _panel_answer(
+    request: HttpRequest, actor: Actor, record: str, pk: int, *, error: str = "", done: str = ""
+) -> HttpResponse:
+    """htmx: the record's activity panel again (with the error, if any: htmx swaps a 200 only);
+    a plain form: back to the record's page with a message."""
+
+    def back() -> HttpResponse:
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, done)
+        return _back_to_record(request, actor, record, pk)
+
+    panel = activity_pages.timeline_panel(actor, record, pk, next_url=request.POST.get("next", ""))
+    context = {"panel": panel, "error": error}
+    return htmx_render(request, "funnel/activity_panel.html", context, page=back)
+
+
+@workspace_view
+@require_POST
+def activity_log(request: HttpRequest, actor: Actor, *, record: str, pk: int) -> HttpResponse:
+    """Log an activity from a record's page or a queue row (one tap: the call's outcome is the
+    button). From the queue (``from=queue``), htmx gets the row again with its clocks: a kept
+    first touch shows at once."""
+    record = _record_kind(record)
+    activities.record_about(actor=actor, record=record, record_id=pk)  # 404 before the form
+    form = {**request.POST.dict(), "record": record, "record_id": pk}
+    try:
+        payload = form_input(activity_schemas.ActivityIn, form)
+        touch = activities.activity_log(actor=actor, data=payload)
+    except ValidationFailed as exc:
+        if request.POST.get("from") == "queue":
+            return _decision_error(request, pk, exc)
+        return _panel_answer(request, actor, record, pk, error=exc.explained)
+    if request.POST.get("from") == "queue" and touch.lead_id:
+        context = activity_pages.queue_row(request, actor, touch.lead_id)
+        return htmx_render(
+            request,
+            "funnel/queue_row.html",
+            context,
+            page=lambda: _back_to_record(request, actor, record, pk),
+        )
+    done = _("Logged: %(kind)s.") % {"kind": touch.get_kind_display()}
+    return _panel_answer(request, actor, record, pk, done=done)
+
+
+@workspace_view
+@require_POST
+def task_plan(request: HttpRequest, actor: Actor, *, record: str, pk: int) -> HttpResponse:
+    """Plan a task on a record (its due time in the workspace's time zone)."""
+    record = _record_kind(record)
+    activities.record_about(actor=actor, record=record, record_id=pk)  # 404 before the form
+    form = {**request.POST.dict(), "record": record, "record_id": pk}
+    if form.get("due_at"):
+        form["due_at"] = activity_pages.local_input_datetime(actor, str(form["due_at"]))
+    try:
+        payload = form_input(activity_schemas.TaskIn, form)
+        activities.task_create(actor=actor, data=payload)
+    except ValidationFailed as exc:
+        return _panel_answer(request, actor, record, pk, error=exc.explained)
+    return _panel_answer(request, actor, record, pk, done=_("Task planned."))
+
+
+@workspace_view
+@require_POST
+def task_done(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
+    task = activities.task_done(actor=actor, task_id=pk, done=request.POST.get("done") != "0")
+    messages.success(request, _("Task done: %(title)s.") % {"title": task.title})
+    return HttpResponseRedirect(
+        request.POST.get("next") or activities.task_url(actor.workspace, task)
+    )
+
+
+@workspace_view
+def record_timeline(request: HttpRequest, actor: Actor, *, record: str, pk: int) -> HttpResponse:
+    """A record's timeline (``?kind=…&page=…``): the htmx filter and pages of the panel."""
+    record = _record_kind(record)
+    kinds, page_number = activity_pages.timeline_query(request)
+    panel = activity_pages.timeline_panel(actor, record, pk, kinds=kinds, page_number=page_number)
+    return htmx_render(
+        request, "funnel/timeline.html", {"panel": panel}, page="funnel/timeline_page.html"
+    )

@@ -277,6 +277,10 @@ PK_MODELS: dict[str, type[models.Model]] = {
     "lead_convert": funnel.Lead,
     "opportunity_move": funnel.Opportunity,
     "contract_sign": funnel.SlaContract,
+    "activity_log": funnel.Lead,  # <record> is "lead"
+    "task_plan": funnel.Lead,
+    "record_timeline": funnel.Lead,
+    "task_done": funnel.Task,
     "incoming_rotate": IncomingEndpoint,
     "leads_comments": funnel.Lead,
     "contacts_comments": crm.Contact,
@@ -509,6 +513,21 @@ def _page_records(personas: Personas) -> dict[str, Any]:
     records += _funnel_records(personas, pod, account)
     records += _feedback_records(personas, account, campaign, lead)
     records.append(_comment_records(personas, lead))
+    # a call with its outcome and a task, in the lead's timeline
+    funnel.Touchpoint.objects.create(
+        workspace=ws,
+        contact=lead.contact,
+        lead=lead,
+        kind="call",
+        outcome="voicemail",
+        actor=personas.bob,
+        occurred_at=now,
+    )
+    records.append(
+        funnel.Task.objects.create(
+            workspace=ws, lead=lead, owner=personas.bob, title="Rappeler la DSI", due_at=now
+        )
+    )
     bare = [
         f.AccountFactory(workspace=ws, name="Clinique Saint-Augustin"),
         bare_contact,
@@ -731,6 +750,8 @@ def _kwargs(
     for param in _PARAM.findall(route):
         if param == "slug":
             kwargs[param] = workspace.slug
+        elif param == "record":  # the kind of record of an activity, a task, a timeline
+            kwargs[param] = "lead"
         elif param == "pk" and model in objects:
             kwargs[param] = objects[model].pk
         else:

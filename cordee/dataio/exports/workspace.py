@@ -63,6 +63,7 @@ for _table in (
     ExportTable("leads", "funnel.Lead"),
     ExportTable("lead_stage_changes", "funnel.LeadStageChange"),
     ExportTable("lead_assignments", "funnel.LeadAssignment"),
+    ExportTable("tasks", "funnel.Task"),
     ExportTable("opportunities", "funnel.Opportunity"),
     ExportTable("lead_decisions", "funnel.LeadDecision"),
     ExportTable("rejection_reasons", "funnel.RejectionReason"),

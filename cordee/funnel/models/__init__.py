@@ -32,19 +32,24 @@ from cordee.funnel.models.opportunities import (
     OpportunityStage,
     OpportunityStageChange,
 )
+from cordee.funnel.models.tasks import Task
 from cordee.funnel.models.touchpoints import (
+    ACTIVITY_KINDS,
     SALES_ACTIVITY_KINDS,
+    CallOutcome,
     TouchKind,
     Touchpoint,
 )
 
 __all__ = [
+    "ACTIVITY_KINDS",
     "SALES_ACTIVITY_KINDS",
     "SALES_BREACHES",
     "STAGE_FORECAST",
     "STAGE_PROBABILITY",
     "STAGE_REASONS",
     "BreachKind",
+    "CallOutcome",
     "DecisionKind",
     "FitAttribute",
     "ForecastCategory",
@@ -65,6 +70,7 @@ __all__ = [
     "SlaBreach",
     "SlaContract",
     "Stage",
+    "Task",
     "TouchKind",
     "Touchpoint",
 ]

@@ -29,6 +29,25 @@ class TouchKind(models.TextChoices):
     SALES_EMAIL = "sales_email", _("Sales e-mail")
     MEETING = "meeting", _("Meeting")
     MESSAGE = "message", _("Message")
+    # a note on the record: logged by a person, but not a touch of the contact
+    NOTE = "note", _("Note")
+
+
+class CallOutcome(models.TextChoices):
+    REACHED = "reached", _("Reached")
+    VOICEMAIL = "voicemail", _("Voicemail")
+    NO_ANSWER = "no_answer", _("No answer")
+    WRONG_NUMBER = "wrong_number", _("Wrong number")
+
+
+# what a person logs by hand (the activity buttons and ``POST /activities``)
+ACTIVITY_KINDS = (
+    TouchKind.CALL,
+    TouchKind.SALES_EMAIL,
+    TouchKind.MEETING,
+    TouchKind.MESSAGE,
+    TouchKind.NOTE,
+)
 
 
 SALES_ACTIVITY_KINDS = frozenset(
@@ -69,6 +88,17 @@ class Touchpoint(Synced):
         verbose_name=_("by"),
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=CallOutcome.choices, blank=True, default=""
+    )
+    opportunity = models.ForeignKey(
+        "Opportunity",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="touchpoints",
+        verbose_name=_("opportunity"),
+    )
 
     class Meta:
         db_table = "crm_touchpoint"  # first released in the crm app
@@ -81,6 +111,7 @@ class Touchpoint(Synced):
             models.Index(fields=["lead", "occurred_at"]),
             models.Index(fields=["contact", "occurred_at"]),
             models.Index(fields=["campaign", "occurred_at"]),
+            models.Index(fields=["opportunity", "occurred_at"]),
         ]
 
     def __str__(self) -> str:
