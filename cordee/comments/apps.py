@@ -6,3 +6,8 @@ class CommentsConfig(AppConfig):
     name = "cordee.comments"
     label = "comments"
     verbose_name = _("Comments")
+
+    def ready(self) -> None:
+        from cordee.comments import timeline
+
+        timeline.register()

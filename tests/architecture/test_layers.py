@@ -135,7 +135,11 @@ def _project_imports_in_functions() -> list[str]:
 # imports NumPy and Arrow only once it has a file to read; the search connects its signal
 # receivers in `AppConfig.ready()` (Django's place for it: they import the models of other apps,
 # which are not loaded yet when apps.py is).
-LAZY_ON_PURPOSE = ("cordee/cli/management/commands/attribution.py", "cordee/search/apps.py")
+LAZY_ON_PURPOSE = (
+    "cordee/cli/management/commands/attribution.py",
+    "cordee/search/apps.py",
+    "cordee/comments/apps.py",
+)
 
 
 def test_project_modules_are_imported_at_the_top_of_the_module() -> None:
