@@ -1,5 +1,6 @@
 """Comments in the record timeline (``funnel.timeline``): a lead's, contact's, account's or
-opportunity's own comments, newest first, in one query. A deleted comment stays in the timeline
+opportunity's own comments, newest first, in two queries (the comments, the people they
+mention), whatever their number. A deleted comment stays in the timeline
 as deleted, without its text."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from cordee.comments import mentions
 from cordee.comments.models import Comment
+from cordee.comments.selectors import member_names
 from cordee.core.actor import Actor
 from cordee.funnel.activities import About
 from cordee.funnel.timeline import Entry, timeline_source_register
@@ -16,18 +18,19 @@ from cordee.funnel.timeline import Entry, timeline_source_register
 
 def _comments(actor: Actor, about: About, limit: int) -> list[Entry]:
     record = getattr(about, about.scope)
-    rows = (
+    rows = list(
         Comment.objects.filter(workspace=actor.workspace, **{about.scope: record})
         .select_related("author")
         .order_by("-created_at", "-id")[:limit]
     )
+    # the members mentioned, named as today and highlighted as in the thread (one more query)
+    names = member_names(actor=actor, ids={uid for c in rows for uid in c.mentioned_ids})
     return [
         Entry(
             kind="comment",
             at=c.created_at,
             title=_("Comment deleted") if c.is_deleted else _("Comment"),
-            # mentions as written (the name at the time), without a query per comment
-            detail="" if c.is_deleted else mentions.as_text(c.body, {}),
+            detail="" if c.is_deleted else mentions.as_html(c.body, names),
             actor=str(c.author),
             ref=f"comment:{c.pk}",
             extra=_("edited") if c.edited_at and not c.is_deleted else "",

@@ -22,7 +22,7 @@ def test_a_records_comments_are_in_its_timeline(personas, acme_records, kind):
     with override("en"):
         page = timeline(actor=alice, about=about, kinds=["comment"])
     assert [(e.kind, e.title, e.detail) for e in page.entries] == [
-        ("comment", "Comment", "Fait"),  # newest first
+        ("comment", "Comment", "<p>Fait</p>"),  # newest first, as the thread shows it
         ("comment", "Comment deleted", ""),  # its text is not shown
     ]
     assert page.entries[0].ref == f"comment:{second.pk}"

@@ -188,6 +188,9 @@ def visible_text(html: str, language: str) -> tuple[str, list[str]]:
 _TEXT_FIELDS = (models.CharField, models.TextField)  # EmailField, SlugField, URLField included
 
 
+MENTION = re.compile(r"@\[[^\]]*\]\(\d+\)")
+
+
 def database_values() -> list[str]:
     """Every text a person typed into the database (not codes of choices), longest first."""
     values: set[str] = {"Cordée"}
@@ -205,7 +208,11 @@ def database_values() -> list[str]:
         for obj in model._default_manager.all():
             values.add(str(obj))
             for name in text_fields:
-                values.add(str(getattr(obj, name) or ""))
+                text = str(getattr(obj, name) or "")
+                values.add(text)
+                # a comment's text is shown with its mentions as names: each stretch between
+                # them is the person's text too
+                values.update(part.strip() for part in MENTION.split(text))
             for name in json_fields:
                 values.update(_json_texts(getattr(obj, name)))
             full_name = getattr(obj, "get_full_name", None)
