@@ -33,8 +33,9 @@ $(VENV)/.dev-installed: $(VENV)/.run-installed requirements/dev.lock requirement
 	touch $@
 
 ## make run: install from the lock file, migrate SQLite, load the demo once, serve on :8000 with the worker
+## (CORDEE_LANGUAGE=en: print in English instead of the instance's French)
 run: $(VENV)/.run-installed
-	DEBUG=$${DEBUG:-1} $(BIN)/cordee run
+	DEBUG=$${DEBUG:-1} $(BIN)/cordee run $(if $(CORDEE_LANGUAGE),--language $(CORDEE_LANGUAGE))
 
 ## make test: lint, types, migrations, the suite on SQLite and PostgreSQL, real-browser tests;
 ## prints each phase's wall time at the end
