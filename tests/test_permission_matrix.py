@@ -141,7 +141,7 @@ def _current_snapshot(workspace: Any) -> Any:
     from cordee.attribution.models import AttributionSnapshot
     from cordee.attribution.periods import fiscal_periods
 
-    period = fiscal_periods(workspace.fiscal_year_start_month, timezone.localdate())[0]
+    period = fiscal_periods(workspace.fiscal_year_start_month, workspace.today())[0]
     return AttributionSnapshot.objects.create(
         workspace=workspace,
         period_start=period.start,
@@ -157,7 +157,7 @@ def _proposed_lock(workspace: Any) -> Any:
     withdraw)."""
     from cordee.attribution.models import AttributionLock
 
-    period = fiscal_periods(workspace.fiscal_year_start_month, timezone.localdate())[0]
+    period = fiscal_periods(workspace.fiscal_year_start_month, workspace.today())[0]
     return AttributionLock.objects.create(
         workspace=workspace,
         period_start=period.start,

@@ -98,7 +98,7 @@ def test_later_data_shows_a_difference_and_never_changes_the_numbers_of_record(j
 def test_the_page_shows_every_model_and_exports_csv(journeys):
     from cordee.attribution.periods import fiscal_periods
 
-    period = fiscal_periods(1, timezone.localdate())[0]  # the fiscal year
+    period = fiscal_periods(1, journeys.acme.today())[0]  # the fiscal year, the page's day
     snapshot_compute(
         workspace=journeys.acme, start=period.start, end=period.end, dimension="channel"
     )

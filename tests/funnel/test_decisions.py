@@ -107,7 +107,8 @@ def test_bad_timing_recycles_in_ninety_days_by_default(personas, reasons):
     )
     lead.refresh_from_db()
     assert lead.stage == Stage.RECYCLED
-    assert lead.recycle_on == timezone.localdate() + dt.timedelta(days=90)
+    # the workspace's day (Paris), not the server's: from 23:00 UTC it is already tomorrow there
+    assert lead.recycle_on == personas.acme.today() + dt.timedelta(days=90)
     assert LeadStageChange.objects.get(lead=lead).reason == "Mauvais timing: Budget en 2027"
 
 
