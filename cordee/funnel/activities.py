@@ -27,14 +27,20 @@ from cordee.crm import records as crm_records
 from cordee.crm.models import Account, Contact
 from cordee.funnel import records
 from cordee.funnel.activity_schemas import ActivityIn, TaskIn
-from cordee.funnel.models import Lead, Opportunity, Stage, Task, TouchKind, Touchpoint
+from cordee.funnel.models import (
+    CLOSED_STAGES,
+    Lead,
+    Opportunity,
+    Task,
+    TouchKind,
+    Touchpoint,
+)
 from cordee.funnel.notices import TASK_REMINDER
 from cordee.funnel.sla import activity_counts, workspace_calendar
 from cordee.funnel.version import funnel_changed
 from cordee.people.services import notification_new, notifications_send
 from cordee.tenancy.models import Workspace
 
-CLOSED = (Stage.WON, Stage.LOST, Stage.DISQUALIFIED)
 FUTURE_SLACK = dt.timedelta(minutes=5)  # clocks of phones and servers differ a little
 
 
@@ -60,7 +66,7 @@ def record_about(*, actor: Actor, record: str, record_id: int) -> About:
         contact = record_get(actor=actor, spec=crm_records.CONTACTS, pk=record_id)
         lead = (
             Lead.objects.filter(workspace=actor.workspace, contact=contact)
-            .exclude(stage__in=CLOSED)
+            .exclude(stage__in=CLOSED_STAGES)
             .order_by("-created_at", "-id")
             .first()
         )

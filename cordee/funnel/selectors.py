@@ -16,6 +16,7 @@ from cordee.core.business_time import to_epoch
 from cordee.core.errors import PermissionDenied
 from cordee.core.records import record_list
 from cordee.funnel.models import (
+    CLOSED_STAGES,
     STAGE_PROBABILITY,
     Lead,
     LeadStageChange,
@@ -317,9 +318,6 @@ def lead_stage_counts(*, actor: Actor) -> list[tuple[str, str, int]]:
 
 # Leads out of the funnel: won, lost, disqualified. Every other stage — recycled included, back
 # in nurture until it is re-evaluated — is open: "leads in the funnel" counts those only.
-CLOSED_STAGES = (Stage.WON, Stage.LOST, Stage.DISQUALIFIED)
-
-
 def leads_in_funnel(stages: list[tuple[str, str, int]]) -> tuple[int, list[tuple[str, str, int]]]:
     """From ``lead_stage_counts``: (open leads, the closed stages counted apart)."""
     closed = [row for row in stages if row[0] in CLOSED_STAGES]

@@ -20,6 +20,7 @@ from cordee.core.errors import Conflict, NotFound, ValidationFailed
 from cordee.core.records import record_create, record_update
 from cordee.funnel import transitions
 from cordee.funnel.models import (
+    CLOSED_STAGES,
     DecisionKind,
     ForecastCategory,
     Lead,
@@ -404,7 +405,7 @@ def touchpoint_create(*, actor: Actor, data: dict[str, Any]) -> Touchpoint:
     touchpoint: Touchpoint = record_create(actor=actor, spec=TOUCHPOINTS, data=data)
     lead_ids = list(
         Lead.objects.filter(workspace=actor.workspace, contact_id=touchpoint.contact_id)
-        .exclude(stage__in=("won", "lost", "disqualified"))
+        .exclude(stage__in=CLOSED_STAGES)
         .values_list("id", flat=True)
     )
     if lead_ids:

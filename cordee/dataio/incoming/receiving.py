@@ -18,15 +18,12 @@ from cordee.core.errors import Conflict, DomainError, ValidationFailed
 from cordee.core.records import record_create, record_update
 from cordee.crm.models import Account, Campaign, Contact
 from cordee.crm.records import ACCOUNTS, CONTACTS
-from cordee.funnel.models import Lead, Touchpoint
+from cordee.funnel.models import CLOSED_STAGES, Lead, Touchpoint
 from cordee.funnel.services import lead_create, touchpoint_create
 from cordee.integrations.incoming import IDEMPOTENCY_HEADER, request_digest, request_log
 from cordee.integrations.models import IncomingEndpoint, IncomingRequest
 from cordee.tenancy.models import normalize_email
 from cordee.tenancy.roles import Role
-
-CLOSED_STAGES = ("won", "lost", "disqualified")
-
 
 # utm_medium values seen in the wild → Cordée's channels
 UTM_MEDIUM_CHANNEL = {

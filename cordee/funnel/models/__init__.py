@@ -17,6 +17,7 @@ from cordee.funnel.models.decisions import (
     SlaContract,
 )
 from cordee.funnel.models.leads import (
+    CLOSED_STAGES,
     STAGE_REASONS,
     Lead,
     LeadAssignment,
@@ -43,6 +44,7 @@ from cordee.funnel.models.touchpoints import (
 
 __all__ = [
     "ACTIVITY_KINDS",
+    "CLOSED_STAGES",
     "SALES_ACTIVITY_KINDS",
     "SALES_BREACHES",
     "STAGE_FORECAST",

@@ -27,6 +27,11 @@ class Stage(models.TextChoices):
     DISQUALIFIED = "disqualified", _("Disqualified")
 
 
+# A lead at one of these stages is out of the funnel (won, lost or disqualified); every other
+# stage, recycled included, is open.
+CLOSED_STAGES = (Stage.WON, Stage.LOST, Stage.DISQUALIFIED)
+
+
 class Lead(Synced):
     contact = models.ForeignKey(
         Contact, on_delete=models.CASCADE, related_name="leads", verbose_name=_("contact")
