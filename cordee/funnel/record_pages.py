@@ -93,6 +93,12 @@ ACCOUNTS = RecordPage(
         Column("city", _("City"), secondary=True),
         Column("owner", _("Owner"), secondary=True),
     ),
+    optional_columns=(
+        Column("domain", _("Website domain"), secondary=True),
+        Column("country", _("Country"), secondary=True),
+        Column("region", _("Region"), secondary=True),
+        Column("created_at", _("Created"), sort="-created", kind="date", secondary=True),
+    ),
     form_fields=("name", "domain", "industry", "size_band", "country", "region", "city", "owner"),
     detail_template="crm/account_detail.html",
     detail_context=_account_context,
@@ -111,6 +117,12 @@ CONTACTS = RecordPage(
         Column("job_title", _("Job title"), secondary=True),
         Column("account", _("Account"), link="accounts"),
         Column("owner", _("Owner"), secondary=True),
+    ),
+    optional_columns=(
+        Column("phone", _("Phone"), secondary=True),
+        Column("country", _("Country"), secondary=True),
+        Column("account.industry", _("Industry"), secondary=True),
+        Column("created_at", _("Created"), sort="-created", kind="date", secondary=True),
     ),
     form_fields=(
         "first_name",
@@ -142,6 +154,13 @@ LEADS = RecordPage(
             "created_at", _("Created"), sort="-created", kind="date", secondary=True, tertiary=True
         ),
     ),
+    optional_columns=(
+        Column("pod", _("Pod"), secondary=True),
+        Column("source_channel", _("Source channel"), secondary=True),
+        Column("mql_at", _("Became MQL"), kind="date", secondary=True),
+        Column("contact.email", _("E-mail"), secondary=True),
+        Column("contact.account.industry", _("Industry"), secondary=True),
+    ),
     form_fields=("contact", "source_campaign", "source_channel", "owner", "pod"),
     detail_template="crm/lead_detail.html",
     detail_context=_lead_context,
@@ -163,6 +182,14 @@ OPPORTUNITIES = RecordPage(
         Column("amount", _("Amount"), sort="-amount", kind="money"),
         Column("close_date", _("Close date"), sort="close", kind="date", secondary=True),
         Column("owner", _("Owner"), secondary=True, tertiary=True),
+    ),
+    optional_columns=(
+        Column("forecast_category", _("Forecast category"), secondary=True),
+        Column("probability", _("Probability (%)"), kind="number", secondary=True),
+        Column("weighted_amount", _("Weighted amount"), kind="money", secondary=True),
+        Column("source", _("Source"), secondary=True),
+        Column("primary_campaign", _("Campaign"), link="campaigns", secondary=True),
+        Column("pod", _("Pod"), secondary=True),
     ),
     form_fields=(
         "name",
@@ -198,6 +225,10 @@ CAMPAIGNS = RecordPage(
         Column("start_date", _("Start"), sort="-start", kind="date", secondary=True),
         Column("budget", _("Budget"), sort="-budget", kind="money"),
         Column("owner", _("Owner"), secondary=True),
+    ),
+    optional_columns=(
+        Column("type", _("Type"), secondary=True),
+        Column("end_date", _("End"), kind="date", secondary=True),
     ),
     form_fields=(
         "name",
