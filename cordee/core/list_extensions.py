@@ -14,8 +14,8 @@ bar can do the same): in the upper app's ``apps.py`` ``ready()``, call
 - ``prepare(request, actor, page, state) -> ListState``: change the state before the query
   (default filters, columns, page size; ``state.notices`` for a message above the table;
   ``state.extra[key]`` for what the extension's fragment needs later);
-- ``fragment(request, actor, page, state) -> ListFragment | None``: a template and its context,
-  rendered in the ``head`` slot (above the filters; refreshed out of band on htmx swaps) or the
+- ``fragment(request, actor, page, state) -> ListFragment | None``: a template and its context
+  (plus the request's: ``workspace``, ``actor``, ``csrf_token``), rendered in the ``head`` slot (above the filters; refreshed out of band on htmx swaps) or the
   ``table`` slot (inside the swapped list, just above the table);
 - ``leading_cell(request, actor, page, state) -> LeadingCell | None``: a first column (a
   header template, and a cell template rendered with ``obj`` for each row) — a selection

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -162,8 +163,12 @@ def list_page(request: HttpRequest, actor: Actor, page: RecordPage) -> dict[str,
         "list_state": state,
         "page_sizes": PAGE_SIZES,
         "kept_params": kept_params(request, page),
-        "head_fragments": [f for f in fragments if f.slot == "head"],
-        "table_fragments": [f for f in fragments if f.slot != "head"],
+        "head_fragments": [
+            render_to_string(f.template, f.context, request) for f in fragments if f.slot == "head"
+        ],
+        "table_fragments": [
+            render_to_string(f.template, f.context, request) for f in fragments if f.slot != "head"
+        ],
         "leading_cells": leading_cells,
         "partial": is_partial_request(request),
         "filters": shown,

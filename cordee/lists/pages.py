@@ -29,9 +29,7 @@ def list_page_of(kind: str) -> RecordPage:
     except KeyError:
         raise ValidationFailed(
             _("Unknown list."),
-            field_errors={
-                "kind": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(LIST_KINDS)}]
-            },
+            field_errors={"kind": [_("This list has no saved views.")]},
         ) from None
 
 
