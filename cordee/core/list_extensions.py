@@ -24,7 +24,9 @@ bar can do the same): in the upper app's ``apps.py`` ``ready()``, call
 - ``kept_params``: its own query parameters (``view``), which are not filters and which the
   filter form, sorting and paging carry along.
 
-Extensions run and render in the order they were registered.
+``fragment`` and ``leading_cell`` are asked once the rows are read: ``state.total`` (the rows
+matching, every page) and ``state.page_ids`` (the ids shown) are set — what a bulk-selection bar
+needs for "select all N matching". Extensions run and render in the order they were registered.
 """
 
 from __future__ import annotations
@@ -54,6 +56,9 @@ class ListState:
     chosen: bool = False  # columns chosen by the person (URL, saved view, preference)
     notices: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    # set by the list page once its rows are read, before the fragments are asked for
+    total: int | None = None  # the rows matching, every page
+    page_ids: list[Any] = field(default_factory=list)  # the ids of the rows shown
 
     @property
     def column_keys(self) -> list[str]:

@@ -150,6 +150,7 @@ def list_page(request: HttpRequest, actor: Actor, page: RecordPage) -> dict[str,
     params = state.params
     qs, filter_error = _listed(actor, page, params, state.columns)
     page_obj = Paginator(qs, state.page_size).get_page(request.GET.get("page"))
+    state.total, state.page_ids = page_obj.paginator.count, [obj.pk for obj in page_obj]
     shown, kept = _filter_widgets(actor, page, params)
     fragments, leading_cells = list_fragments(request, actor, page, state)
     return {

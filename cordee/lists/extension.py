@@ -10,7 +10,7 @@ views as tabs, the actions on the open view, the column chooser.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext as _
@@ -45,7 +45,6 @@ class Opened:
     view: SavedView | None
     preference: ListPreference | None
     modified: bool = False
-    dropped: list[str] = field(default_factory=list)
 
 
 def _asks_for_something(request: HttpRequest, page: RecordPage) -> bool:
@@ -65,8 +64,7 @@ def _open_view(request: HttpRequest, page: RecordPage, state: ListState, view: S
             _("Some columns of the view “%(view)s” no longer exist; they are left out.")
             % {"view": view.name}
         )
-    url_columns = state.chosen
-    if not url_columns and view_columns:
+    if not state.chosen and view_columns:  # columns in the URL win
         state.columns, state.chosen = view_columns, True
     if page_size_from(request.GET.get("per_page")) is None and view.page_size in PAGE_SIZES:
         state.page_size = view.page_size

@@ -46,7 +46,7 @@ def two_extensions(tmp_path):
         hooks.ListExtension(
             key="first",
             fragment=lambda request, actor, page, state: hooks.ListFragment(
-                "ext_first.html", {"count": len(state.columns)}
+                "ext_first.html", {"count": f"{len(state.page_ids)}/{state.total}"}
             ),
             leading_cell=lambda request, actor, page, state: hooks.LeadingCell(
                 "ext_th.html", "ext_td.html"
