@@ -98,7 +98,7 @@ def _stages(actor: Actor, about: About, limit: int) -> list[Entry]:
             r.at,
             _("%(from)s → %(to)s")
             % {"from": r.get_from_stage_display() or "—", "to": r.get_to_stage_display()},
-            r.why,
+            " · ".join(part for part in (r.why, r.rule) if part),
             _name(r.actor),
             f"stage:{r.pk}",
         )
