@@ -57,3 +57,6 @@ class FieldChange(models.Model):
         verbose_name_plural = _("field changes")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["workspace", "record", "record_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.record}:{self.record_id}.{self.field}"

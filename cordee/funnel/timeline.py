@@ -28,10 +28,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cordee.core.actor import Actor
-from cordee.funnel.activities import About
 from cordee.core.models import FieldChange
 from cordee.core.records import field_change_values
 from cordee.crm.models import Account, Contact
+from cordee.funnel.activities import About
 from cordee.funnel.models import (
     ACTIVITY_KINDS,
     Lead,

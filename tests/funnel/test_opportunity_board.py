@@ -326,7 +326,13 @@ def test_the_form_chooses_a_forecast_category_or_lets_it_follow_the_stage(client
     account = f.AccountFactory(workspace=personas.acme)
     form = client.get("/w/acme/opportunities/new/").content.decode()
     assert 'name="forecast_category"' in form and "Follows the stage" in form
-    fields = {"name": "Affaire", "account": account.pk, "amount": "1000", "currency": "EUR", "source": "marketing"}
+    fields = {
+        "name": "Affaire",
+        "account": account.pk,
+        "amount": "1000",
+        "currency": "EUR",
+        "source": "marketing",
+    }
     response = client.post(
         "/w/acme/opportunities/new/", {**fields, "stage": "negotiation", "forecast_category": ""}
     )

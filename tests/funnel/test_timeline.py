@@ -202,9 +202,9 @@ def test_field_changes_and_deal_stages_are_told_once_in_the_reader_language(clie
     field is one "change" entry, in the reader's language; the stage move is one "deal stage"
     entry (its own history), not a field change; a lead's owner change is an assignment only."""
     from cordee.core.models import FieldChange
-    from cordee.funnel.services import opportunity_save
     from cordee.core.records import record_update
     from cordee.funnel.records import LEADS
+    from cordee.funnel.services import opportunity_save
 
     bob = personas.actor("bob")
     first = f.AccountFactory(workspace=personas.acme, name="Lumière SAS")
