@@ -12,12 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from cordee.core.actor import Actor
 from cordee.core.records import record_update
-from cordee.core.web import Column, RecordPage, user_choices
+from cordee.core.web import Column, RecordPage, record_form_class, user_choices
 from cordee.crm import records as crm_records
 from cordee.crm import selectors as crm_selectors
 from cordee.crm.models import Campaign
 from cordee.funnel import activity_pages, records, selectors
-from cordee.funnel.models import RejectionOutcome
+from cordee.funnel.models import ForecastCategory, RejectionOutcome
 from cordee.funnel.services import lead_create, opportunity_save
 from cordee.people.selectors import pod_choices
 
@@ -48,7 +48,6 @@ def _contact_context(actor: Actor, contact: Any) -> dict[str, Any]:
 def _lead_context(actor: Actor, lead: Any) -> dict[str, Any]:
     return {
         "panel": activity_pages.timeline_panel(actor, "lead", lead.pk),
-        "history": list(selectors.lead_history(actor=actor, lead=lead)),
         "opportunities": list(lead.opportunities.select_related("account")),
         "sla": selectors.lead_sla(actor=actor, lead=lead),
         "reasons": list(selectors.rejection_reasons(actor=actor)),
@@ -70,6 +69,37 @@ def _campaign_context(actor: Actor, campaign: Any) -> dict[str, Any]:
         ),
         "results": selectors.campaign_results(actor=actor, campaign_id=campaign.pk),
     }
+
+
+_OPPORTUNITY_FIELDS = (
+    "name",
+    "account",
+    "lead",
+    "owner",
+    "amount",
+    "currency",
+    "stage",
+    "forecast_category",
+    "close_date",
+    "loss_reason",
+    "source",
+    "primary_campaign",
+    "pod",
+)
+
+
+class _OpportunityForm(record_form_class(records.OPPORTUNITIES, _OPPORTUNITY_FIELDS)):  # type: ignore[misc]
+    """The forecast category follows the stage unless a person chooses one: the blank choice
+    says so, and is what an opportunity nobody chose a category for shows."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        category = self.fields["forecast_category"]
+        category.required = False
+        category.choices = [("", _("Follows the stage")), *ForecastCategory.choices]
+        instance = kwargs.get("instance")
+        if instance is None or not instance.forecast_chosen:
+            self.initial["forecast_category"] = ""
 
 
 def _save_opportunity(actor: Actor, form: forms.Form, instance: Any) -> Any:
@@ -191,20 +221,8 @@ OPPORTUNITIES = RecordPage(
         Column("primary_campaign", _("Campaign"), link="campaigns", secondary=True),
         Column("pod", _("Pod"), secondary=True),
     ),
-    form_fields=(
-        "name",
-        "account",
-        "lead",
-        "owner",
-        "amount",
-        "currency",
-        "stage",
-        "close_date",
-        "loss_reason",
-        "source",
-        "primary_campaign",
-        "pod",
-    ),
+    form_fields=_OPPORTUNITY_FIELDS,
+    form_class=_OpportunityForm,
     detail_template="crm/opportunity_detail.html",
     detail_context=_opportunity_context,
     save=_save_opportunity,
