@@ -4,7 +4,8 @@ detail, create and edit, from its ``RecordPage``."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +31,40 @@ from cordee.core.web import (
     save_record,
     workspace_view,
 )
+
+
+@dataclass(frozen=True)
+class ListExtension:
+    """What an upper app adds to every record list (registered from its ``apps.py`` ready(), so
+    that core never imports it): ``context(request, actor, page, params, total)`` answers the
+    extension's values for this list, or None to stay away from it; ``above`` is a template
+    drawn above the table, ``head`` and ``cell`` the leading header cell and the leading cell of
+    each row (``obj`` is the row's record). Each gets ``x``: the extension's values."""
+
+    key: str
+    context: Callable[[HttpRequest, Actor, RecordPage, dict[str, str], int], dict[str, Any] | None]
+    above: str = ""
+    head: str = ""
+    cell: str = ""
+
+
+_LIST_EXTENSIONS: dict[str, ListExtension] = {}
+
+
+def list_extension_register(extension: ListExtension) -> None:
+    """Add ``extension`` to every record list (once per key)."""
+    _LIST_EXTENSIONS[extension.key] = extension
+
+
+def _list_extensions(
+    request: HttpRequest, actor: Actor, page: RecordPage, params: dict[str, str], total: int
+) -> list[dict[str, Any]]:
+    shown = []
+    for extension in _LIST_EXTENSIONS.values():
+        values = extension.context(request, actor, page, params, total)
+        if values is not None:
+            shown.append({**values, "ext": extension})
+    return shown
 
 
 def record_urls(page: RecordPage, prefix: str) -> list[URLPattern]:
@@ -134,7 +169,10 @@ def list_page(request: HttpRequest, actor: Actor, page: RecordPage) -> dict[str,
     qs, filter_error = _listed(actor, page, params)
     page_obj = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     shown, kept = _filter_widgets(actor, page, params)
+    extensions = _list_extensions(request, actor, page, params, page_obj.paginator.count)
     return {
+        "list_extensions": extensions,
+        "list_cells": [x for x in extensions if x["ext"].cell],
         "page": page,
         "spec": page.spec,
         "nav": page.key,
