@@ -3,7 +3,7 @@ from django.urls import path
 from cordee.bulk import views
 
 urlpatterns = [
-    path("bulk/<str:kind>/", views.bulk_start, name="bulk_start"),
+    path("bulk/<str:record>/", views.bulk_start, name="bulk_start"),
     path("bulk-jobs/<int:pk>/", views.bulk_job_detail, name="bulk_job_detail"),
     path("bulk-jobs/<int:pk>/undo/", views.bulk_job_undo, name="bulk_job_undo"),
 ]

@@ -17,7 +17,7 @@ from cordee.bulk.kinds import PAGES, bulk_actions
 from cordee.bulk.models import BulkAction
 from cordee.core import exports
 from cordee.core.actor import Actor
-from cordee.core.errors import DomainError, ValidationFailed
+from cordee.core.errors import DomainError, NotFound, ValidationFailed
 from cordee.core.export_views import list_export_response, rows_export_response
 from cordee.core.record_views import ListExtension, list_extension_register
 from cordee.core.web import RecordPage, htmx_render, user_choices, workspace_view
@@ -91,11 +91,12 @@ def _export(
 
 
 @workspace_view
-def bulk_start(request: HttpRequest, actor: Actor, *, kind: str) -> HttpResponse:
-    """POST from a list's bulk bar: export at once; a delete first asks, naming the count; any
-    other action starts a job and shows its page."""
+def bulk_start(request: HttpRequest, actor: Actor, *, record: str) -> HttpResponse:
+    """POST from a list's bulk bar (``record``: the list's kind): export at once; a delete
+    first asks, naming the count; any other action starts a job and shows its page."""
+    kind = record
     if kind not in PAGES:
-        raise ValidationFailed(_("Unknown kind of records."))
+        raise NotFound(_("Unknown kind of records."))
     list_url = reverse(PAGES[kind].url_name("list"), args=[actor.workspace.slug])
     if request.method != "POST":
         return HttpResponseRedirect(list_url)
@@ -118,6 +119,9 @@ def bulk_start(request: HttpRequest, actor: Actor, *, kind: str) -> HttpResponse
                 "kind": kind,
                 "page": PAGES[kind],
                 "count": count,
+                "things": PAGES[kind].spec.verbose_name
+                if count == 1
+                else PAGES[kind].spec.verbose_name_plural,
                 "ids": ids or [],
                 "scope": "all" if ids is None else "selected",
                 "params": sorted(params.items()),

@@ -293,7 +293,7 @@ def test_undo_is_refused_after_the_window_and_its_data_purged(personas, acme_lea
     assert job.undo_until - job.finished_at == dt.timedelta(minutes=10)
     BulkJob.objects.filter(pk=job.pk).update(undo_until=timezone.now() - dt.timedelta(seconds=1))
     job.refresh_from_db()
-    with pytest.raises(Conflict, match="Too late to undo"):
+    with translation.override("en"), pytest.raises(Conflict, match="Too late to undo"):
         services.bulk_job_undo(actor=dave, job=job)
 
     purge_bulk_undo_data()
