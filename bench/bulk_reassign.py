@@ -48,7 +48,10 @@ def _admin(sql: str) -> None:
 
 def _commit() -> str:
     dirty = subprocess.run(
-        ["git", "status", "--porcelain", "--", "cordee"], capture_output=True, text=True, check=False
+        ["git", "status", "--porcelain", "--", "cordee"],
+        capture_output=True,
+        text=True,
+        check=False,
     ).stdout.strip()
     return report.commit() + (" + uncommitted changes to cordee/" if dirty else "")
 
@@ -85,7 +88,7 @@ def _leads(rows: int) -> tuple[object, object, object]:
 def _vacuum() -> None:
     from django.db import connection
 
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:  # (a test's is)
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE crm_lead")
             cursor.execute("VACUUM ANALYZE crm_leadassignment")
@@ -166,14 +169,19 @@ def measure(rows: int, repeat: int, out: Path | None) -> str:
     for _round in range(repeat):
         results["update"].append(timed("UPDATE", lambda to: _floor(workspace.pk, to.pk)))  # type: ignore[attr-defined]
         results["history"].append(
-            timed("UPDATE + INSERT…SELECT", lambda to: _floor_with_history(workspace.pk, to.pk, first.pk))  # type: ignore[attr-defined]
+            timed(
+                "UPDATE + INSERT…SELECT",
+                lambda to: _floor_with_history(workspace.pk, to.pk, first.pk),
+            )  # type: ignore[attr-defined]
         )
         before = LeadAssignment.objects.filter(workspace=workspace).count()
         results["qs"].append(
             timed(
                 "service (queryset)",
                 lambda to: leads_reassign(
-                    actor=actor, leads=Lead.objects.filter(workspace=workspace), to_owner=to  # type: ignore[arg-type]
+                    actor=actor,
+                    leads=Lead.objects.filter(workspace=workspace),
+                    to_owner=to,  # type: ignore[arg-type]
                 ),
             )
         )
@@ -185,7 +193,11 @@ def measure(rows: int, repeat: int, out: Path | None) -> str:
         def job(to: object) -> None:
             with override_settings(BULK_INLINE_MAX=10**9):
                 done = bulk_job_start(
-                    actor=actor, kind="leads", action="reassign", params={}, args={"to_owner": to.pk}  # type: ignore[attr-defined]
+                    actor=actor,
+                    kind="leads",
+                    action="reassign",
+                    params={},
+                    args={"to_owner": to.pk},  # type: ignore[attr-defined]
                 )
             assert done.changed == rows, done.skipped
 
@@ -202,7 +214,9 @@ def measure(rows: int, repeat: int, out: Path | None) -> str:
         if connection.vendor == "postgresql"
         else connection.vendor
     )
-    verdict = "met" if median["qs"] / floor <= TARGET and median["ids"] / floor <= TARGET else "MISSED"
+    verdict = (
+        "met" if median["qs"] / floor <= TARGET and median["ids"] / floor <= TARGET else "MISSED"
+    )
     lines = [
         "# Bulk reassignment of leads: Cordée's service vs a single SQL UPDATE",
         "",
@@ -219,7 +233,7 @@ def measure(rows: int, repeat: int, out: Path | None) -> str:
         f"| `UPDATE` + `INSERT … SELECT` of the history, one transaction (second reference) | {rows:,} | {median['history']:.3f} | {ratio('history')} |",
         f"| **`leads_reassign`**, the leads as a queryset | {rows:,} | {median['qs']:.3f} | **{ratio('qs')}** |",
         f"| **`leads_reassign`**, {rows:,} ids (batches of 20,000) | {rows:,} | {median['ids']:.3f} | **{ratio('ids')}** |",
-        f"| bulk job end to end (\"all matching\", batches of 1,000, progress and undo data saved) | {rows:,} | {median['job']:.3f} | {ratio('job')} |",
+        f'| bulk job end to end ("all matching", batches of 1,000, progress and undo data saved) | {rows:,} | {median["job"]:.3f} | {ratio("job")} |',
         "",
         "Every round (s): "
         + "; ".join(f"{k} " + ", ".join(f"{x:.3f}" for x in v) for k, v in results.items()),

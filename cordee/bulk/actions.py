@@ -10,6 +10,7 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.apps import apps
@@ -24,9 +25,10 @@ from cordee.core.records import RecordSpec, records_owner_set
 from cordee.crm.models import Campaign
 from cordee.crm.services import campaign_members_add, campaign_members_remove
 from cordee.funnel import transitions
-from cordee.funnel.models import Lead
+from cordee.funnel.models import Lead, Opportunity
 from cordee.funnel.services import lead_transition, leads_pod_move, leads_reassign
 from cordee.funnel.stages import stage_restore
+from cordee.funnel.version import funnel_changed
 from cordee.people.models import Pod
 from cordee.search.documents import KIND_OF_MODEL
 from cordee.search.services import documents_refresh
@@ -87,6 +89,8 @@ def reassign(
         changed, refused = done.changed, done.refused
     else:
         changed, refused = records_owner_set(actor=actor, spec=spec, qs=rows, to_owner=to_owner)
+        if spec.model is Opportunity and changed:  # the pipeline board reads owners
+            transaction.on_commit(partial(funnel_changed, actor.workspace.pk))
     out.changed = changed
     out.skip("not_yours", refused)
     out.skip("gone", len(ids) - len(before))
@@ -220,7 +224,7 @@ def delete(
     )
     collector = Collector(using=router.db_for_write(model), origin=qs)
     try:
-        collector.collect(qs)
+        collector.collect(qs)  # type: ignore[arg-type]  # a queryset is what Django passes too
     except (ProtectedError, RestrictedError):
         for pk in qs.values_list("pk", flat=True):
             out.fail(pk, "protected")
@@ -233,16 +237,21 @@ def delete(
         kept.extend(fast)
     nulled = []
     for (fk, _value), groups in collector.field_updates.items():
-        for objs in groups:
-            pks = [o.pk for o in objs] if not isinstance(objs, models.QuerySet) else None
-            source = objs if pks is None else fk.model._default_manager.filter(pk__in=pks)
+        for objs in groups:  # a queryset, or a list of instances
+            source: Any = objs
+            if not isinstance(objs, models.QuerySet):
+                source = fk.model._default_manager.filter(pk__in=[o.pk for o in objs])  # type: ignore[attr-defined]
             rows = list(source.values_list("pk", fk.attname))
             if rows:
                 nulled.append({"model": fk.model._meta.label, "field": fk.attname, "rows": rows})
     deleted_here = len(collector.data.get(model, ()))
-    out.undo["deleted"] = [json.loads(json.dumps(serializers.serialize("python", kept), cls=_Exact))]
+    out.undo["deleted"] = [
+        json.loads(json.dumps(serializers.serialize("python", kept), cls=_Exact))
+    ]
     out.undo["nulled"] = nulled
-    collector.delete()
+    collector.delete()  # search documents go through the models' delete signals
+    # leads and deals gone: the funnel's cached pages and snapshots are stale
+    transaction.on_commit(partial(funnel_changed, actor.workspace.pk))
     out.changed = deleted_here
     out.skip("gone", len(ids) - len(protected) - deleted_here)
     return out
@@ -271,7 +280,7 @@ def undo(
     restored = 0
     if action == "reassign":
         for previous, ids in data.get("owner", {}).items():
-            owner = User.objects.filter(pk=_as_int(previous)).first() if previous else None
+            owner = User.objects.filter(pk=int(previous)).first() if previous else None
             if spec.model is Lead:
                 restored += leads_reassign(
                     actor=actor,
@@ -287,7 +296,7 @@ def undo(
                 )[0]
     elif action == "pod":
         for previous, ids in data.get("pod", {}).items():
-            pod = Pod.objects.filter(pk=_as_int(previous)).first() if previous else None
+            pod = Pod.objects.filter(pk=int(previous)).first() if previous else None
             restored += leads_pod_move(
                 actor=actor, leads=ids, pod=pod, undoing_from=_as_int(str(args.get("pod") or ""))
             ).changed
@@ -308,6 +317,8 @@ def undo(
         )
     elif action == "delete":
         restored += _restore_deleted(data)
+    if action in ("delete", "reassign"):
+        transaction.on_commit(partial(funnel_changed, actor.workspace.pk))
     return restored
 
 

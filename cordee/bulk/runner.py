@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 
 
 def _actor_of(job: BulkJob) -> Actor | None:
+    if job.actor_id is None:
+        return None
     membership = (
         Membership.objects.filter(
             workspace_id=job.workspace_id, user_id=job.actor_id, is_active=True

@@ -62,7 +62,7 @@ def _clean_args(actor: Actor, action: str, args: Mapping[str, Any]) -> dict[str,
         if value in (None, ""):
             return {"pod": None}
         pod = (
-            Pod.objects.filter(workspace=actor.workspace, pk=value).first()
+            Pod.objects.filter(workspace=actor.workspace, pk=int(str(value))).first()
             if str(value).isdigit()
             else None
         )
@@ -76,7 +76,7 @@ def _clean_args(actor: Actor, action: str, args: Mapping[str, Any]) -> dict[str,
     if action == "campaign":
         value = args.get("campaign")
         campaign = (
-            Campaign.objects.filter(workspace=actor.workspace, pk=value).first()
+            Campaign.objects.filter(workspace=actor.workspace, pk=int(str(value))).first()
             if str(value or "").isdigit()
             else None
         )

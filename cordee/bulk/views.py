@@ -65,7 +65,7 @@ def register_list_extension() -> None:
 def _posted(request: HttpRequest) -> tuple[list[str] | None, dict[str, str], dict[str, str]]:
     """(ids, or None for every matching row; the list's filters; the action's arguments)."""
     ids = None if request.POST.get("scope") == "all" else request.POST.getlist("ids")
-    params = {k[2:]: v for k, v in request.POST.items() if k.startswith("f_") and v}
+    params = {k[2:]: str(v) for k, v in request.POST.items() if k.startswith("f_") and v}
     args = {k: request.POST[k] for k in ARG_NAMES if k in request.POST}
     return ids, params, args
 

@@ -89,9 +89,7 @@ def test_ids_of_another_workspace_are_a_404(personas, api_as):
 def test_unknown_kinds_actions_and_fields_are_refused(personas, api_as):
     client = api_as("rita")
     assert client.post("bulk-jobs", {"kind": "pods", "action": "delete"}).status_code == 422
-    assert (
-        client.post("bulk-jobs", {"kind": "accounts", "action": "stage"}).status_code == 422
-    )
+    assert client.post("bulk-jobs", {"kind": "accounts", "action": "stage"}).status_code == 422
     assert (
         client.post(
             "bulk-jobs", {"kind": "leads", "action": "delete", "everything": True}
