@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.apps import apps
 from django.core import serializers
 from django.db import connection
 from django.test import override_settings
@@ -220,13 +221,20 @@ def test_sales_may_not_add_to_a_campaign(personas):
         )
 
 
-def _dump() -> list[dict]:
-    """Every row of the tables a contact's deletion touches, as Django serializes them."""
-    import json
+# what a bulk action itself writes, Django's own bookkeeping, and the search documents (derived
+# rows written again under new ids: compared by content in _search_documents)
+_NOT_DATA = {"bulk", "sessions", "contenttypes", "admin", "django_tasks_database", "auth", "search"}
 
+
+def _dump() -> list[dict]:
+    """Every row of every table of the project (the bulk jobs and Django's bookkeeping aside),
+    as Django serializes them, times to the microsecond."""
     rows = []
-    for model in (Contact, Lead, LeadStageChange, LeadAssignment, Touchpoint, Comment, Opportunity):
-        rows.extend(json.loads(serializers.serialize("json", model.objects.order_by("pk"))))
+    for model in apps.get_models():
+        if model._meta.app_label in _NOT_DATA or model._meta.proxy:
+            continue
+        for row in serializers.serialize("python", model._default_manager.order_by("pk")):
+            rows.append({**row, "fields": {k: repr(v) for k, v in row["fields"].items()}})
     return rows
 
 
@@ -265,6 +273,30 @@ def test_deleting_contacts_can_be_undone_with_every_related_row(personas):
     assert _search_documents() == documents
     job.refresh_from_db()
     assert job.status == BulkStatus.UNDONE and job.undo_data == {}
+
+
+def test_deleting_leads_can_be_undone_with_what_pointed_at_them(personas):
+    ws = personas.acme
+    leads = [f.LeadFactory(workspace=ws, owner=personas.bob) for _ in range(3)]
+    for lead in leads:
+        f.OpportunityFactory(workspace=ws, lead=lead)  # its lead is set to null, not deleted
+        f.TouchpointFactory(workspace=ws, contact=lead.contact, lead=lead)
+        LeadAssignment.objects.create(
+            workspace=ws, lead=lead, to_owner=personas.bob, at=timezone.now(), reason_code="manual"
+        )
+        Comment.objects.create(workspace=ws, author=personas.dave, body="À rappeler", lead=lead)
+    before, documents = _dump(), _search_documents()
+
+    job = services.bulk_job_start(
+        actor=personas.actor("rita"), kind="leads", action="delete", params={}
+    )
+
+    assert (job.total, job.changed) == (3, 3)
+    assert not Lead.objects.exists()
+    assert Opportunity.objects.filter(lead__isnull=True).count() == 3
+    services.bulk_job_undo(actor=personas.actor("rita"), job=job)
+    assert _dump() == before
+    assert _search_documents() == documents
 
 
 def test_accounts_with_opportunities_are_not_deleted_and_say_why(personas):
@@ -401,3 +433,41 @@ def test_a_large_selection_runs_in_the_background_and_its_progress_advances(
     assert (job.done, job.total) == (30, 30)
     assert seen == [0, 10, 20]  # each batch saw the progress of those before it
     assert Lead.objects.filter(owner=personas.alice).count() == 30
+
+
+def test_a_job_whose_worker_died_is_marked_failed_and_can_still_be_undone(personas):
+    running = BulkJob.objects.create(
+        workspace=personas.acme,
+        actor=personas.rita,
+        kind="leads",
+        action="reassign",
+        status=BulkStatus.RUNNING,
+        heartbeat_at=timezone.now() - dt.timedelta(minutes=16),
+    )
+    alive = BulkJob.objects.create(
+        workspace=personas.acme,
+        actor=personas.rita,
+        kind="leads",
+        action="reassign",
+        status=BulkStatus.RUNNING,
+        heartbeat_at=timezone.now(),
+    )
+    assert services.bulk_jobs_reap() == 1
+    running.refresh_from_db()
+    alive.refresh_from_db()
+    assert (running.status, running.error, alive.status) == ("failed", "stopped", "running")
+
+
+def test_only_its_author_or_a_manager_undoes_a_job(personas, acme_leads):
+    lead = acme_leads[0]  # bob's
+    job = services.bulk_job_start(
+        actor=personas.actor("bob"),
+        kind="leads",
+        action="reassign",
+        ids=[lead.pk],
+        args={"to_owner": personas.alice.pk},
+    )
+    with pytest.raises(PermissionDenied):
+        services.bulk_job_undo(actor=personas.actor("alice"), job=job)
+    services.bulk_job_undo(actor=personas.actor("dave"), job=job)
+    assert Lead.objects.get(pk=lead.pk).owner_id == personas.bob.pk
