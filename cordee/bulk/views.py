@@ -17,7 +17,7 @@ from cordee.bulk.kinds import PAGES, bulk_actions
 from cordee.bulk.models import BulkAction
 from cordee.core import exports
 from cordee.core.actor import Actor
-from cordee.core.errors import DomainError, NotFound, ValidationFailed
+from cordee.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from cordee.core.export_views import list_export_response, rows_export_response
 from cordee.core.record_views import ListExtension, list_extension_register
 from cordee.core.web import RecordPage, htmx_render, user_choices, workspace_view
@@ -109,7 +109,7 @@ def bulk_start(request: HttpRequest, actor: Actor, *, record: str) -> HttpRespon
         return HttpResponseRedirect(list_url)
     if action == "delete" and request.POST.get("confirmed") != "1":
         if not services.action_allowed(actor, kind, action):
-            services.bulk_job_start(actor=actor, kind=kind, action=action, ids=ids or [])  # 403
+            raise PermissionDenied(_("Your role in this workspace does not allow this action."))
         count = selectors.bulk_selection_count(actor=actor, kind=kind, ids=ids, params=params)
         return render(
             request,
