@@ -26,6 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from cordee.attribution.periods import fiscal_periods
+from cordee.bulk.services import bulk_job_start
 from cordee.comments.models import Comment
 from cordee.config.api import api
 from cordee.feedback.models import Competitor, FeedbackItem
@@ -103,6 +104,14 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
         # shared with the workspace: every member sees it, its owner and the managers change it
         "savedview": SavedView.objects.create(
             workspace=workspace, kind="leads", name="MQL", owner=owner, visibility="workspace"
+        ),
+        # a bulk reassignment of one unowned account to the owner: undoable for ten minutes
+        "bulkjob": bulk_job_start(
+            actor=_actor(owner, workspace),
+            kind="accounts",
+            action="reassign",
+            ids=[account.pk],
+            args={"to_owner": owner.pk},
         ),
     }
 
@@ -394,6 +403,20 @@ PAGES.update(
 )
 
 
+PAGES.update(  # bulk actions: as single edits (core/roles.py); a job is its author's or a manager's
+    {
+        "bulk_start": Page(
+            record="leads",
+            allowed="bob",
+            denied="erin",
+            post={"action": "reassign", "scope": "all"},
+        ),
+        "bulk_job_detail": Page(kind="bulkjob", allowed="rita"),
+        "bulk_job_undo": Page(kind="bulkjob", allowed="rita"),
+    }
+)
+
+
 def _named_patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, str]]:
     found = []
     for pattern in resolver.url_patterns:
@@ -469,6 +492,8 @@ POST_ONLY = {
     "saved_view_delete",
     "list_default_set",
     "list_columns_set",
+    "bulk_start",
+    "bulk_job_undo",
 }
 
 
@@ -704,6 +729,11 @@ OPS: dict[str, Op] = {
     "saved_view_delete": Op(kind="savedview", allowed="rita", denied="alice", ok=(204,)),
     "saved_view_records": Op(kind="savedview"),
     "saved_view_default": Op(body={"kind": "leads"}),
+    "bulk_job_create": Op(
+        allowed="bob", denied="erin", body={"kind": "leads", "action": "reassign"}, ok=(201,)
+    ),
+    "bulk_job_get": Op(kind="bulkjob", allowed="rita"),
+    "bulk_job_undo": Op(kind="bulkjob", allowed="rita"),
 }
 for _api_kind, _matrix_kind in (
     ("lead", "lead"),
@@ -786,6 +816,10 @@ def _create_body(op_id: str, objects: dict[str, Any]) -> dict[str, Any]:
         },
         "routingrule_create": {"name": "R2", "pod": objects["pod"].pk},
         "feedback_merge": {"into": objects["feedbackdup"].pk},
+        "bulk_job_create": {
+            "ids": [objects["lead"].pk],
+            "args": {"to_owner": objects["task"].owner_id},
+        },
     }.get(op_id, {})
     return {**(op.body or {}), **extra}
 

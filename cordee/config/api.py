@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Swagger
 
 from cordee.attribution.api import router as attribution_router
+from cordee.bulk.api import router as bulk_router
 from cordee.comments.api import router as comments_router
 from cordee.core.api import (
     ApiParser,
@@ -97,6 +98,7 @@ def _add_routers() -> None:
     api.add_router("/", comments_router)
     api.add_router("/", search_router)
     api.add_router("/", lists_router)
+    api.add_router("/", bulk_router)
 
 
 _add_routers()

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "cordee.dataio",
     "cordee.comments",
     "cordee.lists",
+    "cordee.bulk",
     "cordee.cli",
 ]
 
@@ -182,6 +183,10 @@ NINJA_PAGINATION_PER_PAGE = 50
 # Logs kept this many days, then pruned daily: incoming webhook requests (and with them their
 # idempotency keys), finished outgoing deliveries, finished background task results.
 LOG_RETENTION_DAYS = int(env("CORDEE_LOG_RETENTION_DAYS", "90") or "90")
+# Bulk actions: selections up to this many rows run at once, larger ones in the background;
+# each may be undone for this many minutes (then its undo data is purged).
+BULK_INLINE_MAX = int(env("CORDEE_BULK_INLINE_MAX", "200") or "200")
+BULK_UNDO_MINUTES = int(env("CORDEE_BULK_UNDO_MINUTES", "10") or "10")
 
 LOGGING = {
     "version": 1,

@@ -77,6 +77,7 @@ class LeadingCell:
     header_template: str
     cell_template: str  # rendered with ``obj`` (the row) and ``ext`` (the context below)
     context: Mapping[str, Any] = field(default_factory=dict)
+    css_class: str = ""  # added to the header and each row's cell
 
 
 Hook = Callable[[HttpRequest, Actor, RecordPage, ListState], Any]

@@ -23,7 +23,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cordee.core.actor import Actor
-from cordee.core.errors import NotFound, ValidationFailed
+from cordee.core.errors import NotFound, PermissionDenied, ValidationFailed
 from cordee.core.models import SYNCED_FIELDS, FieldChange
 from cordee.tenancy.models import Membership, User
 
@@ -143,6 +143,104 @@ def record_get(*, actor: Actor, spec: RecordSpec, pk: Any) -> Any:
         raise NotFound(
             _("%(thing)s not found.") % {"thing": str(spec.model._meta.verbose_name).capitalize()}
         ) from exc
+
+
+def records_changeable(*, actor: Actor, qs: QuerySet[Any]) -> QuerySet[Any]:
+    """THE rule of which records of ``qs`` an actor may reassign (or move, or restage, alone or
+    in bulk): a manager or RevOps admin (``record.reassign.any``) any; anyone else only those
+    they own and those nobody owns. ``qs`` must be of a model with an ``owner``."""
+    if actor.can("record.reassign.any"):
+        return qs
+    return qs.filter(Q(owner_id=actor.user.pk) | Q(owner__isnull=True))
+
+
+def owner_change_check(*, actor: Actor, instance: Any, new_owner_id: Any) -> None:
+    """A single edit that changes a record's owner follows ``records_changeable``: 403 when the
+    actor may not reassign this record."""
+    if not instance.pk or str(new_owner_id or "") == str(instance.owner_id or ""):
+        return
+    if not actor.can("record.reassign.any") and instance.owner_id not in (None, actor.user.pk):
+        raise PermissionDenied(_("Only a manager may reassign a record that someone else owns."))
+
+
+def member_user(*, actor: Actor, user_id: Any) -> User:
+    """An active member of the actor's workspace, or a field error on ``to_owner``."""
+    member_ids = Membership.objects.filter(workspace=actor.workspace, is_active=True).values(
+        "user_id"
+    )
+    user = (
+        User.objects.filter(pk=user_id, pk__in=member_ids).first()
+        if str(user_id).isdigit()
+        else None
+    )
+    if user is None:
+        raise ValidationFailed(
+            _("Some fields are not valid."),
+            field_errors={
+                "to_owner": [_("No such member in this workspace: %(value)s.") % {"value": user_id}]
+            },
+        )
+    return user
+
+
+def records_owner_set(
+    *,
+    actor: Actor,
+    spec: RecordSpec,
+    qs: QuerySet[Any],
+    to_owner: User | None,
+    undoing_from: int | None = None,
+) -> tuple[int, int]:
+    """Give the rows of ``qs`` (of ``spec``'s kind, in the actor's workspace) to ``to_owner`` in
+    one UPDATE, for kinds that keep no assignment history (leads do:
+    ``funnel.services.leads_reassign``). Only the rows the actor may change are written
+    (``records_changeable``); ``undoing_from``: the undo of a bulk reassignment to that user,
+    which changes only the rows still theirs. Returns (rows changed, rows refused)."""
+    actor.require(spec.capability)
+    scoped = qs.filter(workspace=actor.workspace)
+    if undoing_from is not None:
+        allowed, refused = scoped.filter(owner_id=undoing_from), 0
+    else:
+        allowed = records_changeable(actor=actor, qs=scoped)
+        refused = 0 if allowed is scoped else scoped.count() - allowed.count()
+    target = to_owner.pk if to_owner else None
+    changing = allowed.exclude(owner_id=target) if target else allowed.exclude(owner__isnull=True)
+    previous = list(changing.values_list("pk", "owner_id"))
+    changed = spec.model._default_manager.filter(pk__in=[pk for pk, _owner in previous]).update(
+        owner_id=target, updated_at=timezone.now()
+    )
+    _owner_changes_write(actor, spec, previous, to_owner)
+    return changed, refused
+
+
+def _owner_changes_write(
+    actor: Actor, spec: RecordSpec, previous: list[tuple[int, int | None]], to_owner: User | None
+) -> None:
+    """The ``FieldChange`` of each row whose owner ``records_owner_set`` changed, in batches,
+    as a single edit keeps it (``field_changes_write``)."""
+    if "owner" in spec.history_elsewhere or not previous:
+        return
+    names = {
+        u.pk: str(u)[:200]
+        for u in User.objects.filter(pk__in={owner for _pk, owner in previous if owner})
+    }
+    now = timezone.now()
+    rows = [
+        FieldChange(
+            workspace_id=actor.workspace.pk,
+            record=spec.key,
+            record_id=pk,
+            field="owner",
+            before=str(owner or ""),
+            after=str(to_owner.pk) if to_owner else "",
+            before_label=names.get(owner, "") if owner else "",
+            after_label=str(to_owner)[:200] if to_owner else "",
+            actor=actor.user,
+            at=now,
+        )
+        for pk, owner in previous
+    ]
+    FieldChange.objects.bulk_create(rows, batch_size=5000)
 
 
 # -- services --------------------------------------------------------------------------------
@@ -305,6 +403,8 @@ def _save(actor: Actor, spec: RecordSpec, instance: models.Model, data: dict[str
             _("Some fields are not valid."),
             field_errors={name: [_("This field cannot be set.")] for name in unknown},
         )
+    if "owner" in data and instance.pk:
+        owner_change_check(actor=actor, instance=instance, new_owner_id=data["owner"])
     before = {name: _stored(instance, name) for name in spec.fields} if instance.pk else {}
     for name, value in _resolve_foreign_keys(actor, spec.model, data).items():
         setattr(instance, name, value)

@@ -41,6 +41,9 @@ CAPABILITIES: dict[str, set[Role]] = {
     "sla.sign.marketing": {Role.MARKETING_MANAGER},
     "sla.sign.sales": {Role.SALES_MANAGER},
     "record.delete": {Role.REVOPS_ADMIN, Role.MARKETING_MANAGER, Role.SALES_MANAGER},
+    # change the owner (or pod, or stage) of records someone else owns; without it, only one's
+    # own records and unowned ones (core.records.records_changeable applies it)
+    "record.reassign.any": _MANAGERS,
     "data.import": _MANAGERS,  # CSV/XLSX imports (HubSpot, Salesforce, plain)
     # the whole workspace in one file, for the data team (executives read everything already)
     "data.export": {Role.REVOPS_ADMIN, Role.EXECUTIVE},

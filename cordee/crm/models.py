@@ -180,3 +180,40 @@ class Campaign(Synced):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CampaignMember(models.Model):
+    """A contact invited to or targeted by a campaign (a list, not a touch: being a member says
+    nothing about who engaged, so attribution never reads it)."""
+
+    workspace = models.ForeignKey("tenancy.Workspace", on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="members", verbose_name=_("campaign")
+    )
+    contact = models.ForeignKey(
+        Contact,
+        on_delete=models.CASCADE,
+        related_name="campaign_memberships",
+        verbose_name=_("contact"),
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    added_at = models.DateTimeField(_("added"))
+
+    class Meta:
+        verbose_name = _("campaign member")
+        verbose_name_plural = _("campaign members")
+        ordering = ["-added_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "contact"], name="campaign_member_once")
+        ]
+        indexes = [models.Index(fields=["workspace", "contact"])]
+
+    def __str__(self) -> str:
+        return f"{self.contact} ∈ {self.campaign}"

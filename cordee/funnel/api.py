@@ -289,6 +289,7 @@ register_crud(
     create_in=record_schemas.LeadIn,
     update_in=record_schemas.LeadPatch,
     create=services.lead_create,
+    update=services.lead_update,
     get_selector=_lead_with_sla,
 )
 

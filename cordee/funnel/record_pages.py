@@ -11,14 +11,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cordee.core.actor import Actor
-from cordee.core.records import record_update
 from cordee.core.web import Column, RecordPage, record_form_class, user_choices
 from cordee.crm import records as crm_records
 from cordee.crm import selectors as crm_selectors
 from cordee.crm.models import Campaign
 from cordee.funnel import activity_pages, records, selectors
 from cordee.funnel.models import ForecastCategory, RejectionOutcome
-from cordee.funnel.services import lead_create, opportunity_save
+from cordee.funnel.services import lead_create, lead_update, opportunity_save
 from cordee.people.selectors import pod_choices
 
 
@@ -68,6 +67,8 @@ def _campaign_context(actor: Actor, campaign: Any) -> dict[str, Any]:
             selectors.campaign_opportunities(actor=actor, campaign_id=campaign.pk)
         ),
         "results": selectors.campaign_results(actor=actor, campaign_id=campaign.pk),
+        "members": list(crm_selectors.campaign_members(actor=actor, campaign_id=campaign.pk)),
+        "members_count": crm_selectors.campaign_members_count(actor=actor, campaign_id=campaign.pk),
     }
 
 
@@ -110,7 +111,7 @@ def _save_lead(actor: Actor, form: forms.Form, instance: Any) -> Any:
     data = form.record_data()  # type: ignore[attr-defined]
     if instance is None:
         return lead_create(actor=actor, data=data)
-    return record_update(actor=actor, spec=records.LEADS, instance=instance, data=data)
+    return lead_update(actor=actor, instance=instance, data=data)
 
 
 ACCOUNTS = RecordPage(

@@ -17,8 +17,13 @@ from django.utils.translation import gettext as _
 
 from cordee.core.actor import Actor
 from cordee.core.errors import Conflict, NotFound, ValidationFailed
-from cordee.core.records import record_create, record_update
+from cordee.core.records import member_user, owner_change_check, record_create, record_update
 from cordee.funnel import transitions
+from cordee.funnel.assignments import (  # noqa: F401 -- the services of owners, here too
+    Reassigned,
+    leads_pod_move,
+    leads_reassign,
+)
 from cordee.funnel.models import (
     CLOSED_STAGES,
     DecisionKind,
@@ -401,6 +406,25 @@ def lead_create(*, actor: Actor, data: dict[str, Any]) -> Lead:
             actor=actor.user,
             reason_code="created",
         )
+    return lead
+
+
+def lead_update(*, actor: Actor, instance: Lead, data: dict[str, Any]) -> Lead:
+    """Change a lead's fields (the form, the API's PATCH); a new owner goes through
+    ``leads_reassign``, so that a change by hand is kept in the assignment history."""
+    data = dict(data)
+    owner_given = "owner" in data
+    new_owner = data.pop("owner", None)
+    with transaction.atomic():
+        if owner_given:
+            owner_change_check(actor=actor, instance=instance, new_owner_id=new_owner)
+        lead: Lead = record_update(actor=actor, spec=LEADS, instance=instance, data=data)
+        if owner_given and str(new_owner or "") != str(lead.owner_id or ""):
+            to_owner = (
+                None if new_owner in (None, "") else member_user(actor=actor, user_id=new_owner)
+            )
+            leads_reassign(actor=actor, leads=[lead.pk], to_owner=to_owner, reason_code="manual")
+            lead.refresh_from_db()
     return lead
 
 

@@ -86,6 +86,37 @@ def stage_move(
     transaction.on_commit(partial(funnel_changed, workspace_id))
 
 
+def stage_restore(
+    *,
+    actor: Actor,
+    lead_id: int,
+    from_stage: str,
+    to_stage: str,
+    stage_entered_at: dt.datetime,
+    mql_at: dt.datetime | None,
+) -> bool:
+    """Put a lead back in the state a bulk change took it from (its undo), when it is still
+    where that change left it (``from_stage``); appends a history row that says so. Returns
+    False when the lead has moved since (it is left alone)."""
+    now = timezone.now()
+    updated = Lead.objects.filter(
+        pk=lead_id, workspace_id=actor.workspace.pk, stage=from_stage
+    ).update(stage=to_stage, stage_entered_at=stage_entered_at, mql_at=mql_at, updated_at=now)
+    if updated != 1:
+        return False
+    LeadStageChange.objects.create(
+        workspace_id=actor.workspace.pk,
+        lead_id=lead_id,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        at=now,
+        actor=actor.user,
+        reason_code="bulk_undone",
+    )
+    transaction.on_commit(partial(funnel_changed, actor.workspace.pk))
+    return True
+
+
 def _announce_mql(workspace_id: int, lead: Lead, at: dt.datetime) -> None:
     """Tell the workspace's subscribers; with none (the usual case) this costs one query."""
 

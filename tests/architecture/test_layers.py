@@ -141,6 +141,7 @@ LAZY_ON_PURPOSE = (
     "cordee/search/apps.py",
     "cordee/comments/apps.py",
     "cordee/lists/apps.py",
+    "cordee/bulk/apps.py",  # registers its list extension (core.record_views) the same way
 )
 
 

@@ -53,3 +53,13 @@ def test_attribution_bench_runs_on_a_tiny_size(tmp_path):
     assert "| Polars transition group-by |" in table
     assert "markov_model ÷ Cordée all models from paths" in table
     assert "failed" not in table and "n/a" not in table
+
+
+def test_bulk_reassign_bench_runs_on_a_tiny_size(db, tmp_path):
+    from bench import bulk_reassign
+
+    out = tmp_path / "bulk_reassign.md"
+    table = bulk_reassign.measure(rows=60, repeat=1, out=out)
+    assert "| one SQL `UPDATE` of the rows (the floor) | 0 |" in table
+    assert "| **`leads_reassign`**, the leads as a queryset | 60 |" in table
+    assert out.read_text().startswith("# Bulk reassignment of leads")

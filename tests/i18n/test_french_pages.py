@@ -41,6 +41,8 @@ from django.test import RequestFactory, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
+from cordee.bulk.models import BulkJob
+from cordee.bulk.services import bulk_job_start
 from cordee.comments import services as comments
 from cordee.comments.models import Comment
 from cordee.crm import models as crm
@@ -281,6 +283,8 @@ def web_ui_patterns() -> dict[str, tuple[str, URLPattern]]:
 # model through its ``RecordPage``).
 PK_MODELS: dict[str, type[models.Model]] = {
     "token_revoke": ApiToken,
+    "bulk_job_detail": BulkJob,
+    "bulk_job_undo": BulkJob,
     "lead_accept": funnel.Lead,
     "lead_reject": funnel.Lead,
     "lead_convert": funnel.Lead,
@@ -558,6 +562,19 @@ def _page_records(personas: Personas) -> dict[str, Any]:
         ),
     ]
     records.append(_imported(personas, run=True))  # a dry run's result, with its errors
+    # a bulk action with a refused row (a SAL cannot be won), and a campaign member
+    records.append(
+        bulk_job_start(
+            actor=personas.actor("rita"),
+            kind="leads",
+            action="stage",
+            ids=[lead.pk],
+            args={"to_stage": "won"},
+        )
+    )
+    crm.CampaignMember.objects.create(
+        workspace=ws, campaign=campaign, contact=contact, added_by=personas.alice, added_at=now
+    )
     bare.append(_imported(personas, run=False))  # waiting at the column mapping
     return {
         "full": {type(r): r for r in records},
@@ -780,7 +797,7 @@ def _kwargs(
         if param == "slug":
             kwargs[param] = workspace.slug
         elif param == "record":  # the kind of record of an activity, a task, a timeline
-            kwargs[param] = "lead"
+            kwargs[param] = "leads" if name == "bulk_start" else "lead"  # a list's, for bulk
         elif param == "pk" and model in objects:
             kwargs[param] = objects[model].pk
         else:

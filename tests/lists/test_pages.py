@@ -32,7 +32,8 @@ def _rows(response) -> int:
 def _headers(response) -> list[str]:
     body = response.content.decode()
     thead = body[body.index("<thead>") : body.index("</thead>")]
-    cells = re.findall(r"<th[^>]*>(.*?)</th>", thead, re.S)
+    # the columns' headers, not the leading cells of other extensions (the bulk selection's)
+    cells = re.findall(r'<th (?![^>]*class="leading)[^>]*>(.*?)</th>', thead, re.S)
     return [re.sub(r"<[^>]+>", "", c).strip() for c in cells]
 
 

@@ -97,6 +97,8 @@ STAGE_REASONS = {
     "score_threshold": _("Score %(score)s reached the MQL threshold (%(threshold)s)"),
     "imported": _("Imported history"),
     "created": _("Lead created"),
+    "bulk": _("Changed in bulk with %(count)s leads"),
+    "bulk_undone": _("A bulk change was undone"),
 }
 
 # Why a lead went to its owner, when the product placed it (routing, the SLA's reassignment)
@@ -107,6 +109,9 @@ ASSIGNMENT_REASONS = {
     ),
     "fallback_user": _("No routing rule could place the lead: the fallback owner"),
     "sla_reassigned": _("Reassigned after a first-touch SLA breach"),
+    "manual": _("Reassigned by hand"),
+    "bulk": _("Reassigned in bulk with %(count)s leads"),
+    "bulk_undone": _("A bulk reassignment was undone"),
 }
 
 
