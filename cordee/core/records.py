@@ -16,8 +16,9 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, models, router, transaction
 from django.db.models import Q, QuerySet
+from django.db.models.deletion import Collector
 from django.utils.translation import gettext as _
 
 from cordee.core.actor import Actor
@@ -241,11 +242,81 @@ def record_update(*, actor: Actor, spec: RecordSpec, instance: Any, data: dict[s
     return _save(actor, spec, instance, dict(data))
 
 
-def record_delete(*, actor: Actor, spec: RecordSpec, instance: Any) -> None:
+@dataclass(frozen=True)
+class Consequence:
+    """Rows of one kind that a deletion touches: ``count`` of ``label`` (plural noun)."""
+
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class DeleteEffects:
+    """What deleting a record does to the rows that point at it, as Django's ``Collector``
+    computes it (the same walk ``delete()`` makes): rows deleted with it, rows that keep
+    existing but lose their link, and rows that forbid the deletion (``PROTECT``)."""
+
+    deleted: tuple[Consequence, ...]
+    unlinked: tuple[Consequence, ...]
+    blocking: tuple[Consequence, ...]
+
+    @property
+    def allowed(self) -> bool:
+        return not self.blocking
+
+
+def _tally(rows: dict[type[models.Model], int]) -> tuple[Consequence, ...]:
+    # many-to-many link rows (a pod's named accounts) are not records anyone reads as such
+    shown = [(m, n) for m, n in rows.items() if n and not m._meta.auto_created]
+    return tuple(
+        Consequence(str(m._meta.verbose_name_plural), n)
+        for m, n in sorted(shown, key=lambda item: str(item[0]._meta.verbose_name_plural))
+    )
+
+
+def _checked_for_delete(actor: Actor, spec: RecordSpec, instance: Any) -> None:
     actor.require(spec.capability)
     actor.require("record.delete")
-    if instance.workspace_id != actor.workspace.pk:
+    if instance.workspace_id != actor.workspace.pk:  # defence in depth: callers use record_get
         raise NotFound(_("Not found."))
+
+
+def _size(batch: Any) -> int:
+    return int(batch.count() if isinstance(batch, QuerySet) else len(batch))
+
+
+def record_delete_effects(*, actor: Actor, spec: RecordSpec, instance: Any) -> DeleteEffects:
+    """What ``record_delete`` would do to other rows (read only), for the confirmation page."""
+    _checked_for_delete(actor, spec, instance)
+    collector = Collector(using=router.db_for_write(spec.model))
+    try:
+        collector.collect([instance])
+    except (models.ProtectedError, models.RestrictedError) as exc:
+        objs = (
+            exc.protected_objects
+            if isinstance(exc, models.ProtectedError)
+            else exc.restricted_objects
+        )
+        blocking: dict[type[models.Model], int] = {}
+        for obj in objs:
+            blocking[type(obj)] = blocking.get(type(obj), 0) + 1
+        return DeleteEffects((), (), _tally(blocking))
+    deleted: dict[type[models.Model], int] = {}
+    for model, instances in collector.data.items():
+        deleted[model] = deleted.get(model, 0) + len(instances)
+    for qs in collector.fast_deletes:
+        deleted[qs.model] = deleted.get(qs.model, 0) + qs.count()
+    deleted[type(instance)] -= 1  # the record itself
+    unlinked: dict[type[models.Model], int] = {}
+    for (model_field, _value), batches in collector.field_updates.items():
+        model = model_field.model
+        unlinked[model] = unlinked.get(model, 0) + sum(_size(b) for b in batches)
+    return DeleteEffects(_tally(deleted), _tally(unlinked), ())
+
+
+def record_delete(*, actor: Actor, spec: RecordSpec, instance: Any) -> None:
+    """Delete a row with what cascades from it; refused (409) while rows protect it."""
+    _checked_for_delete(actor, spec, instance)
     try:
         with transaction.atomic():
             instance.delete()

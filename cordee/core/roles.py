@@ -41,6 +41,8 @@ CAPABILITIES: dict[str, set[Role]] = {
     "sla.sign.marketing": {Role.MARKETING_MANAGER},
     "sla.sign.sales": {Role.SALES_MANAGER},
     "record.delete": {Role.REVOPS_ADMIN, Role.MARKETING_MANAGER, Role.SALES_MANAGER},
+    # merge two duplicate contacts or accounts into one (the loser is deleted): as delete
+    "record.merge": {Role.REVOPS_ADMIN, Role.MARKETING_MANAGER, Role.SALES_MANAGER},
     "data.import": _MANAGERS,  # CSV/XLSX imports (HubSpot, Salesforce, plain)
     # the whole workspace in one file, for the data team (executives read everything already)
     "data.export": {Role.REVOPS_ADMIN, Role.EXECUTIVE},
