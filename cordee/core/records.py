@@ -281,8 +281,10 @@ def _checked_for_delete(actor: Actor, spec: RecordSpec, instance: Any) -> None:
         raise NotFound(_("Not found."))
 
 
-def _size(batch: Any) -> int:
-    return int(batch.count() if isinstance(batch, QuerySet) else len(batch))
+def _pks(batch: Any) -> set[Any]:
+    if isinstance(batch, QuerySet):
+        return set(batch.values_list("pk", flat=True))
+    return {obj.pk for obj in batch}
 
 
 def record_delete_effects(*, actor: Actor, spec: RecordSpec, instance: Any) -> DeleteEffects:
@@ -301,17 +303,23 @@ def record_delete_effects(*, actor: Actor, spec: RecordSpec, instance: Any) -> D
         for obj in objs:
             blocking[type(obj)] = blocking.get(type(obj), 0) + 1
         return DeleteEffects((), (), _tally(blocking))
-    deleted: dict[type[models.Model], int] = {}
+    deleted: dict[type[models.Model], set[Any]] = {}
     for model, instances in collector.data.items():
-        deleted[model] = deleted.get(model, 0) + len(instances)
+        deleted.setdefault(model, set()).update(obj.pk for obj in instances)
     for qs in collector.fast_deletes:
-        deleted[qs.model] = deleted.get(qs.model, 0) + qs.count()
-    deleted[type(instance)] -= 1  # the record itself
-    unlinked: dict[type[models.Model], int] = {}
+        deleted.setdefault(qs.model, set()).update(qs.values_list("pk", flat=True))
+    deleted[type(instance)].discard(instance.pk)  # the record itself
+    unlinked: dict[type[models.Model], set[Any]] = {}
     for (model_field, _value), batches in collector.field_updates.items():
         model = model_field.model
-        unlinked[model] = unlinked.get(model, 0) + sum(_size(b) for b in batches)
-    return DeleteEffects(_tally(deleted), _tally(unlinked), ())
+        for batch in batches:
+            pks = _pks(batch) - deleted.get(model, set())  # deleted anyway: not "unlinked"
+            unlinked.setdefault(model, set()).update(pks)
+    return DeleteEffects(
+        _tally({m: len(p) for m, p in deleted.items()}),
+        _tally({m: len(p) for m, p in unlinked.items()}),
+        (),
+    )
 
 
 def record_delete(*, actor: Actor, spec: RecordSpec, instance: Any) -> None:

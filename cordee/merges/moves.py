@@ -70,7 +70,25 @@ def _count_words(key: str, n: int) -> str:
 def moved_words(moved: dict[str, int]) -> list[str]:
     """``{"leads": 3, "touches": 12}`` → ``["3 leads", "12 marketing touches"]``, in the active
     language (what a merge stored, written when read)."""
-    return [_count_words(k, n) for k, n in moved.items() if n]
+    order = {key: i for i, key in enumerate(_ORDER)}
+    keys = sorted((k for k, n in moved.items() if n), key=lambda k: (order.get(k, len(order)), k))
+    return [_count_words(k, moved[k]) for k in keys]
+
+
+_ORDER = (
+    "leads",
+    "touches",
+    "activities",
+    "tasks",
+    "opportunities_via_leads",
+    "feedback_via_leads",
+    "contacts",
+    "opportunities",
+    "feedback",
+    "comments",
+    "pods",
+    "merges",
+)
 
 
 def relations_of(model: type[models.Model]) -> list[tuple[Any, str, Any]]:
