@@ -99,7 +99,19 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
         "importjob": _import(workspace, owner, run=True),
         "importdraft": _import(workspace, owner, run=False),
         "comment": Comment.objects.create(workspace=workspace, author=owner, body="Vu", lead=lead),
+        # a duplicate of the contact (the merge API merges it), and a merge made already
+        "contact2": f.ContactFactory(workspace=workspace, account=account),
+        "merge": _merge(workspace, owner),
     }
+
+
+def _merge(workspace: Any, owner: Any) -> Any:
+    from cordee.merges.services import merge_records
+
+    keep, gone = f.ContactFactory(workspace=workspace), f.ContactFactory(workspace=workspace)
+    return merge_records(
+        actor=_actor(owner, workspace), kind="contact", survivor_id=keep.pk, loser_id=gone.pk
+    )
 
 
 def _import(workspace: Any, owner: Any, *, run: bool) -> Any:
@@ -300,6 +312,16 @@ for _kind, _plural, _writer, _reader in (
     PAGES[f"{_plural}_detail"] = Page(kind=_kind)
     PAGES[f"{_plural}_create"] = Page(allowed=_writer, denied=_reader)
     PAGES[f"{_plural}_edit"] = Page(kind=_kind, allowed=_writer, denied=_reader)
+    # delete: the kind's writers who also hold record.delete (core/roles.py), e.g. not a rep
+    PAGES[f"{_plural}_delete"] = Page(kind=_kind, allowed="rita", denied="bob")
+PAGES["pods_delete"] = Page(kind="pod", allowed="dave", denied="alice")
+PAGES.update(  # merges: managers and RevOps (record.merge); everyone reads a merge
+    {
+        "merge_new": Page(kind="contact", record="contact", allowed="mia", denied="bob"),
+        "merge_detail": Page(kind="merge", allowed="erin"),
+        "merge_duplicates": Page(record="contact"),
+    }
+)
 
 
 PAGES.update(
@@ -678,6 +700,14 @@ for _api_kind, _matrix_kind in (
 ):
     OPS[f"{_api_kind}_comment_list"] = Op(kind=_matrix_kind)
     OPS[f"{_api_kind}_comment_create"] = Op(kind=_matrix_kind, body={"text": "Vu"}, ok=(201,))
+OPS.update(  # merges (core/roles.py: record.merge); duplicates and merges read by every member
+    {
+        "merge_create": Op(allowed="dave", denied="bob", ok=(201,)),
+        "merge_get": Op(kind="merge", allowed="erin"),
+        "contact_duplicates": Op(kind="contact"),
+        "account_duplicates": Op(kind="account"),
+    }
+)
 
 
 @cache  # the document is built from the code (~0.1–0.5 s a time), not from the database
@@ -749,6 +779,11 @@ def _create_body(op_id: str, objects: dict[str, Any]) -> dict[str, Any]:
         },
         "routingrule_create": {"name": "R2", "pod": objects["pod"].pk},
         "feedback_merge": {"into": objects["feedbackdup"].pk},
+        "merge_create": {
+            "kind": "contact",
+            "survivor": objects["contact"].pk,
+            "loser": objects["contact2"].pk,
+        },
     }.get(op_id, {})
     return {**(op.body or {}), **extra}
 
