@@ -265,13 +265,22 @@ class DeleteEffects:
         return not self.blocking
 
 
+def _plural(model: type[models.Model]) -> str:
+    """The model's name as people read it; a table that was never named for them (a pod's
+    members, a many-to-many link) is "other linked rows", in their language too."""
+    if "verbose_name_plural" in model._meta.original_attrs:
+        return str(model._meta.verbose_name_plural)
+    if "verbose_name" in model._meta.original_attrs:
+        return str(model._meta.verbose_name_plural)  # Django's "<name>s", from a named model
+    return _("other linked rows")
+
+
 def _tally(rows: dict[type[models.Model], int]) -> tuple[Consequence, ...]:
-    # many-to-many link rows (a pod's named accounts) are not records anyone reads as such
-    shown = [(m, n) for m, n in rows.items() if n and not m._meta.auto_created]
-    return tuple(
-        Consequence(str(m._meta.verbose_name_plural), n)
-        for m, n in sorted(shown, key=lambda item: str(item[0]._meta.verbose_name_plural))
-    )
+    counted: dict[str, int] = {}
+    for model, n in rows.items():
+        if n:
+            counted[_plural(model)] = counted.get(_plural(model), 0) + n
+    return tuple(Consequence(label, n) for label, n in sorted(counted.items()))
 
 
 def _checked_for_delete(actor: Actor, spec: RecordSpec, instance: Any) -> None:

@@ -139,6 +139,7 @@ LAZY_ON_PURPOSE = (
     "cordee/cli/management/commands/attribution.py",
     "cordee/search/apps.py",
     "cordee/comments/apps.py",
+    "cordee/merges/apps.py",
 )
 
 

@@ -41,12 +41,12 @@ def test_delete_confirmation_counts_what_goes_with_it_then_deletes(client, perso
     page = client.get(_url("contacts_delete", contact.pk)).content.decode()
     # by hand: the fixture gave her 1 lead, 2 touchpoints (a click and a call), 1 task,
     # 1 comment; the feedback item and the opportunity stay, without their lead
-    assert "<strong>1</strong> leads" in page
-    assert "<strong>2</strong> touchpoints" in page
-    assert "<strong>1</strong> tasks" in page
-    assert "<strong>1</strong> comments" in page
+    assert "Leads</span> <strong>1</strong>" in page
+    assert "Touchpoints</span> <strong>2</strong>" in page
+    assert "Tasks</span> <strong>1</strong>" in page
+    assert "Comments</span> <strong>1</strong>" in page
     assert 'data-effects="unlinked"' in page
-    assert "<strong>1</strong> opportunities" in page
+    assert "Opportunities</span> <strong>1</strong>" in page
     response = client.post(_url("contacts_delete", contact.pk), follow=True)
     assert response.redirect_chain[-1][0] == _url("contacts_list")
     assert "“Hélène Martin” was deleted." in response.content.decode()
@@ -65,7 +65,7 @@ def test_an_account_with_opportunities_says_which_block_its_deletion(client, per
     url = _url("accounts_delete", account.pk)
     page = client.get(url).content.decode()
     assert 'data-effects="blocking"' in page
-    assert "<strong>2</strong> opportunities" in page
+    assert "Opportunities</span> <strong>2</strong>" in page
     assert "Delete for good" not in page
     assert client.post(url).status_code == 409
     assert Account.objects.filter(pk=account.pk).exists()
