@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from cordee.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from cordee.crm.models import Account, Contact
@@ -156,7 +157,7 @@ def test_a_merge_in_both_directions_the_second_is_refused_clearly(personas, dupl
     a, b = duplicates["keep"]["contact"], duplicates["gone"]["contact"]
     rita = personas.actor("rita")
     merge_records(actor=rita, kind="contact", survivor_id=b.pk, loser_id=a.pk)
-    with pytest.raises(Conflict) as refused:
+    with pytest.raises(Conflict) as refused, translation.override("en"):
         merge_records(actor=personas.actor("mia"), kind="contact", survivor_id=a.pk, loser_id=b.pk)
     assert "Hélène Martin was already merged into Helene MARTIN" in refused.value.message
     assert Contact.objects.filter(pk=b.pk).exists()
