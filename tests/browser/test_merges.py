@@ -59,7 +59,9 @@ def test_a_manager_merges_two_contacts_through_the_page(browser, live_server, pe
         page.get_by_role("button", name="Fusionner", exact=True).click()
         page.wait_for_url("**/merges/*/")
         explanation = page.locator("[data-explanation]").inner_text()
-        assert "La fiche Helene MARTIN a été fusionnée dans Hélène Martin par Mia Test" in explanation
+        assert (
+            "La fiche Helene MARTIN a été fusionnée dans Hélène Martin par Mia Test" in explanation
+        )
         check_and_shoot(manager, "merge-detail", width)
         page.goto(f"{live_server.url}/w/acme/contacts/{keep.pk}/")
         page.locator(".timeline__item--merge").wait_for()

@@ -105,18 +105,18 @@ def _contacts(
 ) -> list[RowError]:
     folded = {_fold(r.values.get("account")) for r in rows if r.values.get("account")}
     account_ids: dict[str, int] = {}
-    for batch in chunks(folded):
+    for names in chunks(folded):
         for pk, name in (
             crm.Account.objects.filter(workspace=workspace)
             .annotate(folded=Lower("name"))
-            .filter(folded__in=batch)
+            .filter(folded__in=names)
             .order_by("-id")
             .values_list("id", "folded")
         ):
             account_ids[name] = pk  # the oldest wins, as in the import
     known: dict[DuplicateKey, tuple[int, str, str | None, str]] = {}
-    for batch in chunks(set(account_ids.values())):
-        for contact in crm.Contact.objects.filter(workspace=workspace, account_id__in=batch):
+    for ids in chunks(set(account_ids.values())):
+        for contact in crm.Contact.objects.filter(workspace=workspace, account_id__in=ids):
             for key in contact_keys(
                 email=None,
                 first_name=contact.first_name,
