@@ -105,11 +105,11 @@ def _contacts(
 ) -> list[RowError]:
     folded = {_fold(r.values.get("account")) for r in rows if r.values.get("account")}
     account_ids: dict[str, int] = {}
-    for names in chunks(folded):
+    for folded_names in chunks(folded):
         for pk, name in (
             crm.Account.objects.filter(workspace=workspace)
             .annotate(folded=Lower("name"))
-            .filter(folded__in=names)
+            .filter(folded__in=folded_names)
             .order_by("-id")
             .values_list("id", "folded")
         ):
