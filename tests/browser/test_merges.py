@@ -71,3 +71,33 @@ def test_a_manager_merges_two_contacts_through_the_page(browser, live_server, pe
     assert (keep.email, keep.phone) == ("h.martin@gmail.com", "+33 6 12 34 56 78")
     assert not Contact.objects.filter(pk=twin.pk).exists()
     assert Merge.objects.get().moved == {"leads": 1, "touches": 1}
+
+
+def test_the_contact_form_says_the_contact_may_exist_already(browser, live_server, personas):
+    """Typing an e-mail already known, then leaving the field: the form says who has it, with a
+    link; creating stays possible."""
+    seeded = seed_workspace(personas)
+    known = f.ContactFactory(
+        workspace=personas.acme,
+        account=seeded.account,
+        first_name="Hélène",
+        last_name="Martin",
+        email="helene.martin@dassault-industrie.fr",
+    )
+    marketer = open_page(browser, 390)
+    page = marketer.page
+    try:
+        log_in(marketer, live_server.url, "alice@example.fr")
+        page.goto(f"{live_server.url}/w/acme/contacts/new/")
+        page.get_by_label("Prénom").fill("Helene")
+        page.get_by_label("E-mail").fill("Helene.Martin@dassault-industrie.fr")
+        page.get_by_label("Fonction").click()  # leaving the e-mail field: a change
+        hint = page.locator("#duplicates-hint .duplicates-hint")
+        hint.wait_for()
+        assert "Ce contact existe peut-être déjà" in hint.inner_text()
+        assert "même e-mail" in hint.inner_text()
+        link = hint.get_by_role("link", name="Hélène Martin")
+        assert link.get_attribute("href") == f"/w/acme/contacts/{known.pk}/"
+        check_and_shoot(marketer, "contact-form-duplicate", 390)
+    finally:
+        page.context.close()
