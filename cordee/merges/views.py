@@ -56,6 +56,9 @@ def merge_new(request: HttpRequest, actor: Actor, record: str, pk: int) -> HttpR
         "survivor": survivor,
         "detail_url": reverse(f"{PLURALS[record]}_detail", args=[actor.workspace.slug, pk]),
     }
+    if other == str(pk):  # the picker proposes the record itself too
+        context["error"] = _("A record cannot be merged into itself.")
+        other = ""
     if not other.isdigit():
         context.update(
             form=PickForm(actor=actor, kind=record, exclude=pk),

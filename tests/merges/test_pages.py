@@ -176,3 +176,11 @@ def test_the_account_form_finds_the_same_domain_or_name(client, personas):
     assert "same name" in by_name and _url("accounts_detail", existing.pk) in by_name
     assert _url("merge_new", "account", existing.pk) in by_name  # rita may merge
     assert client.get(hint_url, {"name": "Générale Optique"}).content.decode().strip() == ""
+
+
+def test_picking_the_record_itself_asks_for_another(client, personas, duplicates):
+    keep = duplicates["keep"]["contact"]
+    client.force_login(personas.rita)
+    page = client.get(_url("merge_new", "contact", keep.pk), {"other": keep.pk}).content.decode()
+    assert "A record cannot be merged into itself." in page
+    assert 'name="other"' in page  # the picker again
