@@ -66,6 +66,9 @@ def _p95(values: list[float]) -> float:
     return ordered[max(0, round(0.95 * len(ordered)) - 1)]
 
 
+Paths = str | list[str]  # one page, or several requested in turn (a search's varied terms)
+
+
 def run(
     requests: int,
     concurrency: int,
@@ -74,8 +77,27 @@ def run(
     out: Path | None,
     base_url: str | None = None,
 ) -> str:
-    """Measure against ``base_url`` if given (tests pass their live server), else a gunicorn
-    started here on a free loopback port."""
+    """Measure the pages against ``base_url`` if given (tests pass their live server), else a
+    gunicorn started here on a free loopback port."""
+    rows = measure(PAGES, requests, concurrency, email, password, base_url)
+    return table(
+        "Pages under load vs /healthz",
+        f"DATABASE_URL=… python bench/pages_load.py --requests {requests} --concurrency {concurrency}",
+        rows,
+        requests,
+        out,
+    )
+
+
+def measure(
+    pages: list[tuple[str, Paths]],
+    requests: int,
+    concurrency: int,
+    email: str,
+    password: str,
+    base_url: str | None = None,
+) -> list[tuple[str, float, float]]:
+    """(label, median s, p95 s) per page, the first page being the reference (/healthz)."""
     server = None
     if base_url:
         base = base_url
@@ -112,12 +134,13 @@ def run(
                 time.sleep(0.2)
         opener = _opener(base, email, password)
         rows = []
-        for label, path in PAGES:
-            opener.open(base + path, timeout=60).read()  # warm: caches, charts
+        for label, paths in pages:
+            turns = [paths] if isinstance(paths, str) else paths
+            opener.open(base + turns[0], timeout=60).read()  # warm: caches, charts
 
-            def one(_: int, path: str = path) -> float:
+            def one(i: int, turns: list[str] = turns) -> float:
                 started = time.perf_counter()
-                opener.open(base + path, timeout=60).read()
+                opener.open(base + turns[i % len(turns)], timeout=60).read()
                 return time.perf_counter() - started
 
             with ThreadPoolExecutor(concurrency) as pool:
@@ -127,12 +150,18 @@ def run(
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
+    return rows
+
+
+def table(
+    title: str, command: str, rows: list[tuple[str, float, float]], requests: int, out: Path | None
+) -> str:
     health = rows[0][2]
     commit = report.commit()
     lines = [
-        "# Pages under load vs /healthz",
+        f"# {title}",
         "",
-        f"- command: `DATABASE_URL=… python bench/pages_load.py --requests {requests} --concurrency {concurrency}`",
+        f"- command: `{command}`",
         f"- commit: {commit or 'unknown'}; gunicorn 2 workers × 4 threads on 127.0.0.1; {requests} requests per page",
         "",
         "| page | median ms | p95 ms | p95 ratio to /healthz |",

@@ -31,6 +31,7 @@ from cordee.config.api import api
 from cordee.feedback.models import Competitor, FeedbackItem
 from cordee.funnel.models import RejectionReason, RoutingRule, ScoringRule, SlaContract, Task
 from cordee.integrations.models import IncomingEndpoint, WebhookSubscription
+from cordee.lists.models import SavedView
 from cordee.people.models import PodMember
 from cordee.people.services import api_token_create
 from cordee.tenancy.models import ApiToken
@@ -102,6 +103,10 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
         # a duplicate of the contact (the merge API merges it), and a merge made already
         "contact2": f.ContactFactory(workspace=workspace, account=account),
         "merge": _merge(workspace, owner),
+        # shared with the workspace: every member sees it, its owner and the managers change it
+        "savedview": SavedView.objects.create(
+            workspace=workspace, kind="leads", name="MQL", owner=owner, visibility="workspace"
+        ),
     }
 
 
@@ -393,6 +398,22 @@ PAGES.update(
         "comment_mentions": Page(),
     }
 )
+# saved views of the lists: anyone saves their own; the matrix's view is rita's, shared with the
+# workspace, so alice sees it but may not change it (cordee/lists/rules.py)
+PAGES.update(
+    {
+        "saved_view_create": Page(post={"kind": "leads", "name": "Mes MQL"}),
+        "saved_view_update": Page(
+            kind="savedview", allowed="rita", denied="alice", post={"params": "stage=mql"}
+        ),
+        "saved_view_rename": Page(
+            kind="savedview", allowed="rita", denied="alice", post={"name": "Renommée"}
+        ),
+        "saved_view_delete": Page(kind="savedview", allowed="rita", denied="alice"),
+        "list_default_set": Page(post={"kind": "leads"}),
+        "list_columns_set": Page(post={"kind": "leads", "columns": "score"}),
+    }
+)
 
 
 def _named_patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, str]]:
@@ -464,6 +485,12 @@ POST_ONLY = {
     "feedback_merge",
     "comment_edit",
     "comment_delete",
+    "saved_view_create",
+    "saved_view_update",
+    "saved_view_rename",
+    "saved_view_delete",
+    "list_default_set",
+    "list_columns_set",
 }
 
 
@@ -689,6 +716,16 @@ OPS: dict[str, Op] = {
     "comment_update": Op(kind="comment", allowed="rita", denied="alice", body={"text": "Lu"}),
     "comment_delete": Op(kind="comment", allowed="rita", denied="alice"),
     "comment_revisions": Op(kind="comment"),
+    # saved views: the matrix's view is rita's, shared with the workspace
+    "saved_view_list": Op(query={"kind": "leads"}),
+    "saved_view_create": Op(body={"kind": "leads", "name": "Mes MQL"}, ok=(201,)),
+    "saved_view_get": Op(kind="savedview"),
+    "saved_view_update": Op(
+        kind="savedview", allowed="rita", denied="alice", body={"name": "Renommée"}
+    ),
+    "saved_view_delete": Op(kind="savedview", allowed="rita", denied="alice", ok=(204,)),
+    "saved_view_records": Op(kind="savedview"),
+    "saved_view_default": Op(body={"kind": "leads"}),
 }
 for _api_kind, _matrix_kind in (
     ("lead", "lead"),

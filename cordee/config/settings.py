@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "cordee.dataio",
     "cordee.comments",
     "cordee.merges",
+    "cordee.lists",
     "cordee.cli",
 ]
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("w/<slug:slug>/", include("cordee.dataio.urls")),
     path("w/<slug:slug>/", include("cordee.comments.urls")),
     path("w/<slug:slug>/", include("cordee.merges.urls")),
+    path("w/<slug:slug>/", include("cordee.lists.urls")),
     path(
         "w/<slug:slug>/settings/export/",
         export_views.workspace_export,

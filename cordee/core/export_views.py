@@ -14,6 +14,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
+    QueryDict,
     StreamingHttpResponse,
 )
 from django.urls import reverse
@@ -22,8 +23,9 @@ from django.utils.translation import gettext as _
 from cordee.core import exports
 from cordee.core.actor import Actor
 from cordee.core.errors import ValidationFailed
+from cordee.core.list_extensions import ListState, column_joins, kept_params, list_state
 from cordee.core.records import RecordSpec
-from cordee.core.web import RecordPage, workspace_view
+from cordee.core.web import Column, RecordPage, workspace_view
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -78,15 +80,26 @@ def list_export_response(
     params: dict[str, str],
     fmt: str,
     page: RecordPage | None = None,
+    columns: tuple[Column, ...] | None = None,
 ) -> HttpResponseBase:
-    """The list's rows as a file (see ``rows_export_response``)."""
+    """The list's rows as a file (see ``rows_export_response``). ``columns`` chosen by the person
+    are exactly the file's columns (after the ID); without them, the page's columns come first,
+    then every other field of the record."""
     check_format(fmt)
     rows = exports.list_rows(
-        actor=actor, spec=spec, params=params, refine=page.list_queryset if page else None
+        actor=actor,
+        spec=spec,
+        params=params,
+        refine=page.list_queryset if page else None,
+        joins=column_joins(spec.model, columns or ()),
     )
+    if columns:
+        file_columns = exports.list_columns(spec, columns, only=True)
+    else:
+        file_columns = exports.list_columns(spec, page.columns if page else ())
     return rows_export_response(
         rows=rows,
-        columns=exports.list_columns(spec, page.columns if page else ()),
+        columns=file_columns,
         title=str(spec.verbose_name_plural).capitalize(),
         filename=exports.export_filename(actor, spec, fmt),
         fmt=fmt,
@@ -109,14 +122,37 @@ def query_links(request: HttpRequest, url_name: str) -> dict[str, str]:
 
 @workspace_view
 def record_export_view(request: HttpRequest, actor: Actor, *, page: RecordPage) -> HttpResponse:
-    """``<list>/export/?file=csv|xlsx&<the list's query>``: what the list shows, every page."""
-    params = {k: str(v) for k, v in request.GET.items() if k not in NOT_FILTERS}
+    """``<list>/export/?file=csv|xlsx&<the list's query>``: what the list shows, every page, in
+    the columns it shows when the person chose them (``core.list_extensions.list_state``)."""
+    state = list_state(request, actor, page)
     fmt = request.GET.get("file") or "csv"
     return list_export_response(  # type: ignore[return-value]
-        actor=actor, spec=page.spec, params=params, fmt=fmt, page=page
+        actor=actor,
+        spec=page.spec,
+        params=state.params,
+        fmt=fmt,
+        page=page,
+        columns=state.columns if state.chosen else None,
     )
 
 
-def export_links(request: HttpRequest, page: RecordPage) -> dict[str, str]:
-    """The list's two export links, carrying its current filters, search and sort."""
-    return query_links(request, page.url_name("export"))
+def export_links(
+    request: HttpRequest, page: RecordPage, state: ListState | None = None
+) -> dict[str, str]:
+    """The list's two export links, carrying its current filters, search, sort and columns (as
+    ``state`` has them, when given: a saved view's filters are spelled out)."""
+    if state is None:
+        return query_links(request, page.url_name("export"))
+    query = QueryDict(mutable=True)
+    for name, value in state.params.items():
+        query[name] = value
+    for name, value in kept_params(request, page):
+        query[name] = value
+    if state.chosen:
+        query["columns"] = ",".join(state.column_keys)
+    base = reverse(page.url_name("export"), args=[request.actor.workspace.slug])  # type: ignore[attr-defined]
+    links = {}
+    for fmt in exports.FORMATS:
+        query["file"] = fmt
+        links[fmt] = f"{base}?{query.urlencode()}"
+    return links

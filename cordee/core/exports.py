@@ -155,9 +155,12 @@ def _page_value(obj: Any, path: str) -> Any:
     return value
 
 
-def list_columns(spec: RecordSpec, page_columns: Iterable[Any] = ()) -> list[ExportColumn]:
-    """The row's id, the columns the list page shows (in its order, with its headers), then every
-    other field of the record, readable ones by name, other links by id. Secrets are left out."""
+def list_columns(
+    spec: RecordSpec, page_columns: Iterable[Any] = (), *, only: bool = False
+) -> list[ExportColumn]:
+    """The row's id, the columns the list page shows (in its order, with its headers), then —
+    unless ``only`` (the person chose the columns) — every other field of the record, readable
+    ones by name, other links by id. Secrets are left out."""
     columns = [ExportColumn("ID", _attribute("pk"))]
     covered: set[str] = set()
     for col in page_columns:
@@ -170,6 +173,8 @@ def list_columns(spec: RecordSpec, page_columns: Iterable[Any] = ()) -> list[Exp
                 str(col.label), _page_getter(spec.model, col.path), money=col.kind == "money"
             )
         )
+    if only:
+        return columns
     related = {name.split("__")[0] for name in spec.select_related}
     order = {name: i for i, name in enumerate(spec.fields)}  # a person's fields first
     fields = sorted(spec.model._meta.concrete_fields, key=lambda f: order.get(f.name, len(order)))
@@ -188,9 +193,11 @@ def list_rows(
     spec: RecordSpec,
     params: Mapping[str, str],
     refine: Callable[[Actor, QuerySet[Any]], QuerySet[Any]] | None = None,
+    joins: Iterable[str] = (),
 ) -> QuerySet[Any]:
     """Every row of the list as the page shows it (all pages): the same selector, the same
-    filters, search and sort, and the page's own refinement (annotations, narrower scope)."""
+    filters, search and sort, the page's own refinement (annotations, narrower scope), and the
+    ``joins`` its chosen columns read."""
     qs = record_list(actor=actor, spec=spec, params=params)
     unused = [  # computed detail that no export column reads (see list_columns)
         f.name
@@ -201,6 +208,9 @@ def list_rows(
         qs = qs.defer(*unused)
     if refine is not None:
         qs = refine(actor, qs)
+    joins = list(joins)
+    if joins:
+        qs = qs.select_related(*joins)
     if not qs.ordered:
         qs = qs.order_by(*(spec.model._meta.ordering or ()), "pk")
     return qs

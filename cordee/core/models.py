@@ -28,3 +28,35 @@ def synced_unique(name: str) -> models.UniqueConstraint:
     return models.UniqueConstraint(
         fields=["workspace", "source_system", "external_id"], name=f"{name}_unique_external_id"
     )
+
+
+class FieldChange(models.Model):
+    """One field of a shared record changed by a person (a form, the API, a bulk action):
+    appended, never edited, and told in the record's timeline ("Amount: 10,000 → 12,000").
+
+    ``record`` is the kind's ``RecordSpec.key`` ("opportunities"); ``before``/``after`` hold the
+    stored values as text (a related row's id, a choice's code) and, for a related row, its name
+    at the time (``*_label``), so the entry still reads right once the row is renamed or gone.
+    Written by ``core.records`` only (see ``field_changes_write``)."""
+
+    workspace = models.ForeignKey("tenancy.Workspace", on_delete=models.CASCADE, related_name="+")
+    record = models.CharField(_("kind of record"), max_length=40)
+    record_id = models.BigIntegerField(_("record"))
+    field = models.CharField(_("field"), max_length=60)
+    before = models.TextField(_("before"), blank=True)
+    after = models.TextField(_("after"), blank=True)
+    before_label = models.CharField(max_length=200, blank=True)
+    after_label = models.CharField(max_length=200, blank=True)
+    actor = models.ForeignKey(
+        "tenancy.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("when"))
+
+    class Meta:
+        verbose_name = _("field change")
+        verbose_name_plural = _("field changes")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["workspace", "record", "record_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.record}:{self.record_id}.{self.field}"

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -19,14 +20,22 @@ from django.utils.translation import gettext as _
 from cordee.core.actor import Actor
 from cordee.core.errors import DomainError, ValidationFailed
 from cordee.core.export_views import export_links, record_export_view
+from cordee.core.list_extensions import (
+    PAGE_SIZES,
+    ListState,
+    column_joins,
+    kept_params,
+    list_fragments,
+    list_state,
+)
 from cordee.core.records import record_delete, record_delete_effects, record_get, record_list
 from cordee.core.templatetags.cordee import format_money
 from cordee.core.web import (
-    PAGE_SIZE,
     Column,
     RecordPage,
     add_field_errors,
     htmx_render,
+    is_partial_request,
     save_record,
     workspace_view,
 )
@@ -114,8 +123,11 @@ def _filter_widgets(
     return shown, kept
 
 
-def _listed(actor: Actor, page: RecordPage, params: dict[str, str]) -> tuple[Any, str]:
-    """(the list's queryset, stably ordered; why its filters were refused, if they were)."""
+def _listed(
+    actor: Actor, page: RecordPage, params: dict[str, str], columns: tuple[Column, ...] = ()
+) -> tuple[Any, str]:
+    """(the list's queryset, stably ordered, joined to what its columns read; why its filters
+    were refused, if they were)."""
     filter_error = ""
     try:
         qs = record_list(actor=actor, spec=page.spec, params=params)
@@ -124,24 +136,43 @@ def _listed(actor: Actor, page: RecordPage, params: dict[str, str]) -> tuple[Any
         qs = record_list(actor=actor, spec=page.spec, params={"q": params.get("q", ""), "sort": ""})
     if page.list_queryset is not None:
         qs = page.list_queryset(actor, qs)
+    joins = column_joins(page.spec.model, columns)
+    if joins:
+        qs = qs.select_related(*joins)
     if not qs.ordered:  # aggregates drop Meta.ordering; pages must stay stable
         qs = qs.order_by(*(page.spec.model._meta.ordering or ()), "pk")
     return qs, filter_error
 
 
 def list_page(request: HttpRequest, actor: Actor, page: RecordPage) -> dict[str, Any]:
-    """What a list page prints: a page of rows with their cells, filters, sorting, exports."""
-    params: dict[str, str] = {k: str(v) for k, v in request.GET.items() if k != "page"}
-    qs, filter_error = _listed(actor, page, params)
-    page_obj = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    """What a list page prints: a page of rows with their cells, filters, sorting, exports, and
+    what the registered list extensions add (``core.list_extensions``)."""
+    state: ListState = list_state(request, actor, page)
+    params = state.params
+    qs, filter_error = _listed(actor, page, params, state.columns)
+    page_obj = Paginator(qs, state.page_size).get_page(request.GET.get("page"))
+    state.total, state.page_ids = page_obj.paginator.count, [obj.pk for obj in page_obj]
     shown, kept = _filter_widgets(actor, page, params)
+    fragments, leading_cells = list_fragments(request, actor, page, state)
     return {
         "page": page,
         "spec": page.spec,
         "nav": page.key,
-        "rows": [(obj, [_cell(actor, page, obj, c) for c in page.columns]) for obj in page_obj],
+        "rows": [(obj, [_cell(actor, page, obj, c) for c in state.columns]) for obj in page_obj],
         "page_obj": page_obj,
-        "columns": page.columns,
+        "columns": state.columns,
+        "sortable_columns": [c for c in page.available_columns if c.sort],
+        "list_state": state,
+        "page_sizes": PAGE_SIZES,
+        "kept_params": kept_params(request, page),
+        "head_fragments": [
+            render_to_string(f.template, f.context, request) for f in fragments if f.slot == "head"
+        ],
+        "table_fragments": [
+            render_to_string(f.template, f.context, request) for f in fragments if f.slot != "head"
+        ],
+        "leading_cells": leading_cells,
+        "partial": is_partial_request(request),
         "filters": shown,
         "kept_filters": kept,
         "filtered": any(params.get(f.name) for f in page.spec.filters) or bool(params.get("q")),
@@ -150,7 +181,7 @@ def list_page(request: HttpRequest, actor: Actor, page: RecordPage) -> dict[str,
         "sort": params.get("sort", ""),
         "orderings": list(page.spec.orderings),
         "can_write": actor.can(page.spec.capability),
-        "export_links": export_links(request, page),
+        "export_links": export_links(request, page, state),
         "can_export_workspace": actor.can("data.export"),
     }
 

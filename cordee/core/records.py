@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
@@ -19,10 +20,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, router, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.deletion import Collector
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cordee.core.actor import Actor
 from cordee.core.errors import NotFound, ValidationFailed
+from cordee.core.models import SYNCED_FIELDS, FieldChange
 from cordee.tenancy.models import Membership, User
 
 
@@ -48,6 +51,9 @@ class RecordSpec:
     select_related: tuple[str, ...] = ()
     orderings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     before_save: Callable[[Actor, models.Model], None] | None = None
+    # fields whose changes another history keeps (a lead's owner: its assignments); the others
+    # are kept as ``FieldChange`` rows when a record is changed through ``record_update``
+    history_elsewhere: tuple[str, ...] = ()
 
     @property
     def verbose_name(self) -> str:
@@ -200,6 +206,99 @@ def _validation_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
     return {"__all__": [str(m) for m in exc.messages]}
 
 
+# -- what changed --------------------------------------------------------------------------------
+
+
+def _stored(instance: models.Model, name: str) -> str:
+    """The stored value of one field of ``instance`` as text (a related row: its id)."""
+    model_field: Any = instance._meta.get_field(name)
+    value = getattr(instance, model_field.attname)
+    if value is None or value == "":
+        return ""
+    if isinstance(model_field, models.DecimalField):  # "10000" typed is "10000.00" stored
+        return str(Decimal(value).quantize(Decimal(1).scaleb(-model_field.decimal_places)))
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _label(model_field: Any, value: str) -> str:
+    """A related row's name (for the history to read right once it is renamed or gone)."""
+    if not value or not isinstance(model_field, models.ForeignKey):
+        return ""
+    related = model_field.related_model._default_manager.filter(pk=value).first()  # type: ignore[union-attr]
+    return str(related)[:200] if related is not None else ""
+
+
+def field_changes_write(
+    *,
+    actor: Actor,
+    spec: RecordSpec,
+    instance: models.Model,
+    before: Mapping[str, str],
+) -> int:
+    """Keep each field of ``before`` (as ``_stored`` read it) that ``instance`` no longer has,
+    except those another history tells (``spec.history_elsewhere``) and the sync keys."""
+    skipped = {*spec.history_elsewhere, *SYNCED_FIELDS}
+    now = timezone.now()
+    rows = []
+    for name, old in before.items():
+        if name in skipped:
+            continue
+        new = _stored(instance, name)
+        if new != old:
+            model_field = instance._meta.get_field(name)
+            rows.append(
+                FieldChange(
+                    workspace_id=actor.workspace.pk,
+                    record=spec.key,
+                    record_id=instance.pk,
+                    field=name,
+                    before=old,
+                    after=new,
+                    before_label=_label(model_field, old),
+                    after_label=_label(model_field, new),
+                    actor=actor.user,
+                    at=now,
+                )
+            )
+    FieldChange.objects.bulk_create(rows)
+    return len(rows)
+
+
+def field_change_values(model: type[models.Model], change: FieldChange) -> tuple[str, str, str]:
+    """(the field's name, before, after) as a reader sees them, in the active language: a
+    choice's label, a related row's name, a localised number or date; "—" for nothing."""
+    try:
+        model_field: Any = model._meta.get_field(change.field)
+    except FieldDoesNotExist:
+        return change.field, change.before or "—", change.after or "—"
+    choices = dict(model_field.flatchoices) if model_field.choices else {}
+
+    def shown(value: str, label: str) -> str:
+        if not value:
+            return "—"
+        if isinstance(model_field, models.ForeignKey):
+            return label or f"#{value}"
+        if value in choices:
+            return str(choices[value])
+        if isinstance(model_field, models.DecimalField):
+            return formats.number_format(Decimal(value), use_l10n=True, force_grouping=True)
+        if isinstance(model_field, models.DateField) and not isinstance(
+            model_field, models.DateTimeField
+        ):
+            return formats.date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        if isinstance(model_field, models.BooleanField):
+            return str(_("Yes") if value == "True" else _("No"))
+        return value
+
+    return (
+        str(model_field.verbose_name).capitalize(),
+        shown(change.before, change.before_label),
+        shown(change.after, change.after_label),
+    )
+
+
 def _save(actor: Actor, spec: RecordSpec, instance: models.Model, data: dict[str, Any]) -> Any:
     unknown = sorted(set(data) - set(spec.fields))
     if unknown:
@@ -207,6 +306,7 @@ def _save(actor: Actor, spec: RecordSpec, instance: models.Model, data: dict[str
             _("Some fields are not valid."),
             field_errors={name: [_("This field cannot be set.")] for name in unknown},
         )
+    before = {name: _stored(instance, name) for name in spec.fields} if instance.pk else {}
     for name, value in _resolve_foreign_keys(actor, spec.model, data).items():
         setattr(instance, name, value)
     if spec.before_save:
@@ -220,6 +320,8 @@ def _save(actor: Actor, spec: RecordSpec, instance: models.Model, data: dict[str
     try:
         with transaction.atomic():
             instance.save()
+            if before:
+                field_changes_write(actor=actor, spec=spec, instance=instance, before=before)
     except IntegrityError as exc:
         raise ValidationFailed(
             _("This record conflicts with an existing one."), field_errors={"__all__": [str(exc)]}

@@ -56,6 +56,10 @@ CAPABILITIES: dict[str, set[Role]] = {
     # author or a manager deletes (and reads a deleted comment's history)
     "comment.write": _EVERY_OPERATOR | {Role.EXECUTIVE},
     "comment.moderate": _MANAGERS,
+    # saved views of the lists: anyone saves their own and shares them with their pods or the
+    # workspace; a manager also changes or deletes a view someone else shares, and shares with
+    # any pod
+    "saved_view.moderate": _MANAGERS,
 }
 
 

@@ -136,6 +136,11 @@ class Column:
     secondary: bool = False  # hidden on narrow screens
     tertiary: bool = False  # hidden below wide screens as well
 
+    @property
+    def key(self) -> str:
+        """How a list's ``columns`` parameter and a saved view name the column: its path."""
+        return self.path
+
 
 Saver = Callable[[Actor, forms.Form, Any], Any]
 
@@ -158,10 +163,17 @@ class RecordPage:
     # the create form asks (htmx, on change) for existing records that look like the new one:
     # the ``record`` of the ``merge_duplicates`` page ("contact", "account")
     duplicates_of: str = ""
+    # columns a person may add to the list with the column chooser (``columns`` are the default)
+    optional_columns: tuple[Column, ...] = ()
 
     @property
     def key(self) -> str:
         return self.spec.key
+
+    @property
+    def available_columns(self) -> tuple[Column, ...]:
+        """Every column the list can show: the default ones, then the optional ones."""
+        return self.columns + self.optional_columns
 
     @property
     def url_name_list(self) -> str:

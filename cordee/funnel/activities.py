@@ -64,13 +64,9 @@ def record_about(*, actor: Actor, record: str, record_id: int) -> About:
         return About("lead", lead=lead, contact=lead.contact, account=lead.contact.account)
     if record == "contact":
         contact = record_get(actor=actor, spec=crm_records.CONTACTS, pk=record_id)
-        lead = (
-            Lead.objects.filter(workspace=actor.workspace, contact=contact)
-            .exclude(stage__in=CLOSED_STAGES)
-            .order_by("-created_at", "-id")
-            .first()
+        return About(
+            "contact", lead=_open_lead(actor, contact), contact=contact, account=contact.account
         )
-        return About("contact", lead=lead, contact=contact, account=contact.account)
     if record == "account":
         return About(
             "account", account=record_get(actor=actor, spec=crm_records.ACCOUNTS, pk=record_id)
@@ -86,18 +82,45 @@ def record_about(*, actor: Actor, record: str, record_id: int) -> About:
     )
 
 
-def _activity_contact(actor: Actor, about: About) -> Contact:
-    """A touch is of a person: an account's is of its latest contact."""
-    if about.contact is not None:
-        return about.contact
-    contact = (
-        Contact.objects.filter(workspace=actor.workspace, account=about.account)
+def _open_lead(actor: Actor, contact: Contact) -> Lead | None:
+    """The contact's newest lead still in the funnel: the one whose clocks a touch serves."""
+    return (
+        Lead.objects.filter(workspace=actor.workspace, contact=contact)
+        .exclude(stage__in=CLOSED_STAGES)
         .order_by("-created_at", "-id")
         .first()
     )
+
+
+def account_contacts(*, actor: Actor, account_id: int, limit: int = 100) -> list[Contact]:
+    """Whom an activity on an account can be with: its contacts, most recent first."""
+    return list(
+        Contact.objects.filter(workspace=actor.workspace, account_id=account_id).order_by(
+            "-created_at", "-id"
+        )[:limit]
+    )
+
+
+def _activity_contact(actor: Actor, about: About, chosen: int | None) -> Contact:
+    """A touch is of a person: the record's contact, or on an account the contact chosen (by
+    default its most recent one); an account's contact brings its open lead along."""
+    if about.contact is not None:
+        if chosen is not None and chosen != about.contact.pk:
+            message = _("This activity is with the record's own contact.")
+            raise ValidationFailed(message, field_errors={"contact": [message]})
+        return about.contact
+    contacts = Contact.objects.filter(workspace=actor.workspace, account=about.account)
+    if chosen is not None:
+        contact = contacts.filter(pk=chosen).first()
+        if contact is None:
+            message = _("Choose one of this account's contacts.")
+            raise ValidationFailed(message, field_errors={"contact": [message]})
+    else:
+        contact = contacts.order_by("-created_at", "-id").first()
     if contact is None:
         message = _("Add a contact to this account first: an activity is with a person.")
         raise ValidationFailed(message, field_errors={"record_id": [message]})
+    about.lead = _open_lead(actor, contact)
     return contact
 
 
@@ -114,7 +137,7 @@ def activity_log(*, actor: Actor, data: ActivityIn) -> Touchpoint:
     if occurred_at > now + FUTURE_SLACK:
         message = _("An activity is logged once done: its time cannot be in the future.")
         raise ValidationFailed(message, field_errors={"occurred_at": [message]})
-    contact = _activity_contact(actor, about)
+    contact = _activity_contact(actor, about, data.contact)
     with transaction.atomic():
         touch = Touchpoint(
             workspace=actor.workspace,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from cordee.core.actor import Actor
 from cordee.funnel import presenters
-from cordee.funnel.activities import record_about
+from cordee.funnel.activities import account_contacts, record_about
 from cordee.funnel.models import CallOutcome, Lead, TouchKind
 from cordee.funnel.timeline import SOURCES, timeline
 
@@ -70,6 +70,7 @@ def timeline_panel(
         "filters": [(k, s.label, k in kinds) for k, s in SOURCES.items()],
         "chosen": kinds,
         "can_log": actor.can("activity.write"),
+        "contacts": account_contacts(actor=actor, account_id=pk) if record == "account" else [],
         "call_outcomes": call_buttons(),
         "other_kinds": [(str(k), str(k.label)) for k in OTHER_KINDS],
         "log_url": reverse("activity_log", args=[slug, record, pk]),

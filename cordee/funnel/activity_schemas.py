@@ -31,6 +31,11 @@ class ActivityIn(InSchema):
     outcome: OutcomeChoice = Field("", description="A call's outcome (calls only)")
     note: Text300 = ""
     occurred_at: AwareDatetime | None = Field(None, description="Blank: now")
+    contact: Id | None = Field(
+        None,
+        description="With whom, on an account: one of its contacts (blank: its most recent "
+        "one); the contact's open lead, if any, is the lead the activity serves",
+    )
 
 
 class ActivityOut(Schema):

@@ -12,12 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from cordee.core.actor import Actor
 from cordee.core.records import record_update
-from cordee.core.web import Column, RecordPage, user_choices
+from cordee.core.web import Column, RecordPage, record_form_class, user_choices
 from cordee.crm import records as crm_records
 from cordee.crm import selectors as crm_selectors
 from cordee.crm.models import Campaign
 from cordee.funnel import activity_pages, records, selectors
-from cordee.funnel.models import RejectionOutcome
+from cordee.funnel.models import ForecastCategory, RejectionOutcome
 from cordee.funnel.services import lead_create, opportunity_save
 from cordee.people.selectors import pod_choices
 
@@ -50,7 +50,6 @@ def _contact_context(actor: Actor, contact: Any) -> dict[str, Any]:
 def _lead_context(actor: Actor, lead: Any) -> dict[str, Any]:
     return {
         "panel": activity_pages.timeline_panel(actor, "lead", lead.pk),
-        "history": list(selectors.lead_history(actor=actor, lead=lead)),
         "opportunities": list(lead.opportunities.select_related("account")),
         "sla": selectors.lead_sla(actor=actor, lead=lead),
         "reasons": list(selectors.rejection_reasons(actor=actor)),
@@ -74,6 +73,37 @@ def _campaign_context(actor: Actor, campaign: Any) -> dict[str, Any]:
     }
 
 
+_OPPORTUNITY_FIELDS = (
+    "name",
+    "account",
+    "lead",
+    "owner",
+    "amount",
+    "currency",
+    "stage",
+    "forecast_category",
+    "close_date",
+    "loss_reason",
+    "source",
+    "primary_campaign",
+    "pod",
+)
+
+
+class _OpportunityForm(record_form_class(records.OPPORTUNITIES, _OPPORTUNITY_FIELDS)):  # type: ignore[misc]
+    """The forecast category follows the stage unless a person chooses one: the blank choice
+    says so, and is what an opportunity nobody chose a category for shows."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        category = self.fields["forecast_category"]
+        category.required = False
+        category.choices = [("", _("Follows the stage")), *ForecastCategory.choices]
+        instance = kwargs.get("instance")
+        if instance is None or not instance.forecast_chosen:
+            self.initial["forecast_category"] = ""
+
+
 def _save_opportunity(actor: Actor, form: forms.Form, instance: Any) -> Any:
     return opportunity_save(actor=actor, data=form.record_data(), opportunity=instance)  # type: ignore[attr-defined]
 
@@ -95,6 +125,12 @@ ACCOUNTS = RecordPage(
         Column("city", _("City"), secondary=True),
         Column("owner", _("Owner"), secondary=True),
     ),
+    optional_columns=(
+        Column("domain", _("Website domain"), secondary=True),
+        Column("country", _("Country"), secondary=True),
+        Column("region", _("Region"), secondary=True),
+        Column("created_at", _("Created"), sort="-created", kind="date", secondary=True),
+    ),
     form_fields=("name", "domain", "industry", "size_band", "country", "region", "city", "owner"),
     detail_template="crm/account_detail.html",
     detail_context=_account_context,
@@ -114,6 +150,12 @@ CONTACTS = RecordPage(
         Column("job_title", _("Job title"), secondary=True),
         Column("account", _("Account"), link="accounts"),
         Column("owner", _("Owner"), secondary=True),
+    ),
+    optional_columns=(
+        Column("phone", _("Phone"), secondary=True),
+        Column("country", _("Country"), secondary=True),
+        Column("account.industry", _("Industry"), secondary=True),
+        Column("created_at", _("Created"), sort="-created", kind="date", secondary=True),
     ),
     form_fields=(
         "first_name",
@@ -146,6 +188,13 @@ LEADS = RecordPage(
             "created_at", _("Created"), sort="-created", kind="date", secondary=True, tertiary=True
         ),
     ),
+    optional_columns=(
+        Column("pod", _("Pod"), secondary=True),
+        Column("source_channel", _("Source channel"), secondary=True),
+        Column("mql_at", _("Became MQL"), kind="date", secondary=True),
+        Column("contact.email", _("E-mail"), secondary=True),
+        Column("contact.account.industry", _("Industry"), secondary=True),
+    ),
     form_fields=("contact", "source_campaign", "source_channel", "owner", "pod"),
     detail_template="crm/lead_detail.html",
     detail_context=_lead_context,
@@ -168,20 +217,16 @@ OPPORTUNITIES = RecordPage(
         Column("close_date", _("Close date"), sort="close", kind="date", secondary=True),
         Column("owner", _("Owner"), secondary=True, tertiary=True),
     ),
-    form_fields=(
-        "name",
-        "account",
-        "lead",
-        "owner",
-        "amount",
-        "currency",
-        "stage",
-        "close_date",
-        "loss_reason",
-        "source",
-        "primary_campaign",
-        "pod",
+    optional_columns=(
+        Column("forecast_category", _("Forecast category"), secondary=True),
+        Column("probability", _("Probability (%)"), kind="number", secondary=True),
+        Column("weighted_amount", _("Weighted amount"), kind="money", secondary=True),
+        Column("source", _("Source"), secondary=True),
+        Column("primary_campaign", _("Campaign"), link="campaigns", secondary=True),
+        Column("pod", _("Pod"), secondary=True),
     ),
+    form_fields=_OPPORTUNITY_FIELDS,
+    form_class=_OpportunityForm,
     detail_template="crm/opportunity_detail.html",
     detail_context=_opportunity_context,
     save=_save_opportunity,
@@ -202,6 +247,10 @@ CAMPAIGNS = RecordPage(
         Column("start_date", _("Start"), sort="-start", kind="date", secondary=True),
         Column("budget", _("Budget"), sort="-budget", kind="money"),
         Column("owner", _("Owner"), secondary=True),
+    ),
+    optional_columns=(
+        Column("type", _("Type"), secondary=True),
+        Column("end_date", _("End"), kind="date", secondary=True),
     ),
     form_fields=(
         "name",

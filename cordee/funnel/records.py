@@ -169,6 +169,7 @@ LEADS = RecordSpec(
         "-score": ("-score", "-id"),
         "stage": ("stage", "-id"),
     },
+    history_elsewhere=("owner", "pod"),  # its assignments tell them
     before_save=lead_defaults,
 )
 
@@ -228,6 +229,7 @@ OPPORTUNITIES = RecordSpec(
         "close": ("close_date", "id"),
     },
     before_save=_opportunity_defaults,
+    history_elsewhere=("stage", "forecast_chosen"),  # its stage history tells the stage
 )
 
 SPECS = {spec.key: spec for spec in (TOUCHPOINTS, LEADS, OPPORTUNITIES)}

@@ -348,6 +348,10 @@ def _forecast_choice(data: dict[str, object], opportunity: Opportunity | None) -
     deal is ``closed``, and a closed deal is nothing else."""
     data.pop("forecast_chosen", None)  # set here only
     category = data.pop("forecast_category", None)
+    if category == "":  # "follows the stage" again: the category is the stage's from now on
+        if opportunity is not None and opportunity.forecast_chosen:
+            data["forecast_chosen"] = False
+        return
     if category is None or (opportunity and category == opportunity.forecast_category):
         return
     stage = data.get("stage") or (opportunity.stage if opportunity else OpportunityStage.DISCOVERY)

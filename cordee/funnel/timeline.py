@@ -1,6 +1,7 @@
 """The record timeline: one permission-scoped read that merges, newest first, everything that
-happened to a lead, contact, account or opportunity — stage history, assignments (the changes of
-owner), marketing touches, activities logged by people, tasks — with a kind filter and pages.
+happened to a lead, contact, account or opportunity — stage history, deal stages, field changes,
+assignments (the changes of owner), marketing touches, activities logged by people, tasks — with
+a kind filter and pages.
 
 Each kind of entry is a ``TimelineSource``: a function that returns the ``limit`` newest entries
 of its kind about a record, in **one** query. The timeline asks every chosen source for
@@ -21,17 +22,23 @@ from heapq import merge
 from itertools import islice
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cordee.core.actor import Actor
+from cordee.core.models import FieldChange
+from cordee.core.records import field_change_values
+from cordee.crm.models import Account, Contact
 from cordee.funnel.activities import About
 from cordee.funnel.models import (
     ACTIVITY_KINDS,
+    Lead,
     LeadAssignment,
     LeadStageChange,
+    Opportunity,
+    OpportunityStageChange,
     Task,
     Touchpoint,
 )
@@ -98,7 +105,7 @@ def _stages(actor: Actor, about: About, limit: int) -> list[Entry]:
             r.at,
             _("%(from)s → %(to)s")
             % {"from": r.get_from_stage_display() or "—", "to": r.get_to_stage_display()},
-            r.why,
+            " · ".join(part for part in (r.why, r.rule) if part),
             _name(r.actor),
             f"stage:{r.pk}",
         )
@@ -124,6 +131,67 @@ def _assignments(actor: Actor, about: About, limit: int) -> list[Entry]:
         )
         for r in rows
     ]
+
+
+def _deal_filter(about: About) -> Q:
+    """The record's opportunities: the lead's, the contact's leads', the account's, itself."""
+    if about.scope == "lead":
+        return Q(opportunity__lead=about.lead)
+    if about.scope == "contact":
+        return Q(opportunity__lead__contact=about.contact)
+    if about.scope == "account":
+        return Q(opportunity__account=about.account)
+    return Q(opportunity=about.opportunity)
+
+
+def _deal_stages(actor: Actor, about: About, limit: int) -> list[Entry]:
+    rows = (
+        OpportunityStageChange.objects.filter(_deal_filter(about), workspace=actor.workspace)
+        .select_related("actor", "opportunity")
+        .order_by("-at", "-id")[:limit]
+    )
+    return [
+        Entry(
+            "deal_stage",
+            r.at,
+            _("%(from)s → %(to)s")
+            % {"from": r.get_from_stage_display() or "—", "to": r.get_to_stage_display()},
+            r.opportunity.name if about.scope != "opportunity" else "",
+            _name(r.actor),
+            f"deal_stage:{r.pk}",
+        )
+        for r in rows
+    ]
+
+
+# the record a timeline is about → (its kind's ``RecordSpec.key``, its model)
+_RECORD_KINDS: dict[str, tuple[str, type[Model]]] = {
+    "lead": ("leads", Lead),
+    "contact": ("contacts", Contact),
+    "account": ("accounts", Account),
+    "opportunity": ("opportunities", Opportunity),
+}
+
+
+def _changes(actor: Actor, about: About, limit: int) -> list[Entry]:
+    """Fields of the record itself that a person changed (``core.models.FieldChange``)."""
+    key, model = _RECORD_KINDS[about.scope]
+    record = getattr(about, about.scope)
+    rows = (
+        FieldChange.objects.filter(workspace=actor.workspace, record=key, record_id=record.pk)
+        .select_related("actor")
+        .order_by("-at", "-id")[:limit]
+    )
+    entries = []
+    for r in rows:
+        name, before, after = field_change_values(model, r)
+        title = _("%(field)s: %(before)s → %(after)s") % {
+            "field": name,
+            "before": before,
+            "after": after,
+        }
+        entries.append(Entry("change", r.at, title, "", _name(r.actor), f"change:{r.pk}"))
+    return entries
 
 
 def _touch_filter(about: About) -> Q:
@@ -212,6 +280,8 @@ timeline_source_register("task", gettext_lazy("Tasks"), _tasks)
 timeline_source_register("stage", gettext_lazy("Stages"), _stages)
 timeline_source_register("assignment", gettext_lazy("Owner changes"), _assignments)
 timeline_source_register("touch", gettext_lazy("Marketing touches"), _marketing)
+timeline_source_register("deal_stage", gettext_lazy("Deal stages"), _deal_stages)
+timeline_source_register("change", gettext_lazy("Field changes"), _changes)
 
 
 @dataclass

@@ -134,12 +134,14 @@ def _project_imports_in_functions() -> list[str]:
 # Loaded on demand on purpose: `cordee attribution` reads files without starting Django and
 # imports NumPy and Arrow only once it has a file to read; the search connects its signal
 # receivers in `AppConfig.ready()` (Django's place for it: they import the models of other apps,
-# which are not loaded yet when apps.py is).
+# which are not loaded yet when apps.py is); so do the comments and the saved views (lists),
+# which fill a lower app's registry (the timeline's sources, the record lists' extensions).
 LAZY_ON_PURPOSE = (
     "cordee/cli/management/commands/attribution.py",
     "cordee/search/apps.py",
     "cordee/comments/apps.py",
     "cordee/merges/apps.py",
+    "cordee/lists/apps.py",
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench import pages_load, sla_check
+from bench import pages_load, search_load, sla_check
 from cordee.demo.builder import build_demo
 
 
@@ -28,6 +28,18 @@ def test_pages_load_bench_runs_against_a_live_server(live_server, tmp_path):
         2, 1, "marc.ventes@demo.cordee.fr", "cordee-demo", out, base_url=live_server.url
     )
     assert "| MQL queue (everyone's) |" in table
+    assert out.exists()
+
+
+def test_search_load_bench_types_accent_free_terms_against_a_live_server(live_server, tmp_path):
+    build_demo(size="small", seed=1)
+    words = search_load.terms()
+    assert all(w == w.lower() and w.isascii() for w in words)  # as people type them
+    out = tmp_path / "search.md"
+    table = search_load.run(
+        2, 1, "marc.ventes@demo.cordee.fr", "cordee-demo", out, base_url=live_server.url
+    )
+    assert "| contact picker |" in table and "| search page |" in table
     assert out.exists()
 
 

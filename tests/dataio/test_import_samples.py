@@ -168,6 +168,38 @@ def test_hubspot_deals_export(personas):
     assert Opportunity.objects.get(external_id="9002").close_date == dt.date(2024, 2, 28)
 
 
+def test_imported_deals_get_their_stage_history_and_a_later_move_is_kept(personas, tmp_path):
+    """A new deal enters its stage (from nothing) by whoever imported it; re-importing the file
+    with one stage changed adds that one move, and the forecast category follows the stage."""
+    from cordee.funnel.models import OpportunityStageChange
+
+    import_file(personas, SAMPLES / "hubspot_deals.csv", "opportunities")
+    rows = OpportunityStageChange.objects.values_list(
+        "opportunity__external_id", "from_stage", "to_stage", "actor"
+    )
+    assert sorted(rows) == [
+        ("9001", "", "proposal", personas.rita.pk),
+        ("9002", "", "closed_won", personas.rita.pk),
+        ("9003", "", "discovery", personas.rita.pk),
+    ]
+    text = (SAMPLES / "hubspot_deals.csv").read_bytes().decode("utf-8-sig")
+    line = next(row for row in text.splitlines() if row.startswith("9003,"))
+    moved = tmp_path / "hubspot_deals.csv"
+    moved.write_text(text.replace(line, line.replace("appointmentscheduled", "contractsent")))
+    assert moved.read_text() != text, "the sample's stage of 9003 is not where this test looks"
+    import_file(personas, moved, "opportunities")
+    assert OpportunityStageChange.objects.count() == 4
+    move = OpportunityStageChange.objects.get(
+        opportunity__external_id="9003", from_stage="discovery"
+    )
+    deal = Opportunity.objects.get(external_id="9003")
+    assert (move.to_stage, deal.stage, deal.forecast_category) == (
+        "negotiation",
+        "negotiation",
+        "commit",
+    )
+
+
 def test_xlsx_lines_are_sheet_rows_and_good_rows_can_be_kept(personas):
     failed = import_file(personas, SAMPLES / "hubspot_companies.xlsx", "accounts")
     assert failed.status == "failed"

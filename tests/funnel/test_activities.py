@@ -176,6 +176,42 @@ def test_an_activity_on_an_account_is_with_its_latest_contact(personas):
         )
 
 
+def test_an_activity_on_an_account_is_with_the_contact_chosen_and_serves_its_open_lead(
+    personas, client
+):
+    account = f.AccountFactory(workspace=personas.acme)
+    chosen = f.ContactFactory(workspace=personas.acme, account=account, last_name="Choisie")
+    f.ContactFactory(workspace=personas.acme, account=account)  # the most recent one
+    closed = f.LeadFactory(workspace=personas.acme, contact=chosen, stage=Stage.LOST)
+    open_lead = f.LeadFactory(workspace=personas.acme, contact=chosen, stage=Stage.MQL)
+    assert closed.pk < open_lead.pk
+    touch = activity_log(
+        actor=personas.actor("bob"),
+        data=ActivityIn(
+            record="account",
+            record_id=account.pk,
+            kind="call",
+            outcome="reached",
+            contact=chosen.pk,
+        ),
+    )
+    assert (touch.contact, touch.lead) == (chosen, open_lead)
+    stranger = f.ContactFactory(workspace=personas.acme)  # another account's
+    for record, record_id in (("account", account.pk), ("lead", open_lead.pk)):
+        with pytest.raises(ValidationFailed) as exc:
+            activity_log(
+                actor=personas.actor("bob"),
+                data=ActivityIn(
+                    record=record, record_id=record_id, kind="meeting", contact=stranger.pk
+                ),
+            )
+        assert set(exc.value.field_errors) == {"contact"}
+    # the account's page offers its contacts to choose from
+    client.force_login(personas.bob)
+    html = client.get(f"/w/acme/accounts/{account.pk}/").content.decode()
+    assert f'<option value="{chosen.pk}">' in html and 'name="contact"' in html
+
+
 # -- tasks --------------------------------------------------------------------------------------
 
 

@@ -317,3 +317,33 @@ def test_a_move_from_a_stale_board_is_refused(client, personas):
         )
     assert Opportunity.objects.get(pk=opportunity.pk).stage == "negotiation"
     assert not OpportunityStageChange.objects.filter(opportunity=opportunity).exists()
+
+
+def test_the_form_chooses_a_forecast_category_or_lets_it_follow_the_stage(client, personas):
+    """The page's form: blank ("follows the stage") on a new deal; a category chosen there is
+    kept through a later stage move; choosing blank again hands it back to the stage."""
+    client.force_login(personas.bob)
+    account = f.AccountFactory(workspace=personas.acme)
+    form = client.get("/w/acme/opportunities/new/").content.decode()
+    assert 'name="forecast_category"' in form and "Follows the stage" in form
+    fields = {
+        "name": "Affaire",
+        "account": account.pk,
+        "amount": "1000",
+        "currency": "EUR",
+        "source": "marketing",
+    }
+    response = client.post(
+        "/w/acme/opportunities/new/", {**fields, "stage": "negotiation", "forecast_category": ""}
+    )
+    assert response.status_code == 302, response.content.decode()[-6000:]
+    opportunity = Opportunity.objects.get(workspace=personas.acme, name="Affaire")
+    assert (opportunity.forecast_category, opportunity.forecast_chosen) == ("commit", False)
+    edit = f"/w/acme/opportunities/{opportunity.pk}/edit/"
+    client.post(edit, {**fields, "stage": "negotiation", "forecast_category": "best_case"})
+    client.post(edit, {**fields, "stage": "proposal", "forecast_category": "best_case"})
+    opportunity.refresh_from_db()
+    assert (opportunity.forecast_category, opportunity.forecast_chosen) == ("best_case", True)
+    client.post(edit, {**fields, "stage": "negotiation", "forecast_category": ""})
+    opportunity.refresh_from_db()
+    assert (opportunity.forecast_category, opportunity.forecast_chosen) == ("commit", False)

@@ -195,3 +195,55 @@ def test_another_workspaces_timeline_is_a_404(client, personas, story):
     lead, _opportunity = story
     client.force_login(personas.carol)
     assert client.get(f"/w/acme/timeline/lead/{lead.pk}/").status_code == 404
+
+
+def test_field_changes_and_deal_stages_are_told_once_in_the_reader_language(client, personas):
+    """A person changes a deal's amount, close date and account through the form's service: each
+    field is one "change" entry, in the reader's language; the stage move is one "deal stage"
+    entry (its own history), not a field change; a lead's owner change is an assignment only."""
+    from cordee.core.models import FieldChange
+    from cordee.core.records import record_update
+    from cordee.funnel.records import LEADS
+    from cordee.funnel.services import opportunity_save
+
+    bob = personas.actor("bob")
+    first = f.AccountFactory(workspace=personas.acme, name="Lumière SAS")
+    second = f.AccountFactory(workspace=personas.acme, name="Atelier Nord")
+    deal = opportunity_save(
+        actor=bob,
+        data={"name": "Pilote", "account": first.pk, "amount": "10000", "close_date": "2026-06-30"},
+    )
+    opportunity_save(
+        actor=bob,
+        data={
+            "amount": "12500.50",
+            "close_date": "2026-07-15",
+            "account": second.pk,
+            "stage": "proposal",
+            "name": "Pilote",
+        },
+        opportunity=deal,
+    )
+    changed = FieldChange.objects.filter(record="opportunities", record_id=deal.pk)
+    assert sorted(
+        changed.values_list("field", "before", "after", "before_label", "after_label")
+    ) == [
+        ("account", str(first.pk), str(second.pk), "Lumière SAS", "Atelier Nord"),
+        ("amount", "10000.00", "12500.50", "", ""),
+        ("close_date", "2026-06-30", "2026-07-15", "", ""),
+        # the category followed the stage (Discovery → Proposal): a change of the record too
+        ("forecast_category", "pipeline", "best_case", "", ""),
+    ]
+    client.force_login(personas.alice)
+    with override("fr"):
+        client.cookies["django_language"] = "fr"
+        body = client.get(f"/w/acme/timeline/opportunity/{deal.pk}/?kind=change&kind=deal_stage")
+    text = body.content.decode().replace("\xa0", " ").replace("\u202f", " ")
+    assert "Montant : 10 000,00 → 12 500,50" in text
+    assert "Compte : Lumière SAS → Atelier Nord" in text
+    assert text.count('data-kind="deal_stage"') == 2  # created at Discovery, moved to Proposal
+    assert text.count('data-kind="change"') == 4
+    # a lead's owner is told by its assignments, not twice
+    lead = f.LeadFactory(workspace=personas.acme, stage=Stage.MQL, owner=personas.bob)
+    record_update(actor=bob, spec=LEADS, instance=lead, data={"owner": personas.dave.pk})
+    assert not FieldChange.objects.filter(record="leads", record_id=lead.pk).exists()

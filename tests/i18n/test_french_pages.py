@@ -48,6 +48,8 @@ from cordee.dataio.models import ImportJob
 from cordee.feedback.models import FeedbackItem
 from cordee.funnel import models as funnel
 from cordee.integrations.models import IncomingEndpoint, WebhookSubscription
+from cordee.lists import services as lists
+from cordee.lists.models import SavedView
 from cordee.merges.models import Merge
 from cordee.merges.services import merge_records
 from cordee.people.models import PodMember
@@ -300,6 +302,7 @@ PK_MODELS: dict[str, type[models.Model]] = {
     **{f"comment_{name}": Comment for name in ("edit", "delete", "history")},
     "merge_new": crm.Contact,  # <record> is "contact"
     "merge_detail": Merge,
+    **{f"saved_view_{name}": SavedView for name in ("update", "rename", "delete")},
     **{
         f"import_{name}": ImportJob
         for name in ("detail", "mapping", "preview", "progress", "rejected", "rerun")
@@ -527,6 +530,7 @@ def _page_records(personas: Personas) -> dict[str, Any]:
     records += _feedback_records(personas, account, campaign, lead)
     records.append(_comment_records(personas, lead))
     records.append(_merge_records(personas, lead.contact))
+    records.append(_saved_view(personas, pod))
     # a call with its outcome and a task, in the lead's timeline
     funnel.Touchpoint.objects.create(
         workspace=ws,
@@ -584,6 +588,24 @@ def _comment_records(personas: Any, lead: Any) -> Any:
     gone = comments.comment_post(actor=rita, kind="lead", record_id=lead.pk, body="Hors sujet")
     comments.comment_delete(actor=personas.actor("dave"), comment_id=gone.pk)
     return edited
+
+
+def _saved_view(personas: Any, pod: Any) -> Any:
+    """Rita's list of leads opens on her view of the pod's MQLs, with columns she chose; a view
+    shared with the workspace shows beside it."""
+    rita = personas.actor("rita")
+    view = lists.saved_view_create(
+        actor=rita,
+        kind="leads",
+        name="MQL du pod",
+        params={"stage": "mql", "sort": "-score"},
+        columns=["contact", "score", "pod", "source_channel", "mql_at"],
+        visibility="pod",
+        pod_id=pod.pk,
+    )
+    lists.saved_view_create(actor=rita, kind="leads", name="Tous les SAL", visibility="workspace")
+    lists.list_default_set(actor=rita, kind="leads", view_id=view.pk)
+    return view
 
 
 def _imported(personas: Any, *, run: bool) -> Any:

@@ -166,6 +166,11 @@ class Opportunity(Synced):
     def probability(self) -> int:
         return STAGE_PROBABILITY[self.stage]
 
+    @property
+    def weighted_amount(self) -> Decimal:
+        """amount × the stage's probability ÷ 100, as the pipeline board sums it."""
+        return (self.amount * self.probability / 100).quantize(Decimal("0.01"))
+
 
 class OpportunityStageChange(models.Model):
     """One move of an opportunity between stages (the form, the board and the API write it

@@ -5,13 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
+
 from cordee.dataio.imports.kinds.base import MAX_AMOUNT, Handler, Tick, check_currency, fold_name
-from cordee.dataio.imports.kinds.bulk import chunks
+from cordee.dataio.imports.kinds.bulk import BATCH, chunks
 from cordee.dataio.imports.rows import Group
 from cordee.dataio.imports.words import Text
 from cordee.dataio.imports.words import later as _
 from cordee.funnel import models as funnel
-from cordee.funnel.records import opportunity_defaults
+from cordee.funnel.records import opportunity_defaults, opportunity_forecast_follow
 
 if TYPE_CHECKING:
     from cordee.dataio.models import ImportJob
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
 class Opportunities(Handler):
     model = funnel.Opportunity
     fast_updates = True
+    needs_ids = True  # each new deal's first stage goes into its stage history
     columns = {
         k: k
         for k in ("name", "amount", "currency", "stage", "created_on", "close_date", "loss_reason")
@@ -72,11 +75,23 @@ class Opportunities(Handler):
             group.extra["owner_id"] = self.owner_id(group)
         return rejected
 
+    def _stored_stages(self, pks: list[int]) -> dict[int, tuple[str, bool]]:
+        """pk → (stage, forecast chosen by a person) of the deals the file changes."""
+        stored: dict[int, tuple[str, bool]] = {}
+        for batch in chunks(pks):
+            for pk, stage, chosen in funnel.Opportunity.objects.filter(
+                workspace=self.workspace, pk__in=batch
+            ).values_list("id", "stage", "forecast_chosen"):
+                stored[pk] = (stage, chosen)
+        return stored
+
     def write(self, groups: list[Group], tick: Tick) -> dict[str, int]:
         created = self.create_accounts()
         existing = self._existing(funnel.Opportunity, groups)
+        stored = self._stored_stages([g.pk for g in groups if g.pk])
         new: list[Any] = []
         changed: list[Any] = []
+        moves: list[tuple[int, str, str]] = []  # (pk, from, to) of the deals the file moves
         for group in groups:
             if group.pk:
                 opportunity = existing[group.pk]
@@ -87,10 +102,37 @@ class Opportunities(Handler):
             self._apply(opportunity, group)
             if not group.pk:
                 opportunity_defaults(self.workspace, opportunity)
+            elif getattr(opportunity, "stage", None):
+                before, chosen = stored[group.pk]
+                if opportunity.stage != before:
+                    moves.append((group.pk, before, opportunity.stage))
+                    opportunity.forecast_chosen = chosen
+                    opportunity_forecast_follow(opportunity)
+                    del opportunity.forecast_chosen  # read, not written
             opportunity.account_id = self.account_id(group.values["account"])
             if group.extra.get("owner_id"):
                 opportunity.owner_id = group.extra["owner_id"]
         self._save(
-            funnel.Opportunity, new, changed, [*self.columns.values(), "account", "owner"], tick
+            funnel.Opportunity,
+            new,
+            changed,
+            [*self.columns.values(), "account", "owner", "forecast_category"],
+            tick,
         )
+        # the stage history says what the import did: a new deal entered its stage, a known one
+        # moved — recorded now, by whoever ran the import (never a stage date it cannot know)
+        now = timezone.now()
+        history = [
+            funnel.OpportunityStageChange(
+                workspace_id=self.workspace.pk,
+                opportunity_id=pk,
+                from_stage=before,
+                to_stage=after,
+                at=now,
+                actor_id=self.job.created_by_id,
+            )
+            for pk, before, after in [*((o.pk, "", o.stage) for o in new), *moves]
+        ]
+        for batch in chunks(history, BATCH):
+            funnel.OpportunityStageChange.objects.bulk_create(batch)
         return {"accounts_created": created}

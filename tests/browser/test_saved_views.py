@@ -1,0 +1,62 @@
+"""Saved views in a real browser, in French, on a phone (390 px) and a desktop (1280 px): a rep
+filters the leads, picks and orders columns, saves the view for everyone, comes back to the
+list and finds the view with its filter and columns."""
+
+from __future__ import annotations
+
+import pytest
+
+from cordee.funnel.models import Lead
+from cordee.lists.models import SavedView
+from tests.browser.conftest import check_and_shoot, log_in, open_page, seed_workspace
+
+pytestmark = pytest.mark.browser
+
+
+def _headers(page) -> list[str]:
+    return [t.strip() for t in page.locator("#records thead th").all_text_contents()]
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_rep_saves_a_view_with_a_filter_and_columns(browser, live_server, personas, width):
+    seed_workspace(personas)
+    rep = open_page(browser, width)
+    page = rep.page
+    try:
+        log_in(rep, live_server.url, "bob@example.fr")
+        page.goto(f"{live_server.url}/w/acme/leads/")
+        assert _headers(page)[:3] == ["Lead", "Compte", "Étape"]
+        with page.expect_response(lambda r: "stage=mql" in r.url):
+            page.select_option("#id_f_stage", "mql")  # htmx swaps the table and the bar
+        page.locator("summary", has_text="Colonnes").click()
+        chooser = page.locator(".columns-chooser")
+        chooser.get_by_role("checkbox", name="Compte", exact=True).uncheck()
+        chooser.get_by_role("checkbox", name="Canal source", exact=True).check()
+        chooser.get_by_role("button", name="Monter Score").click()  # Score before Étape
+        check_and_shoot(rep, "saved-views-columns", width)
+        chooser.get_by_role("button", name="Afficher ces colonnes").click()
+        page.wait_for_url("**/leads/?*columns=*")
+        page.locator("summary", has_text="Enregistrer comme nouvelle vue").click()
+        page.get_by_label("Nom de la vue").fill("MQL webinaire")
+        page.locator("#id_new_visibility").select_option("workspace")
+        check_and_shoot(rep, "saved-views-save", width)
+        page.get_by_role("button", name="Enregistrer la vue").click()
+        page.wait_for_url("**/leads/?view=*")
+
+        page.goto(f"{live_server.url}/w/acme/leads/?view=all")
+        assert page.locator("#id_f_stage").input_value() == ""
+        page.locator(".views-tab", has_text="MQL webinaire").click()
+        page.wait_for_url("**/leads/?view=*")
+        assert page.locator("#id_f_stage").input_value() == "mql"
+        headers = _headers(page)
+        assert headers[:3] == ["Lead", "Score", "Étape"] and "Canal source" in headers
+        assert "Compte" not in headers
+        mqls = Lead.objects.filter(workspace=personas.acme, stage="mql").count()
+        assert page.locator("#records tbody tr").count() == mqls
+        check_and_shoot(rep, "saved-views", width)
+    finally:
+        page.context.close()
+    view = SavedView.objects.get()
+    assert (view.name, view.owner, view.visibility) == ("MQL webinaire", personas.bob, "workspace")
+    assert view.params == {"stage": "mql"}
+    assert view.columns[:3] == ["contact", "score", "stage"] and "source_channel" in view.columns
