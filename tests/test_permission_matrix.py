@@ -101,6 +101,9 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
         "importjob": _import(workspace, owner, run=True),
         "importdraft": _import(workspace, owner, run=False),
         "comment": Comment.objects.create(workspace=workspace, author=owner, body="Vu", lead=lead),
+        # a duplicate of the contact (the merge API merges it), and a merge made already
+        "contact2": f.ContactFactory(workspace=workspace, account=account),
+        "merge": _merge(workspace, owner),
         # shared with the workspace: every member sees it, its owner and the managers change it
         "savedview": SavedView.objects.create(
             workspace=workspace, kind="leads", name="MQL", owner=owner, visibility="workspace"
@@ -114,6 +117,15 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
             args={"to_owner": owner.pk},
         ),
     }
+
+
+def _merge(workspace: Any, owner: Any) -> Any:
+    from cordee.merges.services import merge_records
+
+    keep, gone = f.ContactFactory(workspace=workspace), f.ContactFactory(workspace=workspace)
+    return merge_records(
+        actor=_actor(owner, workspace), kind="contact", survivor_id=keep.pk, loser_id=gone.pk
+    )
 
 
 def _import(workspace: Any, owner: Any, *, run: bool) -> Any:
@@ -314,6 +326,16 @@ for _kind, _plural, _writer, _reader in (
     PAGES[f"{_plural}_detail"] = Page(kind=_kind)
     PAGES[f"{_plural}_create"] = Page(allowed=_writer, denied=_reader)
     PAGES[f"{_plural}_edit"] = Page(kind=_kind, allowed=_writer, denied=_reader)
+    # delete: the kind's writers who also hold record.delete (core/roles.py), e.g. not a rep
+    PAGES[f"{_plural}_delete"] = Page(kind=_kind, allowed="rita", denied="bob")
+PAGES["pods_delete"] = Page(kind="pod", allowed="dave", denied="alice")
+PAGES.update(  # merges: managers and RevOps (record.merge); everyone reads a merge
+    {
+        "merge_new": Page(kind="contact", record="contact", allowed="mia", denied="bob"),
+        "merge_detail": Page(kind="merge", allowed="erin"),
+        "merge_duplicates": Page(record="contact"),
+    }
+)
 
 
 PAGES.update(
@@ -745,6 +767,14 @@ for _api_kind, _matrix_kind in (
 ):
     OPS[f"{_api_kind}_comment_list"] = Op(kind=_matrix_kind)
     OPS[f"{_api_kind}_comment_create"] = Op(kind=_matrix_kind, body={"text": "Vu"}, ok=(201,))
+OPS.update(  # merges (core/roles.py: record.merge); duplicates and merges read by every member
+    {
+        "merge_create": Op(allowed="dave", denied="bob", ok=(201,)),
+        "merge_get": Op(kind="merge", allowed="erin"),
+        "contact_duplicates": Op(kind="contact"),
+        "account_duplicates": Op(kind="account"),
+    }
+)
 
 
 @cache  # the document is built from the code (~0.1–0.5 s a time), not from the database
@@ -819,6 +849,11 @@ def _create_body(op_id: str, objects: dict[str, Any]) -> dict[str, Any]:
         "bulk_job_create": {
             "ids": [objects["lead"].pk],
             "args": {"to_owner": objects["task"].owner_id},
+        },
+        "merge_create": {
+            "kind": "contact",
+            "survivor": objects["contact"].pk,
+            "loser": objects["contact2"].pk,
         },
     }.get(op_id, {})
     return {**(op.body or {}), **extra}

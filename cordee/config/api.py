@@ -27,6 +27,7 @@ from cordee.dataio.incoming.api import router as integrations_router
 from cordee.feedback.api import router as feedback_router
 from cordee.funnel.api import router as funnel_router
 from cordee.lists.api import router as lists_router
+from cordee.merges.api import router as merges_router
 from cordee.people.api import router as people_router
 from cordee.search.api import router as search_router
 
@@ -97,6 +98,7 @@ def _add_routers() -> None:
     api.add_router("/", attribution_router)
     api.add_router("/", comments_router)
     api.add_router("/", search_router)
+    api.add_router("/", merges_router)
     api.add_router("/", lists_router)
     api.add_router("/", bulk_router)
 

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "cordee.search",
     "cordee.dataio",
     "cordee.comments",
+    "cordee.merges",
     "cordee.lists",
     "cordee.bulk",
     "cordee.cli",

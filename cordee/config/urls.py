@@ -20,6 +20,7 @@ urlpatterns = [
     path("w/<slug:slug>/", include("cordee.search.urls")),
     path("w/<slug:slug>/", include("cordee.dataio.urls")),
     path("w/<slug:slug>/", include("cordee.comments.urls")),
+    path("w/<slug:slug>/", include("cordee.merges.urls")),
     path("w/<slug:slug>/", include("cordee.lists.urls")),
     path("w/<slug:slug>/", include("cordee.bulk.urls")),
     path(

@@ -18,7 +18,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cordee.core.actor import Actor
-from cordee.core.errors import ValidationFailed
+from cordee.core.errors import DomainError, ValidationFailed
 from cordee.core.export_views import export_links, record_export_view
 from cordee.core.list_extensions import (
     PAGE_SIZES,
@@ -28,7 +28,7 @@ from cordee.core.list_extensions import (
     list_fragments,
     list_state,
 )
-from cordee.core.records import record_get, record_list
+from cordee.core.records import record_delete, record_delete_effects, record_get, record_list
 from cordee.core.templatetags.cordee import format_money
 from cordee.core.web import (
     Column,
@@ -42,7 +42,7 @@ from cordee.core.web import (
 
 
 def record_urls(page: RecordPage, prefix: str) -> list[URLPattern]:
-    """The pages of a kind: list, its export (CSV/XLSX), create, detail, edit (named
+    """The pages of a kind: list, its export (CSV/XLSX), create, detail, edit, delete (named
     ``<key>_<action>``)."""
     kw = {"page": page}
     return [
@@ -51,6 +51,7 @@ def record_urls(page: RecordPage, prefix: str) -> list[URLPattern]:
         path(f"{prefix}/new/", record_create_view, kw, name=page.url_name("create")),
         path(f"{prefix}/<int:pk>/", record_detail_view, kw, name=page.url_name("detail")),
         path(f"{prefix}/<int:pk>/edit/", record_edit_view, kw, name=page.url_name("edit")),
+        path(f"{prefix}/<int:pk>/delete/", record_delete_view, kw, name=page.url_name("delete")),
     ]
 
 
@@ -204,6 +205,7 @@ def record_detail_view(
         "nav": page.key,
         "object": obj,
         "can_write": actor.can(page.spec.capability),
+        "can_delete": can_delete(actor, page),
     }
     if page.detail_context is not None:
         context.update(page.detail_context(actor, obj))
@@ -256,3 +258,40 @@ def record_edit_view(
     actor.require(page.spec.capability)
     instance = record_get(actor=actor, spec=page.spec, pk=pk)
     return _form_view(request, actor, page, instance)
+
+
+def can_delete(actor: Actor, page: RecordPage) -> bool:
+    """The Delete action shows only to those who may (the service checks again)."""
+    return actor.can(page.spec.capability) and actor.can("record.delete")
+
+
+@workspace_view
+def record_delete_view(
+    request: HttpRequest, actor: Actor, *, page: RecordPage, pk: int
+) -> HttpResponse:
+    """GET: what goes with the record (rows deleted with it, rows unlinked, rows that block
+    the deletion); POST: delete through ``record_delete`` and go back to the list."""
+    obj = record_get(actor=actor, spec=page.spec, pk=pk)
+    effects = record_delete_effects(actor=actor, spec=page.spec, instance=obj)
+    status, error = 200, ""
+    if request.method == "POST" and effects.allowed:
+        name = str(obj)
+        try:
+            record_delete(actor=actor, spec=page.spec, instance=obj)
+        except DomainError as exc:  # a row that protects it arrived since the page was shown
+            status, error = exc.status, exc.message
+            effects = record_delete_effects(actor=actor, spec=page.spec, instance=obj)
+        else:
+            messages.success(request, _("“%(name)s” was deleted.") % {"name": name})
+            return HttpResponseRedirect(reverse(page.url_name("list"), args=[actor.workspace.slug]))
+    elif request.method == "POST":
+        status = 409
+    context = {
+        "page": page,
+        "spec": page.spec,
+        "nav": page.key,
+        "object": obj,
+        "effects": effects,
+        "error": error,
+    }
+    return render(request, "records/delete.html", context, status=status)

@@ -17,8 +17,9 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, models, router, transaction
 from django.db.models import Q, QuerySet
+from django.db.models.deletion import Collector
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -443,11 +444,98 @@ def record_update(*, actor: Actor, spec: RecordSpec, instance: Any, data: dict[s
     return _save(actor, spec, instance, dict(data))
 
 
-def record_delete(*, actor: Actor, spec: RecordSpec, instance: Any) -> None:
+@dataclass(frozen=True)
+class Consequence:
+    """Rows of one kind that a deletion touches: ``count`` of ``label`` (plural noun)."""
+
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class DeleteEffects:
+    """What deleting a record does to the rows that point at it, as Django's ``Collector``
+    computes it (the same walk ``delete()`` makes): rows deleted with it, rows that keep
+    existing but lose their link, and rows that forbid the deletion (``PROTECT``)."""
+
+    deleted: tuple[Consequence, ...]
+    unlinked: tuple[Consequence, ...]
+    blocking: tuple[Consequence, ...]
+
+    @property
+    def allowed(self) -> bool:
+        return not self.blocking
+
+
+def _plural(model: type[models.Model]) -> str:
+    """The model's name as people read it; a table that was never named for them (a pod's
+    members, a many-to-many link) is "other linked rows", in their language too."""
+    if "verbose_name_plural" in model._meta.original_attrs:
+        return str(model._meta.verbose_name_plural)
+    if "verbose_name" in model._meta.original_attrs:
+        return str(model._meta.verbose_name_plural)  # Django's "<name>s", from a named model
+    return _("other linked rows")
+
+
+def _tally(rows: dict[type[models.Model], int]) -> tuple[Consequence, ...]:
+    counted: dict[str, int] = {}
+    for model, n in rows.items():
+        if n:
+            counted[_plural(model)] = counted.get(_plural(model), 0) + n
+    return tuple(Consequence(label, n) for label, n in sorted(counted.items()))
+
+
+def _checked_for_delete(actor: Actor, spec: RecordSpec, instance: Any) -> None:
     actor.require(spec.capability)
     actor.require("record.delete")
-    if instance.workspace_id != actor.workspace.pk:
+    if instance.workspace_id != actor.workspace.pk:  # defence in depth: callers use record_get
         raise NotFound(_("Not found."))
+
+
+def _pks(batch: Any) -> set[Any]:
+    if isinstance(batch, QuerySet):
+        return set(batch.values_list("pk", flat=True))
+    return {obj.pk for obj in batch}
+
+
+def record_delete_effects(*, actor: Actor, spec: RecordSpec, instance: Any) -> DeleteEffects:
+    """What ``record_delete`` would do to other rows (read only), for the confirmation page."""
+    _checked_for_delete(actor, spec, instance)
+    collector = Collector(using=router.db_for_write(spec.model))
+    try:
+        collector.collect([instance])
+    except (models.ProtectedError, models.RestrictedError) as exc:
+        objs = (
+            exc.protected_objects
+            if isinstance(exc, models.ProtectedError)
+            else exc.restricted_objects
+        )
+        blocking: dict[type[models.Model], int] = {}
+        for obj in objs:
+            blocking[type(obj)] = blocking.get(type(obj), 0) + 1
+        return DeleteEffects((), (), _tally(blocking))
+    deleted: dict[type[models.Model], set[Any]] = {}
+    for model, instances in collector.data.items():
+        deleted.setdefault(model, set()).update(obj.pk for obj in instances)
+    for qs in collector.fast_deletes:
+        deleted.setdefault(qs.model, set()).update(qs.values_list("pk", flat=True))
+    deleted[type(instance)].discard(instance.pk)  # the record itself
+    unlinked: dict[type[models.Model], set[Any]] = {}
+    for (model_field, _value), batches in collector.field_updates.items():
+        model = model_field.model
+        for batch in batches:
+            pks = _pks(batch) - deleted.get(model, set())  # deleted anyway: not "unlinked"
+            unlinked.setdefault(model, set()).update(pks)
+    return DeleteEffects(
+        _tally({m: len(p) for m, p in deleted.items()}),
+        _tally({m: len(p) for m, p in unlinked.items()}),
+        (),
+    )
+
+
+def record_delete(*, actor: Actor, spec: RecordSpec, instance: Any) -> None:
+    """Delete a row with what cascades from it; refused (409) while rows protect it."""
+    _checked_for_delete(actor, spec, instance)
     try:
         with transaction.atomic():
             instance.delete()

@@ -44,6 +44,8 @@ CAPABILITIES: dict[str, set[Role]] = {
     # change the owner (or pod, or stage) of records someone else owns; without it, only one's
     # own records and unowned ones (core.records.records_changeable applies it)
     "record.reassign.any": _MANAGERS,
+    # merge two duplicate contacts or accounts into one (the loser is deleted): as delete
+    "record.merge": {Role.REVOPS_ADMIN, Role.MARKETING_MANAGER, Role.SALES_MANAGER},
     "data.import": _MANAGERS,  # CSV/XLSX imports (HubSpot, Salesforce, plain)
     # the whole workspace in one file, for the data team (executives read everything already)
     "data.export": {Role.REVOPS_ADMIN, Role.EXECUTIVE},

@@ -160,6 +160,9 @@ class RecordPage:
     )
     empty_text: Any = ""
     new_label: Any = ""  # "New account": a whole phrase per kind, for the translators
+    # the create form asks (htmx, on change) for existing records that look like the new one:
+    # the ``record`` of the ``merge_duplicates`` page ("contact", "account")
+    duplicates_of: str = ""
     # columns a person may add to the list with the column chooser (``columns`` are the default)
     optional_columns: tuple[Column, ...] = ()
 
@@ -187,6 +190,10 @@ class RecordPage:
     @property
     def url_name_edit(self) -> str:
         return self.url_name("edit")
+
+    @property
+    def url_name_delete(self) -> str:
+        return self.url_name("delete")
 
     def url_name(self, action: str) -> str:
         return f"{self.key}_{action}"

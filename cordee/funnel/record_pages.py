@@ -34,6 +34,7 @@ def _account_context(actor: Actor, account: Any) -> dict[str, Any]:
         "panel": activity_pages.timeline_panel(actor, "account", account.pk),
         "contacts": list(crm_selectors.account_contacts(actor=actor, account_id=account.pk)),
         "opportunities": list(selectors.account_opportunities(actor=actor, account_id=account.pk)),
+        "can_merge": actor.can("account.write") and actor.can("record.merge"),
     }
 
 
@@ -41,6 +42,7 @@ def _contact_context(actor: Actor, contact: Any) -> dict[str, Any]:
     return {
         "panel": activity_pages.timeline_panel(actor, "contact", contact.pk),
         "leads": list(selectors.contact_leads(actor=actor, contact_id=contact.pk)),
+        "can_merge": actor.can("contact.write") and actor.can("record.merge"),
     }
 
 
@@ -133,6 +135,7 @@ ACCOUNTS = RecordPage(
     form_fields=("name", "domain", "industry", "size_band", "country", "region", "city", "owner"),
     detail_template="crm/account_detail.html",
     detail_context=_account_context,
+    duplicates_of="account",
     filter_choices=_CHOICES,
     empty_text=_(
         "Accounts are the companies you market and sell to. Add the first one, or import them."
@@ -167,6 +170,7 @@ CONTACTS = RecordPage(
     ),
     detail_template="crm/contact_detail.html",
     detail_context=_contact_context,
+    duplicates_of="contact",
     filter_choices=_CHOICES,
     empty_text=_("Contacts are the people at your accounts. Add one to start following leads."),
 )

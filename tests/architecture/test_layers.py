@@ -140,6 +140,7 @@ LAZY_ON_PURPOSE = (
     "cordee/cli/management/commands/attribution.py",
     "cordee/search/apps.py",
     "cordee/comments/apps.py",
+    "cordee/merges/apps.py",
     "cordee/lists/apps.py",
     "cordee/bulk/apps.py",  # registers its list extension (core.record_views) the same way
 )

@@ -52,6 +52,8 @@ from cordee.funnel import models as funnel
 from cordee.integrations.models import IncomingEndpoint, WebhookSubscription
 from cordee.lists import services as lists
 from cordee.lists.models import SavedView
+from cordee.merges.models import Merge
+from cordee.merges.services import merge_records
 from cordee.people.models import PodMember
 from cordee.tenancy.models import ApiToken
 from tests import factories as f
@@ -302,6 +304,8 @@ PK_MODELS: dict[str, type[models.Model]] = {
     "campaigns_comments": crm.Campaign,
     "feedback_comments": FeedbackItem,
     **{f"comment_{name}": Comment for name in ("edit", "delete", "history")},
+    "merge_new": crm.Contact,  # <record> is "contact"
+    "merge_detail": Merge,
     **{f"saved_view_{name}": SavedView for name in ("update", "rename", "delete")},
     **{
         f"import_{name}": ImportJob
@@ -354,6 +358,8 @@ def _cases() -> list[Case]:
         Case("pods_detail", "one-sided"),
         Case("profile", "new-token"),
         Case("accounts_create", "created"),
+        Case("merge_new", "compare"),  # the values side by side, what would move
+        Case("merge_duplicates", "found"),  # a create form's duplicate hint
         Case("unknown-page"),
     ]
     return cases
@@ -527,6 +533,7 @@ def _page_records(personas: Personas) -> dict[str, Any]:
     records += _funnel_records(personas, pod, account)
     records += _feedback_records(personas, account, campaign, lead)
     records.append(_comment_records(personas, lead))
+    records.append(_merge_records(personas, lead.contact))
     records.append(_saved_view(personas, pod))
     # a call with its outcome and a task, in the lead's timeline
     funnel.Touchpoint.objects.create(
@@ -786,6 +793,28 @@ def _feedback_records(personas: Any, account: Any, campaign: Any, lead: Any) -> 
     return [rivalis, item]
 
 
+def _merge_records(personas: Personas, contact: Any) -> Any:
+    """A duplicate of the lead's contact, with a visit, merged into it (the contact's timeline
+    shows the merge; the merge has its page)."""
+    twin = f.ContactFactory(
+        workspace=personas.acme,
+        account=contact.account,
+        first_name=contact.first_name,
+        last_name=contact.last_name,
+        phone="+33 6 11 22 33 44",
+    )
+    funnel.Touchpoint.objects.create(
+        workspace=personas.acme, contact=twin, kind="web_visit", occurred_at=timezone.now()
+    )
+    return merge_records(
+        actor=personas.actor("rita"),
+        kind="contact",
+        survivor_id=contact.pk,
+        loser_id=twin.pk,
+        choices={"phone": "loser"},
+    )
+
+
 def _kwargs(
     name: str, route: str, pattern: URLPattern, workspace: Any, objects: dict[type, Any]
 ) -> dict[str, Any]:
@@ -797,7 +826,10 @@ def _kwargs(
         if param == "slug":
             kwargs[param] = workspace.slug
         elif param == "record":  # the kind of record of an activity, a task, a timeline
-            kwargs[param] = "leads" if name == "bulk_start" else "lead"  # a list's, for bulk
+            if name == "bulk_start":
+                kwargs[param] = "leads"  # a list's, for bulk
+            else:
+                kwargs[param] = "contact" if name.startswith("merge_") else "lead"
         elif param == "pk" and model in objects:
             kwargs[param] = objects[model].pk
         else:
@@ -837,6 +869,23 @@ def _fetch(case: Case, client: Any, personas: Any, page_records: dict[str, Any])
     if case.variant == "invalid":
         # Nothing but an unreadable e-mail and amount: every form has an error to show.
         return client.post(url, {"email": "pas-un-e-mail", "amount": "beaucoup", "budget": "x"})
+    if case.variant == "compare":
+        contact = objects[crm.Contact]
+        twin = f.ContactFactory(
+            workspace=workspace,
+            account=contact.account,
+            first_name=contact.first_name,
+            last_name=contact.last_name,
+            email="double@exemple.fr",
+            job_title="Directrice des achats",
+        )
+        funnel.Touchpoint.objects.create(
+            workspace=workspace, contact=twin, kind="web_visit", occurred_at=timezone.now()
+        )
+        return client.get(url, {"other": twin.pk})
+    if case.variant == "found":
+        contact = objects[crm.Contact]
+        return client.get(url, {"email": contact.email, "account": contact.account_id})
     if case.variant == "new-token":
         return client.post(url, {"name": "Synchronisation CRM"}, follow=True)
     if case.variant == "created":

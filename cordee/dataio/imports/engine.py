@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from cordee.crm.models import Account
 from cordee.dataio.imports import reading
+from cordee.dataio.imports.duplicates import duplicate_warnings
 from cordee.dataio.imports.rows import Group, Row, RowError
 from cordee.dataio.imports.validation import RowReader, formats_used
 from cordee.dataio.imports.values import (
@@ -110,6 +111,8 @@ def _run(job: ImportJob, progress: Progress | None) -> None:
         errors.append(error)
         rejected_lines.add(error.line)
     rejections = handler.prepare(groups)  # matching against the database: reads only
+    # rows that look like other records: warned about, written all the same
+    handler.warnings.extend(duplicate_warnings(job.workspace, job.kind, good, reader.column_of))
     rejections += _same_record_twice(groups, {id(g) for g, _reason in rejections})
     for group, reason in rejections:
         for line in group.lines:

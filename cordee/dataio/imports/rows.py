@@ -60,3 +60,5 @@ class Preview:
     numbers: dict[str, dict[str, Any]]
     missing_required: list[str]
     rows: list[PreviewRow]
+    # rows that look like existing records or other rows (``duplicates.py``): warnings
+    duplicates: list[RowError] = field(default_factory=list)

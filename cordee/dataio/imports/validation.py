@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from cordee.dataio.imports import reading
+from cordee.dataio.imports.duplicates import CHECKED_ROWS, CONTACT_KINDS, duplicate_warnings
 from cordee.dataio.imports.kinds import handler_for
 from cordee.dataio.imports.layouts import (
     CHOICE,
@@ -21,7 +22,7 @@ from cordee.dataio.imports.layouts import (
     FieldSpec,
     field_specs,
 )
-from cordee.dataio.imports.rows import Preview, PreviewRow, RowError
+from cordee.dataio.imports.rows import Preview, PreviewRow, Row, RowError
 from cordee.dataio.imports.values import (
     CellError,
     parse_country,
@@ -157,10 +158,16 @@ def preview(job: ImportJob, *, rows: int = 10) -> Preview:
     fmt = reading.SourceFormat.from_dict(job.detected["format"])
     reader = RowReader(job)
     shown: list[PreviewRow] = []
+    # rows compared for duplicates: the whole file (up to a bound) for the kinds that have them
+    compared: list[Row] = []
+    wanted = CHECKED_ROWS if job.kind in (*CONTACT_KINDS, "accounts") else 0
     for line, cells in reading.records(job.source_file_path(), fmt):
         values, errors = reader.read(line, cells)
-        shown.append(PreviewRow(line, {k: _display(v) for k, v in values.items()}, errors))
-        if len(shown) >= rows:
+        if len(shown) < rows:
+            shown.append(PreviewRow(line, {k: _display(v) for k, v in values.items()}, errors))
+        if not errors and len(compared) < wanted:
+            compared.append(Row(line, values))
+        if len(shown) >= rows and len(compared) >= wanted:
             break
     specs = field_specs(job.kind)
     mapped = set(job.mapping.values())
@@ -178,4 +185,5 @@ def preview(job: ImportJob, *, rows: int = 10) -> Preview:
         numbers=formats_used(job)[1],
         missing_required=[s.name for s in specs.values() if s.required and s.name not in mapped],
         rows=shown,
+        duplicates=duplicate_warnings(job.workspace, job.kind, compared, reader.column_of),
     )

@@ -1,0 +1,197 @@
+"""Rows of an import that look like records already in Cordée, or like other rows of the file,
+by the rule of ``crm.selectors`` (the create forms' rule) — reported as warnings, never refused.
+
+They complement the import's own matching rather than repeat it: a contact found again by its
+e-mail or external id, an account by its name (case ignored) or external id, is *updated* by the
+import, so it is no duplicate. What is left is what the import would create beside an existing
+record: a contact with another e-mail but the same first and last name at the same account; an
+account under another name but with the same website domain, or the same name once accents and
+punctuation are ignored ("Societe Generale" beside "Société Générale").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db.models.functions import Lower
+
+from cordee.crm import models as crm
+from cordee.crm.selectors import DuplicateKey, account_keys, contact_keys, name_key
+from cordee.dataio.imports.kinds.bulk import chunks
+from cordee.dataio.imports.rows import Row, RowError
+from cordee.dataio.imports.words import Text
+from cordee.dataio.imports.words import later as _
+from cordee.tenancy.models import Workspace, normalize_email
+
+CHECKED_ROWS = 50_000  # the rows compared, from the top of the file (a bound on memory and time)
+CONTACT_KINDS = ("contacts", "leads")  # a lead import writes its contacts
+
+
+def _existing(reason: str, record: str, pk: int) -> Text:
+    params = {"record": record, "id": pk}
+    if reason == "person":
+        return (
+            _(
+                "Looks like %(record)s (no. %(id)s), already in Cordée with another e-mail: "
+                "same first and last name at the same account."
+            )
+            % params
+        )
+    if reason == "domain":
+        return (
+            _(
+                "Looks like the account %(record)s (no. %(id)s), already in Cordée under another "
+                "name: same website domain."
+            )
+            % params
+        )
+    return (
+        _(
+            "Looks like the account %(record)s (no. %(id)s), already in Cordée: the same name "
+            "once accents, case and punctuation are ignored."
+        )
+        % params
+    )
+
+
+def _in_file(reason: str, line: int) -> Text:
+    params = {"line": line}
+    if reason == "person":
+        return (
+            _(
+                "Looks like line %(line)s of this file: same first and last name at the same "
+                "account, another e-mail."
+            )
+            % params
+        )
+    if reason == "domain":
+        return _("Looks like line %(line)s of this file: same website domain, another name.") % (
+            params
+        )
+    return (
+        _(
+            "Looks like line %(line)s of this file: the same name once accents, case and "
+            "punctuation are ignored."
+        )
+        % params
+    )
+
+
+def _column(reason: str, column_of: Mapping[str, str]) -> str:
+    field = {"person": "last_name", "domain": "domain", "name": "name"}[reason]
+    return column_of.get(field, "")
+
+
+def duplicate_warnings(
+    workspace: Workspace, kind: str, rows: Iterable[Row], column_of: Mapping[str, str]
+) -> list[RowError]:
+    """One warning per row that looks like an existing record or an earlier row of the file
+    (``column_of``: field → the file's column, to name it)."""
+    checked = [row for _i, row in zip(range(CHECKED_ROWS), rows, strict=False)]
+    if kind in CONTACT_KINDS:
+        return _contacts(workspace, checked, column_of)
+    if kind == "accounts":
+        return _accounts(workspace, checked, column_of)
+    return []
+
+
+def _fold(name: Any) -> str:
+    return str(name or "").strip().casefold()  # how the import matches an account's name
+
+
+def _contacts(
+    workspace: Workspace, rows: list[Row], column_of: Mapping[str, str]
+) -> list[RowError]:
+    folded = {_fold(r.values.get("account")) for r in rows if r.values.get("account")}
+    account_ids: dict[str, int] = {}
+    for folded_names in chunks(folded):
+        for pk, name in (
+            crm.Account.objects.filter(workspace=workspace)
+            .annotate(folded=Lower("name"))
+            .filter(folded__in=folded_names)
+            .order_by("-id")
+            .values_list("id", "folded")
+        ):
+            account_ids[name] = pk  # the oldest wins, as in the import
+    known: dict[DuplicateKey, tuple[int, str, str | None, str]] = {}
+    for ids in chunks(set(account_ids.values())):
+        for contact in crm.Contact.objects.filter(workspace=workspace, account_id__in=ids):
+            for key in contact_keys(
+                email=None,
+                first_name=contact.first_name,
+                last_name=contact.last_name,
+                account=contact.account_id,
+            ):
+                known.setdefault(
+                    key, (contact.pk, str(contact), contact.email, contact.external_id or "")
+                )
+    warnings: list[RowError] = []
+    seen: dict[DuplicateKey, tuple[int, str | None]] = {}
+    for row in rows:
+        values = row.values
+        email = normalize_email(values.get("email"))
+        account = _fold(values.get("account"))
+        names = {"first_name": values.get("first_name"), "last_name": values.get("last_name")}
+        matched = False  # an existing record is the pair's reference: no second warning
+        for key in contact_keys(email=None, **names, account=account_ids.get(account)):
+            match = known.get(key)
+            matched = matched or match is not None
+            same_record = match and (
+                match[2] == email
+                or (values.get("external_id") and match[3] == values.get("external_id"))
+            )
+            if match and not same_record:
+                warnings.append(
+                    RowError(
+                        row.line,
+                        _column("person", column_of),
+                        _existing("person", match[1], match[0]),
+                    )
+                )
+        for key in contact_keys(email=None, **names, account=name_key(account) or None):
+            earlier = seen.setdefault(key, (row.line, email))
+            if not matched and earlier[0] != row.line and earlier[1] != email:
+                warnings.append(
+                    RowError(row.line, _column("person", column_of), _in_file("person", earlier[0]))
+                )
+    return warnings
+
+
+def _accounts(
+    workspace: Workspace, rows: list[Row], column_of: Mapping[str, str]
+) -> list[RowError]:
+    known: dict[DuplicateKey, tuple[int, str, str]] = {}
+    for pk, name, domain, external_id in (
+        crm.Account.objects.filter(workspace=workspace)
+        .order_by("id")
+        .values_list("id", "name", "domain", "external_id")
+        .iterator(chunk_size=5000)
+    ):
+        for key in account_keys(name=name, domain=domain):
+            known.setdefault(key, (pk, name, external_id or ""))
+    warnings: list[RowError] = []
+    seen: dict[DuplicateKey, tuple[int, str]] = {}
+    for row in rows:
+        values = row.values
+        folded = _fold(values.get("name"))
+        for reason, value in sorted(
+            account_keys(name=values.get("name"), domain=values.get("domain"))
+        ):
+            match = known.get((reason, value))
+            same_record = match and (
+                _fold(match[1]) == folded
+                or (values.get("external_id") and match[2] == values.get("external_id"))
+            )
+            if match and not same_record:
+                warnings.append(
+                    RowError(
+                        row.line, _column(reason, column_of), _existing(reason, match[1], match[0])
+                    )
+                )
+            earlier = seen.setdefault((reason, value), (row.line, folded))
+            if match is None and earlier[0] != row.line and earlier[1] != folded:
+                warnings.append(
+                    RowError(row.line, _column(reason, column_of), _in_file(reason, earlier[0]))
+                )
+    return warnings
