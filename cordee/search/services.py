@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import models, transaction
+from django.db.models import Exists, OuterRef
 
 from cordee.search.documents import DEPENDENTS, KIND_OF_MODEL, KINDS, key
 from cordee.search.models import SearchDocument
@@ -111,8 +112,11 @@ def workspace_reindex(*, workspace_id: int, kinds: Iterable[str] | None = None) 
             model._default_manager.filter(workspace_id=workspace_id).values_list("pk", flat=True)
         )
         written += documents_refresh(kind=kind, ids=ids)
+        # NOT EXISTS, never NOT IN (subquery): PostgreSQL runs the first as a hash anti-join,
+        # the second row by row once the records outgrow work_mem (hours at a million rows)
+        record = model._default_manager.filter(workspace_id=workspace_id, pk=OuterRef("object_id"))
         SearchDocument.objects.filter(workspace_id=workspace_id, kind=kind).exclude(
-            object_id__in=model._default_manager.filter(workspace_id=workspace_id).values("pk")
+            Exists(record)
         ).delete()
     return written
 
