@@ -13,15 +13,30 @@ bench/results/search_load.md with the command and the commit.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import random
 import sys
 import unicodedata
 import urllib.parse
 from pathlib import Path
+from types import ModuleType
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 from bench import pages_load, report
-from cordee.demo import data as names
+
+
+def _demo_names() -> ModuleType:
+    """The demo's lists of names (cordee/demo/data.py, plain Python), read without importing
+    the demo package, which needs Django set up: this script is only a client."""
+    path = Path(__file__).resolve().parents[1] / "cordee" / "demo" / "data.py"
+    spec = importlib.util.spec_from_file_location("cordee_demo_names", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+names = _demo_names()
 
 
 def _plain(text: str) -> str:

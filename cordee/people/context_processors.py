@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.http import HttpRequest
@@ -8,6 +9,14 @@ from cordee.people.selectors import unread_notifications
 
 
 def notifications(request: HttpRequest) -> dict[str, Any]:
-    """The layout's bell: how many notifications the current actor has not read."""
+    """The layout's bell: how many notifications the current actor has not read — counted when
+    a template reads it (the layout), once; a fragment (a search-as-you-type answer) never asks."""
     actor = getattr(request, "actor", None)
-    return {"unread_notifications": unread_notifications(actor=actor) if actor else 0}
+    if actor is None:
+        return {"unread_notifications": 0}
+
+    @cache
+    def count() -> int:  # templates call a callable variable
+        return unread_notifications(actor=actor)
+
+    return {"unread_notifications": count}

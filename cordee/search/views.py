@@ -21,7 +21,7 @@ def search_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     kinds = [kind] if kind in KINDS else None
     preview = request.GET.get("preview") == "1"
     hits = selectors.search(
-        actor, q, kinds, limit=PREVIEW_LIMIT if preview else selectors.MAX_LIMIT
+        actor, q, kinds, limit=PREVIEW_LIMIT if preview else selectors.PAGE_LIMIT
     )
     context = {
         "nav": "search",
