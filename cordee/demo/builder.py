@@ -39,6 +39,7 @@ from cordee.demo.connections import connect_and_announce
 from cordee.demo.feedback import add_feedback
 from cordee.demo.funnel import add_funnel_config
 from cordee.demo.lifecycle import generate_chunk
+from cordee.demo.views import add_saved_views
 from cordee.demo.writers import (
     CopyWriter,
     OrmWriter,
@@ -180,6 +181,7 @@ def build_demo(
     add_funnel_config(Workspace.objects.get(pk=ws.pk), now=as_datetime(end), seed=seed)
 
     add_feedback(Workspace.objects.get(pk=ws.pk), now=as_datetime(end), seed=seed)
+    add_saved_views(Workspace.objects.get(pk=ws.pk))
     say(_("Announcing the last week's breaches to their people and to a chat webhook…"))
     with explicit_timestamps():
         connect_and_announce(Workspace.objects.get(pk=ws.pk), now=as_datetime(end))

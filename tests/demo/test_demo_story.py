@@ -395,3 +395,28 @@ def test_one_webhook_and_one_endpoint_with_failed_retried_deliveries(
         Q(status=DeliveryStatus.FAILED, next_attempt_at__isnull=False)
         | Q(status=DeliveryStatus.PENDING, next_attempt_at__isnull=True)
     ).exists()
+
+
+def test_the_saved_views_open_on_rows_their_names_promise(story: dict[str, Any]) -> None:
+    """Each demo view opens a list that is not empty and holds what its name says, counted by
+    the ORM apart from the list's code; Julie opens her deals on her own view."""
+    from cordee.core.actor import actor_for
+    from cordee.core.records import record_list
+    from cordee.funnel.models import Lead, Opportunity
+    from cordee.funnel.records import LEADS, OPPORTUNITIES
+    from cordee.lists.models import ListPreference, SavedView
+
+    ws = story["ws"]
+    views = {v.name: v for v in SavedView.objects.filter(workspace=ws)}
+    assert len(views) == 4
+    mql = views["MQL à traiter, meilleurs scores d'abord"]
+    rows = record_list(actor=actor_for(mql.owner, ws.slug), spec=LEADS, params=mql.params)
+    assert rows.count() == Lead.objects.filter(workspace=ws, stage="mql").count() > 0
+    scores = list(rows.values_list("score", flat=True)[:20])
+    assert scores == sorted(scores, reverse=True)
+    mine = views["Mes affaires à conclure"]
+    julie = mine.owner
+    deals = record_list(actor=actor_for(julie, ws.slug), spec=OPPORTUNITIES, params=mine.params)
+    expected = Opportunity.objects.filter(workspace=ws, owner=julie, forecast_category="commit")
+    assert deals.count() == expected.count() > 0
+    assert ListPreference.objects.get(user=julie, kind="opportunities").default_view == mine
