@@ -155,12 +155,17 @@ def records_changeable(*, actor: Actor, qs: QuerySet[Any]) -> QuerySet[Any]:
     return qs.filter(Q(owner_id=actor.user.pk) | Q(owner__isnull=True))
 
 
+def record_changeable(*, actor: Actor, owner_id: Any) -> bool:
+    """``records_changeable`` for one record already read (its ``owner_id``)."""
+    return actor.can("record.reassign.any") or owner_id in (None, actor.user.pk)
+
+
 def owner_change_check(*, actor: Actor, instance: Any, new_owner_id: Any) -> None:
     """A single edit that changes a record's owner follows ``records_changeable``: 403 when the
     actor may not reassign this record."""
     if not instance.pk or str(new_owner_id or "") == str(instance.owner_id or ""):
         return
-    if not actor.can("record.reassign.any") and instance.owner_id not in (None, actor.user.pk):
+    if not record_changeable(actor=actor, owner_id=instance.owner_id):
         raise PermissionDenied(_("Only a manager may reassign a record that someone else owns."))
 
 
