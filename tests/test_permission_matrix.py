@@ -433,6 +433,7 @@ PAGES.update(  # bulk actions: as single edits (core/roles.py); a job is its aut
             denied="erin",
             post={"action": "reassign", "scope": "all"},
         ),
+        "bulk_job_list": Page(),
         "bulk_job_detail": Page(kind="bulkjob", allowed="rita"),
         "bulk_job_undo": Page(kind="bulkjob", allowed="rita"),
     }
@@ -754,6 +755,7 @@ OPS: dict[str, Op] = {
     "bulk_job_create": Op(
         allowed="bob", denied="erin", body={"kind": "leads", "action": "reassign"}, ok=(201,)
     ),
+    "bulk_job_list": Op(),
     "bulk_job_get": Op(kind="bulkjob", allowed="rita"),
     "bulk_job_undo": Op(kind="bulkjob", allowed="rita"),
 }

@@ -69,6 +69,14 @@ def bulk_job_create(request: HttpRequest, payload: schemas.BulkJobIn) -> Any:
     return 201, _out(job)
 
 
+@router.get("/bulk-jobs", response=list[schemas.BulkJobOut], operation_id="bulk_job_list")
+def bulk_job_list(request: HttpRequest, limit: int = 50) -> Any:
+    """The bulk actions the caller may see (their own; a manager's: everyone's), newest first;
+    `limit` at most 200."""
+    jobs = selectors.bulk_jobs(actor=current_actor(request)).order_by("-created_at", "-id")
+    return [_out(job) for job in jobs[: max(1, min(limit, 200))]]
+
+
 @router.get("/bulk-jobs/{int:pk}", response=schemas.BulkJobOut, operation_id="bulk_job_get")
 def bulk_job_get(request: HttpRequest, pk: int) -> Any:
     """A bulk action's progress and result (its author's, or any for a manager)."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -158,6 +159,16 @@ def bulk_start(request: HttpRequest, actor: Actor, *, record: str) -> HttpRespon
         messages.error(request, " ".join(problems))
         return HttpResponseRedirect(list_url)
     return HttpResponseRedirect(reverse("bulk_job_detail", args=[actor.workspace.slug, job.pk]))
+
+
+@workspace_view
+def bulk_job_list(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The bulk actions the actor may see (theirs; a manager's: everyone's), newest first, 25 a
+    page: where one goes back to a job, or to its undo while there is time."""
+    jobs = selectors.bulk_jobs(actor=actor).select_related("actor").order_by("-created_at", "-id")
+    page_obj = Paginator(jobs, 25).get_page(request.GET.get("page"))
+    context = {"nav": "bulk_jobs", "page_obj": page_obj, "jobs": list(page_obj)}
+    return render(request, "bulk/jobs.html", context)
 
 
 @workspace_view

@@ -144,6 +144,25 @@ def test_a_rep_does_not_see_someone_elses_job(personas):
     assert _as(personas.dave).get(f"/w/acme/bulk-jobs/{job.pk}/").status_code == 200
 
 
+def test_the_list_of_bulk_actions_shows_a_rep_theirs_and_a_manager_everyones(personas, api_as):
+    def job(actor, total):
+        return BulkJob.objects.create(
+            workspace=personas.acme, actor=actor, kind="leads", action="reassign", total=total
+        )
+
+    mine, theirs = job(personas.bob, 1234), job(personas.rita, 56)
+    BulkJob.objects.create(
+        workspace=personas.globex, actor=personas.carol, kind="leads", action="delete", total=9
+    )
+    body = _as(personas.bob).get("/w/acme/bulk-jobs/").content.decode()
+    assert f"/w/acme/bulk-jobs/{mine.pk}/" in body and "1,234" in body
+    assert f"/w/acme/bulk-jobs/{theirs.pk}/" not in body
+    body = _as(personas.dave).get("/w/acme/bulk-jobs/").content.decode()
+    assert f"/w/acme/bulk-jobs/{mine.pk}/" in body and f"/w/acme/bulk-jobs/{theirs.pk}/" in body
+    assert [j["id"] for j in api_as("bob").get("bulk-jobs").json()] == [mine.pk]
+    assert [j["id"] for j in api_as("dave").get("bulk-jobs").json()] == [theirs.pk, mine.pk]
+
+
 def test_the_campaign_page_shows_its_members(personas):
     campaign = f.CampaignFactory(workspace=personas.acme)
     contacts = [
