@@ -37,25 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 from bench import report
 
-SERVER = {"host": "127.0.0.1", "port": 5432, "user": "cordee", "password": "cordee"}
 TARGET = 5.0
-
-
-def _admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(dbname="postgres", autocommit=True, **SERVER) as connection:
-        connection.execute(sql)
-
-
-def _commit() -> str:
-    dirty = subprocess.run(
-        ["git", "status", "--porcelain", "--", "cordee"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    return report.commit() + (" + uncommitted changes to cordee/" if dirty else "")
 
 
 def _leads(rows: int) -> tuple[object, object, object]:
@@ -265,7 +247,7 @@ def measure(rows: int, repeat: int, out: Path | None) -> str:
         "# Bulk reassignment of leads: Cordée's service vs a single SQL UPDATE",
         "",
         f"- command: `python bench/bulk_reassign.py --rows {rows} --repeat {repeat}`",
-        f"- commit: {_commit()}; database: {engine}; {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+        f"- commit: {report.commit_and_state()}; database: {engine}; {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
         f"- {rows:,} leads in one workspace, every one changing owner at each step; "
         f"median of {repeat} rounds, `VACUUM ANALYZE` before each step",
         "- machine: 2 shared cores (other jobs were running): compare the ratios, not the seconds",
@@ -288,8 +270,8 @@ def measure(rows: int, repeat: int, out: Path | None) -> str:
 
 
 def run(rows: int, repeat: int, out: Path | None, database: str = "cordee_bench_bulk") -> str:
-    _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-    _admin(f'CREATE DATABASE "{database}" OWNER cordee')
+    report.postgres_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    report.postgres_admin(f'CREATE DATABASE "{database}" OWNER cordee')
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://cordee:cordee@127.0.0.1:5432/{database}",
@@ -315,7 +297,7 @@ def run(rows: int, repeat: int, out: Path | None, database: str = "cordee_bench_
         )
         return done.stdout
     finally:
-        _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        report.postgres_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 def main(argv: list[str] | None = None) -> None:

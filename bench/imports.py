@@ -29,7 +29,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 from bench import report
 
-SERVER = {"host": "127.0.0.1", "port": 5432, "user": "cordee", "password": "cordee"}
 COLUMNS = [
     "Record ID",
     "First Name",
@@ -60,23 +59,6 @@ def generate(path: Path, rows: int, companies: int = 5000) -> None:
                     f"Entreprise {i % companies} SAS",
                 ]
             )
-
-
-def _commit() -> str:
-    dirty = subprocess.run(
-        ["git", "status", "--porcelain", "--", "cordee"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    return report.commit() + (" + uncommitted changes to cordee/" if dirty else "")
-
-
-def _admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(dbname="postgres", autocommit=True, **SERVER) as connection:
-        connection.execute(sql)
 
 
 def _baseline(path: Path, workspace, rows: int, atomic: bool) -> float:
@@ -161,8 +143,8 @@ def run(rows: int, baseline_rows: int, out: Path | None, database: str = "cordee
     full, subset = workdir / f"contacts-{rows}.csv", workdir / f"contacts-{baseline_rows}.csv"
     generate(full, rows)
     generate(subset, baseline_rows)
-    _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-    _admin(f'CREATE DATABASE "{database}" OWNER cordee')
+    report.postgres_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    report.postgres_admin(f'CREATE DATABASE "{database}" OWNER cordee')
     url = f"postgres://cordee:cordee@127.0.0.1:5432/{database}"
     env = {**os.environ, "DATABASE_URL": url, "CORDEE_TESTING": "1"}
     env.pop("CORDEE_TEST_DB_NAME", None)
@@ -181,7 +163,7 @@ def run(rows: int, baseline_rows: int, out: Path | None, database: str = "cordee
         )
         return done.stdout
     finally:
-        _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        report.postgres_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         full.unlink(missing_ok=True)
         subset.unlink(missing_ok=True)
 
@@ -227,7 +209,7 @@ def _measure(rows: int, baseline_rows: int, full: str, subset: str, out: str) ->
         "# Contact import on PostgreSQL vs per-row ORM save() vs raw COPY",
         "",
         f"- command: `python bench/imports.py --rows {rows} --baseline-rows {baseline_rows}`",
-        f"- commit: {_commit()}; database: PostgreSQL {connection.pg_version // 10000}; {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+        f"- commit: {report.commit_and_state()}; database: PostgreSQL {connection.pg_version // 10000}; {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
         f"- file: {rows:,} HubSpot-like contact rows, 8 columns, 5,000 companies ({Path(full).stat().st_size / 1e6:.0f} MB)",
         "- machine: 2 shared cores (other jobs were running): compare the ratios, not the seconds",
         "",
