@@ -54,6 +54,12 @@ def test_a_manager_reassigns_all_matching_leads_and_undoes_it(
         page.locator("#bulk-status", has_text="Annulation en cours").wait_for()
         bulk_job_undo_run(job_id=job.pk)  # the worker again
         page.get_by_text("Annulée le").first.wait_for()
+        # the list of past bulk actions, reached from the action's page
+        page.get_by_role("link", name="Actions groupées").click()
+        page.wait_for_url("**/bulk-jobs/")
+        row = page.locator("tbody tr")
+        assert row.count() == 1 and "Changer de propriétaire" in row.inner_text()
+        check_and_shoot(watched, "bulk-jobs", width)
     finally:
         page.context.close()
     assert dict(Lead.objects.values_list("pk", "owner_id")) == before
