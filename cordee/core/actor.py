@@ -19,6 +19,10 @@ class Actor:
     user: User
     workspace: Workspace
     role: str
+    # the API token the request came with (None in a browser session or a background job):
+    # the audit log names it beside the person
+    token_id: int | None = None
+    token_name: str = ""
 
     @property
     def side(self) -> Side:

@@ -57,7 +57,13 @@ class TokenAuth(HttpBearer):
         now = timezone.now()
         if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
             type(row).objects.filter(pk=row.pk).update(last_used_at=now)
-        actor = Actor(user=row.user, workspace=row.workspace, role=membership.role)
+        actor = Actor(
+            user=row.user,
+            workspace=row.workspace,
+            role=membership.role,
+            token_id=row.pk,
+            token_name=row.name,
+        )
         request.actor = actor  # type: ignore[attr-defined]
         return actor
 

@@ -60,3 +60,56 @@ class FieldChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record}:{self.record_id}.{self.field}"
+
+
+class AuditEntry(models.Model):
+    """One change to the workspace's configuration or records, appended and never edited: who
+    (a person, an API token or a rule), when, what, and the values before and after.
+
+    ``target`` is a short kind ("workspace", "sla_contract", "membership", a ``RecordSpec.key``
+    such as "leads"…) with the row's id and its name at the time (``target_label``), so an entry
+    still reads right once the row is renamed or deleted. ``before``/``after`` hold only the
+    fields that changed, as JSON-safe values. ``action`` is a code ("create", "update", "delete",
+    "sign", "revoke"…) rendered in the reader's language. Written by ``core.audit.audit_write``
+    only; an instance-level event (a workspace created or deleted) has no workspace."""
+
+    class By(models.TextChoices):
+        PERSON = "person", _("person")
+        TOKEN = "token", _("API token")
+        RULE = "rule", _("rule")
+        SYSTEM = "system", _("system")
+
+    workspace = models.ForeignKey(
+        "tenancy.Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    at = models.DateTimeField(_("when"))
+    by = models.CharField(_("by"), max_length=10, choices=By.choices)
+    user = models.ForeignKey(
+        "tenancy.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # the person's name (or the token's, or the rule's) at the time
+    by_label = models.CharField(max_length=200, blank=True)
+    token_id = models.BigIntegerField(null=True, blank=True)
+    action = models.CharField(_("action"), max_length=40)
+    target = models.CharField(_("kind"), max_length=40)
+    target_id = models.BigIntegerField(null=True, blank=True)
+    target_label = models.CharField(max_length=200, blank=True)
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["workspace", "-at"]),
+            models.Index(fields=["workspace", "target", "target_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.target}:{self.target_id}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("Audit entries are append-only.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
