@@ -56,6 +56,9 @@ class ListState:
     chosen: bool = False  # columns chosen by the person (URL, saved view, preference)
     notices: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    # the query parameters of "Clear the filters": none (the plain list) unless an extension
+    # needs one to show every row (a person's default saved view would reopen otherwise)
+    clear_params: dict[str, str] = field(default_factory=dict)
     # set by the list page once its rows are read, before the fragments are asked for
     total: int | None = None  # the rows matching, every page
     page_ids: list[Any] = field(default_factory=list)  # the ids of the rows shown

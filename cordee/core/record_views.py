@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -175,6 +176,8 @@ def list_page(request: HttpRequest, actor: Actor, page: RecordPage) -> dict[str,
         "partial": is_partial_request(request),
         "filters": shown,
         "kept_filters": kept,
+        "clear_url": request.path
+        + (f"?{urlencode(state.clear_params)}" if state.clear_params else ""),
         "filtered": any(params.get(f.name) for f in page.spec.filters) or bool(params.get("q")),
         "filter_error": filter_error,
         "q": params.get("q", ""),

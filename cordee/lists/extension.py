@@ -99,6 +99,7 @@ def prepare(request: HttpRequest, actor: Actor, page: RecordPage, state: ListSta
     opened = Opened(views=views, view=view, preference=preference)
     if view is not None:
         opened.modified = _open_view(request, page, state, view)
+        state.clear_params = {VIEW_PARAM: ALL}
     elif preference is not None:
         if not state.chosen and preference.columns:
             columns = columns_from_keys(page, preference.columns)

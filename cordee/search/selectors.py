@@ -44,7 +44,6 @@ class Hit:
     detail: str  # the words of the body, to tell two "Hélène Martin" apart
     url: str
     tier: int  # 0 exact name, 1 whole words of the name, 2 prefixes of them, 3 other words
-    record: Any
 
     @property
     def kind_label(self) -> Any:
@@ -117,22 +116,27 @@ def search(
     by_kind: dict[str, list[int]] = {}
     for kind, pk, *_rest in found:
         by_kind.setdefault(kind, []).append(pk)
+    # only which of them the actor may read: the rows themselves are not needed, the document
+    # holds their names
     readable = {
-        kind: {obj.pk: obj for obj in KINDS[kind].readable(actor, ids)}
+        kind: set(KINDS[kind].readable(actor, ids).values_list("pk", flat=True))
         for kind, ids in by_kind.items()
     }
-    hits = []
-    for order, (kind, pk, title, title_key, body) in enumerate(found):
-        record = readable[kind].get(pk)
-        if record is None:
-            continue
-        url = reverse(KINDS[kind].url_name, args=[actor.workspace.slug, pk])
-        hits.append(
-            (_tier(terms, title_key), order, Hit(kind, pk, title, body[:160], url, 0, record))
-        )
-    hits.sort(key=lambda h: (h[0], h[1]))
+    ranked = sorted(
+        (_tier(terms, title_key), order, kind, pk, title, body)
+        for order, (kind, pk, title, title_key, body) in enumerate(found)
+        if pk in readable[kind]
+    )
     return [
-        Hit(h.kind, h.id, h.title, h.detail, h.url, tier, h.record) for tier, _o, h in hits[:limit]
+        Hit(
+            kind,
+            pk,
+            title or f"{KINDS[kind].model._meta.verbose_name} #{pk}",
+            body[:160],
+            reverse(KINDS[kind].url_name, args=[actor.workspace.slug, pk]),
+            tier,
+        )
+        for tier, _order, kind, pk, title, body in ranked[:limit]
     ]
 
 
@@ -170,4 +174,4 @@ def pick(actor: Actor, kind: str, text: str, limit: int = 8) -> list[Choice]:
         return found[:limit]
     if kind not in PICKABLE:
         return []
-    return [Choice(h.id, str(h.record), h.detail) for h in search(actor, text, [kind], limit)]
+    return [Choice(h.id, h.title, h.detail) for h in search(actor, text, [kind], limit)]
