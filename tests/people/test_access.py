@@ -10,7 +10,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client, override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cordee.core.errors import Conflict, Gone
 from cordee.core.models import AuditEntry, FieldChange
@@ -77,7 +77,7 @@ def test_invitation_creation_is_for_revops_and_audited(personas):
 
 
 def test_a_member_cannot_be_invited_twice(personas):
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(Exception) as refused, translation.override("en"):
         _invite(personas, email="BOB@example.fr")
     assert refused.value.field_errors["email"] == [
         "This person is already a member of the workspace."
@@ -107,7 +107,7 @@ def test_accepting_creates_the_person_membership_and_pods_once(personas):
 
 def test_password_validators_refuse_123(personas):
     _invitation, url = _invite(personas)
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(Exception) as refused, translation.override("en"):
         access.invitation_accept(
             token=_token(url), first_name="Nina", password="123", password2="123"
         )
@@ -427,6 +427,7 @@ def test_password_reset_by_mail(personas, client):
 def test_sign_out_elsewhere_keeps_this_session_only(personas):
     laptop, phone = Client(), Client()
     for device, agent in ((laptop, "Firefox on Linux"), (phone, "Safari on iPhone")):
+        device.cookies["django_language"] = "en"
         device.defaults["HTTP_USER_AGENT"] = agent
         device.post("/login/", {"username": "bob@example.fr", "password": "password"})
     assert laptop.get("/w/acme/").status_code == 200
