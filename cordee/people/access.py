@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cordee.core.actor import Actor
-from cordee.core.audit import audit_write
+from cordee.core.audit import audit_write, changed
 from cordee.core.errors import Conflict, Gone, NotFound, ValidationFailed
 from cordee.people.models import Invitation, Pod, PodMember, UserSession
 from cordee.people.services import pod_update
@@ -130,20 +130,17 @@ def member_update(
             _member_pods_set(actor, membership, _workspace_pods(actor, pod_ids))
         after = {"role": membership.role, "pods": sorted(_pods_of(actor, user_id))}
         if before != after:
+            old, new = changed(before, after)
             audit_write(
                 actor=actor,
                 action="update",
                 target="membership",
                 target_id=membership.pk,
                 target_label=_label(membership.user),
-                **dict(zip(("before", "after"), _changed(before, after), strict=True)),
+                before=old,
+                after=new,
             )
     return membership
-
-
-def _changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], ...]:
-    keys = [k for k in before if before[k] != after[k]]
-    return {k: before[k] for k in keys}, {k: after[k] for k in keys}
 
 
 def _member_pods_set(actor: Actor, membership: Membership, pods: list[Pod]) -> None:

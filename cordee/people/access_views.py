@@ -76,7 +76,8 @@ def members(request: HttpRequest, actor: Actor) -> HttpResponse:
 def member_edit(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
     """One member: role and pods (a form), deactivate or reactivate, the way to the hand-over."""
     membership = selectors.member_get(actor=actor, user_id=pk)
-    initial = {"role": membership.role, "pod_ids": [pm.pod_id for pm in membership.user.pods_here]}
+    pods_here = membership.user.pods_here  # type: ignore[attr-defined]
+    initial = {"role": membership.role, "pod_ids": [pm.pod_id for pm in pods_here]}
     form = MemberForm(actor=actor, data=request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -9,7 +9,9 @@ import re
 import pytest
 from django.core import mail
 
+from cordee.funnel.models import Lead
 from cordee.tenancy.models import Membership
+from tests import factories as f
 from tests.browser.conftest import check_and_shoot, log_in, open_page
 
 pytestmark = pytest.mark.browser
@@ -56,3 +58,37 @@ def test_an_invitation_leads_to_a_first_sign_in(browser, live_server, personas, 
     finally:
         admin.page.context.close()
         invitee.page.context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_an_admin_lets_a_colleague_go_and_hands_over_their_work(
+    browser, live_server, personas, width
+):
+    """Bob leaves: Rita deactivates him (his open browser is signed out on its next page) and
+    gives his open leads to Dave on the hand-over page."""
+    ws = personas.acme
+    for stage in ("mql", "sal"):
+        f.LeadFactory(workspace=ws, owner=personas.bob, stage=stage)
+    bob = open_page(browser, width)
+    admin = open_page(browser, width)
+    try:
+        log_in(bob, live_server.url, "bob@example.fr")
+        page = admin.page
+        log_in(admin, live_server.url, "rita@example.fr")
+        page.goto(f"{live_server.url}/w/acme/members/{personas.bob.pk}/")
+        assert page.locator("[data-counts] [data-kind=leads] [data-count]").inner_text() == "2"
+        check_and_shoot(admin, "member-edit", width)
+        page.get_by_role("button", name="Désactiver").click()
+        page.wait_for_url(f"**/members/{personas.bob.pk}/handover/")
+        page.select_option("select[name=leads]", str(personas.dave.pk))
+        check_and_shoot(admin, "member-handover", width)
+        page.get_by_role("button", name="Transmettre", exact=True).click()
+        page.wait_for_selector("text=2 éléments ont été transmis.")
+        row = page.locator("[data-kind=leads] [data-count]")
+        assert row.inner_text() == "0"
+        bob.page.goto(f"{live_server.url}/w/acme/")
+        assert "/login/" in bob.page.url
+    finally:
+        admin.page.context.close()
+        bob.page.context.close()
+    assert Lead.objects.filter(owner=personas.dave).count() == 2
