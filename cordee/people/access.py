@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.sessions.models import Session
 from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import EmailMultiAlternatives
@@ -35,6 +36,10 @@ from cordee.tenancy.roles import Role
 
 INVITATION_SALT = "cordee.people.invitation"
 SESSION_TOUCH_SECONDS = 60  # how stale a session's "last seen" may get
+_DB_SESSION_ENGINES = {
+    "django.contrib.sessions.backends.db",
+    "django.contrib.sessions.backends.cached_db",
+}
 
 
 # -- the last admin ------------------------------------------------------------------------------
@@ -470,7 +475,14 @@ def invitation_accept(
 
 
 def session_record(*, user: User, session_key: str, ip: str | None, user_agent: str) -> None:
-    """Keep (or refresh) the row of a signed-in session."""
+    """Keep (or refresh) the row of a signed-in session; at sign-in, forget the person's rows
+    whose session expired meanwhile (with the database session engines)."""
+    if (
+        settings.SESSION_ENGINE in _DB_SESSION_ENGINES
+        and not UserSession.objects.filter(session_key=session_key).exists()
+    ):
+        alive = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+        UserSession.objects.filter(user=user).exclude(session_key__in=alive).delete()
     UserSession.objects.update_or_create(
         session_key=session_key,
         defaults={

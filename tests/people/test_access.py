@@ -454,3 +454,12 @@ def test_a_session_is_seen_again_at_most_once_a_minute(personas):
     client.get("/w/acme/", HTTP_USER_AGENT="Firefox on Linux")
     row = UserSession.objects.get()
     assert row.last_seen > long_ago and row.user_agent == "Firefox on Linux"
+
+
+def test_sessions_that_expired_are_forgotten_at_the_next_sign_in(personas):
+    old = Client()
+    old.force_login(personas.bob)
+    Session.objects.update(expire_date=timezone.now() - dt.timedelta(days=1))
+    Client().force_login(personas.bob)
+    assert UserSession.objects.filter(user=personas.bob).count() == 1
+    assert UserSession.objects.get().session_key != old.session.session_key
