@@ -17,6 +17,8 @@ from cordee.core.models import AuditEntry, FieldChange
 from cordee.feedback.models import FeedbackItem
 from cordee.funnel.models import LeadAssignment, Task
 from cordee.people import access
+from cordee.people.handover import handover_counts
+from cordee.people.handover import handover_run as run_handover
 from cordee.people.models import Invitation, PodMember, UserSession
 from cordee.tenancy.models import ApiToken, Membership, User
 from tests import factories as f
@@ -363,15 +365,11 @@ def test_the_hand_over_refuses_the_leaver_and_strangers(personas, bobs_open_work
 
 
 def access_counts(personas):
-    from cordee.people.handover import handover_counts
-
     return handover_counts(actor=personas.actor("rita"), user_id=personas.bob.pk)
 
 
 def handover_run(personas, to):
-    from cordee.people.handover import handover_run as run
-
-    return run(actor=personas.actor("rita"), user_id=personas.bob.pk, to=to)
+    return run_handover(actor=personas.actor("rita"), user_id=personas.bob.pk, to=to)
 
 
 # -- the members page and API --------------------------------------------------------------------
