@@ -33,6 +33,7 @@ from cordee.feedback.models import Competitor, FeedbackItem
 from cordee.funnel.models import RejectionReason, RoutingRule, ScoringRule, SlaContract, Task
 from cordee.integrations.models import IncomingEndpoint, WebhookSubscription
 from cordee.lists.models import SavedView
+from cordee.people.access import invitation_create
 from cordee.people.models import PodMember
 from cordee.people.services import api_token_create
 from cordee.tenancy.models import ApiToken
@@ -53,7 +54,17 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
     pod = f.PodFactory(workspace=workspace)
     PodMember.objects.create(pod=pod, user=owner)
     token, _secret = api_token_create(actor=_actor(owner, workspace), name="matrix")
+    member = f.UserFactory()
+    f.MembershipFactory(workspace=workspace, user=member, role="marketer")
+    invitation, _link = invitation_create(
+        actor=_actor(owner, workspace),
+        email=f"invited@{workspace.slug}.example",
+        role="sdr",
+        site_url="http://testserver",
+    )
     return {
+        "member": member,  # a user: the member pages and operations take a user id
+        "invitation": invitation,
         "account": account,
         "contact": contact,
         "campaign": campaign,
@@ -253,6 +264,8 @@ class Page:
     workspace: bool = True  # under /w/<slug>/
     post: dict[str, str] = field(default_factory=dict)  # a valid POST for writes
     record: str | None = None  # the <record> of the URL (its kind of record: "lead"…)
+    kwargs: dict[str, str] = field(default_factory=dict)  # a public page's URL arguments
+    statuses: tuple[int, ...] = (200, 302, 405)  # what a public page may answer a visitor
 
 
 PAGES: dict[str, Page] = {
@@ -268,6 +281,24 @@ PAGES: dict[str, Page] = {
     "pods_detail": Page(kind="pod"),
     "pods_create": Page(allowed="mia", denied="alice"),
     "pods_edit": Page(kind="pod", allowed="dave", denied="bob"),
+    # people and access: only RevOps admins manage members; everyone ends their own sessions
+    "members": Page(allowed="rita", denied="dave"),
+    "member_edit": Page(kind="member", allowed="rita", denied="dave"),
+    "member_deactivate": Page(kind="member", allowed="rita", denied="dave"),
+    "member_reactivate": Page(kind="member", allowed="rita", denied="dave"),
+    "member_handover": Page(kind="member", allowed="rita", denied="dave"),
+    "invitation_revoke": Page(kind="invitation", allowed="rita", denied="dave"),
+    "sessions_end_others": Page(),
+    # a link that is not one of ours: 404, never the login page
+    "invitation_accept": Page(
+        public=True, workspace=False, kwargs={"token": "not-a-link"}, statuses=(404,)
+    ),
+    "password_reset": Page(public=True, workspace=False),
+    "password_reset_done": Page(public=True, workspace=False),
+    "password_reset_confirm": Page(
+        public=True, workspace=False, kwargs={"uidb64": "MQ", "token": "set-password"}
+    ),
+    "password_reset_complete": Page(public=True, workspace=False),
 }
 PAGES.update(
     {
@@ -489,6 +520,10 @@ def _client(user: Any) -> Client:
 WORKSPACE_PAGES = sorted(n for n, p in PAGES.items() if p.workspace)
 POST_ONLY = {
     "token_revoke",
+    "member_deactivate",
+    "member_reactivate",
+    "invitation_revoke",
+    "sessions_end_others",
     "activity_log",
     "task_plan",
     "task_done",
@@ -583,8 +618,9 @@ def test_anonymous_visitors_are_sent_to_login(name, objects_by_workspace):
 
 @pytest.mark.parametrize("name", sorted(n for n, p in PAGES.items() if p.public))
 def test_public_pages_need_no_sign_in(name, db):
-    response = Client().get(reverse(name))
-    assert response.status_code in (200, 302, 405)
+    page = PAGES[name]
+    response = Client().get(reverse(name, kwargs=page.kwargs))
+    assert response.status_code in page.statuses
 
 
 def test_admin_is_for_instance_operators_only(personas):
@@ -706,6 +742,18 @@ OPS: dict[str, Op] = {
     "token_create": Op(body={"name": "script"}, ok=(201,)),
     "token_delete": Op(kind="token", allowed="rita", ok=(200, 204)),
     "token_revoke": Op(kind="token", allowed="rita"),
+    "member_admin_list": Op(allowed="rita", denied="dave"),
+    "member_get": Op(kind="member", allowed="rita", denied="dave"),
+    "member_update": Op(kind="member", allowed="rita", denied="dave", body={"role": "sdr"}),
+    "member_deactivate": Op(kind="member", allowed="rita", denied="dave"),
+    "member_reactivate": Op(kind="member", allowed="rita", denied="dave"),
+    "member_handover_get": Op(kind="member", allowed="rita", denied="dave"),
+    "member_handover": Op(kind="member", allowed="rita", denied="dave", body={"to": {}}),
+    "invitation_list": Op(allowed="rita", denied="dave"),
+    "invitation_create": Op(
+        allowed="rita", denied="dave", body={"email": "new@example.fr", "role": "sdr"}, ok=(201,)
+    ),
+    "invitation_revoke": Op(kind="invitation", allowed="rita", denied="dave"),
     **_crud("competitor", "competitor", "bob", "erin", {"name": "Concurrent"}),
     "feedback_list": Op(),
     "feedback_create": Op(

@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "cordee.core.middleware.UserLanguageMiddleware",
+    "cordee.people.sessions.SessionSeenMiddleware",
 ]
 
 ROOT_URLCONF = "cordee.config.urls"
@@ -141,6 +142,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# An invitation's link works once, for this many days.
+INVITATION_DAYS = int(env("CORDEE_INVITATION_DAYS", "7") or "7")
+# Invitations and password resets are sent from this address, through EMAIL_BACKEND (Django's
+# SMTP backend configured by EMAIL_HOST/EMAIL_PORT/…; DEBUG prints messages to the console).
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Cordée <cordee@localhost>") or ""
+EMAIL_BACKEND = env("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = env("EMAIL_HOST", "localhost") or "localhost"
+EMAIL_PORT = int(env("EMAIL_PORT", "25") or "25")
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "") or ""
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "") or ""
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -4,6 +4,7 @@ from django.urls import include, path
 from cordee.config.api import api
 from cordee.core import views as core_views
 from cordee.dataio.exports import views as export_views
+from cordee.people import access_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -12,6 +13,7 @@ urlpatterns = [
     # Django's set_language, which also keeps a signed-in person's choice on their profile.
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("invitations/<str:token>/", access_views.invitation_accept, name="invitation_accept"),
     path("w/<slug:slug>/", include("cordee.people.urls")),
     path("w/<slug:slug>/", include("cordee.funnel.urls")),
     path("w/<slug:slug>/", include("cordee.integrations.urls")),

@@ -41,3 +41,10 @@ class NotFound(DomainError):
 class Conflict(DomainError):
     status = 409
     code = "conflict"
+
+
+class Gone(DomainError):
+    """Something that existed and no longer can be used (an expired or used invitation link)."""
+
+    status = 410
+    code = "gone"

@@ -6,3 +6,8 @@ class FeedbackConfig(AppConfig):
     name = "cordee.feedback"
     label = "feedback"
     verbose_name = _("Field feedback")
+
+    def ready(self) -> None:
+        from cordee.feedback import handover
+
+        handover.register()

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from cordee.core.actor import Actor
 from cordee.core.business_time import BusinessClock, from_epoch, to_epoch
 from cordee.core.errors import NotFound, ValidationFailed
-from cordee.core.records import record_get
+from cordee.core.records import record_get, records_changeable
 from cordee.core.selectors import workspace_users
 from cordee.crm import records as crm_records
 from cordee.crm.models import Account, Contact
@@ -39,7 +39,7 @@ from cordee.funnel.notices import TASK_REMINDER
 from cordee.funnel.sla import activity_counts, workspace_calendar
 from cordee.funnel.version import funnel_changed
 from cordee.people.services import notification_new, notifications_send
-from cordee.tenancy.models import Workspace
+from cordee.tenancy.models import User, Workspace
 
 FUTURE_SLACK = dt.timedelta(minutes=5)  # clocks of phones and servers differ a little
 
@@ -216,6 +216,20 @@ def task_done(*, actor: Actor, task_id: int, done: bool = True) -> Task:
     task.done_at = timezone.now() if done else None
     task.save(update_fields=["done_at", "updated_at"])
     return task
+
+
+def tasks_reassign(*, actor: Actor, task_ids: list[int], to_owner: User) -> int:
+    """Give open tasks to another member (``to_owner``, an active member checked by the caller),
+    in one UPDATE, under the rule of every reassignment (``core.records.records_changeable``:
+    a manager any, anyone else their own). A reminder not sent yet goes to the new owner.
+    Returns how many changed."""
+    actor.require("activity.write")
+    tasks = Task.objects.filter(
+        workspace=actor.workspace, pk__in=task_ids, done_at__isnull=True
+    ).exclude(owner=to_owner)
+    return records_changeable(actor=actor, qs=tasks).update(
+        owner=to_owner, updated_at=timezone.now()
+    )
 
 
 def task_reminders_send(*, workspace: Workspace, at: dt.datetime | None = None) -> int:

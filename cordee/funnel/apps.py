@@ -6,3 +6,8 @@ class FunnelConfig(AppConfig):
     name = "cordee.funnel"
     label = "funnel"
     verbose_name = _("Shared funnel")
+
+    def ready(self) -> None:
+        from cordee.funnel import handover
+
+        handover.register()

@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from cordee.core import selectors as members
 from cordee.core.api import Pagination, current_actor, register_crud
-from cordee.people import records, schemas, selectors, services
+from cordee.people import access, handover, records, schemas, selectors, services
 from cordee.people.models import Pod
 from cordee.tenancy.models import ApiToken
 
@@ -158,3 +158,134 @@ def token_delete(request: HttpRequest, token_id: int) -> Any:
 )
 def token_revoke(request: HttpRequest, token_id: int) -> Any:
     return services.api_token_revoke(actor=current_actor(request), token_id=token_id)
+
+
+# -- people and access (RevOps admins) -----------------------------------------------------------
+
+
+@router.get(
+    "/members/all",
+    response=list[schemas.MemberAdminOut],
+    tags=["People and access"],
+    operation_id="member_admin_list",
+    summary="Every member, active or deactivated, with pods and last sign-in (RevOps admins)",
+)
+@paginate(Pagination)
+def member_admin_list(request: HttpRequest) -> Any:
+    return selectors.members_overview(actor=current_actor(request))
+
+
+@router.get(
+    "/members/{int:pk}",
+    response=schemas.MemberAdminOut,
+    tags=["People and access"],
+    operation_id="member_get",
+    summary="One member (RevOps admins)",
+)
+def member_get(request: HttpRequest, pk: int) -> Any:
+    return selectors.member_get(actor=current_actor(request), user_id=pk)
+
+
+@router.patch(
+    "/members/{int:pk}",
+    response=schemas.MemberAdminOut,
+    tags=["People and access"],
+    operation_id="member_update",
+    summary="Change a member's role and/or pods (the last RevOps admin keeps the role: 409)",
+)
+def member_update(request: HttpRequest, pk: int, payload: schemas.MemberPatch) -> Any:
+    actor = current_actor(request)
+    access.member_update(actor=actor, user_id=pk, **payload.model_dump(exclude_unset=True))
+    return selectors.member_get(actor=actor, user_id=pk)
+
+
+@router.post(
+    "/members/{int:pk}/deactivate",
+    response=schemas.MemberAdminOut,
+    tags=["People and access"],
+    operation_id="member_deactivate",
+    summary="Deactivate a member: their sessions end and their tokens stop at once",
+)
+def member_deactivate(request: HttpRequest, pk: int) -> Any:
+    actor = current_actor(request)
+    access.member_deactivate(actor=actor, user_id=pk)
+    return selectors.member_get(actor=actor, user_id=pk)
+
+
+@router.post(
+    "/members/{int:pk}/reactivate",
+    response=schemas.MemberAdminOut,
+    tags=["People and access"],
+    operation_id="member_reactivate",
+    summary="Reactivate a deactivated member",
+)
+def member_reactivate(request: HttpRequest, pk: int) -> Any:
+    actor = current_actor(request)
+    access.member_reactivate(actor=actor, user_id=pk)
+    return selectors.member_get(actor=actor, user_id=pk)
+
+
+@router.get(
+    "/members/{int:pk}/handover",
+    response=schemas.HandoverOut,
+    tags=["People and access"],
+    operation_id="member_handover_get",
+    summary="A member's open work, per kind",
+)
+def member_handover_get(request: HttpRequest, pk: int) -> Any:
+    return {"open": handover.handover_counts(actor=current_actor(request), user_id=pk)}
+
+
+@router.post(
+    "/members/{int:pk}/handover",
+    response=schemas.HandoverOut,
+    tags=["People and access"],
+    operation_id="member_handover",
+    summary="Hand a member's open work over to colleagues, kind by kind",
+)
+def member_handover(request: HttpRequest, pk: int, payload: schemas.HandoverIn) -> Any:
+    actor = current_actor(request)
+    moved = handover.handover_run(actor=actor, user_id=pk, to=payload.to)
+    return {"open": handover.handover_counts(actor=actor, user_id=pk), "moved": moved}
+
+
+@router.get(
+    "/invitations",
+    response=list[schemas.InvitationOut],
+    tags=["People and access"],
+    operation_id="invitation_list",
+    summary="Invitations, newest first (RevOps admins)",
+)
+@paginate(Pagination)
+def invitation_list(request: HttpRequest) -> Any:
+    return selectors.invitation_list(actor=current_actor(request))
+
+
+@router.post(
+    "/invitations",
+    response={201: schemas.InvitationCreatedOut},
+    tags=["People and access"],
+    operation_id="invitation_create",
+    summary="Invite someone by e-mail with a role (and pods): the link is in this answer only",
+)
+def invitation_create(request: HttpRequest, payload: schemas.InvitationIn) -> Any:
+    invitation, url = access.invitation_create(
+        actor=current_actor(request),
+        email=payload.email,
+        role=payload.role,
+        pod_ids=payload.pod_ids,
+        site_url=request.build_absolute_uri("/").rstrip("/"),
+    )
+    out = schemas.InvitationOut.from_orm(invitation)
+    return 201, schemas.InvitationCreatedOut(**out.model_dump(), url=url)
+
+
+@router.post(
+    "/invitations/{int:pk}/revoke",
+    response=schemas.InvitationOut,
+    tags=["People and access"],
+    operation_id="invitation_revoke",
+    summary="Withdraw a pending invitation: its link is refused from now on",
+)
+def invitation_revoke(request: HttpRequest, pk: int) -> Any:
+    return access.invitation_revoke(actor=current_actor(request), invitation_id=pk)

@@ -1,4 +1,5 @@
-"""Forms of the people pages: pods, the profile's language and API tokens."""
+"""Forms of the people pages: pods, the profile's language and API tokens, members,
+invitations and the hand-over."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from cordee.core.selectors import workspace_users
 from cordee.crm.models import Account
 from cordee.people.models import Pod
 from cordee.tenancy.models import User
+from cordee.tenancy.roles import Role
 
 
 class CommaListField(forms.CharField):
@@ -92,4 +94,79 @@ class TokenForm(forms.Form):
         label=_("Token name"),
         max_length=80,
         help_text=_("Say where it will be used, for example “Nightly import”."),
+    )
+
+
+# -- people and access -----------------------------------------------------------------------------
+
+
+class _PodsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+def _pods_field() -> _PodsField:
+    return _PodsField(
+        label=_("Pods"),
+        queryset=Pod.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MARKETER)
+    pod_ids = _pods_field()
+
+    def __init__(self, *, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.fields["pod_ids"].queryset = Pod.objects.filter(  # type: ignore[attr-defined]
+            workspace=actor.workspace
+        )
+
+
+class MemberForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    pod_ids = _pods_field()
+
+    def __init__(self, *, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.fields["pod_ids"].queryset = Pod.objects.filter(  # type: ignore[attr-defined]
+            workspace=actor.workspace
+        )
+
+
+class HandoverForm(forms.Form):
+    """One drop-down of colleagues per kind of open work (fields named after the kinds)."""
+
+    def __init__(
+        self, *, actor: Actor, leaver: User, kinds: list[tuple[str, Any]], **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        colleagues = workspace_users(actor=actor).exclude(pk=leaver.pk)
+        for key, label in kinds:
+            self.fields[key] = forms.ModelChoiceField(
+                label=label,
+                queryset=colleagues,
+                required=False,
+                empty_label=_("— leave with them —"),
+            )
+
+    def targets(self) -> dict[str, int]:
+        return {k: v.pk for k, v in self.cleaned_data.items() if v is not None}
+
+
+class AcceptForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=80)
+    last_name = forms.CharField(label=_("Last name"), max_length=80, required=False)
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )

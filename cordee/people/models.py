@@ -1,12 +1,16 @@
-"""Pods (small cross-functional units) and in-app notifications."""
+"""Pods (small cross-functional units), in-app notifications, invitations and sessions."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cordee.people.notices import notice_render
 from cordee.tenancy.models import TimeStamped, User, Workspace, WorkspaceScoped
+from cordee.tenancy.roles import Role
 
 
 class Pod(WorkspaceScoped):
@@ -81,3 +85,69 @@ class Notification(models.Model):
     @property
     def body(self) -> str:
         return notice_render(self.code, self.params)[1]
+
+
+class Invitation(WorkspaceScoped):
+    """An invitation to join a workspace with a role (and pods), sent by e-mail as a signed link.
+    Only a SHA-256 of the link's key is stored. The link works once, until ``expires_at``, unless
+    revoked; accepting it creates (or attaches) the person and their membership."""
+
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=24, choices=Role.choices)
+    pods = models.ManyToManyField(Pod, blank=True, related_name="+", verbose_name=_("pods"))
+    key_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        User,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["workspace", "email"])]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @property
+    def is_pending(self) -> bool:
+        return (
+            self.revoked_at is None
+            and self.accepted_at is None
+            and self.expires_at > timezone.now()
+        )
+
+
+class UserSession(models.Model):
+    """A signed-in browser session of a person: what the profile lists and what deactivation or
+    "sign out everywhere else" ends (Django's session table cannot be searched by user).
+    Recorded at sign-in; ``last_seen`` is touched at most once a minute."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(_("signed in"), auto_now_add=True)
+    last_seen = models.DateTimeField(_("last seen"))
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("device"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-last_seen", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.user_agent[:40]}"

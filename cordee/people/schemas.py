@@ -184,3 +184,90 @@ class TokenCreatedOut(TokenOut):
 
 class TokenIn(InSchema):
     name: Annotated[str, Field(min_length=1, max_length=80)]
+
+
+# -- people and access (RevOps admins) ---------------------------------------------------------
+
+RoleCode = Literal[
+    "marketer",
+    "marketing_manager",
+    "sdr",
+    "sales_rep",
+    "sales_manager",
+    "revops_admin",
+    "executive",
+]
+
+
+class MemberAdminOut(Schema):
+    user_id: int
+    email: str
+    name: str
+    role: str
+    is_active: bool = Field(description="False once deactivated (in this workspace or everywhere)")
+    last_login: dt.datetime | None
+    pod_ids: list[int]
+
+    @staticmethod
+    def resolve_email(obj: Any) -> str:
+        return str(obj.user.email)
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj.user)
+
+    @staticmethod
+    def resolve_is_active(obj: Any) -> bool:
+        return bool(obj.is_active and obj.user.is_active)
+
+    @staticmethod
+    def resolve_last_login(obj: Any) -> dt.datetime | None:
+        return obj.user.last_login  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_pod_ids(obj: Any) -> list[int]:
+        return sorted(pm.pod_id for pm in getattr(obj.user, "pods_here", []))
+
+
+class MemberPatch(InSchema):
+    role: RoleCode | None = None
+    pod_ids: Ids | None = Field(None, description="Replaces the member's pods when given")
+
+
+class HandoverOut(Schema):
+    open: dict[str, int] = Field(description="Open work still theirs, per kind")
+    moved: dict[str, int] = Field(default_factory=dict, description="What this call moved")
+
+
+class HandoverIn(InSchema):
+    to: dict[str, Id] = Field(
+        description="Kind (leads, opportunities, tasks, feedback, pods) → the colleague's user id"
+    )
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    role: str
+    pod_ids: list[int]
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    revoked_at: dt.datetime | None
+    accepted_at: dt.datetime | None
+    is_pending: bool
+
+    @staticmethod
+    def resolve_pod_ids(obj: Any) -> list[int]:
+        if isinstance(obj, dict):
+            return list(obj["pod_ids"])
+        return sorted(p.pk for p in obj.pods.all())
+
+
+class InvitationCreatedOut(InvitationOut):
+    url: str = Field(description="The link sent by e-mail; shown in this answer only")
+
+
+class InvitationIn(InSchema):
+    email: Annotated[str, Field(min_length=3, max_length=254)]
+    role: RoleCode
+    pod_ids: Ids = Field(default_factory=list)

@@ -19,13 +19,16 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from cordee.core.actor import Actor
+from cordee.core.errors import NotFound
 from cordee.core.records import record_get, record_list
 from cordee.crm.models import Account
-from cordee.people.models import Notification, Pod, PodMember
+from cordee.people.models import Invitation, Notification, Pod, PodMember, UserSession
 from cordee.people.records import PODS
-from cordee.tenancy.models import ApiToken, Membership
+from cordee.tenancy.models import ApiToken, Membership, User
 from cordee.tenancy.roles import ROLE_SIDE, Role, Side, side_of
 
 _MARKETING_ROLES = [r for r, s in ROLE_SIDE.items() if s == Side.MARKETING]
@@ -162,3 +165,53 @@ def notifications(*, actor: Actor, limit: int = 100) -> QuerySet[Any]:
 def pod_choices(actor: Actor) -> list[tuple[Any, str]]:
     """The pods of a form's or a filter's drop-down."""
     return [(p.pk, p.name) for p in pod_options(actor=actor)]
+
+
+# -- people and access -----------------------------------------------------------------------------
+
+
+def members_overview(*, actor: Actor) -> QuerySet[Membership]:
+    """Every member of the workspace, active or deactivated, with their pods here (RevOps
+    admins): the members page and the API's ``member_admin_list``."""
+    actor.require("member.write")
+    pods = PodMember.objects.filter(pod__workspace=actor.workspace).select_related("pod")
+    return (
+        Membership.objects.filter(workspace=actor.workspace)
+        .select_related("user")
+        .prefetch_related(Prefetch("user__pod_memberships", queryset=pods, to_attr="pods_here"))
+        .order_by("-is_active", "user__last_name", "user__first_name", "user_id")
+    )
+
+
+def member_get(*, actor: Actor, user_id: int) -> Membership:
+    """One member (active or not) of the workspace, with their pods (404 otherwise)."""
+    membership = members_overview(actor=actor).filter(user_id=user_id).first()
+    if membership is None:
+        raise NotFound(gettext("No such member in this workspace."))
+    return membership
+
+
+def invitations_pending(*, actor: Actor) -> QuerySet[Invitation]:
+    """Invitations sent and neither accepted, revoked nor expired (RevOps admins)."""
+    actor.require("member.write")
+    return (
+        Invitation.objects.filter(
+            workspace=actor.workspace,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("invited_by")
+        .prefetch_related("pods")
+    )
+
+
+def invitation_list(*, actor: Actor) -> QuerySet[Invitation]:
+    """Every invitation of the workspace, newest first (RevOps admins)."""
+    actor.require("member.write")
+    return Invitation.objects.filter(workspace=actor.workspace).prefetch_related("pods")
+
+
+def user_sessions(*, user: User) -> QuerySet[UserSession]:
+    """One's own signed-in sessions, the most recently seen first."""
+    return UserSession.objects.filter(user=user).order_by("-last_seen", "-id")

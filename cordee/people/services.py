@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cordee.core.actor import Actor
+from cordee.core.audit import audit_write
 from cordee.core.errors import NotFound, ValidationFailed
 from cordee.core.records import record_create, record_update
 from cordee.crm.models import Account
@@ -179,13 +180,22 @@ def api_token_create(*, actor: Actor, name: str) -> tuple[ApiToken, str]:
             _("Give the token a name."), field_errors={"name": [_("This field is required.")]}
         )
     secret = ApiToken.PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        workspace=actor.workspace,
-        user=actor.user,
-        name=name[:80],
-        key_prefix=secret[:10],
-        key_hash=ApiToken.hash_secret(secret),
-    )
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            workspace=actor.workspace,
+            user=actor.user,
+            name=name[:80],
+            key_prefix=secret[:10],
+            key_hash=ApiToken.hash_secret(secret),
+        )
+        audit_write(
+            actor=actor,
+            action="create",
+            target="api_token",
+            target_id=token.pk,
+            target_label=token.name,
+            after={"name": token.name, "prefix": token.key_prefix, "user": actor.user.pk},
+        )
     return token, secret
 
 
@@ -198,8 +208,18 @@ def api_token_revoke(*, actor: Actor, token_id: int) -> ApiToken:
     if token is None:
         raise NotFound(_("No such token."))
     if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at", "updated_at"])
+        with transaction.atomic():
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at", "updated_at"])
+            audit_write(
+                actor=actor,
+                action="revoke",
+                target="api_token",
+                target_id=token.pk,
+                target_label=token.name,
+                before={"revoked": False},
+                after={"revoked": True},
+            )
     return token
 
 

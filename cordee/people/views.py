@@ -104,6 +104,8 @@ def _profile_page(
         "tokens": list(selectors.user_tokens(actor=actor)),
         "new_secret": request.session.pop(_NEW_SECRET_KEY, None),
         "membership_role": actor.role,
+        "sessions": list(selectors.user_sessions(user=actor.user)),
+        "current_session": request.session.session_key,
     }
     status = 422 if language_form or token_form else 200
     return render(request, "people/profile.html", context, status=status)

@@ -143,6 +143,11 @@ LAZY_ON_PURPOSE = (
     "cordee/merges/apps.py",
     "cordee/lists/apps.py",
     "cordee/bulk/apps.py",  # registers its list extension (core.record_views) the same way
+    # the session receivers, and the kinds of open work of a hand-over (people.handover's
+    # registry, filled by the people, funnel and feedback apps)
+    "cordee/people/apps.py",
+    "cordee/funnel/apps.py",
+    "cordee/feedback/apps.py",
 )
 
 

@@ -54,8 +54,9 @@ from cordee.lists import services as lists
 from cordee.lists.models import SavedView
 from cordee.merges.models import Merge
 from cordee.merges.services import merge_records
-from cordee.people.models import PodMember
-from cordee.tenancy.models import ApiToken
+from cordee.people.access import invitation_create
+from cordee.people.models import Invitation, PodMember
+from cordee.tenancy.models import ApiToken, User
 from tests import factories as f
 from tests.conftest import Personas, copy_for_the_test, make_personas, rows_kept_for_the_module
 
@@ -285,6 +286,11 @@ def web_ui_patterns() -> dict[str, tuple[str, URLPattern]]:
 # model through its ``RecordPage``).
 PK_MODELS: dict[str, type[models.Model]] = {
     "token_revoke": ApiToken,
+    "member_edit": User,
+    "member_deactivate": User,
+    "member_reactivate": User,
+    "member_handover": User,
+    "invitation_revoke": Invitation,
     "bulk_job_detail": BulkJob,
     "bulk_job_undo": BulkJob,
     "lead_accept": funnel.Lead,
@@ -583,7 +589,16 @@ def _page_records(personas: Personas) -> dict[str, Any]:
         workspace=ws, campaign=campaign, contact=contact, added_by=personas.alice, added_at=now
     )
     bare.append(_imported(personas, run=False))  # waiting at the column mapping
+    # people and access: Bob's page and hand-over, an invitation waiting (and its link)
+    invitation, link = invitation_create(
+        actor=personas.actor("rita"),
+        email="nina.durand@example.fr",
+        role="sales_rep",
+        site_url="http://testserver",
+    )
+    records += [personas.bob, invitation]
     return {
+        "invitation_token": link.rstrip("/").rsplit("/", 1)[-1],
         "full": {type(r): r for r in records},
         "bare": {type(r): r for r in bare},
         "one-sided": {type(one_sided): one_sided},
@@ -832,6 +847,10 @@ def _kwargs(
                 kwargs[param] = "contact" if name.startswith("merge_") else "lead"
         elif param == "pk" and model in objects:
             kwargs[param] = objects[model].pk
+        elif param == "token" and name == "invitation_accept":
+            kwargs[param] = objects["invitation_token"]
+        elif name == "password_reset_confirm":  # a link that does not work: its page says so
+            kwargs[param] = {"uidb64": "MQ", "token": "set-password"}[param]
         else:
             pytest.fail(
                 f"tests/i18n/test_french_pages.py cannot build the URL of {name!r} ({route}): "
@@ -859,6 +878,7 @@ def _fetch(case: Case, client: Any, personas: Any, page_records: dict[str, Any])
         persona = personas.erin
     elif case.variant == "missing":
         objects = {k: type("Gone", (), {"pk": 987654})() for k in objects}
+    objects = {**objects, "invitation_token": page_records["invitation_token"]}
     url = reverse(case.name, kwargs=_kwargs(case.name, route, pattern, workspace, objects))
     if case.name != "login":
         client.force_login(persona)
