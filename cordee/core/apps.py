@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "cordee.core"
     label = "core"
+
+    def ready(self) -> None:
+        # the sign-in signal that leaves a session with a two-factor device owing its code
+        from cordee.core import twofactor  # noqa: F401
