@@ -57,8 +57,8 @@ def _page_url(actor: Actor) -> str:
     return reverse(twofactor.SETUP_URL_NAME, args=[actor.workspace.slug])
 
 
-@twofactor.two_factor_setup_page
 @workspace_view
+@twofactor.two_factor_setup_page
 def two_factor(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Turn two-factor sign-in on (scan, confirm with a code, keep the recovery codes) or off;
     regenerate the recovery codes."""
