@@ -27,11 +27,15 @@ def _sso_settings_check(app_configs: Any = None, **kwargs: Any) -> list[checks.C
     errors: list[checks.CheckMessage] = []
     try:
         if not oidc.role_map():
-            errors.append(checks.Error("OIDC_ROLE_MAP is empty: nobody could sign in.", id="cordee.E101"))
+            errors.append(
+                checks.Error("OIDC_ROLE_MAP is empty: nobody could sign in.", id="cordee.E101")
+            )
     except ImproperlyConfigured as exc:
         errors.append(checks.Error(str(exc), id="cordee.E102"))
     if not settings.OIDC_WORKSPACE:
-        errors.append(checks.Error("OIDC_WORKSPACE (the slug SSO users join) is not set.", id="cordee.E103"))
+        errors.append(
+            checks.Error("OIDC_WORKSPACE (the slug SSO users join) is not set.", id="cordee.E103")
+        )
     if not settings.OIDC_RP_CLIENT_SECRET:
         errors.append(checks.Error("OIDC_CLIENT_SECRET is not set.", id="cordee.E104"))
     return errors

@@ -83,7 +83,9 @@ def code_check(*, user: User, code: str, devices: Iterable[Device] | None = None
     code = _clean(code)
     locked_until: dt.datetime | None = None
     with transaction.atomic():
-        candidates = list(devices) if devices is not None else devices_for_user(user, for_verify=True)
+        candidates = (
+            list(devices) if devices is not None else devices_for_user(user, for_verify=True)
+        )
         for device in candidates:
             six_digits = code.isdigit() and len(code) == 6
             if isinstance(device, TOTPDevice) != six_digits:

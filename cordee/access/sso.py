@@ -35,7 +35,6 @@ from cordee.access.oidc import Refusal, configured, provider_name, setting
 from cordee.access.services import SsoRefused, sso_sign_in
 from cordee.core.twofactor import two_factor_exempt
 
-
 # -- the authentication backend ----------------------------------------------------------------
 
 

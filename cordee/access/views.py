@@ -44,7 +44,7 @@ class CodeForm(forms.Form):
 def _qr_svg(device: TOTPDevice) -> str:
     """The device's otpauth:// address as an inline SVG QR code (no image file, no script)."""
     qr = segno.make(device.config_url, error="m")
-    return mark_safe(qr.svg_inline(scale=4, border=2, dark="#1d2733", light="#ffffff"))  # noqa: S308
+    return mark_safe(qr.svg_inline(scale=4, border=2, dark="#1d2733", light="#ffffff"))
 
 
 def _secret_text(device: TOTPDevice) -> str:
@@ -73,7 +73,9 @@ def two_factor(request: HttpRequest, actor: Actor) -> HttpResponse:
                 return HttpResponseRedirect(_page_url(actor) + "#set-up")
             if action == "regenerate":
                 request.session[_NEW_CODES_KEY] = services.recovery_codes_regenerate(actor=actor)
-                messages.success(request, _("New recovery codes were made; the old ones no longer work."))
+                messages.success(
+                    request, _("New recovery codes were made; the old ones no longer work.")
+                )
                 return HttpResponseRedirect(_page_url(actor) + "#recovery")
             if form is not None and form.is_valid():
                 code = form.cleaned_data["code"]

@@ -23,7 +23,6 @@ from django.urls import reverse
 
 from cordee.core.models import AuditEntry
 from cordee.tenancy.models import Membership, User
-from tests import factories as f
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT_ID = "cordee-test-client"

@@ -61,7 +61,9 @@ def _password_sign_in(personas, next_url: str = "") -> tuple[Client, object]:
     client = Client()
     client.cookies["django_language"] = "en"
     url = reverse("login") + (f"?next={next_url}" if next_url else "")
-    response = client.post(url, {"username": "alice@example.fr", "password": PASSWORD, "next": next_url})
+    response = client.post(
+        url, {"username": "alice@example.fr", "password": PASSWORD, "next": next_url}
+    )
     return client, response
 
 
@@ -73,12 +75,18 @@ def test_turning_on_shows_a_qr_code_the_key_and_ten_recovery_codes_once(client, 
     assert len(codes) == 10 and len(set(codes)) == 10
     device = TOTPDevice.objects.get(user=personas.alice)
     assert device.confirmed
-    assert sorted(StaticToken.objects.filter(device__user=personas.alice).values_list("token", flat=True)) == sorted(codes)
+    assert sorted(
+        StaticToken.objects.filter(device__user=personas.alice).values_list("token", flat=True)
+    ) == sorted(codes)
     # shown once: the next visit lists how many are left, not the codes
     page = client.get(_page(client)).content.decode()
     assert "10 recovery codes left." in page and codes[0] not in page
     entry = AuditEntry.objects.get(target="two_factor", action="enable")
-    assert (entry.user, entry.before, entry.after) == (personas.alice, {"two_factor": False}, {"two_factor": True})
+    assert (entry.user, entry.before, entry.after) == (
+        personas.alice,
+        {"two_factor": False},
+        {"two_factor": True},
+    )
 
 
 def test_a_wrong_code_does_not_turn_it_on(client, personas):
@@ -97,7 +105,9 @@ def test_sign_in_asks_for_the_code_before_any_page(personas, alice_on):
     # after the password, every page sends to the code page (keeping where one was going)
     assert response.status_code == 302
     blocked = client.get(home)
-    assert blocked.status_code == 302 and blocked["Location"].startswith(reverse("two_factor_verify"))
+    assert blocked.status_code == 302 and blocked["Location"].startswith(
+        reverse("two_factor_verify")
+    )
     assert client.get(reverse("profile", args=["acme"])).status_code == 302
     # the session API refuses too
     api = client.get("/api/v1/me", HTTP_X_CORDEE_WORKSPACE="acme")
@@ -114,7 +124,10 @@ def test_an_api_token_is_not_asked_for_a_code(personas, alice_on):
     token_client = Client()
     token_client.force_login(personas.alice)
     created = token_client.post(
-        "/api/v1/tokens", {"name": "script"}, content_type="application/json", HTTP_X_CORDEE_WORKSPACE="acme"
+        "/api/v1/tokens",
+        {"name": "script"},
+        content_type="application/json",
+        HTTP_X_CORDEE_WORKSPACE="acme",
     )
     # a fresh sign-in owes its code: make the token from a verified session instead
     assert created.status_code == 401
@@ -160,10 +173,15 @@ def test_recovery_codes_regenerated_replace_the_old_ones(personas, alice_on):
     assert StaticToken.objects.filter(token=old[0]).exists()
     client.post(reverse("two_factor_verify"), {"code": old[0]})
     client.post(_page(client), {"action": "regenerate"})
-    new = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", client.get(_page(client)).content.decode())
+    new = re.findall(
+        r"<li><code>([a-z2-7]{8})</code></li>", client.get(_page(client)).content.decode()
+    )
     assert len(new) == 10 and not set(new) & set(old)
     assert not StaticToken.objects.filter(token__in=old).exists()
-    assert AuditEntry.objects.filter(target="two_factor", action="recovery_codes_regenerate").count() == 1
+    assert (
+        AuditEntry.objects.filter(target="two_factor", action="recovery_codes_regenerate").count()
+        == 1
+    )
 
 
 def test_turning_off_needs_a_code(personas, alice_on):
