@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from cordee.core import twofactor
+
 
 class CoreConfig(AppConfig):
     name = "cordee.core"
@@ -7,4 +9,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # the sign-in signal that leaves a session with a two-factor device owing its code
-        from cordee.core import twofactor  # noqa: F401
+        twofactor.connect()

@@ -19,7 +19,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.signals import user_logged_in
-from django.dispatch import receiver
 from django_otp import user_has_device
 
 from cordee.tenancy.roles import Role
@@ -49,7 +48,11 @@ def two_factor_setup_page(view: F) -> F:
     return view
 
 
-@receiver(user_logged_in, dispatch_uid="cordee_two_factor_pending")
+def connect() -> None:
+    """Listen to sign-ins (``CoreConfig.ready``)."""
+    user_logged_in.connect(_mark_pending, dispatch_uid="cordee_two_factor_pending")
+
+
 def _mark_pending(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     """Any sign-in of a person with a confirmed device leaves the session waiting for a code."""
     if request is None or not hasattr(request, "session"):

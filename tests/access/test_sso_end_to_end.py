@@ -10,6 +10,7 @@ Cordée, each following the other's redirects."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -108,7 +109,7 @@ def _forms(html: str) -> list[dict]:
 def _sign_in_at_provider(cordee: Client, username: str) -> requests.Response:
     """From Cordée's login page to the provider's answer (a redirect to Cordée's callback)."""
     login_page = cordee.get(reverse("login"))
-    assert "Sign in with Acme ID" in login_page.content.decode()
+    assert re.search(r'id="sso-sign-in"[^>]*>[^<]*Acme ID<', login_page.content.decode())
     start = cordee.get(reverse("oidc_authentication_init"))
     assert start.status_code == 302
     browser = requests.Session()

@@ -38,7 +38,7 @@ def _turn_on(client: Client) -> tuple[str, list[str]]:
     client.post(_page(client), {"action": "begin"})
     page = client.get(_page(client)).content.decode()
     assert "<svg" in page  # the QR code, inline
-    secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
+    secret = re.search(r'id="totp-secret"[^>]*>([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
     done = client.post(_page(client), {"action": "confirm", "code": _code(secret)})
     assert done.status_code == 302
     page = client.get(_page(client)).content.decode()
