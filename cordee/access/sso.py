@@ -22,6 +22,7 @@ import jwt
 import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -60,6 +61,11 @@ class Backend(OIDCAuthenticationBackend):
         self.OIDC_RP_SIGN_ALGO = settings.OIDC_RP_SIGN_ALGO
         self.OIDC_RP_IDP_SIGN_KEY = None
         return super().authenticate(request, **kwargs)
+
+    def get_user(self, user_id: Any) -> Any:
+        """As a password's session: a deactivated account is signed out at its next request
+        (mozilla-django-oidc's own ``get_user`` does not check)."""
+        return ModelBackend.get_user(self, user_id)
 
     def _verify_jws(self, payload: Any, key: Any) -> dict[str, Any]:
         """The ID token's signature, and that it is for this client, from this issuer, unexpired

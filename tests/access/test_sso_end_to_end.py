@@ -21,6 +21,7 @@ import pytest
 import requests
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cordee.core.models import AuditEntry
 from cordee.tenancy.models import Membership, User
@@ -153,6 +154,9 @@ def test_sign_in_creates_the_person_with_the_first_mapped_role(sso):
     assert cordee.get(reverse("workspace_home", args=["acme"])).status_code == 200
     entry = AuditEntry.objects.get(target="membership", target_id=membership.pk)
     assert (entry.action, entry.by, entry.by_label) == ("create", "rule", "sso")
+    # a session of single sign-on ends with the account
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert cordee.get(reverse("workspace_home", args=["acme"])).status_code == 302
     assert entry.after == {"user": user.pk, "role": "revops_admin", "is_active": True}
 
 
@@ -214,3 +218,12 @@ def test_the_login_page_offers_no_provider_when_none_is_configured(db):
     page = Client().get(reverse("login"))
     assert "sso-sign-in" not in page.content.decode()
     assert Client().get(reverse("oidc_authentication_init"))["Location"] == reverse("login")
+
+
+def test_two_factor_sign_in_still_applies_after_the_provider(sso):
+    TOTPDevice.objects.create(user=sso.bob, name="app", confirmed=True)
+    cordee = Client()
+    back = _callback(cordee, _sign_in_at_provider(cordee, "bob"))
+    assert back.status_code == 302
+    page = cordee.get(reverse("workspace_home", args=["acme"]))
+    assert page.status_code == 302 and page["Location"].startswith(reverse("two_factor_verify"))
