@@ -27,6 +27,7 @@ from cordee.core import twofactor
 from cordee.core.actor import Actor
 from cordee.core.errors import DomainError
 from cordee.core.web import add_field_errors, workspace_view
+from cordee.tenancy.roles import Role
 
 _NEW_CODES_KEY = "two_factor_new_recovery_codes"
 
@@ -117,7 +118,7 @@ def _page(request: HttpRequest, actor: Actor, form: CodeForm | None, status: int
         "new_codes": request.session.pop(_NEW_CODES_KEY, None),
         "codes_left": services.recovery_codes_left(user) if enabled else 0,
         "required": (
-            actor.workspace.require_two_factor_for_admins and actor.role == "revops_admin"
+            actor.workspace.require_two_factor_for_admins and actor.role == Role.REVOPS_ADMIN
         ),
         "must_set_up": twofactor.setup_required(request, actor),
     }
