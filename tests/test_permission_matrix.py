@@ -277,6 +277,12 @@ PAGES: dict[str, Page] = {
     "workspace_home": Page(),
     "profile": Page(),
     "token_revoke": Page(kind="token", allowed="rita", denied=None),
+    # two-factor sign-in: one's own (every member), the code page after the password, and the
+    # way to the identity provider and back (off unless configured: back to the login page)
+    "two_factor": Page(),
+    "two_factor_verify": Page(public=True, workspace=False),
+    "oidc_authentication_init": Page(public=True, workspace=False),
+    "oidc_authentication_callback": Page(public=True, workspace=False),
     "pods_list": Page(),
     "pods_detail": Page(kind="pod"),
     "pods_create": Page(allowed="mia", denied="alice"),

@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs' assets locally (no CDN)
     "django_tasks",
     "django_tasks_db",
+    # two-factor sign-in: TOTP devices and single-use recovery codes (cordee.access)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "cordee.tenancy",
     "cordee.core",
     "cordee.people",
@@ -78,6 +82,7 @@ INSTALLED_APPS = [
     "cordee.merges",
     "cordee.lists",
     "cordee.bulk",
+    "cordee.access",
     "cordee.cli",
 ]
 
@@ -89,9 +94,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second factor given
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # a session signed in with a password but not yet its second factor reaches nothing else
+    "cordee.core.middleware.TwoFactorMiddleware",
     "cordee.core.middleware.UserLanguageMiddleware",
     "cordee.people.sessions.SessionSeenMiddleware",
 ]
@@ -113,6 +121,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "cordee.core.context_processors.workspace",
                 "cordee.people.context_processors.notifications",
+                "cordee.access.context_processors.sso",
             ],
         },
     }
@@ -160,6 +169,39 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# A password, or the company's identity provider (it answers only when OIDC_* are set below).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "cordee.access.sso.Backend",
+]
+
+# Two-factor sign-in (django-otp): the issuer shown in authenticator apps; after a wrong code
+# each device waits 1 s, 2 s, 4 s… before it checks another (the throttle factor, in seconds).
+OTP_TOTP_ISSUER = env("CORDEE_TOTP_ISSUER", "Cordée")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# Single sign-on through the company's identity provider (OpenID Connect), off unless
+# OIDC_CLIENT_ID and either OIDC_ISSUER (its discovery document gives the endpoints) or the four
+# endpoints are set. docs/deployment.md lists every variable; cordee/access/sso.py reads them.
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", "") or ""
+OIDC_ISSUER = (env("OIDC_ISSUER", "") or "").rstrip("/")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_AUTHORIZATION_ENDPOINT", "") or ""
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_TOKEN_ENDPOINT", "") or ""
+OIDC_OP_USER_ENDPOINT = env("OIDC_USERINFO_ENDPOINT", "") or ""
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_JWKS_ENDPOINT", "") or ""
+OIDC_RP_CLIENT_ID = env("OIDC_CLIENT_ID", "") or ""
+OIDC_RP_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", "") or ""
+OIDC_RP_SIGN_ALGO = env("OIDC_SIGN_ALGO", "RS256") or "RS256"
+OIDC_RP_SCOPES = env("OIDC_SCOPES", "openid email profile") or "openid email profile"
+OIDC_WORKSPACE = env("OIDC_WORKSPACE", "") or ""
+OIDC_GROUPS_CLAIM = env("OIDC_GROUPS_CLAIM", "groups") or "groups"
+OIDC_ROLE_MAP = env("OIDC_ROLE_MAP", "") or ""
+# a provider that never sends `email_verified` (some do not): trust its addresses anyway
+OIDC_TRUST_EMAIL = env_bool("OIDC_TRUST_EMAIL", False)
+OIDC_TIMEOUT = 10
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = True
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from cordee.access import urls as access_urls
 from cordee.config.api import api
 from cordee.core import views as core_views
 from cordee.dataio.exports import views as export_views
@@ -25,10 +26,12 @@ urlpatterns = [
     path("w/<slug:slug>/", include("cordee.merges.urls")),
     path("w/<slug:slug>/", include("cordee.lists.urls")),
     path("w/<slug:slug>/", include("cordee.bulk.urls")),
+    path("w/<slug:slug>/", include(access_urls.workspace_urlpatterns)),
     path(
         "w/<slug:slug>/settings/export/",
         export_views.workspace_export,
         name="workspace_export",
     ),
+    path("", include(access_urls.urlpatterns)),
     path("", include("cordee.core.urls")),
 ]

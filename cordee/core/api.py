@@ -31,6 +31,7 @@ from pydantic import (
     field_validator,
 )
 
+from cordee.core import twofactor
 from cordee.core.actor import Actor, actor_for
 from cordee.core.errors import DomainError
 from cordee.core.records import record_create, record_delete, record_get, record_list, record_update
@@ -73,8 +74,8 @@ class WorkspaceSessionAuth(SessionAuth):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Actor | None:
         user = super().authenticate(request, key)
-        if not user:
-            return None
+        if not user or twofactor.pending(request):
+            return None  # a session still owing its second factor is not signed in here
         slug = request.headers.get("X-Cordee-Workspace") or request.session.get("workspace_slug")
         if not slug:
             return None
@@ -82,6 +83,8 @@ class WorkspaceSessionAuth(SessionAuth):
             actor = actor_for(user, slug)
         except DomainError:
             return None
+        if twofactor.setup_required(request, actor):
+            return None  # an admin who must set up two-factor sign-in first
         request.actor = actor  # type: ignore[attr-defined]
         return actor
 

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils import translation
+
+from cordee.core import twofactor
 
 
 class UserLanguageMiddleware:
@@ -25,3 +30,36 @@ class UserLanguageMiddleware:
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
         return self.get_response(request)
+
+
+class TwoFactorMiddleware:
+    """A session signed in but still owing its second factor reaches only the code page (and
+    sign-out, the language switch, the sign-in pages): every other page redirects there. The
+    API answers for itself (its session authentication refuses a pending session; tokens are
+    not concerned)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: Any,
+        view_kwargs: Any,
+    ) -> HttpResponse | None:
+        if getattr(view_func, "two_factor_exempt", False):
+            return None
+        if request.path_info.startswith("/api/") or not twofactor.pending(request):
+            return None
+        url = reverse(twofactor.VERIFY_URL_NAME)
+        if request.method == "GET":
+            url += "?" + urlencode({"next": request.get_full_path()})
+        if getattr(request, "htmx", False):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = url
+            return response
+        return HttpResponseRedirect(url)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.db import connection
@@ -9,9 +11,11 @@ from django.views.decorators.cache import never_cache
 from django.views.i18n import set_language as django_set_language
 
 from cordee.core.selectors import user_memberships
+from cordee.core.twofactor import two_factor_exempt
 from cordee.core.web import SESSION_WORKSPACE_KEY
 
 
+@two_factor_exempt
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness and database reachability, for load balancers and ``make run``."""
@@ -37,6 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("workspace_home", slug=slug)
 
 
+@two_factor_exempt
 def set_language(request: HttpRequest) -> HttpResponse:
     """Django's ``set_language``; a signed-in person's choice is also kept on their profile."""
     response = django_set_language(request)
@@ -46,5 +51,13 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 class LoginView(auth_views.LoginView):
+    """The password sign-in. A person with a two-factor device is then asked for a code (the
+    middleware of ``core.twofactor`` sends them on); the company's identity provider, when
+    configured, is offered beside it (``sso_provider``, from ``cordee.access``)."""
+
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    @classmethod
+    def as_view(cls, **initkwargs: Any) -> Any:
+        return two_factor_exempt(super().as_view(**initkwargs))

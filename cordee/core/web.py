@@ -22,13 +22,14 @@ from django.db import models
 from django.db.models import QuerySet
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cordee.core import twofactor
 from cordee.core.actor import Actor, actor_for
 from cordee.core.api import schema_errors
 from cordee.core.errors import DomainError, ValidationFailed
@@ -75,6 +76,11 @@ def workspace_view(view: View) -> View:
         try:
             actor = actor_for(request.user, slug)  # type: ignore[arg-type]
             request.actor = actor  # type: ignore[attr-defined]
+            if not getattr(view, "two_factor_setup_page", False) and twofactor.setup_required(
+                request, actor
+            ):
+                # the workspace requires two-factor sign-in of its admins: set it up first
+                return redirect(twofactor.SETUP_URL_NAME, slug=slug)
             # every date and time on the page in the company's time zone
             timezone.activate(actor.workspace.zone)
             if request.session.get(SESSION_WORKSPACE_KEY) != slug:

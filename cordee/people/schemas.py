@@ -135,6 +135,7 @@ class WorkspaceOut(Schema):
     fiscal_year_start_month: int
     default_language: str
     allow_cross_pod_queues: bool
+    require_two_factor_for_admins: bool
 
 
 class WorkspacePatch(InSchema):
@@ -157,6 +158,9 @@ class WorkspacePatch(InSchema):
     fiscal_year_start_month: Annotated[int, Field(ge=1, le=12)] | None = None
     default_language: Literal["fr", "en"] | None = None
     allow_cross_pod_queues: bool | None = None
+    require_two_factor_for_admins: bool | None = Field(
+        None, description="RevOps admins must set up two-factor sign-in before anything else"
+    )
 
 
 # -- API tokens --------------------------------------------------------------------------------

@@ -135,6 +135,7 @@ WORKSPACE_SETTINGS = (
     "fiscal_year_start_month",
     "default_language",
     "allow_cross_pod_queues",
+    "require_two_factor_for_admins",
 )
 
 

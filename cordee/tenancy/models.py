@@ -92,6 +92,10 @@ class Workspace(TimeStamped):
         _("reps may see other pods' queues"), default=False
     )
     mql_threshold = models.PositiveSmallIntegerField(_("MQL score threshold"), default=60)
+    # RevOps admins without a confirmed two-factor device are sent to set one up first
+    require_two_factor_for_admins = models.BooleanField(
+        _("RevOps admins must use two-factor sign-in"), default=False
+    )
 
     class Meta:
         db_table = "people_workspace"  # first released in the people app

@@ -40,6 +40,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cordee.bulk.models import BulkJob
 from cordee.bulk.services import bulk_job_start
@@ -363,6 +364,9 @@ def _cases() -> list[Case]:
         Case("leads_list", "bad-filter"),
         Case("pods_detail", "one-sided"),
         Case("profile", "new-token"),
+        Case("two_factor", "setting-up"),  # the QR code, the key, the code to confirm
+        Case("two_factor", "on"),  # the recovery codes shown once
+        Case("two_factor_verify", "pending"),  # the code asked after the password
         Case("accounts_create", "created"),
         Case("merge_new", "compare"),  # the values side by side, what would move
         Case("merge_duplicates", "found"),  # a create form's duplicate hint
@@ -906,6 +910,17 @@ def _fetch(case: Case, client: Any, personas: Any, page_records: dict[str, Any])
     if case.variant == "found":
         contact = objects[crm.Contact]
         return client.get(url, {"email": contact.email, "account": contact.account_id})
+    if case.variant == "setting-up":
+        client.post(url, {"action": "begin"})
+        return client.post(url, {"action": "confirm", "code": "pas-un-code"})
+    if case.variant in ("on", "pending"):
+        device = TOTPDevice.objects.create(user=persona, name="app", confirmed=True)
+        if case.variant == "pending":
+            client.force_login(persona)  # signed in again: the code is owed
+            return client.get(url, {"next": "/w/acme/"})
+        client.post(url, {"action": "regenerate"})
+        assert device.pk
+        return client.get(url)
     if case.variant == "new-token":
         return client.post(url, {"name": "Synchronisation CRM"}, follow=True)
     if case.variant == "created":
@@ -918,7 +933,7 @@ def _fetch(case: Case, client: Any, personas: Any, page_records: dict[str, Any])
     return response
 
 
-_EXPECTED_STATUS = {"missing": 404, "refused": 403, "invalid": 422}
+_EXPECTED_STATUS = {"missing": 404, "refused": 403, "invalid": 422, "setting-up": 422}
 
 
 def _check(
