@@ -114,3 +114,27 @@ def test_a_missing_workspace_is_said(configured, personas):
     with pytest.raises(SsoRefused) as refused:
         sso_sign_in(claims=_claims())
     assert refused.value.reason == "no_workspace"
+
+
+def test_an_invitation_offers_single_sign_on_and_comes_back_to_the_link(
+    configured, personas, client
+):
+    from urllib.parse import parse_qs, urlsplit
+
+    from cordee.people import access
+
+    _invitation, url = access.invitation_create(
+        actor=personas.actor("rita"),
+        email="nina@example.fr",
+        role="sales_rep",
+        site_url="http://testserver",
+    )
+    path = urlsplit(url).path
+    body = client.get(path).content.decode()
+    button = body[body.index('id="sso-sign-in"') - 200 : body.index('id="sso-sign-in"') + 300]
+    href = button.split('href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    assert urlsplit(href).path.endswith("/oidc/authenticate/") or "oidc" in urlsplit(href).path
+    # after the provider, the person lands back on the invitation to join
+    assert parse_qs(urlsplit(href).query)["next"] == [path]
+    configured.OIDC_RP_CLIENT_ID = ""  # single sign-on off: no button
+    assert 'id="sso-sign-in"' not in client.get(path).content.decode()
