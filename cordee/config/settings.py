@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "cordee.merges",
     "cordee.lists",
     "cordee.bulk",
+    "cordee.administration",
     "cordee.cli",
 ]
 

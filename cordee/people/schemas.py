@@ -135,6 +135,10 @@ class WorkspaceOut(Schema):
     fiscal_year_start_month: int
     default_language: str
     allow_cross_pod_queues: bool
+    mql_threshold: int
+    log_retention_days: int | None = Field(
+        description="Days request and delivery logs are kept; null: the instance's default"
+    )
 
 
 class WorkspacePatch(InSchema):
@@ -157,6 +161,11 @@ class WorkspacePatch(InSchema):
     fiscal_year_start_month: Annotated[int, Field(ge=1, le=12)] | None = None
     default_language: Literal["fr", "en"] | None = None
     allow_cross_pod_queues: bool | None = None
+    log_retention_days: int | None = Field(
+        None,
+        description="Days to keep incoming webhook requests and finished deliveries "
+        "(1–3650); null: the instance's default",
+    )
 
 
 # -- API tokens --------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,9 @@ class WorkspaceScoped(TimeStamped):
 
     class Meta:
         abstract = True
+
+
+LOG_RETENTION_MIN, LOG_RETENTION_MAX = 1, 3650
 
 
 class Workspace(TimeStamped):
@@ -92,6 +96,16 @@ class Workspace(TimeStamped):
         _("reps may see other pods' queues"), default=False
     )
     mql_threshold = models.PositiveSmallIntegerField(_("MQL score threshold"), default=60)
+    log_retention_days = models.PositiveSmallIntegerField(
+        _("days to keep request and delivery logs"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(LOG_RETENTION_MIN), MaxValueValidator(LOG_RETENTION_MAX)],
+        help_text=_(
+            "Incoming webhook requests and finished webhook deliveries older than this are "
+            "deleted every night. Empty: the instance's default."
+        ),
+    )
 
     class Meta:
         db_table = "people_workspace"  # first released in the people app
