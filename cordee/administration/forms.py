@@ -26,7 +26,6 @@ from cordee.people.schemas import WorkspacePatch
 from cordee.tenancy.calendar import WEEKDAYS as DAY_CODES
 from cordee.tenancy.models import Workspace
 
-LANGUAGES = [("fr", "Français"), ("en", "English")]
 _DATES = re.compile(r"[\s,;]+")
 
 
@@ -51,7 +50,7 @@ class SettingsForm(forms.Form):
     name = forms.CharField(label=_("Name"), required=False)
     default_language = forms.ChoiceField(
         label=_("Language"),
-        choices=LANGUAGES,
+        choices=settings.LANGUAGES,
         required=False,
         help_text=_("What people read until they choose their own, and the digests' language."),
     )
@@ -192,7 +191,8 @@ def read_settings(
     data: Mapping[str, Any], slots: int
 ) -> tuple[SettingsChange, dict[str, list[str]]]:
     """What the form sent, as the change the service takes and the errors of the values the
-    schemas refuse (those values are left out of the change)."""
+    schemas refuse (those values are left out of the change). A control not sent leaves its
+    setting as it is, as a field left out of ``PATCH /workspace`` does."""
     errors: dict[str, list[str]] = {}
     hours: dict[str, list[list[str]]] = {}
     for day in DAY_CODES:
@@ -204,25 +204,22 @@ def read_settings(
                 windows.append([start, end])  # a missing end is refused by the calendar rules
         if windows:
             hours[day] = windows
-    values: dict[str, Any] = {
-        name: str(data.get(name, "")).strip()
-        for name in (
-            "name",
-            "default_language",
-            "currency",
-            "fiscal_year_start_month",
-            "time_zone",
-            "subdivision",
-        )
-    }
-    values["country"] = str(data.get("country", "")).strip().upper()
-    values["currency"] = values["currency"].upper()
+    values: dict[str, Any] = {}
+    for name in ("name", "default_language", "fiscal_year_start_month", "time_zone", "subdivision"):
+        if name in data:
+            values[name] = str(data[name]).strip()
+    for name in ("currency", "country"):
+        if name in data:
+            values[name] = str(data[name]).strip().upper()
     for name in ("extra_holidays", "worked_holidays"):
-        values[name] = [d for d in _DATES.split(str(data.get(name, ""))) if d]
-    values["business_hours"] = hours
-    values["allow_cross_pod_queues"] = data.get("allow_cross_pod_queues") in ("on", "true", "1")
-    retention = str(data.get("log_retention_days", "")).strip()
-    values["log_retention_days"] = retention or None
+        if name in data:
+            values[name] = [d for d in _DATES.split(str(data[name])) if d]
+    if any(str(key).startswith("hours_") for key in data):
+        values["business_hours"] = hours
+    if "allow_cross_pod_queues" in data:  # a hidden "" before the checkbox's "on"
+        values["allow_cross_pod_queues"] = data.get("allow_cross_pod_queues") in ("on", "true")
+    if "log_retention_days" in data:
+        values["log_retention_days"] = str(data["log_retention_days"]).strip() or None
     workspace: dict[str, Any] = {}
     try:
         workspace = WorkspacePatch.model_validate(values).model_dump(exclude_unset=True)
@@ -231,8 +228,11 @@ def read_settings(
             errors.setdefault(_field(key), []).extend(messages)
         good = {k: v for k, v in values.items() if k not in errors}
         workspace = WorkspacePatch.model_validate(good).model_dump(exclude_unset=True)
-    threshold = _one(MqlThresholdIn, "threshold", data.get("mql_threshold"), errors, "mql_threshold")
-    days = _one(SettingsIn, "acknowledge_within_days", data.get("acknowledge_within_days"), errors)
+    threshold = days = None
+    if "mql_threshold" in data:
+        threshold = _one(MqlThresholdIn, "threshold", data["mql_threshold"], errors, "mql_threshold")
+    if "acknowledge_within_days" in data:
+        days = _one(SettingsIn, "acknowledge_within_days", data["acknowledge_within_days"], errors)
     return SettingsChange(workspace, threshold, days), errors
 
 
@@ -262,7 +262,7 @@ class WorkspaceCreateForm(forms.Form):
         required=False,
         help_text=_("The workspace's part of its pages' address, /w/<address>/. Empty: from the name."),
     )
-    default_language = forms.ChoiceField(label=_("Language"), choices=LANGUAGES)
+    default_language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     country = forms.CharField(
         label=_("Country"),
         max_length=2,
