@@ -16,6 +16,7 @@ import pydantic
 from django import forms
 from django.conf import settings
 from django.utils.dates import MONTHS, WEEKDAYS
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cordee.administration.services import SettingsChange
@@ -128,11 +129,16 @@ class SettingsForm(forms.Form):
         self.fields["log_retention_days"].help_text = self.fields[
             "log_retention_days"
         ].help_text % {"days": settings.LOG_RETENTION_DAYS}
-        for day in DAY_CODES:
+        for i, day in enumerate(DAY_CODES):
             for slot in range(window_slots):
-                for end in ("start", "end"):
+                for end, words in (
+                    ("start", gettext("%(day)s, window %(n)s, from")),
+                    ("end", gettext("%(day)s, window %(n)s, to")),
+                ):
+                    label = words % {"day": WEEKDAYS[i], "n": slot + 1}
                     self.fields[window_field(day, slot, end)] = forms.CharField(
-                        required=False, widget=forms.TimeInput(attrs={"type": "time"})
+                        required=False,
+                        widget=forms.TimeInput(attrs={"type": "time", "aria-label": label}),
                     )
 
     def week(self) -> list[dict[str, Any]]:
