@@ -85,7 +85,9 @@ class SettingsForm(forms.Form):
     extra_holidays = forms.CharField(
         label=_("Added days off"),
         required=False,
-        help_text=_("Days the company does not work besides public holidays: YYYY-MM-DD, one a line."),
+        help_text=_(
+            "Days the company does not work besides public holidays: YYYY-MM-DD, one a line."
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     worked_holidays = forms.CharField(
@@ -236,7 +238,9 @@ def read_settings(
         workspace = WorkspacePatch.model_validate(good).model_dump(exclude_unset=True)
     threshold = days = None
     if "mql_threshold" in data:
-        threshold = _one(MqlThresholdIn, "threshold", data["mql_threshold"], errors, "mql_threshold")
+        threshold = _one(
+            MqlThresholdIn, "threshold", data["mql_threshold"], errors, "mql_threshold"
+        )
     if "acknowledge_within_days" in data:
         days = _one(SettingsIn, "acknowledge_within_days", data["acknowledge_within_days"], errors)
     return SettingsChange(workspace, threshold, days), errors
@@ -266,7 +270,9 @@ class WorkspaceCreateForm(forms.Form):
         label=_("Address"),
         max_length=60,
         required=False,
-        help_text=_("The workspace's part of its pages' address, /w/<address>/. Empty: from the name."),
+        help_text=_(
+            "The workspace's part of its pages' address, /w/<address>/. Empty: from the name."
+        ),
     )
     default_language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     country = forms.CharField(

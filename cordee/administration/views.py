@@ -59,11 +59,7 @@ def _judged(actor: Actor, data: Any, slots: int) -> tuple[Any, Workspace, dict[s
 def _preview_context(
     actor: Actor, unsaved: Workspace, errors: dict[str, list[str]], form: forms.SettingsForm
 ) -> dict[str, Any]:
-    blocked = [
-        (form.fields[n].label, msg)
-        for n in CALENDAR_FIELDS
-        for msg in errors.get(n, [])
-    ]
+    blocked = [(form.fields[n].label, msg) for n in CALENDAR_FIELDS for msg in errors.get(n, [])]
     preview = None
     if not blocked:
         preview = selectors.settings_preview(actor=actor, workspace=unsaved, at=timezone.now())
@@ -201,7 +197,7 @@ def instance_workspace_export(request: HttpRequest, pk: int) -> HttpResponse:
         services.workspace_export_noted(user=request.user, workspace=workspace, fmt=fmt)  # type: ignore[arg-type]
         handle = out.open("rb")  # still readable once the folder is gone (POSIX)
     stamp = timezone.now().astimezone(dt.UTC)
-    return FileResponse(
+    return FileResponse(  # type: ignore[return-value]
         handle,
         as_attachment=True,
         filename=f"{workspace.slug}-{fmt}-{stamp:%Y-%m-%d-%H%M}.zip",

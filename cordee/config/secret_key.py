@@ -8,6 +8,7 @@ half-written file. Everyone then reads the winner."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -36,10 +37,8 @@ def stored_secret_key(var_dir: Path) -> str:
             out.flush()
             os.fsync(out.fileno())
         os.chmod(candidate, 0o600)  # whatever the umask
-        try:
+        with contextlib.suppress(FileExistsError):  # another process won: its key is the key
             os.link(candidate, path)
-        except FileExistsError:
-            pass  # another process won the race: its key is the key
     finally:
         candidate.unlink(missing_ok=True)
     return _read(path)

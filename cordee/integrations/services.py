@@ -101,7 +101,7 @@ def logs_prune(*, now: dt.datetime | None = None) -> dict[str, int]:
     )
     by_days: dict[int, list[int]] = {}
     for workspace_id, days in chosen.items():
-        by_days.setdefault(days, []).append(workspace_id)
+        by_days.setdefault(int(days or 0), []).append(workspace_id)
     scopes = [(~Q(workspace_id__in=list(chosen)), retention_cutoff(now))]
     scopes += [
         (Q(workspace_id__in=ids), now - dt.timedelta(days=days)) for days, ids in by_days.items()

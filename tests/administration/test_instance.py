@@ -149,7 +149,10 @@ def test_anyone_but_an_instance_administrator_is_refused(client, personas, who):
     assert client.post(NEW, _new()).status_code == 403
     assert client.post(f"/instance/workspaces/{acme}/export/", {"format": "csv"}).status_code == 403
     assert client.get(f"/instance/workspaces/{acme}/delete/").status_code == 403
-    assert client.post(f"/instance/workspaces/{acme}/delete/", {"confirm_name": "Acme"}).status_code == 403
+    assert (
+        client.post(f"/instance/workspaces/{acme}/delete/", {"confirm_name": "Acme"}).status_code
+        == 403
+    )
     assert Workspace.objects.filter(pk=acme).exists()
     assert not Workspace.objects.filter(slug="initech").exists()
     assert not AuditEntry.objects.exists()

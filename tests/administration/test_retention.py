@@ -7,7 +7,12 @@ import datetime as dt
 from django.utils import timezone
 
 from cordee.integrations import jobs
-from cordee.integrations.models import IncomingEndpoint, IncomingRequest, WebhookDelivery, WebhookSubscription
+from cordee.integrations.models import (
+    IncomingEndpoint,
+    IncomingRequest,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 
 
 def _request(workspace, user, days):

@@ -105,7 +105,9 @@ def test_overlapping_windows_are_refused_by_both(rita, api_as, personas):
 def test_an_inverted_window_is_refused(rita, personas):
     page = rita.post(URL, _form(personas.acme, hours_tue_0_start="12:00", hours_tue_0_end="09:00"))
     assert page.status_code == 422
-    assert "Windows on tue must be in order" in _field_errors(page.content.decode(), "business_hours")
+    assert "Windows on tue must be in order" in _field_errors(
+        page.content.decode(), "business_hours"
+    )
 
 
 def test_a_subdivision_unknown_to_the_pinned_holidays_is_refused_by_both(rita, api_as, personas):
@@ -154,12 +156,14 @@ def test_every_refused_field_is_named_at_once_and_nothing_is_saved(rita, api_as,
     threshold = api._call("put", "/scoring/threshold", {"threshold": 0})
     assert _field_errors(html, "mql_threshold") == error_fields(threshold)["threshold"][0]
     days = api._call("put", "/feedback/settings", {"acknowledge_within_days": 31})
-    assert _field_errors(html, "acknowledge_within_days") == (
-        error_fields(days)["acknowledge_within_days"][0]
+    assert (
+        _field_errors(html, "acknowledge_within_days")
+        == (error_fields(days)["acknowledge_within_days"][0])
     )
     retention = api.patch("/workspace", {"log_retention_days": 0})
-    assert _field_errors(html, "log_retention_days") == (
-        error_fields(retention)["log_retention_days"][0]
+    assert (
+        _field_errors(html, "log_retention_days")
+        == (error_fields(retention)["log_retention_days"][0])
     )
     dates = api.patch("/workspace", {"extra_holidays": ["2026-02-30"]})
     assert _field_errors(html, "extra_holidays") == error_fields(dates)["extra_holidays"][0]
@@ -252,9 +256,7 @@ def test_saving_writes_one_entry_with_the_changed_fields_only(rita, personas):
 def test_the_api_writes_the_same_entry_and_the_threshold_and_feedback_sla_theirs(
     rita, api_as, personas
 ):
-    _api(api_as).patch(
-        "/workspace", {"business_hours": HOURS, "log_retention_days": 14}
-    )
+    _api(api_as).patch("/workspace", {"business_hours": HOURS, "log_retention_days": 14})
     entry = AuditEntry.objects.get(target="workspace")
     assert entry.by == "token"
     assert entry.before == {

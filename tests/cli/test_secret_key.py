@@ -18,8 +18,7 @@ def _env(var_dir: Path, **extra: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k
-        not in {"SECRET_KEY", "SECRET_KEY_FILE", "DEBUG", "CORDEE_TESTING", "DATABASE_URL"}
+        if k not in {"SECRET_KEY", "SECRET_KEY_FILE", "DEBUG", "CORDEE_TESTING", "DATABASE_URL"}
         and k != "DJANGO_SETTINGS_MODULE"
     }
     env.update({"CORDEE_VAR_DIR": str(var_dir), **extra})

@@ -154,7 +154,8 @@ class VisibleText(HTMLParser):
             return
         # another language, or a text no catalogue holds (translate="no": the names of the public
         # holidays, which the holidays library writes in the reader's language when it can)
-        if (lang and lang != self.language and tag != "html") or attributes.get("translate") == "no":
+        untranslated = attributes.get("translate") == "no"
+        if (lang and lang != self.language and tag != "html") or untranslated:
             if tag not in _VOID:
                 self._foreign.append(tag)
             return
