@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.apps import apps
+from django.db import models, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -184,13 +185,8 @@ def workspace_delete(*, user: User, workspace_id: int, confirm_name: str) -> str
             **audit.snapshot(workspace, ["name", "slug"]),
             "members": Membership.objects.filter(workspace=workspace).count(),
         }
-        try:
-            workspace.delete()
-        except (ProtectedError, RestrictedError) as exc:
-            raise Conflict(
-                _("This workspace still holds rows that prevent its deletion: %(rows)s.")
-                % {"rows": ", ".join(sorted({str(o._meta.verbose_name) for o in exc.args[1]}))}
-            ) from exc
+        _delete_rows_of(workspace)
+        workspace.delete()
         audit.audit_write(
             actor=None,
             person=user,
@@ -204,6 +200,63 @@ def workspace_delete(*, user: User, workspace_id: int, confirm_name: str) -> str
         folder = export_dir(workspace_id)  # its export files go with it, once it is gone
         transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
     return str(summary["name"])
+
+
+def _workspace_models() -> list[type[models.Model]]:
+    """The models whose rows belong to a workspace (a ``workspace`` key), those that point at
+    others first: an opportunity before the account it protects, a decision before its reason."""
+    owned = [
+        m
+        for m in apps.get_models()
+        if m is not Workspace
+        and any(
+            f.name == "workspace" and f.is_relation and f.related_model is Workspace
+            for f in m._meta.concrete_fields
+        )
+    ]
+    pointed_at = {
+        m: {
+            f.related_model
+            for f in m._meta.concrete_fields
+            if f.is_relation and f.related_model in owned and f.related_model is not m
+        }
+        for m in owned
+    }
+    ordered: list[type[models.Model]] = []
+    left = set(owned)
+    while left:  # those no remaining model points at go last: take the others first
+        ready = sorted(
+            (m for m in left if not any(m in pointed_at[o] for o in left if o is not m)),
+            key=lambda m: m._meta.label,
+        )
+        if not ready:  # a cycle: the retries below settle it
+            ready = sorted(left, key=lambda m: m._meta.label)
+        ordered += ready
+        left -= set(ready)
+    return ordered
+
+
+def _delete_rows_of(workspace: Workspace) -> None:
+    """Delete every row of ``workspace``, kind by kind, so that a protecting row (an
+    opportunity protecting its account, a decision its rejection reason) goes before what it
+    protects — Django's cascade from the workspace alone would stop at the first one."""
+    pending = _workspace_models()
+    while pending:
+        refused: list[type[models.Model]] = []
+        blocking: set[str] = set()
+        for model in pending:
+            try:
+                with transaction.atomic():  # a savepoint: a refused kind leaves nothing half-done
+                    model._default_manager.filter(workspace=workspace).delete()
+            except (ProtectedError, RestrictedError) as exc:
+                refused.append(model)
+                blocking |= {str(o._meta.verbose_name) for o in exc.args[1]}
+        if len(refused) == len(pending):
+            raise Conflict(
+                _("This workspace still holds rows that prevent its deletion: %(rows)s.")
+                % {"rows": ", ".join(sorted(blocking))}
+            )
+        pending = refused
 
 
 def workspace_export_noted(*, user: User, workspace: Workspace, fmt: str) -> None:
