@@ -12,8 +12,8 @@ import shutil
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.apps import apps
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.text import slugify
