@@ -476,6 +476,22 @@ PAGES.update(  # bulk actions: as single edits (core/roles.py); a job is its aut
     }
 )
 
+PAGES.update(  # the workspace's settings page and its preview: RevOps (workspace.write)
+    {
+        "workspace_settings": Page(allowed="rita", denied="dave"),
+        "workspace_settings_preview": Page(allowed="rita", denied="mia"),
+    }
+)
+# the instance administrator's pages (administration/services.py: active superusers only),
+# outside any workspace: their own test below
+INSTANCE_PAGES = {
+    "instance_workspaces": Page(workspace=False),
+    "instance_workspace_new": Page(workspace=False),
+    "instance_workspace_export": Page(workspace=False, kind="workspace"),
+    "instance_workspace_delete": Page(workspace=False, kind="workspace"),
+}
+PAGES.update(INSTANCE_PAGES)
+
 
 def _named_patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, str]]:
     found = []
@@ -627,6 +643,21 @@ def test_public_pages_need_no_sign_in(name, db):
     page = PAGES[name]
     response = Client().get(reverse(name, kwargs=page.kwargs))
     assert response.status_code in page.statuses
+
+
+@pytest.mark.parametrize("name", sorted(INSTANCE_PAGES))
+def test_instance_pages_are_for_instance_administrators_only(name, personas):
+    kwargs = {"pk": personas.globex.pk} if INSTANCE_PAGES[name].kind else {}
+    url = reverse(name, kwargs=kwargs)
+    anonymous = Client().get(url)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("login"))
+    staff = f.UserFactory(email="staff@example.fr", is_staff=True)
+    for user in (personas.rita, personas.carol, staff):  # RevOps of a workspace, Django staff
+        assert _client(user).get(url).status_code == 403
+        assert _client(user).post(url, {"confirm_name": "Globex"}).status_code == 403
+    root = f.UserFactory(email="root@example.fr", is_staff=True, is_superuser=True)
+    expected = 302 if name == "instance_workspace_export" else 200  # export: a POST form
+    assert _client(root).get(url).status_code == expected
 
 
 def test_admin_is_for_instance_operators_only(personas):

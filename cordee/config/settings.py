@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from cordee.config.secret_key import stored_secret_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent  # the cordee package
 PROJECT_DIR = BASE_DIR.parent
 
@@ -37,12 +39,11 @@ VAR_DIR = Path(env("CORDEE_VAR_DIR", str(PROJECT_DIR / "var")) or "var")
 
 SECRET_KEY = env("SECRET_KEY") or ""
 if not SECRET_KEY:
-    if DEBUG or env_bool("CORDEE_TESTING"):
-        SECRET_KEY = "insecure-development-key-never-use-in-production"
+    if env_bool("CORDEE_TESTING"):
+        SECRET_KEY = "insecure-test-key-never-use-in-production"
     else:
-        from django.core.exceptions import ImproperlyConfigured
-
-        raise ImproperlyConfigured("Set SECRET_KEY (or SECRET_KEY_FILE) when DEBUG is off.")
+        # none given: one generated on first use, kept in <VAR_DIR>/secret_key (mode 0600)
+        SECRET_KEY = stored_secret_key(VAR_DIR)
 
 ALLOWED_HOSTS = [
     h.strip() for h in (env("ALLOWED_HOSTS", "127.0.0.1,localhost") or "").split(",") if h.strip()
@@ -83,6 +84,7 @@ INSTALLED_APPS = [
     "cordee.lists",
     "cordee.bulk",
     "cordee.access",
+    "cordee.administration",
     "cordee.cli",
 ]
 

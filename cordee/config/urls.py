@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from cordee.access import urls as access_urls
+from cordee.administration.urls import instance_urlpatterns
 from cordee.config.api import api
 from cordee.core import views as core_views
 from cordee.dataio.exports import views as export_views
@@ -27,6 +28,8 @@ urlpatterns = [
     path("w/<slug:slug>/", include("cordee.lists.urls")),
     path("w/<slug:slug>/", include("cordee.bulk.urls")),
     path("w/<slug:slug>/", include(access_urls.workspace_urlpatterns)),
+    path("w/<slug:slug>/", include("cordee.administration.urls")),
+    path("instance/", include(instance_urlpatterns)),
     path(
         "w/<slug:slug>/settings/export/",
         export_views.workspace_export,

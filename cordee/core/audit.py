@@ -21,7 +21,7 @@ from cordee.core.models import AuditEntry
 
 if TYPE_CHECKING:
     from cordee.core.actor import Actor
-    from cordee.tenancy.models import Workspace
+    from cordee.tenancy.models import User, Workspace
 
 
 def json_value(value: Any) -> Any:
@@ -73,15 +73,19 @@ def audit_write(
     workspace: Workspace | None = None,
     rule: str = "",
     at: dt.datetime | None = None,
+    person: User | None = None,
 ) -> AuditEntry:
     """Append one entry. ``actor`` is the person (and token) acting; ``rule`` names a rule or
     job acting on its own (``actor`` None); neither: the system. ``workspace`` defaults to the
-    actor's; None with no actor is an instance-level event."""
+    actor's; None with no actor is an instance-level event, whose ``person`` (an instance
+    administrator, who acts in no workspace) may be named."""
     if actor is not None:
         by = AuditEntry.By.TOKEN if actor.token_id else AuditEntry.By.PERSON
         label = actor.user.get_full_name() or actor.user.email
         if actor.token_id:
             label = f"{label} ({actor.token_name})"
+    elif person is not None:
+        by, label = AuditEntry.By.PERSON, person.get_full_name() or person.email
     elif rule:
         by, label = AuditEntry.By.RULE, rule
     else:
@@ -90,7 +94,7 @@ def audit_write(
         workspace=workspace if workspace is not None else (actor.workspace if actor else None),
         at=at or timezone.now(),
         by=by,
-        user=actor.user if actor is not None else None,
+        user=actor.user if actor is not None else person,
         by_label=label[:200],
         token_id=actor.token_id if actor is not None else None,
         action=action,

@@ -20,6 +20,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cordee.core import audit
 from cordee.core.actor import Actor
 from cordee.core.errors import Conflict, NotFound, ValidationFailed
 from cordee.crm.models import Account, Campaign
@@ -315,9 +316,22 @@ def feedback_settings_update(*, actor: Actor, acknowledge_within_days: int) -> F
     actor.require("feedback.configure")
     if not 1 <= int(acknowledge_within_days) <= 30:
         raise _invalid("acknowledge_within_days", _("Enter a number of days from 1 to 30."))
-    settings, _created = FeedbackSettings.objects.update_or_create(
-        workspace=actor.workspace, defaults={"acknowledge_within_days": acknowledge_within_days}
-    )
+    with transaction.atomic():
+        current = FeedbackSettings.objects.filter(workspace=actor.workspace).first()
+        before = (current or FeedbackSettings()).acknowledge_within_days
+        settings, _created = FeedbackSettings.objects.update_or_create(
+            workspace=actor.workspace, defaults={"acknowledge_within_days": acknowledge_within_days}
+        )
+        if before != settings.acknowledge_within_days:
+            audit.audit_write(
+                actor=actor,
+                action="update",
+                target="feedback_settings",
+                target_id=settings.pk,
+                target_label=actor.workspace.name,
+                before={"acknowledge_within_days": before},
+                after={"acknowledge_within_days": settings.acknowledge_within_days},
+            )
     return settings
 
 

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cordee.core import audit
 from cordee.core.actor import Actor
 from cordee.core.errors import Conflict, NotFound, ValidationFailed
 from cordee.core.records import member_user, owner_change_check, record_create, record_update
@@ -471,6 +472,16 @@ def mql_threshold_set(
         )
         change = MqlThresholdChange.objects.create(
             workspace=workspace, old=old, new=threshold, changed_by=actor.user, changed_at=at
+        )
+        audit.audit_write(
+            actor=actor,
+            action="update",
+            target="workspace",
+            target_id=workspace.pk,
+            target_label=workspace.name,
+            before={"mql_threshold": old},
+            after={"mql_threshold": threshold},
+            at=at,
         )
         transaction.on_commit(partial(rescore_workspace.enqueue, workspace.pk))
         transaction.on_commit(partial(funnel_changed, workspace.pk))

@@ -20,7 +20,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cordee.analytics import sla as engine
-from cordee.core.business_time import WEEKDAYS, BusinessCalendar, BusinessClock, to_epoch
+from cordee.core.business_time import (
+    WEEKDAYS,
+    BusinessCalendar,
+    BusinessClock,
+    from_epoch,
+    to_epoch,
+)
 from cordee.funnel.models import (
     BreachKind,
     DecisionKind,
@@ -128,6 +134,44 @@ def governing_contracts(
             mask &= np.isin(industries, list(c.industries))
         chosen[mask] = i
     return chosen
+
+
+@dataclass(frozen=True)
+class FirstTouchDue:
+    """When an MQL arriving at ``arrival`` must first be touched, and under which contract."""
+
+    arrival: dt.datetime
+    contract: SlaContract
+    due_at: dt.datetime
+
+
+def first_touch_due(
+    workspace: Workspace, arrival: dt.datetime, *, pod_id: int | None = None, industry: str = ""
+) -> FirstTouchDue | None:
+    """The first-touch due time of an MQL arriving at ``arrival`` (in ``pod_id``, from an
+    account of ``industry``), by the contract that would govern it and the workspace's
+    calendar — the clocks of ``load_cycles`` for one lead. ``workspace`` may hold settings not
+    saved yet (a preview). None when no signed contract covers that day."""
+    tz = workspace.zone
+    contracts = list(
+        SlaContract.objects.filter(
+            workspace_id=workspace.pk,
+            period_start__lte=arrival.astimezone(tz).date(),
+            period_end__gte=arrival.astimezone(tz).date(),
+        )
+    )
+    which = governing_contracts(
+        contracts,
+        np.array([pod_id or 0], dtype=np.int64),
+        np.array([industry], dtype=object),
+        np.array([arrival.astimezone(tz).date()], dtype="datetime64[D]"),
+    )
+    if which[0] < 0:
+        return None
+    contract = contracts[int(which[0])]
+    clock = BusinessClock.around(workspace_calendar(workspace), arrival, arrival, margin_days=120)
+    due = clock.due([to_epoch(arrival)], [_hours(contract.first_touch_hours)])[0]
+    return FirstTouchDue(arrival, contract, from_epoch(int(due)))
 
 
 @dataclass

@@ -8,8 +8,10 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from cordee.core.scheduler import retention_cutoff
 from cordee.integrations.delivery import deliver_webhook
 from cordee.integrations.models import (
     DeliveryStatus,
@@ -84,14 +86,32 @@ def webhook_emit(
     return deliveries
 
 
-def logs_prune(*, older_than: dt.datetime) -> dict[str, int]:
-    """Delete the incoming requests received before ``older_than`` (their idempotency keys go
-    with them: a key replayed later is a new request) and the outgoing deliveries created before
-    it that are finished (delivered or failed; pending ones still have attempts to make).
-    Returns how many of each were deleted."""
-    requests, _ = IncomingRequest.objects.filter(received_at__lt=older_than).delete()
-    deliveries, _ = WebhookDelivery.objects.filter(
-        created_at__lt=older_than,
-        status__in=[DeliveryStatus.DELIVERED, DeliveryStatus.FAILED],
-    ).delete()
+def logs_prune(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Delete the incoming requests received more than the retention ago (their idempotency
+    keys go with them: a key replayed later is a new request) and the outgoing deliveries
+    created before it that are finished (delivered or failed; pending ones still have attempts
+    to make). The retention is the workspace's ``log_retention_days``, or the instance's
+    ``LOG_RETENTION_DAYS`` for a workspace that keeps the default. Returns how many of each
+    were deleted."""
+    now = now or timezone.now()
+    chosen = dict(
+        Workspace.objects.filter(log_retention_days__isnull=False).values_list(
+            "pk", "log_retention_days"
+        )
+    )
+    by_days: dict[int, list[int]] = {}
+    for workspace_id, days in chosen.items():
+        by_days.setdefault(int(days or 0), []).append(workspace_id)
+    scopes = [(~Q(workspace_id__in=list(chosen)), retention_cutoff(now))]
+    scopes += [
+        (Q(workspace_id__in=ids), now - dt.timedelta(days=days)) for days, ids in by_days.items()
+    ]
+    requests = deliveries = 0
+    for scope, older_than in scopes:
+        requests += IncomingRequest.objects.filter(scope, received_at__lt=older_than).delete()[0]
+        deliveries += WebhookDelivery.objects.filter(
+            scope,
+            created_at__lt=older_than,
+            status__in=[DeliveryStatus.DELIVERED, DeliveryStatus.FAILED],
+        ).delete()[0]
     return {"incoming_requests": requests, "webhook_deliveries": deliveries}

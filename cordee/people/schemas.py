@@ -136,6 +136,10 @@ class WorkspaceOut(Schema):
     default_language: str
     allow_cross_pod_queues: bool
     require_two_factor_for_admins: bool
+    mql_threshold: int
+    log_retention_days: int | None = Field(
+        description="Days request and delivery logs are kept; null: the instance's default"
+    )
 
 
 class WorkspacePatch(InSchema):
@@ -160,6 +164,11 @@ class WorkspacePatch(InSchema):
     allow_cross_pod_queues: bool | None = None
     require_two_factor_for_admins: bool | None = Field(
         None, description="RevOps admins must set up two-factor sign-in before anything else"
+    )
+    log_retention_days: int | None = Field(
+        None,
+        description="Days to keep incoming webhook requests and finished deliveries "
+        "(1–3650); null: the instance's default",
     )
 
 

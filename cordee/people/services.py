@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cordee.core import audit
 from cordee.core.actor import Actor
 from cordee.core.audit import audit_write
 from cordee.core.errors import NotFound, ValidationFailed
@@ -136,6 +137,7 @@ WORKSPACE_SETTINGS = (
     "default_language",
     "allow_cross_pod_queues",
     "require_two_factor_for_admins",
+    "log_retention_days",
 )
 
 
@@ -149,9 +151,32 @@ def workspace_update(*, actor: Actor, data: dict[str, Any]) -> Workspace:
             _("Some fields are not valid."),
             field_errors={name: [_("This field cannot be set.")] for name in unknown},
         )
-    workspace = Workspace.objects.get(pk=actor.workspace.pk)
-    for name, value in data.items():
-        setattr(workspace, name, value)
+    with transaction.atomic():
+        workspace = Workspace.objects.select_for_update().get(pk=actor.workspace.pk)
+        before = audit.snapshot(workspace, data)
+        for name, value in data.items():
+            setattr(workspace, name, value)
+        errors = workspace_errors(workspace)
+        if errors:
+            raise ValidationFailed(_("Some fields are not valid."), field_errors=errors)
+        workspace.save()
+        old, new = audit.changed(before, audit.snapshot(workspace, data))
+        if new:
+            audit.audit_write(
+                actor=actor,
+                action="update",
+                target="workspace",
+                target_id=workspace.pk,
+                target_label=workspace.name,
+                before=old,
+                after=new,
+            )
+    return workspace
+
+
+def workspace_errors(workspace: Workspace) -> dict[str, list[str]]:
+    """Every field of ``workspace`` (saved or not) whose value is refused, with why: the rules
+    ``workspace_update`` applies, for a page that previews settings before they are saved."""
     errors: dict[str, list[str]] = {}
     try:
         workspace.clean_fields(exclude=["slug"])
@@ -166,10 +191,7 @@ def workspace_update(*, actor: Actor, data: dict[str, Any]) -> Workspace:
                 errors["subdivision"] = [str(m) for m in exc.messages]
         except DjangoValidationError as exc:
             errors["country"] = [str(m) for m in exc.messages]
-    if errors:
-        raise ValidationFailed(_("Some fields are not valid."), field_errors=errors)
-    workspace.save()
-    return workspace
+    return errors
 
 
 def api_token_create(*, actor: Actor, name: str) -> tuple[ApiToken, str]:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,9 @@ class WorkspaceScoped(TimeStamped):
 
     class Meta:
         abstract = True
+
+
+LOG_RETENTION_MIN, LOG_RETENTION_MAX = 1, 3650
 
 
 class Workspace(TimeStamped):
@@ -95,6 +99,16 @@ class Workspace(TimeStamped):
     # RevOps admins without a confirmed two-factor device are sent to set one up first
     require_two_factor_for_admins = models.BooleanField(
         _("RevOps admins must use two-factor sign-in"), default=False
+    )
+    log_retention_days = models.PositiveSmallIntegerField(
+        _("days to keep request and delivery logs"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(LOG_RETENTION_MIN), MaxValueValidator(LOG_RETENTION_MAX)],
+        help_text=_(
+            "Incoming webhook requests and finished webhook deliveries older than this are "
+            "deleted every night. Empty: the instance's default."
+        ),
     )
 
     class Meta:

@@ -98,6 +98,18 @@ def test_the_code_keeps_every_contract(tree_copy: Path) -> None:
             "import cordee.demo",
             "cordee.comments is not allowed to import cordee.demo",
         ),
+        # the administration pages sit above everything a workspace holds (they export and
+        # delete it whole): nothing below reads them
+        (
+            "dataio/exports/workspace.py",
+            "import cordee.administration.services",
+            "cordee.dataio is not allowed to import cordee.administration",
+        ),
+        (
+            "administration/views.py",
+            "import cordee.demo",
+            "cordee.administration is not allowed to import cordee.demo",
+        ),
     ],
 )
 def test_a_wrong_import_breaks_a_contract(

@@ -33,10 +33,11 @@ def _settings_value(env: dict[str, str], expr: str) -> subprocess.CompletedProce
     )
 
 
-def test_settings_refuse_to_start_without_a_secret_key_when_debug_is_off(tmp_path):
+def test_without_a_secret_key_settings_use_the_one_kept_in_the_var_directory(tmp_path):
+    # the whole story (file mode, races, commands) is in tests/cli/test_secret_key.py
     result = _settings_value({"CORDEE_VAR_DIR": str(tmp_path)}, "s.SECRET_KEY")
-    assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == repr((tmp_path / "secret_key").read_text().strip())
 
 
 def test_secret_key_can_come_from_a_file(tmp_path):

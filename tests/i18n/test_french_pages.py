@@ -10,7 +10,8 @@ How English is told from French without flagging the data:
 
 1. the visible text is collected: text nodes outside ``<script>``/``<style>``, plus the
    ``placeholder``, ``title``, ``aria-label`` and ``alt`` attributes; an element marked with
-   another ``lang`` (the language switch's "English") is skipped;
+   another ``lang`` (the language switch's "English") is skipped, and so is one marked
+   ``translate="no"`` (a text from a library, such as the names of public holidays);
 2. the values stored in the test database (names, e-mails, cities, campaign names…) are cut out
    of that text, as are numbers, dates and amounts (only words made of letters are looked at);
 3. what remains fails when it holds an *English word*: a word of the catalogue's msgids that no
@@ -57,7 +58,7 @@ from cordee.merges.models import Merge
 from cordee.merges.services import merge_records
 from cordee.people.access import invitation_create
 from cordee.people.models import Invitation, PodMember
-from cordee.tenancy.models import ApiToken, User
+from cordee.tenancy.models import ApiToken, User, Workspace
 from tests import factories as f
 from tests.conftest import Personas, copy_for_the_test, make_personas, rows_kept_for_the_module
 
@@ -153,7 +154,10 @@ class VisibleText(HTMLParser):
             if tag not in _VOID:
                 self._foreign.append(tag)
             return
-        if lang and lang != self.language and tag != "html":
+        # another language, or a text no catalogue holds (translate="no": the names of the public
+        # holidays, which the holidays library writes in the reader's language when it can)
+        untranslated = attributes.get("translate") == "no"
+        if (lang and lang != self.language and tag != "html") or untranslated:
             if tag not in _VOID:
                 self._foreign.append(tag)
             return
@@ -286,6 +290,8 @@ def web_ui_patterns() -> dict[str, tuple[str, URLPattern]]:
 # The model behind the ``pk`` of the URLs that are not record pages (a record page names its
 # model through its ``RecordPage``).
 PK_MODELS: dict[str, type[models.Model]] = {
+    "instance_workspace_export": Workspace,  # the instance administrator's pages
+    "instance_workspace_delete": Workspace,
     "token_revoke": ApiToken,
     "member_edit": User,
     "member_deactivate": User,
@@ -368,6 +374,8 @@ def _cases() -> list[Case]:
         Case("two_factor", "on"),  # the recovery codes shown once
         Case("two_factor_verify", "pending"),  # the code asked after the password
         Case("accounts_create", "created"),
+        Case("workspace_settings", "invalid"),  # every refused setting named in French
+        Case("instance_workspace_new", "invalid"),
         Case("merge_new", "compare"),  # the values side by side, what would move
         Case("merge_duplicates", "found"),  # a create form's duplicate hint
         Case("unknown-page"),
@@ -603,7 +611,7 @@ def _page_records(personas: Personas) -> dict[str, Any]:
     records += [personas.bob, invitation]
     return {
         "invitation_token": link.rstrip("/").rsplit("/", 1)[-1],
-        "full": {type(r): r for r in records},
+        "full": {**{type(r): r for r in records}, Workspace: personas.globex},
         "bare": {type(r): r for r in bare},
         "one-sided": {type(one_sided): one_sided},
     }
@@ -864,6 +872,22 @@ def _kwargs(
     return kwargs
 
 
+# every kind of refusal of the settings page (the schemas' and the services')
+BAD_SETTINGS = {
+    "name": "",
+    "currency": "EURO",
+    "time_zone": "Mars/Base",
+    "country": "FR",
+    "subdivision": "ZZ",
+    "extra_holidays": "2026-02-30",
+    "hours_mon_0_start": "12:00",
+    "hours_mon_0_end": "09:00",
+    "mql_threshold": "0",
+    "acknowledge_within_days": "99",
+    "log_retention_days": "0",
+}
+
+
 def _fetch(case: Case, client: Any, personas: Any, page_records: dict[str, Any]) -> Any:
     """The response to show for ``case`` (None when the URL is an action, not a page)."""
     if case.name == "unknown-page":
@@ -884,12 +908,16 @@ def _fetch(case: Case, client: Any, personas: Any, page_records: dict[str, Any])
         objects = {k: type("Gone", (), {"pk": 987654})() for k in objects}
     objects = {**objects, "invitation_token": page_records["invitation_token"]}
     url = reverse(case.name, kwargs=_kwargs(case.name, route, pattern, workspace, objects))
+    if case.name.startswith("instance_"):  # an instance administrator's page
+        persona = f.UserFactory(email="instance@example.fr", first_name="Irène", is_superuser=True)
     if case.name != "login":
         client.force_login(persona)
     if case.variant == "no-match":
         return client.get(url, {"q": "zzzzzz"})
     if case.variant == "bad-filter":
         return client.get(url, {"min_score": "beaucoup"})
+    if case.variant == "invalid" and case.name == "workspace_settings":
+        return client.post(url, BAD_SETTINGS)
     if case.variant == "invalid":
         # Nothing but an unreadable e-mail and amount: every form has an error to show.
         return client.post(url, {"email": "pas-un-e-mail", "amount": "beaucoup", "budget": "x"})
