@@ -20,6 +20,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cordee.core import audit
 from cordee.core.actor import Actor
 from cordee.core.errors import Conflict, NotFound, ValidationFailed
 from cordee.crm.models import Account, Campaign
@@ -310,14 +311,31 @@ def feedback_assign(
     return item
 
 
+audit.audit_kind_register("feedback-settings", FeedbackSettings._meta.verbose_name, FeedbackSettings)
+
+
 def feedback_settings_update(*, actor: Actor, acknowledge_within_days: int) -> FeedbackSettings:
     """The workspace's feedback-response SLA: acknowledge within N business days (1–30)."""
     actor.require("feedback.configure")
     if not 1 <= int(acknowledge_within_days) <= 30:
         raise _invalid("acknowledge_within_days", _("Enter a number of days from 1 to 30."))
-    settings, _created = FeedbackSettings.objects.update_or_create(
-        workspace=actor.workspace, defaults={"acknowledge_within_days": acknowledge_within_days}
-    )
+    with transaction.atomic():
+        current = FeedbackSettings.objects.filter(workspace=actor.workspace).first()
+        old = audit.snapshot(current, ("acknowledge_within_days",)) if current else {}
+        settings, _created = FeedbackSettings.objects.update_or_create(
+            workspace=actor.workspace,
+            defaults={"acknowledge_within_days": acknowledge_within_days},
+        )
+        before, after = audit.changed(old, audit.snapshot(settings, ("acknowledge_within_days",)))
+        if after:
+            audit.audit_write(
+                actor=actor,
+                action="update",
+                target="feedback-settings",
+                target_id=settings.pk,
+                before=before,
+                after=after,
+            )
     return settings
 
 
