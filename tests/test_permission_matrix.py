@@ -438,6 +438,12 @@ PAGES.update(  # bulk actions: as single edits (core/roles.py); a job is its aut
         "bulk_job_undo": Page(kind="bulkjob", allowed="rita"),
     }
 )
+PAGES.update(  # the audit log (core/roles.py: audit.read, RevOps only)
+    {
+        "audit_log": Page(allowed="rita", denied="erin"),
+        "audit_export": Page(allowed="rita", denied="bob"),
+    }
+)
 
 
 def _named_patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, str]]:
@@ -758,6 +764,7 @@ OPS: dict[str, Op] = {
     "bulk_job_list": Op(),
     "bulk_job_get": Op(kind="bulkjob", allowed="rita"),
     "bulk_job_undo": Op(kind="bulkjob", allowed="rita"),
+    "audit_list": Op(allowed="rita", denied="erin"),  # core/roles.py: audit.read
 }
 for _api_kind, _matrix_kind in (
     ("lead", "lead"),

@@ -23,6 +23,7 @@ urlpatterns = [
     path("w/<slug:slug>/", include("cordee.merges.urls")),
     path("w/<slug:slug>/", include("cordee.lists.urls")),
     path("w/<slug:slug>/", include("cordee.bulk.urls")),
+    path("w/<slug:slug>/", include("cordee.core.workspace_urls")),
     path(
         "w/<slug:slug>/settings/export/",
         export_views.workspace_export,

@@ -21,10 +21,10 @@ from django.db import models
 from django.utils import timezone
 
 from cordee.core.models import AuditEntry
+from cordee.tenancy.models import Workspace
 
 if TYPE_CHECKING:
     from cordee.core.actor import Actor
-    from cordee.tenancy.models import Workspace
 
 
 # -- kinds and actions as people read them ------------------------------------------------------
@@ -46,6 +46,9 @@ AUDIT_KINDS: dict[str, AuditKind] = {}
 def audit_kind_register(key: str, label: Any, model: type[models.Model] | None = None) -> None:
     """Name a kind of target for the audit page (every ``RecordSpec`` registers its own)."""
     AUDIT_KINDS.setdefault(key, AuditKind(key, label, model))
+
+
+audit_kind_register("workspace", Workspace._meta.verbose_name, Workspace)
 
 
 # -- who acts: a job's record writes, a rule acting for a person ---------------------------------
@@ -95,7 +98,9 @@ def is_secret(name: str) -> bool:
 
 
 def _redacted(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: (HIDDEN if is_secret(str(k)) and v not in (None, "") else v) for k, v in values.items()}
+    return {
+        k: (HIDDEN if is_secret(str(k)) and v not in (None, "") else v) for k, v in values.items()
+    }
 
 
 def json_value(value: Any) -> Any:

@@ -451,7 +451,18 @@ def _audit_value(instance: models.Model, name: str, label: str | None = None) ->
         if label is None:
             label = str(getattr(instance, name, "") or "")
         return {"id": value, "name": label[:200]}
+    return _plain(model_field, value)
+
+
+def _plain(model_field: Any, value: Any) -> Any:
+    """A value as JSON, a decimal as stored ("4" typed is "4.00")."""
+    if isinstance(model_field, models.DecimalField) and value not in (None, ""):
+        return _stored_decimal(model_field, value)
     return audit.json_value(value)
+
+
+def _stored_decimal(model_field: Any, value: Any) -> str:
+    return str(Decimal(value).quantize(Decimal(1).scaleb(-model_field.decimal_places)))
 
 
 def _filled(instance: models.Model, names: tuple[str, ...]) -> dict[str, Any]:
@@ -527,7 +538,10 @@ def _save(actor: Actor, spec: RecordSpec, instance: models.Model, data: dict[str
         owner_change_check(actor=actor, instance=instance, new_owner_id=data["owner"])
     before = {name: _stored(instance, name) for name in spec.fields} if instance.pk else {}
     raw_before = {  # for the audit log: the values as they were, JSON-safe
-        name: audit.json_value(getattr(instance, instance._meta.get_field(name).attname))
+        name: _plain(
+            instance._meta.get_field(name),
+            getattr(instance, instance._meta.get_field(name).attname),
+        )
         for name in before
     }
     for name, value in _resolve_foreign_keys(actor, spec.model, data).items():
@@ -576,7 +590,9 @@ def _update_audit(
     after: dict[str, Any] = {}
     for d in changes:
         if isinstance(instance._meta.get_field(d.name), models.ForeignKey):
-            before[d.name] = {"id": raw_before[d.name], "name": d.before_label} if d.before else None
+            before[d.name] = (
+                {"id": raw_before[d.name], "name": d.before_label} if d.before else None
+            )
             after[d.name] = _audit_value(instance, d.name, d.after_label)
         else:
             before[d.name] = raw_before[d.name]

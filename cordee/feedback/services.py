@@ -311,7 +311,9 @@ def feedback_assign(
     return item
 
 
-audit.audit_kind_register("feedback-settings", FeedbackSettings._meta.verbose_name, FeedbackSettings)
+audit.audit_kind_register(
+    "feedback-settings", FeedbackSettings._meta.verbose_name, FeedbackSettings
+)
 
 
 def feedback_settings_update(*, actor: Actor, acknowledge_within_days: int) -> FeedbackSettings:

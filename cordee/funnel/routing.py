@@ -151,7 +151,9 @@ def _assign(
             target="leads",
             target_id=lead.pk,
             target_label=str(lead),
-            before={"owner": {"id": previous, "name": names.get(previous, "")} if previous else None},
+            before={
+                "owner": {"id": previous, "name": names.get(previous, "")} if previous else None
+            },
             after={"owner": {"id": user_id, "name": names.get(user_id, "")}},
         )
     return LeadAssignment.objects.create(

@@ -574,5 +574,7 @@ def _named(ids: dict[str, Any]) -> dict[str, Any]:
     users = {u.pk: str(u) for u in User.objects.filter(pk=ids.get("user") or 0)}
     return {
         "pod": {"id": ids["pod"], "name": pods.get(ids["pod"], "")} if ids.get("pod") else None,
-        "user": {"id": ids["user"], "name": users.get(ids["user"], "")} if ids.get("user") else None,
+        "user": {"id": ids["user"], "name": users.get(ids["user"], "")}
+        if ids.get("user")
+        else None,
     }
