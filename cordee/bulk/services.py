@@ -37,6 +37,7 @@ from cordee.core.records import (
 from cordee.crm.models import Campaign
 from cordee.funnel.models import Stage
 from cordee.people.models import Pod
+from cordee.tenancy.models import User
 
 
 def action_allowed(actor: Actor, kind: str, action: str) -> bool:
@@ -189,12 +190,27 @@ def _audit(actor: Actor, job: BulkJob, action: str) -> None:
         after={
             "kind": job.kind,
             "action": job.action,
-            **{k: v for k, v in job.args.items() if k != "filters"},
+            **_named_args(job.args),
             "count": job.total,
             "ids": job.selection[:AUDIT_IDS_KEPT],
             **({"filters": job.args["filters"]} if job.args.get("filters") else {}),
         },
     )
+
+
+def _named_args(args: Mapping[str, Any]) -> dict[str, Any]:
+    """A job's arguments for the log: the new owner, pod or campaign by id and name."""
+    models: dict[str, Any] = {"to_owner": User, "pod": Pod, "campaign": Campaign}
+    out: dict[str, Any] = {}
+    for key, value in args.items():
+        if key == "filters":
+            continue
+        if key in models and value is not None:
+            row = models[key].objects.filter(pk=value).first()
+            out[key] = {"id": value, "name": str(row) if row else ""}
+        else:
+            out[key] = value
+    return out
 
 
 def _enqueue(job_id: int, task: Any) -> None:

@@ -50,6 +50,14 @@ def audit_kind_register(key: str, label: Any, model: type[models.Model] | None =
 
 audit_kind_register("workspace", Workspace._meta.verbose_name, Workspace)
 
+# value name -> its choices, for values that are no field of the target's model (a bulk job's
+# ``to_stage``): the page shows their labels
+AUDIT_VALUE_CHOICES: dict[str, Any] = {}
+
+
+def audit_values_register(name: str, choices: Any) -> None:
+    AUDIT_VALUE_CHOICES.setdefault(name, choices)
+
 
 # -- who acts: a job's record writes, a rule acting for a person ---------------------------------
 

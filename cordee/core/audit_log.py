@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from cordee.core.actor import Actor
-from cordee.core.audit import AUDIT_KINDS, HIDDEN
+from cordee.core.audit import AUDIT_KINDS, AUDIT_VALUE_CHOICES, HIDDEN
 from cordee.core.errors import ValidationFailed
 from cordee.core.exports import ExportColumn
 from cordee.core.models import AuditEntry
@@ -110,7 +110,7 @@ VALUE_NAMES: dict[str, Any] = {
     "updated": pgettext_lazy("audit value", "updated"),
     "merged": pgettext_lazy("audit value", "merged"),
     "rejected": pgettext_lazy("audit value", "rejected"),
-    "kept": pgettext_lazy("audit value", "values kept"),
+    "from_duplicate": pgettext_lazy("audit value", "values taken from the duplicate"),
     "moved": pgettext_lazy("audit value", "rows moved"),
     "owner": pgettext_lazy("audit value", "owner"),
     "stage": pgettext_lazy("audit value", "stage"),
@@ -373,10 +373,21 @@ def changes(entry: AuditEntry, *, ids_shown: int | None = IDS_SHOWN) -> list[Cha
         old, new = before.get(name), after.get(name)
         if name == "ids" and ids_shown is not None:
             old, new = _some(old, ids_shown), _some(new, ids_shown)
+        if name == "from_duplicate":  # field names
+            old, new = _names(model, old), _names(model, new)
+        if model_field is None and name in AUDIT_VALUE_CHOICES:
+            labels = dict(AUDIT_VALUE_CHOICES[name])
+            old, new = labels.get(old, old), labels.get(new, new)
         out.append(
             Change(value_name(model, name), shown(model_field, old), shown(model_field, new))
         )
     return out
+
+
+def _names(model: type[models.Model] | None, names: Any) -> Any:
+    if not isinstance(names, list):
+        return names
+    return [value_name(model, str(n)) for n in names]
 
 
 def _some(ids: Any, n: int) -> Any:

@@ -30,6 +30,8 @@ from cordee.integrations.services import webhook_emit, webhook_subscribers
 from cordee.people.services import speaking_to
 from cordee.tenancy.models import Workspace
 
+audit.audit_values_register("to_stage", Stage.choices)  # a bulk job's new stage, by name
+
 
 def stage_label(stage: str) -> str:
     """The stage's name in the reader's language."""

@@ -232,8 +232,8 @@ def merge_records(
             target_label=merge.survivor_label,
             before={"merged": {"id": merge.loser_id, "name": loser_label[:200]}},
             after={
-                "kept": {name: d["from"] for name, d in differences.items()},
-                "moved": moved,
+                "from_duplicate": sorted(n for n, d in differences.items() if d["from"] == LOSER),
+                "moved": sum(moved.values()),
             },
         )
     return merge

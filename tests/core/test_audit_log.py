@@ -170,7 +170,7 @@ def test_a_person_moving_a_lead_and_a_bulk_job(personas) -> None:
     assert (entry.action, entry.target_id) == ("bulk", job.pk)
     assert entry.after["count"] == 3
     assert entry.after["ids"] == sorted(a.pk for a in accounts)
-    assert entry.after["to_owner"] == personas.dave.pk
+    assert entry.after["to_owner"] == {"id": personas.dave.pk, "name": "Dave Test"}
 
 
 def test_a_merge_is_one_entry_on_the_survivor(personas) -> None:
@@ -182,6 +182,7 @@ def test_a_merge_is_one_entry_on_the_survivor(personas) -> None:
     (entry,) = _entries(personas.acme, action="merge")
     assert (entry.target, entry.target_id) == ("accounts", survivor.pk)
     assert entry.before == {"merged": {"id": loser.pk, "name": "ACME S.A."}}
+    assert entry.after == {"from_duplicate": [], "moved": 0}
 
 
 # -- append-only ------------------------------------------------------------------------------
