@@ -454,6 +454,12 @@ def _audit_value(instance: models.Model, name: str, label: str | None = None) ->
     return _plain(model_field, value)
 
 
+def _raw(instance: models.Model, name: str) -> Any:
+    """A field's value as the audit log keeps it (a related row: its id)."""
+    model_field: Any = instance._meta.get_field(name)
+    return _plain(model_field, getattr(instance, model_field.attname))
+
+
 def _plain(model_field: Any, value: Any) -> Any:
     """A value as JSON, a decimal as stored ("4" typed is "4.00")."""
     if isinstance(model_field, models.DecimalField) and value not in (None, ""):
@@ -537,13 +543,7 @@ def _save(actor: Actor, spec: RecordSpec, instance: models.Model, data: dict[str
     if "owner" in data and instance.pk:
         owner_change_check(actor=actor, instance=instance, new_owner_id=data["owner"])
     before = {name: _stored(instance, name) for name in spec.fields} if instance.pk else {}
-    raw_before = {  # for the audit log: the values as they were, JSON-safe
-        name: _plain(
-            instance._meta.get_field(name),
-            getattr(instance, instance._meta.get_field(name).attname),
-        )
-        for name in before
-    }
+    raw_before = {name: _raw(instance, name) for name in before}  # for the audit log
     for name, value in _resolve_foreign_keys(actor, spec.model, data).items():
         setattr(instance, name, value)
     if spec.before_save:
