@@ -102,7 +102,7 @@ def lock_sign(
             target_label=_lock_label(lock),
             after={
                 "model": lock.model,
-                f"{side}_signed_by": {"id": actor.user.pk, "name": str(actor.user)},
+                f"{side}_signed_by": audit.named(actor.user),
                 f"{side}_signed_at": now,
             },
         )
@@ -143,7 +143,8 @@ def lock_withdraw(*, actor: Actor, lock_id: int) -> None:
             target_label=_lock_label(lock),
             before={
                 "model": lock.model,
-                **audit.snapshot(lock, (f"{side}_signed_by", f"{side}_signed_at")),
+                f"{side}_signed_by": audit.named(getattr(lock, f"{side}_signed_by")),
+                f"{side}_signed_at": getattr(lock, f"{side}_signed_at"),
             },
         )
         lock.delete()

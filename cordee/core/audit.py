@@ -127,6 +127,11 @@ def json_value(value: Any) -> Any:
     return value
 
 
+def named(row: models.Model | None) -> dict[str, Any] | None:
+    """A related row as the log keeps it: its id and its name at the time (None: none)."""
+    return None if row is None else {"id": row.pk, "name": str(row)[:200]}
+
+
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     """The named fields of ``instance`` as JSON values (a foreign key by its ``attname``)."""
     out: dict[str, Any] = {}

@@ -211,7 +211,12 @@ def sla_contract_save(
         assert contract is not None
         changed = any(getattr(contract, name) != value for name, value in before.items())
         if changed and (contract.marketing_signed_at or contract.sales_signed_at):
-            signatures = audit.snapshot(contract, SIGNATURES)
+            signatures = {
+                "marketing_signed_by": audit.named(contract.marketing_signed_by),
+                "marketing_signed_at": contract.marketing_signed_at,
+                "sales_signed_by": audit.named(contract.sales_signed_by),
+                "sales_signed_at": contract.sales_signed_at,
+            }
             contract.marketing_signed_by = contract.sales_signed_by = None
             contract.marketing_signed_at = contract.sales_signed_at = None
             contract.save()
@@ -225,9 +230,6 @@ def sla_contract_save(
                 after={k: None for k, v in signatures.items() if v is not None},
             )
     return contract
-
-
-SIGNATURES = ("marketing_signed_by", "marketing_signed_at", "sales_signed_by", "sales_signed_at")
 
 
 def sla_contract_sign(*, actor: Actor, contract_id: int) -> SlaContract:
@@ -249,10 +251,7 @@ def sla_contract_sign(*, actor: Actor, contract_id: int) -> SlaContract:
             target=SLA_CONTRACTS.key,
             target_id=contract.pk,
             target_label=contract.name,
-            after={
-                f"{side}_signed_by": {"id": actor.user.pk, "name": str(actor.user)},
-                f"{side}_signed_at": now,
-            },
+            after={f"{side}_signed_by": audit.named(actor.user), f"{side}_signed_at": now},
         )
     contract.refresh_from_db()
     return contract

@@ -75,6 +75,7 @@ def test_an_sla_contract_created_signed_and_changed(personas, client) -> None:
     # the change of terms withdrew marketing's signature
     assert withdrawn.action == "withdraw"
     assert set(withdrawn.before) == {"marketing_signed_by", "marketing_signed_at"}
+    assert withdrawn.before["marketing_signed_by"] == {"id": personas.mia.pk, "name": "Mia Test"}
     assert withdrawn.after == {"marketing_signed_by": None, "marketing_signed_at": None}
 
     html = _page(client, personas.rita, "?target=sla-contracts").content.decode()
