@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +20,7 @@ from cordee.core import audit
 from cordee.core.audit import audit_write
 from cordee.core.models import AuditEntry
 from cordee.core.records import record_create
+from cordee.feedback.services import feedback_settings_update
 from cordee.funnel import services as funnel
 from cordee.funnel.models import SlaContract, Stage
 from cordee.integrations.incoming import incoming_secret_rotate
@@ -367,3 +369,64 @@ def test_a_record_page_links_to_its_entries(personas, client) -> None:
         link
         not in client.get(reverse("accounts_detail", args=["acme", account.pk])).content.decode()
     )
+
+
+def test_configuration_services_log_before_and_after(personas, api_as) -> None:
+    rita = personas.actor("rita")
+    personas.acme.mql_threshold = 60
+    personas.acme.save()
+    funnel.mql_threshold_set(actor=rita, threshold=70)
+    funnel.mql_threshold_set(actor=rita, threshold=70)  # unchanged: no second entry
+    (threshold,) = _entries(personas.acme, target="workspace")
+    assert (threshold.before, threshold.after) == ({"mql_threshold": 60}, {"mql_threshold": 70})
+
+    feedback_settings_update(actor=rita, acknowledge_within_days=5)
+    feedback_settings_update(actor=rita, acknowledge_within_days=3)
+    first, second = _entries(personas.acme, target="feedback-settings")
+    assert (first.before, first.after) == (
+        {"acknowledge_within_days": None},
+        {"acknowledge_within_days": 5},
+    )
+    assert (second.before, second.after) == (
+        {"acknowledge_within_days": 5},
+        {"acknowledge_within_days": 3},
+    )
+
+    api = api_as("rita")
+    api.headers["Accept-Language"] = "en"
+    rule = api.post(
+        "/scoring-rules",
+        {
+            "name": "Visite tarifs",
+            "kind": "engagement",
+            "touch_kind": "webinar_attended",
+            "points": "10",
+        },
+    ).json()
+    assert api.patch(f"/scoring-rules/{rule['id']}", {"points": "15"}).status_code == 200
+    assert api.delete(f"/scoring-rules/{rule['id']}").status_code == 204
+    created, changed, deleted = _entries(personas.acme, target="scoring-rules")
+    assert [e.action for e in (created, changed, deleted)] == ["create", "update", "delete"]
+    assert (changed.before, changed.after) == ({"points": "10.00"}, {"points": "15.00"})
+    assert deleted.before["points"] == "15.00" and deleted.target_label == "Visite tarifs"
+    (text,) = [
+        e["text"]
+        for e in api.get("/audit", {"action": "update", "target": "scoring-rules"}).json()["items"]
+    ]
+    assert text == "Rita Test (tests) changed the scoring rule “Visite tarifs”"
+
+
+def test_an_incoming_request_is_logged_as_its_endpoint(personas) -> None:
+    endpoint = IncomingEndpoint.objects.create(
+        workspace=personas.acme, name="Typeform", created_by=personas.rita, accept_bearer=True
+    )
+    response = Client().post(
+        f"/api/v1/incoming/{endpoint.key}/leads",
+        {"email": "julie.martin@client.fr", "first_name": "Julie", "last_name": "Martin"},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {endpoint.secret}"},
+    )
+    assert response.status_code == 201, response.content
+    entries = _entries(personas.acme)
+    assert {e.target for e in entries} >= {"contacts", "leads"}
+    assert {(e.by, e.by_label, e.user_id) for e in entries} == {("rule", "Typeform", None)}
