@@ -30,18 +30,18 @@ def test_revops_reads_a_contract_change_in_the_log(browser, live_server, persona
     page = watched.page
     try:
         log_in(watched, live_server.url, "rita@example.fr")
-        page.goto(f"{live_server.url}/w/acme/sla-contracts/{contract.pk}/edit/")
+        page.goto(f"{live_server.url}/w/acme/settings/sla-contracts/{contract.pk}/edit/")
         page.get_by_label("Premier contact sous (heures ouvrées)").fill("2")
         page.get_by_role("button", name="Enregistrer les modifications").click()
-        page.wait_for_url(f"**/sla-contracts/{contract.pk}/")
+        page.wait_for_url(f"**/settings/sla-contracts/{contract.pk}/")
         page.goto(f"{live_server.url}/w/acme/")
         page.get_by_role("link", name="Journal d’audit").click()
         page.wait_for_url("**/audit/")
         row = page.locator("tbody tr").first
-        assert "Rita Test a modifié : contrat SLA « Contrat 2026 »" in row.inner_text()
+        assert "Rita Test a modifié : contrat de SLA « Contrat 2026 »" in row.inner_text()
         assert "4 → 2" in row.inner_text()
         check_and_shoot(watched, "audit-log", width)
-        page.goto(f"{live_server.url}/w/acme/sla-contracts/{contract.pk}/")
+        page.goto(f"{live_server.url}/w/acme/settings/sla-contracts/{contract.pk}/")
         page.get_by_role("link", name="Journal d’audit").last.click()
         page.wait_for_url(f"**/audit/?target=sla-contracts&target_id={contract.pk}")
         assert page.locator("tbody tr").count() == 2  # created, changed
