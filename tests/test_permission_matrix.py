@@ -475,6 +475,12 @@ PAGES.update(  # bulk actions: as single edits (core/roles.py); a job is its aut
         "bulk_job_undo": Page(kind="bulkjob", allowed="rita"),
     }
 )
+PAGES.update(  # the audit log (core/roles.py: audit.read, RevOps only)
+    {
+        "audit_log": Page(allowed="rita", denied="erin"),
+        "audit_export": Page(allowed="rita", denied="bob"),
+    }
+)
 
 PAGES.update(  # the workspace's settings page and its preview: RevOps (workspace.write)
     {
@@ -843,6 +849,7 @@ OPS: dict[str, Op] = {
     "bulk_job_list": Op(),
     "bulk_job_get": Op(kind="bulkjob", allowed="rita"),
     "bulk_job_undo": Op(kind="bulkjob", allowed="rita"),
+    "audit_list": Op(allowed="rita", denied="erin"),  # core/roles.py: audit.read
 }
 for _api_kind, _matrix_kind in (
     ("lead", "lead"),

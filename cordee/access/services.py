@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp import devices_for_user, user_has_device
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -23,7 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cordee.access import oidc
 from cordee.core.actor import Actor
-from cordee.core.audit import audit_write
+from cordee.core.audit import audit_kind_register, audit_write
 from cordee.core.errors import Conflict, DomainError, ValidationFailed
 from cordee.tenancy.models import Membership, User, Workspace, normalize_email
 from cordee.tenancy.roles import Role
@@ -32,6 +33,7 @@ RECOVERY_CODES = 10
 TOTP_NAME = "authenticator"
 STATIC_NAME = "recovery codes"
 SSO_RULE = "sso"  # how the audit log names single sign-on acting on its own
+audit_kind_register("two_factor", gettext_lazy("two-factor sign-in"))
 
 
 class WrongCode(ValidationFailed):

@@ -15,6 +15,7 @@ from cordee.attribution.journeys import credit_labels
 from cordee.attribution.models import MODELS, AttributionLock, AttributionModel, AttributionSnapshot
 from cordee.attribution.snapshots import snapshot_compute as snapshot_compute  # the demo's
 from cordee.attribution.tasks import compute_snapshot
+from cordee.core import audit
 from cordee.core.actor import Actor
 from cordee.core.errors import Conflict, NotFound, ValidationFailed
 
@@ -93,7 +94,27 @@ def lock_sign(
         setattr(lock, f"{side}_signed_by", actor.user)
         setattr(lock, f"{side}_signed_at", now)
         lock.save()
+        audit.audit_write(
+            actor=actor,
+            action="sign",
+            target="attribution-locks",
+            target_id=lock.pk,
+            target_label=_lock_label(lock),
+            after={
+                "model": lock.model,
+                f"{side}_signed_by": audit.named(actor.user),
+                f"{side}_signed_at": now,
+            },
+        )
     return lock
+
+
+audit.audit_kind_register("attribution-locks", AttributionLock._meta.verbose_name, AttributionLock)
+
+
+def _lock_label(lock: AttributionLock) -> str:
+    """A lock as the log names it: its period and dimension (language-neutral codes)."""
+    return f"{lock.period_start:%Y-%m-%d} – {lock.period_end:%Y-%m-%d} · {lock.dimension}"
 
 
 def lock_withdraw(*, actor: Actor, lock_id: int) -> None:
@@ -114,4 +135,16 @@ def lock_withdraw(*, actor: Actor, lock_id: int) -> None:
             )
         if getattr(lock, f"{side}_signed_at") is None:
             raise Conflict(_("Your side has not signed this period."))
+        audit.audit_write(
+            actor=actor,
+            action="withdraw",
+            target="attribution-locks",
+            target_id=lock.pk,
+            target_label=_lock_label(lock),
+            before={
+                "model": lock.model,
+                f"{side}_signed_by": audit.named(getattr(lock, f"{side}_signed_by")),
+                f"{side}_signed_at": getattr(lock, f"{side}_signed_at"),
+            },
+        )
         lock.delete()

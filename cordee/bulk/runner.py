@@ -14,6 +14,7 @@ from django.utils import timezone
 from cordee.bulk import actions
 from cordee.bulk.kinds import BATCH, kind_spec
 from cordee.bulk.models import BulkJob, BulkStatus
+from cordee.core import audit
 from cordee.core.actor import Actor
 from cordee.tenancy.models import Membership
 
@@ -64,7 +65,7 @@ def bulk_job_run(*, job_id: int) -> BulkJob:
     try:
         for k in range(0, len(job.selection), BATCH):
             batch = job.selection[k : k + BATCH]
-            with transaction.atomic():
+            with transaction.atomic(), audit.records_muted():  # the job's one entry tells it
                 out = do(actor, spec, batch, job.args, job.total)
             _merge(job, undo, out)
             job.done = min(job.total, k + len(batch))
@@ -115,7 +116,7 @@ def bulk_job_undo_run(*, job_id: int, actor: Actor | None = None) -> BulkJob:
         BulkJob.objects.filter(pk=job.pk).update(status=job.finished_status)
         job.refresh_from_db()
         return job
-    with transaction.atomic():
+    with transaction.atomic(), audit.records_muted():
         actions.undo(actor, kind_spec(job.kind), job.action, job.args, job.undo_data)
         job.status, job.undone_at, job.undo_data = BulkStatus.UNDONE, timezone.now(), {}
         job.save(update_fields=["status", "undone_at", "undo_data", "updated_at"])

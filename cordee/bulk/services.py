@@ -24,6 +24,7 @@ from cordee.bulk.kinds import ID_BATCH, PAGES, ROW_SCOPED, bulk_actions, kind_sp
 from cordee.bulk.models import BulkJob, BulkStatus
 from cordee.bulk.runner import bulk_job_run, bulk_job_undo_run
 from cordee.bulk.tasks import run_bulk_job, undo_bulk_job
+from cordee.core import audit
 from cordee.core.actor import Actor
 from cordee.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from cordee.core.records import (
@@ -36,6 +37,7 @@ from cordee.core.records import (
 from cordee.crm.models import Campaign
 from cordee.funnel.models import Stage
 from cordee.people.models import Pod
+from cordee.tenancy.models import User
 
 
 def action_allowed(actor: Actor, kind: str, action: str) -> bool:
@@ -154,20 +156,61 @@ def bulk_job_start(
         raise PermissionDenied(_("Your role in this workspace does not allow this action."))
     clean = _clean_args(actor, action, args or {})
     chosen, refused = _selection(actor, spec, action, ids, params or {})
-    job = BulkJob.objects.create(
-        workspace=actor.workspace,
-        actor=actor.user,
-        kind=kind,
-        action=action,
-        args={**clean, "filters": dict(params or {}) if ids is None else {}},
-        selection=chosen,
-        total=len(chosen),
-        skipped=refused,
-    )
+    with transaction.atomic():
+        job = BulkJob.objects.create(
+            workspace=actor.workspace,
+            actor=actor.user,
+            kind=kind,
+            action=action,
+            args={**clean, "filters": dict(params or {}) if ids is None else {}},
+            selection=chosen,
+            total=len(chosen),
+            skipped=refused,
+        )
+        _audit(actor, job, "bulk")
     if len(chosen) <= settings.BULK_INLINE_MAX:
         return bulk_job_run(job_id=job.pk)
     transaction.on_commit(partial(_enqueue, job.pk, run_bulk_job))
     return job
+
+
+AUDIT_IDS_KEPT = 1000
+audit.audit_kind_register("bulk-jobs", BulkJob._meta.verbose_name, BulkJob)
+
+
+def _audit(actor: Actor, job: BulkJob, action: str) -> None:
+    """One audit entry per bulk job, not one per row: the job (its page tells the rows' fate),
+    the kind, the action and its arguments, how many rows, and their ids (the first
+    ``AUDIT_IDS_KEPT``) or the list's filters the selection came from."""
+    audit.audit_write(
+        actor=actor,
+        action=action,
+        target="bulk-jobs",
+        target_id=job.pk,
+        after={
+            "kind": job.kind,
+            "action": job.action,
+            **_named_args(job.args),
+            "count": job.total,
+            "ids": job.selection[:AUDIT_IDS_KEPT],
+            **({"filters": job.args["filters"]} if job.args.get("filters") else {}),
+        },
+    )
+
+
+def _named_args(args: Mapping[str, Any]) -> dict[str, Any]:
+    """A job's arguments for the log: the new owner, pod or campaign by id and name."""
+    models: dict[str, Any] = {"to_owner": User, "pod": Pod, "campaign": Campaign}
+    out: dict[str, Any] = {}
+    for key, value in args.items():
+        if key == "filters":
+            continue
+        if key in models and value is not None:
+            row = models[key].objects.filter(pk=value).first()
+            out[key] = {"id": value, "name": str(row) if row else ""}
+        else:
+            out[key] = value
+    return out
 
 
 def _enqueue(job_id: int, task: Any) -> None:
@@ -201,6 +244,7 @@ def bulk_job_undo(*, actor: Actor, job: BulkJob) -> BulkJob:
     )
     if not claimed:
         raise Conflict(_("This bulk action has already been undone."))
+    _audit(actor, job, "undo")
     if job.total <= settings.BULK_INLINE_MAX:
         return bulk_job_undo_run(job_id=job.pk, actor=actor)
     transaction.on_commit(partial(_enqueue, job.pk, undo_bulk_job))

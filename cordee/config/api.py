@@ -21,6 +21,7 @@ from cordee.core.api import (
     error_body,
     install_error_handlers,
 )
+from cordee.core.audit_api import router as audit_router
 from cordee.crm.api import router as crm_router
 from cordee.dataio.exports.api import router as export_router
 from cordee.dataio.incoming.api import router as integrations_router
@@ -101,6 +102,7 @@ def _add_routers() -> None:
     api.add_router("/", merges_router)
     api.add_router("/", lists_router)
     api.add_router("/", bulk_router)
+    api.add_router("/", audit_router)
 
 
 _add_routers()

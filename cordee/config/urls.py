@@ -30,6 +30,7 @@ urlpatterns = [
     path("w/<slug:slug>/", include(access_urls.workspace_urlpatterns)),
     path("w/<slug:slug>/", include("cordee.administration.urls")),
     path("instance/", include(instance_urlpatterns)),
+    path("w/<slug:slug>/", include("cordee.core.workspace_urls")),
     path(
         "w/<slug:slug>/settings/export/",
         export_views.workspace_export,

@@ -11,17 +11,105 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils import timezone
 
 from cordee.core.models import AuditEntry
+from cordee.tenancy.models import Workspace
 
 if TYPE_CHECKING:
     from cordee.core.actor import Actor
-    from cordee.tenancy.models import User, Workspace
+    from cordee.tenancy.models import User
+
+
+# -- kinds and actions as people read them ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditKind:
+    """A kind of target: its code (``AuditEntry.target``), its name for people and, for a model,
+    the model whose fields name the before/after values."""
+
+    key: str
+    label: Any
+    model: type[models.Model] | None = None
+
+
+AUDIT_KINDS: dict[str, AuditKind] = {}
+
+
+def audit_kind_register(key: str, label: Any, model: type[models.Model] | None = None) -> None:
+    """Name a kind of target for the audit page (every ``RecordSpec`` registers its own)."""
+    AUDIT_KINDS.setdefault(key, AuditKind(key, label, model))
+
+
+audit_kind_register("workspace", Workspace._meta.verbose_name, Workspace)
+
+# value name -> its choices, for values that are no field of the target's model (a bulk job's
+# ``to_stage``): the page shows their labels
+AUDIT_VALUE_CHOICES: dict[str, Any] = {}
+
+
+def audit_values_register(name: str, choices: Any) -> None:
+    AUDIT_VALUE_CHOICES.setdefault(name, choices)
+
+
+# -- who acts: a job's record writes, a rule acting for a person ---------------------------------
+
+_records_muted: ContextVar[bool] = ContextVar("audit_records_muted", default=False)
+_acting_rule: ContextVar[str] = ContextVar("audit_acting_rule", default="")
+
+
+@contextmanager
+def records_muted() -> Iterator[None]:
+    """Record writes made inside are not logged one by one: the job running them (a bulk action,
+    an import) writes one entry naming itself, the count and the ids. Configuration changes
+    are still logged."""
+    token = _records_muted.set(True)
+    try:
+        yield
+    finally:
+        _records_muted.reset(token)
+
+
+def records_audited() -> bool:
+    """False inside ``records_muted``: the record services then write no entry per row."""
+    return not _records_muted.get()
+
+
+@contextmanager
+def acting_rule(label: str) -> Iterator[None]:
+    """Entries written inside name ``label`` (an incoming endpoint, a routing rule) as who acted,
+    even when the service is given an actor (whose workspace it still is)."""
+    token = _acting_rule.set(label)
+    try:
+        yield
+    finally:
+        _acting_rule.reset(token)
+
+
+# -- secrets never enter the log ------------------------------------------------------------------
+
+_SECRET_NAMES = frozenset({"secret", "key_hash", "password", "token", "previous_secret"})
+_SECRET_ENDINGS = ("_secret", "_password", "_token", "_key_hash")
+HIDDEN = "••••"
+
+
+def is_secret(name: str) -> bool:
+    """A field whose value signs or authenticates: only "changed" is logged, never the value."""
+    return name in _SECRET_NAMES or name.endswith(_SECRET_ENDINGS)
+
+
+def _redacted(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        k: (HIDDEN if is_secret(str(k)) and v not in (None, "") else v) for k, v in values.items()
+    }
 
 
 def json_value(value: Any) -> Any:
@@ -38,6 +126,11 @@ def json_value(value: Any) -> Any:
         items = [json_value(v) for v in value]
         return sorted(items, key=str) if isinstance(value, set | frozenset) else items
     return value
+
+
+def named(row: models.Model | None) -> dict[str, Any] | None:
+    """A related row as the log keeps it: its id and its name at the time (None: none)."""
+    return None if row is None else {"id": row.pk, "name": str(row)[:200]}
 
 
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
@@ -77,8 +170,14 @@ def audit_write(
 ) -> AuditEntry:
     """Append one entry. ``actor`` is the person (and token) acting; ``rule`` names a rule or
     job acting on its own (``actor`` None); neither: the system. ``workspace`` defaults to the
-    actor's; None with no actor is an instance-level event, whose ``person`` (an instance
-    administrator, who acts in no workspace) may be named."""
+    actor's; None with no actor is an instance-level event. Values of secret fields (``secret``,
+    ``*_token``…) are replaced by ``HIDDEN``: the log says they changed, never what they are. An
+    instance-level event's ``person`` (an instance administrator, who acts in no workspace) may
+    be named."""
+    acting = _acting_rule.get()
+    if acting and not rule:
+        workspace = workspace if workspace is not None else (actor.workspace if actor else None)
+        actor, rule = None, acting
     if actor is not None:
         by = AuditEntry.By.TOKEN if actor.token_id else AuditEntry.By.PERSON
         label = actor.user.get_full_name() or actor.user.email
@@ -101,6 +200,6 @@ def audit_write(
         target=target,
         target_id=target_id,
         target_label=str(target_label)[:200],
-        before=json_value(dict(before or {})),
-        after=json_value(dict(after or {})),
+        before=json_value(_redacted(before or {})),
+        after=json_value(_redacted(after or {})),
     )

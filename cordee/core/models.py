@@ -62,6 +62,18 @@ class FieldChange(models.Model):
         return f"{self.record}:{self.record_id}.{self.field}"
 
 
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    """Entries are appended, never changed: ``update`` and ``delete`` through the model's manager
+    refuse. Deleting a workspace (its entries cascade) and a person (``user`` set to NULL) go
+    through Django's deletion collector, which uses the plain base manager, and still work."""
+
+    def update(self, **kwargs: object) -> int:
+        raise ValueError("Audit entries are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ValueError("Audit entries are append-only.")
+
+
 class AuditEntry(models.Model):
     """One change to the workspace's configuration or records, appended and never edited: who
     (a person, an API token or a rule), when, what, and the values before and after.
@@ -97,6 +109,8 @@ class AuditEntry(models.Model):
     before = models.JSONField(_("before"), default=dict, blank=True)
     after = models.JSONField(_("after"), default=dict, blank=True)
 
+    objects = AuditEntryQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
@@ -113,3 +127,6 @@ class AuditEntry(models.Model):
         if self.pk is not None and not self._state.adding:
             raise ValueError("Audit entries are append-only.")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError("Audit entries are append-only.")

@@ -209,6 +209,7 @@ def record_detail_view(
         "object": obj,
         "can_write": actor.can(page.spec.capability),
         "can_delete": can_delete(actor, page),
+        "can_audit": actor.can("audit.read"),  # a link to the record's entries in the log
     }
     if page.detail_context is not None:
         context.update(page.detail_context(actor, obj))

@@ -23,6 +23,7 @@ from django.db.models.deletion import Collector
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from cordee.core import audit
 from cordee.core.actor import Actor
 from cordee.core.errors import NotFound, PermissionDenied, ValidationFailed
 from cordee.core.models import SYNCED_FIELDS, FieldChange
@@ -54,6 +55,10 @@ class RecordSpec:
     # fields whose changes another history keeps (a lead's owner: its assignments); the others
     # are kept as ``FieldChange`` rows when a record is changed through ``record_update``
     history_elsewhere: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # the audit page names this kind, and its fields, from the model
+        audit.audit_kind_register(self.key, self.model._meta.verbose_name, self.model)
 
     @property
     def verbose_name(self) -> str:
@@ -216,7 +221,49 @@ def records_owner_set(
         owner_id=target, updated_at=timezone.now()
     )
     _owner_changes_write(actor, spec, previous, to_owner)
+    if previous and audit.records_audited():
+        _owners_audit(actor, spec, previous, to_owner, undoing=undoing_from is not None)
     return changed, refused
+
+
+AUDIT_IDS_KEPT = 1000  # the ids an entry about many rows names (the count says how many in all)
+
+
+def _owners_audit(
+    actor: Actor,
+    spec: RecordSpec,
+    previous: list[tuple[int, int | None]],
+    to_owner: User | None,
+    *,
+    undoing: bool,
+) -> None:
+    """One entry for the rows ``records_owner_set`` gave to ``to_owner``: the count, the ids
+    and how many each former owner had."""
+    ids = sorted(pk for pk, _owner in previous)
+    single = len(ids) == 1
+    label = (
+        str(spec.model._default_manager.filter(pk=ids[0]).first() or "")
+        if single
+        else f"{len(ids)} {spec.verbose_name_plural}"
+    )
+    audit.audit_write(
+        actor=actor,
+        action="undo" if undoing else "reassign",
+        target=spec.key,
+        target_id=ids[0] if single else None,
+        target_label=label,
+        before={
+            "owner": [
+                {"id": u.pk, "name": str(u)}
+                for u in User.objects.filter(pk__in={o for _pk, o in previous if o}).order_by("pk")
+            ]
+        },
+        after={
+            "owner": {"id": to_owner.pk, "name": str(to_owner)} if to_owner else None,
+            "count": len(ids),
+            "ids": ids[:AUDIT_IDS_KEPT],
+        },
+    )
 
 
 def _owner_changes_write(
@@ -333,40 +380,124 @@ def _label(model_field: Any, value: str) -> str:
     return str(related)[:200] if related is not None else ""
 
 
+@dataclass(frozen=True)
+class Difference:
+    """One field that a save changed: stored texts (``_stored``) and related rows' names."""
+
+    name: str
+    before: str
+    after: str
+    before_label: str
+    after_label: str
+
+
+def differences(instance: models.Model, before: Mapping[str, str]) -> list[Difference]:
+    """Each field of ``before`` (as ``_stored`` read it) that ``instance`` no longer has."""
+    out = []
+    for name, old in before.items():
+        new = _stored(instance, name)
+        if new != old:
+            model_field = instance._meta.get_field(name)
+            out.append(
+                Difference(name, old, new, _label(model_field, old), _label(model_field, new))
+            )
+    return out
+
+
 def field_changes_write(
     *,
     actor: Actor,
     spec: RecordSpec,
     instance: models.Model,
     before: Mapping[str, str],
+    changes: list[Difference] | None = None,
 ) -> int:
     """Keep each field of ``before`` (as ``_stored`` read it) that ``instance`` no longer has,
-    except those another history tells (``spec.history_elsewhere``) and the sync keys."""
+    except those another history tells (``spec.history_elsewhere``) and the sync keys.
+    ``changes``: the ``differences`` already computed."""
     skipped = {*spec.history_elsewhere, *SYNCED_FIELDS}
     now = timezone.now()
-    rows = []
-    for name, old in before.items():
-        if name in skipped:
-            continue
-        new = _stored(instance, name)
-        if new != old:
-            model_field = instance._meta.get_field(name)
-            rows.append(
-                FieldChange(
-                    workspace_id=actor.workspace.pk,
-                    record=spec.key,
-                    record_id=instance.pk,
-                    field=name,
-                    before=old,
-                    after=new,
-                    before_label=_label(model_field, old),
-                    after_label=_label(model_field, new),
-                    actor=actor.user,
-                    at=now,
-                )
-            )
+    rows = [
+        FieldChange(
+            workspace_id=actor.workspace.pk,
+            record=spec.key,
+            record_id=instance.pk,
+            field=d.name,
+            before=d.before,
+            after=d.after,
+            before_label=d.before_label,
+            after_label=d.after_label,
+            actor=actor.user,
+            at=now,
+        )
+        for d in (differences(instance, before) if changes is None else changes)
+        if d.name not in skipped
+    ]
     FieldChange.objects.bulk_create(rows)
     return len(rows)
+
+
+# -- the audit log of records ------------------------------------------------------------------
+
+
+def _audit_value(instance: models.Model, name: str, label: str | None = None) -> Any:
+    """A field's value for the audit log: a related row as ``{"id", "name"}`` (its name at the
+    time), anything else as JSON (``audit.json_value``)."""
+    model_field: Any = instance._meta.get_field(name)
+    value = getattr(instance, model_field.attname)
+    if value in (None, ""):
+        return None
+    if isinstance(model_field, models.ForeignKey):
+        if label is None:
+            label = str(getattr(instance, name, "") or "")
+        return {"id": value, "name": label[:200]}
+    return _plain(model_field, value)
+
+
+def _raw(instance: models.Model, name: str) -> Any:
+    """A field's value as the audit log keeps it (a related row: its id)."""
+    model_field: Any = instance._meta.get_field(name)
+    return _plain(model_field, getattr(instance, model_field.attname))
+
+
+def _plain(model_field: Any, value: Any) -> Any:
+    """A value as JSON, a decimal as stored ("4" typed is "4.00")."""
+    if isinstance(model_field, models.DecimalField) and value not in (None, ""):
+        return _stored_decimal(model_field, value)
+    return audit.json_value(value)
+
+
+def _stored_decimal(model_field: Any, value: Any) -> str:
+    return str(Decimal(value).quantize(Decimal(1).scaleb(-model_field.decimal_places)))
+
+
+def _filled(instance: models.Model, names: tuple[str, ...]) -> dict[str, Any]:
+    values = {name: _audit_value(instance, name) for name in names}
+    return {k: v for k, v in values.items() if v not in (None, "", [], {})}
+
+
+def record_audit(
+    *,
+    actor: Actor,
+    spec: RecordSpec,
+    instance: models.Model,
+    action: str,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> None:
+    """The audit entry of one record written through these services (none inside
+    ``audit.records_muted``: the job writing many rows logs itself)."""
+    if not audit.records_audited():
+        return
+    audit.audit_write(
+        actor=actor,
+        action=action,
+        target=spec.key,
+        target_id=instance.pk,
+        target_label=str(instance),
+        before=before,
+        after=after,
+    )
 
 
 def field_change_values(model: type[models.Model], change: FieldChange) -> tuple[str, str, str]:
@@ -412,6 +543,7 @@ def _save(actor: Actor, spec: RecordSpec, instance: models.Model, data: dict[str
     if "owner" in data and instance.pk:
         owner_change_check(actor=actor, instance=instance, new_owner_id=data["owner"])
     before = {name: _stored(instance, name) for name in spec.fields} if instance.pk else {}
+    raw_before = {name: _raw(instance, name) for name in before}  # for the audit log
     for name, value in _resolve_foreign_keys(actor, spec.model, data).items():
         setattr(instance, name, value)
     if spec.before_save:
@@ -426,12 +558,48 @@ def _save(actor: Actor, spec: RecordSpec, instance: models.Model, data: dict[str
         with transaction.atomic():
             instance.save()
             if before:
-                field_changes_write(actor=actor, spec=spec, instance=instance, before=before)
+                changes = differences(instance, before)
+                field_changes_write(
+                    actor=actor, spec=spec, instance=instance, before=before, changes=changes
+                )
+                if changes:
+                    _update_audit(actor, spec, instance, raw_before, changes)
+            else:
+                record_audit(
+                    actor=actor,
+                    spec=spec,
+                    instance=instance,
+                    action="create",
+                    after=_filled(instance, spec.fields),
+                )
     except IntegrityError as exc:
         raise ValidationFailed(
             _("This record conflicts with an existing one."), field_errors={"__all__": [str(exc)]}
         ) from exc
     return instance
+
+
+def _update_audit(
+    actor: Actor,
+    spec: RecordSpec,
+    instance: models.Model,
+    raw_before: Mapping[str, Any],
+    changes: list[Difference],
+) -> None:
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for d in changes:
+        if isinstance(instance._meta.get_field(d.name), models.ForeignKey):
+            before[d.name] = (
+                {"id": raw_before[d.name], "name": d.before_label} if d.before else None
+            )
+            after[d.name] = _audit_value(instance, d.name, d.after_label)
+        else:
+            before[d.name] = raw_before[d.name]
+            after[d.name] = _audit_value(instance, d.name)
+    record_audit(
+        actor=actor, spec=spec, instance=instance, action="update", before=before, after=after
+    )
 
 
 def record_create(*, actor: Actor, spec: RecordSpec, data: dict[str, Any]) -> Any:
@@ -543,6 +711,13 @@ def record_delete(*, actor: Actor, spec: RecordSpec, instance: Any) -> None:
     _checked_for_delete(actor, spec, instance)
     try:
         with transaction.atomic():
+            record_audit(
+                actor=actor,
+                spec=spec,
+                instance=instance,
+                action="delete",
+                before=_filled(instance, spec.fields),
+            )
             instance.delete()
     except models.ProtectedError as exc:
         raise ValidationFailed(

@@ -63,6 +63,10 @@ CAPABILITIES: dict[str, set[Role]] = {
     # workspace; a manager also changes or deletes a view someone else shares, and shares with
     # any pod
     "saved_view.moderate": _MANAGERS,
+    # the audit log (who changed what, before and after): RevOps, who answers for the
+    # configuration; not executives — it names each person's every change, a matter for the
+    # admins (they ask RevOps, or export it through them)
+    "audit.read": {Role.REVOPS_ADMIN},
 }
 
 

@@ -311,6 +311,11 @@ def feedback_assign(
     return item
 
 
+audit.audit_kind_register(
+    "feedback-settings", FeedbackSettings._meta.verbose_name, FeedbackSettings
+)
+
+
 def feedback_settings_update(*, actor: Actor, acknowledge_within_days: int) -> FeedbackSettings:
     """The workspace's feedback-response SLA: acknowledge within N business days (1–30)."""
     actor.require("feedback.configure")
@@ -318,19 +323,21 @@ def feedback_settings_update(*, actor: Actor, acknowledge_within_days: int) -> F
         raise _invalid("acknowledge_within_days", _("Enter a number of days from 1 to 30."))
     with transaction.atomic():
         current = FeedbackSettings.objects.filter(workspace=actor.workspace).first()
-        before = (current or FeedbackSettings()).acknowledge_within_days
+        # with no row yet, the default was in effect: that is the value before
+        old = audit.snapshot(current or FeedbackSettings(), ("acknowledge_within_days",))
         settings, _created = FeedbackSettings.objects.update_or_create(
-            workspace=actor.workspace, defaults={"acknowledge_within_days": acknowledge_within_days}
+            workspace=actor.workspace,
+            defaults={"acknowledge_within_days": acknowledge_within_days},
         )
-        if before != settings.acknowledge_within_days:
+        before, after = audit.changed(old, audit.snapshot(settings, ("acknowledge_within_days",)))
+        if after:
             audit.audit_write(
                 actor=actor,
                 action="update",
-                target="feedback_settings",
+                target="feedback-settings",
                 target_id=settings.pk,
-                target_label=actor.workspace.name,
-                before={"acknowledge_within_days": before},
-                after={"acknowledge_within_days": settings.acknowledge_within_days},
+                before=before,
+                after=after,
             )
     return settings
 

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from cordee.core import audit
 from cordee.core.actor import Actor
 from cordee.funnel.models import Lead, LeadAssignment, RoutingFallback, RoutingRule, Stage
 from cordee.funnel.notices import MQL_UNOWNED
@@ -140,6 +141,21 @@ def _assign(
     Lead.objects.filter(pk=lead.pk).update(owner_id=user_id, pod=pod, updated_at=timezone.now())
     lead.owner_id, lead.pod = user_id, pod
     transaction.on_commit(partial(funnel_changed, lead.workspace_id))
+    if audit.records_audited():
+        names = {u.pk: str(u) for u in User.objects.filter(pk__in={previous, user_id} - {None})}
+        audit.audit_write(
+            actor=actor,
+            rule="" if actor else rule,
+            workspace=actor.workspace if actor else Workspace(pk=lead.workspace_id),
+            action="route",
+            target="leads",
+            target_id=lead.pk,
+            target_label=str(lead),
+            before={
+                "owner": {"id": previous, "name": names.get(previous, "")} if previous else None
+            },
+            after={"owner": {"id": user_id, "name": names.get(user_id, "")}},
+        )
     return LeadAssignment.objects.create(
         workspace_id=lead.workspace_id,
         lead=lead,

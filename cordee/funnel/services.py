@@ -52,7 +52,7 @@ from cordee.integrations.models import WebhookEvent
 from cordee.integrations.services import webhook_emit
 from cordee.people.models import Pod
 from cordee.people.services import speaking_to
-from cordee.tenancy.models import Membership, Workspace
+from cordee.tenancy.models import Membership, User, Workspace
 from cordee.tenancy.roles import Role
 
 
@@ -211,9 +211,24 @@ def sla_contract_save(
         assert contract is not None
         changed = any(getattr(contract, name) != value for name, value in before.items())
         if changed and (contract.marketing_signed_at or contract.sales_signed_at):
+            signatures = {
+                "marketing_signed_by": audit.named(contract.marketing_signed_by),
+                "marketing_signed_at": contract.marketing_signed_at,
+                "sales_signed_by": audit.named(contract.sales_signed_by),
+                "sales_signed_at": contract.sales_signed_at,
+            }
             contract.marketing_signed_by = contract.sales_signed_by = None
             contract.marketing_signed_at = contract.sales_signed_at = None
             contract.save()
+            audit.audit_write(
+                actor=actor,
+                action="withdraw",
+                target=SLA_CONTRACTS.key,
+                target_id=contract.pk,
+                target_label=contract.name,
+                before={k: v for k, v in signatures.items() if v is not None},
+                after={k: None for k, v in signatures.items() if v is not None},
+            )
     return contract
 
 
@@ -223,11 +238,21 @@ def sla_contract_sign(*, actor: Actor, contract_id: int) -> SlaContract:
     if contract is None:
         raise NotFound(_("Contract not found."))
     side = actor.signing_side()
-    updated = SlaContract.objects.filter(
-        pk=contract.pk, **{f"{side}_signed_at__isnull": True}
-    ).update(**{f"{side}_signed_by": actor.user, f"{side}_signed_at": timezone.now()})
-    if not updated:
-        raise Conflict(_("Your side has already signed this contract."))
+    now = timezone.now()
+    with transaction.atomic():
+        updated = SlaContract.objects.filter(
+            pk=contract.pk, **{f"{side}_signed_at__isnull": True}
+        ).update(**{f"{side}_signed_by": actor.user, f"{side}_signed_at": now})
+        if not updated:
+            raise Conflict(_("Your side has already signed this contract."))
+        audit.audit_write(
+            actor=actor,
+            action="sign",
+            target=SLA_CONTRACTS.key,
+            target_id=contract.pk,
+            target_label=contract.name,
+            after={f"{side}_signed_by": audit.named(actor.user), f"{side}_signed_at": now},
+        )
     contract.refresh_from_db()
     return contract
 
@@ -513,13 +538,43 @@ def routing_fallback_set(
         errors["user"] = [_("Choose an active member of the sales team.")]
     if errors:
         raise ValidationFailed(_("Some fields are not valid."), field_errors=errors)
-    fallback, _created = RoutingFallback.objects.update_or_create(
-        workspace=actor.workspace,
-        defaults={
-            "pod_id": pod_id,
-            "user_id": user_id,
-            "changed_by": actor.user,
-            "changed_at": at or timezone.now(),
-        },
-    )
+    with transaction.atomic():
+        current = RoutingFallback.objects.filter(workspace=actor.workspace).first()
+        old = audit.snapshot(current, ("pod", "user")) if current else {}
+        fallback, _created = RoutingFallback.objects.update_or_create(
+            workspace=actor.workspace,
+            defaults={
+                "pod_id": pod_id,
+                "user_id": user_id,
+                "changed_by": actor.user,
+                "changed_at": at or timezone.now(),
+            },
+        )
+        before, after = audit.changed(
+            _named(old), _named(audit.snapshot(fallback, ("pod", "user")))
+        )
+        if before or after:
+            audit.audit_write(
+                actor=actor,
+                action="update",
+                target="routing-fallback",
+                target_id=fallback.pk,
+                before=before,
+                after=after,
+            )
     return fallback
+
+
+audit.audit_kind_register("routing-fallback", RoutingFallback._meta.verbose_name, RoutingFallback)
+
+
+def _named(ids: dict[str, Any]) -> dict[str, Any]:
+    """The fallback's pod and person as ``{"id", "name"}`` for the audit log."""
+    pods = {p.pk: p.name for p in Pod.objects.filter(pk=ids.get("pod") or 0)}
+    users = {u.pk: str(u) for u in User.objects.filter(pk=ids.get("user") or 0)}
+    return {
+        "pod": {"id": ids["pod"], "name": pods.get(ids["pod"], "")} if ids.get("pod") else None,
+        "user": {"id": ids["user"], "name": users.get(ids["user"], "")}
+        if ids.get("user")
+        else None,
+    }

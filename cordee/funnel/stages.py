@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cordee.core import audit
 from cordee.core.actor import Actor
 from cordee.core.errors import Conflict
 from cordee.funnel.models import (
@@ -28,6 +29,8 @@ from cordee.integrations.models import WebhookEvent
 from cordee.integrations.services import webhook_emit, webhook_subscribers
 from cordee.people.services import speaking_to
 from cordee.tenancy.models import Workspace
+
+audit.audit_values_register("to_stage", Stage.choices)  # a bulk job's new stage, by name
 
 
 def stage_label(stage: str) -> str:
@@ -81,6 +84,18 @@ def stage_move(
     )
     for name, value in changes.items():
         setattr(lead, name, value)
+    if (actor is not None or rule) and audit.records_audited():
+        audit.audit_write(
+            actor=actor,
+            rule=rule if actor is None else "",
+            workspace=actor.workspace if actor else Workspace(pk=workspace_id),
+            action="stage",
+            target="leads",
+            target_id=lead.pk,
+            target_label=str(lead),
+            before={"stage": from_stage},
+            after={"stage": to_stage},
+        )
     if to_stage == Stage.MQL:
         _announce_mql(workspace_id, lead, at)
     transaction.on_commit(partial(funnel_changed, workspace_id))

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cordee.core import audit
 from cordee.core.actor import Actor
 from cordee.core.errors import DomainError, NotFound
 from cordee.integrations.models import IncomingEndpoint, IncomingRequest, _new_secret
@@ -155,6 +156,7 @@ def incoming_secret_rotate(
         )
         if endpoint is None:
             raise NotFound(_("Endpoint not found."))
+        before = audit.snapshot(endpoint, ("secret_rotated_at", "previous_secret_until"))
         endpoint.previous_secret = endpoint.secret if grace else ""
         endpoint.previous_secret_until = now + SECRET_GRACE if grace else None
         endpoint.secret = _new_secret()
@@ -167,6 +169,16 @@ def incoming_secret_rotate(
                 "previous_secret_until",
                 "updated_at",
             ]
+        )
+        # the secrets themselves never enter the log: when it changed, and the old one's grace
+        audit.audit_write(
+            actor=actor,
+            action="rotate",
+            target="incoming",
+            target_id=endpoint.pk,
+            target_label=endpoint.name,
+            before=before,
+            after=audit.snapshot(endpoint, ("secret_rotated_at", "previous_secret_until")),
         )
     return endpoint
 

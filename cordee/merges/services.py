@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from cordee.core import audit
 from cordee.core.actor import Actor
 from cordee.core.errors import Conflict, NotFound, ValidationFailed
 from cordee.core.models import FieldChange
@@ -223,4 +224,16 @@ def merge_records(
         survivor.save()  # after the loser is gone: its e-mail and external id are free
         merge.survivor_label = str(survivor)[:300]
         merge.save(update_fields=["survivor_label"])
+        audit.audit_write(
+            actor=actor,
+            action="merge",
+            target=f"{kind}s",
+            target_id=survivor.pk,
+            target_label=merge.survivor_label,
+            before={"merged": {"id": merge.loser_id, "name": loser_label[:200]}},
+            after={
+                "from_duplicate": sorted(n for n, d in differences.items() if d["from"] == LOSER),
+                "moved": sum(moved.values()),
+            },
+        )
     return merge

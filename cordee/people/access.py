@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cordee.core.actor import Actor
-from cordee.core.audit import audit_write, changed
+from cordee.core.audit import audit_kind_register, audit_write, changed
 from cordee.core.errors import Conflict, Gone, NotFound, ValidationFailed
 from cordee.people.models import Invitation, Pod, PodMember, UserSession
 from cordee.people.services import pod_update
@@ -35,6 +35,9 @@ from cordee.tenancy.models import ApiToken, Membership, User, normalize_email
 from cordee.tenancy.roles import Role
 
 INVITATION_SALT = "cordee.people.invitation"
+audit_kind_register("membership", Membership._meta.verbose_name, Membership)
+audit_kind_register("invitation", Invitation._meta.verbose_name, Invitation)
+audit_kind_register("api_token", ApiToken._meta.verbose_name, ApiToken)
 SESSION_TOUCH_SECONDS = 60  # how stale a session's "last seen" may get
 _DB_SESSION_ENGINES = {
     "django.contrib.sessions.backends.db",

@@ -284,7 +284,7 @@ def test_the_api_writes_the_same_entry_and_the_threshold_and_feedback_sla_theirs
     )
     threshold = AuditEntry.objects.filter(target="workspace").latest("id")
     assert (threshold.before, threshold.after) == ({"mql_threshold": 60}, {"mql_threshold": 80})
-    sla = AuditEntry.objects.get(target="feedback_settings")
+    sla = AuditEntry.objects.get(target="feedback-settings")
     assert (sla.before, sla.after) == (
         {"acknowledge_within_days": 2},
         {"acknowledge_within_days": 5},

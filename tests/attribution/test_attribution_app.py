@@ -131,3 +131,22 @@ def test_the_nightly_refresh_computes_the_periods_of_the_workspaces_day(personas
         if t.args_kwargs["args"][0] == personas.acme.pk
     }
     assert periods == {("2027-01-01", "2027-12-31"), ("2027-01-01", "2027-03-31")}
+
+
+def test_signing_and_withdrawing_a_lock_are_in_the_audit_log(journeys):
+    from cordee.attribution.services import lock_withdraw
+    from cordee.core.models import AuditEntry
+
+    snapshot_compute(workspace=journeys.acme, start=START, end=END, dimension="channel")
+    lock = lock_sign(
+        actor=journeys.actor("mia"), start=START, end=END, dimension="channel", model="markov"
+    )
+    lock_withdraw(actor=journeys.actor("mia"), lock_id=lock.pk)
+    signed, withdrawn = AuditEntry.objects.filter(target="attribution-locks").order_by("id")
+    assert (signed.action, signed.by_label, signed.target_id) == ("sign", "Mia Test", lock.pk)
+    assert signed.target_label == "2026-01-01 – 2026-12-31 · channel"
+    assert signed.after["model"] == "markov"
+    assert signed.after["marketing_signed_by"] == {"id": journeys.mia.pk, "name": "Mia Test"}
+    assert withdrawn.action == "withdraw"
+    assert withdrawn.before["marketing_signed_by"] == {"id": journeys.mia.pk, "name": "Mia Test"}
+    assert withdrawn.after == {}

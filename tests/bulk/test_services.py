@@ -18,6 +18,7 @@ from cordee.bulk.models import BulkJob, BulkStatus
 from cordee.bulk.runner import bulk_job_run
 from cordee.comments.models import Comment
 from cordee.core.errors import Conflict, NotFound, PermissionDenied
+from cordee.core.models import AuditEntry
 from cordee.crm.models import CampaignMember, Contact
 from cordee.funnel.models import Lead, LeadAssignment, LeadStageChange, Opportunity, Touchpoint
 from cordee.search.models import SearchDocument
@@ -227,12 +228,13 @@ _NOT_DATA = {"bulk", "sessions", "contenttypes", "admin", "django_tasks_database
 
 
 def _dump() -> list[dict]:
-    """Every row of every table of the project (the bulk jobs and Django's bookkeeping aside),
+    """Every row of every table of the project (the bulk jobs, the audit log and Django's
+    bookkeeping aside),
     as Django serializes them, times to the microsecond."""
     rows = []
     for model in apps.get_models():
-        if model._meta.app_label in _NOT_DATA or model._meta.proxy:
-            continue
+        if model._meta.app_label in _NOT_DATA or model._meta.proxy or model is AuditEntry:
+            continue  # the audit log only grows: the job and its undo are two entries in it
         for row in serializers.serialize("python", model._default_manager.order_by("pk")):
             rows.append({**row, "fields": {k: repr(v) for k, v in row["fields"].items()}})
     return rows

@@ -28,6 +28,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from cordee.core import audit
+from cordee.core.actor import Actor
 from cordee.crm.models import Account
 from cordee.dataio.imports import reading
 from cordee.dataio.imports.duplicates import duplicate_warnings
@@ -215,12 +217,38 @@ def _run(job: ImportJob, progress: Progress | None) -> None:
             heartbeat_at=timezone.now(),
             rejected_file=rejected_name,
         )
+        _audit(job, report)
     if report["created"] >= ANALYZE_AFTER:
         _refresh_statistics(handler.model, job.kind)
     # bulk_create sends no signal: the search documents of every record the import wrote
     # (a lead import also writes contacts and accounts), after its transaction
     documents_refresh_since(workspace_id=job.workspace_id, since=write_started_at)
     notify(job, ImportPhase.DONE, len(groups), len(groups))
+
+
+audit.audit_kind_register("imports", Model._meta.verbose_name, Model)
+
+
+def _audit(job: Model, report: dict[str, Any]) -> None:
+    """One audit entry per import (not one per row): the job, its file and what it wrote, by
+    the person who started it (the system for ``cordee import`` on the server)."""
+    user = job.created_by
+    audit.audit_write(
+        actor=Actor(user=user, workspace=job.workspace, role="") if user else None,
+        workspace=job.workspace,
+        action="import",
+        target="imports",
+        target_id=job.pk,
+        target_label=str(job),
+        after={
+            "kind": job.kind,
+            "file": job.original_name,
+            "created": report["created"],
+            "updated": report["updated"],
+            "merged": report["merged"],
+            "rejected": report["rejected"],
+        },
+    )
 
 
 def _refresh_statistics(model: Any, kind: str) -> None:

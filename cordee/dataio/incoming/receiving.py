@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cordee.core import audit
 from cordee.core.actor import Actor
 from cordee.core.errors import Conflict, DomainError, ValidationFailed
 from cordee.core.records import record_create, record_update
@@ -245,6 +246,13 @@ def _touchpoint(
 
 
 def _apply(endpoint: IncomingEndpoint, kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    """What a request writes; the audit log names the endpoint as who wrote it (not its
+    creator, in whose name it acts)."""
+    with audit.acting_rule(endpoint.name):
+        return _apply_request(endpoint, kind, data)
+
+
+def _apply_request(endpoint: IncomingEndpoint, kind: str, data: dict[str, Any]) -> dict[str, Any]:
     ctx = _Context(endpoint=endpoint, actor=_actor(endpoint))
     campaign = _campaign(ctx, data)
     channel = _channel(campaign, data)
