@@ -347,8 +347,8 @@ def _revoke(actor: Actor, invitation: Invitation) -> None:
         target="invitation",
         target_id=invitation.pk,
         target_label=invitation.email,
-        before={"revoked": False},
-        after={"revoked": True},
+        before={"revoked_at": None},
+        after={"revoked_at": invitation.revoked_at},
     )
 
 

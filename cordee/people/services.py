@@ -217,7 +217,7 @@ def api_token_create(*, actor: Actor, name: str) -> tuple[ApiToken, str]:
             target="api_token",
             target_id=token.pk,
             target_label=token.name,
-            after={"name": token.name, "prefix": token.key_prefix, "user": actor.user.pk},
+            after={"name": token.name, "key_prefix": token.key_prefix},
         )
     return token, secret
 
@@ -240,8 +240,8 @@ def api_token_revoke(*, actor: Actor, token_id: int) -> ApiToken:
                 target="api_token",
                 target_id=token.pk,
                 target_label=token.name,
-                before={"revoked": False},
-                after={"revoked": True},
+                before={"revoked_at": None},
+                after={"revoked_at": token.revoked_at},
             )
     return token
 

@@ -50,13 +50,34 @@ class Hit:
         return KINDS[self.kind].model._meta.verbose_name
 
 
+Candidate = tuple[str, int, str, str, str]
+
+
 def _candidates(
     workspace_id: int, terms: list[str], kinds: list[str], limit: int
-) -> list[tuple[str, int, str, str, str]]:
-    """(kind, object id, title, title_key, body) in the engine's order, best first."""
+) -> list[Candidate]:
+    """(kind, object id, title, title_key, body), best first. Whole words first: when ``limit``
+    names hold every word whole (tiers 0 and 1), no match by prefix only (tier 2 at best) can
+    come before them, and the prefix query — many times dearer on a large index, whose every
+    entry starting with the prefix it must read — is not run."""
+    # more than ``limit`` read: the engine's rank may put a match in the other words (tier 3)
+    # before a name
+    whole = _matches(workspace_id, terms, kinds, min(WINDOW, limit * 5), prefix=False)
+    named = [c for c in whole if _tier(terms, c[3]) <= 1]
+    if len(named) >= limit:
+        return named[:limit]
+    return _matches(workspace_id, terms, kinds, limit, prefix=True)
+
+
+def _matches(
+    workspace_id: int, terms: list[str], kinds: list[str], limit: int, *, prefix: bool
+) -> list[Candidate]:
+    """The documents holding every word (``prefix``: a word starting with each), in the
+    engine's order."""
     kind_marks = ", ".join(["%s"] * len(kinds))
+    star = "*" if prefix else ""
     if connection.vendor == "postgresql":
-        query = " & ".join(f"'{t}':*" for t in terms)
+        query = " & ".join(f"'{t}':{star}" if prefix else f"'{t}'" for t in terms)
         # ranked among at most WINDOW matches: a prefix of two letters matches a third of a
         # million documents on the large demo, and ranking them all took seconds; a query
         # narrow enough to read (a name) has far fewer, and is ranked whole
@@ -69,14 +90,17 @@ def _candidates(
         )
         params: list[Any] = [workspace_id, *kinds, query, WINDOW, query, limit]
         with transaction.atomic(), connection.cursor() as cursor:
-            # and the index itself hands over a bounded set for words that common
-            cursor.execute(
-                "SELECT set_config('gin_fuzzy_search_limit', %s, true)", [str(WINDOW * 10)]
-            )
+            if prefix or len(terms) == 1:
+                # and the index itself hands over a bounded sample of a word that common, or
+                # of the words starting with a prefix — never of several whole words, whose
+                # samples would miss the very names holding them all
+                cursor.execute(
+                    "SELECT set_config('gin_fuzzy_search_limit', %s, true)", [str(WINDOW * 10)]
+                )
             cursor.execute(sql, params)
             return [(k, int(i), t, tk, b) for k, i, t, tk, b in cursor.fetchall()]
     else:
-        query = " ".join(f'"{t}"*' for t in terms)
+        query = " ".join(f'"{t}"{star}' for t in terms)
         sql = (
             "SELECT d.kind, d.object_id, d.title, d.title_key, d.body "
             "FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid "

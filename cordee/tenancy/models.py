@@ -224,7 +224,9 @@ class Team(WorkspaceScoped):
 
 
 class Membership(WorkspaceScoped):
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
+    )
     role = models.CharField(_("role"), max_length=24, choices=Role.choices)
     team = models.ForeignKey(
         Team,
@@ -258,7 +260,9 @@ class ApiToken(WorkspaceScoped):
 
     PREFIX = "cdt_"
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("person")
+    )
     name = models.CharField(_("name"), max_length=80)
     key_prefix = models.CharField(_("prefix"), max_length=12, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)

@@ -10,6 +10,7 @@ import io
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cordee.core.records import record_create, record_delete, record_update
@@ -103,6 +104,35 @@ def test_an_exact_name_beats_a_prefix_which_beats_a_body_match(personas):
         ("Martinez Industrie", 2),
         ("Retour du salon", 3),
     ]
+
+
+def test_whole_names_enough_to_fill_the_answer_skip_the_prefix_query(personas):
+    """Names holding every word whole come before any match by prefix only: when they alone
+    fill the answer, what the prefix query would add can only come after them, and it is not
+    run; when they do not, it is, and the prefixes fill the rest."""
+    ws = personas.acme
+    for i in range(40):  # as many as the candidates read for an answer of up to 13
+        f.ContactFactory(workspace=ws, first_name="Hélène", last_name="Martin", email=f"hm{i}@a.fr")
+    f.ContactFactory(workspace=ws, first_name="Hélène", last_name="Martineau")
+    f.ContactFactory(workspace=ws, first_name="Paul", last_name="Martin", job_title="Hélène")
+    alice = personas.actor("alice")
+    with CaptureQueriesContext(connection) as queries:
+        hits = search(alice, "helene martin", ["contact"], limit=3)
+    assert [(h.title, h.tier) for h in hits] == [("Hélène Martin", 0)] * 3
+    prefix_queries = [q for q in queries.captured_queries if ":*" in q["sql"] or '"*' in q["sql"]]
+    assert queries.captured_queries and not prefix_queries
+    # forty whole names do not fill fifty: the prefix brings Martineau, then the body match
+    hits = search(alice, "helene martin", ["contact"], limit=50)
+    assert [(h.title, h.tier) for h in hits] == [("Hélène Martin", 0)] * 40 + [
+        ("Hélène Martineau", 2),
+        ("Paul Martin", 3),
+    ]
+    # a word still being typed is a prefix, whole words or not
+    assert {h.title for h in search(alice, "helene marti", ["contact"], limit=50)} == {
+        "Hélène Martin",
+        "Hélène Martineau",
+        "Paul Martin",
+    }
 
 
 def test_another_workspaces_records_are_never_returned(personas, helene):
