@@ -6,17 +6,22 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cordee.attribution.journeys import credit_labels
 from cordee.attribution.models import MODELS, AttributionLock, AttributionModel, AttributionSnapshot
+from cordee.attribution.notices import SIGNATURE_ASKED
+from cordee.attribution.periods import fiscal_periods
 from cordee.attribution.snapshots import snapshot_compute as snapshot_compute  # the demo's
 from cordee.attribution.tasks import compute_snapshot
 from cordee.core.actor import Actor
 from cordee.core.errors import Conflict, NotFound, ValidationFailed
+from cordee.funnel.notify import signature_ask
 
 
 def snapshot_request(*, actor: Actor, start: dt.date, end: dt.date, dimension: str) -> None:
@@ -93,7 +98,25 @@ def lock_sign(
         setattr(lock, f"{side}_signed_by", actor.user)
         setattr(lock, f"{side}_signed_at", now)
         lock.save()
+        if not lock.is_signed:
+            signature_ask(
+                actor=actor,
+                signed_side=side,
+                code=SIGNATURE_ASKED,
+                params={"model": model, "start": start.isoformat(), "end": end.isoformat()},
+                key=f"approval.attribution:{lock.pk}:{now.timestamp():.0f}",
+                url=_page_of(actor, start, end, dimension, model),
+            )
     return lock
+
+
+def _page_of(actor: Actor, start: dt.date, end: dt.date, dimension: str, model: str) -> str:
+    """The attribution page showing that period, dimension and model."""
+    workspace = actor.workspace
+    periods = fiscal_periods(workspace.fiscal_year_start_month, workspace.today())
+    key = next((p.key for p in periods if (p.start, p.end) == (start, end)), "")
+    query = urlencode({"period": key, "by": dimension, "model": model})
+    return f"{reverse('attribution', args=[workspace.slug])}?{query}"
 
 
 def lock_withdraw(*, actor: Actor, lock_id: int) -> None:

@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from cordee.config.email_url import OUTBOX_BACKEND, parse_email_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent  # the cordee package
 PROJECT_DIR = BASE_DIR.parent
 
@@ -180,6 +182,20 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Outgoing mail: one URL (cordee/config/email_url.py: smtp+tls://user:pass@host:587, smtps://…,
+# file:///folder, console://). Without it, a development instance (DEBUG) writes each message
+# into var/mail/, which the Outbox page shows; a production one uses SMTP on localhost:25.
+EMAIL_URL = env("EMAIL_URL") or ""
+if EMAIL_URL:
+    globals().update(parse_email_url(EMAIL_URL))
+elif DEBUG:
+    EMAIL_BACKEND = OUTBOX_BACKEND
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL") or "Cordée <cordee@localhost>"
+SERVER_EMAIL = env("SERVER_EMAIL") or DEFAULT_FROM_EMAIL
+# Where people open Cordée: the links in e-mails start with it.
+CORDEE_BASE_URL = (env("CORDEE_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
 
 # Logs kept this many days, then pruned daily: incoming webhook requests (and with them their
 # idempotency keys), finished outgoing deliveries, finished background task results.

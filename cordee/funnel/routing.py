@@ -18,6 +18,7 @@ from django.utils import timezone
 from cordee.core.actor import Actor
 from cordee.funnel.models import Lead, LeadAssignment, RoutingFallback, RoutingRule, Stage
 from cordee.funnel.notices import MQL_UNOWNED
+from cordee.funnel.notify import mql_assigned_notify
 from cordee.funnel.version import funnel_changed
 from cordee.people.models import Pod, PodMember
 from cordee.people.services import notification_new, notifications_send
@@ -140,6 +141,9 @@ def _assign(
     Lead.objects.filter(pk=lead.pk).update(owner_id=user_id, pod=pod, updated_at=timezone.now())
     lead.owner_id, lead.pod = user_id, pod
     transaction.on_commit(partial(funnel_changed, lead.workspace_id))
+    if lead.stage == Stage.MQL and user_id != (actor.user.pk if actor else None):
+        workspace = Workspace.objects.get(pk=lead.workspace_id)
+        mql_assigned_notify(workspace=workspace, user_id=user_id, leads=[lead], n=1, at=at)
     return LeadAssignment.objects.create(
         workspace_id=lead.workspace_id,
         lead=lead,

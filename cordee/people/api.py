@@ -158,3 +158,32 @@ def token_delete(request: HttpRequest, token_id: int) -> Any:
 )
 def token_revoke(request: HttpRequest, token_id: int) -> Any:
     return services.api_token_revoke(actor=current_actor(request), token_id=token_id)
+
+
+# -- notification preferences -------------------------------------------------------------------
+
+
+@router.get(
+    "/me/notification-preferences",
+    response=list[schemas.NotificationPreferenceOut],
+    tags=["Me"],
+    operation_id="notification_preferences_get",
+    summary="How I hear of each kind of notification in this workspace",
+)
+def notification_preferences_get(request: HttpRequest) -> Any:
+    return selectors.notification_preferences(actor=current_actor(request))
+
+
+@router.patch(
+    "/me/notification-preferences",
+    response=list[schemas.NotificationPreferenceOut],
+    tags=["Me"],
+    operation_id="notification_preferences_update",
+    summary="Choose, per kind: in the app, e-mail at once, daily digest, or off",
+)
+def notification_preferences_update(
+    request: HttpRequest, payload: schemas.NotificationPreferencesIn
+) -> Any:
+    actor = current_actor(request)
+    services.notification_preferences_set(actor=actor, choices=dict(payload.preferences))
+    return selectors.notification_preferences(actor=actor)

@@ -19,11 +19,15 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from cordee.core.actor import Actor
+from cordee.core.errors import NotFound
 from cordee.core.records import record_get, record_list
 from cordee.crm.models import Account
-from cordee.people.models import Notification, Pod, PodMember
+from cordee.people import outbox
+from cordee.people.models import Notification, NotificationPreference, Pod, PodMember
+from cordee.people.preferences import DEFAULTS, Channel, Kind
 from cordee.people.records import PODS
 from cordee.tenancy.models import ApiToken, Membership
 from cordee.tenancy.roles import ROLE_SIDE, Role, Side, side_of
@@ -162,3 +166,49 @@ def notifications(*, actor: Actor, limit: int = 100) -> QuerySet[Any]:
 def pod_choices(actor: Actor) -> list[tuple[Any, str]]:
     """The pods of a form's or a filter's drop-down."""
     return [(p.pk, p.name) for p in pod_options(actor=actor)]
+
+
+# -- notification preferences and the outbox --------------------------------------------------
+
+
+def notification_preferences(*, actor: Actor) -> list[dict[str, Any]]:
+    """For every kind of notification (in the table's order): its label, the actor's channel
+    in this workspace (chosen, or the default) and the default."""
+    chosen = dict(
+        NotificationPreference.objects.filter(
+            workspace=actor.workspace, user=actor.user
+        ).values_list("kind", "channel")
+    )
+    return [
+        {
+            "kind": kind.value,
+            "label": str(kind.label),
+            "channel": chosen.get(kind.value, DEFAULTS[kind].value),
+            "default": DEFAULTS[kind].value,
+            "channel_label": str(Channel(chosen.get(kind.value, DEFAULTS[kind])).label),
+        }
+        for kind in Kind
+    ]
+
+
+def _member_addresses(actor: Actor) -> list[str]:
+    return list(
+        Membership.objects.filter(workspace=actor.workspace).values_list("user__email", flat=True)
+    )
+
+
+def outbox_list(*, actor: Actor) -> list[outbox.OutboxMessage]:
+    """The outbox's messages about the actor's workspace or to its people (RevOps admins)."""
+    actor.require("mail.outbox")
+    return outbox.outbox_messages(slug=actor.workspace.slug, members=_member_addresses(actor))
+
+
+def outbox_get(*, actor: Actor, name: str) -> outbox.OutboxMessage:
+    """One of them; 404 for another workspace's message or a name that is none."""
+    actor.require("mail.outbox")
+    message = outbox.outbox_message(
+        name=name, slug=actor.workspace.slug, members=_member_addresses(actor)
+    )
+    if message is None:
+        raise NotFound(_("No such message."))
+    return message
