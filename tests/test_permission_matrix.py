@@ -18,9 +18,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -33,13 +36,32 @@ from cordee.feedback.models import Competitor, FeedbackItem
 from cordee.funnel.models import RejectionReason, RoutingRule, ScoringRule, SlaContract, Task
 from cordee.integrations.models import IncomingEndpoint, WebhookSubscription
 from cordee.lists.models import SavedView
+from cordee.people.mail import mail_send
 from cordee.people.models import PodMember
+from cordee.people.outbox import BACKEND as OUTBOX_BACKEND
 from cordee.people.services import api_token_create
 from cordee.tenancy.models import ApiToken
 from tests import factories as f
 from tests.conftest import Personas, copy_for_the_test, make_personas, rows_kept_for_the_module
 
 # -- objects of one workspace, by kind ------------------------------------------------------------
+
+
+def _outbox_message(workspace: Any, owner: Any) -> SimpleNamespace:
+    """A message about ``workspace`` in the outbox (the module writes mail to files); its
+    ``pk`` is its name, as on the Outbox page."""
+    folder = Path(settings.EMAIL_FILE_PATH)
+    before = set(folder.glob("*.eml")) if folder.is_dir() else set()
+    mail_send(
+        workspace=workspace,
+        user=owner,
+        template="notification",
+        subject="Matrice",
+        context={"title": "Matrice", "body": "", "url": ""},
+    )
+    (written,) = set(folder.glob("*.eml")) - before
+    return SimpleNamespace(pk=written.stem)
+
 
 
 def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
@@ -54,6 +76,7 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
     PodMember.objects.create(pod=pod, user=owner)
     token, _secret = api_token_create(actor=_actor(owner, workspace), name="matrix")
     return {
+        "outboxmessage": _outbox_message(workspace, owner),
         "account": account,
         "contact": contact,
         "campaign": campaign,
@@ -219,7 +242,12 @@ def _matrix_rows(
 
     # the feedback attachment and the imported files below
     with (
-        override_settings(MEDIA_ROOT=files / "media", VAR_DIR=files / "var"),
+        override_settings(
+            MEDIA_ROOT=files / "media",
+            VAR_DIR=files / "var",
+            EMAIL_BACKEND=OUTBOX_BACKEND,  # the Outbox page lists what is written there
+            EMAIL_FILE_PATH=str(files / "mail"),
+        ),
         rows_kept_for_the_module(django_db_blocker, build) as rows,
     ):
         yield rows
@@ -342,6 +370,9 @@ PAGES.update(
     {
         # the whole workspace for the data team (core/roles.py: data.export)
         "workspace_export": Page(allowed="rita", denied="alice"),
+        # the messages written instead of sent (core/roles.py: mail.outbox)
+        "outbox": Page(allowed="rita", denied="alice"),
+        "outbox_message": Page(kind="outboxmessage", allowed="rita", denied="dave"),
         "incoming_rotate": Page(kind="incomingendpoint", allowed="rita", denied="alice"),
     }
 )
@@ -706,6 +737,8 @@ OPS: dict[str, Op] = {
     "token_create": Op(body={"name": "script"}, ok=(201,)),
     "token_delete": Op(kind="token", allowed="rita", ok=(200, 204)),
     "token_revoke": Op(kind="token", allowed="rita"),
+    "notification_preferences_get": Op(),
+    "notification_preferences_update": Op(body={"preferences": {"mention": "daily"}}),
     **_crud("competitor", "competitor", "bob", "erin", {"name": "Concurrent"}),
     "feedback_list": Op(),
     "feedback_create": Op(

@@ -75,6 +75,10 @@ class OutboxMessage:
     text: str
     html: str
 
+    @property
+    def pk(self) -> str:
+        return self.name
+
 
 def _read(path: Path) -> OutboxMessage:
     parsed = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)

@@ -13,5 +13,5 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("profile/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("outbox/", views.outbox, name="outbox"),
-    path("outbox/<str:name>/", views.outbox_message, name="outbox_message"),
+    path("outbox/<str:pk>/", views.outbox_message, name="outbox_message"),
 ]

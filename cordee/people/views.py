@@ -192,9 +192,10 @@ def outbox(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 
 @workspace_view
-def outbox_message(request: HttpRequest, actor: Actor, *, name: str) -> HttpResponse:
-    """One message: its headers, its text and its HTML (shown in a sandboxed frame)."""
-    message = selectors.outbox_get(actor=actor, name=name)
+def outbox_message(request: HttpRequest, actor: Actor, *, pk: str) -> HttpResponse:
+    """One message (``pk``: its file's name): its headers, its text and its HTML (shown in a
+    sandboxed frame)."""
+    message = selectors.outbox_get(actor=actor, name=pk)
     return render(
         request,
         "people/outbox_message.html",

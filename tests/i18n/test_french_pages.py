@@ -54,7 +54,10 @@ from cordee.lists import services as lists
 from cordee.lists.models import SavedView
 from cordee.merges.models import Merge
 from cordee.merges.services import merge_records
+from cordee.people.mail import mail_send
 from cordee.people.models import PodMember
+from cordee.people.outbox import BACKEND as OUTBOX_BACKEND
+from cordee.people.outbox import OutboxMessage, outbox_messages
 from cordee.tenancy.models import ApiToken
 from tests import factories as f
 from tests.conftest import Personas, copy_for_the_test, make_personas, rows_kept_for_the_module
@@ -285,6 +288,7 @@ def web_ui_patterns() -> dict[str, tuple[str, URLPattern]]:
 # model through its ``RecordPage``).
 PK_MODELS: dict[str, type[models.Model]] = {
     "token_revoke": ApiToken,
+    "outbox_message": OutboxMessage,  # type: ignore[dict-item]  # its pk: the file's name
     "bulk_job_detail": BulkJob,
     "bulk_job_undo": BulkJob,
     "lead_accept": funnel.Lead,
@@ -385,7 +389,12 @@ def _page_rows(
 
     with (
         # the feedback item's attachment, the imported files
-        override_settings(MEDIA_ROOT=files / "media", VAR_DIR=files / "var"),
+        override_settings(
+            MEDIA_ROOT=files / "media",
+            VAR_DIR=files / "var",
+            EMAIL_BACKEND=OUTBOX_BACKEND,  # the Outbox page lists what is written there
+            EMAIL_FILE_PATH=str(files / "mail"),
+        ),
         rows_kept_for_the_module(django_db_blocker, build) as rows,
     ):
         yield rows
@@ -583,11 +592,25 @@ def _page_records(personas: Personas) -> dict[str, Any]:
         workspace=ws, campaign=campaign, contact=contact, added_by=personas.alice, added_at=now
     )
     bare.append(_imported(personas, run=False))  # waiting at the column mapping
+    records.append(_outbox_message(personas))
     return {
         "full": {type(r): r for r in records},
         "bare": {type(r): r for r in bare},
         "one-sided": {type(one_sided): one_sided},
     }
+
+
+def _outbox_message(personas: Any) -> OutboxMessage:
+    """A mention e-mailed to Rita, as the Outbox page lists it (the module writes mail to
+    files)."""
+    mail_send(
+        workspace=personas.acme,
+        user=personas.rita,
+        template="notification",
+        subject="Alice vous a mentionnée sur Dassault Systèmes Industrie",
+        context={"title": "Alice vous a mentionnée", "body": "", "url": "/w/acme/"},
+    )
+    return outbox_messages(slug="acme", members=[])[0]
 
 
 def _comment_records(personas: Any, lead: Any) -> Any:
