@@ -63,7 +63,6 @@ def _outbox_message(workspace: Any, owner: Any) -> SimpleNamespace:
     return SimpleNamespace(pk=written.stem)
 
 
-
 def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
     account = f.AccountFactory(workspace=workspace)
     contact = f.ContactFactory(workspace=workspace, account=account)

@@ -214,19 +214,17 @@ def mql_assigned_notify(
         url = reverse("mql_queue", kwargs={"slug": workspace.slug})
         params = {"n": n}
         key = f"funnel.mql_assigned:{user_id}:{int(at.timestamp())}:{leads[0].pk}"
-    notifications_send(
-        notifications=[
-            notification_new(
-                workspace=workspace,
-                user=user,
-                kind="mql_assigned",
-                key=key,
-                code=MQL_ASSIGNED,
-                params=params,
-                url=url,
-            )
-        ]
+    notification = notification_new(
+        workspace=workspace,
+        user=user,
+        kind="mql_assigned",
+        key=key,
+        code=MQL_ASSIGNED,
+        params=params,
+        url=url,
     )
+    notification.created_at = at  # kept only when history is replayed (demo)
+    notifications_send(notifications=[notification])
 
 
 def signature_ask(

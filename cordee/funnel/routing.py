@@ -28,6 +28,7 @@ from cordee.tenancy.roles import Role
 SALES_ROUTABLE = (Role.SDR, Role.SALES_REP)
 OPEN_STAGES = (Stage.MQL, Stage.SAL)
 DEFAULT_CAPACITY = 25
+NEWS_WITHIN = dt.timedelta(hours=1)
 
 
 def _matches(rule: RoutingRule, industry: str, region: str, country: str) -> bool:
@@ -141,7 +142,10 @@ def _assign(
     Lead.objects.filter(pk=lead.pk).update(owner_id=user_id, pod=pod, updated_at=timezone.now())
     lead.owner_id, lead.pod = user_id, pod
     transaction.on_commit(partial(funnel_changed, lead.workspace_id))
-    if lead.stage == Stage.MQL and user_id != (actor.user.pk if actor else None):
+    # the new owner hears of it, unless they did it, or the assignment is history replayed as
+    # of an earlier moment (the demo, a rescoring as of then): that is no news
+    live = timezone.now() - at < NEWS_WITHIN
+    if live and lead.stage == Stage.MQL and user_id != (actor.user.pk if actor else None):
         workspace = Workspace.objects.get(pk=lead.workspace_id)
         mql_assigned_notify(workspace=workspace, user_id=user_id, leads=[lead], n=1, at=at)
     return LeadAssignment.objects.create(

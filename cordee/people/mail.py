@@ -135,12 +135,20 @@ def _words(notification: Notification) -> dict[str, Any]:
 # -- e-mail at once ----------------------------------------------------------------------------
 
 
-def notification_mails_send(*, workspace_id: int, now: dt.datetime | None = None) -> int:
+def notification_mails_send(
+    *,
+    workspace_id: int,
+    now: dt.datetime | None = None,
+    stale_after: dt.timedelta = AT_ONCE_STALE_AFTER,
+) -> int:
     """E-mail the workspace's notifications waiting to go at once, each claimed by a conditional
-    UPDATE (two workers never send one twice); returns how many went."""
+    UPDATE (two workers never send one twice); those older than ``stale_after`` stay in the app
+    only. Returns how many went."""
     now = now or timezone.now()
-    waiting = Notification.objects.filter(workspace_id=workspace_id, mail=MailState.AT_ONCE)
-    stale = waiting.filter(created_at__lt=now - AT_ONCE_STALE_AFTER)
+    waiting = Notification.objects.filter(
+        workspace_id=workspace_id, mail=MailState.AT_ONCE, created_at__lte=now
+    )
+    stale = waiting.filter(created_at__lt=now - stale_after)
     stale.update(mail=MailState.NONE)
     sent = 0
     for notification in waiting.select_related("user", "workspace").order_by("id")[:500]:

@@ -13,17 +13,27 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Kind(models.TextChoices):
-    MQL = "mql", _("New MQLs assigned to me (or left without an owner)")
-    SLA_BREACH = "sla_breach", _("SLA breaches")
-    MENTION = "mention", _("Mentions in comments")
-    FEEDBACK_ANSWER = "feedback_answer", _("Answers to my field feedback")
-    APPROVAL = "approval", _("Signatures asked of me (SLA contracts, attribution)")
-    TASK_REMINDER = "task_reminder", _("Task reminders")
-    DIGEST = "digest", _("Weekly field-feedback digests")
-    OTHER = "other", _("Everything else (exports ready…)")
+    MQL = (
+        "mql",
+        pgettext_lazy("notification kind", "New MQLs assigned to me (or left without an owner)"),
+    )
+    SLA_BREACH = "sla_breach", pgettext_lazy("notification kind", "SLA breaches")
+    MENTION = "mention", pgettext_lazy("notification kind", "Mentions in comments")
+    FEEDBACK_ANSWER = (
+        "feedback_answer",
+        pgettext_lazy("notification kind", "Answers to my field feedback"),
+    )
+    APPROVAL = (
+        "approval",
+        pgettext_lazy("notification kind", "Signatures asked of me (SLA contracts, attribution)"),
+    )
+    TASK_REMINDER = "task_reminder", pgettext_lazy("notification kind", "Task reminders")
+    DIGEST = "digest", pgettext_lazy("notification kind", "Weekly field-feedback digests")
+    OTHER = "other", pgettext_lazy("notification kind", "Everything else (exports ready…)")
 
 
 class Channel(models.TextChoices):

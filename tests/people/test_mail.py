@@ -107,9 +107,7 @@ def test_off_writes_nothing_and_in_the_app_sends_no_mail(personas):
     notification_preferences_set(actor=personas.actor("mia"), choices={"mention": "app"})
     _mention(personas.actor("alice"), _lead(personas), personas.bob, personas.mia)
 
-    assert list(Notification.objects.values_list("user__email", "mail")) == [
-        ("mia@example.fr", "")
-    ]
+    assert list(Notification.objects.values_list("user__email", "mail")) == [("mia@example.fr", "")]
     assert notification_mails_send(workspace_id=personas.acme.pk) == 0
     assert mail.outbox == []
 
@@ -226,9 +224,12 @@ def test_preferences_on_the_profile_page(client, personas):
     assert list(
         NotificationPreference.objects.filter(user=personas.bob).values_list("kind", flat=True)
     ) == ["mention"]
-    assert client.post(
-        "/w/acme/profile/", {"notification_preferences": "1", "kind_mention": "pigeon"}
-    ).status_code == 422
+    assert (
+        client.post(
+            "/w/acme/profile/", {"notification_preferences": "1", "kind_mention": "pigeon"}
+        ).status_code
+        == 422
+    )
 
 
 def test_preferences_through_the_api(api_as, personas):
