@@ -185,5 +185,6 @@ def notification_preferences_update(
     request: HttpRequest, payload: schemas.NotificationPreferencesIn
 ) -> Any:
     actor = current_actor(request)
-    services.notification_preferences_set(actor=actor, choices=dict(payload.preferences))
+    choices = {str(kind): str(channel) for kind, channel in payload.preferences.items()}
+    services.notification_preferences_set(actor=actor, choices=choices)
     return selectors.notification_preferences(actor=actor)

@@ -601,14 +601,15 @@ def _page_records(personas: Personas) -> dict[str, Any]:
 
 
 def _outbox_message(personas: Any) -> OutboxMessage:
-    """A mention e-mailed to Rita, as the Outbox page lists it (the module writes mail to
-    files)."""
+    """A mention e-mailed to a reader of English, as the Outbox page lists it (the module writes
+    mail to files): the page marks the message as English, whatever the page's language."""
+    reader = f.UserFactory(email="sam@example.com", first_name="Sam", language="en")
     mail_send(
         workspace=personas.acme,
-        user=personas.rita,
+        user=reader,
         template="notification",
-        subject="Alice vous a mentionnée sur Dassault Systèmes Industrie",
-        context={"title": "Alice vous a mentionnée", "body": "", "url": "/w/acme/"},
+        subject="Alice mentioned you on Dassault Systèmes Industrie",
+        context={"title": "Alice mentioned you", "body": "", "url": "/w/acme/"},
     )
     return outbox_messages(slug="acme", members=[])[0]
 
