@@ -18,9 +18,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -34,13 +37,31 @@ from cordee.funnel.models import RejectionReason, RoutingRule, ScoringRule, SlaC
 from cordee.integrations.models import IncomingEndpoint, WebhookSubscription
 from cordee.lists.models import SavedView
 from cordee.people.access import invitation_create
+from cordee.people.mail import mail_send
 from cordee.people.models import PodMember
+from cordee.people.outbox import BACKEND as OUTBOX_BACKEND
 from cordee.people.services import api_token_create
 from cordee.tenancy.models import ApiToken
 from tests import factories as f
 from tests.conftest import Personas, copy_for_the_test, make_personas, rows_kept_for_the_module
 
 # -- objects of one workspace, by kind ------------------------------------------------------------
+
+
+def _outbox_message(workspace: Any, owner: Any) -> SimpleNamespace:
+    """A message about ``workspace`` in the outbox (the module writes mail to files); its
+    ``pk`` is its name, as on the Outbox page."""
+    folder = Path(settings.EMAIL_FILE_PATH)
+    before = set(folder.glob("*.eml")) if folder.is_dir() else set()
+    mail_send(
+        workspace=workspace,
+        user=owner,
+        template="notification",
+        subject="Matrice",
+        context={"title": "Matrice", "body": "", "url": ""},
+    )
+    (written,) = set(folder.glob("*.eml")) - before
+    return SimpleNamespace(pk=written.stem)
 
 
 def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
@@ -65,6 +86,7 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
     return {
         "member": member,  # a user: the member pages and operations take a user id
         "invitation": invitation,
+        "outboxmessage": _outbox_message(workspace, owner),
         "account": account,
         "contact": contact,
         "campaign": campaign,
@@ -230,7 +252,12 @@ def _matrix_rows(
 
     # the feedback attachment and the imported files below
     with (
-        override_settings(MEDIA_ROOT=files / "media", VAR_DIR=files / "var"),
+        override_settings(
+            MEDIA_ROOT=files / "media",
+            VAR_DIR=files / "var",
+            EMAIL_BACKEND=OUTBOX_BACKEND,  # the Outbox page lists what is written there
+            EMAIL_FILE_PATH=str(files / "mail"),
+        ),
         rows_kept_for_the_module(django_db_blocker, build) as rows,
     ):
         yield rows
@@ -379,6 +406,9 @@ PAGES.update(
     {
         # the whole workspace for the data team (core/roles.py: data.export)
         "workspace_export": Page(allowed="rita", denied="alice"),
+        # the messages written instead of sent (core/roles.py: mail.outbox)
+        "outbox": Page(allowed="rita", denied="alice"),
+        "outbox_message": Page(kind="outboxmessage", allowed="rita", denied="dave"),
         "incoming_rotate": Page(kind="incomingendpoint", allowed="rita", denied="alice"),
     }
 )
@@ -797,6 +827,8 @@ OPS: dict[str, Op] = {
         allowed="rita", denied="dave", body={"email": "new@example.fr", "role": "sdr"}, ok=(201,)
     ),
     "invitation_revoke": Op(kind="invitation", allowed="rita", denied="dave"),
+    "notification_preferences_get": Op(),
+    "notification_preferences_update": Op(body={"preferences": {"mention": "daily"}}),
     **_crud("competitor", "competitor", "bob", "erin", {"name": "Concurrent"}),
     "feedback_list": Op(),
     "feedback_create": Op(

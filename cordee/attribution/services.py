@@ -6,18 +6,23 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cordee.attribution.journeys import credit_labels
 from cordee.attribution.models import MODELS, AttributionLock, AttributionModel, AttributionSnapshot
+from cordee.attribution.notices import SIGNATURE_ASKED
+from cordee.attribution.periods import fiscal_periods
 from cordee.attribution.snapshots import snapshot_compute as snapshot_compute  # the demo's
 from cordee.attribution.tasks import compute_snapshot
 from cordee.core import audit
 from cordee.core.actor import Actor
 from cordee.core.errors import Conflict, NotFound, ValidationFailed
+from cordee.funnel.notify import signature_ask
 
 
 def snapshot_request(*, actor: Actor, start: dt.date, end: dt.date, dimension: str) -> None:
@@ -106,6 +111,15 @@ def lock_sign(
                 f"{side}_signed_at": now,
             },
         )
+        if not lock.is_signed:
+            signature_ask(
+                actor=actor,
+                signed_side=side,
+                code=SIGNATURE_ASKED,
+                params={"model": model, "start": start.isoformat(), "end": end.isoformat()},
+                key=f"approval.attribution:{lock.pk}:{now.timestamp():.0f}",
+                url=_page_of(actor, start, end, dimension, model),
+            )
     return lock
 
 
@@ -115,6 +129,15 @@ audit.audit_kind_register("attribution-locks", AttributionLock._meta.verbose_nam
 def _lock_label(lock: AttributionLock) -> str:
     """A lock as the log names it: its period and dimension (language-neutral codes)."""
     return f"{lock.period_start:%Y-%m-%d} – {lock.period_end:%Y-%m-%d} · {lock.dimension}"
+
+
+def _page_of(actor: Actor, start: dt.date, end: dt.date, dimension: str, model: str) -> str:
+    """The attribution page showing that period, dimension and model."""
+    workspace = actor.workspace
+    periods = fiscal_periods(workspace.fiscal_year_start_month, workspace.today())
+    key = next((p.key for p in periods if (p.start, p.end) == (start, end)), "")
+    query = urlencode({"period": key, "by": dimension, "model": model})
+    return f"{reverse('attribution', args=[workspace.slug])}?{query}"
 
 
 def lock_withdraw(*, actor: Actor, lock_id: int) -> None:

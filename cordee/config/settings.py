@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from cordee.config.email_url import OUTBOX_BACKEND, parse_email_url
 from cordee.config.secret_key import stored_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent  # the cordee package
@@ -155,14 +156,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # An invitation's link works once, for this many days.
 INVITATION_DAYS = int(env("CORDEE_INVITATION_DAYS", "7") or "7")
-# Invitations and password resets are sent from this address, through EMAIL_BACKEND (Django's
-# SMTP backend configured by EMAIL_HOST/EMAIL_PORT/…; DEBUG prints messages to the console).
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Cordée <cordee@localhost>") or ""
-EMAIL_BACKEND = env("EMAIL_BACKEND") or (
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend"
-)
+# Without EMAIL_URL (below, which wins), Django's own variables: EMAIL_BACKEND (SMTP by default)
+# and EMAIL_HOST/EMAIL_PORT/…
+EMAIL_BACKEND = env("EMAIL_BACKEND") or "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = env("EMAIL_HOST", "localhost") or "localhost"
 EMAIL_PORT = int(env("EMAIL_PORT", "25") or "25")
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "") or ""
@@ -240,6 +236,20 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Outgoing mail: one URL (cordee/config/email_url.py: smtp+tls://user:pass@host:587, smtps://…,
+# file:///folder, console://). Without it, a development instance (DEBUG) writes each message
+# into var/mail/, which the Outbox page shows; a production one uses SMTP on localhost:25.
+EMAIL_URL = env("EMAIL_URL") or ""
+if EMAIL_URL:
+    globals().update(parse_email_url(EMAIL_URL))
+elif DEBUG:
+    EMAIL_BACKEND = OUTBOX_BACKEND
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL") or "Cordée <cordee@localhost>"
+SERVER_EMAIL = env("SERVER_EMAIL") or DEFAULT_FROM_EMAIL
+# Where people open Cordée: the links in e-mails start with it.
+CORDEE_BASE_URL = (env("CORDEE_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
 
 # Logs kept this many days, then pruned daily: incoming webhook requests (and with them their
 # idempotency keys), finished outgoing deliveries, finished background task results.

@@ -35,6 +35,8 @@ CAPABILITIES: dict[str, set[Role]] = {
     "member.write": {Role.REVOPS_ADMIN},
     "workspace.write": {Role.REVOPS_ADMIN},
     "admin.site": {Role.REVOPS_ADMIN},
+    # the messages a development instance wrote instead of sending them (the Outbox page)
+    "mail.outbox": {Role.REVOPS_ADMIN},
     "lead.decide": _SALES,
     "funnel.configure": {Role.REVOPS_ADMIN},
     "sla.write": _MANAGERS,

@@ -54,7 +54,9 @@ from cordee.funnel.models import (
     Opportunity,
     Touchpoint,
 )
-from cordee.people.models import Pod
+from cordee.people.mail import notification_mails_send
+from cordee.people.models import Mail, Notification, Pod
+from cordee.people.outbox import outbox_dir
 from cordee.search.services import workspace_reindex
 from cordee.tenancy.models import Membership, User, Workspace
 
@@ -185,6 +187,16 @@ def build_demo(
     say(_("Announcing the last week's breaches to their people and to a chat webhook…"))
     with explicit_timestamps():
         connect_and_announce(Workspace.objects.get(pk=ws.pk), now=as_datetime(end))
+    if outbox_dir() is not None:
+        # the e-mails the last day's notifications sent at once (`make run`: the Outbox page
+        # shows them); older ones were news too long ago
+        notification_mails_send(
+            workspace_id=ws.pk, now=as_datetime(end), stale_after=dt.timedelta(days=1)
+        )
+    else:  # a server that really sends never e-mails the demo's made-up people its history
+        Notification.objects.filter(workspace_id=ws.pk).exclude(mail=Mail.SENT).update(
+            mail=Mail.NONE
+        )
     if not large:  # the large demo gets them from the nightly job (minutes at that size)
         say(_("Computing the attribution of the current fiscal year and quarter…"))
         workspace = Workspace.objects.get(pk=ws.pk)

@@ -12,7 +12,6 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.mail import send_mail
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -142,12 +141,8 @@ def digest_send(*, workspace: Workspace, week_start: dt.date) -> int:
             params=params,
         )
         if not notification_send(notification=notification):
-            continue  # another run sent it meanwhile
+            continue  # another run sent it meanwhile, or the person turned digests off
         sent += 1
-        if user.email:
-            with speaking_to(workspace, user):
-                title, body = notice_render(code, params)
-            send_mail(title, body, None, [user.email], fail_silently=True)
     _, created = FeedbackDigestRun.objects.get_or_create(
         workspace=workspace,
         week_start=week_start,

@@ -22,7 +22,8 @@ from django.utils import timezone
 
 from cordee.core.actor import Actor
 from cordee.core.records import records_changeable
-from cordee.funnel.models import Lead, LeadAssignment
+from cordee.funnel.models import Lead, LeadAssignment, Stage
+from cordee.funnel.notify import mql_assigned_notify
 from cordee.funnel.version import funnel_changed
 from cordee.people.models import Pod
 from cordee.tenancy.models import User
@@ -112,6 +113,10 @@ def leads_reassign(
     at = at or timezone.now()
     changed = refused = 0
     target = to_owner.pk if to_owner else None
+    # the new owner hears of the MQLs given to them by someone else (not of an undo)
+    tell = target is not None and target != actor.user.pk and undoing_from is None
+    mqls: list[Lead] = []
+    n_mqls = 0
     with transaction.atomic():
         for chunk in _chunks(leads, actor.workspace.pk):
             if undoing_from is not None:
@@ -123,6 +128,12 @@ def leads_reassign(
             changing = (
                 allowed.exclude(owner_id=target) if target else allowed.exclude(owner__isnull=True)
             )
+            if tell:
+                waiting = changing.filter(stage=Stage.MQL)
+                n = waiting.count()
+                if n and not mqls:
+                    mqls = list(waiting.select_related("contact").order_by("pk")[:1])
+                n_mqls += n
             _history_insert(
                 changing,
                 to_owner_id=target,
@@ -135,6 +146,10 @@ def leads_reassign(
             changed += changing.update(owner_id=target, updated_at=at)
         if changed:
             transaction.on_commit(partial(funnel_changed, actor.workspace.pk))
+        if n_mqls and target is not None:
+            mql_assigned_notify(
+                workspace=actor.workspace, user_id=target, leads=mqls, n=n_mqls, at=at
+            )
     return Reassigned(changed=changed, refused=refused)
 
 

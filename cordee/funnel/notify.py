@@ -19,14 +19,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cordee.funnel.models import SlaBreach
-from cordee.funnel.notices import SLA_BREACH
+from cordee.funnel.notices import MQL_ASSIGNED, SLA_BREACH
 from cordee.integrations.models import WebhookEvent
 from cordee.integrations.services import webhook_emit, webhook_subscribers
 from cordee.people.models import Notification
 from cordee.people.notices import notice_render
 from cordee.people.services import notification_new, notifications_send, speaking_to
 from cordee.tenancy.models import Membership, User, Workspace
-from cordee.tenancy.roles import Role
+from cordee.tenancy.roles import Role, Side
 
 BATCH = 1000  # breaches announced per run at most; the next run takes the rest
 
@@ -191,3 +191,64 @@ class SlaBreachAnnouncer(BreachAnnouncer):
 def breaches_notify(*, workspace_id: int, now: dt.datetime | None = None) -> int:
     """Announce the workspace's breaches not yet announced. Returns how many."""
     return SlaBreachAnnouncer(workspace_id).announce(now)
+
+
+# -- new MQLs assigned, signatures asked ---------------------------------------------------------
+
+
+def mql_assigned_notify(
+    *, workspace: Workspace, user_id: int, leads: list[Any], n: int, at: dt.datetime
+) -> None:
+    """Tell ``user_id`` that ``n`` MQLs became theirs (``leads``: the first of them, with their
+    contact): one notification for one lead, one for many at once (a bulk reassignment)."""
+    if n <= 0 or not leads:
+        return
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return
+    if n == 1:
+        url = reverse("leads_detail", kwargs={"slug": workspace.slug, "pk": leads[0].pk})
+        params: dict[str, Any] = {"lead": str(leads[0].contact), "n": 1}
+        key = f"funnel.mql_assigned:{leads[0].pk}:{user_id}:{int(at.timestamp())}"
+    else:
+        url = reverse("mql_queue", kwargs={"slug": workspace.slug})
+        params = {"n": n}
+        key = f"funnel.mql_assigned:{user_id}:{int(at.timestamp())}:{leads[0].pk}"
+    notification = notification_new(
+        workspace=workspace,
+        user=user,
+        kind="mql_assigned",
+        key=key,
+        code=MQL_ASSIGNED,
+        params=params,
+        url=url,
+    )
+    notification.created_at = at  # kept only when history is replayed (demo)
+    notifications_send(notifications=[notification])
+
+
+def signature_ask(
+    *, actor: Any, signed_side: str, code: str, params: dict[str, Any], key: str, url: str
+) -> None:
+    """After ``actor`` signed for ``signed_side``, ask the managers of the other side (who sign
+    for it) to sign too: once per thing to sign and person (``key``)."""
+    other = Role.SALES_MANAGER if signed_side == Side.MARKETING else Role.MARKETING_MANAGER
+    managers = User.objects.filter(
+        memberships__workspace=actor.workspace,
+        memberships__role=other,
+        memberships__is_active=True,
+    ).exclude(pk=actor.user.pk)
+    notifications_send(
+        notifications=[
+            notification_new(
+                workspace=actor.workspace,
+                user=user,
+                kind="approval",
+                key=f"{key}:{user.pk}",
+                code=code,
+                params={"who": str(actor.user), **params},
+                url=url,
+            )
+            for user in managers
+        ]
+    )

@@ -19,6 +19,7 @@ from cordee.core import audit
 from cordee.core.actor import Actor
 from cordee.funnel.models import Lead, LeadAssignment, RoutingFallback, RoutingRule, Stage
 from cordee.funnel.notices import MQL_UNOWNED
+from cordee.funnel.notify import mql_assigned_notify
 from cordee.funnel.version import funnel_changed
 from cordee.people.models import Pod, PodMember
 from cordee.people.services import notification_new, notifications_send
@@ -28,6 +29,7 @@ from cordee.tenancy.roles import Role
 SALES_ROUTABLE = (Role.SDR, Role.SALES_REP)
 OPEN_STAGES = (Stage.MQL, Stage.SAL)
 DEFAULT_CAPACITY = 25
+NEWS_WITHIN = dt.timedelta(hours=1)
 
 
 def _matches(rule: RoutingRule, industry: str, region: str, country: str) -> bool:
@@ -156,6 +158,12 @@ def _assign(
             },
             after={"owner": {"id": user_id, "name": names.get(user_id, "")}},
         )
+    # the new owner hears of it, unless they did it, or the assignment is history replayed as
+    # of an earlier moment (the demo, a rescoring as of then): that is no news
+    live = timezone.now() - at < NEWS_WITHIN
+    if live and lead.stage == Stage.MQL and user_id != (actor.user.pk if actor else None):
+        workspace = Workspace.objects.get(pk=lead.workspace_id)
+        mql_assigned_notify(workspace=workspace, user_id=user_id, leads=[lead], n=1, at=at)
     return LeadAssignment.objects.create(
         workspace_id=lead.workspace_id,
         lead=lead,

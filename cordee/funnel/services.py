@@ -12,6 +12,7 @@ from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,6 +44,8 @@ from cordee.funnel.models import (
     Stage,
     Touchpoint,
 )
+from cordee.funnel.notices import SIGNATURE_ASKED_SLA
+from cordee.funnel.notify import signature_ask
 from cordee.funnel.records import LEADS, OPPORTUNITIES, SLA_CONTRACTS, TOUCHPOINTS
 from cordee.funnel.routing import SALES_ROUTABLE, lead_route
 from cordee.funnel.stages import stage_label, stage_move
@@ -254,6 +257,15 @@ def sla_contract_sign(*, actor: Actor, contract_id: int) -> SlaContract:
             after={f"{side}_signed_by": audit.named(actor.user), f"{side}_signed_at": now},
         )
     contract.refresh_from_db()
+    if not (contract.marketing_signed_at and contract.sales_signed_at):
+        signature_ask(
+            actor=actor,
+            signed_side=side,
+            code=SIGNATURE_ASKED_SLA,
+            params={"contract": contract.name},
+            key=f"approval.sla_contract:{contract.pk}:{contract.updated_at.timestamp():.0f}",
+            url=reverse("sla-contracts_detail", args=[actor.workspace.slug, contract.pk]),
+        )
     return contract
 
 

@@ -30,6 +30,7 @@ from cordee.core.actor import Actor
 from cordee.core.audit import audit_kind_register, audit_write, changed
 from cordee.core.errors import Conflict, Gone, NotFound, ValidationFailed
 from cordee.people.models import Invitation, Pod, PodMember, UserSession
+from cordee.people.outbox import WORKSPACE_HEADER
 from cordee.people.services import pod_update
 from cordee.tenancy.models import ApiToken, Membership, User, normalize_email
 from cordee.tenancy.roles import Role
@@ -333,7 +334,13 @@ def _invitation_mail(invitation: Invitation, inviter: User, url: str) -> EmailMu
         }
         text = render_to_string("people/mail/invitation.txt", context)
         html = render_to_string("people/mail/invitation.html", context)
-    mail = EmailMultiAlternatives(subject=subject, body=text, to=[invitation.email])
+    mail = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=[invitation.email],
+        # the invitee is no member yet: the header shows it in the workspace's outbox
+        headers={"Content-Language": workspace.default_language, WORKSPACE_HEADER: workspace.slug},
+    )
     mail.attach_alternative(html, "text/html")
     return mail
 

@@ -289,3 +289,33 @@ def invitation_create(request: HttpRequest, payload: schemas.InvitationIn) -> An
 )
 def invitation_revoke(request: HttpRequest, pk: int) -> Any:
     return access.invitation_revoke(actor=current_actor(request), invitation_id=pk)
+
+
+# -- notification preferences -------------------------------------------------------------------
+
+
+@router.get(
+    "/me/notification-preferences",
+    response=list[schemas.NotificationPreferenceOut],
+    tags=["Me"],
+    operation_id="notification_preferences_get",
+    summary="How I hear of each kind of notification in this workspace",
+)
+def notification_preferences_get(request: HttpRequest) -> Any:
+    return selectors.notification_preferences(actor=current_actor(request))
+
+
+@router.patch(
+    "/me/notification-preferences",
+    response=list[schemas.NotificationPreferenceOut],
+    tags=["Me"],
+    operation_id="notification_preferences_update",
+    summary="Choose, per kind: in the app, e-mail at once, daily digest, or off",
+)
+def notification_preferences_update(
+    request: HttpRequest, payload: schemas.NotificationPreferencesIn
+) -> Any:
+    actor = current_actor(request)
+    choices = {str(kind): str(channel) for kind, channel in payload.preferences.items()}
+    services.notification_preferences_set(actor=actor, choices=choices)
+    return selectors.notification_preferences(actor=actor)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cordee.people.notices import notice_render
+from cordee.people.preferences import DEFAULTS, Channel, Kind
 from cordee.tenancy.models import TimeStamped, User, Workspace, WorkspaceScoped
 from cordee.tenancy.roles import Role
 
@@ -50,6 +51,13 @@ class PodMember(TimeStamped):
         constraints = [models.UniqueConstraint(fields=["pod", "user"], name="podmember_unique")]
 
 
+class Mail(models.TextChoices):
+    NONE = "", _("none")
+    AT_ONCE = "at_once", _("to send at once")
+    DAILY = "daily", _("in the daily digest")
+    SENT = "sent", _("sent")
+
+
 class Notification(models.Model):
     """An in-app message to one person in one workspace (SLA breaches, answers, wins…).
     ``key`` makes a notification idempotent: the same event never notifies twice. It stores the
@@ -65,6 +73,9 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # its e-mail: none, to send at once (after the commit), waiting for the daily digest, sent
+    mail = models.CharField(_("e-mail"), max_length=8, choices=Mail.choices, blank=True, default="")
+    mailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -73,7 +84,14 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_key")
         ]
-        indexes = [models.Index(fields=["user", "workspace", "read_at"])]
+        indexes = [
+            models.Index(fields=["user", "workspace", "read_at"]),
+            models.Index(
+                fields=["workspace", "mail"],
+                name="notification_mail_waiting",
+                condition=models.Q(mail__in=["at_once", "daily"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -151,3 +169,56 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.user_agent[:40]}"
+
+
+class NotificationPreference(WorkspaceScoped):
+    """How one person hears of one kind of notification in one workspace (the kinds and their
+    defaults: ``cordee.people.preferences``). Only choices that differ from the default are
+    kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "user", "kind"], name="notification_preference_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.kind}: {self.channel}"
+
+
+class MailDigest(models.Model):
+    """One daily digest e-mail of one person in one workspace: the row claims the day, so two
+    schedulers never send it twice."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    notifications = models.PositiveIntegerField(_("notifications"), default=0)
+
+    class Meta:
+        verbose_name = _("daily digest e-mail")
+        verbose_name_plural = _("daily digest e-mails")
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "user", "day"], name="mail_digest_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.day}"
+
+
+def channels_of(workspace_id: int, user_ids: list[int]) -> dict[tuple[int, str], Channel]:
+    """(user id, kind) → the chosen channel, for the choices that were made."""
+    rows = NotificationPreference.objects.filter(workspace_id=workspace_id, user_id__in=user_ids)
+    return {(r.user_id, r.kind): Channel(r.channel) for r in rows}
+
+
+def channel_default(kind: str) -> Channel:
+    return DEFAULTS[Kind(kind)]

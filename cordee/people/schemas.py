@@ -284,3 +284,34 @@ class InvitationIn(InSchema):
     email: Annotated[str, Field(min_length=3, max_length=254)]
     role: RoleCode
     pod_ids: Ids = Field(default_factory=list)
+
+
+# -- notification preferences -----------------------------------------------------------------
+
+NotificationKind = Literal[
+    "mql",
+    "sla_breach",
+    "mention",
+    "feedback_answer",
+    "approval",
+    "task_reminder",
+    "digest",
+    "other",
+]
+NotificationChannel = Literal["app", "email", "daily", "off"]
+
+
+class NotificationPreferenceOut(Schema):
+    kind: NotificationKind = Field(description="The kind of notification.")
+    label: str = Field(description="Its name, in the caller's language.")
+    channel: NotificationChannel = Field(
+        description="app: in the app only; email: in the app and by e-mail at once; daily: in "
+        "the app and in one e-mail a day; off: not at all."
+    )
+    default: NotificationChannel = Field(description="What someone who never chose gets.")
+
+
+class NotificationPreferencesIn(InSchema):
+    """Kinds to change (the others keep their channel): ``{"mention": "daily"}``."""
+
+    preferences: dict[NotificationKind, NotificationChannel]

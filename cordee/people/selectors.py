@@ -21,12 +21,22 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from cordee.core.actor import Actor
 from cordee.core.errors import NotFound
 from cordee.core.records import record_get, record_list
 from cordee.crm.models import Account
-from cordee.people.models import Invitation, Notification, Pod, PodMember, UserSession
+from cordee.people import outbox
+from cordee.people.models import (
+    Invitation,
+    Notification,
+    NotificationPreference,
+    Pod,
+    PodMember,
+    UserSession,
+)
+from cordee.people.preferences import DEFAULTS, Channel, Kind
 from cordee.people.records import PODS
 from cordee.tenancy.models import ApiToken, Membership, User
 from cordee.tenancy.roles import ROLE_SIDE, Role, Side, side_of
@@ -215,3 +225,49 @@ def invitation_list(*, actor: Actor) -> QuerySet[Invitation]:
 def user_sessions(*, user: User) -> QuerySet[UserSession]:
     """One's own signed-in sessions, the most recently seen first."""
     return UserSession.objects.filter(user=user).order_by("-last_seen", "-id")
+
+
+# -- notification preferences and the outbox --------------------------------------------------
+
+
+def notification_preferences(*, actor: Actor) -> list[dict[str, Any]]:
+    """For every kind of notification (in the table's order): its label, the actor's channel
+    in this workspace (chosen, or the default) and the default."""
+    chosen = dict(
+        NotificationPreference.objects.filter(
+            workspace=actor.workspace, user=actor.user
+        ).values_list("kind", "channel")
+    )
+    return [
+        {
+            "kind": kind.value,
+            "label": str(kind.label),
+            "channel": chosen.get(kind.value, DEFAULTS[kind].value),
+            "default": DEFAULTS[kind].value,
+            "channel_label": str(Channel(chosen.get(kind.value, DEFAULTS[kind])).label),
+        }
+        for kind in Kind
+    ]
+
+
+def _member_addresses(actor: Actor) -> list[str]:
+    return list(
+        Membership.objects.filter(workspace=actor.workspace).values_list("user__email", flat=True)
+    )
+
+
+def outbox_list(*, actor: Actor) -> list[outbox.OutboxMessage]:
+    """The outbox's messages about the actor's workspace or to its people (RevOps admins)."""
+    actor.require("mail.outbox")
+    return outbox.outbox_messages(slug=actor.workspace.slug, members=_member_addresses(actor))
+
+
+def outbox_get(*, actor: Actor, name: str) -> outbox.OutboxMessage:
+    """One of them; 404 for another workspace's message or a name that is none."""
+    actor.require("mail.outbox")
+    message = outbox.outbox_message(
+        name=name, slug=actor.workspace.slug, members=_member_addresses(actor)
+    )
+    if message is None:
+        raise NotFound(_("No such message."))
+    return message

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -18,7 +19,17 @@ from cordee.core.audit import audit_write
 from cordee.core.errors import NotFound, ValidationFailed
 from cordee.core.records import record_create, record_update
 from cordee.crm.models import Account
-from cordee.people.models import Notification, Pod, PodMember
+from cordee.people import tasks
+from cordee.people.mail import language_of
+from cordee.people.models import (
+    Mail,
+    Notification,
+    NotificationPreference,
+    Pod,
+    PodMember,
+    channels_of,
+)
+from cordee.people.preferences import DEFAULTS, Channel, Kind, kind_of
 from cordee.people.records import PODS
 from cordee.tenancy import calendar
 from cordee.tenancy.models import ApiToken, Membership, User, Workspace
@@ -265,7 +276,7 @@ def notifications_mark_read(*, actor: Actor, url: str | None = None) -> int:
 def speaking_to(workspace: Workspace, user: User | None = None) -> Iterator[None]:
     """Texts written inside are in ``user``'s language, else the workspace's (chat tools, which
     speak to everyone, get the workspace's): an e-mail or a webhook's text, written when sent."""
-    with translation.override((user.language if user else "") or workspace.default_language):
+    with translation.override(language_of(workspace, user)):
         yield
 
 
@@ -293,17 +304,99 @@ def notification_new(
     )
 
 
+def _as_preferred(notifications: list[Notification]) -> list[Notification]:
+    """The notifications their people want (``people.preferences``: none when *off*), each
+    marked for its e-mail: at once, in the daily digest, or none (in the app only, or no
+    address)."""
+    chosen: dict[tuple[int, int, str], Channel] = {}
+    by_workspace: dict[int, set[int]] = {}
+    for n in notifications:
+        by_workspace.setdefault(n.workspace_id, set()).add(n.user_id)
+    for workspace_id, user_ids in by_workspace.items():
+        for (user_id, kind), channel in channels_of(workspace_id, sorted(user_ids)).items():
+            chosen[(workspace_id, user_id, kind)] = channel
+    kept = []
+    for n in notifications:
+        kind = kind_of(n.code)
+        channel = chosen.get((n.workspace_id, n.user_id, kind), DEFAULTS[kind])
+        if channel == Channel.OFF:
+            continue
+        if channel == Channel.EMAIL and n.user.email:
+            n.mail = Mail.AT_ONCE
+        elif channel == Channel.DAILY and n.user.email:
+            n.mail = Mail.DAILY
+        kept.append(n)
+    return kept
+
+
+def _mail_after_commit(notifications: list[Notification]) -> None:
+    for workspace_id in sorted({n.workspace_id for n in notifications if n.mail == Mail.AT_ONCE}):
+        transaction.on_commit(partial(tasks.send_notification_mails.enqueue, workspace_id))
+
+
 def notifications_send(*, notifications: Iterable[Notification]) -> None:
-    """Save many at once. ``key`` names the event: a person hears of it once, even when two
-    runs race (the ``(user, key)`` constraint drops the second)."""
-    Notification.objects.bulk_create(list(notifications), ignore_conflicts=True)
+    """Save many at once, as their people chose (``people.preferences``). ``key`` names the
+    event: a person hears of it once, even when two runs race (the ``(user, key)`` constraint
+    drops the second)."""
+    wanted = _as_preferred(list(notifications))
+    Notification.objects.bulk_create(wanted, ignore_conflicts=True)
+    _mail_after_commit(wanted)
 
 
 def notification_send(*, notification: Notification) -> bool:
-    """Save one; False when that person was already told of that event."""
+    """Save one, as its person chose; False when that person was already told of that event
+    or does not want to hear of it."""
+    wanted = _as_preferred([notification])
+    if not wanted:
+        return False
     try:
         with transaction.atomic():
             notification.save()
     except IntegrityError:
         return False
+    _mail_after_commit(wanted)
     return True
+
+
+def notification_preferences_set(*, actor: Actor, choices: Mapping[str, str]) -> dict[str, str]:
+    """Choose how the actor hears of each kind of notification in this workspace (kinds left
+    out keep their choice). A choice equal to the kind's default is not kept apart, so a later
+    change of the default reaches whoever never chose. Returns every kind's channel now."""
+    kinds, channels = {k.value for k in Kind}, {c.value for c in Channel}
+    errors = {
+        name: [_("Unknown kind of notification.")] for name in choices if name not in kinds
+    } | {
+        name: [_("Choose among: %(choices)s.") % {"choices": ", ".join(sorted(channels))}]
+        for name, value in choices.items()
+        if name in kinds and value not in channels
+    }
+    if errors:
+        raise ValidationFailed(_("Some choices are not valid."), field_errors=errors)
+    mine = NotificationPreference.objects.filter(workspace=actor.workspace, user=actor.user)
+    with transaction.atomic():
+        before = {k.value: DEFAULTS[k].value for k in Kind} | dict(
+            mine.values_list("kind", "channel")
+        )
+        for kind, channel in choices.items():
+            if channel == DEFAULTS[Kind(kind)]:
+                mine.filter(kind=kind).delete()
+            else:
+                NotificationPreference.objects.update_or_create(
+                    workspace=actor.workspace,
+                    user=actor.user,
+                    kind=kind,
+                    defaults={"channel": channel},
+                )
+        after = before | dict(choices)
+        old, new = audit.changed(before, after)
+        if new:
+            audit.audit_write(
+                actor=actor,
+                action="update",
+                target="notification_preferences",
+                target_id=actor.user.pk,
+                target_label=str(actor.user),
+                before=old,
+                after=new,
+            )
+    return after

@@ -27,4 +27,6 @@ urlpatterns = [
         access_views.invitation_revoke,
         name="invitation_revoke",
     ),
+    path("outbox/", views.outbox, name="outbox"),
+    path("outbox/<str:pk>/", views.outbox_message, name="outbox_message"),
 ]

@@ -1,4 +1,5 @@
-"""Pods pages and the personal profile (language, API tokens)."""
+"""Pods pages, the personal profile (language, notification preferences, API tokens) and
+the outbox of RevOps admins."""
 
 from __future__ import annotations
 
@@ -20,10 +21,13 @@ from cordee.core.errors import ValidationFailed
 from cordee.core.web import Column, RecordPage, add_field_errors, user_choices, workspace_view
 from cordee.people import records, selectors
 from cordee.people.forms import LanguageForm, PodForm, TokenForm
+from cordee.people.outbox import outbox_dir
+from cordee.people.preferences import Channel, Kind
 from cordee.people.selectors import notifications as notifications_of
 from cordee.people.services import (
     api_token_create,
     api_token_revoke,
+    notification_preferences_set,
     notifications_mark_read,
     pod_save,
 )
@@ -85,6 +89,8 @@ def _profile_url(actor: Actor) -> str:
 def profile(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The person's language and API tokens (a form each)."""
     if request.method == "POST":
+        if "notification_preferences" in request.POST:
+            return _post_preferences(request, actor)
         post = _post_language if "language" in request.POST else _post_token
         return post(request, actor)
     return _profile_page(request, actor)
@@ -106,6 +112,8 @@ def _profile_page(
         "membership_role": actor.role,
         "sessions": list(selectors.user_sessions(user=actor.user)),
         "current_session": request.session.session_key,
+        "preferences": selectors.notification_preferences(actor=actor),
+        "channels": Channel.choices,
     }
     status = 422 if language_form or token_form else 200
     return render(request, "people/profile.html", context, status=status)
@@ -137,6 +145,17 @@ def _post_token(request: HttpRequest, actor: Actor) -> HttpResponse:
     return _profile_page(request, actor, token_form=form)
 
 
+def _post_preferences(request: HttpRequest, actor: Actor) -> HttpResponse:
+    choices = {
+        kind.value: request.POST[f"kind_{kind.value}"]
+        for kind in Kind
+        if f"kind_{kind.value}" in request.POST
+    }
+    notification_preferences_set(actor=actor, choices=choices)  # a bad value: 422 page
+    messages.success(request, _("Your notification preferences were saved."))
+    return HttpResponseRedirect(_profile_url(actor) + "#notification-preferences")
+
+
 @require_POST
 @workspace_view
 def token_revoke(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
@@ -156,4 +175,31 @@ def notifications(request: HttpRequest, actor: Actor) -> HttpResponse:
         request,
         "people/notifications.html",
         {"nav": "notifications", "items": items, "unread": unread},
+    )
+
+
+@workspace_view
+def outbox(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """What Cordée would have sent (RevOps admins): the messages the file backend wrote."""
+    return render(
+        request,
+        "people/outbox.html",
+        {
+            "nav": "outbox",
+            "items": selectors.outbox_list(actor=actor),
+            "folder": outbox_dir(),
+            "backend": settings.EMAIL_BACKEND,
+        },
+    )
+
+
+@workspace_view
+def outbox_message(request: HttpRequest, actor: Actor, *, pk: str) -> HttpResponse:
+    """One message (``pk``: its file's name): its headers, its text and its HTML (shown in a
+    sandboxed frame)."""
+    message = selectors.outbox_get(actor=actor, name=pk)
+    return render(
+        request,
+        "people/outbox_message.html",
+        {"nav": "outbox", "message": message},
     )

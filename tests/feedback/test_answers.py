@@ -14,6 +14,7 @@ from cordee.feedback.digest import digest_send, last_week_start
 from cordee.feedback.models import FeedbackItem, FeedbackResponse, FeedbackVote
 from cordee.feedback.services import feedback_merge, feedback_respond, feedback_vote
 from cordee.integrations.models import WebhookDelivery, WebhookSubscription
+from cordee.people.mail import notification_mails_send
 from cordee.people.models import Notification
 from tests import factories as f
 from tests.feedback.conftest import raise_item
@@ -100,6 +101,8 @@ def test_weekly_digest_marketing_gets_new_and_hottest_sales_gets_answers(persona
     mail.outbox.clear()
 
     sent = digest_send(workspace=personas.acme, week_start=week)
+    # by e-mail at once (the default for digests), after the commit: the task's work, run here
+    assert notification_mails_send(workspace_id=personas.acme.pk) == 5
     notes = {n.user.email: n for n in Notification.objects.filter(kind="feedback.digest")}
     # marketing side and the others get new + hottest; bob got an answer; dave got none
     assert sorted(notes) == [
@@ -147,6 +150,7 @@ def test_weekly_digest_marketing_gets_new_and_hottest_sales_gets_answers(persona
 
     # idempotent: a second run (another scheduler, a restart) sends nothing more
     assert digest_send(workspace=personas.acme, week_start=week) == 0
+    assert notification_mails_send(workspace_id=personas.acme.pk) == 0
     assert Notification.objects.filter(kind="feedback.digest").count() == 5
     assert len(mail.outbox) == 5
     assert WebhookDelivery.objects.filter(event="feedback.digest").count() == 1

@@ -57,7 +57,10 @@ from cordee.lists.models import SavedView
 from cordee.merges.models import Merge
 from cordee.merges.services import merge_records
 from cordee.people.access import invitation_create
+from cordee.people.mail import mail_send
 from cordee.people.models import Invitation, PodMember
+from cordee.people.outbox import BACKEND as OUTBOX_BACKEND
+from cordee.people.outbox import OutboxMessage, outbox_messages
 from cordee.tenancy.models import ApiToken, User, Workspace
 from tests import factories as f
 from tests.conftest import Personas, copy_for_the_test, make_personas, rows_kept_for_the_module
@@ -298,6 +301,7 @@ PK_MODELS: dict[str, type[models.Model]] = {
     "member_reactivate": User,
     "member_handover": User,
     "invitation_revoke": Invitation,
+    "outbox_message": OutboxMessage,  # type: ignore[dict-item]  # its pk: the file's name
     "bulk_job_detail": BulkJob,
     "bulk_job_undo": BulkJob,
     "lead_accept": funnel.Lead,
@@ -403,7 +407,12 @@ def _page_rows(
 
     with (
         # the feedback item's attachment, the imported files
-        override_settings(MEDIA_ROOT=files / "media", VAR_DIR=files / "var"),
+        override_settings(
+            MEDIA_ROOT=files / "media",
+            VAR_DIR=files / "var",
+            EMAIL_BACKEND=OUTBOX_BACKEND,  # the Outbox page lists what is written there
+            EMAIL_FILE_PATH=str(files / "mail"),
+        ),
         rows_kept_for_the_module(django_db_blocker, build) as rows,
     ):
         yield rows
@@ -609,12 +618,27 @@ def _page_records(personas: Personas) -> dict[str, Any]:
         site_url="http://testserver",
     )
     records += [personas.bob, invitation]
+    records.append(_outbox_message(personas))
     return {
         "invitation_token": link.rstrip("/").rsplit("/", 1)[-1],
         "full": {**{type(r): r for r in records}, Workspace: personas.globex},
         "bare": {type(r): r for r in bare},
         "one-sided": {type(one_sided): one_sided},
     }
+
+
+def _outbox_message(personas: Any) -> OutboxMessage:
+    """A mention e-mailed to a reader of English, as the Outbox page lists it (the module writes
+    mail to files): the page marks the message as English, whatever the page's language."""
+    reader = f.UserFactory(email="sam@example.com", first_name="Sam", language="en")
+    mail_send(
+        workspace=personas.acme,
+        user=reader,
+        template="notification",
+        subject="Alice mentioned you on Dassault Systèmes Industrie",
+        context={"title": "Alice mentioned you", "body": "", "url": "/w/acme/"},
+    )
+    return outbox_messages(slug="acme", members=[])[0]
 
 
 def _comment_records(personas: Any, lead: Any) -> Any:

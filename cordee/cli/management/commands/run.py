@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from cordee.core.commands import add_language_argument, speaking
 from cordee.demo import DEMO_PASSWORD, DEMO_SLUG, demo_exists, demo_logins
+from cordee.people.outbox import outbox_dir
 
 
 class Command(BaseCommand):
@@ -105,4 +106,12 @@ class Command(BaseCommand):
             )
             for role, email in demo_logins():
                 self.stdout.write(f"  {role:<20} {email}")
+        folder = outbox_dir()
+        if folder is not None:
+            self.stdout.write(
+                _(
+                    "E-mails are not sent: they are written into %(folder)s (RevOps: the Outbox page)."
+                )
+                % {"folder": folder}
+            )
         self.stdout.write("")
