@@ -247,7 +247,9 @@ def _delete_rows_of(workspace: Workspace) -> None:
         for model in pending:
             try:
                 with transaction.atomic():  # a savepoint: a refused kind leaves nothing half-done
-                    model._default_manager.filter(workspace=workspace).delete()
+                    # the base manager: every row, and no manager's refusal (the audit log's
+                    # entries go with their workspace, as a cascade would take them)
+                    model._base_manager.filter(workspace=workspace).delete()
             except (ProtectedError, RestrictedError) as exc:
                 refused.append(model)
                 blocking |= {str(o._meta.verbose_name) for o in exc.args[1]}
