@@ -94,6 +94,20 @@ def acting_rule(label: str) -> Iterator[None]:
         _acting_rule.reset(token)
 
 
+_as_of: ContextVar[dt.datetime | None] = ContextVar("audit_as_of", default=None)
+
+
+@contextmanager
+def as_of(at: dt.datetime) -> Iterator[None]:
+    """Entries written inside, with no time of their own, carry ``at``: a replay of history
+    (the demo building its year) logs each change when it happened, not when it was replayed."""
+    token = _as_of.set(at)
+    try:
+        yield
+    finally:
+        _as_of.reset(token)
+
+
 # -- secrets never enter the log ------------------------------------------------------------------
 
 _SECRET_NAMES = frozenset({"secret", "key_hash", "password", "token", "previous_secret"})
@@ -191,7 +205,7 @@ def audit_write(
         by, label = AuditEntry.By.SYSTEM, ""
     return AuditEntry.objects.create(
         workspace=workspace if workspace is not None else (actor.workspace if actor else None),
-        at=at or timezone.now(),
+        at=at or _as_of.get() or timezone.now(),
         by=by,
         user=actor.user if actor is not None else person,
         by_label=label[:200],

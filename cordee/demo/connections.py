@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from cordee.core import audit
 from cordee.core.actor import Actor
 from cordee.core.records import record_create
 from cordee.crm.models import Campaign, Channel
@@ -33,8 +34,9 @@ CHECK_EVERY = dt.timedelta(minutes=5)  # the worker's SLA check (funnel.jobs.che
 WEBHOOK_CHECKS = 10  # the checks whose breaches the webhook carried (a log of a few days)
 
 
-def add_connections(workspace: Workspace) -> None:
-    """The webhook and the endpoint, configured by the RevOps admin through the record specs."""
+def add_connections(workspace: Workspace, at: dt.datetime) -> None:
+    """The webhook and the endpoint, configured by the RevOps admin through the record specs at
+    ``at`` (when the audit log says they were)."""
     admin = (
         Membership.objects.select_related("user")
         .filter(workspace=workspace, role=Role.REVOPS_ADMIN)
@@ -43,6 +45,11 @@ def add_connections(workspace: Workspace) -> None:
     if admin is None:
         return
     actor = Actor(user=admin.user, workspace=workspace, role=Role.REVOPS_ADMIN)
+    with audit.as_of(at):
+        _configure(actor, workspace)
+
+
+def _configure(actor: Actor, workspace: Workspace) -> None:
     record_create(
         actor=actor,
         spec=WEBHOOKS,
@@ -97,10 +104,10 @@ def connect_and_announce(workspace: Workspace, *, now: dt.datetime) -> None:
     connect_before = max(len(checks) - WEBHOOK_CHECKS, 0)
     for i, check in enumerate(checks):
         if i == connect_before:
-            add_connections(workspace)
+            add_connections(workspace, check)
         _AnnouncedBy(workspace.pk, check).announce(check)
     if not checks:
-        add_connections(workspace)
+        add_connections(workspace, now)
     for delivery_id, first in (
         WebhookDelivery.objects.filter(workspace=workspace, status=DeliveryStatus.PENDING)
         .order_by("created_at", "id")

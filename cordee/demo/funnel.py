@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 
+from cordee.core import audit
 from cordee.core.actor import Actor
 from cordee.demo import data as D
 from cordee.demo.common import (
@@ -108,6 +109,7 @@ def add_funnel_config(workspace: Workspace, *, now: dt.datetime, seed: int = 1) 
         _decisions(workspace, by_label, reasons)
         _contracts(workspace, now, managers)
         _rules(workspace)
+        _configuration_logged(workspace, now, managers)
         _fresh_mqls(workspace, now, seed)
     # the history is replayed: each breach is dated when it fell due, not when the demo loads
     sla_check_workspace(workspace, now, lookback=dt.timedelta(days=200), replay=True)
@@ -361,6 +363,94 @@ def _fresh_mqls(workspace: Workspace, now: dt.datetime, seed: int) -> None:
                 note="Premier appel : message laissé",
             )
     leads_rescore(workspace=workspace, now=now, promote=False)  # every score as of now
+
+
+def _configuration_logged(workspace: Workspace, now: dt.datetime, managers: dict[str, Any]) -> None:
+    """The audit log's year: RevOps set up the scoring and routing rules and the rejection
+    reasons on the first working morning of the year covered, then drafted each quarter's
+    contract, which the two managers signed that afternoon — each entry when it happened, on a
+    working day (the rows above were written directly, as an import would)."""
+    revops = (
+        Membership.objects.filter(workspace=workspace, role=Role.REVOPS_ADMIN, is_active=True)
+        .select_related("user")
+        .order_by("user_id")
+        .first()
+    )
+    if revops is None:
+        return
+    calendar = workspace_calendar(workspace)
+    tz = workspace.zone
+
+    def working(day: dt.date, hour: int, minute: int) -> dt.datetime:
+        public = calendar.public_holidays({day.year, day.year + 1})
+        while not calendar.is_working_day(day, public):
+            day += dt.timedelta(days=1)
+        return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=tz)
+
+    def actor(user: Any) -> Actor:
+        member = Membership.objects.get(workspace=workspace, user=user)
+        return Actor(user=user, workspace=workspace, role=member.role)
+
+    admin = actor(revops.user)
+    first_day = _quarters(workspace.today(now), 5)[0][0]
+    set_up = working(first_day, 9, 40)
+    fields = {
+        "scoring-rules": ("name", "kind", "attribute", "touch_kind", "points"),
+        "routing-rules": ("name", "order", "pod", "capacity"),
+        "rejection-reasons": ("code", "label", "default_outcome", "recycle_after_days"),
+    }
+    configured = [
+        *(("scoring-rules", r) for r in ScoringRule.objects.filter(workspace=workspace)),
+        *(("routing-rules", r) for r in RoutingRule.objects.filter(workspace=workspace)),
+        *(("rejection-reasons", r) for r in RejectionReason.objects.filter(workspace=workspace)),
+    ]
+    for minute, (kind, row) in enumerate(sorted(configured, key=lambda kr: (kr[0], kr[1].pk))):
+        audit.audit_write(
+            actor=admin,
+            action="create",
+            target=kind,
+            target_id=row.pk,
+            target_label=str(row),
+            after=audit.snapshot(row, fields[kind]),
+            at=set_up + dt.timedelta(minutes=2 * minute),
+        )
+    terms = (
+        "period_start",
+        "period_end",
+        "pod",
+        "mql_volume",
+        "acceptance_floor",
+        "first_touch_hours",
+        "attempts_required",
+        "attempts_within_days",
+        "decision_hours",
+        "reassign_on_breach",
+    )
+    for contract in SlaContract.objects.filter(workspace=workspace).order_by("period_start", "id"):
+        day = working(contract.period_start, 9, 15).date()
+        drafted = working(day, 9, 15)
+        audit.audit_write(
+            actor=admin,
+            action="create",
+            target="sla-contracts",
+            target_id=contract.pk,
+            target_label=contract.name,
+            after=audit.snapshot(contract, terms),
+            at=drafted,
+        )
+        for minutes, side in ((150, "marketing"), (290, "sales")):
+            signer = getattr(contract, f"{side}_signed_by")
+            if signer is None:
+                continue
+            audit.audit_write(
+                actor=actor(signer),
+                action="sign",
+                target="sla-contracts",
+                target_id=contract.pk,
+                target_label=contract.name,
+                after={f"{side}_signed_by": audit.named(signer)},
+                at=drafted + dt.timedelta(minutes=minutes),
+            )
 
 
 def _at_work(workspace: Workspace, at: dt.datetime, now: dt.datetime) -> dt.datetime | None:

@@ -157,6 +157,7 @@ def _assign(
                 "owner": {"id": previous, "name": names.get(previous, "")} if previous else None
             },
             after={"owner": {"id": user_id, "name": names.get(user_id, "")}},
+            at=at,  # as the lead's assignment history: when it was routed
         )
     # the new owner hears of it, unless they did it, or the assignment is history replayed as
     # of an earlier moment (the demo, a rescoring as of then): that is no news

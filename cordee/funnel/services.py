@@ -573,6 +573,7 @@ def routing_fallback_set(
                 target_id=fallback.pk,
                 before=before,
                 after=after,
+                at=at,
             )
     return fallback
 

@@ -95,6 +95,7 @@ def stage_move(
             target_label=str(lead),
             before={"stage": from_stage},
             after={"stage": to_stage},
+            at=at,  # as the lead's stage history
         )
     if to_stage == Stage.MQL:
         _announce_mql(workspace_id, lead, at)

@@ -22,6 +22,7 @@ from django.core.management import call_command
 from django.db.models import F, Q
 from django.db.models.functions import TruncMonth
 
+from cordee.core.models import AuditEntry
 from cordee.crm.models import Account, Campaign
 from cordee.demo import DEMO_SLUG
 from cordee.demo import builder as b
@@ -37,7 +38,9 @@ from cordee.funnel.models import (
     LeadStageChange,
     MqlThresholdChange,
     Opportunity,
+    ScoringRule,
     SlaBreach,
+    SlaContract,
     Touchpoint,
 )
 from cordee.funnel.scoring import scores_at, workspace_rules
@@ -126,6 +129,9 @@ def _human_times(ws: Workspace) -> dict[str, list[dt.datetime]]:
         "feedback moves": times(FeedbackStatusChange.objects.filter(workspace=ws), "at"),
         "feedback answers": times(FeedbackResponse.objects.filter(workspace=ws), "created_at"),
         "+1s": times(FeedbackVote.objects.filter(workspace=ws), "created_at"),
+        "changes in the audit log by people": times(
+            AuditEntry.objects.filter(workspace=ws, by=AuditEntry.By.PERSON), "at"
+        ),
     }
 
 
@@ -251,6 +257,27 @@ def test_no_mql_spike_before_the_load(story: dict[str, Any]) -> None:
 
 
 # --------------------------------------------------------------------------- breaches, notifications
+
+
+@pytest.mark.django_db
+def test_the_audit_log_tells_the_year_of_configuration(story: dict[str, Any]) -> None:
+    ws = story["ws"]
+    contracts = SlaContract.objects.filter(workspace=ws)
+    entries = AuditEntry.objects.filter(workspace=ws, target="sla-contracts")
+    for contract in contracts:
+        mine = entries.filter(target_id=contract.pk).order_by("at")
+        # drafted by RevOps, then signed by the marketing manager, then by the sales manager
+        assert [e.action for e in mine] == ["create", "sign", "sign"], contract.name
+        assert mine[0].at.date() <= contract.period_start + dt.timedelta(days=4)
+    # every scoring rule has its creation in the log, before the first contract's signatures
+    rules = set(ScoringRule.objects.filter(workspace=ws).values_list("pk", flat=True))
+    logged = set(
+        AuditEntry.objects.filter(
+            workspace=ws, target="scoring-rules", action="create"
+        ).values_list("target_id", flat=True)
+    )
+    assert rules and logged == rules
+    assert max(e.at for e in AuditEntry.objects.filter(workspace=ws)) <= story["now"]
 
 
 @pytest.mark.django_db
