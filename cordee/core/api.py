@@ -12,6 +12,7 @@ raise), choices are closed lists, and unknown fields are refused rather than ign
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -202,13 +203,16 @@ def _pydantic_message(err: Mapping[str, Any]) -> str:
         "less_than_equal": lambda: (
             _("Enter a value less than or equal to %(n)s.") % {"n": ctx.get("le")}
         ),
-        "enum": lambda: _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected", "")},
-        "literal_error": lambda: (
-            _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected", "")}
-        ),
+        "enum": lambda: _("Choose one of: %(choices)s.") % {"choices": _choices(ctx)},
+        "literal_error": lambda: _("Choose one of: %(choices)s.") % {"choices": _choices(ctx)},
     }
     factory = messages.get(kind)
     return factory() if factory else str(err.get("msg", ""))
+
+
+def _choices(ctx: Mapping[str, Any]) -> str:
+    """Pydantic's expected values ("'fr' or 'en'", in English) as a list without words."""
+    return ", ".join(v for v in re.split(r",\s*|\s+or\s+", str(ctx.get("expected", ""))) if v)
 
 
 def schema_errors(errors: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:

@@ -135,3 +135,14 @@ def test_docs_page_works_offline(db):
     assert any(a.endswith(".js") for a in assets)
     for asset in assets:
         assert client.get(asset).status_code == 200, asset
+
+
+def test_a_bad_choice_lists_the_choices_in_the_language_asked(personas, api_as):
+    """Pydantic names the expected values in English ("'fr' or 'en'"): the answer lists them
+    without its words."""
+    response = api_as("rita").patch(
+        "workspace", {"default_language": "de"}, headers={"Accept-Language": "fr"}
+    )
+    assert response.status_code == 422
+    (message,) = response.json()["error"]["fields"]["default_language"]
+    assert message == "Choisissez parmi : 'fr', 'en'."
