@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from django.db import connection
 
 from cordee.core.actor import Actor
 from tests import factories as f
@@ -75,12 +76,30 @@ def personas(db: object) -> Personas:
     return make_personas()
 
 
+# the fixtures through which a test reaches the database (directly, or for its module's rows)
+_DATABASE_FIXTURES = {"db", "transactional_db", "live_server"}
+
+
+def _touches_the_database(item: pytest.Item) -> bool:
+    return bool(
+        item.get_closest_marker("django_db")
+        or _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
 @pytest.hookimpl(trylast=True)  # after pytest-django's order (db, transactional, no db)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Long modules first, so that the parallel workers (make test: xdist, whole modules per
-    worker, ``--no-loadscope-reorder``) end together instead of one waiting on a last long test.
-    Long: a module with slow or browser tests, a live server, or the demo; then by number of
-    tests. Within a module, tests keep pytest-django's order."""
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL (``make test``'s second run), only the tests that reach the database: the
+    others (pure analytics, parsers, the import-layer contracts…) gave their answer on SQLite and
+    would give the same one again. Then long modules first, so that the parallel workers (make
+    test: xdist, whole modules per worker, ``--no-loadscope-reorder``) end together instead of
+    one waiting on a last long test. Long: a module with slow or browser tests, a live server,
+    or the demo; then by number of tests. Within a module, tests keep pytest-django's order."""
+    if connection.vendor == "postgresql":
+        elsewhere = [item for item in items if not _touches_the_database(item)]
+        if elsewhere:
+            config.hook.pytest_deselected(items=elsewhere)
+            items[:] = [item for item in items if _touches_the_database(item)]
     modules: dict[str, list[pytest.Item]] = {}
     for item in items:
         modules.setdefault(item.nodeid.split("::")[0], []).append(item)

@@ -24,6 +24,7 @@ def _rows_of(workspace_id: int) -> dict[str, int]:
     return counts
 
 
+@pytest.mark.slow  # a demo of its own; test_instance.py deletes a workspace on both engines
 @pytest.mark.django_db
 def test_the_demo_workspace_is_deleted_whole(personas):
     build_demo(size="small", seed=1)

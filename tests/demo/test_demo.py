@@ -129,6 +129,7 @@ def test_opportunities_are_plausible(demo: dict[str, Any]) -> None:
         assert at is not None and at.date() == created_on
 
 
+@pytest.mark.slow  # a second demo, built again: the seed's rule is the same on every engine
 @pytest.mark.django_db
 def test_same_seed_same_demo(demo: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     # built again later the same day (23:59 UTC): the same demo, to the second
