@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from cordee.core.actor import Actor
@@ -298,3 +299,15 @@ def _empty_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _language_of_the_settings() -> Iterator[None]:
+    """Each test starts in the settings' language (French), whatever an earlier test of the same
+    worker activated: a notification's title or a message is written in the active language,
+    and which tests share a worker changes with the run."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
