@@ -21,16 +21,15 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cordee.core.actor import Actor
 from cordee.core.audit import audit_kind_register, audit_write, changed
 from cordee.core.errors import Conflict, Gone, NotFound, ValidationFailed
+from cordee.people.mail import mail_write
 from cordee.people.models import Invitation, Pod, PodMember, UserSession
-from cordee.people.outbox import WORKSPACE_HEADER
 from cordee.people.services import pod_update
 from cordee.tenancy.models import ApiToken, Membership, User, normalize_email
 from cordee.tenancy.roles import Role
@@ -320,29 +319,23 @@ def invitation_create(
 def _invitation_mail(invitation: Invitation, inviter: User, url: str) -> EmailMultiAlternatives:
     """The invitation e-mail, written in the workspace's language (the invitee has none yet)."""
     workspace = invitation.workspace
-    with translation.override(workspace.default_language):
-        context = {
-            "workspace": workspace,
-            "inviter": _label(inviter),
+    name = _label(inviter)
+    return mail_write(
+        workspace=workspace,
+        to=invitation.email,
+        language=workspace.default_language,
+        template="invitation",
+        subject=lambda: (
+            _("%(inviter)s invites you to %(workspace)s on Cordée")
+            % {"inviter": name, "workspace": workspace.name}
+        ),
+        context=lambda: {
+            "inviter": name,
             "role": Role(invitation.role).label,
             "url": url,
             "expires_at": timezone.localtime(invitation.expires_at, workspace.zone),
-        }
-        subject = _("%(inviter)s invites you to %(workspace)s on Cordée") % {
-            "inviter": context["inviter"],
-            "workspace": workspace.name,
-        }
-        text = render_to_string("people/mail/invitation.txt", context)
-        html = render_to_string("people/mail/invitation.html", context)
-    mail = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        to=[invitation.email],
-        # the invitee is no member yet: the header shows it in the workspace's outbox
-        headers={"Content-Language": workspace.default_language, WORKSPACE_HEADER: workspace.slug},
+        },
     )
-    mail.attach_alternative(html, "text/html")
-    return mail
 
 
 def _revoke(actor: Actor, invitation: Invitation) -> None:

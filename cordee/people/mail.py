@@ -53,6 +53,42 @@ def absolute_url(path: str) -> str:
     return f"{settings.CORDEE_BASE_URL.rstrip('/')}/{path.lstrip('/')}"
 
 
+def mail_write(
+    *,
+    workspace: Workspace,
+    to: str,
+    language: str,
+    template: str,
+    subject: Callable[[], str] | str,
+    context: Context | None = None,
+) -> EmailMultiAlternatives:
+    """The message ``template`` to the address ``to``, written in ``language`` and the workspace's
+    time zone: ``subject`` and ``context`` (a mapping, or a function called once the language is
+    chosen, for words written at that moment) are given to ``mail/<template>.txt`` and
+    ``mail/<template>.html``, with the workspace, the language and a link to the app. Marked as
+    the workspace's, so that its outbox lists it even before the recipient is a member."""
+    with translation.override(language), timezone.override(workspace.zone):
+        values = dict(context() if callable(context) else (context or {}))
+        title = subject() if callable(subject) else str(subject)
+        values.update(
+            subject=title,
+            workspace=workspace,
+            app_url=absolute_url(reverse("workspace_home", args=[workspace.slug])),
+            language=language,
+        )
+        text = render_to_string(f"mail/{template}.txt", values)
+        html = render_to_string(f"mail/{template}.html", values)
+    message = EmailMultiAlternatives(
+        subject=" ".join(title.split()),  # one line
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        headers={"Content-Language": language, WORKSPACE_HEADER: workspace.slug},
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
 def mail_compose(
     *,
     workspace: Workspace,
@@ -61,34 +97,27 @@ def mail_compose(
     subject: Callable[[], str] | str,
     context: Context | None = None,
 ) -> EmailMultiAlternatives:
-    """The message ``template`` to ``user``, written in their language: ``subject`` and
-    ``context`` (a mapping, or a function called once the language is chosen, for words written
-    at that moment) are given to ``mail/<template>.txt`` and ``mail/<template>.html``."""
-    language = language_of(workspace, user)
-    with translation.override(language), timezone.override(workspace.zone):
-        values = dict(context() if callable(context) else (context or {}))
-        title = subject() if callable(subject) else str(subject)
-        values.update(
-            subject=title,
-            workspace=workspace,
-            recipient=user,
-            app_url=absolute_url(reverse("workspace_home", args=[workspace.slug])),
-            preferences_url=absolute_url(reverse("profile", args=[workspace.slug]))
+    """The message ``template`` to the member ``user``, in their language, greeting them and
+    linking to their notification preferences (``mail_write``)."""
+
+    def values() -> dict[str, Any]:  # called in the recipient's language
+        given = context() if callable(context) else (context or {})
+        return {
+            **given,
+            "recipient": user,
+            "preferences_url": absolute_url(reverse("profile", args=[workspace.slug]))
             + "#notification-preferences",
-            language=language,
-            greeting=greeting(user),
-        )
-        text = render_to_string(f"mail/{template}.txt", values)
-        html = render_to_string(f"mail/{template}.html", values)
-    message = EmailMultiAlternatives(
-        subject=" ".join(title.split()),  # one line
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
-        headers={"Content-Language": language, WORKSPACE_HEADER: workspace.slug},
+            "greeting": greeting(user),
+        }
+
+    return mail_write(
+        workspace=workspace,
+        to=user.email,
+        language=language_of(workspace, user),
+        template=template,
+        subject=subject,
+        context=values,
     )
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 def mail_send(
