@@ -387,9 +387,10 @@ def _configuration_logged(workspace: Workspace, now: dt.datetime, managers: dict
             day += dt.timedelta(days=1)
         return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=tz)
 
+    roles = dict(Membership.objects.filter(workspace=workspace).values_list("user_id", "role"))
+
     def actor(user: Any) -> Actor:
-        member = Membership.objects.get(workspace=workspace, user=user)
-        return Actor(user=user, workspace=workspace, role=member.role)
+        return Actor(user=user, workspace=workspace, role=roles[user.pk])
 
     admin = actor(revops.user)
     first_day = _quarters(workspace.today(now), 5)[0][0]
