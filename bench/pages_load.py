@@ -67,6 +67,9 @@ def _p95(values: list[float]) -> float:
 
 
 Paths = str | list[str]  # one page, or several requested in turn (a search's varied terms)
+# what the browser adds to a request htmx sends (the search box's preview, a picker's
+# proposals): the server answers the fragment, not the whole page
+HTMX = {"HX-Request": "true"}
 
 
 def run(
@@ -90,7 +93,7 @@ def run(
 
 
 def measure(
-    pages: list[tuple[str, Paths]],
+    pages: list[tuple[str, Paths]] | list[tuple[str, Paths, dict[str, str]]],
     requests: int,
     concurrency: int,
     email: str,
@@ -134,13 +137,15 @@ def measure(
                 time.sleep(0.2)
         opener = _opener(base, email, password)
         rows = []
-        for label, paths in pages:
+        for label, paths, *more in pages:
             turns = [paths] if isinstance(paths, str) else paths
+            headers = more[0] if more else {}
             opener.open(base + turns[0], timeout=60).read()  # warm: caches, charts
 
-            def one(i: int, turns: list[str] = turns) -> float:
+            def one(i: int, turns: list[str] = turns, headers: dict[str, str] = headers) -> float:
+                request = urllib.request.Request(base + turns[i % len(turns)], headers=headers)
                 started = time.perf_counter()
-                opener.open(base + turns[i % len(turns)], timeout=60).read()
+                opener.open(request, timeout=60).read()
                 return time.perf_counter() - started
 
             with ThreadPoolExecutor(concurrency) as pool:

@@ -59,13 +59,25 @@ def terms(count: int = 60, seed: int = 13) -> list[str]:
     return out
 
 
-def pages(slug: str = "demo") -> list[tuple[str, pages_load.Paths]]:
+def pages(slug: str = "demo") -> list[tuple[str, pages_load.Paths, dict[str, str]]]:
+    """/healthz, the search as people use it — the preview and a picker while typing (htmx
+    requests: the fragment only), the results page after Enter — and, to tell what the search
+    costs from what every page costs, a page of the same layout that searches nothing."""
     words = [urllib.parse.quote(t) for t in terms()]
     return [
-        ("healthz", "/healthz"),
-        ("search page", [f"/w/{slug}/search/?q={w}" for w in words]),
-        ("search preview (typing)", [f"/w/{slug}/search/?preview=1&q={w}" for w in words]),
-        ("contact picker", [f"/w/{slug}/search/pick/?kind=contact&q={w}" for w in words]),
+        ("healthz", "/healthz", {}),
+        (
+            "search preview (typing)",
+            [f"/w/{slug}/search/?preview=1&q={w}" for w in words],
+            pages_load.HTMX,
+        ),
+        (
+            "contact picker (typing)",
+            [f"/w/{slug}/search/pick/?kind=contact&q={w}" for w in words],
+            pages_load.HTMX,
+        ),
+        ("search page", [f"/w/{slug}/search/?q={w}" for w in words], {}),
+        ("the same layout, no search", f"/w/{slug}/search/", {}),
     ]
 
 

@@ -8,7 +8,9 @@ One interface, two engines chosen by the database vendor:
 - PostgreSQL: the stored ``tsvector`` of the folded columns (``tsv``, GIN index, migration
   0003), prefix queries (``'hel':*``), ranked by ``ts_rank`` with the title in weight A and the
   body in weight B — among the first ``WINDOW`` matches: a name is ranked whole, a prefix of two
-  letters (a third of a million documents on the large demo) among a bounded sample.
+  letters (a third of a million documents on the large demo) among a bounded sample. The
+  prefixes of the names' words are indexed as words of their own (``pfx``, migration 0004): a
+  name being typed is looked up whole before any prefix query is run (``_candidates``).
 
 Both return candidates in the engine's order; ``_tier`` then puts, for both alike, an exact name
 first, then names holding every searched word whole, then names whose words start with them,
@@ -49,6 +51,17 @@ class Hit:
     def kind_label(self) -> Any:
         return KINDS[self.kind].model._meta.verbose_name
 
+    @property
+    def summary(self) -> str:
+        """The detail as a results line shows it (Django's ``truncatechars`` walks every
+        character of its text: thirty results cost the page several milliseconds)."""
+        return shortened(self.detail, 90)
+
+
+def shortened(text: str, size: int) -> str:
+    """``text`` cut to ``size`` characters, the last one an ellipsis when cut."""
+    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+
 
 Candidate = tuple[str, int, str, str, str]
 
@@ -56,41 +69,65 @@ Candidate = tuple[str, int, str, str, str]
 def _candidates(
     workspace_id: int, terms: list[str], kinds: list[str], limit: int
 ) -> list[Candidate]:
-    """(kind, object id, title, title_key, body), best first. Whole words first: when ``limit``
-    names hold every word whole (tiers 0 and 1), no match by prefix only (tier 2 at best) can
-    come before them, and the prefix query — many times dearer on a large index, whose every
-    entry starting with the prefix it must read — is not run."""
+    """(kind, object id, title, title_key, body), best first, in three steps, each run only
+    when the ones before do not fill the answer with names:
+
+    1. whole words (tiers 0 and 1 when in the name): when ``limit`` names hold every word
+       whole, no match by prefix only (tier 2 at best) can come before them;
+    2. PostgreSQL: names whose words start with the terms (tier 2), each prefix looked up whole
+       in the index of the names' prefixes (``pfx``, migration 0004);
+    3. every word starting with the terms, names and the rest — the prefix query, many times
+       dearer on a large index, whose every entry starting with the prefix it must read.
+    """
     # more than ``limit`` read: the engine's rank may put a match in the other words (tier 3)
     # before a name
-    whole = _matches(workspace_id, terms, kinds, min(WINDOW, limit * 5), prefix=False)
+    window = min(WINDOW, limit * 5)
+    whole = _matches(workspace_id, terms, kinds, window, mode=WHOLE)
     named = [c for c in whole if _tier(terms, c[3]) <= 1]
     if len(named) >= limit:
         return named[:limit]
-    return _matches(workspace_id, terms, kinds, limit, prefix=True)
+    if connection.vendor == "postgresql":
+        seen = {(c[0], c[1]) for c in named}
+        started = _matches(workspace_id, terms, kinds, window, mode=NAME_PREFIX)
+        named += [c for c in started if (c[0], c[1]) not in seen]
+        if len(named) >= limit:
+            return named[:limit]
+    return _matches(workspace_id, terms, kinds, limit, mode=PREFIX)
+
+
+WHOLE, NAME_PREFIX, PREFIX = "whole", "name prefix", "prefix"
 
 
 def _matches(
-    workspace_id: int, terms: list[str], kinds: list[str], limit: int, *, prefix: bool
+    workspace_id: int, terms: list[str], kinds: list[str], limit: int, *, mode: str
 ) -> list[Candidate]:
-    """The documents holding every word (``prefix``: a word starting with each), in the
-    engine's order."""
+    """The documents holding every word (``WHOLE``), a word starting with each (``PREFIX``), or
+    a name whose words start with each (``NAME_PREFIX``, PostgreSQL only), in the engine's
+    order."""
     kind_marks = ", ".join(["%s"] * len(kinds))
-    star = "*" if prefix else ""
     if connection.vendor == "postgresql":
-        query = " & ".join(f"'{t}':{star}" if prefix else f"'{t}'" for t in terms)
+        # the terms are words (``\w+``): nothing in them to quote
+        whole = " & ".join(f"'{t}'" for t in terms)
+        prefixes = " & ".join(f"'{t}':*" for t in terms)
+        if mode == NAME_PREFIX:
+            # the prefixes are lexemes as they are (no dictionary): cast, not to_tsquery
+            match, match_param = "pfx @@ %s::tsquery", whole
+        else:
+            match = "tsv @@ to_tsquery('simple'::regconfig, %s)"
+            match_param = whole if mode == WHOLE else prefixes
         # ranked among at most WINDOW matches: a prefix of two letters matches a third of a
         # million documents on the large demo, and ranking them all took seconds; a query
         # narrow enough to read (a name) has far fewer, and is ranked whole
         sql = (
             "SELECT kind, object_id, title, title_key, body FROM ("
             "SELECT id, kind, object_id, title, title_key, body, tsv FROM search_searchdocument "
-            f"WHERE workspace_id = %s AND kind IN ({kind_marks}) "
-            "AND tsv @@ to_tsquery('simple'::regconfig, %s) LIMIT %s) AS c "
+            f"WHERE workspace_id = %s AND kind IN ({kind_marks}) AND {match} LIMIT %s) AS c "
             "ORDER BY ts_rank(c.tsv, to_tsquery('simple'::regconfig, %s)) DESC, c.id LIMIT %s"
         )
-        params: list[Any] = [workspace_id, *kinds, query, WINDOW, query, limit]
+        rank_param = whole if mode == WHOLE else prefixes
+        params: list[Any] = [workspace_id, *kinds, match_param, WINDOW, rank_param, limit]
         with transaction.atomic(), connection.cursor() as cursor:
-            if prefix or len(terms) == 1:
+            if mode != WHOLE or len(terms) == 1:
                 # and the index itself hands over a bounded sample of a word that common, or
                 # of the words starting with a prefix — never of several whole words, whose
                 # samples would miss the very names holding them all
@@ -100,6 +137,7 @@ def _matches(
             cursor.execute(sql, params)
             return [(k, int(i), t, tk, b) for k, i, t, tk, b in cursor.fetchall()]
     else:
+        star = "*" if mode == PREFIX else ""
         query = " ".join(f'"{t}"{star}' for t in terms)
         sql = (
             "SELECT d.kind, d.object_id, d.title, d.title_key, d.body "
@@ -151,13 +189,18 @@ def search(
         for order, (kind, pk, title, title_key, body) in enumerate(found)
         if pk in readable[kind]
     )
+    # one reverse per kind, not per hit: the detail pages' paths end with the record's id
+    url_of = {
+        kind: reverse(KINDS[kind].url_name, args=[actor.workspace.slug, 0]).removesuffix("0/")
+        for kind in by_kind
+    }
     return [
         Hit(
             kind,
             pk,
             title or f"{KINDS[kind].model._meta.verbose_name} #{pk}",
             body[:160],
-            reverse(KINDS[kind].url_name, args=[actor.workspace.slug, pk]),
+            f"{url_of[kind]}{pk}/",
             tier,
         )
         for tier, _order, kind, pk, title, body in ranked[:limit]
@@ -198,4 +241,6 @@ def pick(actor: Actor, kind: str, text: str, limit: int = 8) -> list[Choice]:
         return found[:limit]
     if kind not in PICKABLE:
         return []
-    return [Choice(h.id, h.title, h.detail) for h in search(actor, text, [kind], limit)]
+    return [
+        Choice(h.id, h.title, shortened(h.detail, 60)) for h in search(actor, text, [kind], limit)
+    ]

@@ -39,7 +39,8 @@ def test_search_load_bench_types_accent_free_terms_against_a_live_server(live_se
     table = search_load.run(
         2, 1, "marc.ventes@demo.cordee.fr", "cordee-demo", out, base_url=live_server.url
     )
-    assert "| contact picker |" in table and "| search page |" in table
+    assert "| contact picker (typing) |" in table and "| search page |" in table
+    assert "| the same layout, no search |" in table
     assert out.exists()
 
 

@@ -21,7 +21,7 @@ from cordee.dataio.imports.services import import_job_create
 from cordee.feedback.models import FeedbackItem
 from cordee.search.documents import fold
 from cordee.search.models import SearchDocument
-from cordee.search.selectors import search
+from cordee.search.selectors import search, shortened
 from cordee.search.services import documents_refresh_since
 from tests import factories as f
 
@@ -135,6 +135,46 @@ def test_whole_names_enough_to_fill_the_answer_skip_the_prefix_query(personas):
     }
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the prefix index is PostgreSQL's")
+def test_names_being_typed_are_looked_up_whole_in_the_index_of_their_words_prefixes(personas):
+    """A word still being typed is found among the prefixes of the names' words, each indexed
+    as a word of its own; the prefix query (every word of every document starting with it) runs
+    only when those names do not fill the answer."""
+    ws = personas.acme
+    for i in range(45):  # more than the 40 candidates read for an answer of up to 13
+        f.ContactFactory(
+            workspace=ws, first_name="Stéphanie", last_name="Dubois", email=f"s{i}@a.fr"
+        )
+    f.ContactFactory(workspace=ws, first_name="Paul", last_name="Martin", job_title="Stéphanois")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pfx::text FROM search_searchdocument WHERE kind = 'contact' AND title = %s",
+            ["Paul Martin"],
+        )
+        assert (
+            cursor.fetchone()[0] == "'m' 'ma' 'mar' 'mart' 'marti' 'martin' 'p' 'pa' 'pau' 'paul'"
+        )
+    alice = personas.actor("alice")
+
+    def matched_by(sql):  # what the WHERE clause looks up (the ORDER BY ranks by prefix too)
+        where = sql.split("ORDER BY")[0]
+        return "names' prefixes" if "pfx @@" in where else "prefix" if ":*" in where else "whole"
+
+    with CaptureQueriesContext(connection) as queries:
+        hits = search(alice, "Steph dub", ["contact"], limit=5)
+    assert [(h.title, h.tier) for h in hits] == [("Stéphanie Dubois", 2)] * 5
+    lookups = [matched_by(q["sql"]) for q in queries.captured_queries if "@@" in q["sql"]]
+    assert lookups == ["whole", "names' prefixes"]
+    # the names do not fill fifty: the prefix query adds the job title that starts with it
+    with CaptureQueriesContext(connection) as queries:
+        hits = search(alice, "steph", ["contact"], limit=50)
+    assert [(h.title, h.tier) for h in hits] == [("Stéphanie Dubois", 2)] * 45 + [
+        ("Paul Martin", 3)
+    ]
+    lookups = [matched_by(q["sql"]) for q in queries.captured_queries if "@@" in q["sql"]]
+    assert lookups == ["whole", "names' prefixes", "prefix"]
+
+
 def test_another_workspaces_records_are_never_returned(personas, helene):
     f.ContactFactory(workspace=personas.globex, first_name="Hélène", last_name="Globex")
     assert {t for _k, t in _titles(personas.actor("bob"), "helene")} == {"Hélène Dupré"}
@@ -243,3 +283,9 @@ def test_records_from_before_the_search_are_indexed_after_migrate(personas, hele
     before = SearchDocument.objects.count()
     post_migrate.send(sender=config, app_config=config, verbosity=0, using="default", apps=apps)
     assert SearchDocument.objects.count() == before  # indexed workspaces are left alone
+
+
+def test_a_results_line_shortens_the_detail_to_ninety_characters_with_an_ellipsis():
+    assert shortened("a" * 90, 90) == "a" * 90
+    assert shortened("a" * 88 + " bcd", 90) == "a" * 88 + "…"  # the space before the cut goes
+    assert shortened("h.dupre@lefevre.fr", 60) == "h.dupre@lefevre.fr"
