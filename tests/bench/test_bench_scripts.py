@@ -8,21 +8,15 @@ from bench import pages_load, search_load, sla_check
 from cordee.demo.builder import build_demo
 
 
-@pytest.fixture
-def demo(db):
+@pytest.mark.django_db(transaction=True)
+def test_the_sla_pages_and_search_benches_run_against_a_live_server(live_server, tmp_path):
+    """One small demo (25 s to build) for the three benches that read it."""
     build_demo(size="small", seed=1)
-
-
-def test_sla_check_bench_runs_and_writes_its_table(demo, tmp_path):
     out = tmp_path / "sla_check.md"
     table = sla_check.run(repeat=1, out=out, lookback_days=60)
     assert "| plain SQL read of the needed columns" in table
     assert out.read_text().startswith("# SLA check vs plain SQL read")
 
-
-@pytest.mark.django_db(transaction=True)
-def test_pages_load_bench_runs_against_a_live_server(live_server, tmp_path):
-    build_demo(size="small", seed=1)
     out = tmp_path / "pages.md"
     table = pages_load.run(
         2, 1, "marc.ventes@demo.cordee.fr", "cordee-demo", out, base_url=live_server.url
@@ -30,9 +24,6 @@ def test_pages_load_bench_runs_against_a_live_server(live_server, tmp_path):
     assert "| MQL queue (everyone's) |" in table
     assert out.exists()
 
-
-def test_search_load_bench_types_accent_free_terms_against_a_live_server(live_server, tmp_path):
-    build_demo(size="small", seed=1)
     words = search_load.terms()
     assert all(w == w.lower() and w.isascii() for w in words)  # as people type them
     out = tmp_path / "search.md"
