@@ -325,7 +325,7 @@ def _add_bytes(archive: tarfile.TarFile, name: str, content: bytes) -> None:
 @contextmanager
 def _opened(path: Path) -> Iterator[tuple[tarfile.TarFile, dict[str, Any]]]:
     try:
-        archive = tarfile.open(path, "r:*")
+        archive = tarfile.open(path, "r:*")  # noqa: SIM115 (closed by the with below)
     except (OSError, tarfile.TarError) as exc:
         raise BackupError(
             _("%(path)s is not a Cordée backup: %(error)s") % {"path": path, "error": exc}
@@ -337,10 +337,14 @@ def _opened(path: Path) -> Iterator[tuple[tarfile.TarFile, dict[str, Any]]]:
         except (KeyError, ValueError, tarfile.TarError):
             manifest = None
         if not isinstance(manifest, dict) or "format" not in manifest:
-            raise BackupError(_("%(path)s is not a Cordée backup: it has no manifest.") % {"path": path})
+            raise BackupError(
+                _("%(path)s is not a Cordée backup: it has no manifest.") % {"path": path}
+            )
         if manifest["format"] > FORMAT:
             raise BackupError(
-                _("%(path)s was written by a newer Cordée (%(version)s): upgrade before restoring it.")
+                _(
+                    "%(path)s was written by a newer Cordée (%(version)s): upgrade before restoring it."
+                )
                 % {"path": path, "version": manifest.get("cordee", "?")}
             )
         yield archive, manifest
@@ -414,12 +418,24 @@ def _restore_postgresql(dump: Path, connection: BaseDatabaseWrapper) -> None:
     # pg_restore writes the script; psql runs it in one transaction, after dropping the tables
     # the backup does not have (a newer schema's): all of it, or nothing
     script, env = _pg_command(
-        "pg_restore", db, "--clean", "--if-exists", "--no-owner", "--no-privileges", "--file=-",
+        "pg_restore",
+        db,
+        "--clean",
+        "--if-exists",
+        "--no-owner",
+        "--no-privileges",
+        "--file=-",
         str(dump),
     )
     psql, _env = _pg_command(
-        "psql", db, "--single-transaction", "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1",
-        "--dbname", str(db["NAME"]),
+        "psql",
+        db,
+        "--single-transaction",
+        "--no-psqlrc",
+        "--quiet",
+        "--set=ON_ERROR_STOP=1",
+        "--dbname",
+        str(db["NAME"]),
     )
     with tempfile.TemporaryFile() as errors:
         runner = subprocess.Popen(
@@ -486,9 +502,10 @@ def backup_restore(
     the migrations still to apply (an older backup) and what does not match (empty: all does).
     """
     path = Path(path)
-    with _opened(path) as (archive, manifest), tempfile.TemporaryDirectory(
-        prefix="cordee-restore-"
-    ) as work_dir:
+    with (
+        _opened(path) as (archive, manifest),
+        tempfile.TemporaryDirectory(prefix="cordee-restore-") as work_dir,
+    ):
         work = Path(work_dir)
         pending = restore_check(manifest, connection)
         member = manifest["database"]

@@ -56,8 +56,10 @@ def _seed() -> dict[str, object]:
     return {"accounts": accounts, "leads": leads, "opportunity": opportunity}
 
 
-# Each round trip: seeding, a backup, a restore and three full reads of every table on a
-# flushed (transactional) database: ~3 s on SQLite, ~5 s on PostgreSQL (pg_dump + psql).
+# The round trip must commit its rows (pg_dump and the backup API read committed data), so it is
+# a transactional test. Measured on a machine under a load of 12: 0.7 s on SQLite; 11 s on
+# PostgreSQL, 8.6 s of it the restore, which drops and recreates the whole schema (~1,500
+# statements: 80 tables, their indexes and foreign keys) as a real restore does.
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_restores_every_row_and_file_as_it_was(var_dir, tmp_path):
     rows = _seed()

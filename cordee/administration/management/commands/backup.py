@@ -49,6 +49,4 @@ class Command(BaseCommand):
                 }
             )
             if not manifest["secret_key"]:
-                self.stdout.write(
-                    _("The secret key is not in the backup: keep it separately.")
-                )
+                self.stdout.write(_("The secret key is not in the backup: keep it separately."))
