@@ -30,6 +30,7 @@ def var_dir(tmp_path: Path, settings) -> Path:
     (var / "imports" / "uploads" / "2026" / "12" / "leads.csv").write_text("email\nx@y.fr\n")
     (var / "media").mkdir()
     (var / "media" / "logo.txt").write_text("logo")
+    (var / "secret_key").write_text("the-generated-key")
     return var
 
 
@@ -67,7 +68,27 @@ def test_a_backup_restores_every_row_and_file_as_it_was(var_dir, tmp_path):
     assert before["crm_account"]["rows"] == 3 and before["people_podmember"]["rows"] == 1
     assert before["people_pod_named_accounts"]["rows"] == 1
     backup = tmp_path / "out" / "cordee.tar.gz"
-    call_command("backup", str(backup), stdout=io.StringIO())
+    call_command("backup", str(backup), "--include-secret-key", stdout=io.StringIO())
+    with tarfile.open(backup) as archive:
+        assert "secret_key" in archive.getnames()
+
+    # without --include-secret-key: no key; the files as they were (in the same test: a
+    # transactional test's flush costs ~6 s on PostgreSQL)
+    out = io.StringIO()
+    call_command("backup", str(tmp_path / "no-key.tar.gz"), stdout=out)
+    with tarfile.open(tmp_path / "no-key.tar.gz") as archive:
+        names = archive.getnames()
+        manifest = json.loads(archive.extractfile("manifest.json").read())
+    assert "secret_key" not in names and manifest["secret_key"] is False
+    assert "keep it separately" in out.getvalue()
+    assert sorted(n for n in names if n.startswith("files/")) == [
+        "files/imports/uploads/2026/12/leads.csv",
+        "files/media/logo.txt",
+    ]
+    assert manifest["files"] == {
+        "media": {"files": 1, "bytes": 4},
+        "imports": {"files": 1, "bytes": 13},
+    }
 
     # after the backup: a row changed, rows deleted (with what goes with them), a row added,
     # a file changed, one deleted and one added
@@ -75,17 +96,24 @@ def test_a_backup_restores_every_row_and_file_as_it_was(var_dir, tmp_path):
     Lead.objects.filter(pk=rows["leads"][2].pk).delete()
     Opportunity.objects.all().delete()
     f.ContactFactory(workspace=rows["accounts"][0].workspace, account=rows["accounts"][0])
+    with connection.cursor() as cursor:  # a table of a newer schema, pointing at old ones
+        cursor.execute(
+            "CREATE TABLE zz_newer (id integer PRIMARY KEY, "
+            "account_id bigint REFERENCES crm_account (id))"
+        )
+        cursor.execute("INSERT INTO zz_newer VALUES (1, %s)", [rows["accounts"][0].pk])
     (var_dir / "media" / "logo.txt").write_text("changed")
     (var_dir / "imports" / "uploads" / "2026" / "12" / "leads.csv").unlink()
     (var_dir / "media" / "new.txt").write_text("new")
+    (var_dir / "secret_key").write_text("another-key")
     changed = _sums()
     assert changed["crm_account"]["checksum"] != before["crm_account"]["checksum"]
-    assert changed["crm_contact"]["rows"] == 4
+    assert changed["crm_contact"]["rows"] == 4 and changed["zz_newer"]["rows"] == 1
 
     out = io.StringIO()
     call_command("restore", str(backup), "--yes", stdout=out)
 
-    assert _sums() == before
+    assert _sums() == before  # zz_newer is gone too
     assert "tables and" in out.getvalue()
     assert Account.objects.get(pk=rows["accounts"][1].pk).name == "Client 1"
     assert Lead.objects.filter(pk=rows["leads"][2].pk).exists()
@@ -93,6 +121,7 @@ def test_a_backup_restores_every_row_and_file_as_it_was(var_dir, tmp_path):
     assert Contact.objects.count() == 3
     assert (var_dir / "media" / "logo.txt").read_text() == "logo"
     assert not (var_dir / "media" / "new.txt").exists()
+    assert (var_dir / "secret_key").read_text() == "the-generated-key"
     assert (var_dir / "imports" / "uploads" / "2026" / "12" / "leads.csv").read_text() == (
         "email\nx@y.fr\n"
     )
