@@ -54,7 +54,9 @@ class Receiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
 
 
 @pytest.fixture
@@ -220,6 +222,7 @@ def test_an_allow_listed_host_name_is_reached_at_the_address_checked(
 
 
 def test_the_log_says_refused_in_the_readers_language_without_any_answer(personas):
+    # (up to 4 s when it is the first page a test process renders: the URL map and templates load)
     delivery = webhook_deliver(delivery_id=_delivery(personas, "http://10.0.0.9:22/").pk)
     client = Client()
     client.force_login(personas.rita)
