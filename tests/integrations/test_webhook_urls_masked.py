@@ -92,3 +92,12 @@ def test_a_masked_webhook_cannot_be_saved_over_the_real_url(personas, hook):
 )
 def test_the_mask_keeps_the_scheme_and_host_only(url, shown):
     assert url_masked(url) == shown
+
+
+def test_the_audit_log_of_webhooks_is_read_by_revops_only(personas, api_as):
+    # the log keeps what changed, URL included: its one reader is RevOps (audit.read)
+    body = {"name": "Canal", "url": SLACK, "events": ["deal.won"]}
+    assert api_as("rita").post("webhooks", body).status_code == 201
+    assert api_as("bob").get("audit", {"target": "webhooks"}).status_code == 403
+    (entry,) = api_as("rita").get("audit", {"target": "webhooks"}).json()["items"]
+    assert entry["after"]["url"] == SLACK
