@@ -122,7 +122,10 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
         "snapshot": _current_snapshot(workspace),
         "attributionlock": _proposed_lock(workspace),
         "webhook": WebhookSubscription.objects.create(
-            workspace=workspace, name="Slack", url="http://127.0.0.1:9/", events=["sla.breach"]
+            workspace=workspace,
+            name="Slack",
+            url="https://hooks.example.com/matrix",
+            events=["sla.breach"],
         ),
         "competitor": Competitor.objects.create(workspace=workspace, name="Rivalis"),
         "feedbackitem": _feedback(workspace, owner, "Trop cher"),
@@ -765,6 +768,13 @@ OPS: dict[str, Op] = {
         {"code": "no_budget", "label": "Pas de budget"},
     ),
     **_crud("routingrule", "routingrule", "rita", "dave", {}),
+    **_crud(
+        "webhook",
+        "webhooksubscription",
+        "rita",
+        "dave",
+        {"name": "Teams", "url": "https://hooks.example.com/t", "events": ["deal.won"]},
+    ),
     "lead_history": Op(kind="lead"),
     "opportunity_history": Op(kind="opportunity"),
     "opportunity_board": Op(query={"closes_after": "2026-01-01"}),

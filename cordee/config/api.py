@@ -27,6 +27,7 @@ from cordee.dataio.exports.api import router as export_router
 from cordee.dataio.incoming.api import router as integrations_router
 from cordee.feedback.api import router as feedback_router
 from cordee.funnel.api import router as funnel_router
+from cordee.integrations.api import router as webhooks_router
 from cordee.lists.api import router as lists_router
 from cordee.merges.api import router as merges_router
 from cordee.people.api import router as people_router
@@ -96,6 +97,7 @@ def _add_routers() -> None:
     api.add_router("/", people_router)
     api.add_router("/", export_router)
     api.add_router("/", integrations_router)
+    api.add_router("/", webhooks_router)
     api.add_router("/", attribution_router)
     api.add_router("/", comments_router)
     api.add_router("/", search_router)

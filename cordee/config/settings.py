@@ -7,10 +7,13 @@ container secret mounts. ``DEBUG`` is off unless the environment turns it on
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from cordee.config.email_url import OUTBOX_BACKEND, parse_email_url
@@ -33,6 +36,29 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+_HOST_NAME = re.compile(r"[a-z0-9_]([a-z0-9_-]*[a-z0-9])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9])?)*")
+
+
+def parse_webhook_allowed(value: str) -> list[str]:
+    """``CORDEE_WEBHOOK_ALLOWED_NETWORKS``: each entry a network, an address or a host name;
+    a wrong one stops the start with its name rather than being silently ignored."""
+    entries = []
+    for raw in value.split(","):
+        entry = raw.strip().lower().rstrip(".")
+        if not entry:
+            continue
+        try:
+            entry = str(ipaddress.ip_network(entry.strip("[]"), strict=False))
+        except ValueError:
+            if not _HOST_NAME.fullmatch(entry):
+                raise ImproperlyConfigured(
+                    f"CORDEE_WEBHOOK_ALLOWED_NETWORKS: {raw.strip()!r} is neither a network, "
+                    "an address nor a host name"
+                ) from None
+        entries.append(entry)
+    return entries
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -254,6 +280,10 @@ CORDEE_BASE_URL = (env("CORDEE_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"
 # Logs kept this many days, then pruned daily: incoming webhook requests (and with them their
 # idempotency keys), finished outgoing deliveries, finished background task results.
 LOG_RETENTION_DAYS = int(env("CORDEE_LOG_RETENTION_DAYS", "90") or "90")
+# Outgoing webhooks never reach loopback, private, link-local, multicast or reserved addresses
+# (the server's own network), unless allow-listed here: networks (``10.0.0.0/8``, ``fd00::/8``,
+# one address) and host names (``hooks.internal``), comma-separated.
+WEBHOOK_ALLOWED_NETWORKS = parse_webhook_allowed(env("CORDEE_WEBHOOK_ALLOWED_NETWORKS", "") or "")
 # Bulk actions: selections up to this many rows run at once, larger ones in the background;
 # each may be undone for this many minutes (then its undo data is purged).
 BULK_INLINE_MAX = int(env("CORDEE_BULK_INLINE_MAX", "200") or "200")

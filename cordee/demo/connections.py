@@ -1,10 +1,11 @@
 """The demo's links to other tools, and what they carried over its last days.
 
 One outgoing webhook (the team's chat channel, told of SLA breaches and won deals) and one
-incoming endpoint (the website's forms). The webhook points at the discard port of this very
-machine, where nothing answers: its deliveries fail and are retried exactly as the delivery code
-does it, each attempt at the time it would have been made, so the admin page shows a realistic
-log of failures rather than an empty one.
+incoming endpoint (the website's forms). The webhook points at a host name that never resolves
+(``.invalid``, answered without asking any resolver): its deliveries fail and are retried
+exactly as the delivery code does it, each attempt at the time it would have been made, so the
+admin page shows a realistic log of failures rather than an empty one — and the demo sends
+nothing anywhere.
 
 The breaches the recent history reveals are announced as the five-minute check would have
 announced them: each at the first check after it fell due, to its people and to the webhook.
@@ -29,7 +30,7 @@ from cordee.integrations.records import INCOMING, WEBHOOKS
 from cordee.tenancy.models import Membership, Workspace
 from cordee.tenancy.roles import Role
 
-WEBHOOK_URL = "http://127.0.0.1:9/"  # the discard port: nothing answers there
+WEBHOOK_URL = "https://chat.cordee-demo.invalid/hooks/ventes"  # never resolves: nothing is sent
 CHECK_EVERY = dt.timedelta(minutes=5)  # the worker's SLA check (funnel.jobs.check_slas)
 WEBHOOK_CHECKS = 10  # the checks whose breaches the webhook carried (a log of a few days)
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cordee.integrations.destinations import url_destination_check
 from cordee.tenancy.models import WorkspaceScoped
 
 
@@ -32,13 +34,15 @@ def _new_secret() -> str:
 
 class WebhookSubscription(WorkspaceScoped):
     name = models.CharField(_("name"), max_length=120)
-    url = models.URLField(_("URL"), max_length=500)
+    url = models.URLField(_("URL"), max_length=500, validators=[url_destination_check])
     format = models.CharField(
         _("format"), max_length=8, choices=WebhookFormat.choices, default=WebhookFormat.JSON
     )
     events = models.JSONField(_("events"), default=list)
     secret = models.CharField(_("signing secret"), max_length=64, default=_new_secret)
     is_active = models.BooleanField(_("active"), default=True)
+    # set on a row read for someone who may not read its URL (``selectors.webhooks_shown``)
+    url_masked: bool = False
 
     class Meta:
         verbose_name = _("webhook")
@@ -48,11 +52,29 @@ class WebhookSubscription(WorkspaceScoped):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.url_masked:  # its URL is "https://host/…": saving it would lose the real one
+            raise ValueError("A webhook read with its URL masked cannot be saved.")
+        super().save(*args, **kwargs)
+
 
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     DELIVERED = "delivered", _("Delivered")
     FAILED = "failed", _("Failed")
+
+
+class DeliveryError(models.TextChoices):
+    """Why an attempt failed, kept as a code (shown in the reader's language), never as the
+    words of whatever answered at a refused address."""
+
+    REFUSED = "refused", _("Refused: an address of the server’s own network")
+    UNRESOLVED = "unresolved", _("Unknown host name")
+    TIMEOUT = "timeout", _("No answer in time")
+    CONNECTION = "connection", _("Connection failed")
+    TLS = "tls", _("Secure connection failed")
+    REDIRECT = "redirect", _("Redirect not followed")
+    HTTP = "http", _("Error answer")
 
 
 class WebhookDelivery(models.Model):
@@ -71,6 +93,10 @@ class WebhookDelivery(models.Model):
         _("last HTTP status"), null=True, blank=True
     )
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    last_error_code = models.CharField(
+        _("last error code"), max_length=12, blank=True, choices=DeliveryError.choices
+    )
+    last_error_params = models.JSONField(_("last error details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
 
@@ -85,6 +111,19 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.subscription} ({self.status})"
+
+    @property
+    def error_text(self) -> str:
+        """The last failure as people read it, in the active language."""
+        if self.last_error_code == DeliveryError.REFUSED:
+            return _(
+                "Refused: %(host)s is an address of the server’s own network (loopback, "
+                "private, link-local or multicast); nothing was sent."
+            ) % {"host": self.last_error_params.get("host", "")}
+        if not self.last_error_code:
+            return self.last_error
+        label = str(DeliveryError(self.last_error_code).label)
+        return f"{label} — {self.last_error}" if self.last_error else label
 
 
 # -- incoming webhooks ----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from cordee.core.actor import Actor
 from cordee.core.web import Column, RecordPage, record_form_class, workspace_view
-from cordee.integrations import incoming, records
+from cordee.integrations import incoming, records, selectors
 from cordee.integrations.models import WebhookEvent
 
 
@@ -30,7 +30,9 @@ class WebhookForm(record_form_class(records.WEBHOOKS, ("name", "url", "format", 
 
 
 def _deliveries(actor: Actor, subscription: Any) -> dict[str, Any]:
-    """The delivery log and the signing secret are for those who manage webhooks."""
+    """The delivery log and the signing secret are for those who manage webhooks; the URL is
+    masked for anyone else (``selectors.webhook_shown``: the page's ``object`` itself)."""
+    selectors.webhook_shown(actor, subscription)
     if not actor.can(records.WEBHOOKS.capability):
         return {"deliveries": [], "show_secret": False}
     return {
@@ -52,6 +54,7 @@ WEBHOOKS = RecordPage(
     form_class=WebhookForm,
     detail_template="integrations/webhook_detail.html",
     detail_context=_deliveries,
+    list_queryset=selectors.webhooks_shown,
     empty_text=gettext_lazy(
         "Send SLA breaches, new MQLs, answered feedback and won deals to Slack, Microsoft Teams "
         "or your own systems. Every request is signed and retried until it is delivered."

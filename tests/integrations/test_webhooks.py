@@ -18,6 +18,12 @@ from cordee.integrations.models import WebhookDelivery, WebhookSubscription
 from cordee.integrations.services import webhook_emit
 
 
+@pytest.fixture(autouse=True)
+def loopback_allowed(settings):
+    """These receivers listen on 127.0.0.1, which webhooks refuse unless the instance allows it."""
+    settings.WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+
+
 class Receiver:
     """A local HTTP server answering with the queued statuses, recording what it got."""
 

@@ -99,8 +99,12 @@ for _table in (
     # (items' embeddings are left out: vectors the worker computes again from the text)
     ExportTable("attribution_snapshots", "attribution.AttributionSnapshot"),
     ExportTable("attribution_locks", "attribution.AttributionLock"),
-    ExportTable("webhook_subscriptions", "integrations.WebhookSubscription"),
-    ExportTable("webhook_deliveries", "integrations.WebhookDelivery"),
+    # a webhook's URL is a secret only those who manage webhooks read (integrations.selectors),
+    # and its delivery log theirs too (the webhook's page shows it to them only)
+    ExportTable(
+        "webhook_subscriptions", "integrations.WebhookSubscription", capability="workspace.write"
+    ),
+    ExportTable("webhook_deliveries", "integrations.WebhookDelivery", capability="workspace.write"),
     ExportTable("incoming_endpoints", "integrations.IncomingEndpoint"),
     ExportTable("incoming_requests", "integrations.IncomingRequest"),
 ):
