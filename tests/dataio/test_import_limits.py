@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils.translation import override
 
 from cordee.core.errors import ValidationFailed
-from cordee.dataio.imports import reading
+from cordee.dataio.imports import detection, reading
 from cordee.dataio.imports.runner import import_job_run
 from cordee.dataio.imports.services import import_job_create
 from cordee.dataio.imports.words import words
@@ -36,6 +36,13 @@ from cordee.funnel.models import Lead
 @pytest.fixture(autouse=True)
 def _var_dir(settings, tmp_path):
     settings.VAR_DIR = tmp_path
+
+
+@pytest.fixture(autouse=True)
+def _in_english(_language_of_the_settings):
+    """The messages are compared in English (the French catalogue translates them)."""
+    with override("en"):
+        yield
 
 
 def _create(personas: Any, name: str, content: bytes, kind: str = "leads") -> ImportJob:
@@ -129,8 +136,8 @@ def test_a_workbook_whose_sheet_unpacks_to_a_gibibyte_is_refused_before_it_is_re
 
     message = _refusal(personas, "bomb.xlsx", bomb)
 
-    assert "xl/worksheets/sheet1.xml is 1,024 MB, at most 500 MB" in message
-    assert "IMPORT_MAX_XLSX_XML_MB" in message
+    assert "xl/worksheets/sheet1.xml is 1024 MB, at most 500 MB" in message
+    assert "CORDEE_IMPORT_MAX_XLSX_XML_MB" in message
 
 
 def test_the_unpacking_limit_is_a_setting(personas, settings):
@@ -146,7 +153,7 @@ def test_a_text_longer_than_any_cell_is_refused_while_the_archive_is_checked(per
 
     message = _refusal(personas, "long.xlsx", long_cell)
 
-    assert "more than 32,767 characters" in message
+    assert "more than 32767 characters" in message
 
 
 def test_a_cell_longer_than_a_spreadsheet_holds_is_refused_naming_its_line_and_column(personas):
@@ -157,7 +164,7 @@ def test_a_cell_longer_than_a_spreadsheet_holds_is_refused_naming_its_line_and_c
     message = _refusal(personas, "cell.xlsx", cell)
 
     assert message == (
-        "Line 3, column B holds 40,000 characters, more than a spreadsheet cell holds (32,767)."
+        "Line 3, column B holds 40000 characters, more than a spreadsheet cell holds (32767)."
     )
 
 
@@ -169,7 +176,7 @@ def test_a_row_past_the_last_row_of_a_spreadsheet_is_refused(personas):
 
     message = _refusal(personas, "sparse.xlsx", sparse)
 
-    assert message == "The sheet has more than 1,048,576 rows, more than a spreadsheet holds."
+    assert message == "The sheet has more than 1048576 rows, more than a spreadsheet holds."
 
 
 def test_the_reader_counts_the_rows_itself(personas, monkeypatch):
@@ -178,6 +185,20 @@ def test_the_reader_counts_the_rows_itself(personas, monkeypatch):
     rows = [_row(n, f"{n}@x.fr", "N") for n in range(2, 6)]
 
     assert "more than 3 rows" in _refusal(personas, "four.xlsx", _xlsx(HEADER, *rows))
+
+
+def test_detection_in_the_request_reads_only_the_first_rows_of_a_workbook(personas, monkeypatch):
+    # 5 data rows, detection looks at 2: the count shown is the sheet's own (6 row elements,
+    # the header's among them); the run reads and imports all 5
+    monkeypatch.setattr(detection, "XLSX_DETECTED_ROWS", 2)
+    rows = [_row(n, f"{n}@exemple.fr", f"N{n}") for n in range(2, 7)]
+
+    job = _create(personas, "five.xlsx", _xlsx(HEADER, *rows))
+
+    assert job.rows_total == 5
+    job = import_job_run(job_id=job.pk)
+    assert job.status == "succeeded", job.report
+    assert Lead.objects.count() == 5
 
 
 def test_a_plain_workbook_is_still_read(personas):
@@ -207,7 +228,7 @@ def test_an_upload_past_the_limit_is_refused_from_its_length_before_its_body_is_
     )
 
     assert response.status_code == 413
-    assert "an upload holds at most 50 MB (the IMPORT_MAX_UPLOAD_MB setting)" in (
+    assert "an upload holds at most 50 MB (the CORDEE_IMPORT_MAX_UPLOAD_MB setting)" in (
         response.content.decode().replace("\n", " ")
     )
     assert ImportJob.objects.count() == 0
@@ -248,7 +269,7 @@ def test_a_csv_value_past_the_field_limit_is_a_clean_error_in_the_wizard(persona
 
     assert response.status_code == 422
     assert (
-        "Line 3 holds a value longer than 10,000,000 characters, the most an import reads"
+        "Line 3 holds a value longer than 10000000 characters, the most an import reads"
         in response.content.decode().replace("\n", " ")
     )
     assert ImportJob.objects.count() == 0

@@ -301,7 +301,7 @@ def _csv_refusal(exc: csv.Error, line: int) -> ReadError:
                 "Line %(line)s holds a value longer than %(max)s characters, the most an import "
                 "reads in one cell (a quote left open makes the rest of the file one value)."
             )
-            % {"line": line, "max": f"{CSV_MAX_FIELD:,}"}
+            % {"line": line, "max": CSV_MAX_FIELD}
         )
     return ReadError(
         _("Line %(line)s cannot be read as CSV: %(error)s") % {"line": line, "error": str(exc)}
@@ -311,14 +311,15 @@ def _csv_refusal(exc: csv.Error, line: int) -> ReadError:
 # -- XLSX --------------------------------------------------------------------------------------
 
 
-def xlsx_check(path: str) -> None:
+def xlsx_check(path: str) -> int:
     """Refuse an archive that would unpack into more than an import reads, before openpyxl
     opens it: a 1 MB file can hold a 1 GiB cell. The declared size of every XML part is checked
     first (the sheets and the shared strings up to ``IMPORT_MAX_XLSX_XML_MB``, the parts read
     whole — styles, workbook… — up to 10 MB), then the sheets and shared strings are unpacked
     once, streamed, counting their real size and refusing a text longer than a cell can hold.
     (Python's zipfile already stops at the declared size and fails the CRC check beyond it;
-    counting costs nothing and does not depend on it.)"""
+    counting costs nothing and does not depend on it.) Returns the most rows a sheet has (its
+    ``<row>`` elements, blank ones included): an estimate of its size."""
     limit = settings.IMPORT_MAX_XLSX_XML_MB * 1024 * 1024
     try:
         with zipfile.ZipFile(path) as archive:
@@ -333,16 +334,20 @@ def xlsx_check(path: str) -> None:
                     raise _too_big(info.filename, info.file_size, most)
                 if data:
                     parts.append(info)
+            rows = 0
             for info in parts:
-                _scan_part(archive, info, limit, sheet="worksheets/" in info.filename.lower())
+                sheet = "worksheets/" in info.filename.lower()
+                rows = max(rows, _scan_part(archive, info, limit, sheet=sheet))
+            return rows
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, ValueError) as exc:
         if isinstance(exc, ReadError):
             raise
         raise ReadError(_("This file is not a readable XLSX workbook.")) from exc
 
 
-def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, *, sheet: bool) -> None:
-    size = run = 0  # run: bytes since the last "<", carried from one chunk to the next
+def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, *, sheet: bool) -> int:
+    """The part's ``<row>`` elements, once its size and texts are found within bounds."""
+    size = run = rows = 0  # run: bytes since the last "<", carried from one chunk to the next
     with archive.open(info) as member:
         while chunk := member.read(CHUNK):
             size += len(chunk)
@@ -355,16 +360,19 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, *, s
                 run = len(pieces[-1])
             else:
                 run = longest
-            if sheet and _row_past_the_last(chunk):
-                raise _too_many_rows()
+            if sheet:
+                rows += chunk.count(b"<row ") + chunk.count(b"<row>")
+                if _row_past_the_last(chunk):
+                    raise _too_many_rows()
             if longest > XLSX_MAX_TEXT_BYTES:
                 raise ReadError(
                     _(
                         "The workbook holds a text of more than %(max)s characters, longer than "
                         "a spreadsheet cell can hold: it is not read."
                     )
-                    % {"max": f"{XLSX_MAX_CELL:,}"}
+                    % {"max": XLSX_MAX_CELL}
                 )
+    return rows
 
 
 # a row numbered 1,000,000 or more: rare enough to look at each one (a row split between two
@@ -379,7 +387,7 @@ def _row_past_the_last(chunk: bytes) -> bool:
 def _too_many_rows() -> ReadError:
     return ReadError(
         _("The sheet has more than %(max)s rows, more than a spreadsheet holds.")
-        % {"max": f"{XLSX_MAX_ROWS:,}"}
+        % {"max": XLSX_MAX_ROWS}
     )
 
 
@@ -387,21 +395,24 @@ def _too_big(part: str, size: int, limit: int) -> ReadError:
     return ReadError(
         _(
             "The workbook unpacks to more than an import reads: %(part)s is %(size)s MB, at most "
-            "%(max)s MB (the IMPORT_MAX_XLSX_XML_MB setting)."
+            "%(max)s MB (the CORDEE_IMPORT_MAX_XLSX_XML_MB setting)."
         )
         % {"part": part, "size": _megabytes(size), "max": _megabytes(limit)}
     )
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:,.0f}" if size >= 1024 * 1024 else f"{size / 1024 / 1024:.2f}"
+def _megabytes(size: int) -> int:
+    """Whole megabytes, rounded up (a number, not a text: the reader's language writes it)."""
+    return -(-size // (1024 * 1024))
 
 
-def _open_xlsx(path: str, checked: bool) -> Any:
-    if not checked:
-        xlsx_check(path)
+def _open_xlsx(path: str, checked: bool) -> tuple[Any, int]:
+    """The workbook, read-only, and the estimate of its rows (0 when not checked here).
+    openpyxl reads a sheet without a ``<dimension>`` (Excel always writes one) to its end while
+    opening it: bounded by the checks above, a cost paid once per opening."""
+    rows = 0 if checked else xlsx_check(path)
     try:
-        return load_workbook(path, read_only=True, data_only=True)
+        return load_workbook(path, read_only=True, data_only=True), rows
     except Exception as exc:  # a damaged zip, not a workbook…
         raise ReadError(_("This file is not a readable XLSX workbook.")) from exc
 
@@ -431,18 +442,19 @@ def _sheet_rows(sheet: Any) -> Iterator[tuple[int, list[Any]]]:
                     % {
                         "line": number,
                         "column": get_column_letter(column),
-                        "length": f"{len(cell):,}",
-                        "max": f"{XLSX_MAX_CELL:,}",
+                        "length": len(cell),
+                        "max": XLSX_MAX_CELL,
                     }
                 )
         yield number, cells
 
 
 def _sniff_xlsx(path: str) -> SourceFormat:
-    workbook = _open_xlsx(path, checked=False)
+    workbook, counted = _open_xlsx(path, checked=False)
     try:
         sheet = workbook.worksheets[0]
-        declared = sheet.max_row or 0  # the sheet's <dimension>: an estimate, perhaps false
+        # the sheet's <dimension>, else its row elements: an estimate, perhaps false
+        declared = sheet.max_row or counted
         for number, cells in _sheet_rows(sheet):
             if any(c != "" for c in cells):
                 fmt = SourceFormat("xlsx", "", "", _clean_header(cells), sheet.title)
@@ -456,7 +468,7 @@ def _sniff_xlsx(path: str) -> SourceFormat:
 def _xlsx_records(
     path: str, fmt: SourceFormat, *, checked: bool
 ) -> Iterator[tuple[int, list[Any]]]:
-    workbook = _open_xlsx(path, checked)
+    workbook, _rows = _open_xlsx(path, checked)
     try:
         sheet = workbook[fmt.sheet] if fmt.sheet else workbook.worksheets[0]
         width = len(fmt.header)

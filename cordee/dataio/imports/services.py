@@ -11,6 +11,7 @@ the job's final status are written in one short transaction of bulk statements (
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import socket
@@ -22,6 +23,7 @@ from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
 
@@ -45,9 +47,9 @@ def import_upload_check(*, size: int) -> None:
     if size > limit * 1024 * 1024:
         message = _(
             "The file is %(size)s MB; an upload holds at most %(max)s MB (the "
-            "IMPORT_MAX_UPLOAD_MB setting). A larger file can be imported on the server with "
+            "CORDEE_IMPORT_MAX_UPLOAD_MB setting). A larger file can be imported on the server with "
             "“cordee import”."
-        ) % {"size": f"{size / 1024 / 1024:,.1f}", "max": limit}
+        ) % {"size": number_format(math.ceil(size * 10 / 1024 / 1024) / 10, 1), "max": limit}
         raise ValidationFailed(message, field_errors={"file": [message]})
 
 
