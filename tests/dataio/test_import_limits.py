@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils.translation import override
@@ -138,6 +139,18 @@ def test_a_workbook_whose_sheet_unpacks_to_a_gibibyte_is_refused_before_it_is_re
 
     assert "xl/worksheets/sheet1.xml is 1024 MB, at most 500 MB" in message
     assert "CORDEE_IMPORT_MAX_XLSX_XML_MB" in message
+
+
+def test_cordee_import_refuses_the_bomb_and_exits_2(personas, tmp_path, capsys):
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(_xlsx(HEADER, _row(2, "ana@exemple.fr", "Arnaud"), declared=1 << 30))
+
+    with pytest.raises(SystemExit) as exited:
+        call_command("import", str(path), kind="leads", workspace="acme", language="en")
+
+    assert exited.value.code == 2
+    assert "sheet1.xml is 1024 MB, at most 500 MB" in capsys.readouterr().err
+    assert ImportJob.objects.count() == 0
 
 
 def test_the_unpacking_limit_is_a_setting(personas, settings):

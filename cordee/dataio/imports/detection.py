@@ -27,7 +27,7 @@ XLSX_DETECTED_ROWS = 10_000
 
 def detect(path: str, *, kind: str, language: str) -> tuple[dict[str, Any], dict[str, str], str]:
     """(detected format, proposed mapping, source system) after one pass over the file."""
-    fmt = reading.sniff(path)
+    fmt, records = reading.sniff_records(path)
     if not any(fmt.header):
         raise reading.ReadError(_("The first line must name the columns."))
     mapping = propose_mapping(kind, fmt.header)
@@ -41,9 +41,10 @@ def detect(path: str, *, kind: str, language: str) -> tuple[dict[str, Any], dict
     candidates: set[int] | None = None
     all_columns = range(len(fmt.header))
     estimated = 0
-    for rows, (_line, cells) in enumerate(reading.records(path, fmt, checked=True), start=1):
+    for rows, (_line, cells) in enumerate(records, start=1):
         if fmt.file_type == "xlsx" and rows > XLSX_DETECTED_ROWS:
             rows, estimated = rows - 1, fmt.rows_declared
+            records.close()  # the workbook, now
             break
         columns = all_columns if candidates is None else candidates
         for i in columns:

@@ -21,7 +21,7 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -256,14 +256,14 @@ def _refuse_duplicates(names: list[str]) -> None:
         )
 
 
-def records(
-    path: str, fmt: SourceFormat, *, checked: bool = False
-) -> Iterator[tuple[int, list[Any]]]:
+Records = Generator[tuple[int, list[Any]], None, None]
+
+
+def records(path: str, fmt: SourceFormat) -> Records:
     """(line number, cells padded to the header's width) for every non-blank record after the
-    header. Extra cells beyond the header are kept (the caller may reject them). ``checked``:
-    the XLSX archive was just checked (by ``sniff``)."""
+    header. Extra cells beyond the header are kept (the caller may reject them)."""
     if fmt.file_type == "xlsx":
-        yield from _xlsx_records(path, fmt, checked=checked)
+        yield from _xlsx_records(path, fmt)
         return
     with open(path, encoding=fmt.encoding, newline="") as handle:
         reader = csv.reader(handle, delimiter=fmt.delimiter)
@@ -406,11 +406,11 @@ def _megabytes(size: int) -> int:
     return -(-size // (1024 * 1024))
 
 
-def _open_xlsx(path: str, checked: bool) -> tuple[Any, int]:
-    """The workbook, read-only, and the estimate of its rows (0 when not checked here).
-    openpyxl reads a sheet without a ``<dimension>`` (Excel always writes one) to its end while
-    opening it: bounded by the checks above, a cost paid once per opening."""
-    rows = 0 if checked else xlsx_check(path)
+def _open_xlsx(path: str) -> tuple[Any, int]:
+    """The workbook, read-only, once checked, and the estimate of its rows. openpyxl reads a
+    sheet without a ``<dimension>`` (Excel always writes one) to its end while opening it:
+    bounded by the checks above, a cost paid once per opening."""
+    rows = xlsx_check(path)
     try:
         return load_workbook(path, read_only=True, data_only=True), rows
     except Exception as exc:  # a damaged zip, not a workbook…
@@ -449,39 +449,66 @@ def _sheet_rows(sheet: Any) -> Iterator[tuple[int, list[Any]]]:
         yield number, cells
 
 
-def _sniff_xlsx(path: str) -> SourceFormat:
-    workbook, counted = _open_xlsx(path, checked=False)
+def sniff_records(path: str) -> tuple[SourceFormat, Records]:
+    """``sniff`` and ``records`` of a new file, an XLSX opened once (openpyxl may read the
+    whole sheet while opening it: see ``_open_xlsx``)."""
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+    if head != XLSX_MAGIC:
+        fmt = sniff(path)
+        return fmt, records(path, fmt)
+    workbook, counted = _open_xlsx(path)
     try:
-        sheet = workbook.worksheets[0]
-        # the sheet's <dimension>, else its row elements: an estimate, perhaps false
-        declared = sheet.max_row or counted
-        for number, cells in _sheet_rows(sheet):
-            if any(c != "" for c in cells):
-                fmt = SourceFormat("xlsx", "", "", _clean_header(cells), sheet.title)
-                fmt.rows_declared = max(declared - number, 0)
-                return fmt
+        fmt, rows = _xlsx_header(workbook.worksheets[0], counted)
+    except BaseException:
+        workbook.close()
+        raise
+    return fmt, _xlsx_data(workbook, rows, len(fmt.header))
+
+
+def _sniff_xlsx(path: str) -> SourceFormat:
+    workbook, counted = _open_xlsx(path)
+    try:
+        return _xlsx_header(workbook.worksheets[0], counted)[0]
     finally:
         workbook.close()
+
+
+def _blank(cells: list[Any]) -> bool:
+    return not any(str(c).strip() for c in cells)
+
+
+def _xlsx_header(sheet: Any, counted: int) -> tuple[SourceFormat, Iterator[tuple[int, list[Any]]]]:
+    """The format read from the sheet's first non-blank row, and the sheet's rows after it."""
+    declared = sheet.max_row or counted  # its <dimension>, else its rows: an estimate
+    rows = _sheet_rows(sheet)
+    for number, cells in rows:
+        if not _blank(cells):
+            fmt = SourceFormat("xlsx", "", "", _clean_header(cells), sheet.title)
+            fmt.rows_declared = max(declared - number, 0)
+            return fmt, rows
     raise ReadError(_("The file is empty."))
 
 
-def _xlsx_records(
-    path: str, fmt: SourceFormat, *, checked: bool
-) -> Iterator[tuple[int, list[Any]]]:
-    workbook, _rows = _open_xlsx(path, checked)
+def _xlsx_records(path: str, fmt: SourceFormat) -> Records:
+    workbook, _rows = _open_xlsx(path)
+    sheet = workbook[fmt.sheet] if fmt.sheet else workbook.worksheets[0]
+    rows = _sheet_rows(sheet)
+    for _number, cells in rows:
+        if not _blank(cells):
+            break  # the header
+    yield from _xlsx_data(workbook, rows, len(fmt.header))
+
+
+def _xlsx_data(workbook: Any, rows: Iterator[tuple[int, list[Any]]], width: int) -> Records:
+    """The records after the header, padded to its width; closes the workbook at the end."""
     try:
-        sheet = workbook[fmt.sheet] if fmt.sheet else workbook.worksheets[0]
-        width = len(fmt.header)
-        seen_header = False
-        for number, cells in _sheet_rows(sheet):
-            if not any(str(c).strip() for c in cells):
-                continue
-            if not seen_header:
-                seen_header = True
+        for number, cells in rows:
+            if _blank(cells):
                 continue
             if len(cells) < width:
                 cells.extend([""] * (width - len(cells)))
-            elif len(cells) > width and not any(str(c).strip() for c in cells[width:]):
+            elif len(cells) > width and _blank(cells[width:]):
                 cells = cells[:width]
             yield number, [c.strip() if isinstance(c, str) else c for c in cells]
     finally:
