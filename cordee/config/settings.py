@@ -288,6 +288,14 @@ WEBHOOK_ALLOWED_NETWORKS = parse_webhook_allowed(env("CORDEE_WEBHOOK_ALLOWED_NET
 # each may be undone for this many minutes (then its undo data is purged).
 BULK_INLINE_MAX = int(env("CORDEE_BULK_INLINE_MAX", "200") or "200")
 BULK_UNDO_MINUTES = int(env("CORDEE_BULK_UNDO_MINUTES", "10") or "10")
+# Imports: the largest file the import wizard accepts, in MB (refused from the request's
+# Content-Length, before its body is read; `cordee import` on the server reads any size); and
+# how far an XLSX may unpack — its sheet's XML and its shared strings, each, in MB (a 1 MB
+# workbook can unpack into gigabytes). Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not count
+# files, and FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) already sends bigger uploads to a temporary
+# file rather than memory: neither bounds an upload.
+IMPORT_MAX_UPLOAD_MB = int(env("CORDEE_IMPORT_MAX_UPLOAD_MB", "50") or "50")
+IMPORT_MAX_XLSX_XML_MB = int(env("CORDEE_IMPORT_MAX_XLSX_XML_MB", "500") or "500")
 
 LOGGING = {
     "version": 1,

@@ -19,10 +19,15 @@ from cordee.dataio.imports.values import (
 from cordee.dataio.imports.words import Text, stored
 from cordee.dataio.imports.words import later as _
 
+# Detection runs in the upload's request. A CSV is read to the end (the upload's size bounds it:
+# about a second for 50 MB here); openpyxl reads an XLSX some 5,000 rows a second, so only its
+# first rows are looked at and the sheet's own row count is shown until the run counts them.
+XLSX_DETECTED_ROWS = 10_000
+
 
 def detect(path: str, *, kind: str, language: str) -> tuple[dict[str, Any], dict[str, str], str]:
     """(detected format, proposed mapping, source system) after one pass over the file."""
-    fmt = reading.sniff(path)
+    fmt, records = reading.sniff_records(path)
     if not any(fmt.header):
         raise reading.ReadError(_("The first line must name the columns."))
     mapping = propose_mapping(kind, fmt.header)
@@ -35,7 +40,12 @@ def detect(path: str, *, kind: str, language: str) -> tuple[dict[str, Any], dict
     sample = 200
     candidates: set[int] | None = None
     all_columns = range(len(fmt.header))
-    for rows, (_line, cells) in enumerate(reading.records(path, fmt), start=1):
+    estimated = 0
+    for rows, (_line, cells) in enumerate(records, start=1):
+        if fmt.file_type == "xlsx" and rows > XLSX_DETECTED_ROWS:
+            rows, estimated = rows - 1, fmt.rows_declared
+            records.close()  # the workbook, now
+            break
         columns = all_columns if candidates is None else candidates
         for i in columns:
             value = cells[i] if i < len(cells) else ""
@@ -61,10 +71,15 @@ def detect(path: str, *, kind: str, language: str) -> tuple[dict[str, Any], dict
             candidates = {i for i, ev in dates.items() if ev.seen} | set(numbers) | set(iso)
             candidates -= text_columns
         elif candidates and rows % 1000 == 0:
-            # a column whose format is proven needs no more looking at (a big upload is
-            # detected in the request: only undecided columns are read to the end)
+            # a column whose format is proven needs no more looking at (detection runs in the
+            # upload's request: only undecided columns are read to the end)
             candidates = {i for i in candidates if not _decided(dates.get(i), numbers.get(i))}
-    detected: dict[str, Any] = {"format": fmt.as_dict(), "rows": rows, "dates": {}, "numbers": {}}
+    detected: dict[str, Any] = {
+        "format": fmt.as_dict(),
+        "rows": max(rows, estimated),
+        "dates": {},
+        "numbers": {},
+    }
     for i, column in enumerate(fmt.header):
         evidence = dates.get(i)
         if evidence and evidence.seen:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,17 +32,29 @@ class UploadForm(forms.Form):
     )
     file = forms.FileField(
         label=gettext_lazy("File"),
-        help_text=gettext_lazy(
-            "CSV (comma, semicolon or tab; UTF-8 or Windows/Excel encoding) or XLSX, the first "
-            "line naming the columns."
-        ),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED)}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "CSV (comma, semicolon or tab; UTF-8, UTF-16 or Windows/Excel encoding) or XLSX, the "
+            "first line naming each column once; at most %(max)s MB."
+        ) % {"max": settings.IMPORT_MAX_UPLOAD_MB}
 
     @classmethod
     def blank(cls, kind: str) -> UploadForm:
         """The empty form, its kind chosen from the link that led here (leads otherwise)."""
         return cls(initial={"kind": kind if kind in ImportKind.values else "leads"})
+
+    @classmethod
+    def refused(cls, exc: ValidationFailed) -> UploadForm:
+        """The form of a request refused before its body was read (too large): why, on the
+        file field."""
+        form = cls(data={"kind": "leads"}, files={})
+        form.is_valid()  # the file is missing: replaced by the reason it was not read
+        form.errors["file"] = form.error_class(exc.field_errors.get("file", [exc.message]))
+        return form
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

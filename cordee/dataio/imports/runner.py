@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop, override
 
 from cordee.core.errors import Conflict
 from cordee.dataio.imports import engine
+from cordee.dataio.imports.reading import ReadError
 from cordee.dataio.imports.words import later, stored
 from cordee.dataio.models import ImportJob, ImportPhase, ImportStatus
 
@@ -40,6 +41,9 @@ def import_job_run(*, job_id: int, progress: ProgressCallback | None = None) -> 
         try:
             engine.run(job, progress=progress)
         except Exception as exc:
+            # a file the run cannot read (changed since, or past a limit) says why, stored
+            # as code and parameters like every word of a report
+            error = exc.message if isinstance(exc, ReadError) else exc
             ImportJob.objects.filter(pk=job.pk).update(
                 status=ImportStatus.FAILED,
                 phase=ImportPhase.DONE,
@@ -47,12 +51,12 @@ def import_job_run(*, job_id: int, progress: ProgressCallback | None = None) -> 
                 report={
                     **job.report,
                     "message": stored(
-                        later(gettext_noop("The import failed: %(error)s")) % {"error": exc}
+                        later(gettext_noop("The import failed: %(error)s")) % {"error": error}
                     ),
                 },
             )
             job.refresh_from_db()
-            if not isinstance(exc, engine.ImportFailed):
+            if not isinstance(exc, engine.ImportFailed | ReadError):
                 raise
     job.refresh_from_db()
     return job

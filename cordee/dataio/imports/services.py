@@ -11,16 +11,19 @@ the job's final status are written in one short transaction of bulk statements (
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import socket
 import time
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
 
@@ -35,6 +38,28 @@ from cordee.dataio.imports.words import later, stored
 from cordee.dataio.models import ImportJob, ImportKind, ImportPhase, ImportStatus
 
 CAPABILITY = "data.import"
+
+
+def import_upload_check(*, size: int) -> None:
+    """Refuse an upload larger than ``IMPORT_MAX_UPLOAD_MB`` (the wizard checks the request's
+    length with this before reading its body; ``import_job_create`` checks the file itself)."""
+    limit = settings.IMPORT_MAX_UPLOAD_MB
+    if size > limit * 1024 * 1024:
+        message = _(
+            "The file is %(size)s MB; an upload holds at most %(max)s MB (the "
+            "CORDEE_IMPORT_MAX_UPLOAD_MB setting). A larger file can be imported on the server with "
+            "“cordee import”."
+        ) % {"size": number_format(math.ceil(size * 10 / 1024 / 1024) / 10, 1), "max": limit}
+        raise ValidationFailed(message, field_errors={"file": [message]})
+
+
+def _size(content: IO[bytes]) -> int:
+    size = getattr(content, "size", None)
+    if isinstance(size, int):
+        return size
+    position = content.seek(0, os.SEEK_END)
+    content.seek(0)
+    return position
 
 
 def import_job_create(
@@ -85,6 +110,7 @@ def import_job_create(
         job.source_path = os.path.abspath(path)
     else:
         assert content is not None
+        import_upload_check(size=_size(content))
         job.file.save(job.original_name or "upload.csv", File(content), save=False)
     started = time.perf_counter()
     try:

@@ -17,6 +17,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRed
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from cordee.core.actor import Actor
@@ -25,11 +26,17 @@ from cordee.core.web import workspace_view
 from cordee.dataio.imports import presenters
 from cordee.dataio.imports.forms import MappingChoices, UploadForm
 from cordee.dataio.imports.selectors import import_job_get, import_job_progress, import_jobs_list
-from cordee.dataio.imports.services import import_job_preview, import_job_rerun, import_job_start
+from cordee.dataio.imports.services import (
+    import_job_preview,
+    import_job_rerun,
+    import_job_start,
+    import_upload_check,
+)
 from cordee.dataio.models import ImportJob, ImportStatus
 
 CAPABILITY = "data.import"
 PREVIEW_ROWS = 10
+UPLOAD_FRAMING = 64 * 1024
 
 
 def _url(name: str, actor: Actor, job: ImportJob | None = None) -> str:
@@ -46,13 +53,26 @@ def imports_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(request, "dataio/import_list.html", {"nav": "imports", "jobs": jobs})
 
 
+@csrf_exempt  # checked by _import_upload, once the request's size is known to be acceptable
 @workspace_view
 def import_new(request: HttpRequest, actor: Actor) -> HttpResponse:
-    """Step 1: upload the file and say what it holds."""
+    """Step 1: upload the file and say what it holds. A request larger than the upload limit is
+    refused from its Content-Length, before its body is read (the CSRF check would read it)."""
     actor.require(CAPABILITY)
     if request.method != "POST":
         form = UploadForm.blank(request.GET.get("kind", ""))
         return render(request, "dataio/import_new.html", presenters.upload_page(form))
+    length = request.META.get("CONTENT_LENGTH") or ""
+    try:  # less the form's other fields and the multipart framing (a few hundred bytes)
+        import_upload_check(size=(int(length) if length.isdigit() else 0) - UPLOAD_FRAMING)
+    except ValidationFailed as exc:
+        form = UploadForm.refused(exc)
+        return render(request, "dataio/import_new.html", presenters.upload_page(form), status=413)
+    return _import_upload(request, actor)
+
+
+@csrf_protect
+def _import_upload(request: HttpRequest, actor: Actor) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES)
     job = form.save(actor)
     if job is None:
