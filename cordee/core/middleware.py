@@ -32,8 +32,7 @@ class QueryTextMiddleware:
                     without_control_characters(name),
                     [without_control_characters(v) for v in values],
                 )
-            cleaned._mutable = False
-            request.GET = cleaned
+            request.GET = QueryDict(cleaned.urlencode())  # immutable, as Django's own
         return self.get_response(request)
 
 

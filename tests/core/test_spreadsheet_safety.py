@@ -19,6 +19,7 @@ from django.test import Client
 from cordee.attribution.presenters import credits_csv
 from cordee.cli.management.commands.attribution import render
 from cordee.core.exports import Dialect, ExportColumn, csv_lines, xlsx_write
+from cordee.crm.models import Account
 from cordee.dataio.exports.workspace import workspace_export_write
 from cordee.dataio.imports.engine import _write_rejected
 from cordee.dataio.imports.reading import SourceFormat
@@ -173,3 +174,21 @@ def test_the_rejected_rows_file_neutralises_cells_and_reads_back_as_stored(setti
     # corrected and imported again, a cell is what it was (the quote the export added is dropped)
     assert [text(r[2]) for r in rows[1:]] == ["=1+1", "@x"]
     assert text("'plain") == "'plain"
+
+
+def test_an_import_reads_back_a_neutralised_cell_and_refuses_a_control_character(
+    personas, tmp_path
+):
+    from tests.dataio.helpers import import_file, report_of
+
+    path = tmp_path / "accounts.csv"
+    path.write_text("Name,City\n'=1+1,'-x\nBad\x01Name,Lyon\n", encoding="utf-8")
+    job = import_file(
+        personas, path, "accounts", mapping={"Name": "name", "City": "city"}, keep_good_rows=True
+    )
+    assert list(Account.objects.filter(workspace=personas.acme).values_list("name", "city")) == [
+        ("=1+1", "-x")
+    ]
+    (error,) = report_of(job, "en")["errors"]
+    assert (error["line"], error["column"]) == (3, "Name")
+    assert "control character (U+0001)" in error["reason"]
