@@ -26,13 +26,13 @@ from cordee.access import services
 from cordee.core import twofactor
 from cordee.core.actor import Actor
 from cordee.core.errors import DomainError
-from cordee.core.web import add_field_errors, workspace_view
+from cordee.core.web import Form, add_field_errors, workspace_view
 from cordee.tenancy.roles import Role
 
 _NEW_CODES_KEY = "two_factor_new_recovery_codes"
 
 
-class CodeForm(forms.Form):
+class CodeForm(Form):
     code = forms.CharField(
         label=gettext_lazy("Code"),
         max_length=32,

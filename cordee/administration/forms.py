@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cordee.administration.services import SettingsChange
 from cordee.core.api import schema_errors
+from cordee.core.web import Form
 from cordee.feedback.schemas import SettingsIn
 from cordee.funnel.schemas import MqlThresholdIn
 from cordee.people.schemas import WorkspacePatch
@@ -44,7 +45,7 @@ def _number(**attrs: Any) -> forms.NumberInput:
     return forms.NumberInput(attrs={"inputmode": "numeric", **attrs})
 
 
-class SettingsForm(forms.Form):
+class SettingsForm(Form):
     """The controls of the settings page; ``window_slots`` windows per weekday (two: a morning
     and an afternoon, the lunch break between them — more when the workspace has more)."""
 
@@ -271,7 +272,7 @@ def _one(
         return None
 
 
-class WorkspaceCreateForm(forms.Form):
+class WorkspaceCreateForm(Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     slug = forms.SlugField(
         label=_("Address"),
@@ -304,5 +305,5 @@ class WorkspaceCreateForm(forms.Form):
     )
 
 
-class WorkspaceDeleteForm(forms.Form):
+class WorkspaceDeleteForm(Form):
     confirm_name = forms.CharField(label=_("Type the workspace's name to confirm"))

@@ -3,7 +3,6 @@ table and chart, the CSV (the view stays a few lines)."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Mapping
 from decimal import Decimal
@@ -19,6 +18,7 @@ from cordee.attribution.periods import Period, fiscal_periods
 from cordee.attribution.services import negative_credits
 from cordee.core.actor import Actor
 from cordee.core.charts import BAR, cached_svg, chart_spec, signed_colour
+from cordee.core.spreadsheet import csv_writer
 from cordee.tenancy.models import Workspace
 
 UNITS = ("conversions", "value")
@@ -115,7 +115,7 @@ def credits_csv(
 ) -> HttpResponse:
     """Every model's credits, in won deals then in won revenue."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow([dimension, *MODELS, *(f"{m}_value" for m in MODELS)])
     for r in rows:
         writer.writerow(

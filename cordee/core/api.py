@@ -28,6 +28,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import (
+    ValidationInfo,
     create_model,
     field_validator,
 )
@@ -36,7 +37,8 @@ from cordee.core import twofactor
 from cordee.core.actor import Actor, actor_for
 from cordee.core.errors import DomainError
 from cordee.core.records import record_create, record_delete, record_get, record_list, record_update
-from cordee.core.schemas import MAX_ID, has_nul
+from cordee.core.schemas import MAX_ID, refuse_control_characters
+from cordee.core.text import control_character_message
 from cordee.tenancy.models import ApiToken, Membership
 
 # -- authentication ----------------------------------------------------------------------------
@@ -117,12 +119,13 @@ class ApiParser(Parser):
 
 
 class QuerySchema(Schema):
+    """Query parameters: control characters refused (``core.text``; a tab or a line break in a
+    search is only a space)."""
+
     @field_validator("*", mode="before")
     @classmethod
-    def _no_nul_characters(cls, value: Any) -> Any:
-        if has_nul(value):
-            raise ValueError("nul_character")
-        return value
+    def _no_control_characters(cls, value: Any, info: ValidationInfo) -> Any:
+        return refuse_control_characters(cls, value, info, multiline=True)
 
 
 class Pagination(LimitOffsetPagination):
@@ -159,8 +162,8 @@ def _pydantic_message(err: Mapping[str, Any]) -> str:
     (English) only for the rare rest."""
     kind = str(err.get("type", ""))
     ctx = err.get("ctx") or {}
-    if kind == "value_error" and "nul_character" in str(err.get("msg", "")):
-        return _("Null characters are not allowed.")
+    if kind == "control_character":
+        return control_character_message(str(ctx.get("code", "")))
     messages: dict[str, Callable[[], str]] = {
         "missing": lambda: _("This field is required."),
         "extra_forbidden": lambda: _("This field cannot be set."),

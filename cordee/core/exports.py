@@ -8,14 +8,13 @@ UTF-8 with a byte-order mark (Excel then reads accents right), dates in ISO 8601
 reads as dates in every language), times in the workspace's time zone, and the separator and
 decimal mark of the person's language — French gets ``;`` and ``1234,50`` (French Excel splits on
 ``;`` and reads a decimal comma), English gets ``,`` and ``1234.50``. Labels of choices are
-translated. A text starting with ``=``, ``+``, ``-`` or ``@`` is prefixed with ``'`` so that no
-spreadsheet runs it as a formula. XLSX cells are typed: dates are dates, money and counts are
-numbers. Secrets (signing keys, token hashes) never leave.
+translated. Every cell goes through ``core.spreadsheet`` (no spreadsheet runs a text as a formula;
+XLSX cells are typed: dates are dates, money and counts are numbers). Secrets (signing keys, token
+hashes) never leave.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import re
@@ -34,6 +33,7 @@ from django.utils.translation import gettext as _
 from cordee.core.actor import Actor
 from cordee.core.errors import ValidationFailed
 from cordee.core.records import RecordSpec, record_list
+from cordee.core.spreadsheet import csv_writer, xlsx_cell
 
 FORMATS = ("csv", "xlsx")
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
@@ -54,7 +54,6 @@ def _hidden(name: str) -> bool:
 
 
 _MONEY_NAMES = frozenset({"amount", "budget", "value"})
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # -- the dialect of a person's spreadsheet --------------------------------------------------------
@@ -240,8 +239,7 @@ def _csv_text(value: Any, dialect: Dialect, tz: ZoneInfo, yes_no: tuple[str, str
         value = ", ".join(str(v) for v in value)
     elif isinstance(value, dict):
         value = json.dumps(value, ensure_ascii=False)
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return str(value)
 
 
 class _Echo:
@@ -255,7 +253,7 @@ def csv_lines(
     rows: Iterable[Any], columns: list[ExportColumn], *, dialect: Dialect, tz: ZoneInfo
 ) -> Iterator[str]:
     """The file, line by line: a byte-order mark and the translated header first."""
-    writer = csv.writer(_Echo(), delimiter=dialect.separator)  # type: ignore[arg-type]
+    writer = csv_writer(_Echo(), delimiter=dialect.separator)
     yes_no = (_("Yes"), _("No"))
     yield "\ufeff" + writer.writerow([c.header for c in columns])
     for row in rows:
@@ -283,7 +281,6 @@ def xlsx_write(
     """A typed XLSX sheet in openpyxl's write-only mode (rows streamed to disk, constant memory).
     Returns the number of rows written."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
@@ -291,7 +288,7 @@ def xlsx_write(
     bold = Font(bold=True)
     header = []
     for col in columns:
-        cell = WriteOnlyCell(sheet, value=col.header)
+        cell = xlsx_cell(sheet, col.header)
         cell.font = bold
         header.append(cell)
     sheet.append(header)
@@ -301,10 +298,8 @@ def xlsx_write(
         cells = []
         for col in columns:
             value = _xlsx_value(col.value(row), tz)
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"  # text, never a formula
-            elif isinstance(value, dt.datetime):
+            cell = xlsx_cell(sheet, value)
+            if isinstance(value, dt.datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm"
             elif isinstance(value, dt.date):
                 cell.number_format = "yyyy-mm-dd"

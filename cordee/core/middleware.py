@@ -4,11 +4,36 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.urls import reverse
 from django.utils import translation
 
 from cordee.core import twofactor
+from cordee.core.text import control_character, without_control_characters
+
+
+class QueryTextMiddleware:
+    """A page's query (``?q=``, filters) loses its control characters before any view reads it:
+    a pasted ``%00`` searches for the rest instead of failing on PostgreSQL (which refuses NUL in
+    a query) or in an export. The API judges its own query (``core.api.QuerySchema``: a 422
+    naming the parameter)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path_info.startswith("/api/") and any(
+            control_character(name + "".join(values), multiline=False)
+            for name, values in request.GET.lists()
+        ):
+            cleaned = QueryDict(mutable=True)
+            for name, values in request.GET.lists():
+                cleaned.setlist(
+                    without_control_characters(name),
+                    [without_control_characters(v) for v in values],
+                )
+            request.GET = QueryDict(cleaned.urlencode())  # immutable, as Django's own
+        return self.get_response(request)
 
 
 class UserLanguageMiddleware:

@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+import types
+import typing
 from collections.abc import Callable
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Literal
 
+import annotated_types
 from ninja import Schema
 from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
 )
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from cordee.core.codes import country_code, currency_code
+from cordee.core.text import SINGLE_LINE_MAX, first_control_character
 
 # Ids are bounded to a signed 64-bit integer: a larger number is a 422, not an overflow.
 MAX_ID = 2**63 - 1
@@ -88,27 +94,55 @@ CountryCode = Annotated[
 ]
 
 
-def has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, list | tuple):
-        return any(has_nul(v) for v in value)
-    if isinstance(value, dict):
-        return any(has_nul(k) or has_nul(v) for k, v in value.items())
-    return False
+def _max_lengths(annotation: Any) -> list[int]:
+    """The maximum lengths a type annotation declares (``Text200 | None`` → [200])."""
+    found: list[int] = []
+    if typing.get_origin(annotation) is Annotated:
+        for meta in annotation.__metadata__:
+            found += _metadata_lengths(meta.metadata if isinstance(meta, FieldInfo) else [meta])
+        annotation = typing.get_args(annotation)[0]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found += _max_lengths(arg)
+    return found
 
 
-class InSchema(Schema):
-    """Base of every request body: unknown fields are refused, NUL characters too."""
+def _metadata_lengths(metadata: list[Any]) -> list[int]:
+    return [m.max_length for m in metadata if isinstance(m, annotated_types.MaxLen)]
 
-    model_config = ConfigDict(extra="forbid")
+
+def is_single_line(field: FieldInfo) -> bool:
+    """A short text (a name, a title, a code): no tab or line break (``core.text``)."""
+    lengths = _metadata_lengths(field.metadata) + _max_lengths(field.annotation)
+    return bool(lengths) and max(lengths) <= SINGLE_LINE_MAX
+
+
+def refuse_control_characters(
+    schema: type[Schema], value: Any, info: ValidationInfo, *, multiline: bool = False
+) -> Any:
+    """``core.text``'s rule for one field of ``schema``: a ``control_character`` error (its
+    ``code`` named) when the value holds a character it may not."""
+    field = schema.model_fields.get(info.field_name or "")
+    multiline = multiline or field is None or not is_single_line(field)
+    code = first_control_character(value, multiline=multiline)
+    if code:
+        raise PydanticCustomError("control_character", "control character {code}", {"code": code})
+    return value
+
+
+class TextSchema(Schema):
+    """Every text of the request is checked by ``core.text`` (control characters refused)."""
 
     @field_validator("*", mode="before")
     @classmethod
-    def _no_nul_characters(cls, value: Any) -> Any:
-        if has_nul(value):
-            raise ValueError("nul_character")
-        return value
+    def _no_control_characters(cls, value: Any, info: ValidationInfo) -> Any:
+        return refuse_control_characters(cls, value, info)
+
+
+class InSchema(TextSchema):
+    """Base of every request body: unknown fields are refused, control characters too."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 def choice_field(choices: type[Enum], *, blank: bool = False) -> Any:

@@ -35,6 +35,7 @@ from cordee.core.api import schema_errors
 from cordee.core.errors import DomainError, ValidationFailed
 from cordee.core.records import RecordSpec, record_create, record_update
 from cordee.core.selectors import workspace_users
+from cordee.core.text import ControlCharacterValidator
 from cordee.tenancy.models import User
 
 PAGE_SIZE = 25
@@ -248,7 +249,19 @@ class SearchPicker(forms.Widget):
         return context
 
 
-class RecordForm(forms.Form):
+class Form(forms.Form):
+    """Base of every form of the pages: each text field refuses control characters
+    (``core.text``; tab and line breaks only in a ``<textarea>``), with the API's message."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for form_field in self.fields.values():
+            if isinstance(form_field, forms.CharField):
+                multiline = isinstance(form_field.widget, forms.Textarea)
+                form_field.validators.append(ControlCharacterValidator(multiline=multiline))
+
+
+class RecordForm(Form):
     """Parses a record's fields for the page; validation of the record itself is the service's.
 
     Foreign keys list only the actor's workspace (users: its active members).
@@ -340,7 +353,7 @@ def form_input(schema: type[S], data: Mapping[str, Any], *, message: Any = None)
         ) from None
 
 
-class SchemaForm(forms.Form):
+class SchemaForm(Form):
     """A form whose input the API's schema judges (``form_input``): its own fields draw the
     controls, read files and take their limits (length, range) from the schema."""
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from cordee.core.api import current_actor, register_crud
+from cordee.core.api import QuerySchema, current_actor, register_crud
 from cordee.core.errors import NotFound, ValidationFailed
 from cordee.core.records import record_get
 from cordee.funnel import (
@@ -90,7 +90,7 @@ def convert(request: HttpRequest, pk: int, payload: schemas.ConvertIn) -> Any:
     return 201, {"opportunity_id": opportunity.pk, "lead_id": pk, "stage": "sql"}
 
 
-class BreachFilters(Schema):
+class BreachFilters(QuerySchema):
     kind: str | None = None
     side: str | None = None
     pod: int | None = None
@@ -242,7 +242,7 @@ def stage_exits(request: HttpRequest, stage: str, since: dt.date) -> Any:
     return reports.stage_exits(current_actor(request).workspace, stage, start).__dict__
 
 
-class MetricsFilters(Schema):
+class MetricsFilters(QuerySchema):
     by: str = Field("month", description="month (of MQL), source, campaign or pod")
     from_: dt.date | None = Field(
         None, alias="from", description="First MQL day (default: 12 calendar months ago)"
@@ -294,7 +294,7 @@ register_crud(
 )
 
 
-class BoardQuery(Schema):
+class BoardQuery(QuerySchema):
     closes_after: dt.date | None = None
     closes_before: dt.date | None = None
     forecast_category: str | None = None

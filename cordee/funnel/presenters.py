@@ -3,7 +3,6 @@ reports and metrics (views stay a few lines: parse, call one of these, render)."
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import io
@@ -28,6 +27,7 @@ from cordee.core.charts import cached_svg
 from cordee.core.errors import ValidationFailed
 from cordee.core.export_views import query_links
 from cordee.core.exports import ExportColumn
+from cordee.core.spreadsheet import csv_writer
 from cordee.crm import selectors as crm_selectors
 from cordee.crm.models import Channel
 from cordee.funnel import metrics, metrics_report, reports, selectors
@@ -357,7 +357,7 @@ def metrics_query(
 def metrics_csv(result: FunnelMetrics, by: str, period: Period) -> HttpResponse:
     """The metrics table as a CSV file."""
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(metrics_report.csv_rows(result))
+    csv_writer(buffer).writerows(metrics_report.csv_rows(result))
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="funnel-metrics-{by}-{period.start}-{period.end}.csv"'

@@ -12,23 +12,24 @@ from pydantic import Field
 from cordee.core.schemas import (
     Currency,
     MoneyOut,
+    TextSchema,
     choice_field,
 )
 from cordee.funnel.models import ForecastCategory, OpportunitySource, OpportunityStage, TouchKind
 
 
-class TransitionIn(Schema):
+class TransitionIn(TextSchema):
     to_stage: str = Field(
         ..., description="inquiry, mql, sal, sql, won, lost, recycled, disqualified"
     )
     reason: str = ""
 
 
-class AcceptIn(Schema):
+class AcceptIn(TextSchema):
     comment: str = ""
 
 
-class RejectIn(Schema):
+class RejectIn(TextSchema):
     reason: str = Field(..., description="Code of a rejection reason of the workspace catalogue")
     comment: str = ""
     outcome: str | None = Field(None, description="recycled or disqualified; default: the reason's")
@@ -93,7 +94,7 @@ def sla_payload(status: Any) -> dict[str, Any]:
     }
 
 
-class ConvertIn(Schema):
+class ConvertIn(TextSchema):
     name: str | None = Field(None, max_length=200, description="Default: account — contact")
     amount: Decimal = Field(..., ge=0)
     close_date: dt.date | None = None
@@ -127,7 +128,7 @@ class ContractOut(Schema):
     is_signed: bool
 
 
-class ContractIn(Schema):
+class ContractIn(TextSchema):
     name: str = Field(..., min_length=1, max_length=120)
     pod: int | None = None
     industries: list[str] = []
@@ -142,7 +143,7 @@ class ContractIn(Schema):
     reassign_on_breach: bool = False
 
 
-class ContractPatch(Schema):
+class ContractPatch(TextSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     pod: int | None = None
     industries: list[str] | None = None
@@ -183,7 +184,7 @@ class ScoringRuleOut(Schema):
     is_active: bool
 
 
-class ScoringRuleIn(Schema):
+class ScoringRuleIn(TextSchema):
     name: str = Field(..., min_length=1, max_length=120)
     kind: str = Field(..., description="fit or engagement")
     attribute: str = ""
@@ -194,7 +195,7 @@ class ScoringRuleIn(Schema):
     is_active: bool = True
 
 
-class ScoringRulePatch(Schema):
+class ScoringRulePatch(TextSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     kind: str | None = None
     attribute: str | None = None
@@ -214,7 +215,7 @@ class ReasonOut(Schema):
     is_active: bool
 
 
-class ReasonIn(Schema):
+class ReasonIn(TextSchema):
     code: str = Field(..., min_length=1, max_length=40, pattern=r"^[-a-z0-9_]+$")
     label: str = Field(..., min_length=1, max_length=120)
     default_outcome: str = "recycled"
@@ -222,7 +223,7 @@ class ReasonIn(Schema):
     is_active: bool = True
 
 
-class ReasonPatch(Schema):
+class ReasonPatch(TextSchema):
     label: str | None = Field(None, min_length=1, max_length=120)
     default_outcome: str | None = None
     recycle_after_days: int | None = Field(None, ge=0, le=3650)
@@ -241,7 +242,7 @@ class RoutingRuleOut(Schema):
     is_active: bool
 
 
-class RoutingRuleIn(Schema):
+class RoutingRuleIn(TextSchema):
     name: str = Field(..., min_length=1, max_length=120)
     order: int = 100
     pod: int
@@ -252,7 +253,7 @@ class RoutingRuleIn(Schema):
     is_active: bool = True
 
 
-class RoutingRulePatch(Schema):
+class RoutingRulePatch(TextSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     order: int | None = None
     pod: int | None = None
@@ -364,7 +365,7 @@ else:
     ForecastCategoryChoice = choice_field(ForecastCategory)
 
 
-class OpportunityMoveIn(Schema):
+class OpportunityMoveIn(TextSchema):
     """A card of the opportunity board: dropped on another stage, or its category chosen."""
 
     stage: OpportunityStageChoice | None = None
@@ -374,7 +375,7 @@ class OpportunityMoveIn(Schema):
 # -- the MQL threshold and the routing fallback (RevOps settings) -------------------------------
 
 
-class MqlThresholdIn(Schema):
+class MqlThresholdIn(TextSchema):
     threshold: int = Field(..., ge=1, le=1000, description="Score from which a lead becomes MQL")
 
 
@@ -395,7 +396,7 @@ class MqlThresholdOut(Schema):
     changes: list[MqlThresholdChangeOut] = Field(description="Latest first")
 
 
-class RoutingFallbackIn(Schema):
+class RoutingFallbackIn(TextSchema):
     pod: int | None = Field(None, description="A pod: round-robin among its available reps")
     user: int | None = Field(None, description="Or one person of the sales team")
 

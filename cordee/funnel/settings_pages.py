@@ -11,6 +11,7 @@ from cordee.core.actor import Actor
 from cordee.core.errors import ValidationFailed
 from cordee.core.web import (
     Column,
+    Form,
     RecordPage,
     SchemaForm,
     add_field_errors,
@@ -190,7 +191,7 @@ def threshold_saved(actor: Actor, form: ThresholdForm) -> bool:
     return True
 
 
-class FallbackForm(forms.Form):
+class FallbackForm(Form):
     pod = forms.TypedChoiceField(
         label=gettext_lazy("Fallback pod"),
         coerce=int,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from cordee.core.actor import Actor
 from cordee.core.errors import DomainError, NotFound
-from cordee.core.web import SearchPicker, workspace_view
+from cordee.core.web import Form, SearchPicker, workspace_view
 from cordee.crm.selectors import duplicate_candidates
 from cordee.merges import selectors, services
 from cordee.merges.moves import moved_words
@@ -29,7 +29,7 @@ def _may_merge(actor: Actor, kind: str) -> None:
     actor.require("record.merge")
 
 
-class PickForm(forms.Form):
+class PickForm(Form):
     other = forms.IntegerField()
 
     def __init__(self, *, actor: Actor, kind: str, exclude: int, **kwargs: Any) -> None:

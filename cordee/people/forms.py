@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cordee.core.actor import Actor
 from cordee.core.selectors import workspace_users
+from cordee.core.web import Form
 from cordee.crm.models import Account
 from cordee.people.models import Pod
 from cordee.tenancy.models import User
@@ -30,7 +31,7 @@ class CommaListField(forms.CharField):
         return [part.strip() for part in text.split(",") if part.strip()]
 
 
-class PodForm(forms.Form):
+class PodForm(Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     mission = forms.CharField(
         label=_("Mission"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -85,11 +86,11 @@ class PodForm(forms.Form):
         return {k: self.cleaned_data[k] for k in ("name", "mission", "industries", "regions")}
 
 
-class LanguageForm(forms.Form):
+class LanguageForm(Form):
     language = forms.ChoiceField(label=_("Language of the interface"), choices=settings.LANGUAGES)
 
 
-class TokenForm(forms.Form):
+class TokenForm(Form):
     name = forms.CharField(
         label=_("Token name"),
         max_length=80,
@@ -114,7 +115,7 @@ def _pods_field() -> _PodsField:
     )
 
 
-class InviteForm(forms.Form):
+class InviteForm(Form):
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MARKETER)
     pod_ids = _pods_field()
@@ -126,7 +127,7 @@ class InviteForm(forms.Form):
         )
 
 
-class MemberForm(forms.Form):
+class MemberForm(Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     pod_ids = _pods_field()
 
@@ -137,7 +138,7 @@ class MemberForm(forms.Form):
         )
 
 
-class HandoverForm(forms.Form):
+class HandoverForm(Form):
     """One drop-down of colleagues per kind of open work (fields named after the kinds)."""
 
     def __init__(
@@ -157,7 +158,7 @@ class HandoverForm(forms.Form):
         return {k: v.pk for k, v in self.cleaned_data.items() if v is not None}
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(Form):
     first_name = forms.CharField(label=_("First name"), max_length=80)
     last_name = forms.CharField(label=_("Last name"), max_length=80, required=False)
     password = forms.CharField(

@@ -1,13 +1,13 @@
 """The whole workspace as a zip of one CSV or Parquet file per table, for programs: raw values
 (choice codes, foreign keys as ``<name>_id``), ``,`` and ``.`` whatever the language, times in
-UTC (ISO 8601); or Parquet with typed columns. Secrets (signing keys, token hashes) never leave.
+UTC (ISO 8601), texts spreadsheet-safe (``core.spreadsheet``: ``'`` before a would-be formula);
+or Parquet with typed columns (raw values). Secrets (signing keys, token hashes) never leave.
 
 Lists exported by people (CSV/XLSX of a page's rows) are ``cordee.core.exports``.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import re
@@ -28,6 +28,7 @@ from django_tasks import task
 from cordee.core.actor import Actor
 from cordee.core.errors import NotFound, ValidationFailed
 from cordee.core.exports import CHUNK, is_secret
+from cordee.core.spreadsheet import csv_writer
 from cordee.dataio.notices import EXPORT_READY
 from cordee.people.services import notification_new, notification_send
 from cordee.tenancy.models import Membership
@@ -187,7 +188,7 @@ def _write_csv_table(zf: zipfile.ZipFile, name: str, fields: list[Any], rows: Qu
         import io
 
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-        writer = csv.writer(text)
+        writer = csv_writer(text)
         writer.writerow([f.attname for f in fields])
         for row in rows.iterator(chunk_size=CHUNK):
             writer.writerow([_data_text(v) for v in row])

@@ -16,7 +16,6 @@ leave half an import behind a killed process; we chose atomicity (see docs/impor
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import gc
 import io
@@ -30,6 +29,7 @@ from django.utils import timezone
 
 from cordee.core import audit
 from cordee.core.actor import Actor
+from cordee.core.spreadsheet import csv_writer
 from cordee.crm.models import Account
 from cordee.dataio.imports import reading
 from cordee.dataio.imports.duplicates import duplicate_warnings
@@ -348,7 +348,7 @@ def _write_rejected(job: ImportJob, fmt: reading.SourceFormat, errors: list[RowE
         reasons.setdefault(error.line, []).append(label)
     buffer = io.StringIO()
     delimiter = fmt.delimiter if fmt.file_type == "csv" else ","
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer = csv_writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow([_("line"), _("reasons"), *fmt.header])
     for line, cells in reading.records(job.source_file_path(), fmt):
         if line in reasons:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from cordee.core.actor import Actor
 from cordee.core.errors import ValidationFailed
-from cordee.core.web import add_field_errors
+from cordee.core.web import Form, add_field_errors
 from cordee.dataio.imports.services import import_job_configure, import_job_create
 from cordee.dataio.models import ImportJob, ImportKind
 
@@ -26,7 +26,7 @@ _KIND_HELP = gettext_lazy(
 )
 
 
-class UploadForm(forms.Form):
+class UploadForm(Form):
     kind = forms.ChoiceField(
         label=gettext_lazy("What the file holds"), choices=ImportKind.choices, help_text=_KIND_HELP
     )

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from cordee.core.spreadsheet import unneutralise
+from cordee.core.text import control_character
 from cordee.dataio.imports import reading
 from cordee.dataio.imports.duplicates import CHECKED_ROWS, CONTACT_KINDS, duplicate_warnings
 from cordee.dataio.imports.kinds import handler_for
@@ -119,7 +121,13 @@ class RowReader:
         if kind == CHOICE:
             assert spec.choices is not None
             return spec.choices.parse(raw)
-        value = raw.strip() if type(raw) is str and "\r" not in raw else text(raw)
+        value = unneutralise(raw.strip()) if type(raw) is str and "\r" not in raw else text(raw)
+        code = control_character(value, multiline=True)  # core.text: the API's and forms' rule
+        if code:
+            raise CellError(
+                _("This text contains a control character (%(code)s), which is not allowed here.")
+                % {"code": code}
+            )
         if spec.max_length and len(value) > spec.max_length:
             raise CellError(
                 _("Too long: %(length)s characters, at most %(max)s.")

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from cordee.core.codes import country_code
+from cordee.core.spreadsheet import unneutralise
 from cordee.dataio.imports.words import Text
 from cordee.dataio.imports.words import later as _
 from cordee.tenancy.models import normalize_email
@@ -36,14 +37,15 @@ class CellError(ValueError):
 
 
 def text(value: Any) -> str:
-    """The cell as trimmed text ('' for empty); Excel numbers lose a useless '.0'."""
+    """The cell as trimmed text ('' for empty); Excel numbers lose a useless '.0'; the ``'``
+    an export put before a would-be formula is dropped (``core.spreadsheet``)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
-    value = str(value).strip()
+    value = unneutralise(str(value).strip())
     return value.replace("\r\n", "\n") if "\r" in value else value
 
 

@@ -60,11 +60,12 @@ def render(result: Any, output: str) -> str:
 
         return json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n"
     if output == "csv":
-        import csv
         import io
 
+        from cordee.core.spreadsheet import csv_writer
+
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csv_writer(buffer)
         has_effects = result.removal_effects is not None
         writer.writerow(["channel", "credit"] + (["removal_effect"] if has_effects else []))
         for i, channel in enumerate(result.channels):
