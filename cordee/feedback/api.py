@@ -102,7 +102,7 @@ def feedback_health(request: HttpRequest, months: Annotated[int, Field(ge=1, le=
 
 @router.get(
     "/feedback/sla-breaches",
-    response=list[schemas.BreachOut],
+    response=list[schemas.FeedbackBreachOut],
     operation_id="feedback_sla_breaches",
 )
 @paginate(Pagination)

@@ -240,7 +240,7 @@ class SettingsOut(Schema):
     acknowledge_within_days: int
 
 
-class BreachOut(Schema):
+class FeedbackBreachOut(Schema):
     id: int
     item_id: int
     due_at: dt.datetime

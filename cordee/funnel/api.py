@@ -1,16 +1,17 @@
 """REST endpoints of the shared funnel: moves, decisions, SLA clocks, contracts, rules, breaches."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from cordee.core.api import current_actor, register_crud
+from cordee.core.api import Pagination, QuerySchema, current_actor, register_crud
 from cordee.core.errors import NotFound, ValidationFailed
+from cordee.core.schemas import Id
 from cordee.core.records import record_get
 from cordee.funnel import (
     activities,
@@ -90,15 +91,15 @@ def convert(request: HttpRequest, pk: int, payload: schemas.ConvertIn) -> Any:
     return 201, {"opportunity_id": opportunity.pk, "lead_id": pk, "stage": "sql"}
 
 
-class BreachFilters(Schema):
-    kind: str | None = None
-    side: str | None = None
-    pod: int | None = None
+class BreachFilters(QuerySchema):
+    kind: schemas.BreachKindChoice | None = None
+    side: Literal["sales", "marketing"] | None = None
+    pod: Id | None = None
     committee_pending: bool | None = None
 
 
-@router.get("/sla-breaches", response=list[schemas.BreachOut], operation_id="slabreach_list")
-@paginate(LimitOffsetPagination)
+@router.get("/sla-breaches", response=list[schemas.SlaBreachOut], operation_id="slabreach_list")
+@paginate(Pagination)
 def breaches(request: HttpRequest, filters: Query[BreachFilters]) -> Any:
     params = {
         k: str(v).lower() if isinstance(v, bool) else str(v)
@@ -370,8 +371,8 @@ def activity_log(request: HttpRequest, payload: activity_schemas.ActivityIn) -> 
 
 
 @router.get("/tasks", response=list[activity_schemas.TaskOut], operation_id="task_list")
-@paginate(LimitOffsetPagination)
-def task_list(request: HttpRequest, owner: int | None = None, done: bool | None = False) -> Any:
+@paginate(Pagination)
+def task_list(request: HttpRequest, owner: Id | None = None, done: bool | None = False) -> Any:
     """Tasks by due time: ``owner`` (a user id) and ``done`` (false: open ones, the default)."""
     return selectors.tasks_list(actor=current_actor(request), owner_id=owner, done=done)
 

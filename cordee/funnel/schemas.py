@@ -11,24 +11,31 @@ from pydantic import Field
 
 from cordee.core.schemas import (
     Currency,
+    InSchema,
     MoneyOut,
     choice_field,
 )
-from cordee.funnel.models import ForecastCategory, OpportunitySource, OpportunityStage, TouchKind
+from cordee.funnel.models import (
+    BreachKind,
+    ForecastCategory,
+    OpportunitySource,
+    OpportunityStage,
+    TouchKind,
+)
 
 
-class TransitionIn(Schema):
+class TransitionIn(InSchema):
     to_stage: str = Field(
         ..., description="inquiry, mql, sal, sql, won, lost, recycled, disqualified"
     )
     reason: str = ""
 
 
-class AcceptIn(Schema):
+class AcceptIn(InSchema):
     comment: str = ""
 
 
-class RejectIn(Schema):
+class RejectIn(InSchema):
     reason: str = Field(..., description="Code of a rejection reason of the workspace catalogue")
     comment: str = ""
     outcome: str | None = Field(None, description="recycled or disqualified; default: the reason's")
@@ -51,7 +58,7 @@ class ClockOut(Schema):
     breached: bool
 
 
-class BreachOut(Schema):
+class SlaBreachOut(Schema):
     id: int
     kind: str
     side: str
@@ -76,7 +83,7 @@ class LeadSlaOut(Schema):
     attempts_made: int
     attempts_required: int
     clocks: list[ClockOut]
-    breaches: list[BreachOut]
+    breaches: list[SlaBreachOut]
 
 
 def sla_payload(status: Any) -> dict[str, Any]:
@@ -93,7 +100,7 @@ def sla_payload(status: Any) -> dict[str, Any]:
     }
 
 
-class ConvertIn(Schema):
+class ConvertIn(InSchema):
     name: str | None = Field(None, max_length=200, description="Default: account — contact")
     amount: Decimal = Field(..., ge=0)
     close_date: dt.date | None = None
@@ -127,7 +134,7 @@ class ContractOut(Schema):
     is_signed: bool
 
 
-class ContractIn(Schema):
+class ContractIn(InSchema):
     name: str = Field(..., min_length=1, max_length=120)
     pod: int | None = None
     industries: list[str] = []
@@ -142,7 +149,7 @@ class ContractIn(Schema):
     reassign_on_breach: bool = False
 
 
-class ContractPatch(Schema):
+class ContractPatch(InSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     pod: int | None = None
     industries: list[str] | None = None
@@ -183,7 +190,7 @@ class ScoringRuleOut(Schema):
     is_active: bool
 
 
-class ScoringRuleIn(Schema):
+class ScoringRuleIn(InSchema):
     name: str = Field(..., min_length=1, max_length=120)
     kind: str = Field(..., description="fit or engagement")
     attribute: str = ""
@@ -194,7 +201,7 @@ class ScoringRuleIn(Schema):
     is_active: bool = True
 
 
-class ScoringRulePatch(Schema):
+class ScoringRulePatch(InSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     kind: str | None = None
     attribute: str | None = None
@@ -214,7 +221,7 @@ class ReasonOut(Schema):
     is_active: bool
 
 
-class ReasonIn(Schema):
+class ReasonIn(InSchema):
     code: str = Field(..., min_length=1, max_length=40, pattern=r"^[-a-z0-9_]+$")
     label: str = Field(..., min_length=1, max_length=120)
     default_outcome: str = "recycled"
@@ -222,7 +229,7 @@ class ReasonIn(Schema):
     is_active: bool = True
 
 
-class ReasonPatch(Schema):
+class ReasonPatch(InSchema):
     label: str | None = Field(None, min_length=1, max_length=120)
     default_outcome: str | None = None
     recycle_after_days: int | None = Field(None, ge=0, le=3650)
@@ -241,7 +248,7 @@ class RoutingRuleOut(Schema):
     is_active: bool
 
 
-class RoutingRuleIn(Schema):
+class RoutingRuleIn(InSchema):
     name: str = Field(..., min_length=1, max_length=120)
     order: int = 100
     pod: int
@@ -252,7 +259,7 @@ class RoutingRuleIn(Schema):
     is_active: bool = True
 
 
-class RoutingRulePatch(Schema):
+class RoutingRulePatch(InSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     order: int | None = None
     pod: int | None = None
@@ -357,14 +364,16 @@ if TYPE_CHECKING:  # the choices are checked at run time; to the type checker th
     OpportunityStageChoice: TypeAlias = str
     OpportunitySourceChoice: TypeAlias = str
     ForecastCategoryChoice: TypeAlias = str
+    BreachKindChoice: TypeAlias = str
 else:
     TouchKindChoice = choice_field(TouchKind)
     OpportunityStageChoice = choice_field(OpportunityStage)
     OpportunitySourceChoice = choice_field(OpportunitySource)
     ForecastCategoryChoice = choice_field(ForecastCategory)
+    BreachKindChoice = choice_field(BreachKind)
 
 
-class OpportunityMoveIn(Schema):
+class OpportunityMoveIn(InSchema):
     """A card of the opportunity board: dropped on another stage, or its category chosen."""
 
     stage: OpportunityStageChoice | None = None
@@ -374,7 +383,7 @@ class OpportunityMoveIn(Schema):
 # -- the MQL threshold and the routing fallback (RevOps settings) -------------------------------
 
 
-class MqlThresholdIn(Schema):
+class MqlThresholdIn(InSchema):
     threshold: int = Field(..., ge=1, le=1000, description="Score from which a lead becomes MQL")
 
 
@@ -395,7 +404,7 @@ class MqlThresholdOut(Schema):
     changes: list[MqlThresholdChangeOut] = Field(description="Latest first")
 
 
-class RoutingFallbackIn(Schema):
+class RoutingFallbackIn(InSchema):
     pod: int | None = Field(None, description="A pod: round-robin among its available reps")
     user: int | None = Field(None, description="Or one person of the sales team")
 
