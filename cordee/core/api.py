@@ -41,7 +41,7 @@ from cordee.core import twofactor
 from cordee.core.actor import Actor, actor_for
 from cordee.core.errors import DomainError
 from cordee.core.records import record_create, record_delete, record_get, record_list, record_update
-from cordee.core.schemas import MAX_ID, has_nul
+from cordee.core.schemas import MAX_ID, PathId, has_nul
 from cordee.tenancy.models import ApiToken, Membership
 
 # -- authentication ----------------------------------------------------------------------------
@@ -375,7 +375,9 @@ def error_responses_document(document: dict[str, Any]) -> dict[str, Any]:
                 statuses |= {"400", "413"}
             if method in _WRITES:
                 statuses.add("409")
-            responses = operation.setdefault("responses", {})
+            # ninja keys its own responses by int: one kind of key, or JSON would repeat one
+            responses = {str(k): v for k, v in operation.get("responses", {}).items()}
+            operation["responses"] = responses
             for status in sorted(statuses - set(responses)):
                 responses[status] = {
                     "description": _ERROR_STATUSES[status],
@@ -519,7 +521,7 @@ def register_crud(
         operation_id=f"{name}_get",
         summary=f"Read a {name}",
     )
-    def get_view(request: HttpRequest, pk: int) -> Any:
+    def get_view(request: HttpRequest, pk: PathId) -> Any:
         return get_row(actor=current_actor(request), pk=pk)
 
     @router.patch(
@@ -529,7 +531,7 @@ def register_crud(
         operation_id=f"{name}_update",
         summary=f"Change a {name}",
     )
-    def update_view(request: HttpRequest, pk: int, payload: update_in) -> Any:  # type: ignore[valid-type]
+    def update_view(request: HttpRequest, pk: PathId, payload: update_in) -> Any:  # type: ignore[valid-type]
         actor = current_actor(request)
         instance = record_get(actor=actor, spec=spec, pk=pk)
         instance = update_service(
@@ -544,7 +546,7 @@ def register_crud(
         operation_id=f"{name}_delete",
         summary=f"Delete a {name}",
     )
-    def delete_view(request: HttpRequest, pk: int) -> Any:
+    def delete_view(request: HttpRequest, pk: PathId) -> Any:
         actor = current_actor(request)
         record_delete(actor=actor, spec=spec, instance=record_get(actor=actor, spec=spec, pk=pk))
         return 204, None

@@ -59,7 +59,7 @@ class RespondIn(InSchema):
     url: Annotated[str, Field(max_length=500)] = ""
 
 
-class MergeIn(InSchema):
+class FeedbackMergeIn(InSchema):
     into: Id
 
 

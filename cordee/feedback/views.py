@@ -249,7 +249,7 @@ def merge(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
     _triager(actor, pk)
     try:
         message = _("Choose the item to merge this one into.")
-        data = form_input(schemas.MergeIn, request.POST, message=message)
+        data = form_input(schemas.FeedbackMergeIn, request.POST, message=message)
         target = services.feedback_merge(actor=actor, item_id=pk, into_id=data.into)
     except (ValidationFailed, Conflict) as exc:
         return _triage_refused(request, actor, pk, exc)

@@ -122,3 +122,70 @@ def test_a_server_error_answers_the_error_shape_not_a_page(personas, api_as, mon
     assert error["code"] == "server_error"
     assert "secret detail" not in json.dumps(error)
     assert "secret detail of the failure" in caplog.text  # logged with its trace, for operators
+
+
+def test_no_two_api_schemas_share_a_name(db):
+    """The OpenAPI document names a schema by its class name: two classes of one name (say a
+    BreachOut in the funnel and one in feedback) would document one with the other's shape."""
+    from ninja import Schema
+
+    import cordee.config.api  # noqa: F401  # every app's schemas imported
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    by_name: dict[str, set[str]] = {}
+    for cls in subclasses(Schema):
+        if cls.__module__.startswith("cordee."):
+            by_name.setdefault(cls.__name__, set()).add(f"{cls.__module__}.{cls.__qualname__}")
+    assert {name: where for name, where in by_name.items() if len(where) > 1} == {}
+
+
+def test_breaches_of_each_kind_are_documented_with_their_own_shape(db):
+    from cordee.config.api import api
+
+    doc = api.get_openapi_schema()
+    schemas = doc["components"]["schemas"]
+
+    def item_schema(path):
+        page = doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+        ref = schemas[page["schema"]["$ref"].rsplit("/", 1)[1]]["properties"]["items"]["items"]
+        return schemas[ref["$ref"].rsplit("/", 1)[1]]
+
+    assert "item_id" in item_schema("/api/v1/feedback/sla-breaches")["properties"]
+    assert "lead_id" in item_schema("/api/v1/sla-breaches")["properties"]
+
+
+def test_every_operation_declares_the_error_shape(db):
+    from cordee.config.api import api
+
+    doc = api.get_openapi_schema()
+    error = {"$ref": "#/components/schemas/ErrorOut"}
+    for path, operations in doc["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            expected = {"403", "404", "422", "500"}
+            if "requestBody" in operation:
+                expected |= {"400", "413"}
+            if method != "get":
+                expected.add("409")
+            for status in expected:
+                assert responses[status]["content"]["application/json"]["schema"] == error, (
+                    method,
+                    path,
+                    status,
+                )
+    assert set(doc["components"]["schemas"]["ErrorOut"]["properties"]) == {"error"}
+
+
+@pytest.mark.parametrize(
+    "path", ["members/{pk}", "members/{pk}/handover", "accounts/{pk}", "tokens/{pk}/revoke"]
+)
+def test_an_id_beyond_what_the_database_holds_is_a_404(personas, api_as, path):
+    client = api_as("rita")
+    url = path.format(pk=10**25)
+    response = client.post(url) if url.endswith("revoke") else client.get(url)
+    assert response.status_code == 404, response.content
+    assert response.json()["error"]["code"] == "not_found"

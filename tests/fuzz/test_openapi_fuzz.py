@@ -56,7 +56,24 @@ SCHEMA = _schema()
 OPERATIONS = {op.label: op for op in (r.ok() for r in SCHEMA.get_all_operations())}
 
 
-@pytest.mark.parametrize("label", sorted(OPERATIONS))
+# operation label -> why it still fails (its test is a strict xfail: it must leave this list
+# the day it passes). Empty is the goal; never silence a check for the whole document.
+KNOWN_ISSUES: dict[str, str] = {}
+
+
+def _cases() -> list[Any]:
+    return [
+        pytest.param(
+            label,
+            marks=[pytest.mark.xfail(reason=KNOWN_ISSUES[label], strict=True)]
+            if label in KNOWN_ISSUES
+            else [],
+        )
+        for label in sorted(OPERATIONS)
+    ]
+
+
+@pytest.mark.parametrize("label", _cases())
 def test_every_operation_answers_as_documented(
     label: str, fuzz_rows: dict[str, Any], db: None
 ) -> None:
