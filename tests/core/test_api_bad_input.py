@@ -43,8 +43,8 @@ def test_a_body_over_the_size_limit_is_a_json_413(personas, api_as, settings):
 
 
 def test_a_null_half_life_is_a_422_naming_it(personas, api_as):
-    rule = ScoringRule.objects.create(
-        workspace=personas.acme, name="Retail", kind="fit", attribute="industry", points=5
+    rule = ScoringRule.objects.create(  # an engagement rule's clean() compares its half-life
+        workspace=personas.acme, name="Visits", kind="engagement", touch_kind="web_visit", points=5
     )
     response = api_as("rita").patch(f"scoring-rules/{rule.pk}", {"half_life_days": None})
     assert response.status_code == 422, response.content
