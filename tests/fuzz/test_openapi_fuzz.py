@@ -25,7 +25,8 @@ from tests.conftest import make_personas, rows_kept_for_the_module
 
 pytestmark = pytest.mark.slow  # about a minute, on SQLite only (see scripts/fuzz)
 
-# examples per operation: ~170 operations × 8 ≈ 45 s here; scripts/fuzz raises it
+# examples per operation (scripts/fuzz raises it): 172 operations × 8 took 110 s of calls on
+# the 2 cores shared with ~10 other busy processes (load 10), so well under a minute alone
 EXAMPLES = int(os.environ.get("CORDEE_FUZZ_EXAMPLES", "8"))
 
 
