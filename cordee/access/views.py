@@ -14,7 +14,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +25,7 @@ from cordee.access import services
 from cordee.core import twofactor
 from cordee.core.actor import Actor
 from cordee.core.errors import DomainError
+from cordee.core.redirects import next_url
 from cordee.core.web import Form, add_field_errors, workspace_view
 from cordee.tenancy.roles import Role
 
@@ -126,12 +126,7 @@ def _page(request: HttpRequest, actor: Actor, form: CodeForm | None, status: int
 
 
 def _next_url(request: HttpRequest) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return reverse("home")
+    return next_url(request, reverse("home"))
 
 
 @twofactor.two_factor_exempt
@@ -166,6 +161,6 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "access/verify.html",
-        {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
+        {"form": form, "next": next_url(request, "")},
         status=status,
     )

@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 from cordee.attribution import schemas, selectors, services
 from cordee.attribution.models import MODELS, AttributionLock, AttributionSnapshot
 from cordee.core.api import Pagination, current_actor
+from cordee.core.schemas import PathId
 
 router = Router(tags=["Attribution"])
 
@@ -93,7 +94,7 @@ def snapshot_list(
     response=schemas.AttributionSnapshotDetailOut,
     operation_id="attribution_snapshot_get",
 )
-def snapshot_get(request: HttpRequest, pk: int) -> Any:
+def snapshot_get(request: HttpRequest, pk: PathId) -> Any:
     """One snapshot: every model's credits in won deals and won revenue, the deals won without
     marketing touch, Shapley's bootstrap intervals, and the models that cannot be signed."""
     return _detail(selectors.snapshot_get(actor=current_actor(request), pk=pk))
@@ -132,7 +133,7 @@ def lock_list(request: HttpRequest) -> Any:
     response=schemas.AttributionLockOut,
     operation_id="attribution_lock_get",
 )
-def lock_get(request: HttpRequest, pk: int) -> Any:
+def lock_get(request: HttpRequest, pk: PathId) -> Any:
     return _lock(selectors.lock_get(actor=current_actor(request), pk=pk))
 
 
@@ -158,7 +159,7 @@ def lock_sign(request: HttpRequest, payload: schemas.LockSignIn) -> Any:
     response={204: None},
     operation_id="attribution_lock_withdraw",
 )
-def lock_withdraw(request: HttpRequest, pk: int) -> Any:
+def lock_withdraw(request: HttpRequest, pk: PathId) -> Any:
     """Withdraw one's side's signature before the other side signs: the lock goes, another
     model may be proposed. 409 once both sides signed."""
     services.lock_withdraw(actor=current_actor(request), lock_id=pk)

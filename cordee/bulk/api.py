@@ -10,6 +10,7 @@ from ninja import Router
 from cordee.bulk import schemas, selectors, services
 from cordee.bulk.models import BulkJob, reason_text
 from cordee.core.api import current_actor
+from cordee.core.schemas import PathId
 
 router = Router(tags=["Bulk actions"])
 
@@ -78,13 +79,13 @@ def bulk_job_list(request: HttpRequest, limit: int = 50) -> Any:
 
 
 @router.get("/bulk-jobs/{int:pk}", response=schemas.BulkJobOut, operation_id="bulk_job_get")
-def bulk_job_get(request: HttpRequest, pk: int) -> Any:
+def bulk_job_get(request: HttpRequest, pk: PathId) -> Any:
     """A bulk action's progress and result (its author's, or any for a manager)."""
     return _out(selectors.bulk_job_get(actor=current_actor(request), pk=pk))
 
 
 @router.post("/bulk-jobs/{int:pk}/undo", response=schemas.BulkJobOut, operation_id="bulk_job_undo")
-def bulk_job_undo(request: HttpRequest, pk: int) -> Any:
+def bulk_job_undo(request: HttpRequest, pk: PathId) -> Any:
     """Undo a bulk action within its window (10 minutes by default): previous owners, pods
     and stages back, memberships removed, deleted rows restored. 409 after the window."""
     actor = current_actor(request)

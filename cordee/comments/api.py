@@ -11,6 +11,7 @@ from pydantic import Field
 
 from cordee.comments import mentions, schemas, selectors, services
 from cordee.core.api import current_actor
+from cordee.core.schemas import PathId
 
 router = Router(tags=["Comments"])
 
@@ -23,7 +24,7 @@ def _thread_endpoints(kind: str, plural: str) -> None:
         response=list[schemas.CommentOut],
         operation_id=f"{kind}_comment_list",
     )
-    def comment_list(request: HttpRequest, pk: int) -> Any:
+    def comment_list(request: HttpRequest, pk: PathId) -> Any:
         """The record's comments, oldest first; a deleted one keeps its place, without its
         text."""
         return selectors.comments_on(actor=current_actor(request), kind=kind, record_id=pk)
@@ -33,7 +34,7 @@ def _thread_endpoints(kind: str, plural: str) -> None:
         response={201: schemas.CommentOut},
         operation_id=f"{kind}_comment_create",
     )
-    def comment_create(request: HttpRequest, pk: int, payload: schemas.CommentIn) -> Any:
+    def comment_create(request: HttpRequest, pk: PathId, payload: schemas.CommentIn) -> Any:
         """Comment on the record (every member who reads it may). Each member mentioned with
         `@[Name](user id)` gets a notification."""
         actor = current_actor(request)
@@ -60,12 +61,12 @@ def comment_mentionable(request: HttpRequest, q: Annotated[str, Field(max_length
 
 
 @router.get("/comments/{int:pk}", response=schemas.CommentOut, operation_id="comment_read")
-def comment_read(request: HttpRequest, pk: int) -> Any:
+def comment_read(request: HttpRequest, pk: PathId) -> Any:
     return selectors.comment_get(actor=current_actor(request), pk=pk)
 
 
 @router.patch("/comments/{int:pk}", response=schemas.CommentOut, operation_id="comment_update")
-def comment_update(request: HttpRequest, pk: int, payload: schemas.CommentPatch) -> Any:
+def comment_update(request: HttpRequest, pk: PathId, payload: schemas.CommentPatch) -> Any:
     """Edit your own comment; the previous text is kept in its history. A member mentioned for
     the first time is notified."""
     actor = current_actor(request)
@@ -74,7 +75,7 @@ def comment_update(request: HttpRequest, pk: int, payload: schemas.CommentPatch)
 
 
 @router.delete("/comments/{int:pk}", response=schemas.CommentOut, operation_id="comment_delete")
-def comment_delete(request: HttpRequest, pk: int) -> Any:
+def comment_delete(request: HttpRequest, pk: PathId) -> Any:
     """Delete a comment (its author or a manager): it shows as deleted, by whom and when; its
     text stays in the history."""
     actor = current_actor(request)
@@ -87,6 +88,6 @@ def comment_delete(request: HttpRequest, pk: int) -> Any:
     response=list[schemas.CommentRevisionOut],
     operation_id="comment_revisions",
 )
-def comment_revisions(request: HttpRequest, pk: int) -> Any:
+def comment_revisions(request: HttpRequest, pk: PathId) -> Any:
     """The texts the comment had before each edit (and before its deletion), oldest first."""
     return selectors.comment_history(actor=current_actor(request), pk=pk)

@@ -19,6 +19,7 @@ from cordee.core.api import (
     TokenAuth,
     WorkspaceSessionAuth,
     error_body,
+    error_responses_document,
     install_error_handlers,
 )
 from cordee.core.audit_api import router as audit_router
@@ -64,6 +65,10 @@ class CordeeAPI(NinjaAPI):
             return response
 
         return wrapper
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """Ninja's document, with the error responses every operation can answer."""
+        return error_responses_document(super().get_openapi_schema(**kwargs))
 
     def _unknown_path(self, request: HttpRequest) -> HttpResponse:
         return self.create_response(

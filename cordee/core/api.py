@@ -17,9 +17,14 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from django.conf import settings
+from django.core import signals
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
+from django.utils.log import log_response
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Query, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -37,7 +42,7 @@ from cordee.core import twofactor
 from cordee.core.actor import Actor, actor_for
 from cordee.core.errors import DomainError
 from cordee.core.records import record_create, record_delete, record_get, record_list, record_update
-from cordee.core.schemas import MAX_ID, refuse_control_characters
+from cordee.core.schemas import MAX_ID, PathId, refuse_control_characters
 from cordee.core.text import control_character_message
 from cordee.tenancy.models import ApiToken, Membership
 
@@ -226,6 +231,14 @@ def schema_errors(errors: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:
     return fields
 
 
+def _too_large() -> dict[str, Any]:
+    return error_body(
+        "too_large",
+        _("The request body is too large; at most %(size)s MB.")
+        % {"size": f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024:g}"},
+    )
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
@@ -258,15 +271,28 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return api.create_response(request, error_body("not_found", _("Not found.")), status=404)
 
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return api.create_response(request, _too_large(), status=413)
+
+    @api.exception_handler(MultiPartParserError)
+    def bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        return api.create_response(request, _unreadable_multipart(), status=400)
+
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        if isinstance(exc.__cause__, MalformedBody):
+        cause = exc.__cause__
+        if isinstance(cause, RequestDataTooBig):  # ninja wraps what the body parser raised
+            return api.create_response(request, _too_large(), status=413)
+        if isinstance(cause, MultiPartParserError):
+            return api.create_response(request, _unreadable_multipart(), status=400)
+        if isinstance(cause, MalformedBody):
             return api.create_response(
                 request,
                 error_body(
                     "validation_error",
                     _("The request body could not be read."),
-                    {"body": [str(exc.__cause__)]},
+                    {"body": [str(cause)]},
                 ),
                 status=422,
             )
@@ -278,6 +304,91 @@ def install_error_handlers(api: NinjaAPI) -> None:
             405: "method_not_allowed",
         }.get(exc.status_code, "error")
         return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)
+
+    @api.exception_handler(Exception)
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        """Any other exception: the documented error shape, never Django's HTML page, and
+        nothing of the exception told to the client. Logged (with its trace) as Django logs
+        a 500, and signalled as Django does (the test client re-raises it)."""
+        response = api.create_response(
+            request,
+            error_body("server_error", _("Something went wrong on our side; try again later.")),
+            status=500,
+        )
+        signals.got_request_exception.send(sender=None, request=request)
+        log_response(
+            "Internal Server Error: %s",
+            request.path,
+            response=response,
+            request=request,
+            exception=exc,
+        )
+        return response
+
+
+def _unreadable_multipart() -> dict[str, Any]:
+    message = _("The multipart body could not be read (a boundary is required).")
+    return error_body("bad_request", message, {"body": [message]})
+
+
+# -- the error responses in the OpenAPI document ---------------------------------------------
+
+
+class ErrorDetailOut(Schema):
+    code: str = Field(..., description="validation_error, not_found, forbidden, conflict…")
+    message: str
+    fields: dict[str, list[str]] = Field(..., description="Messages by field name")
+
+
+class ErrorOut(Schema):
+    """Every error the API answers, whatever its status."""
+
+    error: ErrorDetailOut
+
+
+_ERROR_STATUSES: dict[str, str] = {
+    "400": "The request could not be read (e.g. a multipart body without a boundary)",
+    "401": "No valid API token or signed-in session",
+    "403": "The caller's role may not do this",
+    "404": "No such record in the caller's workspace",
+    "409": "Someone changed the record meanwhile, or it conflicts with another",
+    "413": "The request body is larger than the instance accepts",
+    "422": "A field, a query parameter or the body is not valid (named in ``fields``)",
+    "500": "An unexpected error (logged on the server)",
+}
+_WRITES = {"post", "put", "patch", "delete"}
+
+
+def error_responses_document(document: dict[str, Any]) -> dict[str, Any]:
+    """Declare the one error shape (``ErrorOut``) on every operation of ``document``, for the
+    statuses that operation can answer: all of them 401 (when authenticated), 403, 404, 422
+    and 500; those with a body 400 and 413; writes 409. A status an operation already
+    declares is kept."""
+    components = document.setdefault("components", {}).setdefault("schemas", {})
+    ref_template = "#/components/schemas/{model}"
+    error_schema = ErrorOut.model_json_schema(ref_template=ref_template)
+    components.update(error_schema.pop("$defs", {}))
+    components["ErrorOut"] = error_schema
+    for operations in document.get("paths", {}).values():
+        for method, operation in operations.items():
+            statuses = {"403", "404", "422", "500"}
+            if operation.get("security", document.get("security")):
+                statuses.add("401")
+            if "requestBody" in operation:
+                statuses |= {"400", "413"}
+            if method in _WRITES:
+                statuses.add("409")
+            # ninja keys its own responses by int: one kind of key, or JSON would repeat one
+            responses = {str(k): v for k, v in operation.get("responses", {}).items()}
+            operation["responses"] = responses
+            for status in sorted(statuses - set(responses)):
+                responses[status] = {
+                    "description": _ERROR_STATUSES[status],
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}
+                    },
+                }
+    return document
 
 
 # -- CRUD routes from a RecordSpec -------------------------------------------------------------
@@ -413,7 +524,7 @@ def register_crud(
         operation_id=f"{name}_get",
         summary=f"Read a {name}",
     )
-    def get_view(request: HttpRequest, pk: int) -> Any:
+    def get_view(request: HttpRequest, pk: PathId) -> Any:
         return get_row(actor=current_actor(request), pk=pk)
 
     @router.patch(
@@ -423,7 +534,7 @@ def register_crud(
         operation_id=f"{name}_update",
         summary=f"Change a {name}",
     )
-    def update_view(request: HttpRequest, pk: int, payload: update_in) -> Any:  # type: ignore[valid-type]
+    def update_view(request: HttpRequest, pk: PathId, payload: update_in) -> Any:  # type: ignore[valid-type]
         actor = current_actor(request)
         instance = record_get(actor=actor, spec=spec, pk=pk)
         instance = update_service(
@@ -438,7 +549,7 @@ def register_crud(
         operation_id=f"{name}_delete",
         summary=f"Delete a {name}",
     )
-    def delete_view(request: HttpRequest, pk: int) -> Any:
+    def delete_view(request: HttpRequest, pk: PathId) -> Any:
         actor = current_actor(request)
         record_delete(actor=actor, spec=spec, instance=record_get(actor=actor, spec=spec, pk=pk))
         return 204, None

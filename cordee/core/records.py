@@ -27,6 +27,7 @@ from cordee.core import audit
 from cordee.core.actor import Actor
 from cordee.core.errors import NotFound, PermissionDenied, ValidationFailed
 from cordee.core.models import SYNCED_FIELDS, FieldChange
+from cordee.core.validation import null_errors
 from cordee.tenancy.models import Membership, User
 
 
@@ -548,6 +549,9 @@ def _save(actor: Actor, spec: RecordSpec, instance: models.Model, data: dict[str
         setattr(instance, name, value)
     if spec.before_save:
         spec.before_save(actor, instance)
+    nulls = null_errors(instance, data)
+    if nulls:
+        raise ValidationFailed(_("Some fields are not valid."), field_errors=nulls)
     try:
         instance.full_clean(validate_unique=True)
     except DjangoValidationError as exc:

@@ -11,8 +11,10 @@ from enum import Enum
 from typing import Annotated, Any, Literal
 
 import annotated_types
+from django.http import Http404
 from ninja import Schema
 from pydantic import (
+    AfterValidator,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -32,6 +34,20 @@ MAX_ID = 2**63 - 1
 
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _path_id(value: int) -> int:
+    if not 1 <= value <= MAX_ID:
+        raise Http404  # no such row, as for any id nobody has; not a lookup the database refuses
+    return value
+
+
+# The id in a path (``/accounts/{int:pk}``): one no row can have (0, beyond 64 bits) is a 404.
+PathId = Annotated[
+    int,
+    AfterValidator(_path_id),
+    WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_ID}),
+]
 
 
 def _money_out(value: Decimal) -> str:

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from cordee.core.api import Pagination, current_actor, register_crud
 from cordee.core.errors import ValidationFailed
+from cordee.core.schemas import PathId
 from cordee.feedback import records, schemas, services
 from cordee.feedback.selectors import health, inbox, similar
 from cordee.feedback.selectors.health import HealthReport, TopOverTime
@@ -102,7 +103,7 @@ def feedback_health(request: HttpRequest, months: Annotated[int, Field(ge=1, le=
 
 @router.get(
     "/feedback/sla-breaches",
-    response=list[schemas.BreachOut],
+    response=list[schemas.FeedbackBreachOut],
     operation_id="feedback_sla_breaches",
 )
 @paginate(Pagination)
@@ -129,7 +130,7 @@ def feedback_settings_update(request: HttpRequest, payload: schemas.SettingsIn) 
 
 
 @router.get("/feedback/{int:pk}", response=schemas.FeedbackDetailOut, operation_id="feedback_get")
-def feedback_get(request: HttpRequest, pk: int) -> Any:
+def feedback_get(request: HttpRequest, pk: PathId) -> Any:
     """An item with its status history, answers, voters and authors (merged items' too)."""
     detail = inbox.feedback_detail(actor=current_actor(request), pk=pk)
     return {
@@ -151,7 +152,7 @@ def feedback_get(request: HttpRequest, pk: int) -> Any:
 )
 def feedback_attach(
     request: HttpRequest,
-    pk: int,
+    pk: PathId,
     attachment: UploadedFile | None = File(None),  # type: ignore[assignment]  # noqa: B008
 ) -> Any:
     """Attach a file (multipart field ``attachment``; at most 10 MB; PDF, images, text, CSV,
@@ -170,14 +171,14 @@ def feedback_attach(
 
 
 @router.post("/feedback/{int:pk}/vote", response=schemas.VotesOut, operation_id="feedback_vote")
-def feedback_vote(request: HttpRequest, pk: int) -> Any:
+def feedback_vote(request: HttpRequest, pk: PathId) -> Any:
     """+1 (once per person; the votes of a merged item go to the item it was merged into)."""
     votes = services.feedback_vote(actor=current_actor(request), item_id=pk)
     return {"item_id": pk, "votes": votes}
 
 
 @router.delete("/feedback/{int:pk}/vote", response=schemas.VotesOut, operation_id="feedback_unvote")
-def feedback_unvote(request: HttpRequest, pk: int) -> Any:
+def feedback_unvote(request: HttpRequest, pk: PathId) -> Any:
     votes = services.feedback_unvote(actor=current_actor(request), item_id=pk)
     return {"item_id": pk, "votes": votes}
 
@@ -185,7 +186,7 @@ def feedback_unvote(request: HttpRequest, pk: int) -> Any:
 @router.post(
     "/feedback/{int:pk}/status", response=schemas.FeedbackOut, operation_id="feedback_status"
 )
-def feedback_status(request: HttpRequest, pk: int, payload: schemas.StatusIn) -> Any:
+def feedback_status(request: HttpRequest, pk: PathId, payload: schemas.StatusIn) -> Any:
     """Move along new → acknowledged → planned → done / won't do (marketing side; won't do needs
     a reason). A concurrent change, or ``expected_status`` not matching, answers 409."""
     actor = current_actor(request)
@@ -202,7 +203,7 @@ def feedback_status(request: HttpRequest, pk: int, payload: schemas.StatusIn) ->
 @router.post(
     "/feedback/{int:pk}/assign", response=schemas.FeedbackOut, operation_id="feedback_assign"
 )
-def feedback_assign(request: HttpRequest, pk: int, payload: schemas.AssignIn) -> Any:
+def feedback_assign(request: HttpRequest, pk: PathId, payload: schemas.AssignIn) -> Any:
     """Set the owner and/or due date (fields left out are unchanged; null clears)."""
     actor = current_actor(request)
     services.feedback_assign(actor=actor, item_id=pk, **_assign_args(payload))
@@ -224,7 +225,7 @@ def _assign_args(payload: schemas.AssignIn) -> dict[str, Any]:
     response={201: schemas.ResponseOut},
     operation_id="feedback_respond",
 )
-def feedback_respond(request: HttpRequest, pk: int, payload: schemas.RespondIn) -> Any:
+def feedback_respond(request: HttpRequest, pk: PathId, payload: schemas.RespondIn) -> Any:
     """Answer ("you said → we did"): notifies the submitter, merged authors and voters, and
     sends the ``feedback.answered`` webhook event."""
     response = services.feedback_respond(
@@ -241,7 +242,7 @@ def feedback_respond(request: HttpRequest, pk: int, payload: schemas.RespondIn) 
 @router.post(
     "/feedback/{int:pk}/merge", response=schemas.FeedbackOut, operation_id="feedback_merge"
 )
-def feedback_merge(request: HttpRequest, pk: int, payload: schemas.MergeIn) -> Any:
+def feedback_merge(request: HttpRequest, pk: PathId, payload: schemas.FeedbackMergeIn) -> Any:
     """Merge this item into ``into``; answers the target, which keeps every voice and author."""
     actor = current_actor(request)
     target = services.feedback_merge(actor=actor, item_id=pk, into_id=payload.into)

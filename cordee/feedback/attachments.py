@@ -12,6 +12,8 @@ import zipfile
 from pathlib import PurePath
 from typing import IO
 
+from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from cordee.core.errors import ValidationFailed
@@ -78,3 +80,14 @@ def check_attachment(name: str, size: int, stream: IO[bytes]) -> None:
         raise _refuse(
             _("The file's content does not match its extension (.%(ext)s).") % {"ext": ext}
         )
+
+
+def attachment_store(field: FieldFile, name: str, content: IO[bytes]) -> None:
+    """Store ``content`` as the file of ``field`` (its instance saved) in place of the one it
+    had, which is deleted from the storage once the transaction commits: never before (a
+    rollback keeps the row pointing at it), and never left behind for good."""
+    old = field.name
+    field.save(name, content, save=True)  # type: ignore[arg-type]
+    if old and old != field.name:
+        storage = field.storage
+        transaction.on_commit(lambda: storage.delete(old))

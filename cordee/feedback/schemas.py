@@ -59,7 +59,7 @@ class RespondIn(InSchema):
     url: Annotated[str, Field(max_length=500)] = ""
 
 
-class MergeIn(InSchema):
+class FeedbackMergeIn(InSchema):
     into: Id
 
 
@@ -240,7 +240,7 @@ class SettingsOut(Schema):
     acknowledge_within_days: int
 
 
-class BreachOut(Schema):
+class FeedbackBreachOut(Schema):
     id: int
     item_id: int
     due_at: dt.datetime

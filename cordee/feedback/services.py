@@ -24,7 +24,7 @@ from cordee.core import audit
 from cordee.core.actor import Actor
 from cordee.core.errors import Conflict, NotFound, ValidationFailed
 from cordee.crm.models import Account, Campaign
-from cordee.feedback.attachments import check_attachment
+from cordee.feedback.attachments import attachment_store, check_attachment
 from cordee.feedback.links import item_url
 from cordee.feedback.models import (
     CLOSED_STATUSES,
@@ -160,7 +160,7 @@ def feedback_submit(
     with transaction.atomic():
         item.save()
         if attachment is not None:
-            item.attachment.save(attachment.name or "attachment", attachment, save=True)
+            attachment_store(item.attachment, attachment.name or "attachment", attachment)
         transaction.on_commit(partial(_enqueue_embedding, actor.workspace.pk, item.pk))
     return item
 
@@ -179,7 +179,7 @@ def feedback_attach(*, actor: Actor, item_id: int, attachment: UploadedFile) -> 
     check_attachment(attachment.name or "", attachment.size or 0, attachment)
     with transaction.atomic():
         item.attachment_name = (attachment.name or "")[:200]
-        item.attachment.save(attachment.name or "attachment", attachment, save=True)
+        attachment_store(item.attachment, attachment.name or "attachment", attachment)
     return item
 
 

@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 from cordee.core.actor import Actor
 from cordee.core.errors import Conflict, NotFound, ValidationFailed
 from cordee.core.export_views import check_format, query_links, rows_export_response
+from cordee.core.redirects import next_url
 from cordee.core.web import (
     Column,
     RecordPage,
@@ -45,10 +45,7 @@ def _back(request: HttpRequest, fallback: str, error: str = "") -> HttpResponseR
     """Back to the page the form was on (``next``), or ``fallback``; ``error`` shown there."""
     if error:
         messages.error(request, error)
-    target = request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        target = ""
-    return HttpResponseRedirect(target or fallback)
+    return HttpResponseRedirect(next_url(request, fallback))
 
 
 # -- the inbox -----------------------------------------------------------------------------------
@@ -252,7 +249,7 @@ def merge(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
     _triager(actor, pk)
     try:
         message = _("Choose the item to merge this one into.")
-        data = form_input(schemas.MergeIn, request.POST, message=message)
+        data = form_input(schemas.FeedbackMergeIn, request.POST, message=message)
         target = services.feedback_merge(actor=actor, item_id=pk, into_id=data.into)
     except (ValidationFailed, Conflict) as exc:
         return _triage_refused(request, actor, pk, exc)

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cordee.core import redirects
 from cordee.core.actor import Actor
 from cordee.funnel import presenters
 from cordee.funnel.activities import account_contacts, record_about
@@ -90,5 +91,5 @@ def queue_row(request: HttpRequest, actor: Actor, lead_id: int) -> dict[str, Any
         workspace=actor.workspace, pk=lead_id
     )
     rows = presenters.queue_rows(actor, [lead])
-    next_url = request.POST.get("next") or reverse("mql_queue", args=[actor.workspace.slug])
-    return {**rows, "row": rows["rows"][0], "next": next_url}
+    back = redirects.next_url(request, reverse("mql_queue", args=[actor.workspace.slug]))
+    return {**rows, "row": rows["rows"][0], "next": back}

@@ -1,17 +1,18 @@
 """REST endpoints of the shared funnel: moves, decisions, SLA clocks, contracts, rules, breaches."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from cordee.core.api import QuerySchema, current_actor, register_crud
+from cordee.core.api import Pagination, QuerySchema, current_actor, register_crud
 from cordee.core.errors import NotFound, ValidationFailed
 from cordee.core.records import record_get
+from cordee.core.schemas import Id, PathId
 from cordee.funnel import (
     activities,
     activity_schemas,
@@ -30,14 +31,14 @@ from cordee.funnel.sla import marketing_status
 router = Router(tags=["Funnel"])
 
 
-def _lead(request: HttpRequest, pk: int) -> Any:
+def _lead(request: HttpRequest, pk: PathId) -> Any:
     return record_get(actor=current_actor(request), spec=records.LEADS, pk=pk)
 
 
 @router.post(
     "/leads/{int:pk}/transition", response=schemas.LeadStageOut, operation_id="lead_transition"
 )
-def transition(request: HttpRequest, pk: int, payload: schemas.TransitionIn) -> Any:
+def transition(request: HttpRequest, pk: PathId, payload: schemas.TransitionIn) -> Any:
     """Move a lead along an allowed live transition (409 if someone changed it meanwhile)."""
     return services.lead_transition(
         actor=current_actor(request),
@@ -48,7 +49,7 @@ def transition(request: HttpRequest, pk: int, payload: schemas.TransitionIn) -> 
 
 
 @router.post("/leads/{int:pk}/accept", response=schemas.LeadStageOut, operation_id="lead_accept")
-def accept(request: HttpRequest, pk: int, payload: schemas.AcceptIn) -> Any:
+def accept(request: HttpRequest, pk: PathId, payload: schemas.AcceptIn) -> Any:
     """Sales accepts an MQL (→ SAL). Of two decisions at once, one wins; the other gets 409."""
     return services.lead_accept(
         actor=current_actor(request), lead_id=_lead(request, pk).pk, comment=payload.comment
@@ -56,7 +57,7 @@ def accept(request: HttpRequest, pk: int, payload: schemas.AcceptIn) -> Any:
 
 
 @router.post("/leads/{int:pk}/reject", response=schemas.LeadStageOut, operation_id="lead_reject")
-def reject(request: HttpRequest, pk: int, payload: schemas.RejectIn) -> Any:
+def reject(request: HttpRequest, pk: PathId, payload: schemas.RejectIn) -> Any:
     """Sales rejects an MQL with a mandatory reason: recycled (re-evaluation date) or disqualified."""
     return services.lead_reject(
         actor=current_actor(request),
@@ -69,7 +70,7 @@ def reject(request: HttpRequest, pk: int, payload: schemas.RejectIn) -> Any:
 
 
 @router.get("/leads/{int:pk}/sla", response=schemas.LeadSlaOut, operation_id="lead_sla")
-def lead_sla(request: HttpRequest, pk: int) -> Any:
+def lead_sla(request: HttpRequest, pk: PathId) -> Any:
     """Due times (ISO 8601 with the workspace's offset), business time used, attempts, breaches."""
     status = selectors.lead_sla(actor=current_actor(request), lead=_lead(request, pk))
     if status is None:
@@ -80,7 +81,7 @@ def lead_sla(request: HttpRequest, pk: int) -> Any:
 @router.post(
     "/leads/{int:pk}/convert", response={201: schemas.ConvertedOut}, operation_id="lead_convert"
 )
-def convert(request: HttpRequest, pk: int, payload: schemas.ConvertIn) -> Any:
+def convert(request: HttpRequest, pk: PathId, payload: schemas.ConvertIn) -> Any:
     """SAL → SQL: the lead becomes an opportunity on its account (amount as a decimal string)."""
     opportunity = services.lead_convert(
         actor=current_actor(request),
@@ -91,14 +92,14 @@ def convert(request: HttpRequest, pk: int, payload: schemas.ConvertIn) -> Any:
 
 
 class BreachFilters(QuerySchema):
-    kind: str | None = None
-    side: str | None = None
-    pod: int | None = None
+    kind: schemas.BreachKindChoice | None = None
+    side: Literal["sales", "marketing"] | None = None
+    pod: Id | None = None
     committee_pending: bool | None = None
 
 
-@router.get("/sla-breaches", response=list[schemas.BreachOut], operation_id="slabreach_list")
-@paginate(LimitOffsetPagination)
+@router.get("/sla-breaches", response=list[schemas.SlaBreachOut], operation_id="slabreach_list")
+@paginate(Pagination)
 def breaches(request: HttpRequest, filters: Query[BreachFilters]) -> Any:
     params = {
         k: str(v).lower() if isinstance(v, bool) else str(v)
@@ -111,7 +112,7 @@ def breaches(request: HttpRequest, filters: Query[BreachFilters]) -> Any:
 @router.post(
     "/sla-contracts/{int:pk}/sign", response=schemas.ContractOut, operation_id="slacontract_sign"
 )
-def sign(request: HttpRequest, pk: int) -> Any:
+def sign(request: HttpRequest, pk: PathId) -> Any:
     """The marketing manager signs marketing's side; the sales manager signs sales' side."""
     return services.sla_contract_sign(actor=current_actor(request), contract_id=pk)
 
@@ -121,7 +122,7 @@ def sign(request: HttpRequest, pk: int) -> Any:
     response=schemas.MarketingStatusOut,
     operation_id="slacontract_marketing",
 )
-def marketing(request: HttpRequest, pk: int) -> Any:
+def marketing(request: HttpRequest, pk: PathId) -> Any:
     """Marketing's side so far: MQLs, projection to the period end, acceptance rate."""
     contract = record_get(actor=current_actor(request), spec=records.SLA_CONTRACTS, pk=pk)
     status = marketing_status(contract, timezone.now())
@@ -324,7 +325,7 @@ def opportunity_board(request: HttpRequest, filters: Query[BoardQuery]) -> Any:
     operation_id="opportunity_history",
     summary="An opportunity's stage changes, oldest first",
 )
-def opportunity_history(request: HttpRequest, pk: int) -> Any:
+def opportunity_history(request: HttpRequest, pk: PathId) -> Any:
     actor = current_actor(request)
     opportunity = record_get(actor=actor, spec=records.OPPORTUNITIES, pk=pk)
     return selectors.opportunity_history(actor=actor, opportunity=opportunity)
@@ -350,7 +351,7 @@ register_crud(
     operation_id="lead_history",
     summary="A lead's stage changes, oldest first",
 )
-def lead_history(request: HttpRequest, pk: int) -> Any:
+def lead_history(request: HttpRequest, pk: PathId) -> Any:
     actor = current_actor(request)
     lead = record_get(actor=actor, spec=records.LEADS, pk=pk)
     return selectors.lead_history(actor=actor, lead=lead)
@@ -370,8 +371,8 @@ def activity_log(request: HttpRequest, payload: activity_schemas.ActivityIn) -> 
 
 
 @router.get("/tasks", response=list[activity_schemas.TaskOut], operation_id="task_list")
-@paginate(LimitOffsetPagination)
-def task_list(request: HttpRequest, owner: int | None = None, done: bool | None = False) -> Any:
+@paginate(Pagination)
+def task_list(request: HttpRequest, owner: Id | None = None, done: bool | None = False) -> Any:
     """Tasks by due time: ``owner`` (a user id) and ``done`` (false: open ones, the default)."""
     return selectors.tasks_list(actor=current_actor(request), owner_id=owner, done=done)
 
@@ -384,7 +385,7 @@ def task_create(request: HttpRequest, payload: activity_schemas.TaskIn) -> Any:
 
 
 @router.post("/tasks/{int:pk}/done", response=activity_schemas.TaskOut, operation_id="task_done")
-def task_done(request: HttpRequest, pk: int, payload: activity_schemas.TaskDoneIn) -> Any:
+def task_done(request: HttpRequest, pk: PathId, payload: activity_schemas.TaskDoneIn) -> Any:
     """Mark a task done (``{"done": false}``: open again)."""
     return activities.task_done(actor=current_actor(request), task_id=pk, done=payload.done)
 
@@ -397,7 +398,7 @@ def task_done(request: HttpRequest, pk: int, payload: activity_schemas.TaskDoneI
 def record_timeline(
     request: HttpRequest,
     record: activity_schemas.RecordKind,
-    pk: int,
+    pk: PathId,
     kind: list[str] = Query(default=[]),  # noqa: B008
     page: int = Query(default=1, ge=1),
 ) -> Any:

@@ -11,25 +11,31 @@ from pydantic import Field
 
 from cordee.core.schemas import (
     Currency,
+    InSchema,
     MoneyOut,
-    TextSchema,
     choice_field,
 )
-from cordee.funnel.models import ForecastCategory, OpportunitySource, OpportunityStage, TouchKind
+from cordee.funnel.models import (
+    BreachKind,
+    ForecastCategory,
+    OpportunitySource,
+    OpportunityStage,
+    TouchKind,
+)
 
 
-class TransitionIn(TextSchema):
+class TransitionIn(InSchema):
     to_stage: str = Field(
         ..., description="inquiry, mql, sal, sql, won, lost, recycled, disqualified"
     )
     reason: str = ""
 
 
-class AcceptIn(TextSchema):
+class AcceptIn(InSchema):
     comment: str = ""
 
 
-class RejectIn(TextSchema):
+class RejectIn(InSchema):
     reason: str = Field(..., description="Code of a rejection reason of the workspace catalogue")
     comment: str = ""
     outcome: str | None = Field(None, description="recycled or disqualified; default: the reason's")
@@ -52,7 +58,7 @@ class ClockOut(Schema):
     breached: bool
 
 
-class BreachOut(Schema):
+class SlaBreachOut(Schema):
     id: int
     kind: str
     side: str
@@ -77,7 +83,7 @@ class LeadSlaOut(Schema):
     attempts_made: int
     attempts_required: int
     clocks: list[ClockOut]
-    breaches: list[BreachOut]
+    breaches: list[SlaBreachOut]
 
 
 def sla_payload(status: Any) -> dict[str, Any]:
@@ -94,7 +100,7 @@ def sla_payload(status: Any) -> dict[str, Any]:
     }
 
 
-class ConvertIn(TextSchema):
+class ConvertIn(InSchema):
     name: str | None = Field(None, max_length=200, description="Default: account — contact")
     amount: Decimal = Field(..., ge=0)
     close_date: dt.date | None = None
@@ -128,7 +134,7 @@ class ContractOut(Schema):
     is_signed: bool
 
 
-class ContractIn(TextSchema):
+class ContractIn(InSchema):
     name: str = Field(..., min_length=1, max_length=120)
     pod: int | None = None
     industries: list[str] = []
@@ -143,7 +149,7 @@ class ContractIn(TextSchema):
     reassign_on_breach: bool = False
 
 
-class ContractPatch(TextSchema):
+class ContractPatch(InSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     pod: int | None = None
     industries: list[str] | None = None
@@ -184,7 +190,7 @@ class ScoringRuleOut(Schema):
     is_active: bool
 
 
-class ScoringRuleIn(TextSchema):
+class ScoringRuleIn(InSchema):
     name: str = Field(..., min_length=1, max_length=120)
     kind: str = Field(..., description="fit or engagement")
     attribute: str = ""
@@ -195,7 +201,7 @@ class ScoringRuleIn(TextSchema):
     is_active: bool = True
 
 
-class ScoringRulePatch(TextSchema):
+class ScoringRulePatch(InSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     kind: str | None = None
     attribute: str | None = None
@@ -215,7 +221,7 @@ class ReasonOut(Schema):
     is_active: bool
 
 
-class ReasonIn(TextSchema):
+class ReasonIn(InSchema):
     code: str = Field(..., min_length=1, max_length=40, pattern=r"^[-a-z0-9_]+$")
     label: str = Field(..., min_length=1, max_length=120)
     default_outcome: str = "recycled"
@@ -223,7 +229,7 @@ class ReasonIn(TextSchema):
     is_active: bool = True
 
 
-class ReasonPatch(TextSchema):
+class ReasonPatch(InSchema):
     label: str | None = Field(None, min_length=1, max_length=120)
     default_outcome: str | None = None
     recycle_after_days: int | None = Field(None, ge=0, le=3650)
@@ -242,7 +248,7 @@ class RoutingRuleOut(Schema):
     is_active: bool
 
 
-class RoutingRuleIn(TextSchema):
+class RoutingRuleIn(InSchema):
     name: str = Field(..., min_length=1, max_length=120)
     order: int = 100
     pod: int
@@ -253,7 +259,7 @@ class RoutingRuleIn(TextSchema):
     is_active: bool = True
 
 
-class RoutingRulePatch(TextSchema):
+class RoutingRulePatch(InSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     order: int | None = None
     pod: int | None = None
@@ -358,14 +364,16 @@ if TYPE_CHECKING:  # the choices are checked at run time; to the type checker th
     OpportunityStageChoice: TypeAlias = str
     OpportunitySourceChoice: TypeAlias = str
     ForecastCategoryChoice: TypeAlias = str
+    BreachKindChoice: TypeAlias = str
 else:
     TouchKindChoice = choice_field(TouchKind)
     OpportunityStageChoice = choice_field(OpportunityStage)
     OpportunitySourceChoice = choice_field(OpportunitySource)
     ForecastCategoryChoice = choice_field(ForecastCategory)
+    BreachKindChoice = choice_field(BreachKind)
 
 
-class OpportunityMoveIn(TextSchema):
+class OpportunityMoveIn(InSchema):
     """A card of the opportunity board: dropped on another stage, or its category chosen."""
 
     stage: OpportunityStageChoice | None = None
@@ -375,7 +383,7 @@ class OpportunityMoveIn(TextSchema):
 # -- the MQL threshold and the routing fallback (RevOps settings) -------------------------------
 
 
-class MqlThresholdIn(TextSchema):
+class MqlThresholdIn(InSchema):
     threshold: int = Field(..., ge=1, le=1000, description="Score from which a lead becomes MQL")
 
 
@@ -396,7 +404,7 @@ class MqlThresholdOut(Schema):
     changes: list[MqlThresholdChangeOut] = Field(description="Latest first")
 
 
-class RoutingFallbackIn(TextSchema):
+class RoutingFallbackIn(InSchema):
     pod: int | None = Field(None, description="A pod: round-robin among its available reps")
     user: int | None = Field(None, description="Or one person of the sales team")
 

@@ -17,6 +17,7 @@ from cordee.core.actor import Actor
 from cordee.core.errors import Conflict, DomainError, ValidationFailed
 from cordee.core.export_views import check_format, rows_export_response
 from cordee.core.records import record_get
+from cordee.core.redirects import next_url
 from cordee.core.web import (
     domain_error_response,
     form_input,
@@ -67,8 +68,7 @@ def _decided(request: HttpRequest, actor: Actor, lead: Lead, message: str) -> Ht
     def back() -> HttpResponse:
         messages.success(request, message)
         return HttpResponseRedirect(
-            request.POST.get("next")
-            or reverse("leads_detail", args=[actor.workspace.slug, lead.pk])
+            next_url(request, reverse("leads_detail", args=[actor.workspace.slug, lead.pk]))
         )
 
     context = {"lead": lead, "message": message}
@@ -326,7 +326,7 @@ def _record_kind(record: str) -> str:
 
 def _back_to_record(request: HttpRequest, actor: Actor, record: str, pk: int) -> HttpResponse:
     return HttpResponseRedirect(
-        request.POST.get("next") or reverse(RECORD_PAGES[record], args=[actor.workspace.slug, pk])
+        next_url(request, reverse(RECORD_PAGES[record], args=[actor.workspace.slug, pk]))
     )
 
 
@@ -343,7 +343,7 @@ def _panel_answer(
             messages.success(request, done)
         return _back_to_record(request, actor, record, pk)
 
-    panel = activity_pages.timeline_panel(actor, record, pk, next_url=request.POST.get("next", ""))
+    panel = activity_pages.timeline_panel(actor, record, pk, next_url=next_url(request, ""))
     context = {"panel": panel, "error": error}
     return htmx_render(request, "funnel/activity_panel.html", context, page=back)
 
@@ -398,9 +398,7 @@ def task_plan(request: HttpRequest, actor: Actor, *, record: str, pk: int) -> Ht
 def task_done(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
     task = activities.task_done(actor=actor, task_id=pk, done=request.POST.get("done") != "0")
     messages.success(request, _("Task done: %(title)s.") % {"title": task.title})
-    return HttpResponseRedirect(
-        request.POST.get("next") or activities.task_url(actor.workspace, task)
-    )
+    return HttpResponseRedirect(next_url(request, activities.task_url(actor.workspace, task)))
 
 
 @workspace_view

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from cordee.core.actor import Actor
 from cordee.core.api import current_actor
+from cordee.core.schemas import PathId
 from cordee.lists import rules, schemas, selectors, services
 from cordee.lists.models import SavedView
 
@@ -84,12 +85,12 @@ def saved_view_default(request: HttpRequest, payload: schemas.ListDefaultIn) -> 
 
 
 @router.get("/views/{int:pk}", response=schemas.SavedViewOut, operation_id="saved_view_get")
-def saved_view_get(request: HttpRequest, pk: int) -> Any:
+def saved_view_get(request: HttpRequest, pk: PathId) -> Any:
     return _one(current_actor(request), pk)
 
 
 @router.patch("/views/{int:pk}", response=schemas.SavedViewOut, operation_id="saved_view_update")
-def saved_view_update(request: HttpRequest, pk: int, payload: schemas.SavedViewPatch) -> Any:
+def saved_view_update(request: HttpRequest, pk: PathId, payload: schemas.SavedViewPatch) -> Any:
     """Change a view: its owner, or a manager or RevOps for a view shared with a pod or the
     workspace. Only its owner makes it private again."""
     actor = current_actor(request)
@@ -100,7 +101,7 @@ def saved_view_update(request: HttpRequest, pk: int, payload: schemas.SavedViewP
 
 
 @router.delete("/views/{int:pk}", response={204: None}, operation_id="saved_view_delete")
-def saved_view_delete(request: HttpRequest, pk: int) -> Any:
+def saved_view_delete(request: HttpRequest, pk: PathId) -> Any:
     """Delete a view (whoever may change it)."""
     services.saved_view_delete(actor=current_actor(request), view_id=pk)
     return 204, None
@@ -121,7 +122,7 @@ def _json(value: Any) -> Any:
 )
 def saved_view_records(
     request: HttpRequest,
-    pk: int,
+    pk: PathId,
     limit: Annotated[int, Field(ge=1, le=500)] = 50,
     offset: Annotated[int, Field(ge=0, le=2**62)] = 0,
 ) -> Any:

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from cordee.core.api import current_actor
+from cordee.core.schemas import PathId
 from cordee.merges import schemas, selectors, services
 from cordee.merges.models import Merge
 from cordee.merges.moves import moved_words
@@ -54,7 +55,7 @@ def merge_create(request: HttpRequest, payload: schemas.MergeIn) -> Any:
 
 
 @router.get("/merges/{int:pk}", response=schemas.MergeOut, operation_id="merge_get")
-def merge_get(request: HttpRequest, pk: int) -> Any:
+def merge_get(request: HttpRequest, pk: PathId) -> Any:
     """A merge: the merged record's fields as they were, the values chosen, the rows moved."""
     return merge_out(selectors.merge_get(actor=current_actor(request), pk=pk))
 
@@ -72,7 +73,7 @@ def _duplicates(request: HttpRequest, kind: str, pk: int) -> list[dict[str, Any]
     response=list[schemas.DuplicateOut],
     operation_id="contact_duplicates",
 )
-def contact_duplicates(request: HttpRequest, pk: int) -> Any:
+def contact_duplicates(request: HttpRequest, pk: PathId) -> Any:
     """Contacts that look like this one: same e-mail, or same first and last name (accents and
     case ignored) at the same account."""
     return _duplicates(request, "contact", pk)
@@ -83,7 +84,7 @@ def contact_duplicates(request: HttpRequest, pk: int) -> Any:
     response=list[schemas.DuplicateOut],
     operation_id="account_duplicates",
 )
-def account_duplicates(request: HttpRequest, pk: int) -> Any:
+def account_duplicates(request: HttpRequest, pk: PathId) -> Any:
     """Accounts that look like this one: same website domain, or same name (accents, case,
     spaces and punctuation ignored)."""
     return _duplicates(request, "account", pk)

@@ -10,6 +10,7 @@ from ninja.pagination import paginate
 
 from cordee.core import selectors as members
 from cordee.core.api import Pagination, current_actor, register_crud
+from cordee.core.schemas import PathId
 from cordee.people import access, handover, records, schemas, selectors, services
 from cordee.people.models import Pod
 from cordee.tenancy.models import ApiToken
@@ -144,7 +145,7 @@ def _token_created(token: ApiToken, secret: str) -> schemas.TokenCreatedOut:
     operation_id="token_delete",
     summary="Revoke an API token",
 )
-def token_delete(request: HttpRequest, token_id: int) -> Any:
+def token_delete(request: HttpRequest, token_id: PathId) -> Any:
     services.api_token_revoke(actor=current_actor(request), token_id=token_id)
     return 204, None
 
@@ -156,7 +157,7 @@ def token_delete(request: HttpRequest, token_id: int) -> Any:
     operation_id="token_revoke",
     summary="Revoke an API token (and read it back)",
 )
-def token_revoke(request: HttpRequest, token_id: int) -> Any:
+def token_revoke(request: HttpRequest, token_id: PathId) -> Any:
     return services.api_token_revoke(actor=current_actor(request), token_id=token_id)
 
 
@@ -182,7 +183,7 @@ def member_admin_list(request: HttpRequest) -> Any:
     operation_id="member_get",
     summary="One member (RevOps admins)",
 )
-def member_get(request: HttpRequest, pk: int) -> Any:
+def member_get(request: HttpRequest, pk: PathId) -> Any:
     return selectors.member_get(actor=current_actor(request), user_id=pk)
 
 
@@ -193,7 +194,7 @@ def member_get(request: HttpRequest, pk: int) -> Any:
     operation_id="member_update",
     summary="Change a member's role and/or pods (the last RevOps admin keeps the role: 409)",
 )
-def member_update(request: HttpRequest, pk: int, payload: schemas.MemberPatch) -> Any:
+def member_update(request: HttpRequest, pk: PathId, payload: schemas.MemberPatch) -> Any:
     actor = current_actor(request)
     access.member_update(actor=actor, user_id=pk, **payload.model_dump(exclude_unset=True))
     return selectors.member_get(actor=actor, user_id=pk)
@@ -206,7 +207,7 @@ def member_update(request: HttpRequest, pk: int, payload: schemas.MemberPatch) -
     operation_id="member_deactivate",
     summary="Deactivate a member: their sessions end and their tokens stop at once",
 )
-def member_deactivate(request: HttpRequest, pk: int) -> Any:
+def member_deactivate(request: HttpRequest, pk: PathId) -> Any:
     actor = current_actor(request)
     access.member_deactivate(actor=actor, user_id=pk)
     return selectors.member_get(actor=actor, user_id=pk)
@@ -219,7 +220,7 @@ def member_deactivate(request: HttpRequest, pk: int) -> Any:
     operation_id="member_reactivate",
     summary="Reactivate a deactivated member",
 )
-def member_reactivate(request: HttpRequest, pk: int) -> Any:
+def member_reactivate(request: HttpRequest, pk: PathId) -> Any:
     actor = current_actor(request)
     access.member_reactivate(actor=actor, user_id=pk)
     return selectors.member_get(actor=actor, user_id=pk)
@@ -232,7 +233,7 @@ def member_reactivate(request: HttpRequest, pk: int) -> Any:
     operation_id="member_handover_get",
     summary="A member's open work, per kind",
 )
-def member_handover_get(request: HttpRequest, pk: int) -> Any:
+def member_handover_get(request: HttpRequest, pk: PathId) -> Any:
     return {"open": handover.handover_counts(actor=current_actor(request), user_id=pk)}
 
 
@@ -243,7 +244,7 @@ def member_handover_get(request: HttpRequest, pk: int) -> Any:
     operation_id="member_handover",
     summary="Hand a member's open work over to colleagues, kind by kind",
 )
-def member_handover(request: HttpRequest, pk: int, payload: schemas.HandoverIn) -> Any:
+def member_handover(request: HttpRequest, pk: PathId, payload: schemas.HandoverIn) -> Any:
     actor = current_actor(request)
     moved = handover.handover_run(actor=actor, user_id=pk, to=payload.to)
     return {"open": handover.handover_counts(actor=actor, user_id=pk), "moved": moved}
@@ -287,7 +288,7 @@ def invitation_create(request: HttpRequest, payload: schemas.InvitationIn) -> An
     operation_id="invitation_revoke",
     summary="Withdraw a pending invitation: its link is refused from now on",
 )
-def invitation_revoke(request: HttpRequest, pk: int) -> Any:
+def invitation_revoke(request: HttpRequest, pk: PathId) -> Any:
     return access.invitation_revoke(actor=current_actor(request), invitation_id=pk)
 
 

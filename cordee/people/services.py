@@ -18,6 +18,7 @@ from cordee.core.actor import Actor
 from cordee.core.audit import audit_write
 from cordee.core.errors import NotFound, ValidationFailed
 from cordee.core.records import record_create, record_update
+from cordee.core.validation import null_errors
 from cordee.crm.models import Account
 from cordee.people import tasks
 from cordee.people.mail import language_of
@@ -193,6 +194,7 @@ def workspace_errors(workspace: Workspace) -> dict[str, list[str]]:
         workspace.clean_fields(exclude=["slug"])
     except DjangoValidationError as exc:
         errors.update({name: [str(m) for m in msgs] for name, msgs in exc.message_dict.items()})
+    errors.update(null_errors(workspace, WORKSPACE_SETTINGS))
     if "country" not in errors and "subdivision" not in errors:
         try:
             calendar.validate_country(workspace.country)

@@ -121,3 +121,29 @@ def test_health_and_competitors(personas, api_as):
     assert body["workspace"]["items"] == 1 and body["workspace"]["reps"] == 1
     assert body["top_competitors"]["series"][0]["label"] == "Rivalis"
     assert body["top_competitors"]["series"][0]["counts"] == [1]
+
+
+def test_a_replaced_attachment_is_deleted_from_storage_after_commit(
+    personas, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    from cordee.feedback.services import feedback_attach
+
+    item = raise_item(personas)
+    actor = personas.actor("bob")
+    with django_capture_on_commit_callbacks(execute=True):
+        feedback_attach(
+            actor=actor, item_id=item.pk, attachment=SimpleUploadedFile("a.pdf", b"%PDF-1.7 a")
+        )
+    first = FeedbackItem.objects.get(pk=item.pk).attachment.name
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        feedback_attach(
+            actor=actor, item_id=item.pk, attachment=SimpleUploadedFile("b.pdf", b"%PDF-1.7 b")
+        )
+    second = FeedbackItem.objects.get(pk=item.pk).attachment.name
+    assert default_storage.exists(first)  # not before the commit: a rollback still points at it
+    for callback in callbacks:
+        callback()
+    assert not default_storage.exists(first)
+    assert default_storage.open(second).read() == b"%PDF-1.7 b"
