@@ -12,21 +12,26 @@ raise), choices are closed lists, and unknown fields are refused rather than ign
 
 import datetime as dt
 import json
+import math
 import re
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import Field, NinjaAPI, Query, Router, Schema
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
+from ninja.throttling import SimpleRateThrottle
 from pydantic import (
     create_model,
     field_validator,
@@ -88,6 +93,55 @@ class WorkspaceSessionAuth(SessionAuth):
             return None  # an admin who must set up two-factor sign-in first
         request.actor = actor  # type: ignore[attr-defined]
         return actor
+
+
+# -- rate limit --------------------------------------------------------------------------------
+
+
+class TokenRateThrottle(SimpleRateThrottle):
+    """``settings.API_RATE_LIMIT`` requests ("600/min") per API token — or per person, for a
+    signed-in session — counted in the shared cache; beyond, ninja answers 429 with
+    ``Retry-After`` (the seconds until the oldest counted request leaves the window) in the one
+    error shape (``install_error_handlers``). Set on the whole API in ``config/api.py``.
+
+    Ninja keeps one instance per API and stores a request's history on it; here that state is
+    per thread, so two threads of one process never read each other's counts. The rate is read
+    on every request, so a changed setting applies at once."""
+
+    scope = "token"
+    cache_format = "api-rate:%(ident)s"
+
+    def __init__(self) -> None:
+        self._state = threading.local()
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        actor = getattr(request, "auth", None)
+        if not isinstance(actor, Actor):
+            return None  # an incoming webhook has its own key and limits
+        return self.cache_format % {
+            "ident": f"token-{actor.token_id}" if actor.token_id else f"user-{actor.user.pk}"
+        }
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        rate = getattr(settings, "API_RATE_LIMIT", "") or None
+        if rate is None:
+            return True
+        self.num_requests, self.duration = self.parse_rate(rate)
+        return super().allow_request(request)
+
+    # the attributes SimpleRateThrottle sets per request, kept per thread
+    key = property(lambda self: self._state.key, lambda self, v: setattr(self._state, "key", v))
+    history = property(
+        lambda self: self._state.history, lambda self, v: setattr(self._state, "history", v)
+    )
+    now = property(lambda self: self._state.now, lambda self, v: setattr(self._state, "now", v))
+    num_requests = property(
+        lambda self: self._state.num_requests,
+        lambda self, v: setattr(self._state, "num_requests", v),
+    )
+    duration = property(
+        lambda self: self._state.duration, lambda self, v: setattr(self._state, "duration", v)
+    )
 
 
 def current_actor(request: HttpRequest) -> Actor:
@@ -254,6 +308,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return api.create_response(request, error_body("not_found", _("Not found.")), status=404)
+
+    @api.exception_handler(Throttled)
+    def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        # ninja adds Retry-After (the same whole seconds) to this response
+        seconds = math.ceil(exc.wait or 1)
+        message = ngettext(
+            "Too many requests with this token: wait %(seconds)s second and retry.",
+            "Too many requests with this token: wait %(seconds)s seconds and retry.",
+            seconds,
+        ) % {"seconds": seconds}
+        return api.create_response(request, error_body("rate_limited", message), status=429)
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

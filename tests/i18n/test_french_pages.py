@@ -299,9 +299,11 @@ PK_MODELS: dict[str, type[models.Model]] = {
     "member_edit": User,
     "member_deactivate": User,
     "member_reactivate": User,
+    "member_signin_unlock": User,
     "member_handover": User,
     "invitation_revoke": Invitation,
     "outbox_message": OutboxMessage,  # type: ignore[dict-item]  # its pk: the file's name
+    "outbox_message_html": OutboxMessage,  # type: ignore[dict-item]
     "bulk_job_detail": BulkJob,
     "bulk_job_undo": BulkJob,
     "lead_accept": funnel.Lead,
