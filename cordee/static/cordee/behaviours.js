@@ -2,6 +2,9 @@
    handler (onchange=, onclick=, hx-on:…): the Content-Security-Policy forbids them.
    One listener per event on the document: content swapped in by htmx is covered too.
 
+   any field of a form, changed             fires "fieldchange" on its form (hx-trigger="fieldchange":
+                                            a trigger filter like change[…] would need eval)
+   <input data-quiet-change>                … except this one (a search box has its own triggers)
    <select data-autosubmit>                 submits its form when changed
    <form data-confirm="Sure?">              asks before submitting
    <button data-remove-closest="[data-x]">  removes the closest matching ancestor
@@ -22,6 +25,8 @@
     if (!(el instanceof HTMLElement)) return;
     if (el.matches("select[data-autosubmit]") && el.form) el.form.submit();
     if (el.matches("select[data-toggles]")) toggle(el);
+    var form = el.form;
+    if (form && !el.hasAttribute("data-quiet-change")) form.dispatchEvent(new CustomEvent("fieldchange"));
   });
 
   document.addEventListener("submit", function (event) {
