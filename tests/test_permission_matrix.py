@@ -322,6 +322,7 @@ PAGES: dict[str, Page] = {
     "member_edit": Page(kind="member", allowed="rita", denied="dave"),
     "member_deactivate": Page(kind="member", allowed="rita", denied="dave"),
     "member_reactivate": Page(kind="member", allowed="rita", denied="dave"),
+    "member_signin_unlock": Page(kind="member", allowed="rita", denied="dave"),
     "member_handover": Page(kind="member", allowed="rita", denied="dave"),
     "invitation_revoke": Page(kind="invitation", allowed="rita", denied="dave"),
     "sessions_end_others": Page(),
@@ -412,6 +413,7 @@ PAGES.update(
         # the messages written instead of sent (core/roles.py: mail.outbox)
         "outbox": Page(allowed="rita", denied="alice"),
         "outbox_message": Page(kind="outboxmessage", allowed="rita", denied="dave"),
+        "outbox_message_html": Page(kind="outboxmessage", allowed="rita", denied="dave"),
         "incoming_rotate": Page(kind="incomingendpoint", allowed="rita", denied="alice"),
     }
 )
@@ -583,6 +585,7 @@ POST_ONLY = {
     "token_revoke",
     "member_deactivate",
     "member_reactivate",
+    "member_signin_unlock",
     "invitation_revoke",
     "sessions_end_others",
     "activity_log",

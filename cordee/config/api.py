@@ -17,6 +17,7 @@ from cordee.comments.api import router as comments_router
 from cordee.core.api import (
     ApiParser,
     TokenAuth,
+    TokenRateThrottle,
     WorkspaceSessionAuth,
     error_body,
     error_responses_document,
@@ -88,6 +89,7 @@ api = CordeeAPI(
         "Money is a decimal string."
     ),
     auth=[TokenAuth(), WorkspaceSessionAuth()],
+    throttle=TokenRateThrottle(),  # API_RATE_LIMIT per token: 429 + Retry-After beyond
     parser=ApiParser(),
     docs=Swagger(settings={"validatorUrl": None}),  # no call to validator.swagger.io
     urls_namespace="api",

@@ -8,12 +8,14 @@ container secret mounts. ``DEBUG`` is off unless the environment turns it on
 from __future__ import annotations
 
 import ipaddress
+import datetime as dt
 import os
 import re
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from cordee.config.email_url import OUTBOX_BACKEND, parse_email_url
@@ -96,6 +98,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "axes",  # sign-in throttling: failed attempts per e-mail address and IP, lock-out
+    "csp",  # the Content-Security-Policy header (django-csp; Django 5.2 has none built in)
     "cordee.tenancy",
     "cordee.core",
     "cordee.people",
@@ -117,6 +121,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -132,6 +137,8 @@ MIDDLEWARE = [
     "cordee.core.middleware.TwoFactorMiddleware",
     "cordee.core.middleware.UserLanguageMiddleware",
     "cordee.people.sessions.SessionSeenMiddleware",
+    # last: turns a sign-in refused by django-axes (locked out) into the lock-out page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cordee.config.urls"
@@ -152,6 +159,7 @@ TEMPLATES = [
                 "cordee.core.context_processors.workspace",
                 "cordee.people.context_processors.notifications",
                 "cordee.access.context_processors.sso",
+                "csp.context_processors.nonce",  # {{ csp_nonce }}, also read by {% htmx_script %}
             ],
         },
     }
@@ -196,9 +204,32 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # A password, or the company's identity provider (it answers only when OIDC_* are set below).
 AUTHENTICATION_BACKENDS = [
+    # first: refuses any sign-in of an address locked out after too many failures
+    "cordee.core.signin.ThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
     "cordee.access.sso.Backend",
 ]
+
+# Sign-in throttling (django-axes): after CORDEE_SIGNIN_FAILURE_LIMIT wrong passwords for one
+# e-mail address from one IP address, that pair is locked out for CORDEE_SIGNIN_LOCKOUT_MINUTES
+# (0: until a RevOps admin unlocks it on the member's page, or `cordee axes_reset_username`).
+AXES_FAILURE_LIMIT = int(env("CORDEE_SIGNIN_FAILURE_LIMIT", "5") or "5")
+_LOCKOUT_MINUTES = int(env("CORDEE_SIGNIN_LOCKOUT_MINUTES", "30") or "0")
+AXES_COOLOFF_TIME = dt.timedelta(minutes=_LOCKOUT_MINUTES) if _LOCKOUT_MINUTES else None
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "cordee.core.signin.attempt_username"
+AXES_CLIENT_IP_CALLABLE = "cordee.core.signin.client_ip"
+AXES_LOCKOUT_CALLABLE = "cordee.core.signin.lockout_response"
+AXES_VERBOSE = False
+# How many reverse proxies stand in front (their X-Forwarded-For entries are trusted from the
+# right): the client's address for sign-in throttling. 0: the connection's address.
+CORDEE_PROXY_COUNT = int(env("CORDEE_PROXY_COUNT", "0") or "0")
+
+# The REST API: each token (or signed-in person) may make this many requests per period
+# ("600/min", "20/s", "10000/hour"); beyond, 429 with Retry-After. Empty: no limit.
+# (Off in the test suite, whose tests reuse token ids within a minute; the tests of the limit set it.)
+API_RATE_LIMIT = env("API_RATE_LIMIT", "" if env_bool("CORDEE_TESTING") else "600/min") or ""
 
 # Two-factor sign-in (django-otp): the issuer shown in authenticator apps; after a wrong code
 # each device waits 1 s, 2 s, 4 s… before it checks another (the throttle factor, in seconds).
@@ -256,11 +287,46 @@ TASKS = {
     }
 }
 
+# -- HTTP security (docs/deployment.md, "Security headers") --------------------------------------
+# Production (DEBUG off) is served over HTTPS behind a TLS-terminating proxy that sets
+# X-Forwarded-Proto: secure cookies, HSTS and redirects to HTTPS follow SECURE_COOKIES, which
+# only a plain-HTTP intranet turns off; each may also be set on its own.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and not env_bool("CORDEE_TESTING"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+_HTTPS = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000" if _HTTPS else "0") or "0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's check may come in plain HTTP
+if env_bool("SECURE_PROXY_SSL_HEADER", _HTTPS):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Joining the browsers' preload list is the domain owner's decision (and hard to undo):
+# SECURE_HSTS_PRELOAD=1 asks for it; without it, Django's reminder is silenced.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# Content-Security-Policy (django-csp 4): no inline script or style anywhere — every script
+# and stylesheet is a file under /static/; a <script> tag that must be inline would take the
+# request's nonce ({{ csp_nonce }}). Charts are server-rendered SVG without style attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+    },
+}
 
 NINJA_PAGINATION_PER_PAGE = 50
 

@@ -12,7 +12,9 @@ raise), choices are closed lists, and unknown fields are refused rather than ign
 
 import datetime as dt
 import json
+import math
 import re
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -26,12 +28,14 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.log import log_response
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import Field, NinjaAPI, Query, Router, Schema
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
+from ninja.throttling import SimpleRateThrottle
 from pydantic import (
     ValidationInfo,
     create_model,
@@ -95,6 +99,55 @@ class WorkspaceSessionAuth(SessionAuth):
             return None  # an admin who must set up two-factor sign-in first
         request.actor = actor  # type: ignore[attr-defined]
         return actor
+
+
+# -- rate limit --------------------------------------------------------------------------------
+
+
+class TokenRateThrottle(SimpleRateThrottle):
+    """``settings.API_RATE_LIMIT`` requests ("600/min") per API token — or per person, for a
+    signed-in session — counted in the shared cache; beyond, ninja answers 429 with
+    ``Retry-After`` (the seconds until the oldest counted request leaves the window) in the one
+    error shape (``install_error_handlers``). Set on the whole API in ``config/api.py``.
+
+    Ninja keeps one instance per API and stores a request's history on it; here that state is
+    per thread, so two threads of one process never read each other's counts. The rate is read
+    on every request, so a changed setting applies at once."""
+
+    scope = "token"
+    cache_format = "api-rate:%(ident)s"
+
+    def __init__(self) -> None:
+        self._state = threading.local()
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        actor = getattr(request, "auth", None)
+        if not isinstance(actor, Actor):
+            return None  # an incoming webhook has its own key and limits
+        return self.cache_format % {
+            "ident": f"token-{actor.token_id}" if actor.token_id else f"user-{actor.user.pk}"
+        }
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        rate = getattr(settings, "API_RATE_LIMIT", "") or None
+        if rate is None:
+            return True
+        self.num_requests, self.duration = self.parse_rate(rate)
+        return super().allow_request(request)
+
+    # the attributes SimpleRateThrottle sets per request, kept per thread
+    key = property(lambda self: self._state.key, lambda self, v: setattr(self._state, "key", v))
+    history = property(
+        lambda self: self._state.history, lambda self, v: setattr(self._state, "history", v)
+    )
+    now = property(lambda self: self._state.now, lambda self, v: setattr(self._state, "now", v))
+    num_requests = property(
+        lambda self: self._state.num_requests,
+        lambda self, v: setattr(self._state, "num_requests", v),
+    )
+    duration = property(
+        lambda self: self._state.duration, lambda self, v: setattr(self._state, "duration", v)
+    )
 
 
 def current_actor(request: HttpRequest) -> Actor:
@@ -278,6 +331,16 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(MultiPartParserError)
     def bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
         return api.create_response(request, _unreadable_multipart(), status=400)
+    @api.exception_handler(Throttled)
+    def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        # ninja adds Retry-After (the same whole seconds) to this response
+        seconds = math.ceil(exc.wait or 1)
+        message = ngettext(
+            "Too many requests with this token: wait %(seconds)s second and retry.",
+            "Too many requests with this token: wait %(seconds)s seconds and retry.",
+            seconds,
+        ) % {"seconds": seconds}
+        return api.create_response(request, error_body("rate_limited", message), status=429)
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
@@ -354,6 +417,7 @@ _ERROR_STATUSES: dict[str, str] = {
     "409": "Someone changed the record meanwhile, or it conflicts with another",
     "413": "The request body is larger than the instance accepts",
     "422": "A field, a query parameter or the body is not valid (named in ``fields``)",
+    "429": "Too many requests with this token (API_RATE_LIMIT); Retry-After gives the seconds",
     "500": "An unexpected error (logged on the server)",
 }
 _WRITES = {"post", "put", "patch", "delete"}
@@ -361,9 +425,9 @@ _WRITES = {"post", "put", "patch", "delete"}
 
 def error_responses_document(document: dict[str, Any]) -> dict[str, Any]:
     """Declare the one error shape (``ErrorOut``) on every operation of ``document``, for the
-    statuses that operation can answer: all of them 401 (when authenticated), 403, 404, 422
-    and 500; those with a body 400 and 413; writes 409. A status an operation already
-    declares is kept."""
+    statuses that operation can answer: all of them 401 and 429 (when authenticated: the rate
+    limit counts tokens and people), 403, 404, 422 and 500; those with a body 400 and 413;
+    writes 409. A status an operation already declares is kept."""
     components = document.setdefault("components", {}).setdefault("schemas", {})
     ref_template = "#/components/schemas/{model}"
     error_schema = ErrorOut.model_json_schema(ref_template=ref_template)
@@ -373,7 +437,7 @@ def error_responses_document(document: dict[str, Any]) -> dict[str, Any]:
         for method, operation in operations.items():
             statuses = {"403", "404", "422", "500"}
             if operation.get("security", document.get("security")):
-                statuses.add("401")
+                statuses |= {"401", "429"}
             if "requestBody" in operation:
                 statuses |= {"400", "413"}
             if method in _WRITES:

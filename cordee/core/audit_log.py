@@ -99,6 +99,10 @@ ACTIONS: dict[str, tuple[Any, Any]] = {
         pgettext_lazy("audit action", "reactivated"),
         gettext_lazy("%(who)s reactivated the %(kind)s “%(label)s”"),
     ),
+    "signin_unlock": (
+        pgettext_lazy("audit action", "sign-in unlocked"),
+        gettext_lazy("%(who)s unlocked the sign-in of the %(kind)s “%(label)s”"),
+    ),
     "accept": (
         pgettext_lazy("audit action", "accepted"),
         gettext_lazy("%(who)s accepted the %(kind)s “%(label)s”"),
@@ -145,6 +149,7 @@ VALUE_NAMES: dict[str, Any] = {
     "to_owner": pgettext_lazy("audit value", "new owner"),
     "to_stage": pgettext_lazy("audit value", "new stage"),
     "mql_threshold": pgettext_lazy("audit value", "MQL threshold"),
+    "signin_locked": pgettext_lazy("audit value", "sign-in locked"),
 }
 
 IDS_SHOWN = 20  # a bulk job's ids on the page (the export and the API give them all)

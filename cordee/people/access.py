@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cordee.core import signin
 from cordee.core.actor import Actor
 from cordee.core.audit import audit_kind_register, audit_write, changed
 from cordee.core.errors import Conflict, Gone, NotFound, ValidationFailed
@@ -240,6 +241,27 @@ def member_reactivate(*, actor: Actor, user_id: int) -> Membership:
             before={"is_active": False},
             after={"is_active": True},
         )
+    return membership
+
+
+def member_signin_unlock(*, actor: Actor, user_id: int) -> Membership:
+    """A member locked out after too many failed sign-ins may sign in again at once, from
+    anywhere (their failed attempts are forgotten). Nothing happens, and nothing is logged, if
+    they were not locked out."""
+    actor.require("member.write")
+    with transaction.atomic():
+        membership = _membership(actor, user_id, lock=False)
+        if signin.locked_out([membership.user.email]):
+            signin.unlock(membership.user.email)
+            audit_write(
+                actor=actor,
+                action="signin_unlock",
+                target="membership",
+                target_id=membership.pk,
+                target_label=_label(membership.user),
+                before={"signin_locked": True},
+                after={"signin_locked": False},
+            )
     return membership
 
 

@@ -63,9 +63,11 @@ def members(request: HttpRequest, actor: Actor) -> HttpResponse:
                 _("An invitation was sent to %(email)s.") % {"email": form.cleaned_data["email"]},
             )
             return HttpResponseRedirect(_members_url(actor))
+    rows = list(selectors.members_overview(actor=actor))
     context = {
         "nav": "members",
-        "members": list(selectors.members_overview(actor=actor)),
+        "members": rows,
+        "signin_locked": selectors.members_signin_locked(actor=actor, members=rows),
         "invitations": list(selectors.invitations_pending(actor=actor)),
         "invite_form": form,
     }
@@ -100,6 +102,7 @@ def member_edit(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
         "member": membership.user,
         "form": form,
         "counts": _counts(actor, pk),
+        "signin_locked": bool(selectors.members_signin_locked(actor=actor, members=[membership])),
     }
     return render(request, "people/member_edit.html", context, status=422 if form.errors else 200)
 
@@ -138,6 +141,14 @@ def member_deactivate(request: HttpRequest, actor: Actor, *, pk: int) -> HttpRes
 def member_reactivate(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
     membership = access.member_reactivate(actor=actor, user_id=pk)
     messages.success(request, _("%(name)s was reactivated.") % {"name": membership.user})
+    return HttpResponseRedirect(_member_url(actor, pk))
+
+
+@require_POST
+@workspace_view
+def member_signin_unlock(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
+    membership = access.member_signin_unlock(actor=actor, user_id=pk)
+    messages.success(request, _("%(name)s may sign in again.") % {"name": membership.user})
     return HttpResponseRedirect(_member_url(actor, pk))
 
 

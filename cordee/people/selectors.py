@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import (
@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
+from cordee.core import signin
 from cordee.core.actor import Actor
 from cordee.core.errors import NotFound
 from cordee.core.records import record_get, record_list
@@ -199,6 +200,14 @@ def member_get(*, actor: Actor, user_id: int) -> Membership:
     if membership is None:
         raise NotFound(gettext("No such member in this workspace."))
     return membership
+
+
+def members_signin_locked(*, actor: Actor, members: Iterable[Membership]) -> set[int]:
+    """Which of these members are locked out of signing in now, after too many failed
+    attempts (RevOps admins): their user ids."""
+    actor.require("member.write")
+    by_address = {m.user.email.strip().lower(): m.user_id for m in members}
+    return {by_address[a] for a in signin.locked_out(by_address)}
 
 
 def invitations_pending(*, actor: Actor) -> QuerySet[Invitation]:

@@ -21,6 +21,11 @@ urlpatterns = [
     path("members/<int:pk>/", access_views.member_edit, name="member_edit"),
     path("members/<int:pk>/deactivate/", access_views.member_deactivate, name="member_deactivate"),
     path("members/<int:pk>/reactivate/", access_views.member_reactivate, name="member_reactivate"),
+    path(
+        "members/<int:pk>/unlock/",
+        access_views.member_signin_unlock,
+        name="member_signin_unlock",
+    ),
     path("members/<int:pk>/handover/", access_views.member_handover, name="member_handover"),
     path(
         "members/invitations/<int:pk>/revoke/",
@@ -29,4 +34,5 @@ urlpatterns = [
     ),
     path("outbox/", views.outbox, name="outbox"),
     path("outbox/<str:pk>/", views.outbox_message, name="outbox_message"),
+    path("outbox/<str:pk>/html/", views.outbox_message_html, name="outbox_message_html"),
 ]

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.decorators import csp
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from cordee.core.actor import Actor
@@ -191,6 +194,29 @@ def outbox(request: HttpRequest, actor: Actor) -> HttpResponse:
             "backend": settings.EMAIL_BACKEND,
         },
     )
+
+
+# An e-mail's HTML is styled inline, as mail clients need: it is shown as its own document in a
+# sandboxed frame of the message's page, under a policy of its own (no script, no request out,
+# framed by this site only), so that the pages keep theirs free of inline styles.
+MAIL_PREVIEW_POLICY = {
+    "default-src": [NONE],
+    "style-src": [UNSAFE_INLINE],
+    "img-src": ["data:"],
+    "frame-ancestors": [SELF],
+    "sandbox": [""],
+}
+
+
+@xframe_options_sameorigin
+@csp(MAIL_PREVIEW_POLICY)
+@workspace_view
+def outbox_message_html(request: HttpRequest, actor: Actor, *, pk: str) -> HttpResponse:
+    """The HTML part of one message, alone: the frame of its page shows it."""
+    message = selectors.outbox_get(actor=actor, name=pk)
+    if not message.html:
+        raise Http404
+    return HttpResponse(message.html, content_type="text/html; charset=utf-8")
 
 
 @workspace_view

@@ -299,9 +299,11 @@ PK_MODELS: dict[str, type[models.Model]] = {
     "member_edit": User,
     "member_deactivate": User,
     "member_reactivate": User,
+    "member_signin_unlock": User,
     "member_handover": User,
     "invitation_revoke": Invitation,
     "outbox_message": OutboxMessage,  # type: ignore[dict-item]  # its pk: the file's name
+    "outbox_message_html": OutboxMessage,  # type: ignore[dict-item]
     "bulk_job_detail": BulkJob,
     "bulk_job_undo": BulkJob,
     "lead_accept": funnel.Lead,
@@ -1000,6 +1002,10 @@ def _check(
     where = response.request["PATH_INFO"]
     # a list's CSV export is read too: its headers and labels are translated
     body = b"".join(response.streaming_content) if response.streaming else response.content
+    if case.name == "outbox_message_html":
+        # the mail itself, framed by its page: in its reader's language (English, see
+        # _outbox_message) whatever the page's
+        language = "en"
     problems = offending_words(body.decode("utf-8-sig"), language, database_values())
     other = "English" if language == "fr" else "French"
     assert not problems, f"{other} on {where} ({case.id}):\n" + "\n".join(problems)

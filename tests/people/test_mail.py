@@ -298,7 +298,10 @@ def test_the_file_backend_writes_each_message_into_the_folder_and_the_outbox_sho
         to_bob = next(p for p in files if b"bob@example.fr" in p.read_bytes())
         shown = client.get(f"/w/acme/outbox/{to_bob.stem}/").content.decode()
         assert "Text part" in shown and "HTML part" in shown
-        assert "Hello Bob," in shown and "srcdoc=" in shown
+        assert f"/w/acme/outbox/{to_bob.stem}/html/" in shown
+        framed = client.get(f"/w/acme/outbox/{to_bob.stem}/html/")
+        assert "Hello Bob," in framed.content.decode()
+        assert "sandbox" in framed["Content-Security-Policy"]
         globex = next(p for p in files if b"carol@example.fr" in p.read_bytes())
         assert client.get(f"/w/acme/outbox/{globex.stem}/").status_code == 404
         assert client.get("/w/acme/outbox/..%2F..%2Fetc%2Fpasswd/").status_code == 404
