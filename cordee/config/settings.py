@@ -7,15 +7,15 @@ container secret mounts. ``DEBUG`` is off unless the environment turns it on
 
 from __future__ import annotations
 
-import ipaddress
 import datetime as dt
+import ipaddress
 import os
 import re
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from cordee.config.email_url import OUTBOX_BACKEND, parse_email_url
