@@ -72,7 +72,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
                 "unavailable", _("Cordée is unavailable for a moment. Please try again shortly.")
             )
         else:
-            body = error_body("server_error", _("Something went wrong. The error was recorded."))
+            body = error_body(
+                "server_error", _("The error was recorded. Please try again in a moment.")
+            )
         response: HttpResponse = JsonResponse(body, status=status)
     else:
         page = loader.render_to_string("503.html" if unavailable else "500.html")
