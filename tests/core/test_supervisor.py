@@ -5,6 +5,7 @@ outage costs one round and nothing else, SIGTERM is forwarded. The same with the
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -204,3 +205,13 @@ def test_a_new_supervisor_fails_the_tasks_of_a_dead_one_of_this_host(db):
     alive.refresh_from_db()
     assert (orphan.status, alive.status) == ("FAILED", "RUNNING")
     assert "its supervisor ended" in orphan.traceback
+
+
+def test_the_periodic_reaper_fails_a_task_running_for_hours_with_a_reason(db):
+    """A worker of another host that vanished: no supervisor of this host knows its tasks."""
+    old = _running_task("cordee:another-host:77:imports:1", queue="imports")
+    DBTaskResult.objects.filter(pk=old.pk).update(started_at=timezone.now() - dt.timedelta(hours=3))
+    assert scheduler.reap_stale_tasks() == 1
+    old.refresh_from_db()
+    assert old.status == "FAILED"
+    assert old.traceback == "Still running after 2:00:00: its worker is presumed dead."
