@@ -157,11 +157,12 @@ def test_a_worker_killed_during_an_import_leaves_nothing_of_it(database, supervi
     # killed before its commit: the job is still as the process left it
     assert query("SELECT status FROM dataio_importjob") == [("running",)]
 
+    # the scheduler enqueues its periodic tasks in the same table: look at the import's only
+    import_task = "FROM django_tasks_database_dbtaskresult WHERE task_path LIKE '%run_import'"
     failed = _wait(
         lambda: (
-            query("SELECT status, traceback FROM django_tasks_database_dbtaskresult")[0][0]
-            == "FAILED"
-            and query("SELECT traceback FROM django_tasks_database_dbtaskresult")
+            query(f"SELECT status {import_task}") == [("FAILED",)]
+            and query(f"SELECT traceback {import_task}")
         ),
         "the killed import's task to be failed",
     )
