@@ -63,11 +63,16 @@ migrations-check: $(VENV)/.dev-installed
 test-sqlite: $(VENV)/.dev-installed chromium
 	CORDEE_TESTING=1 $(TIMED) "pytest on SQLite" $(BIN)/pytest $(PYTEST_ARGS)
 
-## the suite again on PostgreSQL (browser and slow tests are SQLite-only)
+## the suite again on PostgreSQL (browser and slow tests are SQLite-only); then, alone since it
+## restarts the cluster under every connection, PostgreSQL restarted while a server answers
+## (tests/core/test_database_outage.py)
 test-postgres: $(VENV)/.dev-installed postgres
 	CORDEE_TESTING=1 DATABASE_URL=$(PG_URL) CORDEE_TEST_DB_NAME=$(PG_TEST_DB) \
 	  $(TIMED) "pytest on PostgreSQL" \
 	  $(BIN)/pytest $(PYTEST_ARGS) -m "not browser and not slow" -p no:randomly
+	CORDEE_TESTING=1 DATABASE_URL=$(PG_URL) CORDEE_TEST_DB_NAME=$(PG_TEST_DB)_restart \
+	  CORDEE_PG_RESTART_TEST=1 $(TIMED) "PostgreSQL restart" \
+	  $(BIN)/pytest tests/core/test_database_outage.py -k restart -p no:randomly -q
 
 chromium:
 	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for browser tests…"; \

@@ -304,6 +304,9 @@ PAGES: dict[str, Page] = {
     "logout": Page(workspace=False),
     "set_language": Page(public=True, workspace=False),
     "healthz": Page(public=True, workspace=False),
+    # probes: readiness fails here (no worker heartbeat); metrics are off without METRICS_TOKEN
+    "readyz": Page(public=True, workspace=False, statuses=(503,)),
+    "metrics": Page(public=True, workspace=False, statuses=(404,)),
     "workspace_home": Page(),
     "profile": Page(),
     "token_revoke": Page(kind="token", allowed="rita", denied=None),

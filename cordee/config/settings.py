@@ -120,6 +120,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first: every log line of the request carries its X-Request-ID; every answer is counted
+    "cordee.core.observability.RequestIdMiddleware",
+    "cordee.core.observability.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -168,7 +171,12 @@ TEMPLATES = [
 # Database: SQLite under var/ by default (WAL mode, generous busy timeout), or DATABASE_URL.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = env("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'cordee.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Persistent connections are checked before each request reuses them (CONN_HEALTH_CHECKS): after
+# PostgreSQL restarts, or its backends are terminated, the next request reconnects instead of
+# failing on a dead connection.
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -364,12 +372,35 @@ BULK_UNDO_MINUTES = int(env("CORDEE_BULK_UNDO_MINUTES", "10") or "10")
 IMPORT_MAX_UPLOAD_MB = int(env("CORDEE_IMPORT_MAX_UPLOAD_MB", "50") or "50")
 IMPORT_MAX_XLSX_XML_MB = int(env("CORDEE_IMPORT_MAX_XLSX_XML_MB", "500") or "500")
 
+# Logs on standard error, each record with the request's id (X-Request-ID); LOG_FORMAT=json
+# writes one JSON object a line (python-json-logger) for a log collector.
+LOG_FORMAT = (env("LOG_FORMAT", "text") or "text").lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "cordee.core.observability.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+
+# Operations: /metrics answers only with this token (Authorization: Bearer …), 404 without one;
+# /readyz fails when no worker of a queue was seen alive for this many seconds.
+METRICS_TOKEN = env("METRICS_TOKEN", "") or ""
+WORKER_HEARTBEAT_STALE_SECONDS = int(env("CORDEE_WORKER_HEARTBEAT_STALE", "60") or "60")
 
 if env_bool("CORDEE_TESTING"):
     # The suite creates many users; a fast hasher keeps it quick. Never set in production.

@@ -10,6 +10,8 @@ from cordee.people import access_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("metrics", core_views.metrics_view, name="metrics"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     # Django's set_language, which also keeps a signed-in person's choice on their profile.
@@ -39,3 +41,6 @@ urlpatterns = [
     path("", include(access_urls.urlpatterns)),
     path("", include("cordee.core.urls")),
 ]
+
+# a database that cannot be reached answers 503 (HTML, or the API's error shape), not a crash
+handler500 = "cordee.core.views.server_error"

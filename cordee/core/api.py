@@ -331,6 +331,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(MultiPartParserError)
     def bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
         return api.create_response(request, _unreadable_multipart(), status=400)
+
     @api.exception_handler(Throttled)
     def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
         # ninja adds Retry-After (the same whole seconds) to this response

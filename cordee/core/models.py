@@ -130,3 +130,24 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ValueError("Audit entries are append-only.")
+
+
+class WorkerHeartbeat(models.Model):
+    """The task workers' sign of life: ``cordee worker`` (the supervisor) writes one row per host
+    and queue every few seconds while that queue's worker process runs; ``/readyz`` reads it."""
+
+    host = models.CharField(_("host"), max_length=255)
+    queue = models.CharField(_("queue"), max_length=32)
+    pid = models.PositiveIntegerField(_("worker process"))
+    supervisor_pid = models.PositiveIntegerField(_("supervisor process"))
+    started_at = models.DateTimeField(_("worker started"))
+    restarts = models.PositiveIntegerField(_("restarts"), default=0)
+    seen_at = models.DateTimeField(_("seen"), db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["host", "queue"], name="core_heartbeat_host_queue")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.host}/{self.queue}"

@@ -45,13 +45,20 @@ def jobs() -> list[Job]:
 
 
 def reap_stale_tasks(now: dt.datetime | None = None) -> int:
-    """Mark tasks RUNNING for longer than ``STALE_RUNNING_AFTER`` as failed; returns how many."""
+    """Mark tasks RUNNING for longer than ``STALE_RUNNING_AFTER`` as failed, with the reason;
+    returns how many. (``cordee worker`` fails its own dead workers' tasks at once; this catches
+    a worker of another host that vanished.)"""
     from django_tasks_db.models import DBTaskResult
 
     now = now or timezone.now()
     return DBTaskResult.objects.filter(
         status="RUNNING", started_at__lt=now - STALE_RUNNING_AFTER
-    ).update(status="FAILED", finished_at=now)
+    ).update(
+        status="FAILED",
+        finished_at=now,
+        exception_class_path="cordee.core.scheduler.StaleTask",
+        traceback=f"Still running after {STALE_RUNNING_AFTER}: its worker is presumed dead.",
+    )
 
 
 def retention_cutoff(now: dt.datetime | None = None) -> dt.datetime:

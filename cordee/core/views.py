@@ -1,36 +1,87 @@
 from __future__ import annotations
 
-import logging
+import hmac
+import sys
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.i18n import set_language as django_set_language
 
+from cordee.core import health, metrics
+from cordee.core.api import error_body
 from cordee.core.selectors import user_memberships
 from cordee.core.twofactor import two_factor_exempt
 from cordee.core.web import SESSION_WORKSPACE_KEY
-
-logger = logging.getLogger(__name__)
 
 
 @two_factor_exempt
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness and database reachability, for load balancers and ``make run``."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:  # a probe wants a status, not a trace; anyone may call it: the error
-        # text (host names, user names) goes to the log only
-        logger.exception("Health check: the database cannot be reached")
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    """Liveness and database reachability, for load balancers and ``make run``. The cause of a
+    failure is logged, not shown to whoever asks."""
+    if health.database_check() != "ok":
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+@two_factor_exempt
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: the database answers and every queue's worker was seen alive lately; 503
+    naming the failed checks otherwise."""
+    checks = health.readiness()
+    ready = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503
+    )
+
+
+@two_factor_exempt
+@never_cache
+def metrics_view(request: HttpRequest) -> HttpResponse:
+    """Prometheus metrics for a caller sending ``Authorization: Bearer <METRICS_TOKEN>``; not
+    there at all (404) while no token is configured."""
+    token = settings.METRICS_TOKEN
+    if not token:
+        raise Http404
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not hmac.compare_digest(given.encode(), token.encode()):
+        response = HttpResponse(status=401)
+        response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return response
+    return HttpResponse(metrics.exposition(), content_type="text/plain; version=0.0.4")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's ``handler500``. A database that cannot be reached (restarting, connection
+    dropped) is a 503 the client may retry, not a crash; the API answers its one error shape.
+    Rendered without the request: the context processors would query the database."""
+    unavailable = isinstance(sys.exc_info()[1], OperationalError | InterfaceError)
+    status = 503 if unavailable else 500
+    if request.path_info.startswith("/api/"):
+        if unavailable:
+            body = error_body(
+                "unavailable", _("Cordée is unavailable for a moment. Please try again shortly.")
+            )
+        else:
+            body = error_body(
+                "server_error", _("The error was recorded. Please try again in a moment.")
+            )
+        response: HttpResponse = JsonResponse(body, status=status)
+    else:
+        page = loader.render_to_string("503.html" if unavailable else "500.html")
+        response = HttpResponse(page, status=status)
+    if unavailable:
+        response["Retry-After"] = "5"
+    return response
 
 
 def home(request: HttpRequest) -> HttpResponse:

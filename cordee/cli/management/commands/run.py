@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +19,8 @@ from django.utils.translation import gettext as _
 from cordee.core.commands import add_language_argument, speaking
 from cordee.demo import DEMO_PASSWORD, DEMO_SLUG, demo_exists, demo_logins
 from cordee.people.outbox import outbox_dir
+
+GRACEFUL_SECONDS = 30
 
 
 class Command(BaseCommand):
@@ -46,6 +50,12 @@ class Command(BaseCommand):
                 )
         bind = opts["bind"]
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cordee.config.settings"}
+        if "PROMETHEUS_MULTIPROC_DIR" not in env:
+            # the web processes' request counters, summed by /metrics (emptied at each start)
+            metrics_dir = Path(settings.VAR_DIR) / "metrics"
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+            metrics_dir.mkdir(parents=True)
+            env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
         bin_dir = os.path.dirname(sys.executable)
         children = [
             # children get their own session: Ctrl-C reaches only this process, which then
@@ -67,6 +77,9 @@ class Command(BaseCommand):
                     "-" if settings.DEBUG else "/dev/null",
                     "--log-level",
                     "warning",
+                    # SIGTERM: requests in flight get this long to finish
+                    "--graceful-timeout",
+                    str(GRACEFUL_SECONDS),
                 ],
                 env=env,
                 start_new_session=True,
@@ -86,9 +99,11 @@ class Command(BaseCommand):
         for child in children:
             if child.poll() is None:
                 child.terminate()
+        # SIGTERM drains: the web server finishes the requests in flight, the worker its tasks
+        # (CORDEE_WORKER_STOP_TIMEOUT, 60 s by default), before anything is killed
         for child in children:
             try:
-                child.wait(timeout=15)
+                child.wait(timeout=GRACEFUL_SECONDS + 60)
             except subprocess.TimeoutExpired:
                 child.kill()
         self.stdout.write(_("Cordée stopped."))

@@ -1,18 +1,18 @@
 """``cordee worker``: the background workers (one per queue, so long imports never delay SLA
-checks) and the scheduler that enqueues periodic work."""
+checks), supervised and restarted when they die, and the scheduler that enqueues periodic work
+(cordee/core/supervisor.py)."""
 
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
-import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
 from cordee.core import scheduler
+from cordee.core.supervisor import Supervisor, db_worker_command
 
 
 class Command(BaseCommand):
@@ -24,41 +24,19 @@ class Command(BaseCommand):
             action="store_true",
             help="Run due periodic jobs once, process the queues, exit.",
         )
+        parser.add_argument(
+            "--stop-timeout",
+            type=float,
+            default=float(os.environ.get("CORDEE_WORKER_STOP_TIMEOUT", "60")),
+            help="On SIGTERM, seconds the running tasks get to finish before they are killed.",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        bin_dir = os.path.dirname(sys.executable)
-        cordee = os.path.join(bin_dir, "cordee")
         if opts["once"]:
             scheduler.tick()
+            cordee = os.path.join(os.path.dirname(sys.executable), "cordee")
             subprocess.run(
                 [cordee, "db_worker", "--queue-name", "*", "--batch", "--no-reload"], check=True
             )
             return
-        workers = [
-            subprocess.Popen(
-                [cordee, "db_worker", "--queue-name", queue, "--no-reload", "--interval", "1"],
-                start_new_session=True,  # stopped by this process with SIGTERM, not by Ctrl-C
-            )
-            for queue in ("default", "imports")
-        ]
-        stopping = False
-
-        def stop(signum: int, frame: Any) -> None:
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
-        while not stopping:
-            scheduler.tick()
-            for _ in range(30):
-                if stopping:
-                    break
-                time.sleep(1)
-        for worker in workers:
-            worker.terminate()
-        for worker in workers:
-            try:
-                worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+        Supervisor(command=db_worker_command, stop_timeout=opts["stop_timeout"]).run()
