@@ -22,6 +22,7 @@ from typing import Annotated, Any, Literal
 from django.conf import settings
 from django.core import signals
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
@@ -372,22 +373,31 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         """Any other exception: the documented error shape, never Django's HTML page, and
-        nothing of the exception told to the client. Logged (with its trace) as Django logs
+        nothing of the exception told to the client — 503 with Retry-After when the database
+        cannot be reached (``unexpected_error_answer``). Logged (with its trace) as Django logs
         a 500, and signalled as Django does (the test client re-raises it)."""
-        response = api.create_response(
-            request,
-            error_body("server_error", _("Something went wrong on our side; try again later.")),
-            status=500,
-        )
+        body, status = unexpected_error_answer(exc)
+        response = api.create_response(request, body, status=status)
+        if status == 503:
+            response["Retry-After"] = "5"
         signals.got_request_exception.send(sender=None, request=request)
         log_response(
-            "Internal Server Error: %s",
+            "Internal Server Error: %s" if status == 500 else "Service Unavailable: %s",
             request.path,
             response=response,
             request=request,
             exception=exc,
         )
         return response
+
+
+def unexpected_error_answer(exc: BaseException | None) -> tuple[dict[str, Any], int]:
+    """THE answer to an exception nothing handled: a database that cannot be reached
+    (restarting, connection dropped) is a 503 the client may retry, anything else a 500."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        message = _("Cordée is unavailable for a moment. Please try again shortly.")
+        return error_body("unavailable", message), 503
+    return error_body("server_error", _("Something went wrong on our side; try again later.")), 500
 
 
 def _unreadable_multipart() -> dict[str, Any]:

@@ -7,16 +7,15 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
-from django.db import InterfaceError, OperationalError, connection
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.i18n import set_language as django_set_language
 
 from cordee.core import health, metrics
-from cordee.core.api import error_body
+from cordee.core.api import unexpected_error_answer
 from cordee.core.selectors import user_memberships
 from cordee.core.twofactor import two_factor_exempt
 from cordee.core.web import SESSION_WORKSPACE_KEY
@@ -64,22 +63,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """Django's ``handler500``. A database that cannot be reached (restarting, connection
     dropped) is a 503 the client may retry, not a crash; the API answers its one error shape.
     Rendered without the request: the context processors would query the database."""
-    unavailable = isinstance(sys.exc_info()[1], OperationalError | InterfaceError)
-    status = 503 if unavailable else 500
+    body, status = unexpected_error_answer(sys.exc_info()[1])
     if request.path_info.startswith("/api/"):
-        if unavailable:
-            body = error_body(
-                "unavailable", _("Cordée is unavailable for a moment. Please try again shortly.")
-            )
-        else:
-            body = error_body(
-                "server_error", _("The error was recorded. Please try again in a moment.")
-            )
         response: HttpResponse = JsonResponse(body, status=status)
     else:
-        page = loader.render_to_string("503.html" if unavailable else "500.html")
+        page = loader.render_to_string("503.html" if status == 503 else "500.html")
         response = HttpResponse(page, status=status)
-    if unavailable:
+    if status == 503:
         response["Retry-After"] = "5"
     return response
 

@@ -80,7 +80,7 @@ def test_a_backup_restores_every_row_and_file_as_it_was(var_dir, tmp_path):
         names = archive.getnames()
         manifest = json.loads(archive.extractfile("manifest.json").read())
     assert "secret_key" not in names and manifest["secret_key"] is False
-    assert "keep it separately" in out.getvalue()
+    assert "conservez-la à part" in out.getvalue()  # the instance speaks French
     assert sorted(n for n in names if n.startswith("files/")) == [
         "files/imports/uploads/2026/12/leads.csv",
         "files/media/logo.txt",
@@ -114,7 +114,7 @@ def test_a_backup_restores_every_row_and_file_as_it_was(var_dir, tmp_path):
     call_command("restore", str(backup), "--yes", stdout=out)
 
     assert _sums() == before  # zz_newer is gone too
-    assert "tables and" in out.getvalue()
+    assert "tables et" in out.getvalue()  # "… tables et … lignes vérifiées"
     assert Account.objects.get(pk=rows["accounts"][1].pk).name == "Client 1"
     assert Lead.objects.filter(pk=rows["leads"][2].pk).exists()
     assert Opportunity.objects.get().amount == Decimal("24000.00")
@@ -141,7 +141,7 @@ def _fake_backup(path: Path, **manifest: object) -> Path:
 def test_a_backup_of_another_database_vendor_is_refused(tmp_path):
     other = "postgresql" if connection.vendor == "sqlite" else "sqlite"
     path = _fake_backup(tmp_path / "b.tar.gz", vendor=other, migrations=[], tables={})
-    with pytest.raises(CommandError, match=f"backup is of a {other} database"):
+    with pytest.raises(CommandError, match=f"celle d’une base {other}"):
         call_command("restore", str(path), "--yes")
 
 
@@ -150,21 +150,21 @@ def test_a_backup_of_a_newer_schema_is_refused(tmp_path):
     path = _fake_backup(
         tmp_path / "b.tar.gz", vendor=connection.vendor, migrations=migrations, tables={}
     )
-    with pytest.raises(CommandError, match=r"newer Cordée \(9\.9\).*1 migrations.*crm\.9999"):
+    with pytest.raises(CommandError, match=r"plus récente de Cordée \(9\.9\).*1 migrations.*crm\.9999"):
         call_command("restore", str(path), "--yes")
 
 
 def test_a_file_that_is_not_a_backup_is_refused(tmp_path):
     path = tmp_path / "notes.txt"
     path.write_text("hello")
-    with pytest.raises(CommandError, match="is not a Cordée backup"):
+    with pytest.raises(CommandError, match="n’est pas une sauvegarde Cordée"):
         call_command("restore", str(path), "--yes")
 
 
 def test_without_yes_nothing_is_restored_unless_confirmed(tmp_path, monkeypatch):
     path = _fake_backup(tmp_path / "b.tar.gz", vendor=connection.vendor, migrations=[], tables={})
     monkeypatch.setattr("builtins.input", lambda prompt: "no")
-    with pytest.raises(CommandError, match="Nothing restored"):
+    with pytest.raises(CommandError, match="Rien n’a été restauré"):
         call_command("restore", str(path), stdout=io.StringIO())
 
 

@@ -73,6 +73,8 @@ NOT_WEB_UI = (
     "api/",  # JSON API: its messages are checked through the catalogue
     "i18n/",  # the language switch (POST only)
     "healthz",  # the load balancers' probe
+    "readyz",  # the orchestrators' readiness probe (JSON)
+    "metrics",  # Prometheus' scrape (text format, for machines)
 )
 
 # Words that both languages write the same way and that the catalogue happens not to show on

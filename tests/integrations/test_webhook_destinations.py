@@ -252,7 +252,7 @@ def test_the_api_refuses_an_internal_address_naming_the_url_field(personas, api_
     response = api_as("rita").post("webhooks", body)
     assert response.status_code == 422
     (message,) = error_fields(response)["url"]
-    assert "server’s own network" in message
+    assert "réseau propre au serveur" in message  # the instance speaks French
     assert not WebhookSubscription.objects.exists()
 
 
