@@ -150,7 +150,9 @@ def test_a_backup_of_a_newer_schema_is_refused(tmp_path):
     path = _fake_backup(
         tmp_path / "b.tar.gz", vendor=connection.vendor, migrations=migrations, tables={}
     )
-    with pytest.raises(CommandError, match=r"plus récente de Cordée \(9\.9\).*1 migrations.*crm\.9999"):
+    with pytest.raises(
+        CommandError, match=r"plus récente de Cordée \(9\.9\).*1 migrations.*crm\.9999"
+    ):
         call_command("restore", str(path), "--yes")
 
 
