@@ -143,3 +143,16 @@ def test_a_signed_in_session_is_limited_per_person(tokens, personas):
 def test_no_limit_when_none_is_set(tokens):
     bob = tokens("bob")
     assert {bob.get("me").status_code for _ in range(5)} == {200}
+
+
+def test_over_https_pages_redirect_but_the_probes_answer_in_plain_http(db):
+    """Load balancers and orchestrators probe in plain HTTP behind the TLS proxy: /healthz and
+    /readyz answer there (readiness 503 here: no worker runs), every page moves to HTTPS."""
+    from django.test import Client, override_settings
+
+    with override_settings(SECURE_SSL_REDIRECT=True):
+        client = Client()
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/readyz").status_code == 503
+        page = client.get("/login/")
+    assert page.status_code == 301 and page["Location"] == "https://testserver/login/"
