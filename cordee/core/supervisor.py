@@ -57,14 +57,20 @@ def worker_id(supervisor_pid: int, queue: str, generation: int) -> str:
     return f"{_worker_id_prefix()}{supervisor_pid}:{queue}:{generation}"
 
 
-def _pid_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` of this host still runs (a stopped import's, a dead supervisor's
+    workers). A killed child its parent has not waited for yet is a zombie: gone."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 def tasks_of_dead_workers_fail(worker_ids: list[str], reason: str) -> int:
@@ -100,7 +106,7 @@ def tasks_of_dead_supervisors_fail() -> int:
         last = result.worker_ids[-1] if result.worker_ids else ""
         if last.startswith(prefix):
             pid = last[len(prefix) :].split(":", 1)[0]
-            if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+            if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
                 dead.append(last)
     return tasks_of_dead_workers_fail(
         dead, "The worker running this task stopped before it finished (its supervisor ended)."

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_noop, override
 
 from cordee.core.actor import Actor
 from cordee.core.errors import Conflict, NotFound, ValidationFailed
+from cordee.core.supervisor import process_alive
 from cordee.dataio.imports import detection, engine, validation
 from cordee.dataio.imports.layouts import FIELDS, field_specs
 from cordee.dataio.imports.reading import ReadError
@@ -298,7 +299,7 @@ def import_jobs_reap(*, job_ids: list[int] | None = None) -> int:
     for job in jobs.only("id", "status", "host", "pid", "heartbeat_at", "task_id"):
         gone = False
         if job.status == ImportStatus.RUNNING and job.host == host and job.pid:
-            gone = not _process_alive(job.pid)
+            gone = not process_alive(job.pid)
         if job.heartbeat_at and now - job.heartbeat_at > engine.STALE_AFTER:
             gone = True
         if not gone and job.task_id:
@@ -322,20 +323,6 @@ def import_jobs_reap(*, job_ids: list[int] | None = None) -> int:
         finished_at=now,
         report={"message": message, "stopped": True},
     )
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a killed child its parent has not waited for yet is a zombie: gone
-        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
 
 
 def import_job_copy_rejected(*, job: ImportJob, destination: str) -> None:
