@@ -45,6 +45,8 @@ class ImportKind(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    # an uploaded file waits for the worker to detect its format (``runner.import_job_detect``)
+    DETECTING = "detecting", _("Reading the file")
     DRAFT = "draft", _("Uploaded, not started")
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
@@ -127,6 +129,12 @@ class ImportJob(WorkspaceScoped):
     @property
     def is_finished(self) -> bool:
         return self.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED)
+
+    @property
+    def detection_failed(self) -> bool:
+        """The file could not be read as a table (the report's message says why): the job never
+        reached the mapping step."""
+        return self.status == ImportStatus.FAILED and bool((self.report or {}).get("detection"))
 
     def source_file_path(self) -> str:
         return self.source_path or self.file.path

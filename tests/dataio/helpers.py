@@ -9,6 +9,7 @@ from django.utils.translation import override
 
 from cordee.dataio.imports.runner import import_job_run
 from cordee.dataio.imports.services import import_job_create
+from cordee.dataio.imports.tasks import detect_import
 from cordee.dataio.imports.words import report_words
 from cordee.dataio.models import ImportJob
 
@@ -31,3 +32,13 @@ def report_of(job: ImportJob, language: str | None = None) -> dict[str, Any]:
     workspace's, the language the import ran in)."""
     with override(language or job.workspace.default_language):
         return report_words(job.report)
+
+
+def detect_uploads() -> list[ImportJob]:
+    """Run, as the worker would, the detection the wizard's uploads queued (the test's
+    transaction never commits, so the queued tasks never run by themselves)."""
+    jobs = list(ImportJob.objects.filter(status="detecting").order_by("pk"))
+    for job in jobs:
+        detect_import.call(job.pk)
+        job.refresh_from_db()
+    return jobs

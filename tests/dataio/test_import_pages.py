@@ -19,7 +19,7 @@ from cordee.dataio.imports.runner import import_job_run
 from cordee.dataio.imports.services import import_job_create
 from cordee.dataio.models import ImportJob
 from cordee.funnel.models import Lead, LeadStageChange
-from tests.dataio.helpers import SAMPLES
+from tests.dataio.helpers import SAMPLES, detect_uploads
 
 
 @pytest.fixture(autouse=True)
@@ -39,9 +39,12 @@ def _url(name: str, job: ImportJob | None = None, slug: str = "acme") -> str:
 
 
 def _upload(client: Client, name: str, content: bytes, kind: str = "leads") -> Any:
-    return client.post(
+    """Upload (the request only stores the file), then detect it as the worker would."""
+    response = client.post(
         _url("import_new"), {"kind": kind, "file": SimpleUploadedFile(name, content)}
     )
+    detect_uploads()
+    return response
 
 
 def _mapping_post(job: ImportJob, **changes: Any) -> dict[str, str]:
@@ -78,12 +81,24 @@ def test_the_whole_wizard_on_a_hubspot_export(personas):
     assert client.get(_url("imports_list")).status_code == 200
     assert client.get(_url("import_new") + "?kind=leads").context["form"]["kind"].value() == "leads"
 
-    response = _upload(
-        client, "hubspot_contacts.csv", (SAMPLES / "hubspot_contacts.csv").read_bytes()
+    # step 1: the request stores the file; the worker detects it while the page polls
+    content = (SAMPLES / "hubspot_contacts.csv").read_bytes()
+    response = client.post(
+        _url("import_new"),
+        {"kind": "leads", "file": SimpleUploadedFile("hubspot_contacts.csv", content)},
     )
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == _url("import_mapping", job)
-    assert job.status == "draft" and job.created_by == personas.rita
+    assert job.status == "detecting" and job.created_by == personas.rita
+    assert job.detected == {} and job.file.read() == content
+    page = client.get(_url("import_mapping", job))
+    assert "Waiting for the worker to read the file" in _text(page, "detecting-state")
+    assert _polls(page)
+    assert detect_uploads() == [job]
+    job.refresh_from_db()
+    assert job.status == "draft"
+    partial = client.get(_url("import_progress", job))  # the page's next poll
+    assert partial["HX-Redirect"] == _url("import_mapping", job) and not _polls(partial)
 
     # step 2: detection. The file: UTF-8 with a BOM, commas, 6 records (Chloé's job title is
     # quoted over two lines, so 7 physical lines follow the header)
@@ -262,12 +277,15 @@ def test_an_unmapped_required_field_is_flagged_and_refused(personas):
     assert job.mapping["Campaign Name"] == "name"  # nothing saved
 
 
-def test_a_file_that_cannot_be_read_shows_the_error_on_the_file_field(personas):
+def test_a_file_that_cannot_be_read_shows_why_in_place_of_its_columns(personas):
     client = _client(personas.rita, "fr")
     response = _upload(client, "vide.csv", b"\r\n\r\n")  # blank lines: no header
-    assert response.status_code == 422
-    assert response.context["form"].errors["file"] == ["Le fichier est vide."]
-    assert 'class="field field--error"' in response.content.decode()
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == _url("import_mapping", job)
+    assert job.status == "failed" and not job.file
+    page = client.get(_url("import_mapping", job))
+    assert _text(page, "detection-error") == "Le fichier est vide."
+    job.delete()
     response = _upload(client, "rapport.pdf", b"%PDF-1.4")
     assert response.status_code == 422
     assert response.context["form"].errors["file"] == [

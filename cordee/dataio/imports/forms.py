@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from cordee.core.actor import Actor
 from cordee.core.errors import ValidationFailed
 from cordee.core.web import Form, add_field_errors
-from cordee.dataio.imports.services import import_job_configure, import_job_create
+from cordee.dataio.imports.services import import_job_configure, import_job_upload
 from cordee.dataio.models import ImportJob, ImportKind
 
 ACCEPTED = (".csv", ".tsv", ".txt", ".xlsx")
@@ -65,12 +65,13 @@ class UploadForm(Form):
         return upload
 
     def save(self, actor: Actor) -> ImportJob | None:
-        """The new job, or None when the form (or the file) is refused: the form holds why."""
+        """The new job, "detecting" (the worker reads the file), or None when the form (or the
+        file's size) is refused: the form holds why."""
         if not self.is_valid():
             return None
         upload = self.cleaned_data["file"]
         try:
-            return import_job_create(
+            return import_job_upload(
                 actor=actor, kind=self.cleaned_data["kind"], filename=upload.name, content=upload
             )
         except ValidationFailed as exc:

@@ -14,7 +14,7 @@ from cordee.dataio.imports import reading
 from cordee.dataio.imports.forms import MappingChoices, UploadForm
 from cordee.dataio.imports.rows import Preview
 from cordee.dataio.imports.selectors import ImportProgress, import_fields, import_progress_of
-from cordee.dataio.imports.words import Text, report_words
+from cordee.dataio.imports.words import Text, report_words, words
 from cordee.dataio.models import ImportJob, ImportPhase, ImportStatus, SourceSystem
 
 SAMPLES = 3  # values shown under each column of the mapping step
@@ -26,6 +26,27 @@ def upload_page(form: UploadForm) -> dict[str, Any]:
 
 
 # -- step 2: detection and mapping -----------------------------------------------------------------
+
+
+def detecting_page(job: ImportJob) -> dict[str, Any]:
+    """Step 2 while the worker reads the file, or once it could not (why, in the reader's
+    language)."""
+    context = detecting_context(job)
+    context.update(nav="imports", step=2)
+    return context
+
+
+def detecting_context(job: ImportJob) -> dict[str, Any]:
+    """The part of the page polled while the file is being read (``import_progress``)."""
+    waiting = job.status == ImportStatus.DETECTING and job.phase == ImportPhase.READY
+    return {
+        "job": job,
+        "job_id": job.pk,
+        "detecting": job.status == ImportStatus.DETECTING,
+        "waiting": waiting,  # the worker has not picked it up yet
+        "failed": job.detection_failed,
+        "message": words((job.report or {}).get("message", "")),
+    }
 
 
 def mapping_page(job: ImportJob, choices: MappingChoices) -> dict[str, Any]:

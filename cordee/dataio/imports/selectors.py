@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from cordee.core.actor import Actor
 from cordee.core.errors import NotFound
 from cordee.dataio.imports.layouts import FIELDS, FieldSpec
-from cordee.dataio.imports.services import import_jobs_reap
+from cordee.dataio.imports.services import LIVE, import_jobs_reap
 from cordee.dataio.imports.words import words
-from cordee.dataio.models import ImportJob, ImportStatus
+from cordee.dataio.models import ImportJob
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def import_jobs_list(*, actor: Actor, limit: int = 20) -> list[ImportJob]:
         .select_related("created_by")
         .order_by("-created_at", "-id")[:limit]
     )
-    live = [j.pk for j in jobs if j.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)]
+    live = [j.pk for j in jobs if j.status in LIVE]
     if live and import_jobs_reap(job_ids=live):
         return import_jobs_list(actor=actor, limit=limit)
     return jobs

@@ -1,6 +1,10 @@
 """The import wizard: upload a file, check what was detected and map its columns, preview the
 rows as they will be stored, run it in the background with a progress bar, read the result.
 
+The upload request only stores the file: the worker detects its format (the job is
+"detecting"), and step 2 polls until the columns can be shown, or says why the file cannot be
+read.
+
 Every page is for holders of ``data.import`` (403 for the others, the list included: an
 import's report shows the rows of the file, personal data included). Views stay thin: they
 parse the request (``forms``), call ``services`` / ``selectors`` and render what ``presenters``
@@ -25,7 +29,7 @@ from cordee.core.errors import NotFound, ValidationFailed
 from cordee.core.web import workspace_view
 from cordee.dataio.imports import presenters
 from cordee.dataio.imports.forms import MappingChoices, UploadForm
-from cordee.dataio.imports.selectors import import_job_get, import_job_progress, import_jobs_list
+from cordee.dataio.imports.selectors import import_job_get, import_jobs_list, import_progress_of
 from cordee.dataio.imports.services import (
     import_job_preview,
     import_job_rerun,
@@ -82,9 +86,12 @@ def _import_upload(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 @workspace_view
 def import_mapping(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    """Step 2: what was detected, and which field each column fills."""
+    """Step 2: what was detected, and which field each column fills (while the worker reads the
+    file: that it does, polled; once it could not: why)."""
     actor.require(CAPABILITY)
     job = import_job_get(actor=actor, job_id=pk)
+    if _undetected(job):
+        return render(request, "dataio/import_detecting.html", presenters.detecting_page(job))
     if job.status != ImportStatus.DRAFT:
         return HttpResponseRedirect(_url("import_detail", actor, job))
     if request.method != "POST":
@@ -100,6 +107,8 @@ def import_preview(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     """Step 3: the first rows as they will be stored; POST starts the import."""
     actor.require(CAPABILITY)
     job = import_job_get(actor=actor, job_id=pk)
+    if _undetected(job):
+        return HttpResponseRedirect(_url("import_mapping", actor, job))
     if request.method == "POST":
         try:
             import_job_start(actor=actor, job_id=job.pk)
@@ -116,21 +125,38 @@ def import_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     """Step 4: the progress, then the result."""
     actor.require(CAPABILITY)
     job = import_job_get(actor=actor, job_id=pk)
-    if job.status == ImportStatus.DRAFT:
+    if job.status == ImportStatus.DRAFT or _undetected(job):
         return HttpResponseRedirect(_url("import_mapping", actor, job))
     return render(request, "dataio/import_detail.html", presenters.detail_page(job))
 
 
 @workspace_view
 def import_progress(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    """The progress bar and, once finished, the result: polled every second by the page."""
+    """The progress bar and, once finished, the result: polled every second by the page. While
+    the file is being read: that it is, then the way to its columns (htmx follows
+    ``HX-Redirect``) or why it cannot be read."""
     actor.require(CAPABILITY)
-    progress = import_job_progress(actor=actor, job_id=pk)  # 404: another workspace's
+    job = import_job_get(actor=actor, job_id=pk)  # 404: another workspace's
+    if _undetected(job):
+        context = presenters.detecting_context(job)
+        return render(request, "dataio/import_detecting.html#detecting", context)
+    if job.status == ImportStatus.DRAFT:  # read: on to the mapping step
+        url = _url("import_mapping", actor, job)
+        context = {**presenters.detecting_context(job), "mapping_url": url}
+        response = render(request, "dataio/import_detecting.html#detecting", context)
+        response["HX-Redirect"] = url
+        return response
+    progress = import_progress_of(job)
     if progress.finished:  # the last swap brings the result and stops the polling
-        context = presenters.status_context(import_job_get(actor=actor, job_id=pk))
+        context = presenters.status_context(job)
     else:
         context = presenters.progress_context(progress)
     return render(request, "dataio/import_detail.html#status", context)
+
+
+def _undetected(job: ImportJob) -> bool:
+    """The worker has not read the file yet, or could not: there is nothing to map."""
+    return job.status == ImportStatus.DETECTING or job.detection_failed
 
 
 @workspace_view
