@@ -32,6 +32,7 @@ from cordee.dataio.imports.services import import_job_create
 from cordee.dataio.imports.words import words
 from cordee.dataio.models import ImportJob
 from cordee.funnel.models import Lead
+from tests.dataio.helpers import detect_uploads
 
 
 @pytest.fixture(autouse=True)
@@ -200,7 +201,7 @@ def test_the_reader_counts_the_rows_itself(personas, monkeypatch):
     assert "more than 3 rows" in _refusal(personas, "four.xlsx", _xlsx(HEADER, *rows))
 
 
-def test_detection_in_the_request_reads_only_the_first_rows_of_a_workbook(personas, monkeypatch):
+def test_detection_reads_only_the_first_rows_of_a_workbook(personas, monkeypatch):
     # 5 data rows, detection looks at 2: the count shown is the sheet's own (6 row elements,
     # the header's among them); the run reads and imports all 5
     monkeypatch.setattr(detection, "XLSX_DETECTED_ROWS", 2)
@@ -267,7 +268,8 @@ def test_a_refused_upload_still_needs_its_csrf_token(personas):
 
 
 def test_a_csv_value_past_the_field_limit_is_a_clean_error_in_the_wizard(personas):
-    # a quote left open on line 3 makes the rest of the file (11 MB) one value
+    # a quote left open on line 3 makes the rest of the file (11 MB) one value. The request only
+    # stores the file; the worker's detection finds the runaway value and says so on step 2
     content = (
         b"Email,Last Name\r\nana@exemple.fr,Arnaud\r\n"
         + b'ben@exemple.fr,"Bonnet\r\n'
@@ -280,12 +282,16 @@ def test_a_csv_value_past_the_field_limit_is_a_clean_error_in_the_wizard(persona
         NEW, {"kind": "leads", "file": SimpleUploadedFile("open-quote.csv", content)}
     )
 
-    assert response.status_code == 422
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and job.status == "detecting"
+    assert detect_uploads()[0].status == "failed"
+    page = client.get(reverse("import_mapping", args=["acme", job.pk]))
     assert (
         "Line 3 holds a value longer than 10000000 characters, the most an import reads"
-        in response.content.decode().replace("\n", " ")
+        in page.content.decode().replace("\n", " ")
     )
-    assert ImportJob.objects.count() == 0
+    job.refresh_from_db()
+    assert not job.file  # nothing kept of a refused file
 
 
 # -- silently wrong files -----------------------------------------------------------------------

@@ -19,9 +19,11 @@ from cordee.dataio.imports.values import (
 from cordee.dataio.imports.words import Text, stored
 from cordee.dataio.imports.words import later as _
 
-# Detection runs in the upload's request. A CSV is read to the end (the upload's size bounds it:
-# about a second for 50 MB here); openpyxl reads an XLSX some 5,000 rows a second, so only its
-# first rows are looked at and the sheet's own row count is shown until the run counts them.
+# Detection runs in the worker once a file is uploaded (``runner.import_job_detect``) and in
+# ``cordee import`` before its run; the wizard's page waits on it, so it stays bounded. A CSV is
+# read to the end (the upload's size bounds it: about a second for 50 MB here); openpyxl reads
+# an XLSX some 5,000 rows a second, so only its first rows are looked at and the sheet's own
+# row count is shown until the run counts them.
 XLSX_DETECTED_ROWS = 10_000
 
 
@@ -71,8 +73,8 @@ def detect(path: str, *, kind: str, language: str) -> tuple[dict[str, Any], dict
             candidates = {i for i, ev in dates.items() if ev.seen} | set(numbers) | set(iso)
             candidates -= text_columns
         elif candidates and rows % 1000 == 0:
-            # a column whose format is proven needs no more looking at (detection runs in the
-            # upload's request: only undecided columns are read to the end)
+            # a column whose format is proven needs no more looking at (the wizard waits on
+            # detection: only undecided columns are read to the end)
             candidates = {i for i in candidates if not _decided(dates.get(i), numbers.get(i))}
     detected: dict[str, Any] = {
         "format": fmt.as_dict(),
