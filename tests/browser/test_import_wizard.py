@@ -1,7 +1,8 @@
-"""The import wizard in a real browser, in French: upload a small HubSpot export, read what was
-detected, change one column, preview, start, watch the progress bar fill, read the summary.
+"""The import wizard in a real browser, in French: upload a small HubSpot export, wait while it
+is read, read what was detected, change one column, preview, start, watch the progress bar fill, read the summary.
 
-The import itself runs in the test's thread (``import_job_run``, what the worker's task calls).
+The detection and the import run in the test's thread (``detect_import.call`` and
+``import_job_run``, what the worker's tasks call).
 The browser's progress polls go through ``page.route``, whose handler only runs while this
 thread is inside a Playwright call: no poll reaches the live server while the import runs, so
 the two threads never use the (shared, in-memory) test database at the same time.
@@ -14,6 +15,7 @@ import os
 import pytest
 
 from cordee.dataio.imports.runner import import_job_run
+from cordee.dataio.imports.tasks import detect_import
 from cordee.dataio.models import ImportJob
 from cordee.funnel.models import Lead, LeadStageChange
 from tests.browser.conftest import WIDTHS, Watched, log_in, open_page
@@ -66,9 +68,15 @@ def test_import_a_hubspot_export_step_by_step(browser, live_server, personas, tm
         check_and_shoot(watched, "import-1-upload", width)
         page.click("button:text('Envoyer et vérifier')")
 
-        # step 2: what was detected, and the columns
+        # step 2: the request only stored the file; the page says it is being read and polls
+        # until the worker (its task run here) has detected it, then shows the columns
         page.wait_for_url("**/imports/*/mapping/")
         job = ImportJob.objects.get()
+        assert job.status == "detecting"
+        assert page.locator("#import-detecting[hx-trigger]").count() == 1  # polling
+        check_and_shoot(watched, "import-1b-detecting", width)
+        assert detect_import.call(job.pk) == "draft"
+        page.wait_for_selector("#source-system", timeout=10_000)
         assert "Export HubSpot reconnu" in page.inner_text("#source-system")
         detected = page.inner_text("#detected")
         assert "UTF-8 avec BOM" in detected and "virgule" in detected
