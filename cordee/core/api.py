@@ -47,8 +47,14 @@ from cordee.core import twofactor
 from cordee.core.actor import Actor, actor_for
 from cordee.core.errors import DomainError
 from cordee.core.records import record_create, record_delete, record_get, record_list, record_update
-from cordee.core.schemas import MAX_ID, PathId, refuse_control_characters
+from cordee.core.schemas import (
+    MAX_ID,
+    PathId,
+    document_refused_nulls,
+    refuse_control_characters,
+)
 from cordee.core.text import control_character_message
+from cordee.core.validation import refuses_null
 from cordee.tenancy.models import ApiToken, Membership
 
 # -- authentication ----------------------------------------------------------------------------
@@ -568,6 +574,16 @@ def register_crud(
 
     def _answer(actor: Actor, instance: Any) -> Any:
         return get_row(actor=actor, pk=instance.pk) if get_selector else instance
+
+    # the record services refuse null for a field that cannot hold it (``null_errors``)
+    document_refused_nulls(
+        update_in,
+        (
+            n
+            for n in update_in.model_fields
+            if n not in spec.null_fills and refuses_null(spec.model, n)
+        ),
+    )
 
     @router.get(
         f"/{spec.key}",

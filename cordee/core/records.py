@@ -56,6 +56,9 @@ class RecordSpec:
     # fields whose changes another history keeps (a lead's owner: its assignments); the others
     # are kept as ``FieldChange`` rows when a record is changed through ``record_update``
     history_elsewhere: tuple[str, ...] = ()
+    # fields that cannot be null but whose ``None`` ``before_save`` replaces by a default (a
+    # campaign's currency: the workspace's): accepted as null, where the others are refused
+    null_fills: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # the audit page names this kind, and its fields, from the model
@@ -547,9 +550,14 @@ def _save(actor: Actor, spec: RecordSpec, instance: models.Model, data: dict[str
     raw_before = {name: _raw(instance, name) for name in before}  # for the audit log
     for name, value in _resolve_foreign_keys(actor, spec.model, data).items():
         setattr(instance, name, value)
+    # a null the field cannot hold is refused before ``before_save`` reads the values (an
+    # opportunity's stage picks its forecast); a null ``before_save`` fills is checked after
+    nulls = null_errors(instance, (n for n in data if n not in spec.null_fills))
+    if nulls:
+        raise ValidationFailed(_("Some fields are not valid."), field_errors=nulls)
     if spec.before_save:
         spec.before_save(actor, instance)
-    nulls = null_errors(instance, data)
+    nulls = null_errors(instance, (n for n in data if n in spec.null_fills))
     if nulls:
         raise ValidationFailed(_("Some fields are not valid."), field_errors=nulls)
     try:

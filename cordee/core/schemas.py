@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Literal
@@ -159,6 +159,45 @@ class InSchema(TextSchema):
     """Base of every request body: unknown fields are refused, control characters too."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+def _without_null(prop: dict[str, Any]) -> None:
+    """``prop`` (a property's JSON schema) made not nullable, in place: optional still (a PATCH
+    may leave it out), but ``null`` is not one of its values."""
+    variants = [v for v in prop.get("anyOf", ()) if v != {"type": "null"}]
+    if "anyOf" in prop:
+        del prop["anyOf"]
+        if len(variants) == 1:
+            prop.update({k: v for k, v in variants[0].items() if k not in prop})
+        else:
+            prop["anyOf"] = variants
+    if prop.get("default", 0) is None:
+        del prop["default"]
+
+
+def document_refused_nulls(schema: type[Schema], names: Iterable[str]) -> None:
+    """Document the fields ``names`` of the request body ``schema`` as not nullable.
+
+    A PATCH body types every field ``X | None = None`` so that a field may be left out; the
+    services then refuse ``null`` for a field that cannot hold it (``core.validation``'s
+    ``null_errors``: a 422 naming the field). The OpenAPI document says so: such a field is
+    optional but never ``null``.
+    """
+    refused = sorted(set(names) & set(schema.model_fields))
+    if not refused:
+        return
+    earlier = schema.model_config.get("json_schema_extra")
+
+    def extra(json_schema: dict[str, Any], cls: type[Any]) -> None:
+        if callable(earlier):
+            earlier(json_schema, cls)  # type: ignore[call-arg]
+        properties = json_schema.get("properties", {})
+        for name in refused:
+            alias = schema.model_fields[name].alias or name
+            if alias in properties:
+                _without_null(properties[alias])
+
+    schema.model_config = {**schema.model_config, "json_schema_extra": extra}
 
 
 def choice_field(choices: type[Enum], *, blank: bool = False) -> Any:

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+
+
+def refuses_null(model: type[models.Model], name: str) -> bool:
+    """Whether ``null_errors`` refuses ``None`` for the field ``name`` of ``model``: a concrete
+    field that cannot be null (the API documents it so: ``core.schemas.document_refused_nulls``)."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return bool(field.concrete and not field.null)  # type: ignore[union-attr]
 
 
 def null_errors(instance: models.Model, names: Iterable[str]) -> dict[str, list[str]]:
@@ -16,9 +27,9 @@ def null_errors(instance: models.Model, names: Iterable[str]) -> dict[str, list[
     """
     errors: dict[str, list[str]] = {}
     for name in names:
-        field = instance._meta.get_field(name)
-        if not field.concrete or field.null:  # type: ignore[union-attr]
+        if not refuses_null(type(instance), name):
             continue
+        field = instance._meta.get_field(name)
         if getattr(instance, field.attname, None) is None:  # type: ignore[union-attr]
             errors[name] = [str(field.error_messages["null"])]  # type: ignore[union-attr]
     return errors

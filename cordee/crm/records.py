@@ -156,6 +156,7 @@ CAMPAIGNS = RecordSpec(
         "-budget": ("-budget", "-id"),
     },
     before_save=_campaign_defaults,
+    null_fills=("currency",),
 )
 
 

@@ -229,6 +229,7 @@ OPPORTUNITIES = RecordSpec(
         "close": ("close_date", "id"),
     },
     before_save=_opportunity_defaults,
+    null_fills=("currency", "created_on", "forecast_category"),
     history_elsewhere=("stage", "forecast_chosen"),  # its stage history tells the stage
 )
 

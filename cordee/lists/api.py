@@ -13,7 +13,7 @@ from pydantic import Field
 
 from cordee.core.actor import Actor
 from cordee.core.api import current_actor
-from cordee.core.schemas import PathId
+from cordee.core.schemas import PathId, document_refused_nulls
 from cordee.lists import rules, schemas, selectors, services
 from cordee.lists.models import SavedView
 
@@ -87,6 +87,11 @@ def saved_view_default(request: HttpRequest, payload: schemas.ListDefaultIn) -> 
 @router.get("/views/{int:pk}", response=schemas.SavedViewOut, operation_id="saved_view_get")
 def saved_view_get(request: HttpRequest, pk: PathId) -> Any:
     return _one(current_actor(request), pk)
+
+
+# ``saved_view_update`` refuses null for these (a view always has a name, a page size and a
+# sharing); null params or columns mean none
+document_refused_nulls(schemas.SavedViewPatch, ("name", "page_size", "visibility"))
 
 
 @router.patch("/views/{int:pk}", response=schemas.SavedViewOut, operation_id="saved_view_update")

@@ -10,10 +10,12 @@ from ninja.pagination import paginate
 
 from cordee.core import selectors as members
 from cordee.core.api import Pagination, current_actor, register_crud
-from cordee.core.schemas import PathId
+from cordee.core.schemas import PathId, document_refused_nulls
+from cordee.core.validation import refuses_null
 from cordee.people import access, handover, records, schemas, selectors, services
 from cordee.people.models import Pod
-from cordee.tenancy.models import ApiToken
+from cordee.people.services import WORKSPACE_SETTINGS
+from cordee.tenancy.models import ApiToken, Workspace
 
 router = Router()
 
@@ -91,6 +93,12 @@ def member_list(request: HttpRequest) -> Any:
 )
 def workspace_get(request: HttpRequest) -> Any:
     return current_actor(request).workspace
+
+
+# ``workspace_update`` refuses null for a setting that cannot hold it (``null_errors``)
+document_refused_nulls(
+    schemas.WorkspacePatch, (n for n in WORKSPACE_SETTINGS if refuses_null(Workspace, n))
+)
 
 
 @router.patch(

@@ -44,6 +44,36 @@ def _found_below(page: Any, path: str) -> list[str]:
     return []
 
 
+def _page_problems(page: Any, url: str, console: list[str]) -> list[str]:
+    """What ``page``, just opened at ``url``, did against the policy: a page without the
+    policy, each violation in any of its frames, each console message."""
+    problems = []
+    for frame in page.frames:
+        found = frame.evaluate("window.__cspViolations || []")
+        problems += [f"{url} ({frame.url}): {v}" for v in found]
+    problems += [f"{url}: {line}" for line in console]
+    console.clear()
+    return problems
+
+
+def _watched_context(browser: Any) -> tuple[Any, Any, list[str]]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    context.add_init_script(RECORD_VIOLATIONS)
+    page = context.new_page()
+    console: list[str] = []
+    page.on("console", lambda msg: console.append(f"console {msg.type}: {msg.text}"))
+    page.on("pageerror", lambda exc: console.append(f"page error: {exc}"))
+    return context, page, console
+
+
+def _policy_problem(path: str, response: Any) -> list[str]:
+    assert response is not None and response.status < 400, (path, response)
+    header = response.headers.get("content-security-policy", "")
+    if "frame-ancestors 'none'" not in header or "unsafe-inline" in header:
+        return [f"{path}: not the page policy ({header!r})"]
+    return []
+
+
 @pytest.mark.parametrize(
     "email",
     ["sophie.revops@demo.cordee.fr", "julie.ventes@demo.cordee.fr"],
@@ -52,12 +82,7 @@ def _found_below(page: Any, path: str) -> list[str]:
 def test_no_page_breaks_the_content_security_policy(browser, live_server, demo, email):
     # every main page of a person (30-odd for the admin): 20 to 40 s on two busy cores, the
     # pages' own rendering; the demo is copied from the session's snapshot
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-    context.add_init_script(RECORD_VIOLATIONS)
-    page = context.new_page()
-    console: list[str] = []
-    page.on("console", lambda msg: console.append(f"console {msg.type}: {msg.text}"))
-    page.on("pageerror", lambda exc: console.append(f"page error: {exc}"))
+    context, page, console = _watched_context(browser)
     problems: list[str] = []
     try:
         log_in(Watched(page), live_server.url, email, DEMO_PASSWORD)
@@ -73,17 +98,56 @@ def test_no_page_breaks_the_content_security_policy(browser, live_server, demo, 
             # "load": deferred scripts have run and stylesheets are applied (no page fetches a
             # fragment on load; waiting for network idle would double the test's time)
             response = page.goto(live_server.url + path)
-            assert response is not None and response.status < 400, (path, response)
-            header = response.headers.get("content-security-policy", "")
-            if "frame-ancestors 'none'" not in header:
-                problems.append(f"{path}: no page policy ({header!r})")
-            for frame in page.frames:
-                found = frame.evaluate("window.__cspViolations || []")
-                problems += [f"{path} ({frame.url}): {v}" for v in found]
-            problems += [f"{path}: {line}" for line in console]
-            console.clear()
+            problems += _policy_problem(path, response)
+            problems += _page_problems(page, path, console)
             queue += _found_below(page, path)
         assert len(seen) >= 20, seen  # the walk found the pages
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_the_django_admin_and_the_api_docs_keep_the_policy(browser, live_server, demo):
+    """The instance administration (Django's admin: its index, a change list, a change form with
+    inlines, prepopulated and autocomplete fields) and the API's documentation (Swagger UI, its
+    assets served from /static/, rendered and one operation opened) under the same policy."""
+    from cordee.tenancy.models import User, Workspace
+
+    email = "sophie.revops@demo.cordee.fr"
+    User.objects.filter(email=email).update(is_superuser=True, is_staff=True)
+    workspace = Workspace.objects.get(slug="demo")
+    user = User.objects.get(email=email)
+    admin_pages = [
+        "/admin/",
+        "/admin/tenancy/workspace/",
+        f"/admin/tenancy/workspace/{workspace.pk}/change/",
+        "/admin/tenancy/user/",
+        f"/admin/tenancy/user/{user.pk}/change/",
+    ]
+    context, page, console = _watched_context(browser)
+    problems: list[str] = []
+    try:
+        log_in(Watched(page), live_server.url, email, DEMO_PASSWORD)
+        console.clear()
+        for path in admin_pages:
+            response = page.goto(live_server.url + path)
+            problems += _policy_problem(path, response)
+            assert page.locator("#content").count() == 1, path  # the admin's page, not a login
+            problems += _page_problems(page, path, console)
+        # the change form's scripts at work: an inline row added, the autocomplete opened
+        page.goto(f"{live_server.url}/admin/tenancy/workspace/{workspace.pk}/change/")
+        page.locator(".add-row a").first.click()
+        page.locator(".select2-selection").last.click()
+        page.wait_for_selector(".select2-results__option")
+        problems += _page_problems(page, "workspace change form, used", console)
+
+        path = "/api/v1/docs"
+        response = page.goto(live_server.url + path)
+        problems += _policy_problem(path, response)
+        page.wait_for_selector(".swagger-ui .opblock-summary")  # the document, rendered
+        page.locator(".swagger-ui .opblock-summary").first.click()
+        page.wait_for_selector(".swagger-ui .opblock-body")
+        problems += _page_problems(page, path, console)
     finally:
         context.close()
     assert not problems, "\n".join(problems)

@@ -4,6 +4,7 @@ deployment check, run on the real settings), and the API's rate limit per token.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -57,10 +58,8 @@ def test_pages_carry_no_inline_script_style_or_handler(personas):
         assert tag.split(">", 1)[0].count(" src=") == 1, tag[:120]  # every script is a file
 
 
-def test_the_deployment_check_is_clean_with_production_settings(tmp_path):
-    """``cordee check --deploy`` on the real settings module, as production runs it: DEBUG
-    off, a real key, HTTPS. (A subprocess — 2 to 10 s, most of it importing the project on a
-    busy machine — because the settings' defaults are computed once per process.)"""
+def _production_env(tmp_path: Path) -> dict[str, str]:
+    """The environment of a production process: DEBUG off, a real key, HTTPS."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -82,9 +81,16 @@ def test_the_deployment_check_is_clean_with_production_settings(tmp_path):
             "PYTHONPATH": str(ROOT),
         }
     )
+    return env
+
+
+def test_the_deployment_check_is_clean_with_production_settings(tmp_path):
+    """``cordee check --deploy`` on the real settings module, as production runs it: DEBUG
+    off, a real key, HTTPS. (A subprocess — 2 to 10 s, most of it importing the project on a
+    busy machine — because the settings' defaults are computed once per process.)"""
     result = subprocess.run(
         [sys.executable, "-m", "cordee", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env,
+        env=_production_env(tmp_path),
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -92,6 +98,58 @@ def test_the_deployment_check_is_clean_with_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+# what Django's SecurityMiddleware does to a plain-HTTP request, with the settings of the process
+_PLAIN_HTTP = """
+import django, json
+django.setup()
+from django.conf import settings
+from django.middleware.security import SecurityMiddleware
+from django.test import RequestFactory
+security = SecurityMiddleware(lambda request: None)
+answers = {}
+for path in ("/healthz", "/readyz", "/metrics", "/login/", "/metrics/x"):
+    answer = security.process_request(RequestFactory().get(path, HTTP_HOST="cordee.example.com"))
+    answers[path] = answer and [answer.status_code, answer["Location"]]
+print(json.dumps({"redirect": settings.SECURE_SSL_REDIRECT, "answers": answers}))
+"""
+
+
+def test_production_redirects_pages_to_https_but_not_the_probes_nor_the_metrics(tmp_path):
+    """With production settings every page moves to HTTPS, but the probes and the Prometheus
+    scraper, which come in plain HTTP from inside the network, are answered there."""
+    result = subprocess.run(
+        [sys.executable, "-c", _PLAIN_HTTP],
+        env={**_production_env(tmp_path), "DJANGO_SETTINGS_MODULE": "cordee.config.settings"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["redirect"] is True
+    assert seen["answers"] == {
+        "/healthz": None,
+        "/readyz": None,
+        "/metrics": None,
+        "/login/": [301, "https://cordee.example.com/login/"],
+        "/metrics/x": [301, "https://cordee.example.com/metrics/x"],
+    }
+
+
+def test_metrics_in_plain_http_behind_the_https_redirect_still_want_the_token(db, settings):
+    """The exemption lets the scraper in over HTTP; the token is still checked there."""
+    settings.METRICS_TOKEN = "scrape-me"
+    with override_settings(SECURE_SSL_REDIRECT=True):
+        client = Client()
+        refused = client.get("/metrics")
+        wrong = client.get("/metrics", HTTP_AUTHORIZATION="Bearer not-it")
+        scraped = client.get("/metrics", HTTP_AUTHORIZATION="Bearer scrape-me")
+    assert refused.status_code == 401 and wrong.status_code == 401
+    assert scraped.status_code == 200
+    assert "cordee_http_requests_total" in scraped.content.decode()
 
 
 # -- the API's rate limit ------------------------------------------------------------------------
