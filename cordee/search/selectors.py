@@ -126,14 +126,13 @@ def _matches(
         )
         rank_param = whole if mode == WHOLE else prefixes
         params: list[Any] = [workspace_id, *kinds, match_param, WINDOW, rank_param, limit]
+        # and the index itself hands over a bounded sample of a word that common, or of the
+        # words starting with a prefix — never of several whole words, whose samples would miss
+        # the very names holding them all. Set for each query (0: no sample), since a
+        # transaction around this one keeps the previous query's setting
+        sample = WINDOW * 10 if mode != WHOLE or len(terms) == 1 else 0
         with transaction.atomic(), connection.cursor() as cursor:
-            if mode != WHOLE or len(terms) == 1:
-                # and the index itself hands over a bounded sample of a word that common, or
-                # of the words starting with a prefix — never of several whole words, whose
-                # samples would miss the very names holding them all
-                cursor.execute(
-                    "SELECT set_config('gin_fuzzy_search_limit', %s, true)", [str(WINDOW * 10)]
-                )
+            cursor.execute("SELECT set_config('gin_fuzzy_search_limit', %s, true)", [str(sample)])
             cursor.execute(sql, params)
             return [(k, int(i), t, tk, b) for k, i, t, tk, b in cursor.fetchall()]
     else:
@@ -181,7 +180,7 @@ def search(
     # only which of them the actor may read: the rows themselves are not needed, the document
     # holds their names
     readable = {
-        kind: set(KINDS[kind].readable(actor, ids).values_list("pk", flat=True))
+        kind: set(KINDS[kind].readable(actor, ids).order_by().values_list("pk", flat=True))
         for kind, ids in by_kind.items()
     }
     ranked = sorted(

@@ -175,6 +175,30 @@ def test_names_being_typed_are_looked_up_whole_in_the_index_of_their_words_prefi
     assert lookups == ["whole", "names' prefixes", "prefix"]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the index's sample is PostgreSQL's")
+def test_several_whole_words_are_never_looked_up_in_a_sample_left_by_an_earlier_query(personas):
+    """A prefix query reads a bounded sample of the index (``gin_fuzzy_search_limit``), set for
+    the transaction; a query of several whole words that follows in the same transaction (a
+    request run in one, a test) must read the whole index, or the samples of each word would
+    miss the names holding them all."""
+    from cordee.search.selectors import NAME_PREFIX, WHOLE, _matches
+
+    def sample():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('gin_fuzzy_search_limit')")
+            return int(cursor.fetchone()[0])
+
+    ws = personas.acme
+    f.ContactFactory(workspace=ws, first_name="Paul", last_name="Martin")
+    assert [c[2] for c in _matches(ws.pk, ["mar"], ["contact"], 10, mode=NAME_PREFIX)] == [
+        "Paul Martin"
+    ]
+    assert sample() > 0  # this test runs in a transaction: the setting outlives the query
+    found = _matches(ws.pk, ["paul", "martin"], ["contact"], 10, mode=WHOLE)
+    assert [c[2] for c in found] == ["Paul Martin"]
+    assert sample() == 0
+
+
 def test_another_workspaces_records_are_never_returned(personas, helene):
     f.ContactFactory(workspace=personas.globex, first_name="Hélène", last_name="Globex")
     assert {t for _k, t in _titles(personas.actor("bob"), "helene")} == {"Hélène Dupré"}
