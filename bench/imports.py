@@ -240,8 +240,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--baseline-rows", type=int, default=50_000)
     parser.add_argument("--out", type=Path, default=report.RESULTS / "imports.md")
+    parser.add_argument(
+        "--database",
+        default="cordee_bench",
+        help="the database created (and dropped) for the run: one of your own",
+    )
     args = parser.parse_args(argv)
-    print(run(args.rows, args.baseline_rows, args.out))
+    print(run(args.rows, args.baseline_rows, args.out, args.database))
 
 
 if __name__ == "__main__":
