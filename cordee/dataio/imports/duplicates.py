@@ -116,16 +116,15 @@ def _contacts(
             account_ids[name] = pk  # the oldest wins, as in the import
     known: dict[DuplicateKey, tuple[int, str, str | None, str]] = {}
     for ids in chunks(set(account_ids.values())):
-        for contact in crm.Contact.objects.filter(workspace=workspace, account_id__in=ids):
-            for key in contact_keys(
-                email=None,
-                first_name=contact.first_name,
-                last_name=contact.last_name,
-                account=contact.account_id,
-            ):
-                known.setdefault(
-                    key, (contact.pk, str(contact), contact.email, contact.external_id or "")
-                )
+        # plain tuples, not model instances: a re-import reads every contact of its companies
+        for pk, first, last, account_id, email, external_id in crm.Contact.objects.filter(
+            workspace=workspace, account_id__in=ids
+        ).values_list("pk", "first_name", "last_name", "account_id", "email", "external_id"):
+            keys = contact_keys(email=None, first_name=first, last_name=last, account=account_id)
+            if keys:
+                label = f"{first} {last}".strip() or (email or "")  # as ``str(contact)``
+                for key in keys:
+                    known.setdefault(key, (pk, label, email, external_id or ""))
     warnings: list[RowError] = []
     seen: dict[DuplicateKey, tuple[int, str | None]] = {}
     for row in rows:

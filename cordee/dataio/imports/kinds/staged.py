@@ -187,8 +187,14 @@ class StagedContacts:
         values, handler = self.columns.values, self.handler
         self.account_names: list[str] = []
         if "account" in values.column_names:
-            self.account_names = pc.unique(values.column("account").drop_null()).to_pylist()
-        handler.resolve_accounts(self.account_names)
+            named = values.column("account").drop_null()
+            self.account_names = pc.unique(named).to_pylist()
+            # as the row path's names in file order: a company is created in the order of its
+            # first row, under the spelling of its last one
+            by_last = pc.unique(named[::-1]).to_pylist()[::-1]
+            handler.resolve_accounts([*self.account_names, *by_last])
+        else:
+            handler.resolve_accounts([])
         self.owners: dict[str, int] = {}
         if "owner" not in values.column_names:
             return
@@ -299,12 +305,18 @@ class StagedContacts:
                 "external_id = CASE WHEN m.adopt THEN s.external_id ELSE c.external_id END",
                 "updated_at = %s",
             ]
+            # a contact the file leaves as it is is not rewritten (nor its ``updated_at``, nor
+            # its search document): a re-import of an unchanged file writes nothing
+            targets = [s.split(" = ", 1) for s in sets[:-1]]
+            before = ", ".join(f"c.{column}" for column, _value in targets)
+            after = ", ".join(value for _column, value in targets)
             if self.updated:
                 cursor.execute(
                     f"""UPDATE {table} c SET {", ".join(sets)}
                     FROM {MATCHED} m JOIN {STAGE} s ON s.line = m.line {joins}
-                    WHERE c.id = COALESCE(m.by_ext, m.by_nat)""",
-                    [self.source, stamp],
+                    WHERE c.id = COALESCE(m.by_ext, m.by_nat)
+                      AND ({before}) IS DISTINCT FROM ({after})""",
+                    [self.source, stamp, self.source],
                 )
             tick(self.created + self.updated)
             for name in (ACCOUNTS, OWNERS):
