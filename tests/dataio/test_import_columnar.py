@@ -308,3 +308,15 @@ def test_random_cells_get_the_row_paths_values_and_reasons(personas, tmp_path):
     assert got.errors == expected_errors
     assert [(r.line, r.values) for r in got.rows_list()] == expected_good
     assert len(expected_good) > 100 and len(expected_errors) > 100  # both kinds were tried
+
+
+def test_the_remembered_name_keys_are_the_selectors_name_keys():
+    from cordee.crm.selectors import name_key
+    from cordee.dataio.imports.duplicates import _name_keys
+
+    rng = random.Random(3)
+    keys = _name_keys()
+    values = [None, "", " ", "Jean-Pierre", "O'Neil 3", "Société Générale", "ÉCOLE", "ß", "İ"]
+    values += ["".join(rng.choice(ALPHABET + list("AbC")) for _ in range(6)) for _ in range(2000)]
+    for value in values * 2:  # the second time from the cache
+        assert keys(value) == name_key(value), value
