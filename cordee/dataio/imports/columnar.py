@@ -22,8 +22,10 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -51,8 +53,7 @@ def _whitespace() -> str:
 
 
 _WS = _whitespace()
-# a cell the row path skips (empty once stripped)
-BLANK = f"^[{_WS}]*$"
+_BLANK = object()  # a cell the row path skips (empty once stripped)
 # a text the row path keeps as it is: no space around, no control character (C0, DEL; C1
 # are no control characters to ``core.text`` but are spaces for one: NEL), no leading ``'``
 _PLAIN_CHAR = r"[^\x00-\x1f\x7f]"
@@ -96,26 +97,28 @@ class Columns:
         return rows
 
 
-def _file_bytes(path: str, fmt: SourceFormat) -> bytes | None:
-    """The file as UTF-8 bytes without a byte-order mark, or None when it is no plain grid."""
+def _file_bytes(path: str, fmt: SourceFormat) -> tuple[bytes, int] | None:
+    """The file as UTF-8 bytes and where its text starts (after a byte-order mark), or None
+    when it is no plain grid."""
     with open(path, "rb") as handle:
         data = handle.read()
+    start = 0
     encoding = fmt.encoding.lower().replace("_", "-")
     if encoding in ("utf-8", "utf8", "utf-8-sig"):
         if data.startswith(b"\xef\xbb\xbf"):
-            data = data[3:]
+            start = 3
     else:
         try:
             data = data.decode(fmt.encoding).lstrip("\ufeff").encode("utf-8")
         except (UnicodeError, LookupError):
             return None  # the row path says which line
-    if b"\x00" in data or data.count(b"\r") != data.count(b"\r\n"):
+    if b"\x00" in data or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):
         return None
     if b'"' in data:
         stray = _STRAY_QUOTE.format(d=re.escape(fmt.delimiter)).encode()
         if re.search(stray, data):
             return None
-    return data
+    return data, start
 
 
 def read(
@@ -126,13 +129,19 @@ def read(
         return None
     if any(spec.type not in TYPES for _i, _c, spec, _o, _d in reader.columns):
         return None
-    data = _file_bytes(job.source_file_path(), fmt)
-    if data is None:
+    found = _file_bytes(job.source_file_path(), fmt)
+    if found is None:
         return None
-    body = data.rstrip(b"\r\n")
-    first = body.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", errors="replace")
+    data, start = found
+    end = len(data)
+    while end > start and data[end - 1] in b"\r\n":
+        end -= 1  # the blank lines at the end (no records: the row path skips them too)
+    newline = data.find(b"\n", start, end)
+    first = data[start : newline if newline >= 0 else end].rstrip(b"\r")
     try:
-        header = next(csv.reader([first], delimiter=fmt.delimiter))
+        header = next(
+            csv.reader([first.decode("utf-8", errors="replace")], delimiter=fmt.delimiter)
+        )
     except (csv.Error, StopIteration):
         return None
     if [h.strip() for h in header] != fmt.header:
@@ -140,7 +149,7 @@ def read(
     width = len(fmt.header)
     try:
         table = pacsv.read_csv(
-            pa.py_buffer(body + b"\n"),
+            pa.py_buffer(data).slice(start, end - start),
             read_options=pacsv.ReadOptions(
                 column_names=[f"c{i}" for i in range(width)], skip_rows=1
             ),
@@ -161,7 +170,7 @@ def read(
         )
     except (pa.ArrowInvalid, pa.ArrowException):
         return None  # a line with another number of values…: the row path names it
-    if table.num_rows + 1 != body.count(b"\n") + 1:
+    if table.num_rows != data.count(b"\n", start, end):
         return None  # a blank line or a line break inside a value: lines are not records
     if table.num_rows == 0:
         return None
@@ -170,21 +179,14 @@ def read(
 
 def _check(table: pa.Table, reader: RowReader, tick: Callable[[int], None] | None) -> Columns:
     n = table.num_rows
-    lines = pa.array(range(2, n + 2), pa.int32())
-    blank_by_index: dict[int, pa.Array] = {}
-
-    def blank(index: int) -> pa.Array:
-        if index not in blank_by_index:
-            column = table.column(index).combine_chunks()
-            blank_by_index[index] = pc.match_substring_regex(column, BLANK)
-        return blank_by_index[index]
-
+    lines = pa.array(np.arange(2, n + 2, dtype=np.int32))
     values: dict[str, pa.Array] = {}
+    blanks: list[pa.Array] = []  # per mapped column: the cells the row path skips
     # errors per row index: (order in the row, column, reason)
     cell_errors: dict[int, list[tuple[int, str, Text]]] = {}
     for order, (index, column, spec, date_order, decimal) in enumerate(reader.columns):
         cells = table.column(index).combine_chunks()
-        empty = blank(index)
+        empty = pc.equal(cells, "")
         if spec.type == TEXT:
             plain = pc.match_substring_regex(cells, PLAIN_TEXT)
             if spec.max_length:
@@ -197,46 +199,56 @@ def _check(table: pa.Table, reader: RowReader, tick: Callable[[int], None] | Non
             )
             kept = pc.ascii_lower(cells)
         else:
-            plain = pa.nulls(n, pa.bool_()).fill_null(False)
+            plain = pa.repeat(pa.scalar(False), n)
             kept = cells
         other = pc.and_not(pc.invert(empty), plain)
         result = pc.if_else(plain, kept, pa.nulls(n, pa.string()))
+        blank = empty
         if pc.any(other).as_py():
+            # the row path's own reading, once per distinct value
             where = pc.indices_nonzero(other)
             raws = pc.take(cells, where)
-            converted: dict[str, Any] = {}
-            for raw in pc.unique(raws).to_pylist():
-                try:
-                    value = reader._convert(spec, raw, date_order, decimal)
-                except CellError as exc:
-                    converted[raw] = exc
-                    continue
-                converted[raw] = value if value is not None and value != "" else None
-            replacements: list[str | None] = []
-            for i, raw in zip(where.to_pylist(), raws.to_pylist(), strict=True):
-                value = converted[raw]
-                if isinstance(value, CellError):
-                    cell_errors.setdefault(i, []).append((order, column, value.reason))
-                    replacements.append(None)
-                else:
-                    replacements.append(value)
-            result = pc.replace_with_mask(result, other, pa.array(replacements, pa.string()))
+            uniques = pc.unique(raws)
+            results: list[str | None] = []
+            skips: list[bool] = []
+            reasons: list[Text | None] = []
+            for raw in uniques.to_pylist():
+                value: Any = None
+                reason: Text | None = None
+                if raw.strip():
+                    try:
+                        value = reader._convert(spec, raw, date_order, decimal)
+                    except CellError as exc:
+                        reason = exc.reason
+                results.append(value if value is not None and value != "" else None)
+                skips.append(not raw.strip())
+                reasons.append(reason)
+            # each cell takes its distinct value's outcome (no Python per cell)
+            at = pc.index_in(raws, value_set=uniques)
+            result = pc.replace_with_mask(
+                result, other, pc.take(pa.array(results, pa.string()), at)
+            )
+            blank = pc.replace_with_mask(blank, other, pc.take(pa.array(skips, pa.bool_()), at))
+            if any(r is not None for r in reasons):
+                failed = pc.take(pa.array([r is not None for r in reasons]), at)
+                where_failed = pc.filter(where, failed).to_pylist()
+                for i, u in zip(where_failed, pc.filter(at, failed).to_pylist(), strict=True):
+                    cell_errors.setdefault(i, []).append((order, column, reasons[u]))
         values[spec.name] = result
+        blanks.append(blank)
         if tick:
             tick(n * (order + 1) // (len(reader.columns) + 1))
 
-    names = [spec.name for _i, _c, spec, _o, _d in reader.columns]
     # a record whose every cell is blank is no record (the row path skips it, and counts it not)
-    blank_rows = pa.array([True] * n) if names else pa.array([False] * n)
-    for index, _column, _spec, _o, _d in reader.columns:
-        blank_rows = pc.and_(blank_rows, blank(index))
     skipped: set[int] = set()
-    if names and pc.any(blank_rows).as_py():
-        mapped = {i for i, *_rest in reader.columns}
-        for index in range(table.num_columns):
-            if index not in mapped:
-                blank_rows = pc.and_(blank_rows, blank(index))
-        skipped = set(pc.indices_nonzero(blank_rows).to_pylist())
+    if blanks:
+        blank_rows = reduce(pc.and_, blanks)
+        if pc.any(blank_rows).as_py():
+            mapped = {i for i, *_rest in reader.columns}
+            others = [table.column(i) for i in range(table.num_columns) if i not in mapped]
+            for i in pc.indices_nonzero(blank_rows).to_pylist():
+                if not any(c[i].as_py().strip() for c in others):
+                    skipped.add(i)
 
     # the required fields, then the handler's own check (contacts: an e-mail or an id)
     required = [
@@ -244,7 +256,9 @@ def _check(table: pa.Table, reader: RowReader, tick: Callable[[int], None] | Non
     ]
     later_errors: dict[int, list[tuple[int, str, Text]]] = {}
     for spec, label in required:
-        missing = pc.is_null(values[spec.name]) if spec.name in values else pa.array([True] * n)
+        missing = (
+            pc.is_null(values[spec.name]) if spec.name in values else pa.repeat(pa.scalar(True), n)
+        )
         for i in pc.indices_nonzero(missing).to_pylist():
             if i in skipped:
                 continue
@@ -253,10 +267,8 @@ def _check(table: pa.Table, reader: RowReader, tick: Callable[[int], None] | Non
             later_errors.setdefault(i, []).append(
                 (1000, label, _("%(field)s is required.") % {"field": label})
             )
-    unfound = pa.array([True] * n)
-    for name in ("email", "external_id"):
-        if name in values:
-            unfound = pc.and_(unfound, pc.is_null(values[name]))
+    keys = [pc.is_null(values[name]) for name in ("email", "external_id") if name in values]
+    unfound = reduce(pc.and_, keys) if keys else pa.repeat(pa.scalar(True), n)
     for i in pc.indices_nonzero(unfound).to_pylist():
         if i in skipped or i in cell_errors or i in later_errors:
             continue
@@ -277,9 +289,11 @@ def _check(table: pa.Table, reader: RowReader, tick: Callable[[int], None] | Non
         errors.extend(RowError(line, column, reason) for _o, column, reason in found)
     bad = {*cell_errors, *later_errors, *skipped}
     if bad:
-        keep = pa.array([i not in bad for i in range(n)])
-        lines = lines.filter(keep)
-        good = pa.table({k: v.filter(keep) for k, v in values.items()})
+        keep = np.ones(n, dtype=bool)
+        keep[sorted(bad)] = False
+        mask = pa.array(keep)
+        lines = lines.filter(mask)
+        good = pa.table({k: v.filter(mask) for k, v in values.items()})
     else:
         good = pa.table(values) if values else pa.table({"_": pa.nulls(n)}).drop(["_"])
     return Columns(
