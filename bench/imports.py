@@ -2,12 +2,15 @@
 raw ``COPY`` of the same file (the floor).
 
     python bench/imports.py [--rows 1000000] [--baseline-rows 50000] [--out bench/results/imports.md]
+                            [--database cordee_bench]
 
-Creates its own database (``cordee_bench``, as the ``cordee`` role), migrates it, generates a
+Creates its own database (``--database``, ``cordee_bench`` by default, as the ``cordee`` role), migrates it, generates a
 HubSpot-like contacts CSV (e-mail, names, job title, phone, country, company), and measures in
 the same run:
 - the importer end to end (detect, read and validate, match, one write transaction), on all rows
-  and on the baseline's subset;
+  (first import, the same file again, then the file with every job title changed: every row
+  rewritten) and on the baseline's subset, with and without the refresh of the search documents that
+  follows the write (``index`` in the job's report);
 - the per-row baseline on the first ``--baseline-rows`` rows: ``csv`` reading, the company looked
   up once per name (cached), then ``Contact(...).save()`` per row — once in autocommit (what a
   naive script does) and once inside one transaction (its best case);
@@ -41,8 +44,12 @@ COLUMNS = [
 ]
 
 
-def generate(path: Path, rows: int, companies: int = 5000) -> None:
+def generate(path: Path, rows: int, companies: int = 5000, changed: bool = False) -> None:
+    """``changed``: the same contacts, each with another job title (a re-import that updates
+    every row)."""
     titles = ["Directrice marketing", "Responsable achats", "CTO", "DAF", "Chargé d'affaires"]
+    if changed:
+        titles = [f"{title} (senior)" for title in titles]
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
@@ -141,7 +148,9 @@ def run(rows: int, baseline_rows: int, out: Path | None, database: str = "cordee
     workdir = Path(os.environ.get("TMPDIR", "/tmp")) / f"{database}-files"
     workdir.mkdir(parents=True, exist_ok=True)
     full, subset = workdir / f"contacts-{rows}.csv", workdir / f"contacts-{baseline_rows}.csv"
+    changed = workdir / f"contacts-{rows}-changed.csv"
     generate(full, rows)
+    generate(changed, rows, changed=True)
     generate(subset, baseline_rows)
     report.postgres_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
     report.postgres_admin(f'CREATE DATABASE "{database}" OWNER cordee')
@@ -166,6 +175,7 @@ def run(rows: int, baseline_rows: int, out: Path | None, database: str = "cordee
         report.postgres_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         full.unlink(missing_ok=True)
         subset.unlink(missing_ok=True)
+        changed.unlink(missing_ok=True)
 
 
 def _measure(rows: int, baseline_rows: int, full: str, subset: str, out: str) -> None:
@@ -200,11 +210,16 @@ def _measure(rows: int, baseline_rows: int, full: str, subset: str, out: str) ->
     )
     reimported, report_again = _importer(Path(full), spaces["full"])
     step("re-import", reimported)
+    updated, report_updated = _importer(Path(full.replace(".csv", "-changed.csv")), spaces["full"])
+    step("re-import, every row changed", updated)
 
     def rate(n: int, seconds: float) -> str:
         return f"{n / seconds:,.0f}"
 
     ours = rows / imported
+    index = report_full["seconds"].get("index", 0.0)
+    index_again = report_again["seconds"].get("index", 0.0)
+    index_updated = report_updated["seconds"].get("index", 0.0)
     lines = [
         "# Contact import on PostgreSQL vs per-row ORM save() vs raw COPY",
         "",
@@ -218,6 +233,10 @@ def _measure(rows: int, baseline_rows: int, full: str, subset: str, out: str) ->
         f"| raw `COPY` of the file into text columns (the floor) | {rows:,} | {floor:.2f} | {rate(rows, floor)} | {ours / (rows / floor):.2f}× |",
         f"| **`cordee import`**, first import (creates 5,000 accounts) | {rows:,} | {imported:.2f} | {rate(rows, imported)} | 1.0× |",
         f"| `cordee import` of the same file again (all updates) | {rows:,} | {reimported:.2f} | {rate(rows, reimported)} | {ours / (rows / reimported):.2f}× |",
+        f"| `cordee import` of the file with every job title changed (all rows rewritten) | {rows:,} | {updated:.2f} | {rate(rows, updated)} | {ours / (rows / updated):.2f}× |",
+        f"| first import without its search refresh (`index`, after the commit) | {rows:,} | {imported - index:.2f} | {rate(rows, imported - index)} | {ours / (rows / (imported - index)):.2f}× |",
+        f"| again, without its search refresh | {rows:,} | {reimported - index_again:.2f} | {rate(rows, reimported - index_again)} | {ours / (rows / (reimported - index_again)):.2f}× |",
+        f"| every row changed, without its search refresh | {rows:,} | {updated - index_updated:.2f} | {rate(rows, updated - index_updated)} | {ours / (rows / (updated - index_updated)):.2f}× |",
         f"| `cordee import` on the baseline's subset | {baseline_rows:,} | {imported_subset:.2f} | {rate(baseline_rows, imported_subset)} | {ours / (baseline_rows / imported_subset):.2f}× |",
         f"| per-row `save()`, autocommit (naive script) | {baseline_rows:,} | {auto:.2f} | {rate(baseline_rows, auto)} | **{ours / (baseline_rows / auto):.1f}×** |",
         f"| per-row `save()` inside one transaction | {baseline_rows:,} | {atomic:.2f} | {rate(baseline_rows, atomic)} | **{ours / (baseline_rows / atomic):.1f}×** |",
@@ -225,8 +244,15 @@ def _measure(rows: int, baseline_rows: int, full: str, subset: str, out: str) ->
         "Importer phases, first import (s): "
         + ", ".join(f"{k} {v}" for k, v in report_full["seconds"].items()),
         "; again: " + ", ".join(f"{k} {v}" for k, v in report_again["seconds"].items()),
+        "; every row changed: "
+        + ", ".join(f"{k} {v}" for k, v in report_updated["seconds"].items()),
         "",
-        f"Raw timings (s): copy {floor:.3f}; import {imported:.3f}; re-import {reimported:.3f}; import subset {imported_subset:.3f}; "
+        f"Against the floor (`COPY`): first import {imported / floor:.1f}×, again {reimported / floor:.1f}×, "
+        f"every row changed {updated / floor:.1f}×; without the search refresh "
+        f"{(imported - index) / floor:.1f}×, {(reimported - index_again) / floor:.1f}× and "
+        f"{(updated - index_updated) / floor:.1f}×",
+        "",
+        f"Raw timings (s): copy {floor:.3f}; import {imported:.3f}; re-import {reimported:.3f}; re-import changed {updated:.3f}; import subset {imported_subset:.3f}; "
         f"save() autocommit {auto:.3f}; save() one transaction {atomic:.3f}",
         "",
     ]
@@ -240,8 +266,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--baseline-rows", type=int, default=50_000)
     parser.add_argument("--out", type=Path, default=report.RESULTS / "imports.md")
+    parser.add_argument(
+        "--database",
+        default="cordee_bench",
+        help="the database created (and dropped) for the run: one of your own",
+    )
     args = parser.parse_args(argv)
-    print(run(args.rows, args.baseline_rows, args.out))
+    print(run(args.rows, args.baseline_rows, args.out, args.database))
 
 
 if __name__ == "__main__":

@@ -11,13 +11,14 @@ punctuation are ignored ("Societe Generale" beside "Société Générale").
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.db.models.functions import Lower
 
 from cordee.crm import models as crm
-from cordee.crm.selectors import DuplicateKey, account_keys, contact_keys, name_key
+from cordee.crm.selectors import DuplicateKey, account_keys, name_key
 from cordee.dataio.imports.kinds.bulk import chunks
 from cordee.dataio.imports.rows import Row, RowError
 from cordee.dataio.imports.words import Text
@@ -100,6 +101,27 @@ def _fold(name: Any) -> str:
     return str(name or "").strip().casefold()  # how the import matches an account's name
 
 
+_NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
+
+
+def _name_keys() -> Callable[[str | None], str]:
+    """``name_key`` remembered per value (a file repeats its first names and companies), and
+    without Unicode decomposition for plain ASCII, where it changes nothing."""
+    cache: dict[str | None, str] = {}
+
+    def key(value: str | None) -> str:
+        found = cache.get(value)
+        if found is None:
+            if value is not None and value.isascii():
+                found = _NOT_ALNUM.sub("", value).lower()
+            else:
+                found = name_key(value)
+            cache[value] = found
+        return found
+
+    return key
+
+
 def _contacts(
     workspace: Workspace, rows: list[Row], column_of: Mapping[str, str]
 ) -> list[RowError]:
@@ -114,27 +136,33 @@ def _contacts(
             .values_list("id", "folded")
         ):
             account_ids[name] = pk  # the oldest wins, as in the import
+    names = _name_keys()
+
+    def person_keys(first: str | None, last: str | None, account: Any) -> tuple[DuplicateKey, ...]:
+        """``contact_keys(email=None, …)``, each name folded once."""
+        first_key, last_key = names(first), names(last)
+        if first_key and last_key and account not in (None, ""):
+            return (("person", f"{account}|{first_key}|{last_key}"),)
+        return ()
+
     known: dict[DuplicateKey, tuple[int, str, str | None, str]] = {}
     for ids in chunks(set(account_ids.values())):
-        for contact in crm.Contact.objects.filter(workspace=workspace, account_id__in=ids):
-            for key in contact_keys(
-                email=None,
-                first_name=contact.first_name,
-                last_name=contact.last_name,
-                account=contact.account_id,
-            ):
-                known.setdefault(
-                    key, (contact.pk, str(contact), contact.email, contact.external_id or "")
-                )
+        # plain tuples, not model instances: a re-import reads every contact of its companies
+        for pk, first, last, account_id, email, external_id in crm.Contact.objects.filter(
+            workspace=workspace, account_id__in=ids
+        ).values_list("pk", "first_name", "last_name", "account_id", "email", "external_id"):
+            for key in person_keys(first, last, account_id):
+                label = f"{first} {last}".strip() or (email or "")  # as ``str(contact)``
+                known.setdefault(key, (pk, label, email, external_id or ""))
     warnings: list[RowError] = []
     seen: dict[DuplicateKey, tuple[int, str | None]] = {}
     for row in rows:
         values = row.values
         email = normalize_email(values.get("email"))
         account = _fold(values.get("account"))
-        names = {"first_name": values.get("first_name"), "last_name": values.get("last_name")}
+        first, last = values.get("first_name"), values.get("last_name")
         matched = False  # an existing record is the pair's reference: no second warning
-        for key in contact_keys(email=None, **names, account=account_ids.get(account)):
+        for key in person_keys(first, last, account_ids.get(account)):
             match = known.get(key)
             matched = matched or match is not None
             same_record = match and (
@@ -149,7 +177,7 @@ def _contacts(
                         _existing("person", match[1], match[0]),
                     )
                 )
-        for key in contact_keys(email=None, **names, account=name_key(account) or None):
+        for key in person_keys(first, last, names(account) or None):
             earlier = seen.setdefault(key, (row.line, email))
             if not matched and earlier[0] != row.line and earlier[1] != email:
                 warnings.append(

@@ -31,8 +31,9 @@ from cordee.core import audit
 from cordee.core.actor import Actor
 from cordee.core.spreadsheet import csv_writer
 from cordee.crm.models import Account
-from cordee.dataio.imports import reading
-from cordee.dataio.imports.duplicates import duplicate_warnings
+from cordee.dataio.imports import columnar, reading
+from cordee.dataio.imports.duplicates import CHECKED_ROWS, duplicate_warnings
+from cordee.dataio.imports.kinds import staged as staged_contacts
 from cordee.dataio.imports.rows import Group, Row, RowError
 from cordee.dataio.imports.validation import RowReader, formats_used
 from cordee.dataio.imports.values import (
@@ -51,6 +52,7 @@ STALE_AFTER = dt.timedelta(minutes=30)
 PROGRESS_EVERY = 5000
 MAX_REPORTED = 1000
 ANALYZE_AFTER = 10_000  # new rows after which PostgreSQL's statistics are refreshed
+COLUMNAR = True  # read the files that allow it column by column (``columnar``); tests compare
 
 
 class ImportFailed(Exception):
@@ -95,33 +97,116 @@ def _run(job: ImportJob, progress: Progress | None) -> None:
     errors: list[RowError] = []
     rejected_lines: set[int] = set()
     done = 0
-    for done, (line, cells) in enumerate(reading.records(job.source_file_path(), fmt), start=1):
-        values, row_errors = reader.read(line, cells)
-        if row_errors:
-            errors.extend(row_errors)
-            rejected_lines.add(line)
-        else:
-            good.append(Row(line, values))
-        if done % PROGRESS_EVERY == 0:
-            _save_progress(job, rows_done=done, errors_count=len(rejected_lines))
-            notify(job, ImportPhase.VALIDATING, done, total)
+
+    def reading_tick(n: int) -> None:
+        _save_progress(job, rows_done=n)
+        notify(job, ImportPhase.VALIDATING, n, total)
+
+    # column by column when the file allows it (``columnar``), else record by record
+    columns = columnar.read(job, fmt, reader, reading_tick) if COLUMNAR else None
+    if columns is not None:
+        done = columns.rows
+        errors.extend(columns.errors)
+        rejected_lines.update(columns.rejected_lines)
+        _save_progress(job, rows_done=done, errors_count=len(rejected_lines))
+        notify(job, ImportPhase.VALIDATING, done, total)
+    else:
+        for done, (line, cells) in enumerate(reading.records(job.source_file_path(), fmt), start=1):
+            values, row_errors = reader.read(line, cells)
+            if row_errors:
+                errors.extend(row_errors)
+                rejected_lines.add(line)
+            else:
+                good.append(Row(line, values))
+            if done % PROGRESS_EVERY == 0:
+                _save_progress(job, rows_done=done, errors_count=len(rejected_lines))
+                notify(job, ImportPhase.VALIDATING, done, total)
     total = max(total, done)
     read_seconds = time.perf_counter() - started
 
-    groups, merges, conflicts = group_rows(good, handler.keys, handler.describe_key)
-    for error in conflicts:
-        errors.append(error)
-        rejected_lines.add(error.line)
-    rejections = handler.prepare(groups)  # matching against the database: reads only
-    # rows that look like other records: warned about, written all the same
-    handler.warnings.extend(duplicate_warnings(job.workspace, job.kind, good, reader.column_of))
-    rejections += _same_record_twice(groups, {id(g) for g, _reason in rejections})
-    for group, reason in rejections:
-        for line in group.lines:
+    staged = None
+    if columns is not None and staged_contacts.applies(job.kind, columns):
+        staged = staged_contacts.StagedContacts(handler, columns)
+    try:
+        _check_and_write(
+            job,
+            fmt,
+            reader,
+            notify,
+            started,
+            read_seconds,
+            done,
+            total,
+            good,
+            errors,
+            rejected_lines,
+            columns,
+            staged,
+        )
+    finally:
+        if staged is not None:
+            staged.close()
+
+
+def _check_and_write(
+    job: ImportJob,
+    fmt: reading.SourceFormat,
+    reader: RowReader,
+    notify: Progress,
+    started: float,
+    read_seconds: float,
+    done: int,
+    total: int,
+    good: list[Row],
+    errors: list[RowError],
+    rejected_lines: set[int],
+    columns: columnar.Columns | None,
+    staged: staged_contacts.StagedContacts | None,
+) -> None:
+    handler = reader.handler
+    if staged is not None:
+        # every id and e-mail given once: each row is a record; matched and written in SQL
+        staged.stage()
+        merges: list[dict[str, Any]] = []
+        rejections = staged.prepare()
+        first_rows = columns.rows_list(0, CHECKED_ROWS) if columns is not None else []
+        handler.warnings.extend(
+            duplicate_warnings(job.workspace, job.kind, first_rows, reader.column_of)
+        )
+        for line, reason in rejections:
             errors.append(RowError(line, "", reason))
             rejected_lines.add(line)
-    rejected_groups = {id(g) for g, _reason in rejections}
-    groups = [g for g in groups if id(g) not in rejected_groups]
+        created, updated, history_rows = staged.created, staged.updated, 0
+        writing = created + updated
+
+        def write(tick: Callable[[int], None]) -> dict[str, int]:
+            assert staged is not None
+            return staged.write(tick)
+    else:
+        if columns is not None:
+            good = columns.rows_list()
+        groups, merges, conflicts = group_rows(good, handler.keys, handler.describe_key)
+        for error in conflicts:
+            errors.append(error)
+            rejected_lines.add(error.line)
+        rejected = handler.prepare(groups)  # matching against the database: reads only
+        # rows that look like other records: warned about, written all the same
+        handler.warnings.extend(duplicate_warnings(job.workspace, job.kind, good, reader.column_of))
+        rejected += _same_record_twice(groups, {id(g) for g, _reason in rejected})
+        for group, reason in rejected:
+            for line in group.lines:
+                errors.append(RowError(line, "", reason))
+                rejected_lines.add(line)
+        rejected_groups = {id(g) for g, _reason in rejected}
+        groups = [g for g in groups if id(g) not in rejected_groups]
+        created = sum(1 for g in groups if g.pk is None)
+        updated = sum(1 for g in groups if g.pk is not None)
+        history_rows = handler.history_to_write(groups)
+        writing = len(groups)
+
+        def write(tick: Callable[[int], None]) -> dict[str, int]:
+            return handler.write(groups, tick)
+
     errors.sort(key=lambda e: (e.line, e.column))
     _save_progress(job, rows_done=done, errors_count=len(rejected_lines), rows_total=total)
     check_seconds = time.perf_counter() - started - read_seconds
@@ -134,9 +219,9 @@ def _run(job: ImportJob, progress: Progress | None) -> None:
         "merged": len(merges),
         "merges": merges[:MAX_REPORTED],
         "warnings": [w.as_dict() for w in handler.warnings[:MAX_REPORTED]],
-        "created": sum(1 for g in groups if g.pk is None),
-        "updated": sum(1 for g in groups if g.pk is not None),
-        "history_rows": handler.history_to_write(groups),
+        "created": created,
+        "updated": updated,
+        "history_rows": history_rows,
         "accounts_created": handler.accounts_to_create(),
         "dates": formats_used(job)[0],
         "numbers": formats_used(job)[1],
@@ -187,12 +272,12 @@ def _run(job: ImportJob, progress: Progress | None) -> None:
         return
 
     _save_progress(job, phase=ImportPhase.WRITING)
-    notify(job, ImportPhase.WRITING, 0, len(groups))
+    notify(job, ImportPhase.WRITING, 0, writing)
     write_started = time.perf_counter()
     write_started_at = timezone.now()
 
     with transaction.atomic():
-        written = handler.write(groups, lambda n: notify(job, ImportPhase.WRITING, n, len(groups)))
+        written = write(lambda n: notify(job, ImportPhase.WRITING, n, writing))
         report["history_rows"] = written.get("history_rows", 0)
         report["accounts_created"] = written.get("accounts_created", 0)
         timings["write"] = time.perf_counter() - write_started
@@ -222,8 +307,12 @@ def _run(job: ImportJob, progress: Progress | None) -> None:
         _refresh_statistics(handler.model, job.kind)
     # bulk_create sends no signal: the search documents of every record the import wrote
     # (a lead import also writes contacts and accounts), after its transaction
+    indexing = time.perf_counter()
     documents_refresh_since(workspace_id=job.workspace_id, since=write_started_at)
-    notify(job, ImportPhase.DONE, len(groups), len(groups))
+    # the search documents' refresh, after the rows' transaction: in the report all the same
+    report["seconds"]["index"] = round(time.perf_counter() - indexing, 3)
+    Model.objects.filter(pk=job.pk).update(report=report)
+    notify(job, ImportPhase.DONE, writing, writing)
 
 
 audit.audit_kind_register("imports", Model._meta.verbose_name, Model)

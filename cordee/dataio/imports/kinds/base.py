@@ -221,12 +221,7 @@ class Handler(ABC):
         name = group.values.get("owner")
         if not name:
             return None
-        if self._owners is None:
-            self._owners = {}
-            for m in Membership.objects.filter(workspace=self.workspace).select_related("user"):
-                self._owners[fold(m.user.email)] = m.user_id
-                self._owners.setdefault(fold(m.user.get_full_name()), m.user_id)
-        found = self._owners.get(fold(name))
+        found = self.owner_named(name)
         if found is None:
             self.warnings.append(
                 RowError(
@@ -237,6 +232,15 @@ class Handler(ABC):
                 )
             )
         return found
+
+    def owner_named(self, name: str) -> int | None:
+        """The member of the workspace called ``name`` (an e-mail or a full name), or None."""
+        if self._owners is None:
+            self._owners = {}
+            for m in Membership.objects.filter(workspace=self.workspace).select_related("user"):
+                self._owners[fold(m.user.email)] = m.user_id
+                self._owners.setdefault(fold(m.user.get_full_name()), m.user_id)
+        return self._owners.get(fold(name))
 
     def resolve_accounts(self, names: Iterable[str | None]) -> None:
         wanted = {fold_: name for name in names if name and (fold_ := name.strip().casefold())}
