@@ -138,6 +138,10 @@ def test_a_worker_killed_during_an_import_leaves_nothing_of_it(database, supervi
         writer.writerow(["Email", "First Name", "Last Name", "Company Name"])
         for i in range(ROWS):
             writer.writerow([f"p{i}@example.fr", "Jeanne", f"Nom {i}", f"Société {i % 300}"])
+            if i == ROWS // 2:
+                # a blank line: the file is read record by record, whose writing takes seconds
+                # (the columnar reader would write it all before the kill could land)
+                handle.write("\r\n")
     subprocess.run(
         [CORDEE, "shell", "-c", ENQUEUE],
         env={**env, "IMPORT_FILE": str(big)},

@@ -353,6 +353,18 @@ def test_a_cp1252_file_is_still_read(personas):
     assert Lead.objects.get().contact.account.name == "Société Générale"
 
 
+def test_a_cp1252_file_holding_a_utf8_sequence_by_chance_is_read_as_cp1252(personas):
+    # "É" then "–" is C9 96 in cp1252, a valid UTF-8 sequence (U+0256): not a sign of UTF-8
+    # pasted in, which writes French letters and signs as "Ã©", "Å“", "â€™"
+    content = "Email;Last Name;Company\r\nelo@exemple.fr;Müller;Collection ÉTÉ–HIVER\r\n"
+
+    job = _create(personas, "excel.csv", content.encode("cp1252"))
+
+    assert job.detected["format"]["encoding"] == "cp1252"
+    assert import_job_run(job_id=job.pk).status == "succeeded"
+    assert Lead.objects.get().contact.account.name == "Collection ÉTÉ–HIVER"
+
+
 def test_binary_data_is_not_a_csv_file(personas):
     noise = random.Random(15).randbytes(20_000)  # a picture, an archive… renamed .csv
 

@@ -120,11 +120,11 @@ _BOMS = (  # UTF-32 first: its little-endian mark begins with UTF-16's
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-# a character of a UTF-8 sequence of two to four bytes: its presence among bytes that are not
-# UTF-8 means a file mixing two encodings (a cp1252 text almost never holds one)
-_UTF8_SEQUENCE = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
-)
+# a Latin letter or a typographic sign in UTF-8 (é, ü, œ, ł: U+0080–U+017F; ’ “ ” – … €:
+# U+2000–U+20BF): its presence among bytes that are not UTF-8 means a file mixing two
+# encodings. Not any UTF-8 sequence: cp1252 text holds some by chance ("ÉTÉ–HIVER" is C9 96,
+# "éœœ" E9 9C 9C), never these — they would read "Ã©", "Å“", "â€™" in cp1252
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xc5][\x80-\xbf]|\xe2[\x80-\x82][\x80-\xbf]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
