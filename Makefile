@@ -59,6 +59,12 @@ migrations-check: $(VENV)/.dev-installed
 	CORDEE_TESTING=1 CORDEE_VAR_DIR=$$(mktemp -d) $(TIMED) "makemigrations --check" \
 	  $(BIN)/cordee makemigrations --check --dry-run
 
+# The test passes keep the bytecode of the code and the tests (pytest's rewritten modules) in
+# __pycache__, whatever the shell says (PYTHONDONTWRITEBYTECODE=1): otherwise each xdist worker
+# of each pass compiles and rewrites them all again (measured: 10.9 s of CPU to collect the suite
+# instead of 6.7 s).
+test-sqlite test-postgres: export PYTHONDONTWRITEBYTECODE :=
+
 ## the whole suite on SQLite, with the browser and slow tests
 test-sqlite: $(VENV)/.dev-installed chromium
 	CORDEE_TESTING=1 $(TIMED) "pytest on SQLite" $(BIN)/pytest $(PYTEST_ARGS)

@@ -144,7 +144,16 @@ def _copy(path: Path) -> float:
     return time.perf_counter() - started
 
 
-def run(rows: int, baseline_rows: int, out: Path | None, database: str = "cordee_bench") -> str:
+def run(
+    rows: int,
+    baseline_rows: int,
+    out: Path | None,
+    database: str = "cordee_bench",
+    template: str | None = None,
+) -> str:
+    """The benchmark's table. ``template``: a migrated database to copy instead of migrating a
+    new one from nothing (the suite passes its test database's copy; `cordee migrate` then only
+    checks that nothing is left to apply)."""
     workdir = Path(os.environ.get("TMPDIR", "/tmp")) / f"{database}-files"
     workdir.mkdir(parents=True, exist_ok=True)
     full, subset = workdir / f"contacts-{rows}.csv", workdir / f"contacts-{baseline_rows}.csv"
@@ -153,7 +162,8 @@ def run(rows: int, baseline_rows: int, out: Path | None, database: str = "cordee
     generate(changed, rows, changed=True)
     generate(subset, baseline_rows)
     report.postgres_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-    report.postgres_admin(f'CREATE DATABASE "{database}" OWNER cordee')
+    copied = f' TEMPLATE "{template}"' if template else ""
+    report.postgres_admin(f'CREATE DATABASE "{database}" OWNER cordee{copied}')
     url = f"postgres://cordee:cordee@127.0.0.1:5432/{database}"
     env = {**os.environ, "DATABASE_URL": url, "CORDEE_TESTING": "1"}
     env.pop("CORDEE_TEST_DB_NAME", None)

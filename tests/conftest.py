@@ -71,10 +71,29 @@ def make_personas() -> Personas:
     )
 
 
+@pytest.fixture(scope="module")
+def _personas_of_the_module(
+    request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any
+) -> Iterator[Personas | None]:
+    """The personas' rows written once for the module (see ``rows_kept_for_the_module``) when
+    every test of the module may run inside one transaction; None otherwise (a module with a
+    transactional test, or marked ``personas_per_test``), whose tests build their own."""
+    if request.node.nodeid not in request.config.stash[_MODULES_SHARING_PERSONAS]:
+        yield None
+        return
+    with rows_kept_for_the_module(django_db_blocker, make_personas) as rows:
+        yield rows
+
+
 @pytest.fixture
-def personas(db: object) -> Personas:
-    """Acme and Globex with their seven members, built for this test."""
-    return make_personas()
+def personas(_personas_of_the_module: Personas | None, db: object) -> Personas:
+    """Acme and Globex with their seven members: written once for the module and rolled back
+    with each test (as Django's ``setUpTestData``), the Python objects fresh for this test; built
+    for this test in a module that cannot keep rows (``_personas_of_the_module``). A persona
+    build is ~25 ms of SQLite or ~40 ms of PostgreSQL, and ~2,400 tests use them."""
+    if _personas_of_the_module is None:
+        return make_personas()
+    return copy_for_the_test(_personas_of_the_module)
 
 
 # the fixtures through which a test reaches the database (directly, or for its module's rows)
@@ -82,10 +101,42 @@ _DATABASE_FIXTURES = {"db", "transactional_db", "live_server"}
 
 
 def _touches_the_database(item: pytest.Item) -> bool:
+    """Whether a test reaches the suite's database: a ``django_db`` marker, a database fixture,
+    or the ``postgres`` marker (a test that needs PostgreSQL runs in the PostgreSQL pass)."""
     return bool(
         item.get_closest_marker("django_db")
+        or item.get_closest_marker("postgres")
         or _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
     )
+
+
+def _transactional(item: pytest.Item) -> bool:
+    """A test that flushes the database after it instead of rolling back its transaction."""
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+        or (marker is not None and marker.kwargs.get("transaction", False))
+    )
+
+
+# modules (node ids) whose persona tests share rows written once (``_personas_of_the_module``)
+_MODULES_SHARING_PERSONAS = pytest.StashKey[set[str]]()
+
+
+def _modules_sharing_personas(items: list[pytest.Item]) -> set[str]:
+    modules: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        module = item.getparent(pytest.Module)
+        if module is not None:
+            modules.setdefault(module.nodeid, []).append(item)
+    return {
+        module
+        for module, module_items in modules.items()
+        if not any(
+            _transactional(item) or item.get_closest_marker("personas_per_test")
+            for item in module_items
+        )
+    }
 
 
 @pytest.hookimpl(trylast=True)  # after pytest-django's order (db, transactional, no db)
@@ -96,8 +147,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     test: xdist, whole modules per worker, ``--no-loadscope-reorder``) end together instead of
     one waiting on a last long test. Long: a module with slow or browser tests, a live server,
     or the demo; then by number of tests. Within a module, tests keep pytest-django's order."""
+    config.stash[_MODULES_SHARING_PERSONAS] = _modules_sharing_personas(items)
     if connection.vendor == "postgresql":
         elsewhere = [item for item in items if not _touches_the_database(item)]
+        config.stash[_NO_DATABASE_DESELECTED] = len(elsewhere)
         if elsewhere:
             config.hook.pytest_deselected(items=elsewhere)
             items[:] = [item for item in items if _touches_the_database(item)]
@@ -105,6 +158,33 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         modules.setdefault(item.nodeid.split("::")[0], []).append(item)
     items[:] = [item for module in sorted(modules.values(), key=_cost) for item in module]
+
+
+# how many tests the PostgreSQL pass left to SQLite, printed at the end of the run (with xdist, each
+# worker counts the same collection and hands its count to the controller)
+_NO_DATABASE_DESELECTED = pytest.StashKey[int]()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None and _NO_DATABASE_DESELECTED in session.config.stash:
+        output["no_database_deselected"] = session.config.stash[_NO_DATABASE_DESELECTED]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    count = getattr(node, "workeroutput", {}).get("no_database_deselected")
+    if count is not None:
+        node.config.stash[_NO_DATABASE_DESELECTED] = count
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    count = config.stash.get(_NO_DATABASE_DESELECTED, None)
+    if count is not None:
+        terminalreporter.write_line(
+            f"PostgreSQL pass: {count} tests that reach no database deselected "
+            "(no django_db marker, database fixture or postgres marker: they ran on SQLite)"
+        )
 
 
 _LONG_FIXTURES = {"live_server", "demo"}
@@ -273,14 +353,74 @@ def migrated_database(django_db_setup: None) -> MigratedDatabase:
     return _MIGRATED[0]
 
 
+# -- the small demo, built once per session -----------------------------------------------------
+#
+# The small demo (seed 1) takes ~6–10 s to build. On SQLite it is built once per session (per xdist
+# worker) and kept as a copy of the whole test database (SQLite's backup API); a test or a module
+# that needs it committed copies it back in milliseconds (``put_the_demo``). On PostgreSQL each
+# one builds it.
+
+
+@dataclass
+class DemoSnapshot:
+    database: sqlite3.Connection  # the test database with the demo in it
+    result: Any  # the build's BuildResult
+    day: int  # the UTC day it was built (a demo is built relative to its day)
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup: None, django_db_blocker: Any) -> Iterator[DemoSnapshot | None]:
+    """SQLite: the test database with the small demo (seed 1), built once for the session and
+    the database then put back as it was; None on PostgreSQL."""
+    import time
+
+    from django.db import connection
+
+    from cordee.demo.builder import build_demo
+
+    if connection.vendor != "sqlite":
+        yield None
+        return
+    with django_db_blocker.unblock():
+        assert not connection.in_atomic_block, "the demo snapshot is taken between tests"
+        connection.ensure_connection()
+        database = connection.connection
+        before, with_demo = sqlite3.connect(":memory:"), sqlite3.connect(":memory:")
+        database.backup(before)
+        try:
+            result = build_demo(size="small", seed=1)  # committed, as in a live server's test
+            database.backup(with_demo)
+        finally:
+            before.backup(database)  # the database as it was
+            before.close()
+    yield DemoSnapshot(with_demo, result, int(time.time()) // 86_400)
+    with_demo.close()
+
+
+def put_the_demo(snapshot: DemoSnapshot | None) -> Any:
+    """The small demo (seed 1) committed in the test database, copied from the session's
+    snapshot on SQLite (the database's whole content is replaced), built on PostgreSQL or when
+    the snapshot was built on another day; the build's BuildResult. Only outside a transaction."""
+    import time
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    from cordee.demo.builder import build_demo
+
+    assert not connection.in_atomic_block, "the demo is committed: outside a test's transaction"
+    if snapshot is None or snapshot.day != int(time.time()) // 86_400:
+        return build_demo(size="small", seed=1)
+    connection.ensure_connection()
+    snapshot.database.backup(connection.connection)
+    ContentType.objects.clear_cache()  # its ids are the snapshot's, not the last flush's
+    return snapshot.result
+
+
 @pytest.fixture(autouse=True)
 def _transactional_tests_outside_module_rows(request: pytest.FixtureRequest) -> None:
     """A transactional test flushes the database: it must never run inside a module's rows."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = {"transactional_db", "live_server"} & set(request.fixturenames) or (
-        marker is not None and marker.kwargs.get("transaction", False)
-    )
-    if transactional:
+    if _transactional(request.node):
         from django.db import connection
 
         assert not connection.in_atomic_block, (

@@ -5,13 +5,15 @@ from __future__ import annotations
 import pytest
 
 from bench import pages_load, search_load, sla_check
-from cordee.demo.builder import build_demo
+from tests.conftest import put_the_demo
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_sla_pages_and_search_benches_run_against_a_live_server(live_server, tmp_path):
-    """One small demo (25 s to build) for the three benches that read it."""
-    build_demo(size="small", seed=1)
+def test_the_sla_pages_and_search_benches_run_against_a_live_server(
+    demo_snapshot, live_server, tmp_path
+):
+    """One small demo for the three benches that read it (the session's, on SQLite)."""
+    put_the_demo(demo_snapshot)
     out = tmp_path / "sla_check.md"
     table = sla_check.run(repeat=1, out=out, lookback_days=60)
     assert "| plain SQL read of the needed columns" in table

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,6 +17,7 @@ from cordee.crm import models as crm
 from cordee.funnel import models as funnel
 from cordee.people.models import PodMember
 from tests import factories as f
+from tests.conftest import DemoSnapshot, put_the_demo
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -46,42 +46,14 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def _demo_snapshot(django_db_setup: Any, django_db_blocker: Any) -> Iterator[sqlite3.Connection]:
-    """The test database with the small demo (seed 1) in it, built once per session and kept as
-    a copy (SQLite's backup API): browser tests run on SQLite only."""
-    from django.db import connection
-
-    from cordee.demo.builder import build_demo
-
-    if connection.vendor != "sqlite":
-        pytest.fail("the browser tests run on SQLite (make test runs them there)")
-    with django_db_blocker.unblock():
-        assert not connection.in_atomic_block, "the demo snapshot is taken between tests"
-        connection.ensure_connection()
-        database = connection.connection
-        before, with_demo = sqlite3.connect(":memory:"), sqlite3.connect(":memory:")
-        database.backup(before)
-        try:
-            build_demo(size="small", seed=1)  # committed, as in a live server's test
-            database.backup(with_demo)
-        finally:
-            before.backup(database)  # the database as it was
-            before.close()
-    yield with_demo
-    with_demo.close()
-
-
 @pytest.fixture
-def demo(_demo_snapshot: sqlite3.Connection, transactional_db: None) -> None:
+def demo(demo_snapshot: DemoSnapshot | None, transactional_db: None) -> None:
     """The small demo (seed 1) in the database of a live server's test, copied from the session's
-    snapshot in milliseconds instead of built again (~6 s); the test's flush empties it after."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.db import connection
-
-    connection.ensure_connection()
-    _demo_snapshot.backup(connection.connection)
-    ContentType.objects.clear_cache()  # its ids are the snapshot's, not the last flush's
+    snapshot (tests/conftest.py) in milliseconds instead of built again (~6 s); the test's flush
+    empties it after. Browser tests run on SQLite only."""
+    if demo_snapshot is None:
+        pytest.fail("the browser tests run on SQLite (make test runs them there)")
+    put_the_demo(demo_snapshot)
 
 
 @dataclass

@@ -32,14 +32,18 @@ from cordee.funnel.models import (
 )
 from cordee.people.models import Pod
 from cordee.tenancy.models import Membership, Workspace
+from tests.conftest import DemoSnapshot, put_the_demo
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
-    """The small demo, seed 1, built once for the module (committed, removed afterwards)."""
+def demo(
+    demo_snapshot: DemoSnapshot | None, django_db_setup: Any, django_db_blocker: Any
+) -> Iterator[dict[str, Any]]:
+    """The small demo, seed 1, for the module (committed, removed afterwards): the session's
+    build (tests/conftest.py: copied on SQLite, built on PostgreSQL)."""
     with django_db_blocker.unblock():
         b.delete_workspace(DEMO_SLUG)
-        result = b.build_demo(size="small", seed=1)
+        result = put_the_demo(demo_snapshot)
         ws = Workspace.objects.get(slug=DEMO_SLUG)
         first = Lead.objects.filter(workspace=ws).order_by("id").select_related("contact").first()
         assert first is not None
