@@ -36,6 +36,7 @@ LIMIT = 20
 MAX_LIMIT = 100
 PAGE_LIMIT = 50  # the search page's results; a more precise search beats a longer page
 WINDOW = 500  # PostgreSQL: the most matches ranked (see _candidates)
+SAMPLE = 1000  # PostgreSQL: the most documents a common word or a prefix is read from (_matches)
 
 
 @dataclass(frozen=True)
@@ -115,26 +116,46 @@ def _matches(
         else:
             match = "tsv @@ to_tsquery('simple'::regconfig, %s)"
             match_param = whole if mode == WHOLE else prefixes
-        # ranked among at most WINDOW matches: a prefix of two letters matches a third of a
-        # million documents on the large demo, and ranking them all took seconds; a query
-        # narrow enough to read (a name) has far fewer, and is ranked whole
-        sql = (
-            "SELECT kind, object_id, title, title_key, body FROM ("
-            "SELECT id, kind, object_id, title, title_key, body, tsv FROM search_searchdocument "
-            f"WHERE workspace_id = %s AND kind IN ({kind_marks}) AND {match} LIMIT %s) AS c "
-            "ORDER BY ts_rank(c.tsv, to_tsquery('simple'::regconfig, %s)) DESC, c.id LIMIT %s"
-        )
+        rank = "ORDER BY ts_rank(tsv, to_tsquery('simple'::regconfig, %s)) DESC, id LIMIT %s"
         rank_param = whole if mode == WHOLE else prefixes
-        params: list[Any] = [workspace_id, *kinds, match_param, WINDOW, rank_param, limit]
-        # and the index itself hands over a bounded sample of a word that common, or of the
-        # words starting with a prefix — never of several whole words, whose samples would miss
-        # the very names holding them all. Set for each query (0: no sample), since a
-        # transaction around this one keeps the previous query's setting
-        sample = WINDOW * 10 if mode != WHOLE or len(terms) == 1 else 0
+        scope = f"workspace_id = %s AND kind IN ({kind_marks})"
+        # every match of the workspace and kinds, ranked among the first WINDOW found; the
+        # planner chooses how to find them (a LIMIT this small: often the table in order)
+        scoped = (
+            "SELECT kind, object_id, title, title_key, body FROM ("
+            "SELECT id, kind, object_id, title, title_key, body, tsv "
+            f"FROM search_searchdocument WHERE {scope} AND {match} LIMIT %s) AS c {rank}"
+        )
+        scoped_params = [workspace_id, *kinds, match_param, WINDOW, rank_param, limit]
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('gin_fuzzy_search_limit', %s, true)", [str(sample)])
-            cursor.execute(sql, params)
-            return [(k, int(i), t, tk, b) for k, i, t, tk, b in cursor.fetchall()]
+            if mode == PREFIX:
+                # every word starting with each prefix: read from a bounded sample that the
+                # index hands over (``gin_fuzzy_search_limit``)
+                return _fetched(cursor, scoped, scoped_params, sample=WINDOW * 10)
+            # Whole words, in the documents' words or the names' prefixes: taken from the
+            # full-text index alone (a materialised CTE, sequential scans off), then scoped.
+            # With the workspace and the kind in the same WHERE, PostgreSQL ANDed the index
+            # with a B-tree bitmap of every contact (1M entries, 60–100 ms on the large demo)
+            # or, tempted by the LIMIT, read the table in order (up to 0.7 s for a rare word).
+            # One word is read from a sample of SAMPLE documents — never several, whose
+            # samples would miss the very documents holding them all.
+            sampled = len(terms) == 1
+            found = _fetched(
+                cursor,
+                "WITH m AS MATERIALIZED (SELECT id, workspace_id, kind, object_id, title, "
+                f"title_key, body, tsv FROM search_searchdocument WHERE {match}) "
+                f"SELECT kind, object_id, title, title_key, body FROM m WHERE {scope} {rank}",
+                [match_param, workspace_id, *kinds, rank_param, limit],
+                sample=SAMPLE if sampled else 0,
+                index_only=True,
+            )
+            if sampled and len(found) < limit:
+                # fewer than asked: the word is rare (all its documents were read: cheap to
+                # read again), or the sample held too few of these kinds (a small kind:
+                # campaigns, feedback; or other workspaces' documents) — every match of the
+                # workspace and kinds, which PostgreSQL finds by the kind when it is small
+                return _fetched(cursor, scoped, scoped_params, sample=0)
+            return found
     else:
         star = "*" if mode == PREFIX else ""
         query = " ".join(f'"{t}"{star}' for t in terms)
@@ -148,6 +169,30 @@ def _matches(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(k, int(i), t, tk, b) for k, i, t, tk, b in cursor.fetchall()]
+
+
+def _fetched(
+    cursor: Any, sql: str, params: list[Any], *, sample: int, index_only: bool = False
+) -> list[Candidate]:
+    """``sql``'s candidates, the index's sample limited to ``sample`` documents (0: none),
+    ``index_only`` sequential scans off, and no JIT compilation (the planner prices a sampled
+    word at its full count: JIT compiled for 30–40 ms a query that runs in 10) — for this
+    query only, whatever transaction is around it."""
+    cursor.execute(
+        "SELECT current_setting('gin_fuzzy_search_limit'), current_setting('enable_seqscan'), "
+        "current_setting('jit'), set_config('gin_fuzzy_search_limit', %s, true), "
+        "set_config('enable_seqscan', %s, true), set_config('jit', 'off', true)",
+        [str(sample), "off" if index_only else "on"],
+    )
+    before = cursor.fetchone()[:3]
+    cursor.execute(sql, params)
+    rows = cursor.fetchall()
+    cursor.execute(
+        "SELECT set_config('gin_fuzzy_search_limit', %s, true), "
+        "set_config('enable_seqscan', %s, true), set_config('jit', %s, true)",
+        before,
+    )
+    return [(k, int(i), t, tk, b) for k, i, t, tk, b, *_rank in rows]
 
 
 def _tier(terms: list[str], title_key: str) -> int:

@@ -172,31 +172,67 @@ def test_names_being_typed_are_looked_up_whole_in_the_index_of_their_words_prefi
         ("Paul Martin", 3)
     ]
     lookups = [matched_by(q["sql"]) for q in queries.captured_queries if "@@" in q["sql"]]
-    assert lookups == ["whole", "names' prefixes", "prefix"]
+    # one word: each whole-word lookup reads a sample of the index first, then, holding fewer
+    # than asked here, every match of the workspace and kind
+    assert lookups == ["whole", "whole", "names' prefixes", "names' prefixes", "prefix"]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the index's sample is PostgreSQL's")
-def test_several_whole_words_are_never_looked_up_in_a_sample_left_by_an_earlier_query(personas):
-    """A prefix query reads a bounded sample of the index (``gin_fuzzy_search_limit``), set for
-    the transaction; a query of several whole words that follows in the same transaction (a
-    request run in one, a test) must read the whole index, or the samples of each word would
-    miss the names holding them all."""
-    from cordee.search.selectors import NAME_PREFIX, WHOLE, _matches
+def test_the_planner_settings_of_a_search_query_are_its_own(personas):
+    """A word is read from a bounded sample of the index (``gin_fuzzy_search_limit``) with
+    sequential scans off; both are set for that query only: the transaction around it (a test,
+    a request run in one) goes on with its own settings, and a query of several whole words
+    is never read from a sample left by an earlier one (the samples of each word would miss
+    the names holding them all)."""
+    from cordee.search.selectors import NAME_PREFIX, PREFIX, WHOLE, _matches
 
-    def sample():
+    def settings():
         with connection.cursor() as cursor:
-            cursor.execute("SELECT current_setting('gin_fuzzy_search_limit')")
-            return int(cursor.fetchone()[0])
+            cursor.execute(
+                "SELECT current_setting('gin_fuzzy_search_limit'), "
+                "current_setting('enable_seqscan')"
+            )
+            return cursor.fetchone()
 
     ws = personas.acme
     f.ContactFactory(workspace=ws, first_name="Paul", last_name="Martin")
-    assert [c[2] for c in _matches(ws.pk, ["mar"], ["contact"], 10, mode=NAME_PREFIX)] == [
-        "Paul Martin"
-    ]
-    assert sample() > 0  # this test runs in a transaction: the setting outlives the query
+    with connection.cursor() as cursor:  # this test runs in a transaction
+        cursor.execute("SET LOCAL gin_fuzzy_search_limit = 7")
+    for terms, mode in ((["mar"], NAME_PREFIX), (["ma"], PREFIX), (["martin"], WHOLE)):
+        assert [c[2] for c in _matches(ws.pk, terms, ["contact"], 10, mode=mode)] == ["Paul Martin"]
+        assert settings() == ("7", "on")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL gin_fuzzy_search_limit = 0")
     found = _matches(ws.pk, ["paul", "martin"], ["contact"], 10, mode=WHOLE)
     assert [c[2] for c in found] == ["Paul Martin"]
-    assert sample() == 0
+    assert settings() == ("0", "on")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the index's sample is PostgreSQL's")
+def test_a_word_too_rare_in_the_sample_of_the_index_is_looked_up_in_full(personas, monkeypatch):
+    """One word is read from a sample of the index across every workspace and kind; when the
+    sample was cut and holds too few of the asked kinds (campaigns among a million contacts),
+    every match of the workspace and kinds is read instead."""
+    from cordee.search import selectors
+
+    ws = personas.acme
+    for i in range(30):
+        f.ContactFactory(workspace=ws, first_name="Salon", last_name=f"Visiteur{i}")
+    campaign = f.CampaignFactory(workspace=ws, name="Salon Vivatech")
+    monkeypatch.setattr(selectors, "SAMPLE", 10)  # the index hands over about ten of 31
+    with connection.cursor() as cursor:  # new entries wait in the index's pending list
+        cursor.execute("SELECT gin_clean_pending_list('search_document_fts'::regclass)")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL gin_fuzzy_search_limit = 10")
+        cursor.execute("SELECT count(*) FROM search_searchdocument WHERE tsv @@ 'salon'::tsquery")
+        assert cursor.fetchone()[0] < 31  # the sample is real: cut
+        cursor.execute("SET LOCAL gin_fuzzy_search_limit = 0")
+        cursor.execute("SET LOCAL enable_seqscan = on")
+
+    found = selectors._matches(ws.pk, ["salon"], ["campaign"], 5, mode=selectors.WHOLE)
+
+    assert [(c[0], c[1]) for c in found] == [("campaign", campaign.pk)]
+    assert len(selectors._matches(ws.pk, ["salon"], ["contact"], 50, mode=selectors.WHOLE)) == 30
 
 
 def test_another_workspaces_records_are_never_returned(personas, helene):
