@@ -219,7 +219,7 @@ def test_a_word_too_rare_in_the_sample_of_the_index_is_looked_up_in_full(persona
     for i in range(30):
         f.ContactFactory(workspace=ws, first_name="Salon", last_name=f"Visiteur{i}")
     campaign = f.CampaignFactory(workspace=ws, name="Salon Vivatech")
-    monkeypatch.setattr(selectors, "SAMPLE", 10)  # the index hands over about ten of 31
+    monkeypatch.setattr(selectors, "SAMPLE", (10, 10))  # the index hands over about ten of 31
     with connection.cursor() as cursor:  # new entries wait in the index's pending list
         cursor.execute("SELECT gin_clean_pending_list('search_document_fts'::regclass)")
         cursor.execute("SET LOCAL enable_seqscan = off")
