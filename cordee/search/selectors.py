@@ -130,7 +130,7 @@ def _matches(
             "SELECT id, kind, object_id, title, title_key, body, tsv "
             f"FROM search_searchdocument WHERE {scope} AND {match} LIMIT %s) AS c {rank}"
         )
-        scoped_params = [workspace_id, *kinds, match_param, WINDOW, rank_param, limit]
+        scoped_params: list[Any] = [workspace_id, *kinds, match_param, WINDOW, rank_param, limit]
         with transaction.atomic(), connection.cursor() as cursor:
             if mode == PREFIX:
                 # every word starting with each prefix: read from a bounded sample that the
@@ -169,7 +169,7 @@ def _matches(
             f"WHERE search_fts MATCH %s AND d.workspace_id = %s AND d.kind IN ({kind_marks}) "
             "ORDER BY bm25(search_fts, 10.0, 1.0), d.id LIMIT %s"
         )
-        params = [query, workspace_id, *kinds, limit]
+        params: list[Any] = [query, workspace_id, *kinds, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(k, int(i), t, tk, b) for k, i, t, tk, b in cursor.fetchall()]
@@ -223,24 +223,28 @@ def search(
     limit = max(1, min(limit, MAX_LIMIT))
     # a few more candidates than shown: some may be unreadable, and the tiers reorder them
     found = _candidates(actor.workspace.pk, terms, wanted, max(limit * 3, 40))
-    by_kind: dict[str, list[int]] = {}
-    for kind, pk, *_rest in found:
-        by_kind.setdefault(kind, []).append(pk)
-    # only which of them the actor may read: the rows themselves are not needed, the document
-    # holds their names
-    readable = {
-        kind: set(KINDS[kind].readable(actor, ids).order_by().values_list("pk", flat=True))
-        for kind, ids in by_kind.items()
-    }
     ranked = sorted(
         (_tier(terms, title_key), order, kind, pk, title, body)
         for order, (kind, pk, title, title_key, body) in enumerate(found)
-        if pk in readable[kind]
     )
+    # only which of them the actor may read — the rows themselves are not needed, the document
+    # holds their names: the best ``limit`` first, the others only if some of those may not be
+    shown: list[tuple[int, int, str, int, str, str]] = []
+    for batch in (ranked[:limit], ranked[limit:]):
+        if len(shown) >= limit or not batch:
+            break
+        ids_of: dict[str, list[int]] = {}
+        for candidate in batch:
+            ids_of.setdefault(candidate[2], []).append(candidate[3])
+        readable = {
+            kind: set(KINDS[kind].readable(actor, ids).order_by().values_list("pk", flat=True))
+            for kind, ids in ids_of.items()
+        }
+        shown += [c for c in batch if c[3] in readable[c[2]]]
     # one reverse per kind, not per hit: the detail pages' paths end with the record's id
     url_of = {
         kind: reverse(KINDS[kind].url_name, args=[actor.workspace.slug, 0]).removesuffix("0/")
-        for kind in by_kind
+        for kind in {c[2] for c in shown}
     }
     return [
         Hit(
@@ -251,7 +255,7 @@ def search(
             f"{url_of[kind]}{pk}/",
             tier,
         )
-        for tier, _order, kind, pk, title, body in ranked[:limit]
+        for tier, _order, kind, pk, title, body in shown[:limit]
     ]
 
 

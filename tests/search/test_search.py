@@ -253,6 +253,30 @@ def test_a_document_the_reader_may_not_read_through_its_kind_is_not_returned(per
     assert _titles(personas.actor("carol"), "zoe") == []  # the document left her workspace
 
 
+def test_unreadable_best_matches_give_their_places_to_the_next_readable_ones(personas):
+    # the three best matches (exact names) are forged documents of Globex's records; the
+    # readable ones behind them still fill the answer, best first, and only what is shown is
+    # checked when the best are readable
+    for i in range(3):
+        theirs = f.ContactFactory(workspace=personas.globex, first_name="Zoé", last_name="")
+        SearchDocument.objects.filter(kind="contact", object_id=theirs.pk).update(
+            workspace=personas.acme
+        )
+    ours = [
+        f.ContactFactory(workspace=personas.acme, first_name="Zoé", last_name=f"Martin{i}")
+        for i in range(5)
+    ]
+    erin = personas.actor("erin")
+
+    hits = search(erin, "zoe", ["contact"], limit=3)
+
+    assert [h.tier for h in hits] == [1, 1, 1]
+    assert {h.id for h in hits} <= {c.pk for c in ours}
+    with CaptureQueriesContext(connection) as queries:
+        search(erin, "martin0", ["contact"], limit=1)
+    assert len([q for q in queries.captured_queries if "crm_contact" in q["sql"]]) == 1
+
+
 def test_the_index_follows_creates_updates_and_deletes(personas):
     rita = personas.actor("rita")
     contact = record_create(
