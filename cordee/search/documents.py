@@ -32,6 +32,8 @@ _WORD = re.compile(r"\w+")
 
 def fold(text: str) -> str:
     """Lower case, accents removed: ``"Hélène"`` → ``"helene"``, ``"Straße"`` → ``"strasse"``."""
+    if text.isascii():  # nothing to decompose, and ``casefold`` is ``lower`` there: 2× faster
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 

@@ -6,6 +6,8 @@ independent reference."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 
 import pytest
@@ -16,9 +18,17 @@ from cordee.crm.models import Account, Campaign, Contact
 from cordee.feedback.models import FeedbackItem
 from cordee.funnel.models import Lead, Opportunity
 from cordee.search import services
-from cordee.search.documents import KINDS, key
+from cordee.search.documents import KINDS
 from cordee.search.models import SearchDocument
 from tests import factories as f
+
+
+def key(text: str) -> str:
+    """``documents.key`` as it was written before its ASCII shortcut: NFKD, combining marks
+    dropped, ``casefold``, words."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(re.findall(r"\w+", folded))
 
 
 def _join(*parts: Any) -> str:
@@ -92,7 +102,9 @@ def records(personas):
         phone="+33 3 81 00 00 00",
     )
     nameless = Contact.objects.create(workspace=ws, email="anonyme@exemple.fr")
-    no_email = Contact.objects.create(workspace=ws, first_name="Zoé", account=bare)
+    no_email = Contact.objects.create(
+        workspace=ws, first_name="Zoé", account=bare, job_title="VP Sales EMEA"
+    )
     empty = Contact.objects.create(workspace=ws)
     webinar = f.CampaignFactory(workspace=ws, name="Webinaire d'été", type="Événement")
     f.LeadFactory(workspace=ws, contact=helene, source_campaign=webinar)
