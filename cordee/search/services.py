@@ -27,9 +27,8 @@ COPY_FROM = 200  # from this many records on, PostgreSQL's documents go by COPY 
 _FIELDS = ["workspace", "title", "body", "title_key", "body_key"]
 _COLUMNS = ("workspace_id", "title", "body", "title_key", "body_key")
 
-Row = tuple[
-    int, int, str, str, str, str
-]  # object_id, workspace_id, title, body, title_key, body_key
+# object_id, workspace_id, title, body, title_key, body_key
+Row = tuple[int, int, str, str, str, str]
 
 
 def _rows(kind: str, chunk: list[int]) -> list[Row]:
