@@ -32,6 +32,8 @@ _WORD = re.compile(r"\w+")
 
 def fold(text: str) -> str:
     """Lower case, accents removed: ``"Hélène"`` → ``"helene"``, ``"Straße"`` → ``"strasse"``."""
+    if text.isascii():  # nothing to decompose, and ``casefold`` is ``lower`` there: 2× faster
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -57,42 +59,48 @@ def _join(*parts: Any) -> str:
     return " ".join(str(p) for p in parts if p)
 
 
-def _contacts(qs: QuerySet[Any]) -> Iterator[Document]:
-    for c in qs.select_related("account"):
-        title = c.full_name or c.email or ""
-        body = _join(c.email, c.job_title, c.phone, c.account.name if c.account else "")
-        yield Document(c.pk, c.workspace_id, title, body)
+def _name(first: str, last: str) -> str:
+    """``Contact.full_name``, from the two columns."""
+    return f"{first} {last}".strip()
 
 
-def _accounts(qs: QuerySet[Any]) -> Iterator[Document]:
-    for a in qs:
-        yield Document(a.pk, a.workspace_id, a.name, _join(a.domain, a.industry, a.city, a.region))
+# Each kind's document is built from plain rows (``values_list``: its id, its workspace, then
+# the columns of ``Kind.columns``), never from model instances: reading a million contacts as
+# tuples is several times cheaper than instantiating them with their accounts.
 
 
-def _campaigns(qs: QuerySet[Any]) -> Iterator[Document]:
-    for c in qs:
-        yield Document(c.pk, c.workspace_id, c.name, _join(c.type, c.get_channel_display()))
+def _contact(row: tuple[Any, ...]) -> tuple[str, str]:
+    first, last, email, job_title, phone, account = row
+    return _name(first, last) or email or "", _join(email, job_title, phone, account or "")
 
 
-def _leads(qs: QuerySet[Any]) -> Iterator[Document]:
-    for lead in qs.select_related("contact__account", "source_campaign"):
-        contact = lead.contact
-        body = _join(
-            contact.email,
-            contact.account.name if contact.account else "",
-            lead.source_campaign.name if lead.source_campaign else "",
-        )
-        yield Document(lead.pk, lead.workspace_id, contact.full_name or contact.email or "", body)
+def _account(row: tuple[Any, ...]) -> tuple[str, str]:
+    name, domain, industry, city, region = row
+    return name, _join(domain, industry, city, region)
 
 
-def _opportunities(qs: QuerySet[Any]) -> Iterator[Document]:
-    for o in qs.select_related("account"):
-        yield Document(o.pk, o.workspace_id, o.name, o.account.name)
+_CHANNELS = dict(Campaign._meta.get_field("channel").flatchoices)
 
 
-def _feedback(qs: QuerySet[Any]) -> Iterator[Document]:
-    for item in qs:
-        yield Document(item.pk, item.workspace_id, item.title, item.text)
+def _campaign(row: tuple[Any, ...]) -> tuple[str, str]:
+    name, type_, channel = row
+    # what ``get_channel_display()`` shows, in the active language
+    return name, _join(type_, str(_CHANNELS.get(channel, channel)))
+
+
+def _lead(row: tuple[Any, ...]) -> tuple[str, str]:
+    first, last, email, account, campaign = row
+    return _name(first, last) or email or "", _join(email, account or "", campaign or "")
+
+
+def _opportunity(row: tuple[Any, ...]) -> tuple[str, str]:
+    name, account = row
+    return name, account
+
+
+def _feedback(row: tuple[Any, ...]) -> tuple[str, str]:
+    title, text = row
+    return title, text
 
 
 def _spec_rows(spec: RecordSpec) -> Callable[[Actor, Iterable[int]], QuerySet[Any]]:
@@ -112,10 +120,17 @@ class Kind:
     model: type[models.Model]
     label: Any  # plural, for the result groups
     url_name: str  # its detail page, args (slug, pk)
-    documents: Callable[[QuerySet[Any]], Iterator[Document]]
+    columns: tuple[str, ...]  # what its document is made of, as ``values_list`` paths
+    build: Callable[[tuple[Any, ...]], tuple[str, str]]  # those columns → (title, body)
     # the rows of these ids the actor may read: the kind's own selector, so that every rule
     # of who reads what stays where it is written
     readable: Callable[[Actor, Iterable[int]], QuerySet[Any]]
+
+    def documents(self, qs: QuerySet[Any]) -> Iterator[Document]:
+        """The documents of these records, read as rows (one query, no instance)."""
+        for pk, workspace_id, *columns in qs.values_list("pk", "workspace_id", *self.columns):
+            title, body = self.build(tuple(columns))
+            yield Document(pk, workspace_id, title, body)
 
 
 KINDS: dict[str, Kind] = {
@@ -126,7 +141,8 @@ KINDS: dict[str, Kind] = {
             Contact,
             _("Contacts"),
             "contacts_detail",
-            _contacts,
+            ("first_name", "last_name", "email", "job_title", "phone", "account__name"),
+            _contact,
             _spec_rows(crm_records.CONTACTS),
         ),
         Kind(
@@ -134,16 +150,32 @@ KINDS: dict[str, Kind] = {
             Account,
             _("Accounts"),
             "accounts_detail",
-            _accounts,
+            ("name", "domain", "industry", "city", "region"),
+            _account,
             _spec_rows(crm_records.ACCOUNTS),
         ),
-        Kind("lead", Lead, _("Leads"), "leads_detail", _leads, _spec_rows(funnel_records.LEADS)),
+        Kind(
+            "lead",
+            Lead,
+            _("Leads"),
+            "leads_detail",
+            (
+                "contact__first_name",
+                "contact__last_name",
+                "contact__email",
+                "contact__account__name",
+                "source_campaign__name",
+            ),
+            _lead,
+            _spec_rows(funnel_records.LEADS),
+        ),
         Kind(
             "opportunity",
             Opportunity,
             _("Opportunities"),
             "opportunities_detail",
-            _opportunities,
+            ("name", "account__name"),
+            _opportunity,
             _spec_rows(funnel_records.OPPORTUNITIES),
         ),
         Kind(
@@ -151,7 +183,8 @@ KINDS: dict[str, Kind] = {
             Campaign,
             _("Campaigns"),
             "campaigns_detail",
-            _campaigns,
+            ("name", "type", "channel"),
+            _campaign,
             _spec_rows(crm_records.CAMPAIGNS),
         ),
         Kind(
@@ -159,6 +192,7 @@ KINDS: dict[str, Kind] = {
             FeedbackItem,
             _("Field feedback"),
             "feedback_detail",
+            ("title", "text"),
             _feedback,
             _feedback_rows,
         ),
