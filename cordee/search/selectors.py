@@ -71,12 +71,14 @@ Candidate = tuple[str, int, str, str, str]
 
 
 def _candidates(
-    workspace_id: int, terms: list[str], kinds: list[str], limit: int
-) -> list[Candidate]:
-    """(kind, object id, title, title_key, body), best first, in three steps, each run only
-    when the ones before do not fill the answer with names:
+    workspace_id: int, terms: list[str], kinds: list[str], limit: int, enough: int
+) -> tuple[list[Candidate], bool]:
+    """Up to ``limit`` (kind, object id, title, title_key, body), best first, in three steps,
+    each run only when the ones before do not hold ``enough`` names; and whether they are all
+    the three steps would give (``enough`` names may be fewer than ``limit``: the shown ones,
+    when the rest is only read in case some of them may not be):
 
-    1. whole words (tiers 0 and 1 when in the name): when ``limit`` names hold every word
+    1. whole words (tiers 0 and 1 when in the name): when ``enough`` names hold every word
        whole, no match by prefix only (tier 2 at best) can come before them;
     2. PostgreSQL: names whose words start with the terms (tier 2), each prefix looked up whole
        in the index of the names' prefixes (``pfx``, migration 0004);
@@ -88,16 +90,16 @@ def _candidates(
     window = min(WINDOW, limit * 5)
     whole = _matches(workspace_id, terms, kinds, window, mode=WHOLE)
     named = [c for c in whole if _tier(terms, c[3]) <= 1]
-    if len(named) >= limit:
-        return named[:limit]
+    if len(named) >= enough:
+        return named[:limit], len(named) >= limit
     if connection.vendor == "postgresql":
         seen = {(c[0], c[1]) for c in named}
         # names only (tiers 2 and better): no need to read more than asked
         started = _matches(workspace_id, terms, kinds, limit, mode=NAME_PREFIX)
         named += [c for c in started if (c[0], c[1]) not in seen]
-        if len(named) >= limit:
-            return named[:limit]
-    return _matches(workspace_id, terms, kinds, limit, mode=PREFIX)
+        if len(named) >= enough:
+            return named[:limit], len(named) >= limit
+    return _matches(workspace_id, terms, kinds, limit, mode=PREFIX), True
 
 
 WHOLE, NAME_PREFIX, PREFIX = "whole", "name prefix", "prefix"
@@ -212,23 +214,17 @@ def _tier(terms: list[str], title_key: str) -> int:
     return 3
 
 
-def search(
-    actor: Actor, text: str, kinds: Iterable[str] | None = None, limit: int = LIMIT
-) -> list[Hit]:
-    """The actor's records matching every word of ``text`` (as a word prefix), best first."""
-    terms = words(text)[:10]
-    wanted = [k for k in (kinds or KINDS) if k in KINDS]
-    if not terms or not wanted:
-        return []
-    limit = max(1, min(limit, MAX_LIMIT))
-    # a few more candidates than shown: some may be unreadable, and the tiers reorder them
-    found = _candidates(actor.workspace.pk, terms, wanted, max(limit * 3, 40))
+def _readable(
+    actor: Actor, terms: list[str], found: list[Candidate], limit: int
+) -> list[tuple[int, int, str, int, str, str]]:
+    """(tier, order, kind, id, title, body) of the candidates the actor may read, best first,
+    at least ``limit`` when there are. Only which of them the actor may read is asked — the
+    rows themselves are not needed, the document holds their names: the best ``limit`` first,
+    the others only if some of those may not be."""
     ranked = sorted(
         (_tier(terms, title_key), order, kind, pk, title, body)
         for order, (kind, pk, title, title_key, body) in enumerate(found)
     )
-    # only which of them the actor may read — the rows themselves are not needed, the document
-    # holds their names: the best ``limit`` first, the others only if some of those may not be
     shown: list[tuple[int, int, str, int, str, str]] = []
     for batch in (ranked[:limit], ranked[limit:]):
         if len(shown) >= limit or not batch:
@@ -241,6 +237,27 @@ def search(
             for kind, ids in ids_of.items()
         }
         shown += [c for c in batch if c[3] in readable[c[2]]]
+    return shown
+
+
+def search(
+    actor: Actor, text: str, kinds: Iterable[str] | None = None, limit: int = LIMIT
+) -> list[Hit]:
+    """The actor's records matching every word of ``text`` (as a word prefix), best first."""
+    terms = words(text)[:10]
+    wanted = [k for k in (kinds or KINDS) if k in KINDS]
+    if not terms or not wanted:
+        return []
+    limit = max(1, min(limit, MAX_LIMIT))
+    # a few more candidates than shown: some may be unreadable, and the tiers reorder them;
+    # the prefix query only when the names do not fill the answer — or when some of them may
+    # not be read
+    size = max(limit * 3, 40)
+    found, complete = _candidates(actor.workspace.pk, terms, wanted, size, enough=limit)
+    shown = _readable(actor, terms, found, limit)
+    if len(shown) < limit and not complete:
+        found, _complete = _candidates(actor.workspace.pk, terms, wanted, size, enough=size)
+        shown = _readable(actor, terms, found, limit)
     # one reverse per kind, not per hit: the detail pages' paths end with the record's id
     url_of = {
         kind: reverse(KINDS[kind].url_name, args=[actor.workspace.slug, 0]).removesuffix("0/")

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import DatabaseError, connection, models, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 
 from cordee.search.documents import DEPENDENTS, KIND_OF_MODEL, KINDS, key
@@ -34,7 +34,7 @@ Row = tuple[int, int, str, str, str, str]
 def _rows(kind: str, chunk: list[int]) -> list[Row]:
     """The documents of these records, as the table's columns (``fold`` stays Python's)."""
     spec = KINDS[kind]
-    records = spec.model._default_manager
+    records: QuerySet[Any] = spec.model._default_manager.all()
     if connection.vendor == "postgresql":
         # one array parameter rather than one per id: planning ``IN`` over 20,000 parameters
         # cost more than the read itself

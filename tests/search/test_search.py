@@ -257,7 +257,7 @@ def test_unreadable_best_matches_give_their_places_to_the_next_readable_ones(per
     # the three best matches (exact names) are forged documents of Globex's records; the
     # readable ones behind them still fill the answer, best first, and only what is shown is
     # checked when the best are readable
-    for i in range(3):
+    for _ in range(3):
         theirs = f.ContactFactory(workspace=personas.globex, first_name="Zoé", last_name="")
         SearchDocument.objects.filter(kind="contact", object_id=theirs.pk).update(
             workspace=personas.acme

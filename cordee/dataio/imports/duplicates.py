@@ -160,9 +160,9 @@ def _contacts(
         values = row.values
         email = normalize_email(values.get("email"))
         account = _fold(values.get("account"))
-        first, last = values.get("first_name"), values.get("last_name")
+        row_first, row_last = values.get("first_name"), values.get("last_name")
         matched = False  # an existing record is the pair's reference: no second warning
-        for key in person_keys(first, last, account_ids.get(account)):
+        for key in person_keys(row_first, row_last, account_ids.get(account)):
             match = known.get(key)
             matched = matched or match is not None
             same_record = match and (
@@ -177,7 +177,7 @@ def _contacts(
                         _existing("person", match[1], match[0]),
                     )
                 )
-        for key in person_keys(first, last, names(account) or None):
+        for key in person_keys(row_first, row_last, names(account) or None):
             earlier = seen.setdefault(key, (row.line, email))
             if not matched and earlier[0] != row.line and earlier[1] != email:
                 warnings.append(

@@ -157,8 +157,8 @@ class StagedContacts:
         if not found:
             return []
         ids = {pk for row in found for pk in row[3:5] if pk}
-        rows = {
-            row["id"]: row
+        rows: dict[int, dict[str, Any]] = {
+            row["id"]: dict(row)
             for row in crm.Contact.objects.filter(pk__in=ids).values(
                 "id", "first_name", "last_name", "email", "external_id", "source_system"
             )
@@ -259,7 +259,9 @@ class StagedContacts:
             # new contacts: every column, the file's value or the field's default
             inserter = FastInsert(model)
             attributes = {attr: key for key, attr in CONTACT_COLUMNS.items()}
-            columns, selects, params = [], [], []
+            columns: list[str] = []
+            selects: list[str] = []
+            params: list[Any] = []
             for f, stamped in zip(inserter.fields, inserter.stamped, strict=True):
                 columns.append(quote(f.column))
                 default = f.get_db_prep_save(f.get_default(), connection)
