@@ -95,7 +95,8 @@ class Contact(Synced):
         ]
         indexes = [
             models.Index(fields=["workspace", "last_name"]),
-            models.Index(fields=["account"]),
+            # no Index(fields=["account"]): the foreign key's own index is that one (it was
+            # there twice, written twice by every import)
         ]
 
     def __str__(self) -> str:

@@ -84,7 +84,6 @@ class Lead(Synced):
             models.Index(fields=["workspace", "-created_at"]),
             models.Index(fields=["workspace", "owner", "stage"]),
             models.Index(fields=["workspace", "pod", "stage"]),
-            models.Index(fields=["source_campaign"]),
             # the MQL queue (selectors.mql_queue): a stage of a workspace, oldest MQL first
             models.Index(fields=["workspace", "stage", "mql_at", "id"], name="lead_mql_queue"),
         ]

@@ -148,7 +148,6 @@ class Opportunity(Synced):
             models.Index(fields=["workspace", "stage", "close_date"]),
             models.Index(fields=["workspace", "-created_on"]),
             models.Index(fields=["workspace", "owner"]),
-            models.Index(fields=["account"]),
         ]
 
     def __str__(self) -> str:
