@@ -22,7 +22,7 @@ import pytest
 pytestmark = pytest.mark.slow  # real processes: Django starts three times (~3 s each)
 
 CORDEE = str(Path(sys.executable).with_name("cordee"))
-ROWS = 15_000
+ROWS = 60_000  # record by record, seconds of writing: time for the kill to land in it
 SEED = """
 from cordee.crm.models import Account, Contact
 from cordee.tenancy.models import Workspace
@@ -155,9 +155,8 @@ def test_a_worker_killed_during_an_import_leaves_nothing_of_it(database, supervi
         return rows[0][0] if rows else None
 
     pid = _wait(writing, "the import to write its rows", timeout=120)
+    os.kill(pid, signal.SIGKILL)  # at once: inside its write transaction
     assert pid == _worker_pid(query, "imports")
-    time.sleep(0.2)  # into its write transaction (15,000 rows take seconds to write here)
-    os.kill(pid, signal.SIGKILL)
     # killed before its commit: the job is still as the process left it
     assert query("SELECT status FROM dataio_importjob") == [("running",)]
 
