@@ -208,6 +208,43 @@ def test_the_planner_settings_of_a_search_query_are_its_own(personas):
     assert settings() == ("0", "on")
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_settings_and_the_query_are_one_round_trip():
+    """A request runs in autocommit: each lookup sends its planner settings and its query in
+    one message (one implicit transaction: the settings end with it) — the answer is the same
+    as in a transaction, and the connection keeps its own settings for the next query."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the planner settings are PostgreSQL's")
+    from cordee.search.selectors import NAME_PREFIX, PREFIX, WHOLE, _matches
+
+    ws = f.WorkspaceFactory()
+    f.ContactFactory(workspace=ws, first_name="Paul", last_name="Martin")
+    f.ContactFactory(workspace=ws, first_name="Pauline", last_name="Marchand")
+    assert not connection.in_atomic_block
+    cases = (
+        (["martin"], WHOLE, ["Paul Martin"]),
+        (["paul", "martin"], WHOLE, ["Paul Martin"]),
+        (["mar"], NAME_PREFIX, ["Paul Martin", "Pauline Marchand"]),
+        (["pau", "ma"], PREFIX, ["Paul Martin", "Pauline Marchand"]),
+    )
+    for terms, mode, titles in cases:
+        with CaptureQueriesContext(connection) as queries:
+            found = _matches(ws.pk, terms, ["contact"], 10, mode=mode)
+        assert sorted(c[2] for c in found) == titles
+        # each lookup one message, settings first (a rare word is read twice: a sample of the
+        # index, then every match); no BEGIN, no COMMIT, no restoring
+        sent = [q["sql"] for q in queries.captured_queries]
+        assert 1 <= len(sent) <= 2
+        assert all(sql.startswith("SELECT set_config(") and "; " in sql for sql in sent)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('gin_fuzzy_search_limit'), "
+                "current_setting('enable_seqscan')"
+            )
+            assert cursor.fetchone() == ("0", "on")
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the index's sample is PostgreSQL's")
 def test_a_word_too_rare_in_the_sample_of_the_index_is_looked_up_in_full(personas, monkeypatch):
     """One word is read from a sample of the index across every workspace and kind; when the
