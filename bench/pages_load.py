@@ -21,7 +21,9 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
@@ -92,15 +94,10 @@ def run(
     )
 
 
-def measure(
-    pages: list[tuple[str, Paths]] | list[tuple[str, Paths, dict[str, str]]],
-    requests: int,
-    concurrency: int,
-    email: str,
-    password: str,
-    base_url: str | None = None,
-) -> list[tuple[str, float, float]]:
-    """(label, median s, p95 s) per page, the first page being the reference (/healthz)."""
+@contextmanager
+def _serving(base_url: str | None) -> Iterator[str]:
+    """``base_url`` if given (tests pass their live server), else a gunicorn started here on a
+    free loopback port, stopped at the end; waits until /healthz answers."""
     server = None
     if base_url:
         base = base_url
@@ -135,40 +132,86 @@ def measure(
                 break
             except OSError:
                 time.sleep(0.2)
-        opener = _opener(base, email, password)
-        rows = []
-        for label, paths, *more in pages:
-            turns = [paths] if isinstance(paths, str) else paths
-            headers = more[0] if more else {}
-            opener.open(base + turns[0], timeout=60).read()  # warm: caches, charts
-
-            def one(i: int, turns: list[str] = turns, headers: dict[str, str] = headers) -> float:
-                request = urllib.request.Request(base + turns[i % len(turns)], headers=headers)
-                started = time.perf_counter()
-                opener.open(request, timeout=60).read()
-                return time.perf_counter() - started
-
-            with ThreadPoolExecutor(concurrency) as pool:
-                timings = list(pool.map(one, range(requests)))
-            rows.append((label, statistics.median(timings), _p95(timings)))
+        yield base
     finally:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
+
+
+def _timed(opener: urllib.request.OpenerDirector, url: str, headers: dict[str, str]) -> float:
+    request = urllib.request.Request(url, headers=headers)
+    started = time.perf_counter()
+    opener.open(request, timeout=60).read()
+    return time.perf_counter() - started
+
+
+Page = tuple[str, Paths] | tuple[str, Paths, dict[str, str]]
+
+
+def _turns(page: Page) -> tuple[str, list[str], dict[str, str]]:
+    label, paths, *more = page
+    return label, [paths] if isinstance(paths, str) else paths, more[0] if more else {}
+
+
+def measure(
+    pages: list[Page],
+    requests: int,
+    concurrency: int,
+    email: str,
+    password: str,
+    base_url: str | None = None,
+) -> list[tuple[str, float, float]]:
+    """(label, median s, p95 s) per page, each page under its own load (``requests`` of it
+    from ``concurrency`` clients), the first page being the reference (/healthz)."""
+    with _serving(base_url) as base:
+        opener = _opener(base, email, password)
+        rows = []
+        for page in pages:
+            label, turns, headers = _turns(page)
+            opener.open(base + turns[0], timeout=60).read()  # warm: caches, charts
+            with ThreadPoolExecutor(concurrency) as pool:
+                timings = list(
+                    pool.map(
+                        lambda i, t=turns, h=headers: _timed(opener, base + t[i % len(t)], h),
+                        range(requests),
+                    )
+                )
+            rows.append((label, statistics.median(timings), _p95(timings)))
     return rows
 
 
-def table(
-    title: str, command: str, rows: list[tuple[str, float, float]], requests: int, out: Path | None
-) -> str:
+def measure_together(
+    pages: list[Page],
+    requests: int,
+    concurrency: int,
+    email: str,
+    password: str,
+    base_url: str | None = None,
+) -> list[tuple[str, float, float]]:
+    """(label, median s, p95 s) per page, all pages under one load: ``requests`` of each, in
+    turn (page 1, page 2, …, page 1, …) from ``concurrency`` clients, so that the reference
+    (the first page, /healthz) is measured under the very load the others make."""
+    with _serving(base_url) as base:
+        opener = _opener(base, email, password)
+        plan = []
+        for page in pages:
+            label, turns, headers = _turns(page)
+            opener.open(base + turns[0], timeout=60).read()  # warm
+            plan.append([(label, base + turns[i % len(turns)], headers) for i in range(requests)])
+        mixed = [one for turn in zip(*plan, strict=True) for one in turn]
+        with ThreadPoolExecutor(concurrency) as pool:
+            timings = list(pool.map(lambda one: _timed(opener, one[1], one[2]), mixed))
+        by_label: dict[str, list[float]] = {}
+        for (label, _url, _headers), took in zip(mixed, timings, strict=True):
+            by_label.setdefault(label, []).append(took)
+    return [(label, statistics.median(t), _p95(t)) for label, t in by_label.items()]
+
+
+def rows_lines(rows: list[tuple[str, float, float]]) -> list[str]:
+    """The table of ``rows``, each page's p95 as a ratio of the first's (/healthz)."""
     health = rows[0][2]
-    commit = report.commit()
-    lines = [
-        f"# {title}",
-        "",
-        f"- command: `{command}`",
-        f"- commit: {commit or 'unknown'}; gunicorn 2 workers × 4 threads on 127.0.0.1; {requests} requests per page",
-        "",
+    return [
         "| page | median ms | p95 ms | p95 ratio to /healthz |",
         "|---|---:|---:|---:|",
         *[
@@ -177,7 +220,22 @@ def table(
         ],
         "",
     ]
-    return report.save(lines, out)
+
+
+def table(
+    title: str, command: str, rows: list[tuple[str, float, float]], requests: int, out: Path | None
+) -> str:
+    return report.save(
+        [
+            f"# {title}",
+            "",
+            f"- command: `{command}`",
+            f"- commit: {report.commit()}; gunicorn 2 workers × 4 threads on 127.0.0.1; {requests} requests per page",
+            "",
+            *rows_lines(rows),
+        ],
+        out,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -89,12 +89,38 @@ def run(
     out: Path | None,
     base_url: str | None = None,
 ) -> str:
-    rows = pages_load.measure(pages(), requests, concurrency, email, password, base_url)
-    return pages_load.table(
-        "Search under load vs /healthz",
-        f"DATABASE_URL=… python bench/search_load.py --requests {requests} --concurrency {concurrency}",
-        rows,
-        requests,
+    """Two measures of the same pages: all under one load (the search pages' mix, /healthz
+    among them: the issue's "under the same load"), then each under its own."""
+    together = pages_load.measure_together(
+        pages(), requests, concurrency, email, password, base_url
+    )
+    apart = pages_load.measure(pages(), requests, concurrency, email, password, base_url)
+    command = (
+        f"DATABASE_URL=… python bench/search_load.py --requests {requests} "
+        f"--concurrency {concurrency}"
+    )
+    return report.save(
+        [
+            "# Search under load vs /healthz",
+            "",
+            f"- command: `{command}`",
+            f"- commit: {report.commit()}; gunicorn 2 workers × 4 threads on 127.0.0.1; "
+            f"{requests} requests per page; {concurrency} clients",
+            "",
+            "## Under one load",
+            "",
+            "Every page's requests in turn (/healthz, a preview, a picker, a results page, the "
+            "layout, /healthz, …) from the same clients: /healthz is measured under the load "
+            "the searches make.",
+            "",
+            *pages_load.rows_lines(together),
+            "## Each page under its own load",
+            "",
+            f"{requests} requests of one page, then of the next: /healthz under the load of "
+            "/healthz alone.",
+            "",
+            *pages_load.rows_lines(apart),
+        ],
         out,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -63,16 +64,31 @@ def _permission_message() -> str:
     return gettext("Your role in this workspace does not allow this action.")
 
 
-def actor_for(user: User, workspace_slug: str) -> Actor:
+def actor_for(
+    user: User, workspace_slug: str, *, among: Iterable[Membership] | None = None
+) -> Actor:
     """The actor for ``user`` in the workspace ``workspace_slug``; 404 when not an active member
-    (another company's workspace must not even be confirmed to exist)."""
+    (another company's workspace must not even be confirmed to exist). ``among``: the user's
+    active memberships, already read (a page reads them once for its workspace switcher too)."""
     from django.utils.translation import gettext
 
-    membership = (
-        Membership.objects.select_related("workspace", "user")
-        .filter(user=user, workspace__slug=workspace_slug, is_active=True)
-        .first()
-    )
+    if among is None:
+        membership = (
+            Membership.objects.select_related("workspace", "user")
+            .filter(user=user, workspace__slug=workspace_slug, is_active=True)
+            .first()
+        )
+    else:
+        membership = next(
+            (
+                m
+                for m in among
+                if m.workspace.slug == workspace_slug and m.is_active and m.user_id == user.pk
+            ),
+            None,
+        )
+        if membership is not None:
+            membership.user = user
     if membership is None or not user.is_active:
         raise NotFound(gettext("No such workspace."))
     return Actor.from_membership(membership)

@@ -34,7 +34,7 @@ from cordee.core.actor import Actor, actor_for
 from cordee.core.api import schema_errors
 from cordee.core.errors import DomainError, ValidationFailed
 from cordee.core.records import RecordSpec, record_create, record_update
-from cordee.core.selectors import workspace_users
+from cordee.core.selectors import user_memberships, workspace_users
 from cordee.core.text import ControlCharacterValidator
 from cordee.tenancy.models import User
 
@@ -75,8 +75,12 @@ def workspace_view(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
         try:
-            actor = actor_for(request.user, slug)  # type: ignore[arg-type]
+            # the user's workspaces, read once: the actor's membership among them, and the
+            # layout's workspace switcher (request.memberships)
+            memberships = list(user_memberships(user=request.user))  # type: ignore[arg-type]
+            actor = actor_for(request.user, slug, among=memberships)  # type: ignore[arg-type]
             request.actor = actor  # type: ignore[attr-defined]
+            request.memberships = memberships  # type: ignore[attr-defined]
             if not getattr(view, "two_factor_setup_page", False) and twofactor.setup_required(
                 request, actor
             ):

@@ -115,3 +115,37 @@ def test_the_admin_site_is_for_instance_superusers_only(client, personas):
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
     assert "/admin/" not in client.get("/w/acme/").content.decode()
+
+
+def test_the_navigation_kept_between_pages_follows_reader_page_counts_and_language(
+    client, personas
+):
+    """The layout's navigation is rendered once per workspace, role, page, counts and
+    language, then kept (core/templatetags/cordee.py): what it shows still follows each."""
+    from django.utils import translation
+
+    from cordee.people.models import Notification
+
+    def nav(path: str, language: str = "en") -> str:
+        client.cookies["django_language"] = language
+        html = client.get(path).content.decode()
+        return html[html.index('<nav class="nav"') : html.index("</nav>")]
+
+    client.force_login(personas.rita)
+    admin_home = nav("/w/acme/")
+    assert "Audit log" in admin_home and "/w/acme/audit/" in admin_home
+    assert 'aria-current="page">Overview<' in admin_home
+    queue = nav("/w/acme/queue/")
+    assert 'aria-current="page">MQL queue<' in queue and 'aria-current="page">Overview' not in queue
+    assert "Notifications</a>" in queue  # no count: nothing unread
+    Notification.objects.create(
+        workspace=personas.acme, user=personas.rita, kind="mention", key="k", code="mention"
+    )
+    assert '<span class="nav__count" aria-label="1 unread">1</span>' in nav("/w/acme/queue/")
+    with translation.override("fr"):
+        audit_in_french = translation.gettext("Audit log")
+    assert audit_in_french != "Audit log"
+    assert audit_in_french in nav("/w/acme/", "fr") and "Audit log" not in nav("/w/acme/", "fr")
+    client.force_login(personas.bob)  # the same page, another role: no settings
+    rep_home = nav("/w/acme/")
+    assert "Audit log" not in rep_home and 'aria-current="page">Overview<' in rep_home

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from django import template
+from django.template.loader import get_template
+from django.urls import get_script_prefix
 from django.utils import translation
 from django.utils.formats import number_format
+from django.utils.safestring import SafeString
 
 from cordee.core.selectors import user_memberships
 from cordee.tenancy.roles import Role
@@ -48,13 +52,62 @@ def money_short(amount: Any, currency: str = "EUR") -> str:
     return format_money(amount, currency, decimals=0)
 
 
-@register.simple_tag
-def workspace_memberships(user: Any) -> Any:
-    """The workspaces the signed-in person can switch to (one query)."""
-
+@register.simple_tag(takes_context=True)
+def workspace_memberships(context: Any) -> Any:
+    """The workspaces the signed-in person can switch to: those a workspace page read with its
+    actor (``request.memberships``), else one query."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
     if not getattr(user, "is_authenticated", False):
         return []
-    return list(user_memberships(user=user))
+    read = getattr(request, "memberships", None)
+    return read if read is not None else list(user_memberships(user=user))
+
+
+@register.simple_tag(takes_context=True)
+def main_nav(
+    context: Any, nav: str, unread_notifications: int, new_feedback: int, imports_url: str
+) -> SafeString:
+    """The layout's navigation (includes/nav.html). It reads nothing but its arguments: the
+    workspace, whether the reader administers it, the page shown, the two counts and the
+    imports link (empty for who may not import). Every page renders it; rendered once per
+    such arguments and language, then kept: a page no longer walks its ~300 nodes, each
+    link's URL reversed, each label translated, on every request."""
+    actor = context.get("actor")  # none on an instance page showing a workspace
+    return _nav(
+        context["workspace"].slug,
+        actor is not None and actor.role == Role.REVOPS_ADMIN,
+        str(nav or ""),
+        int(unread_notifications or 0),
+        int(new_feedback or 0),
+        imports_url or "",
+        translation.get_language(),
+        get_script_prefix(),
+    )
+
+
+@lru_cache(maxsize=2048)
+def _nav(
+    slug: str,
+    is_admin: bool,
+    nav: str,
+    unread: int,
+    new_feedback: int,
+    imports_url: str,
+    language: str,
+    script_prefix: str,  # the URLs reversed depend on it (one per deployment)
+) -> SafeString:
+    with translation.override(language):  # a SafeString: the engine escaped what it holds
+        return get_template("includes/nav.html").render(
+            {
+                "slug": slug,
+                "is_admin": is_admin,
+                "nav": nav,
+                "unread": unread,
+                "new_feedback": new_feedback,
+                "imports_url": imports_url,
+            }
+        )
 
 
 @register.filter
