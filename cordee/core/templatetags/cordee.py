@@ -57,7 +57,7 @@ def workspace_memberships(context: Any) -> Any:
     """The workspaces the signed-in person can switch to: those a workspace page read with its
     actor (``request.memberships``), else one query."""
     request = context.get("request")
-    user = getattr(request, "user", None)
+    user: Any = getattr(request, "user", None)
     if not getattr(user, "is_authenticated", False):
         return []
     read = getattr(request, "memberships", None)
@@ -97,8 +97,8 @@ def _nav(
     language: str,
     script_prefix: str,  # the URLs reversed depend on it (one per deployment)
 ) -> SafeString:
-    with translation.override(language):  # a SafeString: the engine escaped what it holds
-        return get_template("includes/nav.html").render(
+    with translation.override(language):
+        html = get_template("includes/nav.html").render(
             {
                 "slug": slug,
                 "is_admin": is_admin,
@@ -108,6 +108,7 @@ def _nav(
                 "imports_url": imports_url,
             }
         )
+    return SafeString(html)  # the engine's output: it escaped what it holds
 
 
 @register.filter
