@@ -24,4 +24,6 @@ def test_the_import_benchmark_runs_and_writes_its_table(tmp_path, migrated_datab
         template=migrated_database.template,
     )
     assert "| per-row `save()`, autocommit (naive script) | 60 |" in table
+    assert "into `crm_contact` (its indexes; the database's floor for these rows) | 300 |" in table
+    assert "| the same, with the rows' search documents" in table
     assert out.read_text().startswith("# Contact import on PostgreSQL")

@@ -124,3 +124,48 @@ def test_no_duplicates_section_when_there_are_none(client, personas):
     page = client.get(reverse("import_preview", args=["acme", job.pk]))
     assert page.context["preview"].duplicates == []
     assert 'id="preview-duplicates"' not in page.content.decode()
+
+
+def test_existing_people_are_matched_by_folded_names_whatever_their_spelling(client, personas):
+    """On PostgreSQL the existing contacts are read by the checked rows' folded last names (a
+    re-import read every contact of its companies): a name stored with other case, accents or
+    punctuation is still found, by SQL for plain ASCII, in Python otherwise."""
+    from django.db import connection
+
+    from cordee.dataio.imports.duplicates import _people_at
+
+    airbus = f.AccountFactory(workspace=personas.acme, name="Airbus")
+    stored = {
+        last: f.ContactFactory(
+            workspace=personas.acme, account=airbus, first_name=first, last_name=last
+        )
+        for first, last in [
+            ("Sean", "O'Brien"),  # plain ASCII, punctuation: SQL folds it to obrien
+            ("Jörg", "Müller"),  # beyond ASCII: kept whatever its letters
+            ("Antoine", "Saint-Exupéry"),
+            ("Paul", "Martin"),  # no row's name: not read on PostgreSQL
+        ]
+    }
+    content = (
+        "Email,First Name,Last Name,Company\r\n"
+        "sean@x.fr,SEAN,OBRIEN,Airbus\r\n"  # 2
+        "jorg@x.fr,Jorg,Muller,airbus\r\n"  # 3
+        "antoine@x.fr,antoine,saint exupery,Airbus\r\n"  # 4
+        "paula@x.fr,Paula,Martine,Airbus\r\n"  # 5: another name
+    )
+    job = _job(personas, "contacts", content)
+    client.force_login(personas.rita)
+    client.cookies["django_language"] = "en"
+    preview = client.get(reverse("import_preview", args=["acme", job.pk])).context["preview"]
+    found = {e.line: str(e.reason) for e in preview.duplicates}
+    assert sorted(found) == [2, 3, 4]
+    obrien = stored["O'Brien"]
+    assert f"Looks like Sean O'Brien (no. {obrien.pk})" in found[2]
+    assert f"(no. {stored['Müller'].pk})" in found[3]
+    assert f"(no. {stored['Saint-Exupéry'].pk})" in found[4]
+
+    read = {row[2] for row in _people_at(personas.acme, [airbus.pk], {"obrien", "muller"})}
+    if connection.vendor == "postgresql":
+        assert read == {"O'Brien", "Müller", "Saint-Exupéry"}  # the two beyond ASCII: all kept
+    else:
+        assert read == {"O'Brien", "Müller", "Saint-Exupéry", "Martin"}
