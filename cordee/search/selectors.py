@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 
 from cordee.core.actor import Actor
@@ -194,24 +194,29 @@ def _fetched(
         "set_config('enable_seqscan', %s, true), set_config('jit', 'off', true)"
     )
     values = [str(sample), "off" if index_only else "on"]
-    if not connection.in_atomic_block:
+    # (server-side binding, an option of Django's backend, would refuse two statements)
+    one_message = not connection.in_atomic_block and not connection.settings_dict.get(
+        "OPTIONS", {}
+    ).get("server_side_binding")
+    if one_message:
         cursor.execute(f"SELECT {settings}; {sql}", [*values, *params])
         cursor.nextset()
         rows = cursor.fetchall()
     else:
-        cursor.execute(
-            "SELECT current_setting('gin_fuzzy_search_limit'), "
-            f"current_setting('enable_seqscan'), current_setting('jit'), {settings}",
-            values,
-        )
-        before = cursor.fetchone()[:3]
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-        cursor.execute(
-            "SELECT set_config('gin_fuzzy_search_limit', %s, true), "
-            "set_config('enable_seqscan', %s, true), set_config('jit', %s, true)",
-            before,
-        )
+        with transaction.atomic():  # a savepoint when in a transaction already
+            cursor.execute(
+                "SELECT current_setting('gin_fuzzy_search_limit'), "
+                f"current_setting('enable_seqscan'), current_setting('jit'), {settings}",
+                values,
+            )
+            before = cursor.fetchone()[:3]
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+            cursor.execute(
+                "SELECT set_config('gin_fuzzy_search_limit', %s, true), "
+                "set_config('enable_seqscan', %s, true), set_config('jit', %s, true)",
+                before,
+            )
     return [(k, int(i), t, tk, b) for k, i, t, tk, b, *_rank in rows]
 
 
