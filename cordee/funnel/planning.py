@@ -388,7 +388,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def rate_text(value: Fraction | Decimal, places: int = 4) -> str:
+def rate_text(value: Fraction | Decimal | int, places: int = 4) -> str:
     """A rate or share as a decimal string, rounded half up (2/3 → "0.6667")."""
     digits = math.floor(Fraction(value) * 10**places + Fraction(1, 2))
     return format(Decimal(digits).scaleb(-places), "f")

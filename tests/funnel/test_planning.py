@@ -483,3 +483,52 @@ def test_api_a_session_in_a_workspace_one_is_not_in_gets_nothing(personas):
     api = ApiClient({"X-Cordee-Workspace": "acme"}, client=client)
     response = api.post("plans/compute", {"revenue": "1000"})
     assert response.status_code == 401, response.content  # the API's rule for any endpoint
+
+
+# -- the page --------------------------------------------------------------------------------
+
+
+def _page(user: Any, **params: str) -> Any:
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    return client.get("/w/acme/plan/", params)
+
+
+def test_the_plan_page_shows_the_form_until_a_goal_is_given(personas):
+    response = _page(personas.erin)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert 'name="revenue"' in text and 'aria-current="page">Plan<' in text
+    assert 'id="plan-stages"' not in text
+
+
+def test_the_plan_page_shows_each_stage_each_source_and_the_sensitivity(
+    personas, history, monkeypatch
+):
+    monkeypatch.setattr(type(personas.acme), "today", lambda self, now=None: TODAY)
+    response = _page(personas.alice, revenue="150000", window_months="3", sql_to_won="0.25")
+    text = response.content.decode()
+    assert response.status_code == 200
+    # 10 customers ÷ 0.25 = 40 SQLs ÷ 4/5 = 50 SALs ÷ 5/7 = 70 MQLs; × 70001/90001 = 54.4 → 55
+    stages = text.split('id="plan-stages"')[1].split("</table>")[0]
+    counts = [cell.split("<")[0] for cell in stages.split('<td class="num">')[1:]]
+    assert counts == ["10", "40", "50", "70", "55"]
+    assert "5 accepted of 7 MQLs decided by sales (8 MQLs, 1 not decided)" in text
+    assert "45,000.50 EUR won in 3 deals closed from" in text
+    assert "(1 deal in USD left out)" in text
+    assert 'id="plan-sensitivity"' in text
+
+
+def test_the_plan_page_names_a_bad_field(personas):
+    response = _page(personas.bob, revenue="-3", mql_to_sal="2")
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "Revenue goal : The revenue goal must be above 0." in text
+    assert "MQL → SAL : A rate is a fraction above 0 and at most 1" in text
+
+
+def test_the_plan_page_of_another_workspace_is_404(personas):
+    client = Client()
+    client.force_login(personas.carol)
+    assert client.get("/w/acme/plan/", {"revenue": "1000"}).status_code == 404
