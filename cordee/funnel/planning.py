@@ -52,6 +52,8 @@ from cordee.core.errors import ValidationFailed
 from cordee.funnel import metrics
 from cordee.funnel.models import LeadDecision, OpportunitySource
 from cordee.funnel.models.decisions import DecisionKind
+from cordee.funnel.reports import snapshot
+from cordee.funnel.version import funnel_version
 from cordee.funnel.won import won_opportunities
 from cordee.people.models import Pod
 from cordee.tenancy.models import Workspace
@@ -134,13 +136,13 @@ def _rejected(workspace: Workspace, cycles: metrics.CohortCycles) -> np.ndarray:
     ).values_list("lead_id", "mql_at")
     # the decision's mql_at is the lead's MQL instant, the cycle's opening entry
     keys = {(lead, round(at.timestamp(), 3)) for lead, at in decisions}
-    return np.array(
-        [
-            (int(lead), round(float(at), 3)) in keys
-            for lead, at in zip(cycles.lead, cycles.mql, strict=True)
-        ],
-        dtype=bool,
+    rejected = np.zeros(len(cycles.lead), dtype=bool)
+    candidates = np.flatnonzero(
+        np.isin(cycles.lead, np.array([k[0] for k in keys], dtype=np.int64))
     )
+    for i in candidates:  # only the cycles of leads with a rejection
+        rejected[i] = (int(cycles.lead[i]), round(float(cycles.mql[i]), 3)) in keys
+    return rejected
 
 
 def _ratio(numerator: int, denominator: int) -> Fraction | None:
@@ -226,6 +228,24 @@ def history_deals(
             ),
         ),
     }
+
+
+def history_inputs(
+    workspace: Workspace, window: metrics.Period, pod: Pod | None = None
+) -> dict[str, PlanInput]:
+    """Every input from the history: a snapshot, as the funnel metrics' (recomputed when a lead
+    moves, at least every ``metrics.SNAPSHOT_AGE``), so that a page does not rescan the
+    window's history for each plan."""
+    name = (
+        f"plan-history:v1:{funnel_version(workspace.pk)}:{window.start}:{window.end}:"
+        f"{pod.pk if pod else ''}"
+    )
+    return snapshot(
+        workspace,
+        name,
+        lambda: {**history_rates(workspace, window, pod), **history_deals(workspace, window, pod)},
+        max_age=metrics.SNAPSHOT_AGE,
+    )
 
 
 # -- reading what a person gives ------------------------------------------------------------------
@@ -331,10 +351,8 @@ def workspace_plan(
 
     window = history_window(workspace, months, today)
     inputs: dict[str, PlanInput] = {}
-    if any(v is None for v in given.values()):
-        inputs.update(history_rates(workspace, window, scope))
-    if given_deal is None or share is None:
-        inputs.update(history_deals(workspace, window, scope))
+    if any(v is None for v in (given_deal, *given.values(), share)):
+        inputs.update(history_inputs(workspace, window, scope))
     for name, value in (("deal_size", given_deal), *given.items(), ("marketing_share", share)):
         if value is not None:
             inputs[name] = PlanInput(name, value, InputSource("given"))

@@ -114,15 +114,23 @@ def _origin(item: dict[str, Any]) -> str:
     source = item["source"]
     if source["origin"] == "given":
         return _("given")
-    return _(
-        "history %(start)s – %(end)s: %(numerator)s ÷ %(denominator)s (%(cohorts)s cohorts)"
-    ) % {
+    values = {
         "start": source["window_start"],
         "end": source["window_end"],
         "numerator": source["numerator"],
         "denominator": source["denominator"],
-        "cohorts": source["cohorts"] if source["cohorts"] is not None else "—",
+        "cohorts": source["cohorts"],
+        "deals": source["leads"],
     }
+    if source["cohorts"] is None:  # the deal size and the share: from the deals won
+        return (
+            _("history %(start)s – %(end)s: %(numerator)s ÷ %(denominator)s (%(deals)s deals won)")
+            % values
+        )
+    return (
+        _("history %(start)s – %(end)s: %(numerator)s ÷ %(denominator)s (%(cohorts)s cohorts)")
+        % values
+    )
 
 
 def table(payload: dict[str, Any]) -> str:
