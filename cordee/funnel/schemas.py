@@ -442,8 +442,8 @@ class PlanIn(InSchema):
         description="2027 (fiscal year, named after the year it starts in), 2027-Q1 (fiscal "
         "quarter) or 2027-03 (calendar month)",
     )
-    pod: str | None = Field(
-        None, max_length=120, description="A pod's id or name: the rates of what was routed to it"
+    pod: Annotated[str, Field(max_length=120)] | Annotated[int, Field(ge=1)] | None = Field(
+        None, description="A pod's id or name: the rates of what was routed to it"
     )
     deal_size: PlanNumber | None = Field(None, description="Default: from the history")
     mql_to_sal: PlanNumber | None = Field(None, description="A fraction in (0, 1]")

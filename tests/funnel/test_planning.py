@@ -469,12 +469,26 @@ def test_api_bad_input_is_a_422_naming_the_field(personas, api_as, body, field):
 
 
 def test_api_another_workspaces_pod_is_unknown(personas, api_as):
-    f.PodFactory(workspace=personas.globex, name="Leur pod")
-    response = api_as("alice").post(
-        "plans/compute", {"revenue": "1000", "pod": "Leur pod", "mql_to_sal": "0.5"}
+    theirs = f.PodFactory(workspace=personas.globex, name="Leur pod")
+    for pod in ("Leur pod", theirs.pk):
+        response = api_as("alice").post(
+            "plans/compute", {"revenue": "1000", "pod": pod, "mql_to_sal": "0.5"}
+        )
+        assert response.status_code == 422
+        assert "pod" in error_fields(response)
+
+
+def test_api_takes_a_pod_by_its_id(personas, api_as):
+    ours = f.PodFactory(workspace=personas.acme, name="Nos comptes")
+    body = {"revenue": "1000", "deal_size": "100", "marketing_share": "1", "pod": ours.pk}
+    body.update(mql_to_sal="0.5", sal_to_sql="0.5", sql_to_won="0.5")
+    response = api_as("bob").post("plans/compute", body)
+    assert response.status_code == 200, response.content
+    # 10 customers ÷ 0.5 = 20 SQLs ÷ 0.5 = 40 SALs ÷ 0.5 = 80 MQLs
+    assert (response.json()["pod"], response.json()["mqls"]) == (
+        {"id": ours.pk, "name": "Nos comptes"},
+        80,
     )
-    assert response.status_code == 422
-    assert "pod" in error_fields(response)
 
 
 def test_api_a_session_in_a_workspace_one_is_not_in_gets_nothing(personas):
