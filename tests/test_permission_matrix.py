@@ -357,6 +357,7 @@ PAGES.update(
         "sla_dashboard": Page(),
         "rejections_report": Page(),
         "funnel_metrics": Page(allowed="erin"),
+        "plan": Page(allowed="erin"),  # any member computes a plan: it writes nothing
         "lead_accept": Page(kind="lead", allowed="bob", denied="alice"),
         "lead_reject": Page(kind="lead", allowed="bob", denied="alice", post={"reason": "bad_fit"}),
         "lead_convert": Page(kind="lead", allowed="bob", denied="alice", post={"amount": "1000"}),
@@ -805,6 +806,18 @@ OPS: dict[str, Op] = {
     "routing_fallback_set": Op(allowed="rita", denied="dave", body={}),
     "funnel_stage_exits": Op(query={"stage": "mql", "since": "2026-01-01"}),
     "funnel_metrics": Op(allowed="erin", query={"by": "campaign"}),
+    # any member computes a plan (it writes nothing); every input given: no history needed
+    "plan_compute": Op(
+        allowed="erin",
+        body={
+            "revenue": "100000",
+            "deal_size": "25000",
+            "mql_to_sal": "0.5",
+            "sal_to_sql": "0.4",
+            "sql_to_won": "0.25",
+            "marketing_share": "0.6",
+        },
+    ),
     "slacontract_sign": Op(kind="slacontract", allowed="mia", denied="alice"),
     "attribution_snapshot_list": Op(),
     "attribution_snapshot_get": Op(kind="snapshot"),

@@ -17,6 +17,7 @@ from cordee.funnel import (
     activities,
     activity_schemas,
     metrics,
+    planning,
     record_schemas,
     records,
     reports,
@@ -263,6 +264,23 @@ def funnel_metrics(request: HttpRequest, filters: Query[MetricsFilters]) -> Any:
         actor.workspace, by=filters.by, start=filters.from_, end=filters.to
     )
     return schemas.funnel_metrics_payload(metrics.funnel_metrics(actor=actor, by=by, period=period))
+
+
+@router.post(
+    "/plans/compute", response=schemas.PlanOut, operation_id="plan_compute", tags=["Planning"]
+)
+def plan_compute(request: HttpRequest, payload: schemas.PlanIn) -> Any:
+    """The planning calculator: from a revenue goal to the customers, SQLs, SALs and MQLs needed
+    (each rounded up from the stage below), marketing's MQL commitment and the lead value. Each
+    input left out (average deal size, MQL→SAL, SAL→SQL, SQL→Won, marketing's share of revenue)
+    is read from the workspace's own history over the cohort window (the last ``window_months``
+    complete months of MQL cohorts), and each says where it came from; a sensitivity table moves
+    each rate by ±5 points. Any member may compute (nothing is written). A bad input, an unknown
+    pod, or an input the history cannot give is a 422 naming the field."""
+
+    return planning.plan_payload(
+        planning.plan_compute(actor=current_actor(request), **payload.model_dump())
+    )
 
 
 def _lead_with_sla(*, actor: Any, pk: int) -> Any:

@@ -372,6 +372,38 @@ def _cohort_keys(
     return keys, {k: str(pod_names.get(int(k), "")) for k in set(keys) if k}
 
 
+@dataclass(frozen=True)
+class CohortCycles:
+    """The MQL cycles of a period's cohorts, one element per cycle, as the metrics count them:
+    epoch seconds of the MQL and of the first SAL, SQL and Won of the cycle (NaN: not entered),
+    and the pod each cycle was routed to (0: none) when asked for."""
+
+    lead: np.ndarray
+    mql: np.ndarray
+    sal: np.ndarray
+    sql: np.ndarray
+    won: np.ndarray
+    pod: np.ndarray | None
+
+
+def cohort_cycles(workspace: Workspace, period: Period, *, pods: bool = False) -> CohortCycles:
+    """The cycles whose MQL falls in ``period`` (workspace time zone) — the ones every row of
+    ``compute_funnel_metrics`` counts, for a caller that needs them cycle by cycle (the
+    planner)."""
+    tz = workspace.zone
+    start = _midnight(period.start, tz)
+    end = _midnight(period.end + dt.timedelta(days=1), tz)
+    mqls, a, _medians = _cycles(workspace, start, end, start)
+    return CohortCycles(
+        lead=a["lead"],
+        mql=a["mql"],
+        sal=a["sal"],
+        sql=a["sql"],
+        won=a["won"],
+        pod=_routed_pods(workspace, mqls, start, a) if pods else None,
+    )
+
+
 def _row(
     row: engine.CohortRow, key: str, label: str, now: float, medians: dict[str, float | None]
 ) -> MetricsRow:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from cordee.core.schemas import (
     Currency,
@@ -417,3 +417,97 @@ class RoutingFallbackOut(Schema):
     changed_by_id: int | None
     changed_at: dt.datetime | None
     unowned_mqls: int = Field(description="MQLs waiting with no owner now")
+
+
+# -- the planning calculator (funnel/planning.py) ----------------------------------------------
+
+# a decimal given as a string ("0.25") or a JSON number (read exactly, never through a float)
+PlanNumber = Annotated[
+    Decimal,
+    Field(max_digits=21, decimal_places=6, allow_inf_nan=False),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string", "format": "decimal"}, {"type": "number"}],
+            "examples": ["0.25"],
+        }
+    ),
+]
+
+
+class PlanIn(InSchema):
+    revenue: PlanNumber = Field(..., description="The revenue goal, in the workspace currency")
+    period: str | None = Field(
+        None,
+        max_length=10,
+        description="2027 (fiscal year, named after the year it starts in), 2027-Q1 (fiscal "
+        "quarter) or 2027-03 (calendar month)",
+    )
+    pod: Annotated[str, Field(max_length=120)] | Annotated[int, Field(ge=1)] | None = Field(
+        None, description="A pod's id or name: the rates of what was routed to it"
+    )
+    deal_size: PlanNumber | None = Field(None, description="Default: from the history")
+    mql_to_sal: PlanNumber | None = Field(None, description="A fraction in (0, 1]")
+    sal_to_sql: PlanNumber | None = Field(None, description="A fraction in (0, 1]")
+    sql_to_won: PlanNumber | None = Field(None, description="A fraction in (0, 1]")
+    marketing_share: PlanNumber | None = Field(None, description="A fraction in [0, 1]")
+    window_months: int | None = Field(
+        None, ge=1, le=120, description="Complete months of MQL cohorts read (default 12)"
+    )
+
+
+class PlanSourceOut(Schema):
+    origin: str = Field(..., description="history or given")
+    window_start: dt.date | None = None
+    window_end: dt.date | None = None
+    cohorts: int | None = Field(None, description="Months of the window with at least one MQL")
+    leads: int | None = Field(None, description="The MQL cycles (or won deals) behind the value")
+    numerator: int | str | None = None
+    denominator: int | str | None = None
+    detail: dict[str, Any] = Field(default_factory=dict)
+
+
+class PlanInputOut(Schema):
+    value: str = Field(..., description="A decimal string (money to the cent, rates to 4 places)")
+    exact: str | None = Field(None, description="A rate as the exact fraction computed with")
+    source: PlanSourceOut
+
+
+class PlanSensitivityOut(Schema):
+    rate: str
+    change: str
+    value: str | None = Field(..., description="The moved rate; null when it would be ≤ 0")
+    mqls: int | None
+    marketing_mqls: int | None
+
+
+class PlanPeriodOut(Schema):
+    key: str
+    start: dt.date
+    end: dt.date
+
+
+class PlanPodOut(Schema):
+    id: int
+    name: str
+
+
+class PlanWindowOut(Schema):
+    start: dt.date
+    end: dt.date
+
+
+class PlanOut(Schema):
+    workspace: str
+    currency: str
+    revenue: str
+    period: PlanPeriodOut | None
+    pod: PlanPodOut | None
+    window: PlanWindowOut
+    customers: int
+    sqls: int
+    sals: int
+    mqls: int
+    marketing_mqls: int
+    lead_value: str | None
+    inputs: dict[str, PlanInputOut]
+    sensitivity: list[PlanSensitivityOut]

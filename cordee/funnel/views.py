@@ -30,6 +30,7 @@ from cordee.funnel import (
     activity_pages,
     activity_schemas,
     metrics,
+    planning_page,
     presenters,
     schemas,
     selectors,
@@ -181,6 +182,14 @@ def contract_sign(request: HttpRequest, actor: Actor, *, pk: int) -> HttpRespons
         request, _("You signed the contract “%(name)s” for your side.") % {"name": contract.name}
     )
     return HttpResponseRedirect(reverse("sla-contracts_detail", args=[actor.workspace.slug, pk]))
+
+
+@workspace_view
+def plan(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The planning calculator: a revenue goal → each stage's volume, each input given or read
+    from the history (funnel/planning.py). Every member may use it: it writes nothing."""
+    context = planning_page.plan_page(actor, request.GET)
+    return htmx_render(request, "funnel/plan_body.html", context, page="funnel/plan.html")
 
 
 @workspace_view
