@@ -161,10 +161,21 @@ def pod_get(*, actor: Actor, pk: int) -> Pod:
     return pods_detailed(actor=actor, pods=Pod.objects.filter(pk=pod.pk)).get()
 
 
+# the navigation's bell counts up to this many, then says "99+" (templates/includes/nav.html)
+UNREAD_COUNTED = 100
+
+
 def unread_notifications(*, actor: Actor) -> int:
-    return Notification.objects.filter(
-        user=actor.user, workspace=actor.workspace, read_at__isnull=True
-    ).count()
+    """The actor's unread notifications, counted up to ``UNREAD_COUNTED``: every page shows
+    the number, and a manager of the large demo had 6,107 of them — counting them all read
+    them all (3 ms a page), for a badge that says "99+" anyway."""
+    return (
+        Notification.objects.filter(
+            user=actor.user, workspace=actor.workspace, read_at__isnull=True
+        )
+        .values("pk")[:UNREAD_COUNTED]
+        .count()
+    )
 
 
 def notifications(*, actor: Actor, limit: int = 100) -> QuerySet[Any]:

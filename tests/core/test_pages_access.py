@@ -142,6 +142,14 @@ def test_the_navigation_kept_between_pages_follows_reader_page_counts_and_langua
         workspace=personas.acme, user=personas.rita, kind="mention", key="k", code="mention"
     )
     assert '<span class="nav__count" aria-label="1 unread">1</span>' in nav("/w/acme/queue/")
+    # counted up to 100: 99 unread are said, more are "99+"
+    Notification.objects.bulk_create(
+        Notification(workspace=personas.acme, user=personas.rita, kind="k", key=f"k{i}", code="c")
+        for i in range(98)
+    )
+    assert 'aria-label="99 unread">99</span>' in nav("/w/acme/queue/")
+    Notification.objects.create(workspace=personas.acme, user=personas.rita, kind="k", key="x")
+    assert 'aria-label="More than 99 unread">99+</span>' in nav("/w/acme/queue/")
     with translation.override("fr"):
         audit_in_french = translation.gettext("Audit log")
     assert audit_in_french != "Audit log"

@@ -43,6 +43,26 @@ def test_the_search_page_groups_results_by_kind_with_links(personas, found):
     assert "Paul Martin" not in html
 
 
+def test_a_result_line_shows_its_name_and_detail_escaped(personas):
+    account = f.AccountFactory(workspace=personas.acme, name="Acme <b>")
+    contact = f.ContactFactory(
+        workspace=personas.acme,
+        account=account,
+        first_name="Zoé",
+        last_name="<script>alert(1)</script>",
+        email="zoe@x.fr",
+        job_title="DAF & co",
+    )
+    html = _client(personas.bob).get("/w/acme/search/", {"q": "zoe"}).content.decode()
+    line = re.search(rf'<li><a href="/w/acme/contacts/{contact.pk}/">(.*?)</li>', html)
+    assert line, html
+    assert line.group(1) == (
+        "Zoé &lt;script&gt;alert(1)&lt;/script&gt;</a> "
+        '<span class="muted">zoe@x.fr DAF &amp; co Acme &lt;b&gt;</span>'
+    )
+    assert "<script>alert" not in html
+
+
 def test_the_layout_box_previews_top_results_as_you_type(personas, found):
     client = _client(personas.alice)
     home = client.get("/w/acme/").content.decode()
