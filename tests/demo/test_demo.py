@@ -78,13 +78,15 @@ def _rate(ws: Workspace, frm: str, to: str) -> float:
 
 
 @pytest.mark.django_db
-def test_small_demo_size_and_speed(demo: dict[str, Any]) -> None:
+def test_small_demo_size(demo: dict[str, Any]) -> None:
+    """Its size (its build time is printed by `cordee demo`, not asserted: a timed test fails
+    on a busy machine and proves nothing on a quiet one)."""
     result = demo["result"]
     assert result.created
     assert 1_500 <= result.counts["leads"] <= 3_000
     assert result.counts["touchpoints"] >= 5 * result.counts["leads"]
     assert 35 <= result.counts["campaigns"] <= 55
-    assert result.seconds < 30  # ~2–3 s on SQLite here; generous for slow CI
+    assert result.seconds > 0
     assert demo_exists()
 
 
