@@ -133,19 +133,25 @@ def _importer(path: Path, workspace) -> tuple[float, dict]:
     }
 
 
+def _copy_file(cursor, path: Path, table: str, temporary: bool = False) -> None:
+    """A table of text columns, one per column of the file, and the file ``COPY``'d into it."""
+    columns = ", ".join(f"c{i} text" for i in range(len(COLUMNS)))
+    kind = "TEMPORARY TABLE" if temporary else "TABLE"
+    cursor.execute(f"CREATE {kind} {table} ({columns})")
+    with (
+        path.open("rb") as handle,
+        cursor.cursor.copy(f"COPY {table} FROM STDIN (FORMAT csv, HEADER true)") as copy,
+    ):
+        while chunk := handle.read(1 << 20):
+            copy.write(chunk)
+
+
 def _copy(path: Path) -> float:
     from django.db import connection
 
-    columns = ", ".join(f"c{i} text" for i in range(len(COLUMNS)))
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE bench_copy ({columns})")
-        with (
-            path.open("rb") as handle,
-            cursor.cursor.copy("COPY bench_copy FROM STDIN (FORMAT csv, HEADER true)") as copy,
-        ):
-            while chunk := handle.read(1 << 20):
-                copy.write(chunk)
+        _copy_file(cursor, path, "bench_copy")
     return time.perf_counter() - started
 
 
@@ -157,14 +163,7 @@ def _table_floor(path: Path, workspace_id: int, documents: bool) -> float:
 
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
-        columns = ", ".join(f"c{i} text" for i in range(len(COLUMNS)))
-        cursor.execute(f"CREATE TEMPORARY TABLE bench_floor ({columns}) ON COMMIT DROP")
-        with (
-            path.open("rb") as handle,
-            cursor.cursor.copy("COPY bench_floor FROM STDIN (FORMAT csv, HEADER true)") as copy,
-        ):
-            while chunk := handle.read(1 << 20):
-                copy.write(chunk)
+        _copy_file(cursor, path, "bench_floor", temporary=True)  # rolled back with the rest
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         insert = (
             "INSERT INTO crm_contact (created_at, updated_at, source_system, external_id, "

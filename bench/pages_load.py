@@ -161,50 +161,27 @@ def measure(
     email: str,
     password: str,
     base_url: str | None = None,
+    *,
+    together: bool = False,
 ) -> list[tuple[str, float, float]]:
-    """(label, median s, p95 s) per page, each page under its own load (``requests`` of it
-    from ``concurrency`` clients), the first page being the reference (/healthz)."""
+    """(label, median s, p95 s) per page, the first page being the reference (/healthz):
+    ``requests`` of each page from ``concurrency`` clients — each page under its own load, one
+    page after the other, or ``together``: all under one load, in turn (page 1, page 2, …,
+    page 1, …), so that the reference is measured under the very load the others make."""
     with _serving(base_url) as base:
         opener = _opener(base, email, password)
-        rows = []
+        plans = []
         for page in pages:
             label, turns, headers = _turns(page)
             opener.open(base + turns[0], timeout=60).read()  # warm: caches, charts
-            with ThreadPoolExecutor(concurrency) as pool:
-                timings = list(
-                    pool.map(
-                        lambda i, t=turns, h=headers: _timed(opener, base + t[i % len(t)], h),
-                        range(requests),
-                    )
-                )
-            rows.append((label, statistics.median(timings), _p95(timings)))
-    return rows
-
-
-def measure_together(
-    pages: list[Page],
-    requests: int,
-    concurrency: int,
-    email: str,
-    password: str,
-    base_url: str | None = None,
-) -> list[tuple[str, float, float]]:
-    """(label, median s, p95 s) per page, all pages under one load: ``requests`` of each, in
-    turn (page 1, page 2, …, page 1, …) from ``concurrency`` clients, so that the reference
-    (the first page, /healthz) is measured under the very load the others make."""
-    with _serving(base_url) as base:
-        opener = _opener(base, email, password)
-        plan = []
-        for page in pages:
-            label, turns, headers = _turns(page)
-            opener.open(base + turns[0], timeout=60).read()  # warm
-            plan.append([(label, base + turns[i % len(turns)], headers) for i in range(requests)])
-        mixed = [one for turn in zip(*plan, strict=True) for one in turn]
-        with ThreadPoolExecutor(concurrency) as pool:
-            timings = list(pool.map(lambda one: _timed(opener, one[1], one[2]), mixed))
+            plans.append([(label, base + turns[i % len(turns)], headers) for i in range(requests)])
+        runs = [[one for turn in zip(*plans, strict=True) for one in turn]] if together else plans
         by_label: dict[str, list[float]] = {}
-        for (label, _url, _headers), took in zip(mixed, timings, strict=True):
-            by_label.setdefault(label, []).append(took)
+        for run in runs:
+            with ThreadPoolExecutor(concurrency) as pool:
+                timings = list(pool.map(lambda one: _timed(opener, one[1], one[2]), run))
+            for (label, _url, _headers), took in zip(run, timings, strict=True):
+                by_label.setdefault(label, []).append(took)
     return [(label, statistics.median(t), _p95(t)) for label, t in by_label.items()]
 
 

@@ -91,8 +91,8 @@ def run(
 ) -> str:
     """Two measures of the same pages: all under one load (the search pages' mix, /healthz
     among them: the issue's "under the same load"), then each under its own."""
-    together = pages_load.measure_together(
-        pages(), requests, concurrency, email, password, base_url
+    together = pages_load.measure(
+        pages(), requests, concurrency, email, password, base_url, together=True
     )
     apart = pages_load.measure(pages(), requests, concurrency, email, password, base_url)
     command = (
