@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from cordee.analytics.calendar import add_months
+
 Number = Decimal | Fraction | int
 
 RATES = ("mql_to_sal", "sal_to_sql", "sql_to_won")
@@ -147,11 +149,6 @@ class PlanPeriod:
     end: dt.date  # inclusive
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 _PERIOD = re.compile(r"^(?P<year>\d{4})(?:-(?:Q(?P<quarter>[1-4])|(?P<month>\d{2})))?$")
 
 
@@ -167,13 +164,13 @@ def plan_period(text: str, first_month: int) -> PlanPeriod:
         if not 1 <= month <= 12 or year < 1:
             raise ValueError(text)
         start = dt.date(year, month, 1)
-        return PlanPeriod(f"{year:04d}-{month:02d}", start, _add_months(start, 1) - _DAY)
+        return PlanPeriod(f"{year:04d}-{month:02d}", start, add_months(start, 1) - _DAY)
     year_start = dt.date(year, first_month, 1)
     if match["quarter"]:
         quarter = int(match["quarter"])
-        start = _add_months(year_start, 3 * (quarter - 1))
-        return PlanPeriod(f"FY{year}-Q{quarter}", start, _add_months(start, 3) - _DAY)
-    return PlanPeriod(f"FY{year}", year_start, _add_months(year_start, 12) - _DAY)
+        start = add_months(year_start, 3 * (quarter - 1))
+        return PlanPeriod(f"FY{year}-Q{quarter}", start, add_months(start, 3) - _DAY)
+    return PlanPeriod(f"FY{year}", year_start, add_months(year_start, 12) - _DAY)
 
 
 _DAY = dt.timedelta(days=1)

@@ -47,6 +47,7 @@ from django.utils.translation import gettext as _
 
 from cordee.analytics import funnel as engine
 from cordee.analytics import planning as maths
+from cordee.analytics.calendar import add_months
 from cordee.core.actor import Actor
 from cordee.core.errors import ValidationFailed
 from cordee.funnel import metrics
@@ -97,18 +98,12 @@ class PlanResult:
 # -- the cohort window and the history -----------------------------------------------------------
 
 
-def _month_shift(day: dt.date, months: int) -> dt.date:
-    """The first day of the month ``months`` after ``day``'s (before, when negative)."""
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 def history_window(
     workspace: Workspace, months: int, today: dt.date | None = None
 ) -> metrics.Period:
     """The last ``months`` complete calendar months before today's (workspace time zone)."""
     this_month = (today or workspace.today()).replace(day=1)
-    return metrics.Period(_month_shift(this_month, -months), this_month - dt.timedelta(days=1))
+    return metrics.Period(add_months(this_month, -months), this_month - dt.timedelta(days=1))
 
 
 def _month_count(workspace: Workspace, window: metrics.Period, mql: np.ndarray) -> int:
@@ -117,7 +112,7 @@ def _month_count(workspace: Workspace, window: metrics.Period, mql: np.ndarray) 
     starts, month = [], window.start
     while month <= window.end:
         starts.append(dt.datetime.combine(month, dt.time(0), tzinfo=tz).timestamp())
-        month = _month_shift(month, 1)
+        month = add_months(month, 1)
     which = np.searchsorted(np.array(starts, dtype=np.float64), mql, side="right") - 1
     return len(set(which.tolist()))
 
