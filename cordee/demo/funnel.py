@@ -37,10 +37,11 @@ from cordee.funnel.models import (
     TouchKind,
     Touchpoint,
 )
+from cordee.funnel.routing import UNOWNED
 from cordee.funnel.scoring import leads_rescore, scores_at
 from cordee.funnel.services import mql_threshold_set, routing_fallback_set
 from cordee.funnel.sla import sla_check_marketing, sla_check_workspace, workspace_calendar
-from cordee.people.models import Pod
+from cordee.people.models import Notification, Pod
 from cordee.tenancy.models import Membership, Workspace
 from cordee.tenancy.roles import Role
 
@@ -362,7 +363,20 @@ def _fresh_mqls(workspace: Workspace, now: dt.datetime, seed: int) -> None:
                 actor_id=assignment.to_owner_id,
                 note="Premier appel : message laissé",
             )
+    _unowned_told_when_they_happened(workspace)
     leads_rescore(workspace=workspace, now=now, promote=False)  # every score as of now
+
+
+def _unowned_told_when_they_happened(workspace: Workspace) -> None:
+    """The RevOps admins were told of each MQL that no rule placed when it became an MQL (the
+    notification's key holds that instant), not when the demo was loaded: on the large demo,
+    1,672 notifications were dated at the load, at night."""
+    told = list(Notification.objects.filter(workspace=workspace, kind=UNOWNED))
+    for notification in told:
+        _kind, _lead, mql_at = notification.key.split(":")
+        if int(mql_at):
+            notification.created_at = dt.datetime.fromtimestamp(int(mql_at), tz=dt.UTC)
+    Notification.objects.bulk_update(told, ["created_at"], batch_size=1000)
 
 
 def _configuration_logged(workspace: Workspace, now: dt.datetime, managers: dict[str, Any]) -> None:
