@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from cordee.core.actor import Actor
 from cordee.core.errors import ValidationFailed
+from cordee.core.templatetags.cordee import format_money
 from cordee.core.web import form_input
 from cordee.funnel import planning, schemas
 from cordee.people.selectors import pod_choices
@@ -54,7 +55,7 @@ def _number(value: Any) -> str:
 
 
 def _money(value: Any, currency: str) -> str:
-    return f"{formats.number_format(value, 2, force_grouping=True)} {currency}"
+    return format_money(value, currency)  # as every page: "45 492,11 €", "€45,492.11"
 
 
 def _percent(value: Fraction | Decimal | int) -> str:

@@ -529,7 +529,7 @@ def test_the_plan_page_shows_each_stage_each_source_and_the_sensitivity(
     counts = [cell.split("<")[0] for cell in stages.split('<td class="num">')[1:]]
     assert counts == ["10", "40", "50", "70", "55"]
     assert "5 accepted of 7 MQLs decided by sales (8 MQLs, 1 not decided)" in text
-    assert "45,000.50 EUR won in 3 deals closed from" in text
+    assert "€45,000.50 won in 3 deals closed from" in text
     assert "(1 deal in USD left out)" in text
     assert 'id="plan-sensitivity"' in text
 
