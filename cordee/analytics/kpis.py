@@ -1,0 +1,247 @@
+"""The KPI catalogue: each KPI defined once, and its value from rows already scoped — pure, no
+Django.
+
+A KPI has a key, a label and a definition (English message ids, translated where they are
+shown), a unit (``count``, ``rate``, ``money``, ``duration``), the side it belongs to
+(``marketing``, ``sales`` or ``shared``) and, for a ratio, the keys of its numerator and
+denominator (themselves KPIs of the catalogue: a rate is never defined twice).
+
+The values come from two kinds of rows, chosen and scoped by ``cordee.funnel.kpis``:
+
+- **MQL cycles** of the period (one entry into MQL and what followed until the next, whose MQL
+  falls in the period — the funnel metrics page's and the planner's cohorts):
+
+  - MQLs created = number of cycles;
+  - SALs = cycles that entered SAL;
+  - MQLs decided = SALs + cycles rejected by sales that never entered SAL;
+  - acceptance rate = SALs ÷ MQLs decided (PRODUCT.md; the planner's MQL→SAL).
+
+- **Opportunities**:
+
+  - SQLs = opportunities created from a lead (``created_on`` in the period);
+  - pipeline created = Σ amount of those SQLs in the workspace currency; other currencies
+    apart, per currency, never converted;
+  - revenue won = Σ amount of the deals won in the period (close date in it) in the workspace
+    currency, other currencies apart;
+  - win rate = deals won ÷ opportunities closed (won or lost) in the period, every currency;
+  - median sales cycle = the median, in days, of (close date − created on) over the deals won
+    in the period (the middle value; the mean of the two middle ones for an even count).
+
+A rate whose denominator is 0 has no value (``None``): "nothing to divide by", not 0 %.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+COUNT, RATE, MONEY, DURATION = "count", "rate", "money", "duration"
+MARKETING, SALES, SHARED = "marketing", "sales", "shared"
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a message id for the translation catalogue; translated where it is shown."""
+    return message
+
+
+@dataclass(frozen=True)
+class Kpi:
+    key: str
+    label: str  # an English message id
+    definition: str  # an English message id
+    unit: str
+    side: str
+    numerator: str | None = None  # a ratio's numerator and denominator: keys of the catalogue
+    denominator: str | None = None
+
+
+CATALOGUE: tuple[Kpi, ...] = (
+    Kpi(
+        "mqls_created",
+        gettext_noop("MQLs created"),
+        gettext_noop(
+            "Leads that entered MQL in the period (a recycled lead that comes back is a new MQL)."
+        ),
+        COUNT,
+        MARKETING,
+    ),
+    Kpi(
+        "mqls_decided",
+        gettext_noop("MQLs decided"),
+        gettext_noop(
+            "Of the MQLs created in the period, those sales decided: accepted (SAL) or rejected."
+        ),
+        COUNT,
+        SALES,
+    ),
+    Kpi(
+        "sals",
+        gettext_noop("SALs"),
+        gettext_noop("Of the MQLs created in the period, those sales accepted (SAL)."),
+        COUNT,
+        SALES,
+    ),
+    Kpi(
+        "acceptance_rate",
+        gettext_noop("Acceptance rate"),
+        gettext_noop(
+            "SALs ÷ MQLs decided, for the MQLs created in the period: the MQL → SAL rate of "
+            "the planner."
+        ),
+        RATE,
+        SHARED,
+        numerator="sals",
+        denominator="mqls_decided",
+    ),
+    Kpi(
+        "sqls",
+        gettext_noop("SQLs"),
+        gettext_noop("Opportunities created from a lead in the period."),
+        COUNT,
+        SALES,
+    ),
+    Kpi(
+        "pipeline_created",
+        gettext_noop("Pipeline created"),
+        gettext_noop(
+            "Sum of the amounts of the SQLs of the period, in the workspace currency; "
+            "amounts in other currencies are reported apart."
+        ),
+        MONEY,
+        SHARED,
+    ),
+    Kpi(
+        "revenue_won",
+        gettext_noop("Revenue won"),
+        gettext_noop(
+            "Sum of the amounts of the deals won in the period (close date), in the workspace "
+            "currency; amounts in other currencies are reported apart."
+        ),
+        MONEY,
+        SALES,
+    ),
+    Kpi(
+        "deals_won",
+        gettext_noop("Deals won"),
+        gettext_noop("Opportunities won with a close date in the period."),
+        COUNT,
+        SALES,
+    ),
+    Kpi(
+        "deals_closed",
+        gettext_noop("Opportunities closed"),
+        gettext_noop("Opportunities won or lost with a close date in the period."),
+        COUNT,
+        SALES,
+    ),
+    Kpi(
+        "win_rate",
+        gettext_noop("Win rate"),
+        gettext_noop("Deals won ÷ opportunities closed (won or lost) in the period."),
+        RATE,
+        SALES,
+        numerator="deals_won",
+        denominator="deals_closed",
+    ),
+    Kpi(
+        "median_sales_cycle",
+        gettext_noop("Median sales cycle"),
+        gettext_noop(
+            "The median number of days from an opportunity's creation to its close date, over "
+            "the deals won in the period."
+        ),
+        DURATION,
+        SALES,
+    ),
+)
+
+BY_KEY: dict[str, Kpi] = {k.key: k for k in CATALOGUE}
+
+
+@dataclass(frozen=True)
+class KpiValue:
+    key: str
+    value: int | Fraction | Decimal | None  # None: a rate with nothing to divide by
+    numerator: int | None = None
+    denominator: int | None = None
+    other_currencies: dict[str, Decimal] = field(default_factory=dict)  # money KPIs
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """One MQL cycle of the scope: whether it entered SAL, whether sales rejected it."""
+
+    sal: bool
+    rejected: bool
+
+
+@dataclass(frozen=True)
+class Deal:
+    """One opportunity of the scope."""
+
+    amount: Decimal
+    currency: str  # the workspace's when blank
+    from_lead: bool
+    created_on: dt.date
+    created_in_period: bool
+    outcome: str  # "won", "lost" or "" (open)
+    close_date: dt.date | None
+    closed_in_period: bool
+
+
+def _ratio(numerator: int, denominator: int) -> Fraction | None:
+    return Fraction(numerator, denominator) if denominator else None
+
+
+def _sums(deals: Iterable[Deal], currency: str) -> tuple[Decimal, dict[str, Decimal]]:
+    """Σ amount in ``currency``, and Σ amount per other currency (by code)."""
+    total, others = Decimal(0), {}
+    for d in deals:
+        if d.currency == currency:
+            total += d.amount
+        else:
+            others[d.currency] = others.get(d.currency, Decimal(0)) + d.amount
+    return total, dict(sorted(others.items()))
+
+
+def median_days(days: Sequence[int]) -> Fraction | None:
+    """The middle of the sorted values; the mean of the two middle ones for an even count."""
+    if not days:
+        return None
+    ordered = sorted(days)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return Fraction(ordered[middle])
+    return Fraction(ordered[middle - 1] + ordered[middle], 2)
+
+
+def kpi_values(
+    cycles: Sequence[Cycle], deals: Sequence[Deal], currency: str
+) -> dict[str, KpiValue]:
+    """Every KPI of the catalogue from the scope's cycles and opportunities (see the module)."""
+    created = len(cycles)
+    sals = sum(c.sal for c in cycles)
+    decided = sals + sum(c.rejected and not c.sal for c in cycles)
+    sqls = [d for d in deals if d.from_lead and d.created_in_period]
+    pipeline, pipeline_others = _sums(sqls, currency)
+    won = [d for d in deals if d.outcome == "won" and d.closed_in_period]
+    closed = [d for d in deals if d.outcome in ("won", "lost") and d.closed_in_period]
+    revenue, revenue_others = _sums(won, currency)
+    cycle_days = [(d.close_date - d.created_on).days for d in won if d.close_date is not None]
+    values = [
+        KpiValue("mqls_created", created),
+        KpiValue("mqls_decided", decided),
+        KpiValue("sals", sals),
+        KpiValue("acceptance_rate", _ratio(sals, decided), sals, decided),
+        KpiValue("sqls", len(sqls)),
+        KpiValue("pipeline_created", pipeline, other_currencies=pipeline_others),
+        KpiValue("revenue_won", revenue, other_currencies=revenue_others),
+        KpiValue("deals_won", len(won)),
+        KpiValue("deals_closed", len(closed)),
+        KpiValue("win_rate", _ratio(len(won), len(closed)), len(won), len(closed)),
+        KpiValue("median_sales_cycle", median_days(cycle_days)),
+    ]
+    return {v.key: v for v in values}

@@ -1,0 +1,445 @@
+"""The KPI catalogue's values on a hand-made workspace (cordee.funnel.kpis, defined once in
+cordee.analytics.kpis), the page and the API.
+
+Acme, for these tests in America/New_York (UTC−5 in winter, −4 from 8 March 2026), EUR, fiscal
+year = calendar year. Period 2026-Q1: 1 January – 31 March, New York time.
+
+| lead | MQL (New York)    | then                                   | owner at decision    | pod  |
+|------|-------------------|----------------------------------------|----------------------|------|
+| L1   | 10 Jan 09:00      | SAL 12 Jan, SQL 22 Jan, won 21 Feb     | bob                  | Nord |
+| L2   | 20 Jan 09:00      | SAL 24 Jan (then given to dave 1 Feb)  | bob (dave now)       | Nord |
+| L3   | 31 Mar 23:30      | rejected 31 Mar 23:45 — 1 Apr in UTC   | dave                 | —    |
+| L4   | 5 Feb 09:00       | still MQL (nobody decided)             | bob (owner now)      | —    |
+| L5   | 15 Mar 09:00      | rejected 16 Mar                        | mia (marketing)      | —    |
+| L6   | 31 Dec 2025 23:30 | SAL 2 Jan — 1 Jan 2026 in UTC: Q4 2025 | bob                  | —    |
+
+| opp | lead | owner | pod  | amount       | created on | outcome       | days |
+|-----|------|-------|------|--------------|------------|---------------|------|
+| O1  | L1   | bob   | Nord | 30 000.00 €  | 22 Jan     | won 21 Feb    | 30   |
+| O2  | L2   | dave  | —    | 12 000.00 €  | 7 Feb      | lost 1 Mar    |      |
+| O3  | L6   | bob   | Nord | 1 000.00 USD | 5 Jan      | won 31 Mar    | 85   |
+| O4  | —    | dave  | —    | 5 000.50 €   | 1 Dec 2025 | won 10 Jan    | 40   |
+| O5  | —    | bob   | —    | 7 000.00 €   | 10 Mar     | open          |      |
+| O6  | L6   | bob   | —    | 2 000.00 €   | 1 Apr      | won 5 Apr     | 4    |
+
+By hand, 2026-Q1, the whole workspace:
+- MQLs created: L1, L2, L3, L4, L5 = 5 (L6 is Q4 2025 in New York, though 1 Jan in UTC; L3 is
+  Q1 in New York, though 1 April in UTC).
+- SALs: L1, L2 = 2. Rejected: L3, L5. MQLs decided = 4 (L4 waits). Acceptance = 2/4 = 1/2.
+- SQLs (opportunities created from a lead in Q1): O1, O2, O3 = 3 (O4, O5: no lead; O6: Q2).
+- Pipeline created: 30 000.00 + 12 000.00 = 42 000.00 €; 1 000.00 USD apart.
+- Revenue won (close date in Q1): O1 30 000.00 + O4 5 000.50 = 35 000.50 €; O3 1 000.00 USD apart.
+- Win rate: won O1, O3, O4 = 3 of closed O1, O2, O3, O4 = 4 → 3/4.
+- Median sales cycle: O1 22 Jan → 21 Feb = 30; O3 5 Jan → 31 Mar = 26 + 28 + 31 = 85;
+  O4 1 Dec → 10 Jan = 30 + 10 = 40. Sorted 30, 40, 85 → 40 days.
+
+bob: cycles L1, L2 (his at the decision, dave's now), L4 (undecided: his now) → 3 created, 2
+SALs, 2 decided, 1/1. Opportunities O1, O3, O5: SQLs O1, O3 = 2; pipeline 30 000.00 € + 1 000
+USD; revenue 30 000.00 € + 1 000 USD; won 2 of 2; median (30 + 85) / 2 = 57.5 days.
+dave: cycle L3 → 1 created, 1 decided, 0 SAL, 0/1 = 0. O2, O4: SQLs 1 (O2), pipeline
+12 000.00 €, revenue 5 000.50 €, won 1 of 2, median 40.
+Side sales (bob, dave): L1, L2, L3, L4 → 4 created, 2 SALs, 3 decided → 2/3; every opportunity
+above is theirs → as the workspace: SQLs 3, pipeline 42 000.00 €, revenue 35 000.50 €, 3/4, 40.
+Side marketing (mia): L5 → 1 created, 1 decided, 0 SAL → 0; no opportunity: win rate none.
+Pod Nord (routed L1, L2; opportunities O1, O3): 2 created, 2 SALs, 2 decided → 1; SQLs 2;
+pipeline 30 000.00 € + 1 000 USD; revenue 30 000.00 € + 1 000 USD; 2 of 2; median 57.5.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client
+
+from cordee.analytics import kpis as catalogue
+from cordee.core.actor import Actor
+from cordee.core.errors import NotFound, PermissionDenied, ValidationFailed
+from cordee.funnel import kpis, planning
+from cordee.funnel.metrics import Period, compute_funnel_metrics
+from cordee.funnel.models import LeadAssignment, LeadDecision, OpportunityStage, Stage
+from cordee.funnel.models.decisions import DecisionKind
+from cordee.funnel.stages import ImportedStep, lead_history_import
+from tests import factories as f
+
+NEW_YORK = ZoneInfo("America/New_York")
+Q1 = Period(dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+M, A, Q, W = Stage.MQL, Stage.SAL, Stage.SQL, Stage.WON
+
+
+def at(day: str, time: str = "09:00") -> dt.datetime:
+    return dt.datetime.fromisoformat(f"{day}T{time}").replace(tzinfo=NEW_YORK)
+
+
+def _lead(ws: Any, steps: list[tuple[str, dt.datetime]], **kwargs: Any) -> Any:
+    lead = f.LeadFactory(workspace=ws, stage_entered_at=steps[0][1], **kwargs)
+    lead_history_import(
+        workspace_id=ws.pk, lead=lead, steps=[ImportedStep(s, when) for s, when in steps]
+    )
+    return lead
+
+
+def _assigned(lead: Any, owner: Any, when: dt.datetime, pod: Any = None) -> None:
+    LeadAssignment.objects.create(
+        workspace_id=lead.workspace_id, lead=lead, to_owner=owner, pod=pod, at=when, rule="test"
+    )
+
+
+def _rejected(lead: Any, mql_at: dt.datetime, when: dt.datetime) -> None:
+    LeadDecision.objects.create(
+        workspace_id=lead.workspace_id,
+        lead=lead,
+        mql_at=mql_at,
+        kind=DecisionKind.REJECT,
+        decided_at=when,
+    )
+
+
+def _opportunity(ws: Any, amount: str, created: str, **kwargs: Any) -> Any:
+    return f.OpportunityFactory(
+        workspace=ws,
+        amount=Decimal(amount),
+        created_on=dt.date.fromisoformat(created),
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def hand_worked_kpis(personas: Any) -> dict[str, Any]:
+    """The tables above, in Acme; a full path in Globex that must never count."""
+    ws = personas.acme
+    ws.time_zone = "America/New_York"
+    ws.save(update_fields=["time_zone"])
+    assert (ws.currency, ws.fiscal_year_start_month) == ("EUR", 1)
+    bob, dave, mia = personas.bob, personas.dave, personas.mia
+    nord = f.PodFactory(workspace=ws, name="Nord")
+    l1 = _lead(ws, [(M, at("2026-01-10")), (A, at("2026-01-12")), (Q, at("2026-01-22"))], owner=bob)
+    _assigned(l1, bob, at("2026-01-10"), nord)
+    l2 = _lead(ws, [(M, at("2026-01-20")), (A, at("2026-01-24"))], owner=dave)
+    _assigned(l2, bob, at("2026-01-20"), nord)
+    _assigned(l2, dave, at("2026-02-01"))
+    l3 = _lead(ws, [(M, at("2026-03-31", "23:30")), (Stage.RECYCLED, at("2026-03-31", "23:45"))])
+    _assigned(l3, dave, at("2026-03-31", "23:31"))
+    _rejected(l3, at("2026-03-31", "23:30"), at("2026-03-31", "23:45"))
+    _lead(ws, [(M, at("2026-02-05"))], owner=bob)
+    l5 = _lead(ws, [(M, at("2026-03-15")), (Stage.DISQUALIFIED, at("2026-03-16"))], owner=mia)
+    _assigned(l5, mia, at("2026-03-15"))
+    _rejected(l5, at("2026-03-15"), at("2026-03-16"))
+    l6 = _lead(ws, [(M, at("2025-12-31", "23:30")), (A, at("2026-01-02"))], owner=bob)
+    _assigned(l6, bob, at("2025-12-31", "23:30"))
+    won, lost = OpportunityStage.WON, OpportunityStage.LOST
+    day = dt.date.fromisoformat
+    _opportunity(ws, "30000.00", "2026-01-22", lead=l1, owner=bob, pod=nord, stage=won,
+                 close_date=day("2026-02-21"))  # fmt: skip
+    _opportunity(ws, "12000.00", "2026-02-07", lead=l2, owner=dave, stage=lost,
+                 close_date=day("2026-03-01"))  # fmt: skip
+    _opportunity(ws, "1000.00", "2026-01-05", lead=l6, owner=bob, pod=nord, stage=won,
+                 close_date=day("2026-03-31"), currency="USD")  # fmt: skip
+    _opportunity(ws, "5000.50", "2025-12-01", owner=dave, stage=won, close_date=day("2026-01-10"))
+    _opportunity(ws, "7000.00", "2026-03-10", owner=bob, stage=OpportunityStage.PROPOSAL)
+    _opportunity(ws, "2000.00", "2026-04-01", lead=l6, owner=bob, stage=won,
+                 close_date=day("2026-04-05"))  # fmt: skip
+    g = personas.globex
+    gl = _lead(g, [(M, at("2026-01-15")), (A, at("2026-01-16")), (Q, at("2026-01-17"))])
+    _opportunity(g, "100000.00", "2026-01-17", lead=gl, stage=won, close_date=day("2026-01-18"))
+    return {"nord": nord}
+
+
+def _actor(personas: Any, name: str = "erin") -> Actor:
+    user = getattr(personas, name)
+    return Actor(user=user, workspace=personas.acme, role=user.memberships.get().role)
+
+
+def _values(personas: Any, scope: str, period: str = "2026-Q1", reader: str = "erin") -> dict:
+    actor = _actor(personas, reader)
+    report = kpis.kpi_report(
+        actor=actor,
+        scope=kpis.scope_read(actor, scope),
+        period=kpis.period_read(actor.workspace, period),
+    )
+    out: dict[str, Any] = {}
+    for key, v in report.values.items():
+        out[key] = v.value
+        if v.other_currencies:
+            out[f"{key}_other"] = v.other_currencies
+    return out
+
+
+EUR = Decimal
+
+
+def test_every_kpi_of_the_workspace_worked_by_hand(personas, hand_worked_kpis):
+    assert _values(personas, "workspace") == {
+        "mqls_created": 5,
+        "mqls_decided": 4,
+        "sals": 2,
+        "acceptance_rate": Fraction(1, 2),
+        "sqls": 3,
+        "pipeline_created": EUR("42000.00"),
+        "pipeline_created_other": {"USD": Decimal("1000.00")},
+        "revenue_won": EUR("35000.50"),
+        "revenue_won_other": {"USD": Decimal("1000.00")},
+        "deals_won": 3,
+        "deals_closed": 4,
+        "win_rate": Fraction(3, 4),
+        "median_sales_cycle": Fraction(40),
+    }
+
+
+def test_a_persons_kpis_count_what_they_own(personas, hand_worked_kpis):
+    bob = _values(personas, f"person:{personas.bob.pk}")
+    assert bob == {
+        "mqls_created": 3,
+        "mqls_decided": 2,
+        "sals": 2,
+        "acceptance_rate": Fraction(1),
+        "sqls": 2,
+        "pipeline_created": EUR("30000.00"),
+        "pipeline_created_other": {"USD": Decimal("1000.00")},
+        "revenue_won": EUR("30000.00"),
+        "revenue_won_other": {"USD": Decimal("1000.00")},
+        "deals_won": 2,
+        "deals_closed": 2,
+        "win_rate": Fraction(1),
+        "median_sales_cycle": Fraction(115, 2),
+    }
+    dave = _values(personas, f"person:{personas.dave.pk}")
+    assert dave == {
+        "mqls_created": 1,
+        "mqls_decided": 1,
+        "sals": 0,
+        "acceptance_rate": Fraction(0),
+        "sqls": 1,
+        "pipeline_created": EUR("12000.00"),
+        "revenue_won": EUR("5000.50"),
+        "deals_won": 1,
+        "deals_closed": 2,
+        "win_rate": Fraction(1, 2),
+        "median_sales_cycle": Fraction(40),
+    }
+
+
+def test_a_sides_kpis_count_what_its_people_own(personas, hand_worked_kpis):
+    sales = _values(personas, "side:sales")
+    assert (sales["mqls_created"], sales["sals"], sales["mqls_decided"]) == (4, 2, 3)
+    assert sales["acceptance_rate"] == Fraction(2, 3)
+    assert (sales["sqls"], sales["pipeline_created"], sales["revenue_won"]) == (
+        3,
+        EUR("42000.00"),
+        EUR("35000.50"),
+    )
+    assert (sales["win_rate"], sales["median_sales_cycle"]) == (Fraction(3, 4), 40)
+    marketing = _values(personas, "side:marketing")
+    assert marketing == {
+        "mqls_created": 1,
+        "mqls_decided": 1,
+        "sals": 0,
+        "acceptance_rate": Fraction(0),
+        "sqls": 0,
+        "pipeline_created": EUR(0),
+        "revenue_won": EUR(0),
+        "deals_won": 0,
+        "deals_closed": 0,
+        "win_rate": None,  # nothing to divide by: no value, not 0 %
+        "median_sales_cycle": None,
+    }
+
+
+def test_a_pods_kpis_count_what_was_routed_to_it(personas, hand_worked_kpis):
+    nord = _values(personas, f"pod:{hand_worked_kpis['nord'].pk}")
+    assert nord == {
+        "mqls_created": 2,
+        "mqls_decided": 2,
+        "sals": 2,
+        "acceptance_rate": Fraction(1),
+        "sqls": 2,
+        "pipeline_created": EUR("30000.00"),
+        "pipeline_created_other": {"USD": Decimal("1000.00")},
+        "revenue_won": EUR("30000.00"),
+        "revenue_won_other": {"USD": Decimal("1000.00")},
+        "deals_won": 2,
+        "deals_closed": 2,
+        "win_rate": Fraction(1),
+        "median_sales_cycle": Fraction(115, 2),
+    }
+
+
+def test_the_period_boundary_is_in_the_workspace_time_zone(personas, hand_worked_kpis):
+    # L3 (31 March 23:30 in New York, 1 April in UTC) is March's; L6 (31 December 23:30 in New
+    # York, 1 January in UTC) is December's, Q4 2025's
+    march = _values(personas, "workspace", "2026-03")
+    assert (march["mqls_created"], march["mqls_decided"], march["sals"]) == (2, 2, 0)  # L3, L5
+    q2 = _values(personas, "workspace", "2026-Q2")
+    assert (q2["mqls_created"], q2["sqls"], q2["revenue_won"]) == (0, 1, EUR("2000.00"))  # O6
+    q4 = _values(personas, "workspace", "2025-Q4")
+    assert (q4["mqls_created"], q4["sals"], q4["acceptance_rate"]) == (1, 1, Fraction(1))
+    year = _values(personas, "workspace", "2026")
+    assert (year["mqls_created"], year["sqls"]) == (5, 4)  # Q1's and O6
+    assert year["revenue_won"] == EUR("37000.50")  # 35 000.50 + O6's 2 000.00
+
+
+def test_the_fiscal_calendar_names_the_periods(personas, hand_worked_kpis):
+    ws = personas.acme
+    ws.fiscal_year_start_month = 4
+    ws.save(update_fields=["fiscal_year_start_month"])
+    # FY2025 starts 1 April 2025: its fourth quarter is January–March 2026
+    q = kpis.period_read(ws, "2025-Q4")
+    assert (q.key, q.start, q.end) == ("FY2025-Q4", dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    assert _values(personas, "workspace", "2025-Q4")["mqls_created"] == 5
+    today = kpis.current_period(ws, dt.date(2026, 2, 10))
+    assert today.key == "FY2025-Q4"
+
+
+def test_the_acceptance_rate_is_the_planners_and_the_counts_the_metrics_pages(
+    personas, hand_worked_kpis
+):
+    rates = planning.history_rates(personas.acme, Q1)
+    total = compute_funnel_metrics(personas.acme, "month", Q1).total
+    values = _values(personas, "workspace")
+    assert values["acceptance_rate"] == rates["mql_to_sal"].value == Fraction(1, 2)
+    assert (values["mqls_created"], values["sals"]) == (total.mqls, total.sal) == (5, 2)
+    nord = hand_worked_kpis["nord"]
+    pod = _values(personas, f"pod:{nord.pk}")
+    assert (
+        pod["acceptance_rate"]
+        == planning.history_rates(personas.acme, Q1, nord)["mql_to_sal"].value
+    )
+
+
+def test_the_catalogue_names_each_ratios_parts():
+    keys = {k.key for k in catalogue.CATALOGUE}
+    assert len(keys) == len(catalogue.CATALOGUE)
+    for kpi in catalogue.CATALOGUE:
+        assert kpi.unit in ("count", "rate", "money", "duration")
+        assert kpi.side in ("marketing", "sales", "shared")
+        if kpi.unit == "rate":
+            assert kpi.numerator in keys and kpi.denominator in keys
+    assert catalogue.BY_KEY["acceptance_rate"].numerator == "sals"
+    assert catalogue.BY_KEY["acceptance_rate"].denominator == "mqls_decided"
+
+
+def test_median_days_takes_the_middle_or_the_mean_of_the_two_middles():
+    assert catalogue.median_days([]) is None
+    assert catalogue.median_days([85, 30, 40]) == 40
+    assert catalogue.median_days([85, 30]) == Fraction(115, 2)
+
+
+# -- who reads what ---------------------------------------------------------------------------
+
+
+def test_who_reads_a_persons_values(personas, hand_worked_kpis):
+    bob = f"person:{personas.bob.pk}"
+    for reader in ("bob", "dave", "rita", "erin"):  # himself, his manager, RevOps, executive
+        assert _values(personas, bob, reader=reader)["sals"] == 2
+    for reader in ("alice", "mia"):  # another person; a manager of the other side
+        with pytest.raises(PermissionDenied):
+            _values(personas, bob, reader=reader)
+    # every member reads the workspace, a side, a pod
+    assert _values(personas, "side:sales", reader="alice")["sals"] == 2
+    assert _values(personas, f"pod:{hand_worked_kpis['nord'].pk}", reader="alice")["sals"] == 2
+
+
+def test_another_workspaces_pod_or_person_is_unknown(personas, hand_worked_kpis):
+    other = f.PodFactory(workspace=personas.globex, name="Ailleurs")
+    with pytest.raises(NotFound):
+        _values(personas, f"pod:{other.pk}")
+    with pytest.raises(NotFound):
+        _values(personas, f"person:{personas.carol.pk}")
+
+
+@pytest.mark.parametrize(
+    ("scope", "period", "field"),
+    [
+        ("team:1", "2026-Q1", "scope"),
+        ("side:finance", "2026-Q1", "scope"),
+        ("person:bob", "2026-Q1", "scope"),
+        ("workspace", "2026-Q5", "period"),
+        ("workspace", "Q1", "period"),
+    ],
+)
+def test_a_bad_scope_or_period_names_the_field(personas, scope, period, field):
+    with pytest.raises(ValidationFailed) as error:
+        _values(personas, scope, period)
+    assert list(error.value.field_errors) == [field]
+
+
+# -- the API ----------------------------------------------------------------------------------
+
+
+def test_api_lists_the_catalogue(personas, api_as):
+    response = api_as("alice").get("kpis")
+    assert response.status_code == 200, response.content
+    items = response.json()["items"]
+    assert [i["key"] for i in items] == [k.key for k in catalogue.CATALOGUE]
+    rate = next(i for i in items if i["key"] == "acceptance_rate")
+    assert rate["unit"] == "rate"
+    assert (rate["numerator"], rate["denominator"]) == ("sals", "mqls_decided")
+    assert rate["label"] == "Acceptance rate" and "MQLs decided" in rate["definition"]
+
+
+def test_api_gives_a_scopes_values(personas, hand_worked_kpis, api_as):
+    response = api_as("dave").get("kpis/values", {"scope": f"person:{personas.bob.pk}",
+                                                  "period": "2026-Q1"})  # fmt: skip
+    assert response.status_code == 200, response.content
+    payload = response.json()
+    assert payload["period"] == {"key": "FY2026-Q1", "start": "2026-01-01", "end": "2026-03-31"}
+    assert (payload["scope"], payload["currency"]) == (f"person:{personas.bob.pk}", "EUR")
+    values = {v["key"]: v for v in payload["values"]}
+    assert values["acceptance_rate"] == {
+        "key": "acceptance_rate",
+        "value": "1.0000",
+        "exact": "1",
+        "numerator": 2,
+        "denominator": 2,
+        "other_currencies": {},
+    }
+    assert values["pipeline_created"]["value"] == "30000.00"
+    assert values["pipeline_created"]["other_currencies"] == {"USD": "1000.00"}
+    assert values["median_sales_cycle"]["value"] == "57.5"
+    assert values["sqls"]["value"] == "2"
+
+
+def test_api_a_rate_without_denominator_is_null(personas, hand_worked_kpis, api_as):
+    response = api_as("alice").get("kpis/values", {"scope": "side:marketing", "period": "2026-Q1"})
+    values = {v["key"]: v for v in response.json()["values"]}
+    assert values["win_rate"]["value"] is None and values["win_rate"]["denominator"] == 0
+
+
+def test_api_refuses_a_persons_values_to_another_rep_and_names_bad_fields(
+    personas, hand_worked_kpis, api_as
+):
+    response = api_as("alice").get("kpis/values", {"scope": f"person:{personas.bob.pk}"})
+    assert response.status_code == 403, response.content
+    response = api_as("alice").get("kpis/values", {"period": "2026-13"})
+    assert response.status_code == 422
+    assert "period" in response.json()["error"]["fields"]
+    response = api_as("carol").get("kpis/values", {"scope": f"pod:{hand_worked_kpis['nord'].pk}"})
+    assert response.status_code == 404  # Globex's member: Acme's pod is unknown
+
+
+# -- the page ---------------------------------------------------------------------------------
+
+
+def _page(user: Any, slug: str = "acme", **params: str) -> Any:
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    return client.get(f"/w/{slug}/kpis/", params)
+
+
+def test_the_page_lists_the_catalogue_with_values(personas, hand_worked_kpis):
+    response = _page(personas.dave, scope=f"person:{personas.bob.pk}", period="2026-Q1")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert 'aria-current="page">KPIs<' in text
+    assert "Acceptance rate" in text and "SALs ÷ MQLs decided" in text
+    assert "100.0 %" in text and "30,000.00 EUR" in text and "1,000.00 USD" in text
+
+
+def test_the_page_refuses_a_persons_values_and_another_workspace(personas, hand_worked_kpis):
+    assert _page(personas.alice, scope=f"person:{personas.bob.pk}").status_code == 403
+    assert _page(personas.carol).status_code == 404
