@@ -358,6 +358,7 @@ PAGES.update(
         "rejections_report": Page(),
         "funnel_metrics": Page(allowed="erin"),
         "plan": Page(allowed="erin"),  # any member computes a plan: it writes nothing
+        "kpis": Page(allowed="alice"),  # every member reads the workspace's KPIs
         "lead_accept": Page(kind="lead", allowed="bob", denied="alice"),
         "lead_reject": Page(kind="lead", allowed="bob", denied="alice", post={"reason": "bad_fit"}),
         "lead_convert": Page(kind="lead", allowed="bob", denied="alice", post={"amount": "1000"}),
@@ -806,6 +807,9 @@ OPS: dict[str, Op] = {
     "routing_fallback_set": Op(allowed="rita", denied="dave", body={}),
     "funnel_stage_exits": Op(query={"stage": "mql", "since": "2026-01-01"}),
     "funnel_metrics": Op(allowed="erin", query={"by": "campaign"}),
+    # every member reads the catalogue and the workspace's, a side's, a pod's values
+    "kpi_catalogue": Op(),
+    "kpi_values": Op(allowed="alice", query={"scope": "side:sales", "period": "2026-Q1"}),
     # any member computes a plan (it writes nothing); every input given: no history needed
     "plan_compute": Op(
         allowed="erin",

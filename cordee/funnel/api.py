@@ -16,6 +16,7 @@ from cordee.core.schemas import Id, PathId
 from cordee.funnel import (
     activities,
     activity_schemas,
+    kpis,
     metrics,
     planning,
     record_schemas,
@@ -264,6 +265,42 @@ def funnel_metrics(request: HttpRequest, filters: Query[MetricsFilters]) -> Any:
         actor.workspace, by=filters.by, start=filters.from_, end=filters.to
     )
     return schemas.funnel_metrics_payload(metrics.funnel_metrics(actor=actor, by=by, period=period))
+
+
+class KpiFilters(QuerySchema):
+    scope: str = Field(
+        "workspace",
+        max_length=40,
+        description="workspace, side:marketing, side:sales, pod:<id> or person:<user id>",
+    )
+    period: str | None = Field(
+        None,
+        max_length=10,
+        description="2027 (fiscal year, named after the year it starts in), 2027-Q1 (fiscal "
+        "quarter) or 2027-03 (calendar month); default: the current fiscal quarter",
+    )
+
+
+@router.get("/kpis", response=schemas.KpiCatalogueOut, operation_id="kpi_catalogue", tags=["KPIs"])
+def kpi_catalogue(request: HttpRequest) -> Any:
+    """The KPI catalogue: each KPI's key, label and definition (in the request's language), its
+    unit, its side, and a rate's numerator and denominator (keys of other KPIs)."""
+
+    current_actor(request)
+    return {"items": kpis.catalogue_payload()}
+
+
+@router.get("/kpis/values", response=schemas.KpiValuesOut, operation_id="kpi_values", tags=["KPIs"])
+def kpi_values(request: HttpRequest, filters: Query[KpiFilters]) -> Any:
+    """Every KPI's value for a scope and a fiscal period (in the workspace time zone). Every
+    member reads the workspace, a side and a pod; a person's values are read by that person, a
+    manager of the same side, RevOps admins and executives (403 otherwise). A pod or person of
+    another workspace is a 404; a bad scope or period a 422 naming it."""
+
+    actor = current_actor(request)
+    scope = kpis.scope_read(actor, filters.scope)
+    period = kpis.period_read(actor.workspace, filters.period)
+    return kpis.report_payload(kpis.kpi_report(actor=actor, scope=scope, period=period))
 
 
 @router.post(

@@ -35,6 +35,7 @@ import bisect
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -45,7 +46,7 @@ from cordee.analytics import kpis as catalogue
 from cordee.analytics import planning as maths
 from cordee.core.actor import Actor
 from cordee.core.errors import NotFound, PermissionDenied, ValidationFailed
-from cordee.funnel import metrics
+from cordee.funnel import metrics, planning
 from cordee.funnel.models import LeadAssignment, LeadDecision, Opportunity, OpportunityStage
 from cordee.funnel.models.decisions import DecisionKind
 from cordee.funnel.models.leads import Lead
@@ -244,7 +245,8 @@ def _cycles(workspace: Workspace, scope: Scope, period: metrics.Period) -> list[
     cycles = metrics.cohort_cycles(workspace, period, pods=scope.kind == "pod")
     decisions = _decisions(workspace, cycles)
     rejected, instants = [], []
-    for lead, mql, sal in zip(cycles.lead.tolist(), cycles.mql.tolist(), cycles.sal.tolist()):
+    rows = zip(cycles.lead.tolist(), cycles.mql.tolist(), cycles.sal.tolist(), strict=True)
+    for lead, mql, sal in rows:
         kind, decided = decisions.get((lead, round(mql, 3)), (None, None))
         rejected.append(kind == DecisionKind.REJECT)
         if not np.isnan(sal):
@@ -321,3 +323,70 @@ def kpi_report(*, actor: Actor, scope: Scope, period: maths.PlanPeriod) -> KpiRe
         currency=workspace.currency,
         values=catalogue.kpi_values(cycles, deals, workspace.currency),
     )
+
+
+# -- one JSON shape for the API -------------------------------------------------------------------
+
+
+def catalogue_payload() -> list[dict[str, Any]]:
+    """Every KPI's definition, its label and definition in the active language."""
+    return [
+        {
+            "key": k.key,
+            "label": _(k.label),
+            "definition": _(k.definition),
+            "unit": k.unit,
+            "side": k.side,
+            "numerator": k.numerator,
+            "denominator": k.denominator,
+        }
+        for k in catalogue.CATALOGUE
+    ]
+
+
+def value_text(unit: str, value: int | Fraction | Decimal | None) -> str | None:
+    """A value as a decimal string: a count as is, money to the cent, a rate to 4 places
+    (half up), a duration in days (a median is a whole or half number of days)."""
+    if value is None:
+        return None
+    if unit == catalogue.MONEY:
+        return format(Decimal(value).quantize(Decimal("0.01")), "f")  # type: ignore[arg-type]
+    if unit == catalogue.RATE:
+        return planning.rate_text(value)
+    if unit == catalogue.DURATION:
+        exact = Fraction(value)
+        return format(Decimal(exact.numerator) / Decimal(exact.denominator), "f")
+    return str(value)
+
+
+def report_payload(report: KpiReport) -> dict[str, Any]:
+    """The values of a report as plain JSON (numbers as decimal strings)."""
+    values = []
+    for kpi in catalogue.CATALOGUE:
+        v = report.values[kpi.key]
+        values.append(
+            {
+                "key": kpi.key,
+                "value": value_text(kpi.unit, v.value),
+                "exact": str(Fraction(v.value))
+                if kpi.unit == catalogue.RATE and v.value is not None
+                else None,
+                "numerator": v.numerator,
+                "denominator": v.denominator,
+                "other_currencies": {
+                    code: value_text(catalogue.MONEY, amount)
+                    for code, amount in v.other_currencies.items()
+                },
+            }
+        )
+    return {
+        "scope": report.scope.key,
+        "scope_label": report.scope.label,
+        "period": {
+            "key": report.period.key,
+            "start": report.period.start,
+            "end": report.period.end,
+        },
+        "currency": report.currency,
+        "values": values,
+    }

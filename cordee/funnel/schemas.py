@@ -511,3 +511,49 @@ class PlanOut(Schema):
     lead_value: str | None
     inputs: dict[str, PlanInputOut]
     sensitivity: list[PlanSensitivityOut]
+
+
+# -- the KPI catalogue (funnel/kpis.py) ------------------------------------------------------------
+
+
+class KpiDefinitionOut(Schema):
+    key: str
+    label: str = Field(..., description="In the reader's language")
+    definition: str = Field(..., description="In the reader's language")
+    unit: str = Field(..., description="count, rate, money (workspace currency) or duration (days)")
+    side: str = Field(..., description="marketing, sales or shared")
+    numerator: str | None = Field(None, description="A rate's numerator: a KPI's key")
+    denominator: str | None = Field(None, description="A rate's denominator: a KPI's key")
+
+
+class KpiCatalogueOut(Schema):
+    items: list[KpiDefinitionOut]
+
+
+class KpiValueOut(Schema):
+    key: str
+    value: str | None = Field(
+        ...,
+        description="A decimal string: a count, money to the cent (workspace currency), a rate "
+        "to 4 places, a duration in days; null for a rate with nothing to divide by",
+    )
+    exact: str | None = Field(None, description="A rate as an exact fraction")
+    numerator: int | None = None
+    denominator: int | None = None
+    other_currencies: dict[str, str] = Field(
+        default_factory=dict, description="Money in other currencies, per code, never converted"
+    )
+
+
+class KpiPeriodOut(Schema):
+    key: str
+    start: dt.date
+    end: dt.date
+
+
+class KpiValuesOut(Schema):
+    scope: str
+    scope_label: str
+    period: KpiPeriodOut
+    currency: str
+    values: list[KpiValueOut]

@@ -23,6 +23,7 @@ urlpatterns = [
     path("rejections/", views.rejections, name="rejections_report"),
     path("funnel/metrics/", views.funnel_metrics, name="funnel_metrics"),
     path("plan/", views.plan, name="plan"),
+    path("kpis/", views.kpis_catalogue, name="kpis"),
     path("leads/<int:pk>/accept/", views.lead_accept, name="lead_accept"),
     path("leads/<int:pk>/reject/", views.lead_reject, name="lead_reject"),
     path("leads/<int:pk>/convert/", views.lead_convert, name="lead_convert"),

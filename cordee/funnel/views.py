@@ -29,6 +29,7 @@ from cordee.funnel import (
     activities,
     activity_pages,
     activity_schemas,
+    kpis_page,
     metrics,
     planning_page,
     presenters,
@@ -190,6 +191,15 @@ def plan(request: HttpRequest, actor: Actor) -> HttpResponse:
     from the history (funnel/planning.py). Every member may use it: it writes nothing."""
     context = planning_page.plan_page(actor, request.GET)
     return htmx_render(request, "funnel/plan_body.html", context, page="funnel/plan.html")
+
+
+@workspace_view
+def kpis_catalogue(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The KPI catalogue: each KPI's definition and its value for a scope (the workspace, a
+    side, a pod, a person) and a fiscal period (funnel/kpis.py). Every member reads the
+    workspace, a side and a pod; a person's values, the rule of ``kpis.may_read_person``."""
+    context = kpis_page.kpis_page(actor, request.GET)
+    return htmx_render(request, "funnel/kpis_body.html", context, page="funnel/kpis.html")
 
 
 @workspace_view
