@@ -198,7 +198,7 @@ def _ratio(numerator: int, denominator: int) -> Fraction | None:
 
 def _sums(deals: Iterable[Deal], currency: str) -> tuple[Decimal, dict[str, Decimal]]:
     """Σ amount in ``currency``, and Σ amount per other currency (by code)."""
-    total, others = Decimal(0), {}
+    total, others = Decimal(0), dict[str, Decimal]()
     for d in deals:
         if d.currency == currency:
             total += d.amount

@@ -69,7 +69,7 @@ class Scope:
 
     @property
     def label(self) -> str:
-        if self.kind == "side":
+        if self.kind == "side" and self.side is not None:
             return str(Side(self.side).label)
         if self.kind == "pod" and self.pod is not None:
             return self.pod.name
@@ -284,7 +284,7 @@ def _deals(workspace: Workspace, scope: Scope, period: maths.PlanPeriod) -> list
     elif scope.side is not None:
         members = [u for u, s in _sides(workspace).items() if s == scope.side]
         opportunities = opportunities.filter(owner_id__in=members)
-    outcomes = {OpportunityStage.WON: "won", OpportunityStage.LOST: "lost"}
+    outcomes = {str(OpportunityStage.WON): "won", str(OpportunityStage.LOST): "lost"}
     deals = []
     for amount, currency, lead, created, stage, closed in opportunities.values_list(
         "amount", "currency", "lead_id", "created_on", "stage", "close_date"

@@ -34,7 +34,7 @@ def _shown(unit: str, value: int | Fraction | Decimal | None, currency: str) -> 
         days = Decimal(kpis.value_text(unit, value) or "0")
         text = formats.number_format(days, 1 if days % 1 else 0)
         return ngettext("%(days)s day", "%(days)s days", 1 if days == 1 else 2) % {"days": text}
-    return str(formats.number_format(value, force_grouping=True))
+    return str(formats.number_format(int(value), force_grouping=True))
 
 
 def _sides() -> dict[str, str]:
