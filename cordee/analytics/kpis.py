@@ -27,6 +27,10 @@ The values come from two kinds of rows, chosen and scoped by ``cordee.funnel.kpi
   - median sales cycle = the median, in days, of (close date − created on) over the deals won
     in the period (the middle value; the mean of the two middle ones for an even count).
 
+- **Attribution** (``cordee.attribution.kpis``, registered with ``funnel.kpis``): revenue
+  attributed to marketing = Σ of the credits in value of the period's signed attribution lock
+  (both sides signed), the numbers of record; *not locked* is a state, not 0.
+
 A rate whose denominator is 0 has no value (``None``): "nothing to divide by", not 0 %.
 """
 
@@ -39,6 +43,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 COUNT, RATE, MONEY, DURATION = "count", "rate", "money", "duration"
+NOT_LOCKED, WORKSPACE_ONLY, UNAVAILABLE = "not_locked", "workspace_only", "unavailable"
 MARKETING, SALES, SHARED = "marketing", "sales", "shared"
 
 
@@ -147,6 +152,17 @@ CATALOGUE: tuple[Kpi, ...] = (
         denominator="deals_closed",
     ),
     Kpi(
+        "revenue_attributed_marketing",
+        gettext_noop("Revenue attributed to marketing"),
+        gettext_noop(
+            "Of the revenue won in the period, the part the period's locked attribution model "
+            "credits to marketing's channels (the credits signed by both sides, not a "
+            "recomputation); none while the period is not locked. The whole workspace only."
+        ),
+        MONEY,
+        MARKETING,
+    ),
+    Kpi(
         "median_sales_cycle",
         gettext_noop("Median sales cycle"),
         gettext_noop(
@@ -168,6 +184,9 @@ class KpiValue:
     numerator: int | None = None
     denominator: int | None = None
     other_currencies: dict[str, Decimal] = field(default_factory=dict)  # money KPIs
+    # why there is no value: "" (there is one, or a rate with nothing to divide by),
+    # NOT_LOCKED, WORKSPACE_ONLY (not kept per side, pod or person) or UNAVAILABLE
+    state: str = ""
 
 
 @dataclass(frozen=True)

@@ -6,3 +6,8 @@ class AttributionConfig(AppConfig):
     name = "cordee.attribution"
     label = "attribution"
     verbose_name = _("Attribution")
+
+    def ready(self) -> None:
+        from cordee.attribution import kpis
+
+        kpis.register()

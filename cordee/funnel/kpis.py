@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -316,13 +317,32 @@ def kpi_report(*, actor: Actor, scope: Scope, period: maths.PlanPeriod) -> KpiRe
     workspace = actor.workspace
     cycles = _cycles(workspace, scope, metrics.Period(period.start, period.end))
     deals = _deals(workspace, scope, period)
+    values = catalogue.kpi_values(cycles, deals, workspace.currency)
+    for source in _SOURCES:
+        values.update(source(workspace, scope, period))
+    for kpi in catalogue.CATALOGUE:  # a KPI no installed app computes
+        values.setdefault(kpi.key, catalogue.KpiValue(kpi.key, None, state=catalogue.UNAVAILABLE))
     return KpiReport(
         workspace=workspace,
         scope=scope,
         period=period,
         currency=workspace.currency,
-        values=catalogue.kpi_values(cycles, deals, workspace.currency),
+        values=values,
     )
+
+
+# -- KPIs an upper app computes --------------------------------------------------------------------
+
+KpiSource = Callable[[Workspace, Scope, maths.PlanPeriod], dict[str, catalogue.KpiValue]]
+_SOURCES: list[KpiSource] = []
+
+
+def kpi_source_register(source: KpiSource) -> None:
+    """An upper app (attribution) gives the values of its KPIs of the catalogue: ``source`` is
+    called with the workspace, the scope (already checked) and the period. Call it from the
+    app's ``ready()``."""
+    if source not in _SOURCES:
+        _SOURCES.append(source)
 
 
 # -- one JSON shape for the API -------------------------------------------------------------------
@@ -373,6 +393,7 @@ def report_payload(report: KpiReport) -> dict[str, Any]:
                 else None,
                 "numerator": v.numerator,
                 "denominator": v.denominator,
+                "state": v.state,
                 "other_currencies": {
                     code: value_text(catalogue.MONEY, amount)
                     for code, amount in v.other_currencies.items()

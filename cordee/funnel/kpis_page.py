@@ -45,13 +45,21 @@ def _sides() -> dict[str, str]:
     }
 
 
+def _states() -> dict[str, str]:
+    return {
+        catalogue.NOT_LOCKED: _("not locked: the period's attribution is not signed by both sides"),
+        catalogue.WORKSPACE_ONLY: _("for the whole workspace only"),
+        catalogue.UNAVAILABLE: _("not available"),
+    }
+
+
 def _rows(report: kpis.KpiReport) -> list[dict[str, Any]]:
     sides = _sides()
     rows = []
     for kpi in catalogue.CATALOGUE:
         v = report.values[kpi.key]
-        detail = ""
-        if kpi.unit == catalogue.RATE:
+        detail = _states().get(v.state, "")
+        if kpi.unit == catalogue.RATE and not v.state:
             detail = _("%(numerator)s of %(denominator)s") % {
                 "numerator": v.numerator,
                 "denominator": v.denominator,

@@ -540,6 +540,12 @@ class KpiValueOut(Schema):
     exact: str | None = Field(None, description="A rate as an exact fraction")
     numerator: int | None = None
     denominator: int | None = None
+    state: str = Field(
+        "",
+        description="Why there is no value: not_locked (the period's attribution is not "
+        "signed by both sides), workspace_only (not kept per side, pod or person), "
+        "unavailable; empty otherwise",
+    )
     other_currencies: dict[str, str] = Field(
         default_factory=dict, description="Money in other currencies, per code, never converted"
     )

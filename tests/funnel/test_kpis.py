@@ -57,6 +57,7 @@ import pytest
 from django.test import Client
 
 from cordee.analytics import kpis as catalogue
+from cordee.attribution.models import AttributionLock
 from cordee.core.actor import Actor
 from cordee.core.errors import NotFound, PermissionDenied, ValidationFailed
 from cordee.funnel import kpis, planning
@@ -154,13 +155,17 @@ def _actor(personas: Any, name: str = "erin") -> Actor:
     return Actor(user=user, workspace=personas.acme, role=user.memberships.get().role)
 
 
-def _values(personas: Any, scope: str, period: str = "2026-Q1", reader: str = "erin") -> dict:
+def _report(personas: Any, scope: str, period: str = "2026-Q1", reader: str = "erin") -> Any:
     actor = _actor(personas, reader)
-    report = kpis.kpi_report(
+    return kpis.kpi_report(
         actor=actor,
         scope=kpis.scope_read(actor, scope),
         period=kpis.period_read(actor.workspace, period),
     )
+
+
+def _values(personas: Any, scope: str, period: str = "2026-Q1", reader: str = "erin") -> dict:
+    report = _report(personas, scope, period, reader)
     out: dict[str, Any] = {}
     for key, v in report.values.items():
         out[key] = v.value
@@ -187,6 +192,7 @@ def test_every_kpi_of_the_workspace_worked_by_hand(personas, hand_worked_kpis):
         "deals_closed": 4,
         "win_rate": Fraction(3, 4),
         "median_sales_cycle": Fraction(40),
+        "revenue_attributed_marketing": None,  # no lock signed for Q1: see below
     }
 
 
@@ -206,6 +212,7 @@ def test_a_persons_kpis_count_what_they_own(personas, hand_worked_kpis):
         "deals_closed": 2,
         "win_rate": Fraction(1),
         "median_sales_cycle": Fraction(115, 2),
+        "revenue_attributed_marketing": None,  # attribution: the whole workspace only
     }
     dave = _values(personas, f"person:{personas.dave.pk}")
     assert dave == {
@@ -220,6 +227,7 @@ def test_a_persons_kpis_count_what_they_own(personas, hand_worked_kpis):
         "deals_closed": 2,
         "win_rate": Fraction(1, 2),
         "median_sales_cycle": Fraction(40),
+        "revenue_attributed_marketing": None,
     }
 
 
@@ -246,6 +254,7 @@ def test_a_sides_kpis_count_what_its_people_own(personas, hand_worked_kpis):
         "deals_closed": 0,
         "win_rate": None,  # nothing to divide by: no value, not 0 %
         "median_sales_cycle": None,
+        "revenue_attributed_marketing": None,
     }
 
 
@@ -265,6 +274,7 @@ def test_a_pods_kpis_count_what_was_routed_to_it(personas, hand_worked_kpis):
         "deals_closed": 2,
         "win_rate": Fraction(1),
         "median_sales_cycle": Fraction(115, 2),
+        "revenue_attributed_marketing": None,
     }
 
 
@@ -292,6 +302,45 @@ def test_the_fiscal_calendar_names_the_periods(personas, hand_worked_kpis):
     assert _values(personas, "workspace", "2025-Q4")["mqls_created"] == 5
     today = kpis.current_period(ws, dt.date(2026, 2, 10))
     assert today.key == "FY2025-Q4"
+
+
+def _lock(ws: Any, start: str, end: str, **kwargs: Any) -> AttributionLock:
+    return AttributionLock.objects.create(
+        workspace=ws,
+        period_start=dt.date.fromisoformat(start),
+        period_end=dt.date.fromisoformat(end),
+        dimension=kwargs.pop("dimension", "channel"),
+        model="linear",
+        **kwargs,
+    )
+
+
+def test_revenue_attributed_to_marketing_is_the_signed_locks_credits(personas, hand_worked_kpis):
+    ws, now = personas.acme, dt.datetime(2026, 4, 2, tzinfo=dt.UTC)
+    state = _report(personas, "workspace").values["revenue_attributed_marketing"]
+    assert (state.value, state.state) == (None, "not_locked")  # no lock: a state, not 0
+    # signed by marketing only: still not locked
+    lock = _lock(ws, "2026-01-01", "2026-03-31", marketing_signed_at=now,
+                 value_credits={"email": "12000.25", "webinar": "8000.00", "events": "0.10"})  # fmt: skip
+    assert _report(personas, "workspace").values["revenue_attributed_marketing"].state == (
+        "not_locked"
+    )
+    lock.sales_signed_at = now
+    lock.save()
+    # by hand: 12 000.25 + 8 000.00 + 0.10 = 20 000.35, the locked credits, whatever the
+    # deals say today (the revenue won is 35 000.50)
+    value = _report(personas, "workspace").values["revenue_attributed_marketing"]
+    assert (value.value, value.state) == (EUR("20000.35"), "")
+    # a campaign lock of the same period is read only without a channel one
+    _lock(ws, "2026-01-01", "2026-03-31", dimension="campaign", marketing_signed_at=now,
+          sales_signed_at=now, value_credits={"Salon": "1.00"})  # fmt: skip
+    assert _values(personas, "workspace")["revenue_attributed_marketing"] == EUR("20000.35")
+    # another period (March alone) has no lock of its own; a pod has no attribution
+    assert _report(personas, "workspace", "2026-03").values[
+        "revenue_attributed_marketing"
+    ].state == ("not_locked")
+    pod = _report(personas, f"pod:{hand_worked_kpis['nord'].pk}")
+    assert pod.values["revenue_attributed_marketing"].state == "workspace_only"
 
 
 def test_the_acceptance_rate_is_the_planners_and_the_counts_the_metrics_pages(
@@ -395,6 +444,7 @@ def test_api_gives_a_scopes_values(personas, hand_worked_kpis, api_as):
         "exact": "1",
         "numerator": 2,
         "denominator": 2,
+        "state": "",
         "other_currencies": {},
     }
     assert values["pipeline_created"]["value"] == "30000.00"
