@@ -162,6 +162,8 @@ LAZY_ON_PURPOSE = (
     "cordee/feedback/apps.py",
     # the import rate for /metrics, a gauge in core.metrics' registry of sources
     "cordee/dataio/apps.py",
+    # the attribution KPIs, in funnel.kpis' registry of KPI sources
+    "cordee/attribution/apps.py",
 )
 
 
