@@ -27,6 +27,11 @@ The values come from two kinds of rows, chosen and scoped by ``cordee.funnel.kpi
   - median sales cycle = the median, in days, of (close date − created on) over the deals won
     in the period (the middle value; the mean of the two middle ones for an even count).
 
+- **Feedback** (``cordee.feedback.kpis``, registered with ``funnel.kpis``): the loop health
+  page's numbers (``analytics.feedback_health``) over the items raised in the period, for the
+  workspace or a pod: items raised, closed with an answer, their ratio, and the median business
+  days to acknowledge (to 2 places).
+
 - **Attribution** (``cordee.attribution.kpis``, registered with ``funnel.kpis``): revenue
   attributed to marketing = Σ of the credits in value of the period's signed attribution lock
   (both sides signed), the numbers of record; *not locked* is a state, not 0.
@@ -44,6 +49,7 @@ from fractions import Fraction
 
 COUNT, RATE, MONEY, DURATION = "count", "rate", "money", "duration"
 NOT_LOCKED, WORKSPACE_ONLY, UNAVAILABLE = "not_locked", "workspace_only", "unavailable"
+NOT_PER_PERSON = "not_per_person"  # kept for the workspace and each pod, not per person or side
 MARKETING, SALES, SHARED = "marketing", "sales", "shared"
 
 
@@ -163,6 +169,49 @@ CATALOGUE: tuple[Kpi, ...] = (
         MARKETING,
     ),
     Kpi(
+        "feedback_items",
+        gettext_noop("Feedback items raised"),
+        gettext_noop(
+            "Field feedback items raised in the period, each duplicate counted once (with the "
+            "item it was merged into)."
+        ),
+        COUNT,
+        SALES,
+    ),
+    Kpi(
+        "feedback_closed_with_answer",
+        gettext_noop("Feedback closed with an answer"),
+        gettext_noop(
+            "Of the feedback items raised in the period, those done or won't do that received "
+            "an answer."
+        ),
+        COUNT,
+        MARKETING,
+    ),
+    Kpi(
+        "feedback_closure_rate",
+        gettext_noop("Feedback closure rate"),
+        gettext_noop(
+            "Feedback closed with an answer ÷ feedback items raised, for the items raised in "
+            "the period: the loop health page's closed with an answer."
+        ),
+        RATE,
+        MARKETING,
+        numerator="feedback_closed_with_answer",
+        denominator="feedback_items",
+    ),
+    Kpi(
+        "feedback_acknowledgement_latency",
+        gettext_noop("Feedback acknowledgement time"),
+        gettext_noop(
+            "The median time, in business days of the workspace calendar, from a feedback "
+            "item's submission to its first move out of new (acknowledged, planned, closed or "
+            "answered), over the items raised in the period and moved."
+        ),
+        DURATION,
+        MARKETING,
+    ),
+    Kpi(
         "median_sales_cycle",
         gettext_noop("Median sales cycle"),
         gettext_noop(
@@ -185,7 +234,8 @@ class KpiValue:
     denominator: int | None = None
     other_currencies: dict[str, Decimal] = field(default_factory=dict)  # money KPIs
     # why there is no value: "" (there is one, or a rate with nothing to divide by),
-    # NOT_LOCKED, WORKSPACE_ONLY (not kept per side, pod or person) or UNAVAILABLE
+    # NOT_LOCKED, WORKSPACE_ONLY (not kept per side, pod or person), NOT_PER_PERSON (nor per
+    # side or person) or UNAVAILABLE
     state: str = ""
 
 

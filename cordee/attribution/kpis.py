@@ -16,6 +16,7 @@ from decimal import Decimal
 from cordee.analytics import kpis as catalogue
 from cordee.analytics import planning as maths
 from cordee.attribution.models import AttributionLock, Dimension
+from cordee.core.actor import Actor
 from cordee.funnel import kpis
 from cordee.tenancy.models import Workspace
 
@@ -36,11 +37,11 @@ def signed_lock(workspace: Workspace, period: maths.PlanPeriod) -> AttributionLo
 
 
 def attribution_kpis(
-    workspace: Workspace, scope: kpis.Scope, period: maths.PlanPeriod
+    actor: Actor, scope: kpis.Scope, period: maths.PlanPeriod
 ) -> dict[str, catalogue.KpiValue]:
     if scope.kind != "workspace":
         return {KEY: catalogue.KpiValue(KEY, None, state=catalogue.WORKSPACE_ONLY)}
-    lock = signed_lock(workspace, period)
+    lock = signed_lock(actor.workspace, period)
     if lock is None:
         return {KEY: catalogue.KpiValue(KEY, None, state=catalogue.NOT_LOCKED)}
     total = sum((Decimal(str(v)) for v in lock.value_credits.values()), Decimal(0))

@@ -8,6 +8,7 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Field feedback")
 
     def ready(self) -> None:
-        from cordee.feedback import handover
+        from cordee.feedback import handover, kpis
 
         handover.register()
+        kpis.register()

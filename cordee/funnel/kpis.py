@@ -319,7 +319,7 @@ def kpi_report(*, actor: Actor, scope: Scope, period: maths.PlanPeriod) -> KpiRe
     deals = _deals(workspace, scope, period)
     values = catalogue.kpi_values(cycles, deals, workspace.currency)
     for source in _SOURCES:
-        values.update(source(workspace, scope, period))
+        values.update(source(actor, scope, period))
     for kpi in catalogue.CATALOGUE:  # a KPI no installed app computes
         values.setdefault(kpi.key, catalogue.KpiValue(kpi.key, None, state=catalogue.UNAVAILABLE))
     return KpiReport(
@@ -333,13 +333,13 @@ def kpi_report(*, actor: Actor, scope: Scope, period: maths.PlanPeriod) -> KpiRe
 
 # -- KPIs an upper app computes --------------------------------------------------------------------
 
-KpiSource = Callable[[Workspace, Scope, maths.PlanPeriod], dict[str, catalogue.KpiValue]]
+KpiSource = Callable[[Actor, Scope, maths.PlanPeriod], dict[str, catalogue.KpiValue]]
 _SOURCES: list[KpiSource] = []
 
 
 def kpi_source_register(source: KpiSource) -> None:
-    """An upper app (attribution) gives the values of its KPIs of the catalogue: ``source`` is
-    called with the workspace, the scope (already checked) and the period. Call it from the
+    """An upper app (attribution, feedback) gives the values of its KPIs of the catalogue:
+    ``source`` is called with the actor, the scope (already checked) and the period. Call it from the
     app's ``ready()``."""
     if source not in _SOURCES:
         _SOURCES.append(source)

@@ -32,7 +32,8 @@ def _shown(unit: str, value: int | Fraction | Decimal | None, currency: str) -> 
         return f"{formats.number_format(exact.quantize(Decimal('0.1')), 1)} %"
     if unit == catalogue.DURATION:
         days = Decimal(kpis.value_text(unit, value) or "0")
-        text = formats.number_format(days, 1 if days % 1 else 0)
+        places = 0 if days % 1 == 0 else 1 if (days * 10) % 1 == 0 else 2
+        text = formats.number_format(days, places)
         return ngettext("%(days)s day", "%(days)s days", 1 if days == 1 else 2) % {"days": text}
     return str(formats.number_format(int(value), force_grouping=True))
 
@@ -49,6 +50,7 @@ def _states() -> dict[str, str]:
     return {
         catalogue.NOT_LOCKED: _("not locked: the period's attribution is not signed by both sides"),
         catalogue.WORKSPACE_ONLY: _("for the whole workspace only"),
+        catalogue.NOT_PER_PERSON: _("for the whole workspace and each pod only"),
         catalogue.UNAVAILABLE: _("not available"),
     }
 

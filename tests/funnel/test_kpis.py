@@ -60,12 +60,14 @@ from cordee.analytics import kpis as catalogue
 from cordee.attribution.models import AttributionLock
 from cordee.core.actor import Actor
 from cordee.core.errors import NotFound, PermissionDenied, ValidationFailed
+from cordee.feedback.models import FeedbackItem
 from cordee.funnel import kpis, planning
 from cordee.funnel.metrics import Period, compute_funnel_metrics
 from cordee.funnel.models import LeadAssignment, LeadDecision, OpportunityStage, Stage
 from cordee.funnel.models.decisions import DecisionKind
 from cordee.funnel.stages import ImportedStep, lead_history_import
 from tests import factories as f
+from tests.feedback.handmade import handmade
 
 NEW_YORK = ZoneInfo("America/New_York")
 Q1 = Period(dt.date(2026, 1, 1), dt.date(2026, 3, 31))
@@ -193,6 +195,11 @@ def test_every_kpi_of_the_workspace_worked_by_hand(personas, hand_worked_kpis):
         "win_rate": Fraction(3, 4),
         "median_sales_cycle": Fraction(40),
         "revenue_attributed_marketing": None,  # no lock signed for Q1: see below
+        # no feedback raised in Q1 (see the feedback test below)
+        "feedback_items": 0,
+        "feedback_closed_with_answer": 0,
+        "feedback_closure_rate": None,
+        "feedback_acknowledgement_latency": None,
     }
 
 
@@ -213,6 +220,10 @@ def test_a_persons_kpis_count_what_they_own(personas, hand_worked_kpis):
         "win_rate": Fraction(1),
         "median_sales_cycle": Fraction(115, 2),
         "revenue_attributed_marketing": None,  # attribution: the whole workspace only
+        "feedback_items": None,  # feedback: the workspace and pods only
+        "feedback_closed_with_answer": None,
+        "feedback_closure_rate": None,
+        "feedback_acknowledgement_latency": None,
     }
     dave = _values(personas, f"person:{personas.dave.pk}")
     assert dave == {
@@ -228,6 +239,10 @@ def test_a_persons_kpis_count_what_they_own(personas, hand_worked_kpis):
         "win_rate": Fraction(1, 2),
         "median_sales_cycle": Fraction(40),
         "revenue_attributed_marketing": None,
+        "feedback_items": None,  # feedback: the workspace and pods only
+        "feedback_closed_with_answer": None,
+        "feedback_closure_rate": None,
+        "feedback_acknowledgement_latency": None,
     }
 
 
@@ -255,6 +270,10 @@ def test_a_sides_kpis_count_what_its_people_own(personas, hand_worked_kpis):
         "win_rate": None,  # nothing to divide by: no value, not 0 %
         "median_sales_cycle": None,
         "revenue_attributed_marketing": None,
+        "feedback_items": None,  # feedback: the workspace and pods only
+        "feedback_closed_with_answer": None,
+        "feedback_closure_rate": None,
+        "feedback_acknowledgement_latency": None,
     }
 
 
@@ -275,6 +294,10 @@ def test_a_pods_kpis_count_what_was_routed_to_it(personas, hand_worked_kpis):
         "win_rate": Fraction(1),
         "median_sales_cycle": Fraction(115, 2),
         "revenue_attributed_marketing": None,
+        "feedback_items": 0,
+        "feedback_closed_with_answer": 0,
+        "feedback_closure_rate": None,
+        "feedback_acknowledgement_latency": None,
     }
 
 
@@ -341,6 +364,39 @@ def test_revenue_attributed_to_marketing_is_the_signed_locks_credits(personas, h
     ].state == ("not_locked")
     pod = _report(personas, f"pod:{hand_worked_kpis['nord'].pk}")
     assert pod.values["revenue_attributed_marketing"].state == "workspace_only"
+
+
+def test_feedback_acknowledgement_time_and_closure_rate(personas):
+    # tests/feedback/handmade.py: a 9:00–17:00 UTC calendar (1 business day = 8 h), the
+    # workspace in UTC; items raised in March 2026 (H, 120 days before, is not; G, merged into
+    # A, counts with A): A B C D E F I → 7 items.
+    # first move out of new: A 4 bh = 0.5 bd, B 8 bh = 1.0, C 2 bh = 0.25, D 20 bh = 2.5,
+    # E 6 bh = 0.75; F and I have not moved. Sorted 0.25 0.5 0.75 1.0 2.5 → median 0.75.
+    # closed (done / won't do): C (answered) and D (no answer) → closed with an answer: C = 1.
+    handmade(
+        personas,
+        dt.datetime(2026, 3, 2, tzinfo=dt.UTC),
+        dt.datetime(2026, 3, 16, 12, tzinfo=dt.UTC),
+    )
+    values = _report(personas, "workspace", "2026-03").values
+    rate = values["feedback_closure_rate"]
+    assert (values["feedback_items"].value, values["feedback_closed_with_answer"].value) == (7, 1)
+    assert (rate.value, rate.numerator, rate.denominator) == (Fraction(1, 7), 1, 7)
+    assert values["feedback_acknowledgement_latency"].value == Decimal("0.75")
+    # February: nothing raised → no rate, no median (not 0)
+    february = _report(personas, "workspace", "2026-02").values
+    assert february["feedback_items"].value == 0
+    assert february["feedback_closure_rate"].value is None
+    # a pod: its items A D F → A 0.5, D 2.5 moved: median 1.5; none closed with an answer (D
+    # has none) → 0 of 3
+    pod = f.PodFactory(workspace=personas.acme, name="PME")
+    FeedbackItem.objects.filter(title__in=["A", "D", "F", "G"]).update(pod=pod)
+    mine = _report(personas, f"pod:{pod.pk}", "2026-03").values
+    assert mine["feedback_closure_rate"].value == Fraction(0, 3)
+    assert mine["feedback_acknowledgement_latency"].value == Decimal("1.50")
+    # a person: not kept per person
+    bob = _report(personas, f"person:{personas.bob.pk}", "2026-03").values
+    assert bob["feedback_items"].state == "not_per_person"
 
 
 def test_the_acceptance_rate_is_the_planners_and_the_counts_the_metrics_pages(
