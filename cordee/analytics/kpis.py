@@ -27,6 +27,11 @@ The values come from two kinds of rows, chosen and scoped by ``cordee.funnel.kpi
   - median sales cycle = the median, in days, of (close date − created on) over the deals won
     in the period (the middle value; the mean of the two middle ones for an even count).
 
+- **Sales SLA** (``funnel.sla.load_cycles``, the SLA dashboard's clocks): for the MQLs of the
+  period governed by a signed contract (each lead's latest MQL, as the dashboard), each of the
+  three clocks (first touch, attempts, decision) whose due time has passed is *due*, and *kept*
+  when not breached; compliance = kept ÷ due.
+
 - **Feedback** (``cordee.feedback.kpis``, registered with ``funnel.kpis``): the loop health
   page's numbers (``analytics.feedback_health``) over the items raised in the period, for the
   workspace or a pod: items raised, closed with an answer, their ratio, and the median business
@@ -158,6 +163,45 @@ CATALOGUE: tuple[Kpi, ...] = (
         denominator="deals_closed",
     ),
     Kpi(
+        "median_sales_cycle",
+        gettext_noop("Median sales cycle"),
+        gettext_noop(
+            "The median number of days from an opportunity's creation to its close date, over "
+            "the deals won in the period."
+        ),
+        DURATION,
+        SALES,
+    ),
+    Kpi(
+        "sales_sla_due",
+        gettext_noop("Sales SLA commitments due"),
+        gettext_noop(
+            "For the MQLs of the period under a signed SLA contract, the sales commitments "
+            "(first touch, attempts, decision) whose due time has passed."
+        ),
+        COUNT,
+        SALES,
+    ),
+    Kpi(
+        "sales_sla_kept",
+        gettext_noop("Sales SLA commitments kept"),
+        gettext_noop("Of the sales commitments due, those kept in time (not breached)."),
+        COUNT,
+        SALES,
+    ),
+    Kpi(
+        "sales_sla_compliance",
+        gettext_noop("Sales SLA compliance"),
+        gettext_noop(
+            "Sales commitments kept ÷ sales commitments due (first touch, attempts and "
+            "decision together), as the SLA dashboard counts them."
+        ),
+        RATE,
+        SALES,
+        numerator="sales_sla_kept",
+        denominator="sales_sla_due",
+    ),
+    Kpi(
         "revenue_attributed_marketing",
         gettext_noop("Revenue attributed to marketing"),
         gettext_noop(
@@ -210,16 +254,6 @@ CATALOGUE: tuple[Kpi, ...] = (
         ),
         DURATION,
         MARKETING,
-    ),
-    Kpi(
-        "median_sales_cycle",
-        gettext_noop("Median sales cycle"),
-        gettext_noop(
-            "The median number of days from an opportunity's creation to its close date, over "
-            "the deals won in the period."
-        ),
-        DURATION,
-        SALES,
     ),
 )
 
@@ -285,6 +319,15 @@ def median_days(days: Sequence[int]) -> Fraction | None:
     if len(ordered) % 2:
         return Fraction(ordered[middle])
     return Fraction(ordered[middle - 1] + ordered[middle], 2)
+
+
+def sla_values(due: int, kept: int) -> dict[str, KpiValue]:
+    """Sales SLA compliance = kept ÷ due over the three clocks of the scope's cycles."""
+    return {
+        "sales_sla_due": KpiValue("sales_sla_due", due),
+        "sales_sla_kept": KpiValue("sales_sla_kept", kept),
+        "sales_sla_compliance": KpiValue("sales_sla_compliance", _ratio(kept, due), kept, due),
+    }
 
 
 def kpi_values(

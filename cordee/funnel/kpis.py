@@ -41,6 +41,7 @@ from typing import Any
 
 import numpy as np
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cordee.analytics import kpis as catalogue
@@ -51,6 +52,7 @@ from cordee.funnel import metrics, planning
 from cordee.funnel.models import LeadAssignment, LeadDecision, Opportunity, OpportunityStage
 from cordee.funnel.models.decisions import DecisionKind
 from cordee.funnel.models.leads import Lead
+from cordee.funnel.sla import load_cycles
 from cordee.people.models import Pod
 from cordee.tenancy.models import Membership, Workspace
 from cordee.tenancy.roles import Role, Side, side_of
@@ -311,6 +313,38 @@ def _created_or_closed(period: maths.PlanPeriod) -> Q:
     )
 
 
+def _sla(workspace: Workspace, scope: Scope, period: maths.PlanPeriod) -> dict[str, Any]:
+    """The sales SLA commitments due and kept of the scope's MQLs of the period, as of now: the
+    SLA dashboard's clocks (``sla.load_cycles``: each governed lead's latest MQL cycle). A pod
+    counts its leads' (the pod the SLA contracts govern by), a person the leads they own."""
+    now = timezone.now()
+    tz = workspace.zone
+    start = dt.datetime.combine(period.start, dt.time(0), tzinfo=tz)
+    end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+    cycles = load_cycles(workspace, now, lookback=now - start) if start < now else None
+    due = kept = 0
+    if cycles is not None:
+        mql = np.array([d.timestamp() for d in cycles.mql_dt], dtype=np.float64)
+        mine = (mql >= start.timestamp()) & (mql < end.timestamp())
+        if scope.pod is not None:
+            mine &= cycles.pods == scope.pod.pk
+        elif scope.person is not None:
+            mine &= cycles.owners == scope.person.user_id
+        elif scope.side is not None:
+            members = [u for u, s in _sides(workspace).items() if s == scope.side]
+            mine &= np.isin(cycles.owners, np.array(members, dtype=np.int64))
+        c, moment = cycles.clocks, int(now.timestamp())
+        for due_at, breached in (
+            (c.first_touch_due, c.first_touch_breached),
+            (c.attempts_due, c.attempts_breached),
+            (c.decision_due, c.decision_breached),
+        ):
+            passed = mine & (due_at < moment)
+            due += int(passed.sum())
+            kept += int((passed & ~breached).sum())
+    return catalogue.sla_values(due, kept)
+
+
 def kpi_report(*, actor: Actor, scope: Scope, period: maths.PlanPeriod) -> KpiReport:
     """Every KPI of the catalogue for ``scope`` and ``period`` in the actor's workspace (the
     scope comes from ``scope_read``, which checked who may read it)."""
@@ -318,6 +352,7 @@ def kpi_report(*, actor: Actor, scope: Scope, period: maths.PlanPeriod) -> KpiRe
     cycles = _cycles(workspace, scope, metrics.Period(period.start, period.end))
     deals = _deals(workspace, scope, period)
     values = catalogue.kpi_values(cycles, deals, workspace.currency)
+    values.update(_sla(workspace, scope, period))
     for source in _SOURCES:
         values.update(source(actor, scope, period))
     for kpi in catalogue.CATALOGUE:  # a KPI no installed app computes

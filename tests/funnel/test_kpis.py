@@ -63,7 +63,14 @@ from cordee.core.errors import NotFound, PermissionDenied, ValidationFailed
 from cordee.feedback.models import FeedbackItem
 from cordee.funnel import kpis, planning
 from cordee.funnel.metrics import Period, compute_funnel_metrics
-from cordee.funnel.models import LeadAssignment, LeadDecision, OpportunityStage, Stage
+from cordee.funnel.models import (
+    LeadAssignment,
+    LeadDecision,
+    OpportunityStage,
+    SlaContract,
+    Stage,
+    TouchKind,
+)
 from cordee.funnel.models.decisions import DecisionKind
 from cordee.funnel.stages import ImportedStep, lead_history_import
 from tests import factories as f
@@ -195,6 +202,9 @@ def test_every_kpi_of_the_workspace_worked_by_hand(personas, hand_worked_kpis):
         "win_rate": Fraction(3, 4),
         "median_sales_cycle": Fraction(40),
         "revenue_attributed_marketing": None,  # no lock signed for Q1: see below
+        "sales_sla_due": 0,  # no SLA contract here (see the SLA test)
+        "sales_sla_kept": 0,
+        "sales_sla_compliance": None,
         # no feedback raised in Q1 (see the feedback test below)
         "feedback_items": 0,
         "feedback_closed_with_answer": 0,
@@ -220,6 +230,9 @@ def test_a_persons_kpis_count_what_they_own(personas, hand_worked_kpis):
         "win_rate": Fraction(1),
         "median_sales_cycle": Fraction(115, 2),
         "revenue_attributed_marketing": None,  # attribution: the whole workspace only
+        "sales_sla_due": 0,  # no SLA contract here (see the SLA test)
+        "sales_sla_kept": 0,
+        "sales_sla_compliance": None,
         "feedback_items": None,  # feedback: the workspace and pods only
         "feedback_closed_with_answer": None,
         "feedback_closure_rate": None,
@@ -239,6 +252,9 @@ def test_a_persons_kpis_count_what_they_own(personas, hand_worked_kpis):
         "win_rate": Fraction(1, 2),
         "median_sales_cycle": Fraction(40),
         "revenue_attributed_marketing": None,
+        "sales_sla_due": 0,  # no SLA contract here (see the SLA test)
+        "sales_sla_kept": 0,
+        "sales_sla_compliance": None,
         "feedback_items": None,  # feedback: the workspace and pods only
         "feedback_closed_with_answer": None,
         "feedback_closure_rate": None,
@@ -270,6 +286,9 @@ def test_a_sides_kpis_count_what_its_people_own(personas, hand_worked_kpis):
         "win_rate": None,  # nothing to divide by: no value, not 0 %
         "median_sales_cycle": None,
         "revenue_attributed_marketing": None,
+        "sales_sla_due": 0,  # no SLA contract here (see the SLA test)
+        "sales_sla_kept": 0,
+        "sales_sla_compliance": None,
         "feedback_items": None,  # feedback: the workspace and pods only
         "feedback_closed_with_answer": None,
         "feedback_closure_rate": None,
@@ -294,6 +313,9 @@ def test_a_pods_kpis_count_what_was_routed_to_it(personas, hand_worked_kpis):
         "win_rate": Fraction(1),
         "median_sales_cycle": Fraction(115, 2),
         "revenue_attributed_marketing": None,
+        "sales_sla_due": 0,  # no SLA contract here (see the SLA test)
+        "sales_sla_kept": 0,
+        "sales_sla_compliance": None,
         "feedback_items": 0,
         "feedback_closed_with_answer": 0,
         "feedback_closure_rate": None,
@@ -364,6 +386,65 @@ def test_revenue_attributed_to_marketing_is_the_signed_locks_credits(personas, h
     ].state == ("not_locked")
     pod = _report(personas, f"pod:{hand_worked_kpis['nord'].pk}")
     assert pod.values["revenue_attributed_marketing"].state == "workspace_only"
+
+
+def test_sales_sla_compliance_counts_the_clocks_due_and_kept(personas):
+    """tests/funnel/test_sla_check.py's hand-worked case (Acme, Paris, 09:00–12:30 / 14:00–18:00):
+    a contract for Q1 2026, first touch within 4 business hours, decision within 8, 3 attempts
+    within 2 business days. MQL on Friday 6 March 2026 16:00 CET (15:00 UTC): first touch due
+    Mon 9 March 10:00 UTC, decision due Mon 15:30 UTC, attempts due Tue 10 March 15:00 UTC.
+
+    L1 (bob): never touched nor decided → 3 due, 0 kept.
+    L2 (bob): called Mon 8:30, Mon 13:00, Tue 9:00 UTC (3 attempts before Tue 15:00, the first
+    before Mon 10:00), accepted Mon 14:00 UTC (before 15:30) → 3 due, 3 kept.
+    Q1: 6 due, 3 kept → 1/2; bob the same; dave owns none → nothing to divide by."""
+    ws = personas.acme
+    mql = dt.datetime(2026, 3, 6, 15, 0, tzinfo=dt.UTC)
+    SlaContract.objects.create(
+        workspace=ws,
+        name="T1 2026",
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 3, 31),
+        first_touch_hours=Decimal(4),
+        decision_hours=Decimal(8),
+        attempts_required=3,
+        attempts_within_days=2,
+        marketing_signed_by=personas.mia,
+        marketing_signed_at=mql,
+        sales_signed_by=personas.dave,
+        sales_signed_at=mql,
+    )
+
+    def mql_lead() -> Any:
+        return f.LeadFactory(
+            workspace=ws, stage=Stage.MQL, stage_entered_at=mql, mql_at=mql, owner=personas.bob
+        )
+
+    mql_lead()
+    l2 = mql_lead()
+    for day, hour, minute in ((9, 8, 30), (9, 13, 0), (10, 9, 0)):
+        f.TouchpointFactory(
+            workspace=ws,
+            contact=l2.contact,
+            lead=l2,
+            actor=personas.bob,
+            kind=TouchKind.CALL,
+            occurred_at=dt.datetime(2026, 3, day, hour, minute, tzinfo=dt.UTC),
+        )
+    LeadDecision.objects.create(
+        workspace=ws,
+        lead=l2,
+        mql_at=mql,
+        kind=DecisionKind.ACCEPT,
+        decided_at=dt.datetime(2026, 3, 9, 14, 0, tzinfo=dt.UTC),
+    )
+    for scope in ("workspace", f"person:{personas.bob.pk}", "side:sales"):
+        values = _values(personas, scope)
+        assert (values["sales_sla_due"], values["sales_sla_kept"]) == (6, 3), scope
+        assert values["sales_sla_compliance"] == Fraction(1, 2)
+    dave = _values(personas, f"person:{personas.dave.pk}")
+    assert (dave["sales_sla_due"], dave["sales_sla_compliance"]) == (0, None)
+    assert _values(personas, "workspace", "2026-Q2")["sales_sla_due"] == 0
 
 
 def test_feedback_acknowledgement_time_and_closure_rate(personas):
