@@ -32,6 +32,11 @@ The values come from two kinds of rows, chosen and scoped by ``cordee.funnel.kpi
   three clocks (first touch, attempts, decision) whose due time has passed is *due*, and *kept*
   when not breached; compliance = kept ÷ due.
 
+- **Marketing SLA** (``funnel.sla.marketing_commitments``, the rule ``sla_check_marketing``
+  records breaches by): each signed contract whose period ended (before today) in the period
+  has its volume judged, and its quality once sales decided one of its MQLs; compliance = kept
+  ÷ judged. The workspace, or a pod's contracts; not per person or side.
+
 - **Feedback** (``cordee.feedback.kpis``, registered with ``funnel.kpis``): the loop health
   page's numbers (``analytics.feedback_health``) over the items raised in the period, for the
   workspace or a pod: items raised, closed with an answer, their ratio, and the median business
@@ -202,6 +207,35 @@ CATALOGUE: tuple[Kpi, ...] = (
         denominator="sales_sla_due",
     ),
     Kpi(
+        "marketing_sla_due",
+        gettext_noop("Marketing SLA commitments judged"),
+        gettext_noop(
+            "For the signed SLA contracts whose period ended in the period, marketing's "
+            "commitments judged at its end: the MQL volume, and the acceptance floor once sales "
+            "decided one of its MQLs."
+        ),
+        COUNT,
+        MARKETING,
+    ),
+    Kpi(
+        "marketing_sla_kept",
+        gettext_noop("Marketing SLA commitments kept"),
+        gettext_noop("Of marketing's commitments judged, those kept (no breach)."),
+        COUNT,
+        MARKETING,
+    ),
+    Kpi(
+        "marketing_sla_compliance",
+        gettext_noop("Marketing SLA compliance"),
+        gettext_noop(
+            "Marketing's commitments kept ÷ commitments judged (volume and quality together)."
+        ),
+        RATE,
+        MARKETING,
+        numerator="marketing_sla_kept",
+        denominator="marketing_sla_due",
+    ),
+    Kpi(
         "revenue_attributed_marketing",
         gettext_noop("Revenue attributed to marketing"),
         gettext_noop(
@@ -327,6 +361,17 @@ def sla_values(due: int, kept: int) -> dict[str, KpiValue]:
         "sales_sla_due": KpiValue("sales_sla_due", due),
         "sales_sla_kept": KpiValue("sales_sla_kept", kept),
         "sales_sla_compliance": KpiValue("sales_sla_compliance", _ratio(kept, due), kept, due),
+    }
+
+
+def marketing_sla_values(due: int, kept: int) -> dict[str, KpiValue]:
+    """Marketing SLA compliance = commitments kept ÷ commitments judged."""
+    return {
+        "marketing_sla_due": KpiValue("marketing_sla_due", due),
+        "marketing_sla_kept": KpiValue("marketing_sla_kept", kept),
+        "marketing_sla_compliance": KpiValue(
+            "marketing_sla_compliance", _ratio(kept, due), kept, due
+        ),
     }
 
 

@@ -49,10 +49,16 @@ from cordee.analytics import planning as maths
 from cordee.core.actor import Actor
 from cordee.core.errors import NotFound, PermissionDenied, ValidationFailed
 from cordee.funnel import metrics, planning
-from cordee.funnel.models import LeadAssignment, LeadDecision, Opportunity, OpportunityStage
+from cordee.funnel.models import (
+    LeadAssignment,
+    LeadDecision,
+    Opportunity,
+    OpportunityStage,
+    SlaContract,
+)
 from cordee.funnel.models.decisions import DecisionKind
 from cordee.funnel.models.leads import Lead
-from cordee.funnel.sla import load_cycles
+from cordee.funnel.sla import load_cycles, marketing_commitments, marketing_status
 from cordee.people.models import Pod
 from cordee.tenancy.models import Membership, Workspace
 from cordee.tenancy.roles import Role, Side, side_of
@@ -345,6 +351,32 @@ def _sla(workspace: Workspace, scope: Scope, period: maths.PlanPeriod) -> dict[s
     return catalogue.sla_values(due, kept)
 
 
+def _marketing_sla(
+    workspace: Workspace, scope: Scope, period: maths.PlanPeriod
+) -> dict[str, catalogue.KpiValue]:
+    """Marketing's commitments of the signed contracts whose period ended (before today) within
+    ``period``, judged as ``sla.sla_check_marketing`` does; the workspace's or a pod's."""
+    if scope.kind not in ("workspace", "pod"):
+        keys = ("marketing_sla_due", "marketing_sla_kept", "marketing_sla_compliance")
+        return {k: catalogue.KpiValue(k, None, state=catalogue.NOT_PER_PERSON) for k in keys}
+    now = timezone.now()
+    contracts = SlaContract.objects.filter(
+        workspace=workspace,
+        period_end__gte=period.start,
+        period_end__lte=min(period.end, workspace.today(now) - dt.timedelta(days=1)),
+        marketing_signed_at__isnull=False,
+        sales_signed_at__isnull=False,
+    ).select_related("workspace")
+    if scope.pod is not None:
+        contracts = contracts.filter(pod=scope.pod)
+    due = kept = 0
+    for contract in contracts.order_by("id"):
+        judged = marketing_commitments(contract, marketing_status(contract, now))
+        due += len(judged)
+        kept += sum(judged.values())
+    return catalogue.marketing_sla_values(due, kept)
+
+
 def kpi_report(*, actor: Actor, scope: Scope, period: maths.PlanPeriod) -> KpiReport:
     """Every KPI of the catalogue for ``scope`` and ``period`` in the actor's workspace (the
     scope comes from ``scope_read``, which checked who may read it)."""
@@ -353,6 +385,7 @@ def kpi_report(*, actor: Actor, scope: Scope, period: maths.PlanPeriod) -> KpiRe
     deals = _deals(workspace, scope, period)
     values = catalogue.kpi_values(cycles, deals, workspace.currency)
     values.update(_sla(workspace, scope, period))
+    values.update(_marketing_sla(workspace, scope, period))
     for source in _SOURCES:
         values.update(source(actor, scope, period))
     for kpi in catalogue.CATALOGUE:  # a KPI no installed app computes

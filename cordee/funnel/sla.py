@@ -546,6 +546,18 @@ def marketing_status(contract: SlaContract, at: dt.datetime) -> MarketingStatus:
     )
 
 
+def marketing_commitments(contract: SlaContract, status: MarketingStatus) -> dict[str, bool]:
+    """Marketing's commitments of a contract judged at its period's end, {kind: kept}: the
+    volume (MQLs ≥ the committed volume) always; the quality (acceptance rate ≥ the floor) once
+    sales decided at least one of its MQLs. ``sla_check_marketing`` records a breach for each
+    one not kept; the KPI catalogue counts them (``funnel.kpis``)."""
+    judged = {str(BreachKind.MQL_VOLUME): status.mqls >= contract.mql_volume}
+    rate = status.acceptance_rate
+    if rate is not None:
+        judged[str(BreachKind.ACCEPTANCE)] = rate >= contract.acceptance_floor
+    return judged
+
+
 def sla_check_marketing(
     workspace: Workspace, at: dt.datetime, *, replay: bool = False
 ) -> Counter[str]:
@@ -562,12 +574,13 @@ def sla_check_marketing(
         _start, end = _period_bounds(contract, tz)
         period = f"{contract.period_start.isoformat()}/{contract.period_end.isoformat()}"
         rate = status.acceptance_rate
+        kept = marketing_commitments(contract, status)
         findings: list[tuple[str, dict[str, object]]] = []
-        if status.mqls < contract.mql_volume:
+        if not kept[BreachKind.MQL_VOLUME]:
             findings.append(
                 (BreachKind.MQL_VOLUME, {"mqls": status.mqls, "committed": contract.mql_volume})
             )
-        if rate is not None and rate < contract.acceptance_floor:
+        if not kept.get(BreachKind.ACCEPTANCE, True):
             findings.append(
                 (
                     BreachKind.ACCEPTANCE,

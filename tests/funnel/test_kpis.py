@@ -205,6 +205,9 @@ def test_every_kpi_of_the_workspace_worked_by_hand(personas, hand_worked_kpis):
         "sales_sla_due": 0,  # no SLA contract here (see the SLA test)
         "sales_sla_kept": 0,
         "sales_sla_compliance": None,
+        "marketing_sla_due": 0,  # no contract ended here (see the marketing SLA test)
+        "marketing_sla_kept": 0,
+        "marketing_sla_compliance": None,
         # no feedback raised in Q1 (see the feedback test below)
         "feedback_items": 0,
         "feedback_closed_with_answer": 0,
@@ -233,6 +236,9 @@ def test_a_persons_kpis_count_what_they_own(personas, hand_worked_kpis):
         "sales_sla_due": 0,  # no SLA contract here (see the SLA test)
         "sales_sla_kept": 0,
         "sales_sla_compliance": None,
+        "marketing_sla_due": None,  # marketing SLA: the workspace and pods only
+        "marketing_sla_kept": None,
+        "marketing_sla_compliance": None,
         "feedback_items": None,  # feedback: the workspace and pods only
         "feedback_closed_with_answer": None,
         "feedback_closure_rate": None,
@@ -255,6 +261,9 @@ def test_a_persons_kpis_count_what_they_own(personas, hand_worked_kpis):
         "sales_sla_due": 0,  # no SLA contract here (see the SLA test)
         "sales_sla_kept": 0,
         "sales_sla_compliance": None,
+        "marketing_sla_due": None,  # marketing SLA: the workspace and pods only
+        "marketing_sla_kept": None,
+        "marketing_sla_compliance": None,
         "feedback_items": None,  # feedback: the workspace and pods only
         "feedback_closed_with_answer": None,
         "feedback_closure_rate": None,
@@ -289,6 +298,9 @@ def test_a_sides_kpis_count_what_its_people_own(personas, hand_worked_kpis):
         "sales_sla_due": 0,  # no SLA contract here (see the SLA test)
         "sales_sla_kept": 0,
         "sales_sla_compliance": None,
+        "marketing_sla_due": None,  # marketing SLA: the workspace and pods only
+        "marketing_sla_kept": None,
+        "marketing_sla_compliance": None,
         "feedback_items": None,  # feedback: the workspace and pods only
         "feedback_closed_with_answer": None,
         "feedback_closure_rate": None,
@@ -316,6 +328,9 @@ def test_a_pods_kpis_count_what_was_routed_to_it(personas, hand_worked_kpis):
         "sales_sla_due": 0,  # no SLA contract here (see the SLA test)
         "sales_sla_kept": 0,
         "sales_sla_compliance": None,
+        "marketing_sla_due": 0,  # no contract ended here (see the marketing SLA test)
+        "marketing_sla_kept": 0,
+        "marketing_sla_compliance": None,
         "feedback_items": 0,
         "feedback_closed_with_answer": 0,
         "feedback_closure_rate": None,
@@ -445,6 +460,50 @@ def test_sales_sla_compliance_counts_the_clocks_due_and_kept(personas):
     dave = _values(personas, f"person:{personas.dave.pk}")
     assert (dave["sales_sla_due"], dave["sales_sla_compliance"]) == (0, None)
     assert _values(personas, "workspace", "2026-Q2")["sales_sla_due"] == 0
+
+
+def test_marketing_sla_compliance_judges_the_contracts_ended_in_the_period(
+    personas, hand_worked_kpis
+):
+    """Q1's MQLs above (New York): L1 L2 L3 L4 L5 = 5, all governed by a workspace contract for
+    Q1; the decisions sales recorded on them: L3 and L5 rejected (L1 and L2 entered SAL from an
+    imported history, without a recorded decision), so the contract's acceptance rate is 0 of
+    2 = 0 %. Contract (signed): 4 MQLs, floor 50 % → volume 5 ≥ 4 kept, quality 0 % < 50 %
+    not kept → 2 judged, 1 kept: 1/2. A second contract for pod Nord, 3 MQLs: the MQLs of its
+    pod (none: the leads' pod is blank, they were routed by assignment) → volume 0 < 3 not kept,
+    quality not judged (nothing decided) → the pod: 1 judged, 0 kept; the workspace: 3, 1."""
+    ws, signed = personas.acme, dt.datetime(2025, 12, 20, tzinfo=dt.UTC)
+
+    def contract(name: str, volume: int, floor: str, pod: Any = None) -> None:
+        SlaContract.objects.create(
+            workspace=ws,
+            name=name,
+            pod=pod,
+            period_start=dt.date(2026, 1, 1),
+            period_end=dt.date(2026, 3, 31),
+            mql_volume=volume,
+            acceptance_floor=Decimal(floor),
+            marketing_signed_by=personas.mia,
+            marketing_signed_at=signed,
+            sales_signed_by=personas.dave,
+            sales_signed_at=signed,
+        )
+
+    contract("T1", 4, "50")
+    values = _values(personas, "workspace")
+    assert (values["marketing_sla_due"], values["marketing_sla_kept"]) == (2, 1)
+    assert values["marketing_sla_compliance"] == Fraction(1, 2)
+    nord = hand_worked_kpis["nord"]
+    contract("T1 Nord", 3, "50", pod=nord)
+    pod = _values(personas, f"pod:{nord.pk}")
+    assert (pod["marketing_sla_due"], pod["marketing_sla_kept"]) == (1, 0)
+    assert pod["marketing_sla_compliance"] == Fraction(0)
+    values = _values(personas, "workspace")
+    assert (values["marketing_sla_due"], values["marketing_sla_kept"]) == (3, 1)
+    # judged in the period its contract ends in: March, not February; nothing in Q2
+    assert _values(personas, "workspace", "2026-03")["marketing_sla_due"] == 3
+    assert _values(personas, "workspace", "2026-02")["marketing_sla_due"] == 0
+    assert _values(personas, "workspace", "2026-Q2")["marketing_sla_due"] == 0
 
 
 def test_feedback_acknowledgement_time_and_closure_rate(personas):
