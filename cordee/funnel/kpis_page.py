@@ -15,11 +15,12 @@ from django.utils.translation import ngettext
 from cordee.analytics import kpis as catalogue
 from cordee.core.actor import Actor
 from cordee.core.errors import ValidationFailed
+from cordee.core.templatetags.cordee import format_money
 from cordee.funnel import kpis, planning
 
 
 def _money(value: Decimal, currency: str) -> str:
-    return f"{formats.number_format(value, 2, force_grouping=True)} {currency}"
+    return format_money(value, currency)  # as every page: "45 492,11 €", "€45,492.11"
 
 
 def _shown(unit: str, value: int | Fraction | Decimal | None, currency: str) -> str:

@@ -683,12 +683,12 @@ def test_the_page_lists_the_catalogue_with_values(personas, hand_worked_kpis):
     text = response.content.decode()
     assert 'aria-current="page">KPIs<' in text
     assert "Acceptance rate" in text and "SALs ÷ MQLs decided" in text
-    assert "100.0 %" in text and "30,000.00 EUR" in text and "1,000.00 USD" in text
+    assert "100.0 %" in text and "€30,000.00" in text and "$1,000.00" in text
     assert "57.5 days" in text  # bob's median sales cycle
     assert "for the whole workspace only" in text  # attribution, for a person
     response = _page(personas.erin, period="2026-Q1")
     text = response.content.decode()
-    assert "not locked: the period" in text and "35,000.50 EUR" in text
+    assert "not locked: the period" in text and "€35,000.50" in text
 
 
 def test_the_page_refuses_a_persons_values_and_another_workspace(personas, hand_worked_kpis):
