@@ -27,7 +27,7 @@ def test_plan_page_in_a_browser(browser, live_server, personas, width):
             ("marketing_share", "0.6"),
         ):
             page.fill(f"input[name={name}]", value)
-        page.locator("form.plan-form button[type=submit]").click()
+        page.locator("form.form--ask button[type=submit]").click()
         page.wait_for_url(lambda url: "revenue=1000000" in url)
         # 40 customers, 160 SQLs, 400 SALs, 1333.3 → 1334 MQLs, 800.4 → 801 of marketing's
         page.wait_for_selector("#plan-stages")

@@ -623,6 +623,9 @@ def test_api_lists_the_catalogue(personas, api_as):
     rate = next(i for i in items if i["key"] == "acceptance_rate")
     assert rate["unit"] == "rate"
     assert (rate["numerator"], rate["denominator"]) == ("sals", "mqls_decided")
+    assert rate["label"] == "Taux d’acceptation"  # the reader's language: French here
+    english = api_as("alice").get("kpis", headers={"Accept-Language": "en"}).json()["items"]
+    rate = next(i for i in english if i["key"] == "acceptance_rate")
     assert rate["label"] == "Acceptance rate" and "MQLs decided" in rate["definition"]
 
 
