@@ -77,6 +77,7 @@ class Kpi:
     side: str
     numerator: str | None = None  # a ratio's numerator and denominator: keys of the catalogue
     denominator: str | None = None
+    lower_is_better: bool = False  # a goal's status is inverted (a shorter cycle is better)
 
 
 CATALOGUE: tuple[Kpi, ...] = (
@@ -176,6 +177,7 @@ CATALOGUE: tuple[Kpi, ...] = (
         ),
         DURATION,
         SALES,
+        lower_is_better=True,
     ),
     Kpi(
         "sales_sla_due",
@@ -288,6 +290,7 @@ CATALOGUE: tuple[Kpi, ...] = (
         ),
         DURATION,
         MARKETING,
+        lower_is_better=True,
     ),
 )
 

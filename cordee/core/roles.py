@@ -40,6 +40,7 @@ CAPABILITIES: dict[str, set[Role]] = {
     "lead.decide": _SALES,
     "funnel.configure": {Role.REVOPS_ADMIN},
     "sla.write": _MANAGERS,
+    "goal.write": _MANAGERS,  # set goals (targets, owners, roll-up); executives read
     "sla.sign.marketing": {Role.MARKETING_MANAGER},
     "sla.sign.sales": {Role.SALES_MANAGER},
     "record.delete": {Role.REVOPS_ADMIN, Role.MARKETING_MANAGER, Role.SALES_MANAGER},

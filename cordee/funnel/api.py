@@ -16,6 +16,8 @@ from cordee.core.schemas import Id, PathId
 from cordee.funnel import (
     activities,
     activity_schemas,
+    goal_schemas,
+    goals,
     kpis,
     metrics,
     planning,
@@ -318,6 +320,132 @@ def plan_compute(request: HttpRequest, payload: schemas.PlanIn) -> Any:
     return planning.plan_payload(
         planning.plan_compute(actor=current_actor(request), **payload.model_dump())
     )
+
+
+class GoalFilters(QuerySchema):
+    period: str | None = Field(None, max_length=10, description="2027, 2027-Q1 or 2027-03")
+    scope: str | None = Field(None, max_length=40, description="workspace, side:…, pod:…, person:…")
+    kpi: str | None = Field(None, max_length=40, description="A KPI key of the catalogue")
+
+
+def _goals_out(actor: Any, items: list[Any]) -> list[dict[str, Any]]:
+    progress = goals.goals_progress(actor=actor, goals=items)
+    return [goals.goal_payload(g, progress[g.pk]) for g in items]
+
+
+def _goal_out(actor: Any, pk: int) -> dict[str, Any]:
+    return _goals_out(actor, [goals.goal_get(actor=actor, pk=pk)])[0]
+
+
+@router.get("/goals", response=goal_schemas.GoalListOut, operation_id="goal_list", tags=["Goals"])
+def goal_list(request: HttpRequest, filters: Query[GoalFilters]) -> Any:
+    """The workspace's goals with their progress: the actual to date (the KPI's value for the
+    goal's scope and period), the forecast to period end (count and money: actual + the
+    remaining share of the period's calendar days × the mean of the 4 previous periods of the
+    same length; linear without history; a rate or duration: the actual) and the status
+    against the RevOps thresholds. A person's goals are listed to those who read that person's
+    KPIs."""
+
+    actor = current_actor(request)
+    items = goals.goal_list(
+        actor=actor, period=filters.period, scope=filters.scope, kpi=filters.kpi
+    )
+    return {"items": _goals_out(actor, items)}
+
+
+@router.post(
+    "/goals",
+    response={201: goal_schemas.GoalOut},
+    operation_id="goal_create",
+    tags=["Goals"],
+)
+def goal_create(request: HttpRequest, payload: goal_schemas.GoalIn) -> Any:
+    """Set a goal (managers of either side and RevOps admins; 403 otherwise). A shared goal
+    (the workspace's or a pod's, or a shared KPI's) has a marketing and a sales owner; under a
+    parent that sums its children, the children may not exceed it. 422 naming the field."""
+
+    actor = current_actor(request)
+    goal = services.goal_create(actor=actor, data=payload.model_dump())
+    return 201, _goal_out(actor, goal.pk)
+
+
+@router.get(
+    "/goals/thresholds",
+    response=goal_schemas.GoalThresholdsOut,
+    operation_id="goal_thresholds",
+    tags=["Goals"],
+)
+def goal_thresholds(request: HttpRequest) -> Any:
+    """The status thresholds, fractions of the target (default: on track from 1, at risk from
+    0.85; inverted for a KPI where lower is better)."""
+
+    on_track, at_risk = goals.thresholds(current_actor(request).workspace)
+    return {"on_track": goals.fraction_text(on_track), "at_risk": goals.fraction_text(at_risk)}
+
+
+@router.put(
+    "/goals/thresholds",
+    response=goal_schemas.GoalThresholdsOut,
+    operation_id="goal_thresholds_set",
+    tags=["Goals"],
+)
+def goal_thresholds_set(request: HttpRequest, payload: goal_schemas.GoalThresholdsIn) -> Any:
+    """Set the status thresholds (RevOps admins)."""
+
+    row = services.goal_thresholds_set(
+        actor=current_actor(request), on_track=payload.on_track, at_risk=payload.at_risk
+    )
+    return {
+        "on_track": goals.fraction_text(row.on_track),
+        "at_risk": goals.fraction_text(row.at_risk),
+    }
+
+
+@router.get(
+    "/goals/{int:pk}", response=goal_schemas.GoalOut, operation_id="goal_get", tags=["Goals"]
+)
+def goal_get(request: HttpRequest, pk: PathId) -> Any:
+    """One goal with its progress (404 for another workspace's)."""
+
+    return _goal_out(current_actor(request), pk)
+
+
+@router.patch(
+    "/goals/{int:pk}", response=goal_schemas.GoalOut, operation_id="goal_update", tags=["Goals"]
+)
+def goal_update(request: HttpRequest, pk: PathId, payload: goal_schemas.GoalPatch) -> Any:
+    """Change a goal's target, stretch target, owners, parent or roll-up rule; each change of
+    target, stretch or owner is kept in its history."""
+
+    actor = current_actor(request)
+    goals.goal_get(actor=actor, pk=pk)
+    services.goal_update(actor=actor, goal_id=pk, data=payload.model_dump(exclude_unset=True))
+    return _goal_out(actor, pk)
+
+
+@router.delete("/goals/{int:pk}", response={204: None}, operation_id="goal_delete", tags=["Goals"])
+def goal_delete(request: HttpRequest, pk: PathId) -> Any:
+    """Delete a goal and its history (409 while it has children)."""
+
+    actor = current_actor(request)
+    goals.goal_get(actor=actor, pk=pk)
+    services.goal_delete(actor=actor, goal_id=pk)
+    return 204, None
+
+
+@router.get(
+    "/goals/{int:pk}/history",
+    response=goal_schemas.GoalHistoryOut,
+    operation_id="goal_history",
+    tags=["Goals"],
+)
+def goal_history(request: HttpRequest, pk: PathId) -> Any:
+    """Every change of the goal's target, stretch target or owners: who, when, the field,
+    before and after (the field and the owners named in the request's language)."""
+
+    actor = current_actor(request)
+    goal = goals.goal_get(actor=actor, pk=pk)
+    return {"items": goals.goal_history(actor=actor, goal=goal)}
 
 
 def _lead_with_sla(*, actor: Any, pk: int) -> Any:

@@ -8,6 +8,7 @@ wins and the other gets a 409 ``Conflict``.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Any
 
@@ -20,7 +21,7 @@ from cordee.core import audit
 from cordee.core.actor import Actor
 from cordee.core.errors import Conflict, NotFound, ValidationFailed
 from cordee.core.records import member_user, owner_change_check, record_create, record_update
-from cordee.funnel import transitions
+from cordee.funnel import goals, transitions
 from cordee.funnel.assignments import (  # noqa: F401 -- the services of owners, here too
     Reassigned,
     leads_pod_move,
@@ -30,6 +31,10 @@ from cordee.funnel.models import (
     CLOSED_STAGES,
     DecisionKind,
     ForecastCategory,
+    Goal,
+    GoalChange,
+    GoalField,
+    GoalThresholds,
     Lead,
     LeadDecision,
     LeadStageChange,
@@ -39,6 +44,7 @@ from cordee.funnel.models import (
     OpportunityStageChange,
     RejectionOutcome,
     RejectionReason,
+    Rollup,
     RoutingFallback,
     SlaContract,
     Stage,
@@ -591,3 +597,145 @@ def _named(ids: dict[str, Any]) -> dict[str, Any]:
         if ids.get("user")
         else None,
     }
+
+
+# -- goals ----------------------------------------------------------------------------------------
+
+_GOAL_KEPT = (GoalField.TARGET, GoalField.STRETCH, GoalField.MARKETING_OWNER, GoalField.SALES_OWNER)
+
+
+def _goal_changes_record(actor: Actor, goal: Goal, before: dict[str, str]) -> None:
+    """A history row for each kept field whose value changed (``before``: the values as
+    ``goals.change_text`` writes them; empty for a new goal)."""
+    now = timezone.now()
+    rows = []
+    for field in _GOAL_KEPT:
+        after = goals.change_text(goal, field)
+        if after != before.get(field, ""):
+            rows.append(
+                GoalChange(
+                    workspace=actor.workspace,
+                    goal=goal,
+                    field=field,
+                    before=before.get(field, ""),
+                    after=after,
+                    at=now,
+                    actor=actor.user,
+                )
+            )
+    GoalChange.objects.bulk_create(rows)
+
+
+def _goal_check(actor: Actor, goal: Goal, data: dict[str, Any]) -> None:
+    """Sets and checks the fields given in ``data`` (a goal's KPI, scope and period are set
+    once, at its creation)."""
+    kpi = goals.KPIS[goal.kpi]
+    for field in ("target", "stretch_target"):
+        if field in data:
+            value = data[field]
+            if value is None and field == "target":
+                raise goals.invalid("target", _("A goal has a target."))
+            setattr(goal, field, None if value is None else goals.amount_check(field, kpi, value))
+    for field, side in (("marketing_owner", "marketing"), ("sales_owner", "sales")):
+        if field in data:
+            setattr(goal, field, goals.owner_check(actor, field, side, data[field]))
+    if "rollup" in data:
+        if data["rollup"] not in Rollup.values:
+            raise goals.invalid("rollup", _("Give sum or independent."))
+        goal.rollup = data["rollup"]
+    if "parent" in data:
+        goal.parent = goals.parent_check(actor, data["parent"], goal)
+    goals.stretch_check(goal, kpi)
+    goals.owners_check(goal, kpi)
+    goals.rollup_check(goal, kpi)
+
+
+def goal_create(*, actor: Actor, data: dict[str, Any]) -> Goal:
+    """A new goal: a KPI of the catalogue × a scope × a fiscal period × a target (``data``:
+    kpi, scope, period, target, stretch_target, marketing_owner, sales_owner (user ids), parent
+    (a goal id), rollup). Managers of either side and RevOps set goals. A shared goal (the
+    workspace's or a pod's, or a shared KPI's) has both owners; under a parent that sums its
+    children, the children do not exceed the parent. Bad input: ``ValidationFailed`` naming
+    the field."""
+    actor.require("goal.write")
+    kpi = goals.kpi_check(data.get("kpi"))
+    scope = goals.scope_check(actor, data.get("scope"))
+    period, start, end = goals.period_check(actor.workspace, data.get("period"))
+    if data.get("target") is None:
+        raise goals.invalid("target", _("A goal has a target."))
+    goal = Goal(
+        workspace=actor.workspace,
+        kpi=kpi.key,
+        scope=scope.key,
+        period=period,
+        period_start=start,
+        period_end=end,
+        created_by=actor.user,
+    )
+    with transaction.atomic():
+        _goal_check(actor, goal, {"rollup": Rollup.INDEPENDENT, **data})
+        goal.save()
+        _goal_changes_record(actor, goal, {})
+    return goal
+
+
+def goal_update(*, actor: Actor, goal_id: int, data: dict[str, Any]) -> Goal:
+    """Changes a goal's target, stretch target, owners, parent or roll-up rule (the fields in
+    ``data``); each change of target, stretch or owner is kept (who, when, before, after)."""
+    actor.require("goal.write")
+    for fixed in ("kpi", "scope", "period"):
+        if fixed in data:
+            raise goals.invalid(
+                fixed, _("A goal's KPI, scope and period are set when it is created.")
+            )
+    with transaction.atomic():
+        goal = (
+            Goal.objects.select_for_update().filter(workspace=actor.workspace, pk=goal_id).first()
+        )
+        if goal is None:
+            raise NotFound(_("No such goal in this workspace."))
+        before = {field: goals.change_text(goal, field) for field in _GOAL_KEPT}
+        _goal_check(actor, goal, data)
+        goal.save()
+        _goal_changes_record(actor, goal, before)
+    return goal
+
+
+def goal_delete(*, actor: Actor, goal_id: int) -> None:
+    """Deletes a goal and its history; a goal with children is kept (delete them first)."""
+    actor.require("goal.write")
+    with transaction.atomic():
+        goal = (
+            Goal.objects.select_for_update().filter(workspace=actor.workspace, pk=goal_id).first()
+        )
+        if goal is None:
+            raise NotFound(_("No such goal in this workspace."))
+        if Goal.objects.filter(parent=goal).exists():
+            raise Conflict(_("This goal has children: delete or move them first."))
+        goal.delete()
+
+
+def goal_thresholds_set(*, actor: Actor, on_track: Any, at_risk: Any) -> GoalThresholds:
+    """The workspace's status thresholds (RevOps): fractions of the target, 0 < at risk ≤ on
+    track ≤ 2."""
+    actor.require("funnel.configure")
+    values = {}
+    for field, value in (("on_track", on_track), ("at_risk", at_risk)):
+        try:
+            number = Decimal(str(value))
+        except (InvalidOperation, ValueError):
+            raise goals.invalid(field, _("Give a number.")) from None
+        if (
+            not number.is_finite()
+            or not 0 < number <= 2
+            or number != number.quantize(Decimal("0.0001"))
+        ):
+            raise goals.invalid(field, _("Give a fraction of the target above 0, up to 2."))
+        values[field] = number
+    if values["at_risk"] > values["on_track"]:
+        raise goals.invalid("at_risk", _("At risk starts at or below on track."))
+    with transaction.atomic():
+        row, _created = GoalThresholds.objects.update_or_create(
+            workspace=actor.workspace, defaults=values
+        )
+    return row

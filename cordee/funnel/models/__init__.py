@@ -16,6 +16,7 @@ from cordee.funnel.models.decisions import (
     SlaBreach,
     SlaContract,
 )
+from cordee.funnel.models.goals import Goal, GoalChange, GoalField, GoalThresholds, Rollup
 from cordee.funnel.models.leads import (
     CLOSED_STAGES,
     STAGE_REASONS,
@@ -55,6 +56,10 @@ __all__ = [
     "DecisionKind",
     "FitAttribute",
     "ForecastCategory",
+    "Goal",
+    "GoalChange",
+    "GoalField",
+    "GoalThresholds",
     "Lead",
     "LeadAssignment",
     "LeadDecision",
@@ -66,6 +71,7 @@ __all__ = [
     "OpportunityStageChange",
     "RejectionOutcome",
     "RejectionReason",
+    "Rollup",
     "RoutingFallback",
     "RoutingRule",
     "ScoringRule",
