@@ -33,7 +33,14 @@ from cordee.bulk.services import bulk_job_start
 from cordee.comments.models import Comment
 from cordee.config.api import api
 from cordee.feedback.models import Competitor, FeedbackItem
-from cordee.funnel.models import RejectionReason, RoutingRule, ScoringRule, SlaContract, Task
+from cordee.funnel.models import (
+    Goal,
+    RejectionReason,
+    RoutingRule,
+    ScoringRule,
+    SlaContract,
+    Task,
+)
 from cordee.integrations.models import IncomingEndpoint, WebhookSubscription
 from cordee.lists.models import SavedView
 from cordee.people.access import invitation_create
@@ -120,6 +127,15 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
         ),
         "routingrule": RoutingRule.objects.create(workspace=workspace, name="RR", pod=pod),
         "snapshot": _current_snapshot(workspace),
+        "goal": Goal.objects.create(
+            workspace=workspace,
+            kpi="sqls",
+            scope="side:sales",
+            period="2026-Q1",
+            period_start=dt.date(2026, 1, 1),
+            period_end=dt.date(2026, 3, 31),
+            target=Decimal(10),
+        ),
         "attributionlock": _proposed_lock(workspace),
         "webhook": WebhookSubscription.objects.create(
             workspace=workspace,
@@ -810,6 +826,22 @@ OPS: dict[str, Op] = {
     # every member reads the catalogue and the workspace's, a side's, a pod's values
     "kpi_catalogue": Op(),
     "kpi_values": Op(allowed="alice", query={"scope": "side:sales", "period": "2026-Q1"}),
+    # every member reads the goals; managers of either side and RevOps set them
+    "goal_list": Op(allowed="alice", query={"period": "2026-Q1"}),
+    "goal_get": Op(kind="goal", allowed="erin"),
+    "goal_create": Op(
+        allowed="mia",
+        denied="erin",
+        body={"kpi": "sals", "scope": "side:sales", "period": "2026-Q1", "target": "5"},
+        ok=(201,),
+    ),
+    "goal_update": Op(kind="goal", allowed="dave", denied="bob", body={"target": "12"}),
+    "goal_delete": Op(kind="goal", allowed="rita", denied="erin", ok=(204,)),
+    "goal_history": Op(kind="goal", allowed="erin"),
+    "goal_thresholds": Op(allowed="erin"),
+    "goal_thresholds_set": Op(
+        allowed="rita", denied="dave", body={"on_track": "1", "at_risk": "0.85"}
+    ),
     # any member computes a plan (it writes nothing); every input given: no history needed
     "plan_compute": Op(
         allowed="erin",

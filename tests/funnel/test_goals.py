@@ -166,7 +166,7 @@ def test_rollup_sum_refuses_children_that_exceed_or_miss_the_parent(personas):
     assert "13" in error.value.field_errors["target"][0]
     # a third child of 1: 5 + 7 + 1 = 13 > 12
     with pytest.raises(ValidationFailed):
-        _create(personas, scope="person:%d" % personas.bob.pk, target="1", **sides)
+        _create(personas, scope=f"person:{personas.bob.pk}", target="1", **sides)
     # the parent moved to 10 while its children sum to 12: misses, refused
     with pytest.raises(ValidationFailed) as error:
         services.goal_update(actor=personas.actor("rita"), goal_id=parent.pk, data={"target": 10})
