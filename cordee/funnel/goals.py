@@ -97,13 +97,21 @@ def amount_check(field: str, kpi: catalogue.Kpi, value: object) -> Decimal:
     return number
 
 
+def _id(field: str, value: object) -> int:
+    text = str(value)
+    if not text.isdigit() or len(text) > 12:
+        raise invalid(field, _("Give an id (a whole number)."))
+    return int(text)
+
+
 def owner_check(actor: Actor, field: str, side: str, user_id: object) -> User | None:
     """An active member of the workspace on ``side`` (marketing or sales), or None."""
     if user_id in (None, ""):
         return None
+    pk = _id(field, user_id)
     member = (
         Membership.objects.select_related("user")
-        .filter(workspace=actor.workspace, user_id=user_id, is_active=True)
+        .filter(workspace=actor.workspace, user_id=pk, is_active=True)
         .first()
     )
     if member is None:
@@ -111,8 +119,9 @@ def owner_check(actor: Actor, field: str, side: str, user_id: object) -> User | 
     if side_of(member.role) != side:
         raise invalid(
             field,
-            _("The %(side)s owner is a member of the %(side)s side.")
-            % {"side": str(Side(side).label).lower()},
+            _("The marketing owner is a member of the marketing side.")
+            if side == Side.MARKETING
+            else _("The sales owner is a member of the sales side."),
         )
     return member.user
 
@@ -122,9 +131,8 @@ def parent_check(actor: Actor, parent_id: object, goal: Goal) -> Goal | None:
     the same KPI and period, not the goal itself nor one of its descendants."""
     if parent_id in (None, ""):
         return None
-    parent = (
-        Goal.objects.select_for_update().filter(workspace=actor.workspace, pk=parent_id).first()
-    )
+    pk = _id("parent", parent_id)
+    parent = Goal.objects.select_for_update().filter(workspace=actor.workspace, pk=pk).first()
     if parent is None:
         raise invalid("parent", _("No such goal in this workspace."))
     if (parent.kpi, parent.period) != (goal.kpi, goal.period):

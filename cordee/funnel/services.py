@@ -694,7 +694,7 @@ def goal_update(*, actor: Actor, goal_id: int, data: dict[str, Any]) -> Goal:
         )
         if goal is None:
             raise NotFound(_("No such goal in this workspace."))
-        before = {field: goals.change_text(goal, field) for field in _GOAL_KEPT}
+        before = {str(field): goals.change_text(goal, field) for field in _GOAL_KEPT}
         _goal_check(actor, goal, data)
         goal.save()
         _goal_changes_record(actor, goal, before)
