@@ -36,6 +36,7 @@ from cordee.tenancy.models import Membership, User
 from cordee.tenancy.roles import Side, side_of
 
 KPIS = {k.key: k for k in catalogue.CATALOGUE}
+SCOPE_GONE = "scope_gone"  # the goal's pod was deleted since: no value
 
 
 def invalid(field: str, message: str) -> ValidationFailed:
@@ -331,17 +332,27 @@ def goals_progress(
     today = today or workspace.today()
     on_track, at_risk = thresholds(workspace)
     first_month = workspace.fiscal_year_start_month
-    scopes: dict[str, kpis.Scope] = {}
+    scopes: dict[str, kpis.Scope | None] = {}
     reports: dict[tuple[str, str], dict[str, catalogue.KpiValue]] = {}
     start: list[dt.date | None] = []  # the workspace's first data, read once if needed
 
     def values(scope_key: str, key: str, first: dt.date, last: dt.date) -> Any:
         if (scope_key, key) not in reports:
             if scope_key not in scopes:
-                scopes[scope_key] = kpis.scope_read(actor, scope_key)
-            period = calendar.PlanPeriod(key, first, last)
-            report = kpis.kpi_report(actor=actor, scope=scopes[scope_key], period=period)
-            reports[(scope_key, key)] = report.values
+                try:
+                    scopes[scope_key] = kpis.scope_read(actor, scope_key)
+                except (NotFound, PermissionDenied):
+                    scopes[scope_key] = None  # a pod deleted since, a member gone
+            scope = scopes[scope_key]
+            if scope is None:
+                reports[(scope_key, key)] = {
+                    k.key: catalogue.KpiValue(k.key, None, state=SCOPE_GONE)
+                    for k in catalogue.CATALOGUE
+                }
+            else:
+                period = calendar.PlanPeriod(key, first, last)
+                report = kpis.kpi_report(actor=actor, scope=scope, period=period)
+                reports[(scope_key, key)] = report.values
         return reports[(scope_key, key)]
 
     sums: dict[int, Decimal] = {}

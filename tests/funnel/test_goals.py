@@ -249,6 +249,16 @@ def test_managers_of_either_side_and_revops_set_goals(personas, who):
     assert _create(personas, who=who).pk
 
 
+def test_a_manager_sets_goals_for_the_people_they_read(personas):
+    # mia (marketing manager) does not read bob's (a sales rep's) KPIs: 403; dave does
+    with pytest.raises(PermissionDenied):
+        _create(personas, who="mia", scope=f"person:{personas.bob.pk}", marketing_owner=None,
+                sales_owner=None)  # fmt: skip
+    goal = _create(personas, who="dave", scope=f"person:{personas.bob.pk}",
+                   marketing_owner=None, sales_owner=None)  # fmt: skip
+    assert goal.scope == f"person:{personas.bob.pk}"
+
+
 # -- progress ------------------------------------------------------------------------------------
 
 
@@ -346,6 +356,26 @@ def test_the_query_count_does_not_grow_with_the_goals(personas, history):
     with CaptureQueriesContext(connection) as large:
         out = goals.goals_progress(actor=actor, goals=fifty, today=TODAY)
     assert len(out) == 50
+    assert len(large) == len(small)
+
+
+def test_a_deleted_pods_goal_has_no_value(personas):
+    pod = f.PodFactory(workspace=personas.acme)
+    goal = _create(personas, scope=f"pod:{pod.pk}")
+    pod.delete()
+    p = goals.goals_progress(actor=personas.actor("erin"), goals=[goal], today=TODAY)[goal.pk]
+    assert (p.actual, p.state, p.status) == (None, "scope_gone", "unknown")
+
+
+def test_the_api_list_query_count_does_not_grow_with_the_goals(personas, history, api_as):
+    client = api_as("erin")
+    _many(personas, 5)
+    client.get("goals")
+    with CaptureQueriesContext(connection) as small:
+        assert len(client.get("goals").json()["items"]) == 5
+    _many(personas, 45)
+    with CaptureQueriesContext(connection) as large:
+        assert len(client.get("goals").json()["items"]) == 50
     assert len(large) == len(small)
 
 
