@@ -427,6 +427,7 @@ def catalogue_payload() -> list[dict[str, Any]]:
             "side": k.side,
             "numerator": k.numerator,
             "denominator": k.denominator,
+            "lower_is_better": k.lower_is_better,
         }
         for k in catalogue.CATALOGUE
     ]

@@ -524,6 +524,9 @@ class KpiDefinitionOut(Schema):
     side: str = Field(..., description="marketing, sales or shared")
     numerator: str | None = Field(None, description="A rate's numerator: a KPI's key")
     denominator: str | None = Field(None, description="A rate's denominator: a KPI's key")
+    lower_is_better: bool = Field(
+        False, description="A goal of this KPI is met by staying under its target"
+    )
 
 
 class KpiCatalogueOut(Schema):

@@ -624,6 +624,11 @@ def test_api_lists_the_catalogue(personas, api_as):
     assert rate["unit"] == "rate"
     assert (rate["numerator"], rate["denominator"]) == ("sals", "mqls_decided")
     assert rate["label"] == "Taux d’acceptation"  # the reader's language: French here
+    # a shorter cycle, a quicker acknowledgement are better: a goal of them is a ceiling
+    assert {i["key"] for i in items if i["lower_is_better"]} == {
+        k.key for k in catalogue.CATALOGUE if k.lower_is_better
+    } and not rate["lower_is_better"]
+    assert next(i for i in items if i["key"] == "median_sales_cycle")["lower_is_better"]
     english = api_as("alice").get("kpis", headers={"Accept-Language": "en"}).json()["items"]
     rate = next(i for i in english if i["key"] == "acceptance_rate")
     assert rate["label"] == "Acceptance rate" and "MQLs decided" in rate["definition"]
