@@ -15,22 +15,17 @@ from django.utils.translation import ngettext
 from cordee.analytics import kpis as catalogue
 from cordee.core.actor import Actor
 from cordee.core.errors import ValidationFailed
-from cordee.core.templatetags.cordee import format_money
-from cordee.funnel import kpis, planning
-
-
-def _money(value: Decimal, currency: str) -> str:
-    return format_money(value, currency)  # as every page: "45 492,11 €", "€45,492.11"
+from cordee.core.templatetags.cordee import format_money, percent
+from cordee.funnel import kpis
 
 
 def _shown(unit: str, value: int | Fraction | Decimal | None, currency: str) -> str:
     if value is None:
         return "—"
     if unit == catalogue.MONEY:
-        return _money(Decimal(value), currency)  # type: ignore[arg-type]
+        return format_money(Decimal(value), currency)  # type: ignore[arg-type]
     if unit == catalogue.RATE:
-        exact = Decimal(planning.rate_text(value, 4)) * 100
-        return f"{formats.number_format(exact.quantize(Decimal('0.1')), 1)} %"
+        return percent(value, 1)
     if unit == catalogue.DURATION:
         days = Decimal(kpis.value_text(unit, value) or "0")
         places = 0 if days % 1 == 0 else 1 if (days * 10) % 1 == 0 else 2
@@ -77,7 +72,9 @@ def _rows(report: kpis.KpiReport) -> list[dict[str, Any]]:
                 "side": sides[kpi.side],
                 "value": _shown(kpi.unit, v.value, report.currency),
                 "detail": detail,
-                "others": [_money(amount, code) for code, amount in v.other_currencies.items()],
+                "others": [
+                    format_money(amount, code) for code, amount in v.other_currencies.items()
+                ],
             }
         )
     return rows

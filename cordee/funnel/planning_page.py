@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from cordee.core.actor import Actor
 from cordee.core.errors import ValidationFailed
-from cordee.core.templatetags.cordee import format_money
+from cordee.core.templatetags.cordee import format_money, percent
 from cordee.core.web import form_input
 from cordee.funnel import planning, schemas
 from cordee.people.selectors import pod_choices
@@ -59,8 +59,7 @@ def _money(value: Any, currency: str) -> str:
 
 
 def _percent(value: Fraction | Decimal | int) -> str:
-    exact = Decimal(planning.rate_text(value, 4)) * 100
-    return f"{formats.number_format(exact.quantize(Decimal('0.1')), 1)} %"
+    return percent(value, 1)  # as every page
 
 
 def _source(item: planning.PlanInput, currency: str) -> str:
