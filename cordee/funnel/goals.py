@@ -56,10 +56,8 @@ def kpi_check(key: object) -> catalogue.Kpi:
 def period_check(workspace: Any, text: object) -> tuple[str, dt.date, dt.date]:
     """(key, first day, last day) of ``2027``, ``2027-Q1`` or ``2027-03`` on the workspace's
     fiscal calendar; the key as given, upper case (``2027-Q1``)."""
-    if text in (None, ""):
-        raise invalid(
-            "period", _("Give a fiscal year (2027), a quarter (2027-Q1) or a month (2027-03).")
-        )
+    if text in (None, ""):  # a goal names its period: no default quarter
+        raise kpis.period_error()
     period = kpis.period_read(workspace, text)
     return str(text).strip().upper(), period.start, period.end
 

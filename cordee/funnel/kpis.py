@@ -116,14 +116,17 @@ def period_read(workspace: Workspace, text: object) -> maths.PlanPeriod:
     try:
         return maths.plan_period(str(text), workspace.fiscal_year_start_month)
     except ValueError:
-        raise ValidationFailed(
-            _("Some fields are not valid."),
-            field_errors={
-                "period": [
-                    _("Give a fiscal year (2027), a quarter (2027-Q1) or a month (2027-03).")
-                ]
-            },
-        ) from None
+        raise period_error() from None
+
+
+def period_error() -> ValidationFailed:
+    """A 422 naming ``period``: what a period may be (the KPIs' and the goals' one message)."""
+    return ValidationFailed(
+        _("Some fields are not valid."),
+        field_errors={
+            "period": [_("Give a fiscal year (2027), a quarter (2027-Q1) or a month (2027-03).")]
+        },
+    )
 
 
 def _bad_scope() -> ValidationFailed:
