@@ -119,8 +119,9 @@ def test_a_rep_raises_marketing_answers_the_rep_sees_it(
     try:
         log_in(rep, base, "bob@example.fr")
         page.locator("nav.nav a", has_text="Notifications").click()
+        page.wait_for_url("**/w/acme/notifications/")
         note = page.locator(".rows__item", has_text="Tarif trop élevé pour une PME")
-        assert note.is_visible()
+        note.wait_for()  # is_visible() does not wait: the page may still be loading
         page.goto(f"{base}/w/acme/feedback/mine/")
         answer = page.locator(".fb-answer").first
         text = answer.text_content()
