@@ -375,6 +375,30 @@ PAGES.update(
         "funnel_metrics": Page(allowed="erin"),
         "plan": Page(allowed="erin"),  # any member computes a plan: it writes nothing
         "kpis": Page(allowed="alice"),  # every member reads the workspace's KPIs
+        # every member reads the goals; managers of either side and RevOps set them; RevOps
+        # sets the status thresholds
+        "goals": Page(allowed="erin"),
+        "goal_detail": Page(kind="goal", allowed="erin"),
+        "goal_trend": Page(kind="goal", allowed="erin"),
+        "goal_new": Page(allowed="dave", denied="bob"),
+        "goal_edit": Page(kind="goal", allowed="mia", denied="erin"),
+        "goal_delete": Page(kind="goal", allowed="rita", denied="erin"),
+        "goal_thresholds": Page(
+            allowed="rita", denied="dave", post={"on_track": "100", "at_risk": "85"}
+        ),
+        "plan_goals": Page(
+            allowed="dave",
+            denied="bob",
+            post={
+                "revenue": "100000",
+                "period": "2027-Q1",
+                "deal_size": "10000",
+                "mql_to_sal": "0.5",
+                "sal_to_sql": "0.4",
+                "sql_to_won": "0.25",
+                "marketing_share": "0.6",
+            },
+        ),
         "lead_accept": Page(kind="lead", allowed="bob", denied="alice"),
         "lead_reject": Page(kind="lead", allowed="bob", denied="alice", post={"reason": "bad_fit"}),
         "lead_convert": Page(kind="lead", allowed="bob", denied="alice", post={"amount": "1000"}),
@@ -637,6 +661,9 @@ POST_ONLY = {
     "list_columns_set",
     "bulk_start",
     "bulk_job_undo",
+    "goal_delete",
+    "goal_thresholds",
+    "plan_goals",
 }
 
 

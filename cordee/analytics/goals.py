@@ -76,6 +76,7 @@ class Forecast:
     value: Fraction | None
     method: str  # PACE, LINEAR, ACTUAL, FINAL or NONE (no value to date)
     periods: int  # the previous periods the pace is the mean of (0 unless PACE)
+    pace: Fraction | None = None  # PACE: the mean of the previous periods
 
 
 def forecast(
@@ -96,7 +97,7 @@ def forecast(
         return Forecast(value, ACTUAL, 0)
     if history:
         pace = sum((Fraction(h) for h in history), Fraction(0)) / len(history)
-        return Forecast(value + Fraction(days - elapsed, days) * pace, PACE, len(history))
+        return Forecast(value + Fraction(days - elapsed, days) * pace, PACE, len(history), pace)
     if elapsed == 0:
         return Forecast(value, ACTUAL, 0)
     return Forecast(value * days / elapsed, LINEAR, 0)

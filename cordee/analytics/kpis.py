@@ -330,6 +330,7 @@ class Deal:
     outcome: str  # "won", "lost" or "" (open)
     close_date: dt.date | None
     closed_in_period: bool
+    source: str = ""  # who brought it: "marketing", "sales", "partner" (the opportunity's source)
 
 
 def _ratio(numerator: int, denominator: int) -> Fraction | None:
@@ -376,6 +377,17 @@ def marketing_sla_values(due: int, kept: int) -> dict[str, KpiValue]:
             "marketing_sla_compliance", _ratio(kept, due), kept, due
         ),
     }
+
+
+DEAL_KPIS = (
+    "sqls",
+    "pipeline_created",
+    "revenue_won",
+    "deals_won",
+    "deals_closed",
+    "win_rate",
+    "median_sales_cycle",
+)  # the KPIs read from opportunities alone: split by the opportunities' source
 
 
 def kpi_values(

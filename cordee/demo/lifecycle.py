@@ -34,10 +34,10 @@ from cordee.demo.common import (
     to_ascii,
 )
 from cordee.funnel.models import (
-    OpportunitySource,
     OpportunityStage,
     Stage,
     TouchKind,
+    source_of_lead,
 )
 from cordee.funnel.stages import lead_state
 
@@ -442,13 +442,7 @@ def _lifecycle(
                 if frac < 0.8
                 else OpportunityStage.NEGOTIATION
             )
-        source = (
-            OpportunitySource.PARTNER
-            if ch == Channel.PARTNER
-            else OpportunitySource.SALES
-            if ch in (Channel.OUTBOUND, Channel.REFERRAL)
-            else OpportunitySource.MARKETING
-        )
+        source = source_of_lead(ch, from_campaign=True)
         product = rng.choice(D.PRODUCTS_BY_INDUSTRY[industry])
         out.opps.append(
             (

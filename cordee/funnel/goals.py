@@ -26,14 +26,23 @@ from django.utils.translation import gettext as _
 from cordee.analytics import goals as maths
 from cordee.analytics import kpis as catalogue
 from cordee.analytics import planning as calendar
+from cordee.analytics.calendar import add_months
 from cordee.core.actor import Actor
 from cordee.core.errors import NotFound, PermissionDenied, ValidationFailed
 from cordee.funnel import kpis
-from cordee.funnel.models import Goal, GoalChange, GoalField, GoalThresholds, Opportunity, Rollup
+from cordee.funnel.models import (
+    Goal,
+    GoalChange,
+    GoalField,
+    GoalThresholds,
+    Opportunity,
+    OpportunitySource,
+    Rollup,
+)
 from cordee.funnel.models.goals import DEFAULT_AT_RISK, DEFAULT_ON_TRACK
 from cordee.funnel.models.leads import LeadStageChange
 from cordee.tenancy.models import Membership, User
-from cordee.tenancy.roles import Side, side_of
+from cordee.tenancy.roles import Role, Side, side_of
 
 KPIS = {k.key: k for k in catalogue.CATALOGUE}
 SCOPE_GONE = "scope_gone"  # the goal's pod was deleted since: no value
@@ -315,6 +324,7 @@ class Progress:
     forecast: Decimal | None
     method: str
     periods: int  # the previous periods behind the pace
+    pace: Decimal | None  # their mean (PACE), rounded as the forecast
     status: str
     elapsed: int
     days: int
@@ -383,6 +393,7 @@ def goals_progress(
             forecast=maths.rounded(forecast.value, kpi.unit),
             method=forecast.method,
             periods=forecast.periods,
+            pace=maths.rounded(forecast.pace, kpi.unit),
             status=maths.status(
                 forecast.value,
                 goal.target,
@@ -465,3 +476,102 @@ def goal_payload(goal: Goal, progress: Progress) -> dict[str, Any]:
             "children_target_sum": _number(progress.children_sum, kpi.unit) or None,
         },
     }
+
+
+# -- the trend: the actual to date at each step of the period ------------------------------------
+
+
+def trend_days(start: dt.date, end: dt.date, today: dt.date) -> list[dt.date]:
+    """The days the trend reads the actual to date at: each Sunday of a month's period, the
+    15th and last day of each month of a longer one, the period's last day, and today when
+    the period is under way — none after today."""
+    days: set[dt.date] = {end}
+    if (end - start).days < 31:
+        day = start + dt.timedelta(days=(6 - start.weekday()) % 7)
+        while day <= end:
+            days.add(day)
+            day += dt.timedelta(days=7)
+    else:
+        month = dt.date(start.year, start.month, 1)
+        while month <= end:
+            following = add_months(month, 1)
+            days.update({month.replace(day=15), following - dt.timedelta(days=1)})
+            month = following
+    if start <= today <= end:
+        days.add(today)
+    return sorted(d for d in days if start <= d <= min(end, today))
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    day: dt.date
+    actual: int | Fraction | Decimal | None
+
+
+def goal_trend(*, actor: Actor, goal: Goal, today: dt.date | None = None) -> list[TrendPoint]:
+    """The goal's KPI from the period's first day to each of ``trend_days`` (the KPI's own
+    definition over the days so far: ``kpis.kpi_report``), for the chart of actual against
+    target. A goal whose scope is gone has no trend."""
+    today = today or actor.workspace.today()
+    try:
+        scope = kpis.scope_read(actor, goal.scope)
+    except (NotFound, PermissionDenied):
+        return []
+    points = []
+    for day in trend_days(goal.period_start, goal.period_end, today):
+        period = calendar.PlanPeriod(goal.period, goal.period_start, day)
+        value = kpis.kpi_report(actor=actor, scope=scope, period=period).values[goal.kpi]
+        points.append(TrendPoint(day, value.value))
+    return points
+
+
+# -- each side's contribution ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contribution:
+    source: str  # an opportunity source: "marketing", "sales", "partner"
+    value: int | Fraction | Decimal | None
+    share: Fraction | None  # of the goal's actual (additive KPIs only)
+
+
+def goal_contributions(*, actor: Actor, goal: Goal) -> list[Contribution] | None:
+    """The goal's actual split by who brought the opportunities (their source: marketing,
+    sales, partner), each part computed by the KPI's own definition over that source's
+    opportunities — for the KPIs read from opportunities alone (``catalogue.DEAL_KPIS``); None
+    for the others and for a scope that is gone. The parts of a count or an amount add up to
+    the actual; a rate or a median is given per source."""
+    if goal.kpi not in catalogue.DEAL_KPIS:
+        return None
+    try:
+        scope = kpis.scope_read(actor, goal.scope)
+    except (NotFound, PermissionDenied):
+        return None
+    period = calendar.PlanPeriod(goal.period, goal.period_start, goal.period_end)
+    deals = kpis.scope_deals(actor.workspace, scope, period)
+    currency = actor.workspace.currency
+    total = catalogue.kpi_values([], deals, currency)[goal.kpi].value
+    additive = KPIS[goal.kpi].unit in maths.ADDITIVE_UNITS
+    out = []
+    for source in OpportunitySource.values:
+        part = catalogue.kpi_values([], [d for d in deals if d.source == source], currency)
+        value = part[goal.kpi].value
+        share = None
+        if additive and total:
+            share = Fraction(value or 0) / Fraction(total)
+        out.append(Contribution(source, value, share))
+    return out
+
+
+def default_owner(actor: Actor, side: str) -> int | None:
+    """The owner a goal of the actor's making gets on ``side`` when none is named: the actor
+    on their own side, else the side's manager (the first by name when there are several)."""
+    if side_of(actor.role) == side:
+        return int(actor.user.pk)
+    role = Role.MARKETING_MANAGER if side == Side.MARKETING else Role.SALES_MANAGER
+    return (
+        Membership.objects.filter(workspace=actor.workspace, is_active=True, role=role)
+        .order_by("user__first_name", "user__last_name", "user__email")
+        .values_list("user_id", flat=True)
+        .first()
+    )

@@ -284,7 +284,9 @@ def _cycles(workspace: Workspace, scope: Scope, period: metrics.Period) -> list[
     ]
 
 
-def _deals(workspace: Workspace, scope: Scope, period: maths.PlanPeriod) -> list[catalogue.Deal]:
+def scope_deals(
+    workspace: Workspace, scope: Scope, period: maths.PlanPeriod
+) -> list[catalogue.Deal]:
     """The opportunities created in the period or closed (won or lost) in it, of the scope."""
     opportunities = Opportunity.objects.filter(workspace=workspace).filter(
         _created_or_closed(period)
@@ -298,8 +300,8 @@ def _deals(workspace: Workspace, scope: Scope, period: maths.PlanPeriod) -> list
         opportunities = opportunities.filter(owner_id__in=members)
     outcomes = {str(OpportunityStage.WON): "won", str(OpportunityStage.LOST): "lost"}
     deals = []
-    for amount, currency, lead, created, stage, closed in opportunities.values_list(
-        "amount", "currency", "lead_id", "created_on", "stage", "close_date"
+    for amount, currency, lead, created, stage, closed, source in opportunities.values_list(
+        "amount", "currency", "lead_id", "created_on", "stage", "close_date", "source"
     ):
         deals.append(
             catalogue.Deal(
@@ -311,6 +313,7 @@ def _deals(workspace: Workspace, scope: Scope, period: maths.PlanPeriod) -> list
                 outcome=outcomes.get(stage, ""),
                 close_date=closed,
                 closed_in_period=closed is not None and period.start <= closed <= period.end,
+                source=source,
             )
         )
     return deals
@@ -385,7 +388,7 @@ def kpi_report(*, actor: Actor, scope: Scope, period: maths.PlanPeriod) -> KpiRe
     scope comes from ``scope_read``, which checked who may read it)."""
     workspace = actor.workspace
     cycles = _cycles(workspace, scope, metrics.Period(period.start, period.end))
-    deals = _deals(workspace, scope, period)
+    deals = scope_deals(workspace, scope, period)
     values = catalogue.kpi_values(cycles, deals, workspace.currency)
     values.update(_sla(workspace, scope, period))
     values.update(_marketing_sla(workspace, scope, period))

@@ -19,7 +19,7 @@ from cordee.core.templatetags.cordee import format_money, percent
 from cordee.funnel import kpis
 
 
-def _shown(unit: str, value: int | Fraction | Decimal | None, currency: str) -> str:
+def shown(unit: str, value: int | Fraction | Decimal | None, currency: str) -> str:
     if value is None:
         return "—"
     if unit == catalogue.MONEY:
@@ -70,7 +70,7 @@ def _rows(report: kpis.KpiReport) -> list[dict[str, Any]]:
                 "label": _(kpi.label),
                 "definition": _(kpi.definition),
                 "side": sides[kpi.side],
-                "value": _shown(kpi.unit, v.value, report.currency),
+                "value": shown(kpi.unit, v.value, report.currency),
                 "detail": detail,
                 "others": [
                     format_money(amount, code) for code, amount in v.other_currencies.items()

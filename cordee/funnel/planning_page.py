@@ -4,6 +4,7 @@ from and the sensitivity table, in the reader's language (the view parses, calls
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -16,8 +17,9 @@ from cordee.core.actor import Actor
 from cordee.core.errors import ValidationFailed
 from cordee.core.templatetags.cordee import format_money, percent
 from cordee.core.web import form_input
-from cordee.funnel import planning, schemas
+from cordee.funnel import goals, goals_page, planning, schemas, services
 from cordee.people.selectors import pod_choices
+from cordee.tenancy.roles import Side
 
 FIELDS = (
     "revenue",
@@ -210,7 +212,28 @@ def plan_page(actor: Actor, params: Mapping[str, Any]) -> dict[str, Any]:
         % {"start": _day(result.window.start), "end": _day(result.window.end)},
         sensitivity=_sensitivity(result, labels),
     )
+    if actor.can("goal.write"):
+        context.update(_goal_form(actor, result))
     return context
+
+
+def _goal_form(actor: Actor, result: planning.PlanResult) -> dict[str, Any]:
+    """The owners offered to the "write the plan as goals" form: each side's active members,
+    ``goals.default_owner`` chosen."""
+    marketing = goals_page.owner_choices(actor, Side.MARKETING)
+    sales = goals_page.owner_choices(actor, Side.SALES)
+
+    return {
+        "can_write_goals": True,
+        "period_key": result.period.key.removeprefix("FY") if result.period else "",
+        "plan_scope": result.pod.name if result.pod else _("the whole workspace"),
+        "marketing_owners": marketing,
+        "sales_owners": sales,
+        "default_owners": {
+            "marketing": str(goals.default_owner(actor, Side.MARKETING) or ""),
+            "sales": str(goals.default_owner(actor, Side.SALES) or ""),
+        },
+    }
 
 
 def _sensitivity(result: planning.PlanResult, labels: dict[str, str]) -> list[dict[str, Any]]:
@@ -233,3 +256,51 @@ def _sensitivity(result: planning.PlanResult, labels: dict[str, str]) -> list[di
             }
         )
     return list(rows.values())
+
+
+@dataclass(frozen=True)
+class PlanGoalsOutcome:
+    errors: dict[str, list[str]]
+    message: str = ""
+    period: str = ""
+
+
+def plan_goals_written(actor: Actor, params: Mapping[str, Any]) -> PlanGoalsOutcome:
+    """The plan of the form's inputs written as goals (``services.plan_goals_write``), and
+    what was done, in words; or the fields' errors by their labels."""
+    labels = {
+        **_labels(),
+        "marketing_owner": _("Marketing owner"),
+        "sales_owner": _("Sales owner"),
+    }
+    try:
+        given = form_input(schemas.PlanIn, params)
+        result = planning.plan_compute(actor=actor, **given.model_dump())
+        written = services.plan_goals_write(
+            actor=actor,
+            result=result,
+            marketing_owner=params.get("marketing_owner") or None,
+            sales_owner=params.get("sales_owner") or None,
+        )
+    except ValidationFailed as exc:
+        errors = {labels.get(name, name): texts for name, texts in exc.field_errors.items()}
+        return PlanGoalsOutcome(errors or {"": [exc.message]})
+    message = _(
+        "The plan is written as the goals of %(period)s: %(created)s set, %(changed)s "
+        "changed, %(unchanged)s unchanged."
+    ) % {
+        "period": written.period,
+        "created": written.created,
+        "changed": written.changed,
+        "unchanged": written.unchanged,
+    }
+    if written.contract is not None and written.contract_proposed:
+        message += " " + _(
+            "The SLA contract « %(name)s » now proposes %(volume)s MQLs and an acceptance floor "
+            "of %(floor)s %%: both managers sign it."
+        ) % {
+            "name": written.contract.name,
+            "volume": written.contract.mql_volume,
+            "floor": formats.number_format(written.contract.acceptance_floor, 2),
+        }
+    return PlanGoalsOutcome({}, message, written.period)

@@ -30,7 +30,7 @@ from cordee.core.exports import ExportColumn
 from cordee.core.spreadsheet import csv_writer
 from cordee.crm import selectors as crm_selectors
 from cordee.crm.models import Channel
-from cordee.funnel import metrics, metrics_report, reports, selectors
+from cordee.funnel import goals_page, metrics, metrics_report, reports, selectors
 from cordee.funnel.metrics import FunnelMetrics, MetricsRow, Period
 from cordee.funnel.models import CallOutcome, Lead, LeadStageChange, RejectionOutcome, Stage
 from cordee.funnel.selectors import LeadSla
@@ -477,6 +477,8 @@ def home_page(actor: Actor) -> dict[str, Any]:
         "pipeline": selectors.open_pipeline(actor=actor),
         "recent_leads": list(selectors.recent_leads(actor=actor)),
         "campaigns": list(crm_selectors.active_campaigns(actor=actor)),
+        "shared_goals": goals_page.overview_goals(actor),
+        "target_mark": goals_page.target_mark(),
         "can_create_lead": actor.can("lead.write"),
         # RevOps sees the MQLs that found nobody (no rule, fallback or available rep)
         "unowned_mqls": selectors.unowned_mql_count(actor=actor)

@@ -8,6 +8,7 @@ wins and the other gets a 409 ``Conflict``.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Any
@@ -49,9 +50,12 @@ from cordee.funnel.models import (
     SlaContract,
     Stage,
     Touchpoint,
+    source_of_lead,
 )
 from cordee.funnel.notices import SIGNATURE_ASKED_SLA
 from cordee.funnel.notify import signature_ask
+from cordee.funnel.planning import PlanResult
+from cordee.funnel.planning import rate_text as planning_rate_text
 from cordee.funnel.records import LEADS, OPPORTUNITIES, SLA_CONTRACTS, TOUCHPOINTS
 from cordee.funnel.routing import SALES_ROUTABLE, lead_route
 from cordee.funnel.stages import stage_label, stage_move
@@ -62,7 +66,7 @@ from cordee.integrations.services import webhook_emit
 from cordee.people.models import Pod
 from cordee.people.services import speaking_to
 from cordee.tenancy.models import Membership, User, Workspace
-from cordee.tenancy.roles import Role
+from cordee.tenancy.roles import Role, Side
 
 
 def _locked_lead(actor: Actor, lead_id: int) -> Lead:
@@ -304,7 +308,7 @@ def lead_convert(*, actor: Actor, lead_id: int, data: dict[str, object]) -> Oppo
         "account": lead.contact.account_id,
         "lead": lead.pk,
         "owner": lead.owner_id or actor.user.pk,
-        "source": "marketing" if (lead.source_campaign_id or lead.source_channel) else "sales",
+        "source": source_of_lead(lead.source_channel, lead.source_campaign_id is not None),
         "primary_campaign": lead.source_campaign_id,
         "pod": lead.pod_id,
     }
@@ -739,3 +743,113 @@ def goal_thresholds_set(*, actor: Actor, on_track: Any, at_risk: Any) -> GoalThr
             workspace=actor.workspace, defaults=values
         )
     return row
+
+
+# -- the plan written as goals ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanGoals:
+    period: str
+    scope: str
+    created: int
+    changed: int
+    unchanged: int
+    contract: SlaContract | None
+    contract_proposed: bool  # the contract was created or its commitments changed
+
+
+def plan_goals_write(
+    *, actor: Actor, result: PlanResult, marketing_owner: object, sales_owner: object
+) -> PlanGoals:
+    """Writes a plan (``planning.plan_compute``'s result) as the period's shared goals of its
+    scope (the workspace, or the plan's pod), with both owners: revenue won = the revenue goal,
+    deals won = the customers, SQLs, SALs and MQLs created = the plan's counts, acceptance rate
+    = the MQL → SAL rate (4 places, half up). A goal already set for the KPI, scope and period
+    gets the plan's target and owners (its history keeps the change); writing the same plan
+    twice changes nothing. An owner not named is ``goals.default_owner``'s. Then proposes marketing's commitments in the period's SLA contract
+    of that scope: MQL volume = marketing's MQLs, acceptance floor = the MQL → SAL rate in % (2
+    places, half up) — a new unsigned contract, or the existing one changed (which withdraws
+    its signatures: both managers sign again, as for any change of terms)."""
+    actor.require("goal.write")
+    if result.period is None:
+        raise goals.invalid("period", _("Give the plan's period to write it as goals."))
+    period = result.period.key.removeprefix("FY")
+    scope = f"pod:{result.pod.pk}" if result.pod is not None else "workspace"
+    rate = Decimal(planning_rate_text(result.inputs["mql_to_sal"].value or 0))
+    plan = result.plan
+    targets = {
+        "revenue_won": result.revenue.quantize(Decimal("0.01")),
+        "deals_won": Decimal(plan.customers),
+        "sqls": Decimal(plan.sqls),
+        "sals": Decimal(plan.sals),
+        "mqls_created": Decimal(plan.mqls),
+        "acceptance_rate": rate,
+    }
+    owners = {
+        "marketing_owner": marketing_owner or goals.default_owner(actor, Side.MARKETING),
+        "sales_owner": sales_owner or goals.default_owner(actor, Side.SALES),
+    }
+    created = changed = unchanged = 0
+    with transaction.atomic():
+        existing = {
+            g.kpi: g
+            for g in Goal.objects.select_for_update().filter(
+                workspace=actor.workspace, scope=scope, period=period, kpi__in=list(targets)
+            )
+        }
+        for kpi, target in targets.items():
+            data = {"target": target, **owners}
+            goal = existing.get(kpi)
+            if goal is None:
+                goal_create(
+                    actor=actor, data={"kpi": kpi, "scope": scope, "period": period, **data}
+                )
+                created += 1
+                continue
+            before = [goals.change_text(goal, field) for field in _GOAL_KEPT]
+            goal = goal_update(actor=actor, goal_id=goal.pk, data=data)
+            if [goals.change_text(goal, field) for field in _GOAL_KEPT] == before:
+                unchanged += 1
+            else:
+                changed += 1
+        contract, proposed = _plan_contract_propose(
+            actor, result, plan.marketing_mqls, (rate * 100).quantize(Decimal("0.01"))
+        )
+    return PlanGoals(period, scope, created, changed, unchanged, contract, proposed)
+
+
+def _plan_contract_propose(
+    actor: Actor, result: PlanResult, volume: int, floor: Decimal
+) -> tuple[SlaContract | None, bool]:
+    """The period's contract of the plan's scope (its pod, or the workspace default: no pod,
+    no segment) with marketing's MQL volume and acceptance floor."""
+    assert result.period is not None
+    contract = (
+        SlaContract.objects.filter(
+            workspace=actor.workspace,
+            pod=result.pod,
+            period_start=result.period.start,
+            period_end=result.period.end,
+        )
+        .order_by("id")
+        .first()
+    )
+    terms = {"mql_volume": volume, "acceptance_floor": floor}
+    if contract is not None and contract.industries:
+        contract = None  # a segment's contract is not the scope's
+    if contract is None:
+        name = _("SLA %(period)s") % {"period": result.period.key.removeprefix("FY")}
+        if result.pod is not None:
+            name = f"{name} · {result.pod.name}"
+        data = {
+            "name": name,
+            "pod": result.pod.pk if result.pod is not None else None,
+            "period_start": result.period.start,
+            "period_end": result.period.end,
+            **terms,
+        }
+        return sla_contract_save(actor=actor, data=data), True
+    if contract.mql_volume == volume and contract.acceptance_floor == floor:
+        return contract, False
+    return sla_contract_save(actor=actor, data=terms, contract=contract), True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from cordee.core.record_views import record_urls
-from cordee.funnel import record_pages, settings_pages, views
+from cordee.funnel import goal_views, record_pages, settings_pages, views
 
 urlpatterns = [
     path("", views.workspace_home, name="workspace_home"),
@@ -23,7 +23,15 @@ urlpatterns = [
     path("rejections/", views.rejections, name="rejections_report"),
     path("funnel/metrics/", views.funnel_metrics, name="funnel_metrics"),
     path("plan/", views.plan, name="plan"),
+    path("plan/goals/", goal_views.plan_goals, name="plan_goals"),
     path("kpis/", views.kpis_catalogue, name="kpis"),
+    path("goals/", goal_views.goal_list, name="goals"),
+    path("goals/new/", goal_views.goal_new, name="goal_new"),
+    path("goals/thresholds/", goal_views.goal_thresholds, name="goal_thresholds"),
+    path("goals/<int:pk>/", goal_views.goal_detail, name="goal_detail"),
+    path("goals/<int:pk>/edit/", goal_views.goal_edit, name="goal_edit"),
+    path("goals/<int:pk>/delete/", goal_views.goal_delete, name="goal_delete"),
+    path("goals/<int:pk>/trend/", goal_views.goal_trend, name="goal_trend"),
     path("leads/<int:pk>/accept/", views.lead_accept, name="lead_accept"),
     path("leads/<int:pk>/reject/", views.lead_reject, name="lead_reject"),
     path("leads/<int:pk>/convert/", views.lead_convert, name="lead_convert"),

@@ -50,7 +50,9 @@ from cordee.comments.models import Comment
 from cordee.crm import models as crm
 from cordee.dataio.models import ImportJob
 from cordee.feedback.models import FeedbackItem
+from cordee.funnel import kpis
 from cordee.funnel import models as funnel
+from cordee.funnel import services as funnel_services
 from cordee.integrations.models import IncomingEndpoint, WebhookSubscription
 from cordee.lists import services as lists
 from cordee.lists.models import SavedView
@@ -313,6 +315,7 @@ PK_MODELS: dict[str, type[models.Model]] = {
     "lead_convert": funnel.Lead,
     "opportunity_move": funnel.Opportunity,
     "contract_sign": funnel.SlaContract,
+    **{f"goal_{name}": funnel.Goal for name in ("detail", "edit", "delete", "trend")},
     "activity_log": funnel.Lead,  # <record> is "lead"
     "task_plan": funnel.Lead,
     "record_timeline": funnel.Lead,
@@ -623,12 +626,45 @@ def _page_records(personas: Personas) -> dict[str, Any]:
     )
     records += [personas.bob, invitation]
     records.append(_outbox_message(personas))
+    records.append(_goal(personas, pod))
+    bare.append(
+        funnel.Goal.objects.create(
+            workspace=ws,
+            kpi="sals",
+            scope="side:sales",
+            period="2020-Q1",
+            period_start=dt.date(2020, 1, 1),
+            period_end=dt.date(2020, 3, 31),
+            target=Decimal(30),
+        )
+    )
     return {
         "invitation_token": link.rstrip("/").rsplit("/", 1)[-1],
         "full": {**{type(r): r for r in records}, Workspace: personas.globex},
         "bare": {type(r): r for r in bare},
         "one-sided": {type(one_sided): one_sided},
     }
+
+
+def _goal(personas: Any, pod: Any) -> Any:
+    """A shared goal of the quarter under way (the overview shows it), under a company goal,
+    with a change of target in its history."""
+    quarter = kpis.current_period(personas.acme).key.removeprefix("FY")
+    data = {
+        "kpi": "pipeline_created",
+        "period": quarter,
+        "marketing_owner": personas.mia.pk,
+        "sales_owner": personas.dave.pk,
+    }
+    rita = personas.actor("rita")
+    parent = funnel_services.goal_create(
+        actor=rita, data={**data, "scope": "workspace", "target": "500000", "rollup": "sum"}
+    )
+    goal = funnel_services.goal_create(
+        actor=rita,
+        data={**data, "scope": f"pod:{pod.pk}", "target": "150000", "parent": parent.pk},
+    )
+    return funnel_services.goal_update(actor=rita, goal_id=goal.pk, data={"target": "200000"})
 
 
 def _outbox_message(personas: Any) -> OutboxMessage:

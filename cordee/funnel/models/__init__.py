@@ -33,6 +33,7 @@ from cordee.funnel.models.opportunities import (
     OpportunitySource,
     OpportunityStage,
     OpportunityStageChange,
+    source_of_lead,
 )
 from cordee.funnel.models.tasks import Task
 from cordee.funnel.models.touchpoints import (
@@ -81,4 +82,5 @@ __all__ = [
     "Task",
     "TouchKind",
     "Touchpoint",
+    "source_of_lead",
 ]

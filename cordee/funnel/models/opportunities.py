@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cordee.core.models import Synced, synced_unique
-from cordee.crm.models import Account, Campaign
+from cordee.crm.models import Account, Campaign, Channel
 from cordee.funnel.models.leads import Lead
 
 
@@ -61,6 +61,19 @@ class OpportunitySource(models.TextChoices):
     MARKETING = "marketing", _("Marketing")
     SALES = "sales", _("Sales")
     PARTNER = "partner", _("Partner")
+
+
+def source_of_lead(channel: str, from_campaign: bool) -> str:
+    """Who brought an opportunity made from a lead, by the lead's source: a partner's lead is
+    the partner's; outbound prospecting and referrals are sales'; any other channel, or a
+    campaign, is marketing's; a lead with neither, sales'."""
+    if channel == Channel.PARTNER:
+        return OpportunitySource.PARTNER
+    if channel in (Channel.OUTBOUND, Channel.REFERRAL):
+        return OpportunitySource.SALES
+    if channel or from_campaign:
+        return OpportunitySource.MARKETING
+    return OpportunitySource.SALES
 
 
 class Opportunity(Synced):
