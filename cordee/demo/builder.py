@@ -38,6 +38,7 @@ from cordee.demo.company import company_setup
 from cordee.demo.connections import connect_and_announce
 from cordee.demo.feedback import add_feedback
 from cordee.demo.funnel import add_funnel_config
+from cordee.demo.goals import add_goals
 from cordee.demo.lifecycle import generate_chunk
 from cordee.demo.views import add_saved_views
 from cordee.demo.writers import (
@@ -184,6 +185,8 @@ def build_demo(
 
     add_feedback(Workspace.objects.get(pk=ws.pk), now=as_datetime(end), seed=seed)
     add_saved_views(Workspace.objects.get(pk=ws.pk))
+    say(_("Setting the goals of the quarter, the pods, the reps and the year…"))
+    add_goals(Workspace.objects.get(pk=ws.pk), today=today, seed=seed)
     say(_("Announcing the last week's breaches to their people and to a chat webhook…"))
     with explicit_timestamps():
         connect_and_announce(Workspace.objects.get(pk=ws.pk), now=as_datetime(end))

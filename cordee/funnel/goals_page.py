@@ -24,7 +24,7 @@ from cordee.core.errors import ValidationFailed
 from cordee.core.templatetags.cordee import percent
 from cordee.funnel import goals, kpis
 from cordee.funnel.kpis_page import shown
-from cordee.funnel.models import Goal, OpportunitySource, Rollup
+from cordee.funnel.models import Goal, GoalField, OpportunitySource, Rollup
 from cordee.tenancy.models import Membership
 from cordee.tenancy.roles import Side, side_of
 
@@ -415,6 +415,20 @@ def contributions(actor: Actor, goal: Goal) -> list[dict[str, Any]] | None:
     ]
 
 
+def _history(actor: Actor, goal: Goal) -> list[dict[str, Any]]:
+    """The goal's changes, a target written in its KPI's unit (« 2 200 000,00 € »)."""
+    unit = goals.KPIS[goal.kpi].unit
+    rows = goals.goal_history(actor=actor, goal=goal)
+    for change in rows:
+        if change["field"] in (GoalField.TARGET, GoalField.STRETCH):
+            for side in ("before", "after"):
+                if change[side]:
+                    change[f"{side}_text"] = shown(
+                        unit, Decimal(change[side]), actor.workspace.currency
+                    )
+    return rows
+
+
 def goal_page(actor: Actor, goal: Goal) -> dict[str, Any]:
     """One goal: its progress explained, its trend, each side's contribution, its children,
     the changes of its target and owners."""
@@ -437,7 +451,7 @@ def goal_page(actor: Actor, goal: Goal) -> dict[str, Any]:
         ],
         "rollup_label": Rollup(goal.rollup).label,
         "contributions": contributions(actor, goal),
-        "history": goals.goal_history(actor=actor, goal=goal),
+        "history": _history(actor, goal),
         "target_mark": target_mark(),
         "thresholds": thresholds_text(actor),
         "can_write": actor.can("goal.write"),
@@ -558,7 +572,8 @@ def form_page(actor: Actor, form: GoalForm, goal: Goal | None = None) -> dict[st
 
 def overview_goals(actor: Actor, today: dt.date | None = None) -> list[dict[str, Any]]:
     """The shared goals of the periods under way today (the month, the quarter, the fiscal
-    year), the shortest period first: what both sides aim at now."""
+    year), the shortest period first, each period's goals in the tree's order — their children
+    (a pod's share of a company goal) are on the goals page: what both sides aim at now."""
     workspace = actor.workspace
     today = today or workspace.today()
     current = [
@@ -570,5 +585,6 @@ def overview_goals(actor: Actor, today: dt.date | None = None) -> list[dict[str,
         return []
     progress = goals.goals_progress(actor=actor, goals=current, today=today)
     scopes = scope_labels(actor)
-    current.sort(key=lambda g: ((g.period_end - g.period_start).days, scope_rank(g.scope)))
-    return [row(g, progress[g.pk], currency=workspace.currency, scopes=scopes) for g in current]
+    roots = [(g, depth) for g, depth in tree(current) if depth == 0]
+    roots.sort(key=lambda item: (item[0].period_end - item[0].period_start).days)  # stable
+    return [row(g, progress[g.pk], currency=workspace.currency, scopes=scopes) for g, _d in roots]

@@ -335,3 +335,10 @@ def test_the_plan_needs_a_period_and_a_writer(personas):
     }
     assert _client(personas.bob).post("/w/acme/plan/goals/", PLAN).status_code == 403
     assert not Goal.objects.filter(workspace=personas.acme).exists()
+
+
+def test_a_workspace_with_nested_goals_is_deleted_whole(personas):
+    parent = _goal(personas, kpi="pipeline_created", target="5000", rollup="sum")
+    _goal(personas, kpi="pipeline_created", target="5000", scope="side:sales", parent=parent.pk)
+    personas.acme.delete()  # the children's restriction yields to the workspace's cascade
+    assert not Goal.objects.filter(pk=parent.pk).exists()

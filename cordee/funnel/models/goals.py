@@ -58,11 +58,11 @@ class Goal(models.Model):
         related_name="+",
         verbose_name=_("sales owner"),
     )
-    parent = models.ForeignKey(
-        "self",
+    parent = models.ForeignKey(  # a parent is not deleted before its children, but goes
+        "self",  # with them when its workspace does
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="children",
         verbose_name=_("parent goal"),
     )
