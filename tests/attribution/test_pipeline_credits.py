@@ -49,6 +49,7 @@ from cordee.attribution.snapshots import snapshot_compute
 from cordee.core.actor import Actor
 from cordee.funnel import kpis
 from cordee.funnel.models import Lead, OpportunityStage, Stage, TouchKind
+from cordee.tenancy.models import Workspace
 from tests import factories as f
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -323,3 +324,24 @@ def test_the_api_gives_the_pipeline_credits_of_the_snapshot_and_the_lock(api_as,
     _sign(pipeline_quarter, "last")
     locks = api_as("erin").get("attribution/locks").json()["items"]
     assert [lock["pipeline_credits"] for lock in locks] == [LAST]
+
+
+def test_the_page_shows_the_pipeline_credits_and_the_csv_has_them(pipeline_quarter, monkeypatch):
+    # the page offers the current fiscal year and the last quarters: as seen on 1 August 2026
+    monkeypatch.setattr(Workspace, "today", lambda self, at=None: dt.date(2026, 8, 1))
+    _snapshot(pipeline_quarter)
+    client = Client()
+    client.force_login(pipeline_quarter.erin)
+    client.cookies["django_language"] = "en"
+    url = "/w/acme/attribution/?period=FY2026-Q2&by=channel&model=linear"
+    body = client.get(url + "&unit=pipeline").content.decode()
+    assert "credit the 3 SQLs of the period that had a marketing touch" in body  # P, Q, R
+    assert "€15,000" in body  # 18 000 − S's 3 000
+    assert "1 SQL · €3,000, outside the models" in body
+    assert "4 SQLs · €18,000" in body
+    assert "1 deal in $2,000.00." in body  # R, apart
+    csv = client.get(url + "&format=csv").content.decode().splitlines()
+    header = csv[0].split(",")
+    emailing = next(line.split(",") for line in csv if line.startswith("E-mailing"))
+    assert emailing[header.index("linear_pipeline")] == "4500.00"
+    assert emailing[header.index("last_pipeline")] == "9000.00"
