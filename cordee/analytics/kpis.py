@@ -43,8 +43,11 @@ The values come from two kinds of rows, chosen and scoped by ``cordee.funnel.kpi
   days to acknowledge (to 2 places).
 
 - **Attribution** (``cordee.attribution.kpis``, registered with ``funnel.kpis``): revenue
-  attributed to marketing = Σ of the credits in value of the period's signed attribution lock
-  (both sides signed), the numbers of record; *not locked* is a state, not 0.
+  attributed to marketing = Σ of the credits in won revenue of the period's signed attribution
+  lock (both sides signed), the numbers of record; pipeline attributed to marketing = Σ of its
+  credits in pipeline created (the SQLs of the period, each credited to its lead's marketing
+  touches up to the end of its creation day). *Not locked* is a state, not 0; so is *not
+  recorded* (a lock signed before Cordée kept pipeline credits).
 
 A rate whose denominator is 0 has no value (``None``): "nothing to divide by", not 0 %.
 """
@@ -60,6 +63,7 @@ from fractions import Fraction
 COUNT, RATE, MONEY, DURATION = "count", "rate", "money", "duration"
 NOT_LOCKED, WORKSPACE_ONLY, UNAVAILABLE = "not_locked", "workspace_only", "unavailable"
 NOT_PER_PERSON = "not_per_person"  # kept for the workspace and each pod, not per person or side
+NOT_RECORDED = "not_recorded"  # the signed lock predates the numbers (pipeline credits)
 MARKETING, SALES, SHARED = "marketing", "sales", "shared"
 
 
@@ -249,6 +253,20 @@ CATALOGUE: tuple[Kpi, ...] = (
         MARKETING,
     ),
     Kpi(
+        "pipeline_attributed_marketing",
+        gettext_noop("Pipeline attributed to marketing"),
+        gettext_noop(
+            "Of the pipeline created in the period (its SQLs' amounts in the workspace "
+            "currency), the part the period's locked attribution model credits to marketing's "
+            "channels: each SQL is credited to its lead's marketing touches up to the end of "
+            "the day it was created on; an SQL without one gets no credit. The credits signed "
+            "by both sides, not a recomputation; none while the period is not locked. The "
+            "whole workspace only."
+        ),
+        MONEY,
+        MARKETING,
+    ),
+    Kpi(
         "feedback_items",
         gettext_noop("Feedback items raised"),
         gettext_noop(
@@ -305,8 +323,8 @@ class KpiValue:
     denominator: int | None = None
     other_currencies: dict[str, Decimal] = field(default_factory=dict)  # money KPIs
     # why there is no value: "" (there is one, or a rate with nothing to divide by),
-    # NOT_LOCKED, WORKSPACE_ONLY (not kept per side, pod or person), NOT_PER_PERSON (nor per
-    # side or person) or UNAVAILABLE
+    # NOT_LOCKED, NOT_RECORDED, WORKSPACE_ONLY (not kept per side, pod or person),
+    # NOT_PER_PERSON (nor per side or person) or UNAVAILABLE
     state: str = ""
 
 

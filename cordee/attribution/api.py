@@ -54,6 +54,23 @@ def _detail(s: AttributionSnapshot) -> dict[str, Any]:
         ],
         "bootstrap_seed": s.bootstrap_seed,
         "bootstrap_resamples": s.bootstrap_resamples,
+        "pipeline": _pipeline(s),
+    }
+
+
+def _pipeline(s: AttributionSnapshot) -> dict[str, Any] | None:
+    """The SQLs' credits in pipeline created; None for a snapshot computed before they were."""
+    if not s.pipeline_credits:
+        return None
+    return {
+        "sqls": s.pipeline_opportunities,
+        "pipeline_created": s.pipeline_value,
+        "credits": {m: s.pipeline_credits[m] for m in MODELS if m in s.pipeline_credits},
+        "no_marketing_touch": {
+            "sqls": s.pipeline_no_touch_opportunities,
+            "pipeline_created": format(s.pipeline_no_touch_value, "f"),
+        },
+        "other_currencies": s.pipeline_other_currencies,
     }
 
 
@@ -68,6 +85,7 @@ def _lock(lock: AttributionLock) -> dict[str, Any]:
         "half_life_days": format(lock.half_life_days, "f"),
         "credits": lock.credits,
         "value_credits": lock.value_credits,
+        "pipeline_credits": lock.pipeline_credits,
         "marketing_signed_at": lock.marketing_signed_at,
         "sales_signed_at": lock.sales_signed_at,
         "is_signed": lock.is_signed,
@@ -96,7 +114,8 @@ def snapshot_list(
 )
 def snapshot_get(request: HttpRequest, pk: PathId) -> Any:
     """One snapshot: every model's credits in won deals and won revenue, the deals won without
-    marketing touch, Shapley's bootstrap intervals, and the models that cannot be signed."""
+    marketing touch, Shapley's bootstrap intervals, the models that cannot be signed, and the
+    period's SQLs credited in pipeline created (``pipeline``)."""
     return _detail(selectors.snapshot_get(actor=current_actor(request), pk=pk))
 
 

@@ -1,16 +1,24 @@
 """The KPI catalogue's attribution KPIs (``cordee.analytics.kpis``), given to ``funnel.kpis``.
 
-**Revenue attributed to marketing** for a fiscal period = Σ of the credits in value of the
-period's attribution lock once both sides signed it (``AttributionLock.value_credits``: the
-numbers of record, in the workspace currency — never a recomputation from today's data). A lock
-covers the period whose first and last days are the period's; of the two dimensions, the
-channel lock is read first (both credit the same deals). Without a signed lock the value is
-absent and its state ``not_locked`` — not 0. Attribution is kept for the whole workspace only: a
-side, a pod or a person gets the state ``workspace_only``.
+For a fiscal period, from the period's attribution lock once both sides signed it — the numbers
+of record, never a recomputation from today's data:
+
+- **Revenue attributed to marketing** = Σ of its credits in won revenue
+  (``AttributionLock.value_credits``, workspace currency);
+- **Pipeline attributed to marketing** = Σ of its credits in pipeline created
+  (``AttributionLock.pipeline_credits``: the period's SQLs, each credited to its lead's marketing
+  touches up to the end of its creation day, workspace currency). A lock signed before Cordée
+  kept pipeline credits has none: the state ``not_recorded`` — not 0.
+
+A lock covers the period whose first and last days are the period's; of the two dimensions, the
+channel lock is read first (both credit the same deals). Without a signed lock the values are
+absent and their state ``not_locked`` — not 0. Attribution is kept for the whole workspace only:
+a side, a pod or a person gets the state ``workspace_only``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from cordee.analytics import kpis as catalogue
@@ -21,6 +29,8 @@ from cordee.funnel import kpis
 from cordee.tenancy.models import Workspace
 
 KEY = "revenue_attributed_marketing"
+PIPELINE_KEY = "pipeline_attributed_marketing"
+KEYS = (KEY, PIPELINE_KEY)
 
 
 def signed_lock(workspace: Workspace, period: maths.PlanPeriod) -> AttributionLock | None:
@@ -36,16 +46,24 @@ def signed_lock(workspace: Workspace, period: maths.PlanPeriod) -> AttributionLo
     return by_dimension.get(Dimension.CHANNEL) or by_dimension.get(Dimension.CAMPAIGN)
 
 
+def _total(credits: Mapping[str, object]) -> Decimal:
+    return sum((Decimal(str(v)) for v in credits.values()), Decimal(0))
+
+
 def attribution_kpis(
     actor: Actor, scope: kpis.Scope, period: maths.PlanPeriod
 ) -> dict[str, catalogue.KpiValue]:
     if scope.kind != "workspace":
-        return {KEY: catalogue.KpiValue(KEY, None, state=catalogue.WORKSPACE_ONLY)}
+        return {k: catalogue.KpiValue(k, None, state=catalogue.WORKSPACE_ONLY) for k in KEYS}
     lock = signed_lock(actor.workspace, period)
     if lock is None:
-        return {KEY: catalogue.KpiValue(KEY, None, state=catalogue.NOT_LOCKED)}
-    total = sum((Decimal(str(v)) for v in lock.value_credits.values()), Decimal(0))
-    return {KEY: catalogue.KpiValue(KEY, total)}
+        return {k: catalogue.KpiValue(k, None, state=catalogue.NOT_LOCKED) for k in KEYS}
+    pipeline = (
+        catalogue.KpiValue(PIPELINE_KEY, None, state=catalogue.NOT_RECORDED)
+        if lock.pipeline_credits is None
+        else catalogue.KpiValue(PIPELINE_KEY, _total(lock.pipeline_credits))
+    )
+    return {KEY: catalogue.KpiValue(KEY, _total(lock.value_credits)), PIPELINE_KEY: pipeline}
 
 
 def register() -> None:

@@ -55,6 +55,23 @@ class AttributionSnapshot(WorkspaceScoped):
         _("won in other currencies"), default=dict
     )  # {code: {"count": n, "amount": "…"}}
     unnamed_touches = models.PositiveIntegerField(_("touches without channel"), default=0)
+    # the period's SQLs (opportunities created from a lead, created on in the period, as
+    # funnel.won defines them) and their pipeline (workspace currency), credited by every model
+    pipeline_opportunities = models.PositiveIntegerField(_("SQLs"), default=0)
+    pipeline_value = models.DecimalField(
+        _("pipeline created"), max_digits=16, decimal_places=2, default=0
+    )
+    # {model: {name: "€"}}; {} in a snapshot computed before pipeline credits were kept
+    pipeline_credits = models.JSONField(_("credits in pipeline"), default=dict)
+    pipeline_no_touch_opportunities = models.PositiveIntegerField(
+        _("SQLs without marketing touch"), default=0
+    )
+    pipeline_no_touch_value = models.DecimalField(
+        _("pipeline without marketing touch"), max_digits=16, decimal_places=2, default=0
+    )
+    pipeline_other_currencies = models.JSONField(
+        _("pipeline in other currencies"), default=dict
+    )  # {code: {"count": n, "amount": "…"}}
     # Shapley only: {name: {low, high, low_value, high_value, coalition, support}}
     intervals = models.JSONField(_("intervals"), default=dict)
     bootstrap_seed = models.PositiveIntegerField(_("bootstrap seed"), null=True, blank=True)
@@ -88,6 +105,10 @@ class AttributionLock(WorkspaceScoped):
     )
     credits = models.JSONField(_("credits of record"), default=dict)  # {name: "conversions"}
     value_credits = models.JSONField(_("credits of record in value"), default=dict)  # {name: "€"}
+    # {name: "€"} in pipeline created; None: signed before Cordée kept pipeline credits
+    pipeline_credits = models.JSONField(
+        _("credits of record in pipeline"), null=True, blank=True, default=None
+    )
     snapshot = models.ForeignKey(
         AttributionSnapshot, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -21,11 +21,12 @@ from cordee.core.charts import BAR, cached_svg, chart_spec, signed_colour
 from cordee.core.spreadsheet import csv_writer
 from cordee.tenancy.models import Workspace
 
-UNITS = ("conversions", "value")
+UNITS = ("conversions", "value", "pipeline")
 
 
 def _credits(snapshot: AttributionSnapshot, unit: str) -> dict[str, dict[str, str]]:
-    return dict(snapshot.value_credits if unit == "value" else snapshot.credits)
+    by_unit = {"value": snapshot.value_credits, "pipeline": snapshot.pipeline_credits}
+    return dict(by_unit.get(unit, snapshot.credits))
 
 
 def _chart(snapshot: AttributionSnapshot, model: str, dimension: str, unit: str) -> dict[str, Any]:
@@ -34,11 +35,11 @@ def _chart(snapshot: AttributionSnapshot, model: str, dimension: str, unit: str)
         {"name": labels.get(k, k), "credit": float(v)}
         for k, v in _credits(snapshot, unit).get(model, {}).items()
     ]
-    title = (
-        _("Credited won revenue (%(currency)s)") % {"currency": snapshot.workspace.currency}
-        if unit == "value"
-        else _("Credited won deals")
-    )
+    currency = {"currency": snapshot.workspace.currency}
+    title = {
+        "value": _("Credited won revenue (%(currency)s)") % currency,
+        "pipeline": _("Credited pipeline created (%(currency)s)") % currency,
+    }.get(unit, _("Credited won deals"))
     return chart_spec(
         values,
         mark=BAR,
@@ -70,7 +71,8 @@ def page_choice(
 
 
 def page_unit(params: Mapping[str, str]) -> str:
-    """Credits in won deals (``conversions``) or in won revenue (``value``)."""
+    """Credits in won deals (``conversions``), in won revenue (``value``) or in pipeline created
+    by the period's SQLs (``pipeline``)."""
     return params.get("unit") if params.get("unit") in UNITS else "conversions"  # type: ignore[return-value]
 
 
@@ -113,16 +115,24 @@ def credit_rows(
 def credits_csv(
     snapshot: AttributionSnapshot, rows: list[dict[str, Any]], period: Period, dimension: str
 ) -> HttpResponse:
-    """Every model's credits, in won deals then in won revenue."""
+    """Every model's credits, in won deals, then in won revenue, then in pipeline created."""
     buffer = io.StringIO()
     writer = csv_writer(buffer)
-    writer.writerow([dimension, *MODELS, *(f"{m}_value" for m in MODELS)])
-    for r in rows:
+    writer.writerow(
+        [dimension, *MODELS, *(f"{m}_value" for m in MODELS), *(f"{m}_pipeline" for m in MODELS)]
+    )
+    names = {r["key"]: r["name"] for r in rows}
+    every = {n for unit in UNITS for by_name in _credits(snapshot, unit).values() for n in by_name}
+    labels = credit_labels(dimension)
+    for key in sorted(every - set(names)):  # a name credited in another unit only: last
+        names[key] = labels.get(key, key)
+    for key, name in names.items():
         writer.writerow(
             [
-                r["name"],
-                *(snapshot.credits.get(m, {}).get(r["key"], "0") for m in MODELS),
-                *(snapshot.value_credits.get(m, {}).get(r["key"], "0") for m in MODELS),
+                name,
+                *(snapshot.credits.get(m, {}).get(key, "0") for m in MODELS),
+                *(snapshot.value_credits.get(m, {}).get(key, "0") for m in MODELS),
+                *(snapshot.pipeline_credits.get(m, {}).get(key, "0") for m in MODELS),
             ]
         )
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
@@ -181,6 +191,14 @@ def attribution_page(
         "snapshot": snapshot,
         "credited_conversions": credited,
         "credited_value": snapshot.value - snapshot.no_touch_value if snapshot else Decimal(0),
+        "credited_pipeline": (
+            snapshot.pipeline_value - snapshot.pipeline_no_touch_value if snapshot else Decimal(0)
+        ),
+        "credited_sqls": (
+            snapshot.pipeline_opportunities - snapshot.pipeline_no_touch_opportunities
+            if snapshot
+            else 0
+        ),
         "unnamed_label": credit_labels(dimension)[NO_CAMPAIGN],
         "rows": rows,
         "chart": chart,

@@ -58,6 +58,16 @@ class ShapleyIntervalOut(Schema):
     support: int
 
 
+class PipelineAttributionOut(Schema):
+    """The period's SQLs (opportunities created from a lead in it) credited in pipeline created."""
+
+    sqls: int
+    pipeline_created: MoneyOut  # in the workspace currency
+    credits: dict[str, dict[str, str]]  # per model: {name: value in the workspace currency}
+    no_marketing_touch: dict[str, Any]  # {"sqls": n, "pipeline_created": "…"}
+    other_currencies: dict[str, dict[str, Any]]  # {code: {"count": n, "amount": "…"}}
+
+
 class AttributionSnapshotDetailOut(_SnapshotFields):
     won_deals: int
     won_revenue: MoneyOut
@@ -70,6 +80,7 @@ class AttributionSnapshotDetailOut(_SnapshotFields):
     shapley_intervals: list[ShapleyIntervalOut]
     bootstrap_seed: int | None
     bootstrap_resamples: int
+    pipeline: PipelineAttributionOut | None  # None: computed before pipeline credits were kept
 
 
 class AttributionLockOut(Schema):
@@ -82,6 +93,7 @@ class AttributionLockOut(Schema):
     half_life_days: str
     credits: dict[str, str]
     value_credits: dict[str, str]
+    pipeline_credits: dict[str, str] | None  # None: signed before pipeline credits were kept
     marketing_signed_at: dt.datetime | None
     sales_signed_at: dt.datetime | None
     is_signed: bool

@@ -53,9 +53,9 @@ def lock_sign(
     *, actor: Actor, start: dt.date, end: dt.date, dimension: str, model: str
 ) -> AttributionLock:
     """The marketing manager and the sales manager each sign the model for the period. The first
-    signature fixes the credits of record (conversions and value) from the latest snapshot; the
-    second must sign the same model (otherwise 409: the sides disagree). A model with a credit
-    below 0 cannot be signed (409)."""
+    signature fixes the credits of record (won deals, won revenue and pipeline created) from the
+    latest snapshot; the second must sign the same model (otherwise 409: the sides disagree). A
+    model with a credit below 0 cannot be signed (409)."""
     if model not in MODELS:
         raise ValidationFailed(_("Unknown model."), field_errors={"model": [_("Unknown model.")]})
     side = actor.signing_side()
@@ -80,6 +80,8 @@ def lock_sign(
                 "half_life_days": snapshot.half_life_days,
                 "credits": snapshot.credits.get(model, {}),
                 "value_credits": snapshot.value_credits.get(model, {}),
+                # None when the snapshot predates pipeline credits: not recorded
+                "pipeline_credits": snapshot.pipeline_credits.get(model),
                 "snapshot": snapshot,
             },
         )

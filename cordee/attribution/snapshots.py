@@ -1,5 +1,6 @@
 """Attribution snapshots: every model's credits for a period's won deals, in won deals and in
-won revenue, with Shapley's bootstrap intervals (the work of the background task)."""
+won revenue, with Shapley's bootstrap intervals, and for the period's SQLs in pipeline created
+(the work of the background task)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from cordee.analytics.attribution import Result, attribute, w_shaped
 from cordee.analytics.attribution_intervals import ShapleyInterval, shapley_bootstrap
-from cordee.attribution.journeys import PeriodJourneys, load_journeys
+from cordee.attribution.journeys import OUTCOMES, PIPELINE, WON, PeriodJourneys, load_journeys
 from cordee.attribution.models import MODELS, AttributionModel, AttributionSnapshot
 from cordee.tenancy.models import Workspace
 
@@ -52,13 +53,20 @@ def snapshot_compute(
     half_life_days: Decimal = Decimal(7),
 ) -> AttributionSnapshot:
     """Every model's credits for the period's won deals, in conversions and in won revenue (the
-    workspace currency), with Shapley's bootstrap intervals; stored for the pages and the API."""
-    pj = load_journeys(workspace, start, end, dimension)
+    workspace currency), with Shapley's bootstrap intervals, and in pipeline created for the
+    period's SQLs (``journeys.PIPELINE``); stored for the pages and the API."""
+    period = load_journeys(workspace, start, end, dimension, OUTCOMES)
+    pj, pipeline = period[WON], period[PIPELINE]
     credits: dict[str, dict[str, str]] = {}
     value_credits: dict[str, dict[str, str]] = {}
+    pipeline_credits: dict[str, dict[str, str]] = {}
     for model in MODELS:
-        for use_value, out, step in ((False, credits, CONVERSIONS), (True, value_credits, CENTS)):
-            result = _run(pj, model, use_value, float(half_life_days))
+        for journeys, use_value, out, step in (
+            (pj, False, credits, CONVERSIONS),
+            (pj, True, value_credits, CENTS),
+            (pipeline, True, pipeline_credits, CENTS),
+        ):
+            result = _run(journeys, model, use_value, float(half_life_days))
             out[model] = {
                 c: _decimal(v, step) for c, v in zip(result.channels, result.credits, strict=True)
             }
@@ -70,19 +78,29 @@ def snapshot_compute(
         dimension=dimension,
         half_life_days=half_life_days,
         journeys=pj.journeys.n_journeys,
-        conversions=pj.won.count,
-        value=pj.won.revenue,
+        conversions=pj.deals.count,
+        value=pj.deals.amount,
         credits=credits,
         value_credits=value_credits,
         no_touch_conversions=len(pj.no_touch),
         no_touch_value=pj.no_touch_value,
-        other_currencies={
-            code: {"count": count, "amount": str(amount)}
-            for code, (count, amount) in pj.won.other_currencies.items()
-        },
+        other_currencies=_other_currencies(pj),
         unnamed_touches=pj.unnamed_touches,
         intervals=_intervals(interval),
         bootstrap_seed=interval.seed if interval else None,
         bootstrap_resamples=interval.resamples if interval else 0,
+        pipeline_opportunities=pipeline.deals.count,
+        pipeline_value=pipeline.deals.amount,
+        pipeline_credits=pipeline_credits,
+        pipeline_no_touch_opportunities=len(pipeline.no_touch),
+        pipeline_no_touch_value=pipeline.no_touch_value,
+        pipeline_other_currencies=_other_currencies(pipeline),
         computed_at=timezone.now(),
     )
+
+
+def _other_currencies(pj: PeriodJourneys) -> dict[str, dict[str, object]]:
+    return {
+        code: {"count": count, "amount": str(amount)}
+        for code, (count, amount) in pj.deals.other_currencies.items()
+    }

@@ -48,7 +48,7 @@ from cordee.analytics import kpis as catalogue
 from cordee.analytics import planning as maths
 from cordee.core.actor import Actor
 from cordee.core.errors import NotFound, PermissionDenied, ValidationFailed
-from cordee.funnel import metrics, planning
+from cordee.funnel import metrics, planning, won
 from cordee.funnel.models import (
     LeadAssignment,
     LeadDecision,
@@ -320,9 +320,8 @@ def scope_deals(
 
 
 def _created_or_closed(period: maths.PlanPeriod) -> Q:
-    return Q(created_on__gte=period.start, created_on__lte=period.end) | Q(
-        close_date__gte=period.start, close_date__lte=period.end
-    )
+    """Created in the period (the SQLs among them: ``won.sql_opportunities``) or closed in it."""
+    return won.created_in(period.start, period.end) | won.closed_in(period.start, period.end)
 
 
 def _sla(workspace: Workspace, scope: Scope, period: maths.PlanPeriod) -> dict[str, Any]:

@@ -45,6 +45,10 @@ def _sides() -> dict[str, str]:
 def _states() -> dict[str, str]:
     return {
         catalogue.NOT_LOCKED: _("not locked: the period's attribution is not signed by both sides"),
+        catalogue.NOT_RECORDED: _(
+            "not recorded: the period's attribution was signed before Cordée kept its pipeline "
+            "credits"
+        ),
         catalogue.WORKSPACE_ONLY: _("for the whole workspace only"),
         catalogue.NOT_PER_PERSON: _("for the whole workspace and each pod only"),
         catalogue.UNAVAILABLE: _("not available"),

@@ -546,7 +546,8 @@ class KpiValueOut(Schema):
     state: str = Field(
         "",
         description="Why there is no value: not_locked (the period's attribution is not "
-        "signed by both sides), workspace_only (not kept per side, pod or person), "
+        "signed by both sides), not_recorded (its lock was signed before Cordée kept pipeline "
+        "credits), workspace_only (not kept per side, pod or person), not_per_person, "
         "unavailable; empty otherwise",
     )
     other_currencies: dict[str, str] = Field(

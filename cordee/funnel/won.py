@@ -1,4 +1,5 @@
-"""The deals won in a period — the one definition the funnel and attribution share.
+"""The deals won in a period and the SQLs created in it — the definitions the funnel's KPIs and
+attribution share.
 
 A deal is **won in the period** when its opportunity is at stage won and its close date (a date
 of the workspace calendar, so already in the workspace time zone) falls from ``start`` to ``end``
@@ -6,6 +7,11 @@ inclusive; a won deal without a close date is in no period. **Won revenue** is t
 amounts in the workspace currency (a blank currency is the workspace's); deals in another
 currency are counted among the won deals and their amounts reported apart, per currency, never
 converted — as the funnel's pipeline does.
+
+An **SQL of the period** is an opportunity created from a lead (it has one) whose *created on*
+date (a date of the workspace calendar) falls from ``start`` to ``end`` inclusive, whatever its
+stage since; **pipeline created** is the sum of their amounts in the workspace currency, other
+currencies apart, per currency — the KPIs "SQLs" and "pipeline created".
 """
 
 from __future__ import annotations
@@ -14,33 +20,33 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from cordee.funnel.models import Opportunity, OpportunityStage
 from cordee.tenancy.models import Workspace
 
 
 @dataclass(frozen=True)
-class WonDeal:
+class PeriodDeal:
     id: int
     lead_id: int | None
     amount: Decimal
     currency: str  # the workspace currency when the deal's is blank
     created_on: dt.date
-    close_date: dt.date
+    day: dt.date  # the date that puts it in the period: its close date (won), created on (SQL)
 
 
 @dataclass(frozen=True)
-class WonInPeriod:
+class PeriodDeals:
     currency: str
-    deals: tuple[WonDeal, ...]
+    deals: tuple[PeriodDeal, ...]
 
     @property
     def count(self) -> int:
         return len(self.deals)
 
     @property
-    def revenue(self) -> Decimal:
+    def amount(self) -> Decimal:
         """Σ amount of the deals in the workspace currency."""
         return sum((d.amount for d in self.deals if d.currency == self.currency), Decimal(0))
 
@@ -55,28 +61,64 @@ class WonInPeriod:
         return out
 
 
+class WonInPeriod(PeriodDeals):
+    """The deals won in a period (``day``: the close date)."""
+
+    @property
+    def revenue(self) -> Decimal:
+        """Won revenue: Σ amount of the deals in the workspace currency."""
+        return self.amount
+
+
+def created_in(start: dt.date, end: dt.date) -> Q:
+    """Opportunities created from ``start`` to ``end`` (created on, inclusive)."""
+    return Q(created_on__gte=start, created_on__lte=end)
+
+
+def closed_in(start: dt.date, end: dt.date) -> Q:
+    """Opportunities whose close date falls from ``start`` to ``end`` (inclusive)."""
+    return Q(close_date__gte=start, close_date__lte=end)
+
+
 def won_opportunities(workspace: Workspace, start: dt.date, end: dt.date) -> QuerySet[Opportunity]:
     """The opportunities won from ``start`` to ``end`` (close dates, inclusive)."""
     return Opportunity.objects.filter(
-        workspace=workspace,
-        stage=OpportunityStage.WON,
-        close_date__gte=start,
-        close_date__lte=end,
+        closed_in(start, end), workspace=workspace, stage=OpportunityStage.WON
+    )
+
+
+def sql_opportunities(workspace: Workspace, start: dt.date, end: dt.date) -> QuerySet[Opportunity]:
+    """The SQLs of the period: the opportunities created from a lead from ``start`` to ``end``
+    (created on, inclusive), whatever their stage."""
+    return Opportunity.objects.filter(
+        created_in(start, end), workspace=workspace, lead__isnull=False
+    )
+
+
+def _deals(
+    workspace: Workspace, opportunities: QuerySet[Opportunity], day: str
+) -> tuple[PeriodDeal, ...]:
+    rows = opportunities.order_by("id").values_list(
+        "id", "lead_id", "amount", "currency", "created_on", day
+    )
+    return tuple(
+        PeriodDeal(pk, lead, amount, currency or workspace.currency, created, on)
+        for pk, lead, amount, currency, created, on in rows
+        if on is not None  # the filters on the day already exclude them
     )
 
 
 def won_in_period(workspace: Workspace, start: dt.date, end: dt.date) -> WonInPeriod:
     """The workspace's deals won from ``start`` to ``end`` (close dates, inclusive), by id."""
-    rows = (
-        won_opportunities(workspace, start, end)
-        .order_by("id")
-        .values_list("id", "lead_id", "amount", "currency", "created_on", "close_date")
-    )
     return WonInPeriod(
-        currency=workspace.currency,
-        deals=tuple(
-            WonDeal(pk, lead, amount, currency or workspace.currency, created, closed)
-            for pk, lead, amount, currency, created, closed in rows
-            if closed is not None  # the filter on close_date already excludes them
-        ),
+        workspace.currency,
+        _deals(workspace, won_opportunities(workspace, start, end), "close_date"),
+    )
+
+
+def sqls_in_period(workspace: Workspace, start: dt.date, end: dt.date) -> PeriodDeals:
+    """The workspace's SQLs created from ``start`` to ``end`` (created on, inclusive), by id."""
+    return PeriodDeals(
+        workspace.currency,
+        _deals(workspace, sql_opportunities(workspace, start, end), "created_on"),
     )

@@ -122,7 +122,9 @@ def test_the_funnel_metrics_csv_neutralises_a_campaign_name():
 
 def test_the_attribution_csv_neutralises_a_campaign_name_and_keeps_negative_credits():
     snapshot = SimpleNamespace(
-        credits={"shapley": {"9": "-0.2500"}}, value_credits={"shapley": {"9": "-120.00"}}
+        credits={"shapley": {"9": "-0.2500"}},
+        value_credits={"shapley": {"9": "-120.00"}},
+        pipeline_credits={"shapley": {"9": "-80.00"}},
     )
     rows = [{"key": "9", "name": "@SUM(A1)"}]
     response = credits_csv(snapshot, rows, SimpleNamespace(key="2026-q1"), "campaign")
@@ -130,6 +132,7 @@ def test_the_attribution_csv_neutralises_a_campaign_name_and_keeps_negative_cred
     assert line[0] == "'@SUM(A1)"
     assert line[header.index("shapley")] == "-0.2500"
     assert line[header.index("shapley_value")] == "-120.00"
+    assert line[header.index("shapley_pipeline")] == "-80.00"
 
 
 def test_the_attribution_command_csv_neutralises_a_channel():

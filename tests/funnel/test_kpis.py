@@ -202,6 +202,7 @@ def test_every_kpi_of_the_workspace_worked_by_hand(personas, hand_worked_kpis):
         "win_rate": Fraction(3, 4),
         "median_sales_cycle": Fraction(40),
         "revenue_attributed_marketing": None,  # no lock signed for Q1: see below
+        "pipeline_attributed_marketing": None,
         "sales_sla_due": 0,  # no SLA contract here (see the SLA test)
         "sales_sla_kept": 0,
         "sales_sla_compliance": None,
@@ -233,6 +234,7 @@ def test_a_persons_kpis_count_what_they_own(personas, hand_worked_kpis):
         "win_rate": Fraction(1),
         "median_sales_cycle": Fraction(115, 2),
         "revenue_attributed_marketing": None,  # attribution: the whole workspace only
+        "pipeline_attributed_marketing": None,
         "sales_sla_due": 0,  # no SLA contract here (see the SLA test)
         "sales_sla_kept": 0,
         "sales_sla_compliance": None,
@@ -258,6 +260,7 @@ def test_a_persons_kpis_count_what_they_own(personas, hand_worked_kpis):
         "win_rate": Fraction(1, 2),
         "median_sales_cycle": Fraction(40),
         "revenue_attributed_marketing": None,
+        "pipeline_attributed_marketing": None,
         "sales_sla_due": 0,  # no SLA contract here (see the SLA test)
         "sales_sla_kept": 0,
         "sales_sla_compliance": None,
@@ -295,6 +298,7 @@ def test_a_sides_kpis_count_what_its_people_own(personas, hand_worked_kpis):
         "win_rate": None,  # nothing to divide by: no value, not 0 %
         "median_sales_cycle": None,
         "revenue_attributed_marketing": None,
+        "pipeline_attributed_marketing": None,
         "sales_sla_due": 0,  # no SLA contract here (see the SLA test)
         "sales_sla_kept": 0,
         "sales_sla_compliance": None,
@@ -325,6 +329,7 @@ def test_a_pods_kpis_count_what_was_routed_to_it(personas, hand_worked_kpis):
         "win_rate": Fraction(1),
         "median_sales_cycle": Fraction(115, 2),
         "revenue_attributed_marketing": None,
+        "pipeline_attributed_marketing": None,
         "sales_sla_due": 0,  # no SLA contract here (see the SLA test)
         "sales_sla_kept": 0,
         "sales_sla_compliance": None,
