@@ -870,6 +870,20 @@ OPS: dict[str, Op] = {
         allowed="rita", denied="dave", body={"on_track": "1", "at_risk": "0.85"}
     ),
     # any member computes a plan (it writes nothing); every input given: no history needed
+    # managers of either side and RevOps write a plan as the period's goals
+    "plan_goals_write": Op(
+        allowed="mia",
+        denied="bob",
+        body={
+            "revenue": "100000",
+            "period": "2027-Q1",
+            "deal_size": "25000",
+            "mql_to_sal": "0.5",
+            "sal_to_sql": "0.4",
+            "sql_to_won": "0.25",
+            "marketing_share": "0.6",
+        },
+    ),
     "plan_compute": Op(
         allowed="erin",
         body={

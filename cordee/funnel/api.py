@@ -322,6 +322,30 @@ def plan_compute(request: HttpRequest, payload: schemas.PlanIn) -> Any:
     )
 
 
+@router.post(
+    "/plans/goals",
+    response=schemas.PlanGoalsOut,
+    operation_id="plan_goals_write",
+    tags=["Planning"],
+)
+def plan_goals_write(request: HttpRequest, payload: schemas.PlanGoalsIn) -> Any:
+    """Computes the plan as ``/plans/compute`` does and writes it as the period's shared goals
+    of its scope (the workspace or the plan's pod), owned by both sides: revenue won, deals won
+    (the customers), SQLs, SALs, MQLs created and the acceptance rate (the MQL → SAL rate). A
+    goal already set for the same KPI, scope and period gets the plan's target (its history
+    keeps the change); the same plan twice changes nothing. Then proposes marketing's
+    commitments in the period's SLA contract of that scope (MQL volume = marketing's MQLs,
+    acceptance floor = the MQL → SAL rate): a new unsigned contract, or the existing one
+    changed, which withdraws its signatures. Managers of either side and RevOps (403
+    otherwise); the plan needs a period (422)."""
+    actor = current_actor(request)
+    data = payload.model_dump()
+    owners = {k: data.pop(k) for k in ("marketing_owner", "sales_owner")}
+    result = planning.plan_compute(actor=actor, **data)
+    written = services.plan_goals_write(actor=actor, result=result, **owners)
+    return services.plan_goals_payload(actor, written)
+
+
 class GoalFilters(QuerySchema):
     period: str | None = Field(None, max_length=10, description="2027, 2027-Q1 or 2027-03")
     scope: str | None = Field(None, max_length=40, description="workspace, side:…, pod:…, person:…")

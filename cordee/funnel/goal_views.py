@@ -41,7 +41,8 @@ def goal_detail(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
 def goal_trend(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
     """A goal's small trend chart (the goals page loads each when it comes into view)."""
     goal = goals.goal_get(actor=actor, pk=pk)
-    svg = goals_page.trend_svg(actor, goal, small=True)
+    progress = goals.goals_progress(actor=actor, goals=[goal])[goal.pk]
+    svg = goals_page.trend_svgs(actor, goal, progress, ("small",))["small"]
     return render(request, "funnel/goal_trend.html", {"svg": svg, "goal": goal})
 
 

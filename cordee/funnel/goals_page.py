@@ -307,12 +307,13 @@ def trend_spec(
     points: list[goals.TrendPoint],
     progress: goals.Progress,
     *,
-    small: bool,
+    size: str,
 ) -> dict[str, Any]:
     """Actual to date at each step, the target line (from 0 to the target over the period for
     a count or money; flat for a rate or a duration) and the forecast (dashed, from today to
     the period's end)."""
     kpi = goals.KPIS[goal.kpi]
+    small = size == "small"
     actual, target, forecast = _("Actual"), _("Target"), _("Forecast")
     start, end = goal.period_start, goal.period_end
     additive = kpi.unit in maths.ADDITIVE_UNITS
@@ -380,19 +381,25 @@ def trend_spec(
         values,
         mark=mark,
         encoding=encoding,
-        width=180 if small else 560,
-        height=44 if small else 220,
+        width={"small": 180, "narrow": 300}.get(size, 560),
+        height={"small": 44, "narrow": 180}.get(size, 220),
     )
 
 
-def trend_svg(actor: Actor, goal: Goal, *, small: bool) -> str:
-    """The goal's trend chart, rendered once per data (the spec's digest is in the key)."""
-    progress = goals.goals_progress(actor=actor, goals=[goal])[goal.pk]
+def trend_svgs(
+    actor: Actor, goal: Goal, progress: goals.Progress, sizes: tuple[str, ...]
+) -> dict[str, str]:
+    """The goal's trend chart in each of ``sizes`` (``small``: the goals page's; ``wide``, and
+    ``narrow`` for a phone: the goal's page), its points read once, each rendered once per data
+    (the spec's digest is in the key)."""
     points = goals.goal_trend(actor=actor, goal=goal)
-    return cached_svg(
-        f"goal-trend:{goal.pk}:{'s' if small else 'l'}",
-        lambda: trend_spec(goal, points, progress, small=small),
-    )
+    return {
+        size: cached_svg(
+            f"goal-trend:{goal.pk}:{size}",
+            lambda size=size: trend_spec(goal, points, progress, size=size),  # type: ignore[misc]
+        )
+        for size in sizes
+    }
 
 
 def contributions(actor: Actor, goal: Goal) -> list[dict[str, Any]] | None:
@@ -455,7 +462,7 @@ def goal_page(actor: Actor, goal: Goal) -> dict[str, Any]:
         "target_mark": target_mark(),
         "thresholds": thresholds_text(actor),
         "can_write": actor.can("goal.write"),
-        "chart": trend_svg(actor, goal, small=False),
+        "charts": trend_svgs(actor, goal, progress[goal.pk], ("wide", "narrow")),
     }
 
 

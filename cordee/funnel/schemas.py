@@ -455,6 +455,33 @@ class PlanIn(InSchema):
     )
 
 
+class PlanGoalsIn(PlanIn):
+    marketing_owner: int | None = Field(
+        None, ge=1, description="A marketing member's user id (default: the marketing manager)"
+    )
+    sales_owner: int | None = Field(
+        None, ge=1, description="A sales member's user id (default: the sales manager)"
+    )
+
+
+class PlanContractOut(Schema):
+    id: int
+    name: str
+    mql_volume: int
+    acceptance_floor: str = Field(..., description="In %, 2 places")
+    proposed: bool = Field(..., description="Created or changed by this call (signatures to give)")
+
+
+class PlanGoalsOut(Schema):
+    period: str
+    scope: str
+    created: int
+    changed: int
+    unchanged: int
+    goals: list[int] = Field(..., description="The ids of the plan's goals")
+    contract: PlanContractOut | None
+
+
 class PlanSourceOut(Schema):
     origin: str = Field(..., description="history or given")
     window_start: dt.date | None = None

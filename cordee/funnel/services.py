@@ -748,6 +748,9 @@ def goal_thresholds_set(*, actor: Actor, on_track: Any, at_risk: Any) -> GoalThr
 # -- the plan written as goals ----------------------------------------------------------------------
 
 
+PLAN_KPIS = ("revenue_won", "deals_won", "sqls", "sals", "mqls_created", "acceptance_rate")
+
+
 @dataclass(frozen=True)
 class PlanGoals:
     period: str
@@ -778,7 +781,7 @@ def plan_goals_write(
     scope = f"pod:{result.pod.pk}" if result.pod is not None else "workspace"
     rate = Decimal(planning_rate_text(result.inputs["mql_to_sal"].value or 0))
     plan = result.plan
-    targets = {
+    targets: dict[str, Decimal] = {
         "revenue_won": result.revenue.quantize(Decimal("0.01")),
         "deals_won": Decimal(plan.customers),
         "sqls": Decimal(plan.sqls),
@@ -817,6 +820,39 @@ def plan_goals_write(
             actor, result, plan.marketing_mqls, (rate * 100).quantize(Decimal("0.01"))
         )
     return PlanGoals(period, scope, created, changed, unchanged, contract, proposed)
+
+
+def plan_goals_payload(actor: Actor, written: PlanGoals) -> dict[str, Any]:
+    """What ``plan_goals_write`` did, as the API gives it."""
+    contract = written.contract
+    return {
+        "period": written.period,
+        "scope": written.scope,
+        "created": written.created,
+        "changed": written.changed,
+        "unchanged": written.unchanged,
+        "goals": list(
+            Goal.objects.filter(
+                workspace=actor.workspace,
+                scope=written.scope,
+                period=written.period,
+                kpi__in=PLAN_KPIS,
+            )
+            .order_by("id")
+            .values_list("id", flat=True)
+        ),
+        "contract": None
+        if contract is None
+        else {
+            "id": contract.pk,
+            "name": contract.name,
+            "mql_volume": contract.mql_volume,
+            "acceptance_floor": format(
+                Decimal(contract.acceptance_floor).quantize(Decimal("0.01")), "f"
+            ),
+            "proposed": written.contract_proposed,
+        },
+    }
 
 
 def _plan_contract_propose(

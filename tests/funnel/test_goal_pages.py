@@ -18,6 +18,7 @@ from django.test import Client
 from cordee.funnel import goals, goals_page, kpis, services
 from cordee.funnel.models import Goal, GoalChange, GoalThresholds, Opportunity, SlaContract
 from tests import factories as f
+from tests.fixtures.api import error_fields
 
 TODAY = dt.date(2026, 3, 10)
 
@@ -187,7 +188,10 @@ def test_the_goal_page_explains_charts_and_splits(personas, history):
     assert response.status_code == 200
     page = response.content.decode()
     assert "The period is over: the forecast is the final value." in page
-    assert "<svg" in response.context["chart"]
+    assert (
+        "<svg" in response.context["charts"]["wide"]
+        and "<svg" in response.context["charts"]["narrow"]
+    )
     assert [c["value"] for c in response.context["contributions"]] == ["4", "0", "0"]
     history_rows = response.context["history"]
     assert [(h["field"], h["before"], h["after"]) for h in history_rows][-1] == (
@@ -342,3 +346,27 @@ def test_a_workspace_with_nested_goals_is_deleted_whole(personas):
     _goal(personas, kpi="pipeline_created", target="5000", scope="side:sales", parent=parent.pk)
     personas.acme.delete()  # the children's restriction yields to the workspace's cascade
     assert not Goal.objects.filter(pk=parent.pk).exists()
+
+
+def test_the_api_writes_the_plan_as_goals(personas, api_as):
+    api = api_as("mia")
+    body = {**PLAN, "sales_owner": personas.dave.pk}
+    response = api.post("plans/goals", body)
+    assert response.status_code == 200, response.content
+    out = response.json()
+    assert (out["period"], out["scope"], out["created"], out["changed"]) == (
+        "2027-Q1",
+        "workspace",
+        6,
+        0,
+    )
+    assert out["contract"]["mql_volume"] == 120 and out["contract"]["acceptance_floor"] == "50.00"
+    assert sorted(out["goals"]) == sorted(
+        Goal.objects.filter(workspace=personas.acme, period="2027-Q1").values_list("pk", flat=True)
+    )
+    goal = Goal.objects.get(pk=out["goals"][0])
+    assert (goal.marketing_owner, goal.sales_owner) == (personas.mia, personas.dave)
+    again = api.post("plans/goals", body).json()
+    assert (again["created"], again["unchanged"], again["contract"]["proposed"]) == (0, 6, False)
+    refused = api.post("plans/goals", {**body, "period": None})
+    assert refused.status_code == 422 and set(error_fields(refused)) == {"period"}
