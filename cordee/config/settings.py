@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "cordee.integrations",
     "cordee.attribution",
     "cordee.feedback",
+    "cordee.comp",
     "cordee.search",
     "cordee.dataio",
     "cordee.comments",

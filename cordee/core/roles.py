@@ -70,6 +70,9 @@ CAPABILITIES: dict[str, set[Role]] = {
     # configuration; not executives — it names each person's every change, a matter for the
     # admins (they ask RevOps, or export it through them)
     "audit.read": {Role.REVOPS_ADMIN},
+    # variable pay is private: RevOps names the comp admins, who read and approve everyone's
+    # pay (comp.selectors applies who reads whose); RevOps itself reads no one's by role
+    "comp.grant": {Role.REVOPS_ADMIN},
 }
 
 

@@ -22,6 +22,7 @@ from cordee.core.actor import Actor
 from cordee.core.charts import cached_svg, chart_spec
 from cordee.core.errors import ValidationFailed
 from cordee.core.templatetags.cordee import percent
+from cordee.core.web import Form
 from cordee.funnel import goals, kpis
 from cordee.funnel.kpis_page import shown
 from cordee.funnel.models import Goal, GoalField, OpportunitySource, Rollup
@@ -478,7 +479,7 @@ def owner_choices(actor: Actor, side: str) -> list[tuple[str, str]]:
     return [("", "—")] + [(str(m.user_id), str(m.user)) for m in members if side_of(m.role) == side]
 
 
-class GoalForm(forms.Form):
+class GoalForm(Form):
     """A goal's fields; the service checks them (``funnel.goals``) and names the field at
     fault. ``fixed``: an existing goal's KPI, scope and period are not offered."""
 
