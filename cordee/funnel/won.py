@@ -104,7 +104,7 @@ def cancelled_opportunities(
     workspace: Workspace, start: dt.date, end: dt.date
 ) -> QuerySet[Opportunity]:
     """The deals closed from ``start`` to ``end`` (close dates, inclusive) that were won and have
-    since been moved out of won (not won now), annotated ``cancelled_at``: the last such move."""
+    since been moved out of won (not won now)."""
     return (
         Opportunity.objects.filter(closed_in(start, end), workspace=workspace)
         .exclude(stage=OpportunityStage.WON)
@@ -116,7 +116,8 @@ def credited_opportunities(
     workspace: Workspace, start: dt.date, end: dt.date
 ) -> QuerySet[Opportunity]:
     """The credited deals of the period: won in it, or closed in it, won, then cancelled. Each is
-    annotated ``cancelled_at`` (the time of the last move out of won; None for a deal won now)."""
+    annotated ``cancelled_at``, the time of its last move out of won (None if never; a deal won
+    again has one too: ``cancelled_on`` reads it with the stage)."""
     last_move = _moves_out_of_won().order_by("-at", "-id").values("at")[:1]
     return (
         won_opportunities(workspace, start, end) | cancelled_opportunities(workspace, start, end)
