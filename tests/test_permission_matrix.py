@@ -370,6 +370,8 @@ PAGES.update(
         "opportunity_move": Page(
             kind="opportunity", allowed="bob", denied="alice", post={"stage": "qualification"}
         ),
+        # split credit: sales managers and RevOps (credit.split); an empty form: no split
+        "opportunity_credits": Page(kind="opportunity", allowed="dave", denied="bob"),
         "sla_dashboard": Page(),
         "rejections_report": Page(),
         "funnel_metrics": Page(allowed="erin"),
@@ -828,6 +830,12 @@ OPS: dict[str, Op] = {
     ),
     "lead_history": Op(kind="lead"),
     "opportunity_history": Op(kind="opportunity"),
+    # every member reads a deal's credit; sales managers and RevOps split it (credit.split);
+    # an empty list: no split, the owner is credited with the whole deal
+    "opportunity_credits": Op(kind="opportunity", allowed="erin"),
+    "opportunity_credits_set": Op(
+        kind="opportunity", allowed="dave", denied="bob", body={"shares": []}
+    ),
     "opportunity_board": Op(query={"closes_after": "2026-01-01"}),
     "lead_sla": Op(kind="lead", ok=(200, 404)),
     "lead_transition": Op(

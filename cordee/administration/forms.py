@@ -198,8 +198,9 @@ def initial_values(workspace: Workspace, acknowledge_within_days: int) -> dict[s
 
 
 def _field(key: str) -> str:
-    """A schema's error location (``business_hours.mon``) → the page's field."""
-    return key.split(".")[0]
+    """A schema's error location (``business_hours.mon``, ``extra_holidays[2]``) → the page's
+    field."""
+    return key.split(".")[0].split("[")[0]
 
 
 def read_settings(

@@ -214,12 +214,13 @@ def error_body(
 
 
 def _loc_name(loc: list[Any]) -> str:
-    parts = [
-        str(p)
-        for p in loc
-        if p not in ("body", "query", "path", "payload", "data", "filters", "ninja_pagination")
-    ]
-    return ".".join(parts) or "__all__"
+    """A field's name as errors give it: ``owner``, ``shares[1].person`` (an item of a list)."""
+    name = ""
+    for p in loc:
+        if p in ("body", "query", "path", "payload", "data", "filters", "ninja_pagination"):
+            continue
+        name += f"[{p}]" if isinstance(p, int) and name else (f".{p}" if name else str(p))
+    return name or "__all__"
 
 
 def _pydantic_message(err: Mapping[str, Any]) -> str:

@@ -123,6 +123,10 @@ ACTIONS: dict[str, tuple[Any, Any]] = {
         pgettext_lazy("audit action", "turned off"),
         gettext_lazy("%(who)s turned off the %(kind)s “%(label)s”"),
     ),
+    "split": (
+        pgettext_lazy("audit action", "credit split"),
+        gettext_lazy("%(who)s split the credit of the %(kind)s “%(label)s”"),
+    ),
     "recovery_codes_regenerate": (
         pgettext_lazy("audit action", "new recovery codes"),
         gettext_lazy("%(who)s made new recovery codes for the %(kind)s “%(label)s”"),
@@ -150,6 +154,7 @@ VALUE_NAMES: dict[str, Any] = {
     "to_stage": pgettext_lazy("audit value", "new stage"),
     "mql_threshold": pgettext_lazy("audit value", "MQL threshold"),
     "signin_locked": pgettext_lazy("audit value", "sign-in locked"),
+    "credit_split": pgettext_lazy("audit value", "credit split"),
 }
 
 IDS_SHOWN = 20  # a bulk job's ids on the page (the export and the API give them all)

@@ -30,6 +30,9 @@ CAPABILITIES: dict[str, set[Role]] = {
     "activity.write": _EVERY_OPERATOR,  # log calls, e-mails, meetings, notes; plan tasks
     "campaign.write": _MARKETING,
     "opportunity.write": _SALES,
+    # split a deal's credit between several people (variable pay reads it): the sales managers
+    # and RevOps; comp admins will hold it too
+    "credit.split": {Role.SALES_MANAGER, Role.REVOPS_ADMIN},
     "pod.write": _MANAGERS,
     "team.write": {Role.REVOPS_ADMIN},
     "member.write": {Role.REVOPS_ADMIN},

@@ -16,6 +16,8 @@ from cordee.core.schemas import Id, PathId
 from cordee.funnel import (
     activities,
     activity_schemas,
+    credit_schemas,
+    credits,
     goal_schemas,
     goals,
     kpis,
@@ -536,6 +538,43 @@ def opportunity_history(request: HttpRequest, pk: PathId) -> Any:
     actor = current_actor(request)
     opportunity = record_get(actor=actor, spec=records.OPPORTUNITIES, pk=pk)
     return selectors.opportunity_history(actor=actor, opportunity=opportunity)
+
+
+@router.get(
+    "/opportunities/{int:pk}/credits",
+    response=credit_schemas.OpportunityCreditsOut,
+    tags=["Opportunities"],
+    operation_id="opportunity_credits",
+    summary="Who is credited for an opportunity, and with which share",
+)
+def opportunity_credits(request: HttpRequest, pk: PathId) -> Any:
+    """The deal's split credit (``split``: true) or, without one, its owner with the whole
+    (share 1); each person's credited amount (amount × share) in the deal's currency."""
+    actor = current_actor(request)
+    opportunity = record_get(actor=actor, spec=records.OPPORTUNITIES, pk=pk)
+    return credits.opportunity_credits(actor=actor, opportunity=opportunity)
+
+
+@router.put(
+    "/opportunities/{int:pk}/credits",
+    response=credit_schemas.OpportunityCreditsOut,
+    tags=["Opportunities"],
+    operation_id="opportunity_credits_set",
+    summary="Split an opportunity's credit between several people",
+)
+def opportunity_credits_set(
+    request: HttpRequest, pk: PathId, payload: credit_schemas.OpportunityCreditsIn
+) -> Any:
+    """Replace the split (sales managers and RevOps): active members of the workspace, each
+    once, shares above 0 and at most 1 summing to exactly 1 (422 naming ``shares[1].person``,
+    ``shares[0].share`` or ``shares``); an empty list removes the split. Audited."""
+    actor = current_actor(request)
+    opportunity = record_get(actor=actor, spec=records.OPPORTUNITIES, pk=pk)
+    return credits.opportunity_credits_set(
+        actor=actor,
+        opportunity_id=opportunity.pk,
+        shares=[s.model_dump() for s in payload.shares],
+    )
 
 
 register_crud(

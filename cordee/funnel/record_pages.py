@@ -15,7 +15,7 @@ from cordee.core.web import Column, RecordPage, record_form_class, user_choices
 from cordee.crm import records as crm_records
 from cordee.crm import selectors as crm_selectors
 from cordee.crm.models import Campaign
-from cordee.funnel import activity_pages, records, selectors
+from cordee.funnel import activity_pages, credits, records, selectors
 from cordee.funnel.models import ForecastCategory, RejectionOutcome
 from cordee.funnel.services import lead_create, lead_update, opportunity_save
 from cordee.people.selectors import pod_choices
@@ -59,7 +59,11 @@ def _lead_context(actor: Actor, lead: Any) -> dict[str, Any]:
 
 
 def _opportunity_context(actor: Actor, opportunity: Any) -> dict[str, Any]:
-    return {"panel": activity_pages.timeline_panel(actor, "opportunity", opportunity.pk)}
+    return {
+        "panel": activity_pages.timeline_panel(actor, "opportunity", opportunity.pk),
+        "credit": credits.opportunity_credits(actor=actor, opportunity=opportunity),
+        "can_split": actor.can("credit.split"),
+    }
 
 
 def _campaign_context(actor: Actor, campaign: Any) -> dict[str, Any]:

@@ -28,6 +28,9 @@ from cordee.funnel.assignments import (  # noqa: F401 -- the services of owners,
     leads_pod_move,
     leads_reassign,
 )
+from cordee.funnel.credits import (  # noqa: F401 -- the service of split credit, here too
+    opportunity_credits_set,
+)
 from cordee.funnel.models import (
     CLOSED_STAGES,
     DecisionKind,

@@ -1,7 +1,7 @@
 """The record timeline: one permission-scoped read that merges, newest first, everything that
 happened to a lead, contact, account or opportunity — stage history, deal stages, field changes,
-assignments (the changes of owner), marketing touches, activities logged by people, tasks — with
-a kind filter and pages.
+assignments (the changes of owner), marketing touches, activities logged by people, tasks, a
+deal's credit splits (read from the audit log, which keeps them) — with a kind filter and pages.
 
 Each kind of entry is a ``TimelineSource``: a function that returns the ``limit`` newest entries
 of its kind about a record, in **one** query. The timeline asks every chosen source for
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from heapq import merge
 from itertools import islice
 from typing import Any
@@ -28,9 +29,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cordee.core.actor import Actor
-from cordee.core.models import FieldChange
+from cordee.core.models import AuditEntry, FieldChange
 from cordee.core.records import field_change_values
 from cordee.crm.models import Account, Contact
+from cordee.funnel import credits
 from cordee.funnel.activities import About
 from cordee.funnel.models import (
     ACTIVITY_KINDS,
@@ -164,6 +166,42 @@ def _deal_stages(actor: Actor, about: About, limit: int) -> list[Entry]:
     ]
 
 
+def _deals_of(about: About) -> Q:
+    """The record's opportunities, as a filter of opportunities (``_deal_filter``'s rows)."""
+    if about.scope == "lead":
+        return Q(lead=about.lead)
+    if about.scope == "contact":
+        return Q(lead__contact=about.contact)
+    if about.scope == "account":
+        return Q(account=about.account)
+    return Q(pk=about.opportunity.pk if about.opportunity else None)
+
+
+def _credit_splits(actor: Actor, about: About, limit: int) -> list[Entry]:
+    """Changes of a deal's credit split, from the audit log (``funnel.credits``)."""
+    deals = Opportunity.objects.filter(_deals_of(about), workspace=actor.workspace).values("pk")
+    rows = AuditEntry.objects.filter(
+        workspace=actor.workspace,
+        target="opportunities",
+        action=credits.AUDIT_ACTION,
+        target_id__in=deals,
+    ).order_by("-at", "-id")[:limit]
+    entries = []
+    for r in rows:
+        split = (r.after or {}).get(credits.AUDIT_VALUE) or {}
+        shares = ", ".join(
+            f"{email} {credits.share_percent(Decimal(share))}" for email, share in split.items()
+        )
+        title = (
+            _("Credit split: %(shares)s") % {"shares": shares}
+            if shares
+            else _("Credit split removed: the owner is credited with the whole deal")
+        )
+        detail = r.target_label if about.scope != "opportunity" else ""
+        entries.append(Entry("credit", r.at, title, detail, r.by_label or None, f"audit:{r.pk}"))
+    return entries
+
+
 # the record a timeline is about → (its kind's ``RecordSpec.key``, its model)
 _RECORD_KINDS: dict[str, tuple[str, type[Model]]] = {
     "lead": ("leads", Lead),
@@ -282,6 +320,7 @@ timeline_source_register("assignment", gettext_lazy("Owner changes"), _assignmen
 timeline_source_register("touch", gettext_lazy("Marketing touches"), _marketing)
 timeline_source_register("deal_stage", gettext_lazy("Deal stages"), _deal_stages)
 timeline_source_register("change", gettext_lazy("Field changes"), _changes)
+timeline_source_register("credit", gettext_lazy("Credit splits"), _credit_splits)
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from cordee.core.record_views import record_urls
-from cordee.funnel import goal_views, record_pages, settings_pages, views
+from cordee.funnel import credit_views, goal_views, record_pages, settings_pages, views
 
 urlpatterns = [
     path("", views.workspace_home, name="workspace_home"),
@@ -14,6 +14,11 @@ urlpatterns = [
     *record_urls(record_pages.LEADS, "leads"),
     path("opportunities/board/", views.opportunity_board, name="opportunity_board"),
     path("opportunities/<int:pk>/move/", views.opportunity_move, name="opportunity_move"),
+    path(
+        "opportunities/<int:pk>/credits/",
+        credit_views.opportunity_credits,
+        name="opportunity_credits",
+    ),
     *record_urls(record_pages.OPPORTUNITIES, "opportunities"),
     *record_urls(record_pages.CAMPAIGNS, "campaigns"),
     path("queue/", views.queue, name="mql_queue"),

@@ -8,6 +8,13 @@ amounts in the workspace currency (a blank currency is the workspace's); deals i
 currency are counted among the won deals and their amounts reported apart, per currency, never
 converted — as the funnel's pipeline does.
 
+A won deal is **cancelled** on the date (workspace calendar) it was last moved out of won — an
+``OpportunityStageChange`` from won to any other stage — while it is not won now; it keeps its
+close date. Cordée itself keeps a won deal closed, so such a move comes from an import or a CRM
+sync (a deal reopened there). **Credited deals** of a period are the deals won in it and the
+ones closed in it that were won and cancelled since: what variable pay credits (a cancelled deal
+still counts in the period it closed in; its cancellation is a clawback, later).
+
 An **SQL of the period** is an opportunity created from a lead (it has one) whose *created on*
 date (a date of the workspace calendar) falls from ``start`` to ``end`` inclusive, whatever its
 stage since; **pipeline created** is the sum of their amounts in the workspace currency, other
@@ -20,9 +27,9 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import DateTimeField, Exists, OuterRef, Q, QuerySet, Subquery
 
-from cordee.funnel.models import Opportunity, OpportunityStage
+from cordee.funnel.models import Opportunity, OpportunityStage, OpportunityStageChange
 from cordee.tenancy.models import Workspace
 
 
@@ -85,6 +92,46 @@ def won_opportunities(workspace: Workspace, start: dt.date, end: dt.date) -> Que
     return Opportunity.objects.filter(
         closed_in(start, end), workspace=workspace, stage=OpportunityStage.WON
     )
+
+
+def _moves_out_of_won() -> QuerySet[OpportunityStageChange]:
+    return OpportunityStageChange.objects.filter(
+        opportunity=OuterRef("pk"), from_stage=OpportunityStage.WON
+    ).exclude(to_stage=OpportunityStage.WON)
+
+
+def cancelled_opportunities(
+    workspace: Workspace, start: dt.date, end: dt.date
+) -> QuerySet[Opportunity]:
+    """The deals closed from ``start`` to ``end`` (close dates, inclusive) that were won and have
+    since been moved out of won (not won now)."""
+    return (
+        Opportunity.objects.filter(closed_in(start, end), workspace=workspace)
+        .exclude(stage=OpportunityStage.WON)
+        .filter(Exists(_moves_out_of_won()))
+    )
+
+
+def credited_opportunities(
+    workspace: Workspace, start: dt.date, end: dt.date
+) -> QuerySet[Opportunity]:
+    """The credited deals of the period: won in it, or closed in it, won, then cancelled. Each is
+    annotated ``cancelled_at``, the time of its last move out of won (None if never; a deal won
+    again has one too: ``cancelled_on`` reads it with the stage)."""
+    last_move = _moves_out_of_won().order_by("-at", "-id").values("at")[:1]
+    return (
+        won_opportunities(workspace, start, end) | cancelled_opportunities(workspace, start, end)
+    ).annotate(cancelled_at=Subquery(last_move, output_field=DateTimeField()))
+
+
+def cancelled_on(
+    workspace: Workspace, stage: str, cancelled_at: dt.datetime | None
+) -> dt.date | None:
+    """The date (workspace calendar) a credited deal at ``stage``, last moved out of won at
+    ``cancelled_at``, was cancelled; None while it is won."""
+    if stage == OpportunityStage.WON or cancelled_at is None:
+        return None
+    return workspace.today(cancelled_at)
 
 
 def sql_opportunities(workspace: Workspace, start: dt.date, end: dt.date) -> QuerySet[Opportunity]:

@@ -314,6 +314,7 @@ PK_MODELS: dict[str, type[models.Model]] = {
     "lead_reject": funnel.Lead,
     "lead_convert": funnel.Lead,
     "opportunity_move": funnel.Opportunity,
+    "opportunity_credits": funnel.Opportunity,
     "contract_sign": funnel.SlaContract,
     **{f"goal_{name}": funnel.Goal for name in ("detail", "edit", "delete", "trend")},
     "activity_log": funnel.Lead,  # <record> is "lead"

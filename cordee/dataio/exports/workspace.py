@@ -66,6 +66,7 @@ for _table in (
     ExportTable("lead_assignments", "funnel.LeadAssignment"),
     ExportTable("tasks", "funnel.Task"),
     ExportTable("opportunities", "funnel.Opportunity"),
+    ExportTable("opportunity_credits", "funnel.OpportunityCredit"),  # split credit
     ExportTable("lead_decisions", "funnel.LeadDecision"),
     ExportTable("rejection_reasons", "funnel.RejectionReason"),
     ExportTable("sla_contracts", "funnel.SlaContract"),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from cordee.core.models import Synced, synced_unique
 from cordee.crm.models import Account, Campaign, Channel
 from cordee.funnel.models.leads import Lead
+from cordee.tenancy.models import WorkspaceScoped
 
 
 class OpportunityStage(models.TextChoices):
@@ -214,3 +215,41 @@ class OpportunityStageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_stage or '∅'} → {self.to_stage} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class OpportunityCredit(WorkspaceScoped):
+    """One person's share of the credit for a deal (split credit): the rows of an opportunity
+    sum to exactly 1 (``funnel.credits.opportunity_credits_set`` checks it and replaces them
+    together). An opportunity without rows credits its owner with the whole (share 1)."""
+
+    opportunity = models.ForeignKey(
+        Opportunity,
+        on_delete=models.CASCADE,
+        related_name="credits",
+        verbose_name=_("opportunity"),
+        db_index=False,  # the unique (opportunity, person) index serves it
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,  # a credited person's row is a pay record: never cascaded away
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    share = models.DecimalField(_("share"), max_digits=5, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("credit split")
+        verbose_name_plural = _("credit splits")
+        ordering = ["opportunity", "-share", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opportunity", "person"], name="opportunity_credit_unique_person"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(share__gt=0, share__lte=1),
+                name="opportunity_credit_share_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.share}"
