@@ -1,0 +1,198 @@
+"""Reading a variable-pay plan, its credits and its metrics from files (``cordee comp``) — no
+Django.
+
+- the plan: a JSON document (``comp_plan.plan_parse``);
+- ``CREDITS.csv``: ``deal_id,person,amount,share,closed_on,cancelled_on`` (+ an optional
+  ``campaign`` column for the spiffs); ``cancelled_on`` may be empty; the shares of a deal add
+  up to 1;
+- ``METRICS.csv``: ``metric,scope,period,actual,target``; one row per metric, scope and period.
+
+Every error names the file, and for a bad value its line (the header is line 1) and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cordee.analytics.comp import CreditTable, MetricKey
+from cordee.analytics.comp_plan import MAX_SHARE_DECIMALS, Plan, PlanError, period_parse, plan_parse
+
+CREDIT_COLUMNS = ("deal_id", "person", "amount", "share", "closed_on", "cancelled_on")
+METRIC_COLUMNS = ("metric", "scope", "period", "actual", "target")
+
+
+class InputError(ValueError):
+    """A file that cannot be read; the message names the file, the line and the column."""
+
+
+def plan_read(path: Path) -> Plan:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror or error}).") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(
+            f"{path}: line {error.lineno}, column {error.colno}: not valid JSON ({error.msg})."
+        ) from None
+    try:
+        return plan_parse(document)
+    except PlanError as error:
+        raise InputError(f"{path}: {error}") from None
+
+
+def _rows(path: Path, required: tuple[str, ...]) -> tuple[list[str], Any]:
+    try:
+        handle = path.open(newline="", encoding="utf-8-sig")
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror or error}).") from None
+    reader = csv.reader(handle)
+    try:
+        header = [h.strip() for h in next(reader, [])]
+    except (csv.Error, UnicodeDecodeError) as error:
+        handle.close()
+        raise InputError(f"{path}: line 1: not a readable CSV file ({error}).") from None
+    missing = [c for c in required if c not in header]
+    if missing:
+        handle.close()
+        raise InputError(
+            f"{path}: line 1: missing column(s) {', '.join(missing)} "
+            f"(found: {', '.join(header) or 'nothing'})."
+        )
+    return header, (handle, reader)
+
+
+def _each(path: Path, header: list[str], source: Any) -> Any:
+    handle, reader = source
+    with handle:
+        try:
+            for row in reader:
+                if not row or row == [""]:
+                    continue
+                if len(row) != len(header):
+                    raise InputError(
+                        f"{path}: line {reader.line_num}: {len(row)} fields where the header "
+                        f"has {len(header)}."
+                    )
+                yield reader.line_num, dict(zip(header, row, strict=True))
+        except (csv.Error, UnicodeDecodeError) as error:
+            raise InputError(f"{path}: line {reader.line_num}: not readable ({error}).") from None
+
+
+def _number(path: Path, line: int, column: str, text: str, places: int | None = None) -> Decimal:
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite():
+        raise InputError(f"{path}: line {line}, column {column}: '{text}' is not a number.")
+    if places is not None and -int(value.as_tuple().exponent) > places:
+        raise InputError(
+            f"{path}: line {line}, column {column}: '{text}' has more than {places} decimal places."
+        )
+    return value
+
+
+def _day(path: Path, line: int, column: str, text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(
+            f"{path}: line {line}, column {column}: '{text}' is not a date (YYYY-MM-DD)."
+        ) from None
+
+
+def credits_read(path: Path) -> CreditTable:
+    """The credits file as columns (see the module's docstring)."""
+    header, source = _rows(path, CREDIT_COLUMNS)
+    deals, persons, amounts, shares, closed, cancelled, campaigns = [], [], [], [], [], [], []
+    first_line: dict[str, int] = {}
+    share_sum: dict[str, Decimal] = {}
+    seen: set[tuple[str, str]] = set()
+    places = 0
+    for line, row in _each(path, header, source):
+        deal, person = row["deal_id"].strip(), row["person"].strip()
+        for column, text in (("deal_id", deal), ("person", person)):
+            if not text:
+                raise InputError(f"{path}: line {line}, column {column}: empty.")
+        if (deal, person) in seen:
+            raise InputError(
+                f"{path}: line {line}, column person: {person} is credited twice on {deal}."
+            )
+        seen.add((deal, person))
+        amount = _number(path, line, "amount", row["amount"], places=2)
+        if amount < 0:
+            raise InputError(f"{path}: line {line}, column amount: {amount} is below 0.")
+        share = _number(path, line, "share", row["share"], places=MAX_SHARE_DECIMALS)
+        if not 0 < share <= 1:
+            raise InputError(f"{path}: line {line}, column share: {share} is not in (0, 1].")
+        closed_on = _day(path, line, "closed_on", row["closed_on"])
+        cancelled_on = None
+        if row["cancelled_on"].strip():
+            cancelled_on = _day(path, line, "cancelled_on", row["cancelled_on"])
+            if cancelled_on < closed_on:
+                raise InputError(
+                    f"{path}: line {line}, column cancelled_on: {cancelled_on} comes before "
+                    f"closed_on ({closed_on})."
+                )
+        first_line.setdefault(deal, line)
+        share_sum[deal] = share_sum.get(deal, Decimal(0)) + share
+        places = max(places, -int(share.normalize().as_tuple().exponent))
+        deals.append(deal)
+        persons.append(person)
+        amounts.append(int(amount * 100))
+        shares.append(share)
+        closed.append(closed_on)
+        cancelled.append(cancelled_on or np.datetime64("NaT"))
+        campaigns.append((row.get("campaign") or "").strip() or None)
+    for deal, total in share_sum.items():
+        if total != 1:
+            raise InputError(
+                f"{path}: line {first_line[deal]}, column share: the shares of {deal} add up to "
+                f"{total}, not 1."
+            )
+    scale = 10 ** max(places, 0)
+    return CreditTable(
+        deal_id=np.array(deals, dtype=object),
+        person=np.array(persons, dtype=object),
+        amount_cents=np.array(amounts, dtype=np.int64),
+        share=np.array([int(s * scale) for s in shares], dtype=np.int64),
+        share_scale=scale,
+        closed_on=np.array(closed, dtype="datetime64[D]"),
+        cancelled_on=np.array(cancelled, dtype="datetime64[D]"),
+        campaign=np.array(campaigns, dtype=object),
+    )
+
+
+def metrics_read(path: Path, first_month: int = 1) -> dict[MetricKey, tuple[Fraction, Fraction]]:
+    """The metrics file: (metric, scope, period) → (actual, target)."""
+    header, source = _rows(path, METRIC_COLUMNS)
+    out: dict[MetricKey, tuple[Fraction, Fraction]] = {}
+    for line, row in _each(path, header, source):
+        metric, scope = row["metric"].strip(), row["scope"].strip()
+        for column, text in (("metric", metric), ("scope", scope)):
+            if not text:
+                raise InputError(f"{path}: line {line}, column {column}: empty.")
+        try:
+            label = period_parse(row["period"], first_month).label
+        except ValueError as error:
+            raise InputError(f"{path}: line {line}, column period: {error}") from None
+        actual = _number(path, line, "actual", row["actual"])
+        target = _number(path, line, "target", row["target"])
+        if target <= 0:
+            raise InputError(f"{path}: line {line}, column target: {target} is not above 0.")
+        if (metric, scope, label) in out:
+            raise InputError(
+                f"{path}: line {line}, column period: a second row for {metric}, {scope}, {label}."
+            )
+        out[(metric, scope, label)] = (Fraction(actual), Fraction(target))
+    return out
