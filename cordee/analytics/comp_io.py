@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from cordee.analytics.comp import CreditTable, MetricKey
+from cordee.analytics.comp_data import CreditTable, MetricKey
 from cordee.analytics.comp_plan import MAX_SHARE_DECIMALS, Plan, PlanError, period_parse, plan_parse
 
 CREDIT_COLUMNS = ("deal_id", "person", "amount", "share", "closed_on", "cancelled_on")

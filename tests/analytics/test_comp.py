@@ -284,6 +284,18 @@ def test_a_clawback_on_the_quota_lands_in_the_quarter_of_the_cancellation():
     ]
 
 
+def test_a_clawback_after_the_plan_year_lands_in_the_next_year_s_period():
+    # d1 closed 20 December 2026 (December: 30000 × 2 % = 600), cancelled 5 January 2027 (16
+    # days): the statement of 2027-01 holds −600.00 and nothing else (the plan pays in 2026 only)
+    doc = plan([commission()], [rep("a@x.fr", ["commission"])])
+    credits = [credit("d1", "a@x.fr", "30000.00", "2026-12-20", cancelled="2027-01-05")]
+    payouts = Payouts(plan_parse(doc), credits)
+    assert lines(payouts.statements("2026-12"), "a@x.fr") == [("commission", None, "600.00", None)]
+    assert lines(payouts.statements("2027-01"), "a@x.fr") == [("commission", None, "-600.00", "d1")]
+    with pytest.raises(ValueError, match="2025-12 ends before the plan's year 2026"):
+        payouts.statements("2025-12")
+
+
 # -- one shared number, two horizons ------------------------------------------------------------
 
 
@@ -899,7 +911,7 @@ LABELS = (
 )
 
 
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_the_engine_agrees_with_the_plain_loop_on_a_random_year(seed):
     doc, credits, metrics = random_case(seed)
     payouts = Payouts(plan_parse(doc), credits, metrics)
