@@ -300,14 +300,11 @@ class Payouts:
         out = np.floor(x + 0.5).astype(np.int64)
         for i in np.nonzero(near)[0]:
             participant = self.plan.participants[p[i]]
-            target = Fraction(participant.quota[c.id]) * f * Fraction(int(din[i]), int(dp[i]))
-            att = Fraction(int(actual[i]), 100 * self.scale) / target
-            exact_pay = (
-                Fraction(int(self.p_target_cents[p[i]]))
-                * Fraction(c.weight)
-                * f
-                * Fraction(int(din[i]), int(dp[i]))
+            prorated = f * self._prorate(int(din[i]), int(dp[i]))
+            att = Fraction(int(actual[i]), 100 * self.scale) / (
+                self._exact(participant.quota[c.id]) * prorated
             )
+            exact_pay = int(self.p_target_cents[p[i]]) * self._exact(c.weight) * prorated
             out[i] = cents_round(exact_pay * curve_fraction(c.points, c.cap, att))
         return out
 

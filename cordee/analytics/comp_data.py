@@ -7,6 +7,7 @@ tiers below are their definition in exact fractions; the engine computes the sam
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -174,17 +175,26 @@ def curve_fraction(
 ) -> Fraction:
     """The payout fraction at attainment ``a``: 0 below the first point, linear between points,
     the last slope beyond the last point, then at most ``cap``."""
-    xs = [Fraction(x) for x, _ in points]
-    ys = [Fraction(y) for _, y in points]
+    xs, ys, slope = _exact_points(tuple(points))
     if a < xs[0]:
         out = Fraction(0)
     elif a >= xs[-1]:
-        slope = (ys[-1] - ys[-2]) / (xs[-1] - xs[-2]) if len(xs) > 1 else Fraction(0)
         out = ys[-1] + slope * (a - xs[-1])
     else:
         i = next(i for i in range(len(xs) - 1) if xs[i] <= a < xs[i + 1])
         out = ys[i] + (ys[i + 1] - ys[i]) * (a - xs[i]) / (xs[i + 1] - xs[i])
     return min(out, Fraction(cap)) if cap is not None else out
+
+
+@functools.lru_cache(maxsize=256)
+def _exact_points(
+    points: tuple[tuple[Decimal, Decimal], ...],
+) -> tuple[list[Fraction], list[Fraction], Fraction]:
+    """A curve's points as fractions, and the last segment's slope (0 with a single point)."""
+    xs = [Fraction(x) for x, _ in points]
+    ys = [Fraction(y) for _, y in points]
+    slope = (ys[-1] - ys[-2]) / (xs[-1] - xs[-2]) if len(xs) > 1 else Fraction(0)
+    return xs, ys, slope
 
 
 def commission_amount(
