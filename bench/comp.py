@@ -375,7 +375,7 @@ def run(
     lines = [
         "# Variable pay: the engine vs a plain loop and a group-by of the credits",
         "",
-        f"- command: `python bench/comp.py --participants {participants} --deals {deals} --repeat {repeat}`",
+        f"- command: `python bench/comp.py --participants {participants} --deals {deals} --repeat {repeat} --loop-repeat {loop_repeat}`",
         f"- commit: {report.commit_and_state()}; {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; one process, the same data for every row",
         f"- data: {participants:,} participants × 12 monthly periods × 3 components (quota attainment, shared goal, marginal commission); "
         f"{deals:,} won deals in {len(table):,} credit rows (a fifth split 0.6 / 0.4); {claws:,} clawback lines",
