@@ -557,6 +557,45 @@ def test_a_wrong_field_is_named_by_its_json_path(change, path):
     assert plan_validate(doc) == [str(error.value)] and str(error.value).startswith(f"{path}: ")
 
 
+def extra_kinds() -> dict[str, Any]:
+    return plan(
+        [
+            commission(),
+            {"id": "draw", "kind": "draw", "against": "commission", "amount": "1000.00",
+             "recoverable": True, "period": "month"},
+            {"id": "ramp", "kind": "ramp", "months": 3, "fraction": "0.5",
+             "components": ["commission"], "period": "month"},
+            {"id": "salon", "kind": "spiff", "campaign": "Salon", "amount": "100.00",
+             "period": "month"},
+        ],
+        [rep("a@x.fr", ["commission", "draw", "ramp", "salon"])],
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "problem"),
+    [
+        (lambda d: d["components"][1].__setitem__("against", "salon"), "components[1].against", "not a commission"),
+        (lambda d: d["components"][1].__setitem__("period", "quarter"), "components[1].period", "a draw runs on the period of 'commission'"),
+        (lambda d: d["components"][1].__setitem__("recoverable", "oui"), "components[1].recoverable", "expected true or false"),
+        (lambda d: d["components"][2].__setitem__("months", 0), "components[2].months", "at least one month"),
+        (lambda d: d["components"][2]["components"].append("draw"), "components[2].components[1]", "not an attainment, commission or spiff"),
+        (lambda d: d["components"][3].pop("campaign"), "components[3]", "a campaign, a window"),
+        (lambda d: d["components"][3].__setitem__("from", "2026-06-01"), "components[3].to", "both from and to"),
+        (lambda d: d["components"][3].__setitem__("amount", "100.001"), "components[3].amount", "more than 2 decimal places"),
+        (lambda d: d["participants"][0].__setitem__("start", None), "participants[0].start", "a ramp counts from the start"),
+        (lambda d: d["participants"][0]["components"].remove("commission"), "participants[0].components[0]", "a draw against 'commission' needs"),
+    ],
+)  # fmt: skip
+def test_draws_ramps_and_spiffs_name_their_wrong_field(change, path, problem):
+    doc = extra_kinds()
+    assert plan_validate(doc) == []
+    change(doc)
+    with pytest.raises(PlanError, match=problem) as error:
+        plan_parse(doc)
+    assert error.value.path == path
+
+
 def test_the_issue_plan_is_valid():
     assert plan_validate(valid()) == []
 
@@ -804,7 +843,15 @@ def reference(
     return out
 
 
-def random_case(seed: int) -> tuple[dict[str, Any], list[Credit], list[Metric]]:
+def year_labels(first_month: int) -> list[str]:
+    return [
+        p[0] for kind in ("month", "quarter", "year") for p in _periods(2026, first_month, kind)
+    ]
+
+
+def random_case(
+    seed: int, first_month: int = 1
+) -> tuple[dict[str, Any], list[Credit], list[Metric]]:
     rng = random.Random(seed)
     components = [
         quota(period={"sales": "quarter", "marketing": "month"}),
@@ -892,9 +939,7 @@ def random_case(seed: int) -> tuple[dict[str, Any], list[Credit], list[Metric]]:
         for owner, share in zip(owners, shares, strict=True):
             credits.append(Credit(f"d{n}", owner, amount, D(share), closed, cancelled, campaign))
     metrics = []
-    for label in (
-        [f"2026-{m:02d}" for m in range(1, 13)] + [f"2026-Q{q}" for q in range(1, 5)] + ["2026"]
-    ):
+    for label in year_labels(first_month):
         target = rng.randint(500, 2000)
         metrics.append(
             Metric(
@@ -904,20 +949,14 @@ def random_case(seed: int) -> tuple[dict[str, Any], list[Credit], list[Metric]]:
     return doc, credits, metrics
 
 
-LABELS = (
-    [f"2026-{m:02d}" for m in range(1, 13)]
-    + [f"2026-Q{q}" for q in range(1, 5)]
-    + ["2026", "2027-01", "2027-Q1"]
-)
-
-
-@pytest.mark.parametrize("seed", [1, 2, 3, 4])
-def test_the_engine_agrees_with_the_plain_loop_on_a_random_year(seed):
-    doc, credits, metrics = random_case(seed)
-    payouts = Payouts(plan_parse(doc), credits, metrics)
+@pytest.mark.parametrize(("seed", "first_month"), [(1, 1), (2, 1), (3, 1), (4, 4)])
+def test_the_engine_agrees_with_the_plain_loop_on_a_random_year(seed, first_month):
+    doc, credits, metrics = random_case(seed, first_month)
+    payouts = Payouts(plan_parse(doc), credits, metrics, first_month)
+    after = ["2027-01", "2027-Q1"] if first_month == 1 else ["2027-04", "2027-Q1"]
     clawbacks = 0
-    for label in LABELS:
-        expected = reference(doc, credits, metrics, label)
+    for label in year_labels(first_month) + after:
+        expected = reference(doc, credits, metrics, label, first_month)
         got = {
             s.person: (
                 [
