@@ -558,9 +558,8 @@ class Payouts:
         for hit in np.nonzero((claws.cancel_day >= first) & (claws.cancel_day <= last))[0]:
             if claws.kind[hit] == kind:
                 claws_of.setdefault(int(claws.participant[hit]), []).append(int(hit))
-        rows = np.nonzero((self.c_month >= 0) & (self.c_closed >= first) & (self.c_closed <= last))[
-            0
-        ]
+        closed_in = (self.c_month >= 0) & (self.c_closed >= first) & (self.c_closed <= last)
+        rows = np.nonzero(closed_in)[0]
         rows_of: dict[int, list[int]] = {}
         for r in rows[np.argsort(self.c_person[rows], kind="stable")]:
             rows_of.setdefault(int(self.c_person[r]), []).append(int(r))

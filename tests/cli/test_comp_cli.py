@@ -276,3 +276,31 @@ def test_cordee_comp_runs_without_starting_django(files):
         timeout=120,
     )
     assert done.returncode == 2 and "credits.csv: line 3, column share" in done.stderr
+
+
+def test_the_column_reader_and_the_row_reader_read_the_same_credits(tmp_path):
+    from cordee.analytics.comp_io import _credits_columns, _credits_rows, credits_read
+
+    plain = tmp_path / "plain.csv"
+    plain.write_text(
+        "deal_id,person,amount,share,closed_on,cancelled_on,campaign\n"
+        "d1,a@x.fr,80000.5,1,2026-04-10,,Salon\n"
+        "d2,a@x.fr,50000.00,0.25,2026-05-03,2026-07-01,\n"
+        "d2,b@x.fr,50000.00,0.75,2026-05-03,2026-07-01, Webinaire \n"
+    )
+    fast, rows = _credits_columns(plain), _credits_rows(plain)
+    assert fast is not None
+    for name in ("deal_id", "person", "amount_cents", "share", "closed_on", "campaign"):
+        assert list(getattr(fast, name)) == list(getattr(rows, name)), name
+    assert fast.share_scale == rows.share_scale == 100
+    assert [str(d) for d in fast.cancelled_on] == ["NaT", "2026-07-01", "2026-07-01"]
+    assert list(fast.amount_cents) == [8000050, 5000000, 5000000]
+    assert list(fast.campaign) == ["Salon", None, "Webinaire"]
+    # a value in another form (spaces, an exponent) is left to the row reader, which accepts it
+    other = tmp_path / "other.csv"
+    other.write_text(
+        "deal_id,person,amount,share,closed_on,cancelled_on\nd1, a@x.fr ,8E4,1.0,2026-04-10,\n"
+    )
+    assert _credits_columns(other) is None
+    read = credits_read(other)
+    assert list(read.person) == ["a@x.fr"] and list(read.amount_cents) == [8000000]
