@@ -151,8 +151,9 @@ def money_text(amount: Decimal) -> str:
 
 
 def ratio_text(value: Fraction) -> str:
-    """An attainment to 4 decimal places, half up (0.87505 → "0.8751")."""
-    n = math.floor(value * 10_000 + Fraction(1, 2))
+    """An attainment to 4 decimal places, cut (not rounded): 0.79999 is "0.7999", so that a
+    statement never shows a hurdle of 0.8 reached when it was not."""
+    n = math.floor(value * 10_000)
     return f"{Decimal(n).scaleb(-4):.4f}"
 
 

@@ -11,7 +11,7 @@ Output (``--format json``, the default)::
     {"period": LABEL, "statements": [{"person", "lines": [{"component", "attainment",
      "payout", "deal_id" (clawback lines only)}], "total"}]}
 
-amounts as strings with two decimals, attainments to four (null for the other kinds), for every
+amounts as strings with two decimals, attainments cut to four (null for the other kinds), for every
 participant with a component on the period's kind.
 """
 
