@@ -209,6 +209,12 @@ def test_a_bad_file_names_the_file_the_line_and_the_column(files, name, text, me
     assert message in err and err.startswith("error: ")
 
 
+def test_a_period_before_the_plan_s_year_is_refused(files):
+    code, out, err = run(files, "2025-Q4")
+    assert code == 2 and out == ""
+    assert "error: --period: 2025-Q4 ends before the plan's year 2026" in err
+
+
 def test_a_bad_plan_names_the_json_path(files):
     plan = json.loads(json.dumps(ISSUE_PLAN))
     plan["components"][0]["curve"]["points"][2] = ["0.9", "2.0"]

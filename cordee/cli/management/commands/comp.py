@@ -46,7 +46,7 @@ def add_arguments(parser: Any) -> None:
 
 def compute(opts: dict[str, Any]) -> Any:
     """The statements; ``ValueError`` names the file (and line, column or JSON path)."""
-    from cordee.analytics.comp import Payouts, period_parse
+    from cordee.analytics.comp import MetricMissingError, Payouts, period_parse
     from cordee.analytics.comp_io import credits_read, metrics_read, plan_read
 
     try:
@@ -58,8 +58,10 @@ def compute(opts: dict[str, Any]) -> Any:
     metrics = metrics_read(opts["metrics"], opts["first_month"])
     try:
         return Payouts(plan, credits, metrics, opts["first_month"]).statements(opts["period"])
-    except ValueError as error:  # a shared metric the period needs is missing
+    except MetricMissingError as error:  # a shared metric the period needs
         raise ValueError(f"{opts['metrics']}: {error}") from None
+    except ValueError as error:  # a period before the plan's year
+        raise ValueError(f"--period: {error}") from None
 
 
 def render(label: str, statements: list[Any], output: str) -> str:
