@@ -1,5 +1,5 @@
 """The ``cordee`` command: every Django management command, plus ``run``, ``worker``, ``demo``;
-``attribution`` runs without starting Django.
+``attribution`` and ``comp`` run without starting Django.
 
 ``cordee run`` serves the app and starts the background worker beside it; Ctrl-C stops both.
 """
@@ -10,6 +10,7 @@ import os
 import sys
 
 from cordee.cli.management.commands.attribution import main as attribution
+from cordee.cli.management.commands.comp import main as comp
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -19,6 +20,8 @@ def main(argv: list[str] | None = None) -> None:
         # works on files alone: skip Django's start-up (about a second) for the data team
 
         sys.exit(attribution(args[2:]))
+    if args[1:2] == ["comp"]:
+        sys.exit(comp(args[2:]))  # variable pay from files alone, likewise
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cordee.config.settings")
     from django.core.management import execute_from_command_line
 

@@ -150,6 +150,7 @@ def _project_imports_in_functions() -> list[str]:
 # which fill a lower app's registry (the timeline's sources, the record lists' extensions).
 LAZY_ON_PURPOSE = (
     "cordee/cli/management/commands/attribution.py",
+    "cordee/cli/management/commands/comp.py",  # `cordee comp`, on files alone, likewise
     "cordee/search/apps.py",
     "cordee/comments/apps.py",
     "cordee/merges/apps.py",

@@ -59,3 +59,18 @@ def test_bulk_reassign_bench_runs_on_a_tiny_size(db, tmp_path):
     assert "| one SQL `UPDATE` of the rows (the floor) | 0 |" in table
     assert "| **`leads_reassign`**, the leads as a queryset | 60 |" in table
     assert out.read_text().startswith("# Bulk reassignment of leads")
+
+
+def test_comp_bench_runs_on_a_tiny_size(tmp_path):
+    """The engine, the plain loop and the floors on 30 people and 600 deals (the bench itself
+    checks that the engine's totals equal the loop's)."""
+    from bench import comp
+
+    pytest.importorskip("pandas")
+    pytest.importorskip("duckdb")
+    out = tmp_path / "comp.md"
+    table = comp.run(participants=30, deals=600, repeat=1, out=out)
+    assert "cent for cent: yes" in table
+    assert "| straightforward loop: per person, per month, per component" in table
+    assert "| **floor**: pandas group-by of amount × share by person and month |" in table
+    assert out.read_text().startswith("# Variable pay: the engine vs a plain loop")
