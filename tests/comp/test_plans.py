@@ -88,7 +88,7 @@ def test_a_comp_admin_edits_plans_a_manager_does_not(personas):
     ("change", "field"),
     [
         (lambda d: d["components"][0]["curve"]["points"].__setitem__(2, ["x", "2"]),
-         "components[0].curve.points[2]"),
+         "components[0].curve.points[2][0]"),
         (lambda d: d.__setitem__("currency", "USD"), "currency"),  # not the workspace's
         (lambda d: d["participants"][1].__setitem__("person", "nobody@example.fr"),
          "participants[1].person"),
