@@ -31,6 +31,8 @@ from django.utils import timezone
 from cordee.attribution.periods import fiscal_periods
 from cordee.bulk.services import bulk_job_start
 from cordee.comments.models import Comment
+from cordee.comp.models import Plan as PayPlan
+from cordee.comp.models import PlanVersion as PayPlanVersion
 from cordee.config.api import api
 from cordee.feedback.models import Competitor, FeedbackItem
 from cordee.funnel.models import (
@@ -69,6 +71,12 @@ def _outbox_message(workspace: Any, owner: Any) -> SimpleNamespace:
     )
     (written,) = set(folder.glob("*.eml")) - before
     return SimpleNamespace(pk=written.stem)
+
+
+def _pay_plan(workspace: Any) -> Any:
+    plan = PayPlan.objects.create(workspace=workspace, name="Plan")
+    PayPlanVersion.objects.create(workspace=workspace, plan=plan, number=1, document={})
+    return plan
 
 
 def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
@@ -137,6 +145,7 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
             target=Decimal(10),
         ),
         "attributionlock": _proposed_lock(workspace),
+        "payplan": _pay_plan(workspace),
         "webhook": WebhookSubscription.objects.create(
             workspace=workspace,
             name="Slack",
@@ -388,6 +397,17 @@ PAGES.update(
         "goal_thresholds": Page(
             allowed="rita", denied="dave", post={"on_track": "100", "at_risk": "85"}
         ),
+        # variable pay: one's own statements for every member; the plans for RevOps and comp
+        # admins (anyone else: not found, as any private pay); RevOps names the comp admins
+        "pay": Page(allowed="bob"),
+        "pay_plan_new": Page(allowed="rita", denied="dave"),
+        "pay_plan_detail": Page(kind="payplan", allowed="rita"),
+        "pay_plan_participant_remove": Page(
+            kind="payplan", allowed="rita", post={"person": "nobody@example.fr"}
+        ),
+        "pay_plan_download": Page(kind="payplan", allowed="rita", kwargs={"number": "1"}),
+        "comp_admin_grant": Page(allowed="rita", denied="dave", post={"user": "0"}),
+        "comp_admin_revoke": Page(allowed="rita", denied="dave", post={"user": "0"}),
         "plan_goals": Page(
             allowed="dave",
             denied="bob",
@@ -618,6 +638,8 @@ def _url(name: str, slug: str, obj: Any = None) -> str:
         kwargs["pk"] = obj.pk
     if PAGES[name].record:
         kwargs["record"] = PAGES[name].record
+    if PAGES[name].workspace:
+        kwargs.update(PAGES[name].kwargs)  # a page's other URL arguments (a version's number)
     return reverse(name, kwargs=kwargs)
 
 
@@ -666,6 +688,9 @@ POST_ONLY = {
     "goal_delete",
     "goal_thresholds",
     "plan_goals",
+    "pay_plan_participant_remove",
+    "comp_admin_grant",
+    "comp_admin_revoke",
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from cordee.comp.models import CompAdmin, Statement
+from cordee.comp.models import CompAdmin, Plan, Statement
 from cordee.core.actor import Actor
 from cordee.core.errors import NotFound
 from cordee.tenancy.models import Membership
@@ -51,3 +51,27 @@ def statement_get(actor: Actor, pk: int) -> Statement:
     if statement is None:
         raise NotFound(_("No such statement."))
     return statement
+
+
+def may_edit_plans(actor: Actor) -> bool:
+    """RevOps and the comp admins edit the pay plans (and read them: a plan names each
+    participant's variable target)."""
+    return actor.can("comp.grant") or is_comp_admin(actor)
+
+
+def plans(actor: Actor) -> QuerySet[Plan]:
+    """The workspace's pay plans, for who edits them (none for anyone else)."""
+    if not may_edit_plans(actor):
+        return Plan.objects.none()
+    return Plan.objects.filter(workspace=actor.workspace).prefetch_related("versions")
+
+
+def plan_get(actor: Actor, pk: int) -> Plan:
+    plan = plans(actor).filter(pk=pk).first()
+    if plan is None:
+        raise NotFound(_("No such pay plan."))
+    return plan
+
+
+def comp_admins(actor: Actor) -> QuerySet[CompAdmin]:
+    return CompAdmin.objects.filter(workspace=actor.workspace).select_related("user")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from cordee.analytics.comp_plan import PlanError, plan_parse
 from cordee.comp.models import CompAdmin, Plan, PlanVersion
-from cordee.comp.selectors import is_comp_admin
+from cordee.comp.selectors import may_edit_plans
 from cordee.core import audit
 from cordee.core.actor import Actor
 from cordee.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -78,8 +78,8 @@ audit.audit_kind_register("pay-plans", Plan._meta.verbose_name, Plan)
 
 
 def _require_plan_editor(actor: Actor) -> None:
-    """RevOps and the comp admins edit the plans."""
-    if actor.can("comp.grant") or is_comp_admin(actor):
+    """RevOps and the comp admins edit the plans (``selectors.may_edit_plans``)."""
+    if may_edit_plans(actor):
         return
     raise PermissionDenied(_("RevOps and the comp admins edit the pay plans."))
 
@@ -192,3 +192,43 @@ def plan_version_add(*, actor: Actor, plan_id: int, document: Any, note: str = "
             after={"version": number},
         )
     return version
+
+
+def plan_participant_set(
+    *, actor: Actor, plan_id: int, participant: dict[str, Any], note: str = ""
+) -> PlanVersion:
+    """Assigns a person to the plan (or changes their assignment): a new version of the
+    document with that participant — by e-mail, replacing any earlier entry of theirs. A bad
+    field: 422 naming ``participants[i].<field>`` as the document would."""
+    _require_plan_editor(actor)
+    plan = Plan.objects.filter(workspace=actor.workspace, pk=plan_id).first()
+    if plan is None:
+        raise NotFound(_("No such pay plan."))
+    latest = PlanVersion.objects.filter(plan=plan).order_by("-number").first()
+    document = dict(latest.document) if latest else {}
+    email = normalize_email(str(participant.get("person") or "")) or ""
+    others = [
+        p
+        for p in document.get("participants", [])
+        if normalize_email(str(p.get("person") or "")) != email
+    ]
+    document["participants"] = [*others, {**participant, "person": email}]
+    return plan_version_add(actor=actor, plan_id=plan.pk, document=document, note=note)
+
+
+def plan_participant_remove(*, actor: Actor, plan_id: int, email: str) -> PlanVersion:
+    """Ends a person's assignment to the plan: a new version without them (their statements
+    stay, with the version they used)."""
+    _require_plan_editor(actor)
+    plan = Plan.objects.filter(workspace=actor.workspace, pk=plan_id).first()
+    if plan is None:
+        raise NotFound(_("No such pay plan."))
+    latest = PlanVersion.objects.filter(plan=plan).order_by("-number").first()
+    document = dict(latest.document) if latest else {}
+    wanted = normalize_email(email)
+    document["participants"] = [
+        p
+        for p in document.get("participants", [])
+        if normalize_email(str(p.get("person") or "")) != wanted
+    ]
+    return plan_version_add(actor=actor, plan_id=plan.pk, document=document)
