@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cordee.analytics.comp_plan import PlanError, plan_parse
 from cordee.comp.models import CompAdmin, Plan, PlanVersion
+from cordee.comp.plan_errors import plan_error_text
 from cordee.comp.selectors import may_edit_plans
 from cordee.core import audit
 from cordee.core.actor import Actor
@@ -93,7 +94,7 @@ def _document_check(actor: Actor, document: Any) -> dict[str, Any]:
     except PlanError as error:
         raise ValidationFailed(
             _("The plan document is not valid."),
-            field_errors={error.path or "document": [error.problem]},
+            field_errors={error.path or "document": [plan_error_text(error)]},
         ) from None
     if plan.currency != actor.workspace.currency:
         raise ValidationFailed(
