@@ -162,12 +162,13 @@ def add_goals(workspace: Workspace, *, today: dt.date, seed: int = 1) -> int:
         target=str(target - 50_000),
         **owners,
     )
-    goal_update(
-        actor=marc,
-        goal_id=annual.pk,
-        data={"target": str(target), "stretch_target": str(target + 150_000)},
-    )
-    _dated(workspace, annual.pk, quarter.start)
+    if _review_day(annual) < today:  # raised at the first quarterly review, once it is past
+        goal_update(
+            actor=marc,
+            goal_id=annual.pk,
+            data={"target": str(target), "stretch_target": str(target + 150_000)},
+        )
+    _dated(workspace, annual.pk)
     return made
 
 
@@ -182,7 +183,12 @@ def working_morning(day: dt.date, workspace: Workspace, minutes: int) -> dt.date
     return start + dt.timedelta(minutes=minutes)
 
 
-def _dated(workspace: Workspace, annual: int, quarter_start: dt.date) -> None:
+def _review_day(goal: Goal) -> dt.date:
+    """The first quarterly review of a year's goal: a week into its second quarter."""
+    return calendar.add_months(goal.period_start, 3) + dt.timedelta(days=7)
+
+
+def _dated(workspace: Workspace, annual: int) -> None:
     """Each goal set, and its history, on the first working morning of its period (the
     managers' planning meeting); the annual goal raised at the first quarterly review."""
     for i, goal in enumerate(Goal.objects.filter(workspace=workspace).order_by("id")):
@@ -193,11 +199,7 @@ def _dated(workspace: Workspace, annual: int, quarter_start: dt.date) -> None:
         for change in changes:
             moved = at
             if goal.pk == annual and first is not None and change.at > first.at:
-                moved = working_morning(
-                    calendar.add_months(goal.period_start, 3) + dt.timedelta(days=7),
-                    workspace,
-                    150,
-                )
+                moved = working_morning(_review_day(goal), workspace, 150)
             GoalChange.objects.filter(pk=change.pk).update(at=moved)
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from cordee.comp.models import Plan, PlanVersion
+from cordee.comp.models import CompAdmin, Plan, PlanVersion
 from cordee.comp.services import comp_admin_grant, plan_create, plan_version_add
+from cordee.core import audit
 from cordee.core.actor import Actor, actor_for
 from cordee.demo.goals import working_morning
 from cordee.tenancy.models import Membership, User, Workspace
@@ -97,26 +98,35 @@ def add_pay(workspace: Workspace, *, today: dt.date) -> Plan | None:
     if present != emails:
         return None
     sophie = _actor(workspace, REVOPS)
-    comp_admin_grant(actor=sophie, user_id=User.objects.get(email=FINANCE).pk)
-    plan = plan_create(
-        actor=sophie,
-        name=f"Variable {today.year}",
-        document=_document(today.year, "0.7", "0.3"),
-        note="Plan de l'année",
-    )
-    plan_version_add(
-        actor=sophie,
-        plan_id=plan.pk,
-        document=_document(today.year, "0.6", "0.4"),
-        note="Part commune portée à 40 % après la revue du T1",
-    )
-    # written in January and revised in April, at the working morning of the reviews
+    # written in January and revised in April, on the working mornings of the reviews: the
+    # audit log and the versions say so
     moments = [
         working_morning(dt.date(today.year, 1, 5), workspace, 75),
         working_morning(dt.date(today.year, 4, 8), workspace, 75),
     ]
+    with audit.as_of(moments[0]):
+        comp_admin_grant(actor=sophie, user_id=User.objects.get(email=FINANCE).pk)
+        plan = plan_create(
+            actor=sophie,
+            name=f"Variable {today.year}",
+            document=_document(today.year, "0.7", "0.3"),
+            note="Plan de l'année",
+        )
+    if moments[1].date() >= today:  # the April review is still to come
+        moments = moments[:1]
+    else:
+        with audit.as_of(moments[1]):
+            plan_version_add(
+                actor=sophie,
+                plan_id=plan.pk,
+                document=_document(today.year, "0.6", "0.4"),
+                note="Part commune portée à 40 % après la revue du T1",
+            )
     versions = PlanVersion.objects.filter(plan=plan).order_by("number")
     for version, at in zip(versions, moments, strict=True):
         PlanVersion.objects.filter(pk=version.pk).update(created_at=at, updated_at=at)
-    Plan.objects.filter(pk=plan.pk).update(created_at=moments[0], updated_at=moments[1])
+    Plan.objects.filter(pk=plan.pk).update(created_at=moments[0], updated_at=moments[-1])
+    CompAdmin.objects.filter(workspace=workspace).update(
+        created_at=moments[0], updated_at=moments[0]
+    )
     return plan
