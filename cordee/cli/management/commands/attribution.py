@@ -13,10 +13,11 @@ Django asks for ``Command`` (a module ``__getattr__``), never Ibis or the app.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from typing import Any, TextIO
+
+from cordee.cli.file_command import command_class, file_main
 
 MODELS = ("first", "last", "linear", "position", "time_decay", "markov", "shapley")
 HELP = "Multi-touch attribution of a CSV or Parquet file of touchpoints or aggregated paths."
@@ -82,38 +83,17 @@ def render(result: Any, output: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _run(opts: dict[str, Any]) -> str:
+    return render(attribute_file(opts), opts["format"])
+
+
 def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
     """The command without Django: ``python -m cordee.cli.management.commands.attribution``."""
-    parser = argparse.ArgumentParser(prog="cordee attribution", description=HELP)
-    add_arguments(parser)
-    opts = vars(parser.parse_args(argv))
-    try:
-        result = attribute_file(opts)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    (stdout or sys.stdout).write(render(result, opts["format"]))
-    return 0
+    return file_main("cordee attribution", HELP, add_arguments, _run, 1, argv, stdout)
 
 
 def _command_class() -> type:
-    from django.core.management.base import BaseCommand, CommandError
-
-    class Command(BaseCommand):
-        help = HELP
-        requires_system_checks: list[str] = []
-
-        def add_arguments(self, parser: Any) -> None:
-            add_arguments(parser)
-
-        def handle(self, *args: Any, **opts: Any) -> None:
-            try:
-                result = attribute_file(opts)
-            except ValueError as exc:
-                raise CommandError(str(exc)) from exc
-            self.stdout.write(render(result, opts["format"]), ending="")
-
-    return Command
+    return command_class(HELP, add_arguments, _run, 1)
 
 
 def __getattr__(name: str) -> Any:

@@ -17,10 +17,11 @@ participant with a component on the period's kind.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from typing import Any, TextIO
+
+from cordee.cli.file_command import command_class, file_main
 
 HELP = "Variable pay: compute the statements of a period from a plan, credits and metrics files."
 BAD_INPUT = 2
@@ -97,38 +98,17 @@ def render(label: str, statements: list[Any], output: str) -> str:
     return "\n".join(out) + "\n"
 
 
+def _run(opts: dict[str, Any]) -> str:
+    return render(opts["period"], compute(opts), opts["format"])
+
+
 def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
     """The command without Django: ``python -m cordee.cli.management.commands.comp``."""
-    parser = argparse.ArgumentParser(prog="cordee comp", description=HELP)
-    add_arguments(parser)
-    opts = vars(parser.parse_args(argv))
-    try:
-        statements = compute(opts)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return BAD_INPUT
-    (stdout or sys.stdout).write(render(opts["period"], statements, opts["format"]))
-    return 0
+    return file_main("cordee comp", HELP, add_arguments, _run, BAD_INPUT, argv, stdout)
 
 
 def _command_class() -> type:
-    from django.core.management.base import BaseCommand, CommandError
-
-    class Command(BaseCommand):
-        help = HELP
-        requires_system_checks: list[str] = []
-
-        def add_arguments(self, parser: Any) -> None:
-            add_arguments(parser)
-
-        def handle(self, *args: Any, **opts: Any) -> None:
-            try:
-                statements = compute(opts)
-            except ValueError as exc:
-                raise CommandError(str(exc), returncode=BAD_INPUT) from exc
-            self.stdout.write(render(opts["period"], statements, opts["format"]), ending="")
-
-    return Command
+    return command_class(HELP, add_arguments, _run, BAD_INPUT)
 
 
 def __getattr__(name: str) -> Any:
