@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from cordee.comp.models import Plan
 from cordee.comp.selectors import PayrollRow, payroll_rows
 from cordee.core.actor import Actor
 from cordee.core.exports import Dialect, ExportColumn, csv_lines
@@ -29,10 +28,10 @@ def payroll_columns() -> list[ExportColumn]:
     ]
 
 
-def payroll_csv(actor: Actor, plan: Plan, period: str) -> Iterator[str]:
+def payroll_csv(actor: Actor, plan_id: int, period: str) -> Iterator[str]:
     """The file's lines (a byte-order mark first), headers in the workspace's language. Reads
     and checks at once (403, 404, 409 before the first line)."""
-    rows: list[PayrollRow] = payroll_rows(actor, plan.pk, period)
+    rows: list[PayrollRow] = payroll_rows(actor, plan_id, period)
     workspace = actor.workspace
     with translation.override(workspace.default_language):
         columns = payroll_columns()
@@ -42,5 +41,5 @@ def payroll_csv(actor: Actor, plan: Plan, period: str) -> Iterator[str]:
     return iter(list(csv_lines(rows, fixed, dialect=dialect, tz=workspace.zone)))
 
 
-def payroll_filename(actor: Actor, plan: Plan, period: str) -> str:
-    return f"{actor.workspace.slug}-payroll-{plan.pk}-{period}.csv"
+def payroll_filename(actor: Actor, plan_id: int, period: str) -> str:
+    return f"{actor.workspace.slug}-payroll-{plan_id}-{period}.csv"

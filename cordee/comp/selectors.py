@@ -12,7 +12,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from cordee.comp.models import (
     Adjustment,
@@ -168,11 +167,7 @@ def payroll_rows(actor: Actor, plan_id: int, period: str) -> list[PayrollRow]:
     drafts = sum(1 for s in rows if s.status != StatementStatus.APPROVED)
     if drafts:
         raise Conflict(
-            ngettext(
-                "%(count)s statement of %(period)s is not approved yet.",
-                "%(count)s statements of %(period)s are not approved yet.",
-                drafts,
-            )
+            _("Statements of %(period)s not approved yet: %(count)s.")
             % {"count": drafts, "period": period}
         )
     out: list[PayrollRow] = []
