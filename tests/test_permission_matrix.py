@@ -450,6 +450,17 @@ PAGES.update(
         "goal_thresholds": Page(
             allowed="rita", denied="dave", post={"on_track": "100", "at_risk": "85"}
         ),
+        # variable pay: one's own statements for every member; the plans for RevOps and comp
+        # admins (anyone else: not found, as any private pay); RevOps names the comp admins
+        "pay": Page(allowed="bob"),
+        "pay_plan_new": Page(allowed="rita", denied="dave"),
+        "pay_plan_detail": Page(kind="payplan", allowed="rita"),
+        "pay_plan_participant_remove": Page(
+            kind="payplan", allowed="rita", post={"person": "nobody@example.fr"}
+        ),
+        "pay_plan_download": Page(kind="payplan", allowed="rita", kwargs={"number": "1"}),
+        "comp_admin_grant": Page(allowed="rita", denied="dave", post={"user": "0"}),
+        "comp_admin_revoke": Page(allowed="rita", denied="dave", post={"user": "0"}),
         "plan_goals": Page(
             allowed="dave",
             denied="bob",
@@ -680,6 +691,8 @@ def _url(name: str, slug: str, obj: Any = None) -> str:
         kwargs["pk"] = obj.pk
     if PAGES[name].record:
         kwargs["record"] = PAGES[name].record
+    if PAGES[name].workspace:
+        kwargs.update(PAGES[name].kwargs)  # a page's other URL arguments (a version's number)
     return reverse(name, kwargs=kwargs)
 
 
@@ -728,6 +741,9 @@ POST_ONLY = {
     "goal_delete",
     "goal_thresholds",
     "plan_goals",
+    "pay_plan_participant_remove",
+    "comp_admin_grant",
+    "comp_admin_revoke",
 }
 
 

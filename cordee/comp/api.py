@@ -7,12 +7,14 @@ engine on posted inputs (``/comp/compute``, no database)."""
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.pagination import paginate
 
 from cordee.comp import compute, inputs, payroll, schemas, selectors, services
 from cordee.comp.models import Dispute, Plan, Statement, StatementStatus
 from cordee.core.api import Pagination, QuerySchema, current_actor
+from cordee.core.errors import PermissionDenied
 from cordee.core.schemas import Id, PathId
 
 router = Router(tags=["Variable pay"])
@@ -111,11 +113,19 @@ def _statement_get(actor: Any, pk: int) -> dict[str, Any]:
 # -- plans ------------------------------------------------------------------------------------------
 
 
+def _plan_reader(request: HttpRequest) -> Any:
+    """RevOps and the comp admins read the plans (a plan holds each person's target): 403."""
+    actor = current_actor(request)
+    if not selectors.may_edit_plans(actor):
+        raise PermissionDenied(_("RevOps and the comp admins read the pay plans."))
+    return actor
+
+
 @router.get("/comp/plans", response=list[schemas.PayPlanOut], operation_id="comp_plan_list")
 @paginate(Pagination)
 def plan_list(request: HttpRequest) -> Any:
     """The workspace's pay plans with their versions (RevOps and comp admins; 403 otherwise)."""
-    return [_plan(p) for p in selectors.plans(current_actor(request))]
+    return [_plan(p) for p in selectors.plans(_plan_reader(request))]
 
 
 @router.post("/comp/plans", response={201: schemas.PayPlanOut}, operation_id="comp_plan_create")
@@ -131,7 +141,7 @@ def plan_create(request: HttpRequest, payload: schemas.PayPlanIn) -> Any:
 
 @router.get("/comp/plans/{int:pk}", response=schemas.PayPlanOut, operation_id="comp_plan_get")
 def plan_get(request: HttpRequest, pk: PathId) -> Any:
-    return _plan(selectors.plan_get(current_actor(request), pk))
+    return _plan(selectors.plan_get(_plan_reader(request), pk))
 
 
 @router.post(

@@ -82,21 +82,22 @@ def may_approve(actor: Actor, statement: Statement) -> bool:
     return is_comp_admin(actor) or manages(actor, statement.person_id)
 
 
-def may_edit_plans(actor: Actor) -> bool:
-    """RevOps and the comp admins edit the plans, and so read them (their targets are pay)."""
-    return actor.can("comp.grant") or is_comp_admin(actor)
-
-
 def require_comp_admin(actor: Actor) -> None:
     if not is_comp_admin(actor):
         raise PermissionDenied(_("Only the comp admins do this."))
 
 
+def may_edit_plans(actor: Actor) -> bool:
+    """RevOps and the comp admins edit the pay plans (and read them: a plan names each
+    participant's variable target)."""
+    return actor.can("comp.grant") or is_comp_admin(actor)
+
+
 def plans(actor: Actor) -> QuerySet[Plan]:
-    """The workspace's pay plans (RevOps and comp admins; 403 otherwise)."""
+    """The workspace's pay plans, for who edits them (none for anyone else)."""
     if not may_edit_plans(actor):
-        raise PermissionDenied(_("RevOps and the comp admins read the pay plans."))
-    return Plan.objects.filter(workspace=actor.workspace)
+        return Plan.objects.none()
+    return Plan.objects.filter(workspace=actor.workspace).prefetch_related("versions")
 
 
 def plan_get(actor: Actor, pk: int) -> Plan:
@@ -104,6 +105,10 @@ def plan_get(actor: Actor, pk: int) -> Plan:
     if plan is None:
         raise NotFound(_("No such pay plan."))
     return plan
+
+
+def comp_admins(actor: Actor) -> QuerySet[CompAdmin]:
+    return CompAdmin.objects.filter(workspace=actor.workspace).select_related("user")
 
 
 def plan_versions(plan: Plan) -> QuerySet[PlanVersion]:

@@ -24,11 +24,12 @@ from cordee.comp.models import (
     Statement,
     StatementStatus,
 )
+from cordee.comp.plan_errors import plan_error_text
 from cordee.comp.selectors import (
     dispute_get,
-    is_comp_admin,
     latest_version,
     may_approve,
+    may_edit_plans,
     require_comp_admin,
     statement_get,
 )
@@ -99,8 +100,8 @@ audit.audit_kind_register("pay-plans", Plan._meta.verbose_name, Plan)
 
 
 def _require_plan_editor(actor: Actor) -> None:
-    """RevOps and the comp admins edit the plans."""
-    if actor.can("comp.grant") or is_comp_admin(actor):
+    """RevOps and the comp admins edit the plans (``selectors.may_edit_plans``)."""
+    if may_edit_plans(actor):
         return
     raise PermissionDenied(_("RevOps and the comp admins edit the pay plans."))
 
@@ -114,7 +115,7 @@ def _document_check(actor: Actor, document: Any) -> dict[str, Any]:
     except PlanError as error:
         raise ValidationFailed(
             _("The plan document is not valid."),
-            field_errors={error.path or "document": [error.problem]},
+            field_errors={error.path or "document": [plan_error_text(error)]},
         ) from None
     if plan.currency != actor.workspace.currency:
         raise ValidationFailed(
@@ -213,6 +214,46 @@ def plan_version_add(*, actor: Actor, plan_id: int, document: Any, note: str = "
             after={"version": number},
         )
     return version
+
+
+def plan_participant_set(
+    *, actor: Actor, plan_id: int, participant: dict[str, Any], note: str = ""
+) -> PlanVersion:
+    """Assigns a person to the plan (or changes their assignment): a new version of the
+    document with that participant — by e-mail, replacing any earlier entry of theirs. A bad
+    field: 422 naming ``participants[i].<field>`` as the document would."""
+    _require_plan_editor(actor)
+    plan = Plan.objects.filter(workspace=actor.workspace, pk=plan_id).first()
+    if plan is None:
+        raise NotFound(_("No such pay plan."))
+    latest = PlanVersion.objects.filter(plan=plan).order_by("-number").first()
+    document = dict(latest.document) if latest else {}
+    email = normalize_email(str(participant.get("person") or "")) or ""
+    others = [
+        p
+        for p in document.get("participants", [])
+        if normalize_email(str(p.get("person") or "")) != email
+    ]
+    document["participants"] = [*others, {**participant, "person": email}]
+    return plan_version_add(actor=actor, plan_id=plan.pk, document=document, note=note)
+
+
+def plan_participant_remove(*, actor: Actor, plan_id: int, email: str) -> PlanVersion:
+    """Ends a person's assignment to the plan: a new version without them (their statements
+    stay, with the version they used)."""
+    _require_plan_editor(actor)
+    plan = Plan.objects.filter(workspace=actor.workspace, pk=plan_id).first()
+    if plan is None:
+        raise NotFound(_("No such pay plan."))
+    latest = PlanVersion.objects.filter(plan=plan).order_by("-number").first()
+    document = dict(latest.document) if latest else {}
+    wanted = normalize_email(email)
+    document["participants"] = [
+        p
+        for p in document.get("participants", [])
+        if normalize_email(str(p.get("person") or "")) != wanted
+    ]
+    return plan_version_add(actor=actor, plan_id=plan.pk, document=document)
 
 
 # -- statements: computed from the data, frozen on approval ------------------------------------------

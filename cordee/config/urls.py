@@ -23,6 +23,7 @@ urlpatterns = [
     path("w/<slug:slug>/", include("cordee.integrations.urls")),
     path("w/<slug:slug>/", include("cordee.attribution.urls")),
     path("w/<slug:slug>/", include("cordee.feedback.urls")),
+    path("w/<slug:slug>/", include("cordee.comp.urls")),
     path("w/<slug:slug>/", include("cordee.search.urls")),
     path("w/<slug:slug>/", include("cordee.dataio.urls")),
     path("w/<slug:slug>/", include("cordee.comments.urls")),

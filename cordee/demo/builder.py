@@ -40,6 +40,7 @@ from cordee.demo.feedback import add_feedback
 from cordee.demo.funnel import add_funnel_config
 from cordee.demo.goals import add_goals
 from cordee.demo.lifecycle import generate_chunk
+from cordee.demo.pay import add_pay
 from cordee.demo.views import add_saved_views
 from cordee.demo.writers import (
     CopyWriter,
@@ -185,8 +186,9 @@ def build_demo(
 
     add_feedback(Workspace.objects.get(pk=ws.pk), now=as_datetime(end), seed=seed)
     add_saved_views(Workspace.objects.get(pk=ws.pk))
-    say(_("Setting the goals of the quarter, the pods, the reps and the year…"))
+    say(_("Setting the goals of the quarter, the pods, the reps and the year, and the pay plan…"))
     add_goals(Workspace.objects.get(pk=ws.pk), today=today, seed=seed)
+    add_pay(Workspace.objects.get(pk=ws.pk), today=today)
     say(_("Announcing the last week's breaches to their people and to a chat webhook…"))
     with explicit_timestamps():
         connect_and_announce(Workspace.objects.get(pk=ws.pk), now=as_datetime(end))

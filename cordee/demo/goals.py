@@ -171,7 +171,7 @@ def add_goals(workspace: Workspace, *, today: dt.date, seed: int = 1) -> int:
     return made
 
 
-def _working_morning(day: dt.date, workspace: Workspace, minutes: int) -> dt.datetime:
+def working_morning(day: dt.date, workspace: Workspace, minutes: int) -> dt.datetime:
     """``minutes`` after 9:00 on the first working day from ``day`` (the workspace's calendar:
     no weekend, no public holiday)."""
     business = workspace_calendar(workspace)
@@ -186,14 +186,14 @@ def _dated(workspace: Workspace, annual: int, quarter_start: dt.date) -> None:
     """Each goal set, and its history, on the first working morning of its period (the
     managers' planning meeting); the annual goal raised at the first quarterly review."""
     for i, goal in enumerate(Goal.objects.filter(workspace=workspace).order_by("id")):
-        at = _working_morning(goal.period_start, workspace, 30 + 2 * i)
+        at = working_morning(goal.period_start, workspace, 30 + 2 * i)
         Goal.objects.filter(pk=goal.pk).update(created_at=at)
         changes = GoalChange.objects.filter(goal=goal).order_by("id")
         first = changes.first()
         for change in changes:
             moved = at
             if goal.pk == annual and first is not None and change.at > first.at:
-                moved = _working_morning(
+                moved = working_morning(
                     calendar.add_months(goal.period_start, 3) + dt.timedelta(days=7),
                     workspace,
                     150,

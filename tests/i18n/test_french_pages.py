@@ -47,6 +47,8 @@ from cordee.bulk.models import BulkJob
 from cordee.bulk.services import bulk_job_start
 from cordee.comments import services as comments
 from cordee.comments.models import Comment
+from cordee.comp import services as comp_services
+from cordee.comp.models import Plan as PayPlan
 from cordee.crm import models as crm
 from cordee.dataio.models import ImportJob
 from cordee.feedback.models import FeedbackItem
@@ -317,6 +319,7 @@ PK_MODELS: dict[str, type[models.Model]] = {
     "opportunity_credits": funnel.Opportunity,
     "contract_sign": funnel.SlaContract,
     **{f"goal_{name}": funnel.Goal for name in ("detail", "edit", "delete", "trend")},
+    **{f"pay_plan_{name}": PayPlan for name in ("detail", "participant_remove", "download")},
     "activity_log": funnel.Lead,  # <record> is "lead"
     "task_plan": funnel.Lead,
     "record_timeline": funnel.Lead,
@@ -628,6 +631,7 @@ def _page_records(personas: Personas) -> dict[str, Any]:
     records += [personas.bob, invitation]
     records.append(_outbox_message(personas))
     records.append(_goal(personas, pod))
+    records.append(_pay_plan(personas))
     bare.append(
         funnel.Goal.objects.create(
             workspace=ws,
@@ -645,6 +649,15 @@ def _page_records(personas: Personas) -> dict[str, Any]:
         "bare": {type(r): r for r in bare},
         "one-sided": {type(one_sided): one_sided},
     }
+
+
+def _pay_plan(personas: Any) -> Any:
+    """A pay plan with its two kinds of components and two participants (RevOps reads it)."""
+    from tests.comp.test_plans import _document
+
+    return comp_services.plan_create(
+        actor=personas.actor("rita"), name="Plan de rémunération 2026", document=_document(personas)
+    )
 
 
 def _goal(personas: Any, pod: Any) -> Any:
@@ -924,6 +937,8 @@ def _kwargs(
                 kwargs[param] = "contact" if name.startswith("merge_") else "lead"
         elif param == "pk" and model in objects:
             kwargs[param] = objects[model].pk
+        elif param == "number" and name == "pay_plan_download":
+            kwargs[param] = 1  # a pay plan's first version
         elif param == "token" and name == "invitation_accept":
             kwargs[param] = objects["invitation_token"]
         elif name == "password_reset_confirm":  # a link that does not work: its page says so
@@ -1039,6 +1054,8 @@ def _check(
     expected = 404 if case.name == "unknown-page" else _EXPECTED_STATUS.get(case.variant, 200)
     assert response.status_code == expected, f"{case.id}: HTTP {response.status_code}"
     where = response.request["PATH_INFO"]
+    if response["Content-Type"].startswith("application/json"):
+        return  # a document for machines (a pay plan's download): its keys are its format's
     # a list's CSV export is read too: its headers and labels are translated
     body = b"".join(response.streaming_content) if response.streaming else response.content
     if case.name == "outbox_message_html":

@@ -1,0 +1,271 @@
+"""The variable pay pages' shaping and forms: the plans (their document, participants and
+versions), the comp admins, the reader's own statements — in the reader's language (the views
+parse, call, render)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cordee.analytics.comp_plan import PERSON, SIDES
+from cordee.comp import selectors
+from cordee.comp.models import Plan, PlanVersion
+from cordee.core.actor import Actor
+from cordee.core.errors import ValidationFailed
+from cordee.core.templatetags.cordee import format_money
+from cordee.core.web import Form
+from cordee.tenancy.models import Membership
+from cordee.tenancy.roles import Side
+
+MAX_DOCUMENT_BYTES = 1_000_000
+
+
+def side_labels() -> dict[str, str]:
+    return {Side.SALES: str(Side.SALES.label), Side.MARKETING: str(Side.MARKETING.label)}
+
+
+def kind_labels() -> dict[str, str]:
+    return {
+        "attainment": _("Attainment"),
+        "commission": _("Commission"),
+        "draw": _("Draw"),
+        "ramp": _("Ramp"),
+        "spiff": _("SPIFF"),
+    }
+
+
+def document_text(document: Any) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+class DocumentField(forms.CharField):
+    """A plan document as JSON text; unreadable JSON is named with its line and column."""
+
+    # the document's keys are its format's own words, in no reader's language
+    widget = forms.Textarea(
+        attrs={"rows": 18, "spellcheck": "false", "class": "mono", "translate": "no"}
+    )
+
+    def to_python(self, value: Any) -> Any:
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            raise forms.ValidationError(
+                _("Not JSON: %(problem)s at line %(line)s, column %(column)s.")
+                % {"problem": error.msg, "line": error.lineno, "column": error.colno}
+            ) from None
+
+
+def _cents(value: Decimal) -> str:
+    return format(value.quantize(Decimal("0.01")), "f")
+
+
+def _uploaded(form: forms.Form) -> Any:
+    """The document of the uploaded file, when one was sent (its JSON errors on ``file``)."""
+    upload = form.cleaned_data.get("file")
+    if not upload:
+        return None
+    if upload.size > MAX_DOCUMENT_BYTES:
+        form.add_error("file", _("The file is larger than 1 MB."))
+        return None
+    try:
+        return json.loads(upload.read().decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        form.add_error("file", _("Not a JSON document: %(problem)s.") % {"problem": str(error)})
+        return None
+
+
+class PlanForm(Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
+    document = DocumentField(
+        label=gettext_lazy("Document"),
+        required=False,
+        help_text=gettext_lazy(
+            "The plan as JSON: currency, year, clawback days, components and participants "
+            "(docs/variable-pay.md). Or upload the file below."
+        ),
+    )
+    file = forms.FileField(label=gettext_lazy("Or upload a JSON file"), required=False)
+
+    def plan_document(self) -> Any:
+        uploaded = _uploaded(self)
+        document = uploaded if uploaded is not None else self.cleaned_data.get("document")
+        if document is None and not self.errors:
+            self.add_error("document", _("Give the document, or upload it."))
+        return document
+
+
+class VersionForm(PlanForm):
+    note = forms.CharField(label=gettext_lazy("What changed"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["name"]
+
+
+class ParticipantForm(Form):
+    person = forms.ChoiceField(label=gettext_lazy("Person"))
+    side = forms.ChoiceField(label=gettext_lazy("Side"))
+    variable_target = forms.DecimalField(
+        label=gettext_lazy("Variable target (a year)"), min_value=0, decimal_places=2
+    )
+    start = forms.DateField(label=gettext_lazy("From"), required=False)
+    end = forms.DateField(label=gettext_lazy("Until"), required=False)
+    components = forms.MultipleChoiceField(
+        label=gettext_lazy("Components"), widget=forms.CheckboxSelectMultiple
+    )
+    quota = forms.DecimalField(
+        label=gettext_lazy("Annual quota"),
+        required=False,
+        min_value=0,
+        decimal_places=2,
+        help_text=gettext_lazy("For the components measured on the person's own deals."),
+    )
+
+    def __init__(self, *args: Any, actor: Actor, version: PlanVersion | None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        members = (
+            Membership.objects.select_related("user")
+            .filter(workspace=actor.workspace, is_active=True)
+            .order_by("user__first_name", "user__last_name", "user__email")
+        )
+        fields = self.fields
+        cast(forms.ChoiceField, fields["person"]).choices = [
+            (m.user.email, f"{m.user} ({m.user.email})") for m in members
+        ]
+        cast(forms.ChoiceField, fields["side"]).choices = [(s, side_labels()[s]) for s in SIDES]
+        self.document = dict(version.document) if version else {}
+        cast(forms.ChoiceField, fields["components"]).choices = [
+            (c["id"], c["id"]) for c in self.document.get("components", []) if "id" in c
+        ]
+
+    def participant(self) -> dict[str, Any]:
+        """The document's entry for the person (dates ISO, amounts as strings)."""
+        data = self.cleaned_data
+        entry: dict[str, Any] = {
+            "person": data["person"],
+            "side": data["side"],
+            "variable_target": _cents(data["variable_target"]),
+            "start": data["start"].isoformat() if data.get("start") else None,
+            "end": data["end"].isoformat() if data.get("end") else None,
+            "components": list(data["components"]),
+        }
+        own = [
+            c
+            for c in self.document.get("components", [])
+            if c.get("id") in entry["components"]
+            and c.get("kind") == "attainment"
+            and c.get("scope", PERSON) == PERSON
+        ]
+        if own and data.get("quota") is not None:
+            entry["quota"] = {c["id"]: _cents(data["quota"]) for c in own}
+        return entry
+
+
+def document_errors(form: forms.Form, exc: ValidationFailed) -> None:
+    """A refused document's problems beside the document, each named by its path in it
+    (« components[0].weight : … »); a form field's own (``name``) beside that field."""
+    if not exc.field_errors:
+        form.add_error(None, exc.message)
+    for path, problems in exc.field_errors.items():
+        for problem in problems:
+            if path in form.fields and path != "document":
+                form.add_error(path, problem)
+            else:
+                target = "document" if "document" in form.fields else None
+                form.add_error(target, f"{path} : {problem}")
+
+
+def _latest(plan: Plan) -> PlanVersion | None:
+    versions = sorted(plan.versions.all(), key=lambda v: -v.number)
+    return versions[0] if versions else None
+
+
+def pay_page(actor: Actor) -> dict[str, Any]:
+    """The reader's own statements; the plans and comp admins for who manages them."""
+    own = selectors.statements(actor).filter(person=actor.user)
+    rows = []
+    for plan in selectors.plans(actor):
+        latest = _latest(plan)
+        document = latest.document if latest else {}
+        rows.append(
+            {
+                "plan": plan,
+                "version": latest,
+                "participants": len(document.get("participants", [])),
+                "year": document.get("year"),
+            }
+        )
+    return {
+        "nav": "pay",
+        "own": list(own.order_by("-period")),
+        "plans": rows,
+        "can_edit": selectors.may_edit_plans(actor),
+        "can_grant": actor.can("comp.grant"),
+        "admins": list(selectors.comp_admins(actor)) if actor.can("comp.grant") else [],
+        "members": [
+            (m.user_id, f"{m.user} ({m.user.email})")
+            for m in Membership.objects.select_related("user")
+            .filter(workspace=actor.workspace, is_active=True)
+            .order_by("user__first_name", "user__last_name")
+        ]
+        if actor.can("comp.grant")
+        else [],
+    }
+
+
+def plan_page(actor: Actor, plan: Plan) -> dict[str, Any]:
+    """A plan: its latest document in words (components, participants), its versions."""
+    versions = sorted(plan.versions.all(), key=lambda v: -v.number)
+    latest = versions[0] if versions else None
+    document = latest.document if latest else {}
+    currency = str(document.get("currency") or actor.workspace.currency)
+    names = {
+        m.user.email: str(m.user)
+        for m in Membership.objects.select_related("user").filter(workspace=actor.workspace)
+    }
+    sides, kinds = side_labels(), kind_labels()
+    components = []
+    for c in document.get("components", []):
+        period = c.get("period")
+        if isinstance(period, dict):
+            period = ", ".join(f"{sides.get(k, k)} : {v}" for k, v in period.items())
+        components.append(
+            {
+                "id": c.get("id"),
+                "kind": kinds.get(c.get("kind"), c.get("kind")),
+                "measure": c.get("metric") or c.get("basis") or "",
+                "scope": c.get("scope", ""),
+                "period": period,
+                "weight": c.get("weight", ""),
+            }
+        )
+    participants = [
+        {
+            "email": p.get("person"),
+            "name": names.get(str(p.get("person")), p.get("person")),
+            "side": sides.get(p.get("side"), p.get("side")),
+            "target": format_money(Decimal(str(p.get("variable_target") or 0)), currency),
+            "start": p.get("start") or "",
+            "end": p.get("end") or "",
+            "components": ", ".join(p.get("components", [])),
+        }
+        for p in document.get("participants", [])
+    ]
+    return {
+        "nav": "pay",
+        "plan": plan,
+        "latest": latest,
+        "versions": versions,
+        "document": document,
+        "components": components,
+        "participants": participants,
+    }
