@@ -364,6 +364,15 @@ def statements_refresh(*, actor: Actor, plan_id: int, period_label: str) -> Refr
                     setattr(stored, name, value)
                 stored.save(update_fields=[*fields, "updated_at"])
             written += 1
+        # a draft of someone the plan no longer pays in the period goes (one disputed stays)
+        gone = [
+            s.pk
+            for person_id, s in existing.items()
+            if person_id not in results
+            and person_id not in adjustments
+            and s.status == StatementStatus.DRAFT
+        ]
+        Statement.objects.filter(pk__in=gone, disputes__isnull=True).delete()
     rows = list(
         Statement.objects.filter(plan=plan, period=label).select_related(
             "person", "plan", "version"

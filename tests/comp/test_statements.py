@@ -378,3 +378,18 @@ def test_another_workspace_sees_nothing(personas, pay):
     with pytest.raises((PermissionDenied, NotFound)):
         services.statements_refresh(actor=carol, plan_id=pay["plan"].pk, period_label="2026-Q1")
     assert not Plan.objects.filter(workspace=personas.globex).exists()
+
+
+def test_a_draft_of_someone_no_longer_paid_goes_an_approved_one_stays(personas, pay):
+    lock_q1(personas.acme)
+    bob = refresh(personas, pay, "2026-Q1")["bob"]
+    year = refresh(personas, pay, "2026")["alice"]
+    services.statement_approve(actor=personas.actor("erin"), statement_id=year.pk)
+    without = document(personas)
+    without["participants"] = []
+    services.plan_version_add(
+        actor=personas.actor("rita"), plan_id=pay["plan"].pk, document=without
+    )
+    assert refresh(personas, pay, "2026-Q1") == {}
+    assert not Statement.objects.filter(pk=bob.pk).exists()
+    assert refresh(personas, pay, "2026")["alice"].pk == year.pk  # approved: frozen, kept
