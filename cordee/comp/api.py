@@ -4,8 +4,10 @@ person's is a 404, never a 403), their refresh (comp admins), approval (a manage
 person's team or a comp admin), disputes and their resolution, the payroll file, and the
 engine on posted inputs (``/comp/compute``, no database)."""
 
+from collections.abc import Callable
 from typing import Any, Literal
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router
@@ -77,14 +79,11 @@ def _line(line: dict[str, Any]) -> dict[str, Any]:
     return line
 
 
-def _statement(actor: Any, statement: Statement) -> dict[str, Any]:
+def _statement(
+    actor: Any, statement: Statement, may: Callable[[Statement], bool] | None = None
+) -> dict[str, Any]:
     missing = [inputs.missing_text(m) for m in (statement.inputs or {}).get("missing", [])]
-    disputes = (
-        Dispute.objects.filter(statement=statement)
-        .select_related("raised_by", "resolved_by")
-        .prefetch_related("adjustments")
-        .order_by("created_at", "id")
-    )
+    disputes = sorted(statement.disputes.all(), key=lambda d: (d.created_at, d.pk))
     return {
         "id": statement.pk,
         "plan": statement.plan_id,
@@ -99,15 +98,36 @@ def _statement(actor: Any, statement: Statement) -> dict[str, Any]:
         "missing": missing,
         "may_approve": statement.status == StatementStatus.DRAFT
         and not missing
-        and selectors.may_approve(actor, statement),
+        and (may or selectors.approver(actor))(statement),
         "approved_by": _person(statement.approved_by),
         "approved_at": statement.approved_at,
         "disputes": [_dispute(d) for d in disputes],
     }
 
 
+_WITH = ("disputes__adjustments", "disputes__raised_by", "disputes__resolved_by")
+
+
 def _statement_get(actor: Any, pk: int) -> dict[str, Any]:
-    return _statement(actor, selectors.statement_get(actor, pk))
+    statement = selectors.statement_get(actor, pk)
+    return _statement(actor, _prefetched(selectors.statements(actor)).get(pk=statement.pk))
+
+
+def _prefetched(rows: QuerySet[Statement]) -> QuerySet[Statement]:
+    return rows.select_related("approved_by").prefetch_related(*_WITH)
+
+
+class _Shaped:
+    """A queryset the paginator slices, each row shaped as it is read (a page at a time)."""
+
+    def __init__(self, rows: QuerySet[Any], shape: Callable[[Any], dict[str, Any]]) -> None:
+        self.rows, self.shape = rows, shape
+
+    def __len__(self) -> int:
+        return int(self.rows.count())
+
+    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
+        return [self.shape(row) for row in self.rows[window]]
 
 
 # -- plans ------------------------------------------------------------------------------------------
@@ -168,11 +188,17 @@ def statements_refresh(request: HttpRequest, pk: PathId, payload: schemas.PayRef
     and left as they were (comp admins)."""
     actor = current_actor(request)
     done = services.statements_refresh(actor=actor, plan_id=pk, period_label=payload.period)
+    may = selectors.approver(actor)
     return {
         "period": done.period,
         "computed": done.computed,
         "frozen": done.frozen,
-        "statements": [_statement(actor, s) for s in done.statements],
+        "statements": [
+            _statement(actor, s, may)
+            for s in _prefetched(Statement.objects.filter(pk__in=[x.pk for x in done.statements]))
+            .select_related("person", "plan", "version")
+            .order_by("person__email", "id")
+        ],
     }
 
 
@@ -223,7 +249,7 @@ def statement_list(request: HttpRequest, filters: Query[StatementFilters]) -> An
     """The statements the reader may read: their own, their teams' (managers), everyone's
     (comp admins); newest period first."""
     actor = current_actor(request)
-    rows = selectors.statements(actor).select_related("approved_by")
+    rows = _prefetched(selectors.statements(actor))
     if filters.plan:
         rows = rows.filter(plan_id=filters.plan)
     if filters.period:
@@ -232,7 +258,8 @@ def statement_list(request: HttpRequest, filters: Query[StatementFilters]) -> An
         rows = rows.filter(person_id=filters.person)
     if filters.status:
         rows = rows.filter(status=filters.status)
-    return [_statement(actor, s) for s in rows]
+    may = selectors.approver(actor)
+    return _Shaped(rows, lambda s: _statement(actor, s, may))
 
 
 @router.get(
@@ -285,7 +312,7 @@ def dispute_list(request: HttpRequest, filters: Query[DisputeFilters]) -> Any:
     rows = selectors.disputes(current_actor(request))
     if filters.status:
         rows = rows.filter(status=filters.status)
-    return [_dispute(d) for d in rows]
+    return _Shaped(rows, _dispute)
 
 
 @router.post(

@@ -6,6 +6,7 @@ existence is private too."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -77,9 +78,24 @@ def manages(actor: Actor, person_id: int) -> bool:
 
 def may_approve(actor: Actor, statement: Statement) -> bool:
     """A comp admin, or a manager of the person's team; never the person paid."""
-    if statement.person_id == actor.user.pk:
-        return False
-    return is_comp_admin(actor) or manages(actor, statement.person_id)
+    return approver(actor)(statement)
+
+
+def approver(actor: Actor) -> Callable[[Statement], bool]:
+    """``may_approve`` for many statements: who the actor manages read once."""
+    admin = is_comp_admin(actor)
+    managed = set(
+        Membership.objects.filter(workspace=actor.workspace, team__manager=actor.user).values_list(
+            "user_id", flat=True
+        )
+    )
+
+    def may(statement: Statement) -> bool:
+        if statement.person_id == actor.user.pk:
+            return False
+        return admin or statement.person_id in managed
+
+    return may
 
 
 def require_comp_admin(actor: Actor) -> None:

@@ -278,3 +278,24 @@ def test_compute_names_the_wrong_field(personas, api_as):
     no_metric = {**base, "metrics": []}
     assert set(error_fields(client.post("comp/compute", no_metric))) == {"metrics"}
     assert set(error_fields(client.post("comp/compute", {**base, "period": "T2"}))) == {"period"}
+
+
+def test_the_list_reads_a_bounded_number_of_queries(personas, statements, api_as):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_as("erin")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("comp/statements").status_code == 200
+        return len(queries)
+
+    count()  # the token's first use is noted once
+    few = count()
+    bob = Statement.objects.get(pk=statements["bob"])
+    for month in range(1, 11):
+        bob.pk = None
+        bob.period = f"2026-{month:02d}"
+        bob.save()
+    assert count() == few
