@@ -105,7 +105,9 @@ class StatementInputs:
     credits: list[Credit]
     metrics: dict[MetricKey, MetricInput]
     people: dict[str, User]  # the plan's e-mail of each participant → the member
-    other_currencies: dict[str, tuple[int, Decimal]] = field(default_factory=dict)
+    # the credit rows of deals in another currency, by the plan's e-mail: never converted,
+    # never paid on; each statement lists its person's
+    apart: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def engine_metrics(self) -> dict[MetricKey, tuple[Fraction, Fraction]]:
         """The values the engine reads; a missing one stands at 0 of 1, its line pending."""
@@ -298,6 +300,20 @@ def statement_inputs(
         for r in rows.rows
     ]
 
+    apart: dict[str, list[dict[str, Any]]] = {}
+    for r in rows.apart:
+        email = emails.get(normalize_email(r.person))
+        if email is not None:
+            apart.setdefault(email, []).append(
+                {
+                    "deal_id": str(r.deal_id),
+                    "currency": r.currency,
+                    "amount": f"{r.amount:.2f}",
+                    "share": format(r.share.normalize(), "f"),
+                    "closed_on": r.closed_on.isoformat(),
+                }
+            )
+
     metrics: dict[MetricKey, MetricInput] = {}
     reports: dict[str, Any] = {}
     for c in plan.components:
@@ -317,7 +333,7 @@ def statement_inputs(
         credits=credits,
         metrics=metrics,
         people=people,
-        other_currencies=rows.other_currencies,
+        apart=apart,
     )
 
 

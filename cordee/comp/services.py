@@ -340,6 +340,7 @@ def statements_refresh(*, actor: Actor, plan_id: int, period_label: str) -> Refr
                 "first_month": read.first_month,
                 "credits": inputs.credits_record(read.credits, email or "", deals),
                 "metrics": values,
+                "other_currencies": read.apart.get(email or "", []),
                 "missing": [
                     read.metrics[k].missing_item() for k in sorted(used) if read.metrics[k].missing
                 ],

@@ -62,6 +62,7 @@ def lines(statement: Statement) -> list[tuple[str, str, str | None]]:
 
 def test_a_quarter_and_a_year_from_the_database_by_hand(personas, pay):
     lock_q1(personas.acme)
+    usd = deal(personas.acme, "5000.00", "2026-02-01", owner=personas.bob, currency="USD")
     q1 = refresh(personas, pay, "2026-Q1")
     assert set(q1) == {"bob"}  # Alice's shared component is yearly: no Q1 statement
     bob = q1["bob"]
@@ -84,6 +85,16 @@ def test_a_quarter_and_a_year_from_the_database_by_hand(personas, pay):
         (str(pay["d2"].pk), "50000.00", "0.6"),
     }
     assert bob.inputs["missing"] == [] and bob.inputs["plan_version"] == 1
+    # a deal in another currency is never converted nor paid on: listed apart
+    assert bob.inputs["other_currencies"] == [
+        {
+            "deal_id": str(usd.pk),
+            "currency": "USD",
+            "amount": "5000.00",
+            "share": "1",
+            "closed_on": "2026-02-01",
+        }
+    ]
 
     year = refresh(personas, pay, "2026")
     assert set(year) == {"alice"}
