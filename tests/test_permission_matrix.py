@@ -31,8 +31,6 @@ from django.utils import timezone
 from cordee.attribution.periods import fiscal_periods
 from cordee.bulk.services import bulk_job_start
 from cordee.comments.models import Comment
-from cordee.comp.models import Plan as PayPlan
-from cordee.comp.models import PlanVersion as PayPlanVersion
 from cordee.config.api import api
 from cordee.feedback.models import Competitor, FeedbackItem
 from cordee.funnel.models import (
@@ -71,12 +69,6 @@ def _outbox_message(workspace: Any, owner: Any) -> SimpleNamespace:
     )
     (written,) = set(folder.glob("*.eml")) - before
     return SimpleNamespace(pk=written.stem)
-
-
-def _pay_plan(workspace: Any) -> Any:
-    plan = PayPlan.objects.create(workspace=workspace, name="Plan")
-    PayPlanVersion.objects.create(workspace=workspace, plan=plan, number=1, document={})
-    return plan
 
 
 def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
@@ -145,7 +137,6 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
             target=Decimal(10),
         ),
         "attributionlock": _proposed_lock(workspace),
-        "payplan": _pay_plan(workspace),
         "webhook": WebhookSubscription.objects.create(
             workspace=workspace,
             name="Slack",
@@ -169,6 +160,7 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
         "savedview": SavedView.objects.create(
             workspace=workspace, kind="leads", name="MQL", owner=owner, visibility="workspace"
         ),
+        **_pay(workspace, owner, member),
         # a bulk reassignment of one unowned account to the owner: undoable for ten minutes
         "bulkjob": bulk_job_start(
             actor=_actor(owner, workspace),
@@ -178,6 +170,67 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
             args={"to_owner": owner.pk},
         ),
     }
+
+
+MATRIX_PAY_PLAN = {
+    "currency": "EUR",
+    "year": 2026,
+    "clawback_days": 0,
+    "components": [
+        {
+            "id": "commission",
+            "kind": "commission",
+            "basis": "revenue_won",
+            "period": "quarter",
+            "mode": "marginal",
+            "tiers": [{"up_to": None, "rate": "0.02"}],
+        }
+    ],
+    "participants": [],
+}
+
+
+def _pay(workspace: Any, owner: Any, member: Any) -> dict[str, Any]:
+    """Variable pay: the owner is a comp admin; a plan paying the owner and the member; the
+    owner's statement of 2026-Q1 (which the owner disputes) and the member's, with a dispute
+    the member raised (which the owner, a comp admin, resolves and approves)."""
+    from cordee.comp.models import CompAdmin, Dispute, Plan, PlanVersion, Statement
+
+    CompAdmin.objects.create(workspace=workspace, user=owner)
+    people = [
+        {
+            "person": user.email,
+            "side": "sales",
+            "variable_target": "1000.00",
+            "components": ["commission"],
+        }
+        for user in (owner, member)
+    ]
+    plan = Plan.objects.create(workspace=workspace, name="Plan matrice", created_by=owner)
+    version = PlanVersion.objects.create(
+        workspace=workspace,
+        plan=plan,
+        number=1,
+        document={**MATRIX_PAY_PLAN, "participants": people},
+    )
+    line = {"component": "commission", "kind": "commission", "payout": "0.00", "attainment": None}
+
+    def statement(person: Any) -> Any:
+        return Statement.objects.create(
+            workspace=workspace,
+            plan=plan,
+            version=version,
+            person=person,
+            period="2026-Q1",
+            lines=[line],
+            inputs={"missing": []},
+        )
+
+    mine, theirs = statement(owner), statement(member)
+    dispute = Dispute.objects.create(
+        workspace=workspace, statement=theirs, component="commission", text="?", raised_by=member
+    )
+    return {"payplan": plan, "paystatement": mine, "paystatement2": theirs, "paydispute": dispute}
 
 
 def _merge(workspace: Any, owner: Any) -> Any:
@@ -1021,6 +1074,38 @@ OPS: dict[str, Op] = {
     "bulk_job_get": Op(kind="bulkjob", allowed="rita"),
     "bulk_job_undo": Op(kind="bulkjob", allowed="rita"),
     "audit_list": Op(allowed="rita", denied="erin"),  # core/roles.py: audit.read
+    # variable pay (comp.selectors): RevOps and comp admins read and write the plans; the matrix
+    # makes the owner (rita) a comp admin. A statement one may not read is a 404, never a 403
+    # (tests/comp/test_comp_api.py: each persona against each statement)
+    "comp_plan_list": Op(allowed="rita", denied="alice"),
+    "comp_plan_get": Op(kind="payplan", allowed="rita", denied="dave"),
+    "comp_plan_create": Op(
+        allowed="rita",
+        denied="alice",
+        body={"name": "Plan B", "document": MATRIX_PAY_PLAN},
+        ok=(201,),
+    ),
+    "comp_plan_version_add": Op(
+        kind="payplan", allowed="rita", denied="bob", body={"document": MATRIX_PAY_PLAN}, ok=(201,)
+    ),
+    "comp_statements_refresh": Op(
+        kind="payplan", allowed="rita", denied="erin", body={"period": "2026-Q1"}
+    ),
+    # nothing in 2026-Q2: the file is its header
+    "comp_payroll": Op(kind="payplan", allowed="rita", denied="mia", query={"period": "2026-Q2"}),
+    "comp_statement_list": Op(allowed="alice"),
+    "comp_statement_get": Op(kind="paystatement", allowed="rita"),
+    "comp_statement_approve": Op(kind="paystatement2", allowed="rita"),
+    "comp_dispute_open": Op(
+        kind="paystatement",
+        allowed="rita",
+        body={"component": "commission", "text": "Pourquoi ?"},
+        ok=(201,),
+    ),
+    "comp_dispute_list": Op(allowed="alice"),
+    "comp_dispute_resolve": Op(kind="paydispute", allowed="rita", body={"resolution": "Vu"}),
+    # the engine on posted inputs: no database, any member
+    "comp_compute": Op(allowed="erin", body={"plan": MATRIX_PAY_PLAN, "period": "2026-Q1"}),
 }
 for _api_kind, _matrix_kind in (
     ("lead", "lead"),

@@ -3,18 +3,39 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cordee.analytics.comp import Payouts
 from cordee.analytics.comp_plan import PlanError, plan_parse
-from cordee.comp.models import CompAdmin, Plan, PlanVersion
+from cordee.comp import inputs
+from cordee.comp.models import (
+    Adjustment,
+    CompAdmin,
+    Dispute,
+    DisputeStatus,
+    Plan,
+    PlanVersion,
+    Statement,
+    StatementStatus,
+)
 from cordee.comp.plan_errors import plan_error_text
-from cordee.comp.selectors import may_edit_plans
+from cordee.comp.selectors import (
+    dispute_get,
+    latest_version,
+    may_approve,
+    may_edit_plans,
+    require_comp_admin,
+    statement_get,
+)
 from cordee.core import audit
 from cordee.core.actor import Actor
-from cordee.core.errors import NotFound, PermissionDenied, ValidationFailed
+from cordee.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from cordee.tenancy.models import Membership, normalize_email
 
 audit.audit_kind_register("comp-admins", CompAdmin._meta.verbose_name, CompAdmin)
@@ -233,3 +254,337 @@ def plan_participant_remove(*, actor: Actor, plan_id: int, email: str) -> PlanVe
         if normalize_email(str(p.get("person") or "")) != wanted
     ]
     return plan_version_add(actor=actor, plan_id=plan.pk, document=document)
+
+
+# -- statements: computed from the data, frozen on approval ------------------------------------------
+
+audit.audit_kind_register("pay-statements", Statement._meta.verbose_name, Statement)
+audit.audit_kind_register("pay-disputes", Dispute._meta.verbose_name, Dispute)
+audit.audit_kind_register("pay-adjustments", Adjustment._meta.verbose_name, Adjustment)
+
+ADJUSTMENT = "adjustment"  # the kind of a statement line that pays an adjustment
+
+
+def adjustment_line(adjustment: Adjustment) -> dict[str, Any]:
+    return {
+        "component": adjustment.component,
+        "kind": ADJUSTMENT,
+        "payout": f"{adjustment.amount:.2f}",
+        "attainment": None,
+        "adjustment_id": adjustment.pk,
+        "dispute_id": adjustment.dispute_id,
+        "reason": adjustment.reason,
+    }
+
+
+def _total(lines: list[dict[str, Any]]) -> Decimal:
+    return sum((Decimal(line["payout"]) for line in lines), Decimal("0.00"))
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    period: str
+    statements: list[Statement]  # the period's statements of the plan, drafts and approved
+    computed: int  # drafts written
+    frozen: int  # approved ones left as they were
+
+
+def statements_refresh(*, actor: Actor, plan_id: int, period_label: str) -> Refreshed:
+    """Computes every participant's statement of the period with the plan's latest version
+    and writes it as a draft, with its lines (and their drill-down), the input values used and
+    the total; an approved statement is never touched (frozen). Comp admins."""
+    require_comp_admin(actor)
+    plan = Plan.objects.filter(workspace=actor.workspace, pk=plan_id).first()
+    if plan is None:
+        raise NotFound(_("No such pay plan."))
+    version = latest_version(plan)
+    read = inputs.statement_inputs(actor.workspace, version, period_label, actor=actor)
+    label = read.period.label
+    try:
+        computed = Payouts(read.plan, read.credits, read.engine_metrics(), read.first_month)
+        engine = computed.statements(label)
+    except ValueError as error:
+        raise ValidationFailed(
+            _("Some fields are not valid."), field_errors={"period": [str(error)]}
+        ) from None
+    adjustments: dict[int, list[Adjustment]] = {}
+    for adj in Adjustment.objects.filter(plan=plan, period=label).order_by("id"):
+        adjustments.setdefault(adj.person_id, []).append(adj)
+    by_user = {user.pk: email for email, user in read.people.items()}
+    written = frozen = 0
+    with transaction.atomic():
+        existing = {
+            s.person_id: s
+            for s in Statement.objects.select_for_update().filter(plan=plan, period=label)
+        }
+        results = {read.people[s.person].pk: s for s in engine if s.person in read.people}
+        for person_id in sorted(set(results) | set(adjustments)):
+            stored = existing.get(person_id)
+            if stored is not None and stored.status == StatementStatus.APPROVED:
+                frozen += 1
+                continue
+            email = by_user.get(person_id)
+            result = results.get(person_id)
+            lines = [inputs.line_record(x, read.metrics) for x in result.lines] if result else []
+            lines += [adjustment_line(a) for a in adjustments.get(person_id, [])]
+            deals = {d["deal_id"] for x in lines for d in x.get("deals", ())}
+            used = {
+                (m["metric"]["metric"], m["metric"]["scope"], m["metric"]["period"])
+                for m in lines
+                if m.get("metric")
+            }
+            values = [read.metrics[k].as_dict() for k in sorted(used)]
+            record = {
+                "plan_version": version.number,
+                "period": label,
+                "first_month": read.first_month,
+                "credits": inputs.credits_record(read.credits, email or "", deals),
+                "metrics": values,
+                "other_currencies": read.apart.get(email or "", []),
+                "missing": [
+                    read.metrics[k].missing_item() for k in sorted(used) if read.metrics[k].missing
+                ],
+            }
+            fields = {
+                "version": version,
+                "lines": lines,
+                "inputs": record,
+                "total": _total(lines),
+                "status": StatementStatus.DRAFT,
+            }
+            if stored is None:
+                Statement.objects.create(
+                    workspace=actor.workspace,
+                    plan=plan,
+                    person_id=person_id,
+                    period=label,
+                    **fields,
+                )
+            else:
+                for name, value in fields.items():
+                    setattr(stored, name, value)
+                stored.save(update_fields=[*fields, "updated_at"])
+            written += 1
+        # a draft of someone the plan no longer pays in the period goes (one disputed stays)
+        gone = [
+            s.pk
+            for person_id, s in existing.items()
+            if person_id not in results
+            and person_id not in adjustments
+            and s.status == StatementStatus.DRAFT
+        ]
+        Statement.objects.filter(pk__in=gone, disputes__isnull=True).delete()
+    rows = list(
+        Statement.objects.filter(plan=plan, period=label).select_related(
+            "person", "plan", "version"
+        )
+    )
+    return Refreshed(label, rows, written, frozen)
+
+
+def statement_approve(*, actor: Actor, statement_id: int) -> Statement:
+    """Approves a statement, which freezes it (its lines, inputs, total and plan version never
+    change again): a manager of the person's team or a comp admin, never the person paid (403).
+    Refused (409, naming why) while an input is missing (the attribution not signed, a goal not
+    set) or when it is approved already. Audited."""
+    with transaction.atomic():
+        statement = statement_get(actor, statement_id)  # 404 for a statement one may not read
+        statement = Statement.objects.select_for_update().get(pk=statement.pk)
+        if statement.person_id == actor.user.pk:
+            raise PermissionDenied(_("Someone else approves your own pay."))
+        if not may_approve(actor, statement):
+            raise PermissionDenied(_("A manager of the person's team or a comp admin approves."))
+        if statement.status == StatementStatus.APPROVED:
+            raise Conflict(_("This statement is approved already."))
+        missing = [inputs.missing_text(m) for m in (statement.inputs or {}).get("missing", [])]
+        if missing:
+            raise Conflict(_("This statement cannot be approved yet.") + " " + " ".join(missing))
+        statement.status = StatementStatus.APPROVED
+        statement.approved_by = actor.user
+        statement.approved_at = timezone.now()
+        statement.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+        audit.audit_write(
+            actor=actor,
+            action="approve",
+            target="pay-statements",
+            target_id=statement.pk,
+            target_label=str(statement),
+            before={"status": StatementStatus.DRAFT.value},
+            after={"status": StatementStatus.APPROVED.value},
+        )
+    return statement
+
+
+def _text(field_name: str, value: str, limit: int) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationFailed(
+            _("Some fields are not valid."),
+            field_errors={field_name: [_("This field is required.")]},
+        )
+    if len(text) > limit:
+        raise ValidationFailed(
+            _("Some fields are not valid."),
+            field_errors={field_name: [_("At most %(limit)s characters.") % {"limit": limit}]},
+        )
+    return text
+
+
+def dispute_open(*, actor: Actor, statement_id: int, component: str, text: str) -> Dispute:
+    """The person paid questions one line (a component) of their statement. Audited."""
+    statement = statement_get(actor, statement_id)
+    if statement.person_id != actor.user.pk:
+        raise PermissionDenied(_("Only the person paid disputes a line of their statement."))
+    components = {str(line["component"]) for line in statement.lines}
+    if component not in components:
+        raise ValidationFailed(
+            _("Some fields are not valid."),
+            field_errors={"component": [_("This statement has no such line.")]},
+        )
+    why = _text("text", text, 4000)
+    with transaction.atomic():
+        dispute = Dispute.objects.create(
+            workspace=actor.workspace,
+            statement=statement,
+            component=component,
+            text=why,
+            raised_by=actor.user,
+        )
+        audit.audit_write(
+            actor=actor,
+            action="create",
+            target="pay-disputes",
+            target_id=dispute.pk,
+            target_label=str(dispute),
+            after={"statement": statement.pk, "component": component},
+        )
+    return dispute
+
+
+def dispute_resolve(
+    *,
+    actor: Actor,
+    dispute_id: int,
+    resolution: str,
+    adjustment_amount: Decimal | None = None,
+    adjustment_period: str | None = None,
+) -> Dispute:
+    """A comp admin resolves a dispute, with an adjustment paid in a LATER period (one starting
+    after the disputed statement's period ends) when they agree: the later statement shows it
+    as a line (a draft of that period gets it at once; an approved one is frozen: 422). Never
+    one's own dispute. Audited."""
+    dispute = dispute_get(actor, dispute_id)  # 404 for a statement one may not read
+    require_comp_admin(actor)
+    statement = dispute.statement
+    if statement.person_id == actor.user.pk:
+        raise PermissionDenied(_("Someone else resolves a dispute of your own pay."))
+    answer = _text("resolution", resolution, 4000)
+    if (adjustment_amount is None) != (adjustment_period in (None, "")):
+        name = "adjustment_period" if adjustment_amount is not None else "adjustment_amount"
+        raise ValidationFailed(
+            _("Some fields are not valid."),
+            field_errors={name: [_("An adjustment has an amount and a period.")]},
+        )
+    later = None
+    if adjustment_amount is not None:
+        amount = Decimal(adjustment_amount)
+        if not amount.is_finite() or amount == 0 or amount != amount.quantize(Decimal("0.01")):
+            raise ValidationFailed(
+                _("Some fields are not valid."),
+                field_errors={"adjustment_amount": [_("An amount other than 0, to the cent.")]},
+            )
+        if abs(amount) >= Decimal("1e12"):
+            raise ValidationFailed(
+                _("Some fields are not valid."),
+                field_errors={"adjustment_amount": [_("This number is too large.")]},
+            )
+        try:
+            later = inputs.period_read(actor.workspace, str(adjustment_period))
+        except ValidationFailed as error:
+            raise ValidationFailed(
+                error.message, field_errors={"adjustment_period": error.field_errors["period"]}
+            ) from None
+        disputed = inputs.period_read(actor.workspace, statement.period)
+        if later.start <= disputed.end:
+            raise ValidationFailed(
+                _("Some fields are not valid."),
+                field_errors={
+                    "adjustment_period": [
+                        _("Pay an adjustment in a period after %(period)s.")
+                        % {"period": statement.period}
+                    ]
+                },
+            )
+    with transaction.atomic():
+        dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
+        if dispute.status == DisputeStatus.RESOLVED:
+            raise Conflict(_("This dispute is resolved already."))
+        adjustment = None
+        if later is not None and adjustment_amount is not None:
+            target = (
+                Statement.objects.select_for_update()
+                .filter(
+                    plan_id=statement.plan_id, person_id=statement.person_id, period=later.label
+                )
+                .first()
+            )
+            if target is not None and target.status == StatementStatus.APPROVED:
+                raise ValidationFailed(
+                    _("Some fields are not valid."),
+                    field_errors={
+                        "adjustment_period": [
+                            _(
+                                "The statement of %(period)s is approved already: choose a later "
+                                "period."
+                            )
+                            % {"period": later.label}
+                        ]
+                    },
+                )
+            adjustment = Adjustment.objects.create(
+                workspace=actor.workspace,
+                plan_id=statement.plan_id,
+                person_id=statement.person_id,
+                period=later.label,
+                component=dispute.component,
+                amount=Decimal(adjustment_amount),
+                reason=answer[:300],
+                dispute=dispute,
+                created_by=actor.user,
+            )
+            if target is not None:
+                target.lines = [*target.lines, adjustment_line(adjustment)]
+                target.total = _total(target.lines)
+                target.save(update_fields=["lines", "total", "updated_at"])
+            audit.audit_write(
+                actor=actor,
+                action="create",
+                target="pay-adjustments",
+                target_id=adjustment.pk,
+                target_label=str(statement.person),
+                after={
+                    "dispute": dispute.pk,
+                    "period": later.label,
+                    "component": dispute.component,
+                },
+            )
+        dispute.status = DisputeStatus.RESOLVED
+        dispute.resolution = answer
+        dispute.resolved_by = actor.user
+        dispute.resolved_at = timezone.now()
+        dispute.save(
+            update_fields=["status", "resolution", "resolved_by", "resolved_at", "updated_at"]
+        )
+        audit.audit_write(
+            actor=actor,
+            action="resolve",
+            target="pay-disputes",
+            target_id=dispute.pk,
+            target_label=str(dispute),
+            before={"status": DisputeStatus.OPEN.value},
+            after={
+                "status": DisputeStatus.RESOLVED.value,
+                "adjustment": adjustment.pk if adjustment is not None else None,
+            },
+        )
+    return dispute

@@ -127,6 +127,14 @@ ACTIONS: dict[str, tuple[Any, Any]] = {
         pgettext_lazy("audit action", "credit split"),
         gettext_lazy("%(who)s split the credit of the %(kind)s “%(label)s”"),
     ),
+    "approve": (
+        pgettext_lazy("audit action", "approved"),
+        gettext_lazy("%(who)s approved the %(kind)s “%(label)s”"),
+    ),
+    "resolve": (
+        pgettext_lazy("audit action", "resolved"),
+        gettext_lazy("%(who)s resolved the %(kind)s “%(label)s”"),
+    ),
     "recovery_codes_regenerate": (
         pgettext_lazy("audit action", "new recovery codes"),
         gettext_lazy("%(who)s made new recovery codes for the %(kind)s “%(label)s”"),
