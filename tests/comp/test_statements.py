@@ -215,7 +215,7 @@ def test_an_unknown_metric_is_a_clear_error(personas, pay):
         )
     assert bad.value.field_errors == {
         "components[1].metric": [
-            "“good_vibes” is no KPI of the catalogue (GET /api/v1/kpis lists them)."
+            "« good_vibes » n’est pas un indicateur du catalogue (GET /api/v1/kpis les liste)."
         ]
     }
 
