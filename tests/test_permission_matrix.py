@@ -459,6 +459,15 @@ PAGES.update(
             kind="payplan", allowed="rita", post={"person": "nobody@example.fr"}
         ),
         "pay_plan_download": Page(kind="payplan", allowed="rita", kwargs={"number": "1"}),
+        # a statement is read by its person (rita's own here), a manager of their team, a comp
+        # admin; the owner is a comp admin in the matrix: computes, downloads the payroll
+        "pay_statement": Page(kind="paystatement", allowed="rita"),
+        "pay_statements_refresh": Page(
+            allowed="rita", denied="dave", post={"plan": "0", "period": "2026-Q1"}
+        ),
+        "pay_payroll": Page(
+            kind="payplan", allowed="rita", denied="dave", kwargs={"period": "2026-Q2"}
+        ),
         "comp_admin_grant": Page(allowed="rita", denied="dave", post={"user": "0"}),
         "comp_admin_revoke": Page(allowed="rita", denied="dave", post={"user": "0"}),
         "plan_goals": Page(
@@ -744,6 +753,7 @@ POST_ONLY = {
     "pay_plan_participant_remove",
     "comp_admin_grant",
     "comp_admin_revoke",
+    "pay_statements_refresh",
 }
 
 

@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy
 
 from cordee.analytics.comp_plan import PERSON, SIDES
 from cordee.comp import selectors
+from cordee.comp.inputs import missing_text
 from cordee.comp.models import Plan, PlanVersion
 from cordee.core.actor import Actor
 from cordee.core.errors import ValidationFailed
-from cordee.core.templatetags.cordee import format_money
+from cordee.core.templatetags.cordee import format_money, percent
 from cordee.core.web import Form
 from cordee.tenancy.models import Membership
 from cordee.tenancy.roles import Side
@@ -199,6 +200,9 @@ def pay_page(actor: Actor) -> dict[str, Any]:
         rows.append(
             {
                 "plan": plan,
+                "approved_periods": selectors.approved_periods(plan)
+                if selectors.is_comp_admin(actor)
+                else [],
                 "version": latest,
                 "participants": len(document.get("participants", [])),
                 "year": document.get("year"),
@@ -206,6 +210,8 @@ def pay_page(actor: Actor) -> dict[str, Any]:
         )
     return {
         "nav": "pay",
+        "team": statement_rows(actor),
+        "is_comp_admin": selectors.is_comp_admin(actor),
         "own": list(own.order_by("-period")),
         "plans": rows,
         "can_edit": selectors.may_edit_plans(actor),
@@ -268,4 +274,60 @@ def plan_page(actor: Actor, plan: Plan) -> dict[str, Any]:
         "document": document,
         "components": components,
         "participants": participants,
+    }
+
+
+# -- statements ----------------------------------------------------------------------------------
+
+
+def _kind_label(kind: str) -> str:
+    return {
+        **kind_labels(),
+        "clawback": _("Clawback"),
+        "adjustment": _("Adjustment"),
+    }.get(kind, kind)
+
+
+def statement_rows(actor: Actor, period: str = "") -> list[dict[str, Any]]:
+    """The statements the actor reads beside their own (their team's; everyone's for a comp
+    admin), the latest periods first, with whether they may approve each."""
+    rows = selectors.statements(actor).exclude(person=actor.user).order_by("-period", "person_id")
+    if period:
+        rows = rows.filter(period=period)
+    may = selectors.approver(actor)
+    return [{"statement": s, "may_approve": may(s)} for s in rows[:500]]
+
+
+def statement_page(actor: Actor, statement: Any) -> dict[str, Any]:
+    """A statement: its lines with what each used (the deals and credited amounts, the KPI's
+    value against the goal's target), a pending line's reason, its disputes."""
+    currency = actor.workspace.currency
+    lines = []
+    for line in statement.lines:
+        attainment = line.get("attainment")
+        lines.append(
+            {
+                "component": line.get("component"),
+                "kind": _kind_label(str(line.get("kind") or "")),
+                "attainment": percent(Decimal(attainment), 1) if attainment else "—",
+                "actual": line.get("actual"),
+                "target": line.get("target"),
+                "payout": format_money(Decimal(str(line.get("payout") or 0)), currency),
+                "pending": missing_text(line["pending"]) if line.get("pending") else "",
+                "deals": line.get("deals") or [],
+                "deal_id": line.get("deal_id"),
+                "reason": line.get("reason") or "",
+            }
+        )
+    own = statement.person_id == actor.user.pk
+    return {
+        "nav": "pay",
+        "statement": statement,
+        "lines": lines,
+        "total": format_money(statement.total, currency),
+        "components": sorted({str(line.get("component")) for line in statement.lines}),
+        "disputes": list(statement.disputes.select_related("raised_by", "resolved_by")),
+        "may_approve": statement.status == "draft" and selectors.may_approve(actor, statement),
+        "may_dispute": own,
+        "may_resolve": selectors.is_comp_admin(actor) and not own,
     }

@@ -1,4 +1,4 @@
-"""The payroll file of a plan's approved period: CSV in the workspace's dialect (its language's
+"""The payroll file of a plan's approved period: CSV in the reader's dialect (their language's
 separator and decimal mark: ``;`` and ``1680,00`` in French), written by ``core.exports`` (its
 cells through ``core.spreadsheet``, the one CSV writer). One line per person and component
 (clawbacks summed into their component) and one per adjustment (``comp.selectors.payroll_rows``).
@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cordee.comp.selectors import PayrollRow, payroll_rows
 from cordee.core.actor import Actor
-from cordee.core.exports import Dialect, ExportColumn, csv_lines
+from cordee.core.exports import ExportColumn, csv_lines, list_dialect
 
 
 def payroll_columns() -> list[ExportColumn]:
@@ -33,11 +32,10 @@ def payroll_csv(actor: Actor, plan_id: int, period: str) -> Iterator[str]:
     and checks at once (403, 404, 409 before the first line)."""
     rows: list[PayrollRow] = payroll_rows(actor, plan_id, period)
     workspace = actor.workspace
-    with translation.override(workspace.default_language):
-        columns = payroll_columns()
-        header = [str(c.header) for c in columns]
-    fixed = [ExportColumn(h, c.value, c.money) for h, c in zip(header, columns, strict=True)]
-    dialect = Dialect.for_language(workspace.default_language)
+    # the headers and the dialect of the reader's language, as every export of Cordée
+    columns = payroll_columns()
+    fixed = [ExportColumn(str(c.header), c.value, c.money) for c in columns]
+    dialect = list_dialect()
     return iter(list(csv_lines(rows, fixed, dialect=dialect, tz=workspace.zone)))
 
 

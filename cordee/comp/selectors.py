@@ -227,3 +227,12 @@ def payroll_rows(actor: Actor, plan_id: int, period: str) -> list[PayrollRow]:
                 )
             )
     return out
+
+
+def approved_periods(plan: Plan) -> list[str]:
+    """The periods of a plan whose statements are all approved (their payroll file is ready),
+    the latest first."""
+    periods: dict[str, bool] = {}
+    for period, status in Statement.objects.filter(plan=plan).values_list("period", "status"):
+        periods[period] = periods.get(period, True) and status == StatementStatus.APPROVED
+    return sorted((p for p, ready in periods.items() if ready), reverse=True)

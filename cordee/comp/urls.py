@@ -20,6 +20,9 @@ urlpatterns = [
         views.plan_download,
         name="pay_plan_download",
     ),
+    path("pay/statements/<int:pk>/", views.statement_detail, name="pay_statement"),
+    path("pay/statements/refresh/", views.statements_refresh, name="pay_statements_refresh"),
+    path("pay/plans/<int:pk>/payroll/<str:period>/", views.payroll, name="pay_payroll"),
     path("pay/admins/grant/", views.comp_admin_grant, name="comp_admin_grant"),
     path("pay/admins/revoke/", views.comp_admin_revoke, name="comp_admin_revoke"),
 ]

@@ -3,21 +3,37 @@ what), ``comp.services`` (writes) and ``comp.pages`` (shaping)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cordee.comp import pages, selectors, services
+from cordee.comp.payroll import payroll_csv, payroll_filename
 from cordee.core.actor import Actor
-from cordee.core.errors import NotFound, PermissionDenied, ValidationFailed
+from cordee.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from cordee.core.web import workspace_view
 
 
 def _plan_url(actor: Actor, pk: int) -> str:
     return reverse("pay_plan_detail", args=[actor.workspace.slug, pk])
+
+
+def _refused(request: HttpRequest, exc: DomainError) -> None:
+    """A refused action told above the page, each named field's problem with it."""
+    details = []
+    if isinstance(exc, ValidationFailed):
+        details = [f"{name} : {text}" for name, texts in exc.field_errors.items() for text in texts]
+    messages.error(request, " ".join([exc.message, *details]))
 
 
 def _editor(actor: Actor) -> None:
@@ -155,3 +171,79 @@ def comp_admin_revoke(request: HttpRequest, actor: Actor) -> HttpResponse:
     services.comp_admin_revoke(actor=actor, user_id=user_id)
     messages.success(request, _("Your changes were saved."))
     return HttpResponseRedirect(reverse("pay", args=[actor.workspace.slug]))
+
+
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def statement_detail(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
+    """A statement (another person's is not found): its lines and what each used; the
+    approval (a manager of the person's team or a comp admin), a dispute of one's own line, a
+    dispute's resolution (a comp admin)."""
+    statement = selectors.statement_get(actor, pk)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                services.statement_approve(actor=actor, statement_id=statement.pk)
+                messages.success(request, _("The statement is approved: it is frozen."))
+            elif action == "dispute":
+                services.dispute_open(
+                    actor=actor,
+                    statement_id=statement.pk,
+                    component=str(request.POST.get("component") or ""),
+                    text=str(request.POST.get("text") or ""),
+                )
+                messages.success(request, _("Your question is sent to the comp admins."))
+            elif action == "resolve":
+                amount = str(request.POST.get("amount") or "").strip().replace(",", ".")
+                services.dispute_resolve(
+                    actor=actor,
+                    dispute_id=int(str(request.POST.get("dispute") or "0")),
+                    resolution=str(request.POST.get("resolution") or ""),
+                    adjustment_amount=Decimal(amount) if amount else None,
+                    adjustment_period=str(request.POST.get("period") or "").strip() or None,
+                )
+                messages.success(request, _("The dispute is resolved."))
+        except (ValidationFailed, Conflict) as exc:  # refused: 403 and 404 stay theirs
+            _refused(request, exc)
+        except (ArithmeticError, ValueError):
+            messages.error(request, _("Give an amount (a number)."))
+        return HttpResponseRedirect(reverse("pay_statement", args=[actor.workspace.slug, pk]))
+    return render(request, "comp/statement.html", pages.statement_page(actor, statement))
+
+
+@workspace_view
+@require_POST
+def statements_refresh(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """A comp admin computes a plan's statements of a period (drafts; approved ones stay)."""
+    try:
+        done = services.statements_refresh(
+            actor=actor,
+            plan_id=int(str(request.POST.get("plan") or "0")),
+            period_label=str(request.POST.get("period") or "").strip(),
+        )
+    except (ValidationFailed, Conflict, NotFound) as exc:  # a 403 stays one
+        _refused(request, exc)
+    except ValueError:
+        messages.error(request, _("No such pay plan."))
+    else:
+        messages.success(
+            request,
+            _(
+                "%(period)s: %(computed)s statements computed, %(frozen)s approved left as they were."
+            )
+            % {"period": done.period, "computed": done.computed, "frozen": done.frozen},
+        )
+    return HttpResponseRedirect(reverse("pay", args=[actor.workspace.slug]))
+
+
+@workspace_view
+def payroll(request: HttpRequest, actor: Actor, *, pk: int, period: str) -> HttpResponse:
+    """The payroll file of a plan's approved period (comp admins)."""
+    plan_id = pk
+    lines = payroll_csv(actor, plan_id, period)
+    response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{payroll_filename(actor, plan_id, period)}"'
+    )
+    return response

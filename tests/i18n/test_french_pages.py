@@ -48,7 +48,9 @@ from cordee.bulk.services import bulk_job_start
 from cordee.comments import services as comments
 from cordee.comments.models import Comment
 from cordee.comp import services as comp_services
+from cordee.comp.models import Dispute as PayDispute
 from cordee.comp.models import Plan as PayPlan
+from cordee.comp.models import Statement as PayStatement
 from cordee.crm import models as crm
 from cordee.dataio.models import ImportJob
 from cordee.feedback.models import FeedbackItem
@@ -320,6 +322,8 @@ PK_MODELS: dict[str, type[models.Model]] = {
     "contract_sign": funnel.SlaContract,
     **{f"goal_{name}": funnel.Goal for name in ("detail", "edit", "delete", "trend")},
     **{f"pay_plan_{name}": PayPlan for name in ("detail", "participant_remove", "download")},
+    "pay_payroll": PayPlan,
+    "pay_statement": PayStatement,
     "activity_log": funnel.Lead,  # <record> is "lead"
     "task_plan": funnel.Lead,
     "record_timeline": funnel.Lead,
@@ -631,7 +635,8 @@ def _page_records(personas: Personas) -> dict[str, Any]:
     records += [personas.bob, invitation]
     records.append(_outbox_message(personas))
     records.append(_goal(personas, pod))
-    records.append(_pay_plan(personas))
+    plan = _pay_plan(personas)
+    records += [plan, _pay_statement(personas, plan)]
     bare.append(
         funnel.Goal.objects.create(
             workspace=ws,
@@ -658,6 +663,51 @@ def _pay_plan(personas: Any) -> Any:
     return comp_services.plan_create(
         actor=personas.actor("rita"), name="Plan de rémunération 2026", document=_document(personas)
     )
+
+
+def _pay_statement(personas: Any, plan: Any) -> Any:
+    """Rita's statement (she reads her own) with a line of each kind, a pending one and a
+    dispute; Rita is also a comp admin, who computes and downloads payroll."""
+    comp_services.comp_admin_grant(actor=personas.actor("rita"), user_id=personas.rita.pk)
+    statement = PayStatement.objects.create(
+        workspace=personas.acme,
+        plan=plan,
+        version=plan.versions.get(number=1),
+        person=personas.rita,
+        period="2026-Q1",
+        total=Decimal("1250.00"),
+        lines=[
+            {
+                "component": "quota",
+                "kind": "attainment",
+                "payout": "1250.00",
+                "attainment": "0.9500",
+                "actual": "142500",
+                "target": "150000",
+                "deals": [{"deal_id": "12", "credited": "142500.00"}],
+            },
+            {
+                "component": "shared",
+                "kind": "attainment",
+                "payout": "0.00",
+                "attainment": None,
+                "pending": {
+                    "code": "no_goal",
+                    "kpi": "pipeline_created",
+                    "scope": "workspace",
+                    "period": "2026-Q1",
+                },
+            },
+        ],
+    )
+    PayDispute.objects.create(
+        workspace=personas.acme,
+        statement=statement,
+        component="quota",
+        text="Il manque l’affaire Dassault signée le 31 mars.",
+        raised_by=personas.rita,
+    )
+    return statement
 
 
 def _goal(personas: Any, pod: Any) -> Any:
@@ -939,6 +989,8 @@ def _kwargs(
             kwargs[param] = objects[model].pk
         elif param == "number" and name == "pay_plan_download":
             kwargs[param] = 1  # a pay plan's first version
+        elif param == "period" and name == "pay_payroll":
+            kwargs[param] = "2026-Q2"  # a period with no statement: the file's headers
         elif param == "token" and name == "invitation_accept":
             kwargs[param] = objects["invitation_token"]
         elif name == "password_reset_confirm":  # a link that does not work: its page says so
