@@ -91,8 +91,9 @@ class Statement(WorkspaceScoped):
     plan version and the input values it used (deals, KPI values) never change; a correction
     is a later adjustment."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="statements")
-    version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="+")
+    # a plan or version is not deleted while statements use it, but all go with the workspace
+    plan = models.ForeignKey(Plan, on_delete=models.RESTRICT, related_name="statements")
+    version = models.ForeignKey(PlanVersion, on_delete=models.RESTRICT, related_name="+")
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -162,7 +163,7 @@ class Adjustment(WorkspaceScoped):
     """An amount added to (or taken from) a person's pay in a later period: a dispute's
     settlement or a correction. Its statement shows it as a line of its own."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="adjustments")
+    plan = models.ForeignKey(Plan, on_delete=models.RESTRICT, related_name="adjustments")
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -73,11 +73,13 @@ def add_goals(workspace: Workspace, *, today: dt.date, seed: int = 1) -> int:
     steps = {"revenue_won": 10_000, "pipeline_created": 10_000, "sqls": 5, "sals": 5}
     units = {"acceptance_rate": "rate"}
     # the quarter just closed (its goals set on the one before it) and the quarter under way
-    for basis, key, setter in (
-        (before, previous_key, claire),
-        (previous, quarter_key, marc),
+    for basis, key, setter, kpis_set in (
+        # the quarter just closed also had its pipeline goal (the pay plan's shared one); the
+        # quarter under way has it split between the pods, below
+        (before, previous_key, claire, (*COMPANY_KPIS, "pipeline_created")),
+        (previous, quarter_key, marc, COMPANY_KPIS),
     ):
-        for kpi in COMPANY_KPIS:
+        for kpi in kpis_set:
             value = done("workspace", basis, kpi)
             if value is None:
                 continue
@@ -160,6 +162,25 @@ def add_goals(workspace: Workspace, *, today: dt.date, seed: int = 1) -> int:
         scope="workspace",
         period=year_key,
         target=str(target - 50_000),
+        **owners,
+    )
+    # the year's pipeline: what the past quarters created and the quarter's goal (the shared
+    # goal marketing's variable pay is measured on, once a year)
+    created = Fraction(0)
+    key = year_key + "-Q1"
+    while key != quarter_key:
+        created += Fraction(
+            done("workspace", calendar.plan_period(key, first_month), "pipeline_created") or 0
+        )
+        key = _next_quarter(key)
+    goal(
+        claire,
+        kpi="pipeline_created",
+        scope="workspace",
+        period=year_key,
+        target=str(
+            _rounded((created + Fraction(parent.target)) * Fraction(102, 100), "money", 50_000)
+        ),
         **owners,
     )
     if _review_day(annual) < today:  # raised at the first quarterly review, once it is past

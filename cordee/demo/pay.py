@@ -10,14 +10,25 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from cordee.comp.models import CompAdmin, Plan, PlanVersion
-from cordee.comp.services import comp_admin_grant, plan_create, plan_version_add
+from cordee.analytics import goals as goal_maths
+from cordee.analytics import planning as calendar
+from cordee.analytics.calendar import add_months
+from cordee.comp.models import CompAdmin, Plan, PlanVersion, Statement, StatementStatus
+from cordee.comp.services import (
+    comp_admin_grant,
+    plan_create,
+    plan_version_add,
+    statement_approve,
+    statements_refresh,
+)
 from cordee.core import audit
 from cordee.core.actor import Actor, actor_for
 from cordee.demo.goals import working_morning
+from cordee.funnel import kpis
 from cordee.tenancy.models import Membership, User, Workspace
 
 REVOPS = "sophie.revops@demo.cordee.fr"
+SALES_MANAGER = "marc.ventes@demo.cordee.fr"
 FINANCE = "thomas.direction@demo.cordee.fr"
 # (e-mail, side, variable target a year, annual quota or None, start)
 PARTICIPANTS = (
@@ -129,4 +140,42 @@ def add_pay(workspace: Workspace, *, today: dt.date) -> Plan | None:
     CompAdmin.objects.filter(workspace=workspace).update(
         created_at=moments[0], updated_at=moments[0]
     )
+    _statements(workspace, plan, today)
     return plan
+
+
+def _statements(workspace: Workspace, plan: Plan, today: dt.date) -> None:
+    """The quarter just closed and its months computed by the comp admin a few days after,
+    each approved by the sales manager (marketing's year is paid once it ends); the quarter
+    under way and the year computed as drafts."""
+    thomas, marc = _actor(workspace, FINANCE), _actor(workspace, SALES_MANAGER)
+    quarter = kpis.current_period(workspace, today)
+    previous = calendar.plan_period(
+        goal_maths.previous_keys(quarter.key.removeprefix("FY"), 1)[0],
+        workspace.fiscal_year_start_month,
+    )
+    if previous.start.year != today.year:
+        return  # the plan is this year's: its first quarter has no closed one before it
+    closed = [f"{m:%Y-%m}" for m in (add_months(previous.start, i) for i in range(3))]
+    closed.append(previous.key.removeprefix("FY"))
+    at = working_morning(previous.end + dt.timedelta(days=3), workspace, 90)
+    approve_at = at + dt.timedelta(hours=2)
+    for label in closed:
+        with audit.as_of(at):
+            done = statements_refresh(actor=thomas, plan_id=plan.pk, period_label=label)
+        for statement in done.statements:
+            if statement.status == StatementStatus.DRAFT and not statement.inputs.get("missing"):
+                with audit.as_of(approve_at):
+                    statement_approve(actor=marc, statement_id=statement.pk)
+        rows = Statement.objects.filter(plan=plan, period=label)
+        rows.update(created_at=at, updated_at=at)
+        rows.filter(status=StatementStatus.APPROVED).update(
+            approved_at=approve_at, updated_at=approve_at
+        )
+    now = working_morning(today - dt.timedelta(days=today.weekday()), workspace, 60)
+    if now.date() > today:
+        return
+    for label in (quarter.key.removeprefix("FY"), str(today.year)):
+        with audit.as_of(now):
+            statements_refresh(actor=thomas, plan_id=plan.pk, period_label=label)
+        Statement.objects.filter(plan=plan, period=label).update(created_at=now, updated_at=now)
