@@ -51,29 +51,41 @@ KPIS = (
     "median_sales_cycle",
     "sales_sla_compliance",
 )
+ADDITIVE = ("mqls_created", "sals", "sqls", "pipeline_created", "revenue_won", "deals_won")
 SIZES = (50, 100, 250, 500)
 
 
 def _floor_sql(with_touches: bool) -> str:
+    from django.db import connection
+
     from cordee.funnel.models import Lead, LeadStageChange, Opportunity, Touchpoint
 
+    def month(column: str, zoned: bool = True) -> str:
+        if connection.vendor != "postgresql":  # SQLite: the smoke test (tests/bench), in UTC
+            return f"strftime('%%Y-%%m', {column})"
+        return (
+            f"date_trunc('month', {column} AT TIME ZONE %(tz)s)"
+            if zoned
+            else (f"date_trunc('month', {column})")
+        )
+
     parts = [
-        f"SELECT 'stage' AS kind, date_trunc('month', c.at AT TIME ZONE %(tz)s) AS month, "
-        f"c.to_stage AS what, l.owner_id AS who, count(*) AS n, NULL::numeric AS amount "
+        f"SELECT 'stage' AS kind, {month('c.at')} AS month, c.to_stage AS what, "
+        f"l.owner_id AS who, count(*) AS n, NULL AS amount "
         f"FROM {LeadStageChange._meta.db_table} c JOIN {Lead._meta.db_table} l ON l.id = c.lead_id "
         f"WHERE c.workspace_id = %(ws)s AND c.at >= %(start)s "
         f"AND c.to_stage IN ('mql', 'sal', 'sql', 'won') GROUP BY 2, 3, 4",
-        f"SELECT 'opportunity', date_trunc('month', coalesce(o.close_date, o.created_on)), "
+        f"SELECT 'opportunity', {month('coalesce(o.close_date, o.created_on)', zoned=False)}, "
         f"o.stage, o.owner_id, count(*), sum(o.amount) FROM {Opportunity._meta.db_table} o "
         f"WHERE o.workspace_id = %(ws)s AND (o.created_on >= %(day)s OR o.close_date >= %(day)s) "
         f"GROUP BY 2, 3, 4",
     ]
     if with_touches:
         parts.append(
-            f"SELECT 'touch', date_trunc('month', t.occurred_at AT TIME ZONE %(tz)s), '', "
-            f"t.actor_id, count(*), NULL FROM {Touchpoint._meta.db_table} t "
-            f"WHERE t.workspace_id = %(ws)s AND t.is_sales_activity AND t.lead_id IS NOT NULL "
-            f"AND t.occurred_at >= %(start)s GROUP BY 2, 4"
+            f"SELECT 'touch', {month('t.occurred_at')}, '', t.actor_id, count(*), NULL "
+            f"FROM {Touchpoint._meta.db_table} t WHERE t.workspace_id = %(ws)s "
+            f"AND t.is_sales_activity AND t.lead_id IS NOT NULL AND t.occurred_at >= %(start)s "
+            f"GROUP BY 2, 4"
         )
     return " UNION ALL ".join(parts)
 
@@ -127,7 +139,9 @@ def _periods(workspace: Any) -> list[Any]:
 
 
 def _goals(workspace: Any, pairs: list[tuple[str, Any]], count: int) -> list[Any]:
-    """``count`` goals over ``pairs`` in turn, the KPIs in turn per pair (saved)."""
+    """``count`` goals over ``pairs`` in turn, the KPIs in turn per pair (saved). Each pair's
+    first goal is a count or money (its pace reads the 4 previous periods), so that the
+    (scope, period) pairs computed are the same from ``len(pairs)`` goals on."""
     from decimal import Decimal
 
     from cordee.funnel.models import Goal
@@ -135,7 +149,10 @@ def _goals(workspace: Any, pairs: list[tuple[str, Any]], count: int) -> list[Any
     goals = []
     for i in range(count):
         scope, period = pairs[i % len(pairs)]
-        kpi = KPIS[(i // len(pairs) + i) % len(KPIS)]
+        if i < len(pairs):
+            kpi = ADDITIVE[i % len(ADDITIVE)]
+        else:
+            kpi = KPIS[(i // len(pairs) + i) % len(KPIS)]
         goals.append(
             Goal(
                 workspace=workspace,

@@ -59,3 +59,21 @@ def test_bulk_reassign_bench_runs_on_a_tiny_size(db, tmp_path):
     assert "| one SQL `UPDATE` of the rows (the floor) | 0 |" in table
     assert "| **`leads_reassign`**, the leads as a queryset | 60 |" in table
     assert out.read_text().startswith("# Bulk reassignment of leads")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_goals_progress_bench_runs_on_the_small_demo(demo_snapshot, tmp_path):
+    from bench import goals_progress
+
+    put_the_demo(demo_snapshot)
+    out = tmp_path / "goals_progress.md"
+    table = goals_progress.run(repeat=1, count=60, sizes=(50, 100), out=out)
+    assert "| floor: one SQL group-by" in table
+    assert "| goals_progress, every scope × period | 60 | 60 |" in table
+    rows = [line for line in table.splitlines() if line.startswith("| goals_progress, the same")]
+    assert len(rows) == 2
+    assert len({line.rsplit("|", 2)[1] for line in rows}) == 1  # as many queries for 100 as 50
+    assert out.read_text().startswith("# Goals progress vs one plain SQL group-by")
+    from cordee.funnel.models import Goal
+
+    assert not Goal.objects.exists()  # the goals were rolled back
