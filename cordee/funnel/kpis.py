@@ -574,10 +574,12 @@ def kpi_reports(
     sla = _sla_rows(workspace, first, "side" in kinds)
     judged = _judged_contracts(workspace, first, last) if kinds & {"workspace", "pod"} else []
     tz = workspace.zone
+    unique: dict[tuple[str, str], tuple[Scope, maths.PlanPeriod]] = {}
+    for scope, period in pairs:  # a pair asked for twice: the first one
+        unique.setdefault((scope.key, period.key), (scope, period))
+    batches = {source: many(actor, list(unique.values())) for source, many in _MANY.items()}
     out: dict[tuple[str, str], dict[str, catalogue.KpiValue]] = {}
-    for scope, period in pairs:
-        if (scope.key, period.key) in out:
-            continue
+    for scope, period in unique.values():
         start = dt.datetime.combine(period.start, dt.time(0), tzinfo=tz).timestamp()
         end = dt.datetime.combine(
             period.end + dt.timedelta(days=1), dt.time(0), tzinfo=tz
@@ -589,7 +591,12 @@ def kpi_reports(
         values.update(_sla(sla, scope, start, end))
         values.update(_marketing_sla(judged, scope, period))
         for source in _SOURCES:
-            values.update(source(actor, scope, period))
+            batch = batches.get(source)
+            values.update(
+                batch[(scope.key, period.key)]
+                if batch is not None
+                else source(actor, scope, period)
+            )
         for kpi in catalogue.CATALOGUE:  # a KPI no installed app computes
             values.setdefault(
                 kpi.key, catalogue.KpiValue(kpi.key, None, state=catalogue.UNAVAILABLE)
@@ -614,15 +621,24 @@ def kpi_report(*, actor: Actor, scope: Scope, period: maths.PlanPeriod) -> KpiRe
 # -- KPIs an upper app computes --------------------------------------------------------------------
 
 KpiSource = Callable[[Actor, Scope, maths.PlanPeriod], dict[str, catalogue.KpiValue]]
+KpiManySource = Callable[
+    [Actor, list[tuple[Scope, maths.PlanPeriod]]],
+    dict[tuple[str, str], dict[str, catalogue.KpiValue]],
+]
 _SOURCES: list[KpiSource] = []
+_MANY: dict[KpiSource, KpiManySource] = {}
 
 
-def kpi_source_register(source: KpiSource) -> None:
+def kpi_source_register(source: KpiSource, *, many: KpiManySource | None = None) -> None:
     """An upper app (attribution, feedback) gives the values of its KPIs of the catalogue:
     ``source`` is called with the actor, the scope (already checked) and the period. Call it from the
-    app's ``ready()``."""
+    app's ``ready()``. ``many``, when given, computes the same values for many (scope, period)
+    pairs at once, by (scope key, period key): ``kpi_reports`` calls it once instead of
+    ``source`` once per pair."""
     if source not in _SOURCES:
         _SOURCES.append(source)
+    if many is not None:
+        _MANY[source] = many
 
 
 # -- one JSON shape for the API -------------------------------------------------------------------
