@@ -11,8 +11,8 @@ fiscal year and the previous one), then times ``goals_progress`` as a RevOps adm
 (wall time, median of ``--repeat`` runs after one warm-up) and counts its queries:
 
 - the headline: ``--goals`` goals drawn over every scope × period;
-- the query count: 50, 100, 250 and 500 goals over the *same* 50 (scope, period) pairs (more
-  KPIs per pair), which must not grow with the goals.
+- the query count: 50, 100, 250 and 500 goals over the *same* 25 (scope, period) pairs (more
+  KPIs per pair; every KPI of the list from 50 goals on), which must not grow with the goals.
 
 The floor is ONE SQL statement (psycopg cursor, no ORM) grouping the rows the KPIs read, from
 the first day of the earliest period (previous periods of the pace included) on: the main-path
@@ -53,6 +53,7 @@ KPIS = (
 )
 ADDITIVE = ("mqls_created", "sals", "sqls", "pipeline_created", "revenue_won", "deals_won")
 SIZES = (50, 100, 250, 500)
+PAIRS = 25  # the (scope, period) pairs of the query-count sizes
 
 
 def _floor_sql(with_touches: bool) -> str:
@@ -138,10 +139,14 @@ def _periods(workspace: Any) -> list[Any]:
     return out
 
 
-def _goals(workspace: Any, pairs: list[tuple[str, Any]], count: int) -> list[Any]:
-    """``count`` goals over ``pairs`` in turn, the KPIs in turn per pair (saved). Each pair's
-    first goal is a count or money (its pace reads the 4 previous periods), so that the
-    (scope, period) pairs computed are the same from ``len(pairs)`` goals on."""
+def _goals(
+    workspace: Any, pairs: list[tuple[str, Any]], count: int, *, same: bool = False
+) -> list[Any]:
+    """``count`` goals over ``pairs`` in turn, the KPIs of the list in turn (saved). With
+    ``same`` (the query-count sizes), each pair's first goal is a count or
+    money (its pace reads the 4 previous periods), its second the next KPI of the list in turn,
+    then the KPIs in turn: from ``2 × len(pairs)`` goals on (if that covers the list) the
+    (scope, period) pairs and the KPIs computed are the same."""
     from decimal import Decimal
 
     from cordee.funnel.models import Goal
@@ -149,8 +154,12 @@ def _goals(workspace: Any, pairs: list[tuple[str, Any]], count: int) -> list[Any
     goals = []
     for i in range(count):
         scope, period = pairs[i % len(pairs)]
-        if i < len(pairs):
+        if not same:
+            kpi = KPIS[i % len(KPIS)]
+        elif i < len(pairs):
             kpi = ADDITIVE[i % len(ADDITIVE)]
+        elif i < 2 * len(pairs):
+            kpi = KPIS[i % len(KPIS)]
         else:
             kpi = KPIS[(i // len(pairs) + i) % len(KPIS)]
         goals.append(
@@ -210,7 +219,7 @@ def run(repeat: int, count: int, sizes: tuple[int, ...], out: Path | None) -> st
     every = [(s, p) for s in scopes for p in periods]
     rng = random.Random(16)
     drawn = rng.sample(every, min(count, len(every)))
-    fixed = rng.sample(every, 50)
+    fixed = rng.sample(every, PAIRS)
 
     # the floor reads from the first day any period of the pace needs (not before the data)
     first_day = min(p.start for p in periods)
@@ -239,9 +248,9 @@ def run(repeat: int, count: int, sizes: tuple[int, ...], out: Path | None) -> st
         timings, queries = _time(actor, headline, repeat)
         rows.append(("every scope × period", len(drawn), len(headline), timings, queries))
         for size in sizes:
-            goals = _goals(workspace, fixed, size)
+            goals = _goals(workspace, fixed, size, same=True)
             timings, queries = _time(actor, goals, repeat)
-            rows.append(("the same 50 (scope, period)", 50, size, timings, queries))
+            rows.append((f"the same {PAIRS} (scope, period)", PAIRS, size, timings, queries))
         transaction.set_rollback(True)
 
     floor, floor_narrow = statistics.median(floors), statistics.median(narrow)

@@ -124,4 +124,4 @@ def _values(n: feedback_health.LoopHealth) -> dict[str, catalogue.KpiValue]:
 
 
 def register() -> None:
-    kpis.kpi_source_register(feedback_kpis, many=feedback_kpis_many)
+    kpis.kpi_source_register(feedback_kpis, many=feedback_kpis_many, keys=KEYS)

@@ -360,6 +360,7 @@ def goals_progress(
             )
     computed = kpis.kpi_reports(
         actor=actor,
+        keys={g.kpi for g in goals},
         pairs=[
             (scope, period)
             for (scope_key, _key), period in wanted.items()

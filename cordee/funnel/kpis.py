@@ -567,28 +567,64 @@ def _marketing_sla(
     return catalogue.marketing_sla_values(due, kept)
 
 
+# the KPIs each reader feeds: one not asked for is not read
+_CYCLE_KEYS = frozenset({"mqls_created", "mqls_decided", "sals", "acceptance_rate"})
+_DEAL_KEYS = frozenset(
+    {
+        "sqls",
+        "pipeline_created",
+        "revenue_won",
+        "deals_won",
+        "deals_closed",
+        "win_rate",
+        "median_sales_cycle",
+    }
+)
+_SALES_SLA_KEYS = frozenset({"sales_sla_due", "sales_sla_kept", "sales_sla_compliance"})
+_MARKETING_SLA_KEYS = frozenset(
+    {"marketing_sla_due", "marketing_sla_kept", "marketing_sla_compliance"}
+)
+_NO_DEALS = catalogue.DealTotals(0, Decimal(0), {}, 0, Decimal(0), {}, 0, [])
+
+
 def kpi_reports(
-    *, actor: Actor, pairs: list[tuple[Scope, maths.PlanPeriod]]
+    *,
+    actor: Actor,
+    pairs: list[tuple[Scope, maths.PlanPeriod]],
+    keys: Iterable[str] | None = None,
 ) -> dict[tuple[str, str], dict[str, catalogue.KpiValue]]:
-    """Every KPI of the catalogue for each (scope, period) of ``pairs`` in the actor's workspace,
-    by (scope key, period key): each kind of row read once for all of them (the scopes come
-    from ``scope_read``, which checked who may read them)."""
+    """The KPIs of the catalogue (``keys``, default every one) for each (scope, period) of
+    ``pairs`` in the actor's workspace, by (scope key, period key): each kind of row read once
+    for all of them, and not at all when it feeds none of ``keys`` (the scopes come from
+    ``scope_read``, which checked who may read them)."""
     workspace = actor.workspace
     if not pairs:
         return {}
+    wanted = frozenset(keys) if keys is not None else frozenset(k.key for k in catalogue.CATALOGUE)
     first = min(p.start for _s, p in pairs)
     last = max(p.end for _s, p in pairs)
     kinds = {s.kind for s, _p in pairs}
     by_owner = bool(kinds & {"person", "side"})
-    cycles = _cycle_rows(workspace, first, last, pods="pod" in kinds, owners=by_owner)
-    deals = _deal_rows(workspace, first, last, "side" in kinds)
-    sla = _sla_rows(workspace, first, "side" in kinds)
-    judged = _judged_contracts(workspace, first, last) if kinds & {"workspace", "pod"} else []
+    cycles = (
+        _cycle_rows(workspace, first, last, pods="pod" in kinds, owners=by_owner)
+        if wanted & _CYCLE_KEYS
+        else None
+    )
+    deals = _deal_rows(workspace, first, last, "side" in kinds) if wanted & _DEAL_KEYS else None
+    sla = _sla_rows(workspace, first, "side" in kinds) if wanted & _SALES_SLA_KEYS else None
+    judged = (
+        _judged_contracts(workspace, first, last)
+        if wanted & _MARKETING_SLA_KEYS and kinds & {"workspace", "pod"}
+        else []
+    )
     tz = workspace.zone
     unique: dict[tuple[str, str], tuple[Scope, maths.PlanPeriod]] = {}
     for scope, period in pairs:  # a pair asked for twice: the first one
         unique.setdefault((scope.key, period.key), (scope, period))
-    batches = {source: many(actor, list(unique.values())) for source, many in _MANY.items()}
+    sources = [s for s in _SOURCES if _SOURCE_KEYS.get(s) is None or wanted & _SOURCE_KEYS[s]]
+    batches = {
+        source: _MANY[source](actor, list(unique.values())) for source in sources if source in _MANY
+    }
     out: dict[tuple[str, str], dict[str, catalogue.KpiValue]] = {}
     for scope, period in unique.values():
         start = dt.datetime.combine(period.start, dt.time(0), tzinfo=tz).timestamp()
@@ -596,22 +632,26 @@ def kpi_reports(
             period.end + dt.timedelta(days=1), dt.time(0), tzinfo=tz
         ).timestamp()
         values = catalogue.values_from_totals(
-            _cycle_counts(cycles, scope, start, end),
-            _deal_totals(deals, scope, period, workspace.currency),
+            _cycle_counts(cycles, scope, start, end)
+            if cycles is not None
+            else catalogue.CycleCounts(0, 0, 0),
+            _deal_totals(deals, scope, period, workspace.currency)
+            if deals is not None
+            else _NO_DEALS,
         )
-        values.update(_sla(sla, scope, start, end))
+        if sla is not None:
+            values.update(_sla(sla, scope, start, end))
         values.update(_marketing_sla(judged, scope, period))
-        for source in _SOURCES:
+        for source in sources:
             batch = batches.get(source)
             values.update(
                 batch[(scope.key, period.key)]
                 if batch is not None
                 else source(actor, scope, period)
             )
-        for kpi in catalogue.CATALOGUE:  # a KPI no installed app computes
-            values.setdefault(
-                kpi.key, catalogue.KpiValue(kpi.key, None, state=catalogue.UNAVAILABLE)
-            )
+        values = {k: v for k, v in values.items() if k in wanted}
+        for key in wanted:  # a KPI no installed app computes
+            values.setdefault(key, catalogue.KpiValue(key, None, state=catalogue.UNAVAILABLE))
         out[(scope.key, period.key)] = values
     return out
 
@@ -638,18 +678,24 @@ KpiManySource = Callable[
 ]
 _SOURCES: list[KpiSource] = []
 _MANY: dict[KpiSource, KpiManySource] = {}
+_SOURCE_KEYS: dict[KpiSource, frozenset[str]] = {}
 
 
-def kpi_source_register(source: KpiSource, *, many: KpiManySource | None = None) -> None:
+def kpi_source_register(
+    source: KpiSource, *, many: KpiManySource | None = None, keys: Iterable[str] | None = None
+) -> None:
     """An upper app (attribution, feedback) gives the values of its KPIs of the catalogue:
     ``source`` is called with the actor, the scope (already checked) and the period. Call it from the
     app's ``ready()``. ``many``, when given, computes the same values for many (scope, period)
     pairs at once, by (scope key, period key): ``kpi_reports`` calls it once instead of
-    ``source`` once per pair."""
+    ``source`` once per pair. ``keys``, when given, are the KPIs it gives: it is not called
+    when none of them is asked for."""
     if source not in _SOURCES:
         _SOURCES.append(source)
     if many is not None:
         _MANY[source] = many
+    if keys is not None:
+        _SOURCE_KEYS[source] = frozenset(keys)
 
 
 # -- one JSON shape for the API -------------------------------------------------------------------
