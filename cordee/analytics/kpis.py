@@ -355,15 +355,23 @@ def _ratio(numerator: int, denominator: int) -> Fraction | None:
     return Fraction(numerator, denominator) if denominator else None
 
 
-def _sums(deals: Iterable[Deal], currency: str) -> tuple[Decimal, dict[str, Decimal]]:
-    """Σ amount in ``currency``, and Σ amount per other currency (by code)."""
+def money_sums(
+    amounts: Iterable[Decimal], currencies: Iterable[str], currency: str
+) -> tuple[Decimal, dict[str, Decimal]]:
+    """Σ amount in ``currency``, and Σ amount per other currency (by code), the amounts and their
+    currencies given side by side."""
     total, others = Decimal(0), dict[str, Decimal]()
-    for d in deals:
-        if d.currency == currency:
-            total += d.amount
+    for amount, code in zip(amounts, currencies, strict=True):
+        if code == currency:
+            total += amount
         else:
-            others[d.currency] = others.get(d.currency, Decimal(0)) + d.amount
+            others[code] = others.get(code, Decimal(0)) + amount
     return total, dict(sorted(others.items()))
+
+
+def _sums(deals: Sequence[Deal], currency: str) -> tuple[Decimal, dict[str, Decimal]]:
+    """Σ amount in ``currency``, and Σ amount per other currency (by code)."""
+    return money_sums([d.amount for d in deals], [d.currency for d in deals], currency)
 
 
 def median_days(days: Sequence[int]) -> Fraction | None:
@@ -408,30 +416,78 @@ DEAL_KPIS = (
 )  # the KPIs read from opportunities alone: split by the opportunities' source
 
 
-def kpi_values(
-    cycles: Sequence[Cycle], deals: Sequence[Deal], currency: str
-) -> dict[str, KpiValue]:
-    """Every KPI of the catalogue from the scope's cycles and opportunities (see the module)."""
-    created = len(cycles)
+@dataclass(frozen=True)
+class CycleCounts:
+    """What the MQL-cycle KPIs count: cycles, those that entered SAL, those decided."""
+
+    created: int
+    sals: int
+    decided: int
+
+
+@dataclass(frozen=True)
+class DealTotals:
+    """What the opportunity KPIs add up (see the module): the SQLs and their pipeline, the deals
+    won and their revenue, the deals closed, and the days of each won deal's cycle."""
+
+    sqls: int
+    pipeline: Decimal
+    pipeline_others: dict[str, Decimal]
+    won: int
+    revenue: Decimal
+    revenue_others: dict[str, Decimal]
+    closed: int
+    cycle_days: Sequence[int]
+
+
+def cycle_counts(cycles: Sequence[Cycle]) -> CycleCounts:
+    """MQLs created = cycles; SALs = those that entered SAL; decided = SALs + the rejected ones
+    that never entered SAL."""
     sals = sum(c.sal for c in cycles)
-    decided = sals + sum(c.rejected and not c.sal for c in cycles)
+    return CycleCounts(len(cycles), sals, sals + sum(c.rejected and not c.sal for c in cycles))
+
+
+def deal_totals(deals: Sequence[Deal], currency: str) -> DealTotals:
+    """SQLs = from a lead, created in the period; won and closed (won or lost) by their close
+    date in the period."""
     sqls = [d for d in deals if d.from_lead and d.created_in_period]
     pipeline, pipeline_others = _sums(sqls, currency)
     won = [d for d in deals if d.outcome == "won" and d.closed_in_period]
     closed = [d for d in deals if d.outcome in ("won", "lost") and d.closed_in_period]
     revenue, revenue_others = _sums(won, currency)
-    cycle_days = [(d.close_date - d.created_on).days for d in won if d.close_date is not None]
+    return DealTotals(
+        sqls=len(sqls),
+        pipeline=pipeline,
+        pipeline_others=pipeline_others,
+        won=len(won),
+        revenue=revenue,
+        revenue_others=revenue_others,
+        closed=len(closed),
+        cycle_days=[(d.close_date - d.created_on).days for d in won if d.close_date is not None],
+    )
+
+
+def values_from_totals(cycles: CycleCounts, deals: DealTotals) -> dict[str, KpiValue]:
+    """The cycle and opportunity KPIs of the catalogue from what they count and add up."""
+    sals, decided = cycles.sals, cycles.decided
     values = [
-        KpiValue("mqls_created", created),
+        KpiValue("mqls_created", cycles.created),
         KpiValue("mqls_decided", decided),
         KpiValue("sals", sals),
         KpiValue("acceptance_rate", _ratio(sals, decided), sals, decided),
-        KpiValue("sqls", len(sqls)),
-        KpiValue("pipeline_created", pipeline, other_currencies=pipeline_others),
-        KpiValue("revenue_won", revenue, other_currencies=revenue_others),
-        KpiValue("deals_won", len(won)),
-        KpiValue("deals_closed", len(closed)),
-        KpiValue("win_rate", _ratio(len(won), len(closed)), len(won), len(closed)),
-        KpiValue("median_sales_cycle", median_days(cycle_days)),
+        KpiValue("sqls", deals.sqls),
+        KpiValue("pipeline_created", deals.pipeline, other_currencies=deals.pipeline_others),
+        KpiValue("revenue_won", deals.revenue, other_currencies=deals.revenue_others),
+        KpiValue("deals_won", deals.won),
+        KpiValue("deals_closed", deals.closed),
+        KpiValue("win_rate", _ratio(deals.won, deals.closed), deals.won, deals.closed),
+        KpiValue("median_sales_cycle", median_days(deals.cycle_days)),
     ]
     return {v.key: v for v in values}
+
+
+def kpi_values(
+    cycles: Sequence[Cycle], deals: Sequence[Deal], currency: str
+) -> dict[str, KpiValue]:
+    """Every KPI of the catalogue from the scope's cycles and opportunities (see the module)."""
+    return values_from_totals(cycle_counts(cycles), deal_totals(deals, currency))

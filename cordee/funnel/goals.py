@@ -6,9 +6,11 @@ end and its status (``analytics.goals``, where the method is stated).
 **Who reads what**: every member reads the workspace's goals, a person's goal only those who
 read that person's KPIs (``kpis.may_read_person``); another workspace's goal is a 404.
 
-**Progress of many goals**: the goals are grouped by (scope, period), and each group's KPIs are
-computed once (and once per previous period for the pace): the number of queries grows with the
-scopes and periods asked for, never with the number of goals.
+**Progress of many goals**: the KPIs of every (scope, period) the goals need (their periods
+and the previous periods of the paces) are computed together (``kpis.kpi_reports``: each kind of
+row read once for the whole date range): the number of queries does not grow with the number of
+goals (only the KPIs of an upper app — feedback, attribution — are read once per (scope,
+period) of the workspace or a pod).
 """
 
 from __future__ import annotations
@@ -334,34 +336,52 @@ class Progress:
 def goals_progress(
     *, actor: Actor, goals: list[Goal], today: dt.date | None = None
 ) -> dict[int, Progress]:
-    """Each goal's progress (``analytics.goals`` states the method), computing the KPIs once
-    per (scope, period) and once per previous period of a group that needs a pace."""
+    """Each goal's progress (``analytics.goals`` states the method): the KPIs of every (scope,
+    period) the goals need — their own periods, and the previous periods of the paces — computed
+    together by ``kpis.kpi_reports``, each kind of row read once."""
     workspace = actor.workspace
     today = today or workspace.today()
     on_track, at_risk = thresholds(workspace)
     first_month = workspace.fiscal_year_start_month
-    scopes: dict[str, kpis.Scope | None] = {}
-    reports: dict[tuple[str, str], dict[str, catalogue.KpiValue]] = {}
-    start: list[dt.date | None] = []  # the workspace's first data, read once if needed
+    scopes = kpis.scopes_read(actor, {g.scope for g in goals})
 
-    def values(scope_key: str, key: str, first: dt.date, last: dt.date) -> Any:
-        if (scope_key, key) not in reports:
-            if scope_key not in scopes:
-                try:
-                    scopes[scope_key] = kpis.scope_read(actor, scope_key)
-                except (NotFound, PermissionDenied):
-                    scopes[scope_key] = None  # a pod deleted since, a member gone
-            scope = scopes[scope_key]
-            if scope is None:
-                reports[(scope_key, key)] = {
-                    k.key: catalogue.KpiValue(k.key, None, state=SCOPE_GONE)
-                    for k in catalogue.CATALOGUE
-                }
-            else:
-                period = calendar.PlanPeriod(key, first, last)
-                report = kpis.kpi_report(actor=actor, scope=scope, period=period)
-                reports[(scope_key, key)] = report.values
-        return reports[(scope_key, key)]
+    # the (scope, period) pairs: each goal's, and the previous periods of a pace that starts
+    # after the workspace's first data (read once, if a goal needs a pace)
+    wanted: dict[tuple[str, str], calendar.PlanPeriod] = {}
+    paces: dict[int, list[str]] = {}
+    start: list[dt.date | None] = []
+    for goal in goals:
+        kpi = KPIS[goal.kpi]
+        period = calendar.PlanPeriod(goal.period, goal.period_start, goal.period_end)
+        wanted.setdefault((goal.scope, goal.period), period)
+        elapsed, days = maths.elapsed_days(goal.period_start, goal.period_end, today)
+        if kpi.unit not in maths.ADDITIVE_UNITS or elapsed >= days:
+            continue
+        if not start:
+            start.append(history_start(workspace))
+        keys = paces[goal.pk] = []
+        for key in maths.previous_keys(goal.period):
+            previous = calendar.plan_period(key, first_month)
+            if start[0] is None or previous.start < start[0]:
+                continue
+            keys.append(key)
+            wanted.setdefault(
+                (goal.scope, key), calendar.PlanPeriod(key, previous.start, previous.end)
+            )
+    computed = kpis.kpi_reports(
+        actor=actor,
+        keys={g.kpi for g in goals},
+        pairs=[
+            (scope, period)
+            for (scope_key, _key), period in wanted.items()
+            if (scope := scopes[scope_key]) is not None
+        ],
+    )
+    gone = {k.key: catalogue.KpiValue(k.key, None, state=SCOPE_GONE) for k in catalogue.CATALOGUE}
+
+    def values(scope_key: str, key: str) -> dict[str, catalogue.KpiValue]:
+        scope = scopes[scope_key]  # None: a pod deleted since, a member gone
+        return gone if scope is None else computed[(scope.key, key)]
 
     sums: dict[int, Decimal] = {}
     parents = [g.pk for g in goals if g.rollup == Rollup.SUM]
@@ -373,17 +393,12 @@ def goals_progress(
     out: dict[int, Progress] = {}
     for goal in goals:
         kpi = KPIS[goal.kpi]
-        value = values(goal.scope, goal.period, goal.period_start, goal.period_end)[kpi.key]
+        value = values(goal.scope, goal.period)[kpi.key]
         elapsed, days = maths.elapsed_days(goal.period_start, goal.period_end, today)
         history: list[Any] = []
-        if kpi.unit in maths.ADDITIVE_UNITS and elapsed < days and value.value is not None:
-            if not start:
-                start.append(history_start(workspace))
-            for key in maths.previous_keys(goal.period):
-                previous = calendar.plan_period(key, first_month)
-                if start[0] is None or previous.start < start[0]:
-                    continue
-                past = values(goal.scope, key, previous.start, previous.end)[kpi.key].value
+        if value.value is not None:
+            for key in paces.get(goal.pk, []):
+                past = values(goal.scope, key)[kpi.key].value
                 if past is not None:
                     history.append(past)
         forecast = maths.forecast(kpi.unit, value.value, history, elapsed, days)
@@ -510,19 +525,20 @@ class TrendPoint:
 
 def goal_trend(*, actor: Actor, goal: Goal, today: dt.date | None = None) -> list[TrendPoint]:
     """The goal's KPI from the period's first day to each of ``trend_days`` (the KPI's own
-    definition over the days so far: ``kpis.kpi_report``), for the chart of actual against
-    target. A goal whose scope is gone has no trend."""
+    definition over the days so far, every step at once: ``kpis.kpi_reports``), for the chart of
+    actual against target. A goal whose scope is gone has no trend."""
     today = today or actor.workspace.today()
     try:
         scope = kpis.scope_read(actor, goal.scope)
     except (NotFound, PermissionDenied):
         return []
-    points = []
-    for day in trend_days(goal.period_start, goal.period_end, today):
-        period = calendar.PlanPeriod(goal.period, goal.period_start, day)
-        value = kpis.kpi_report(actor=actor, scope=scope, period=period).values[goal.kpi]
-        points.append(TrendPoint(day, value.value))
-    return points
+    days = trend_days(goal.period_start, goal.period_end, today)
+    pairs = [(scope, calendar.PlanPeriod(f"{goal.period}@{d}", goal.period_start, d)) for d in days]
+    values = kpis.kpi_reports(actor=actor, pairs=pairs, keys=[goal.kpi])
+    return [
+        TrendPoint(period.end, values[(scope.key, period.key)][goal.kpi].value)
+        for _scope, period in pairs
+    ]
 
 
 # -- each side's contribution ----------------------------------------------------------------------

@@ -33,14 +33,16 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
+from django.db import connection
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -181,6 +183,46 @@ def scope_read(actor: Actor, text: object) -> Scope:
     return Scope("person", f"person:{pk}", person=person)
 
 
+def scopes_read(actor: Actor, texts: Iterable[str]) -> dict[str, Scope | None]:
+    """Many scopes at once (two queries at most), by the text given: ``None`` for a pod or a
+    person not of this workspace and for a person the actor may not read; a text outside the
+    grammar is a 422, as ``scope_read`` says."""
+    parsed: dict[str, tuple[str, str]] = {}
+    for text in texts:
+        clean = str(text or "workspace").strip()
+        kind, _sep, value = clean.partition(":")
+        plain = (kind == "workspace" and not value) or (kind == "side" and value in SIDES)
+        numbered = kind in ("pod", "person") and value.isdigit() and len(value) <= 12
+        if not plain and not numbered:
+            raise _bad_scope()
+        parsed[text] = (kind, value)
+    wanted = {kind: {int(v) for k, v in parsed.values() if k == kind} for kind in ("pod", "person")}
+    pods = {p.pk: p for p in Pod.objects.filter(workspace=actor.workspace, pk__in=wanted["pod"])}
+    people = {
+        m.user_id: m
+        for m in Membership.objects.select_related("user").filter(
+            workspace=actor.workspace, user_id__in=wanted["person"]
+        )
+    }
+    out: dict[str, Scope | None] = {}
+    for text, (kind, value) in parsed.items():
+        if kind == "workspace":
+            out[text] = Scope("workspace", "workspace")
+        elif kind == "side":
+            out[text] = Scope("side", f"side:{value}", side=value)
+        elif kind == "pod":
+            pod = pods.get(int(value))
+            out[text] = None if pod is None else Scope("pod", f"pod:{int(value)}", pod=pod)
+        else:
+            person = people.get(int(value))
+            out[text] = (
+                Scope("person", f"person:{int(value)}", person=person)
+                if person is not None and may_read_person(actor, person)
+                else None
+            )
+    return out
+
+
 def scope_choices(actor: Actor) -> list[tuple[str, str]]:
     """The scopes the actor may read: the workspace, the sides, the pods, the people."""
     choices = [
@@ -209,17 +251,28 @@ def _owners_at(
 ) -> list[int | None]:
     """The owner of each lead at each instant (epoch seconds): the latest assignment at or
     before it; the lead's owner now when the instant is None or no assignment precedes it."""
-    ids = sorted({int(x) for x in leads})
+    if not len(leads):
+        return []
+    # the rows of the leads' id span (two index ranges), not ``IN`` a list of every lead id:
+    # composing and planning a list of hundreds of thousands of ids costs more than reading
+    # the few rows of the span that are not the cycles' leads
+    span = {"gte": int(leads.min()), "lte": int(leads.max())}
     history: dict[int, tuple[list[float], list[int | None]]] = {}
     for lead, at, owner in (
-        LeadAssignment.objects.filter(workspace=workspace, lead_id__in=ids)
+        LeadAssignment.objects.filter(
+            workspace=workspace, lead_id__gte=span["gte"], lead_id__lte=span["lte"]
+        )
         .order_by("lead_id", "at", "id")
         .values_list("lead_id", "at", "to_owner_id")
     ):
         times, owners = history.setdefault(lead, ([], []))
         times.append(at.timestamp())
         owners.append(owner)
-    now = dict(Lead.objects.filter(workspace=workspace, pk__in=ids).values_list("pk", "owner_id"))
+    now = dict(
+        Lead.objects.filter(
+            workspace=workspace, pk__gte=span["gte"], pk__lte=span["lte"]
+        ).values_list("pk", "owner_id")
+    )
     out: list[int | None] = []
     for lead, instant in zip(leads.tolist(), instants, strict=True):
         times, owners = history.get(lead, ([], []))
@@ -228,9 +281,11 @@ def _owners_at(
     return out
 
 
-def _decisions(workspace: Workspace, cycles: metrics.CohortCycles) -> dict[tuple[int, float], Any]:
-    """{(lead, MQL instant to the millisecond): (kind, decided at)} of the cycles' decisions —
-    the planner's matching (``planning._rejected``)."""
+def _decisions(
+    workspace: Workspace, cycles: metrics.CohortCycles
+) -> dict[tuple[int, float], tuple[str, float]]:
+    """{(lead, MQL instant to the millisecond): (kind, decided at in epoch seconds)} of the
+    cycles' decisions — the planner's matching (``planning._rejected``)."""
     if not len(cycles.lead):
         return {}
     first = dt.datetime.fromtimestamp(float(cycles.mql.min()), tz=dt.UTC)
@@ -239,8 +294,20 @@ def _decisions(workspace: Workspace, cycles: metrics.CohortCycles) -> dict[tuple
         workspace=workspace,
         mql_at__gte=first - dt.timedelta(seconds=1),
         mql_at__lte=last + dt.timedelta(seconds=1),
-    ).values_list("lead_id", "mql_at", "kind", "decided_at")
-    return {(lead, round(at.timestamp(), 3)): (kind, decided) for lead, at, kind, decided in rows}
+    )
+    if connection.vendor == "postgresql":
+        # the instants as epoch seconds from the server: the same doubles as
+        # ``datetime.timestamp()`` (both rounded once from whole microseconds), without making a
+        # datetime of each of hundreds of thousands of rows
+        epochs = rows.annotate(
+            mql_epoch=RawSQL("EXTRACT(EPOCH FROM mql_at)::float8", ()),
+            decided_epoch=RawSQL("EXTRACT(EPOCH FROM decided_at)::float8", ()),
+        ).values_list("lead_id", "mql_epoch", "kind", "decided_epoch")
+        return {(lead, round(at, 3)): (kind, decided) for lead, at, kind, decided in epochs}
+    return {
+        (lead, round(at.timestamp(), 3)): (kind, decided.timestamp())
+        for lead, at, kind, decided in rows.values_list("lead_id", "mql_at", "kind", "decided_at")
+    }
 
 
 def _sides(workspace: Workspace) -> dict[int, str]:
@@ -253,8 +320,61 @@ def _sides(workspace: Workspace) -> dict[int, str]:
     }
 
 
-def _cycles(workspace: Workspace, scope: Scope, period: metrics.Period) -> list[catalogue.Cycle]:
-    cycles = metrics.cohort_cycles(workspace, period, pods=scope.kind == "pod")
+# -- the rows of many scopes and periods, read once ---------------------------------------------
+#
+# ``kpi_reports`` reads each kind of row once for the whole date range of the periods asked for
+# (the MQL cycles, their decisions and owners, the opportunities, the SLA clocks, the signed
+# contracts), then gives each (scope, period) its KPIs from the rows of its days and scope: a
+# period's cycles are those of the wider read whose MQL falls in its days (a cycle's stages and
+# routing do not depend on the days read before its MQL), a period's SLA clocks those whose MQL
+# does. The number of queries does not grow with the scopes and periods (but for the KPIs of an
+# upper app: one call per pair).
+
+
+def _scope_filter(scope: Scope) -> tuple[str, int] | None:
+    """Which column of the rows picks the scope's, and its value: ``None`` for the workspace."""
+    if scope.pod is not None:
+        return "pod", scope.pod.pk
+    if scope.person is not None:
+        return "owner", scope.person.user_id
+    if scope.side is not None:
+        return "side", SIDES.index(scope.side) + 1
+    return None
+
+
+def _side_codes(owners: np.ndarray, sides: dict[int, str]) -> np.ndarray:
+    """Each owner's side as 1 (marketing), 2 (sales) or 0 (none: no owner, not a member)."""
+    codes = {user: SIDES.index(side) + 1 for user, side in sides.items() if side in SIDES}
+    return np.array([codes.get(int(o), 0) for o in owners], dtype=np.int64)
+
+
+def _mine(columns: dict[str, np.ndarray], rows: np.ndarray, scope: Scope) -> np.ndarray:
+    """The positions in ``rows`` (indices into the columns) of the scope's rows."""
+    which = _scope_filter(scope)
+    if which is None:
+        return rows
+    column, value = which
+    return rows[columns[column][rows] == value]
+
+
+def _slice(order: np.ndarray, keys: np.ndarray, low: float, high: float) -> np.ndarray:
+    """The rows (``order`` sorts them by ``keys``, given sorted) with low ≤ key < high."""
+    i, j = np.searchsorted(keys, [low, high], side="left")
+    return order[i:j]
+
+
+@dataclass(frozen=True)
+class _CycleRows:
+    """The MQL cycles of the date range, sorted by their MQL instant."""
+
+    mql: np.ndarray  # epoch seconds, sorted
+    columns: dict[str, np.ndarray]  # sal, rejected (bool); pod, owner, side (int, -1 / 0: none)
+
+
+def _cycle_rows(
+    workspace: Workspace, first: dt.date, last: dt.date, *, pods: bool, owners: bool
+) -> _CycleRows:
+    cycles = metrics.cohort_cycles(workspace, metrics.Period(first, last), pods=pods)
     decisions = _decisions(workspace, cycles)
     rejected, instants = [], []
     rows = zip(cycles.lead.tolist(), cycles.mql.tolist(), cycles.sal.tolist(), strict=True)
@@ -264,24 +384,25 @@ def _cycles(workspace: Workspace, scope: Scope, period: metrics.Period) -> list[
         if not np.isnan(sal):
             instants.append(sal)  # accepted: the SAL entry is the decision
         elif kind == DecisionKind.REJECT:
-            instants.append(decided.timestamp())
+            instants.append(decided)
         else:
             instants.append(None)
-    mine = [True] * len(rejected)
-    if scope.kind == "pod" and scope.pod is not None and cycles.pod is not None:
-        mine = [int(p) == scope.pod.pk for p in cycles.pod]
-    elif scope.kind in ("person", "side"):
-        owners = _owners_at(workspace, cycles.lead, instants)
-        if scope.person is not None:
-            mine = [o == scope.person.user_id for o in owners]
-        else:
-            sides = _sides(workspace)
-            mine = [o is not None and sides.get(o) == scope.side for o in owners]
-    return [
-        catalogue.Cycle(sal=not np.isnan(s), rejected=r)
-        for s, r, m in zip(cycles.sal.tolist(), rejected, mine, strict=True)
-        if m
-    ]
+    n = len(rejected)
+    columns = {
+        "sal": ~np.isnan(cycles.sal),
+        "rejected": np.array(rejected, dtype=bool),
+        "pod": np.full(n, -1, dtype=np.int64),
+        "owner": np.full(n, -1, dtype=np.int64),
+        "side": np.zeros(n, dtype=np.int64),
+    }
+    if pods and cycles.pod is not None:
+        columns["pod"] = cycles.pod.astype(np.int64)
+    if owners and n:
+        found = _owners_at(workspace, cycles.lead, instants)
+        columns["owner"] = np.array([-1 if o is None else o for o in found], dtype=np.int64)
+        columns["side"] = _side_codes(columns["owner"], _sides(workspace))
+    order = np.argsort(cycles.mql, kind="stable")
+    return _CycleRows(cycles.mql[order], {k: v[order] for k, v in columns.items()})
 
 
 def scope_deals(
@@ -319,103 +440,312 @@ def scope_deals(
     return deals
 
 
+def _cycle_counts(rows: _CycleRows, scope: Scope, start: float, end: float) -> Any:
+    mine = _mine(rows.columns, np.arange(*np.searchsorted(rows.mql, [start, end])), scope)
+    sal, rejected = rows.columns["sal"][mine], rows.columns["rejected"][mine]
+    sals = int(sal.sum())
+    return catalogue.CycleCounts(len(mine), sals, sals + int((rejected & ~sal).sum()))
+
+
+@dataclass(frozen=True)
+class _DealRows:
+    """The opportunities created or closed in the date range."""
+
+    columns: dict[str, np.ndarray]  # created, closed (ordinal days; closed -1: none), pod, owner,
+    # side, outcome (0 open, 1 won, 2 lost), from_lead, amount and currency (objects)
+    by_created: tuple[np.ndarray, np.ndarray]  # (row order, sorted keys)
+    by_closed: tuple[np.ndarray, np.ndarray]
+
+
+def _deal_rows(workspace: Workspace, first: dt.date, last: dt.date, sides: bool) -> _DealRows:
+    rows = list(
+        Opportunity.objects.filter(workspace=workspace)
+        .filter(_created_or_closed(maths.PlanPeriod("", first, last)))
+        .values_list(
+            "amount",
+            "currency",
+            "lead_id",
+            "created_on",
+            "stage",
+            "close_date",
+            "pod_id",
+            "owner_id",
+        )
+    )
+    outcomes = {str(OpportunityStage.WON): 1, str(OpportunityStage.LOST): 2}
+    owner = np.array([-1 if r[7] is None else r[7] for r in rows], dtype=np.int64)
+    columns = {
+        "amount": np.array([Decimal(0) if r[0] is None else r[0] for r in rows], dtype=object),
+        "currency": np.array([r[1] or workspace.currency for r in rows], dtype=object),
+        "from_lead": np.array([r[2] is not None for r in rows], dtype=bool),
+        "created": np.array([r[3].toordinal() for r in rows], dtype=np.int64),
+        "outcome": np.array([outcomes.get(r[4], 0) for r in rows], dtype=np.int64),
+        "closed": np.array(
+            [-1 if r[5] is None else r[5].toordinal() for r in rows], dtype=np.int64
+        ),
+        "pod": np.array([-1 if r[6] is None else r[6] for r in rows], dtype=np.int64),
+        "owner": owner,
+        "side": _side_codes(owner, _sides(workspace)) if sides else np.zeros(len(rows), np.int64),
+    }
+
+    def by(column: str) -> tuple[np.ndarray, np.ndarray]:
+        order = np.argsort(columns[column], kind="stable")
+        return order, columns[column][order]
+
+    return _DealRows(columns, by("created"), by("closed"))
+
+
+def _deal_totals(
+    rows: _DealRows, scope: Scope, period: maths.PlanPeriod, currency: str
+) -> catalogue.DealTotals:
+    """The catalogue's ``deal_totals`` over the scope's opportunities of the period."""
+    c = rows.columns
+    low, high = period.start.toordinal(), period.end.toordinal() + 1
+    created = _mine(c, _slice(*rows.by_created, low, high), scope)
+    sqls = created[c["from_lead"][created]]
+    closed = _mine(c, _slice(*rows.by_closed, low, high), scope)
+    closed = closed[c["outcome"][closed] > 0]
+    won = closed[c["outcome"][closed] == 1]
+    pipeline, pipeline_others = catalogue.money_sums(
+        c["amount"][sqls].tolist(), c["currency"][sqls].tolist(), currency
+    )
+    revenue, revenue_others = catalogue.money_sums(
+        c["amount"][won].tolist(), c["currency"][won].tolist(), currency
+    )
+    return catalogue.DealTotals(
+        sqls=len(sqls),
+        pipeline=pipeline,
+        pipeline_others=pipeline_others,
+        won=len(won),
+        revenue=revenue,
+        revenue_others=revenue_others,
+        closed=len(closed),
+        cycle_days=(c["closed"][won] - c["created"][won]).tolist(),
+    )
+
+
 def _created_or_closed(period: maths.PlanPeriod) -> Q:
     """Created in the period (the SQLs among them: ``won.sql_opportunities``) or closed in it."""
     return won.created_in(period.start, period.end) | won.closed_in(period.start, period.end)
 
 
-def _sla(workspace: Workspace, scope: Scope, period: maths.PlanPeriod) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _SlaRows:
+    """The sales SLA clocks (``sla.load_cycles``, as of now) of the governed leads whose MQL is
+    from the date range's first day on, sorted by MQL instant."""
+
+    mql: np.ndarray  # epoch seconds, sorted
+    columns: dict[str, np.ndarray]  # due, kept (0 to 3 clocks per lead); pod, owner, side
+
+
+def _sla_rows(workspace: Workspace, first: dt.date, sides: bool) -> _SlaRows:
+    now = timezone.now()
+    start = dt.datetime.combine(first, dt.time(0), tzinfo=workspace.zone)
+    cycles = load_cycles(workspace, now, lookback=now - start) if start < now else None
+    if cycles is None:
+        empty = np.zeros(0, dtype=np.int64)
+        return _SlaRows(np.zeros(0), dict.fromkeys(("due", "kept", "pod", "owner", "side"), empty))
+    mql = np.array([d.timestamp() for d in cycles.mql_dt], dtype=np.float64)
+    c, moment = cycles.clocks, int(now.timestamp())
+    due = np.zeros(len(mql), dtype=np.int64)
+    kept = np.zeros(len(mql), dtype=np.int64)
+    for due_at, breached in (
+        (c.first_touch_due, c.first_touch_breached),
+        (c.attempts_due, c.attempts_breached),
+        (c.decision_due, c.decision_breached),
+    ):
+        passed = due_at < moment
+        due += passed
+        kept += passed & ~breached
+    owners = cycles.owners.astype(np.int64)
+    columns = {
+        "due": due,
+        "kept": kept,
+        "pod": cycles.pods.astype(np.int64),
+        "owner": owners,
+        "side": _side_codes(owners, _sides(workspace)) if sides else np.zeros(len(mql), np.int64),
+    }
+    order = np.argsort(mql, kind="stable")
+    return _SlaRows(mql[order], {k: v[order] for k, v in columns.items()})
+
+
+def _sla(rows: _SlaRows, scope: Scope, start: float, end: float) -> dict[str, Any]:
     """The sales SLA commitments due and kept of the scope's MQLs of the period, as of now: the
     SLA dashboard's clocks (``sla.load_cycles``: each governed lead's latest MQL cycle). A pod
     counts its leads' (the pod the SLA contracts govern by), a person the leads they own."""
-    now = timezone.now()
-    tz = workspace.zone
-    start = dt.datetime.combine(period.start, dt.time(0), tzinfo=tz)
-    end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
-    cycles = load_cycles(workspace, now, lookback=now - start) if start < now else None
-    due = kept = 0
-    if cycles is not None:
-        mql = np.array([d.timestamp() for d in cycles.mql_dt], dtype=np.float64)
-        mine = (mql >= start.timestamp()) & (mql < end.timestamp())
-        if scope.pod is not None:
-            mine &= cycles.pods == scope.pod.pk
-        elif scope.person is not None:
-            mine &= cycles.owners == scope.person.user_id
-        elif scope.side is not None:
-            members = [u for u, s in _sides(workspace).items() if s == scope.side]
-            mine &= np.isin(cycles.owners, np.array(members, dtype=np.int64))
-        c, moment = cycles.clocks, int(now.timestamp())
-        for due_at, breached in (
-            (c.first_touch_due, c.first_touch_breached),
-            (c.attempts_due, c.attempts_breached),
-            (c.decision_due, c.decision_breached),
-        ):
-            passed = mine & (due_at < moment)
-            due += int(passed.sum())
-            kept += int((passed & ~breached).sum())
-    return catalogue.sla_values(due, kept)
+    mine = _mine(rows.columns, np.arange(*np.searchsorted(rows.mql, [start, end])), scope)
+    return catalogue.sla_values(
+        int(rows.columns["due"][mine].sum()), int(rows.columns["kept"][mine].sum())
+    )
 
 
-def _marketing_sla(
-    workspace: Workspace, scope: Scope, period: maths.PlanPeriod
-) -> dict[str, catalogue.KpiValue]:
-    """Marketing's commitments of the signed contracts whose period ended (before today) within
-    ``period``, judged as ``sla.sla_check_marketing`` does; the workspace's or a pod's."""
-    if scope.kind not in ("workspace", "pod"):
-        keys = ("marketing_sla_due", "marketing_sla_kept", "marketing_sla_compliance")
-        return {k: catalogue.KpiValue(k, None, state=catalogue.NOT_PER_PERSON) for k in keys}
+def _judged_contracts(
+    workspace: Workspace, first: dt.date, last: dt.date
+) -> list[tuple[SlaContract, dict[str, bool]]]:
+    """Marketing's commitments of each signed contract whose period ended (before today) in the
+    date range, judged as ``sla.sla_check_marketing`` does."""
     now = timezone.now()
     contracts = SlaContract.objects.filter(
         workspace=workspace,
-        period_end__gte=period.start,
-        period_end__lte=min(period.end, workspace.today(now) - dt.timedelta(days=1)),
+        period_end__gte=first,
+        period_end__lte=min(last, workspace.today(now) - dt.timedelta(days=1)),
         marketing_signed_at__isnull=False,
         sales_signed_at__isnull=False,
     ).select_related("workspace")
-    if scope.pod is not None:
-        contracts = contracts.filter(pod=scope.pod)
+    return [
+        (contract, marketing_commitments(contract, marketing_status(contract, now)))
+        for contract in contracts.order_by("id")
+    ]
+
+
+def _marketing_sla(
+    judged: list[tuple[SlaContract, dict[str, bool]]], scope: Scope, period: maths.PlanPeriod
+) -> dict[str, catalogue.KpiValue]:
+    """Marketing's commitments of the signed contracts whose period ended (before today) within
+    ``period``; the workspace's or a pod's."""
+    if scope.kind not in ("workspace", "pod"):
+        keys = ("marketing_sla_due", "marketing_sla_kept", "marketing_sla_compliance")
+        return {k: catalogue.KpiValue(k, None, state=catalogue.NOT_PER_PERSON) for k in keys}
     due = kept = 0
-    for contract in contracts.order_by("id"):
-        judged = marketing_commitments(contract, marketing_status(contract, now))
-        due += len(judged)
-        kept += sum(judged.values())
+    for contract, commitments in judged:
+        if not period.start <= contract.period_end <= period.end:
+            continue
+        if scope.pod is not None and contract.pod_id != scope.pod.pk:
+            continue
+        due += len(commitments)
+        kept += sum(commitments.values())
     return catalogue.marketing_sla_values(due, kept)
+
+
+# the KPIs each reader feeds: one not asked for is not read
+_CYCLE_KEYS = frozenset({"mqls_created", "mqls_decided", "sals", "acceptance_rate"})
+_DEAL_KEYS = frozenset(
+    {
+        "sqls",
+        "pipeline_created",
+        "revenue_won",
+        "deals_won",
+        "deals_closed",
+        "win_rate",
+        "median_sales_cycle",
+    }
+)
+_SALES_SLA_KEYS = frozenset({"sales_sla_due", "sales_sla_kept", "sales_sla_compliance"})
+_MARKETING_SLA_KEYS = frozenset(
+    {"marketing_sla_due", "marketing_sla_kept", "marketing_sla_compliance"}
+)
+_NO_DEALS = catalogue.DealTotals(0, Decimal(0), {}, 0, Decimal(0), {}, 0, [])
+
+
+def kpi_reports(
+    *,
+    actor: Actor,
+    pairs: list[tuple[Scope, maths.PlanPeriod]],
+    keys: Iterable[str] | None = None,
+) -> dict[tuple[str, str], dict[str, catalogue.KpiValue]]:
+    """The KPIs of the catalogue (``keys``, default every one) for each (scope, period) of
+    ``pairs`` in the actor's workspace, by (scope key, period key): each kind of row read once
+    for all of them, and not at all when it feeds none of ``keys`` (the scopes come from
+    ``scope_read``, which checked who may read them)."""
+    workspace = actor.workspace
+    if not pairs:
+        return {}
+    wanted = frozenset(keys) if keys is not None else frozenset(k.key for k in catalogue.CATALOGUE)
+    first = min(p.start for _s, p in pairs)
+    last = max(p.end for _s, p in pairs)
+    kinds = {s.kind for s, _p in pairs}
+    by_owner = bool(kinds & {"person", "side"})
+    cycles = (
+        _cycle_rows(workspace, first, last, pods="pod" in kinds, owners=by_owner)
+        if wanted & _CYCLE_KEYS
+        else None
+    )
+    deals = _deal_rows(workspace, first, last, "side" in kinds) if wanted & _DEAL_KEYS else None
+    sla = _sla_rows(workspace, first, "side" in kinds) if wanted & _SALES_SLA_KEYS else None
+    judged = (
+        _judged_contracts(workspace, first, last)
+        if wanted & _MARKETING_SLA_KEYS and kinds & {"workspace", "pod"}
+        else []
+    )
+    tz = workspace.zone
+    unique: dict[tuple[str, str], tuple[Scope, maths.PlanPeriod]] = {}
+    for scope, period in pairs:  # a pair asked for twice: the first one
+        unique.setdefault((scope.key, period.key), (scope, period))
+    sources = [s for s in _SOURCES if _SOURCE_KEYS.get(s) is None or wanted & _SOURCE_KEYS[s]]
+    batches = {
+        source: _MANY[source](actor, list(unique.values())) for source in sources if source in _MANY
+    }
+    out: dict[tuple[str, str], dict[str, catalogue.KpiValue]] = {}
+    for scope, period in unique.values():
+        start = dt.datetime.combine(period.start, dt.time(0), tzinfo=tz).timestamp()
+        end = dt.datetime.combine(
+            period.end + dt.timedelta(days=1), dt.time(0), tzinfo=tz
+        ).timestamp()
+        values = catalogue.values_from_totals(
+            _cycle_counts(cycles, scope, start, end)
+            if cycles is not None
+            else catalogue.CycleCounts(0, 0, 0),
+            _deal_totals(deals, scope, period, workspace.currency)
+            if deals is not None
+            else _NO_DEALS,
+        )
+        if sla is not None:
+            values.update(_sla(sla, scope, start, end))
+        values.update(_marketing_sla(judged, scope, period))
+        for source in sources:
+            batch = batches.get(source)
+            values.update(
+                batch[(scope.key, period.key)]
+                if batch is not None
+                else source(actor, scope, period)
+            )
+        values = {k: v for k, v in values.items() if k in wanted}
+        for key in wanted:  # a KPI no installed app computes
+            values.setdefault(key, catalogue.KpiValue(key, None, state=catalogue.UNAVAILABLE))
+        out[(scope.key, period.key)] = values
+    return out
 
 
 def kpi_report(*, actor: Actor, scope: Scope, period: maths.PlanPeriod) -> KpiReport:
     """Every KPI of the catalogue for ``scope`` and ``period`` in the actor's workspace (the
     scope comes from ``scope_read``, which checked who may read it)."""
     workspace = actor.workspace
-    cycles = _cycles(workspace, scope, metrics.Period(period.start, period.end))
-    deals = scope_deals(workspace, scope, period)
-    values = catalogue.kpi_values(cycles, deals, workspace.currency)
-    values.update(_sla(workspace, scope, period))
-    values.update(_marketing_sla(workspace, scope, period))
-    for source in _SOURCES:
-        values.update(source(actor, scope, period))
-    for kpi in catalogue.CATALOGUE:  # a KPI no installed app computes
-        values.setdefault(kpi.key, catalogue.KpiValue(kpi.key, None, state=catalogue.UNAVAILABLE))
     return KpiReport(
         workspace=workspace,
         scope=scope,
         period=period,
         currency=workspace.currency,
-        values=values,
+        values=kpi_reports(actor=actor, pairs=[(scope, period)])[(scope.key, period.key)],
     )
 
 
 # -- KPIs an upper app computes --------------------------------------------------------------------
 
 KpiSource = Callable[[Actor, Scope, maths.PlanPeriod], dict[str, catalogue.KpiValue]]
+KpiManySource = Callable[
+    [Actor, list[tuple[Scope, maths.PlanPeriod]]],
+    dict[tuple[str, str], dict[str, catalogue.KpiValue]],
+]
 _SOURCES: list[KpiSource] = []
+_MANY: dict[KpiSource, KpiManySource] = {}
+_SOURCE_KEYS: dict[KpiSource, frozenset[str]] = {}
 
 
-def kpi_source_register(source: KpiSource) -> None:
+def kpi_source_register(
+    source: KpiSource, *, many: KpiManySource | None = None, keys: Iterable[str] | None = None
+) -> None:
     """An upper app (attribution, feedback) gives the values of its KPIs of the catalogue:
     ``source`` is called with the actor, the scope (already checked) and the period. Call it from the
-    app's ``ready()``."""
+    app's ``ready()``. ``many``, when given, computes the same values for many (scope, period)
+    pairs at once, by (scope key, period key): ``kpi_reports`` calls it once instead of
+    ``source`` once per pair. ``keys``, when given, are the KPIs it gives: it is not called
+    when none of them is asked for."""
     if source not in _SOURCES:
         _SOURCES.append(source)
+    if many is not None:
+        _MANY[source] = many
+    if keys is not None:
+        _SOURCE_KEYS[source] = frozenset(keys)
 
 
 # -- one JSON shape for the API -------------------------------------------------------------------

@@ -74,3 +74,21 @@ def test_comp_bench_runs_on_a_tiny_size(tmp_path):
     assert "| straightforward loop: per person, per month, per component" in table
     assert "| **floor**: pandas group-by of amount × share by person and month |" in table
     assert out.read_text().startswith("# Variable pay: the engine vs a plain loop")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_goals_progress_bench_runs_on_the_small_demo(demo_snapshot, tmp_path):
+    from bench import goals_progress
+    from cordee.funnel.models import Goal
+
+    put_the_demo(demo_snapshot)
+    goals_before = Goal.objects.count()  # the demo's own
+    out = tmp_path / "goals_progress.md"
+    table = goals_progress.run(repeat=1, count=60, sizes=(50, 100), out=out)
+    assert "| floor: one SQL group-by" in table
+    assert "| goals_progress, every scope × period | 60 | 60 |" in table
+    rows = [line for line in table.splitlines() if line.startswith("| goals_progress, the same")]
+    assert len(rows) == 2
+    assert len({line.rsplit("|", 2)[1] for line in rows}) == 1  # as many queries for 100 as 50
+    assert out.read_text().startswith("# Goals progress vs one plain SQL group-by")
+    assert Goal.objects.count() == goals_before  # the bench's goals were rolled back

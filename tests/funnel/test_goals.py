@@ -359,6 +359,63 @@ def test_the_query_count_does_not_grow_with_the_goals(personas, history):
     assert len(large) == len(small)
 
 
+def _spread(personas: Any, scopes: list[str], keys: list[str]) -> list[Goal]:
+    """A goal of SQLs (a count: a pace is read for it) for each scope × period, unchecked."""
+    out = []
+    for scope in scopes:
+        for key in keys:
+            period = kpis.period_read(personas.acme, key)
+            out.append(
+                Goal.objects.create(
+                    workspace=personas.acme,
+                    kpi="sqls",
+                    scope=scope,
+                    period=key,
+                    period_start=period.start,
+                    period_end=period.end,
+                    target=Decimal(10),
+                )
+            )
+    return out
+
+
+def test_the_query_count_does_not_grow_with_the_scopes_and_periods(personas, history):
+    """The KPIs of every (scope, period) — and of the previous periods of each pace — come from
+    one read of each kind of row: as many queries for 2 goals as for 40 over 4 scopes and 10
+    periods (sides and people: the workspace's and a pod's feedback and attribution KPIs,
+    another app's, are read per period)."""
+    actor = personas.actor("erin")
+    for day, owner in (("2026-02-10", "bob"), ("2026-02-11", "bob"), ("2026-03-03", "dave")):
+        f.OpportunityFactory(
+            workspace=personas.acme,
+            lead=f.LeadFactory(workspace=personas.acme),
+            owner=getattr(personas, owner),
+            created_on=dt.date.fromisoformat(day),
+        )
+    people = [f"person:{personas.bob.pk}", f"person:{personas.dave.pk}"]
+    one = _spread(personas, ["side:sales"], ["2026-03"])
+    months = [f"2026-{m:02d}" for m in range(1, 7)] + ["2025-12", "2026-Q1", "2026-Q2", "2026"]
+    many = _spread(personas, ["side:sales", "side:marketing", *people], months)
+    goals.goals_progress(actor=actor, goals=one, today=TODAY)  # warm the caches
+    with CaptureQueriesContext(connection) as small:
+        goals.goals_progress(actor=actor, goals=one, today=TODAY)
+    with CaptureQueriesContext(connection) as large:
+        out = goals.goals_progress(actor=actor, goals=many, today=TODAY)
+    assert len(out) == 40
+    assert len(large) <= len(small) + 1  # + the members of the two people
+    # the owned SQLs, whatever else was computed with them (the history's have no owner):
+    # bob 2 in February, dave 1 in March; both are sales, nobody on the marketing side
+    actual = {(g.scope, g.period): out[g.pk].actual for g in many}
+    bob, dave = people
+    assert [actual[(bob, k)] for k in ("2026-02", "2026-03", "2026-Q1", "2026")] == [2, 0, 2, 2]
+    assert [actual[(dave, k)] for k in ("2026-02", "2026-03", "2026-Q1", "2026")] == [0, 1, 1, 1]
+    assert [actual[("side:sales", k)] for k in ("2026-02", "2026-03", "2026-Q1")] == [2, 1, 3]
+    assert {actual[("side:marketing", k)] for k in months} == {0}
+    # bob's pace for March: Feb 2, Jan 0, Dec 0, Nov 0 → mean 1/2; 0 + 21/31 × 1/2 = 0.34
+    march = next(g for g in many if (g.scope, g.period) == (bob, "2026-03"))
+    assert (out[march.pk].periods, out[march.pk].forecast) == (4, Decimal("0.34"))
+
+
 def test_a_deleted_pods_goal_has_no_value(personas):
     pod = f.PodFactory(workspace=personas.acme)
     goal = _create(personas, scope=f"pod:{pod.pk}")

@@ -57,6 +57,7 @@ import pytest
 from django.test import Client
 
 from cordee.analytics import kpis as catalogue
+from cordee.analytics.planning import PlanPeriod
 from cordee.attribution.models import AttributionLock
 from cordee.core.actor import Actor
 from cordee.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -272,6 +273,70 @@ def test_a_persons_kpis_count_what_they_own(personas, hand_worked_kpis):
         "feedback_closure_rate": None,
         "feedback_acknowledgement_latency": None,
     }
+
+
+def test_many_scopes_and_periods_at_once_worked_by_hand(personas, hand_worked_kpis):
+    """``kpi_reports`` reads the rows once for every (scope, period) asked for: each pair still
+    has its own numbers (the table above, and by hand for the other periods:
+    2025-Q4: L6's cycle (SAL 2 Jan), O4 created without a lead, closed in Q1 → 1, 1, 1, 0 SQL;
+    2026-01: L1, L2 (both SAL); SQLs O1 and O3 (USD); O4 won 10 Jan → 1 of 1, 40 days;
+    2026-Q2: no MQL; O6 from L6 created 1 Apr, won 5 Apr → 1 SQL, 2 000.00 €, 1 of 1, 4 days)."""
+    actor = _actor(personas)
+    bob, dave = f"person:{personas.bob.pk}", f"person:{personas.dave.pk}"
+    nord = f"pod:{hand_worked_kpis['nord'].pk}"
+    scopes = ["workspace", "side:sales", "side:marketing", nord, bob, dave]
+    keys = ["2025-Q4", "2026-01", "2026-Q1", "2026-Q2"]
+    periods = [kpis.period_read(actor.workspace, k) for k in keys]
+    pairs = [
+        (kpis.scope_read(actor, s), PlanPeriod(k, p.start, p.end))  # by the keys given
+        for s in scopes
+        for k, p in zip(keys, periods, strict=True)
+    ]
+    reports = kpis.kpi_reports(actor=actor, pairs=pairs)
+    assert len(reports) == len(scopes) * len(keys)
+    columns = ("mqls_created", "sals", "mqls_decided", "sqls", "pipeline_created")
+    columns += ("revenue_won", "deals_won", "deals_closed", "median_sales_cycle")
+
+    def row(scope: str, key: str) -> tuple[Any, ...]:
+        values = reports[(kpis.scope_read(actor, scope).key, key)]
+        return tuple(values[c].value for c in columns)
+
+    q1 = {
+        "workspace": (5, 2, 4, 3, EUR("42000.00"), EUR("35000.50"), 3, 4, 40),
+        "side:sales": (4, 2, 3, 3, EUR("42000.00"), EUR("35000.50"), 3, 4, 40),
+        "side:marketing": (1, 0, 1, 0, 0, 0, 0, 0, None),
+        nord: (2, 2, 2, 2, EUR("30000.00"), EUR("30000.00"), 2, 2, Fraction(115, 2)),
+        bob: (3, 2, 2, 2, EUR("30000.00"), EUR("30000.00"), 2, 2, Fraction(115, 2)),
+        dave: (1, 0, 1, 1, EUR("12000.00"), EUR("5000.50"), 1, 2, 40),
+    }
+    for scope, expected in q1.items():
+        assert row(scope, "2026-Q1") == expected, scope
+    assert row("workspace", "2025-Q4") == (1, 1, 1, 0, 0, 0, 0, 0, None)
+    assert row(bob, "2025-Q4") == (1, 1, 1, 0, 0, 0, 0, 0, None)  # L6, bob's at the SAL
+    assert row("workspace", "2026-01") == (2, 2, 2, 2, EUR("30000.00"), EUR("5000.50"), 1, 1, 40)
+    assert row(dave, "2026-01") == (0, 0, 0, 0, 0, EUR("5000.50"), 1, 1, 40)
+    assert row("workspace", "2026-Q2") == (0, 0, 0, 1, EUR("2000.00"), EUR("2000.00"), 1, 1, 4)
+    assert row(nord, "2026-Q2") == (0, 0, 0, 0, 0, 0, 0, 0, None)  # O6 has no pod
+    usd = reports[("workspace", "2026-01")]["pipeline_created"].other_currencies
+    assert usd == {"USD": Decimal("1000.00")}
+
+
+def test_only_the_kpis_asked_for_are_read(personas, hand_worked_kpis):
+    """``keys``: the rows that feed none of them are not read (fewer queries), the values of
+    those asked for are the same (the table above: 3 SQLs, 4 closed in Q1)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    actor = _actor(personas)
+    pair = (kpis.scope_read(actor, "workspace"), kpis.period_read(actor.workspace, "2026-Q1"))
+    with CaptureQueriesContext(connection) as every:
+        kpis.kpi_reports(actor=actor, pairs=[pair])
+    with CaptureQueriesContext(connection) as some:
+        (values,) = kpis.kpi_reports(
+            actor=actor, pairs=[pair], keys={"sqls", "deals_closed"}
+        ).values()
+    assert {k: v.value for k, v in values.items()} == {"sqls": 3, "deals_closed": 4}
+    assert len(some) < len(every)
 
 
 def test_a_sides_kpis_count_what_its_people_own(personas, hand_worked_kpis):
