@@ -6,7 +6,7 @@ overview page — in the reader's language (the views parse, call, render)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, cast
@@ -437,6 +437,18 @@ def _history(actor: Actor, goal: Goal) -> list[dict[str, Any]]:
     return rows
 
 
+# panels an upper app adds to a goal's page (variable pay: "same number, two horizons"): each
+# gets the reader, the goal and its progress, and answers HTML or "" (nothing to show)
+GoalPanel = Callable[[Actor, Goal, goals.Progress], str]
+_PANELS: list[GoalPanel] = []
+
+
+def goal_panel_register(panel: GoalPanel) -> None:
+    """Call it from the upper app's ``ready()``."""
+    if panel not in _PANELS:
+        _PANELS.append(panel)
+
+
 def goal_page(actor: Actor, goal: Goal) -> dict[str, Any]:
     """One goal: its progress explained, its trend, each side's contribution, its children,
     the changes of its target and owners."""
@@ -464,6 +476,7 @@ def goal_page(actor: Actor, goal: Goal) -> dict[str, Any]:
         "thresholds": thresholds_text(actor),
         "can_write": actor.can("goal.write"),
         "charts": trend_svgs(actor, goal, progress[goal.pk], ("wide", "narrow")),
+        "panels": [html for panel in _PANELS if (html := panel(actor, goal, progress[goal.pk]))],
     }
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.test import Client
 
 from cordee.comp.models import Dispute, Statement
+from cordee.funnel.models import Goal
 from tests.comp.workspace import make_pay
 
 
@@ -50,3 +51,18 @@ def test_compute_read_question_approve_and_pay(personas):
     rows = csv.content.decode("utf-8-sig").strip().splitlines()
     assert rows[0].startswith("Période;")
     assert rows[1:] == [f"2026;{personas.alice.email};Alice Test;shared;attainment;4000,00;EUR"]
+
+
+def test_the_goals_page_shows_the_same_number_on_two_horizons(personas):
+    make_pay(personas)
+    year = Goal.objects.get(workspace=personas.acme, period="2026")
+    url = f"/w/acme/goals/{year.pk}/"
+    # the year's signed pipeline credits: 3,000,000 + 300,000 = 3,300,000 against 3,000,000:
+    # 110 %; the curve (0.8 → 0.5, 1.0 → 1.0, then its last slope 2.5, capped at 1.5):
+    # 1.0 + 2.5 × 0.1 = 1.25 — Alice's year of test_statements (8,000 × 0.4 × 1.25 = 4,000)
+    page = _client(personas.alice).get(url).content.decode()
+    assert "Same number, two horizons" in page
+    assert "Sales : each quarter · Marketing : each year" in page
+    assert "attainment 110.0 % → 125.0 % of target pay" in page
+    assert "Same number, two horizons" in _client(personas.rita).get(url).content.decode()
+    assert "Same number, two horizons" not in _client(personas.mia).get(url).content.decode()
