@@ -165,6 +165,8 @@ LAZY_ON_PURPOSE = (
     "cordee/dataio/apps.py",
     # the attribution KPIs, in funnel.kpis' registry of KPI sources
     "cordee/attribution/apps.py",
+    # variable pay's panel on a goal's page, in funnel.goals_page's registry of goal panels
+    "cordee/comp/apps.py",
 )
 
 
