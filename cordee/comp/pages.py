@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cordee.analytics.comp_plan import PERSON, SIDES
-from cordee.comp import selectors
+from cordee.comp import selectors, whatif
 from cordee.comp.inputs import missing_text
 from cordee.comp.models import Plan, PlanVersion
 from cordee.core.actor import Actor
@@ -331,3 +331,49 @@ def statement_page(actor: Actor, statement: Any) -> dict[str, Any]:
         "may_dispute": own,
         "may_resolve": selectors.is_comp_admin(actor) and not own,
     }
+
+
+def what_if_context(actor: Actor, statement: Any, params: Any) -> dict[str, Any]:
+    """The what-if form (the person's open deals, a shared goal's attainment in %) and, when
+    asked, the statement now and as supposed, line by line."""
+    deals = whatif.open_deals(actor, statement.person_id)
+    currency = actor.workspace.currency
+    context: dict[str, Any] = {
+        "whatif_deals": [
+            (d.pk, f"{d.name} · {format_money(d.amount or Decimal(0), d.currency or currency)}")
+            for d in deals
+        ],
+        "whatif_values": {
+            "deal": str(params.get("deal") or ""),
+            "goal_at": params.get("goal_at") or "",
+        },
+    }
+    if not params.get("whatif"):
+        return context
+    try:
+        deal = int(str(params.get("deal"))) if str(params.get("deal") or "").isdigit() else None
+        text = str(params.get("goal_at") or "").strip().replace(",", ".").rstrip("%").strip()
+        goal_at = Decimal(text) / 100 if text else None
+        result = whatif.what_if(
+            actor=actor, statement_id=statement.pk, deal_id=deal, goal_at=goal_at
+        )
+    except (ArithmeticError, ValueError):
+        context["whatif_error"] = _("Give an attainment in percent (110 for 110 %).")
+        return context
+    except ValidationFailed as exc:
+        context["whatif_error"] = " ".join(t for texts in exc.field_errors.values() for t in texts)
+        return context
+    context["whatif"] = {
+        "now": format_money(result.now, currency),
+        "supposed": format_money(result.supposed, currency),
+        "change": format_money(result.supposed - result.now, currency),
+        "lines": [
+            {
+                "component": c,
+                "now": format_money(a, currency),
+                "supposed": format_money(b, currency),
+            }
+            for c, (a, b) in result.lines.items()
+        ],
+    }
+    return context

@@ -209,7 +209,9 @@ def statement_detail(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResp
         except (ArithmeticError, ValueError):
             messages.error(request, _("Give an amount (a number)."))
         return HttpResponseRedirect(reverse("pay_statement", args=[actor.workspace.slug, pk]))
-    return render(request, "comp/statement.html", pages.statement_page(actor, statement))
+    context = pages.statement_page(actor, statement)
+    context.update(pages.what_if_context(actor, statement, request.GET))
+    return render(request, "comp/statement.html", context)
 
 
 @workspace_view

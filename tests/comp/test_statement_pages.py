@@ -5,13 +5,14 @@ downloads the payroll file; nobody else opens it."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.test import Client
 
 from cordee.comp.models import Dispute, Statement
-from cordee.funnel.models import Goal
-from tests.comp.workspace import make_pay
+from cordee.funnel.models import Goal, Opportunity
+from tests.comp.workspace import deal, lock_q1, make_pay
 
 
 def _client(user: Any, language: str = "en") -> Client:
@@ -66,3 +67,34 @@ def test_the_goals_page_shows_the_same_number_on_two_horizons(personas):
     assert "attainment 110.0 % → 125.0 % of target pay" in page
     assert "Same number, two horizons" in _client(personas.rita).get(url).content.decode()
     assert "Same number, two horizons" not in _client(personas.mia).get(url).content.decode()
+
+
+def test_what_if_a_deal_closes_and_the_shared_goal_ends_at_110(personas):
+    # Bob, Q1 (test_statements' docstring): quota 1,680.00 + shared 1,800.00 = 3,480.00.
+    # An open deal of 40,000 closing in Q1: 110,000 + 40,000 = 150,000 = the quarter's quota,
+    # attainment 1 → 3,600.00. The shared goal at 110 %: 1 + 0.1 × 2.5 = 1.25 × 2,400 = 3,000.00.
+    pay = make_pay(personas)
+    lock_q1(personas.acme)
+    open_deal = deal(personas.acme, "40000.00", "2026-06-30", owner=personas.bob)
+    Opportunity.objects.filter(pk=open_deal.pk).update(stage="negotiation", close_date=None)
+    erin = _client(personas.erin)
+    erin.post("/w/acme/pay/statements/refresh/", {"plan": pay["plan"].pk, "period": "2026-Q1"})
+    bob_statement = Statement.objects.get(person=personas.bob, period="2026-Q1")
+    url = f"/w/acme/pay/statements/{bob_statement.pk}/"
+    page = _client(personas.bob).get(url, {"whatif": "1", "deal": open_deal.pk, "goal_at": "110"})
+    result = page.context["whatif"]
+    assert (result["now"], result["supposed"], result["change"]) == (
+        "€3,480.00",
+        "€6,600.00",
+        "€3,120.00",
+    )
+    assert [(x["component"], x["now"], x["supposed"]) for x in result["lines"]] == [
+        ("quota", "€1,680.00", "€3,600.00"),
+        ("shared", "€1,800.00", "€3,000.00"),
+    ]
+    bob_statement.refresh_from_db()
+    assert bob_statement.total == Decimal("3480.00")  # nothing written
+    other = deal(personas.acme, "10000.00", "2026-06-30", owner=personas.dave)
+    Opportunity.objects.filter(pk=other.pk).update(stage="negotiation", close_date=None)
+    refused = _client(personas.bob).get(url, {"whatif": "1", "deal": other.pk})
+    assert refused.context["whatif_error"] == "Choose an open deal this person is credited on."
