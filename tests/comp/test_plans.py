@@ -12,53 +12,12 @@ from cordee.comp import services
 from cordee.comp.models import Plan, PlanVersion
 from cordee.core.errors import PermissionDenied, ValidationFailed
 from cordee.core.models import AuditEntry
+from tests.comp.workspace import document
 
 
 def _document(personas: Any) -> dict[str, Any]:
-    return {
-        "currency": "EUR",
-        "year": 2026,
-        "clawback_days": 90,
-        "components": [
-            {
-                "id": "quota",
-                "kind": "attainment",
-                "metric": "revenue_won",
-                "scope": "person",
-                "period": "quarter",
-                "weight": "0.6",
-                "curve": {"points": [["0.5", "0"], ["1.0", "1.0"], ["1.5", "2.0"]], "cap": "2.5"},
-            },
-            {
-                "id": "shared",
-                "kind": "attainment",
-                "metric": "marketing_pipeline",
-                "scope": "workspace",
-                "period": {"sales": "quarter", "marketing": "year"},
-                "weight": "0.4",
-                "curve": {"points": [["0.8", "0.5"], ["1.0", "1.0"]], "cap": "1.5"},
-            },
-        ],
-        "participants": [
-            {
-                "person": personas.bob.email,
-                "side": "sales",
-                "variable_target": "24000.00",
-                "start": "2026-02-16",
-                "end": None,
-                "components": ["quota", "shared"],
-                "quota": {"quota": "600000.00"},
-            },
-            {
-                "person": personas.alice.email,
-                "side": "marketing",
-                "variable_target": "8000.00",
-                "start": "2026-01-01",
-                "end": None,
-                "components": ["shared"],
-            },
-        ],
-    }
+    """Acme's plan of tests/comp/workspace.py: a quota and a shared component, Bob and Alice."""
+    return document(personas)
 
 
 def test_revops_creates_a_plan_and_each_change_is_a_new_version(personas):
