@@ -54,7 +54,6 @@ A rate whose denominator is 0 has no value (``None``): "nothing to divide by", n
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -328,29 +327,6 @@ class KpiValue:
     state: str = ""
 
 
-@dataclass(frozen=True)
-class Cycle:
-    """One MQL cycle of the scope: whether it entered SAL, whether sales rejected it."""
-
-    sal: bool
-    rejected: bool
-
-
-@dataclass(frozen=True)
-class Deal:
-    """One opportunity of the scope."""
-
-    amount: Decimal
-    currency: str  # the workspace's when blank
-    from_lead: bool
-    created_on: dt.date
-    created_in_period: bool
-    outcome: str  # "won", "lost" or "" (open)
-    close_date: dt.date | None
-    closed_in_period: bool
-    source: str = ""  # who brought it: "marketing", "sales", "partner" (the opportunity's source)
-
-
 def _ratio(numerator: int, denominator: int) -> Fraction | None:
     return Fraction(numerator, denominator) if denominator else None
 
@@ -367,11 +343,6 @@ def money_sums(
         else:
             others[code] = others.get(code, Decimal(0)) + amount
     return total, dict(sorted(others.items()))
-
-
-def _sums(deals: Sequence[Deal], currency: str) -> tuple[Decimal, dict[str, Decimal]]:
-    """Σ amount in ``currency``, and Σ amount per other currency (by code)."""
-    return money_sums([d.amount for d in deals], [d.currency for d in deals], currency)
 
 
 def median_days(days: Sequence[int]) -> Fraction | None:
@@ -440,33 +411,6 @@ class DealTotals:
     cycle_days: Sequence[int]
 
 
-def cycle_counts(cycles: Sequence[Cycle]) -> CycleCounts:
-    """MQLs created = cycles; SALs = those that entered SAL; decided = SALs + the rejected ones
-    that never entered SAL."""
-    sals = sum(c.sal for c in cycles)
-    return CycleCounts(len(cycles), sals, sals + sum(c.rejected and not c.sal for c in cycles))
-
-
-def deal_totals(deals: Sequence[Deal], currency: str) -> DealTotals:
-    """SQLs = from a lead, created in the period; won and closed (won or lost) by their close
-    date in the period."""
-    sqls = [d for d in deals if d.from_lead and d.created_in_period]
-    pipeline, pipeline_others = _sums(sqls, currency)
-    won = [d for d in deals if d.outcome == "won" and d.closed_in_period]
-    closed = [d for d in deals if d.outcome in ("won", "lost") and d.closed_in_period]
-    revenue, revenue_others = _sums(won, currency)
-    return DealTotals(
-        sqls=len(sqls),
-        pipeline=pipeline,
-        pipeline_others=pipeline_others,
-        won=len(won),
-        revenue=revenue,
-        revenue_others=revenue_others,
-        closed=len(closed),
-        cycle_days=[(d.close_date - d.created_on).days for d in won if d.close_date is not None],
-    )
-
-
 def values_from_totals(cycles: CycleCounts, deals: DealTotals) -> dict[str, KpiValue]:
     """The cycle and opportunity KPIs of the catalogue from what they count and add up."""
     sals, decided = cycles.sals, cycles.decided
@@ -484,10 +428,3 @@ def values_from_totals(cycles: CycleCounts, deals: DealTotals) -> dict[str, KpiV
         KpiValue("median_sales_cycle", median_days(deals.cycle_days)),
     ]
     return {v.key: v for v in values}
-
-
-def kpi_values(
-    cycles: Sequence[Cycle], deals: Sequence[Deal], currency: str
-) -> dict[str, KpiValue]:
-    """Every KPI of the catalogue from the scope's cycles and opportunities (see the module)."""
-    return values_from_totals(cycle_counts(cycles), deal_totals(deals, currency))

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from cordee.analytics.comp import statements_compute
@@ -37,12 +39,13 @@ def _invalid(field: str, message: str) -> ValidationFailed:
 
 def open_deals(actor: Actor, person_id: int) -> list[Opportunity]:
     """The open deals of the workspace the person is credited on (their split, or owned)."""
-    deals = Opportunity.objects.filter(workspace=actor.workspace).exclude(stage__in=CLOSED)
-    mine = []
-    for deal in deals.filter(owner_id=person_id) | deals.filter(credits__person_id=person_id):
-        if deal not in mine:
-            mine.append(deal)
-    return sorted(mine, key=lambda d: (d.close_date or d.created_on, d.pk))
+    return list(
+        Opportunity.objects.filter(workspace=actor.workspace)
+        .exclude(stage__in=CLOSED)
+        .filter(Q(owner_id=person_id) | Q(credits__person_id=person_id))
+        .distinct()
+        .order_by(Coalesce("close_date", "created_on"), "pk")
+    )
 
 
 def what_if(

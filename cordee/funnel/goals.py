@@ -564,17 +564,16 @@ def goal_contributions(*, actor: Actor, goal: Goal) -> list[Contribution] | None
     except (NotFound, PermissionDenied):
         return None
     period = calendar.PlanPeriod(goal.period, goal.period_start, goal.period_end)
-    deals = kpis.scope_deals(actor.workspace, scope, period)
-    currency = actor.workspace.currency
-    total = catalogue.kpi_values([], deals, currency)[goal.kpi].value
+    total = kpis.kpi_reports(actor=actor, pairs=[(scope, period)], keys=[goal.kpi])
+    actual = total[(scope.key, period.key)][goal.kpi].value
+    parts = kpis.deal_kpis_by_source(
+        actor=actor, scope=scope, period=period, sources=OpportunitySource.values
+    )
     additive = KPIS[goal.kpi].unit in maths.ADDITIVE_UNITS
     out = []
-    for source in OpportunitySource.values:
-        part = catalogue.kpi_values([], [d for d in deals if d.source == source], currency)
-        value = part[goal.kpi].value
-        share = None
-        if additive and total:
-            share = Fraction(value or 0) / Fraction(total)
+    for source, values in parts.items():
+        value = values[goal.kpi].value
+        share = Fraction(value or 0) / Fraction(actual) if additive and actual else None
         out.append(Contribution(source, value, share))
     return out
 

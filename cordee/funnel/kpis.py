@@ -405,41 +405,6 @@ def _cycle_rows(
     return _CycleRows(cycles.mql[order], {k: v[order] for k, v in columns.items()})
 
 
-def scope_deals(
-    workspace: Workspace, scope: Scope, period: maths.PlanPeriod
-) -> list[catalogue.Deal]:
-    """The opportunities created in the period or closed (won or lost) in it, of the scope."""
-    opportunities = Opportunity.objects.filter(workspace=workspace).filter(
-        _created_or_closed(period)
-    )
-    if scope.pod is not None:
-        opportunities = opportunities.filter(pod=scope.pod)
-    elif scope.person is not None:
-        opportunities = opportunities.filter(owner_id=scope.person.user_id)
-    elif scope.side is not None:
-        members = [u for u, s in _sides(workspace).items() if s == scope.side]
-        opportunities = opportunities.filter(owner_id__in=members)
-    outcomes = {str(OpportunityStage.WON): "won", str(OpportunityStage.LOST): "lost"}
-    deals = []
-    for amount, currency, lead, created, stage, closed, source in opportunities.values_list(
-        "amount", "currency", "lead_id", "created_on", "stage", "close_date", "source"
-    ):
-        deals.append(
-            catalogue.Deal(
-                amount=amount if amount is not None else Decimal(0),
-                currency=currency or workspace.currency,
-                from_lead=lead is not None,
-                created_on=created,
-                created_in_period=period.start <= created <= period.end,
-                outcome=outcomes.get(stage, ""),
-                close_date=closed,
-                closed_in_period=closed is not None and period.start <= closed <= period.end,
-                source=source,
-            )
-        )
-    return deals
-
-
 def _cycle_counts(rows: _CycleRows, scope: Scope, start: float, end: float) -> Any:
     mine = _mine(rows.columns, np.arange(*np.searchsorted(rows.mql, [start, end])), scope)
     sal, rejected = rows.columns["sal"][mine], rows.columns["rejected"][mine]
@@ -470,6 +435,7 @@ def _deal_rows(workspace: Workspace, first: dt.date, last: dt.date, sides: bool)
             "close_date",
             "pod_id",
             "owner_id",
+            "source",
         )
     )
     outcomes = {str(OpportunityStage.WON): 1, str(OpportunityStage.LOST): 2}
@@ -486,6 +452,7 @@ def _deal_rows(workspace: Workspace, first: dt.date, last: dt.date, sides: bool)
         "pod": np.array([-1 if r[6] is None else r[6] for r in rows], dtype=np.int64),
         "owner": owner,
         "side": _side_codes(owner, _sides(workspace)) if sides else np.zeros(len(rows), np.int64),
+        "source": np.array([r[8] for r in rows], dtype=object),
     }
 
     def by(column: str) -> tuple[np.ndarray, np.ndarray]:
@@ -496,14 +463,22 @@ def _deal_rows(workspace: Workspace, first: dt.date, last: dt.date, sides: bool)
 
 
 def _deal_totals(
-    rows: _DealRows, scope: Scope, period: maths.PlanPeriod, currency: str
+    rows: _DealRows,
+    scope: Scope,
+    period: maths.PlanPeriod,
+    currency: str,
+    source: str | None = None,
 ) -> catalogue.DealTotals:
-    """The catalogue's ``deal_totals`` over the scope's opportunities of the period."""
+    """What the opportunity KPIs add up (``catalogue.DealTotals``) over the scope's
+    opportunities of the period — those brought by ``source`` only, when given."""
     c = rows.columns
     low, high = period.start.toordinal(), period.end.toordinal() + 1
     created = _mine(c, _slice(*rows.by_created, low, high), scope)
-    sqls = created[c["from_lead"][created]]
     closed = _mine(c, _slice(*rows.by_closed, low, high), scope)
+    if source is not None:
+        created = created[c["source"][created] == source]
+        closed = closed[c["source"][closed] == source]
+    sqls = created[c["from_lead"][created]]
     closed = closed[c["outcome"][closed] > 0]
     won = closed[c["outcome"][closed] == 1]
     pipeline, pipeline_others = catalogue.money_sums(
@@ -635,6 +610,23 @@ _MARKETING_SLA_KEYS = frozenset(
     {"marketing_sla_due", "marketing_sla_kept", "marketing_sla_compliance"}
 )
 _NO_DEALS = catalogue.DealTotals(0, Decimal(0), {}, 0, Decimal(0), {}, 0, [])
+
+
+def deal_kpis_by_source(
+    *, actor: Actor, scope: Scope, period: maths.PlanPeriod, sources: Iterable[str]
+) -> dict[str, dict[str, catalogue.KpiValue]]:
+    """The opportunity KPIs (``catalogue.DEAL_KPIS``) of the scope and period over the
+    opportunities each of ``sources`` brought, by source: the rows ``kpi_reports`` reads, the
+    same totals, filtered by the opportunities' source."""
+    workspace = actor.workspace
+    rows = _deal_rows(workspace, period.start, period.end, scope.kind == "side")
+    none = catalogue.CycleCounts(0, 0, 0)
+    return {
+        source: catalogue.values_from_totals(
+            none, _deal_totals(rows, scope, period, workspace.currency, source)
+        )
+        for source in sources
+    }
 
 
 def kpi_reports(
