@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cordee.analytics import kpis as catalogue
 from cordee.analytics.comp_plan import PERSON, SIDES
 from cordee.comp import selectors, whatif
 from cordee.comp.inputs import missing_text
@@ -20,6 +21,7 @@ from cordee.core.actor import Actor
 from cordee.core.errors import ValidationFailed
 from cordee.core.templatetags.cordee import format_money, percent
 from cordee.core.web import Form
+from cordee.funnel.kpis_page import shown as kpi_shown
 from cordee.tenancy.models import Membership
 from cordee.tenancy.roles import Side
 
@@ -288,6 +290,18 @@ def _kind_label(kind: str) -> str:
     }.get(kind, kind)
 
 
+def _measure(line: dict[str, Any], name: str, currency: str) -> str:
+    """A line's actual or target in its KPI's unit: the shared goal's KPI, else the person's
+    credited revenue (money)."""
+    value = line.get(name)
+    if value in (None, ""):
+        return "—"
+    metric = line.get("metric") or {}
+    kpi = catalogue.BY_KEY.get(str(metric.get("kpi")))
+    unit = kpi.unit if kpi is not None else catalogue.MONEY
+    return kpi_shown(unit, Decimal(str(value)), currency)
+
+
 def statement_rows(actor: Actor, period: str = "") -> list[dict[str, Any]]:
     """The statements the actor reads beside their own (their team's; everyone's for a comp
     admin), the latest periods first, with whether they may approve each."""
@@ -310,8 +324,8 @@ def statement_page(actor: Actor, statement: Any) -> dict[str, Any]:
                 "component": line.get("component"),
                 "kind": _kind_label(str(line.get("kind") or "")),
                 "attainment": percent(Decimal(attainment), 1) if attainment else "—",
-                "actual": line.get("actual"),
-                "target": line.get("target"),
+                "actual": _measure(line, "actual", currency),
+                "target": _measure(line, "target", currency),
                 "payout": format_money(Decimal(str(line.get("payout") or 0)), currency),
                 "pending": missing_text(line["pending"]) if line.get("pending") else "",
                 "deals": line.get("deals") or [],

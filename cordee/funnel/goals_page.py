@@ -103,6 +103,7 @@ def row(
         "depth": depth,
         "kpi": _(kpi.label),
         "kpi_key": kpi.key,
+        "unit": kpi.unit,
         "scope": scopes.get(goal.scope, goal.scope),
         "scope_key": goal.scope,
         "period": goal.period,
