@@ -200,3 +200,19 @@ def to_epoch(value: dt.datetime) -> int:
 
 def from_epoch(seconds: int) -> dt.datetime:
     return _EPOCH + dt.timedelta(seconds=int(seconds))
+
+
+def local_dates(epochs: npt.ArrayLike, tz: dt.tzinfo) -> npt.NDArray[np.datetime64]:
+    """The local calendar day (``datetime64[D]``) of each instant (epoch seconds) in ``tz``:
+    each instant placed among the local midnights of the days the instants span (DST-correct),
+    without making a datetime of each instant."""
+    at = np.asarray(epochs, dtype=np.float64)
+    if not len(at):
+        return np.array([], dtype="datetime64[D]")
+    first = dt.datetime.fromtimestamp(float(at.min()), tz).date()
+    last = dt.datetime.fromtimestamp(float(at.max()), tz).date()
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    midnights = np.array(
+        [dt.datetime.combine(day, dt.time(0), tzinfo=tz).timestamp() for day in days]
+    )
+    return np.array(days, dtype="datetime64[D]")[np.searchsorted(midnights, at, side="right") - 1]

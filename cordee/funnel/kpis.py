@@ -40,15 +40,14 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
-from django.db import connection
 from django.db.models import Q
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cordee.analytics import kpis as catalogue
 from cordee.analytics import planning as maths
 from cordee.core.actor import Actor
+from cordee.core.columns import rows_with_epochs
 from cordee.core.errors import NotFound, PermissionDenied, ValidationFailed
 from cordee.funnel import metrics, planning, won
 from cordee.funnel.models import (
@@ -295,19 +294,10 @@ def _decisions(
         mql_at__gte=first - dt.timedelta(seconds=1),
         mql_at__lte=last + dt.timedelta(seconds=1),
     )
-    if connection.vendor == "postgresql":
-        # the instants as epoch seconds from the server: the same doubles as
-        # ``datetime.timestamp()`` (both rounded once from whole microseconds), without making a
-        # datetime of each of hundreds of thousands of rows
-        epochs = rows.annotate(
-            mql_epoch=RawSQL("EXTRACT(EPOCH FROM mql_at)::float8", ()),
-            decided_epoch=RawSQL("EXTRACT(EPOCH FROM decided_at)::float8", ()),
-        ).values_list("lead_id", "mql_epoch", "kind", "decided_epoch")
-        return {(lead, round(at, 3)): (kind, decided) for lead, at, kind, decided in epochs}
-    return {
-        (lead, round(at.timestamp(), 3)): (kind, decided.timestamp())
-        for lead, at, kind, decided in rows.values_list("lead_id", "mql_at", "kind", "decided_at")
-    }
+    epochs = rows_with_epochs(
+        rows, ("lead_id", "mql_at", "kind", "decided_at"), instants=("mql_at", "decided_at")
+    )
+    return {(lead, round(at, 3)): (kind, decided) for lead, at, kind, decided in epochs}
 
 
 def _sides(workspace: Workspace) -> dict[int, str]:
@@ -520,7 +510,7 @@ def _sla_rows(workspace: Workspace, first: dt.date, sides: bool) -> _SlaRows:
     if cycles is None:
         empty = np.zeros(0, dtype=np.int64)
         return _SlaRows(np.zeros(0), dict.fromkeys(("due", "kept", "pod", "owner", "side"), empty))
-    mql = np.array([d.timestamp() for d in cycles.mql_dt], dtype=np.float64)
+    mql = cycles.mql_at
     c, moment = cycles.clocks, int(now.timestamp())
     due = np.zeros(len(mql), dtype=np.int64)
     kept = np.zeros(len(mql), dtype=np.int64)

@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 
 from cordee.analytics import funnel as engine
 from cordee.core.actor import Actor
+from cordee.core.columns import rows_with_epochs
 from cordee.core.errors import ValidationFailed
 from cordee.crm.models import Channel
 from cordee.funnel.models import (
@@ -214,10 +215,6 @@ def _midnight(day: dt.date, tz: ZoneInfo) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), tzinfo=tz)
 
 
-def _epochs(values: list[dt.datetime]) -> np.ndarray:
-    return np.array([v.timestamp() for v in values], dtype=np.float64)
-
-
 def _month_keys(first: dt.date, last: dt.date, tz: ZoneInfo) -> tuple[list[str], np.ndarray]:
     """The months from ``first``'s to ``last``'s, and the epoch of each one's first instant (plus
     the start of the month after), local midnight — DST-correct."""
@@ -258,15 +255,15 @@ def _cycles(
     mqls = LeadStageChange.objects.filter(
         workspace=workspace, to_stage=Stage.MQL, at__gte=start, at__lt=end
     )
-    events = list(
+    events = rows_with_epochs(
         LeadStageChange.objects.filter(
             workspace=workspace, to_stage__in=list(_CODES), at__gte=min(start, history)
-        )
-        .order_by("lead_id", "at", "id")
-        .values_list("lead_id", "at", "to_stage")
+        ).order_by("lead_id", "at", "id"),
+        ("lead_id", "at", "to_stage"),
+        instants=("at",),
     )
     lead = np.array([e[0] for e in events], dtype=np.int64)
-    at = _epochs([e[1] for e in events])
+    at = np.array([e[1] for e in events], dtype=np.float64)
     code = np.array([_CODES[e[2]] for e in events], dtype=np.int8)
     index = np.arange(len(events))
     is_mql = code == 0
@@ -316,10 +313,12 @@ def _routed_pods(
 ) -> np.ndarray:
     """The pod each cohort cycle was routed to: its first assignment to a pod at or after the MQL
     entry (and before the lead's next one); the lead's pod when the cycle has none."""
-    assignments = list(
-        LeadAssignment.objects.filter(workspace=workspace, pod__isnull=False, at__gte=start)
-        .order_by("lead_id", "at", "id")
-        .values_list("lead_id", "at", "pod_id")
+    assignments = rows_with_epochs(
+        LeadAssignment.objects.filter(
+            workspace=workspace, pod__isnull=False, at__gte=start
+        ).order_by("lead_id", "at", "id"),
+        ("lead_id", "at", "pod_id"),
+        instants=("at",),
     )
     pods = np.zeros(len(a["cohort"]), dtype=np.int64)
     if assignments:
@@ -331,7 +330,9 @@ def _routed_pods(
         mql_keys = key(a["events_lead"][mql_rows], a["events_at"][mql_rows])
         a_lead = np.array([x[0] for x in assignments], dtype=np.int64)
         a_pod = np.array([x[2] for x in assignments], dtype=np.int64)
-        p = np.searchsorted(mql_keys, key(a_lead, _epochs([x[1] for x in assignments])), "right")
+        p = np.searchsorted(
+            mql_keys, key(a_lead, np.array([x[1] for x in assignments], dtype=np.float64)), "right"
+        )
         p -= 1
         ok = p >= 0
         ok[ok] = a["events_lead"][mql_rows[p[ok]]] == a_lead[ok]
@@ -466,16 +467,13 @@ def _velocity(
     if last < period.start.replace(day=1):
         return ()
     keys, starts = _month_keys(first, last, tz)
-    at = _epochs(
-        list(
-            LeadStageChange.objects.filter(
-                workspace=workspace,
-                to_stage=Stage.MQL,
-                at__gte=dt.datetime.fromtimestamp(starts[0], tz=dt.UTC),
-                at__lt=dt.datetime.fromtimestamp(starts[-1], tz=dt.UTC),
-            ).values_list("at", flat=True)
-        )
+    entries = LeadStageChange.objects.filter(
+        workspace=workspace,
+        to_stage=Stage.MQL,
+        at__gte=dt.datetime.fromtimestamp(starts[0], tz=dt.UTC),
+        at__lt=dt.datetime.fromtimestamp(starts[-1], tz=dt.UTC),
     )
+    at = np.array([r[0] for r in rows_with_epochs(entries, ("at",), ("at",))], dtype=np.float64)
     counts = np.bincount(np.searchsorted(starts, at, side="right") - 1, minlength=len(keys))
     monthly = [int(n) for n in counts[: len(keys)]]
     rates = engine.lead_velocity_series(monthly)

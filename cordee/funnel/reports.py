@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cordee.core.business_time import local_dates
 from cordee.core.charts import BAR, LINE, chart_spec
 from cordee.funnel.models import (
     DecisionKind,
@@ -121,7 +122,7 @@ def sla_compliance(
     tz = workspace.zone
     now = int(at.timestamp())
     pod_names = dict(Pod.objects.filter(workspace=workspace).values_list("id", "name"))
-    month = np.array([d.astimezone(tz).strftime("%Y-%m") for d in cycles.mql_dt])
+    month = np.datetime_as_string(local_dates(cycles.mql_at, tz), unit="M")
     pod = np.array([pod_names.get(int(p), "") for p in cycles.pods])
     c = cycles.clocks
     rows: list[Compliance] = []

@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+import numpy as np
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from cordee.core.actor import Actor
-from cordee.core.business_time import to_epoch
 from cordee.core.errors import PermissionDenied
 from cordee.core.records import record_list
 from cordee.funnel.models import (
@@ -84,7 +84,7 @@ def leads_sla(
     c = cycles.clocks
     now = int(at.timestamp())
     used = cycles.clock.between(
-        [to_epoch(d) for d in cycles.mql_dt], [min(int(d), now) for d in cycles.decided]
+        np.floor(cycles.mql_at).astype(np.int64), np.minimum(cycles.decided, now)
     )
     breaches: dict[int, list[SlaBreach]] = {}
     for breach in SlaBreach.objects.filter(
@@ -100,7 +100,7 @@ def leads_sla(
         contract = cycles.contracts[int(cycles.which[i])]
         result[lead_id] = LeadSla(
             contract=contract,
-            mql_at=cycles.mql_dt[i].astimezone(tz),
+            mql_at=cycles.mql_datetime(i).astimezone(tz),
             business_seconds_used=int(used[i]),
             attempts_made=int(c.attempts_made[i]),
             attempts_required=contract.attempts_required,
@@ -124,7 +124,9 @@ def leads_sla(
                     bool(c.attempts_breached[i]),
                 ),
             ),
-            breaches=tuple(b for b in breaches.get(lead_id, []) if b.mql_at == cycles.mql_dt[i]),
+            breaches=tuple(
+                b for b in breaches.get(lead_id, []) if b.mql_at == cycles.mql_datetime(i)
+            ),
         )
     return result
 

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 from django.db import transaction
@@ -25,8 +25,10 @@ from cordee.core.business_time import (
     BusinessCalendar,
     BusinessClock,
     from_epoch,
+    local_dates,
     to_epoch,
 )
+from cordee.core.columns import rows_with_epochs
 from cordee.funnel.models import (
     BreachKind,
     DecisionKind,
@@ -190,7 +192,7 @@ class Cycles:
     """The current MQL cycle of every governed lead, with its clocks evaluated as of ``at``."""
 
     ids: np.ndarray
-    mql_dt: list[dt.datetime]
+    mql_at: np.ndarray  # epoch seconds (float, exact to the microsecond)
     owners: np.ndarray
     pods: np.ndarray
     which: np.ndarray
@@ -198,6 +200,10 @@ class Cycles:
     decided: np.ndarray
     clock: BusinessClock
     clocks: engine.LeadClocks
+
+    def mql_datetime(self, i: int) -> dt.datetime:
+        """The ``i``-th lead's MQL instant (aware, UTC), as stored."""
+        return dt.datetime.fromtimestamp(float(self.mql_at[i]), tz=dt.UTC)
 
 
 def _match(ids: np.ndarray, lead_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -232,48 +238,45 @@ def load_cycles(
     if lead_ids is not None:
         leads = leads.filter(pk__in=lead_ids)
     # mql_at is not NULL here (filtered above)
-    rows = cast(
-        list[tuple[int, dt.datetime, int | None, int | None, str | None]],
-        list(
-            leads.order_by("id").values_list(
-                "id", "mql_at", "owner_id", "pod_id", "contact__account__industry"
-            )
-        ),
+    rows = rows_with_epochs(
+        leads.order_by("id"),
+        ("id", "mql_at", "owner_id", "pod_id", "contact__account__industry"),
+        instants=("mql_at",),
     )
     if not rows:
         return None
     calendar = workspace_calendar(workspace)
-    tz = calendar.tz
-    mql_all: list[dt.datetime] = [r[1] for r in rows]
+    columns = list(zip(*rows, strict=True))
+    mql_all = np.array(columns[1], dtype=np.float64)
+    pods_all = np.array([p or 0 for p in columns[3]], dtype=np.int64)
     which = governing_contracts(
         contracts,
-        np.array([r[3] or 0 for r in rows], dtype=np.int64),
-        np.array([r[4] or "" for r in rows], dtype=object),
-        np.array([d.astimezone(tz).date() for d in mql_all], dtype="datetime64[D]"),
+        pods_all,
+        np.array([i or "" for i in columns[4]], dtype=object),
+        local_dates(mql_all, calendar.tz),
     )
     governed = which >= 0
     if not governed.any():
         return None
-    kept = [r for r, g in zip(rows, governed, strict=True) if g]
     which = which[governed]
-    ids = np.array([r[0] for r in kept], dtype=np.int64)
-    mql_dt = [r[1] for r in kept]
-    mql = np.array([to_epoch(v) for v in mql_dt], dtype=np.int64)
-    owners = np.array([r[2] or 0 for r in kept], dtype=np.int64)
-    pods = np.array([r[3] or 0 for r in kept], dtype=np.int64)
+    ids = np.array(columns[0], dtype=np.int64)[governed]
+    mql_at = mql_all[governed]
+    mql = np.floor(mql_at).astype(np.int64)
+    owners = np.array([o or 0 for o in columns[2]], dtype=np.int64)[governed]
+    pods = pods_all[governed]
 
     # decisions taken on the current MQL cycle
     decided = np.full(len(ids), engine.NEVER, dtype=np.int64)
     rejected = np.full(len(ids), engine.NEVER, dtype=np.int64)
-    decisions = list(
-        _only(
-            LeadDecision.objects.filter(workspace=workspace, mql_at__gte=lower), lead_ids
-        ).values_list("lead_id", "mql_at", "kind", "decided_at")
+    decisions = rows_with_epochs(
+        _only(LeadDecision.objects.filter(workspace=workspace, mql_at__gte=lower), lead_ids),
+        ("lead_id", "mql_at", "kind", "decided_at"),
+        instants=("mql_at", "decided_at"),
     )
     if decisions:
         pos, found = _match(ids, np.array([d[0] for d in decisions], dtype=np.int64))
-        d_mql = np.array([to_epoch(d[1]) for d in decisions], dtype=np.int64)
-        d_at = np.array([to_epoch(d[3]) for d in decisions], dtype=np.int64)
+        d_mql = np.floor(np.array([d[1] for d in decisions], dtype=np.float64)).astype(np.int64)
+        d_at = np.floor(np.array([d[3] for d in decisions], dtype=np.float64)).astype(np.int64)
         d_reject = np.array([d[2] == DecisionKind.REJECT for d in decisions])
         same_cycle = found & (mql[pos] == d_mql)
         decided[pos[same_cycle]] = d_at[same_cycle]
@@ -281,7 +284,7 @@ def load_cycles(
 
     # sales activities by the owner or the owner's team (or unattributed, e.g. synced from a CRM)
     team_of = team_of_members(workspace)
-    touches = list(
+    touches = rows_with_epochs(
         _only(
             Touchpoint.objects.filter(
                 workspace=workspace,
@@ -290,7 +293,9 @@ def load_cycles(
                 occurred_at__gte=lower,
             ),
             lead_ids,
-        ).values_list("lead_id", "actor_id", "occurred_at")
+        ),
+        ("lead_id", "actor_id", "occurred_at"),
+        instants=("occurred_at",),
     )
     t_lead = np.empty(0, dtype=np.int64)
     t_at = np.empty(0, dtype=np.int64)
@@ -299,11 +304,13 @@ def load_cycles(
         actor = np.array([t[1] or 0 for t in touches], dtype=np.int64)
         counts = found & touches_count(actor, owners[pos], team_of)
         t_lead = pos[counts]
-        t_at = np.array([to_epoch(t[2]) for t in touches], dtype=np.int64)[counts]
+        t_at = np.floor(np.array([t[2] for t in touches], dtype=np.float64)).astype(np.int64)
+        t_at = t_at[counts]
 
     day = business_day_seconds(calendar)
     per = [contracts[int(i)] for i in which]
-    clock = BusinessClock.around(calendar, min(mql_dt), max(at, max(mql_dt)), margin_days=120)
+    first, last = (from_epoch(int(x)) for x in (mql.min(), mql.max()))
+    clock = BusinessClock.around(calendar, first, max(at, last), margin_days=120)
     clocks = engine.lead_clocks(
         clock=clock,
         now=to_epoch(at),
@@ -319,7 +326,7 @@ def load_cycles(
             [c.attempts_within_days * day for c in per], dtype=np.int64
         ),
     )
-    return Cycles(ids, mql_dt, owners, pods, which, contracts, decided, clock, clocks)
+    return Cycles(ids, mql_at, owners, pods, which, contracts, decided, clock, clocks)
 
 
 def contracts_start(workspace: Workspace, at: dt.datetime) -> dt.datetime | None:
@@ -382,9 +389,8 @@ def _record(
     """Write the breaches not recorded yet. Keys already recorded are read once for the window
     and compared before any row object is built, so a steady-state check writes nothing and
     builds nothing."""
-    ids, mql_dt, owners, pods, which = (
+    ids, owners, pods, which = (
         cycles.ids,
-        cycles.mql_dt,
         cycles.owners,
         cycles.pods,
         cycles.which,
@@ -403,7 +409,8 @@ def _record(
     ):
         for i in np.flatnonzero(flags):
             lead_id = int(ids[i])
-            if (lead_id, kind, mql_dt[i]) in existing:
+            mql_at = cycles.mql_datetime(int(i))
+            if (lead_id, kind, mql_at) in existing:
                 continue
             due_at = dt.datetime.fromtimestamp(int(due[i]), tz=dt.UTC)
             fresh.append(
@@ -413,13 +420,13 @@ def _record(
                     kind=kind,
                     side="sales",
                     lead_id=lead_id,
-                    mql_at=mql_dt[i],
+                    mql_at=mql_at,
                     owner_id=int(owners[i]) or None,
                     pod_id=int(pods[i]) or None,
                     due_at=due_at,
                     detected_at=due_at if replay else at,
                     detail={"attempts_made": int(extra[i])} if extra is not None else {},
-                    silent=(lead_id, mql_dt[i]) in imported_mql or due_at < at - SILENT_AFTER,
+                    silent=(lead_id, mql_at) in imported_mql or due_at < at - SILENT_AFTER,
                 )
             )
     if not fresh:

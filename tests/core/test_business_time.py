@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from cordee.core.business_time import BusinessCalendar, BusinessClock, to_epoch
+from cordee.core.business_time import BusinessCalendar, BusinessClock, local_dates, to_epoch
 
 PARIS = ZoneInfo("Europe/Paris")
 UTC = dt.UTC
@@ -152,3 +152,23 @@ def test_due_times_match_a_minute_by_minute_reference():
         start = paris(2026, 1, 2, 0, 0) + dt.timedelta(minutes=int(rng.integers(0, 330 * 1440)))
         minutes = int(rng.integers(1, 30 * 60))
         assert c.due_at(start, minutes / 60) == _reference_due(start, minutes), (start, minutes)
+
+
+def test_local_dates_around_both_dst_changes_and_midnight():
+    paris = ZoneInfo("Europe/Paris")
+    instants = [
+        # 2026-03-28 23:30 UTC is 00:30 on Sunday the 29th in Paris (UTC+1 until 01:00 UTC)
+        dt.datetime(2026, 3, 28, 23, 30, tzinfo=dt.UTC),
+        # 22:30 UTC on the 29th is 00:30 on the 30th (UTC+2 from the change on)
+        dt.datetime(2026, 3, 29, 22, 30, tzinfo=dt.UTC),
+        # 21:59:59 UTC on the 29th is 23:59:59 on the 29th
+        dt.datetime(2026, 3, 29, 21, 59, 59, tzinfo=dt.UTC),
+        # back to UTC+1 on 2026-10-25 at 01:00 UTC: 22:30 UTC on the 25th is 23:30 that day
+        dt.datetime(2026, 10, 25, 22, 30, tzinfo=dt.UTC),
+        dt.datetime(2026, 10, 25, 23, 0, tzinfo=dt.UTC),  # 00:00 on the 26th
+    ]
+    got = local_dates([d.timestamp() for d in instants], paris)
+    expected = ["2026-03-29", "2026-03-30", "2026-03-29", "2026-10-25", "2026-10-26"]
+    assert [str(d) for d in got] == expected
+    assert [str(d.astimezone(paris).date()) for d in instants] == expected  # Python agrees
+    assert len(local_dates([], paris)) == 0
