@@ -316,8 +316,9 @@ def plan_compute(request: HttpRequest, payload: schemas.PlanIn) -> Any:
     input left out (average deal size, MQL→SAL, SAL→SQL, SQL→Won, marketing's share of revenue)
     is read from the workspace's own history over the cohort window (the last ``window_months``
     complete months of MQL cohorts), and each says where it came from; a sensitivity table moves
-    each rate by ±5 points. Any member may compute (nothing is written). A bad input, an unknown
-    pod, or an input the history cannot give is a 422 naming the field."""
+    each rate by ±5 points. ``pod`` or ``segment`` (account industries, not both) restricts the
+    history to that scope. Any member may compute (nothing is written). A bad input, an unknown
+    pod or industry, or an input the history cannot give is a 422 naming the field."""
 
     return planning.plan_payload(
         planning.plan_compute(actor=current_actor(request), **payload.model_dump())
@@ -338,8 +339,10 @@ def plan_goals_write(request: HttpRequest, payload: schemas.PlanGoalsIn) -> Any:
     keeps the change); the same plan twice changes nothing. Then proposes marketing's
     commitments in the period's SLA contract of that scope (MQL volume = marketing's MQLs,
     acceptance floor = the MQL → SAL rate): a new unsigned contract, or the existing one
-    changed, which withdraws its signatures. Managers of either side and RevOps (403
-    otherwise); the plan needs a period (422)."""
+    changed, which withdraws its signatures. A **segment** plan writes no goal (goals have no
+    segment scope): it only proposes the segment's contract of the period (its industries, the
+    same MQL volume and acceptance floor) — ``goals_written`` is false, ``goals`` empty.
+    Managers of either side and RevOps (403 otherwise); the plan needs a period (422)."""
     actor = current_actor(request)
     data = payload.model_dump()
     owners = {k: data.pop(k) for k in ("marketing_owner", "sales_owner")}

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cordee.core.actor import Actor
 from cordee.core.errors import Conflict, ValidationFailed
 from cordee.core.web import add_field_errors, htmx_render, workspace_view
-from cordee.funnel import goals, goals_page, planning_page, services
+from cordee.funnel import goals, goals_page, planning_page, services, settings_pages
 
 
 def _list_url(actor: Actor, period: str) -> str:
@@ -133,11 +133,19 @@ def goal_thresholds(request: HttpRequest, actor: Actor) -> HttpResponse:
 @require_POST
 def plan_goals(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Writes the plan computed from the form's inputs as the period's shared goals and
-    proposes its MQL volume and acceptance floor in the period's SLA contract."""
+    proposes its MQL volume and acceptance floor in the period's SLA contract; a segment plan
+    only proposes the segment's contract, and goes to it."""
     result = planning_page.plan_goals_written(actor, request.POST)
     if result.errors:
         context = planning_page.plan_page(actor, request.POST)
         context["goal_errors"] = result.errors
         return render(request, "funnel/plan.html", context, status=422)
     messages.success(request, result.message)
+    if result.segment_plan and result.contract is not None:  # no goal: the contract to sign
+        return HttpResponseRedirect(
+            reverse(
+                settings_pages.SLA_CONTRACTS.url_name("detail"),
+                args=[actor.workspace.slug, result.contract],
+            )
+        )
     return HttpResponseRedirect(_list_url(actor, result.period))

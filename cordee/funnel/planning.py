@@ -28,14 +28,23 @@ followed until the next; a later stage implies the earlier ones). So for the sam
 **Pod scope**: the cycles routed to the pod (their first assignment to a pod after the MQL, the
 lead's pod when none: the page's "pod" cohorts) and the deals of the pod's opportunities.
 
-Each input is given (``given``) or read from the history (``history``) with its window, the
-number of monthly cohorts (months of the window with at least one MQL) and the counts behind it.
+**Segment scope** (a set of account industries, as the SLA contracts' segments): the cycles of
+the leads whose contact's account has one of the industries (the account's industry today, as
+the SLA's governing contract reads it) and the deals of the opportunities whose account has one.
+A plan is for a pod or a segment, not both: a goal or a contract has one scope (pod › segment ›
+workspace), so a plan of both could be written nowhere.
+
+Each input is given (``given``) or read from the history (``history``) with its window, its scope
+(the pod, the segment), the number of monthly cohorts (months of the window with at least one
+MQL) and the counts behind it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -50,8 +59,9 @@ from cordee.analytics import planning as maths
 from cordee.analytics.calendar import add_months
 from cordee.core.actor import Actor
 from cordee.core.errors import ValidationFailed
+from cordee.crm.models import Account
 from cordee.funnel import metrics
-from cordee.funnel.models import LeadDecision, OpportunitySource
+from cordee.funnel.models import Lead, LeadDecision, OpportunitySource
 from cordee.funnel.models.decisions import DecisionKind
 from cordee.funnel.reports import snapshot
 from cordee.funnel.version import funnel_version
@@ -74,6 +84,8 @@ class InputSource:
     numerator: Any = None
     denominator: Any = None
     detail: dict[str, Any] = field(default_factory=dict)
+    pod: str | None = None  # the history's scope: the pod's name…
+    segment: tuple[str, ...] = ()  # …or the segment's industries (neither: the workspace)
 
 
 @dataclass(frozen=True)
@@ -93,6 +105,7 @@ class PlanResult:
     inputs: dict[str, PlanInput]
     plan: maths.Plan
     sensitivity: list[maths.SensitivityRow]
+    segment: tuple[str, ...] = ()  # account industries, as stored; () when not a segment plan
 
 
 # -- the cohort window and the history -----------------------------------------------------------
@@ -144,14 +157,28 @@ def _ratio(numerator: int, denominator: int) -> Fraction | None:
     return Fraction(numerator, denominator) if denominator else None
 
 
+def _segment_leads(workspace: Workspace, segment: Sequence[str]) -> np.ndarray:
+    """The ids of the leads whose contact's account has one of the segment's industries."""
+    ids = Lead.objects.filter(
+        workspace=workspace, contact__account__industry__in=list(segment)
+    ).values_list("id", flat=True)
+    return np.fromiter(ids.iterator(chunk_size=20_000), dtype=np.int64)
+
+
 def history_rates(
-    workspace: Workspace, window: metrics.Period, pod: Pod | None = None
+    workspace: Workspace,
+    window: metrics.Period,
+    pod: Pod | None = None,
+    segment: Sequence[str] = (),
 ) -> dict[str, PlanInput]:
-    """MQL→SAL, SAL→SQL and SQL→Won of the window's cohorts (the module's definitions)."""
+    """MQL→SAL, SAL→SQL and SQL→Won of the window's cohorts (the module's definitions), of the
+    pod's or the segment's cycles when one is given."""
     cycles = metrics.cohort_cycles(workspace, window, pods=pod is not None)
     mine = np.ones(len(cycles.lead), dtype=bool)
     if pod is not None and cycles.pod is not None:
         mine = cycles.pod == pod.pk
+    if segment:
+        mine &= np.isin(cycles.lead, _segment_leads(workspace, segment))
     rejected = _rejected(workspace, cycles)[mine]
     stages = (cycles.mql[mine], cycles.sal[mine], cycles.sql[mine], cycles.won[mine])
     # the page's counts, split by "rejected": SAL + the rejected cycles that never reached SAL
@@ -173,6 +200,8 @@ def history_rates(
             numerator,
             denominator,
             detail,
+            pod.name if pod else None,
+            tuple(segment),
         )
 
     return {
@@ -187,12 +216,18 @@ def history_rates(
 
 
 def history_deals(
-    workspace: Workspace, window: metrics.Period, pod: Pod | None = None
+    workspace: Workspace,
+    window: metrics.Period,
+    pod: Pod | None = None,
+    segment: Sequence[str] = (),
 ) -> dict[str, PlanInput]:
-    """Average deal size and marketing's share of the revenue of the deals won in the window."""
+    """Average deal size and marketing's share of the revenue of the deals won in the window
+    (the pod's, or those of the segment's accounts, when one is given)."""
     deals = won_opportunities(workspace, window.start, window.end)
     if pod is not None:
         deals = deals.filter(pod=pod)
+    if segment:
+        deals = deals.filter(account__industry__in=list(segment))
     count, revenue, marketing = 0, Decimal(0), Decimal(0)
     others: dict[str, dict[str, Any]] = {}
     for amount, currency, origin in deals.values_list("amount", "currency", "source"):
@@ -209,36 +244,49 @@ def history_deals(
     detail = {"currency": workspace.currency, "other_currencies": dict(sorted(others.items()))}
     average = maths.to_cents(Fraction(revenue) / count) if count else None
     share = Fraction(marketing) / Fraction(revenue) if revenue else None
+
+    def source(numerator: Decimal, denominator: Decimal | int) -> InputSource:
+        return InputSource(
+            "history",
+            window.start,
+            window.end,
+            None,
+            count,
+            numerator,
+            denominator,
+            detail,
+            pod.name if pod else None,
+            tuple(segment),
+        )
+
     return {
-        "deal_size": PlanInput(
-            "deal_size",
-            average,
-            InputSource("history", window.start, window.end, None, count, revenue, count, detail),
-        ),
-        "marketing_share": PlanInput(
-            "marketing_share",
-            share,
-            InputSource(
-                "history", window.start, window.end, None, count, marketing, revenue, detail
-            ),
-        ),
+        "deal_size": PlanInput("deal_size", average, source(revenue, count)),
+        "marketing_share": PlanInput("marketing_share", share, source(marketing, revenue)),
     }
 
 
 def history_inputs(
-    workspace: Workspace, window: metrics.Period, pod: Pod | None = None
+    workspace: Workspace,
+    window: metrics.Period,
+    pod: Pod | None = None,
+    segment: Sequence[str] = (),
 ) -> dict[str, PlanInput]:
     """Every input from the history: a snapshot, as the funnel metrics' (recomputed when a lead
     moves, at least every ``metrics.SNAPSHOT_AGE``), so that a page does not rescan the
     window's history for each plan."""
+    # industries are free text: hashed, the cache key stays short and without spaces
+    industries = hashlib.sha256("\n".join(sorted(segment)).encode()).hexdigest()[:16]
     name = (
-        f"plan-history:v1:{funnel_version(workspace.pk)}:{window.start}:{window.end}:"
-        f"{pod.pk if pod else ''}"
+        f"plan-history:v2:{funnel_version(workspace.pk)}:{window.start}:{window.end}:"
+        f"{pod.pk if pod else ''}:{industries if segment else ''}"
     )
     return snapshot(
         workspace,
         name,
-        lambda: {**history_rates(workspace, window, pod), **history_deals(workspace, window, pod)},
+        lambda: {
+            **history_rates(workspace, window, pod, segment),
+            **history_deals(workspace, window, pod, segment),
+        },
         max_age=metrics.SNAPSHOT_AGE,
     )
 
@@ -283,6 +331,54 @@ def _pod(workspace: Workspace, value: object, errors: dict[str, list[str]]) -> P
     return None
 
 
+def workspace_industries(workspace: Workspace) -> list[str]:
+    """The industries of the workspace's accounts, as stored (what a segment is made of)."""
+    rows = (
+        Account.objects.filter(workspace=workspace)
+        .exclude(industry="")
+        .order_by("industry")
+        .values_list("industry", flat=True)
+        .distinct()
+    )
+    return list(rows)
+
+
+SHOWN_INDUSTRIES = 30  # an error lists at most this many of the workspace's industries
+
+
+def _segment(workspace: Workspace, value: object, errors: dict[str, list[str]]) -> tuple[str, ...]:
+    """A segment: industries as a list, or one text separated by commas (the CLI's). Each
+    is an industry of the workspace's accounts, matched as stored or regardless of case
+    (``santé`` is « Santé »); the segment comes back as stored, sorted, each once."""
+    if value is None or value == "":
+        return ()
+    texts = value.split(",") if isinstance(value, str) else [str(v) for v in value]  # type: ignore[attr-defined]
+    wanted = [t.strip() for t in texts if t.strip()]
+    if not wanted:
+        return ()
+    known = workspace_industries(workspace)
+    by_case = {name.casefold(): name for name in known}
+    found = {name: name if name in known else by_case.get(name.casefold()) for name in wanted}
+    unknown = [name for name, stored in found.items() if stored is None]
+    if not unknown:
+        return tuple(sorted({stored for stored in found.values() if stored is not None}))
+    if not known:
+        errors["segment"] = [
+            _("No account of this workspace has an industry: a segment is made of them.")
+        ]
+        return ()
+    listed = ", ".join(known[:SHOWN_INDUSTRIES])
+    if len(known) > SHOWN_INDUSTRIES:
+        listed += " " + _("and %(n)s more") % {"n": len(known) - SHOWN_INDUSTRIES}
+    errors["segment"] = [
+        _(
+            "No account has the industry %(industries)s. The industries of this workspace: %(known)s."
+        )
+        % {"industries": ", ".join(repr(name) for name in unknown), "known": listed}
+    ]
+    return ()
+
+
 def plan_compute(*, actor: Actor, **given: Any) -> PlanResult:
     """The plan in the actor's workspace (any member may compute one: it writes nothing)."""
     return workspace_plan(actor.workspace, **given)
@@ -294,6 +390,7 @@ def workspace_plan(
     revenue: object,
     period: str | None = None,
     pod: object = None,
+    segment: object = None,
     deal_size: object = None,
     mql_to_sal: object = None,
     sal_to_sql: object = None,
@@ -320,6 +417,14 @@ def workspace_plan(
                 _("Give a fiscal year (2027), a quarter (2027-Q1) or a month (2027-03).")
             ]
     scope = _pod(workspace, pod, errors)
+    industries = _segment(workspace, segment, errors)
+    if scope is not None and industries:
+        errors["segment"] = [
+            _(
+                "Plan a pod or a segment, not both: a goal or an SLA contract has one scope "
+                "(pod, segment or the whole workspace)."
+            )
+        ]
     given_deal = _number(deal_size, "deal_size", errors)
     if given_deal is not None and given_deal <= 0:
         errors["deal_size"] = [_("The average deal size must be above 0.")]
@@ -347,7 +452,7 @@ def workspace_plan(
     window = history_window(workspace, months, today)
     inputs: dict[str, PlanInput] = {}
     if any(v is None for v in (given_deal, *given.values(), share)):
-        inputs.update(history_inputs(workspace, window, scope))
+        inputs.update(history_inputs(workspace, window, scope, industries))
     for name, value in (("deal_size", given_deal), *given.items(), ("marketing_share", share)):
         if value is not None:
             inputs[name] = PlanInput(name, value, InputSource("given"))
@@ -385,6 +490,7 @@ def workspace_plan(
         inputs=inputs,
         plan=maths.plan_stages(**arguments),
         sensitivity=maths.sensitivity(**arguments),
+        segment=industries,
     )
 
 
@@ -422,6 +528,8 @@ def _input_payload(item: PlanInput) -> dict[str, Any]:
             numerator=_plain(src.numerator),
             denominator=_plain(src.denominator),
             detail=_plain(src.detail),
+            pod=src.pod,
+            segment=list(src.segment),
         )
     exact_value = None if money else str(Fraction(item.value))
     return {"value": value, "exact": exact_value, "source": source}
@@ -444,6 +552,7 @@ def plan_payload(result: PlanResult) -> dict[str, Any]:
             else None
         ),
         "pod": {"id": result.pod.pk, "name": result.pod.name} if result.pod else None,
+        "segment": list(result.segment),
         "window": {"start": result.window.start.isoformat(), "end": result.window.end.isoformat()},
         "customers": plan.customers,
         "sqls": plan.sqls,

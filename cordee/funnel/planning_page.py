@@ -39,6 +39,7 @@ def _labels() -> dict[str, str]:
         "revenue": _("Revenue goal"),
         "period": _("Period"),
         "pod": _("Pod"),
+        "segment": _("Segment"),
         "deal_size": _("Average deal size"),
         "mql_to_sal": _("MQL → SAL"),
         "sal_to_sql": _("SAL → SQL"),
@@ -165,21 +166,41 @@ def _stages(result: planning.PlanResult) -> list[dict[str, Any]]:
     ]
 
 
+def _segment_sent(params: Mapping[str, Any]) -> list[str]:
+    """The industries ticked (one ``segment`` control per industry)."""
+    if hasattr(params, "getlist"):
+        values = params.getlist("segment")
+    else:
+        value = params.get("segment") or []
+        values = [value] if isinstance(value, str) else list(value)
+    return [str(v) for v in values if str(v).strip()]
+
+
+def _plan_input(params: Mapping[str, Any]) -> schemas.PlanIn:
+    """The form read by the API's schema, the segment as the list of industries ticked."""
+    data = dict(params.items())  # a QueryDict's items: one value per control
+    data["segment"] = _segment_sent(params) or None
+    return form_input(schemas.PlanIn, data)
+
+
 def plan_page(actor: Actor, params: Mapping[str, Any]) -> dict[str, Any]:
     """The form (as sent), and once a revenue goal is given: the plan or the fields' errors."""
     labels = _labels()
+    segment = _segment_sent(params)
     context: dict[str, Any] = {
         "nav": "plan",
         "labels": labels,
         "pods": pod_choices(actor),
+        "industries": planning.workspace_industries(actor.workspace),
         "values": {name: str(params.get(name, "")) for name in FIELDS},
+        "segment": segment,
         "errors": {},
         "result": None,
     }
     if not str(params.get("revenue", "")).strip():
         return context
     try:
-        given = form_input(schemas.PlanIn, params)
+        given = _plan_input(params)
         result = planning.plan_compute(actor=actor, **given.model_dump())
     except ValidationFailed as exc:
         context["errors"] = {
@@ -210,6 +231,7 @@ def plan_page(actor: Actor, params: Mapping[str, Any]) -> dict[str, Any]:
         ],
         window=_("MQL cohorts from %(start)s to %(end)s")
         % {"start": _day(result.window.start), "end": _day(result.window.end)},
+        scope=_scope(result),
         sensitivity=_sensitivity(result, labels),
     )
     if actor.can("goal.write"):
@@ -217,16 +239,27 @@ def plan_page(actor: Actor, params: Mapping[str, Any]) -> dict[str, Any]:
     return context
 
 
+def _scope(result: planning.PlanResult) -> str:
+    """Whose history and plan it is, in words."""
+    if result.pod is not None:
+        return _("pod %(name)s") % {"name": result.pod.name}
+    if result.segment:
+        return _("segment %(industries)s") % {"industries": ", ".join(result.segment)}
+    return _("the whole workspace")
+
+
 def _goal_form(actor: Actor, result: planning.PlanResult) -> dict[str, Any]:
     """The owners offered to the "write the plan as goals" form: each side's active members,
-    ``goals.default_owner`` chosen."""
+    ``goals.default_owner`` chosen. A segment plan writes no goal: its form proposes the
+    segment's contract only."""
     marketing = goals_page.owner_choices(actor, Side.MARKETING)
     sales = goals_page.owner_choices(actor, Side.SALES)
 
     return {
         "can_write_goals": True,
+        "segment_plan": bool(result.segment),
         "period_key": result.period.key.removeprefix("FY") if result.period else "",
-        "plan_scope": result.pod.name if result.pod else _("the whole workspace"),
+        "plan_scope": _scope(result),
         "marketing_owners": marketing,
         "sales_owners": sales,
         "default_owners": {
@@ -263,6 +296,8 @@ class PlanGoalsOutcome:
     errors: dict[str, list[str]]
     message: str = ""
     period: str = ""
+    contract: int | None = None  # the contract proposed (a segment plan's page to go to)
+    segment_plan: bool = False
 
 
 def plan_goals_written(actor: Actor, params: Mapping[str, Any]) -> PlanGoalsOutcome:
@@ -274,7 +309,7 @@ def plan_goals_written(actor: Actor, params: Mapping[str, Any]) -> PlanGoalsOutc
         "sales_owner": _("Sales owner"),
     }
     try:
-        given = form_input(schemas.PlanIn, params)
+        given = _plan_input(params)
         result = planning.plan_compute(actor=actor, **given.model_dump())
         written = services.plan_goals_write(
             actor=actor,
@@ -285,15 +320,24 @@ def plan_goals_written(actor: Actor, params: Mapping[str, Any]) -> PlanGoalsOutc
     except ValidationFailed as exc:
         errors = {labels.get(name, name): texts for name, texts in exc.field_errors.items()}
         return PlanGoalsOutcome(errors or {"": [exc.message]})
-    message = _(
-        "The plan is written as the goals of %(period)s: %(created)s set, %(changed)s "
-        "changed, %(unchanged)s unchanged."
-    ) % {
-        "period": written.period,
-        "created": written.created,
-        "changed": written.changed,
-        "unchanged": written.unchanged,
-    }
+    if written.goals_written:
+        message = _(
+            "The plan is written as the goals of %(period)s: %(created)s set, %(changed)s "
+            "changed, %(unchanged)s unchanged."
+        ) % {
+            "period": written.period,
+            "created": written.created,
+            "changed": written.changed,
+            "unchanged": written.unchanged,
+        }
+    else:
+        message = _(
+            "A goal has no segment: no goal was written for the segment %(industries)s."
+        ) % {"industries": ", ".join(written.segment)}
+    if written.contract is not None and not written.contract_proposed:
+        message += " " + _("The SLA contract « %(name)s » already proposes these commitments.") % {
+            "name": written.contract.name
+        }
     if written.contract is not None and written.contract_proposed:
         message += " " + _(
             "The SLA contract « %(name)s » now proposes %(volume)s MQLs and an acceptance floor "
@@ -303,4 +347,10 @@ def plan_goals_written(actor: Actor, params: Mapping[str, Any]) -> PlanGoalsOutc
             "volume": written.contract.mql_volume,
             "floor": formats.number_format(written.contract.acceptance_floor, 2),
         }
-    return PlanGoalsOutcome({}, message, written.period)
+    return PlanGoalsOutcome(
+        {},
+        message,
+        written.period,
+        written.contract.pk if written.contract else None,
+        not written.goals_written,
+    )

@@ -445,6 +445,12 @@ class PlanIn(InSchema):
     pod: Annotated[str, Field(max_length=120)] | Annotated[int, Field(ge=1)] | None = Field(
         None, description="A pod's id or name: the rates of what was routed to it"
     )
+    segment: list[Annotated[str, Field(max_length=80)]] | None = Field(
+        None,
+        max_length=200,
+        description="Account industries, as stored (case aside): the rates of the leads whose "
+        "account has one, the deal size of their accounts' deals. Not with a pod",
+    )
     deal_size: PlanNumber | None = Field(None, description="Default: from the history")
     mql_to_sal: PlanNumber | None = Field(None, description="A fraction in (0, 1]")
     sal_to_sql: PlanNumber | None = Field(None, description="A fraction in (0, 1]")
@@ -474,7 +480,11 @@ class PlanContractOut(Schema):
 
 class PlanGoalsOut(Schema):
     period: str
-    scope: str
+    scope: str = Field(..., description="The goals' scope (workspace, pod:ID), or segment")
+    segment: list[str] = Field(
+        ..., description="A segment plan's industries: no goal written, the contract proposed"
+    )
+    goals_written: bool = Field(..., description="False for a segment plan: goals have no segment")
     created: int
     changed: int
     unchanged: int
@@ -491,6 +501,10 @@ class PlanSourceOut(Schema):
     numerator: int | str | None = None
     denominator: int | str | None = None
     detail: dict[str, Any] = Field(default_factory=dict)
+    pod: str | None = Field(None, description="The history's pod, by name")
+    segment: list[str] = Field(
+        default_factory=list, description="The history's segment (account industries)"
+    )
 
 
 class PlanInputOut(Schema):
@@ -529,6 +543,7 @@ class PlanOut(Schema):
     revenue: str
     period: PlanPeriodOut | None
     pod: PlanPodOut | None
+    segment: list[str] = Field(..., description="The plan's segment (account industries); []: none")
     window: PlanWindowOut
     customers: int
     sqls: int

@@ -757,12 +757,17 @@ PLAN_KPIS = ("revenue_won", "deals_won", "sqls", "sals", "mqls_created", "accept
 @dataclass(frozen=True)
 class PlanGoals:
     period: str
-    scope: str
+    scope: str  # the goals' scope, or "segment" (no goal written)
     created: int
     changed: int
     unchanged: int
     contract: SlaContract | None
     contract_proposed: bool  # the contract was created or its commitments changed
+    segment: tuple[str, ...] = ()  # a segment plan: its contract proposed, no goal written
+
+    @property
+    def goals_written(self) -> bool:
+        return not self.segment
 
 
 def plan_goals_write(
@@ -776,13 +781,20 @@ def plan_goals_write(
     twice changes nothing. An owner not named is ``goals.default_owner``'s. Then proposes marketing's commitments in the period's SLA contract
     of that scope: MQL volume = marketing's MQLs, acceptance floor = the MQL → SAL rate in % (2
     places, half up) — a new unsigned contract, or the existing one changed (which withdraws
-    its signatures: both managers sign again, as for any change of terms)."""
+    its signatures: both managers sign again, as for any change of terms).
+
+    A segment plan writes no goal (a goal has no segment scope): it only proposes the
+    segment's contract of the period (``plan_contract_write``)."""
     actor.require("goal.write")
     if result.period is None:
         raise goals.invalid("period", _("Give the plan's period to write it as goals."))
     period = result.period.key.removeprefix("FY")
+    if result.segment:
+        with transaction.atomic():
+            contract, proposed = plan_contract_write(actor=actor, result=result)
+        return PlanGoals(period, "segment", 0, 0, 0, contract, proposed, result.segment)
     scope = f"pod:{result.pod.pk}" if result.pod is not None else "workspace"
-    rate = Decimal(planning_rate_text(result.inputs["mql_to_sal"].value or 0))
+    rate = _plan_acceptance(result)
     plan = result.plan
     targets: dict[str, Decimal] = {
         "revenue_won": result.revenue.quantize(Decimal("0.01")),
@@ -819,10 +831,13 @@ def plan_goals_write(
                 unchanged += 1
             else:
                 changed += 1
-        contract, proposed = _plan_contract_propose(
-            actor, result, plan.marketing_mqls, (rate * 100).quantize(Decimal("0.01"))
-        )
+        contract, proposed = plan_contract_write(actor=actor, result=result)
     return PlanGoals(period, scope, created, changed, unchanged, contract, proposed)
+
+
+def _plan_acceptance(result: PlanResult) -> Decimal:
+    """The plan's MQL → SAL rate, 4 places half up (the acceptance rate goal's target)."""
+    return Decimal(planning_rate_text(result.inputs["mql_to_sal"].value or 0))
 
 
 def plan_goals_payload(actor: Actor, written: PlanGoals) -> dict[str, Any]:
@@ -831,6 +846,8 @@ def plan_goals_payload(actor: Actor, written: PlanGoals) -> dict[str, Any]:
     return {
         "period": written.period,
         "scope": written.scope,
+        "segment": list(written.segment),
+        "goals_written": written.goals_written,
         "created": written.created,
         "changed": written.changed,
         "unchanged": written.unchanged,
@@ -843,7 +860,9 @@ def plan_goals_payload(actor: Actor, written: PlanGoals) -> dict[str, Any]:
             )
             .order_by("id")
             .values_list("id", flat=True)
-        ),
+        )
+        if written.goals_written
+        else [],
         "contract": None
         if contract is None
         else {
@@ -858,32 +877,41 @@ def plan_goals_payload(actor: Actor, written: PlanGoals) -> dict[str, Any]:
     }
 
 
-def _plan_contract_propose(
-    actor: Actor, result: PlanResult, volume: int, floor: Decimal
-) -> tuple[SlaContract | None, bool]:
-    """The period's contract of the plan's scope (its pod, or the workspace default: no pod,
-    no segment) with marketing's MQL volume and acceptance floor."""
+def plan_contract_write(*, actor: Actor, result: PlanResult) -> tuple[SlaContract, bool]:
+    """Proposes a plan's commitments of marketing in the period's SLA contract of the plan's
+    scope — its pod, its segment (the same industries) or the workspace default (no pod, no
+    segment): MQL volume = marketing's MQLs, acceptance floor = the MQL → SAL rate in % (2
+    places, half up). A new unsigned contract, or the existing one changed (which withdraws
+    its signatures); whether it was created or changed. In the caller's transaction."""
     assert result.period is not None
-    contract = (
-        SlaContract.objects.filter(
-            workspace=actor.workspace,
-            pod=result.pod,
-            period_start=result.period.start,
-            period_end=result.period.end,
-        )
-        .order_by("id")
-        .first()
+    volume = result.plan.marketing_mqls
+    floor = (_plan_acceptance(result) * 100).quantize(Decimal("0.01"))
+    segment = sorted(result.segment)
+    contract = next(
+        (
+            c
+            for c in SlaContract.objects.filter(
+                workspace=actor.workspace,
+                pod=result.pod,
+                period_start=result.period.start,
+                period_end=result.period.end,
+            ).order_by("id")
+            if sorted(c.industries or []) == segment  # a segment's contract is not the default
+        ),
+        None,
     )
     terms = {"mql_volume": volume, "acceptance_floor": floor}
-    if contract is not None and contract.industries:
-        contract = None  # a segment's contract is not the scope's
     if contract is None:
         name = _("SLA %(period)s") % {"period": result.period.key.removeprefix("FY")}
         if result.pod is not None:
             name = f"{name} · {result.pod.name}"
+        if segment:
+            name = f"{name} · {', '.join(segment)}"
+        limit = SlaContract._meta.get_field("name").max_length or 120
         data = {
-            "name": name,
+            "name": name if len(name) <= limit else name[: limit - 1] + "…",
             "pod": result.pod.pk if result.pod is not None else None,
+            "industries": segment,
             "period_start": result.period.start,
             "period_end": result.period.end,
             **terms,

@@ -1,6 +1,7 @@
-"""``cordee plan --workspace SLUG --revenue AMOUNT [--period 2027|2027-Q1|2027-03] [--pod POD]
-[--deal-size AMOUNT] [--rates MQL_SAL,SAL_SQL,SQL_WON] [--marketing-share X] [--window-months N]
-[--format json|table]``: the planning calculator (``cordee.funnel.planning``).
+"""``cordee plan --workspace SLUG --revenue AMOUNT [--period 2027|2027-Q1|2027-03] [--pod POD |
+--segment "Industrie,Santé"] [--deal-size AMOUNT] [--rates MQL_SAL,SAL_SQL,SQL_WON]
+[--marketing-share X] [--window-months N] [--format json|table]``: the planning calculator
+(``cordee.funnel.planning``).
 
 Each input left out is read from the workspace's own history over the cohort window; a blank
 entry of ``--rates`` (``0.5,,0.25``) is read from the history too. A bad argument is an error
@@ -26,6 +27,7 @@ OPTIONS = {
     "revenue": "--revenue",
     "period": "--period",
     "pod": "--pod",
+    "segment": "--segment",
     "deal_size": "--deal-size",
     "mql_to_sal": "--rates",
     "sal_to_sql": "--rates",
@@ -49,6 +51,11 @@ class Command(BaseCommand):
             "--period", help="2027 (fiscal year), 2027-Q1 (fiscal quarter) or 2027-03 (month)"
         )
         parser.add_argument("--pod", help="plan one pod (its id or name): rates from its leads")
+        parser.add_argument(
+            "--segment",
+            help="plan one segment: account industries separated by commas "
+            '("Industrie,Santé"); rates from their accounts\' leads, not with --pod',
+        )
         parser.add_argument("--deal-size", help="average deal size (default: from the history)")
         parser.add_argument(
             "--rates",
@@ -77,6 +84,7 @@ class Command(BaseCommand):
                     revenue=opts["revenue"],
                     period=opts["period"],
                     pod=opts["pod"],
+                    segment=opts["segment"],
                     deal_size=opts["deal_size"],
                     marketing_share=opts["marketing_share"],
                     window_months=opts["window_months"],
@@ -150,6 +158,8 @@ def table(payload: dict[str, Any]) -> str:
         lines.append(_("Period: %(key)s") % {"key": payload["period"]["key"]})
     if payload["pod"]:
         lines.append(_("Pod: %(name)s") % {"name": payload["pod"]["name"]})
+    if payload["segment"]:
+        lines.append(_("Segment: %(industries)s") % {"industries": ", ".join(payload["segment"])})
     lines += ["", _("Inputs:")]
     for name, item in payload["inputs"].items():
         lines.append(f"  {labels[name]:<30} {item['value']:>12}  {_origin(item)}")
