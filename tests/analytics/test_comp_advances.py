@@ -244,6 +244,27 @@ def test_a_missing_quarter_value_is_an_error_for_its_advance_and_the_true_up():
     ]
 
 
+def test_each_advance_is_rounded_half_up_and_the_true_up_takes_them_as_paid():
+    """Weight 1, a variable target of 4.04: a quarter's target pay is 1.01; at attainment 1 the
+    quarter pays 1.01 and its advance 0.5 × 1.01 = 0.505 → 0.51 (half up). Four such quarters:
+    the true-up is −(4 × 0.51) = −2.04 — the advances as paid, not −0.5 × 4.04 = −2.02 — and the
+    year (4.04 at attainment 1) totals 2.00."""
+    component = shared(weight="1")
+    who = person("ana@x.fr", "marketing")
+    who["variable_target"] = "4.04"
+    doc = document(who, component=component)
+    values = [Metric(PIPELINE, "workspace", p, D(1), D(1)) for p in (*QUARTERS, "2026")]
+    assert lines(statements_compute(doc, [], values, "2026-Q3"), "ana@x.fr") == [
+        ("shared", "advance", "1.0000", "0.51")
+    ]
+    year = statements_compute(doc, [], values, "2026")
+    assert lines(year, "ana@x.fr") == [
+        ("shared", "attainment", "1.0000", "4.04"),
+        ("shared", "true_up", None, "-2.04"),
+    ]
+    assert total(year, "ana@x.fr") == D("2.00")
+
+
 # -- validation ------------------------------------------------------------------------------------
 
 

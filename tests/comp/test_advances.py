@@ -179,3 +179,46 @@ def test_a_plan_with_advances_on_a_quarterly_side_is_refused_naming_the_field(pe
             actor=personas.actor("rita"), plan_id=pay["plan"].pk, document=doc
         )
     assert set(refused.value.field_errors) == {"components[1].advances.sales"}
+
+
+def test_the_api_computes_advances_on_posted_inputs(personas, pay, api_as):
+    """POST /comp/compute, Alice alone (the docstring's quarters and year): Q2's advance 500.00
+    with ``kind: advance``; the year 4,000.00 and its true-up −1,200.00 with ``kind: true_up``."""
+    doc = copy.deepcopy(document(personas))
+    doc["components"][1]["advances"] = {"marketing": {"period": "quarter", "share": "0.5"}}
+    doc["participants"] = doc["participants"][1:]
+    values = {"2026-Q1": "900000", "2026-Q3": "700000", "2026-Q4": "1000000"}
+    values["2026-Q2"] = "1100000"
+    metrics = [
+        {"metric": "marketing_pipeline", "scope": "workspace", "period": p, "actual": a,
+         "target": "1000000"}
+        for p, a in values.items()
+    ] + [{"metric": "marketing_pipeline", "scope": "workspace", "period": "2026",
+          "actual": "3300000", "target": "3000000"}]  # fmt: skip
+    client = api_as("erin")
+    body = {"plan": doc, "credits": [], "metrics": metrics, "period": "2026-Q2"}
+    q2 = client.post("comp/compute", body)
+    assert q2.status_code == 200, q2.content
+    assert q2.json()["statements"] == [
+        {
+            "person": personas.alice.email,
+            "lines": [
+                {
+                    "component": "shared",
+                    "attainment": "1.1000",
+                    "payout": "500.00",
+                    "kind": "advance",
+                }
+            ],
+            "total": "500.00",
+        }
+    ]
+    year = client.post("comp/compute", {**body, "period": "2026"}).json()
+    assert year["statements"][0]["lines"] == [
+        {"component": "shared", "attainment": "1.1000", "payout": "4000.00"},
+        {"component": "shared", "attainment": None, "payout": "-1200.00", "kind": "true_up"},
+    ]
+    assert year["statements"][0]["total"] == "2800.00"
+    missing_q3 = [m for m in metrics if m["period"] != "2026-Q3"]
+    refused = client.post("comp/compute", {**body, "metrics": missing_q3, "period": "2026"})
+    assert refused.status_code == 422
