@@ -574,8 +574,9 @@ class Payouts:
 
     def total_cents(self, kind: str) -> np.ndarray:
         """Each participant's total per period of ``kind`` of the year, in cents [n, T] (the
-        clawbacks that land in the year, the advances and the year's true-ups included). A shared component whose metric has no
-        value for a period counts 0 there (``statements`` refuses that period instead)."""
+        clawbacks that land in the year, the advances and the year's true-ups included). A
+        shared component whose metric has no value for a period counts 0 there (``statements``
+        refuses that period instead)."""
         n, periods = len(self.plan.participants), len(self.periods[kind])
         total = np.zeros((n, periods), dtype=np.int64)
         for (_cid, k), block in self.blocks.items():

@@ -9,8 +9,9 @@ shaped for storing (``line_record``).
   ``side:sales``, ``pod:<id>``…) that a participant takes on the period's kind — or whose
   advances a participant gets on it (a marketer's quarter), and for the year's statement of a
   participant with advances, every period of the advances' kind in the year (the true-up
-  settles them) —, actual = the KPI's value for that scope and period (``funnel.kpis.kpi_report``: for ``marketing_pipeline`` the
-  period's locked attribution credits), target = the target of the goal set for that KPI, scope
+  settles them) —, actual = the KPI's value for that scope and period
+  (``funnel.kpis.kpi_report``: for ``marketing_pipeline`` the period's locked attribution
+  credits), target = the target of the goal set for that KPI, scope
   and period (``funnel.models.Goal``). The document names a metric either as a key of the KPI
   catalogue or by one of the names of ``METRIC_KPIS``.
 
