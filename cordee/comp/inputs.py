@@ -396,13 +396,15 @@ def line_record(line: Line, metrics: dict[MetricKey, MetricInput]) -> dict[str, 
     if line.kind == ADVANCE:
         out["share"] = format(line.share.normalize(), "f") if line.share is not None else None
     if line.kind == TRUE_UP:
-        out["advances"] = [
-            {"period": label, "payout": f"{amount:.2f}"} for label, amount in line.advances
-        ]
         settled = [metrics[key] for key in line.metrics if key in metrics]
-        out["metrics"] = [m.as_dict() for m in settled]
         waiting = [m for m in settled if m.missing]
-        if waiting:  # an advance's value is missing: the true-up waits with it
+        unknown = {m.period for m in waiting}  # an advance whose value is missing: no amount
+        out["advances"] = [
+            {"period": label, "payout": None if label in unknown else f"{amount:.2f}"}
+            for label, amount in line.advances
+        ]
+        out["metrics"] = [m.as_dict() for m in settled]
+        if waiting:  # the true-up waits for them
             out.update(payout="0.00", pending=waiting[0].missing_item())
     if line.metric is not None:
         used = metrics.get(line.metric)
@@ -437,7 +439,12 @@ def advance_text(line: dict[str, Any], currency: str) -> str:
     if line.get("kind") == TRUE_UP:
         paid = " · ".join(
             _("%(period)s: %(amount)s")
-            % {"period": a["period"], "amount": format_money(Decimal(a["payout"]), currency)}
+            % {
+                "period": a["period"],
+                "amount": "—"
+                if a["payout"] is None
+                else format_money(Decimal(a["payout"]), currency),
+            }
             for a in line.get("advances") or []
         )
         return _("Minus the advances paid on the yearly payout: %(advances)s.") % {

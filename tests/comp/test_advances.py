@@ -94,6 +94,12 @@ def test_a_marketers_quarter_has_its_advance_and_the_year_its_true_up(personas, 
     assert true_up["pending"]["code"] == "not_locked"
     assert true_up["pending"]["period"] == "2026-Q2"
     assert {m["period"] for m in waiting.inputs["missing"]} == {"2026-Q2", "2026-Q3", "2026-Q4"}
+    assert true_up["advances"] == [  # Q1's as paid; the others not known yet
+        {"period": "2026-Q1", "payout": "300.00"},
+        {"period": "2026-Q2", "payout": None},
+        {"period": "2026-Q3", "payout": None},
+        {"period": "2026-Q4", "payout": None},
+    ]
     with pytest.raises(Conflict):
         services.statement_approve(actor=personas.actor("erin"), statement_id=waiting.pk)
 
