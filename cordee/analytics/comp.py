@@ -56,6 +56,16 @@ Component kinds:
   and/or closed between ``from`` and ``to`` inclusive (both conditions when both are given),
   paid in the period that contains its ``closed_on``.
 
+**Advances** (``advances`` on an attainment component: ``{side: {"period": "quarter" |
+"month", "share": "0.5"}}``, for a side paid on the year): in each period p of that kind of the
+plan's year that the participant is in, an advance line (kind ``advance``) = share × the payout
+the component would give on p alone (p's actual and target, target pay = variable_target ×
+weight × p's period fraction × proration in p: what a participant paid on that kind would get),
+to the cent. In the year's statement, the component's line stays the full year's payout and a
+**true-up** line (kind ``true_up``) = minus the sum of the year's advance lines as paid follows
+it: the year pays its payout less what was advanced (negative when the advances exceeded it).
+Advances have no clawback lines (the true-up settles them; the year's line has its own).
+
 **Clawback**: a credited deal cancelled on a date d at most ``clawback_days`` after its
 ``closed_on`` gives, for each component whose payout depends on the participant's credits
 (attainment on the person, commission, spiff), an adjustment line in the statement of the
@@ -79,6 +89,7 @@ Source: issue 17 ("Variable pay tied to the shared goals"); docs/variable-pay.md
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -90,6 +101,8 @@ import numpy as np
 
 from cordee.analytics.calendar import add_months
 from cordee.analytics.comp_data import (
+    ADVANCE,
+    TRUE_UP,
     Credit,
     CreditTable,
     Line,
@@ -134,6 +147,7 @@ class _Block:
     cents: np.ndarray  # int64 [n, T]
     valid: np.ndarray  # bool [n, T]
     missing: set[int] = field(default_factory=set)  # periods without the shared metric
+    share: Fraction = Fraction(1)  # an advance's block: the share of the period's payout
 
 
 @dataclass
@@ -179,6 +193,14 @@ class Payouts:
                         rows = self._members(c, k)
                         if rows.any():
                             self.blocks[(c.id, k)] = self._block(c, k, rows)
+        # the advances on a yearly payout, by component and side (their own period kind)
+        self.advances: dict[tuple[str, str], _Block] = {}
+        sides = np.array([p.side for p in plan.participants], dtype=object)
+        for c in plan.components:
+            for side, (kind, share) in c.advances.items():
+                rows = self._members(c, "year") & (sides == side)
+                if rows.any():
+                    self.advances[(c.id, side)] = self._advance_block(c, kind, share, rows)
         self.clawbacks = self._clawbacks()
 
     # -- preparation
@@ -282,10 +304,34 @@ class Payouts:
             self._draw(block)
         return block
 
+    def _advance_block(self, c: Component, kind: str, share: Decimal, rows: np.ndarray) -> _Block:
+        """An advance in each period of ``kind`` the participant is in: ``share`` × the payout
+        ``c`` would give on that period alone (its actual and target, its target pay), to the
+        cent."""
+        din = self.days_in[kind]
+        valid = rows[:, None] & (din > 0)
+        cents = np.zeros(din.shape, dtype=np.int64)
+        block = _Block(c, kind, cents, valid, share=Fraction(share))
+        p, t = np.nonzero(valid)
+        if c.scope == PERSON:
+            cents[p, t] = self.person_attainment_cents(
+                c, kind, p, t, self.sums(kind)[p, t], block.share
+            )
+        else:
+            cents[p, t] = self._shared_cents(block, p, t)
+        return block
+
     def person_attainment_cents(
-        self, c: Component, kind: str, p: np.ndarray, t: np.ndarray, actual: np.ndarray
+        self,
+        c: Component,
+        kind: str,
+        p: np.ndarray,
+        t: np.ndarray,
+        actual: np.ndarray,
+        share: Fraction = Fraction(1),
     ) -> np.ndarray:
-        """Target pay × curve(actual ÷ quota) in cents, for cells (p, t) and credited units."""
+        """Target pay × curve(actual ÷ quota) in cents, for cells (p, t) and credited units
+        (× ``share``: an advance)."""
         f = PERIOD_FRACTION[kind]
         din = self.days_in[kind][p, t]
         dp = self._period_days(kind)[t]
@@ -293,7 +339,7 @@ class Payouts:
         prorate = din / dp
         target_units = quota[p] * float(f * 100 * self.scale) * prorate
         a = np.asarray(actual, dtype=np.float64) / target_units
-        pay = self.p_target_cents[p] * float(Fraction(c.weight) * f) * prorate
+        pay = self.p_target_cents[p] * float(Fraction(c.weight) * f * share) * prorate
         x, frac_bound = self._curve_float(c, a)
         x = x * pay
         near = self._near_half(x, pay * frac_bound) | self._near_hurdle(c, a)
@@ -304,7 +350,7 @@ class Payouts:
             att = Fraction(int(actual[i]), 100 * self.scale) / (
                 self._exact(participant.quota[c.id]) * prorated
             )
-            exact_pay = int(self.p_target_cents[p[i]]) * self._exact(c.weight) * prorated
+            exact_pay = int(self.p_target_cents[p[i]]) * self._exact(c.weight) * prorated * share
             out[i] = cents_round(exact_pay * curve_fraction(c.points, c.cap, att))
         return out
 
@@ -327,7 +373,10 @@ class Payouts:
                 factor.append(Fraction(0))
             else:
                 factor.append(
-                    Fraction(c.weight) * f * curve_fraction(c.points, c.cap, value[0] / value[1])
+                    Fraction(c.weight)
+                    * f
+                    * block.share
+                    * curve_fraction(c.points, c.cap, value[0] / value[1])
                 )
         din = self.days_in[kind][p, t]
         dp = self._period_days(kind)[t]
@@ -525,13 +574,20 @@ class Payouts:
 
     def total_cents(self, kind: str) -> np.ndarray:
         """Each participant's total per period of ``kind`` of the year, in cents [n, T] (the
-        clawbacks that land in the year included). A shared component whose metric has no
-        value for a period counts 0 there (``statements`` refuses that period instead)."""
+        clawbacks that land in the year, the advances and the year's true-ups included). A
+        shared component whose metric has no value for a period counts 0 there (``statements``
+        refuses that period instead)."""
         n, periods = len(self.plan.participants), len(self.periods[kind])
         total = np.zeros((n, periods), dtype=np.int64)
         for (_cid, k), block in self.blocks.items():
             if k == kind:
                 total += np.where(block.valid, block.cents, 0)
+        for advance in self.advances.values():
+            paid = np.where(advance.valid, advance.cents, 0)
+            if advance.kind == kind:
+                total += paid
+            if kind == "year":
+                total[:, 0] -= paid.sum(axis=1)  # the true-up
         claws = self.clawbacks
         mine = np.array([k == kind for k in claws.kind], dtype=bool)
         t = self.period_index(claws.cancel_day[mine], kind)
@@ -565,19 +621,30 @@ class Payouts:
             rows_of.setdefault(int(self.c_person[r]), []).append(int(r))
         out: list[Statement] = []
         for i, participant in enumerate(self.plan.participants):
+            side = participant.side
             mine = [
                 by_id[cid]
                 for cid in sorted(participant.components, key=order.__getitem__)
-                if by_id[cid].period_for(participant.side) == kind
+                if by_id[cid].period_for(side) == kind or self._advance(cid, side, kind)
             ]
             if not mine:
                 continue
             lines = []
             if t is not None:
                 for c in mine:
+                    advance = self.advances.get((c.id, side))
+                    if c.period_for(side) != kind:  # an advance on the yearly payout
+                        assert advance is not None
+                        if advance.valid[i, t]:
+                            line = self._line(advance, i, t, period, rows_of.get(i, []))
+                            share = c.advances[side][1]
+                            lines.append(dataclasses.replace(line, kind=ADVANCE, share=share))
+                        continue
                     block = self.blocks.get((c.id, kind))
                     if block is not None and block.valid[i, t]:
                         lines.append(self._line(block, i, t, period, rows_of.get(i, [])))
+                        if advance is not None:
+                            lines.append(self._true_up(advance, i))
             pick = claws_of.get(i, [])
             pick.sort(
                 key=lambda j: (
@@ -601,6 +668,30 @@ class Payouts:
                 )
             out.append(Statement(participant.person, period.label, tuple(lines)))
         return out
+
+    def _advance(self, cid: str, side: str, kind: str) -> bool:
+        """Whether the component ``cid`` pays the ``side`` advances on periods of ``kind``."""
+        advance = self.advances.get((cid, side))
+        return advance is not None and advance.kind == kind
+
+    def _true_up(self, advance: _Block, i: int) -> Line:
+        """Minus the advances the participant ``i`` was paid on the year's payout, as paid."""
+        c = advance.component
+        periods = self.periods[advance.kind]
+        paid = np.nonzero(advance.valid[i])[0]
+        metrics: tuple[MetricKey, ...] = ()
+        if c.scope != PERSON:
+            for t in paid:
+                if t in advance.missing:
+                    raise MetricMissingError(c.metric, c.scope, periods[t].label)
+            metrics = tuple((c.metric, c.scope, periods[t].label) for t in paid)
+        return Line(
+            c.id,
+            TRUE_UP,
+            cents_decimal(-int(advance.cents[i, paid].sum())),
+            advances=tuple((periods[t].label, cents_decimal(advance.cents[i, t])) for t in paid),
+            metrics=metrics,
+        )
 
     def _credited(self, row: int) -> Decimal:
         """amount × share of a credit row, exact (the scale is a power of 10)."""

@@ -99,9 +99,14 @@ def metrics_index(metrics: Iterable[Metric]) -> dict[MetricKey, tuple[Fraction, 
 # -- outputs ---------------------------------------------------------------------------------------
 
 
+ADVANCE, TRUE_UP = "advance", "true_up"  # the kinds of the lines of an advance and its true-up
+
+
 @dataclass(frozen=True)
 class Line:
-    """A statement line; ``actual``/``target``/``deals``/``metric`` are its drill-down."""
+    """A statement line; ``actual``/``target``/``deals``/``metric`` are its drill-down.
+    ``kind`` is its component's kind, or ``advance`` / ``true_up`` for the lines of an advance
+    on a yearly payout and of its true-up at year end."""
 
     component: str
     kind: str
@@ -116,6 +121,11 @@ class Line:
     metric: MetricKey | None = None  # shared scope: the KPI value used
     closed_on: dt.date | None = None  # clawback lines
     cancelled_on: dt.date | None = None
+    share: Decimal | None = None  # an advance: the share of the period's payout it pays
+    # a true-up: the advances it settles (period label, amount as paid) and the KPI values
+    # they used
+    advances: tuple[tuple[str, Decimal], ...] = ()
+    metrics: tuple[MetricKey, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -125,6 +135,8 @@ class Line:
         }
         if self.deal_id is not None:
             out["deal_id"] = self.deal_id
+        if self.kind in (ADVANCE, TRUE_UP):
+            out["kind"] = self.kind
         return out
 
 

@@ -25,6 +25,7 @@ from cordee.analytics.calendar import add_months
 KINDS = ("attainment", "commission", "draw", "ramp", "spiff")
 PERIOD_KINDS = ("month", "quarter", "year")
 PERIOD_FRACTION = {"month": Fraction(1, 12), "quarter": Fraction(1, 4), "year": Fraction(1)}
+ADVANCE_PERIODS = ("quarter", "month")  # the periods an advance on a yearly payout is paid on
 SIDES = ("sales", "marketing")
 MODES = ("marginal", "retroactive")
 PERSON = "person"  # the scope of a component measured on the participant's own credits
@@ -84,6 +85,11 @@ PROBLEMS: Mapping[str, str] = {
     "draw_period": "a draw runs on the period of '%(component)s'.",
     "not_coverable": "'%(value)s' is not an attainment, commission or spiff component.",
     "ramp_period": "'%(value)s' does not run on the ramp's period.",
+    "advance_not_yearly": (
+        "advances are paid ahead of a yearly payout: the %(side)s side is not paid yearly on "
+        "this component."
+    ),
+    "share_out_of_range": "a share is above 0 and at most 1, got %(value)s.",
     # participants
     "empty_person": "a person may not be empty.",
     "duplicate_participant": "'%(value)s' is already a participant.",
@@ -194,6 +200,8 @@ class Component:
     covers: tuple[str, ...] = ()  # ramp: the components the guarantee tops up
     campaign: str | None = None  # spiff
     window: tuple[dt.date, dt.date] | None = None  # spiff: closed_on from … to (inclusive)
+    # attainment: side → (the advance's period kind, its share) for a side paid yearly
+    advances: Mapping[str, tuple[str, Decimal]] = field(default_factory=dict)
 
     def period_for(self, side: str) -> str | None:
         """The period kind this component runs on for a participant of ``side``."""
@@ -327,6 +335,34 @@ def _curve(value: Any, path: str) -> tuple[tuple[tuple[Decimal, Decimal], ...], 
     return tuple(points), None if cap is None else _decimal(cap, f"{path}.cap")
 
 
+def _advances(
+    value: Any, path: str, period: str | dict[str, str]
+) -> dict[str, tuple[str, Decimal]]:
+    """``{side: {"period": "quarter" | "month", "share": "0.5"}}``, each side paid yearly."""
+    if not isinstance(value, dict):
+        raise PlanError(path, "not_an_object", value=value)
+    out: dict[str, tuple[str, Decimal]] = {}
+    for side, raw in value.items():
+        where = f"{path}.{side}"
+        if side not in SIDES:
+            raise PlanError(where, "not_a_side", value=side, allowed=", ".join(SIDES))
+        if (period if isinstance(period, str) else period.get(side)) != "year":
+            raise PlanError(where, "advance_not_yearly", side=side)
+        if not isinstance(raw, dict):
+            raise PlanError(where, "not_an_object", value=raw)
+        kind = _get(raw, "period", where, kind=str)
+        if kind not in ADVANCE_PERIODS:
+            raise PlanError(
+                f"{where}.period", "not_one_of", value=kind, allowed=", ".join(ADVANCE_PERIODS)
+            )
+        raw_share = _get(raw, "share", where)
+        share = _decimal(raw_share, f"{where}.share", minimum=None)
+        if not 0 < share <= 1:
+            raise PlanError(f"{where}.share", "share_out_of_range", value=raw_share)
+        out[side] = (kind, share)
+    return out
+
+
 def _tiers(value: Any, path: str) -> tuple[tuple[Decimal | None, Decimal], ...]:
     if not isinstance(value, list) or not value:
         raise PlanError(path, "not_tiers")
@@ -372,6 +408,9 @@ def _component(raw: Any, path: str) -> Component:
             weight=_decimal(_get(raw, "weight", path), f"{path}.weight"),
             points=points,
             cap=cap,
+            advances={}
+            if raw.get("advances") is None
+            else _advances(raw["advances"], f"{path}.advances", period),
         )
     if kind == "commission":
         scope = _get(raw, "scope", path, default=PERSON, kind=str)

@@ -1,10 +1,12 @@
 """On a goal's page, the pay plans paying on it: "same number, two horizons" — the goal's KPI
 value and the component's curve, the sides paid on each period (sales each quarter, marketing
-each year, say), and the payout fraction the actual and the forecast would give. Shown to the
-plan's participants and to those who edit the plans; no person's amount."""
+each year, say, with the advances a yearly side gets on shorter periods), and the payout
+fraction the actual and the forecast would give. Shown to the plan's participants and to those
+who edit the plans; no person's amount."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -34,6 +36,20 @@ def _period_words() -> dict[str, str]:
     return {"month": _("each month"), "quarter": _("each quarter"), "year": _("each year")}
 
 
+def _advance_words(advance: tuple[str, Decimal] | None) -> str:
+    """``("quarter", 0.5)`` → "advances of 50 % of each quarter's payout, trued up at year
+    end"; "" without advances."""
+    if advance is None:
+        return ""
+    kind, share = advance
+    digits = max(0, -int(share.normalize().as_tuple().exponent) - 2)  # type: ignore[operator]
+    words = {
+        "quarter": _("advances of %(share)s of each quarter's payout, trued up at year end"),
+        "month": _("advances of %(share)s of each month's payout, trued up at year end"),
+    }
+    return words.get(kind, "") % {"share": percent(share, digits)}
+
+
 def two_horizons(actor: Actor, goal: Goal, progress: Progress) -> str:
     """The panel's HTML, or "" when no plan pays on this goal's KPI and scope (or the reader
     is neither a participant nor an editor of such a plan)."""
@@ -55,7 +71,11 @@ def two_horizons(actor: Actor, goal: Goal, progress: Progress) -> str:
             if c.kind != "attainment" or c.scope != goal.scope or metric_kpi(c.metric) != goal.kpi:
                 continue
             paid = [
-                {"side": sides.get(side, side), "when": _period_words().get(str(kind), kind)}
+                {
+                    "side": sides.get(side, side),
+                    "when": _period_words().get(str(kind), kind),
+                    "advance": _advance_words(c.advances.get(side)),
+                }
                 for side in (Side.SALES, Side.MARKETING)
                 if (kind := c.period_for(side))
             ]
@@ -72,8 +92,11 @@ def two_horizons(actor: Actor, goal: Goal, progress: Progress) -> str:
                 }
             row["this_period"] = [
                 sides[side]
+                if c.period_for(side) == _kind(goal.period)
+                else _("%(side)s (an advance)") % {"side": sides[side]}
                 for side in (Side.SALES, Side.MARKETING)
                 if c.period_for(side) == _kind(goal.period)
+                or c.advances.get(side, ("", 0))[0] == _kind(goal.period)
             ]
             rows.append(row)
     if not rows:

@@ -6,9 +6,12 @@ shaped for storing (``line_record``).
   workspace currency, each row the engine's ``Credit`` (person = the e-mail the plan names, deal
   id = the opportunity's id, campaign = its primary campaign's name, for the spiffs).
 - **Shared metrics**: for each attainment component on a shared scope (``workspace``,
-  ``side:sales``, ``pod:<id>``…) that a participant takes on the period's kind, actual = the KPI's
-  value for that scope and period (``funnel.kpis.kpi_report``: for ``marketing_pipeline`` the
-  period's locked attribution credits), target = the target of the goal set for that KPI, scope
+  ``side:sales``, ``pod:<id>``…) that a participant takes on the period's kind — or whose
+  advances a participant gets on it (a marketer's quarter), and for the year's statement of a
+  participant with advances, every period of the advances' kind in the year (the true-up
+  settles them) —, actual = the KPI's value for that scope and period
+  (``funnel.kpis.kpi_report``: for ``marketing_pipeline`` the period's locked attribution
+  credits), target = the target of the goal set for that KPI, scope
   and period (``funnel.models.Goal``). The document names a metric either as a key of the KPI
   catalogue or by one of the names of ``METRIC_KPIS``.
 
@@ -29,11 +32,21 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from cordee.analytics import kpis as catalogue
-from cordee.analytics.comp_data import Credit, Line, MetricKey, ratio_text
-from cordee.analytics.comp_plan import PERSON, Period, Plan, PlanError, period_parse, plan_parse
+from cordee.analytics.comp_data import ADVANCE, TRUE_UP, Credit, Line, MetricKey, ratio_text
+from cordee.analytics.comp_plan import (
+    PERSON,
+    Component,
+    Period,
+    Plan,
+    PlanError,
+    period_parse,
+    plan_parse,
+    plan_periods,
+)
 from cordee.comp.models import PlanVersion
 from cordee.core.actor import Actor
 from cordee.core.errors import NotFound, PermissionDenied, ValidationFailed
+from cordee.core.templatetags.cordee import format_money, percent
 from cordee.funnel import kpis
 from cordee.funnel.credits import credit_rows
 from cordee.funnel.models import Goal, Opportunity
@@ -215,7 +228,11 @@ def _scope(actor: Actor, text: str) -> kpis.Scope | None:
 
 
 def _metric(
-    actor: Actor, metric: str, scope_text: str, period: Period, reports: dict[str, Any]
+    actor: Actor,
+    metric: str,
+    scope_text: str,
+    period: Period,
+    reports: dict[tuple[str, str], Any],
 ) -> MetricInput:
     kpi = catalogue.BY_KEY[metric_kpi(metric) or ""]
     goals = list(
@@ -224,16 +241,16 @@ def _metric(
         ).values_list("pk", "target")
     )
     goal_id, target = (goals[0][0], Fraction(goals[0][1])) if len(goals) == 1 else (None, None)
-    if scope_text not in reports:
+    if (scope_text, period.label) not in reports:
         scope = _scope(actor, scope_text)
-        reports[scope_text] = (
+        reports[(scope_text, period.label)] = (
             None
             if scope is None
             else kpis.kpi_report(
                 actor=actor, scope=scope, period=kpis.period_read(actor.workspace, period.label)
             )
         )
-    report = reports[scope_text]
+    report = reports[(scope_text, period.label)]
     value = report.values[kpi.key] if report is not None else None
     actual = None if value is None or value.value is None else Fraction(value.value)
     missing = ""
@@ -250,6 +267,26 @@ def _metric(
     elif target <= 0:
         missing = ZERO_TARGET
     return MetricInput(metric, kpi.key, scope_text, period.label, actual, target, goal_id, missing)
+
+
+def metric_periods(plan: Plan, c: Component, period: Period, first_month: int) -> list[Period]:
+    """The periods whose values of ``c``'s shared metric a statement of ``period`` reads: the
+    period itself when a participant is paid ``c`` on its kind or gets ``c``'s advances on it;
+    for the year's statement, also every period of the advances' kind in the year (the true-up
+    of the advances paid on them)."""
+    takers = [p.side for p in plan.participants if c.id in p.components]
+    out: list[Period] = []
+    if any(
+        c.period_for(side) == period.kind
+        or (side in c.advances and c.advances[side][0] == period.kind)
+        for side in takers
+    ):
+        out.append(period)
+    if period.kind == "year":
+        kinds = sorted({c.advances[side][0] for side in takers if side in c.advances})
+        for kind in kinds:
+            out += plan_periods(plan.year, kind, first_month)
+    return out
 
 
 def statement_inputs(
@@ -315,16 +352,15 @@ def statement_inputs(
             )
 
     metrics: dict[MetricKey, MetricInput] = {}
-    reports: dict[str, Any] = {}
+    reports: dict[tuple[str, str], Any] = {}
+    in_year = period.start >= year_start and period.end <= year.end
     for c in plan.components:
-        if c.kind != "attainment" or c.scope == PERSON:
+        if c.kind != "attainment" or c.scope == PERSON or not in_year:
             continue
-        taken = any(
-            c.id in p.components and c.period_for(p.side) == period.kind for p in plan.participants
-        )
-        key = (c.metric, c.scope, period.label)
-        if taken and key not in metrics and period.start >= year_start and period.end <= year.end:
-            metrics[key] = _metric(actor, c.metric, c.scope, period, reports)
+        for needed in metric_periods(plan, c, period, first_month):
+            key = (c.metric, c.scope, needed.label)
+            if key not in metrics:
+                metrics[key] = _metric(actor, c.metric, c.scope, needed, reports)
     return StatementInputs(
         version=version,
         plan=plan,
@@ -357,6 +393,19 @@ def line_record(line: Line, metrics: dict[MetricKey, MetricInput]) -> dict[str, 
         out["deal_id"] = line.deal_id
         out["closed_on"] = line.closed_on.isoformat() if line.closed_on else None
         out["cancelled_on"] = line.cancelled_on.isoformat() if line.cancelled_on else None
+    if line.kind == ADVANCE:
+        out["share"] = format(line.share.normalize(), "f") if line.share is not None else None
+    if line.kind == TRUE_UP:
+        settled = [metrics[key] for key in line.metrics if key in metrics]
+        waiting = [m for m in settled if m.missing]
+        unknown = {m.period for m in waiting}  # an advance whose value is missing: no amount
+        out["advances"] = [
+            {"period": label, "payout": None if label in unknown else f"{amount:.2f}"}
+            for label, amount in line.advances
+        ]
+        out["metrics"] = [m.as_dict() for m in settled]
+        if waiting:  # the true-up waits for them
+            out.update(payout="0.00", pending=waiting[0].missing_item())
     if line.metric is not None:
         used = metrics.get(line.metric)
         out["metric"] = used.as_dict() if used is not None else None
@@ -369,6 +418,39 @@ def line_record(line: Line, metrics: dict[MetricKey, MetricInput]) -> dict[str, 
                 pending=used.missing_item(),
             )
     return out
+
+
+def line_metric_keys(line: dict[str, Any]) -> list[MetricKey]:
+    """The KPI values a stored line used: its own, and a true-up's (the advances' periods)."""
+    found = [line["metric"]] if line.get("metric") else []
+    found += line.get("metrics") or []
+    return [(m["metric"], m["scope"], m["period"]) for m in found]
+
+
+def advance_text(line: dict[str, Any], currency: str) -> str:
+    """What an advance or a true-up line is, in the reader's language ("" for other lines)."""
+    if line.get("kind") == ADVANCE and line.get("share"):
+        share = Decimal(str(line["share"]))
+        digits = max(0, -int(share.normalize().as_tuple().exponent) - 2)  # type: ignore[operator]
+        return _(
+            "%(share)s of this period's payout on its own, paid ahead of the yearly payout and "
+            "settled at year end."
+        ) % {"share": percent(share, digits)}
+    if line.get("kind") == TRUE_UP:
+        paid = " · ".join(
+            _("%(period)s: %(amount)s")
+            % {
+                "period": a["period"],
+                "amount": "—"
+                if a["payout"] is None
+                else format_money(Decimal(a["payout"]), currency),
+            }
+            for a in line.get("advances") or []
+        )
+        return _("Minus the advances paid on the yearly payout: %(advances)s.") % {
+            "advances": paid or "—"
+        }
+    return ""
 
 
 def credits_record(credits: list[Credit], person: str, deals: set[str]) -> list[dict[str, Any]]:
@@ -392,9 +474,12 @@ __all__ = [
     "METRIC_KPIS",
     "MetricInput",
     "StatementInputs",
+    "advance_text",
     "credits_record",
+    "line_metric_keys",
     "line_record",
     "metric_kpi",
+    "metric_periods",
     "missing_text",
     "number_text",
     "period_read",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from cordee.analytics import kpis as catalogue
 from cordee.analytics.comp_plan import PERSON, SIDES
 from cordee.comp import selectors, whatif
-from cordee.comp.inputs import missing_text
+from cordee.comp.inputs import advance_text, missing_text
 from cordee.comp.models import Plan, PlanVersion
 from cordee.core.actor import Actor
 from cordee.core.errors import ValidationFailed
@@ -287,6 +287,8 @@ def _kind_label(kind: str) -> str:
         **kind_labels(),
         "clawback": _("Clawback"),
         "adjustment": _("Adjustment"),
+        "advance": _("Advance"),
+        "true_up": _("True-up of the advances"),
     }.get(kind, kind)
 
 
@@ -323,6 +325,7 @@ def statement_page(actor: Actor, statement: Any) -> dict[str, Any]:
             {
                 "component": line.get("component"),
                 "kind": _kind_label(str(line.get("kind") or "")),
+                "kind_code": str(line.get("kind") or ""),
                 "attainment": percent(Decimal(attainment), 1) if attainment else "—",
                 "actual": _measure(line, "actual", currency),
                 "target": _measure(line, "target", currency),
@@ -331,6 +334,7 @@ def statement_page(actor: Actor, statement: Any) -> dict[str, Any]:
                 "deals": line.get("deals") or [],
                 "deal_id": line.get("deal_id"),
                 "reason": line.get("reason") or "",
+                "note": advance_text(line, currency),
             }
         )
     own = statement.person_id == actor.user.pk

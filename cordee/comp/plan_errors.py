@@ -71,6 +71,11 @@ MESSAGES: Mapping[str, str] = {
         "'%(value)s' is not an attainment, commission or spiff component."
     ),
     "ramp_period": gettext_noop("'%(value)s' does not run on the ramp's period."),
+    "advance_not_yearly": gettext_noop(
+        "advances are paid ahead of a yearly payout: the %(side)s side is not paid yearly on "
+        "this component."
+    ),
+    "share_out_of_range": gettext_noop("a share is above 0 and at most 1, got %(value)s."),
     # participants
     "empty_person": gettext_noop("a person may not be empty."),
     "duplicate_participant": gettext_noop("'%(value)s' is already a participant."),

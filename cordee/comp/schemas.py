@@ -111,9 +111,12 @@ class PayStatementOut(Schema):
     status: str = Field(description="draft or approved (frozen)")
     lines: list[dict[str, Any]] = Field(
         description="component, kind (attainment, commission, draw, ramp, spiff, clawback, "
-        "adjustment), payout, attainment, and the drill-down: deals (deal_id, credited), "
-        "actual, target, target_pay, metric (the KPI value and the goal's target), deal_id "
-        "(clawbacks), pending (why the line waits: no payout yet) and pending_text"
+        "adjustment, advance, true_up), payout, attainment, and the drill-down: deals "
+        "(deal_id, credited), actual, target, target_pay, metric (the KPI value and the "
+        "goal's target), deal_id (clawbacks), share (an advance: the share of the period's "
+        "payout), advances and metrics (a true-up: the advances it settles, period and payout, "
+        "and the KPI values they used), pending (why the line waits: no payout yet) and "
+        "pending_text"
     )
     inputs: dict[str, Any] = Field(description="The input values used (credits, metrics)")
     total: MoneyOut
@@ -182,6 +185,9 @@ class PayComputeLineOut(Schema):
     attainment: str | None
     payout: str
     deal_id: str | None = None
+    kind: str | None = Field(
+        None, description="advance or true_up (an advance on a yearly payout, its true-up)"
+    )
 
 
 class PayComputeStatementOut(Schema):

@@ -204,7 +204,7 @@ def payroll_rows(actor: Actor, plan_id: int, period: str) -> list[PayrollRow]:
                 continue
             component = str(line["component"])
             sums[component] = sums.get(component, Decimal(0)) + Decimal(line["payout"])
-            if line.get("kind") != "clawback":
+            if line.get("kind") not in ("clawback", "true_up"):  # summed into its component
                 kinds[component] = str(line.get("kind"))
             else:
                 kinds.setdefault(component, "clawback")

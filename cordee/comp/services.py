@@ -328,11 +328,7 @@ def statements_refresh(*, actor: Actor, plan_id: int, period_label: str) -> Refr
             lines = [inputs.line_record(x, read.metrics) for x in result.lines] if result else []
             lines += [adjustment_line(a) for a in adjustments.get(person_id, [])]
             deals = {d["deal_id"] for x in lines for d in x.get("deals", ())}
-            used = {
-                (m["metric"]["metric"], m["metric"]["scope"], m["metric"]["period"])
-                for m in lines
-                if m.get("metric")
-            }
+            used = {key for m in lines for key in inputs.line_metric_keys(m)}
             values = [read.metrics[k].as_dict() for k in sorted(used)]
             record = {
                 "plan_version": version.number,

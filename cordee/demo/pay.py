@@ -1,6 +1,7 @@
 """The demo's variable pay: Altitude Logiciels' 2026 plan as its RevOps wrote it in January —
 each account executive on a revenue quota (60 %) and the shared pipeline goal (40 %), paid
-quarterly; the marketing team on the same shared goal, paid once a year; a marginal commission
+quarterly; the marketing team on the same shared goal, paid once a year with quarterly
+advances of half the quarter's payout (trued up in the year's statement); a marginal commission
 on the reps' deals — with the finance director named comp admin, and the plan's weights changed
 once in April (a second version). Written through the comp services (their checks, their
 audit)."""
@@ -14,6 +15,7 @@ from cordee.analytics import goals as goal_maths
 from cordee.analytics import planning as calendar
 from cordee.analytics.calendar import add_months
 from cordee.comp.models import CompAdmin, Plan, PlanVersion, Statement, StatementStatus
+from cordee.comp.selectors import may_approve
 from cordee.comp.services import (
     comp_admin_grant,
     plan_create,
@@ -82,6 +84,7 @@ def _document(year: int, quota_weight: str, shared_weight: str) -> dict[str, Any
                 "period": {"sales": "quarter", "marketing": "year"},
                 "weight": shared_weight,
                 "curve": {"points": [["0.8", "0.5"], ["1.0", "1.0"]], "cap": "1.5"},
+                "advances": {"marketing": {"period": "quarter", "share": "0.5"}},
             },
             {
                 "id": "commission",
@@ -146,7 +149,8 @@ def add_pay(workspace: Workspace, *, today: dt.date) -> Plan | None:
 
 def _statements(workspace: Workspace, plan: Plan, today: dt.date) -> None:
     """The quarter just closed and its months computed by the comp admin a few days after,
-    each approved by the sales manager (marketing's year is paid once it ends); the quarter
+    each approved by the sales manager (the marketers' quarterly advances by the comp admin:
+    the sales manager does not manage them; marketing's year is paid once it ends); the quarter
     under way and the year computed as drafts."""
     thomas, marc = _actor(workspace, FINANCE), _actor(workspace, SALES_MANAGER)
     quarter = kpis.current_period(workspace, today)
@@ -165,8 +169,9 @@ def _statements(workspace: Workspace, plan: Plan, today: dt.date) -> None:
             done = statements_refresh(actor=thomas, plan_id=plan.pk, period_label=label)
         for statement in done.statements:
             if statement.status == StatementStatus.DRAFT and not statement.inputs.get("missing"):
+                approver = marc if may_approve(marc, statement) else thomas
                 with audit.as_of(approve_at):
-                    statement_approve(actor=marc, statement_id=statement.pk)
+                    statement_approve(actor=approver, statement_id=statement.pk)
         rows = Statement.objects.filter(plan=plan, period=label)
         rows.update(created_at=at, updated_at=at)
         rows.filter(status=StatementStatus.APPROVED).update(

@@ -21,6 +21,7 @@ from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from cordee.crm.models import Account, Campaign, CampaignStatus, Contact
 from cordee.demo import DEMO_PASSWORD, DEMO_SLUG, demo_exists, demo_logins, writers
 from cordee.demo import builder as b
+from cordee.demo import pay as demo_pay
 from cordee.demo.common import SIZES
 from cordee.funnel.models import (
     Lead,
@@ -318,3 +319,33 @@ def test_every_lead_is_where_its_history_says(demo: dict[str, Any]) -> None:
     ]
     assert len(last) == Lead.objects.filter(workspace=ws).count()
     assert wrong == []
+
+
+@pytest.mark.django_db
+def test_the_marketers_get_quarterly_advances_trued_up_in_the_year(demo: dict[str, Any]) -> None:
+    """The pay plan gives the marketers quarterly advances on the shared goal (half of the
+    quarter's payout): each quarter computed has their advance line (the one just closed
+    approved), and the year's draft a true-up line = minus the advances (or waiting, with why)."""
+    from decimal import Decimal
+
+    from cordee.comp.models import Statement
+
+    marketers = {e for e, side, *_rest in demo_pay.PARTICIPANTS if side == "marketing"}
+    statements = list(
+        Statement.objects.filter(workspace=demo["ws"], person__email__in=marketers).select_related(
+            "person"
+        )
+    )
+    quarters = [s for s in statements if "-Q" in s.period]
+    for s in quarters:
+        assert [(x["component"], x["kind"], x["share"]) for x in s.lines] == [
+            ("shared", "advance", "0.5")
+        ]
+    if quarters:  # the demo's day is past its year's first quarter
+        assert any(s.status == "approved" for s in quarters)
+    for s in (x for x in statements if x.period.isdigit()):
+        year_line, true_up = s.lines
+        assert (year_line["kind"], true_up["kind"]) == ("attainment", "true_up")
+        if "pending" not in true_up:
+            paid = sum((Decimal(a["payout"]) for a in true_up["advances"]), Decimal(0))
+            assert Decimal(true_up["payout"]) == -paid

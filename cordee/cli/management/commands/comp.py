@@ -9,10 +9,11 @@ the line and the column (the JSON path for the plan), exit status 2.
 Output (``--format json``, the default)::
 
     {"period": LABEL, "statements": [{"person", "lines": [{"component", "attainment",
-     "payout", "deal_id" (clawback lines only)}], "total"}]}
+     "payout", "deal_id" (clawback lines only), "kind" (advance and true-up lines only:
+     "advance" or "true_up")}], "total"}]}
 
-amounts as strings with two decimals, attainments cut to four (null for the other kinds), for every
-participant with a component on the period's kind.
+amounts as strings with two decimals, attainments cut to four (null for the other kinds and the
+true-ups), for every participant with a component on the period's kind or an advance on it.
 """
 
 from __future__ import annotations
@@ -80,7 +81,9 @@ def render(label: str, statements: list[Any], output: str) -> str:
             rows.append(
                 (
                     s.person,
-                    line["component"],
+                    f"{line['component']} ({line['kind']})"
+                    if "kind" in line
+                    else line["component"],
                     line["attainment"] or "",
                     line["payout"],
                     line.get("deal_id", ""),
