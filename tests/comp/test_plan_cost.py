@@ -73,6 +73,7 @@ from cordee.analytics.plan_cost import (
     cost_compute,
     credits_shifted,
     last_year_scenario,
+    shared_needs,
     uniform_scenario,
 )
 from cordee.comp import cost, services
@@ -192,6 +193,24 @@ def test_last_years_distribution_by_hand_in_the_engine():
     assert (result.total, result.on_target) == (D("56134.09"), D("96383.56"))
     assert result.on_target_by_side == {"sales": D("48383.56"), "marketing": D("48000.00")}
     assert result.ratio == Fraction(5613409, 9638356)
+
+
+def test_a_deal_cancelled_last_year_is_clawed_back_again():
+    """D3 (130 000, 5 Aug 2025) cancelled on 1 Sep 2025, 27 days later: replayed, Q3 2026 pays
+    its 12 000.00 (quota) and 5 000.00 (commission) and claws both back (without D3, Q3 is at
+    0: 0.00 and 0.00). Bob: quota 18 000 − 12 000 = 6 000.00, commission 9 000 − 5 000 =
+    4 000.00; Dave's median is unchanged (the deal counted where it closed)."""
+    plan = plan_parse(plan_document("bob", "dave", "alice"))
+    credits = _credits()
+    credits[-1] = Credit(
+        "3", "bob", D("130000.00"), D("1"), dt.date(2025, 8, 5), dt.date(2025, 9, 1)
+    )
+    shared = dict.fromkeys((key for key, _b in shared_needs(plan)), Fraction(1))
+    scenario, median, _assumed = last_year_scenario(plan, credits, shared)
+    result = _by_component(cost_compute(plan, scenario))
+    assert median == Fraction(27, 40)
+    assert result["quota"] == {"sales": D("6000.00") + D("2182.74")}
+    assert result["commission"] == {"sales": D("4000.00") + D("1122.55")}
 
 
 def test_every_attainment_at_120_80_and_100_percent():
