@@ -467,7 +467,7 @@ def cost_page(actor: Actor, plan_id: int, params: Any) -> dict[str, Any]:
             "cells": [money(s.cost.total) for s in result.scenarios],
         },
         {
-            "label": _("On target (the variable targets, prorated)"),
+            "label": _("On target"),
             "kind": "target",
             "cells": [money(s.cost.on_target) for s in result.scenarios],
         },

@@ -258,6 +258,10 @@ def _deal(ws: Any, amount: str, closed: dt.date, owner: Any) -> Any:
 
 @pytest.fixture
 def costed_plan(personas: Any) -> Any:
+    return make_costed_plan(personas)
+
+
+def make_costed_plan(personas: Any) -> Any:
     """The module's plan, last year's deals, goals and signed attributions; Erin is a comp
     admin; a deal of 2026 that last year's scenario must not read."""
     ws = personas.acme
