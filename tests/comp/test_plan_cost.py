@@ -423,3 +423,19 @@ def test_the_cost_page_with_a_scenario_of_ones_own(personas, costed_plan):
     assert refused.context["error"] and len(refused.context["heads"]) == 4
     for name in ("rita", "dave", "bob"):
         assert _client(getattr(personas, name)).get(url).status_code == 404, name
+
+
+def test_the_cost_reads_a_bounded_number_of_queries(personas, costed_plan):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as read:
+            cost.plan_cost(actor=personas.actor("erin"), plan_id=costed_plan.pk)
+        return len(read)
+
+    few = queries()
+    for day in range(1, 11):
+        _deal(personas.acme, "1000.00", dt.date(2025, 10, day), personas.bob)
+        _deal(personas.acme, "1000.00", dt.date(2025, 11, day), personas.dave)
+    assert queries() == few

@@ -16,7 +16,7 @@ from django.utils import translation
 from cordee.comp import services
 from cordee.comp.models import Statement
 from cordee.core.errors import Conflict
-from tests.comp.workspace import lock_q1
+from tests.comp.workspace import deal, lock_q1
 
 
 def _refresh(personas: Any, pay: Any) -> Statement:
@@ -100,3 +100,23 @@ def test_the_api_and_the_page_say_so_and_offer_the_refresh(personas, pay, api_as
     erin.post(url, {"action": "approve"})
     bob.refresh_from_db()
     assert (bob.status, bob.total) == ("approved", Decimal("4920.00"))
+
+
+def test_the_check_reads_a_bounded_number_of_queries(personas, pay):
+    """The approval's second computation reads as many queries with 2 deals as with 12."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    lock_q1(personas.acme)
+
+    def refused_queries(amount: str) -> int:
+        bob = _refresh(personas, pay)
+        _amount(pay, amount)
+        with CaptureQueriesContext(connection) as queries, pytest.raises(Conflict):
+            services.statement_approve(actor=personas.actor("erin"), statement_id=bob.pk)
+        return len(queries)
+
+    few = refused_queries("90000.00")
+    for day in range(1, 11):
+        deal(personas.acme, "1000.00", f"2026-02-{day:02d}", owner=personas.bob)
+    assert refused_queries("100000.00") == few
