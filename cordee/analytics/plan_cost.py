@@ -45,6 +45,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
@@ -248,14 +249,21 @@ class _AssumedPayouts(Payouts):
         return np.array([int(i) in self.assumed for i in p], dtype=bool)
 
     def person_attainment_cents(
-        self, c: Component, kind: str, p: np.ndarray, t: np.ndarray, actual: np.ndarray
+        self,
+        c: Component,
+        kind: str,
+        p: np.ndarray,
+        t: np.ndarray,
+        actual: np.ndarray,
+        share: Fraction = Fraction(1),
     ) -> np.ndarray:
+        """The engine's, or for an assumed participant target pay × curve(X) exactly (×
+        ``share``: an advance on a yearly payout, when the engine computes one)."""
         mine = self._split(p)
         out = np.zeros(len(p), dtype=np.int64)
         if (~mine).any():
-            out[~mine] = super().person_attainment_cents(
-                c, kind, p[~mine], t[~mine], np.asarray(actual)[~mine]
-            )
+            rest: tuple[Any, ...] = (c, kind, p[~mine], t[~mine], np.asarray(actual)[~mine])
+            out[~mine] = super().person_attainment_cents(*rest, *([share] if share != 1 else []))
         for j in np.nonzero(mine)[0]:
             i, ti = int(p[j]), int(t[j])
             participant = self.plan.participants[i]
@@ -265,6 +273,7 @@ class _AssumedPayouts(Payouts):
                 * Fraction(c.weight)
                 * PERIOD_FRACTION[kind]
                 * self._assumed_prorate(kind, i, ti)
+                * share
             )
             out[j] = cents_round(pay * curve_fraction(c.points, c.cap, self.assumed[i]))
         return out
