@@ -213,7 +213,18 @@ def _pay(workspace: Any, owner: Any, member: Any) -> dict[str, Any]:
         number=1,
         document={**MATRIX_PAY_PLAN, "participants": people},
     )
-    line = {"component": "commission", "kind": "commission", "payout": "0.00", "attainment": None}
+    # the line the plan computes from the matrix's data (no deal credited in Q1): approval
+    # refuses a draft whose lines the data no longer gives
+    line = {
+        "component": "commission",
+        "kind": "commission",
+        "payout": "0.00",
+        "attainment": None,
+        "actual": "0",
+        "target": None,
+        "target_pay": None,
+        "deals": [],
+    }
 
     def statement(person: Any) -> Any:
         return Statement.objects.create(
@@ -459,6 +470,8 @@ PAGES.update(
             kind="payplan", allowed="rita", post={"person": "nobody@example.fr"}
         ),
         "pay_plan_download": Page(kind="payplan", allowed="rita", kwargs={"number": "1"}),
+        # what a plan costs: the comp admins alone (the matrix's owner); anyone else: not found
+        "pay_plan_cost": Page(kind="payplan", allowed="rita"),
         # a statement is read by its person (rita's own here), a manager of their team, a comp
         # admin; the owner is a comp admin in the matrix: computes, downloads the payroll
         "pay_statement": Page(kind="paystatement", allowed="rita"),
@@ -1103,6 +1116,8 @@ OPS: dict[str, Op] = {
     ),
     # nothing in 2026-Q2: the file is its header
     "comp_payroll": Op(kind="payplan", allowed="rita", denied="mia", query={"period": "2026-Q2"}),
+    "comp_plan_cost": Op(kind="payplan", allowed="rita"),  # comp admins; anyone else: 404
+    "comp_statement_what_if": Op(kind="paystatement", allowed="rita", query={"goal_at": "1.1"}),
     "comp_statement_list": Op(allowed="alice"),
     "comp_statement_get": Op(kind="paystatement", allowed="rita"),
     "comp_statement_approve": Op(kind="paystatement2", allowed="rita"),

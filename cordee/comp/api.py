@@ -5,15 +5,17 @@ person's team or a comp admin), disputes and their resolution, the payroll file,
 engine on posted inputs (``/comp/compute``, no database)."""
 
 from collections.abc import Callable
-from typing import Any, Literal
+from decimal import Decimal
+from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.pagination import paginate
+from pydantic import Field
 
-from cordee.comp import compute, inputs, payroll, schemas, selectors, services
+from cordee.comp import compute, cost, inputs, payroll, schemas, selectors, services, whatif
 from cordee.comp.models import Dispute, Plan, Statement, StatementStatus
 from cordee.core.api import Pagination, QuerySchema, current_actor
 from cordee.core.errors import PermissionDenied
@@ -231,6 +233,30 @@ def payroll_file(request: HttpRequest, pk: PathId, query: Query[PayrollQuery]) -
     return response
 
 
+class CostQuery(QuerySchema):
+    attainment: (
+        Annotated[Decimal, Field(ge=0, le=10, max_digits=12, allow_inf_nan=False)] | None
+    ) = Field(None, description="Every attainment at this share (1.2 for 120 %)")
+
+
+@router.get("/comp/plans/{int:pk}/cost", response=schemas.PayCostOut, operation_id="comp_plan_cost")
+def plan_cost(request: HttpRequest, pk: PathId, query: Query[CostQuery]) -> Any:
+    """What the plan's year costs (its latest version; every period, participant and
+    component, each line to the cent as a statement pays it), per component and side, with the
+    on-target cost (the variable targets, prorated) and the ratio. Without ``attainment``: last
+    year's distribution (last year's credited deals replayed, the shared goals at last year's
+    attainment) and every attainment at 80 %, 100 %, 120 %; with it, that scenario alone.
+    Comp admins; anyone else: 404."""
+    actor = current_actor(request)
+    if query.attainment is None:
+        result = cost.plan_cost(actor=actor, plan_id=pk)
+    else:
+        result = cost.plan_cost(
+            actor=actor, plan_id=pk, attainments=[query.attainment], last_year=False
+        )
+    return cost.cost_payload(result)
+
+
 # -- statements -------------------------------------------------------------------------------------
 
 
@@ -271,6 +297,42 @@ def statement_get(request: HttpRequest, pk: PathId) -> Any:
     return _statement_get(current_actor(request), pk)
 
 
+class WhatIfQuery(QuerySchema):
+    deal: Id | None = Field(None, description="An open deal the person is credited on")
+    goal_at: Annotated[Decimal, Field(max_digits=12, allow_inf_nan=False)] | None = Field(
+        None, description="Every shared goal ends at this share of its target (1.10: 110 %)"
+    )
+
+
+@router.get(
+    "/comp/statements/{int:pk}/what-if",
+    response=schemas.PayWhatIfOut,
+    operation_id="comp_statement_what_if",
+)
+def statement_what_if(request: HttpRequest, pk: PathId, query: Query[WhatIfQuery]) -> Any:
+    """The statement as computed now from the data and as it would be if ``deal`` closed in
+    its period (its split, or its owner) and/or every shared goal ended at ``goal_at`` × its
+    target — line by line; nothing is written. Whoever reads the statement (another person's:
+    404). A deal the person is not credited on, in another currency, or a ``goal_at`` outside
+    0–10: 422 naming the field."""
+    actor = current_actor(request)
+    statement = selectors.statement_get(actor, pk)
+    result = whatif.what_if(
+        actor=actor, statement_id=statement.pk, deal_id=query.deal, goal_at=query.goal_at
+    )
+    return {
+        "statement": statement.pk,
+        "period": statement.period,
+        "now": result.now,
+        "supposed": result.supposed,
+        "change": result.supposed - result.now,
+        "lines": [
+            {"component": c, "now": now, "supposed": supposed}
+            for c, (now, supposed) in result.lines.items()
+        ],
+    }
+
+
 @router.post(
     "/comp/statements/{int:pk}/approve",
     response=schemas.PayStatementOut,
@@ -278,8 +340,9 @@ def statement_get(request: HttpRequest, pk: PathId) -> Any:
 )
 def statement_approve(request: HttpRequest, pk: PathId) -> Any:
     """Approve, which freezes it: a manager of the person's team or a comp admin, never the
-    person paid (403). 409 naming why while an input is missing (the period's attribution not
-    signed, no goal set) or when it is approved already."""
+    person paid (403). 409 naming why when it is approved already, when the data changed since
+    it was computed (computed again now, its lines differ: refresh it; the message names both
+    totals) or while an input is missing (the period's attribution not signed, no goal set)."""
     actor = current_actor(request)
     services.statement_approve(actor=actor, statement_id=pk)
     return _statement_get(actor, pk)

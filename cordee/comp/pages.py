@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from cordee.analytics import kpis as catalogue
 from cordee.analytics.comp_plan import PERSON, SIDES
-from cordee.comp import selectors, whatif
+from cordee.comp import cost, selectors, whatif
 from cordee.comp.inputs import advance_text, missing_text
 from cordee.comp.models import Plan, PlanVersion
 from cordee.core.actor import Actor
@@ -276,6 +276,7 @@ def plan_page(actor: Actor, plan: Plan) -> dict[str, Any]:
         "document": document,
         "components": components,
         "participants": participants,
+        "may_cost": selectors.is_comp_admin(actor),
     }
 
 
@@ -346,6 +347,9 @@ def statement_page(actor: Actor, statement: Any) -> dict[str, Any]:
         "components": sorted({str(line.get("component")) for line in statement.lines}),
         "disputes": list(statement.disputes.select_related("raised_by", "resolved_by")),
         "may_approve": statement.status == "draft" and selectors.may_approve(actor, statement),
+        # a draft is computed again from today's data by a comp admin (approval refuses a
+        # draft whose data changed since: the refresh is offered beside it)
+        "may_refresh": statement.status == "draft" and selectors.is_comp_admin(actor),
         "may_dispute": own,
         "may_resolve": selectors.is_comp_admin(actor) and not own,
     }
@@ -394,4 +398,114 @@ def what_if_context(actor: Actor, statement: Any, params: Any) -> dict[str, Any]
             for c, (a, b) in result.lines.items()
         ],
     }
+    return context
+
+
+# -- the plan's cost ------------------------------------------------------------------------------
+
+
+def _percent_text(value: Any) -> Decimal:
+    """« 135 », « 135,5 % » → 1.35, 1.355 (ArithmeticError, ValueError when not a number)."""
+    text = str(value).strip().replace(",", ".").rstrip("%").strip().replace("\u00a0", "")
+    return Decimal(text) / 100
+
+
+def cost_page(actor: Actor, plan_id: int, params: Any) -> dict[str, Any]:
+    """The plan's cost (``comp.cost``): one column per scenario (last year's distribution,
+    80 %, 100 %, 120 % and the one asked in the form), one row per component and side, the
+    sides, the total, the on-target cost and the ratio; how last year was read."""
+    plan = selectors.plan_cost_get(actor, plan_id)  # 404 for all but the comp admins
+    asked = str(params.get("attainment") or "").strip()
+    attainments = list(cost.DEFAULT_ATTAINMENTS)
+    error = ""
+    if asked:
+        try:
+            extra = cost.attainment_check(_percent_text(asked))
+        except (ArithmeticError, ValueError, ValidationFailed):
+            error = _("Give an attainment in percent, from 0 to 1000 (120 for 120 %).")
+        else:
+            if extra not in attainments:
+                attainments = sorted([*attainments, extra])
+    context: dict[str, Any] = {"nav": "pay", "plan": plan, "attainment": asked, "error": error}
+    try:
+        result = cost.plan_cost(actor=actor, plan_id=plan.pk, attainments=attainments)
+    except ValidationFailed as exc:
+        context["error"] = exc.explained
+        return context
+    currency = result.currency
+
+    def money(value: Decimal | None) -> str:
+        return format_money(value, currency) if value is not None else "—"
+
+    sides = side_labels()
+    heads = [
+        _("Last year's distribution") if s.kind == cost.LAST_YEAR else percent(s.attainment, 0)
+        for s in result.scenarios
+    ]
+    rows: list[dict[str, Any]] = []
+    first = result.scenarios[0].cost
+    for i, component in enumerate(first.components):
+        for side in component.by_side:
+            rows.append(
+                {
+                    "label": f"{component.component} · {sides.get(side, side)}",
+                    "kind": "component",
+                    "cells": [
+                        money(s.cost.components[i].by_side.get(side)) for s in result.scenarios
+                    ],
+                }
+            )
+    for side in ("sales", "marketing"):
+        if any(side in c.by_side for c in first.components):
+            rows.append(
+                {
+                    "label": sides[side],
+                    "kind": "side",
+                    "cells": [money(s.cost.by_side[side]) for s in result.scenarios],
+                }
+            )
+    rows += [
+        {
+            "label": _("Total"),
+            "kind": "total",
+            "cells": [money(s.cost.total) for s in result.scenarios],
+        },
+        {
+            "label": _("On target"),
+            "kind": "target",
+            "cells": [money(s.cost.on_target) for s in result.scenarios],
+        },
+        {
+            "label": _("Cost ÷ on target"),
+            "kind": "ratio",
+            "cells": [percent(s.cost.ratio, 1) for s in result.scenarios],
+        },
+    ]
+    names = {
+        m.user.email.lower(): str(m.user)
+        for m in Membership.objects.select_related("user").filter(workspace=actor.workspace)
+    }
+    before = result.last_year
+    context.update(
+        result=result,
+        heads=heads,
+        rows=rows,
+        no_basis=sorted(
+            {names.get(p.lower(), p) for s in result.scenarios for p in s.cost.no_basis}
+        ),
+        last_year=before,
+        assumed=[names.get(p.lower(), p) for p in before.assumed] if before else [],
+        median=percent(before.median, 1) if before else "",
+        shared=[
+            {
+                "metric": s.key[0],
+                "scope": s.key[1],
+                "period": s.key[2],
+                "before": s.before,
+                "attainment": percent(s.attainment, 1),
+                "from_goal": s.goal_id is not None,
+            }
+            for s in (before.shared if before else ())
+        ],
+    )
     return context

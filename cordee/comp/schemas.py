@@ -199,3 +199,81 @@ class PayComputeStatementOut(Schema):
 class PayComputeOut(Schema):
     period: str
     statements: list[PayComputeStatementOut]
+
+
+# -- what-if and the plan's cost ------------------------------------------------------------------
+
+
+class PayWhatIfLineOut(Schema):
+    component: str
+    now: MoneyOut
+    supposed: MoneyOut
+
+
+class PayWhatIfOut(Schema):
+    statement: int
+    period: str
+    now: MoneyOut = Field(description="The statement's total computed again now from the data")
+    supposed: MoneyOut = Field(description="The total with the supposed deal or attainment")
+    change: MoneyOut = Field(description="supposed − now")
+    lines: list[PayWhatIfLineOut] = Field(description="Per component (clawbacks summed in)")
+
+
+class PayCostComponentOut(Schema):
+    component: str
+    kind: str
+    sales: MoneyOut | None = Field(description="Its sales lines; null when no salesperson takes it")
+    marketing: MoneyOut | None = Field(
+        description="Its marketing lines; null when no marketer does"
+    )
+    total: MoneyOut
+
+
+class PayCostSideOut(Schema):
+    side: str
+    cost: MoneyOut
+    on_target: MoneyOut = Field(description="Σ the side's variable targets, prorated")
+    ratio: str | None = Field(description="cost ÷ on_target, 4 places; null when 0 on target")
+
+
+class PayCostScenarioOut(Schema):
+    kind: str = Field(description="last_year or uniform")
+    attainment: str | None = Field(description="The uniform scenario's attainment (1.2: 120 %)")
+    components: list[PayCostComponentOut]
+    sides: list[PayCostSideOut]
+    total: MoneyOut
+    on_target: MoneyOut
+    ratio: str | None
+    no_basis: list[str] = Field(
+        description="Assumed participants whose commission had no quota to stand on (it counts 0)"
+    )
+
+
+class PayCostSharedOut(Schema):
+    metric: str
+    scope: str
+    period: str = Field(description="The plan year's period")
+    before: str = Field(description="The same period last year")
+    attainment: str = Field(description="Last year's actual ÷ the goal's target; 1 without one")
+    goal_id: int | None
+    actual: str | None
+    target: str | None
+
+
+class PayCostLastYearOut(Schema):
+    year: int
+    deals: int = Field(description="Last year's credited deals replayed")
+    median_attainment: str = Field(description="The attainment of those without history")
+    assumed: list[str] = Field(description="Who had no credited deal last year (e-mails)")
+    shared: list[PayCostSharedOut]
+
+
+class PayCostOut(Schema):
+    plan: int
+    version: int = Field(description="The plan version costed: the latest")
+    year: int
+    currency: str
+    scenarios: list[PayCostScenarioOut]
+    last_year: PayCostLastYearOut | None = Field(
+        description="How last year's scenario was read; null when an attainment was asked"
+    )

@@ -123,6 +123,20 @@ def plan_get(actor: Actor, pk: int) -> Plan:
     return plan
 
 
+def plan_cost_get(actor: Actor, pk: int) -> Plan:
+    """A plan whose cost the actor reads: the comp admins only, since the cost adds up
+    everyone's pay (``comp.cost``); to anyone else the plan is not found, as a plan is to who
+    may not read it."""
+    plan = (
+        Plan.objects.filter(workspace=actor.workspace, pk=pk).first()
+        if is_comp_admin(actor)
+        else None
+    )
+    if plan is None:
+        raise NotFound(_("No such pay plan."))
+    return plan
+
+
 def comp_admins(actor: Actor) -> QuerySet[CompAdmin]:
     return CompAdmin.objects.filter(workspace=actor.workspace).select_related("user")
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cordee.analytics.comp import Payouts
+from cordee.analytics.comp import Statement as EngineStatement
 from cordee.analytics.comp_plan import PlanError, plan_parse
 from cordee.comp import inputs
 from cordee.comp.models import (
@@ -36,6 +38,7 @@ from cordee.comp.selectors import (
 from cordee.core import audit
 from cordee.core.actor import Actor
 from cordee.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from cordee.core.templatetags.cordee import format_money
 from cordee.tenancy.models import Membership, normalize_email
 
 audit.audit_kind_register("comp-admins", CompAdmin._meta.verbose_name, CompAdmin)
@@ -289,6 +292,85 @@ class Refreshed:
     frozen: int  # approved ones left as they were
 
 
+@dataclass(frozen=True)
+class _Computed:
+    """A plan's period computed now from the data, for every participant or one person."""
+
+    version: PlanVersion
+    read: inputs.StatementInputs
+    label: str
+    results: dict[int, EngineStatement]  # person id → the engine's statement
+    adjustments: dict[int, list[Adjustment]]  # person id → the period's adjustments
+    emails: dict[int, str]  # person id → the plan's e-mail
+
+
+def _compute(
+    actor: Actor, plan: Plan, period_label: str, person_id: int | None = None
+) -> _Computed:
+    """The period's statements with the plan's latest version, as ``statements_refresh`` writes
+    them; for ``person_id`` alone when given (the others' credits and lines are not computed:
+    a person's lines depend on their own credits and the shared values only). One pass, its
+    queries bounded whatever the number of people and deals."""
+    version = latest_version(plan)
+    read = inputs.statement_inputs(actor.workspace, version, period_label, actor=actor)
+    label = read.period.label
+    emails = {user.pk: email for email, user in read.people.items()}
+    engine_plan, credits = read.plan, read.credits
+    if person_id is not None:
+        mine = {emails[person_id]} if person_id in emails else set()
+        engine_plan = dataclasses.replace(
+            read.plan, participants=tuple(p for p in read.plan.participants if p.person in mine)
+        )
+        credits = [c for c in read.credits if c.person in mine]
+    engine: list[EngineStatement] = []
+    try:
+        if engine_plan.participants:
+            payouts = Payouts(engine_plan, credits, read.engine_metrics(), read.first_month)
+            engine = payouts.statements(label)
+    except ValueError as error:
+        raise ValidationFailed(
+            _("Some fields are not valid."), field_errors={"period": [str(error)]}
+        ) from None
+    rows = Adjustment.objects.filter(plan=plan, period=label).order_by("id")
+    if person_id is not None:
+        rows = rows.filter(person_id=person_id)
+    adjustments: dict[int, list[Adjustment]] = {}
+    for adj in rows:
+        adjustments.setdefault(adj.person_id, []).append(adj)
+    results = {read.people[s.person].pk: s for s in engine if s.person in read.people}
+    return _Computed(version, read, label, results, adjustments, emails)
+
+
+def _draft(computed: _Computed, person_id: int) -> dict[str, Any]:
+    """A person's draft as computed: its lines with their drill-down (and the period's
+    adjustments), the input values used, the total, the plan version."""
+    read = computed.read
+    email = computed.emails.get(person_id)
+    result = computed.results.get(person_id)
+    lines = [inputs.line_record(x, read.metrics) for x in result.lines] if result else []
+    lines += [adjustment_line(a) for a in computed.adjustments.get(person_id, [])]
+    deals = {d["deal_id"] for x in lines for d in x.get("deals", ())}
+    used = {key for m in lines for key in inputs.line_metric_keys(m)}
+    record = {
+        "plan_version": computed.version.number,
+        "period": computed.label,
+        "first_month": read.first_month,
+        "credits": inputs.credits_record(read.credits, email or "", deals),
+        "metrics": [read.metrics[k].as_dict() for k in sorted(used)],
+        "other_currencies": read.apart.get(email or "", []),
+        "missing": [
+            read.metrics[k].missing_item() for k in sorted(used) if read.metrics[k].missing
+        ],
+    }
+    return {
+        "version": computed.version,
+        "lines": lines,
+        "inputs": record,
+        "total": _total(lines),
+        "status": StatementStatus.DRAFT,
+    }
+
+
 def statements_refresh(*, actor: Actor, plan_id: int, period_label: str) -> Refreshed:
     """Computes every participant's statement of the period with the plan's latest version
     and writes it as a draft, with its lines (and their drill-down), the input values used and
@@ -297,57 +379,20 @@ def statements_refresh(*, actor: Actor, plan_id: int, period_label: str) -> Refr
     plan = Plan.objects.filter(workspace=actor.workspace, pk=plan_id).first()
     if plan is None:
         raise NotFound(_("No such pay plan."))
-    version = latest_version(plan)
-    read = inputs.statement_inputs(actor.workspace, version, period_label, actor=actor)
-    label = read.period.label
-    try:
-        computed = Payouts(read.plan, read.credits, read.engine_metrics(), read.first_month)
-        engine = computed.statements(label)
-    except ValueError as error:
-        raise ValidationFailed(
-            _("Some fields are not valid."), field_errors={"period": [str(error)]}
-        ) from None
-    adjustments: dict[int, list[Adjustment]] = {}
-    for adj in Adjustment.objects.filter(plan=plan, period=label).order_by("id"):
-        adjustments.setdefault(adj.person_id, []).append(adj)
-    by_user = {user.pk: email for email, user in read.people.items()}
+    computed = _compute(actor, plan, period_label)
+    label = computed.label
     written = frozen = 0
     with transaction.atomic():
         existing = {
             s.person_id: s
             for s in Statement.objects.select_for_update().filter(plan=plan, period=label)
         }
-        results = {read.people[s.person].pk: s for s in engine if s.person in read.people}
-        for person_id in sorted(set(results) | set(adjustments)):
+        for person_id in sorted(set(computed.results) | set(computed.adjustments)):
             stored = existing.get(person_id)
             if stored is not None and stored.status == StatementStatus.APPROVED:
                 frozen += 1
                 continue
-            email = by_user.get(person_id)
-            result = results.get(person_id)
-            lines = [inputs.line_record(x, read.metrics) for x in result.lines] if result else []
-            lines += [adjustment_line(a) for a in adjustments.get(person_id, [])]
-            deals = {d["deal_id"] for x in lines for d in x.get("deals", ())}
-            used = {key for m in lines for key in inputs.line_metric_keys(m)}
-            values = [read.metrics[k].as_dict() for k in sorted(used)]
-            record = {
-                "plan_version": version.number,
-                "period": label,
-                "first_month": read.first_month,
-                "credits": inputs.credits_record(read.credits, email or "", deals),
-                "metrics": values,
-                "other_currencies": read.apart.get(email or "", []),
-                "missing": [
-                    read.metrics[k].missing_item() for k in sorted(used) if read.metrics[k].missing
-                ],
-            }
-            fields = {
-                "version": version,
-                "lines": lines,
-                "inputs": record,
-                "total": _total(lines),
-                "status": StatementStatus.DRAFT,
-            }
+            fields = _draft(computed, person_id)
             if stored is None:
                 Statement.objects.create(
                     workspace=actor.workspace,
@@ -365,8 +410,8 @@ def statements_refresh(*, actor: Actor, plan_id: int, period_label: str) -> Refr
         gone = [
             s.pk
             for person_id, s in existing.items()
-            if person_id not in results
-            and person_id not in adjustments
+            if person_id not in computed.results
+            and person_id not in computed.adjustments
             and s.status == StatementStatus.DRAFT
         ]
         Statement.objects.filter(pk__in=gone, disputes__isnull=True).delete()
@@ -378,20 +423,54 @@ def statements_refresh(*, actor: Actor, plan_id: int, period_label: str) -> Refr
     return Refreshed(label, rows, written, frozen)
 
 
+class StaleStatement(Conflict):
+    """A draft whose lines the data no longer gives: refresh it before approving it."""
+
+    def __init__(self, message: str, *, before: Decimal, now: Decimal) -> None:
+        super().__init__(message)
+        self.before, self.now = before, now
+
+
+def _stale_check(actor: Actor, statement: Statement) -> None:
+    """409 when the draft's lines differ from those computed again now from the data (the
+    refresh's path, for this person alone): a deal's amount or split, a goal's target or
+    value, a new plan version changed since it was computed."""
+    computed = _compute(actor, statement.plan, statement.period, person_id=statement.person_id)
+    fresh = _draft(computed, statement.person_id)
+    if fresh["lines"] == statement.lines:
+        return
+    currency = actor.workspace.currency
+    before, now = statement.total, fresh["total"]
+    raise StaleStatement(
+        _(
+            "The data changed since this statement was computed: its total was %(before)s, "
+            "computed again now it is %(now)s. Refresh it, then approve it."
+        )
+        % {"before": format_money(before, currency), "now": format_money(now, currency)},
+        before=before,
+        now=now,
+    )
+
+
 def statement_approve(*, actor: Actor, statement_id: int) -> Statement:
     """Approves a statement, which freezes it (its lines, inputs, total and plan version never
     change again): a manager of the person's team or a comp admin, never the person paid (403).
-    Refused (409, naming why) while an input is missing (the attribution not signed, a goal not
-    set) or when it is approved already. Audited."""
+    Refused (409, naming why) when it is approved already, when the data changed since it was
+    computed (its lines computed again now differ: refresh it first; ``StaleStatement``, naming
+    both totals) or while an input is missing (the attribution not signed, a goal not set).
+    Audited."""
     with transaction.atomic():
         statement = statement_get(actor, statement_id)  # 404 for a statement one may not read
-        statement = Statement.objects.select_for_update().get(pk=statement.pk)
+        statement = (
+            Statement.objects.select_for_update().select_related("plan").get(pk=statement.pk)
+        )
         if statement.person_id == actor.user.pk:
             raise PermissionDenied(_("Someone else approves your own pay."))
         if not may_approve(actor, statement):
             raise PermissionDenied(_("A manager of the person's team or a comp admin approves."))
         if statement.status == StatementStatus.APPROVED:
             raise Conflict(_("This statement is approved already."))
+        _stale_check(actor, statement)
         missing = [inputs.missing_text(m) for m in (statement.inputs or {}).get("missing", [])]
         if missing:
             raise Conflict(_("This statement cannot be approved yet.") + " " + " ".join(missing))

@@ -10,6 +10,7 @@ urlpatterns = [
     path("pay/", views.pay, name="pay"),
     path("pay/plans/new/", views.plan_new, name="pay_plan_new"),
     path("pay/plans/<int:pk>/", views.plan_detail, name="pay_plan_detail"),
+    path("pay/plans/<int:pk>/cost/", views.plan_cost, name="pay_plan_cost"),
     path(
         "pay/plans/<int:pk>/remove/",
         views.plan_participant_remove,

@@ -21,6 +21,7 @@ from cordee.comp import pages, selectors, services
 from cordee.comp.payroll import payroll_csv, payroll_filename
 from cordee.core.actor import Actor
 from cordee.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
+from cordee.core.redirects import next_url
 from cordee.core.web import workspace_view
 
 
@@ -149,6 +150,13 @@ def plan_download(request: HttpRequest, actor: Actor, *, pk: int, number: int) -
 
 
 @workspace_view
+def plan_cost(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResponse:
+    """What the plan's year costs at last year's distribution and at chosen attainments
+    (comp admins; anyone else: not found). Reads only: the form is a GET."""
+    return render(request, "comp/plan_cost.html", pages.cost_page(actor, pk, request.GET))
+
+
+@workspace_view
 @require_POST
 def comp_admin_grant(request: HttpRequest, actor: Actor) -> HttpResponse:
     try:
@@ -217,7 +225,8 @@ def statement_detail(request: HttpRequest, actor: Actor, *, pk: int) -> HttpResp
 @workspace_view
 @require_POST
 def statements_refresh(request: HttpRequest, actor: Actor) -> HttpResponse:
-    """A comp admin computes a plan's statements of a period (drafts; approved ones stay)."""
+    """A comp admin computes a plan's statements of a period (drafts; approved ones stay), then
+    goes back to the page they came from (a statement's) or to the pay page."""
     try:
         done = services.statements_refresh(
             actor=actor,
@@ -236,7 +245,7 @@ def statements_refresh(request: HttpRequest, actor: Actor) -> HttpResponse:
             )
             % {"period": done.period, "computed": done.computed, "frozen": done.frozen},
         )
-    return HttpResponseRedirect(reverse("pay", args=[actor.workspace.slug]))
+    return HttpResponseRedirect(next_url(request, reverse("pay", args=[actor.workspace.slug])))
 
 
 @workspace_view

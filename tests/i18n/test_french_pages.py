@@ -321,7 +321,9 @@ PK_MODELS: dict[str, type[models.Model]] = {
     "opportunity_credits": funnel.Opportunity,
     "contract_sign": funnel.SlaContract,
     **{f"goal_{name}": funnel.Goal for name in ("detail", "edit", "delete", "trend")},
-    **{f"pay_plan_{name}": PayPlan for name in ("detail", "participant_remove", "download")},
+    **{
+        f"pay_plan_{name}": PayPlan for name in ("detail", "participant_remove", "download", "cost")
+    },
     "pay_payroll": PayPlan,
     "pay_statement": PayStatement,
     "activity_log": funnel.Lead,  # <record> is "lead"
