@@ -31,7 +31,6 @@ read by that person, a manager of the same side, a RevOps admin and an executive
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -47,17 +46,15 @@ from django.utils.translation import gettext as _
 from cordee.analytics import kpis as catalogue
 from cordee.analytics import planning as maths
 from cordee.core.actor import Actor
-from cordee.core.columns import rows_with_epochs
+from cordee.core.columns import columns_with_epochs, latest_at_or_before, mapped
 from cordee.core.errors import NotFound, PermissionDenied, ValidationFailed
 from cordee.funnel import metrics, planning, won
 from cordee.funnel.models import (
     LeadAssignment,
-    LeadDecision,
     Opportunity,
     OpportunityStage,
     SlaContract,
 )
-from cordee.funnel.models.decisions import DecisionKind
 from cordee.funnel.models.leads import Lead
 from cordee.funnel.sla import load_cycles, marketing_commitments, marketing_status
 from cordee.people.models import Pod
@@ -245,59 +242,43 @@ def scope_choices(actor: Actor) -> list[tuple[str, str]]:
 # -- who owns what -------------------------------------------------------------------------------
 
 
-def _owners_at(
-    workspace: Workspace, leads: np.ndarray, instants: list[float | None]
-) -> list[int | None]:
+def _owners_at(workspace: Workspace, leads: np.ndarray, instants: np.ndarray) -> np.ndarray:
     """The owner of each lead at each instant (epoch seconds): the latest assignment at or
-    before it; the lead's owner now when the instant is None or no assignment precedes it."""
+    before it; the lead's owner now when the instant is NaN or no assignment precedes it (-1:
+    no owner)."""
     if not len(leads):
-        return []
+        return np.zeros(0, dtype=np.int64)
     # the rows of the leads' id span (two index ranges), not ``IN`` a list of every lead id:
     # composing and planning a list of hundreds of thousands of ids costs more than reading
     # the few rows of the span that are not the cycles' leads
-    span = {"gte": int(leads.min()), "lte": int(leads.max())}
-    history: dict[int, tuple[list[float], list[int | None]]] = {}
-    for lead, at, owner in (
+    low, high = int(leads.min()), int(leads.max())
+    a_lead, a_at, a_owner = columns_with_epochs(
         LeadAssignment.objects.filter(
-            workspace=workspace, lead_id__gte=span["gte"], lead_id__lte=span["lte"]
+            workspace=workspace, lead_id__gte=low, lead_id__lte=high
+        ).order_by("lead_id", "at", "id"),
+        ("lead_id", "at", "to_owner_id"),
+        instants=("at",),
+    )
+    l_id, l_owner = columns_with_epochs(
+        Lead.objects.filter(workspace=workspace, pk__gte=low, pk__lte=high).order_by("pk"),
+        ("pk", "owner_id"),
+    )
+    ids = np.array(l_id, dtype=np.int64)
+    now_owner = np.array([-1 if o is None else o for o in l_owner], dtype=np.int64)
+    pos = np.clip(np.searchsorted(ids, leads), 0, max(len(ids) - 1, 0))
+    out = np.where(ids[pos] == leads, now_owner[pos], -1) if len(ids) else np.full(len(leads), -1)
+    timed = ~np.isnan(instants)
+    if a_lead:
+        assigned = np.array([-1 if o is None else o for o in a_owner], dtype=np.int64)
+        found = latest_at_or_before(
+            np.array(a_lead, dtype=np.int64),
+            np.array(a_at, dtype=np.float64),
+            leads[timed],
+            instants[timed],
         )
-        .order_by("lead_id", "at", "id")
-        .values_list("lead_id", "at", "to_owner_id")
-    ):
-        times, owners = history.setdefault(lead, ([], []))
-        times.append(at.timestamp())
-        owners.append(owner)
-    now = dict(
-        Lead.objects.filter(
-            workspace=workspace, pk__gte=span["gte"], pk__lte=span["lte"]
-        ).values_list("pk", "owner_id")
-    )
-    out: list[int | None] = []
-    for lead, instant in zip(leads.tolist(), instants, strict=True):
-        times, owners = history.get(lead, ([], []))
-        i = bisect.bisect_right(times, instant) if instant is not None else 0
-        out.append(owners[i - 1] if i else now.get(lead))
-    return out
-
-
-def _decisions(
-    workspace: Workspace, cycles: metrics.CohortCycles
-) -> dict[tuple[int, float], tuple[str, float]]:
-    """{(lead, MQL instant to the millisecond): (kind, decided at in epoch seconds)} of the
-    cycles' decisions — the planner's matching (``planning._rejected``)."""
-    if not len(cycles.lead):
-        return {}
-    first = dt.datetime.fromtimestamp(float(cycles.mql.min()), tz=dt.UTC)
-    last = dt.datetime.fromtimestamp(float(cycles.mql.max()), tz=dt.UTC)
-    rows = LeadDecision.objects.filter(
-        workspace=workspace,
-        mql_at__gte=first - dt.timedelta(seconds=1),
-        mql_at__lte=last + dt.timedelta(seconds=1),
-    )
-    epochs = rows_with_epochs(
-        rows, ("lead_id", "mql_at", "kind", "decided_at"), instants=("mql_at", "decided_at")
-    )
-    return {(lead, round(at, 3)): (kind, decided) for lead, at, kind, decided in epochs}
+        at = np.flatnonzero(timed)[found >= 0]
+        out[at] = assigned[found[found >= 0]]
+    return out.astype(np.int64)
 
 
 def _sides(workspace: Workspace) -> dict[int, str]:
@@ -335,7 +316,7 @@ def _scope_filter(scope: Scope) -> tuple[str, int] | None:
 def _side_codes(owners: np.ndarray, sides: dict[int, str]) -> np.ndarray:
     """Each owner's side as 1 (marketing), 2 (sales) or 0 (none: no owner, not a member)."""
     codes = {user: SIDES.index(side) + 1 for user, side in sides.items() if side in SIDES}
-    return np.array([codes.get(int(o), 0) for o in owners], dtype=np.int64)
+    return mapped(owners, codes, 0)
 
 
 def _mine(columns: dict[str, np.ndarray], rows: np.ndarray, scope: Scope) -> np.ndarray:
@@ -365,22 +346,12 @@ def _cycle_rows(
     workspace: Workspace, first: dt.date, last: dt.date, *, pods: bool, owners: bool
 ) -> _CycleRows:
     cycles = metrics.cohort_cycles(workspace, metrics.Period(first, last), pods=pods)
-    decisions = _decisions(workspace, cycles)
-    rejected, instants = [], []
-    rows = zip(cycles.lead.tolist(), cycles.mql.tolist(), cycles.sal.tolist(), strict=True)
-    for lead, mql, sal in rows:
-        kind, decided = decisions.get((lead, round(mql, 3)), (None, None))
-        rejected.append(kind == DecisionKind.REJECT)
-        if not np.isnan(sal):
-            instants.append(sal)  # accepted: the SAL entry is the decision
-        elif kind == DecisionKind.REJECT:
-            instants.append(decided)
-        else:
-            instants.append(None)
-    n = len(rejected)
+    decisions = metrics.cycle_decisions(workspace, cycles)
+    n = len(cycles.lead)
+    sal = ~np.isnan(cycles.sal)
     columns = {
-        "sal": ~np.isnan(cycles.sal),
-        "rejected": np.array(rejected, dtype=bool),
+        "sal": sal,
+        "rejected": decisions.rejected,
         "pod": np.full(n, -1, dtype=np.int64),
         "owner": np.full(n, -1, dtype=np.int64),
         "side": np.zeros(n, dtype=np.int64),
@@ -388,8 +359,11 @@ def _cycle_rows(
     if pods and cycles.pod is not None:
         columns["pod"] = cycles.pod.astype(np.int64)
     if owners and n:
-        found = _owners_at(workspace, cycles.lead, instants)
-        columns["owner"] = np.array([-1 if o is None else o for o in found], dtype=np.int64)
+        # the owner at the decision: an accepted MQL's SAL entry, a rejection's decision
+        instants = np.where(
+            sal, cycles.sal, np.where(decisions.rejected, decisions.decided, np.nan)
+        )
+        columns["owner"] = _owners_at(workspace, cycles.lead, instants)
         columns["side"] = _side_codes(columns["owner"], _sides(workspace))
     order = np.argsort(cycles.mql, kind="stable")
     return _CycleRows(cycles.mql[order], {k: v[order] for k, v in columns.items()})

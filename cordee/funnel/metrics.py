@@ -39,11 +39,13 @@ from django.utils.translation import gettext as _
 
 from cordee.analytics import funnel as engine
 from cordee.core.actor import Actor
-from cordee.core.columns import rows_with_epochs
+from cordee.core.columns import columns_with_epochs, latest_at_or_before
 from cordee.core.errors import ValidationFailed
 from cordee.crm.models import Channel
 from cordee.funnel.models import (
+    DecisionKind,
     LeadAssignment,
+    LeadDecision,
     LeadStageChange,
     Opportunity,
     OpportunitySource,
@@ -255,20 +257,20 @@ def _cycles(
     mqls = LeadStageChange.objects.filter(
         workspace=workspace, to_stage=Stage.MQL, at__gte=start, at__lt=end
     )
-    events = rows_with_epochs(
+    e_lead, e_at, e_stage = columns_with_epochs(
         LeadStageChange.objects.filter(
             workspace=workspace, to_stage__in=list(_CODES), at__gte=min(start, history)
         ).order_by("lead_id", "at", "id"),
         ("lead_id", "at", "to_stage"),
         instants=("at",),
     )
-    lead = np.array([e[0] for e in events], dtype=np.int64)
-    at = np.array([e[1] for e in events], dtype=np.float64)
-    code = np.array([_CODES[e[2]] for e in events], dtype=np.int8)
-    index = np.arange(len(events))
+    lead = np.array(e_lead, dtype=np.int64)
+    at = np.array(e_at, dtype=np.float64)
+    code = np.array([_CODES[s] for s in e_stage], dtype=np.int8)
+    index = np.arange(len(lead))
     is_mql = code == 0
     # the MQL entry that opened each row's cycle: the latest MQL row so far, of the same lead
-    opener = np.maximum.accumulate(np.where(is_mql, index, -1)) if len(events) else index
+    opener = np.maximum.accumulate(np.where(is_mql, index, -1)) if len(lead) else index
     in_cycle = opener >= 0
     in_cycle[in_cycle] = lead[opener[in_cycle]] == lead[in_cycle]
     cycles = np.flatnonzero(is_mql & (at < end.timestamp()))
@@ -313,7 +315,7 @@ def _routed_pods(
 ) -> np.ndarray:
     """The pod each cohort cycle was routed to: its first assignment to a pod at or after the MQL
     entry (and before the lead's next one); the lead's pod when the cycle has none."""
-    assignments = rows_with_epochs(
+    a_lead_col, a_at_col, a_pod_col = columns_with_epochs(
         LeadAssignment.objects.filter(
             workspace=workspace, pod__isnull=False, at__gte=start
         ).order_by("lead_id", "at", "id"),
@@ -321,18 +323,16 @@ def _routed_pods(
         instants=("at",),
     )
     pods = np.zeros(len(a["cohort"]), dtype=np.int64)
-    if assignments:
+    if a_lead_col:
         # (lead, second) as one sortable integer: lead ids < 2^30, epochs < 2^33
         def key(lead: np.ndarray, at: np.ndarray) -> np.ndarray:
             return (lead.astype(np.int64) << 33) | np.floor(at).astype(np.int64)
 
         mql_rows = np.flatnonzero(a["is_mql"])
         mql_keys = key(a["events_lead"][mql_rows], a["events_at"][mql_rows])
-        a_lead = np.array([x[0] for x in assignments], dtype=np.int64)
-        a_pod = np.array([x[2] for x in assignments], dtype=np.int64)
-        p = np.searchsorted(
-            mql_keys, key(a_lead, np.array([x[1] for x in assignments], dtype=np.float64)), "right"
-        )
+        a_lead = np.array(a_lead_col, dtype=np.int64)
+        a_pod = np.array(a_pod_col, dtype=np.int64)
+        p = np.searchsorted(mql_keys, key(a_lead, np.array(a_at_col, dtype=np.float64)), "right")
         p -= 1
         ok = p >= 0
         ok[ok] = a["events_lead"][mql_rows[p[ok]]] == a_lead[ok]
@@ -405,6 +405,46 @@ def cohort_cycles(workspace: Workspace, period: Period, *, pods: bool = False) -
     )
 
 
+@dataclass(frozen=True)
+class CycleDecisions:
+    """Sales' decision on each cycle's MQL, aligned with the cycles."""
+
+    rejected: np.ndarray  # bool
+    decided: np.ndarray  # epoch seconds of the decision (NaN: none)
+
+
+def cycle_decisions(workspace: Workspace, cycles: CohortCycles) -> CycleDecisions:
+    """Each cycle's decision: the one on the same lead whose ``mql_at`` is the cycle's opening
+    MQL instant, to the millisecond (a decision names the MQL it decides)."""
+    n = len(cycles.lead)
+    rejected, decided = np.zeros(n, dtype=bool), np.full(n, np.nan)
+    if not n:
+        return CycleDecisions(rejected, decided)
+    first = dt.datetime.fromtimestamp(float(cycles.mql.min()), tz=dt.UTC)
+    last = dt.datetime.fromtimestamp(float(cycles.mql.max()), tz=dt.UTC)
+    d_lead, d_mql, d_kind, d_at = columns_with_epochs(
+        LeadDecision.objects.filter(
+            workspace=workspace,
+            mql_at__gte=first - dt.timedelta(seconds=1),
+            mql_at__lte=last + dt.timedelta(seconds=1),
+        ).order_by(),
+        ("lead_id", "mql_at", "kind", "decided_at"),
+        instants=("mql_at", "decided_at"),
+    )
+    if not d_lead:
+        return CycleDecisions(rejected, decided)
+    d_ms = np.round(np.array(d_mql, dtype=np.float64) * 1000)
+    c_ms = np.round(cycles.mql * 1000)
+    d_lead_a = np.array(d_lead, dtype=np.int64)
+    found = latest_at_or_before(d_lead_a, d_ms, cycles.lead, c_ms)
+    hit = found >= 0
+    hit[hit] = d_ms[found[hit]] == c_ms[hit]
+    rows = found[hit]
+    rejected[hit] = np.array(d_kind, dtype=object)[rows] == DecisionKind.REJECT
+    decided[hit] = np.array(d_at, dtype=np.float64)[rows]
+    return CycleDecisions(rejected, decided)
+
+
 def _row(
     row: engine.CohortRow, key: str, label: str, now: float, medians: dict[str, float | None]
 ) -> MetricsRow:
@@ -473,7 +513,7 @@ def _velocity(
         at__gte=dt.datetime.fromtimestamp(starts[0], tz=dt.UTC),
         at__lt=dt.datetime.fromtimestamp(starts[-1], tz=dt.UTC),
     )
-    at = np.array([r[0] for r in rows_with_epochs(entries, ("at",), ("at",))], dtype=np.float64)
+    at = np.array(columns_with_epochs(entries.order_by(), ("at",), ("at",))[0], dtype=np.float64)
     counts = np.bincount(np.searchsorted(starts, at, side="right") - 1, minlength=len(keys))
     monthly = [int(n) for n in counts[: len(keys)]]
     rates = engine.lead_velocity_series(monthly)

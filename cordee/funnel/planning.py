@@ -61,8 +61,7 @@ from cordee.core.actor import Actor
 from cordee.core.errors import ValidationFailed
 from cordee.crm.models import Account
 from cordee.funnel import metrics
-from cordee.funnel.models import Lead, LeadDecision, OpportunitySource
-from cordee.funnel.models.decisions import DecisionKind
+from cordee.funnel.models import Lead, OpportunitySource
 from cordee.funnel.reports import snapshot
 from cordee.funnel.version import funnel_version
 from cordee.funnel.won import won_opportunities
@@ -132,25 +131,7 @@ def _month_count(workspace: Workspace, window: metrics.Period, mql: np.ndarray) 
 
 def _rejected(workspace: Workspace, cycles: metrics.CohortCycles) -> np.ndarray:
     """For each cycle, whether sales rejected its MQL (a rejection decision on that MQL)."""
-    if not len(cycles.lead):
-        return np.zeros(0, dtype=bool)
-    first = dt.datetime.fromtimestamp(float(cycles.mql.min()), tz=dt.UTC)
-    last = dt.datetime.fromtimestamp(float(cycles.mql.max()), tz=dt.UTC)
-    decisions = LeadDecision.objects.filter(
-        workspace=workspace,
-        kind=DecisionKind.REJECT,
-        mql_at__gte=first - dt.timedelta(seconds=1),
-        mql_at__lte=last + dt.timedelta(seconds=1),
-    ).values_list("lead_id", "mql_at")
-    # the decision's mql_at is the lead's MQL instant, the cycle's opening entry
-    keys = {(lead, round(at.timestamp(), 3)) for lead, at in decisions}
-    rejected = np.zeros(len(cycles.lead), dtype=bool)
-    candidates = np.flatnonzero(
-        np.isin(cycles.lead, np.array([k[0] for k in keys], dtype=np.int64))
-    )
-    for i in candidates:  # only the cycles of leads with a rejection
-        rejected[i] = (int(cycles.lead[i]), round(float(cycles.mql[i]), 3)) in keys
-    return rejected
+    return metrics.cycle_decisions(workspace, cycles).rejected
 
 
 def _ratio(numerator: int, denominator: int) -> Fraction | None:

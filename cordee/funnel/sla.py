@@ -28,7 +28,7 @@ from cordee.core.business_time import (
     local_dates,
     to_epoch,
 )
-from cordee.core.columns import rows_with_epochs
+from cordee.core.columns import columns_with_epochs, mapped
 from cordee.funnel.models import (
     BreachKind,
     DecisionKind,
@@ -80,8 +80,8 @@ def touches_count(
     (synced from a CRM: 0 here). ``actors`` and ``owners`` are user ids (0: none), pairwise;
     ``team_of`` maps a member to their team. Marketing touches never reach this rule: only
     ``is_sales_activity`` rows are read."""
-    actor_team = np.array([team_of.get(int(a)) or -1 for a in actors], dtype=np.int64)
-    owner_team = np.array([team_of.get(int(o)) or -2 for o in owners], dtype=np.int64)
+    actor_team = mapped(actors, team_of, -1)
+    owner_team = mapped(owners, team_of, -2)
     return (actors == 0) | (actors == owners) | (actor_team == owner_team)
 
 
@@ -238,53 +238,54 @@ def load_cycles(
     if lead_ids is not None:
         leads = leads.filter(pk__in=lead_ids)
     # mql_at is not NULL here (filtered above)
-    rows = rows_with_epochs(
+    lead_id, mql_col, owner_col, pod_col, industry_col = columns_with_epochs(
         leads.order_by("id"),
         ("id", "mql_at", "owner_id", "pod_id", "contact__account__industry"),
         instants=("mql_at",),
     )
-    if not rows:
+    if not lead_id:
         return None
     calendar = workspace_calendar(workspace)
-    columns = list(zip(*rows, strict=True))
-    mql_all = np.array(columns[1], dtype=np.float64)
-    pods_all = np.array([p or 0 for p in columns[3]], dtype=np.int64)
+    mql_all = np.array(mql_col, dtype=np.float64)
+    pods_all = np.array([p or 0 for p in pod_col], dtype=np.int64)
     which = governing_contracts(
         contracts,
         pods_all,
-        np.array([i or "" for i in columns[4]], dtype=object),
+        np.array([i or "" for i in industry_col], dtype=object),
         local_dates(mql_all, calendar.tz),
     )
     governed = which >= 0
     if not governed.any():
         return None
     which = which[governed]
-    ids = np.array(columns[0], dtype=np.int64)[governed]
+    ids = np.array(lead_id, dtype=np.int64)[governed]
     mql_at = mql_all[governed]
     mql = np.floor(mql_at).astype(np.int64)
-    owners = np.array([o or 0 for o in columns[2]], dtype=np.int64)[governed]
+    owners = np.array([o or 0 for o in owner_col], dtype=np.int64)[governed]
     pods = pods_all[governed]
 
     # decisions taken on the current MQL cycle
     decided = np.full(len(ids), engine.NEVER, dtype=np.int64)
     rejected = np.full(len(ids), engine.NEVER, dtype=np.int64)
-    decisions = rows_with_epochs(
-        _only(LeadDecision.objects.filter(workspace=workspace, mql_at__gte=lower), lead_ids),
+    d_lead, d_mql_at, d_kind, d_decided_at = columns_with_epochs(
+        _only(
+            LeadDecision.objects.filter(workspace=workspace, mql_at__gte=lower), lead_ids
+        ).order_by(),
         ("lead_id", "mql_at", "kind", "decided_at"),
         instants=("mql_at", "decided_at"),
     )
-    if decisions:
-        pos, found = _match(ids, np.array([d[0] for d in decisions], dtype=np.int64))
-        d_mql = np.floor(np.array([d[1] for d in decisions], dtype=np.float64)).astype(np.int64)
-        d_at = np.floor(np.array([d[3] for d in decisions], dtype=np.float64)).astype(np.int64)
-        d_reject = np.array([d[2] == DecisionKind.REJECT for d in decisions])
+    if d_lead:
+        pos, found = _match(ids, np.array(d_lead, dtype=np.int64))
+        d_mql = np.floor(np.array(d_mql_at, dtype=np.float64)).astype(np.int64)
+        d_at = np.floor(np.array(d_decided_at, dtype=np.float64)).astype(np.int64)
+        d_reject = np.array(d_kind, dtype=object) == DecisionKind.REJECT
         same_cycle = found & (mql[pos] == d_mql)
         decided[pos[same_cycle]] = d_at[same_cycle]
         rejected[pos[same_cycle & d_reject]] = d_at[same_cycle & d_reject]
 
     # sales activities by the owner or the owner's team (or unattributed, e.g. synced from a CRM)
     team_of = team_of_members(workspace)
-    touches = rows_with_epochs(
+    t_lead_col, t_actor_col, t_at_col = columns_with_epochs(
         _only(
             Touchpoint.objects.filter(
                 workspace=workspace,
@@ -293,22 +294,24 @@ def load_cycles(
                 occurred_at__gte=lower,
             ),
             lead_ids,
-        ),
+        ).order_by(),
         ("lead_id", "actor_id", "occurred_at"),
         instants=("occurred_at",),
     )
     t_lead = np.empty(0, dtype=np.int64)
     t_at = np.empty(0, dtype=np.int64)
-    if touches:
-        pos, found = _match(ids, np.array([t[0] for t in touches], dtype=np.int64))
-        actor = np.array([t[1] or 0 for t in touches], dtype=np.int64)
+    if t_lead_col:
+        pos, found = _match(ids, np.array(t_lead_col, dtype=np.int64))
+        actor = np.array([a or 0 for a in t_actor_col], dtype=np.int64)
         counts = found & touches_count(actor, owners[pos], team_of)
         t_lead = pos[counts]
-        t_at = np.floor(np.array([t[2] for t in touches], dtype=np.float64)).astype(np.int64)
-        t_at = t_at[counts]
+        t_at = np.floor(np.array(t_at_col, dtype=np.float64)).astype(np.int64)[counts]
 
     day = business_day_seconds(calendar)
-    per = [contracts[int(i)] for i in which]
+
+    def terms(values: list[int]) -> np.ndarray:
+        return np.array(values, dtype=np.int64)[which]
+
     first, last = (from_epoch(int(x)) for x in (mql.min(), mql.max()))
     clock = BusinessClock.around(calendar, first, max(at, last), margin_days=120)
     clocks = engine.lead_clocks(
@@ -319,12 +322,11 @@ def load_cycles(
         rejected_at=rejected,
         touch_lead=t_lead,
         touch_at=t_at,
-        first_touch_seconds=np.array([_hours(c.first_touch_hours) for c in per], dtype=np.int64),
-        decision_seconds=np.array([_hours(c.decision_hours) for c in per], dtype=np.int64),
-        attempts_required=np.array([c.attempts_required for c in per], dtype=np.int64),
-        attempts_window_seconds=np.array(
-            [c.attempts_within_days * day for c in per], dtype=np.int64
-        ),
+        # each contract's terms, then each lead's contract's
+        first_touch_seconds=terms([_hours(c.first_touch_hours) for c in contracts]),
+        decision_seconds=terms([_hours(c.decision_hours) for c in contracts]),
+        attempts_required=terms([c.attempts_required for c in contracts]),
+        attempts_window_seconds=terms([c.attempts_within_days * day for c in contracts]),
     )
     return Cycles(ids, mql_at, owners, pods, which, contracts, decided, clock, clocks)
 

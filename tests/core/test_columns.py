@@ -1,19 +1,22 @@
-"""rows_with_epochs: instants as the same epoch seconds as ``datetime.timestamp()``, on SQLite
-(converted in Python) and PostgreSQL (``EXTRACT(EPOCH …)``); NULLs stay None."""
+"""core.columns: instants as the same epoch seconds as ``datetime.timestamp()`` on SQLite
+(converted in Python) and PostgreSQL (``EXTRACT(EPOCH …)``, read straight from the cursor),
+NULLs kept; the array helpers against plain Python loops."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import random
 
+import numpy as np
 import pytest
 
-from cordee.core.columns import rows_with_epochs
-from cordee.funnel.models import LeadDecision
+from cordee.core.columns import columns_with_epochs, latest_at_or_before, mapped
+from cordee.funnel.models import Lead, LeadDecision
 from tests.factories import LeadFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
 
-
+@pytest.mark.django_db
 def test_instants_are_the_epoch_seconds_of_python_to_the_microsecond():
     lead = LeadFactory()
     workspace, user = lead.workspace, UserFactory()
@@ -27,12 +30,57 @@ def test_instants_are_the_epoch_seconds_of_python_to_the_microsecond():
         decided_at=decided_at,
         decided_by=user,
     )
-    rows = rows_with_epochs(
+    columns = columns_with_epochs(
         LeadDecision.objects.filter(workspace=workspace),
         ("lead_id", "mql_at", "kind", "decided_at"),
         instants=("mql_at", "decided_at"),
     )
-    assert rows == [(lead.pk, mql_at.timestamp(), "accept", decided_at.timestamp())]
+    assert columns == [(lead.pk,), (mql_at.timestamp(),), ("accept",), (decided_at.timestamp(),)]
     # 1774745999.999999: the microseconds are kept, the second is not rounded up
-    assert int(rows[0][1]) == 1_774_745_999
-    assert dt.datetime.fromtimestamp(rows[0][1], tz=dt.UTC) == mql_at
+    assert int(columns[1][0]) == 1_774_745_999
+    assert dt.datetime.fromtimestamp(columns[1][0], tz=dt.UTC) == mql_at
+
+
+@pytest.mark.django_db
+def test_nulls_joins_order_and_no_rows():
+    first = LeadFactory(mql_at=None)
+    second = LeadFactory(
+        workspace=first.workspace, mql_at=dt.datetime(2026, 1, 5, 9, 30, tzinfo=dt.UTC)
+    )
+    leads = Lead.objects.filter(workspace=first.workspace).order_by("-pk")
+    ids, mql, company = columns_with_epochs(
+        leads, ("id", "mql_at", "contact__account__name"), instants=("mql_at",)
+    )
+    assert ids == (second.pk, first.pk)
+    assert mql == (dt.datetime(2026, 1, 5, 9, 30, tzinfo=dt.UTC).timestamp(), None)
+    assert company == (second.contact.account.name, first.contact.account.name)
+    assert columns_with_epochs(leads.none(), ("id", "mql_at"), ("mql_at",)) == [(), ()]
+
+
+def test_latest_at_or_before_agrees_with_bisect_per_group():
+    rng = random.Random(7)
+    keys = sorted(
+        (rng.randrange(20), float(rng.randrange(50)), i) for i in range(300)
+    )  # (group, instant, listing order): sorted as the callers' ORDER BY gives them
+    key_group = np.array([k[0] for k in keys])
+    key_at = np.array([k[1] for k in keys])
+    queries = [
+        (rng.randrange(22), rng.randrange(-1, 52) + rng.choice([0, 0.5])) for _ in range(500)
+    ]
+    got = latest_at_or_before(
+        key_group, key_at, np.array([q[0] for q in queries]), np.array([q[1] for q in queries])
+    )
+    for (group, at), index in zip(queries, got, strict=True):
+        rows = [i for i, k in enumerate(keys) if k[0] == group]
+        times = [keys[i][1] for i in rows]
+        n = bisect.bisect_right(times, at)  # the last at or before, ties to the last listed
+        assert index == (rows[n - 1] if n else -1)
+    empty = latest_at_or_before(np.array([]), np.array([]), np.array([1]), np.array([1.0]))
+    assert empty.tolist() == [-1]
+
+
+def test_mapped_is_a_dictionary_lookup():
+    mapping = {3: 30, 1: 10, 7: None}
+    values = np.array([1, 2, 3, 7, 0, 99])
+    assert mapped(values, mapping, -1).tolist() == [10, -1, 30, -1, -1, -1]
+    assert mapped(values, {}, -2).tolist() == [-2] * 6
