@@ -46,7 +46,7 @@ from django.utils.translation import gettext as _
 from cordee.analytics import kpis as catalogue
 from cordee.analytics import planning as maths
 from cordee.core.actor import Actor
-from cordee.core.columns import columns_with_epochs, latest_at_or_before, mapped
+from cordee.core.columns import float_columns, ints, latest_at_or_before, mapped
 from cordee.core.errors import NotFound, PermissionDenied, ValidationFailed
 from cordee.funnel import metrics, planning, won
 from cordee.funnel.models import (
@@ -252,30 +252,24 @@ def _owners_at(workspace: Workspace, leads: np.ndarray, instants: np.ndarray) ->
     # composing and planning a list of hundreds of thousands of ids costs more than reading
     # the few rows of the span that are not the cycles' leads
     low, high = int(leads.min()), int(leads.max())
-    a_lead, a_at, a_owner = columns_with_epochs(
+    a_lead, a_at, a_owner = float_columns(
         LeadAssignment.objects.filter(
             workspace=workspace, lead_id__gte=low, lead_id__lte=high
         ).order_by("lead_id", "at", "id"),
         ("lead_id", "at", "to_owner_id"),
         instants=("at",),
     )
-    l_id, l_owner = columns_with_epochs(
+    l_id, l_owner = float_columns(
         Lead.objects.filter(workspace=workspace, pk__gte=low, pk__lte=high).order_by("pk"),
         ("pk", "owner_id"),
     )
-    ids = np.array(l_id, dtype=np.int64)
-    now_owner = np.array([-1 if o is None else o for o in l_owner], dtype=np.int64)
+    ids, now_owner = ints(l_id), ints(l_owner, null=-1)
     pos = np.clip(np.searchsorted(ids, leads), 0, max(len(ids) - 1, 0))
     out = np.where(ids[pos] == leads, now_owner[pos], -1) if len(ids) else np.full(len(leads), -1)
     timed = ~np.isnan(instants)
-    if a_lead:
-        assigned = np.array([-1 if o is None else o for o in a_owner], dtype=np.int64)
-        found = latest_at_or_before(
-            np.array(a_lead, dtype=np.int64),
-            np.array(a_at, dtype=np.float64),
-            leads[timed],
-            instants[timed],
-        )
+    if len(a_lead):
+        assigned = ints(a_owner, null=-1)
+        found = latest_at_or_before(ints(a_lead), a_at, leads[timed], instants[timed])
         at = np.flatnonzero(timed)[found >= 0]
         out[at] = assigned[found[found >= 0]]
     return out.astype(np.int64)

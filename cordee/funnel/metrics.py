@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 
 from cordee.analytics import funnel as engine
 from cordee.core.actor import Actor
-from cordee.core.columns import columns_with_epochs, latest_at_or_before
+from cordee.core.columns import float_columns, ints, latest_at_or_before
 from cordee.core.errors import ValidationFailed
 from cordee.crm.models import Channel
 from cordee.funnel.models import (
@@ -257,16 +257,17 @@ def _cycles(
     mqls = LeadStageChange.objects.filter(
         workspace=workspace, to_stage=Stage.MQL, at__gte=start, at__lt=end
     )
-    e_lead, e_at, e_stage = columns_with_epochs(
+    stages = sorted(_CODES, key=_CODES.__getitem__)
+    e_lead, at, e_stage = float_columns(
         LeadStageChange.objects.filter(
-            workspace=workspace, to_stage__in=list(_CODES), at__gte=min(start, history)
+            workspace=workspace, to_stage__in=stages, at__gte=min(start, history)
         ).order_by("lead_id", "at", "id"),
         ("lead_id", "at", "to_stage"),
         instants=("at",),
+        codes={"to_stage": stages},
     )
-    lead = np.array(e_lead, dtype=np.int64)
-    at = np.array(e_at, dtype=np.float64)
-    code = np.array([_CODES[s] for s in e_stage], dtype=np.int8)
+    lead = ints(e_lead)
+    code = (e_stage - 1).astype(np.int8)  # the position in ``stages`` is the stage's code
     index = np.arange(len(lead))
     is_mql = code == 0
     # the MQL entry that opened each row's cycle: the latest MQL row so far, of the same lead
@@ -315,7 +316,7 @@ def _routed_pods(
 ) -> np.ndarray:
     """The pod each cohort cycle was routed to: its first assignment to a pod at or after the MQL
     entry (and before the lead's next one); the lead's pod when the cycle has none."""
-    a_lead_col, a_at_col, a_pod_col = columns_with_epochs(
+    a_lead_col, a_at_col, a_pod_col = float_columns(
         LeadAssignment.objects.filter(
             workspace=workspace, pod__isnull=False, at__gte=start
         ).order_by("lead_id", "at", "id"),
@@ -323,16 +324,15 @@ def _routed_pods(
         instants=("at",),
     )
     pods = np.zeros(len(a["cohort"]), dtype=np.int64)
-    if a_lead_col:
+    if len(a_lead_col):
         # (lead, second) as one sortable integer: lead ids < 2^30, epochs < 2^33
         def key(lead: np.ndarray, at: np.ndarray) -> np.ndarray:
             return (lead.astype(np.int64) << 33) | np.floor(at).astype(np.int64)
 
         mql_rows = np.flatnonzero(a["is_mql"])
         mql_keys = key(a["events_lead"][mql_rows], a["events_at"][mql_rows])
-        a_lead = np.array(a_lead_col, dtype=np.int64)
-        a_pod = np.array(a_pod_col, dtype=np.int64)
-        p = np.searchsorted(mql_keys, key(a_lead, np.array(a_at_col, dtype=np.float64)), "right")
+        a_lead, a_pod = ints(a_lead_col), ints(a_pod_col)
+        p = np.searchsorted(mql_keys, key(a_lead, a_at_col), "right")
         p -= 1
         ok = p >= 0
         ok[ok] = a["events_lead"][mql_rows[p[ok]]] == a_lead[ok]
@@ -422,7 +422,7 @@ def cycle_decisions(workspace: Workspace, cycles: CohortCycles) -> CycleDecision
         return CycleDecisions(rejected, decided)
     first = dt.datetime.fromtimestamp(float(cycles.mql.min()), tz=dt.UTC)
     last = dt.datetime.fromtimestamp(float(cycles.mql.max()), tz=dt.UTC)
-    d_lead, d_mql, d_kind, d_at = columns_with_epochs(
+    d_lead, d_mql, d_reject, d_at = float_columns(
         LeadDecision.objects.filter(
             workspace=workspace,
             mql_at__gte=first - dt.timedelta(seconds=1),
@@ -430,18 +430,17 @@ def cycle_decisions(workspace: Workspace, cycles: CohortCycles) -> CycleDecision
         ).order_by(),
         ("lead_id", "mql_at", "kind", "decided_at"),
         instants=("mql_at", "decided_at"),
+        codes={"kind": [DecisionKind.REJECT]},
     )
-    if not d_lead:
+    if not len(d_lead):
         return CycleDecisions(rejected, decided)
-    d_ms = np.round(np.array(d_mql, dtype=np.float64) * 1000)
-    c_ms = np.round(cycles.mql * 1000)
-    d_lead_a = np.array(d_lead, dtype=np.int64)
-    found = latest_at_or_before(d_lead_a, d_ms, cycles.lead, c_ms)
+    d_ms, c_ms = np.round(d_mql * 1000), np.round(cycles.mql * 1000)
+    found = latest_at_or_before(ints(d_lead), d_ms, cycles.lead, c_ms)
     hit = found >= 0
     hit[hit] = d_ms[found[hit]] == c_ms[hit]
     rows = found[hit]
-    rejected[hit] = np.array(d_kind, dtype=object)[rows] == DecisionKind.REJECT
-    decided[hit] = np.array(d_at, dtype=np.float64)[rows]
+    rejected[hit] = d_reject[rows] == 1
+    decided[hit] = d_at[rows]
     return CycleDecisions(rejected, decided)
 
 
@@ -513,7 +512,7 @@ def _velocity(
         at__gte=dt.datetime.fromtimestamp(starts[0], tz=dt.UTC),
         at__lt=dt.datetime.fromtimestamp(starts[-1], tz=dt.UTC),
     )
-    at = np.array(columns_with_epochs(entries.order_by(), ("at",), ("at",))[0], dtype=np.float64)
+    (at,) = float_columns(entries.order_by(), ("at",), ("at",))
     counts = np.bincount(np.searchsorted(starts, at, side="right") - 1, minlength=len(keys))
     monthly = [int(n) for n in counts[: len(keys)]]
     rates = engine.lead_velocity_series(monthly)

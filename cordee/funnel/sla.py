@@ -28,7 +28,7 @@ from cordee.core.business_time import (
     local_dates,
     to_epoch,
 )
-from cordee.core.columns import columns_with_epochs, mapped
+from cordee.core.columns import float_columns, ints, mapped, seconds
 from cordee.funnel.models import (
     BreachKind,
     DecisionKind,
@@ -237,55 +237,55 @@ def load_cycles(
     )
     if lead_ids is not None:
         leads = leads.filter(pk__in=lead_ids)
-    # mql_at is not NULL here (filtered above)
-    lead_id, mql_col, owner_col, pod_col, industry_col = columns_with_epochs(
+    # mql_at is not NULL here (filtered above); the industries the contracts name, coded
+    named = sorted({i for c in contracts for i in (c.industries or [])})
+    lead_id, mql_all, owner_col, pod_col, industry_code = float_columns(
         leads.order_by("id"),
         ("id", "mql_at", "owner_id", "pod_id", "contact__account__industry"),
         instants=("mql_at",),
+        codes={"contact__account__industry": named},
     )
-    if not lead_id:
+    if not len(lead_id):
         return None
     calendar = workspace_calendar(workspace)
-    mql_all = np.array(mql_col, dtype=np.float64)
-    pods_all = np.array([p or 0 for p in pod_col], dtype=np.int64)
+    pods_all = ints(pod_col)
     which = governing_contracts(
         contracts,
         pods_all,
-        np.array([i or "" for i in industry_col], dtype=object),
+        np.array(["", *named], dtype=object)[industry_code.astype(np.int64)],
         local_dates(mql_all, calendar.tz),
     )
     governed = which >= 0
     if not governed.any():
         return None
     which = which[governed]
-    ids = np.array(lead_id, dtype=np.int64)[governed]
+    ids = ints(lead_id)[governed]
     mql_at = mql_all[governed]
-    mql = np.floor(mql_at).astype(np.int64)
-    owners = np.array([o or 0 for o in owner_col], dtype=np.int64)[governed]
+    mql = seconds(mql_at)
+    owners = ints(owner_col)[governed]
     pods = pods_all[governed]
 
     # decisions taken on the current MQL cycle
     decided = np.full(len(ids), engine.NEVER, dtype=np.int64)
     rejected = np.full(len(ids), engine.NEVER, dtype=np.int64)
-    d_lead, d_mql_at, d_kind, d_decided_at = columns_with_epochs(
+    d_lead, d_mql_at, d_reject, d_decided_at = float_columns(
         _only(
             LeadDecision.objects.filter(workspace=workspace, mql_at__gte=lower), lead_ids
         ).order_by(),
         ("lead_id", "mql_at", "kind", "decided_at"),
         instants=("mql_at", "decided_at"),
+        codes={"kind": [DecisionKind.REJECT]},
     )
-    if d_lead:
-        pos, found = _match(ids, np.array(d_lead, dtype=np.int64))
-        d_mql = np.floor(np.array(d_mql_at, dtype=np.float64)).astype(np.int64)
-        d_at = np.floor(np.array(d_decided_at, dtype=np.float64)).astype(np.int64)
-        d_reject = np.array(d_kind, dtype=object) == DecisionKind.REJECT
+    if len(d_lead):
+        pos, found = _match(ids, ints(d_lead))
+        d_mql, d_at, is_reject = seconds(d_mql_at), seconds(d_decided_at), d_reject == 1
         same_cycle = found & (mql[pos] == d_mql)
         decided[pos[same_cycle]] = d_at[same_cycle]
-        rejected[pos[same_cycle & d_reject]] = d_at[same_cycle & d_reject]
+        rejected[pos[same_cycle & is_reject]] = d_at[same_cycle & is_reject]
 
     # sales activities by the owner or the owner's team (or unattributed, e.g. synced from a CRM)
     team_of = team_of_members(workspace)
-    t_lead_col, t_actor_col, t_at_col = columns_with_epochs(
+    t_lead_col, t_actor_col, t_at_col = float_columns(
         _only(
             Touchpoint.objects.filter(
                 workspace=workspace,
@@ -300,12 +300,11 @@ def load_cycles(
     )
     t_lead = np.empty(0, dtype=np.int64)
     t_at = np.empty(0, dtype=np.int64)
-    if t_lead_col:
-        pos, found = _match(ids, np.array(t_lead_col, dtype=np.int64))
-        actor = np.array([a or 0 for a in t_actor_col], dtype=np.int64)
-        counts = found & touches_count(actor, owners[pos], team_of)
+    if len(t_lead_col):
+        pos, found = _match(ids, ints(t_lead_col))
+        counts = found & touches_count(ints(t_actor_col), owners[pos], team_of)
         t_lead = pos[counts]
-        t_at = np.floor(np.array(t_at_col, dtype=np.float64)).astype(np.int64)[counts]
+        t_at = seconds(t_at_col)[counts]
 
     day = business_day_seconds(calendar)
 

@@ -1,5 +1,5 @@
 """core.columns: instants as the same epoch seconds as ``datetime.timestamp()`` on SQLite
-(converted in Python) and PostgreSQL (``EXTRACT(EPOCH …)``, read straight from the cursor),
+(converted in Python) and PostgreSQL (``EXTRACT(EPOCH …)`` in a binary ``COPY``),
 NULLs kept; the array helpers against plain Python loops."""
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import random
 import numpy as np
 import pytest
 
-from cordee.core.columns import columns_with_epochs, latest_at_or_before, mapped
+from cordee.core.columns import float_columns, ints, latest_at_or_before, mapped, seconds
+from cordee.crm.models import Account
 from cordee.funnel.models import Lead, LeadDecision
 from tests.factories import LeadFactory, UserFactory
 
@@ -26,35 +27,46 @@ def test_instants_are_the_epoch_seconds_of_python_to_the_microsecond():
         workspace=workspace,
         lead=lead,
         mql_at=mql_at,
-        kind="accept",
+        kind="reject",
         decided_at=decided_at,
         decided_by=user,
     )
-    columns = columns_with_epochs(
+    lead_id, mql, kind, decided, by = float_columns(
         LeadDecision.objects.filter(workspace=workspace),
-        ("lead_id", "mql_at", "kind", "decided_at"),
+        ("lead_id", "mql_at", "kind", "decided_at", "decided_by_id"),
         instants=("mql_at", "decided_at"),
+        codes={"kind": ["accept", "reject"]},
     )
-    assert columns == [(lead.pk,), (mql_at.timestamp(),), ("accept",), (decided_at.timestamp(),)]
+    assert lead_id.tolist() == [lead.pk] and by.tolist() == [user.pk]
+    assert mql.tolist() == [mql_at.timestamp()] and decided.tolist() == [decided_at.timestamp()]
+    assert kind.tolist() == [2.0]  # the second of the given values
     # 1774745999.999999: the microseconds are kept, the second is not rounded up
-    assert int(columns[1][0]) == 1_774_745_999
-    assert dt.datetime.fromtimestamp(columns[1][0], tz=dt.UTC) == mql_at
+    assert seconds(mql).tolist() == [1_774_745_999]
+    assert dt.datetime.fromtimestamp(float(mql[0]), tz=dt.UTC) == mql_at
 
 
 @pytest.mark.django_db
-def test_nulls_joins_order_and_no_rows():
-    first = LeadFactory(mql_at=None)
+def test_nulls_joins_codes_order_and_no_rows():
+    first = LeadFactory(mql_at=None, owner=None)
     second = LeadFactory(
         workspace=first.workspace, mql_at=dt.datetime(2026, 1, 5, 9, 30, tzinfo=dt.UTC)
     )
+    Account.objects.filter(pk=second.contact.account_id).update(industry="Santé")
+    Account.objects.filter(pk=first.contact.account_id).update(industry="Industrie")
     leads = Lead.objects.filter(workspace=first.workspace).order_by("-pk")
-    ids, mql, company = columns_with_epochs(
-        leads, ("id", "mql_at", "contact__account__name"), instants=("mql_at",)
+    ids, mql, owner, industry = float_columns(
+        leads,
+        ("id", "mql_at", "owner_id", "contact__account__industry"),
+        instants=("mql_at",),
+        codes={"contact__account__industry": ["Santé"]},
     )
-    assert ids == (second.pk, first.pk)
-    assert mql == (dt.datetime(2026, 1, 5, 9, 30, tzinfo=dt.UTC).timestamp(), None)
-    assert company == (second.contact.account.name, first.contact.account.name)
-    assert columns_with_epochs(leads.none(), ("id", "mql_at"), ("mql_at",)) == [(), ()]
+    assert ints(ids).tolist() == [second.pk, first.pk]  # the queryset's order
+    assert mql[0] == dt.datetime(2026, 1, 5, 9, 30, tzinfo=dt.UTC).timestamp()
+    assert np.isnan(mql[1]) and np.isnan(owner[1])  # NULL is NaN
+    assert ints(owner, null=-1).tolist()[1] == -1
+    assert industry.tolist() == [1.0, 0.0]  # a value not given: 0
+    assert [len(c) for c in float_columns(leads.none(), ("id", "mql_at"), ("mql_at",))] == [0, 0]
+    assert [len(c) for c in float_columns(leads.filter(pk__in=[]), ("id",))] == [0]
 
 
 def test_latest_at_or_before_agrees_with_bisect_per_group():
