@@ -339,9 +339,12 @@ def _routed_pods(
         rows = np.flatnonzero(ok)
         pods = _first_per_cycle(rows, mql_rows[p[rows]], a_pod, a["cohort"], 0)
     missing = pods == 0
-    if missing.any():
-        (fallback,) = _lead_values(mqls, a["lead"], "pod_id")
-        pods[missing] = [int(v or 0) for v in fallback[missing]]
+    if missing.any():  # the lead's pod (one query, joined from the MQL entries)
+        ids, pod = (
+            ints(c) for c in float_columns(mqls.order_by("lead_id"), ("lead_id", "lead__pod_id"))
+        )
+        pos = np.clip(np.searchsorted(ids, a["lead"][missing]), 0, max(len(ids) - 1, 0))
+        pods[missing] = pod[pos] if len(ids) else 0
     return pods
 
 
