@@ -158,6 +158,7 @@ class _Clawbacks:
     row: np.ndarray  # the credit row
     cents: np.ndarray
     cancel_day: np.ndarray  # days from the fiscal year's start
+    before: np.ndarray  # the original period's payout (with the deal), in cents
 
 
 class Payouts:
@@ -170,9 +171,13 @@ class Payouts:
         credits: CreditTable | Sequence[Credit],
         metrics: Mapping[MetricKey, tuple[Fraction, Fraction]] | Iterable[Metric] = (),
         first_month: int = 1,
+        zero_clawbacks: bool = False,
     ) -> None:
         self.plan = plan
         self.first_month = first_month
+        # keep the clawbacks of a deal that changes nothing today (the app weighs them against
+        # the payout frozen on approval, ``cordee.comp.inputs``); statements drop them otherwise
+        self.zero_clawbacks = zero_clawbacks
         self.credits = (
             credits if isinstance(credits, CreditTable) else CreditTable.from_credits(credits)
         )
@@ -532,7 +537,7 @@ class Payouts:
         rows = np.nonzero(
             (self.c_month >= 0) & (self.c_cancelled < _FAR) & (gap >= 0) & (gap <= limit)
         )[0]
-        parts: list[tuple[np.ndarray, str, str, np.ndarray, np.ndarray]] = []
+        parts: list[tuple[np.ndarray, str, str, np.ndarray, np.ndarray, np.ndarray]] = []
         for (cid, kind), block in self.blocks.items():
             c = block.component
             if not c.uses_credits:
@@ -557,8 +562,8 @@ class Payouts:
                 else:
                     after = self.person_attainment_cents(c, kind, p, t, actual)
             line = after - before
-            nz = line != 0
-            parts.append((p[nz], cid, kind, r[nz], line[nz]))
+            nz = np.ones(len(line), dtype=bool) if self.zero_clawbacks else line != 0
+            parts.append((p[nz], cid, kind, r[nz], line[nz], before[nz]))
         return _Clawbacks(
             participant=np.concatenate([x[0] for x in parts]) if parts else np.zeros(0, np.int64),
             component=[cid for x in parts for cid in [x[1]] * len(x[0])],
@@ -568,6 +573,7 @@ class Payouts:
             cancel_day=self.c_cancelled[np.concatenate([x[3] for x in parts])]
             if parts
             else np.zeros(0, np.int64),
+            before=np.concatenate([x[5] for x in parts]) if parts else np.zeros(0, np.int64),
         )
 
     # -- reading the results
@@ -664,6 +670,7 @@ class Payouts:
                         deals=((str(self.credits.deal_id[row]), self._credited(row)),),
                         closed_on=self.start + dt.timedelta(days=int(self.c_closed[row])),
                         cancelled_on=self.start + dt.timedelta(days=int(self.c_cancelled[row])),
+                        original=cents_decimal(claws.before[j]),
                     )
                 )
             out.append(Statement(participant.person, period.label, tuple(lines)))
