@@ -48,7 +48,7 @@ from cordee.core.actor import Actor
 from cordee.core.errors import NotFound, PermissionDenied, ValidationFailed
 from cordee.core.templatetags.cordee import format_money, percent
 from cordee.funnel import kpis
-from cordee.funnel.credits import credit_rows
+from cordee.funnel.credits import CreditRows, credit_rows
 from cordee.funnel.models import Goal, Opportunity
 from cordee.tenancy.models import Membership, User, Workspace, normalize_email
 
@@ -289,6 +289,38 @@ def metric_periods(plan: Plan, c: Component, period: Period, first_month: int) -
     return out
 
 
+def credits_read(
+    workspace: Workspace, plan: Plan, period: Period
+) -> tuple[list[Credit], CreditRows]:
+    """The credited deals closed in ``period`` as the engine's credits (``funnel.credits.
+    credit_rows`` in the workspace currency: the person named by the plan's e-mail, the deal by
+    the opportunity's id, the campaign by its primary campaign's name, for the spiffs), and the
+    rows as read (their ``apart``: the deals in another currency). A statement reads its plan's
+    year; the plan's cost, the year before."""
+    rows = credit_rows(workspace, period.start, period.end)
+    emails = {normalize_email(p.person): p.person for p in plan.participants}
+    campaigns = dict(
+        Opportunity.objects.filter(
+            workspace=workspace,
+            pk__in={r.deal_id for r in rows.rows},
+            primary_campaign__isnull=False,
+        ).values_list("pk", "primary_campaign__name")
+    )
+    credits = [
+        Credit(
+            deal_id=str(r.deal_id),
+            person=emails.get(normalize_email(r.person), r.person),
+            amount=r.amount,
+            share=r.share,
+            closed_on=r.closed_on,
+            cancelled_on=r.cancelled_on,
+            campaign=campaigns.get(r.deal_id),
+        )
+        for r in rows.rows
+    ]
+    return credits, rows
+
+
 def statement_inputs(
     workspace: Workspace, version: PlanVersion, period_label: str, *, actor: Actor
 ) -> StatementInputs:
@@ -316,26 +348,7 @@ def statement_inputs(
         for m in members
         if normalize_email(m.user.email) in emails
     }
-    rows = credit_rows(workspace, year.start, year.end)
-    campaigns = dict(
-        Opportunity.objects.filter(
-            workspace=workspace,
-            pk__in={r.deal_id for r in rows.rows},
-            primary_campaign__isnull=False,
-        ).values_list("pk", "primary_campaign__name")
-    )
-    credits = [
-        Credit(
-            deal_id=str(r.deal_id),
-            person=emails.get(normalize_email(r.person), r.person),
-            amount=r.amount,
-            share=r.share,
-            closed_on=r.closed_on,
-            cancelled_on=r.cancelled_on,
-            campaign=campaigns.get(r.deal_id),
-        )
-        for r in rows.rows
-    ]
+    credits, rows = credits_read(workspace, plan, year)
 
     apart: dict[str, list[dict[str, Any]]] = {}
     for r in rows.apart:
@@ -610,6 +623,7 @@ __all__ = [
     "MetricInput",
     "StatementInputs",
     "advance_text",
+    "credits_read",
     "credits_record",
     "frozen_read",
     "line_metric_keys",
