@@ -64,7 +64,9 @@ weight × p's period fraction × proration in p: what a participant paid on that
 to the cent. In the year's statement, the component's line stays the full year's payout and a
 **true-up** line (kind ``true_up``) = minus the sum of the year's advance lines as paid follows
 it: the year pays its payout less what was advanced (negative when the advances exceeded it).
-Advances have no clawback lines (the true-up settles them; the year's line has its own).
+Advances have no clawback lines (the true-up settles them; the year's line has its own). The
+engine recomputes every advance; the app counts an approved period's advance as frozen in its
+statement instead (``cordee.comp.inputs``).
 
 **Clawback**: a credited deal cancelled on a date d at most ``clawback_days`` after its
 ``closed_on`` gives, for each component whose payout depends on the participant's credits
@@ -75,7 +77,11 @@ zero adjustment gives no line. Draws and ramps are judged on the period's payout
 and not recomputed. A deal cancelled after the window keeps its payout. Only the deals closed
 in the plan's year count (for payouts and clawbacks); the statement of a period after the year
 holds the clawbacks that land in it and nothing else. Credits of people who are not
-participants are ignored.
+participants are ignored. A clawback line keeps the original period's payout as computed
+(``Line.original``: the payout without the deal is ``original + payout``); the app weighs it
+against the payout frozen in an approved statement instead (``cordee.comp.inputs``), and asks
+for the zero lines too (``zero_clawbacks``: a deal that changes nothing today may still change
+what was paid).
 
 **Money**: every line is rounded to the cent, half up; the total is the sum of the rounded
 lines. Amounts are exact: credits are integer cents × integer shares (``share`` × 10^k), a
