@@ -161,3 +161,42 @@ def test_the_plan_page_lists_each_components_advances(personas, pay):
         "trued up at year end</td>" in page
     )
     assert '<td data-advances="quota">—</td>' in page
+
+
+def test_a_deal_that_changes_nothing_today_is_still_clawed_back_against_what_was_paid(
+    personas, pay
+):
+    """Q1 approved at 2,640.00 (with D3); then D1 becomes 20,000: today Q1 with D3 is 20,000 +
+    30,000 + 20,000 = 70,000 / 150,000 = 0.4666…, without it 50,000 / 150,000 = 0.3333…, both
+    below the hurdle 0.5 → 0.00 either way (the engine alone gives no line). Against what was
+    paid: −(2,640.00 − 0.00) = **−2,640.00**."""
+    ws = personas.acme
+    lock_q1(ws)
+    d3 = deal(ws, "20000.00", "2026-03-20", owner=personas.bob)
+    OpportunityStageChange.objects.create(
+        workspace=ws,
+        opportunity=d3,
+        from_stage="negotiation",
+        to_stage=WON,
+        at=dt.datetime(2026, 3, 20, 10, 0, tzinfo=PARIS),
+    )
+    q1 = refresh(personas, pay, "2026-Q1")["bob"]
+    assert lines(q1)[0] == ("quota", "attainment", "2640.00", "0.8666")
+    services.statement_approve(actor=personas.actor("erin"), statement_id=q1.pk)
+    Opportunity.objects.filter(pk=pay["d1"].pk).update(amount=Decimal("20000.00"))
+    OpportunityStageChange.objects.create(
+        workspace=ws,
+        opportunity=d3,
+        from_stage=WON,
+        to_stage="negotiation",
+        at=dt.datetime(2026, 4, 15, 10, 0, tzinfo=PARIS),
+    )
+    Opportunity.objects.filter(pk=d3.pk).update(stage="negotiation")
+    claw = [x for x in refresh(personas, pay, "2026-Q2")["bob"].lines if x["kind"] == "clawback"]
+    assert [(x["component"], x["payout"]) for x in claw] == [("quota", "-2640.00")]
+    assert claw[0]["original"] == {
+        "period": "2026-Q1",
+        "payout": "2640.00",
+        "statement_id": q1.pk,
+        "without": "0.00",
+    }
