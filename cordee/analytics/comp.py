@@ -64,7 +64,9 @@ weight × p's period fraction × proration in p: what a participant paid on that
 to the cent. In the year's statement, the component's line stays the full year's payout and a
 **true-up** line (kind ``true_up``) = minus the sum of the year's advance lines as paid follows
 it: the year pays its payout less what was advanced (negative when the advances exceeded it).
-Advances have no clawback lines (the true-up settles them; the year's line has its own).
+Advances have no clawback lines (the true-up settles them; the year's line has its own). The
+engine recomputes every advance; the app counts an approved period's advance as frozen in its
+statement instead (``cordee.comp.inputs``).
 
 **Clawback**: a credited deal cancelled on a date d at most ``clawback_days`` after its
 ``closed_on`` gives, for each component whose payout depends on the participant's credits
@@ -75,7 +77,11 @@ zero adjustment gives no line. Draws and ramps are judged on the period's payout
 and not recomputed. A deal cancelled after the window keeps its payout. Only the deals closed
 in the plan's year count (for payouts and clawbacks); the statement of a period after the year
 holds the clawbacks that land in it and nothing else. Credits of people who are not
-participants are ignored.
+participants are ignored. A clawback line keeps the original period's payout as computed
+(``Line.original``: the payout without the deal is ``original + payout``); the app weighs it
+against the payout frozen in an approved statement instead (``cordee.comp.inputs``), and asks
+for the zero lines too (``zero_clawbacks``: a deal that changes nothing today may still change
+what was paid).
 
 **Money**: every line is rounded to the cent, half up; the total is the sum of the rounded
 lines. Amounts are exact: credits are integer cents × integer shares (``share`` × 10^k), a
@@ -158,6 +164,7 @@ class _Clawbacks:
     row: np.ndarray  # the credit row
     cents: np.ndarray
     cancel_day: np.ndarray  # days from the fiscal year's start
+    before: np.ndarray  # the original period's payout (with the deal), in cents
 
 
 class Payouts:
@@ -170,9 +177,13 @@ class Payouts:
         credits: CreditTable | Sequence[Credit],
         metrics: Mapping[MetricKey, tuple[Fraction, Fraction]] | Iterable[Metric] = (),
         first_month: int = 1,
+        zero_clawbacks: bool = False,
     ) -> None:
         self.plan = plan
         self.first_month = first_month
+        # keep the clawbacks of a deal that changes nothing today (the app weighs them against
+        # the payout frozen on approval, ``cordee.comp.inputs``); statements drop them otherwise
+        self.zero_clawbacks = zero_clawbacks
         self.credits = (
             credits if isinstance(credits, CreditTable) else CreditTable.from_credits(credits)
         )
@@ -532,7 +543,7 @@ class Payouts:
         rows = np.nonzero(
             (self.c_month >= 0) & (self.c_cancelled < _FAR) & (gap >= 0) & (gap <= limit)
         )[0]
-        parts: list[tuple[np.ndarray, str, str, np.ndarray, np.ndarray]] = []
+        parts: list[tuple[np.ndarray, str, str, np.ndarray, np.ndarray, np.ndarray]] = []
         for (cid, kind), block in self.blocks.items():
             c = block.component
             if not c.uses_credits:
@@ -557,8 +568,8 @@ class Payouts:
                 else:
                     after = self.person_attainment_cents(c, kind, p, t, actual)
             line = after - before
-            nz = line != 0
-            parts.append((p[nz], cid, kind, r[nz], line[nz]))
+            nz = np.ones(len(line), dtype=bool) if self.zero_clawbacks else line != 0
+            parts.append((p[nz], cid, kind, r[nz], line[nz], before[nz]))
         return _Clawbacks(
             participant=np.concatenate([x[0] for x in parts]) if parts else np.zeros(0, np.int64),
             component=[cid for x in parts for cid in [x[1]] * len(x[0])],
@@ -568,6 +579,7 @@ class Payouts:
             cancel_day=self.c_cancelled[np.concatenate([x[3] for x in parts])]
             if parts
             else np.zeros(0, np.int64),
+            before=np.concatenate([x[5] for x in parts]) if parts else np.zeros(0, np.int64),
         )
 
     # -- reading the results
@@ -664,6 +676,7 @@ class Payouts:
                         deals=((str(self.credits.deal_id[row]), self._credited(row)),),
                         closed_on=self.start + dt.timedelta(days=int(self.c_closed[row])),
                         cancelled_on=self.start + dt.timedelta(days=int(self.c_cancelled[row])),
+                        original=cents_decimal(claws.before[j]),
                     )
                 )
             out.append(Statement(participant.person, period.label, tuple(lines)))

@@ -126,6 +126,9 @@ class Line:
     # they used
     advances: tuple[tuple[str, Decimal], ...] = ()
     metrics: tuple[MetricKey, ...] = ()
+    # a clawback: the original period's payout as computed (with the deal), to the cent; the
+    # line is the payout without the deal minus it
+    original: Decimal | None = None
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {

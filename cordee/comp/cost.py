@@ -40,9 +40,7 @@ from cordee.comp.models import Plan, PlanVersion
 from cordee.core.actor import Actor
 from cordee.core.errors import ValidationFailed
 from cordee.funnel import kpis
-from cordee.funnel.credits import credit_rows
-from cordee.funnel.models import Goal, Opportunity
-from cordee.tenancy.models import normalize_email
+from cordee.funnel.models import Goal
 
 # the scenarios shown when none is asked for: every attainment at 80 %, 100 %, 120 %
 DEFAULT_ATTAINMENTS = (Decimal("0.8"), Decimal("1"), Decimal("1.2"))
@@ -112,30 +110,10 @@ def _check_metrics(plan: EnginePlan) -> None:
 
 def _last_year_credits(actor: Actor, plan: EnginePlan) -> list[Credit]:
     """The credited deals of the fiscal year before the plan's, as a statement reads its own
-    year's (the person named by the plan's e-mail, the campaign by its name)."""
+    year's (``inputs.credits_read``)."""
     workspace = actor.workspace
     before = period_parse(str(plan.year - 1), workspace.fiscal_year_start_month)
-    rows = credit_rows(workspace, before.start, before.end).rows
-    emails = {normalize_email(p.person): p.person for p in plan.participants}
-    campaigns = dict(
-        Opportunity.objects.filter(
-            workspace=workspace,
-            pk__in={r.deal_id for r in rows},
-            primary_campaign__isnull=False,
-        ).values_list("pk", "primary_campaign__name")
-    )
-    return [
-        Credit(
-            deal_id=str(r.deal_id),
-            person=emails.get(normalize_email(r.person) or "", r.person),
-            amount=r.amount,
-            share=r.share,
-            closed_on=r.closed_on,
-            cancelled_on=r.cancelled_on,
-            campaign=campaigns.get(r.deal_id),
-        )
-        for r in rows
-    ]
+    return inputs.credits_read(workspace, plan, before)[0]
 
 
 def _shared_last_year(actor: Actor, plan: EnginePlan) -> list[SharedBefore]:

@@ -36,7 +36,7 @@ def _period_words() -> dict[str, str]:
     return {"month": _("each month"), "quarter": _("each quarter"), "year": _("each year")}
 
 
-def _advance_words(advance: tuple[str, Decimal] | None) -> str:
+def advance_words(advance: tuple[str, Decimal] | None) -> str:
     """``("quarter", 0.5)`` → "advances of 50 % of each quarter's payout, trued up at year
     end"; "" without advances."""
     if advance is None:
@@ -74,7 +74,7 @@ def two_horizons(actor: Actor, goal: Goal, progress: Progress) -> str:
                 {
                     "side": sides.get(side, side),
                     "when": _period_words().get(str(kind), kind),
-                    "advance": _advance_words(c.advances.get(side)),
+                    "advance": advance_words(c.advances.get(side)),
                 }
                 for side in (Side.SALES, Side.MARKETING)
                 if (kind := c.period_for(side))

@@ -43,12 +43,12 @@ from cordee.analytics.comp_plan import (
     plan_parse,
     plan_periods,
 )
-from cordee.comp.models import PlanVersion
+from cordee.comp.models import PlanVersion, Statement, StatementStatus
 from cordee.core.actor import Actor
 from cordee.core.errors import NotFound, PermissionDenied, ValidationFailed
 from cordee.core.templatetags.cordee import format_money, percent
 from cordee.funnel import kpis
-from cordee.funnel.credits import credit_rows
+from cordee.funnel.credits import CreditRows, credit_rows
 from cordee.funnel.models import Goal, Opportunity
 from cordee.tenancy.models import Membership, User, Workspace, normalize_email
 
@@ -289,6 +289,38 @@ def metric_periods(plan: Plan, c: Component, period: Period, first_month: int) -
     return out
 
 
+def credits_read(
+    workspace: Workspace, plan: Plan, period: Period
+) -> tuple[list[Credit], CreditRows]:
+    """The credited deals closed in ``period`` as the engine's credits (``funnel.credits.
+    credit_rows`` in the workspace currency: the person named by the plan's e-mail, the deal by
+    the opportunity's id, the campaign by its primary campaign's name, for the spiffs), and the
+    rows as read (their ``apart``: the deals in another currency). A statement reads its plan's
+    year; the plan's cost, the year before."""
+    rows = credit_rows(workspace, period.start, period.end)
+    emails = {normalize_email(p.person): p.person for p in plan.participants}
+    campaigns = dict(
+        Opportunity.objects.filter(
+            workspace=workspace,
+            pk__in={r.deal_id for r in rows.rows},
+            primary_campaign__isnull=False,
+        ).values_list("pk", "primary_campaign__name")
+    )
+    credits = [
+        Credit(
+            deal_id=str(r.deal_id),
+            person=emails.get(normalize_email(r.person), r.person),
+            amount=r.amount,
+            share=r.share,
+            closed_on=r.closed_on,
+            cancelled_on=r.cancelled_on,
+            campaign=campaigns.get(r.deal_id),
+        )
+        for r in rows.rows
+    ]
+    return credits, rows
+
+
 def statement_inputs(
     workspace: Workspace, version: PlanVersion, period_label: str, *, actor: Actor
 ) -> StatementInputs:
@@ -316,26 +348,7 @@ def statement_inputs(
         for m in members
         if normalize_email(m.user.email) in emails
     }
-    rows = credit_rows(workspace, year.start, year.end)
-    campaigns = dict(
-        Opportunity.objects.filter(
-            workspace=workspace,
-            pk__in={r.deal_id for r in rows.rows},
-            primary_campaign__isnull=False,
-        ).values_list("pk", "primary_campaign__name")
-    )
-    credits = [
-        Credit(
-            deal_id=str(r.deal_id),
-            person=emails.get(normalize_email(r.person), r.person),
-            amount=r.amount,
-            share=r.share,
-            closed_on=r.closed_on,
-            cancelled_on=r.cancelled_on,
-            campaign=campaigns.get(r.deal_id),
-        )
-        for r in rows.rows
-    ]
+    credits, rows = credits_read(workspace, plan, year)
 
     apart: dict[str, list[dict[str, Any]]] = {}
     for r in rows.apart:
@@ -373,12 +386,127 @@ def statement_inputs(
     )
 
 
+# -- what the approved statements paid -----------------------------------------------------------
+
+# the kinds of stored lines that are not a component's own payout of the period
+NOT_PAYOUT = ("clawback", ADVANCE, TRUE_UP, "adjustment")
+
+
+@dataclass(frozen=True)
+class FrozenStatement:
+    """An approved statement's lines as paid: a correction reads them, never today's values."""
+
+    id: int
+    lines: list[dict[str, Any]]
+
+    def payout(self, component: str) -> Decimal | None:
+        """The component's own line of the period as paid (None: the statement has none)."""
+        for line in self.lines:
+            if line.get("component") == component and line.get("kind") not in NOT_PAYOUT:
+                return Decimal(str(line["payout"]))
+        return None
+
+    def advance(self, component: str) -> Decimal | None:
+        """The advance on the component's yearly payout as paid (None: no advance line)."""
+        found = [
+            Decimal(str(x["payout"]))
+            for x in self.lines
+            if x.get("component") == component and x.get("kind") == ADVANCE
+        ]
+        return sum(found, Decimal("0.00")) if found else None
+
+
+@dataclass(frozen=True)
+class Frozen:
+    """One person's approved statements of a plan by period label, and the periods of the
+    statement being computed's kind (a clawback's original period is the one of them that
+    holds the deal's ``closed_on``)."""
+
+    statements: dict[str, FrozenStatement]
+    periods: tuple[Period, ...] = ()
+
+    def period_of(self, day: dt.date) -> str | None:
+        return next((p.label for p in self.periods if p.start <= day <= p.end), None)
+
+
+def frozen_read(plan_id: int, person_ids: Any, but: str) -> dict[int, dict[str, FrozenStatement]]:
+    """The approved statements of the plan for these people (except the period ``but``, the
+    one being computed), by person and period: one query."""
+    out: dict[int, dict[str, FrozenStatement]] = {}
+    rows = (
+        Statement.objects.filter(
+            plan_id=plan_id, person_id__in=list(person_ids), status=StatementStatus.APPROVED
+        )
+        .exclude(period=but)
+        .values_list("pk", "person_id", "period", "lines")
+    )
+    for pk, person_id, period, lines in rows:
+        out.setdefault(person_id, {})[period] = FrozenStatement(pk, list(lines or []))
+    return out
+
+
+def _true_up_record(
+    line: Line, metrics: dict[MetricKey, MetricInput], frozen: Frozen, out: dict[str, Any]
+) -> None:
+    """A true-up as the app pays it: each advance of an approved statement counts as it was
+    paid (frozen there), the others as computed now; it waits only for a computed one."""
+    labels = {a[0] for a in line.advances}
+    held: dict[str, tuple[int, Decimal]] = {}
+    for label, s in frozen.statements.items():
+        paid = s.advance(line.component)
+        if paid is not None or label in labels:  # approved without one: nothing was advanced
+            held[label] = (s.id, paid if paid is not None else Decimal("0.00"))
+    computed = {label: amount for label, amount in line.advances if label not in held}
+    settled = [metrics[key] for key in line.metrics if key in metrics and key[2] in computed]
+    waiting = [m for m in settled if m.missing]
+    unknown = {m.period for m in waiting}  # an advance whose value is missing: no amount
+    rows: list[dict[str, Any]] = []
+    for label in sorted(set(held) | set(computed)):
+        if label in held:
+            statement_id, amount = held[label]
+            rows.append({"period": label, "payout": f"{amount:.2f}", "statement_id": statement_id})
+        else:
+            shown = None if label in unknown else f"{computed[label]:.2f}"
+            rows.append({"period": label, "payout": shown, "statement_id": None})
+    total = sum((Decimal(r["payout"]) for r in rows if r["payout"] is not None), Decimal(0))
+    out["payout"] = f"{-total:.2f}"
+    out["advances"] = rows
+    out["metrics"] = [m.as_dict() for m in settled]
+    if waiting:  # the true-up waits for them
+        out.update(payout="0.00", pending=waiting[0].missing_item())
+
+
+def _clawback_record(line: Line, frozen: Frozen, out: dict[str, Any]) -> None:
+    """A clawback as the app pays it: minus (the original period's payout − the same period's
+    payout recomputed without the deal), the original one as frozen in its approved statement
+    when there is one, else as computed now."""
+    if line.original is None or line.closed_on is None:
+        return
+    without = line.original + line.payout
+    label = frozen.period_of(line.closed_on)
+    held = frozen.statements.get(label) if label is not None else None
+    paid = held.payout(line.component) if held is not None else None
+    original = line.original if paid is None else paid
+    out["payout"] = f"{without - original:.2f}"
+    out["original"] = {
+        "period": label,
+        "payout": f"{original:.2f}",
+        "statement_id": held.id if held is not None and paid is not None else None,
+        "without": f"{without:.2f}",
+    }
+
+
 # -- a line as stored -----------------------------------------------------------------------------
 
 
-def line_record(line: Line, metrics: dict[MetricKey, MetricInput]) -> dict[str, Any]:
+def line_record(
+    line: Line, metrics: dict[MetricKey, MetricInput], frozen: Frozen | None = None
+) -> dict[str, Any]:
     """A statement line as JSON with its drill-down: the deals and credited amounts, the KPI
-    value and the goal's target; a pending line (a missing input) pays nothing yet."""
+    value and the goal's target; a pending line (a missing input) pays nothing yet. With the
+    person's approved statements (``frozen``), a true-up counts the advances as they were paid
+    and a clawback weighs the original period's payout as it was paid (``original``)."""
+    frozen = frozen or Frozen({})
     out: dict[str, Any] = {
         "component": line.component,
         "kind": "clawback" if line.deal_id is not None else line.kind,
@@ -393,19 +521,11 @@ def line_record(line: Line, metrics: dict[MetricKey, MetricInput]) -> dict[str, 
         out["deal_id"] = line.deal_id
         out["closed_on"] = line.closed_on.isoformat() if line.closed_on else None
         out["cancelled_on"] = line.cancelled_on.isoformat() if line.cancelled_on else None
+        _clawback_record(line, frozen, out)
     if line.kind == ADVANCE:
         out["share"] = format(line.share.normalize(), "f") if line.share is not None else None
     if line.kind == TRUE_UP:
-        settled = [metrics[key] for key in line.metrics if key in metrics]
-        waiting = [m for m in settled if m.missing]
-        unknown = {m.period for m in waiting}  # an advance whose value is missing: no amount
-        out["advances"] = [
-            {"period": label, "payout": None if label in unknown else f"{amount:.2f}"}
-            for label, amount in line.advances
-        ]
-        out["metrics"] = [m.as_dict() for m in settled]
-        if waiting:  # the true-up waits for them
-            out.update(payout="0.00", pending=waiting[0].missing_item())
+        _true_up_record(line, metrics, frozen, out)
     if line.metric is not None:
         used = metrics.get(line.metric)
         out["metric"] = used.as_dict() if used is not None else None
@@ -428,7 +548,9 @@ def line_metric_keys(line: dict[str, Any]) -> list[MetricKey]:
 
 
 def advance_text(line: dict[str, Any], currency: str) -> str:
-    """What an advance or a true-up line is, in the reader's language ("" for other lines)."""
+    """What an advance, a true-up or a clawback line is, in the reader's language ("" for
+    other lines): a true-up's advances and a clawback's original payout say whether they were
+    read from an approved statement (frozen) or computed now."""
     if line.get("kind") == ADVANCE and line.get("share"):
         share = Decimal(str(line["share"]))
         digits = max(0, -int(share.normalize().as_tuple().exponent) - 2)  # type: ignore[operator]
@@ -437,19 +559,43 @@ def advance_text(line: dict[str, Any], currency: str) -> str:
             "settled at year end."
         ) % {"share": percent(share, digits)}
     if line.get("kind") == TRUE_UP:
-        paid = " · ".join(
-            _("%(period)s: %(amount)s")
-            % {
+        parts = []
+        for a in line.get("advances") or []:
+            words = {
                 "period": a["period"],
                 "amount": "—"
                 if a["payout"] is None
                 else format_money(Decimal(a["payout"]), currency),
+                "id": a.get("statement_id"),
             }
-            for a in line.get("advances") or []
-        )
+            if a.get("statement_id"):
+                parts.append(_("%(period)s: %(amount)s (approved statement no. %(id)s)") % words)
+            else:
+                parts.append(_("%(period)s: %(amount)s (computed)") % words)
+        paid = " · ".join(parts)
         return _("Minus the advances paid on the yearly payout: %(advances)s.") % {
             "advances": paid or "—"
         }
+    original = line.get("original")
+    if line.get("kind") == "clawback" and original:
+        words = {
+            "period": original["period"],
+            "paid": format_money(Decimal(original["payout"]), currency),
+            "without": format_money(Decimal(original["without"]), currency),
+            "id": original.get("statement_id"),
+        }
+        if original.get("statement_id"):
+            return (
+                _(
+                    "%(period)s paid %(paid)s (approved statement no. %(id)s); without this "
+                    "deal it pays %(without)s."
+                )
+                % words
+            )
+        return (
+            _("%(period)s pays %(paid)s, computed now; without this deal it pays %(without)s.")
+            % words
+        )
     return ""
 
 
@@ -472,10 +618,14 @@ def credits_record(credits: list[Credit], person: str, deals: set[str]) -> list[
 __all__ = [
     "CREDITED_KPI",
     "METRIC_KPIS",
+    "Frozen",
+    "FrozenStatement",
     "MetricInput",
     "StatementInputs",
     "advance_text",
+    "credits_read",
     "credits_record",
+    "frozen_read",
     "line_metric_keys",
     "line_record",
     "metric_kpi",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from cordee.analytics import kpis as catalogue
 from cordee.analytics.comp_plan import PERSON, SIDES
 from cordee.comp import cost, selectors, whatif
+from cordee.comp.goal_panel import advance_words
 from cordee.comp.inputs import advance_text, missing_text
 from cordee.comp.models import Plan, PlanVersion
 from cordee.core.actor import Actor
@@ -231,7 +232,8 @@ def pay_page(actor: Actor) -> dict[str, Any]:
 
 
 def plan_page(actor: Actor, plan: Plan) -> dict[str, Any]:
-    """A plan: its latest document in words (components, participants), its versions."""
+    """A plan: its latest document in words (components with their advances, participants),
+    its versions."""
     versions = sorted(plan.versions.all(), key=lambda v: -v.number)
     latest = versions[0] if versions else None
     document = latest.document if latest else {}
@@ -246,6 +248,11 @@ def plan_page(actor: Actor, plan: Plan) -> dict[str, Any]:
         period = c.get("period")
         if isinstance(period, dict):
             period = ", ".join(f"{sides.get(k, k)} : {v}" for k, v in period.items())
+        advances = []  # each side's advances on a yearly payout: its period and share
+        for side, advance in (c.get("advances") or {}).items():
+            if isinstance(advance, dict) and advance.get("period") and advance.get("share"):
+                words = advance_words((str(advance["period"]), Decimal(str(advance["share"]))))
+                advances.append(f"{sides.get(side, side)} : {words or advance['period']}")
         components.append(
             {
                 "id": c.get("id"),
@@ -254,6 +261,7 @@ def plan_page(actor: Actor, plan: Plan) -> dict[str, Any]:
                 "scope": c.get("scope", ""),
                 "period": period,
                 "weight": c.get("weight", ""),
+                "advances": " · ".join(advances),
             }
         )
     participants = [

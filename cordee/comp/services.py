@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from cordee.analytics.comp import Payouts
 from cordee.analytics.comp import Statement as EngineStatement
-from cordee.analytics.comp_plan import PlanError, plan_parse
+from cordee.analytics.comp_plan import PlanError, plan_parse, plan_periods
 from cordee.comp import inputs
 from cordee.comp.models import (
     Adjustment,
@@ -302,6 +302,9 @@ class _Computed:
     results: dict[int, EngineStatement]  # person id → the engine's statement
     adjustments: dict[int, list[Adjustment]]  # person id → the period's adjustments
     emails: dict[int, str]  # person id → the plan's e-mail
+    # person id → their approved statements of the plan by period (what was paid: a true-up
+    # and a clawback weigh those, never today's values of a frozen period)
+    frozen: dict[int, dict[str, inputs.FrozenStatement]]
 
 
 def _compute(
@@ -325,7 +328,13 @@ def _compute(
     engine: list[EngineStatement] = []
     try:
         if engine_plan.participants:
-            payouts = Payouts(engine_plan, credits, read.engine_metrics(), read.first_month)
+            payouts = Payouts(
+                engine_plan,
+                credits,
+                read.engine_metrics(),
+                read.first_month,
+                zero_clawbacks=True,  # weighed against the frozen payouts in ``_draft``
+            )
             engine = payouts.statements(label)
     except ValueError as error:
         raise ValidationFailed(
@@ -338,7 +347,8 @@ def _compute(
     for adj in rows:
         adjustments.setdefault(adj.person_id, []).append(adj)
     results = {read.people[s.person].pk: s for s in engine if s.person in read.people}
-    return _Computed(version, read, label, results, adjustments, emails)
+    frozen = inputs.frozen_read(plan.pk, results, label) if results else {}
+    return _Computed(version, read, label, results, adjustments, emails, frozen)
 
 
 def _draft(computed: _Computed, person_id: int) -> dict[str, Any]:
@@ -347,7 +357,13 @@ def _draft(computed: _Computed, person_id: int) -> dict[str, Any]:
     read = computed.read
     email = computed.emails.get(person_id)
     result = computed.results.get(person_id)
-    lines = [inputs.line_record(x, read.metrics) for x in result.lines] if result else []
+    frozen = inputs.Frozen(
+        computed.frozen.get(person_id, {}),
+        tuple(plan_periods(read.plan.year, read.period.kind, read.first_month)),
+    )
+    lines = [inputs.line_record(x, read.metrics, frozen) for x in result.lines] if result else []
+    # a clawback that changes nothing against what was paid is no line
+    lines = [x for x in lines if x["kind"] != "clawback" or Decimal(x["payout"]) != 0]
     lines += [adjustment_line(a) for a in computed.adjustments.get(person_id, [])]
     deals = {d["deal_id"] for x in lines for d in x.get("deals", ())}
     used = {key for m in lines for key in inputs.line_metric_keys(m)}

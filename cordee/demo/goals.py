@@ -1,5 +1,6 @@
 """The demo's goals: what Altitude Logiciels' managers set for the quarter under way, the
-fiscal year and the quarter just closed — shared company goals owned by both managers, the
+fiscal year and the quarter just closed (and the pipeline goal of each earlier quarter of the
+year: the pay plan's shared goal) — shared company goals owned by both managers, the
 pipeline goal split between the pods (children that sum to it), each sales rep's SQLs — each
 target a little above what the same scope did in the previous quarter, written through the goals'
 services (their rules, their history)."""
@@ -42,7 +43,8 @@ def _rounded(value: Any, unit: str, step: int) -> Decimal:
 
 
 def add_goals(workspace: Workspace, *, today: dt.date, seed: int = 1) -> int:
-    """The goals of the previous, current quarter and the fiscal year; returns their number."""
+    """The goals of the previous, current quarter and the fiscal year, and the pipeline goals
+    of the year's earlier quarters; returns their number."""
     rng = random.Random(f"cordee-demo:{seed}:goals")
     marc = _actor(workspace, SALES_MANAGER)
     claire = _actor(workspace, MARKETING_MANAGER)
@@ -97,6 +99,25 @@ def add_goals(workspace: Workspace, *, today: dt.date, seed: int = 1) -> int:
                 target=str(_rounded(aim, units.get(kpi, "count"), steps.get(kpi, 10))),
                 **owners,
             )
+    # the pipeline goals of the year's earlier quarters (each set on the quarter before it, as
+    # above): the shared goal the pay plan's marketers get advances on each quarter, which the
+    # year's statement trues up
+    past = random.Random(f"cordee-demo:{seed}:goals-past")
+    key = year_key + "-Q1"
+    while key not in (previous_key, quarter_key):
+        basis = calendar.plan_period(goal_maths.previous_keys(key, 1)[0], first_month)
+        value = done("workspace", basis, "pipeline_created")
+        if value is not None:
+            aim = Fraction(value) * Fraction(past.randint(100, 118), 100)
+            goal(
+                claire,
+                kpi="pipeline_created",
+                scope="workspace",
+                period=key,
+                target=str(_rounded(aim, "money", 10_000)),
+                **owners,
+            )
+        key = _next_quarter(key)
     # the quarter's pipeline, split between the pods: their targets sum to the company's
     pods = list(Pod.objects.filter(workspace=workspace).order_by("name"))
     parts = []

@@ -94,11 +94,11 @@ def test_a_marketers_quarter_has_its_advance_and_the_year_its_true_up(personas, 
     assert true_up["pending"]["code"] == "not_locked"
     assert true_up["pending"]["period"] == "2026-Q2"
     assert {m["period"] for m in waiting.inputs["missing"]} == {"2026-Q2", "2026-Q3", "2026-Q4"}
-    assert true_up["advances"] == [  # Q1's as paid; the others not known yet
-        {"period": "2026-Q1", "payout": "300.00"},
-        {"period": "2026-Q2", "payout": None},
-        {"period": "2026-Q3", "payout": None},
-        {"period": "2026-Q4", "payout": None},
+    assert true_up["advances"] == [  # Q1's as paid (approved); the others not known yet
+        {"period": "2026-Q1", "payout": "300.00", "statement_id": alice.pk},
+        {"period": "2026-Q2", "payout": None, "statement_id": None},
+        {"period": "2026-Q3", "payout": None, "statement_id": None},
+        {"period": "2026-Q4", "payout": None, "statement_id": None},
     ]
     with pytest.raises(Conflict):
         services.statement_approve(actor=personas.actor("erin"), statement_id=waiting.pk)
@@ -118,17 +118,17 @@ def test_a_marketers_quarter_has_its_advance_and_the_year_its_true_up(personas, 
     ]
     assert year.total == Decimal("2800.00")  # 4,000 − 1,200
     true_up = year.lines[1]
-    assert true_up["advances"] == [
-        {"period": "2026-Q1", "payout": "300.00"},
-        {"period": "2026-Q2", "payout": "500.00"},
-        {"period": "2026-Q3", "payout": "0.00"},
-        {"period": "2026-Q4", "payout": "400.00"},
+    assert true_up["advances"] == [  # Q1's frozen in its approved statement, the others computed
+        {"period": "2026-Q1", "payout": "300.00", "statement_id": alice.pk},
+        {"period": "2026-Q2", "payout": "500.00", "statement_id": None},
+        {"period": "2026-Q3", "payout": "0.00", "statement_id": None},
+        {"period": "2026-Q4", "payout": "400.00", "statement_id": None},
     ]
-    # the values it used are kept with the statement: the year's and the four quarters'
+    # the values it used are kept with the statement: the year's and the quarters' whose
+    # advance is computed (Q1's is read from its approved statement, which keeps its own)
     kept = {(m["period"], m["actual"], m["target"]) for m in year.inputs["metrics"]}
     assert kept == {
         ("2026", "3300000", "3000000"),
-        ("2026-Q1", "900000", "1000000"),
         ("2026-Q2", "1100000", "1000000"),
         ("2026-Q3", "700000", "1000000"),
         ("2026-Q4", "1000000", "1000000"),
@@ -158,8 +158,9 @@ def test_the_statement_pages_label_the_advance_and_the_true_up(personas, pay):
     assert "True-up of the advances" in page
     assert "-€1,200.00" in page and "€2,800.00" in page
     assert (
-        "Minus the advances paid on the yearly payout: 2026-Q1: €300.00 · 2026-Q2: €500.00 · "
-        "2026-Q3: €0.00 · 2026-Q4: €400.00." in page
+        "Minus the advances paid on the yearly payout: 2026-Q1: €300.00 (computed) · "
+        "2026-Q2: €500.00 (computed) · 2026-Q3: €0.00 (computed) · 2026-Q4: €400.00 "
+        "(computed)." in page
     )
 
 
