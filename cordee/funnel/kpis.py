@@ -55,7 +55,6 @@ from cordee.funnel.models import (
     OpportunityStage,
     SlaContract,
 )
-from cordee.funnel.models.leads import Lead
 from cordee.funnel.sla import load_cycles, marketing_commitments, marketing_status
 from cordee.people.models import Pod
 from cordee.tenancy.models import Membership, Workspace
@@ -242,37 +241,30 @@ def scope_choices(actor: Actor) -> list[tuple[str, str]]:
 # -- who owns what -------------------------------------------------------------------------------
 
 
-def _owners_at(workspace: Workspace, leads: np.ndarray, instants: np.ndarray) -> np.ndarray:
+def _owners_at(
+    workspace: Workspace, leads: np.ndarray, instants: np.ndarray, now: np.ndarray
+) -> np.ndarray:
     """The owner of each lead at each instant (epoch seconds): the latest assignment at or
-    before it; the lead's owner now when the instant is NaN or no assignment precedes it (-1:
-    no owner)."""
+    before it; the lead's owner ``now`` when the instant is NaN or no assignment precedes it
+    (-1: no owner)."""
+    out = now.astype(np.int64).copy()
     if not len(leads):
-        return np.zeros(0, dtype=np.int64)
-    # the rows of the leads' id span (two index ranges), not ``IN`` a list of every lead id:
-    # composing and planning a list of hundreds of thousands of ids costs more than reading
-    # the few rows of the span that are not the cycles' leads
-    low, high = int(leads.min()), int(leads.max())
+        return out
+    # the assignments of the leads' id span (two index ranges), not ``IN`` every lead id
     a_lead, a_at, a_owner = float_columns(
         LeadAssignment.objects.filter(
-            workspace=workspace, lead_id__gte=low, lead_id__lte=high
+            workspace=workspace, lead_id__gte=int(leads.min()), lead_id__lte=int(leads.max())
         ).order_by("lead_id", "at", "id"),
         ("lead_id", "at", "to_owner_id"),
         instants=("at",),
     )
-    l_id, l_owner = float_columns(
-        Lead.objects.filter(workspace=workspace, pk__gte=low, pk__lte=high).order_by("pk"),
-        ("pk", "owner_id"),
-    )
-    ids, now_owner = ints(l_id), ints(l_owner, null=-1)
-    pos = np.clip(np.searchsorted(ids, leads), 0, max(len(ids) - 1, 0))
-    out = np.where(ids[pos] == leads, now_owner[pos], -1) if len(ids) else np.full(len(leads), -1)
     timed = ~np.isnan(instants)
     if len(a_lead):
         assigned = ints(a_owner, null=-1)
         found = latest_at_or_before(ints(a_lead), a_at, leads[timed], instants[timed])
         at = np.flatnonzero(timed)[found >= 0]
         out[at] = assigned[found[found >= 0]]
-    return out.astype(np.int64)
+    return out
 
 
 def _sides(workspace: Workspace) -> dict[int, str]:
@@ -339,7 +331,7 @@ class _CycleRows:
 def _cycle_rows(
     workspace: Workspace, first: dt.date, last: dt.date, *, pods: bool, owners: bool
 ) -> _CycleRows:
-    cycles = metrics.cohort_cycles(workspace, metrics.Period(first, last), pods=pods)
+    cycles = metrics.cohort_cycles(workspace, metrics.Period(first, last), pods=pods, owners=owners)
     decisions = metrics.cycle_decisions(workspace, cycles)
     n = len(cycles.lead)
     sal = ~np.isnan(cycles.sal)
@@ -357,7 +349,8 @@ def _cycle_rows(
         instants = np.where(
             sal, cycles.sal, np.where(decisions.rejected, decisions.decided, np.nan)
         )
-        columns["owner"] = _owners_at(workspace, cycles.lead, instants)
+        assert cycles.owner_now is not None
+        columns["owner"] = _owners_at(workspace, cycles.lead, instants, cycles.owner_now)
         columns["side"] = _side_codes(columns["owner"], _sides(workspace))
     order = np.argsort(cycles.mql, kind="stable")
     return _CycleRows(cycles.mql[order], {k: v[order] for k, v in columns.items()})

@@ -44,6 +44,7 @@ from cordee.core.errors import ValidationFailed
 from cordee.crm.models import Channel
 from cordee.funnel.models import (
     DecisionKind,
+    Lead,
     LeadAssignment,
     LeadDecision,
     LeadStageChange,
@@ -311,11 +312,33 @@ def _lead_values(mqls: QuerySet[Any], lead: np.ndarray, *fields: str) -> list[np
     return columns
 
 
+def leads_now(workspace: Workspace, lead: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each of ``lead``'s pod (0: none) and owner (-1: none) now, aligned with ``lead``: the
+    rows of the leads' id span (two index ranges), not ``IN`` a list of every lead id —
+    composing and planning a list of hundreds of thousands of ids costs more than reading the
+    few rows of the span that are not asked for."""
+    if not len(lead):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    ids, pod, owner = float_columns(
+        Lead.objects.filter(
+            workspace=workspace, pk__gte=int(lead.min()), pk__lte=int(lead.max())
+        ).order_by("pk"),
+        ("pk", "pod_id", "owner_id"),
+    )
+    ids = ints(ids)
+    pos = np.clip(np.searchsorted(ids, lead), 0, max(len(ids) - 1, 0))
+    found = ids[pos] == lead if len(ids) else np.zeros(len(lead), dtype=bool)
+    return (
+        np.where(found, ints(pod)[pos] if len(ids) else 0, 0),
+        np.where(found, ints(owner, null=-1)[pos] if len(ids) else -1, -1),
+    )
+
+
 def _routed_pods(
-    workspace: Workspace, mqls: QuerySet[Any], start: dt.datetime, a: dict[str, np.ndarray]
+    workspace: Workspace, start: dt.datetime, a: dict[str, np.ndarray], now: np.ndarray
 ) -> np.ndarray:
     """The pod each cohort cycle was routed to: its first assignment to a pod at or after the MQL
-    entry (and before the lead's next one); the lead's pod when the cycle has none."""
+    entry (and before the lead's next one); the lead's pod ``now`` when the cycle has none."""
     a_lead_col, a_at_col, a_pod_col = float_columns(
         LeadAssignment.objects.filter(
             workspace=workspace, pod__isnull=False, at__gte=start
@@ -339,12 +362,7 @@ def _routed_pods(
         rows = np.flatnonzero(ok)
         pods = _first_per_cycle(rows, mql_rows[p[rows]], a_pod, a["cohort"], 0)
     missing = pods == 0
-    if missing.any():  # the lead's pod (one query, joined from the MQL entries)
-        ids, pod = (
-            ints(c) for c in float_columns(mqls.order_by("lead_id"), ("lead_id", "lead__pod_id"))
-        )
-        pos = np.clip(np.searchsorted(ids, a["lead"][missing]), 0, max(len(ids) - 1, 0))
-        pods[missing] = pod[pos] if len(ids) else 0
+    pods[missing] = now[missing]
     return pods
 
 
@@ -370,7 +388,7 @@ def _cohort_keys(
         keys = [str(i) if i else "" for i in ids]
         return keys, {k: str(n) for k, n in zip(keys, names, strict=True) if k}
 
-    pods = _routed_pods(workspace, mqls, start, a)
+    pods = _routed_pods(workspace, start, a, leads_now(workspace, a["lead"])[0])
     pod_names = dict(Pod.objects.filter(workspace=workspace).values_list("id", "name"))
     keys = [str(int(p)) if p else "" for p in pods]
     return keys, {k: str(pod_names.get(int(k), "")) for k in set(keys) if k}
@@ -380,7 +398,8 @@ def _cohort_keys(
 class CohortCycles:
     """The MQL cycles of a period's cohorts, one element per cycle, as the metrics count them:
     epoch seconds of the MQL and of the first SAL, SQL and Won of the cycle (NaN: not entered),
-    and the pod each cycle was routed to (0: none) when asked for."""
+    the pod each cycle was routed to (0: none) and its lead's owner now (-1: none) when asked
+    for."""
 
     lead: np.ndarray
     mql: np.ndarray
@@ -388,23 +407,28 @@ class CohortCycles:
     sql: np.ndarray
     won: np.ndarray
     pod: np.ndarray | None
+    owner_now: np.ndarray | None = None
 
 
-def cohort_cycles(workspace: Workspace, period: Period, *, pods: bool = False) -> CohortCycles:
+def cohort_cycles(
+    workspace: Workspace, period: Period, *, pods: bool = False, owners: bool = False
+) -> CohortCycles:
     """The cycles whose MQL falls in ``period`` (workspace time zone) — the ones every row of
     ``compute_funnel_metrics`` counts, for a caller that needs them cycle by cycle (the
-    planner)."""
+    planner, the KPIs)."""
     tz = workspace.zone
     start = _midnight(period.start, tz)
     end = _midnight(period.end + dt.timedelta(days=1), tz)
-    mqls, a, _medians = _cycles(workspace, start, end, start)
+    _mqls, a, _medians = _cycles(workspace, start, end, start)
+    pod_now, owner_now = leads_now(workspace, a["lead"]) if pods or owners else (None, None)
     return CohortCycles(
         lead=a["lead"],
         mql=a["mql"],
         sal=a["sal"],
         sql=a["sql"],
         won=a["won"],
-        pod=_routed_pods(workspace, mqls, start, a) if pods else None,
+        pod=_routed_pods(workspace, start, a, pod_now) if pod_now is not None and pods else None,
+        owner_now=owner_now if owners else None,
     )
 
 

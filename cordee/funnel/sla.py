@@ -238,13 +238,16 @@ def load_cycles(
     if lead_ids is not None:
         leads = leads.filter(pk__in=lead_ids)
     # mql_at is not NULL here (filtered above); the industries the contracts name, coded
+    # (their accounts are not joined when no contract names one)
     named = sorted({i for c in contracts for i in (c.industries or [])})
-    lead_id, mql_all, owner_col, pod_col, industry_code = float_columns(
+    industry = ("contact__account__industry",) if named else ()
+    lead_id, mql_all, owner_col, pod_col, *coded = float_columns(
         leads.order_by("id"),
-        ("id", "mql_at", "owner_id", "pod_id", "contact__account__industry"),
+        ("id", "mql_at", "owner_id", "pod_id", *industry),
         instants=("mql_at",),
         codes={"contact__account__industry": named},
     )
+    industry_code = coded[0] if coded else np.zeros(len(lead_id))
     if not len(lead_id):
         return None
     calendar = workspace_calendar(workspace)
