@@ -51,11 +51,20 @@ from cordee.core.errors import NotFound, PermissionDenied, ValidationFailed
 from cordee.funnel import metrics, planning, won
 from cordee.funnel.models import (
     LeadAssignment,
+    LeadDecision,
     Opportunity,
     OpportunityStage,
     SlaContract,
 )
-from cordee.funnel.sla import load_cycles, marketing_commitments, marketing_status
+from cordee.funnel.sla import (
+    DecisionRows,
+    LeadRows,
+    decision_rows,
+    lead_rows,
+    load_cycles,
+    marketing_commitments,
+    marketing_status,
+)
 from cordee.people.models import Pod
 from cordee.tenancy.models import Membership, Workspace
 from cordee.tenancy.roles import Role, Side, side_of
@@ -328,11 +337,46 @@ class _CycleRows:
     columns: dict[str, np.ndarray]  # sal, rejected (bool); pod, owner, side (int, -1 / 0: none)
 
 
+@dataclass(frozen=True)
+class _Shared:
+    """Rows the cycles and the SLA clocks both read, read once: every lead (when owners or
+    pods are wanted) and the decisions on MQLs from the date range's first day on."""
+
+    leads: LeadRows | None
+    decisions: DecisionRows
+
+
+def _shared_rows(workspace: Workspace, first: dt.date, *, leads: bool) -> _Shared:
+    start = dt.datetime.combine(first, dt.time(0), tzinfo=workspace.zone)
+    return _Shared(
+        lead_rows(workspace) if leads else None,
+        decision_rows(
+            LeadDecision.objects.filter(
+                workspace=workspace, mql_at__gte=start - dt.timedelta(seconds=1)
+            )
+        ),
+    )
+
+
 def _cycle_rows(
-    workspace: Workspace, first: dt.date, last: dt.date, *, pods: bool, owners: bool
+    workspace: Workspace,
+    first: dt.date,
+    last: dt.date,
+    *,
+    pods: bool,
+    owners: bool,
+    shared: _Shared | None = None,
 ) -> _CycleRows:
-    cycles = metrics.cohort_cycles(workspace, metrics.Period(first, last), pods=pods, owners=owners)
-    decisions = metrics.cycle_decisions(workspace, cycles)
+    cycles = metrics.cohort_cycles(
+        workspace,
+        metrics.Period(first, last),
+        pods=pods,
+        owners=owners,
+        leads_read=shared.leads if shared else None,
+    )
+    decisions = metrics.cycle_decisions(
+        workspace, cycles, decisions_read=shared.decisions if shared else None
+    )
     n = len(cycles.lead)
     sal = ~np.isnan(cycles.sal)
     columns = {
@@ -464,10 +508,22 @@ class _SlaRows:
     columns: dict[str, np.ndarray]  # due, kept (0 to 3 clocks per lead); pod, owner, side
 
 
-def _sla_rows(workspace: Workspace, first: dt.date, sides: bool) -> _SlaRows:
+def _sla_rows(
+    workspace: Workspace, first: dt.date, sides: bool, shared: _Shared | None = None
+) -> _SlaRows:
     now = timezone.now()
     start = dt.datetime.combine(first, dt.time(0), tzinfo=workspace.zone)
-    cycles = load_cycles(workspace, now, lookback=now - start) if start < now else None
+    cycles = (
+        load_cycles(
+            workspace,
+            now,
+            lookback=now - start,
+            leads_read=shared.leads if shared else None,
+            decisions_read=shared.decisions if shared else None,
+        )
+        if start < now
+        else None
+    )
     if cycles is None:
         empty = np.zeros(0, dtype=np.int64)
         return _SlaRows(np.zeros(0), dict.fromkeys(("due", "kept", "pod", "owner", "side"), empty))
@@ -598,13 +654,19 @@ def kpi_reports(
     last = max(p.end for _s, p in pairs)
     kinds = {s.kind for s, _p in pairs}
     by_owner = bool(kinds & {"person", "side"})
+    # read once for the cycles and the SLA clocks when both are wanted
+    shared = (
+        _shared_rows(workspace, first, leads=by_owner or "pod" in kinds)
+        if wanted & _CYCLE_KEYS and wanted & _SALES_SLA_KEYS
+        else None
+    )
     cycles = (
-        _cycle_rows(workspace, first, last, pods="pod" in kinds, owners=by_owner)
+        _cycle_rows(workspace, first, last, pods="pod" in kinds, owners=by_owner, shared=shared)
         if wanted & _CYCLE_KEYS
         else None
     )
     deals = _deal_rows(workspace, first, last, "side" in kinds) if wanted & _DEAL_KEYS else None
-    sla = _sla_rows(workspace, first, "side" in kinds) if wanted & _SALES_SLA_KEYS else None
+    sla = _sla_rows(workspace, first, "side" in kinds, shared) if wanted & _SALES_SLA_KEYS else None
     judged = (
         _judged_contracts(workspace, first, last)
         if wanted & _MARKETING_SLA_KEYS and kinds & {"workspace", "pod"}

@@ -43,7 +43,6 @@ from cordee.core.columns import float_columns, ints, latest_at_or_before
 from cordee.core.errors import ValidationFailed
 from cordee.crm.models import Channel
 from cordee.funnel.models import (
-    DecisionKind,
     Lead,
     LeadAssignment,
     LeadDecision,
@@ -54,6 +53,7 @@ from cordee.funnel.models import (
     Stage,
 )
 from cordee.funnel.reports import snapshot
+from cordee.funnel.sla import DecisionRows, LeadRows, decision_rows
 from cordee.funnel.version import funnel_version
 from cordee.people.models import Pod
 from cordee.tenancy.models import Workspace
@@ -312,26 +312,31 @@ def _lead_values(mqls: QuerySet[Any], lead: np.ndarray, *fields: str) -> list[np
     return columns
 
 
-def leads_now(workspace: Workspace, lead: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each of ``lead``'s pod (0: none) and owner (-1: none) now, aligned with ``lead``: the
-    rows of the leads' id span (two index ranges), not ``IN`` a list of every lead id —
-    composing and planning a list of hundreds of thousands of ids costs more than reading the
-    few rows of the span that are not asked for."""
+def leads_now(
+    workspace: Workspace, lead: np.ndarray, leads_read: LeadRows | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each of ``lead``'s pod (0: none) and owner (-1: none) now, aligned with ``lead``: from
+    ``leads_read`` (every lead, read by the caller) or the rows of the leads' id span (two
+    index ranges), not ``IN`` a list of every lead id — composing and planning a list of
+    hundreds of thousands of ids costs more than reading the few rows of the span that are not
+    asked for."""
     if not len(lead):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    ids, pod, owner = float_columns(
-        Lead.objects.filter(
-            workspace=workspace, pk__gte=int(lead.min()), pk__lte=int(lead.max())
-        ).order_by("pk"),
-        ("pk", "pod_id", "owner_id"),
-    )
-    ids = ints(ids)
-    pos = np.clip(np.searchsorted(ids, lead), 0, max(len(ids) - 1, 0))
-    found = ids[pos] == lead if len(ids) else np.zeros(len(lead), dtype=bool)
-    return (
-        np.where(found, ints(pod)[pos] if len(ids) else 0, 0),
-        np.where(found, ints(owner, null=-1)[pos] if len(ids) else -1, -1),
-    )
+    if leads_read is None:
+        ids, pod_col, owner_col = float_columns(
+            Lead.objects.filter(
+                workspace=workspace, pk__gte=int(lead.min()), pk__lte=int(lead.max())
+            ).order_by("pk"),
+            ("pk", "pod_id", "owner_id"),
+        )
+        leads_read = LeadRows(ints(ids), np.zeros(0), ints(owner_col), ints(pod_col))
+    ids = leads_read.id
+    if not len(ids):
+        return np.zeros(len(lead), dtype=np.int64), np.full(len(lead), -1, dtype=np.int64)
+    pos = np.clip(np.searchsorted(ids, lead), 0, len(ids) - 1)
+    found = ids[pos] == lead
+    owner = np.where(leads_read.owner[pos] == 0, -1, leads_read.owner[pos])
+    return np.where(found, leads_read.pod[pos], 0), np.where(found, owner, -1)
 
 
 def _routed_pods(
@@ -411,7 +416,12 @@ class CohortCycles:
 
 
 def cohort_cycles(
-    workspace: Workspace, period: Period, *, pods: bool = False, owners: bool = False
+    workspace: Workspace,
+    period: Period,
+    *,
+    pods: bool = False,
+    owners: bool = False,
+    leads_read: LeadRows | None = None,
 ) -> CohortCycles:
     """The cycles whose MQL falls in ``period`` (workspace time zone) — the ones every row of
     ``compute_funnel_metrics`` counts, for a caller that needs them cycle by cycle (the
@@ -420,7 +430,9 @@ def cohort_cycles(
     start = _midnight(period.start, tz)
     end = _midnight(period.end + dt.timedelta(days=1), tz)
     _mqls, a, _medians = _cycles(workspace, start, end, start)
-    pod_now, owner_now = leads_now(workspace, a["lead"]) if pods or owners else (None, None)
+    pod_now, owner_now = (
+        leads_now(workspace, a["lead"], leads_read) if pods or owners else (None, None)
+    )
     return CohortCycles(
         lead=a["lead"],
         mql=a["mql"],
@@ -440,34 +452,36 @@ class CycleDecisions:
     decided: np.ndarray  # epoch seconds of the decision (NaN: none)
 
 
-def cycle_decisions(workspace: Workspace, cycles: CohortCycles) -> CycleDecisions:
+def cycle_decisions(
+    workspace: Workspace, cycles: CohortCycles, decisions_read: DecisionRows | None = None
+) -> CycleDecisions:
     """Each cycle's decision: the one on the same lead whose ``mql_at`` is the cycle's opening
-    MQL instant, to the millisecond (a decision names the MQL it decides)."""
+    MQL instant, to the millisecond (a decision names the MQL it decides). ``decisions_read``:
+    decisions the caller read (at least those of the cycles' MQLs), not read again."""
     n = len(cycles.lead)
     rejected, decided = np.zeros(n, dtype=bool), np.full(n, np.nan)
     if not n:
         return CycleDecisions(rejected, decided)
-    first = dt.datetime.fromtimestamp(float(cycles.mql.min()), tz=dt.UTC)
-    last = dt.datetime.fromtimestamp(float(cycles.mql.max()), tz=dt.UTC)
-    d_lead, d_mql, d_reject, d_at = float_columns(
-        LeadDecision.objects.filter(
-            workspace=workspace,
-            mql_at__gte=first - dt.timedelta(seconds=1),
-            mql_at__lte=last + dt.timedelta(seconds=1),
-        ).order_by(),
-        ("lead_id", "mql_at", "kind", "decided_at"),
-        instants=("mql_at", "decided_at"),
-        codes={"kind": [DecisionKind.REJECT]},
-    )
-    if not len(d_lead):
+    if decisions_read is None:
+        first = dt.datetime.fromtimestamp(float(cycles.mql.min()), tz=dt.UTC)
+        last = dt.datetime.fromtimestamp(float(cycles.mql.max()), tz=dt.UTC)
+        decisions_read = decision_rows(
+            LeadDecision.objects.filter(
+                workspace=workspace,
+                mql_at__gte=first - dt.timedelta(seconds=1),
+                mql_at__lte=last + dt.timedelta(seconds=1),
+            )
+        )
+    d = decisions_read
+    if not len(d.lead):
         return CycleDecisions(rejected, decided)
-    d_ms, c_ms = np.round(d_mql * 1000), np.round(cycles.mql * 1000)
-    found = latest_at_or_before(ints(d_lead), d_ms, cycles.lead, c_ms)
+    d_ms, c_ms = np.round(d.mql * 1000), np.round(cycles.mql * 1000)
+    found = latest_at_or_before(d.lead, d_ms, cycles.lead, c_ms)
     hit = found >= 0
     hit[hit] = d_ms[found[hit]] == c_ms[hit]
     rows = found[hit]
-    rejected[hit] = d_reject[rows] == 1
-    decided[hit] = d_at[rows]
+    rejected[hit] = d.reject[rows]
+    decided[hit] = d.decided[rows]
     return CycleDecisions(rejected, decided)
 
 

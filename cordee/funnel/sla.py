@@ -218,14 +218,61 @@ def _only(qs: QuerySet[Any], lead_ids: list[int] | None) -> QuerySet[Any]:
     return qs if lead_ids is None else qs.filter(lead_id__in=lead_ids)
 
 
+@dataclass(frozen=True)
+class LeadRows:
+    """Leads as columns, by id: MQL instant (epoch seconds, NaN: none), owner and pod (0:
+    none) — read once by a caller that needs them for the SLA clocks and the cycles alike."""
+
+    id: np.ndarray
+    mql: np.ndarray
+    owner: np.ndarray
+    pod: np.ndarray
+
+
+def lead_rows(workspace: Workspace) -> LeadRows:
+    """Every lead of the workspace (``LeadRows``)."""
+    ids, mql, owner, pod = float_columns(
+        Lead.objects.filter(workspace=workspace).order_by("id"),
+        ("id", "mql_at", "owner_id", "pod_id"),
+        instants=("mql_at",),
+    )
+    return LeadRows(ints(ids), mql, ints(owner), ints(pod))
+
+
+@dataclass(frozen=True)
+class DecisionRows:
+    """Sales' decisions as columns: the lead, the MQL decided and the decision's instant
+    (epoch seconds), whether it is a rejection."""
+
+    lead: np.ndarray
+    mql: np.ndarray
+    reject: np.ndarray
+    decided: np.ndarray
+
+
+def decision_rows(queryset: QuerySet[Any]) -> DecisionRows:
+    """The decisions of ``queryset`` (``DecisionRows``), in no particular order."""
+    lead, mql, kind, decided = float_columns(
+        queryset.order_by(),
+        ("lead_id", "mql_at", "kind", "decided_at"),
+        instants=("mql_at", "decided_at"),
+        codes={"kind": [DecisionKind.REJECT]},
+    )
+    return DecisionRows(ints(lead), mql, kind == 1, decided)
+
+
 def load_cycles(
     workspace: Workspace,
     at: dt.datetime,
     *,
     lookback: dt.timedelta = DEFAULT_LOOKBACK,
     lead_ids: list[int] | None = None,
+    leads_read: LeadRows | None = None,
+    decisions_read: DecisionRows | None = None,
 ) -> Cycles | None:
-    """Read the columns the SLA clocks need (a few queries) and evaluate every clock."""
+    """Read the columns the SLA clocks need (a few queries) and evaluate every clock. A caller
+    that read every lead (``lead_rows``) or the decisions from ``at - lookback`` on
+    (``decision_rows``) for other needs too may hand them over: they are not read again."""
     lower = at - lookback
     contracts = list(
         SlaContract.objects.filter(workspace=workspace, period_end__gte=workspace.today(lower))
@@ -240,18 +287,24 @@ def load_cycles(
     # mql_at is not NULL here (filtered above); the industries the contracts name, coded
     # (their accounts are not joined when no contract names one)
     named = sorted({i for c in contracts for i in (c.industries or [])})
-    industry = ("contact__account__industry",) if named else ()
-    lead_id, mql_all, owner_col, pod_col, *coded = float_columns(
-        leads.order_by("id"),
-        ("id", "mql_at", "owner_id", "pod_id", *industry),
-        instants=("mql_at",),
-        codes={"contact__account__industry": named},
-    )
-    industry_code = coded[0] if coded else np.zeros(len(lead_id))
+    if leads_read is not None and not named and lead_ids is None:
+        window = (leads_read.mql >= lower.timestamp()) & (leads_read.mql <= at.timestamp())
+        lead_id, mql_all = leads_read.id[window], leads_read.mql[window]
+        owner_all, pods_all = leads_read.owner[window], leads_read.pod[window]
+        industry_code = np.zeros(len(lead_id))
+    else:
+        industry = ("contact__account__industry",) if named else ()
+        lead_col, mql_all, owner_col, pod_col, *coded = float_columns(
+            leads.order_by("id"),
+            ("id", "mql_at", "owner_id", "pod_id", *industry),
+            instants=("mql_at",),
+            codes={"contact__account__industry": named},
+        )
+        lead_id, owner_all, pods_all = ints(lead_col), ints(owner_col), ints(pod_col)
+        industry_code = coded[0] if coded else np.zeros(len(lead_id))
     if not len(lead_id):
         return None
     calendar = workspace_calendar(workspace)
-    pods_all = ints(pod_col)
     which = governing_contracts(
         contracts,
         pods_all,
@@ -262,29 +315,26 @@ def load_cycles(
     if not governed.any():
         return None
     which = which[governed]
-    ids = ints(lead_id)[governed]
+    ids = lead_id[governed]
     mql_at = mql_all[governed]
     mql = seconds(mql_at)
-    owners = ints(owner_col)[governed]
+    owners = owner_all[governed]
     pods = pods_all[governed]
 
     # decisions taken on the current MQL cycle
     decided = np.full(len(ids), engine.NEVER, dtype=np.int64)
     rejected = np.full(len(ids), engine.NEVER, dtype=np.int64)
-    d_lead, d_mql_at, d_reject, d_decided_at = float_columns(
-        _only(
-            LeadDecision.objects.filter(workspace=workspace, mql_at__gte=lower), lead_ids
-        ).order_by(),
-        ("lead_id", "mql_at", "kind", "decided_at"),
-        instants=("mql_at", "decided_at"),
-        codes={"kind": [DecisionKind.REJECT]},
-    )
-    if len(d_lead):
-        pos, found = _match(ids, ints(d_lead))
-        d_mql, d_at, is_reject = seconds(d_mql_at), seconds(d_decided_at), d_reject == 1
-        same_cycle = found & (mql[pos] == d_mql)
+    if decisions_read is None or lead_ids is not None:
+        decisions_read = decision_rows(
+            _only(LeadDecision.objects.filter(workspace=workspace, mql_at__gte=lower), lead_ids)
+        )
+    d = decisions_read
+    if len(d.lead):
+        pos, found = _match(ids, d.lead)
+        d_mql, d_at = seconds(d.mql), seconds(d.decided)
+        same_cycle = found & (mql[pos] == d_mql) & (d.mql >= lower.timestamp())
         decided[pos[same_cycle]] = d_at[same_cycle]
-        rejected[pos[same_cycle & is_reject]] = d_at[same_cycle & is_reject]
+        rejected[pos[same_cycle & d.reject]] = d_at[same_cycle & d.reject]
 
     # sales activities by the owner or the owner's team (or unattributed, e.g. synced from a CRM)
     team_of = team_of_members(workspace)
