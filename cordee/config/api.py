@@ -32,6 +32,7 @@ from cordee.feedback.api import router as feedback_router
 from cordee.funnel.api import router as funnel_router
 from cordee.integrations.api import router as webhooks_router
 from cordee.lists.api import router as lists_router
+from cordee.codesign.api import router as codesign_router
 from cordee.merges.api import router as merges_router
 from cordee.people.api import router as people_router
 from cordee.search.api import router as search_router
@@ -114,6 +115,7 @@ def _add_routers() -> None:
     api.add_router("/", bulk_router)
     api.add_router("/", audit_router)
     api.add_router("/", comp_router)
+    api.add_router("/", codesign_router)
 
 
 _add_routers()

@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "cordee.comments",
     "cordee.merges",
     "cordee.lists",
+    "cordee.codesign",
     "cordee.bulk",
     "cordee.access",
     "cordee.administration",

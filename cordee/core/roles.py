@@ -29,6 +29,8 @@ CAPABILITIES: dict[str, set[Role]] = {
     "touchpoint.write": _EVERY_OPERATOR,
     "activity.write": _EVERY_OPERATOR,  # log calls, e-mails, meetings, notes; plan tasks
     "campaign.write": _MARKETING,
+    # the campaign brief (codesign): marketing writes it; sales and executives read it
+    "brief.write": _MARKETING,
     "opportunity.write": _SALES,
     # split a deal's credit between several people (variable pay reads it): the sales managers
     # and RevOps; comp admins will hold it too

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CodesignConfig(AppConfig):
+    name = "cordee.codesign"
+    label = "codesign"
+    verbose_name = _("Campaigns designed with sales")
