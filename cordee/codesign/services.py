@@ -71,14 +71,19 @@ class Prefill:
 
 
 def prefill(
-    actor: Actor, *, segment: list[str], pods: list[Pod], expected_mqls: int | None
+    actor: Actor,
+    *,
+    segment: list[str],
+    pods: list[Pod],
+    expected_mqls: int | None,
+    today: dt.date | None = None,
 ) -> Prefill:
     """The expected SQLs and pipeline from ``expected_mqls`` and the planner's rates of the scope
     (the module's rule); None where the history cannot give a rate."""
     workspace = actor.workspace
     pod = pods[0] if len(pods) == 1 and not segment else None
     scope = "segment" if segment else ("pod" if pod else "workspace")
-    window = planning.history_window(workspace, planning.DEFAULT_WINDOW_MONTHS)
+    window = planning.history_window(workspace, planning.DEFAULT_WINDOW_MONTHS, today)
     inputs = planning.history_inputs(workspace, window, pod, segment)
     to_sal, to_sql = inputs["mql_to_sal"].value, inputs["sal_to_sql"].value
     value = inputs["deal_size"].value
@@ -196,7 +201,9 @@ audit.audit_kind_register("brief-versions", BriefVersion._meta.verbose_name, Bri
 # -- the write ------------------------------------------------------------------------------------
 
 
-def brief_save(actor: Actor, campaign: Campaign, data: Mapping[str, Any]) -> BriefVersion:
+def brief_save(
+    actor: Actor, campaign: Campaign, data: Mapping[str, Any], *, today: dt.date | None = None
+) -> BriefVersion:
     """Save the brief as its next version (the ones before are kept). Expected SQLs and pipeline
     left empty are pre-filled by the module's rule."""
     if not may_write(actor):
@@ -209,7 +216,11 @@ def brief_save(actor: Actor, campaign: Campaign, data: Mapping[str, Any]) -> Bri
         values["expected_sqls"] is None or values["expected_pipeline"] is None
     ):
         filled = prefill(
-            actor, segment=values["segment"], pods=pods, expected_mqls=values["expected_mqls"]
+            actor,
+            segment=values["segment"],
+            pods=pods,
+            expected_mqls=values["expected_mqls"],
+            today=today,
         )
         if values["expected_sqls"] is None:
             values["expected_sqls"] = filled.expected_sqls
