@@ -13,6 +13,7 @@ from ninja import NinjaAPI, Swagger
 
 from cordee.attribution.api import router as attribution_router
 from cordee.bulk.api import router as bulk_router
+from cordee.codesign.api import router as codesign_router
 from cordee.comments.api import router as comments_router
 from cordee.comp.api import router as comp_router
 from cordee.core.api import (
@@ -32,7 +33,6 @@ from cordee.feedback.api import router as feedback_router
 from cordee.funnel.api import router as funnel_router
 from cordee.integrations.api import router as webhooks_router
 from cordee.lists.api import router as lists_router
-from cordee.codesign.api import router as codesign_router
 from cordee.merges.api import router as merges_router
 from cordee.people.api import router as people_router
 from cordee.search.api import router as search_router
