@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from cordee.attribution.periods import fiscal_periods
 from cordee.bulk.services import bulk_job_start
+from cordee.codesign.models import BriefVersion
 from cordee.comments.models import Comment
 from cordee.config.api import api
 from cordee.feedback.models import Competitor, FeedbackItem
@@ -75,6 +76,7 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
     account = f.AccountFactory(workspace=workspace)
     contact = f.ContactFactory(workspace=workspace, account=account)
     campaign = f.CampaignFactory(workspace=workspace)
+    BriefVersion.objects.create(workspace=workspace, campaign=campaign, number=1, objective="Un")
     now = timezone.now()
     lead = f.LeadFactory(
         workspace=workspace, contact=contact, stage="mql", mql_at=now, stage_entered_at=now
@@ -621,6 +623,15 @@ PAGES.update(
         "comment_mentions": Page(),
     }
 )
+# the campaign brief (codesign): every member reads it; marketing and RevOps write it (brief.write)
+PAGES.update(
+    {
+        "brief_detail": Page(kind="campaign"),
+        "brief_save": Page(kind="campaign", denied="bob", post={"objective": "Remplir"}),
+        "brief_versions": Page(kind="campaign"),
+        "brief_compare": Page(kind="campaign"),
+    }
+)
 # saved views of the lists: anyone saves their own; the matrix's view is rita's, shared with the
 # workspace, so alice sees it but may not change it (cordee/lists/rules.py)
 PAGES.update(
@@ -752,6 +763,7 @@ POST_ONLY = {
     "feedback_merge",
     "comment_edit",
     "comment_delete",
+    "brief_save",
     "saved_view_create",
     "saved_view_update",
     "saved_view_rename",
@@ -1081,6 +1093,11 @@ OPS: dict[str, Op] = {
     "comment_delete": Op(kind="comment", allowed="rita", denied="alice"),
     "comment_revisions": Op(kind="comment"),
     # saved views: the matrix's view is rita's, shared with the workspace
+    # the campaign brief (codesign): every member reads it; marketing and RevOps write it
+    "brief_get": Op(kind="campaign"),
+    "brief_save": Op(kind="campaign", denied="bob", body={"objective": "Remplir"}, ok=(201,)),
+    "brief_version_list": Op(kind="campaign"),
+    "brief_compare": Op(kind="campaign", query={"old": "1", "new": "1"}),
     "saved_view_list": Op(query={"kind": "leads"}),
     "saved_view_create": Op(body={"kind": "leads", "name": "Mes MQL"}, ok=(201,)),
     "saved_view_get": Op(kind="savedview"),

@@ -336,6 +336,8 @@ PK_MODELS: dict[str, type[models.Model]] = {
     "accounts_comments": crm.Account,
     "opportunities_comments": funnel.Opportunity,
     "campaigns_comments": crm.Campaign,
+    # the campaign brief (codesign): its pk is the campaign's
+    **{f"brief_{name}": crm.Campaign for name in ("detail", "save", "versions", "compare")},
     "feedback_comments": FeedbackItem,
     **{f"comment_{name}": Comment for name in ("edit", "delete", "history")},
     "merge_new": crm.Contact,  # <record> is "contact"
@@ -626,6 +628,7 @@ def _page_records(personas: Personas) -> dict[str, Any]:
     crm.CampaignMember.objects.create(
         workspace=ws, campaign=campaign, contact=contact, added_by=personas.alice, added_at=now
     )
+    _brief(personas, campaign, pod)
     bare.append(_imported(personas, run=False))  # waiting at the column mapping
     # people and access: Bob's page and hand-over, an invitation waiting (and its link)
     invitation, link = invitation_create(
@@ -656,6 +659,31 @@ def _page_records(personas: Personas) -> dict[str, Any]:
         "bare": {type(r): r for r in bare},
         "one-sided": {type(one_sided): one_sided},
     }
+
+
+def _brief(personas: Any, campaign: Any, pod: Any) -> None:
+    """Two versions of the campaign's brief (the compare page marks what changed)."""
+    from cordee.codesign.services import brief_save
+
+    first = {
+        "objective": "Remplir le pipeline des cliniques",
+        "pods": [pod.pk],
+        "persona": "Directrice des achats",
+        "offer": "Un audit offert",
+        "call_to_action": "Réserver une démo",
+        "channels": ["webinar"],
+        "start_date": "2026-05-01",
+        "end_date": "2026-05-31",
+        "budget": "5000",
+        "expected_mqls": "40",
+        "success_criteria": "10 SQL",
+    }
+    brief_save(personas.actor("alice"), campaign, first)
+    brief_save(
+        personas.actor("mia"),
+        campaign,
+        {**first, "offer": "Un audit offert et une formation", "call_to_action": ""},
+    )
 
 
 def _pay_plan(personas: Any) -> Any:
