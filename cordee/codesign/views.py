@@ -56,6 +56,15 @@ def _prefill(actor: Actor, version: BriefVersion | None) -> services.Prefill | N
     )
 
 
+def _scope_label(scope: str) -> str:
+    """Whose rates the pre-fill read."""
+    return {
+        "segment": _("the segment"),
+        "pod": _("the target pod"),
+        "workspace": _("the whole workspace"),
+    }[scope]
+
+
 def _page(
     request: HttpRequest,
     actor: Actor,
@@ -64,6 +73,7 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     current = selectors.brief_current(actor=actor, campaign=campaign)
+    prefill = _prefill(actor, current)
     may_write = services.may_write(actor)
     if may_write and form is None:
         form = BriefForm(initial=_initial(current), actor=actor)
@@ -74,7 +84,8 @@ def _page(
             "campaign": campaign,
             "brief": current,
             "shown": _shown(actor, current),
-            "prefill": _prefill(actor, current),
+            "prefill": prefill,
+            "prefill_scope": _scope_label(prefill.scope) if prefill else "",
             "form": form if may_write else None,
         },
         status=status,
