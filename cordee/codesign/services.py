@@ -239,7 +239,7 @@ def brief_save(
         )
         audit.audit_write(
             actor=actor,
-            action="save",
+            action="create",  # each save is a new version
             target="brief-versions",
             target_id=version.pk,
             target_label=f"{campaign} · v{version.number}",
