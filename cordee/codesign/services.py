@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from cordee.codesign.models import BriefVersion
 from cordee.core import audit
 from cordee.core.actor import Actor
-from cordee.core.errors import PermissionDenied, ValidationFailed
+from cordee.core.errors import NotFound, PermissionDenied, ValidationFailed
 from cordee.crm.models import Campaign, Channel
 from cordee.funnel import planning
 from cordee.people.models import Pod
@@ -163,7 +163,7 @@ def clean(actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
     # the segment: industries of the workspace's accounts, as the planner reads them
     segment_errors: dict[str, list[str]] = {}
     wanted = _list(data.get("segment"))
-    out["segment"] = list(planning._segment(actor.workspace, wanted, segment_errors))
+    out["segment"] = list(planning.segment_clean(actor.workspace, wanted, segment_errors))
     if segment_errors:
         errors["segment"] = segment_errors["segment"]
     pod_ids: list[int] = []
@@ -208,8 +208,8 @@ def brief_save(
     left empty are pre-filled by the module's rule."""
     if not may_write(actor):
         raise PermissionDenied(_("Only marketing writes the campaign brief."))
-    if campaign.workspace_id != actor.workspace.pk:
-        raise PermissionDenied(_("Only marketing writes the campaign brief."))
+    if campaign.workspace_id != actor.workspace.pk:  # another workspace's: not found, as reads
+        raise NotFound(_("No such campaign in this workspace."))
     values = clean(actor, data)
     pods = values.pop("_pods")
     if values["expected_mqls"] is not None and (

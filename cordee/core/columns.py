@@ -22,21 +22,10 @@ from django.db.models import Case, FloatField, Func, QuerySet, Value, When
 from django.db.models.functions import Cast, Coalesce
 
 
-class EpochSeconds(Func):
-    """An instant column as epoch seconds (``float8``), on PostgreSQL."""
-
-    output_field = FloatField()
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        return self.as_sql(
-            compiler,
-            connection,
-            template="EXTRACT(EPOCH FROM %(expressions)s)::float8",
-            **extra_context,
-        )
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        raise NotImplementedError("EpochSeconds is computed by PostgreSQL only.")
+def _epoch_seconds(name: str) -> Func:
+    """An instant column as epoch seconds, computed by PostgreSQL (the only engine this is
+    built for: ``float_columns`` converts SQLite's instants in Python)."""
+    return Func(name, template="EXTRACT(EPOCH FROM %(expressions)s)", output_field=FloatField())
 
 
 _COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
@@ -66,7 +55,7 @@ def float_columns(
             whens = [When(**{name: v}, then=Value(float(n))) for n, v in enumerate(coded[name], 1)]
             annotations[f"c{i}"] = Case(*whens, default=Value(0.0), output_field=FloatField())
         elif name in instants:
-            annotations[f"c{i}"] = Coalesce(EpochSeconds(name), nan)
+            annotations[f"c{i}"] = Coalesce(_epoch_seconds(name), nan)
         else:
             annotations[f"c{i}"] = Coalesce(Cast(name, FloatField()), nan)
     # every cell a float8 whatever the literals' types (COPY binds parameters client-side)

@@ -327,7 +327,9 @@ def workspace_industries(workspace: Workspace) -> list[str]:
 SHOWN_INDUSTRIES = 30  # an error lists at most this many of the workspace's industries
 
 
-def _segment(workspace: Workspace, value: object, errors: dict[str, list[str]]) -> tuple[str, ...]:
+def segment_clean(
+    workspace: Workspace, value: object, errors: dict[str, list[str]]
+) -> tuple[str, ...]:
     """A segment: industries as a list, or one text separated by commas (the CLI's). Each
     is an industry of the workspace's accounts, matched as stored or regardless of case
     (``santé`` is « Santé »); the segment comes back as stored, sorted, each once."""
@@ -398,7 +400,7 @@ def workspace_plan(
                 _("Give a fiscal year (2027), a quarter (2027-Q1) or a month (2027-03).")
             ]
     scope = _pod(workspace, pod, errors)
-    industries = _segment(workspace, segment, errors)
+    industries = segment_clean(workspace, segment, errors)
     if scope is not None and industries:
         errors["segment"] = [
             _(
