@@ -31,6 +31,22 @@ CAPABILITIES: dict[str, set[Role]] = {
     "campaign.write": _MARKETING,
     # the campaign brief (codesign): marketing writes it; sales and executives read it
     "brief.write": _MARKETING,
+    # both sides talk on a field of the brief; sales (the pod's reviewer, or a sales manager)
+    # approves or asks for changes; managers name each pod's default reviewer
+    "brief.comment": _MARKETING | _SALES,
+    "brief.review": _SALES,
+    "brief.reviewers": _MANAGERS,
+    # launching is marketing's, once every target pod approved; without it, only a marketing
+    # manager launches, writing why (kept, shown on the campaign and in the committee agenda)
+    "campaign.launch": _MARKETING,
+    "campaign.launch.override": {Role.MARKETING_MANAGER},
+    # the readiness kit: marketing writes it, each rep of the target pods acknowledges it
+    "kit.write": _MARKETING,
+    "kit.acknowledge": _SALES,
+    # the debrief: sales rates the leads received, each side writes its lessons learned
+    "debrief.rate": _SALES,
+    "debrief.lessons.marketing": _MARKETING,
+    "debrief.lessons.sales": _SALES,
     "opportunity.write": _SALES,
     # split a deal's credit between several people (variable pay reads it): the sales managers
     # and RevOps; comp admins will hold it too
