@@ -14,6 +14,7 @@ from cordee.core.errors import ValidationFailed
 from cordee.core.models import SYNCED_FIELDS
 from cordee.core.records import Filter, RecordSpec
 from cordee.crm import models as m
+from cordee.crm.launch import launch_check, launching
 from cordee.tenancy.models import Workspace, normalize_email
 
 
@@ -67,6 +68,8 @@ def _campaign_defaults(actor: Actor, campaign: Any) -> None:
             gettext("Some fields are not valid."), field_errors={"end_date": [error]}
         )
     campaign_defaults(actor.workspace, campaign)
+    if launching(campaign):
+        launch_check(actor, campaign)
 
 
 ACCOUNTS = RecordSpec(
