@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from cordee.core.actor import Actor
+from cordee.crm.models import Campaign, CampaignStatus
 
 LaunchGuard = Callable[[Actor, Any], None]
 _GUARDS: list[LaunchGuard] = []
@@ -34,8 +35,6 @@ def launch_check(actor: Actor, campaign: Any) -> None:
 def launching(campaign: Any) -> bool:
     """True when this save moves ``campaign`` to active (a new active campaign, or one that was
     not active in the database)."""
-    from cordee.crm.models import Campaign, CampaignStatus
-
     if campaign.status != CampaignStatus.ACTIVE:
         return False
     if campaign.pk is None:
