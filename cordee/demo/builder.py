@@ -33,6 +33,7 @@ from cordee.demo import (
     DEMO_LOADING_SLUG,
     DEMO_SLUG,
 )
+from cordee.demo.codesign import add_codesign
 from cordee.demo.common import DAY, SIZES, as_date, as_datetime
 from cordee.demo.company import company_setup
 from cordee.demo.connections import connect_and_announce
@@ -189,6 +190,9 @@ def build_demo(
     say(_("Setting the goals of the quarter, the pods, the reps and the year, and the pay plan…"))
     add_goals(Workspace.objects.get(pk=ws.pk), today=today, seed=seed)
     add_pay(Workspace.objects.get(pk=ws.pk), today=today)
+    say(_("Writing the campaigns' briefs, sales reviews, readiness kits and debriefs…"))
+    with transaction.atomic():
+        add_codesign(Workspace.objects.get(pk=ws.pk), now=as_datetime(end), seed=seed)
     say(_("Announcing the last week's breaches to their people and to a chat webhook…"))
     with explicit_timestamps():
         connect_and_announce(Workspace.objects.get(pk=ws.pk), now=as_datetime(end))

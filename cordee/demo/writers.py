@@ -143,14 +143,17 @@ TIMESTAMPED: tuple[type[models.Model], ...] = (
 
 
 @contextlib.contextmanager
-def explicit_timestamps() -> Iterator[None]:
-    """Let ``bulk_create`` keep the ``created_at``/``updated_at`` we set (history dates).
+def explicit_timestamps(
+    more: tuple[type[models.Model], ...] = (),
+) -> Iterator[None]:
+    """Let ``bulk_create`` keep the ``created_at``/``updated_at`` we set (history dates), on
+    the ``TIMESTAMPED`` models and ``more``.
 
     ``auto_now``/``auto_now_add`` overwrite them on insert; they are switched off for the
     duration of the build, in this process only, and restored afterwards.
     """
     saved: list[tuple[models.DateTimeField, bool, bool]] = []
-    for model in TIMESTAMPED:
+    for model in (*TIMESTAMPED, *more):
         for name in ("created_at", "updated_at"):
             if name not in {f.name for f in model._meta.concrete_fields}:
                 continue
