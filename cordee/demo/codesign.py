@@ -114,6 +114,7 @@ class _Story:
         self.debriefs: list[Debrief] = []
         self.ratings: list[tuple[LeadRating, Debrief]] = []
         self.names: dict[int, str] = {}  # user id → first name
+        self.manager = 0  # the marketing manager's user id
 
     def done(self, e: float) -> bool:
         """Whether a moment of business time ``e`` has come by ``now``."""
@@ -236,6 +237,7 @@ def add_codesign(workspace: Workspace, *, now: dt.datetime, seed: int = 1) -> in
     story.names = dict(people.values_list("pk", "first_name"))
     role = dict(Membership.objects.filter(workspace=workspace).values_list("user_id", "role"))
     claire = next(pk for pk, email in emails.items() if email == MARKETING_MANAGER)
+    story.manager = claire
     pods = {p.name: p for p in Pod.objects.filter(workspace=workspace).order_by("id")}
     reps: dict[int, list[int]] = defaultdict(list)
     leads_of: dict[int, list[tuple[int, bool]]] = defaultdict(list)
@@ -256,16 +258,17 @@ def add_codesign(workspace: Workspace, *, now: dt.datetime, seed: int = 1) -> in
         if chosen:
             reviewer[pod.pk] = chosen[0]
     since = clock.at(clock.day(today - dt.timedelta(days=HISTORY_DAYS + 30)) + 2 * BH)
-    PodReviewer.objects.bulk_create(
-        [
-            PodReviewer(
-                workspace=workspace, pod=pod, user_id=reviewer[pod.pk], created_at=since,
-                updated_at=since,
-            )
-            for pod in pods.values()
-            if pod.pk in reviewer
-        ]
-    )  # fmt: skip
+    with explicit_timestamps(CODESIGN_MODELS):
+        PodReviewer.objects.bulk_create(
+            [
+                PodReviewer(
+                    workspace=workspace, pod=pod, user_id=reviewer[pod.pk], created_at=since,
+                    updated_at=since,
+                )
+                for pod in pods.values()
+                if pod.pk in reviewer
+            ]
+        )  # fmt: skip
 
     campaigns = list(
         Campaign.objects.filter(
@@ -322,6 +325,7 @@ def add_codesign(workspace: Workspace, *, now: dt.datetime, seed: int = 1) -> in
         override[rng.choice(webinars[len(webinars) // 2 :]).pk] = "leave"
 
     for campaign in campaigns:
+        assert campaign.start_date is not None  # filtered on it
         launched = campaign.start_date <= today
         if launched and campaign.pk not in override and rng.random() < 0.1:
             continue  # a few campaigns went without a brief
@@ -378,11 +382,13 @@ def _campaign_story(
     theme = _theme(campaign.name)
     target = [pods[name] for name in theme.pods if name in pods and pods[name].pk in reviewer]
     segment = list(theme.segment) or sorted({i for p in target for i in p.industries})
-    key_day = campaign.start_date + dt.timedelta(days=21)
+    start = campaign.start_date
+    assert start is not None
+    key_day = start + dt.timedelta(days=21)
     parts = T.brief_parts(campaign.channel, campaign.name, theme, _day_words(key_day))
-    author = campaign.owner_id
-    launched = campaign.start_date <= today
-    e_launch = story.clock.day(campaign.start_date)
+    author = campaign.owner_id or claire
+    launched = start <= today
+    e_launch = story.clock.day(start)
     sqls, pipeline = _expected(expected, rates, deal)
     budget = campaign.budget
     brief: dict[str, Any] = {
@@ -651,7 +657,7 @@ def _kit_and_debrief(
     acceptance: tuple[int, int] | None,
 ) -> None:
     ws = story.ws
-    author = campaign.owner_id
+    author = campaign.owner_id or story.manager
     # the kit, a few days before the launch (after the brief's last version)
     if rng.random() < 0.92:
         e_kit = max(e_launch - BD * rng.uniform(1, 3), versions[-1][0] + BH)

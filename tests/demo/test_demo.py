@@ -18,6 +18,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 
+from cordee.codesign.models import BriefComment, BriefVersion, LeadRating, Review
 from cordee.crm.models import Account, Campaign, CampaignStatus, Contact
 from cordee.demo import DEMO_PASSWORD, DEMO_SLUG, demo_exists, demo_logins, writers
 from cordee.demo import builder as b
@@ -53,6 +54,7 @@ def demo(
             "ws": ws,
             "first_email": first.contact.email,
             "history": _history(ws),
+            "codesign": _codesign(ws),
         }
         # everything the build committed goes, the background tasks it queued included (they
         # outlived delete_workspace and were seen by later tests that count queued tasks), as a
@@ -68,6 +70,20 @@ def _history(ws: Workspace) -> list[tuple[Any, ...]]:
         ),
         key=repr,
     )
+
+
+def _codesign(ws: Workspace) -> list[Any]:
+    """The co-design story (issue 18), named by campaign (ids differ between builds)."""
+    tables = [
+        (BriefVersion, "campaign__name", ("number", "created_at", "objective", "offer", "expected_mqls")),
+        (Review, "campaign__name", ("pod__name", "reviewer__email", "requested_at", "state", "decided_at")),
+        (BriefComment, "campaign__name", ("created_at", "field", "body", "resolved_at")),
+        (LeadRating, "debrief__campaign__name", ("rep__email", "rating", "rated_at")),
+    ]  # fmt: skip
+    return [
+        list(model.objects.filter(workspace=ws).order_by(name, *cols).values_list(name, *cols))  # type: ignore[attr-defined]
+        for model, name, cols in tables
+    ]
 
 
 def _rate(ws: Workspace, frm: str, to: str) -> float:
@@ -147,6 +163,8 @@ def test_same_seed_same_demo(demo: dict[str, Any], monkeypatch: pytest.MonkeyPat
     assert again.created
     assert again.counts == demo["result"].counts
     assert _history(Workspace.objects.get(slug=DEMO_SLUG)) == demo["history"]
+    assert _codesign(Workspace.objects.get(slug=DEMO_SLUG)) == demo["codesign"]
+    assert all(demo["codesign"])
     first = Lead.objects.filter(workspace__slug=DEMO_SLUG).order_by("id").first()
     assert first is not None and first.contact.email == demo["first_email"]
     other = b.build_demo(size="small", seed=2, reset=True)
