@@ -552,7 +552,7 @@ def _campaign_story(
             brief["expected_sqls"], brief["expected_pipeline"] = _expected(lowered, rates, deal)
         elif change.startswith("+"):
             extra = change[1:].format(proof=theme.proof)
-            joiner = "" if extra.startswith(" ") else " "
+            joiner = "" if extra.startswith(",") else " "
             brief[field] = f"{brief[field]}{joiner}{extra}"
         story.comment(campaign, field, len(versions), author, answer, e_fix - 60, thread)
         story.resolve(thread, author, e_fix)

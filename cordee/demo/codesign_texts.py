@@ -8,6 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cordee.crm.models import Channel
+from cordee.demo.common import of_place
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 @dataclass(frozen=True)
@@ -139,7 +144,7 @@ THEMES: list[Theme] = [
         "Directeurs industriels, responsables maintenance et responsables production de PME et "
         "ETI industrielles de 50 à 1 000 salariés.",
         "directeurs industriels et responsables maintenance",
-        "Altitude MES et Altitude GMAO",
+        "Altitude MES",
         "Les arrêts de ligne non planifiés coûtent cher et le TRS se calcule encore à la main.",
         "suivre le TRS en temps réel et anticiper les pannes",
         "Plastiques Bernard a gagné 9 points de TRS en un an sur ses presses.",
@@ -217,9 +222,9 @@ def brief_parts(channel: str, name: str, theme: Theme, key: str) -> Parts:
         return Parts(
             f"Rencontrer les {aud} sur le stand Altitude du salon {show} à {city} ({key}) : "
             "{mqls} MQL et {sqls} SQL.",
-            f"{theme.pain} Sur le stand, une démonstration de {product} sur un cas réel montre "
+            f"{theme.pain} Sur le stand, une démonstration {of_place(product)} sur un cas réel montre "
             f"comment {theme.benefit}.",
-            f"Badge d'entrée offert et démonstration de 20 minutes de {product} sur le stand, "
+            f"Badge d'entrée offert et démonstration de 20 minutes {of_place(product)} sur le stand, "
             "sur rendez-vous.",
             "Réserver un créneau de démonstration sur le stand",
             "{mqls} MQL scannés et qualifiés sur le stand, {sqls} SQL dans les 45 jours.",
@@ -241,7 +246,7 @@ def brief_parts(channel: str, name: str, theme: Theme, key: str) -> Parts:
         return Parts(
             f"Toucher les {aud} sur LinkedIn et obtenir {{mqls}} MQL, dont {{sqls}} SQL, avec "
             "une offre de diagnostic.",
-            f"{theme.pain} {product} permet de {theme.benefit}.",
+            f"{theme.pain} {_capital(product)} permet de {theme.benefit}.",
             f"Diagnostic gratuit de 30 minutes avec un expert {product}, sur vos propres données.",
             "Demander un diagnostic gratuit",
             "{mqls} MQL, {sqls} SQL, taux de clic supérieur à 0,6 %.",
@@ -272,7 +277,7 @@ def brief_parts(channel: str, name: str, theme: Theme, key: str) -> Parts:
         return Parts(
             f"Relancer les {aud} de notre base avec l'e-mail « {topic} » : {{mqls}} MQL et "
             "{sqls} SQL.",
-            f"{theme.pain} {product.capitalize()} permet de {theme.benefit}.",
+            f"{theme.pain} {_capital(product)} permet de {theme.benefit}.",
             offer,
             cta,
             "{mqls} MQL, {sqls} SQL, taux d'ouverture supérieur à 30 %.",
@@ -282,7 +287,7 @@ def brief_parts(channel: str, name: str, theme: Theme, key: str) -> Parts:
         return Parts(
             f"Ouvrir {{sqls}} opportunités auprès des {aud} ({topic}) par une séquence outbound "
             "de 60 jours (e-mail, téléphone, LinkedIn) menée par les SDR : {mqls} MQL.",
-            f"{theme.pain} {product} permet de {theme.benefit}.",
+            f"{theme.pain} {_capital(product)} permet de {theme.benefit}.",
             "Diagnostic de maturité de 45 minutes, en visio ou sur site, restitué par écrit.",
             "Prendre rendez-vous pour un diagnostic",
             "{mqls} MQL, {sqls} SQL, 15 % de réponses à la séquence.",
@@ -365,8 +370,8 @@ REMARKS: list[tuple[str, str, str, str]] = [
         "call_to_action",
         "L'appel à l'action s'arrête au contenu : ajoutons la prise de rendez-vous, pour que les "
         "leads chauds arrivent directement chez un commercial.",
-        "Ajouté : l'appel à l'action propose aussi un échange de 20 minutes avec un commercial.",
-        "+ ou réserver un échange de 20 minutes avec un commercial",
+        "Ajouté : l'appel à l'action propose aussi un rendez-vous avec un commercial.",
+        "+, ou prendre rendez-vous avec un commercial",
     ),
     (
         "expected_mqls",
@@ -533,7 +538,7 @@ def talk_track(parts: Parts, theme: Theme, offer: str) -> str:
     return (
         f"Ouverture : rappelez {parts.trigger}. Découverte : « {theme.pain} Est-ce votre cas ? » "
         f"Proposition : {offer[0].lower()}{offer[1:]} Conclusion : un rendez-vous de 30 minutes "
-        f"avec une démonstration de {theme.product}."
+        f"avec une démonstration {of_place(theme.product)}."
     )
 
 
