@@ -630,6 +630,8 @@ PAGES.update(
         "brief_save": Page(kind="campaign", denied="bob", post={"objective": "Remplir"}),
         "brief_versions": Page(kind="campaign"),
         "brief_compare": Page(kind="campaign"),
+        # the alignment numbers: every member reads them
+        "campaign_alignment": Page(),
     }
 )
 # saved views of the lists: anyone saves their own; the matrix's view is rita's, shared with the
@@ -1098,6 +1100,7 @@ OPS: dict[str, Op] = {
     "brief_save": Op(kind="campaign", denied="bob", body={"objective": "Remplir"}, ok=(201,)),
     "brief_version_list": Op(kind="campaign"),
     "brief_compare": Op(kind="campaign", query={"old": "1", "new": "1"}),
+    "campaign_alignment": Op(query={"period": "2026-Q2"}),
     "saved_view_list": Op(query={"kind": "leads"}),
     "saved_view_create": Op(body={"kind": "leads", "name": "Mes MQL"}, ok=(201,)),
     "saved_view_get": Op(kind="savedview"),

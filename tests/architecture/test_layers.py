@@ -167,6 +167,8 @@ LAZY_ON_PURPOSE = (
     "cordee/attribution/apps.py",
     # variable pay's panel on a goal's page, in funnel.goals_page's registry of goal panels
     "cordee/comp/apps.py",
+    # the campaigns list's link to the alignment page, a list extension (core.list_extensions)
+    "cordee/codesign/apps.py",
 )
 
 
