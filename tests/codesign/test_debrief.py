@@ -563,3 +563,15 @@ def test_another_workspaces_campaign_page_is_404(personas, name):
     url = _url(name, theirs)
     response = client.get(url) if name == "debrief_detail" else client.post(url, {"rating": "3"})
     assert response.status_code == 404
+
+
+def test_the_periodic_job_is_registered_and_opens_yesterdays_campaigns(personas):
+    from cordee.codesign.jobs import open_due_debriefs
+    from cordee.core import scheduler
+
+    assert any(job.func is open_due_debriefs for job in scheduler.jobs())
+    yesterday = personas.acme.today() - dt.timedelta(days=1)
+    ended = f.CampaignFactory(workspace=personas.acme, start_date=yesterday, end_date=yesterday)
+    open_due_debriefs()
+    open_due_debriefs()
+    assert Debrief.objects.filter(campaign=ended).count() == 1
