@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from cordee.attribution.periods import fiscal_periods
 from cordee.bulk.services import bulk_job_start
-from cordee.codesign.models import BriefVersion
+from cordee.codesign.models import BriefVersion, Debrief
 from cordee.comments.models import Comment
 from cordee.config.api import api
 from cordee.feedback.models import Competitor, FeedbackItem
@@ -77,6 +77,7 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
     contact = f.ContactFactory(workspace=workspace, account=account)
     campaign = f.CampaignFactory(workspace=workspace)
     BriefVersion.objects.create(workspace=workspace, campaign=campaign, number=1, objective="Un")
+    Debrief.objects.create(workspace=workspace, campaign=campaign, opened_at=timezone.now())
     now = timezone.now()
     lead = f.LeadFactory(
         workspace=workspace, contact=contact, stage="mql", mql_at=now, stage_entered_at=now
@@ -632,6 +633,15 @@ PAGES.update(
         "brief_compare": Page(kind="campaign"),
         # the alignment numbers: every member reads them
         "campaign_alignment": Page(),
+        # the debrief: every member reads it; marketing opens it and writes its lessons
+        # (debrief.lessons.marketing), sales rates the leads (debrief.rate), a manager reopens it
+        "debrief_detail": Page(kind="campaign"),
+        "debrief_open": Page(kind="campaign", denied="bob"),
+        "debrief_rate": Page(kind="campaign", allowed="bob", denied="alice", post={"rating": "4"}),
+        "debrief_lessons": Page(
+            kind="campaign", denied="bob", post={"side": "marketing", "text": "Cibler les DAF"}
+        ),
+        "debrief_reopen": Page(kind="campaign", allowed="dave", denied="alice"),
     }
 )
 # saved views of the lists: anyone saves their own; the matrix's view is rita's, shared with the
@@ -766,6 +776,10 @@ POST_ONLY = {
     "comment_edit",
     "comment_delete",
     "brief_save",
+    "debrief_open",
+    "debrief_rate",
+    "debrief_lessons",
+    "debrief_reopen",
     "saved_view_create",
     "saved_view_update",
     "saved_view_rename",
@@ -1101,6 +1115,15 @@ OPS: dict[str, Op] = {
     "brief_version_list": Op(kind="campaign"),
     "brief_compare": Op(kind="campaign", query={"old": "1", "new": "1"}),
     "campaign_alignment": Op(query={"period": "2026-Q2"}),
+    # the debrief (the matrix's campaign has one open): see the pages above
+    "debrief_get": Op(kind="campaign"),
+    "debrief_open": Op(kind="campaign", denied="bob"),
+    "debrief_rate": Op(kind="campaign", allowed="bob", denied="alice", body={"rating": 4}),
+    "debrief_lessons": Op(
+        kind="campaign", denied="bob", body={"side": "marketing", "text": "Cibler les DAF"}
+    ),
+    # an open debrief is not reopened: 409 (tests/codesign/test_debrief.py reopens one)
+    "debrief_reopen": Op(kind="campaign", allowed="dave", denied="alice", ok=(409,)),
     "saved_view_list": Op(query={"kind": "leads"}),
     "saved_view_create": Op(body={"kind": "leads", "name": "Mes MQL"}, ok=(201,)),
     "saved_view_get": Op(kind="savedview"),

@@ -33,8 +33,11 @@ PIPELINE_KEY = "pipeline_attributed_marketing"
 KEYS = (KEY, PIPELINE_KEY)
 
 
-def signed_lock(workspace: Workspace, period: maths.PlanPeriod) -> AttributionLock | None:
-    """The period's lock signed by both sides, by channel first."""
+def signed_lock(
+    workspace: Workspace, period: maths.PlanPeriod, dimension: str | None = None
+) -> AttributionLock | None:
+    """The period's lock signed by both sides, by channel first (of ``dimension`` only when
+    given: the campaign debrief reads the campaign lock)."""
     locks = AttributionLock.objects.filter(
         workspace=workspace,
         period_start=period.start,
@@ -43,6 +46,8 @@ def signed_lock(workspace: Workspace, period: maths.PlanPeriod) -> AttributionLo
         sales_signed_at__isnull=False,
     )
     by_dimension = {lock.dimension: lock for lock in locks}
+    if dimension is not None:
+        return by_dimension.get(dimension)
     return by_dimension.get(Dimension.CHANNEL) or by_dimension.get(Dimension.CAMPAIGN)
 
 

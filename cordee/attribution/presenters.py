@@ -22,6 +22,7 @@ from cordee.core.spreadsheet import csv_writer
 from cordee.tenancy.models import Workspace
 
 UNITS = ("conversions", "value", "pipeline")
+DEFAULT_MODEL = "markov"  # the model the page shows first (and a debrief reads when not locked)
 
 
 def _credits(snapshot: AttributionSnapshot, unit: str) -> dict[str, dict[str, str]]:
@@ -66,7 +67,7 @@ def page_choice(
     # the fiscal year by default: a quarter rarely has enough won leads to compare models
     period = next((p for p in periods if p.key == params.get("period")), periods[0])
     dimension = params.get("by") if params.get("by") in Dimension.values else Dimension.CHANNEL
-    model = params.get("model") if params.get("model") in MODELS else "markov"
+    model = params.get("model") if params.get("model") in MODELS else DEFAULT_MODEL
     return periods, period, str(dimension), str(model)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from cordee.core.schemas import InSchema, MoneyOut
 
@@ -72,3 +72,83 @@ class BriefCompareOut(Schema):
     old: int
     new: int
     fields: list[FieldDiffOut]
+
+
+# -- the debrief ----------------------------------------------------------------------------------
+
+
+class RatingIn(InSchema):
+    rating: int  # 1 to 5
+    comment: str = Field("", max_length=10_000)
+
+
+class LessonsIn(InSchema):
+    side: str = Field(..., description="marketing or sales")
+    text: str = Field("", max_length=10_000)
+
+
+class RatioOut(Schema):
+    numerator: int
+    denominator: int
+    value: float | None  # numerator ÷ denominator; null when the denominator is 0
+
+
+class CostOut(Schema):
+    budget: MoneyOut
+    count: int
+    value: MoneyOut | None  # budget ÷ count, to the cent; null when the count is 0
+
+
+class ReasonOut(Schema):
+    reason: str
+    count: int
+
+
+class AttributedOut(Schema):
+    state: str  # locked, not_locked or not_computed
+    model: str
+    period: str
+    period_start: dt.date | None
+    period_end: dt.date | None
+    pipeline: MoneyOut | None
+    revenue: MoneyOut | None
+
+
+class DebriefNumbersOut(Schema):
+    currency: str
+    window_start: dt.date | None
+    window_end: dt.date
+    expected_mqls: int | None
+    expected_sqls: int | None
+    expected_pipeline: MoneyOut | None
+    mqls: int
+    sals: int
+    mqls_decided: int
+    acceptance_rate: RatioOut  # SALs ÷ MQLs decided
+    rejected: int
+    rejection_reasons: list[ReasonOut]
+    sqls: int
+    pipeline_sourced: MoneyOut
+    attributed: AttributedOut
+    cost_per_mql: CostOut
+    cost_per_sql: CostOut
+    rating: RatioOut  # Σ ratings ÷ ratings
+
+
+class RatingOut(Schema):
+    rep_id: int
+    rep_name: str
+    rating: int
+    comment: str
+    rated_at: dt.datetime
+
+
+class DebriefOut(Schema):
+    campaign: int
+    opened_at: dt.datetime
+    completed_at: dt.datetime | None
+    discussed_at: dt.datetime | None
+    lessons_marketing: str
+    lessons_sales: str
+    ratings: list[RatingOut]
+    numbers: DebriefNumbersOut

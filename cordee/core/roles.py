@@ -47,6 +47,8 @@ CAPABILITIES: dict[str, set[Role]] = {
     "debrief.rate": _SALES,
     "debrief.lessons.marketing": _MARKETING,
     "debrief.lessons.sales": _SALES,
+    # a completed debrief is opened again by a manager of either side (or RevOps)
+    "debrief.reopen": _MANAGERS,
     "opportunity.write": _SALES,
     # split a deal's credit between several people (variable pay reads it): the sales managers
     # and RevOps; comp admins will hold it too

@@ -400,11 +400,17 @@ def _cycle_rows(
     return _CycleRows(cycles.mql[order], {k: v[order] for k, v in columns.items()})
 
 
+def cycle_counts(sal: np.ndarray, rejected: np.ndarray) -> catalogue.CycleCounts:
+    """What the MQL-cycle KPIs count of some cycles (``sal``: entered SAL; ``rejected``: sales
+    rejected the MQL, aligned): MQLs created = the cycles; SALs = those accepted; MQLs decided =
+    those accepted plus those rejected and not accepted. The campaign debrief counts with it."""
+    sals = int(sal.sum())
+    return catalogue.CycleCounts(len(sal), sals, sals + int((rejected & ~sal).sum()))
+
+
 def _cycle_counts(rows: _CycleRows, scope: Scope, start: float, end: float) -> Any:
     mine = _mine(rows.columns, np.arange(*np.searchsorted(rows.mql, [start, end])), scope)
-    sal, rejected = rows.columns["sal"][mine], rows.columns["rejected"][mine]
-    sals = int(sal.sum())
-    return catalogue.CycleCounts(len(mine), sals, sals + int((rejected & ~sal).sum()))
+    return cycle_counts(rows.columns["sal"][mine], rows.columns["rejected"][mine])
 
 
 @dataclass(frozen=True)

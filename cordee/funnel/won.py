@@ -169,3 +169,14 @@ def sqls_in_period(workspace: Workspace, start: dt.date, end: dt.date) -> Period
         workspace.currency,
         _deals(workspace, sql_opportunities(workspace, start, end), "created_on"),
     )
+
+
+def campaign_sqls(
+    workspace: Workspace, campaign_id: int, start: dt.date, end: dt.date
+) -> PeriodDeals:
+    """The SQLs of the period (``sqls_in_period``) whose lead came from the campaign (the lead's
+    source campaign), by id: the campaign debrief's SQLs and their pipeline."""
+    opportunities = sql_opportunities(workspace, start, end).filter(
+        lead__source_campaign_id=campaign_id
+    )
+    return PeriodDeals(workspace.currency, _deals(workspace, opportunities, "created_on"))

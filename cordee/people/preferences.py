@@ -56,6 +56,7 @@ CODE_KINDS: dict[str, Kind] = {
     "task.reminder": Kind.TASK_REMINDER,
     "feedback.digest.marketing": Kind.DIGEST,
     "feedback.digest.sales": Kind.DIGEST,
+    "codesign.debrief_opened": Kind.OTHER,
     "export.ready": Kind.OTHER,
     "text": Kind.OTHER,
 }

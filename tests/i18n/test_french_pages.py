@@ -338,6 +338,7 @@ PK_MODELS: dict[str, type[models.Model]] = {
     "campaigns_comments": crm.Campaign,
     # the campaign brief (codesign): its pk is the campaign's
     **{f"brief_{name}": crm.Campaign for name in ("detail", "save", "versions", "compare")},
+    **{f"debrief_{name}": crm.Campaign for name in ("detail", "open", "rate", "lessons", "reopen")},
     "feedback_comments": FeedbackItem,
     **{f"comment_{name}": Comment for name in ("edit", "delete", "history")},
     "merge_new": crm.Contact,  # <record> is "contact"
@@ -629,6 +630,7 @@ def _page_records(personas: Personas) -> dict[str, Any]:
         workspace=ws, campaign=campaign, contact=contact, added_by=personas.alice, added_at=now
     )
     _brief(personas, campaign, pod)
+    _debrief(personas, campaign)
     bare.append(_imported(personas, run=False))  # waiting at the column mapping
     # people and access: Bob's page and hand-over, an invitation waiting (and its link)
     invitation, link = invitation_create(
@@ -683,6 +685,26 @@ def _brief(personas: Any, campaign: Any, pod: Any) -> None:
         personas.actor("mia"),
         campaign,
         {**first, "offer": "Un audit offert et une formation", "call_to_action": ""},
+    )
+
+
+def _debrief(personas: Any, campaign: Any) -> None:
+    """The campaign's debrief, open: a rep's rating and marketing's lessons."""
+    from cordee.codesign.models import Debrief, LeadRating
+
+    debrief = Debrief.objects.create(
+        workspace=personas.acme,
+        campaign=campaign,
+        opened_at=timezone.now(),
+        lessons_marketing="Cibler les directions financières",
+    )
+    LeadRating.objects.create(
+        workspace=personas.acme,
+        debrief=debrief,
+        rep=personas.bob,
+        rating=4,
+        comment="Des contacts bien qualifiés",
+        rated_at=timezone.now(),
     )
 
 
