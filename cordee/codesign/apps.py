@@ -6,3 +6,10 @@ class CodesignConfig(AppConfig):
     name = "cordee.codesign"
     label = "codesign"
     verbose_name = _("Campaigns designed with sales")
+
+    def ready(self) -> None:
+        from cordee.codesign import kit_notices  # noqa: F401  (the kit's notification words)
+        from cordee.codesign.kit_views import lead_kit_panel
+        from cordee.funnel.record_pages import lead_panel_register
+
+        lead_panel_register(lead_kit_panel)

@@ -57,6 +57,8 @@ CODE_KINDS: dict[str, Kind] = {
     "feedback.digest.marketing": Kind.DIGEST,
     "feedback.digest.sales": Kind.DIGEST,
     "export.ready": Kind.OTHER,
+    "codesign.kit_published": Kind.OTHER,
+    "codesign.kit_changed": Kind.OTHER,
     "text": Kind.OTHER,
 }
 
