@@ -40,12 +40,14 @@ class KitAssetForm(Form):
         max_length=services.URL_MAX,
         widget=forms.TextInput(attrs={"type": "url", "placeholder": "https://"}),
     )
-    file = forms.FileField(
-        label=gettext_lazy("or a file"),
-        required=False,
-        help_text=gettext_lazy("At most %(max)s MB: %(kinds)s.")
-        % {"max": services.FILE_MAX_MB, "kinds": ", ".join(services.FILE_KINDS)},
-    )
+    file = forms.FileField(label=gettext_lazy("or a file"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("At most %(max)s MB: %(kinds)s.") % {
+            "max": services.FILE_MAX_MB,
+            "kinds": ", ".join(services.FILE_KINDS),
+        }
 
     def full_clean(self) -> None:
         """The service judges the values (``kit.asset_add``); its errors are added after."""

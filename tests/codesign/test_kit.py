@@ -392,7 +392,7 @@ def test_the_campaign_page_shows_who_is_ready(personas, campaign, pods):
     assert count is not None
     assert re.sub(r"\s+", " ", count.group(1)).strip() in (
         "2 of 4 reps ready",
-        "2 commerciaux prêts sur 4",
+        "2 sur 4 commerciaux prêts",
     )
     waiting = re.search(r'id="campaign-kit-waiting">([^<]*)<', html)
     assert waiting is not None and "Sam" in waiting.group(1) and "Zoé" in waiting.group(1)
