@@ -712,7 +712,7 @@ def _kit(personas: Any, campaign: Any) -> Any:
         personas.actor("alice"),
         campaign,
         title="Fiche produit",
-        file=SimpleUploadedFile("fiche.txt", "Fiche produit".encode()),
+        file=SimpleUploadedFile("fiche.txt", b"Fiche produit"),
     )
 
 
