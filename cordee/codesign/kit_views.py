@@ -22,7 +22,7 @@ from cordee.codesign import kit_selectors as selectors
 from cordee.codesign.models import Kit
 from cordee.codesign.selectors import campaign_get
 from cordee.core.actor import Actor
-from cordee.core.errors import NotFound, ValidationFailed
+from cordee.core.errors import NotFound, PermissionDenied, ValidationFailed
 from cordee.core.redirects import next_url
 from cordee.core.web import Form, add_field_errors, workspace_view
 from cordee.crm.models import Campaign
@@ -145,7 +145,7 @@ def kit_save(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     }
     more = request.POST.get("more", "")
     if not services.may_write(actor):
-        services.kit_save(actor, campaign, values)  # refused, with its reason
+        raise PermissionDenied(_("Only marketing writes the readiness kit."))
     if more in LISTS:  # "add a row": the form again, one more empty row, nothing saved
         return _page(request, actor, campaign, values=values, more=more)
     try:
