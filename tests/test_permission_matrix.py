@@ -156,6 +156,7 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
         "importjob": _import(workspace, owner, run=True),
         "importdraft": _import(workspace, owner, run=False),
         "comment": Comment.objects.create(workspace=workspace, author=owner, body="Vu", lead=lead),
+        **_kit(workspace, owner),
         # a duplicate of the contact (the merge API merges it), and a merge made already
         "contact2": f.ContactFactory(workspace=workspace, account=account),
         "merge": _merge(workspace, owner),
@@ -287,6 +288,31 @@ def _feedback_with_file(workspace: Any, author: Any) -> Any:
     item.attachment_name = "offre.txt"
     item.attachment.save("offre.txt", ContentFile(b"Offre de Rivalis"), save=True)
     return item
+
+
+def _kit(workspace: Any, owner: Any) -> dict[str, Any]:
+    """A campaign whose brief targets a pod of the workspace's sales reps, with its readiness
+    kit, a link and a file of it."""
+    from django.core.files.base import ContentFile
+
+    from cordee.codesign.models import Kit, KitAsset
+    from cordee.tenancy.models import Membership
+
+    pod = f.PodFactory(workspace=workspace, name="Équipe du kit")
+    for membership in Membership.objects.filter(workspace=workspace, role="sales_rep"):
+        PodMember.objects.create(pod=pod, user=membership.user)
+    campaign = f.CampaignFactory(workspace=workspace)
+    BriefVersion.objects.create(workspace=workspace, campaign=campaign, number=1, pods=[pod.pk])
+    now = timezone.now()
+    kit = Kit.objects.create(
+        workspace=workspace, campaign=campaign, talk_track="Bonjour", updated_at=now
+    )
+    link = KitAsset.objects.create(
+        workspace=workspace, kit=kit, title="Offre", url="https://ex.fr/offre", created_at=now
+    )
+    deck = KitAsset(workspace=workspace, kit=kit, title="Deck", created_at=now)
+    deck.file.save("deck.txt", ContentFile(b"Deck du salon"), save=True)
+    return {"kitcampaign": campaign, "kitasset": link, "kitfile": deck}
 
 
 def _current_snapshot(workspace: Any) -> Any:
@@ -644,6 +670,20 @@ PAGES.update(
         "debrief_reopen": Page(kind="campaign", allowed="dave", denied="alice"),
     }
 )
+# the readiness kit (codesign): every member reads it, marketing and RevOps write it (kit.write),
+# the sales reps of the target pods acknowledge it; its files go to members only
+PAGES.update(
+    {
+        "kit_detail": Page(kind="campaign"),
+        "kit_save": Page(kind="campaign", denied="bob", post={"talk_track": "Prêt"}),
+        "kit_asset_add": Page(
+            kind="campaign", denied="bob", post={"title": "Offre", "url": "https://ex.fr/o"}
+        ),
+        "kit_acknowledge": Page(kind="kitcampaign", allowed="bob", denied="alice"),
+        "kit_asset_delete": Page(kind="kitasset", denied="bob"),
+        "kit_asset_file": Page(kind="kitfile", allowed="erin"),
+    }
+)
 # saved views of the lists: anyone saves their own; the matrix's view is rita's, shared with the
 # workspace, so alice sees it but may not change it (cordee/lists/rules.py)
 PAGES.update(
@@ -780,6 +820,10 @@ POST_ONLY = {
     "debrief_rate",
     "debrief_lessons",
     "debrief_reopen",
+    "kit_save",
+    "kit_asset_add",
+    "kit_acknowledge",
+    "kit_asset_delete",
     "saved_view_create",
     "saved_view_update",
     "saved_view_rename",
@@ -1124,6 +1168,15 @@ OPS: dict[str, Op] = {
     ),
     # an open debrief is not reopened: 409 (tests/codesign/test_debrief.py reopens one)
     "debrief_reopen": Op(kind="campaign", allowed="dave", denied="alice", ok=(409,)),
+    # the readiness kit: marketing and RevOps write it, the target pods' reps acknowledge it
+    "kit_get": Op(kind="kitcampaign"),
+    "kit_save": Op(kind="campaign", denied="bob", body={"talk_track": "Prêt"}),
+    "kit_asset_create": Op(
+        kind="campaign", denied="bob", body={"title": "Offre", "url": "https://ex.fr/o"}, ok=(201,)
+    ),
+    "kit_asset_delete": Op(kind="kitasset", denied="bob", ok=(204,)),
+    "kit_acknowledge": Op(kind="kitcampaign", allowed="bob", denied="alice"),
+    "kit_acknowledgement_list": Op(kind="campaign"),
     "saved_view_list": Op(query={"kind": "leads"}),
     "saved_view_create": Op(body={"kind": "leads", "name": "Mes MQL"}, ok=(201,)),
     "saved_view_get": Op(kind="savedview"),

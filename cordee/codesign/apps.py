@@ -9,5 +9,9 @@ class CodesignConfig(AppConfig):
 
     def ready(self) -> None:
         from cordee.codesign import alignment_views
+        from cordee.codesign import kit_notices  # noqa: F401  (the kit's notification words)
+        from cordee.codesign.kit_views import lead_kit_panel
+        from cordee.funnel.record_pages import lead_panel_register
 
         alignment_views.register_list_link()
+        lead_panel_register(lead_kit_panel)

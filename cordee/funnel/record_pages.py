@@ -5,6 +5,7 @@ The list, detail and form views themselves are the generic ones of ``core.web``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -46,8 +47,23 @@ def _contact_context(actor: Actor, contact: Any) -> dict[str, Any]:
     }
 
 
+# panels an upper app adds to a lead's page, beside its SLA clocks (codesign: the readiness kit
+# of the lead's source campaign): each gets the reader and the lead and answers None (nothing to
+# show) or its context, with "template": the template the page includes with it as ``panel``
+# (in the page's context: its forms have their CSRF token); each costs the page one query at most
+LeadPanel = Callable[[Actor, Any], dict[str, Any] | None]
+_LEAD_PANELS: list[LeadPanel] = []
+
+
+def lead_panel_register(panel: LeadPanel) -> None:
+    """Call it from the upper app's ``ready()``."""
+    if panel not in _LEAD_PANELS:
+        _LEAD_PANELS.append(panel)
+
+
 def _lead_context(actor: Actor, lead: Any) -> dict[str, Any]:
     return {
+        "lead_panels": [shown for panel in _LEAD_PANELS if (shown := panel(actor, lead))],
         "panel": activity_pages.timeline_panel(actor, "lead", lead.pk),
         "opportunities": list(lead.opportunities.select_related("account")),
         "sla": selectors.lead_sla(actor=actor, lead=lead),

@@ -58,6 +58,8 @@ CODE_KINDS: dict[str, Kind] = {
     "feedback.digest.sales": Kind.DIGEST,
     "codesign.debrief_opened": Kind.OTHER,
     "export.ready": Kind.OTHER,
+    "codesign.kit_published": Kind.OTHER,
+    "codesign.kit_changed": Kind.OTHER,
     "text": Kind.OTHER,
 }
 

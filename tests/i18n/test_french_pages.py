@@ -45,6 +45,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cordee.bulk.models import BulkJob
 from cordee.bulk.services import bulk_job_start
+from cordee.codesign.models import KitAsset
 from cordee.comments import services as comments
 from cordee.comments.models import Comment
 from cordee.comp import services as comp_services
@@ -339,6 +340,9 @@ PK_MODELS: dict[str, type[models.Model]] = {
     # the campaign brief (codesign): its pk is the campaign's
     **{f"brief_{name}": crm.Campaign for name in ("detail", "save", "versions", "compare")},
     **{f"debrief_{name}": crm.Campaign for name in ("detail", "open", "rate", "lessons", "reopen")},
+    # the readiness kit: its pk is the campaign's; an asset's pages, the asset's
+    **{f"kit_{name}": crm.Campaign for name in ("detail", "save", "asset_add", "acknowledge")},
+    **{f"kit_asset_{name}": KitAsset for name in ("delete", "file")},
     "feedback_comments": FeedbackItem,
     **{f"comment_{name}": Comment for name in ("edit", "delete", "history")},
     "merge_new": crm.Contact,  # <record> is "contact"
@@ -631,6 +635,7 @@ def _page_records(personas: Personas) -> dict[str, Any]:
     )
     _brief(personas, campaign, pod)
     _debrief(personas, campaign)
+    records.append(_kit(personas, campaign))
     bare.append(_imported(personas, run=False))  # waiting at the column mapping
     # people and access: Bob's page and hand-over, an invitation waiting (and its link)
     invitation, link = invitation_create(
@@ -705,6 +710,28 @@ def _debrief(personas: Any, campaign: Any) -> None:
         rating=4,
         comment="Des contacts bien qualifiés",
         rated_at=timezone.now(),
+def _kit(personas: Any, campaign: Any) -> Any:
+    """The campaign's readiness kit, Bob (a rep of its pod) having read its first version, then
+    a link and a file added (the file: the asset the pages of an asset show)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cordee.codesign import kit
+
+    texts = {
+        "talk_track": "Bonjour, vous nous avez rencontrés au salon de Lyon.",
+        "objections": [{"q": "C’est trop cher", "a": "Un arrêt de ligne coûte davantage."}],
+        "faq": [{"q": "Combien de temps dure l’audit ?", "a": "Deux jours sur site."}],
+    }
+    kit.kit_save(personas.actor("alice"), campaign, texts)
+    kit.kit_acknowledge(personas.actor("bob"), campaign)
+    kit.asset_add(
+        personas.actor("alice"), campaign, title="Page de l’offre", url="https://exemple.fr/offre"
+    )
+    return kit.asset_add(
+        personas.actor("alice"),
+        campaign,
+        title="Fiche produit",
+        file=SimpleUploadedFile("fiche.txt", b"Fiche produit"),
     )
 
 
