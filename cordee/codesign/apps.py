@@ -8,8 +8,10 @@ class CodesignConfig(AppConfig):
     verbose_name = _("Campaigns designed with sales")
 
     def ready(self) -> None:
-        from cordee.codesign import alignment_views
-        from cordee.codesign import kit_notices  # noqa: F401  (the kit's notification words)
+        from cordee.codesign import (
+            alignment_views,
+            kit_notices,  # noqa: F401  (the kit's notification words)
+        )
         from cordee.codesign.kit_views import lead_kit_panel
         from cordee.funnel.record_pages import lead_panel_register
 

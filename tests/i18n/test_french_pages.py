@@ -710,6 +710,9 @@ def _debrief(personas: Any, campaign: Any) -> None:
         rating=4,
         comment="Des contacts bien qualifiés",
         rated_at=timezone.now(),
+    )
+
+
 def _kit(personas: Any, campaign: Any) -> Any:
     """The campaign's readiness kit, Bob (a rep of its pod) having read its first version, then
     a link and a file added (the file: the asset the pages of an asset show)."""
