@@ -14,6 +14,7 @@ from ninja import NinjaAPI, Swagger
 from cordee.attribution.api import router as attribution_router
 from cordee.bulk.api import router as bulk_router
 from cordee.codesign.api import router as codesign_router
+from cordee.codesign.review_api import router as codesign_review_router
 from cordee.comments.api import router as comments_router
 from cordee.comp.api import router as comp_router
 from cordee.core.api import (
@@ -116,6 +117,7 @@ def _add_routers() -> None:
     api.add_router("/", audit_router)
     api.add_router("/", comp_router)
     api.add_router("/", codesign_router)
+    api.add_router("/", codesign_review_router)
 
 
 _add_routers()
