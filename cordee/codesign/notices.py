@@ -11,13 +11,12 @@ from typing import Any
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cordee.codesign.models import BriefVersion
 from cordee.people.notices import Notice, Params, notice_register, when
 
 
 def field_label(name: Any) -> str:
     """A field of the brief by its name in the active language."""
-    from cordee.codesign.models import BriefVersion
-
     try:
         found = BriefVersion._meta.get_field(str(name))
     except Exception:  # a field renamed since: its code

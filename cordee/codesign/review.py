@@ -41,7 +41,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cordee.codesign import notices, services
+from cordee.codesign import notices
 from cordee.codesign.models import (
     BriefComment,
     BriefVersion,
@@ -76,6 +76,7 @@ MATERIAL = (
     "expected_sqls",
 )
 NOT_MATERIAL = ("objective", "budget", "expected_pipeline", "success_criteria")
+BRIEF_FIELDS = MATERIAL + NOT_MATERIAL  # every field of the brief (services.FIELDS; a test says so)
 OVERRIDE_REASON_MIN = 10
 COMMENT_MAX = 10_000
 NOTE_MAX = 10_000
@@ -513,7 +514,7 @@ def comment_add(
         while parent.parent_id is not None:  # replies join the thread's first comment
             parent = BriefComment.objects.get(pk=parent.parent_id)
         field = parent.field
-    if field not in services.FIELDS:
+    if field not in BRIEF_FIELDS:
         errors["field"] = [_("Choose a field of the brief.")]
     if not body:
         errors["body"] = [_("Write the comment.")]

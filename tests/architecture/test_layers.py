@@ -167,6 +167,8 @@ LAZY_ON_PURPOSE = (
     "cordee/attribution/apps.py",
     # variable pay's panel on a goal's page, in funnel.goals_page's registry of goal panels
     "cordee/comp/apps.py",
+    # the co-design app's launch gate, in crm.launch's registry of guards
+    "cordee/codesign/apps.py",
 )
 
 
