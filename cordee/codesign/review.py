@@ -348,7 +348,7 @@ def review_request(
                 target_id=campaign.pk,
                 target_label=campaign.name,
                 after={
-                    "version": brief.number,
+                    "brief_version": brief.number,
                     "reviewers": {r.pod.name: str(r.reviewer) for r in asked},
                 },
             )
@@ -410,7 +410,7 @@ def brief_saved(
             target_id=campaign.pk,
             target_label=campaign.name,
             after={
-                "version": version.number,
+                "brief_version": version.number,
                 "reviewers": {r.pod.name: str(r.reviewer) for r in opened},
             },
         )

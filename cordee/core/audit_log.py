@@ -183,6 +183,10 @@ VALUE_NAMES: dict[str, Any] = {
     "mql_threshold": pgettext_lazy("audit value", "MQL threshold"),
     "signin_locked": pgettext_lazy("audit value", "sign-in locked"),
     "credit_split": pgettext_lazy("audit value", "credit split"),
+    # the sales review of a campaign brief (codesign.review), logged on the campaign
+    "brief_version": pgettext_lazy("audit value", "brief version"),
+    "reviewers": pgettext_lazy("audit value", "reviewers"),
+    "override": pgettext_lazy("audit value", "launch override"),
 }
 
 IDS_SHOWN = 20  # a bulk job's ids on the page (the export and the API give them all)
