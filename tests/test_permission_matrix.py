@@ -166,6 +166,7 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
         ),
         **_pay(workspace, owner, member),
         # a bulk reassignment of one unowned account to the owner: undoable for ten minutes
+        **_review(workspace, owner, pod, campaign),
         "bulkjob": bulk_job_start(
             actor=_actor(owner, workspace),
             kind="accounts",
@@ -246,6 +247,34 @@ def _pay(workspace: Any, owner: Any, member: Any) -> dict[str, Any]:
         workspace=workspace, statement=theirs, component="commission", text="?", raised_by=member
     )
     return {"payplan": plan, "paystatement": mine, "paystatement2": theirs, "paydispute": dispute}
+
+
+def _review(workspace: Any, owner: Any, pod: Any, campaign: Any) -> dict[str, Any]:
+    """The sales review (codesign): a campaign whose brief targets the pod, approved by it
+    (marketing may launch it); a pending round on the matrix's campaign, the owner its reviewer;
+    a comment on its brief."""
+    from cordee.codesign.models import BriefComment, Review
+
+    now = timezone.now()
+    approved = f.CampaignFactory(workspace=workspace)
+    BriefVersion.objects.create(workspace=workspace, campaign=approved, number=1, pods=[pod.pk])
+    rounds = {"requested_at": now, "due_at": now, "version": 1, "reviewer": owner, "pod": pod}
+    Review.objects.create(
+        workspace=workspace, campaign=approved, state="approved", decided_at=now, **rounds
+    )
+    return {
+        "reviewedcampaign": approved,
+        "review": Review.objects.create(workspace=workspace, campaign=campaign, **rounds),
+        "briefcomment": BriefComment.objects.create(
+            workspace=workspace,
+            campaign=campaign,
+            field="offer",
+            version=1,
+            author=owner,
+            body="Quel audit ?",
+            created_at=now,
+        ),
+    }
 
 
 def _merge(workspace: Any, owner: Any) -> Any:
@@ -682,6 +711,24 @@ PAGES.update(
         "kit_acknowledge": Page(kind="kitcampaign", allowed="bob", denied="alice"),
         "kit_asset_delete": Page(kind="kitasset", denied="bob"),
         "kit_asset_file": Page(kind="kitfile", allowed="erin"),
+        # the sales review: managers name each pod's reviewer; marketing sends the brief; the
+        # round's reviewer (rita), a sales manager or RevOps answers; both sides comment;
+        # marketing launches an approved campaign; only a marketing manager overrides
+        "pod_reviewers": Page(),
+        "pod_reviewer_set": Page(kind="pod", allowed="dave", denied="bob", post={"user": ""}),
+        "review_request": Page(kind="reviewedcampaign", denied="bob"),
+        "review_decide": Page(
+            kind="review", allowed="dave", denied="bob", post={"decision": "approved"}
+        ),
+        "brief_comment_create": Page(
+            kind="campaign", denied="erin", post={"field": "offer", "body": "Vu"}
+        ),
+        "brief_comment_resolve": Page(kind="briefcomment", denied="erin"),
+        "brief_comment_reopen": Page(kind="briefcomment", denied="erin"),
+        "campaign_launch": Page(kind="reviewedcampaign", denied="bob"),
+        "campaign_launch_override": Page(
+            kind="campaign", allowed="mia", denied="alice", post={"reason": "Le salon est demain"}
+        ),
     }
 )
 # saved views of the lists: anyone saves their own; the matrix's view is rita's, shared with the
@@ -824,6 +871,14 @@ POST_ONLY = {
     "kit_asset_add",
     "kit_acknowledge",
     "kit_asset_delete",
+    "pod_reviewer_set",
+    "review_request",
+    "review_decide",
+    "brief_comment_create",
+    "brief_comment_resolve",
+    "brief_comment_reopen",
+    "campaign_launch",
+    "campaign_launch_override",
     "saved_view_create",
     "saved_view_update",
     "saved_view_rename",
@@ -1177,6 +1232,26 @@ OPS: dict[str, Op] = {
     "kit_asset_delete": Op(kind="kitasset", denied="bob", ok=(204,)),
     "kit_acknowledge": Op(kind="kitcampaign", allowed="bob", denied="alice"),
     "kit_acknowledgement_list": Op(kind="campaign"),
+    # the sales review (see the pages above)
+    "pod_reviewer_list": Op(),
+    "pod_reviewer_set": Op(kind="pod", allowed="dave", denied="bob", body={"user": None}),
+    "review_status": Op(kind="campaign"),
+    "review_request": Op(kind="reviewedcampaign", denied="bob", body={}),
+    "review_decide": Op(kind="review", allowed="dave", denied="bob", body={"decision": "approved"}),
+    "brief_comment_list": Op(kind="campaign"),
+    "brief_comment_create": Op(
+        kind="campaign", denied="erin", body={"field": "offer", "body": "Vu"}, ok=(201,)
+    ),
+    "brief_comment_resolve": Op(kind="briefcomment", denied="erin"),
+    "brief_comment_reopen": Op(kind="briefcomment", denied="erin"),
+    "campaign_launch": Op(kind="reviewedcampaign", denied="bob"),
+    "campaign_launch_override": Op(
+        kind="campaign",
+        allowed="mia",
+        denied="alice",
+        body={"reason": "Le salon est demain"},
+        ok=(201,),
+    ),
     "saved_view_list": Op(query={"kind": "leads"}),
     "saved_view_create": Op(body={"kind": "leads", "name": "Mes MQL"}, ok=(201,)),
     "saved_view_get": Op(kind="savedview"),

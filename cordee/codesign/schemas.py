@@ -152,3 +152,97 @@ class DebriefOut(Schema):
     lessons_sales: str
     ratings: list[RatingOut]
     numbers: DebriefNumbersOut
+
+
+# -- the sales review -----------------------------------------------------------------------------
+
+
+class PodReviewerOut(Schema):
+    pod: int
+    pod_name: str
+    reviewer_id: int | None
+    reviewer_name: str
+    candidates: list[int]  # who may be named: the pod's active sales members
+
+
+class PodReviewerIn(InSchema):
+    user: int | None = None  # null: the pod has no default reviewer any more
+
+
+class ReviewRequestIn(InSchema):
+    """Send the brief for review; ``reviewers``: pod id → user id, for this campaign only (a pod
+    left out gets its default reviewer)."""
+
+    reviewers: dict[int, int] = {}
+
+
+class ReviewOut(Schema):
+    id: int
+    campaign: int
+    pod: int
+    pod_name: str
+    reviewer_id: int
+    reviewer_name: str
+    version: int
+    requested_at: dt.datetime
+    due_at: dt.datetime
+    late: bool
+    state: str  # pending, approved or changes
+    decided_at: dt.datetime | None
+    decided_version: int | None
+    note: str
+    reminded_at: dt.datetime | None
+    closed_at: dt.datetime | None  # a closed round: the brief changed, or its pod left it
+
+
+class OverrideOut(Schema):
+    id: int
+    campaign: int
+    by_id: int | None
+    by_name: str
+    reason: str
+    version: int | None
+    missing_pods: list[str]
+    created_at: dt.datetime
+    discussed_at: dt.datetime | None
+
+
+class ReviewStatusOut(Schema):
+    campaign: int
+    status: str  # the campaign's
+    version: int | None  # the brief's current version
+    rounds: list[ReviewOut]  # the open rounds, one per target pod asked
+    history: list[ReviewOut]  # the closed rounds
+    missing_pods: list[str]  # target pods without an approval of the brief as it is
+    may_launch: bool
+    refusal: str | None  # why a launch is refused now
+    overrides: list[OverrideOut]
+
+
+class DecisionIn(InSchema):
+    decision: str  # approved or changes
+    note: str = ""
+
+
+class CommentIn(InSchema):
+    field: str = ""  # a field of the brief (a reply takes its thread's)
+    body: str
+    parent: int | None = None
+
+
+class CommentOut(Schema):
+    id: int
+    campaign: int
+    field: str
+    version: int
+    parent: int | None
+    author_id: int | None
+    author_name: str
+    body: str
+    created_at: dt.datetime
+    resolved_at: dt.datetime | None
+    resolved_by_id: int | None
+
+
+class OverrideIn(InSchema):
+    reason: str

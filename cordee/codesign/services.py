@@ -6,6 +6,9 @@ expected MQLs; expected SQLs = MQLs × MQL→SAL × SAL→SQL, rounded down to a
 pipeline = SQLs × average deal size, to the cent. The rates and the deal size are the planner's
 (``funnel.planning.history_inputs``, its default window) for the brief's segment when it has one,
 else for its one target pod, else for the workspace. Any number the marketer gives is kept.
+
+A save that changes a reviewed field (``review.MATERIAL``) after the brief was sent for sales
+review asks for approval again, in the save's transaction (``review.brief_saved``).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from cordee.codesign import review
 from cordee.codesign.models import BriefVersion
 from cordee.core import audit
 from cordee.core.actor import Actor
@@ -229,6 +233,7 @@ def brief_save(
     with transaction.atomic():
         Campaign.objects.select_for_update().filter(pk=campaign.pk).first()  # one number each
         last = BriefVersion.objects.filter(campaign=campaign).aggregate(n=Max("number"))["n"]
+        previous = BriefVersion.objects.filter(campaign=campaign, number=last).first()
         version = BriefVersion.objects.create(
             workspace=actor.workspace,
             campaign=campaign,
@@ -245,4 +250,6 @@ def brief_save(
             target_label=f"{campaign} · v{version.number}",
             after={"version": version.number, **audit.snapshot(version, FIELDS)},
         )
+        # a change to a reviewed field asks for the sales review again (review.MATERIAL)
+        review.brief_saved(actor, campaign, previous, version)
     return version

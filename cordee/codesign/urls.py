@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cordee.codesign import alignment_views, debrief_views, kit_views, views
+from cordee.codesign import alignment_views, debrief_views, kit_views, review_views, views
 
 urlpatterns = [
     path("campaigns/alignment/", alignment_views.campaign_alignment, name="campaign_alignment"),
@@ -25,4 +25,30 @@ urlpatterns += [
         "campaigns/<int:pk>/debrief/lessons/", debrief_views.debrief_lessons, name="debrief_lessons"
     ),
     path("campaigns/<int:pk>/debrief/reopen/", debrief_views.debrief_reopen, name="debrief_reopen"),
+    # the sales review (review_views)
+    path("campaigns/reviewers/", review_views.pod_reviewers, name="pod_reviewers"),
+    path("campaigns/reviewers/<int:pk>/", review_views.pod_reviewer_set, name="pod_reviewer_set"),
+    path("campaigns/<int:pk>/brief/review/", review_views.review_request, name="review_request"),
+    path("campaigns/reviews/<int:pk>/", review_views.review_decide, name="review_decide"),
+    path(
+        "campaigns/<int:pk>/brief/comments/",
+        review_views.brief_comment_create,
+        name="brief_comment_create",
+    ),
+    path(
+        "campaigns/brief-comments/<int:pk>/resolve/",
+        review_views.brief_comment_resolve,
+        name="brief_comment_resolve",
+    ),
+    path(
+        "campaigns/brief-comments/<int:pk>/reopen/",
+        review_views.brief_comment_reopen,
+        name="brief_comment_reopen",
+    ),
+    path("campaigns/<int:pk>/launch/", review_views.campaign_launch, name="campaign_launch"),
+    path(
+        "campaigns/<int:pk>/override/",
+        review_views.campaign_launch_override,
+        name="campaign_launch_override",
+    ),
 ]

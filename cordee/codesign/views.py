@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cordee.codesign import selectors, services
+from cordee.codesign import review, review_selectors, selectors, services
 from cordee.codesign.diff import compare
 from cordee.codesign.forms import BriefForm
 from cordee.codesign.models import BriefVersion
@@ -65,13 +65,16 @@ def _scope_label(scope: str) -> str:
     }[scope]
 
 
-def _page(
+def page(
     request: HttpRequest,
     actor: Actor,
     campaign: Campaign,
     form: BriefForm | None,
     status: int = 200,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
+    """The brief page: the brief with its comment threads, the sales review panel, the launch,
+    and marketing's form (``extra``: a refusal to show, from ``review_views``)."""
     current = selectors.brief_current(actor=actor, campaign=campaign)
     prefill = _prefill(actor, current)
     may_write = services.may_write(actor)
@@ -87,16 +90,39 @@ def _page(
             "prefill": prefill,
             "prefill_scope": _scope_label(prefill.scope) if prefill else "",
             "form": form if may_write else None,
+            **_review_context(actor, campaign),
+            **(extra or {}),
         },
         status=status,
     )
+
+
+def _review_context(actor: Actor, campaign: Campaign) -> dict[str, Any]:
+    panel = review_selectors.review_panel(actor=actor, campaign=campaign)
+    for row in panel.pods:
+        row.may_decide = bool(row.round and review.may_decide(actor, row.round))
+    labels = {
+        n: getattr(BriefVersion._meta.get_field(n), "verbose_name", n) for n in services.FIELDS
+    }
+    return {
+        "panel": panel,
+        "field_labels": labels,
+        "fields": [(n, labels[n]) for n in services.FIELDS],
+        "may_comment": actor.can("brief.comment"),
+        "may_request": actor.can("brief.write"),
+        "may_launch": actor.can("campaign.launch"),
+        "may_override": actor.can("campaign.launch.override"),
+        "review_days": review.REVIEW_BUSINESS_DAYS,
+        "override_min": review.OVERRIDE_REASON_MIN,
+        "material_labels": [labels[n] for n in review.MATERIAL],
+    }
 
 
 @workspace_view
 def brief_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     """The campaign's brief as last saved; marketing's form to save the next version."""
     campaign = selectors.campaign_get(actor=actor, pk=pk)
-    return _page(request, actor, campaign, None)
+    return page(request, actor, campaign, None)
 
 
 @require_POST
@@ -110,7 +136,7 @@ def brief_save(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         version = services.brief_save(actor, campaign, form.values())
     except ValidationFailed as exc:
         add_field_errors(form, exc)
-        return _page(request, actor, campaign, form, status=422)
+        return page(request, actor, campaign, form, status=422)
     messages.success(request, _("Brief saved as version %(n)s.") % {"n": version.number})
     return HttpResponseRedirect(reverse("brief_detail", args=[actor.workspace.slug, campaign.pk]))
 

@@ -17,6 +17,7 @@ from cordee.codesign.alignment_api import router as codesign_alignment_router
 from cordee.codesign.api import router as codesign_router
 from cordee.codesign.debrief_api import router as debrief_router
 from cordee.codesign.kit_api import router as kit_router
+from cordee.codesign.review_api import router as codesign_review_router
 from cordee.comments.api import router as comments_router
 from cordee.comp.api import router as comp_router
 from cordee.core.api import (
@@ -122,6 +123,7 @@ def _add_routers() -> None:
     api.add_router("/", codesign_alignment_router)
     api.add_router("/", debrief_router)
     api.add_router("/", kit_router)
+    api.add_router("/", codesign_review_router)
 
 
 _add_routers()

@@ -135,6 +135,26 @@ ACTIONS: dict[str, tuple[Any, Any]] = {
         pgettext_lazy("audit action", "resolved"),
         gettext_lazy("%(who)s resolved the %(kind)s “%(label)s”"),
     ),
+    "reopen": (
+        pgettext_lazy("audit action", "reopened"),
+        gettext_lazy("%(who)s reopened the %(kind)s “%(label)s”"),
+    ),
+    "review_request": (
+        pgettext_lazy("audit action", "sent for review"),
+        gettext_lazy("%(who)s sent the brief of the %(kind)s “%(label)s” for sales review"),
+    ),
+    "request_changes": (
+        pgettext_lazy("audit action", "changes requested"),
+        gettext_lazy("%(who)s asked for changes in the %(kind)s “%(label)s”"),
+    ),
+    "launch": (
+        pgettext_lazy("audit action", "launched"),
+        gettext_lazy("%(who)s launched the %(kind)s “%(label)s”"),
+    ),
+    "launch_override": (
+        pgettext_lazy("audit action", "launched without approval"),
+        gettext_lazy("%(who)s launched without sales approval, writing the %(kind)s “%(label)s”"),
+    ),
     "recovery_codes_regenerate": (
         pgettext_lazy("audit action", "new recovery codes"),
         gettext_lazy("%(who)s made new recovery codes for the %(kind)s “%(label)s”"),
@@ -163,6 +183,10 @@ VALUE_NAMES: dict[str, Any] = {
     "mql_threshold": pgettext_lazy("audit value", "MQL threshold"),
     "signin_locked": pgettext_lazy("audit value", "sign-in locked"),
     "credit_split": pgettext_lazy("audit value", "credit split"),
+    # the sales review of a campaign brief (codesign.review), logged on the campaign
+    "brief_version": pgettext_lazy("audit value", "brief version"),
+    "reviewers": pgettext_lazy("audit value", "reviewers"),
+    "override": pgettext_lazy("audit value", "launch override"),
 }
 
 IDS_SHOWN = 20  # a bulk job's ids on the page (the export and the API give them all)

@@ -168,6 +168,7 @@ LAZY_ON_PURPOSE = (
     # variable pay's panel on a goal's page, in funnel.goals_page's registry of goal panels
     "cordee/comp/apps.py",
     # the campaigns list's link to the alignment page, a list extension (core.list_extensions)
+    # the co-design app's launch gate, in crm.launch's registry of guards
     "cordee/codesign/apps.py",
 )
 

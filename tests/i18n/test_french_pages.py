@@ -45,7 +45,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cordee.bulk.models import BulkJob
 from cordee.bulk.services import bulk_job_start
-from cordee.codesign.models import KitAsset
+from cordee.codesign.models import BriefComment, KitAsset, Review
 from cordee.comments import services as comments
 from cordee.comments.models import Comment
 from cordee.comp import services as comp_services
@@ -65,7 +65,7 @@ from cordee.merges.models import Merge
 from cordee.merges.services import merge_records
 from cordee.people.access import invitation_create
 from cordee.people.mail import mail_send
-from cordee.people.models import Invitation, PodMember
+from cordee.people.models import Invitation, Pod, PodMember
 from cordee.people.outbox import BACKEND as OUTBOX_BACKEND
 from cordee.people.outbox import OutboxMessage, outbox_messages
 from cordee.tenancy.models import ApiToken, User, Workspace
@@ -321,6 +321,15 @@ PK_MODELS: dict[str, type[models.Model]] = {
     "opportunity_move": funnel.Opportunity,
     "opportunity_credits": funnel.Opportunity,
     "contract_sign": funnel.SlaContract,
+    # the sales review of the campaign brief (codesign)
+    "pod_reviewer_set": Pod,
+    "review_request": crm.Campaign,
+    "review_decide": Review,
+    "brief_comment_create": crm.Campaign,
+    "brief_comment_resolve": BriefComment,
+    "brief_comment_reopen": BriefComment,
+    "campaign_launch": crm.Campaign,
+    "campaign_launch_override": crm.Campaign,
     **{f"goal_{name}": funnel.Goal for name in ("detail", "edit", "delete", "trend")},
     **{
         f"pay_plan_{name}": PayPlan for name in ("detail", "participant_remove", "download", "cost")
@@ -633,7 +642,7 @@ def _page_records(personas: Personas) -> dict[str, Any]:
     crm.CampaignMember.objects.create(
         workspace=ws, campaign=campaign, contact=contact, added_by=personas.alice, added_at=now
     )
-    _brief(personas, campaign, pod)
+    records += _brief(personas, campaign, pod)
     _debrief(personas, campaign)
     records.append(_kit(personas, campaign))
     bare.append(_imported(personas, run=False))  # waiting at the column mapping
@@ -668,8 +677,11 @@ def _page_records(personas: Personas) -> dict[str, Any]:
     }
 
 
-def _brief(personas: Any, campaign: Any, pod: Any) -> None:
-    """Two versions of the campaign's brief (the compare page marks what changed)."""
+def _brief(personas: Any, campaign: Any, pod: Any) -> list[Any]:
+    """Two versions of the campaign's brief (the compare page marks what changed), sent for
+    sales review: Bob, the pod's reviewer, comments on the offer, Alice answers, Bob asks for
+    changes. Returns the round and the comment (their pages' pk)."""
+    from cordee.codesign import review
     from cordee.codesign.services import brief_save
 
     first = {
@@ -691,6 +703,12 @@ def _brief(personas: Any, campaign: Any, pod: Any) -> None:
         campaign,
         {**first, "offer": "Un audit offert et une formation", "call_to_action": ""},
     )
+    review.pod_reviewer_set(personas.actor("rita"), pod, personas.bob.pk)
+    (asked,) = review.review_request(personas.actor("alice"), campaign)
+    comment = review.comment_add(personas.actor("bob"), campaign, "offer", "Quelle formation ?")
+    review.comment_add(personas.actor("alice"), campaign, "offer", "Une demi-journée", comment)
+    review.review_decide(personas.actor("bob"), asked, "changes", "Préciser la formation")
+    return [asked, comment]
 
 
 def _debrief(personas: Any, campaign: Any) -> None:
