@@ -332,7 +332,7 @@ def test_launch_is_refused_without_approval_naming_the_pods(personas, setup, api
     alice = personas.actor("alice")
     with pytest.raises(ValidationFailed) as exc:  # no brief at all
         review.campaign_launch(alice, s.campaign)
-    assert "no brief" in exc.value.message
+    assert "pas de brief" in exc.value.message  # the workspace speaks French
     _brief(personas, s)
     review.review_request(alice, s.campaign, now=ASKED)
     review.review_decide(personas.actor("bob"), _open(s)["Nord"], "approved")
@@ -383,7 +383,7 @@ def test_a_new_active_campaign_without_brief_is_refused(personas, api_as):
         "campaigns", {"name": "Direct", "channel": "webinar", "status": "active"}
     )
     assert made.status_code == 422
-    assert "no brief" in made.json()["error"]["message"]
+    assert "pas de brief" in made.json()["error"]["message"]
 
 
 def test_the_override_launches_with_its_reason_kept_and_shown(personas, setup, api_as):
