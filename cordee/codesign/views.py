@@ -3,11 +3,14 @@ side. Each parses, calls a selector or the service, and renders."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils import formats
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -155,6 +158,10 @@ def _text(value: Any) -> str:
         return "—"
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
+    if isinstance(value, (Decimal, int)):  # "18 000,00" in French, as every amount is shown
+        return formats.number_format(value, use_l10n=True, force_grouping=True)
+    if isinstance(value, dt.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
     return str(value)
 
 

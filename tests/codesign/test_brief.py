@@ -283,7 +283,14 @@ def test_a_marketer_saves_the_brief_on_the_page(personas, campaign):
 
 def test_the_compare_page_marks_each_field(personas, campaign):
     _save(personas, campaign, offer="Un audit offert", call_to_action="Réserver")
-    _save(personas, campaign, offer="Un audit gratuit", persona="Acheteur")
+    _save(
+        personas,
+        campaign,
+        offer="Un audit gratuit",
+        persona="Acheteur",
+        budget="18000",
+        start_date="2026-05-04",
+    )
     page = _client(personas.erin).get(
         reverse("brief_compare", args=["acme", campaign.pk]), {"old": 1, "new": 2}
     )
@@ -294,6 +301,9 @@ def test_the_compare_page_marks_each_field(personas, campaign):
     assert 'data-field="call_to_action" data-mark="removed"' in html
     assert 'data-field="objective" data-mark="unchanged"' in html
     assert "<del>offert</del> <ins>gratuit</ins>" in html
+    # amounts and dates as the reader's language writes them (French here), not as stored
+    assert "18\u00a0000,00" in html and "18000.00" not in html
+    assert "04/05/2026" in html and "2026-05-04" not in html
 
 
 def test_the_campaign_page_links_the_brief(personas, campaign):
