@@ -10,8 +10,8 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.utils import formats
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,13 +26,20 @@ from cordee.crm.models import Campaign, Channel
 from cordee.people.models import Pod
 
 
-def _initial(version: BriefVersion | None) -> dict[str, Any]:
+def _initial(version: BriefVersion | None, prefill: services.Prefill | None) -> dict[str, Any]:
+    """The form of the next version. An expected number equal to the pre-fill is left empty, so
+    that the next save pre-fills it again from the MQLs then given (a number typed otherwise is
+    kept): changing the expected MQLs then moves the SQLs and the pipeline with them."""
     if version is None:
         return {}
     out: dict[str, Any] = {name: getattr(version, name) for name in services.FIELDS}
     out["pods"] = [str(p) for p in version.pods]
     for name in ("start_date", "end_date"):
         out[name] = out[name].isoformat() if out[name] else ""
+    if prefill is not None:
+        for name in ("expected_sqls", "expected_pipeline"):
+            if out[name] is not None and out[name] == getattr(prefill, name):
+                out[name] = None
     for name in ("budget", "expected_mqls", "expected_sqls", "expected_pipeline"):
         out[name] = "" if out[name] is None else str(out[name])
     return out
@@ -82,7 +89,7 @@ def page(
     prefill = _prefill(actor, current)
     may_write = services.may_write(actor)
     if may_write and form is None:
-        form = BriefForm(initial=_initial(current), actor=actor)
+        form = BriefForm(initial=_initial(current, prefill), actor=actor)
     return render(
         request,
         "codesign/brief.html",

@@ -25,6 +25,7 @@ The whole workspace: decided 5, SAL 4 → 4/5; SQL 3 of SAL 4 → 3/4; deal size
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -171,6 +172,26 @@ def test_numbers_the_marketer_gives_are_kept(personas, campaign, history):
     assert only_sqls.expected_sqls == 30
     # the pipeline still follows the rule from the rule's own SQLs (37 × 10 000.00)
     assert only_sqls.expected_pipeline == Decimal("370000.00")
+
+
+def test_the_next_version_fills_again_what_was_filled_and_keeps_what_was_typed(
+    personas, campaign, history
+):
+    """The form of the next version leaves the pre-filled numbers empty: more MQLs give more SQLs
+    and pipeline (150 × 3/4 × 2/3 = 75 SQLs; 75 × 10 000.00); a typed number stays typed."""
+    _save(personas, campaign, segment=["Santé"], expected_mqls=75)  # 37 SQLs, pre-filled
+    client = _client(personas.alice)
+    url = reverse("brief_detail", args=["acme", campaign.pk])
+    form = client.get(url).content.decode()
+    assert re.search(r'name="expected_sqls"(?![^>]*value="37")', form)
+    assert 'value="75"' in form  # the MQLs, typed, are kept
+    save = reverse("brief_save", args=["acme", campaign.pk])
+    done = client.post(save, {"segment": "Santé", "expected_mqls": "150"})
+    assert done.status_code == 302
+    second = BriefVersion.objects.get(campaign=campaign, number=2)
+    assert (second.expected_sqls, second.expected_pipeline) == (75, Decimal("750000.00"))
+    _save(personas, campaign, segment=["Santé"], expected_mqls=150, expected_sqls=60)
+    assert re.search(r'name="expected_sqls"[^>]*value="60"', client.get(url).content.decode())
 
 
 # -- permissions ---------------------------------------------------------------------------------
