@@ -35,6 +35,9 @@ WORKSPACE = None  # the key of the whole workspace's row (a pod's row: its id)
 
 @dataclass(frozen=True)
 class Rate:
+    """A rate with what it divides: ``value`` = numerator ÷ denominator (None when 0); the
+    alignment numbers and the debrief's acceptance rate."""
+
     numerator: int
     denominator: int
 

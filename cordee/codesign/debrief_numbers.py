@@ -35,6 +35,7 @@ from django.db.models import Min
 from django.utils.translation import gettext as _
 
 from cordee.analytics import planning as maths
+from cordee.analytics.alignment_campaigns import Rate
 from cordee.attribution import kpis as attribution_kpis
 from cordee.attribution.models import (
     AttributionLock,
@@ -53,18 +54,6 @@ from cordee.tenancy.models import Workspace
 
 CENT = Decimal("0.01")
 LOCKED, NOT_LOCKED, NOT_COMPUTED = "locked", "not_locked", "not_computed"
-
-
-@dataclass(frozen=True)
-class Ratio:
-    """A rate with what it divides: ``value`` = numerator ÷ denominator (None when 0)."""
-
-    numerator: int
-    denominator: int
-
-    @property
-    def value(self) -> Fraction | None:
-        return Fraction(self.numerator, self.denominator) if self.denominator else None
 
 
 @dataclass(frozen=True)
@@ -107,7 +96,7 @@ class DebriefNumbers:
     mqls: int
     sals: int
     decided: int
-    acceptance: Ratio  # SALs ÷ MQLs decided
+    acceptance: Rate  # SALs ÷ MQLs decided
     reasons: tuple[tuple[str, int], ...]  # (reason, rejected MQLs), most first
     rejected: int
     sqls: int
@@ -275,7 +264,7 @@ def debrief_numbers(
         mqls=counts.created,
         sals=counts.sals,
         decided=counts.decided,
-        acceptance=Ratio(counts.sals, counts.decided),
+        acceptance=Rate(counts.sals, counts.decided),
         reasons=tuple(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
         rejected=rejected,
         sqls=sqls.count,

@@ -13,8 +13,6 @@ acknowledges again.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Mapping
 from pathlib import PurePath
 from typing import IO, Any
@@ -31,6 +29,7 @@ from cordee.core import audit
 from cordee.core.actor import Actor
 from cordee.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from cordee.core.text import control_character_message, first_control_character
+from cordee.core.uploads import upload_check
 from cordee.crm.models import Campaign
 from cordee.people.models import Pod
 from cordee.people.services import notification_new, notifications_send
@@ -47,7 +46,6 @@ URL_MAX = 1000
 FILE_MAX_MB = 20
 FILE_MAX_BYTES = FILE_MAX_MB * 1024 * 1024
 FILE_KINDS = ("pdf", "pptx", "docx", "xlsx", "png", "jpg", "jpeg", "webp", "txt", "csv")
-_OOXML_PART = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
 SALES_ROLES = tuple(role.value for role, side in ROLE_SIDE.items() if side == Side.SALES)
 
 KIT_PUBLISHED = "codesign.kit_published"
@@ -169,62 +167,10 @@ def clean(data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _looks_like(ext: str, data: bytes) -> bool:
-    head = data[:16]
-    if ext == "pdf":
-        return head.startswith(b"%PDF-")
-    if ext == "png":
-        return head.startswith(b"\x89PNG\r\n\x1a\n")
-    if ext in ("jpg", "jpeg"):
-        return head.startswith(b"\xff\xd8\xff")
-    if ext == "webp":
-        return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
-    if ext in _OOXML_PART:
-        if not head.startswith(b"PK\x03\x04"):
-            return False
-        try:
-            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-        except zipfile.BadZipFile:
-            return False
-        return "[Content_Types].xml" in names and any(n.startswith(_OOXML_PART[ext]) for n in names)
-    if b"\x00" in data:  # txt, csv
-        return False
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            data.decode(encoding)
-            return True
-        except UnicodeDecodeError:
-            continue
-    return False
-
-
 def check_file(name: str, size: int, stream: IO[bytes]) -> None:
     """Raise a ``ValidationFailed`` naming the ``file`` field unless the file is at most
     ``FILE_MAX_MB``, of an accepted kind, and its content matches its extension."""
-
-    def refuse(message: str) -> ValidationFailed:
-        return ValidationFailed(message, field_errors={"file": [message]})
-
-    if size > FILE_MAX_BYTES:
-        raise refuse(
-            _("The file is too large (%(size)s MB); at most %(max)s MB.")
-            % {"size": f"{size / 1024 / 1024:.1f}", "max": FILE_MAX_MB}
-        )
-    if size == 0:
-        raise refuse(_("The file is empty."))
-    ext = PurePath(name).suffix.lower().lstrip(".")
-    if ext not in FILE_KINDS:
-        raise refuse(
-            _("This kind of file is not accepted; allowed: %(kinds)s.")
-            % {"kinds": ", ".join(FILE_KINDS)}
-        )
-    stream.seek(0)
-    data = stream.read(FILE_MAX_BYTES + 1)
-    stream.seek(0)
-    if not _looks_like(ext, data):
-        raise refuse(
-            _("The file's content does not match its extension (.%(ext)s).") % {"ext": ext}
-        )
+    upload_check(name, size, stream, field="file", max_mb=FILE_MAX_MB, kinds=FILE_KINDS)
 
 
 def clean_link(value: Any) -> str:
