@@ -14,6 +14,7 @@ from ninja import NinjaAPI, Swagger
 from cordee.attribution.api import router as attribution_router
 from cordee.bulk.api import router as bulk_router
 from cordee.codesign.api import router as codesign_router
+from cordee.codesign.calendar_api import router as calendar_router
 from cordee.comments.api import router as comments_router
 from cordee.comp.api import router as comp_router
 from cordee.core.api import (
@@ -100,6 +101,7 @@ install_error_handlers(api)
 
 
 def _add_routers() -> None:
+    api.add_router("/", calendar_router)  # before crm's /campaigns/{pk}: /campaigns/calendar
     api.add_router("/", crm_router)
     api.add_router("/", feedback_router)
     api.add_router("/", funnel_router)
