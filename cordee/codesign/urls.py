@@ -12,7 +12,7 @@ urlpatterns = [
     path(
         "campaigns/calendar/feed/",
         calendar_views.calendar_feed_create,
-        name="campaign_calendar_feed_create",
+        name="campaign_calendar_feed_new",
     ),
     path(
         "campaigns/calendar/feed/revoke/",

@@ -350,7 +350,7 @@ def test_the_feed_is_made_shown_once_and_revoked_on_the_page(personas):
     client = Client()
     client.force_login(personas.bob)
     page = reverse("campaign_calendar", args=["acme"])
-    response = client.post(reverse("campaign_calendar_feed_create", args=["acme"]), {"next": page})
+    response = client.post(reverse("campaign_calendar_feed_new", args=["acme"]), {"next": page})
     assert response.status_code == 302 and response["Location"] == page + "#calendar-feed"
     html = client.get(page).content.decode()
     url = re.search(r'id="calendar-feed-url">([^<]+)<', html).group(1)
