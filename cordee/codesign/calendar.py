@@ -192,7 +192,7 @@ def campaigns_between(
     out: list[Entry] = []
     for pk, name, channel, status, first, last, pods, updated_at in rows:
         pod_ids = tuple(_ids(pods))
-        if filters.pods and not _pods_match(pod_ids, filters.pods):
+        if first is None or (filters.pods and not _pods_match(pod_ids, filters.pods)):
             continue
         out.append(Entry(pk, name, channel, status, first, last, pod_ids, updated_at))
     return out

@@ -26,12 +26,12 @@ class Writer:
 
     def __init__(self, slug: str, channels: Mapping[str, str], pods: Mapping[int, str]) -> None:
         self.prefix = reverse("campaigns_detail", args=[slug, 0]).removesuffix("0/")
-        self.channels = {k: escape(v) for k, v in channels.items()}
+        self.channels = {k: escape(str(v)) for k, v in channels.items()}
         self.pods = pods
         self.no_pod = escape(_("no pod"))
-        self.cancelled = escape(CampaignStatus.CANCELLED.label)
-        # "5 déc." / "5 Dec": the day, then the month's short name in the reader's language
-        self._months = [""] + [escape(date_format(dt.date(2000, m, 1), "M")) for m in range(1, 13)]
+        self.cancelled = escape(str(CampaignStatus.CANCELLED.label))
+        # "5 déc." / "5 Dec.": the day, then the month's short name in the reader's language
+        self._months = [""] + [escape(date_format(dt.date(2000, m, 1), "N")) for m in range(1, 13)]
 
     def date(self, value: dt.date) -> str:
         return f"{value.day}\u00a0{self._months[value.month]}"
