@@ -2,6 +2,12 @@
 the same run and on the same server.
 
     DATABASE_URL=… python bench/pages_load.py [--requests 200] [--concurrency 4]
+    DATABASE_URL=… python bench/pages_load.py --campaigns [--ensure-campaigns 5000]
+
+``--campaigns`` measures the campaign list and the campaign calendar (month and quarter) instead,
+all under one load with /healthz (issue 18: p95 at most 3× /healthz), then each under its own,
+and saves to bench/results/campaigns_load.md; ``--ensure-campaigns N`` first makes sure the
+workspace holds N campaigns with briefs naming pods (bench/campaigns_setup.py: idempotent).
 
 Starts gunicorn on 127.0.0.1 (loopback only), signs in as the demo's sales manager, then sends
 a bounded number of requests per page from a few client threads. Prints the table and saves it
@@ -35,6 +41,15 @@ PAGES = [
     ("MQL queue (one rep's)", "/w/demo/queue/"),
     ("funnel board", "/w/demo/funnel/"),
     ("SLA dashboard", "/w/demo/sla/"),
+]
+
+
+# the campaign list and the calendar (issue 18), the month and quarter holding today
+CAMPAIGN_PAGES = [
+    ("healthz", "/healthz"),
+    ("campaign list", "/w/demo/campaigns/"),
+    ("campaign calendar, month", "/w/demo/campaigns/calendar/"),
+    ("campaign calendar, quarter", "/w/demo/campaigns/calendar/quarter/"),
 ]
 
 
@@ -215,15 +230,85 @@ def table(
     )
 
 
+def run_campaigns(
+    requests: int,
+    concurrency: int,
+    email: str,
+    password: str,
+    out: Path | None,
+    base_url: str | None = None,
+    ensured: int = 0,
+) -> str:
+    """The campaign pages measured twice: all under one load with /healthz (the issue's "under
+    the same load"), then each under its own."""
+    together = measure(
+        CAMPAIGN_PAGES, requests, concurrency, email, password, base_url, together=True
+    )
+    apart = measure(CAMPAIGN_PAGES, requests, concurrency, email, password, base_url)
+    command = (
+        f"DATABASE_URL=… python bench/pages_load.py --campaigns --requests {requests} "
+        f"--concurrency {concurrency}" + (f" --ensure-campaigns {ensured}" if ensured else "")
+    )
+    return report.save(
+        [
+            "# Campaign list and calendar under load vs /healthz",
+            "",
+            f"- command: `{command}`",
+            f"- commit: {report.commit()}; gunicorn 2 workers × 4 threads on 127.0.0.1; "
+            f"{requests} requests per page; {concurrency} clients",
+            "",
+            "## Under one load",
+            "",
+            "Every page's requests in turn (/healthz, the list, the month, the quarter, /healthz, "
+            "…) from the same clients: /healthz is measured under the load the pages make.",
+            "",
+            *rows_lines(together),
+            "## Each page under its own load",
+            "",
+            *rows_lines(apart),
+        ],
+        out,
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--email", default="marc.ventes@demo.cordee.fr")
     parser.add_argument("--password", default="cordee-demo")
-    parser.add_argument("--out", type=Path, default=report.RESULTS / "pages_load.md")
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument(
+        "--campaigns", action="store_true", help="the campaign list and calendar pages"
+    )
+    parser.add_argument(
+        "--ensure-campaigns",
+        type=int,
+        default=0,
+        metavar="N",
+        help="first create the campaigns (with briefs) the demo workspace lacks to hold N",
+    )
     args = parser.parse_args(argv)
-    print(run(args.requests, args.concurrency, args.email, args.password, args.out))
+    if args.ensure_campaigns:
+        from bench import campaigns_setup
+
+        made = campaigns_setup.ensure(args.ensure_campaigns)
+        print(f"{made} campaigns created; the workspace holds at least {args.ensure_campaigns}.")
+    if args.campaigns:
+        out = args.out or report.RESULTS / "campaigns_load.md"
+        print(
+            run_campaigns(
+                args.requests,
+                args.concurrency,
+                args.email,
+                args.password,
+                out,
+                ensured=args.ensure_campaigns,
+            )
+        )
+        return
+    out = args.out or report.RESULTS / "pages_load.md"
+    print(run(args.requests, args.concurrency, args.email, args.password, out))
 
 
 if __name__ == "__main__":

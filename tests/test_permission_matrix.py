@@ -731,6 +731,19 @@ PAGES.update(
         ),
     }
 )
+# the campaign calendar: every member reads it and makes, replaces or revokes their own feed;
+# the feed's URL needs no session (its secret authenticates): anything else is a 404
+PAGES.update(
+    {
+        "campaign_calendar": Page(),
+        "campaign_calendar_quarter": Page(),
+        "campaign_calendar_feed_new": Page(allowed="erin"),
+        "campaign_calendar_feed_revoke": Page(allowed="erin"),
+        "calendar_feed": Page(
+            public=True, workspace=False, kwargs={"secret": "not-a-feed"}, statuses=(404,)
+        ),
+    }
+)
 # saved views of the lists: anyone saves their own; the matrix's view is rita's, shared with the
 # workspace, so alice sees it but may not change it (cordee/lists/rules.py)
 PAGES.update(
@@ -879,6 +892,8 @@ POST_ONLY = {
     "brief_comment_reopen",
     "campaign_launch",
     "campaign_launch_override",
+    "campaign_calendar_feed_new",
+    "campaign_calendar_feed_revoke",
     "saved_view_create",
     "saved_view_update",
     "saved_view_rename",
@@ -1252,6 +1267,10 @@ OPS: dict[str, Op] = {
         body={"reason": "Le salon est demain"},
         ok=(201,),
     ),
+    # the campaign calendar: every member reads it and makes or revokes their own feed
+    "campaign_calendar": Op(allowed="erin", query={"start": "2026-03-01", "end": "2026-03-31"}),
+    "calendar_feed_create": Op(allowed="erin", ok=(201,)),
+    "calendar_feed_revoke": Op(allowed="erin", ok=(204,)),
     "saved_view_list": Op(query={"kind": "leads"}),
     "saved_view_create": Op(body={"kind": "leads", "name": "Mes MQL"}, ok=(201,)),
     "saved_view_get": Op(kind="savedview"),

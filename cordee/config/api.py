@@ -15,6 +15,7 @@ from cordee.attribution.api import router as attribution_router
 from cordee.bulk.api import router as bulk_router
 from cordee.codesign.alignment_api import router as codesign_alignment_router
 from cordee.codesign.api import router as codesign_router
+from cordee.codesign.calendar_api import router as calendar_router
 from cordee.codesign.debrief_api import router as debrief_router
 from cordee.codesign.kit_api import router as kit_router
 from cordee.codesign.review_api import router as codesign_review_router
@@ -104,6 +105,7 @@ install_error_handlers(api)
 
 
 def _add_routers() -> None:
+    api.add_router("/", calendar_router)  # before crm's /campaigns/{pk}: /campaigns/calendar
     api.add_router("/", crm_router)
     api.add_router("/", feedback_router)
     api.add_router("/", funnel_router)

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from cordee.access import urls as access_urls
 from cordee.administration.urls import instance_urlpatterns
+from cordee.codesign import calendar_views
 from cordee.config.api import api
 from cordee.core import views as core_views
 from cordee.dataio.exports import views as export_views
@@ -17,6 +18,8 @@ urlpatterns = [
     # Django's set_language, which also keeps a signed-in person's choice on their profile.
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # a person's ICS feed of the campaign calendar: its secret authenticates, no session
+    path("feeds/calendar/<str:secret>.ics", calendar_views.calendar_feed, name="calendar_feed"),
     path("invitations/<str:token>/", access_views.invitation_accept, name="invitation_accept"),
     path("w/<slug:slug>/", include("cordee.people.urls")),
     path("w/<slug:slug>/", include("cordee.funnel.urls")),

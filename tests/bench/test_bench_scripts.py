@@ -26,6 +26,21 @@ def test_the_sla_pages_and_search_benches_run_against_a_live_server(
     assert "| MQL queue (everyone's) |" in table
     assert out.exists()
 
+    # the campaign pages, after making sure the demo holds 3 more campaigns (once: idempotent)
+    from bench import campaigns_setup
+    from cordee.codesign.models import BriefVersion
+    from cordee.crm.models import Campaign
+
+    count = Campaign.objects.filter(workspace__slug="demo").count() + 3
+    assert campaigns_setup.ensure(count) == 3 and campaigns_setup.ensure(count) == 0
+    assert BriefVersion.objects.filter(campaign__name__startswith=campaigns_setup.PREFIX).exists()
+    out = tmp_path / "campaigns.md"
+    table = pages_load.run_campaigns(
+        2, 1, "marc.ventes@demo.cordee.fr", "cordee-demo", out, base_url=live_server.url
+    )
+    assert "| campaign calendar, quarter |" in table and table.count("| healthz |") == 2
+    assert out.exists()
+
     words = search_load.terms()
     assert all(w == w.lower() and w.isascii() for w in words)  # as people type them
     out = tmp_path / "search.md"

@@ -82,6 +82,7 @@ NOT_WEB_UI = (
     "healthz",  # the load balancers' probe
     "readyz",  # the orchestrators' readiness probe (JSON)
     "metrics",  # Prometheus' scrape (text format, for machines)
+    "feeds/",  # the campaign calendar's ICS feed (text/calendar, for calendar applications)
 )
 
 # Words that both languages write the same way and that the catalogue happens not to show on
@@ -113,7 +114,8 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 
 # a freshly shown API token is random letters: "cdt_we0n…" must not read as the English "we"
-_API_TOKEN = re.compile(r"\bcdt_[A-Za-z0-9_-]+")
+# and so is the secret of a calendar feed's address
+_API_TOKEN = re.compile(r"\bcdt_[A-Za-z0-9_-]+|/feeds/calendar/[A-Za-z0-9_-]+")
 
 
 def _words(text: str) -> set[str]:
@@ -407,6 +409,7 @@ def _cases() -> list[Case]:
         Case("leads_list", "bad-filter"),
         Case("pods_detail", "one-sided"),
         Case("profile", "new-token"),
+        Case("campaign_calendar_feed_new", "new-feed"),  # the feed's addresses shown once
         Case("two_factor", "setting-up"),  # the QR code, the key, the code to confirm
         Case("two_factor", "on"),  # the recovery codes shown once
         Case("two_factor_verify", "pending"),  # the code asked after the password
@@ -1183,6 +1186,8 @@ def _fetch(case: Case, client: Any, personas: Any, page_records: dict[str, Any])
         return client.get(url)
     if case.variant == "new-token":
         return client.post(url, {"name": "Synchronisation CRM"}, follow=True)
+    if case.variant == "new-feed":
+        return client.post(url, follow=True)
     if case.variant == "created":
         return client.post(
             url, {"name": "Aciéries de Lorraine", "industry": "Industrie"}, follow=True
