@@ -11,8 +11,8 @@ from ninja import Router
 from cordee.codesign import review, review_selectors, selectors
 from cordee.codesign.models import BriefComment, LaunchOverride
 from cordee.codesign.schemas import (
-    CommentIn,
-    CommentOut,
+    BriefCommentIn,
+    BriefCommentOut,
     DecisionIn,
     OverrideIn,
     OverrideOut,
@@ -134,7 +134,9 @@ def review_decide(request: HttpRequest, pk: PathId, payload: DecisionIn) -> Any:
 
 
 @router.get(
-    "/campaigns/{pk}/brief/comments", response=list[CommentOut], operation_id="brief_comment_list"
+    "/campaigns/{pk}/brief/comments",
+    response=list[BriefCommentOut],
+    operation_id="brief_comment_list",
 )
 def brief_comment_list(request: HttpRequest, pk: PathId) -> Any:
     """Every comment on the brief's fields, in the order written (``parent``: the thread's first
@@ -148,10 +150,10 @@ def brief_comment_list(request: HttpRequest, pk: PathId) -> Any:
 
 @router.post(
     "/campaigns/{pk}/brief/comments",
-    response={201: CommentOut},
+    response={201: BriefCommentOut},
     operation_id="brief_comment_create",
 )
-def brief_comment_create(request: HttpRequest, pk: PathId, payload: CommentIn) -> Any:
+def brief_comment_create(request: HttpRequest, pk: PathId, payload: BriefCommentIn) -> Any:
     """Comment on a field of the brief (``field``: one of the brief's field names), or reply in
     a thread (``parent``). Both sides; the other side is notified."""
     actor = current_actor(request)
@@ -166,7 +168,7 @@ def brief_comment_create(request: HttpRequest, pk: PathId, payload: CommentIn) -
 
 
 @router.post(
-    "/brief-comments/{pk}/resolve", response=CommentOut, operation_id="brief_comment_resolve"
+    "/brief-comments/{pk}/resolve", response=BriefCommentOut, operation_id="brief_comment_resolve"
 )
 def brief_comment_resolve(request: HttpRequest, pk: PathId) -> Any:
     """Mark the comment's thread resolved."""
@@ -177,7 +179,7 @@ def brief_comment_resolve(request: HttpRequest, pk: PathId) -> Any:
 
 
 @router.post(
-    "/brief-comments/{pk}/reopen", response=CommentOut, operation_id="brief_comment_reopen"
+    "/brief-comments/{pk}/reopen", response=BriefCommentOut, operation_id="brief_comment_reopen"
 )
 def brief_comment_reopen(request: HttpRequest, pk: PathId) -> Any:
     """Open the comment's thread again."""

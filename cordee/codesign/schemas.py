@@ -99,7 +99,7 @@ class CostOut(Schema):
     value: MoneyOut | None  # budget ÷ count, to the cent; null when the count is 0
 
 
-class ReasonOut(Schema):
+class DebriefReasonOut(Schema):
     reason: str
     count: int
 
@@ -126,7 +126,7 @@ class DebriefNumbersOut(Schema):
     mqls_decided: int
     acceptance_rate: RatioOut  # SALs ÷ MQLs decided
     rejected: int
-    rejection_reasons: list[ReasonOut]
+    rejection_reasons: list[DebriefReasonOut]
     sqls: int
     pipeline_sourced: MoneyOut
     attributed: AttributedOut
@@ -224,13 +224,13 @@ class DecisionIn(InSchema):
     note: str = ""
 
 
-class CommentIn(InSchema):
+class BriefCommentIn(InSchema):
     field: str = ""  # a field of the brief (a reply takes its thread's)
     body: str
     parent: int | None = None
 
 
-class CommentOut(Schema):
+class BriefCommentOut(Schema):
     id: int
     campaign: int
     field: str
