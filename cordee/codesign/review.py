@@ -341,19 +341,7 @@ def review_request(
         for gone in opened.values():  # a pod no longer in the brief
             gone.superseded_at = now
             gone.save(update_fields=["superseded_at"])
-        if asked:
-            audit.audit_write(
-                actor=actor,
-                action="review_request",
-                target="campaigns",
-                target_id=campaign.pk,
-                target_label=campaign.name,
-                after={
-                    "brief_version": brief.number,
-                    "reviewers": {r.pod.name: str(r.reviewer) for r in asked},
-                },
-            )
-            _tell_asked(ws, campaign, asked, notices.REVIEW_ASKED)
+        _asked(actor, campaign, brief.number, asked, notices.REVIEW_ASKED)
     return list(
         Review.objects.filter(campaign=campaign, superseded_at=None)
         .select_related("pod", "reviewer")
@@ -403,20 +391,28 @@ def brief_saved(
     for pod_id, pod in pods.items():
         if pod_id not in rounds and pod_id in defaults:
             opened.append(_open(ws, campaign, pod, defaults[pod_id], version.number, now))
-    if opened:
-        audit.audit_write(
-            actor=actor,
-            action="review_request",
-            target="campaigns",
-            target_id=campaign.pk,
-            target_label=campaign.name,
-            after={
-                "brief_version": version.number,
-                "reviewers": {r.pod.name: str(r.reviewer) for r in opened},
-            },
-        )
-        _tell_asked(ws, campaign, opened, notices.REVIEW_AGAIN)
+    _asked(actor, campaign, version.number, opened, notices.REVIEW_AGAIN)
     return opened
+
+
+def _asked(
+    actor: Actor, campaign: Campaign, number: int, rounds: list[Review], notice: str
+) -> None:
+    """Audit the rounds just opened on version ``number`` and tell their reviewers."""
+    if not rounds:
+        return
+    audit.audit_write(
+        actor=actor,
+        action="review_request",
+        target="campaigns",
+        target_id=campaign.pk,
+        target_label=campaign.name,
+        after={
+            "brief_version": number,
+            "reviewers": {r.pod.name: str(r.reviewer) for r in rounds},
+        },
+    )
+    _tell_asked(actor.workspace, campaign, rounds, notice)
 
 
 DECISIONS = (ReviewState.APPROVED.value, ReviewState.CHANGES.value)
