@@ -33,6 +33,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 
 from cordee.analytics import alignment_campaigns as maths
 from cordee.analytics.planning import PlanPeriod
+from cordee.codesign.kit import REP_ROLES
 from cordee.codesign.models import (
     BriefVersion,
     Debrief,
@@ -49,9 +50,7 @@ from cordee.crm.models import Campaign, CampaignStatus
 from cordee.funnel.sla import workspace_calendar
 from cordee.people.models import Pod, PodMember
 from cordee.tenancy.models import Workspace
-from cordee.tenancy.roles import Role
 
-REP_ROLES = (Role.SDR, Role.SALES_REP)
 LAUNCHED_STATUSES = (CampaignStatus.ACTIVE, CampaignStatus.COMPLETED)
 
 

@@ -34,7 +34,7 @@ from cordee.crm.models import Campaign
 from cordee.people.models import Pod
 from cordee.people.services import notification_new, notifications_send
 from cordee.tenancy.models import User
-from cordee.tenancy.roles import ROLE_SIDE, Side
+from cordee.tenancy.roles import Role, Side
 
 TEXT_MAX = 10_000  # the talk track, an answer
 QUESTION_MAX = 500  # an objection, a question
@@ -46,7 +46,9 @@ URL_MAX = 1000
 FILE_MAX_MB = 20
 FILE_MAX_BYTES = FILE_MAX_MB * 1024 * 1024
 FILE_KINDS = ("pdf", "pptx", "docx", "xlsx", "png", "jpg", "jpeg", "webp", "txt", "csv")
-SALES_ROLES = tuple(role.value for role, side in ROLE_SIDE.items() if side == Side.SALES)
+# who a kit is for, and who the alignment numbers count: the sales reps — AEs and SDRs
+# (PRODUCT.md), not the sales managers (who may still read the kit and say so)
+REP_ROLES = (Role.SDR.value, Role.SALES_REP.value)
 
 KIT_PUBLISHED = "codesign.kit_published"
 KIT_CHANGED = "codesign.kit_changed"
@@ -82,7 +84,7 @@ def target_pods(campaign: Campaign) -> QuerySet[Pod]:
 
 
 def target_reps(campaign: Campaign, pod_ids: list[int] | None = None) -> QuerySet[User]:
-    """The reps the kit is for: active members of the workspace on the sales side who belong to
+    """The reps the kit is for: active sales reps (``REP_ROLES``) of the workspace who belong to
     a target pod, by name."""
     if pod_ids is None:
         pod_ids = target_pod_ids(campaign)
@@ -95,7 +97,7 @@ def target_reps(campaign: Campaign, pod_ids: list[int] | None = None) -> QuerySe
         .filter(
             memberships__workspace_id=campaign.workspace_id,
             memberships__is_active=True,
-            memberships__role__in=SALES_ROLES,
+            memberships__role__in=REP_ROLES,
         )
         .distinct()
         .order_by("first_name", "last_name", "email")

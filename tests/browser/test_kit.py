@@ -11,6 +11,7 @@ import pytest
 from cordee.codesign.services import brief_save
 from cordee.funnel.models import Lead
 from cordee.people.models import PodMember
+from tests import factories as f
 from tests.browser.conftest import WIDTHS, check_and_shoot, log_in, open_page, seed_workspace
 
 pytestmark = pytest.mark.browser
@@ -19,7 +20,10 @@ pytestmark = pytest.mark.browser
 @pytest.mark.parametrize("width", list(WIDTHS))
 def test_a_kit_written_read_and_acknowledged(browser, live_server, personas, width):
     seeded = seed_workspace(personas)
-    PodMember.objects.create(pod=seeded.pod, user=personas.dave)
+    # a second rep of the pod (an SDR), who has not read the kit (a sales manager is no rep)
+    zoe = f.UserFactory(email="zoe@example.fr", first_name="Zoé", last_name="Sdr")
+    f.MembershipFactory(workspace=personas.acme, user=zoe, role="sdr")
+    PodMember.objects.create(pod=seeded.pod, user=zoe)
     campaign = seeded.campaign
     brief_save(personas.actor("alice"), campaign, {"objective": "Remplir", "pods": [seeded.pod.pk]})
     lead = Lead.objects.filter(source_campaign=campaign).order_by("pk").first()
@@ -75,7 +79,7 @@ def test_a_kit_written_read_and_acknowledged(browser, live_server, personas, wid
         page.goto(f"{base}/w/acme/campaigns/{campaign.pk}/")
         card = page.locator("#campaign-kit")
         assert card.locator("#campaign-kit-count").count() == 1
-        assert "Dave" in card.locator("#campaign-kit-waiting").inner_text()
+        assert "Zoé" in card.locator("#campaign-kit-waiting").inner_text()
         card.scroll_into_view_if_needed()
         check_and_shoot(rep, "campaign-kit", width)
         page.goto(kit_url)

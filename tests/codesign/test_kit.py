@@ -255,14 +255,14 @@ def test_who_has_and_who_has_not_after_a_new_version(personas, campaign, pods):
     kit = _save(personas, campaign, talk_track="Nouvelle accroche")  # version 2
     services.kit_acknowledge(personas.actor("dave"), campaign)
     ready = selectors.readiness(actor=personas.actor("erin"), campaign=campaign, kit=kit)
-    # by hand: 4 reps (Bob, Dave, Sam, Zoé); Dave read v2; Bob and Sam v1; Zoé never
+    # by hand: 3 reps (Bob, Sam, Zoé — Dave, a sales manager, is no rep: he may read the kit,
+    # and is not counted); Bob and Sam read v1; Zoé never
     assert [(r.name.split()[0], r.state, r.version) for r in ready.reps] == [
         ("Bob", "earlier", 1),
-        ("Dave", "ready", 2),
         ("Sam", "earlier", 1),
         ("Zoé", "waiting", None),
     ]
-    assert (len(ready.ready), ready.total) == (1, 4)
+    assert (len(ready.ready), ready.total) == (0, 3)
     assert [r.name.split()[0] for r in ready.not_ready] == ["Bob", "Sam", "Zoé"]
     # Bob reads it again: his acknowledgement is now of version 2
     services.kit_acknowledge(personas.actor("bob"), campaign)
@@ -278,11 +278,10 @@ def test_the_reps_are_told_of_each_version(
     with django_capture_on_commit_callbacks(execute=True):
         _save(personas, campaign, talk_track="Autre")
     told = Notification.objects.filter(workspace=personas.acme).order_by("user__first_name", "id")
+    # the reps of the pod: Bob, Sam, Zoé (Dave, a sales manager, is no rep)
     assert [(n.user.first_name, n.code) for n in told] == [
         ("Bob", "codesign.kit_published"),
         ("Bob", "codesign.kit_changed"),
-        ("Dave", "codesign.kit_published"),
-        ("Dave", "codesign.kit_changed"),
         ("Sam", "codesign.kit_published"),
         ("Sam", "codesign.kit_changed"),
         ("Zoé", "codesign.kit_published"),
@@ -391,8 +390,8 @@ def test_the_campaign_page_shows_who_is_ready(personas, campaign, pods):
     count = re.search(r'id="campaign-kit-count">\s*([^<]*)<', html)
     assert count is not None
     assert re.sub(r"\s+", " ", count.group(1)).strip() in (
-        "2 of 4 reps ready",
-        "2 sur 4 commerciaux prêts",
+        "1 of 3 reps ready",  # Bob; Dave (a sales manager) is no rep
+        "1 sur 3 commerciaux prêts",
     )
     waiting = re.search(r'id="campaign-kit-waiting">([^<]*)<', html)
     assert waiting is not None and "Sam" in waiting.group(1) and "Zoé" in waiting.group(1)
@@ -550,6 +549,7 @@ def test_api_round_trip(personas, campaign):
     assert refused.status_code == 403
     assert "target pods" in refused.json()["error"]["message"]
     who = bob.get(f"{url}/acknowledgements").json()
-    assert (who["total"], who["ready"], who["version"]) == (4, 1, 4)
-    assert [r["name"].split()[0] for r in who["not_ready"]] == ["Dave", "Sam", "Zoé"]
-    assert [r["state"] for r in who["reps"]] == ["ready", "waiting", "waiting", "waiting"]
+    # by hand: the reps Bob, Sam, Zoé (Dave, a sales manager, is no rep); Bob read v4
+    assert (who["total"], who["ready"], who["version"]) == (3, 1, 4)
+    assert [r["name"].split()[0] for r in who["not_ready"]] == ["Sam", "Zoé"]
+    assert [r["state"] for r in who["reps"]] == ["ready", "waiting", "waiting"]
