@@ -40,6 +40,11 @@ from cordee.integrations.api import router as webhooks_router
 from cordee.lists.api import router as lists_router
 from cordee.merges.api import router as merges_router
 from cordee.people.api import router as people_router
+from cordee.rituals.agenda_api import router as rituals_agenda_router
+from cordee.rituals.committee_api import router as rituals_committee_router
+from cordee.rituals.meeting_api import router as rituals_meeting_router
+from cordee.rituals.pairing_api import router as rituals_pairing_router
+from cordee.rituals.programme_api import router as rituals_programme_router
 from cordee.search.api import router as search_router
 
 
@@ -126,6 +131,11 @@ def _add_routers() -> None:
     api.add_router("/", debrief_router)
     api.add_router("/", kit_router)
     api.add_router("/", codesign_review_router)
+    api.add_router("/", rituals_committee_router)
+    api.add_router("/", rituals_meeting_router)
+    api.add_router("/", rituals_agenda_router)
+    api.add_router("/", rituals_programme_router)
+    api.add_router("/", rituals_pairing_router)
 
 
 _add_routers()

@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "cordee.merges",
     "cordee.lists",
     "cordee.codesign",
+    "cordee.rituals",
     "cordee.bulk",
     "cordee.access",
     "cordee.administration",

@@ -33,6 +33,7 @@ urlpatterns = [
     path("w/<slug:slug>/", include("cordee.merges.urls")),
     path("w/<slug:slug>/", include("cordee.lists.urls")),
     path("w/<slug:slug>/", include("cordee.codesign.urls")),
+    path("w/<slug:slug>/", include("cordee.rituals.urls")),
     path("w/<slug:slug>/", include("cordee.bulk.urls")),
     path("w/<slug:slug>/", include(access_urls.workspace_urlpatterns)),
     path("w/<slug:slug>/", include("cordee.administration.urls")),

@@ -49,6 +49,15 @@ CAPABILITIES: dict[str, set[Role]] = {
     "debrief.lessons.sales": _SALES,
     # a completed debrief is opened again by a manager of either side (or RevOps)
     "debrief.reopen": _MANAGERS,
+    # rituals (issue 19): managers of both sides (and RevOps) set up committees and their
+    # members; a committee's meetings are run (attendance, minutes, decisions, action items,
+    # the agenda's edits) by its members or by a holder of committee.write
+    # (rituals.selectors.meeting_runnable applies it); an action item's owner marks it done
+    "committee.write": _MANAGERS,
+    # vis-ma-vie programmes: managers open them and decide the pairs; anyone of either side
+    # signs up, states learning goals and writes a debrief
+    "programme.write": _MANAGERS,
+    "programme.join": _EVERY_OPERATOR - {Role.REVOPS_ADMIN},  # a side to pair on
     "opportunity.write": _SALES,
     # split a deal's credit between several people (variable pay reads it): the sales managers
     # and RevOps; comp admins will hold it too
