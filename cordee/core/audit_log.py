@@ -159,6 +159,23 @@ ACTIONS: dict[str, tuple[Any, Any]] = {
         pgettext_lazy("audit action", "new recovery codes"),
         gettext_lazy("%(who)s made new recovery codes for the %(kind)s “%(label)s”"),
     ),
+    # vis-ma-vie programmes (rituals/programmes.py, exchange_debriefs.py)
+    "programme_close": (
+        pgettext_lazy("audit action", "closed"),
+        gettext_lazy("%(who)s closed the %(kind)s “%(label)s”"),
+    ),
+    "participant_withdraw": (
+        pgettext_lazy("audit action", "withdrawn from the programme"),
+        gettext_lazy("%(who)s withdrew the %(kind)s “%(label)s” from the programme"),
+    ),
+    "debrief_to_feedback": (
+        pgettext_lazy("audit action", "raised as field feedback"),
+        gettext_lazy("%(who)s raised the %(kind)s “%(label)s” as field feedback"),
+    ),
+    "debrief_to_agenda": (
+        pgettext_lazy("audit action", "put on a committee's agenda"),
+        gettext_lazy("%(who)s put the %(kind)s “%(label)s” on a committee’s agenda"),
+    ),
 }
 OTHER_ACTION = gettext_lazy("%(who)s — %(action)s — the %(kind)s “%(label)s”")
 
