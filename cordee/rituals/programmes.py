@@ -296,7 +296,8 @@ def programme_create(*, actor: Actor, data: Mapping[str, Any]) -> Programme:
     """Open a programme for sign-up. ``data``: name, format, description, starts_on, ends_on,
     signup_until (optional), session_minutes (optional: the format's)."""
     actor.require("programme.write")
-    programme = Programme(workspace=actor.workspace, created_by=actor.user)
+    # no length given: the format's (``_programme_values``)
+    programme = Programme(workspace=actor.workspace, created_by=actor.user, session_minutes=0)
     _programme_values({k: v for k, v in data.items() if k in AUDITED}, programme)
     with transaction.atomic():
         _save(programme)
