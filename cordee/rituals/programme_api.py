@@ -2,8 +2,6 @@
 changes, withdrawal) and the debriefs (written after a session; → field feedback, → a
 committee's agenda). The rules are ``programmes.py`` and ``exchange_debriefs.py``."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.http import HttpRequest
