@@ -167,6 +167,7 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
         **_pay(workspace, owner, member),
         # a bulk reassignment of one unowned account to the owner: undoable for ten minutes
         **_review(workspace, owner, pod, campaign),
+        **_programme(workspace),
         "bulkjob": bulk_job_start(
             actor=_actor(owner, workspace),
             kind="accounts",
@@ -275,6 +276,63 @@ def _review(workspace: Any, owner: Any, pod: Any, campaign: Any) -> dict[str, An
             created_at=now,
         ),
     }
+
+
+def _programme(workspace: Any) -> dict[str, Any]:
+    """A vis-ma-vie programme open for sign-up (2–13 March 2099: sign-up open until 1 March),
+    empty; and another where the workspace's first marketer (alice in Acme) and first sales
+    rep are paired, a session of theirs ended, the marketer's debrief written."""
+    from cordee.rituals.models import (
+        ExchangeDebrief,
+        ExchangeSession,
+        Pairing,
+        Participant,
+        Programme,
+    )
+    from cordee.tenancy.models import Membership
+
+    def first(role: str) -> Any:
+        found = Membership.objects.filter(workspace=workspace, role=role).order_by("pk").first()
+        if found is not None:
+            return found.user
+        user = f.UserFactory()
+        f.MembershipFactory(workspace=workspace, user=user, role=role)
+        return user
+
+    dates = {"starts_on": dt.date(2099, 3, 2), "ends_on": dt.date(2099, 3, 13)}
+    open_ = Programme.objects.create(workspace=workspace, name="Vis ma vie 2099", **dates)
+    held = Programme.objects.create(workspace=workspace, name="Vis ma vie (paires)", **dates)
+    now = timezone.now()
+    marketer, salesperson = (
+        Participant.objects.create(
+            workspace=workspace,
+            programme=held,
+            user=first(role),
+            side=side,
+            available_days=["2099-03-03"],
+            learning_goals="Apprendre",
+            opted_in_at=now,
+        )
+        for role, side in (("marketer", "marketing"), ("sales_rep", "sales"))
+    )
+    pairing = Pairing.objects.create(
+        workspace=workspace, programme=held, marketer=marketer, salesperson=salesperson
+    )
+    ExchangeSession.objects.create(
+        workspace=workspace,
+        pairing=pairing,
+        starts_at=now - dt.timedelta(hours=8),
+        ends_at=now - dt.timedelta(hours=1),
+        host=salesperson,
+    )
+    debrief = ExchangeDebrief.objects.create(
+        workspace=workspace,
+        participant=marketer,
+        surprised="Le rythme",
+        will_change="Mieux renseigner",
+        written_at=now,
+    )
+    return {"programme": open_, "participant": marketer, "exchangedebrief": debrief}
 
 
 def _merge(workspace: Any, owner: Any) -> Any:
@@ -697,6 +755,34 @@ PAGES.update(
             kind="campaign", denied="bob", post={"side": "marketing", "text": "Cibler les DAF"}
         ),
         "debrief_reopen": Page(kind="campaign", allowed="dave", denied="alice"),
+        # vis-ma-vie programmes: every member reads them; managers open, change and close them;
+        # a marketer or a salesperson signs up (an executive has no side: 403); a participant
+        # changes their sign-up, withdraws and writes their debrief (anyone else: 403), which
+        # they or a manager pass on (to field feedback, to a committee's agenda)
+        "programme_list": Page(),
+        "programme_create": Page(allowed="mia", denied="alice"),
+        "programme_detail": Page(kind="programme"),
+        "programme_edit": Page(kind="programme", allowed="mia", denied="alice"),
+        "programme_close": Page(kind="programme", allowed="mia", denied="alice"),
+        "programme_join": Page(
+            kind="programme",
+            denied="erin",
+            post={"available_days": "2099-03-03", "learning_goals": "Apprendre"},
+        ),
+        "programme_participant_change": Page(
+            kind="participant", denied="bob", post={"learning_goals": "Écouter"}
+        ),
+        "programme_participant_withdraw": Page(kind="participant", denied="bob"),
+        "programme_debrief_write": Page(
+            kind="participant", denied="bob", post={"surprised": "a", "will_change": "b"}
+        ),
+        "exchange_debrief_to_feedback": Page(
+            kind="exchangedebrief", denied="bob", post={"kind": "objection"}
+        ),
+        # no meeting of the workspace has this id: the page says so (302)
+        "exchange_debrief_to_agenda": Page(
+            kind="exchangedebrief", denied="bob", post={"meeting_id": "987654"}
+        ),
     }
 )
 # the readiness kit (codesign): every member reads it, marketing and RevOps write it (kit.write),
@@ -880,6 +966,13 @@ POST_ONLY = {
     "debrief_rate",
     "debrief_lessons",
     "debrief_reopen",
+    "programme_close",
+    "programme_join",
+    "programme_participant_change",
+    "programme_participant_withdraw",
+    "programme_debrief_write",
+    "exchange_debrief_to_feedback",
+    "exchange_debrief_to_agenda",
     "kit_save",
     "kit_asset_add",
     "kit_acknowledge",
@@ -1238,6 +1331,38 @@ OPS: dict[str, Op] = {
     ),
     # an open debrief is not reopened: 409 (tests/codesign/test_debrief.py reopens one)
     "debrief_reopen": Op(kind="campaign", allowed="dave", denied="alice", ok=(409,)),
+    # vis-ma-vie programmes (see the pages above)
+    "programme_list": Op(),
+    "programme_get": Op(kind="programme"),
+    "programme_create": Op(
+        allowed="mia",
+        denied="alice",
+        body={"name": "Vis ma vie", "starts_on": "2099-04-06", "ends_on": "2099-04-10"},
+        ok=(201,),
+    ),
+    "programme_update": Op(
+        kind="programme", allowed="mia", denied="alice", body={"description": "Un jour"}
+    ),
+    "programme_close": Op(kind="programme", allowed="mia", denied="alice"),
+    "programme_participant_list": Op(kind="programme"),
+    "programme_participant_add": Op(
+        kind="programme",
+        denied="erin",
+        body={"available_days": ["2099-03-03"], "learning_goals": "Apprendre"},
+        ok=(201,),
+    ),
+    "participant_update": Op(kind="participant", denied="bob", body={"learning_goals": "Écouter"}),
+    "participant_withdraw": Op(kind="participant", denied="bob"),
+    "participant_debrief_get": Op(kind="participant", denied="erin"),
+    "participant_debrief_put": Op(
+        kind="participant", denied="bob", body={"surprised": "a", "will_change": "b"}
+    ),
+    "exchange_debrief_to_feedback": Op(kind="exchangedebrief", denied="bob", ok=(201,)),
+    # the participant gets through to the meeting, which is no meeting of the workspace: 404
+    # (tests/rituals/test_programme_api.py puts a debrief on a meeting's agenda)
+    "exchange_debrief_to_agenda": Op(
+        kind="exchangedebrief", denied="bob", body={"meeting_id": 987654}, ok=(404,)
+    ),
     # the readiness kit: marketing and RevOps write it, the target pods' reps acknowledge it
     "kit_get": Op(kind="kitcampaign"),
     "kit_save": Op(kind="campaign", denied="bob", body={"talk_track": "Prêt"}),

@@ -185,7 +185,8 @@ def _label(participant: Participant) -> str:
     return f"{participant.programme.name} · {user.get_full_name() or user.email}"
 
 
-def _converter(actor: Actor, debrief: ExchangeDebrief) -> None:
+def pass_on_require(actor: Actor, debrief: ExchangeDebrief) -> None:
+    """The participant or a manager passes a debrief on (to feedback, to an agenda)."""
     if debrief.participant.user_id == actor.user.pk or actor.can("programme.write"):
         return
     raise PermissionDenied(_("Only the participant or a manager passes the debrief on."))
@@ -230,7 +231,7 @@ def debrief_to_feedback(
 ) -> FeedbackItem:
     """Raise the debrief as a field-feedback item (feedback's own submit service), authored by
     the participant; once (409 after)."""
-    _converter(actor, debrief)
+    pass_on_require(actor, debrief)
     if kind not in FeedbackKind.values:
         raise ValidationFailed(
             _("Some fields are not valid."),
@@ -281,7 +282,7 @@ def agenda_params(debrief: ExchangeDebrief) -> dict[str, Any]:
 def debrief_to_agenda(*, actor: Actor, debrief: ExchangeDebrief, meeting: Meeting) -> AgendaItem:
     """Put the debrief on a committee's planned meeting still to come (the actor runs that
     committee's meetings); once (409 after)."""
-    _converter(actor, debrief)
+    pass_on_require(actor, debrief)
     if meeting.workspace_id != actor.workspace.pk:
         raise NotFound(_("Meeting not found."))
     if meeting.state != MeetingState.PLANNED or meeting.starts_at <= timezone.now():

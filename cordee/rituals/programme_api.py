@@ -261,6 +261,7 @@ def to_agenda(request: HttpRequest, pk: PathId, payload: ExchangeDebriefAgendaIn
     come, which the caller runs (the participant or a manager); once: 409 after."""
     actor = current_actor(request)
     debrief = debriefs.debrief_get(actor=actor, pk=pk)
+    debriefs.pass_on_require(actor, debrief)
     meeting = debriefs.meeting_for_agenda(actor, payload.meeting_id)
     item = debriefs.debrief_to_agenda(actor=actor, debrief=debrief, meeting=meeting)
     return 201, {"debrief": debrief.pk, "agenda_item": item.pk, "meeting": meeting.pk}

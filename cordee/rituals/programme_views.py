@@ -287,6 +287,7 @@ def _signup_values(post: QueryDict) -> dict[str, Any]:
 def programme_join(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     """Sign up: oneself, or (a manager) the member chosen."""
     programme = programme_get(actor=actor, pk=pk)
+    services.join_require(actor, request.POST.get("user") or None)
     try:
         payload = form_input(ParticipantIn, _signup_values(request.POST))
         row = services.participant_join(
@@ -398,6 +399,7 @@ def debrief_write(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 
 def _passed_on(request: HttpRequest, actor: Actor, pk: int, action: str) -> HttpResponse:
     debrief = debriefs.debrief_get(actor=actor, pk=pk)
+    debriefs.pass_on_require(actor, debrief)
     try:
         if action == "feedback":
             payload = form_input(
@@ -416,15 +418,9 @@ def _passed_on(request: HttpRequest, actor: Actor, pk: int, action: str) -> Http
                 _("The debrief is on the agenda of %(committee)s.")
                 % {"committee": meeting.committee.name},
             )
-    except DomainError as exc:
-        if isinstance(exc, PermissionDenied) and not _may_pass_on(actor, debrief):
-            raise
+    except DomainError as exc:  # a meeting one does not run, passed on already…
         messages.error(request, exc.explained)
     return _back(actor, debrief.participant.programme_id, f"debrief-{debrief.pk}")
-
-
-def _may_pass_on(actor: Actor, debrief: Any) -> bool:
-    return bool(services.may_manage(actor) or debrief.participant.user_id == actor.user.pk)
 
 
 @require_POST

@@ -406,6 +406,14 @@ def _signed_up_user(actor: Actor, user_id: int | None) -> tuple[User, str]:
     return membership.user, side_of(membership.role)
 
 
+def join_require(actor: Actor, user_id: object = None) -> None:
+    """Signing oneself up takes ``programme.join``; someone else, ``programme.write`` (403)."""
+    if user_id in (None, "", actor.user.pk, str(actor.user.pk)):
+        actor.require("programme.join")
+    else:
+        actor.require("programme.write")
+
+
 def _capacity(is_host: bool, capacity: Any) -> int:
     try:
         value = int(capacity if capacity not in (None, "") else 1)
