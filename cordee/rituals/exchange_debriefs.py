@@ -219,7 +219,7 @@ def _feedback_words(debrief: ExchangeDebrief) -> tuple[str, str]:
             [
                 _("What surprised me: %(text)s") % {"text": debrief.surprised},
                 _("One thing I will change: %(text)s") % {"text": debrief.will_change},
-                _("From my vis-ma-vie debrief (%(programme)s): %(link)s")
+                _("From my exchange debrief (%(programme)s): %(link)s")
                 % {"programme": programme.name, "link": link},
             ]
         )

@@ -68,6 +68,7 @@ from cordee.people.mail import mail_send
 from cordee.people.models import Invitation, Pod, PodMember
 from cordee.people.outbox import BACKEND as OUTBOX_BACKEND
 from cordee.people.outbox import OutboxMessage, outbox_messages
+from cordee.rituals.models import ExchangeDebrief, Participant, Programme
 from cordee.tenancy.models import ApiToken, User, Workspace
 from tests import factories as f
 from tests.conftest import Personas, copy_for_the_test, make_personas, rows_kept_for_the_module
@@ -363,6 +364,13 @@ PK_MODELS: dict[str, type[models.Model]] = {
         f"import_{name}": ImportJob
         for name in ("detail", "mapping", "preview", "progress", "rejected", "rerun")
     },
+    # vis-ma-vie programmes (rituals): a programme's pages, a participant's, a debrief's
+    **{f"programme_{name}": Programme for name in ("detail", "edit", "close", "join")},
+    **{
+        f"programme_{name}": Participant
+        for name in ("participant_change", "participant_withdraw", "debrief_write")
+    },
+    **{f"exchange_debrief_{name}": ExchangeDebrief for name in ("to_feedback", "to_agenda")},
     **{
         f"feedback_{name}": FeedbackItem
         for name in (
@@ -648,6 +656,7 @@ def _page_records(personas: Personas) -> dict[str, Any]:
     records += _brief(personas, campaign, pod)
     _debrief(personas, campaign)
     records.append(_kit(personas, campaign))
+    records += _programme_records(personas)
     bare.append(_imported(personas, run=False))  # waiting at the column mapping
     # people and access: Bob's page and hand-over, an invitation waiting (and its link)
     invitation, link = invitation_create(
@@ -678,6 +687,71 @@ def _page_records(personas: Personas) -> dict[str, Any]:
         "bare": {type(r): r for r in bare},
         "one-sided": {type(one_sided): one_sided},
     }
+
+
+def _programme_records(personas: Any) -> list[Any]:
+    """A vis-ma-vie programme open for sign-up: Alice (marketing) and Bob (sales, hosting two)
+    signed up and paired, their session over, Alice's debrief written and put on a committee's
+    next meeting. Returns the programme, Alice's sign-up and her debrief."""
+    from cordee.rituals import exchange_debriefs, programmes
+    from cordee.rituals.models import Committee, ExchangeSession, Meeting, Pairing
+
+    today = timezone.localdate()
+    start = today + dt.timedelta(days=21)
+    start -= dt.timedelta(days=start.weekday())  # a Monday, three weeks or so ahead
+    programme = programmes.programme_create(
+        actor=personas.actor("mia"),
+        data={
+            "name": "Vis ma vie — printemps",
+            "format": "shadow_day",
+            "description": "Une journée dans les pas de l’autre équipe.",
+            "starts_on": start,
+            "ends_on": start + dt.timedelta(days=11),
+        },
+    )
+    days = [d.isoformat() for d in programmes.ProgrammeDays(programme).working()[:3]]
+    goals = "Comprendre comment l’autre équipe travaille."
+    alice, bob = (
+        programmes.participant_join(
+            actor=personas.actor(who),
+            programme=programme,
+            available_days=days,
+            learning_goals=goals,
+            is_host=host,
+            capacity=2 if host else 1,
+        )
+        for who, host in (("alice", False), ("bob", True))
+    )
+    pairing = Pairing.objects.create(
+        workspace=personas.acme, programme=programme, marketer=alice, salesperson=bob
+    )
+    now = timezone.now()
+    ExchangeSession.objects.create(
+        workspace=personas.acme,
+        pairing=pairing,
+        starts_at=now - dt.timedelta(hours=8),
+        ends_at=now - dt.timedelta(hours=1),
+        host=bob,
+    )
+    debrief = exchange_debriefs.debrief_write(
+        actor=personas.actor("alice"),
+        participant=alice,
+        surprised="Chaque MQL est rappelé dans l’heure.",
+        will_change="Joindre le contexte de la campagne.",
+    )
+    committee = Committee.objects.create(
+        workspace=personas.acme, name="Comité mensuel", rrule="FREQ=MONTHLY", first_at=now
+    )
+    meeting = Meeting.objects.create(
+        workspace=personas.acme,
+        committee=committee,
+        starts_at=now + dt.timedelta(days=5),
+        ends_at=now + dt.timedelta(days=5, hours=1),
+    )
+    exchange_debriefs.debrief_to_agenda(
+        actor=personas.actor("mia"), debrief=debrief, meeting=meeting
+    )
+    return [programme, alice, debrief]
 
 
 def _brief(personas: Any, campaign: Any, pod: Any) -> list[Any]:
