@@ -217,6 +217,7 @@ def detail_context(
         "today": today,
         "sides": services.by_side(programme),
         "mine": live,
+        "me": mine,  # withdrawn or not: the debrief's author
         "withdrawn": mine is not None and mine.withdrawn_at is not None,
         "signup_open": signup_open,
         "signup_last_day": services.signup_last_day(programme),
@@ -240,6 +241,10 @@ def detail_context(
         "effect_url": reverse("programme_detail", args=[actor.workspace.slug, programme.pk])
         + "effect/",
         "may_debrief": may_debrief,
+        "debrief_values": {
+            name: (posted or {}).get(name) or (getattr(my_debrief, name) if my_debrief else "")
+            for name in ("surprised", "will_change")
+        },
         "my_debrief": my_debrief,
         "reads_debriefs": reads_debriefs,
         "debriefs": debrief_rows,
