@@ -204,6 +204,13 @@ VALUE_NAMES: dict[str, Any] = {
     "brief_version": pgettext_lazy("audit value", "brief version"),
     "reviewers": pgettext_lazy("audit value", "reviewers"),
     "override": pgettext_lazy("audit value", "launch override"),
+    # a vis-ma-vie programme's withdrawal and debriefs (rituals/programmes.py,
+    # exchange_debriefs.py), logged on the participant and the debrief
+    "pairs_dropped": pgettext_lazy("audit value", "pairs dropped"),
+    "sessions_removed": pgettext_lazy("audit value", "sessions removed"),
+    "raised_as_feedback": pgettext_lazy("audit value", "field-feedback item"),
+    "agenda_entry": pgettext_lazy("audit value", "committee agenda item"),
+    "agenda_meeting": pgettext_lazy("audit value", "committee meeting"),
 }
 
 IDS_SHOWN = 20  # a bulk job's ids on the page (the export and the API give them all)

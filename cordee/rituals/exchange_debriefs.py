@@ -258,8 +258,8 @@ def debrief_to_feedback(
             target="exchange-debriefs",
             target_id=row.pk,
             target_label=_label(participant),
-            before={"feedback_item": None},
-            after={"feedback_item": item.pk},
+            before={"raised_as_feedback": None},
+            after={"raised_as_feedback": item.pk},
         )
     return item
 
@@ -306,8 +306,8 @@ def debrief_to_agenda(*, actor: Actor, debrief: ExchangeDebrief, meeting: Meetin
             target="exchange-debriefs",
             target_id=row.pk,
             target_label=_label(row.participant),
-            before={"agenda_item": None},
-            after={"agenda_item": item.pk, "meeting": meeting.pk},
+            before={"agenda_entry": None, "agenda_meeting": None},
+            after={"agenda_entry": item.pk, "agenda_meeting": meeting.pk},
         )
     return item
 

@@ -30,6 +30,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cordee.core import audit
 from cordee.core.actor import Actor
@@ -73,7 +74,8 @@ AUDITED = (
 )
 PARTICIPANT_AUDITED = ("side", "is_host", "capacity", "available_days", "learning_goals")
 
-audit.audit_kind_register("programmes", Programme._meta.verbose_name, Programme)
+# "exchange programme" in English (the model's name keeps the French words, "vis-ma-vie")
+audit.audit_kind_register("programmes", gettext_lazy("exchange programme"), Programme)
 audit.audit_kind_register("participants", Participant._meta.verbose_name, Participant)
 
 

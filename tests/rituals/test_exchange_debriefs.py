@@ -174,7 +174,7 @@ def test_a_debrief_becomes_field_feedback_authored_by_the_participant_once(perso
         debriefs.debrief_to_feedback(actor=personas.actor("alice"), debrief=debrief)
     assert FeedbackItem.objects.count() == 1
     entry = AuditEntry.objects.get(action="debrief_to_feedback")
-    assert (entry.user, entry.after) == (personas.mia, {"feedback_item": item.pk})
+    assert (entry.user, entry.after) == (personas.mia, {"raised_as_feedback": item.pk})
 
 
 def test_the_feedback_words_are_in_the_authors_language(personas, exchange):
