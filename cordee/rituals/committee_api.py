@@ -1,8 +1,9 @@
 """REST endpoints of the committees: list and create, read, change, archive (DELETE), set the
 members, and a committee's meetings in a window. Every member reads; writing takes
-``committee.write``; another workspace's committee is a 404."""
+``committee.write``; another workspace's committee is a 404.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: django-ninja reads the annotations of a
+paginated endpoint (its ``PathId``) through the decorator, where strings cannot be resolved."""
 
 import datetime as dt
 from typing import Any
