@@ -9,6 +9,7 @@ meetings of 8 and 22 January, 5 and 19 February, 5 and 19 March.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -90,7 +91,7 @@ def test_members_are_set_whole_and_the_missing_side_follows(personas, api_as, cr
     api = api_as("dave")
     response = api.client.put(
         f"/api/v1/committees/{created['id']}/members",
-        '{"members": [%d, %d]}' % (personas.alice.pk, personas.bob.pk),
+        json.dumps({"members": [personas.alice.pk, personas.bob.pk]}),
         content_type="application/json",
         headers=api.headers,
     )
@@ -99,7 +100,7 @@ def test_members_are_set_whole_and_the_missing_side_follows(personas, api_as, cr
     assert {m["side"] for m in response.json()["members"]} == {"marketing", "sales"}
     refused = api.client.put(
         f"/api/v1/committees/{created['id']}/members",
-        '{"members": [%d]}' % personas.carol.pk,  # of another workspace
+        json.dumps({"members": [personas.carol.pk]}),  # of another workspace
         content_type="application/json",
         headers=api.headers,
     )
