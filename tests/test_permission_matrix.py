@@ -167,6 +167,7 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
         **_pay(workspace, owner, member),
         # a bulk reassignment of one unowned account to the owner: undoable for ten minutes
         **_review(workspace, owner, pod, campaign),
+        **_committee(workspace, owner),
         "bulkjob": bulk_job_start(
             actor=_actor(owner, workspace),
             kind="accounts",
@@ -275,6 +276,25 @@ def _review(workspace: Any, owner: Any, pod: Any, campaign: Any) -> dict[str, An
             created_at=now,
         ),
     }
+
+
+def _committee(workspace: Any, owner: Any) -> dict[str, Any]:
+    """A committee (rituals) with the owner on it and one planned meeting."""
+    from cordee.rituals.models import Committee, CommitteeMember, Meeting
+
+    now = timezone.now()
+    committee = Committee.objects.create(
+        workspace=workspace, name="Comité matrice", rrule="FREQ=WEEKLY", first_at=now
+    )
+    CommitteeMember.objects.create(workspace=workspace, committee=committee, user=owner)
+    start = now + dt.timedelta(days=7)
+    Meeting.objects.create(
+        workspace=workspace,
+        committee=committee,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+    )
+    return {"committee": committee}
 
 
 def _merge(workspace: Any, owner: Any) -> Any:
@@ -775,6 +795,23 @@ PAGES.update(  # bulk actions: as single edits (core/roles.py); a job is its aut
         "bulk_job_undo": Page(kind="bulkjob", allowed="rita"),
     }
 )
+# committees (rituals): every member reads them; managers and RevOps set them up and choose their
+# members (committee.write)
+PAGES.update(
+    {
+        "committee_list": Page(),
+        "committee_create": Page(allowed="mia", denied="alice", post={"name": "Nouveau"}),
+        "committee_detail": Page(kind="committee", allowed="bob"),
+        "committee_edit": Page(kind="committee", allowed="dave", denied="bob"),
+        "committee_archive": Page(kind="committee", allowed="rita", denied="alice"),
+        "committee_member_add": Page(
+            kind="committee", allowed="mia", denied="bob", post={"user": ""}
+        ),
+        "committee_member_remove": Page(
+            kind="committee", allowed="mia", denied="erin", post={"user": ""}
+        ),
+    }
+)
 PAGES.update(  # the audit log (core/roles.py: audit.read, RevOps only)
     {
         "audit_log": Page(allowed="rita", denied="erin"),
@@ -909,6 +946,9 @@ POST_ONLY = {
     "comp_admin_grant",
     "comp_admin_revoke",
     "pay_statements_refresh",
+    "committee_archive",
+    "committee_member_add",
+    "committee_member_remove",
 }
 
 
@@ -1332,6 +1372,28 @@ for _api_kind, _matrix_kind in (
 ):
     OPS[f"{_api_kind}_comment_list"] = Op(kind=_matrix_kind)
     OPS[f"{_api_kind}_comment_create"] = Op(kind=_matrix_kind, body={"text": "Vu"}, ok=(201,))
+OPS.update(  # committees (rituals): every member reads; committee.write sets them up
+    {
+        "committee_list": Op(),
+        "committee_create": Op(
+            allowed="mia",
+            denied="alice",
+            body={
+                "name": "Nouveau comité",
+                "rrule": "FREQ=MONTHLY;BYDAY=1TU",
+                "first_at": "2027-01-05T10:00:00+01:00",
+            },
+            ok=(201,),
+        ),
+        "committee_get": Op(kind="committee", allowed="erin"),
+        "committee_update": Op(kind="committee", allowed="dave", denied="bob", body={}),
+        "committee_archive": Op(kind="committee", allowed="rita", denied="alice"),
+        "committee_members_set": Op(
+            kind="committee", allowed="mia", denied="alice", body={"members": []}
+        ),
+        "committee_meetings": Op(kind="committee", query={"from": "2026-01-01"}),
+    }
+)
 OPS.update(  # merges (core/roles.py: record.merge); duplicates and merges read by every member
     {
         "merge_create": Op(allowed="dave", denied="bob", ok=(201,)),

@@ -159,6 +159,10 @@ ACTIONS: dict[str, tuple[Any, Any]] = {
         pgettext_lazy("audit action", "new recovery codes"),
         gettext_lazy("%(who)s made new recovery codes for the %(kind)s “%(label)s”"),
     ),
+    "archive": (
+        pgettext_lazy("audit action", "archived"),
+        gettext_lazy("%(who)s archived the %(kind)s “%(label)s”"),
+    ),
 }
 OTHER_ACTION = gettext_lazy("%(who)s — %(action)s — the %(kind)s “%(label)s”")
 
@@ -187,6 +191,8 @@ VALUE_NAMES: dict[str, Any] = {
     "brief_version": pgettext_lazy("audit value", "brief version"),
     "reviewers": pgettext_lazy("audit value", "reviewers"),
     "override": pgettext_lazy("audit value", "launch override"),
+    # a committee (rituals.committees): the future meetings its new rule replaced
+    "meetings_replaced": pgettext_lazy("audit value", "meetings replaced"),
 }
 
 IDS_SHOWN = 20  # a bulk job's ids on the page (the export and the API give them all)

@@ -170,6 +170,9 @@ LAZY_ON_PURPOSE = (
     # the campaigns list's link to the alignment page, a list extension (core.list_extensions)
     # the co-design app's launch gate, in crm.launch's registry of guards
     "cordee/codesign/apps.py",
+    # the rituals' words, its committees' daily job (core.scheduler's registry) and the
+    # meetings in a person's calendar feed (codesign.feeds' registry of sources)
+    "cordee/rituals/apps.py",
 )
 
 

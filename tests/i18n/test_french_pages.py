@@ -68,6 +68,7 @@ from cordee.people.mail import mail_send
 from cordee.people.models import Invitation, Pod, PodMember
 from cordee.people.outbox import BACKEND as OUTBOX_BACKEND
 from cordee.people.outbox import OutboxMessage, outbox_messages
+from cordee.rituals.models import Committee
 from cordee.tenancy.models import ApiToken, User, Workspace
 from tests import factories as f
 from tests.conftest import Personas, copy_for_the_test, make_personas, rows_kept_for_the_module
@@ -355,6 +356,11 @@ PK_MODELS: dict[str, type[models.Model]] = {
     **{f"kit_{name}": crm.Campaign for name in ("detail", "save", "asset_add", "acknowledge")},
     **{f"kit_asset_{name}": KitAsset for name in ("delete", "file")},
     "feedback_comments": FeedbackItem,
+    # the committees (rituals)
+    **{
+        f"committee_{name}": Committee
+        for name in ("detail", "edit", "archive", "member_add", "member_remove")
+    },
     **{f"comment_{name}": Comment for name in ("edit", "delete", "history")},
     "merge_new": crm.Contact,  # <record> is "contact"
     "merge_detail": Merge,
@@ -661,6 +667,7 @@ def _page_records(personas: Personas) -> dict[str, Any]:
     records.append(_goal(personas, pod))
     plan = _pay_plan(personas)
     records += [plan, _pay_statement(personas, plan)]
+    records.append(_committee(personas))
     bare.append(
         funnel.Goal.objects.create(
             workspace=ws,
@@ -670,6 +677,14 @@ def _page_records(personas: Personas) -> dict[str, Any]:
             period_start=dt.date(2020, 1, 1),
             period_end=dt.date(2020, 3, 31),
             target=Decimal(30),
+        )
+    )
+    bare.append(  # nobody on it, no meeting yet: both sides missing
+        Committee.objects.create(
+            workspace=ws,
+            name="Comité sans membre",
+            rrule="FREQ=MONTHLY;BYDAY=1TU",
+            first_at=now + dt.timedelta(days=400),
         )
     )
     return {
@@ -732,6 +747,39 @@ def _debrief(personas: Any, campaign: Any) -> None:
         comment="Des contacts bien qualifiés",
         rated_at=timezone.now(),
     )
+
+
+def _committee(personas: Any) -> Any:
+    """A committee every other Tuesday with Alice and Bob on it (its meetings planned ahead), a
+    meeting held a fortnight ago and one cancelled."""
+    from cordee.rituals.committees import committee_create
+    from cordee.rituals.models import Meeting, MeetingState
+
+    ws = personas.acme
+    today = ws.today()
+    tuesday = today + dt.timedelta(days=7 + (1 - today.weekday()) % 7)
+    committee = committee_create(
+        actor=personas.actor("rita"),
+        data={
+            "name": "Comité d’écoute mutuelle",
+            "kind": "monthly",
+            "purpose": "Écouter les deux équipes",
+            "rrule": "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU",
+            "first_at": dt.datetime.combine(tuesday, dt.time(10), tzinfo=ws.zone),
+            "location": "Salle Everest",
+            "members": [personas.alice.pk, personas.bob.pk],
+        },
+    )
+    for days, state in ((14, MeetingState.HELD), (28, MeetingState.CANCELLED)):
+        start = dt.datetime.combine(tuesday - dt.timedelta(days=days), dt.time(10), tzinfo=ws.zone)
+        Meeting.objects.create(
+            workspace=ws,
+            committee=committee,
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=1),
+            state=state,
+        )
+    return committee
 
 
 def _kit(personas: Any, campaign: Any) -> Any:
