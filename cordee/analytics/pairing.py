@@ -36,7 +36,8 @@ the same participants give the same pairs, whatever order they came in.
 
 **Unpaired**: a participant left alone is reported with the reason — no common day with anyone
 on the other side; only earlier partners share a day with them; or everyone valid is already at
-capacity (at the optimum, a valid partner with room left would have been paired with them).
+capacity (at the optimum, a valid partner with room left would have been paired with them;
+after changes by hand, ``why_unpaired`` may find one with room: ``PARTNER_FREE``).
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ class Unpaired(StrEnum):
     NO_COMMON_DAY = "no_common_day"
     EARLIER_PARTNERS = "earlier_partners"
     PARTNERS_FULL = "partners_full"
+    PARTNER_FREE = "partner_free"  # only after changes by hand: the solver never leaves one
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,7 @@ def pairs_propose(
         | {(m.id, s.id) for m in ms for s in ss if m.days & s.days and (m.id, s.id) not in banned}
     )
     if not edges:
-        return Proposal((), _why_unpaired(ms, ss, banned, set()), None)
+        return Proposal((), why_unpaired(ms, ss, forbidden=banned), None)
 
     people = [p.id for p in (*ms, *ss)]
     index = {pid: k for k, pid in enumerate(people)}
@@ -194,17 +196,28 @@ def pairs_propose(
         )
         for m, s in chosen
     )
-    paired = {i for pair in chosen for i in pair}
-    return Proposal(pairs, _why_unpaired(ms, ss, banned, paired), w)
+    load: dict[int, int] = {}
+    for pair in chosen:
+        for i in pair:
+            load[i] = load.get(i, 0) + 1
+    return Proposal(pairs, why_unpaired(ms, ss, forbidden=banned, load=load), w)
 
 
-def _why_unpaired(
-    ms: list[Person], ss: list[Person], banned: set[tuple[int, int]], paired: set[int]
+def why_unpaired(
+    marketers: Iterable[Person],
+    salespeople: Iterable[Person],
+    *,
+    forbidden: Iterable[tuple[int, int]] = (),
+    load: dict[int, int] | None = None,
 ) -> dict[int, Unpaired]:
+    """Why each participant without a pair (``load``: pairs per participant; 0 when absent) is
+    alone: no common day with anyone on the other side; only earlier partners share a day; every
+    valid partner at capacity; or a valid partner still has room (after changes by hand)."""
+    ms, ss, banned, used = list(marketers), list(salespeople), set(forbidden), load or {}
     why: dict[int, Unpaired] = {}
     for side, others, first in ((ms, ss, True), (ss, ms, False)):
         for p in side:
-            if p.id in paired:
+            if used.get(p.id, 0):
                 continue
             sharing = [o for o in others if p.days & o.days]
             valid = [o for o in sharing if ((p.id, o.id) if first else (o.id, p.id)) not in banned]
@@ -212,6 +225,8 @@ def _why_unpaired(
                 why[p.id] = Unpaired.NO_COMMON_DAY
             elif not valid:
                 why[p.id] = Unpaired.EARLIER_PARTNERS
-            else:
+            elif all(used.get(o.id, 0) >= o.capacity for o in valid):
                 why[p.id] = Unpaired.PARTNERS_FULL
+            else:
+                why[p.id] = Unpaired.PARTNER_FREE
     return why

@@ -8,4 +8,5 @@ class RitualsConfig(AppConfig):
     verbose_name = _("Rituals: committees and vis-ma-vie")
 
     def ready(self) -> None:
+        import cordee.rituals.pairing_notices  # noqa: F401  (the pairing's words)
         from cordee.rituals import notices  # noqa: F401  (the words of its notifications)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from cordee.core.business_time import BusinessCalendar, from_epoch
@@ -66,7 +67,7 @@ def business_windows(
 def slot_from(
     day: dt.date,
     windows: Mapping[dt.date, list[tuple[int, int]]],
-    usable: set[dt.date],
+    usable: AbstractSet[dt.date],
     seconds: int,
 ) -> Slot | None:
     """The session of ``seconds`` business seconds from ``day``'s opening, when every business

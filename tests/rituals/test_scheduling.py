@@ -5,10 +5,16 @@ on one day."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from cordee.core.business_time import BusinessCalendar
+from cordee.rituals import pairing as services
+from cordee.rituals.models import ExchangeSession
 from cordee.rituals.scheduling import PairDays, host_of, sessions_place, slot_from
+from tests.rituals.pairing_helpers import join, programme, week
 
 PARIS = ZoneInfo("Europe/Paris")
 HOURS = {
@@ -96,3 +102,19 @@ def test_the_host_is_the_one_who_hosts_else_the_salesperson() -> None:
     assert host_of(False, True) == "salesperson"
     assert host_of(False, False) == "salesperson"
     assert host_of(True, True) == "salesperson"
+
+
+@pytest.mark.django_db
+def test_confirming_skips_the_holiday_among_the_pair_s_common_days(personas: Any) -> None:
+    """Through the service, on Acme's calendar (France, Europe/Paris): Alice and Bob are both
+    free on 14 July and the day after only; the session is on the day after."""
+    _mon, _tue, wed, thu, _fri = week()
+    prog = programme(personas.acme)
+    alice = join(prog, personas.alice, "marketing", [wed, thu])
+    join(prog, personas.bob, "sales", [wed, thu], host=2)
+    services.pairs_propose(actor=personas.actor("dave"), programme=prog)
+    services.pairs_confirm(actor=personas.actor("dave"), programme=prog)
+    (session,) = ExchangeSession.objects.filter(pairing__marketer=alice)
+    assert wed == dt.date(wed.year, 7, 14)
+    assert session.starts_at.astimezone(PARIS) == dt.datetime.combine(thu, dt.time(9), PARIS)
+    assert session.ends_at.astimezone(PARIS) == dt.datetime.combine(thu, dt.time(18), PARIS)
