@@ -226,3 +226,73 @@ def test_the_effect_on_a_hand_worked_workspace(personas: Any) -> None:
         assert (row.participants.size, row.others.size) == (1, 2)  # M1; Alice and Mia
         assert not row.participants.enough and not row.others.enough
         assert row.participants.before is None and row.difference is None
+
+
+@pytest.mark.django_db
+def test_the_marketing_numbers_read_the_funnel_s_and_the_feedback_s_definitions(
+    personas: Any,
+) -> None:
+    """Window 10–14 Oct 2026. Acceptance, by campaign owner: L1 (Alice's campaign) MQL 12 Oct
+    09:00 then SAL → Alice 1; L2 (Alice's) MQL 12 Oct 11:00, rejected → Alice 0; L3 (Mia's)
+    not decided → not counted; L4 (Mia's) MQL 9 Oct, before the window → not counted.
+    Response time, to whoever moved the item first out of *new*: F1 submitted 12 Oct 09:00,
+    acknowledged by Alice at 11:00 → Alice 2 h; F2 submitted 12 Oct 17:00, answered by Mia 13
+    Oct 11:30 (1 h + 2.5 h), acknowledged by Alice later → Mia 3.5 h; F3 waiting → not counted;
+    F4 submitted 9 Oct → not counted."""
+    from cordee.feedback.models import FeedbackResponse, FeedbackStatusChange
+    from cordee.funnel.stages import ImportedStep, lead_history_import
+    from cordee.rituals.effect import acceptance, feedback_response
+
+    ws, alice, mia = personas.acme, personas.alice, personas.mia
+    theirs = {
+        "alice": f.CampaignFactory(workspace=ws, owner=alice),
+        "mia": f.CampaignFactory(workspace=ws, owner=mia),
+    }
+
+    def lead(owner: str, steps: list[tuple[str, dt.datetime]]) -> Any:
+        row = f.LeadFactory(
+            workspace=ws, source_campaign=theirs[owner], stage_entered_at=steps[0][1]
+        )
+        lead_history_import(
+            workspace_id=ws.pk, lead=row, steps=[ImportedStep(s, when) for s, when in steps]
+        )
+        return row
+
+    lead("alice", [("mql", at(10, 12, 9)), ("sal", at(10, 12, 10))])
+    rejected = lead("alice", [("mql", at(10, 12, 11))])
+    LeadDecision.objects.create(
+        workspace=ws,
+        lead=rejected,
+        mql_at=at(10, 12, 11),
+        kind="reject",
+        decided_by=personas.bob,
+        decided_at=at(10, 12, 15),
+    )
+    lead("mia", [("mql", at(10, 13, 9))])
+    lead("mia", [("mql", at(10, 9, 9)), ("sal", at(10, 12, 9))])
+    window = Window(dt.date(2026, 10, 10), dt.date(2026, 10, 14))
+    assert sorted(acceptance(ws, window)) == [(alice.pk, 0.0), (alice.pk, 1.0)]
+
+    def item(when: dt.datetime) -> FeedbackItem:
+        return FeedbackItem.objects.create(
+            workspace=ws, kind="objection", title="Prix", author=personas.bob, submitted_at=when
+        )
+
+    def moved(row: FeedbackItem, who: Any, when: dt.datetime) -> None:
+        FeedbackStatusChange.objects.create(
+            workspace=ws, item=row, from_status="new", to_status="acknowledged", actor=who, at=when
+        )
+
+    f1, f2, _f3, f4 = (
+        item(at(10, 12, 9)),
+        item(at(10, 12, 17)),
+        item(at(10, 13, 9)),
+        item(at(10, 9, 9)),
+    )
+    moved(f1, alice, at(10, 12, 11))
+    FeedbackResponse.objects.create(
+        workspace=ws, item=f2, author=mia, text="Merci", created_at=at(10, 13, 11, 30)
+    )
+    moved(f2, alice, at(10, 13, 14))
+    moved(f4, alice, at(10, 12, 9))
+    assert sorted(feedback_response(ws, window)) == [(alice.pk, 2.0), (mia.pk, 3.5)]
