@@ -92,12 +92,17 @@ def pairs_propose(*, actor: Actor, programme: Programme) -> Proposal:
             for p in pairings_live(programme)
             if p.marketer_id in people and p.salesperson_id in people
         ]
-        proposal = solve(
-            [person for p, person in people.values() if p.side == MARKETING],
-            [person for p, person in people.values() if p.side == SALES],
-            forbidden=forbidden_of(programme, people),
-            fixed=kept,
-        )
+        try:
+            proposal = solve(
+                [person for p, person in people.values() if p.side == MARKETING],
+                [person for p, person in people.values() if p.side == SALES],
+                forbidden=forbidden_of(programme, people),
+                fixed=kept,
+            )
+        except ValueError as exc:  # pairs by hand beyond a capacity lowered since
+            raise Conflict(
+                _("The pairs set by hand exceed someone’s capacity: drop one first.")
+            ) from exc
         Pairing.objects.bulk_create(
             Pairing(
                 workspace=programme.workspace,

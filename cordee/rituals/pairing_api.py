@@ -15,7 +15,13 @@ from cordee.core.schemas import Id, InSchema, PathId
 from cordee.rituals import pairing as services
 from cordee.rituals.effect import Effect, programme_effect
 from cordee.rituals.models import ExchangeSession, Pairing, Programme
-from cordee.rituals.pairing_selectors import board, pairing_get, session_get, sessions_of
+from cordee.rituals.pairing_selectors import (
+    board,
+    pair_row,
+    pairing_get,
+    session_get,
+    sessions_of,
+)
 from cordee.rituals.selectors import programme_get
 
 router = Router(tags=["rituals"])
@@ -97,7 +103,7 @@ def _name(p: Any) -> str:
     return str(p.user.get_full_name() or p.user.email)
 
 
-def _pair(pairing: Pairing, days: Any = (), cross: bool = True) -> dict[str, Any]:
+def _pair(pairing: Pairing, days: Any, cross: bool) -> dict[str, Any]:
     return {
         "id": pairing.pk,
         "programme": pairing.programme_id,
@@ -214,7 +220,8 @@ def programme_pairing_add(request: HttpRequest, pk: PathId, payload: PairingIn) 
         marketer=payload.marketer,
         salesperson=payload.salesperson,
     )
-    return 201, _pair(pairing)
+    row = pair_row(pairing)
+    return 201, _pair(pairing, row.days, row.cross_pod)
 
 
 @router.delete("/pairings/{pk}", response=PairingOut, operation_id="pairing_drop")
@@ -222,7 +229,8 @@ def pairing_drop(request: HttpRequest, pk: PathId) -> Any:
     """Drop a pair: it stays, dropped, and is never proposed again; its sessions go."""
     actor = current_actor(request)
     pairing = services.pair_drop(actor=actor, pairing=pairing_get(actor=actor, pk=pk))
-    return _pair(pairing)
+    row = pair_row(pairing)
+    return _pair(pairing, row.days, row.cross_pod)
 
 
 @router.post(

@@ -168,6 +168,19 @@ class Board:
     sessions: list[ExchangeSession]
 
 
+def pair_row(pairing: Pairing) -> PairRow:
+    """One pair with its common days and whether it crosses pods."""
+    m, s = pairing.marketer, pairing.salesperson
+    pods: dict[int, set[int]] = {m.user_id: set(), s.user_id: set()}
+    for user_id, pod_id in PodMember.objects.filter(
+        pod__workspace_id=pairing.workspace_id, user_id__in=list(pods)
+    ).values_list("user_id", "pod_id"):
+        pods[user_id].add(pod_id)
+    return PairRow(
+        pairing, tuple(sorted(days_of(m) & days_of(s))), not (pods[m.user_id] & pods[s.user_id])
+    )
+
+
 def board(programme: Programme) -> Board:
     """What the pairing page and the API show: the pairs not dropped, with their common days and
     whether they cross pods; each active participant without one, and why; the sessions."""

@@ -92,6 +92,8 @@ def test_a_pair_by_hand_needs_a_common_day_and_room(setup: Any, api_as: Any) -> 
         {"marketer": setup["alice"].pk, "salesperson": setup["bob"].pk},
     )
     assert added.status_code == 201 and added.json()["manual"] is True
+    mon, _tue, wed, _thu, _fri = week()
+    assert added.json()["days"] == [mon.isoformat(), wed.isoformat()]
     # a proposal keeps it (fixed) and pairs the other two
     board = api_as("dave").post(f"programmes/{prog.pk}/pairings/propose").json()
     assert len(board["pairs"]) == 2
