@@ -168,6 +168,7 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
         # a bulk reassignment of one unowned account to the owner: undoable for ten minutes
         **_review(workspace, owner, pod, campaign),
         **_committee(workspace, owner),
+        **_pairing(workspace),
         "bulkjob": bulk_job_start(
             actor=_actor(owner, workspace),
             kind="accounts",
@@ -295,6 +296,63 @@ def _committee(workspace: Any, owner: Any) -> dict[str, Any]:
         ends_at=start + dt.timedelta(hours=1),
     )
     return {"committee": committee}
+
+
+def _programme_days() -> list[dt.date]:
+    """The matrix programme's two weeks, from 40 days on."""
+    first = timezone.localdate() + dt.timedelta(days=40)
+    return [first + dt.timedelta(days=n) for n in range(14)]
+
+
+def _business_day(after: dt.date) -> dt.date:
+    """The first weekday after ``after`` that is no French public holiday."""
+    import holidays
+
+    day = after + dt.timedelta(days=1)
+    while day.weekday() >= 5 or day in holidays.country_holidays("FR", years=day.year):
+        day += dt.timedelta(days=1)
+    return day
+
+
+# where the matrix moves the pair's session: a business day inside the programme
+MOVE_DAY = _business_day(_programme_days()[0]).isoformat()
+
+
+def _pairing(workspace: Any) -> dict[str, Any]:
+    """A vis-ma-vie programme two weeks long from 40 days on, open: a marketer and a
+    salesperson available every day, proposed as a pair, with a session on the first day."""
+    from cordee.rituals.models import ExchangeSession, Pairing, Participant, Programme
+
+    days = _programme_days()
+    programme = Programme.objects.create(
+        workspace=workspace, name="Vis ma vie", starts_on=days[0], ends_on=days[-1]
+    )
+
+    def joined(role: str, side: str) -> Any:
+        user = f.UserFactory()
+        f.MembershipFactory(workspace=workspace, user=user, role=role)
+        return Participant.objects.create(
+            workspace=workspace,
+            programme=programme,
+            user=user,
+            side=side,
+            available_days=[d.isoformat() for d in days],
+            opted_in_at=timezone.now(),
+        )
+
+    marketer, salesperson = joined("marketer", "marketing"), joined("sales_rep", "sales")
+    pairing = Pairing.objects.create(
+        workspace=workspace, programme=programme, marketer=marketer, salesperson=salesperson
+    )
+    start = dt.datetime.combine(days[0], dt.time(9), tzinfo=dt.UTC)
+    session = ExchangeSession.objects.create(
+        workspace=workspace,
+        pairing=pairing,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=7),
+        host=salesperson,
+    )
+    return {"pairingprogramme": programme, "pairing": pairing, "exchangesession": session}
 
 
 def _merge(workspace: Any, owner: Any) -> Any:
@@ -717,6 +775,17 @@ PAGES.update(
             kind="campaign", denied="bob", post={"side": "marketing", "text": "Cibler les DAF"}
         ),
         "debrief_reopen": Page(kind="campaign", allowed="dave", denied="alice"),
+        # vis-ma-vie pairing: every member reads the pairs and the effect (groups of 5 or
+        # more, never a person); managers (programme.write) propose, add, drop, confirm, move
+        "pairing_board": Page(kind="pairingprogramme"),
+        "programme_effect": Page(kind="pairingprogramme"),
+        "pairing_propose": Page(kind="pairingprogramme", allowed="dave", denied="alice"),
+        "pairing_add": Page(kind="pairingprogramme", allowed="dave", denied="alice"),
+        "pairing_confirm": Page(kind="pairingprogramme", allowed="mia", denied="bob"),
+        "pairing_drop": Page(kind="pairing", allowed="dave", denied="alice"),
+        "exchange_session_move": Page(
+            kind="exchangesession", allowed="dave", denied="bob", post={"day": MOVE_DAY}
+        ),
     }
 )
 # the readiness kit (codesign): every member reads it, marketing and RevOps write it (kit.write),
@@ -917,6 +986,11 @@ POST_ONLY = {
     "debrief_rate",
     "debrief_lessons",
     "debrief_reopen",
+    "pairing_propose",
+    "pairing_add",
+    "pairing_confirm",
+    "pairing_drop",
+    "exchange_session_move",
     "kit_save",
     "kit_asset_add",
     "kit_acknowledge",
@@ -1278,6 +1352,24 @@ OPS: dict[str, Op] = {
     ),
     # an open debrief is not reopened: 409 (tests/codesign/test_debrief.py reopens one)
     "debrief_reopen": Op(kind="campaign", allowed="dave", denied="alice", ok=(409,)),
+    # vis-ma-vie pairing (see the pages above); adding a pair needs the programme's own
+    # participant ids (tests/rituals/test_pairing_api.py adds one): not theirs here, a 422
+    "programme_pairings": Op(kind="pairingprogramme"),
+    "programme_pairings_propose": Op(kind="pairingprogramme", allowed="dave", denied="alice"),
+    "programme_pairing_add": Op(
+        kind="pairingprogramme",
+        allowed="dave",
+        denied="alice",
+        body={"marketer": 1, "salesperson": 1},
+        ok=(422,),
+    ),
+    "pairing_drop": Op(kind="pairing", allowed="mia", denied="bob"),
+    "programme_pairings_confirm": Op(kind="pairingprogramme", allowed="dave", denied="bob"),
+    "programme_sessions": Op(kind="pairingprogramme"),
+    "exchange_session_move": Op(
+        kind="exchangesession", allowed="dave", denied="alice", body={"day": MOVE_DAY}
+    ),
+    "programme_effect": Op(kind="pairingprogramme"),
     # the readiness kit: marketing and RevOps write it, the target pods' reps acknowledge it
     "kit_get": Op(kind="kitcampaign"),
     "kit_save": Op(kind="campaign", denied="bob", body={"talk_track": "Prêt"}),

@@ -163,6 +163,23 @@ ACTIONS: dict[str, tuple[Any, Any]] = {
         pgettext_lazy("audit action", "archived"),
         gettext_lazy("%(who)s archived the %(kind)s “%(label)s”"),
     ),
+    # vis-ma-vie pairing (rituals.pairing), logged on the programme, the pair or the session
+    "pairs_propose": (
+        pgettext_lazy("audit action", "pairs proposed"),
+        gettext_lazy("%(who)s had the pairs of the %(kind)s “%(label)s” proposed"),
+    ),
+    "pairs_confirm": (
+        pgettext_lazy("audit action", "pairs confirmed"),
+        gettext_lazy("%(who)s confirmed the pairs of the %(kind)s “%(label)s”"),
+    ),
+    "pair_drop": (
+        pgettext_lazy("audit action", "pair dropped"),
+        gettext_lazy("%(who)s dropped the %(kind)s “%(label)s”"),
+    ),
+    "session_move": (
+        pgettext_lazy("audit action", "session moved"),
+        gettext_lazy("%(who)s moved the %(kind)s “%(label)s”"),
+    ),
 }
 OTHER_ACTION = gettext_lazy("%(who)s — %(action)s — the %(kind)s “%(label)s”")
 

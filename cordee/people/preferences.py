@@ -65,6 +65,8 @@ CODE_KINDS: dict[str, Kind] = {
     "export.ready": Kind.OTHER,
     "codesign.kit_published": Kind.OTHER,
     "codesign.kit_changed": Kind.OTHER,
+    "rituals.pair_confirmed": Kind.OTHER,
+    "rituals.session_moved": Kind.OTHER,
     "text": Kind.OTHER,
 }
 

@@ -12,6 +12,7 @@ class RitualsConfig(AppConfig):
         from cordee.rituals import (
             committee_jobs,  # noqa: F401  (the committees' daily job, in core.scheduler's registry)
             notices,  # noqa: F401  (the words of its notifications)
+            pairing_notices,  # noqa: F401  (the pairing's words)
         )
         from cordee.rituals.committee_selectors import feed_events
 

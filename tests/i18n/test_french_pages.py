@@ -68,7 +68,7 @@ from cordee.people.mail import mail_send
 from cordee.people.models import Invitation, Pod, PodMember
 from cordee.people.outbox import BACKEND as OUTBOX_BACKEND
 from cordee.people.outbox import OutboxMessage, outbox_messages
-from cordee.rituals.models import Committee
+from cordee.rituals.models import Committee, ExchangeSession, Pairing, Participant, Programme
 from cordee.tenancy.models import ApiToken, User, Workspace
 from tests import factories as f
 from tests.conftest import Personas, copy_for_the_test, make_personas, rows_kept_for_the_module
@@ -352,6 +352,13 @@ PK_MODELS: dict[str, type[models.Model]] = {
     # the campaign brief (codesign): its pk is the campaign's
     **{f"brief_{name}": crm.Campaign for name in ("detail", "save", "versions", "compare")},
     **{f"debrief_{name}": crm.Campaign for name in ("detail", "open", "rate", "lessons", "reopen")},
+    # vis-ma-vie pairing: a programme's pages, a pair's, a session's
+    **dict.fromkeys(
+        ("pairing_board", "pairing_propose", "pairing_add", "pairing_confirm", "programme_effect"),
+        Programme,
+    ),
+    "pairing_drop": Pairing,
+    "exchange_session_move": ExchangeSession,
     # the readiness kit: its pk is the campaign's; an asset's pages, the asset's
     **{f"kit_{name}": crm.Campaign for name in ("detail", "save", "asset_add", "acknowledge")},
     **{f"kit_asset_{name}": KitAsset for name in ("delete", "file")},
@@ -654,6 +661,7 @@ def _page_records(personas: Personas) -> dict[str, Any]:
     records += _brief(personas, campaign, pod)
     _debrief(personas, campaign)
     records.append(_kit(personas, campaign))
+    records += _pairing_records(personas)
     bare.append(_imported(personas, run=False))  # waiting at the column mapping
     # people and access: Bob's page and hand-over, an invitation waiting (and its link)
     invitation, link = invitation_create(
@@ -780,6 +788,39 @@ def _committee(personas: Any) -> Any:
             state=state,
         )
     return committee
+
+
+def _pairing_records(personas: Any) -> list[Any]:
+    """A vis-ma-vie programme that ended four weeks ago: Alice and Bob paired and their session
+    held, Mia left without a pair (the effect's groups are under five: "not enough people")."""
+    ws = personas.acme
+    start = timezone.localdate() - dt.timedelta(days=32)
+    days = [start + dt.timedelta(days=n) for n in range(5)]
+    programme = Programme.objects.create(
+        workspace=ws, name="Vis ma vie d’automne", starts_on=days[0], ends_on=days[-1]
+    )
+
+    def joined(user: Any, side: str, free: list[dt.date]) -> Participant:
+        return Participant.objects.create(
+            workspace=ws,
+            programme=programme,
+            user=user,
+            side=side,
+            available_days=[d.isoformat() for d in free],
+            opted_in_at=timezone.now(),
+        )
+
+    alice = joined(personas.alice, "marketing", days)
+    bob = joined(personas.bob, "sales", days)
+    joined(personas.mia, "marketing", days[:1])
+    pairing = Pairing.objects.create(
+        workspace=ws, programme=programme, marketer=alice, salesperson=bob, state="confirmed"
+    )
+    at = dt.datetime.combine(days[1], dt.time(9), tzinfo=ws.zone)
+    session = ExchangeSession.objects.create(
+        workspace=ws, pairing=pairing, starts_at=at, ends_at=at + dt.timedelta(hours=8), host=bob
+    )
+    return [programme, pairing, session]
 
 
 def _kit(personas: Any, campaign: Any) -> Any:
