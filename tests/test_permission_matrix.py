@@ -167,6 +167,7 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
         **_pay(workspace, owner, member),
         # a bulk reassignment of one unowned account to the owner: undoable for ten minutes
         **_review(workspace, owner, pod, campaign),
+        **_meeting(workspace, owner),
         "bulkjob": bulk_job_start(
             actor=_actor(owner, workspace),
             kind="accounts",
@@ -275,6 +276,36 @@ def _review(workspace: Any, owner: Any, pod: Any, campaign: Any) -> dict[str, An
             created_at=now,
         ),
     }
+
+
+def _meeting(workspace: Any, owner: Any) -> dict[str, Any]:
+    """Rituals: a committee with the owner as its only member, a planned meeting of it with a
+    hand-added agenda item, and an action item of the owner's."""
+    from cordee.rituals.models import ActionItem, AgendaItem, Committee, CommitteeMember, Meeting
+
+    start = timezone.now() + dt.timedelta(days=2)
+    committee = Committee.objects.create(
+        workspace=workspace, name="Comité matrice", rrule="FREQ=WEEKLY", first_at=start
+    )
+    CommitteeMember.objects.create(workspace=workspace, committee=committee, user=owner)
+    meeting = Meeting.objects.create(
+        workspace=workspace,
+        committee=committee,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+    )
+    item = AgendaItem.objects.create(
+        workspace=workspace, meeting=meeting, source="manual", key="manual:1", position=1
+    )
+    action = ActionItem.objects.create(
+        workspace=workspace,
+        committee=committee,
+        meeting=meeting,
+        title="Relancer",
+        owner=owner,
+        due_on=start.date(),
+    )
+    return {"meeting": meeting, "meetingitem": item, "meetingaction": action}
 
 
 def _merge(workspace: Any, owner: Any) -> Any:
@@ -812,6 +843,25 @@ def _named_patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, 
     return found
 
 
+PAGES.update(  # a committee's meeting: every member reads it; its members (the matrix's owner)
+    # and committee.write holders run it (bob: neither); an action item's owner ticks it
+    {
+        "meeting_detail": Page(kind="meeting"),
+        "meeting_attendance": Page(kind="meeting", allowed="rita", denied="bob"),
+        "meeting_decide": Page(kind="meeting", allowed="rita", denied="bob", post={"text": "Oui"}),
+        "meeting_action_add": Page(
+            kind="meeting", allowed="rita", denied="bob", post={"title": "Relancer"}
+        ),
+        "meeting_close": Page(kind="meeting", allowed="rita", denied="bob"),
+        "meeting_cancel": Page(kind="meeting", allowed="rita", denied="bob"),
+        "agenda_item_minutes": Page(
+            kind="meetingitem", allowed="rita", denied="bob", post={"minutes": "Vu"}
+        ),
+        "action_list": Page(),
+        "action_tick": Page(kind="meetingaction", allowed="rita", denied="bob"),
+    }
+)
+
 # Every list exports its rows (CSV/XLSX, core.web.record_urls) to whoever may read the list.
 PAGES.update(
     {
@@ -909,6 +959,13 @@ POST_ONLY = {
     "comp_admin_grant",
     "comp_admin_revoke",
     "pay_statements_refresh",
+    "meeting_attendance",
+    "meeting_decide",
+    "meeting_action_add",
+    "meeting_close",
+    "meeting_cancel",
+    "agenda_item_minutes",
+    "action_tick",
 }
 
 
@@ -1338,6 +1395,36 @@ OPS.update(  # merges (core/roles.py: record.merge); duplicates and merges read 
         "merge_get": Op(kind="merge", allowed="erin"),
         "contact_duplicates": Op(kind="contact"),
         "account_duplicates": Op(kind="account"),
+    }
+)
+OPS.update(  # a committee's meeting: see the pages above
+    {
+        "meeting_list": Op(),
+        "meeting_get": Op(kind="meeting"),
+        "meeting_attendance_set": Op(
+            kind="meeting", allowed="rita", denied="bob", body={"present": []}
+        ),
+        "agenda_item_minutes_set": Op(
+            kind="meetingitem", allowed="rita", denied="bob", body={"minutes": "Vu"}
+        ),
+        "meeting_decision_list": Op(kind="meeting"),
+        "meeting_decision_create": Op(
+            kind="meeting", allowed="rita", denied="bob", body={"text": "Oui"}, ok=(201,)
+        ),
+        "meeting_action_create": Op(
+            kind="meeting",
+            allowed="rita",
+            denied="bob",
+            body={"title": "Relancer", "due_on": "2027-01-15"},
+            ok=(201,),
+        ),
+        "meeting_close": Op(kind="meeting", allowed="rita", denied="bob"),
+        "meeting_cancel": Op(kind="meeting", allowed="rita", denied="bob"),
+        "action_list": Op(),
+        "action_update": Op(
+            kind="meetingaction", allowed="rita", denied="bob", body={"done": True}
+        ),
+        "rituals_participation": Op(query={"period": "2026-Q4"}),
     }
 )
 
