@@ -81,6 +81,8 @@ def meeting_context(actor: Actor, meeting: Meeting) -> dict[str, Any]:
         for side in (Side.MARKETING, Side.SALES, Side.OTHER)
     }
     statuses = _feedback_choices(actor, items)
+    carried_ids = [i.object_id for i in items if i.source == AgendaSource.ACTION and i.object_id]
+    carried = {a.pk: a for a in action_services.actions(actor).filter(pk__in=carried_ids)}
     rows = [
         {
             "item": item,
@@ -90,6 +92,9 @@ def meeting_context(actor: Actor, meeting: Meeting) -> dict[str, Any]:
             "actions": [a for a in actions if a.agenda_item_id == item.pk],
             "statuses": statuses.get(item.pk, []),
             "form_id": f"action-form-{item.pk}",
+            "carried": carried.get(item.object_id or 0)
+            if item.source == AgendaSource.ACTION
+            else None,
         }
         for item in items
     ]
@@ -264,7 +269,8 @@ def action_tick(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     done = request.POST.get("done", "1") != "0"
     action_services.action_update(actor=actor, action=action, done=done)
     messages.success(request, _("Action item done.") if done else _("Action item reopened."))
-    back = request.POST.get("next", "")
-    if back == "meeting":
-        return _back(actor, action.meeting, "meeting-actions")
+    if request.POST.get("next") == "meeting":  # the page it was ticked on (a later meeting's)
+        shown = _int(request.POST.get("meeting"))
+        meeting = meeting_get(actor=actor, pk=shown) if shown else action.meeting
+        return _back(actor, meeting, "meeting-actions")
     return HttpResponseRedirect(reverse("action_list", args=[actor.workspace.slug]))
