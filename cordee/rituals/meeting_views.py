@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -74,6 +74,9 @@ def meeting_context(actor: Actor, meeting: Meeting) -> dict[str, Any]:
     slug = actor.workspace.slug
     items = list(agenda_items(meeting))
     decisions = list(services.decisions(meeting))
+    labels = dict(FeedbackStatus.choices)
+    for d in decisions:  # the status a decision set, in the reader's language
+        d.status_label = str(labels.get(d.feedback_status, d.feedback_status))  # type: ignore[attr-defined]
     actions = list(action_services.actions(actor, meeting_id=meeting.pk))
     attendees = services.attendance(meeting)
     by_side = {
@@ -102,9 +105,14 @@ def meeting_context(actor: Actor, meeting: Meeting) -> dict[str, Any]:
     summary = None
     if meeting.state == MeetingState.HELD:
         summary = notice_render(notices.SUMMARY, services.summary_params(meeting))
+    try:  # the committee's page, once the committees' pages are there
+        committee_url = reverse("committee_detail", args=[slug, meeting.committee_id])
+    except NoReverseMatch:
+        committee_url = ""
     return {
         "meeting": meeting,
         "committee": meeting.committee,
+        "committee_url": committee_url,
         "items": rows,
         "general_decisions": [d for d in decisions if d.agenda_item_id is None],
         "actions": actions,

@@ -16,6 +16,7 @@ Friday 25 December and Friday 1 January are public holidays.
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 
@@ -143,3 +144,14 @@ def test_the_owner_is_an_active_member_of_the_workspace(personas, meeting):
         _action(personas, meeting, D(2026, 12, 14), owner="carol")  # Globex
     assert "owner" in refused.value.field_errors
     assert not ActionItem.objects.exists()
+
+
+def test_the_reminder_job_is_registered_and_enqueues_one_task_per_workspace(personas, monkeypatch):
+    from cordee.core.scheduler import jobs as registered
+    from cordee.rituals import jobs, tasks
+
+    assert "cordee.rituals.jobs.send_action_reminders" in [j.name for j in registered()]
+    queued: list[int] = []
+    monkeypatch.setattr(tasks, "send_action_reminders", SimpleNamespace(enqueue=queued.append))
+    jobs.send_action_reminders()
+    assert sorted(queued) == sorted([personas.acme.pk, personas.globex.pk])

@@ -202,3 +202,27 @@ def test_the_action_items_page(personas, meeting, client):
     assert client.post(f"/w/acme/actions/{action.pk}/done/", {"done": "1"}).status_code == 302
     action.refresh_from_db()
     assert action.done_at is not None
+
+
+def test_the_page_offers_the_feedback_moves_feedback_allows(personas, meeting, client):
+    from tests.rituals.test_meetings import make_feedback
+
+    item = make_feedback(personas, status="acknowledged")
+    line = _item(personas, meeting, source=AgendaSource.FEEDBACK, object_id=item.pk)
+    client.force_login(personas.alice)  # a marketer: triages feedback
+    html = client.get(f"/w/acme/meetings/{meeting.pk}/").content.decode()
+    assert f'id="status-{line.pk}"' in html
+    for status in ("planned", "done", "wont_do"):  # acknowledged → these (feedback's TRANSITIONS)
+        assert f'<option value="{status}">' in html
+    assert '<option value="new">' not in html
+    client.post(
+        f"/w/acme/meetings/{meeting.pk}/decisions/",
+        {"item": line.pk, "text": "Prévu au T1.", "feedback_status": "planned"},
+    )
+    item.refresh_from_db()
+    assert item.status == "planned"
+    html = client.get(f"/w/acme/meetings/{meeting.pk}/").content.decode()
+    assert "status: Planned" in html
+    client.force_login(personas.dave)  # sales: runs the meeting, does not triage feedback
+    html = client.get(f"/w/acme/meetings/{meeting.pk}/").content.decode()
+    assert f'id="status-{line.pk}"' not in html
