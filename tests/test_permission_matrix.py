@@ -280,22 +280,38 @@ def _review(workspace: Any, owner: Any, pod: Any, campaign: Any) -> dict[str, An
 
 
 def _committee(workspace: Any, owner: Any) -> dict[str, Any]:
-    """A committee (rituals) with the owner on it and one planned meeting."""
-    from cordee.rituals.models import Committee, CommitteeMember, Meeting
+    """Rituals: a committee with the owner as its only member, a planned meeting of it (in
+    two days) with a hand-added agenda item, and an action item of the owner's."""
+    from cordee.rituals.models import ActionItem, AgendaItem, Committee, CommitteeMember, Meeting
 
-    now = timezone.now()
+    start = timezone.now() + dt.timedelta(days=2)
     committee = Committee.objects.create(
-        workspace=workspace, name="Comité matrice", rrule="FREQ=WEEKLY", first_at=now
+        workspace=workspace, name="Comité matrice", rrule="FREQ=WEEKLY", first_at=start
     )
     CommitteeMember.objects.create(workspace=workspace, committee=committee, user=owner)
-    start = now + dt.timedelta(days=7)
-    Meeting.objects.create(
+    meeting = Meeting.objects.create(
         workspace=workspace,
         committee=committee,
         starts_at=start,
         ends_at=start + dt.timedelta(hours=1),
     )
-    return {"committee": committee}
+    item = AgendaItem.objects.create(
+        workspace=workspace, meeting=meeting, source="manual", key="manual:1", position=1
+    )
+    action = ActionItem.objects.create(
+        workspace=workspace,
+        committee=committee,
+        meeting=meeting,
+        title="Relancer",
+        owner=owner,
+        due_on=start.date(),
+    )
+    return {
+        "committee": committee,
+        "meeting": meeting,
+        "meetingitem": item,
+        "meetingaction": action,
+    }
 
 
 def _programme_days() -> list[dt.date]:
@@ -918,6 +934,25 @@ def _named_patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, 
     return found
 
 
+PAGES.update(  # a committee's meeting: every member reads it; its members (the matrix's owner)
+    # and committee.write holders run it (bob: neither); an action item's owner ticks it
+    {
+        "meeting_detail": Page(kind="meeting"),
+        "meeting_attendance": Page(kind="meeting", allowed="rita", denied="bob"),
+        "meeting_decide": Page(kind="meeting", allowed="rita", denied="bob", post={"text": "Oui"}),
+        "meeting_action_add": Page(
+            kind="meeting", allowed="rita", denied="bob", post={"title": "Relancer"}
+        ),
+        "meeting_close": Page(kind="meeting", allowed="rita", denied="bob"),
+        "meeting_cancel": Page(kind="meeting", allowed="rita", denied="bob"),
+        "agenda_item_minutes": Page(
+            kind="meetingitem", allowed="rita", denied="bob", post={"minutes": "Vu"}
+        ),
+        "action_list": Page(),
+        "action_tick": Page(kind="meetingaction", allowed="rita", denied="bob"),
+    }
+)
+
 # Every list exports its rows (CSV/XLSX, core.web.record_urls) to whoever may read the list.
 PAGES.update(
     {
@@ -1023,6 +1058,13 @@ POST_ONLY = {
     "committee_archive",
     "committee_member_add",
     "committee_member_remove",
+    "meeting_attendance",
+    "meeting_decide",
+    "meeting_action_add",
+    "meeting_close",
+    "meeting_cancel",
+    "agenda_item_minutes",
+    "action_tick",
 }
 
 
@@ -1492,6 +1534,36 @@ OPS.update(  # merges (core/roles.py: record.merge); duplicates and merges read 
         "merge_get": Op(kind="merge", allowed="erin"),
         "contact_duplicates": Op(kind="contact"),
         "account_duplicates": Op(kind="account"),
+    }
+)
+OPS.update(  # a committee's meeting: see the pages above
+    {
+        "meeting_list": Op(),
+        "meeting_get": Op(kind="meeting"),
+        "meeting_attendance_set": Op(
+            kind="meeting", allowed="rita", denied="bob", body={"present": []}
+        ),
+        "agenda_item_minutes_set": Op(
+            kind="meetingitem", allowed="rita", denied="bob", body={"minutes": "Vu"}
+        ),
+        "meeting_decision_list": Op(kind="meeting"),
+        "meeting_decision_create": Op(
+            kind="meeting", allowed="rita", denied="bob", body={"text": "Oui"}, ok=(201,)
+        ),
+        "meeting_action_create": Op(
+            kind="meeting",
+            allowed="rita",
+            denied="bob",
+            body={"title": "Relancer", "due_on": "2027-01-15"},
+            ok=(201,),
+        ),
+        "meeting_close": Op(kind="meeting", allowed="rita", denied="bob"),
+        "meeting_cancel": Op(kind="meeting", allowed="rita", denied="bob"),
+        "action_list": Op(),
+        "action_update": Op(
+            kind="meetingaction", allowed="rita", denied="bob", body={"done": True}
+        ),
+        "rituals_participation": Op(query={"period": "2026-Q4"}),
     }
 )
 

@@ -180,6 +180,22 @@ ACTIONS: dict[str, tuple[Any, Any]] = {
         pgettext_lazy("audit action", "session moved"),
         gettext_lazy("%(who)s moved the %(kind)s “%(label)s”"),
     ),
+    "decide": (
+        pgettext_lazy("audit action", "decided"),
+        gettext_lazy("%(who)s recorded a decision in the %(kind)s “%(label)s”"),
+    ),
+    "close": (
+        pgettext_lazy("audit action", "closed"),
+        gettext_lazy("%(who)s closed the %(kind)s “%(label)s”"),
+    ),
+    "cancel": (
+        pgettext_lazy("audit action", "cancelled"),
+        gettext_lazy("%(who)s cancelled the %(kind)s “%(label)s”"),
+    ),
+    "done": (
+        pgettext_lazy("audit action", "done"),
+        gettext_lazy("%(who)s marked the %(kind)s “%(label)s” done"),
+    ),
 }
 OTHER_ACTION = gettext_lazy("%(who)s — %(action)s — the %(kind)s “%(label)s”")
 

@@ -67,6 +67,10 @@ CODE_KINDS: dict[str, Kind] = {
     "codesign.kit_changed": Kind.OTHER,
     "rituals.pair_confirmed": Kind.OTHER,
     "rituals.session_moved": Kind.OTHER,
+    "rituals.summary": Kind.OTHER,
+    "rituals.action_assigned": Kind.TASK_REMINDER,
+    "rituals.action_due": Kind.TASK_REMINDER,
+    "rituals.action_overdue": Kind.TASK_REMINDER,
     "text": Kind.OTHER,
 }
 

@@ -68,7 +68,16 @@ from cordee.people.mail import mail_send
 from cordee.people.models import Invitation, Pod, PodMember
 from cordee.people.outbox import BACKEND as OUTBOX_BACKEND
 from cordee.people.outbox import OutboxMessage, outbox_messages
-from cordee.rituals.models import Committee, ExchangeSession, Pairing, Participant, Programme
+from cordee.rituals.models import (
+    ActionItem,
+    AgendaItem,
+    Committee,
+    ExchangeSession,
+    Meeting,
+    Pairing,
+    Participant,
+    Programme,
+)
 from cordee.tenancy.models import ApiToken, User, Workspace
 from tests import factories as f
 from tests.conftest import Personas, copy_for_the_test, make_personas, rows_kept_for_the_module
@@ -362,6 +371,12 @@ PK_MODELS: dict[str, type[models.Model]] = {
     # the readiness kit: its pk is the campaign's; an asset's pages, the asset's
     **{f"kit_{name}": crm.Campaign for name in ("detail", "save", "asset_add", "acknowledge")},
     **{f"kit_asset_{name}": KitAsset for name in ("delete", "file")},
+    **{
+        f"meeting_{name}": Meeting
+        for name in ("detail", "attendance", "decide", "action_add", "close", "cancel")
+    },
+    "agenda_item_minutes": AgendaItem,
+    "action_tick": ActionItem,
     "feedback_comments": FeedbackItem,
     # the committees (rituals)
     **{
@@ -660,6 +675,7 @@ def _page_records(personas: Personas) -> dict[str, Any]:
     )
     records += _brief(personas, campaign, pod)
     _debrief(personas, campaign)
+    records += _meeting(personas)
     records.append(_kit(personas, campaign))
     records += _pairing_records(personas)
     bare.append(_imported(personas, run=False))  # waiting at the column mapping
@@ -735,6 +751,39 @@ def _brief(personas: Any, campaign: Any, pod: Any) -> list[Any]:
     review.comment_add(personas.actor("alice"), campaign, "offer", "Une demi-journée", comment)
     review.review_decide(personas.actor("bob"), asked, "changes", "Préciser la formation")
     return [asked, comment]
+
+
+def _meeting(personas: Any) -> list[Any]:
+    """A committee meeting being run: attendance, a breach's item with its minutes and decision,
+    an action item; rita runs it (committee.write). Returns the meeting, the item, the action."""
+    from cordee.rituals import meetings
+    from cordee.rituals.actions import action_create
+    from cordee.rituals.agenda import agenda_item_add
+    from cordee.rituals.models import Committee, CommitteeMember, Meeting
+
+    ws, now = personas.acme, timezone.now()
+    committee = Committee.objects.create(
+        workspace=ws, name="Comité Grand Est", rrule="FREQ=WEEKLY;BYDAY=TU", first_at=now
+    )
+    for user in (personas.alice, personas.bob):
+        CommitteeMember.objects.create(workspace=ws, committee=committee, user=user)
+    meeting = Meeting.objects.create(
+        workspace=ws, committee=committee, starts_at=now, ends_at=now + dt.timedelta(hours=1)
+    )
+    rita = personas.actor("rita")
+    item = agenda_item_add(actor=rita, meeting=meeting, title="Calendrier des salons")
+    meetings.attendance_set(actor=rita, meeting=meeting, present=[personas.alice.pk])
+    meetings.minutes_set(actor=rita, item=item, text="Trois salons retenus")
+    meetings.decision_record(actor=rita, meeting=meeting, item_id=item.pk, text="Salon de Lyon")
+    action = action_create(
+        actor=rita,
+        meeting=meeting,
+        title="Réserver le stand",
+        owner_id=personas.rita.pk,
+        due_on=now.date() - dt.timedelta(days=1),
+        item_id=item.pk,
+    )
+    return [meeting, item, action]
 
 
 def _debrief(personas: Any, campaign: Any) -> None:
