@@ -36,17 +36,22 @@ import datetime as dt
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any
 
 from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
 from django.db.models import Count
 
+from cordee.analytics.goals import AT_RISK, OFF_TRACK
 from cordee.codesign.models import Debrief, LaunchOverride
+from cordee.core.actor import Actor
 from cordee.core.business_time import BusinessClock
 from cordee.demo import rituals_texts as T
 from cordee.demo.common import MONTHS_FR, UTC
 from cordee.demo.writers import explicit_timestamps
 from cordee.feedback.models import FeedbackItem, FeedbackStatusChange
+from cordee.funnel.goals import KPIS, goals_progress
 from cordee.funnel.models import Goal, LeadDecision, RejectionReason, SlaBreach
 from cordee.funnel.sla import workspace_calendar
 from cordee.people.models import Pod, PodMember
@@ -72,6 +77,8 @@ from cordee.rituals.models import (
 )
 from cordee.tenancy.models import Membership, User, Workspace
 
+GOAL_STATUSES = (OFF_TRACK, AT_RISK)  # the goals the agenda lists, in its order
+EXCERPT = 200  # an exchange debrief's item keeps the start of each answer
 BH = 3_600  # a business hour, in business seconds
 BD = 27_000  # a business day of the demo's calendar (9:00–12:30, 14:00–18:00)
 PAST_DAYS = 183  # about six months of meetings before the load
@@ -242,6 +249,13 @@ class _Story:
         people = User.objects.filter(memberships__workspace=workspace)
         self.local = {email.split("@")[0]: pk for pk, email in people.values_list("pk", "email")}
         self.names: dict[int, str] = dict(people.values_list("pk", "first_name"))
+        self.full = {
+            pk: f"{first} {last}".strip() or email
+            for pk, first, last, email in people.values_list(
+                "pk", "first_name", "last_name", "email"
+            )
+        }
+        self.today = workspace.today(now)
         self.role: dict[int, str] = dict(
             Membership.objects.filter(workspace=workspace).values_list("user_id", "role")
         )
@@ -417,7 +431,20 @@ class _Story:
                 workspace=self.ws, due_at__gte=self.clock.local(self.first_day, 0)
             )
             .order_by("due_at", "id")
-            .values_list("id", "kind", "side", "pod_id", "owner_id", "due_at")
+            .values_list(
+                "id",
+                "kind",
+                "side",
+                "pod_id",
+                "owner_id",
+                "due_at",
+                "lead_id",
+                "contract_id",
+                "contract__name",
+                "lead__contact__first_name",
+                "lead__contact__last_name",
+                "lead__contact__email",
+            )
         )
         feedback = list(
             FeedbackItem.objects.filter(workspace=self.ws, merged_into__isnull=True)
@@ -434,13 +461,11 @@ class _Story:
             "breaches": breaches,
             "feedback": feedback,
             "changes": changes,
-            "goals": list(
-                Goal.objects.filter(workspace=self.ws)
-                .order_by("id")
-                .values_list("id", "kpi", "scope", "period", "period_start", "period_end")
-            ),
+            "goals": list(Goal.objects.filter(workspace=self.ws, scope="workspace").order_by("id")),
             "overrides": list(
-                LaunchOverride.objects.filter(workspace=self.ws).order_by("created_at", "id")
+                LaunchOverride.objects.filter(workspace=self.ws)
+                .select_related("campaign")
+                .order_by("created_at", "id")
             ),
             "debriefs": list(
                 Debrief.objects.filter(workspace=self.ws, completed_at__isnull=False)
@@ -554,22 +579,36 @@ class _Story:
             pool = T.ACTION_LATE if late else T.ACTION_OPEN
             text = rng.choice(pool).format(owner=self.names[row.owner_id], due=_words(row.due_on))
             lines.append(
-                _line(AgendaSource.ACTION, None, "", {"due": row.due_on.isoformat()}, text, action)
+                _line(
+                    AgendaSource.ACTION,
+                    None,
+                    "",
+                    {
+                        "title": row.title,
+                        "owner": self.full[row.owner_id],
+                        "due": row.due_on.isoformat(),
+                        "late": late,
+                    },
+                    text,
+                    action,
+                )
             )
 
         # SLA breaches since the previous meeting: the pod's (its people's), or marketing's
         taken: set[int] = self.context["breaches_taken"]
         found = []
-        for pk, kind, side, breach_pod, owner, due in self.context["breaches"]:
+        for pk, kind, side, breach_pod, owner, due, *named in self.context["breaches"]:
             if pk in taken or not (since <= due < meeting.starts_at):
                 continue
             if committee.kind == CommitteeKind.POD_WEEKLY:
                 if (breach_pod or self.pod_of.get(owner or 0)) == pod and side == "sales":
-                    found.append((pk, kind, side, owner))
+                    found.append((pk, kind, side, owner, due, named))
             elif committee.kind == CommitteeKind.MONTHLY and side == "marketing":
-                found.append((pk, kind, side, owner))
+                found.append((pk, kind, side, owner, due, named))
         limit = 3 if committee.kind == CommitteeKind.POD_WEEKLY else 4
-        for pk, kind, side, owner in rng.sample(found, min(limit, len(found))):
+        for pk, kind, side, owner, due, named in rng.sample(found, min(limit, len(found))):
+            lead, contract, contract_name, first, last_name, email = named
+            name = contract_name or f"{first} {last_name}".strip() or email or ""
             taken.add(pk)
             minutes, decided, to_do = rng.choice(T.BREACH[kind])
             who = self.names.get(owner or 0, "l'équipe")
@@ -578,7 +617,15 @@ class _Story:
                     AgendaSource.BREACH,
                     pk,
                     "",
-                    {"kind": kind, "side": side},
+                    {
+                        "side": side,
+                        "kind": kind,
+                        "count": 1,
+                        "lead": lead,
+                        "contract": contract,
+                        "name": name if lead or contract else "",
+                        "due": due.isoformat(),
+                    },
                     minutes.format(owner=who),
                 )
             )
@@ -591,43 +638,16 @@ class _Story:
                 )
                 todo.append((len(lines) - 1, to_do, owner_id, rng.randint(3, 8)))
 
-        # goals of the quarter under way (not in its first month), or the quarter just closed
-        if committee.kind != CommitteeKind.POD_WEEKLY or self._first_of_month(meeting, previous):
-            for pk, kpi, scope, period, p_start, p_end in self.context["goals"]:
-                quarter = "-Q" in period
-                if committee.kind == CommitteeKind.QBR:
-                    fits = (
-                        scope == "workspace" and quarter and p_end < day and (day - p_end).days < 40
+        # the monthly committee: the quarter's goals at risk or off track on the meeting's day
+        if committee.kind == CommitteeKind.MONTHLY:
+            for pk, params in self._goals_at_risk(day):
+                lines.append(_line(AgendaSource.GOAL, pk, "", params, rng.choice(T.GOAL_MINUTES)))
+                if rng.random() < 0.6:
+                    kpi = params["kpi"]
+                    owner_id = rng.choice(marketing if kpi == "acceptance_rate" else sales)
+                    todo.append(
+                        (len(lines) - 1, rng.choice(T.GOAL_ACTION), owner_id, rng.randint(4, 9))
                     )
-                elif committee.kind == CommitteeKind.MONTHLY:
-                    fits = (
-                        scope == "workspace"
-                        and quarter
-                        and kpi in ("pipeline_created", "acceptance_rate")
-                        and p_start <= day <= p_end
-                        and (day - p_start).days > 25
-                    )
-                else:
-                    fits = (
-                        scope == f"pod:{pod}"
-                        and p_start <= day <= p_end
-                        and (day - p_start).days > 25
-                    )
-                if fits and len([ln for ln in lines if ln[0] == AgendaSource.GOAL]) < 3:
-                    lines.append(
-                        _line(
-                            AgendaSource.GOAL,
-                            pk,
-                            "",
-                            {"kpi": kpi, "scope": scope},
-                            rng.choice(T.GOAL_MINUTES),
-                        )
-                    )
-                    if rng.random() < 0.5:
-                        owner_id = rng.choice(sales if kpi != "acceptance_rate" else marketing)
-                        todo.append(
-                            (len(lines) - 1, rng.choice(T.GOAL_ACTION), owner_id, rng.randint(4, 9))
-                        )
 
         # field feedback: the pod's most backed items, or the workspace's
         count = 0
@@ -646,7 +666,11 @@ class _Story:
                     AgendaSource.FEEDBACK,
                     pk,
                     "",
-                    {"votes": votes},
+                    {
+                        "title": title,
+                        "votes": votes,
+                        "days": (day - self.ws.today(submitted)).days,
+                    },
                     rng.choice(T.FEEDBACK_MINUTES).format(votes_text=votes_text),
                 )
             )
@@ -753,8 +777,45 @@ class _Story:
                 actions,
             )
 
-    def _first_of_month(self, meeting: Meeting, previous: Meeting | None) -> bool:
-        return previous is None or previous.starts_at.month != meeting.starts_at.month
+    def _goals_at_risk(self, day: dt.date) -> list[tuple[int, dict[str, Any]]]:
+        """The workspace's goals of the quarter that holds ``day`` (a month into it) at risk or
+        off track that day, off track first, with the numbers the agenda writes them with."""
+        goals = [
+            g
+            for g in self.context["goals"]
+            if "-Q" in g.period
+            and g.period_start <= day <= g.period_end
+            and (day - g.period_start).days > 25
+        ]
+        if not goals:
+            return []
+        reader = Actor(user=User(), workspace=self.ws, role="")
+        progress = goals_progress(actor=reader, goals=goals, today=min(self.today, day))
+        out = []
+        for goal in goals:
+            p = progress[goal.pk]
+            if p.status not in GOAL_STATUSES or p.forecast is None:
+                continue
+            target, forecast = Fraction(goal.target), Fraction(p.forecast)
+            if KPIS[goal.kpi].lower_is_better:
+                ratio = target / forecast if forecast else Fraction(1)
+            else:
+                ratio = forecast / target if target else Fraction(1)
+            percent = (Decimal(ratio.numerator) * 100 / Decimal(ratio.denominator)).quantize(
+                Decimal(1), rounding=ROUND_HALF_UP
+            )
+            params = {
+                "kpi": goal.kpi,
+                "scope": goal.scope,
+                "period": goal.period,
+                "status": p.status,
+                "percent": str(percent),
+                "target": format(goal.target.normalize(), "f"),
+                "forecast": format(p.forecast.normalize(), "f"),
+            }
+            out.append((goal.pk, params))
+        out.sort(key=lambda row: GOAL_STATUSES.index(row[1]["status"]))
+        return out
 
     def _monthly_lines(
         self,
@@ -775,7 +836,13 @@ class _Story:
                         AgendaSource.OVERRIDE,
                         override.pk,
                         "",
-                        {"campaign": override.campaign_id},
+                        {
+                            "campaign": override.campaign.name,
+                            "campaign_id": override.campaign_id,
+                            "by": self.full.get(override.by_id or 0, ""),
+                            "day": self.ws.today(override.created_at).isoformat(),
+                            "pods": len(override.missing_pods or ()),
+                        },
                         T.OVERRIDE_MINUTES,
                     )
                 )
@@ -789,7 +856,12 @@ class _Story:
                         AgendaSource.DEBRIEF,
                         debrief.pk,
                         "",
-                        {"campaign": debrief.campaign_id},
+                        {
+                            "campaign": debrief.campaign.name,
+                            "campaign_id": debrief.campaign_id,
+                            "complete": True,
+                            "opened": self.ws.today(debrief.opened_at).isoformat(),
+                        },
                         rng.choice(T.DEBRIEF_MINUTES),
                     )
                 )
@@ -832,7 +904,14 @@ class _Story:
                         AgendaSource.REJECTIONS,
                         reason,
                         "",
-                        {"before": before, "after": after, "rejections": n_recent},
+                        {
+                            "reason": label,
+                            "share": str(after),
+                            "before": str(before),
+                            "count": recent[reason],
+                            "total": n_recent,
+                            "days": 28,
+                        },
                         T.REJECTIONS_MINUTES.format(label=label, before=before, after=after),
                     )
                 )
@@ -857,7 +936,13 @@ class _Story:
                     AgendaSource.EXCHANGE,
                     None,
                     "",
-                    {},
+                    {
+                        "programme": author.programme.name,
+                        "participant": self.full[author.user_id],
+                        "side": author.side,
+                        "surprised": exchange.surprised[:EXCERPT],
+                        "will_change": exchange.will_change[:EXCERPT],
+                    },
                     T.EXCHANGE_MINUTES.format(owner=self.names[author.user_id]),
                 )
             )
