@@ -327,7 +327,7 @@ class _Story:
     # -- committees ----------------------------------------------------------------------------
 
     def committees(self) -> None:
-        first = self.clock.local(self.first_day, 9)
+        first = self.clock.at(self.clock.day(self.first_day) + BH)  # a working moment
         local = self.local
         specs: list[tuple[str, str, Pod | None, str, str, dt.time, int, str, list[int], int]] = []
         monthly = [

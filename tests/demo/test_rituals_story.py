@@ -431,3 +431,27 @@ def test_meeting_acts_in_working_hours(story: dict[str, Any]) -> None:
         assert _at_work(ws, decision.decided_at)
     for presence in Attendance.objects.filter(workspace=ws).select_related("meeting")[:50]:
         assert presence.meeting.state == "held"
+    for committee in Committee.objects.filter(workspace=ws):
+        assert _at_work(ws, committee.created_at) and committee.created_by_id is not None
+    for programme in Programme.objects.filter(workspace=ws):
+        assert _at_work(ws, programme.created_at)
+
+
+@pytest.mark.django_db
+def test_agenda_lines_keep_their_numbers(story: dict[str, Any]) -> None:
+    """Each generated line keeps what the agenda writes it with: a breach its side and kind, a
+    goal its status on the meeting's day, a carried action its owner and due date."""
+    ws = story["ws"]
+    for item in AgendaItem.objects.filter(workspace=ws, source="breach"):
+        breach = SlaBreach.objects.get(pk=item.object_id)
+        assert (item.params["side"], item.params["kind"]) == (breach.side, breach.kind)
+        assert item.params["due"] == breach.due_at.isoformat() and item.params["count"] == 1
+    for item in AgendaItem.objects.filter(workspace=ws, source="goal"):
+        assert item.params["status"] in ("at_risk", "off_track")
+        assert int(item.params["percent"]) < 100 or item.params["kpi"] == "acceptance_rate"
+    for item in AgendaItem.objects.filter(workspace=ws, source="action"):
+        action = ActionItem.objects.select_related("owner").get(pk=item.object_id)
+        assert item.params["due"] == action.due_on.isoformat()
+        assert item.params["owner"] == action.owner.get_full_name()
+        day = item.meeting.starts_at.astimezone(PARIS).date()
+        assert item.params["late"] == (action.due_on < day)
