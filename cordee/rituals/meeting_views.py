@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -105,11 +105,9 @@ def meeting_context(actor: Actor, meeting: Meeting) -> dict[str, Any]:
     summary = None
     if meeting.state == MeetingState.HELD:
         summary = notice_render(notices.SUMMARY, services.summary_params(meeting))
-    try:  # the committee's page, once the committees' pages are there
-        committee_url = reverse("committee_detail", args=[slug, meeting.committee_id])
-    except NoReverseMatch:
-        committee_url = ""
+    committee_url = reverse("committee_detail", args=[slug, meeting.committee_id])
     return {
+        "nav": "committees",
         "meeting": meeting,
         "committee": meeting.committee,
         "committee_url": committee_url,
@@ -259,6 +257,7 @@ def action_list(request: HttpRequest, actor: Actor) -> HttpResponse:
         request,
         "rituals/meeting_actions.html",
         {
+            "nav": "actions",
             "mine": mine,
             "done": done,
             "everyone": everyone,
