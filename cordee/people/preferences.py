@@ -65,6 +65,7 @@ CODE_KINDS: dict[str, Kind] = {
     "export.ready": Kind.OTHER,
     "codesign.kit_published": Kind.OTHER,
     "codesign.kit_changed": Kind.OTHER,
+    "rituals.preread_ready": Kind.OTHER,
     "text": Kind.OTHER,
 }
 

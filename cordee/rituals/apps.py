@@ -8,4 +8,8 @@ class RitualsConfig(AppConfig):
     verbose_name = _("Rituals: committees and vis-ma-vie")
 
     def ready(self) -> None:
-        from cordee.rituals import notices  # noqa: F401  (the words of its notifications)
+        from cordee.rituals import (  # noqa: F401
+            agenda_jobs,  # the agenda's periodic job (the pre-read before each meeting)
+            agenda_notices,  # the agenda's notification words
+            notices,
+        )
