@@ -66,7 +66,13 @@ def breaches_chart(window: sources.Window) -> str:
             height={"step": 26},
             encoding={
                 "y": {"field": "kind", "type": "nominal", "title": title_kind, "sort": "-x"},
-                "x": {"field": "n", "type": "quantitative", "title": title_n, "stack": "zero"},
+                "x": {
+                    "field": "n",
+                    "type": "quantitative",
+                    "title": title_n,
+                    "stack": "zero",
+                    "axis": {"tickMinStep": 1, "format": "d"},
+                },
                 "color": {"field": "side", "type": "nominal", "title": title_side},
                 "tooltip": [
                     {"field": "side", "title": title_side},

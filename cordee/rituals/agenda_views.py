@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cordee.core.actor import Actor
@@ -72,11 +73,13 @@ def meeting_agenda_build(request: HttpRequest, actor: Actor, pk: int) -> HttpRes
 
     def build() -> str:
         added = services.agenda_build(meeting, actor=actor)
-        return (
-            _("The data added %(n)s items to the agenda.") % {"n": len(added)}
-            if added
-            else _("Nothing new since the agenda was written.")
-        )
+        if not added:
+            return _("Nothing new since the agenda was written.")
+        return ngettext(
+            "The data added %(n)s item to the agenda.",
+            "The data added %(n)s items to the agenda.",
+            len(added),
+        ) % {"n": len(added)}
 
     return _act(request, actor, meeting, build)
 

@@ -68,6 +68,7 @@ from cordee.people.mail import mail_send
 from cordee.people.models import Invitation, Pod, PodMember
 from cordee.people.outbox import BACKEND as OUTBOX_BACKEND
 from cordee.people.outbox import OutboxMessage, outbox_messages
+from cordee.rituals.models import AgendaItem, Meeting
 from cordee.tenancy.models import ApiToken, User, Workspace
 from tests import factories as f
 from tests.conftest import Personas, copy_for_the_test, make_personas, rows_kept_for_the_module
@@ -355,6 +356,11 @@ PK_MODELS: dict[str, type[models.Model]] = {
     **{f"kit_{name}": crm.Campaign for name in ("detail", "save", "asset_add", "acknowledge")},
     **{f"kit_asset_{name}": KitAsset for name in ("delete", "file")},
     "feedback_comments": FeedbackItem,
+    # a meeting's agenda (rituals): its pk is the meeting's; an item's pages, the item's
+    **dict.fromkeys(
+        ("meeting_preread", "meeting_agenda", "meeting_agenda_build", "meeting_agenda_add"), Meeting
+    ),
+    **{f"agenda_item_{name}": AgendaItem for name in ("move", "remove", "restore")},
     **{f"comment_{name}": Comment for name in ("edit", "delete", "history")},
     "merge_new": crm.Contact,  # <record> is "contact"
     "merge_detail": Merge,
@@ -659,6 +665,7 @@ def _page_records(personas: Personas) -> dict[str, Any]:
     records += [personas.bob, invitation]
     records.append(_outbox_message(personas))
     records.append(_goal(personas, pod))
+    records += _agenda(personas, lead)
     plan = _pay_plan(personas)
     records += [plan, _pay_statement(personas, plan)]
     bare.append(
@@ -712,6 +719,44 @@ def _brief(personas: Any, campaign: Any, pod: Any) -> list[Any]:
     review.comment_add(personas.actor("alice"), campaign, "offer", "Une demi-journée", comment)
     review.review_decide(personas.actor("bob"), asked, "changes", "Préciser la formation")
     return [asked, comment]
+
+
+def _agenda(personas: Any, lead: Any) -> list[Any]:
+    """A committee of both sides meeting in five days, its agenda written by the data (a breach
+    of the lead's first touch), a line added by hand and one removed with its reason."""
+    from cordee.rituals.agenda import agenda_build, agenda_item_add, agenda_item_remove
+    from cordee.rituals.models import Committee, CommitteeMember
+
+    ws, now = personas.acme, timezone.now()
+    committee = Committee.objects.create(
+        workspace=ws,
+        name="Comité marketing–ventes",
+        rrule="FREQ=WEEKLY",
+        first_at=now + dt.timedelta(days=5),
+    )
+    for user in (personas.alice, personas.bob):
+        CommitteeMember.objects.create(workspace=ws, committee=committee, user=user)
+    meeting = Meeting.objects.create(
+        workspace=ws,
+        committee=committee,
+        starts_at=now + dt.timedelta(days=5),
+        ends_at=now + dt.timedelta(days=5, hours=1),
+    )
+    funnel.SlaBreach.objects.create(
+        workspace=ws,
+        side="sales",
+        kind="first_touch",
+        lead=lead,
+        mql_at=now - dt.timedelta(days=2),
+        due_at=now - dt.timedelta(days=1),
+        detected_at=now - dt.timedelta(days=1),
+    )
+    agenda_build(meeting)
+    bob = personas.actor("bob")
+    gone = agenda_item_add(actor=bob, meeting=meeting, title="Point sur le salon")
+    agenda_item_remove(actor=bob, item=gone, reason="Reporté au mois prochain")
+    line = agenda_item_add(actor=bob, meeting=meeting, title="Tour de table")
+    return [meeting, line]
 
 
 def _debrief(personas: Any, campaign: Any) -> None:

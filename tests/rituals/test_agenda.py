@@ -134,6 +134,10 @@ def campaign_with_brief(ws: Any, name: str, pods: list[int] | None = None) -> An
 
 @pytest.fixture
 def hand_made(personas: Any) -> dict[str, Any]:
+    return make_hand_made(personas)
+
+
+def make_hand_made(personas: Any) -> dict[str, Any]:
     """The workspace of the module's docstring."""
     ws, p = personas.acme, personas
     committee, m1, m2 = committee_with_meetings(personas, name="Comité marketing–ventes")
