@@ -192,7 +192,7 @@ def agenda_item_add(
             target="agenda-items",
             target_id=item.pk,
             target_label=_label(item),
-            after={"meeting": meeting.pk, "source": source, "title": title},
+            after={"source": source, "title": title},
         )
     return item
 
@@ -258,7 +258,7 @@ def agenda_item_remove(*, actor: Actor, item: AgendaItem, reason: str) -> Agenda
         target="agenda-items",
         target_id=item.pk,
         target_label=_label(item),
-        after={"reason": reason},
+        after={"removed_reason": reason},
     )
     return item
 
@@ -271,7 +271,7 @@ def agenda_item_restore(*, actor: Actor, item: AgendaItem) -> AgendaItem:
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
     if item.removed_at is None:
         raise Conflict(_("This item is on the agenda."))
-    before: dict[str, Any] = {"reason": item.removed_reason}
+    before: dict[str, Any] = {"removed_reason": item.removed_reason}
     item.removed_at = None
     item.removed_by = None
     item.removed_reason = ""

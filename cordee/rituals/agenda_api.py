@@ -20,7 +20,7 @@ from cordee.rituals.selectors import meeting_get, meeting_runnable
 router = Router(tags=["rituals"])
 
 
-class AgendaItemOut(Schema):
+class AgendaEntryOut(Schema):
     id: int
     meeting: int
     position: int
@@ -36,24 +36,24 @@ class AgendaItemOut(Schema):
     removed_reason: str
 
 
-class AgendaOut(Schema):
+class MeetingAgendaOut(Schema):
     meeting: int
     state: str
     agenda_built_at: dt.datetime | None
     editable: bool  # the caller may edit it now (a planned meeting they run)
-    items: list[AgendaItemOut]
-    removed: list[AgendaItemOut]
+    items: list[AgendaEntryOut]
+    removed: list[AgendaEntryOut]
 
 
-class AgendaItemAddIn(InSchema):
+class AgendaEntryAddIn(InSchema):
     title: str = Field(..., max_length=services.TITLE_MAX)
 
 
-class AgendaItemMoveIn(InSchema):
+class AgendaEntryMoveIn(InSchema):
     position: int = Field(..., ge=1, le=10_000)
 
 
-class AgendaItemRemoveIn(InSchema):
+class AgendaEntryRemoveIn(InSchema):
     reason: str = Field(..., max_length=services.REASON_MAX)
 
 
@@ -88,14 +88,16 @@ def agenda_out(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     }
 
 
-@router.get("/meetings/{pk}/agenda", response=AgendaOut, operation_id="meeting_agenda_get")
+@router.get("/meetings/{pk}/agenda", response=MeetingAgendaOut, operation_id="meeting_agenda_get")
 def agenda_get(request: HttpRequest, pk: PathId) -> Any:
     """The meeting's agenda in order (each line in the caller's language, with the page of the
     object it names) and the items removed from it, with why."""
     return agenda_out(request, meeting_get(actor=current_actor(request), pk=pk))
 
 
-@router.post("/meetings/{pk}/agenda/build", response=AgendaOut, operation_id="meeting_agenda_build")
+@router.post(
+    "/meetings/{pk}/agenda/build", response=MeetingAgendaOut, operation_id="meeting_agenda_build"
+)
 def agenda_build(request: HttpRequest, pk: PathId) -> Any:
     """Write the agenda from the data since the previous meeting: only the objects not on it yet
     are appended (a removed item never comes back). 409 once the meeting was held."""
@@ -108,10 +110,10 @@ def agenda_build(request: HttpRequest, pk: PathId) -> Any:
 
 @router.post(
     "/meetings/{pk}/agenda/items",
-    response={201: AgendaItemOut},
+    response={201: AgendaEntryOut},
     operation_id="meeting_agenda_item_add",
 )
-def agenda_item_add(request: HttpRequest, pk: PathId, payload: AgendaItemAddIn) -> Any:
+def agenda_item_add(request: HttpRequest, pk: PathId, payload: AgendaEntryAddIn) -> Any:
     """Add a line by hand at the end of the agenda."""
     actor = current_actor(request)
     meeting = meeting_get(actor=actor, pk=pk)
@@ -119,8 +121,8 @@ def agenda_item_add(request: HttpRequest, pk: PathId, payload: AgendaItemAddIn) 
     return 201, item_out(item, actor.workspace.slug)
 
 
-@router.patch("/agenda-items/{pk}", response=AgendaItemOut, operation_id="agenda_item_move")
-def agenda_item_move(request: HttpRequest, pk: PathId, payload: AgendaItemMoveIn) -> Any:
+@router.patch("/agenda-items/{pk}", response=AgendaEntryOut, operation_id="agenda_item_move")
+def agenda_item_move(request: HttpRequest, pk: PathId, payload: AgendaEntryMoveIn) -> Any:
     """Move an item to ``position`` (1 is the first; beyond the last: the last); the others
     close up."""
     actor = current_actor(request)
@@ -129,8 +131,10 @@ def agenda_item_move(request: HttpRequest, pk: PathId, payload: AgendaItemMoveIn
     return item_out(item, actor.workspace.slug)
 
 
-@router.post("/agenda-items/{pk}/remove", response=AgendaItemOut, operation_id="agenda_item_remove")
-def agenda_item_remove(request: HttpRequest, pk: PathId, payload: AgendaItemRemoveIn) -> Any:
+@router.post(
+    "/agenda-items/{pk}/remove", response=AgendaEntryOut, operation_id="agenda_item_remove"
+)
+def agenda_item_remove(request: HttpRequest, pk: PathId, payload: AgendaEntryRemoveIn) -> Any:
     """Take an item off the agenda; the reason is required and kept."""
     actor = current_actor(request)
     item = services.agenda_item_get(actor=actor, pk=pk)
@@ -139,7 +143,7 @@ def agenda_item_remove(request: HttpRequest, pk: PathId, payload: AgendaItemRemo
 
 
 @router.post(
-    "/agenda-items/{pk}/restore", response=AgendaItemOut, operation_id="agenda_item_restore"
+    "/agenda-items/{pk}/restore", response=AgendaEntryOut, operation_id="agenda_item_restore"
 )
 def agenda_item_restore(request: HttpRequest, pk: PathId) -> Any:
     """Put a removed item back at the end of the agenda (409 for an item on it)."""

@@ -6,6 +6,7 @@ told once that the pre-read is ready."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.utils import timezone
 
@@ -13,6 +14,8 @@ from cordee.core.scheduler import periodic
 from cordee.rituals.agenda import agenda_prepare, prepare_horizon
 from cordee.rituals.models import Meeting, MeetingState
 from cordee.tenancy.models import Workspace
+
+log = logging.getLogger(__name__)
 
 
 @periodic(every=dt.timedelta(hours=1))
@@ -31,6 +34,10 @@ def agenda_prepare_due(now: dt.datetime | None = None) -> int:
             committee__archived_at__isnull=True,
         ).select_related("committee", "workspace")
         for meeting in meetings:
-            agenda_prepare(meeting)
+            try:
+                agenda_prepare(meeting)
+            except Exception:  # one meeting's failure must not keep the others' pre-reads
+                log.exception("the agenda of meeting %s could not be prepared", meeting.pk)
+                continue
             written += 1
     return written

@@ -224,6 +224,7 @@ def breaches(window: Window, on_agenda: Mapping[str, OnAgenda] | None = None) ->
             "contract_id",
             "lead__contact__first_name",
             "lead__contact__last_name",
+            "lead__contact__email",
             "contract__name",
         )
     )

@@ -170,6 +170,9 @@ LAZY_ON_PURPOSE = (
     # the campaigns list's link to the alignment page, a list extension (core.list_extensions)
     # the co-design app's launch gate, in crm.launch's registry of guards
     "cordee/codesign/apps.py",
+    # the rituals' notification words (people.notices' registry) and the agenda's periodic job
+    # (core.scheduler's registry), which import the models of other apps
+    "cordee/rituals/apps.py",
 )
 
 

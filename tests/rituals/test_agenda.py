@@ -28,7 +28,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -46,6 +48,7 @@ from cordee.funnel.models import (
 )
 from cordee.people.models import Notification, PodMember
 from cordee.rituals import agenda as services
+from cordee.rituals import agenda_sources as sources
 from cordee.rituals.agenda_jobs import agenda_prepare_due
 from cordee.rituals.agenda_render import item_label, item_url
 from cordee.rituals.models import (
@@ -631,3 +634,34 @@ def test_another_workspaces_meeting_is_404(hand_made, personas):
     carol = client_of(personas.carol)
     assert carol.get(f"/w/globex/meetings/{rows['m2'].pk}/preread/").status_code == 404
     assert carol.get(f"/w/acme/meetings/{rows['m2'].pk}/preread/").status_code == 404
+
+
+def test_the_sources_read_in_as_many_queries_whatever_the_number_of_items(hand_made, personas):
+    rows, ws = hand_made, personas.acme
+    window = sources.agenda_window(rows["m2"])
+    with CaptureQueriesContext(connection) as before:
+        first = sources.proposals(window)
+    for n in range(3):  # more of every kind of item
+        feedback(ws, personas.bob, f"Encore {n}", at("2026-11-09"))
+        campaign = campaign_with_brief(ws, f"Lancée {n}")
+        LaunchOverride.objects.create(
+            workspace=ws,
+            campaign=campaign,
+            by=personas.mia,
+            reason="Vite",
+            created_at=at("2026-11-10"),
+        )
+        Debrief.objects.create(workspace=ws, campaign=campaign, opened_at=at("2026-11-10"))
+        ActionItem.objects.create(
+            workspace=ws,
+            committee=rows["committee"],
+            meeting=rows["m1"],
+            title=f"Action {n}",
+            owner=personas.alice,
+            due_on=dt.date(2026, 11, 20),
+        )
+        breach(ws, "sales", "attempts", at(f"2026-11-1{n}"))
+    with CaptureQueriesContext(connection) as after:
+        second = sources.proposals(window)
+    assert len(second) == len(first) + 3 + 3 + 3 + 3
+    assert len(after.captured_queries) == len(before.captured_queries)
