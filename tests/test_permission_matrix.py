@@ -169,6 +169,7 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
         **_review(workspace, owner, pod, campaign),
         **_committee(workspace, owner),
         **_pairing(workspace),
+        **_agenda(workspace),
         "bulkjob": bulk_job_start(
             actor=_actor(owner, workspace),
             kind="accounts",
@@ -249,6 +250,32 @@ def _pay(workspace: Any, owner: Any, member: Any) -> dict[str, Any]:
         workspace=workspace, statement=theirs, component="commission", text="?", raised_by=member
     )
     return {"payplan": plan, "paystatement": mine, "paystatement2": theirs, "paydispute": dispute}
+
+
+def _agenda(workspace: Any) -> dict[str, Any]:
+    """A committee without members (its meetings are run by committee.write holders: managers
+    and RevOps), a planned meeting next week, a line on its agenda (rituals/agenda.py)."""
+    from cordee.rituals.models import AgendaItem, Committee, Meeting
+
+    starts = timezone.now() + dt.timedelta(days=7)
+    committee = Committee.objects.create(
+        workspace=workspace, name="Comité matrice", rrule="FREQ=WEEKLY", first_at=starts
+    )
+    meeting = Meeting.objects.create(
+        workspace=workspace,
+        committee=committee,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=1),
+    )
+    item = AgendaItem.objects.create(
+        workspace=workspace,
+        meeting=meeting,
+        source="manual",
+        key="manual:matrix",
+        position=1,
+        title="Tour de table",
+    )
+    return {"agendameeting": meeting, "agendaitem": item}
 
 
 def _review(workspace: Any, owner: Any, pod: Any, campaign: Any) -> dict[str, Any]:
@@ -836,6 +863,27 @@ PAGES.update(
         ),
     }
 )
+# a committee meeting's agenda (rituals/agenda_views.py): every member reads the pre-read and the
+# agenda; whoever runs the committee's meetings (its members, committee.write) edits it — the
+# matrix's committee has no member: dave (a manager) may, alice may not
+PAGES.update(
+    {
+        "meeting_preread": Page(kind="agendameeting"),
+        "meeting_agenda": Page(kind="agendameeting"),
+        "meeting_agenda_build": Page(kind="agendameeting", allowed="dave", denied="alice"),
+        "meeting_agenda_add": Page(
+            kind="agendameeting", allowed="dave", denied="alice", post={"title": "Salon"}
+        ),
+        "agenda_item_move": Page(
+            kind="agendaitem", allowed="dave", denied="alice", post={"direction": "down"}
+        ),
+        "agenda_item_remove": Page(
+            kind="agendaitem", allowed="dave", denied="alice", post={"reason": "Traité"}
+        ),
+        # the matrix's item is on the agenda: restoring it is refused (told, back to the page)
+        "agenda_item_restore": Page(kind="agendaitem", allowed="dave", denied="alice"),
+    }
+)
 # the campaign calendar: every member reads it and makes, replaces or revokes their own feed;
 # the feed's URL needs no session (its secret authenticates): anything else is a 404
 PAGES.update(
@@ -1065,6 +1113,11 @@ POST_ONLY = {
     "meeting_cancel",
     "agenda_item_minutes",
     "action_tick",
+    "meeting_agenda_build",
+    "meeting_agenda_add",
+    "agenda_item_move",
+    "agenda_item_remove",
+    "agenda_item_restore",
 }
 
 
@@ -1526,6 +1579,23 @@ OPS.update(  # committees (rituals): every member reads; committee.write sets th
             kind="committee", allowed="mia", denied="alice", body={"members": []}
         ),
         "committee_meetings": Op(kind="committee", query={"from": "2026-01-01"}),
+    }
+)
+OPS.update(  # a meeting's agenda: every member reads it; its committee's runners edit it
+    {
+        "meeting_agenda_get": Op(kind="agendameeting"),
+        "meeting_agenda_build": Op(kind="agendameeting", allowed="dave", denied="alice"),
+        "meeting_agenda_item_add": Op(
+            kind="agendameeting", allowed="dave", denied="alice", body={"title": "Salon"}, ok=(201,)
+        ),
+        "agenda_item_move": Op(
+            kind="agendaitem", allowed="dave", denied="alice", body={"position": 1}
+        ),
+        "agenda_item_remove": Op(
+            kind="agendaitem", allowed="dave", denied="alice", body={"reason": "Traité"}
+        ),
+        # the matrix's item is on the agenda: 409 (tests/rituals/test_agenda_api.py restores one)
+        "agenda_item_restore": Op(kind="agendaitem", allowed="dave", denied="alice", ok=(409,)),
     }
 )
 OPS.update(  # merges (core/roles.py: record.merge); duplicates and merges read by every member

@@ -155,6 +155,23 @@ ACTIONS: dict[str, tuple[Any, Any]] = {
         pgettext_lazy("audit action", "launched without approval"),
         gettext_lazy("%(who)s launched without sales approval, writing the %(kind)s “%(label)s”"),
     ),
+    # a committee meeting's agenda (rituals/agenda.py)
+    "agenda_build": (
+        pgettext_lazy("audit action", "agenda written"),
+        gettext_lazy("%(who)s wrote the agenda of the %(kind)s “%(label)s” from the data"),
+    ),
+    "agenda_move": (
+        pgettext_lazy("audit action", "moved on the agenda"),
+        gettext_lazy("%(who)s moved the %(kind)s “%(label)s”"),
+    ),
+    "agenda_remove": (
+        pgettext_lazy("audit action", "removed from the agenda"),
+        gettext_lazy("%(who)s removed the %(kind)s “%(label)s” from the agenda"),
+    ),
+    "agenda_restore": (
+        pgettext_lazy("audit action", "put back on the agenda"),
+        gettext_lazy("%(who)s put the %(kind)s “%(label)s” back on the agenda"),
+    ),
     "recovery_codes_regenerate": (
         pgettext_lazy("audit action", "new recovery codes"),
         gettext_lazy("%(who)s made new recovery codes for the %(kind)s “%(label)s”"),

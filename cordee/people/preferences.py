@@ -71,6 +71,7 @@ CODE_KINDS: dict[str, Kind] = {
     "rituals.action_assigned": Kind.TASK_REMINDER,
     "rituals.action_due": Kind.TASK_REMINDER,
     "rituals.action_overdue": Kind.TASK_REMINDER,
+    "rituals.preread_ready": Kind.OTHER,
     "text": Kind.OTHER,
 }
 

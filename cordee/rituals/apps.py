@@ -10,6 +10,8 @@ class RitualsConfig(AppConfig):
     def ready(self) -> None:
         from cordee.codesign.feeds import feed_source_register
         from cordee.rituals import (
+            agenda_jobs,  # noqa: F401  (the pre-read before each meeting, core.scheduler's registry)
+            agenda_notices,  # noqa: F401  (the agenda's notification words)
             committee_jobs,  # noqa: F401  (the committees' daily job, in core.scheduler's registry)
             notices,  # noqa: F401  (the words of its notifications)
             pairing_notices,  # noqa: F401  (the pairing's words)

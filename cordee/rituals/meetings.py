@@ -8,7 +8,7 @@ to; a held or cancelled one is frozen (its action items live on: done, reopened,
 
 **Decisions** are linked to an agenda item and act on its object:
 
-- a breach item: the breaches it names (its ``object_id``, and the ids of ``params["breaches"]``
+- a breach item: the breaches it names (``agenda.item_breach_ids``: its object, or a group's
   when the agenda groups several) leave the committee's list (``committee_pending`` cleared);
 - a feedback item: with ``feedback_status``, the item moves to that status through feedback's
   own service (its transitions and its permission, ``feedback.triage``: a refused move records
@@ -40,6 +40,7 @@ from cordee.integrations.services import webhook_emit
 from cordee.people.notices import notice_render
 from cordee.people.services import notification_new, notifications_send, speaking_to
 from cordee.rituals import notices
+from cordee.rituals.agenda import item_breach_ids
 from cordee.rituals.models import (
     ActionItem,
     AgendaItem,
@@ -220,15 +221,6 @@ def minutes_set(*, actor: Actor, item: AgendaItem, text: str) -> AgendaItem:
 # -- decisions ----------------------------------------------------------------------------------
 
 
-def breach_ids(item: AgendaItem) -> list[int]:
-    """The breaches a breach item names: its object and those the agenda grouped with it."""
-    ids = {item.object_id} if item.object_id else set()
-    grouped = item.params.get("breaches") if isinstance(item.params, dict) else None
-    if isinstance(grouped, list):
-        ids |= {int(pk) for pk in grouped if isinstance(pk, int | str) and str(pk).isdigit()}
-    return sorted(ids)
-
-
 def _act_on_object(
     actor: Actor, item: AgendaItem, text: str, feedback_status: str, now: dt.datetime
 ) -> dict[str, Any]:
@@ -237,7 +229,7 @@ def _act_on_object(
     if feedback_status and item.source != AgendaSource.FEEDBACK:
         raise _invalid("feedback_status", _("Only a decision on field feedback sets a status."))
     if item.source == AgendaSource.BREACH:
-        ids = breach_ids(item)
+        ids = list(item_breach_ids(item))
         closed = SlaBreach.objects.filter(workspace=workspace, pk__in=ids, committee_pending=True)
         count = closed.update(committee_pending=False)
         return {"breaches": ids, "count": count}

@@ -383,6 +383,11 @@ PK_MODELS: dict[str, type[models.Model]] = {
         f"committee_{name}": Committee
         for name in ("detail", "edit", "archive", "member_add", "member_remove")
     },
+    # a meeting's agenda (rituals): its pk is the meeting's; an item's pages, the item's
+    **dict.fromkeys(
+        ("meeting_preread", "meeting_agenda", "meeting_agenda_build", "meeting_agenda_add"), Meeting
+    ),
+    **{f"agenda_item_{name}": AgendaItem for name in ("move", "remove", "restore")},
     **{f"comment_{name}": Comment for name in ("edit", "delete", "history")},
     "merge_new": crm.Contact,  # <record> is "contact"
     "merge_detail": Merge,
@@ -689,6 +694,7 @@ def _page_records(personas: Personas) -> dict[str, Any]:
     records += [personas.bob, invitation]
     records.append(_outbox_message(personas))
     records.append(_goal(personas, pod))
+    records += _agenda(personas, lead)
     plan = _pay_plan(personas)
     records += [plan, _pay_statement(personas, plan)]
     records.append(_committee(personas))
@@ -784,6 +790,44 @@ def _meeting(personas: Any) -> list[Any]:
         item_id=item.pk,
     )
     return [meeting, item, action]
+
+
+def _agenda(personas: Any, lead: Any) -> list[Any]:
+    """A committee of both sides meeting in five days, its agenda written by the data (a breach
+    of the lead's first touch), a line added by hand and one removed with its reason."""
+    from cordee.rituals.agenda import agenda_build, agenda_item_add, agenda_item_remove
+    from cordee.rituals.models import Committee, CommitteeMember
+
+    ws, now = personas.acme, timezone.now()
+    committee = Committee.objects.create(
+        workspace=ws,
+        name="Comité marketing–ventes",
+        rrule="FREQ=WEEKLY",
+        first_at=now + dt.timedelta(days=5),
+    )
+    for user in (personas.alice, personas.bob):
+        CommitteeMember.objects.create(workspace=ws, committee=committee, user=user)
+    meeting = Meeting.objects.create(
+        workspace=ws,
+        committee=committee,
+        starts_at=now + dt.timedelta(days=5),
+        ends_at=now + dt.timedelta(days=5, hours=1),
+    )
+    funnel.SlaBreach.objects.create(
+        workspace=ws,
+        side="sales",
+        kind="first_touch",
+        lead=lead,
+        mql_at=now - dt.timedelta(days=2),
+        due_at=now - dt.timedelta(days=1),
+        detected_at=now - dt.timedelta(days=1),
+    )
+    agenda_build(meeting)
+    bob = personas.actor("bob")
+    gone = agenda_item_add(actor=bob, meeting=meeting, title="Point sur le salon")
+    agenda_item_remove(actor=bob, item=gone, reason="Reporté au mois prochain")
+    line = agenda_item_add(actor=bob, meeting=meeting, title="Tour de table")
+    return [meeting, line]
 
 
 def _debrief(personas: Any, campaign: Any) -> None:

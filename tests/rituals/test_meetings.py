@@ -158,13 +158,7 @@ def test_a_decision_on_a_breach_item_takes_its_breaches_off_the_committees_list(
     named = make_breach(personas)
     grouped = make_breach(personas)
     other = make_breach(personas)  # on no item of this agenda: stays marked
-    item = _add(
-        personas,
-        meeting,
-        AgendaSource.BREACH,
-        object_id=named.pk,
-        params={"breaches": [grouped.pk]},
-    )
+    item = _add(personas, meeting, AgendaSource.BREACH, params={"ids": [named.pk, grouped.pk]})
     decision = services.decision_record(
         actor=personas.actor("dave"),
         meeting=meeting,
