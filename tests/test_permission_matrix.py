@@ -168,6 +168,9 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
         # a bulk reassignment of one unowned account to the owner: undoable for ten minutes
         **_review(workspace, owner, pod, campaign),
         **_programme(workspace),
+        **_committee(workspace, owner),
+        **_pairing(workspace),
+        **_agenda(workspace),
         "bulkjob": bulk_job_start(
             actor=_actor(owner, workspace),
             kind="accounts",
@@ -248,6 +251,35 @@ def _pay(workspace: Any, owner: Any, member: Any) -> dict[str, Any]:
         workspace=workspace, statement=theirs, component="commission", text="?", raised_by=member
     )
     return {"payplan": plan, "paystatement": mine, "paystatement2": theirs, "paydispute": dispute}
+
+
+def _agenda(workspace: Any) -> dict[str, Any]:
+    """A committee without members (its meetings are run by committee.write holders: managers
+    and RevOps), a planned meeting next week, a line on its agenda (rituals/agenda.py)."""
+    from cordee.rituals.models import AgendaItem, Committee, Meeting
+
+    starts = timezone.now() + dt.timedelta(days=7)
+    committee = Committee.objects.create(  # its own name: the meetings' committee is another
+        workspace=workspace,
+        name="Comité matrice (ordre du jour)",
+        rrule="FREQ=WEEKLY",
+        first_at=starts,
+    )
+    meeting = Meeting.objects.create(
+        workspace=workspace,
+        committee=committee,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=1),
+    )
+    item = AgendaItem.objects.create(
+        workspace=workspace,
+        meeting=meeting,
+        source="manual",
+        key="manual:matrix",
+        position=1,
+        title="Tour de table",
+    )
+    return {"agendameeting": meeting, "agendaitem": item}
 
 
 def _review(workspace: Any, owner: Any, pod: Any, campaign: Any) -> dict[str, Any]:
@@ -333,6 +365,98 @@ def _programme(workspace: Any) -> dict[str, Any]:
         written_at=now,
     )
     return {"programme": open_, "participant": marketer, "exchangedebrief": debrief}
+
+
+def _committee(workspace: Any, owner: Any) -> dict[str, Any]:
+    """Rituals: a committee with the owner as its only member, a planned meeting of it (in
+    two days) with a hand-added agenda item, and an action item of the owner's."""
+    from cordee.rituals.models import ActionItem, AgendaItem, Committee, CommitteeMember, Meeting
+
+    start = timezone.now() + dt.timedelta(days=2)
+    committee = Committee.objects.create(
+        workspace=workspace, name="Comité matrice", rrule="FREQ=WEEKLY", first_at=start
+    )
+    CommitteeMember.objects.create(workspace=workspace, committee=committee, user=owner)
+    meeting = Meeting.objects.create(
+        workspace=workspace,
+        committee=committee,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+    )
+    item = AgendaItem.objects.create(
+        workspace=workspace, meeting=meeting, source="manual", key="manual:1", position=1
+    )
+    action = ActionItem.objects.create(
+        workspace=workspace,
+        committee=committee,
+        meeting=meeting,
+        title="Relancer",
+        owner=owner,
+        due_on=start.date(),
+    )
+    return {
+        "committee": committee,
+        "meeting": meeting,
+        "meetingitem": item,
+        "meetingaction": action,
+    }
+
+
+def _programme_days() -> list[dt.date]:
+    """The matrix programme's two weeks, from 40 days on."""
+    first = timezone.localdate() + dt.timedelta(days=40)
+    return [first + dt.timedelta(days=n) for n in range(14)]
+
+
+def _business_day(after: dt.date) -> dt.date:
+    """The first weekday after ``after`` that is no French public holiday."""
+    import holidays
+
+    day = after + dt.timedelta(days=1)
+    while day.weekday() >= 5 or day in holidays.country_holidays("FR", years=day.year):
+        day += dt.timedelta(days=1)
+    return day
+
+
+# where the matrix moves the pair's session: a business day inside the programme
+MOVE_DAY = _business_day(_programme_days()[0]).isoformat()
+
+
+def _pairing(workspace: Any) -> dict[str, Any]:
+    """A vis-ma-vie programme two weeks long from 40 days on, open: a marketer and a
+    salesperson available every day, proposed as a pair, with a session on the first day."""
+    from cordee.rituals.models import ExchangeSession, Pairing, Participant, Programme
+
+    days = _programme_days()
+    programme = Programme.objects.create(
+        workspace=workspace, name="Vis ma vie", starts_on=days[0], ends_on=days[-1]
+    )
+
+    def joined(role: str, side: str) -> Any:
+        user = f.UserFactory()
+        f.MembershipFactory(workspace=workspace, user=user, role=role)
+        return Participant.objects.create(
+            workspace=workspace,
+            programme=programme,
+            user=user,
+            side=side,
+            available_days=[d.isoformat() for d in days],
+            opted_in_at=timezone.now(),
+        )
+
+    marketer, salesperson = joined("marketer", "marketing"), joined("sales_rep", "sales")
+    pairing = Pairing.objects.create(
+        workspace=workspace, programme=programme, marketer=marketer, salesperson=salesperson
+    )
+    start = dt.datetime.combine(days[0], dt.time(9), tzinfo=dt.UTC)
+    session = ExchangeSession.objects.create(
+        workspace=workspace,
+        pairing=pairing,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=7),
+        host=salesperson,
+    )
+    return {"pairingprogramme": programme, "pairing": pairing, "exchangesession": session}
 
 
 def _merge(workspace: Any, owner: Any) -> Any:
@@ -783,6 +907,17 @@ PAGES.update(
         "exchange_debrief_to_agenda": Page(
             kind="exchangedebrief", denied="bob", post={"meeting_id": "987654"}
         ),
+        # vis-ma-vie pairing: every member reads the pairs and the effect (groups of 5 or
+        # more, never a person); managers (programme.write) propose, add, drop, confirm, move
+        "pairing_board": Page(kind="pairingprogramme"),
+        "programme_effect": Page(kind="pairingprogramme"),
+        "pairing_propose": Page(kind="pairingprogramme", allowed="dave", denied="alice"),
+        "pairing_add": Page(kind="pairingprogramme", allowed="dave", denied="alice"),
+        "pairing_confirm": Page(kind="pairingprogramme", allowed="mia", denied="bob"),
+        "pairing_drop": Page(kind="pairing", allowed="dave", denied="alice"),
+        "exchange_session_move": Page(
+            kind="exchangesession", allowed="dave", denied="bob", post={"day": MOVE_DAY}
+        ),
     }
 )
 # the readiness kit (codesign): every member reads it, marketing and RevOps write it (kit.write),
@@ -815,6 +950,27 @@ PAGES.update(
         "campaign_launch_override": Page(
             kind="campaign", allowed="mia", denied="alice", post={"reason": "Le salon est demain"}
         ),
+    }
+)
+# a committee meeting's agenda (rituals/agenda_views.py): every member reads the pre-read and the
+# agenda; whoever runs the committee's meetings (its members, committee.write) edits it — the
+# matrix's committee has no member: dave (a manager) may, alice may not
+PAGES.update(
+    {
+        "meeting_preread": Page(kind="agendameeting"),
+        "meeting_agenda": Page(kind="agendameeting"),
+        "meeting_agenda_build": Page(kind="agendameeting", allowed="dave", denied="alice"),
+        "meeting_agenda_add": Page(
+            kind="agendameeting", allowed="dave", denied="alice", post={"title": "Salon"}
+        ),
+        "agenda_item_move": Page(
+            kind="agendaitem", allowed="dave", denied="alice", post={"direction": "down"}
+        ),
+        "agenda_item_remove": Page(
+            kind="agendaitem", allowed="dave", denied="alice", post={"reason": "Traité"}
+        ),
+        # the matrix's item is on the agenda: restoring it is refused (told, back to the page)
+        "agenda_item_restore": Page(kind="agendaitem", allowed="dave", denied="alice"),
     }
 )
 # the campaign calendar: every member reads it and makes, replaces or revokes their own feed;
@@ -861,6 +1017,23 @@ PAGES.update(  # bulk actions: as single edits (core/roles.py); a job is its aut
         "bulk_job_undo": Page(kind="bulkjob", allowed="rita"),
     }
 )
+# committees (rituals): every member reads them; managers and RevOps set them up and choose their
+# members (committee.write)
+PAGES.update(
+    {
+        "committee_list": Page(),
+        "committee_create": Page(allowed="mia", denied="alice", post={"name": "Nouveau"}),
+        "committee_detail": Page(kind="committee", allowed="bob"),
+        "committee_edit": Page(kind="committee", allowed="dave", denied="bob"),
+        "committee_archive": Page(kind="committee", allowed="rita", denied="alice"),
+        "committee_member_add": Page(
+            kind="committee", allowed="mia", denied="bob", post={"user": ""}
+        ),
+        "committee_member_remove": Page(
+            kind="committee", allowed="mia", denied="erin", post={"user": ""}
+        ),
+    }
+)
 PAGES.update(  # the audit log (core/roles.py: audit.read, RevOps only)
     {
         "audit_log": Page(allowed="rita", denied="erin"),
@@ -897,6 +1070,25 @@ def _named_patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, 
             found.append((pattern.name, route))
     return found
 
+
+PAGES.update(  # a committee's meeting: every member reads it; its members (the matrix's owner)
+    # and committee.write holders run it (bob: neither); an action item's owner ticks it
+    {
+        "meeting_detail": Page(kind="meeting"),
+        "meeting_attendance": Page(kind="meeting", allowed="rita", denied="bob"),
+        "meeting_decide": Page(kind="meeting", allowed="rita", denied="bob", post={"text": "Oui"}),
+        "meeting_action_add": Page(
+            kind="meeting", allowed="rita", denied="bob", post={"title": "Relancer"}
+        ),
+        "meeting_close": Page(kind="meeting", allowed="rita", denied="bob"),
+        "meeting_cancel": Page(kind="meeting", allowed="rita", denied="bob"),
+        "agenda_item_minutes": Page(
+            kind="meetingitem", allowed="rita", denied="bob", post={"minutes": "Vu"}
+        ),
+        "action_list": Page(),
+        "action_tick": Page(kind="meetingaction", allowed="rita", denied="bob"),
+    }
+)
 
 # Every list exports its rows (CSV/XLSX, core.web.record_urls) to whoever may read the list.
 PAGES.update(
@@ -973,6 +1165,11 @@ POST_ONLY = {
     "programme_debrief_write",
     "exchange_debrief_to_feedback",
     "exchange_debrief_to_agenda",
+    "pairing_propose",
+    "pairing_add",
+    "pairing_confirm",
+    "pairing_drop",
+    "exchange_session_move",
     "kit_save",
     "kit_asset_add",
     "kit_acknowledge",
@@ -1002,6 +1199,21 @@ POST_ONLY = {
     "comp_admin_grant",
     "comp_admin_revoke",
     "pay_statements_refresh",
+    "committee_archive",
+    "committee_member_add",
+    "committee_member_remove",
+    "meeting_attendance",
+    "meeting_decide",
+    "meeting_action_add",
+    "meeting_close",
+    "meeting_cancel",
+    "agenda_item_minutes",
+    "action_tick",
+    "meeting_agenda_build",
+    "meeting_agenda_add",
+    "agenda_item_move",
+    "agenda_item_remove",
+    "agenda_item_restore",
 }
 
 
@@ -1337,7 +1549,7 @@ OPS: dict[str, Op] = {
     "programme_create": Op(
         allowed="mia",
         denied="alice",
-        body={"name": "Vis ma vie", "starts_on": "2099-04-06", "ends_on": "2099-04-10"},
+        body={"name": "Vis ma vie — avril", "starts_on": "2099-04-06", "ends_on": "2099-04-10"},
         ok=(201,),
     ),
     "programme_update": Op(
@@ -1363,6 +1575,24 @@ OPS: dict[str, Op] = {
     "exchange_debrief_to_agenda": Op(
         kind="exchangedebrief", denied="bob", body={"meeting_id": 987654}, ok=(404,)
     ),
+    # vis-ma-vie pairing (see the pages above); adding a pair needs the programme's own
+    # participant ids (tests/rituals/test_pairing_api.py adds one): not theirs here, a 422
+    "programme_pairings": Op(kind="pairingprogramme"),
+    "programme_pairings_propose": Op(kind="pairingprogramme", allowed="dave", denied="alice"),
+    "programme_pairing_add": Op(
+        kind="pairingprogramme",
+        allowed="dave",
+        denied="alice",
+        body={"marketer": 1, "salesperson": 1},
+        ok=(422,),
+    ),
+    "pairing_drop": Op(kind="pairing", allowed="mia", denied="bob"),
+    "programme_pairings_confirm": Op(kind="pairingprogramme", allowed="dave", denied="bob"),
+    "programme_sessions": Op(kind="pairingprogramme"),
+    "exchange_session_move": Op(
+        kind="exchangesession", allowed="dave", denied="alice", body={"day": MOVE_DAY}
+    ),
+    "programme_effect": Op(kind="pairingprogramme"),
     # the readiness kit: marketing and RevOps write it, the target pods' reps acknowledge it
     "kit_get": Op(kind="kitcampaign"),
     "kit_save": Op(kind="campaign", denied="bob", body={"talk_track": "Prêt"}),
@@ -1457,12 +1687,81 @@ for _api_kind, _matrix_kind in (
 ):
     OPS[f"{_api_kind}_comment_list"] = Op(kind=_matrix_kind)
     OPS[f"{_api_kind}_comment_create"] = Op(kind=_matrix_kind, body={"text": "Vu"}, ok=(201,))
+OPS.update(  # committees (rituals): every member reads; committee.write sets them up
+    {
+        "committee_list": Op(),
+        "committee_create": Op(
+            allowed="mia",
+            denied="alice",
+            body={
+                "name": "Nouveau comité",
+                "rrule": "FREQ=MONTHLY;BYDAY=1TU",
+                "first_at": "2027-01-05T10:00:00+01:00",
+            },
+            ok=(201,),
+        ),
+        "committee_get": Op(kind="committee", allowed="erin"),
+        "committee_update": Op(kind="committee", allowed="dave", denied="bob", body={}),
+        "committee_archive": Op(kind="committee", allowed="rita", denied="alice"),
+        "committee_members_set": Op(
+            kind="committee", allowed="mia", denied="alice", body={"members": []}
+        ),
+        "committee_meetings": Op(kind="committee", query={"from": "2026-01-01"}),
+    }
+)
+OPS.update(  # a meeting's agenda: every member reads it; its committee's runners edit it
+    {
+        "meeting_agenda_get": Op(kind="agendameeting"),
+        "meeting_agenda_build": Op(kind="agendameeting", allowed="dave", denied="alice"),
+        "meeting_agenda_item_add": Op(
+            kind="agendameeting", allowed="dave", denied="alice", body={"title": "Salon"}, ok=(201,)
+        ),
+        "agenda_item_move": Op(
+            kind="agendaitem", allowed="dave", denied="alice", body={"position": 1}
+        ),
+        "agenda_item_remove": Op(
+            kind="agendaitem", allowed="dave", denied="alice", body={"reason": "Traité"}
+        ),
+        # the matrix's item is on the agenda: 409 (tests/rituals/test_agenda_api.py restores one)
+        "agenda_item_restore": Op(kind="agendaitem", allowed="dave", denied="alice", ok=(409,)),
+    }
+)
 OPS.update(  # merges (core/roles.py: record.merge); duplicates and merges read by every member
     {
         "merge_create": Op(allowed="dave", denied="bob", ok=(201,)),
         "merge_get": Op(kind="merge", allowed="erin"),
         "contact_duplicates": Op(kind="contact"),
         "account_duplicates": Op(kind="account"),
+    }
+)
+OPS.update(  # a committee's meeting: see the pages above
+    {
+        "meeting_list": Op(),
+        "meeting_get": Op(kind="meeting"),
+        "meeting_attendance_set": Op(
+            kind="meeting", allowed="rita", denied="bob", body={"present": []}
+        ),
+        "agenda_item_minutes_set": Op(
+            kind="meetingitem", allowed="rita", denied="bob", body={"minutes": "Vu"}
+        ),
+        "meeting_decision_list": Op(kind="meeting"),
+        "meeting_decision_create": Op(
+            kind="meeting", allowed="rita", denied="bob", body={"text": "Oui"}, ok=(201,)
+        ),
+        "meeting_action_create": Op(
+            kind="meeting",
+            allowed="rita",
+            denied="bob",
+            body={"title": "Relancer", "due_on": "2027-01-15"},
+            ok=(201,),
+        ),
+        "meeting_close": Op(kind="meeting", allowed="rita", denied="bob"),
+        "meeting_cancel": Op(kind="meeting", allowed="rita", denied="bob"),
+        "action_list": Op(),
+        "action_update": Op(
+            kind="meetingaction", allowed="rita", denied="bob", body={"done": True}
+        ),
+        "rituals_participation": Op(query={"period": "2026-Q4"}),
     }
 )
 

@@ -11,6 +11,10 @@ The feed's events: the campaigns of ``calendar.campaigns_between`` over ``FEED_P
 before today to ``FEED_FUTURE_DAYS`` after, filtered by the URL's query (``pod``, ``channel``,
 as the pages), each an all-day VEVENT (RFC 5545, written by the ``icalendar`` package: escaping,
 line folding at 75 octets, CRLF).
+
+Other apps add their events to the same feed through ``feed_source_register(fn)``: ``fn(actor,
+query)`` gives a list of ``icalendar.Event`` (called in the reader's language), so a person
+subscribes once — the rituals app adds the meetings of the committees the person sits on.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import datetime as dt
 import hashlib
 import secrets
 import urllib.parse
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from django.conf import settings
 from django.db import transaction
@@ -38,6 +42,16 @@ from cordee.people.services import speaking_to
 from cordee.tenancy.models import Membership
 
 audit.audit_kind_register("calendar_feed", CalendarFeed._meta.verbose_name, CalendarFeed)
+
+FeedSource = Callable[[Actor, Mapping[str, list[str]]], list[Event]]
+_SOURCES: list[FeedSource] = []
+
+
+def feed_source_register(source: FeedSource) -> None:
+    """Add ``source``'s events to every person's feed (an upper app, from its ``ready()``)."""
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+
 
 FEED_PAST_DAYS = 90
 FEED_FUTURE_DAYS = 365
@@ -154,8 +168,14 @@ def _campaign_url(workspace_slug: str, pk: int) -> str:
     return settings.CORDEE_BASE_URL + reverse("campaigns_detail", args=[workspace_slug, pk])
 
 
-def ics(actor: Actor, entries: Sequence[calendar.Entry], pods: Mapping[int, str]) -> bytes:
-    """The entries as an iCalendar document (RFC 5545), in the reader's language."""
+def ics(
+    actor: Actor,
+    entries: Sequence[calendar.Entry],
+    pods: Mapping[int, str],
+    query: Mapping[str, list[str]] | None = None,
+) -> bytes:
+    """The entries as an iCalendar document (RFC 5545), in the reader's language, with the
+    registered sources' events (``feed_source_register``)."""
     workspace = actor.workspace
     host = urllib.parse.urlsplit(settings.CORDEE_BASE_URL).hostname or "cordee"
     channels = dict(Channel.choices)
@@ -190,6 +210,9 @@ def ics(actor: Actor, entries: Sequence[calendar.Entry], pods: Mapping[int, str]
             if e.status == CampaignStatus.CANCELLED:
                 event.add("status", "CANCELLED")
             cal.add_component(event)
+        for source in _SOURCES:
+            for extra in source(actor, query or {}):
+                cal.add_component(extra)
     return bytes(cal.to_ical())
 
 
@@ -203,4 +226,4 @@ def feed_document(feed: CalendarFeed, actor: Actor, query: Mapping[str, list[str
         end=today + dt.timedelta(days=FEED_FUTURE_DAYS),
         filters=filters,
     )
-    return ics(actor, entries, calendar.pod_names(actor=actor))
+    return ics(actor, entries, calendar.pod_names(actor=actor), query)

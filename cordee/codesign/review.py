@@ -60,7 +60,7 @@ from cordee.funnel.sla import business_day_seconds, workspace_calendar
 from cordee.people.models import Pod, PodMember
 from cordee.people.services import notification_new, notifications_send
 from cordee.tenancy.models import Membership, User, Workspace
-from cordee.tenancy.roles import ROLE_SIDE, Role, Side
+from cordee.tenancy.roles import Role, Side, roles_of
 
 REVIEW_BUSINESS_DAYS = 2  # a round is due this many business days after it is asked
 MATERIAL = (
@@ -81,7 +81,7 @@ BRIEF_FIELDS = MATERIAL + NOT_MATERIAL  # every field of the brief (services.FIE
 OVERRIDE_REASON_MIN = 10
 COMMENT_MAX = 10_000
 NOTE_MAX = 10_000
-SALES_ROLES = tuple(r.value for r, side in ROLE_SIDE.items() if side == Side.SALES)
+SALES_ROLES = roles_of(Side.SALES)
 DECIDERS = (Role.SALES_MANAGER.value, Role.REVOPS_ADMIN.value)  # besides the round's reviewer
 
 audit.audit_kind_register("pod-reviewers", PodReviewer._meta.verbose_name, PodReviewer)
@@ -582,8 +582,7 @@ def _other_side(
         ids = {parent.author_id} | set(
             BriefComment.objects.filter(parent=parent).values_list("author_id", flat=True)
         )
-        wanted = [Side.MARKETING] if sales else [Side.SALES]
-        roles = [r.value for r, s in ROLE_SIDE.items() if s in wanted]
+        roles = roles_of(Side.MARKETING if sales else Side.SALES)
         people += list(
             User.objects.filter(
                 pk__in=Membership.objects.filter(

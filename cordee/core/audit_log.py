@@ -155,15 +155,28 @@ ACTIONS: dict[str, tuple[Any, Any]] = {
         pgettext_lazy("audit action", "launched without approval"),
         gettext_lazy("%(who)s launched without sales approval, writing the %(kind)s “%(label)s”"),
     ),
+    # a committee meeting's agenda (rituals/agenda.py)
+    "agenda_build": (
+        pgettext_lazy("audit action", "agenda written"),
+        gettext_lazy("%(who)s wrote the agenda of the %(kind)s “%(label)s” from the data"),
+    ),
+    "agenda_move": (
+        pgettext_lazy("audit action", "moved on the agenda"),
+        gettext_lazy("%(who)s moved the %(kind)s “%(label)s”"),
+    ),
+    "agenda_remove": (
+        pgettext_lazy("audit action", "removed from the agenda"),
+        gettext_lazy("%(who)s removed the %(kind)s “%(label)s” from the agenda"),
+    ),
+    "agenda_restore": (
+        pgettext_lazy("audit action", "put back on the agenda"),
+        gettext_lazy("%(who)s put the %(kind)s “%(label)s” back on the agenda"),
+    ),
     "recovery_codes_regenerate": (
         pgettext_lazy("audit action", "new recovery codes"),
         gettext_lazy("%(who)s made new recovery codes for the %(kind)s “%(label)s”"),
     ),
     # vis-ma-vie programmes (rituals/programmes.py, exchange_debriefs.py)
-    "programme_close": (
-        pgettext_lazy("audit action", "closed"),
-        gettext_lazy("%(who)s closed the %(kind)s “%(label)s”"),
-    ),
     "participant_withdraw": (
         pgettext_lazy("audit action", "withdrawn from the programme"),
         gettext_lazy("%(who)s withdrew the %(kind)s “%(label)s” from the programme"),
@@ -175,6 +188,43 @@ ACTIONS: dict[str, tuple[Any, Any]] = {
     "debrief_to_agenda": (
         pgettext_lazy("audit action", "put on a committee's agenda"),
         gettext_lazy("%(who)s put the %(kind)s “%(label)s” on a committee’s agenda"),
+    ),
+    "archive": (
+        pgettext_lazy("audit action", "archived"),
+        gettext_lazy("%(who)s archived the %(kind)s “%(label)s”"),
+    ),
+    # vis-ma-vie pairing (rituals.pairing), logged on the programme, the pair or the session
+    "pairs_propose": (
+        pgettext_lazy("audit action", "pairs proposed"),
+        gettext_lazy("%(who)s had the pairs of the %(kind)s “%(label)s” proposed"),
+    ),
+    "pairs_confirm": (
+        pgettext_lazy("audit action", "pairs confirmed"),
+        gettext_lazy("%(who)s confirmed the pairs of the %(kind)s “%(label)s”"),
+    ),
+    "pair_drop": (
+        pgettext_lazy("audit action", "pair dropped"),
+        gettext_lazy("%(who)s dropped the %(kind)s “%(label)s”"),
+    ),
+    "session_move": (
+        pgettext_lazy("audit action", "session moved"),
+        gettext_lazy("%(who)s moved the %(kind)s “%(label)s”"),
+    ),
+    "decide": (
+        pgettext_lazy("audit action", "decided"),
+        gettext_lazy("%(who)s recorded a decision in the %(kind)s “%(label)s”"),
+    ),
+    "close": (
+        pgettext_lazy("audit action", "closed"),
+        gettext_lazy("%(who)s closed the %(kind)s “%(label)s”"),
+    ),
+    "cancel": (
+        pgettext_lazy("audit action", "cancelled"),
+        gettext_lazy("%(who)s cancelled the %(kind)s “%(label)s”"),
+    ),
+    "done": (
+        pgettext_lazy("audit action", "done"),
+        gettext_lazy("%(who)s marked the %(kind)s “%(label)s” done"),
     ),
 }
 OTHER_ACTION = gettext_lazy("%(who)s — %(action)s — the %(kind)s “%(label)s”")
@@ -211,6 +261,8 @@ VALUE_NAMES: dict[str, Any] = {
     "raised_as_feedback": pgettext_lazy("audit value", "field-feedback item"),
     "agenda_entry": pgettext_lazy("audit value", "committee agenda item"),
     "agenda_meeting": pgettext_lazy("audit value", "committee meeting"),
+    # a committee (rituals.committees): the future meetings its new rule replaced
+    "meetings_replaced": pgettext_lazy("audit value", "meetings replaced"),
 }
 
 IDS_SHOWN = 20  # a bulk job's ids on the page (the export and the API give them all)

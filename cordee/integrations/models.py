@@ -26,6 +26,7 @@ class WebhookEvent(models.TextChoices):
     FEEDBACK_DIGEST = "feedback.digest", _("Weekly field-feedback digest")
     FEEDBACK_SLA_BREACH = "feedback.sla_breach", _("Field feedback not acknowledged in time")
     DEAL_WON = "deal.won", _("Deal won")
+    COMMITTEE_SUMMARY = "committee.summary", _("Summary of a committee meeting")
 
 
 def _new_secret() -> str:

@@ -65,6 +65,13 @@ CODE_KINDS: dict[str, Kind] = {
     "export.ready": Kind.OTHER,
     "codesign.kit_published": Kind.OTHER,
     "codesign.kit_changed": Kind.OTHER,
+    "rituals.pair_confirmed": Kind.OTHER,
+    "rituals.session_moved": Kind.OTHER,
+    "rituals.summary": Kind.OTHER,
+    "rituals.action_assigned": Kind.TASK_REMINDER,
+    "rituals.action_due": Kind.TASK_REMINDER,
+    "rituals.action_overdue": Kind.TASK_REMINDER,
+    "rituals.preread_ready": Kind.OTHER,
     "text": Kind.OTHER,
 }
 

@@ -40,10 +40,10 @@ from cordee.people.models import (
 from cordee.people.preferences import DEFAULTS, Channel, Kind
 from cordee.people.records import PODS
 from cordee.tenancy.models import ApiToken, Membership, User
-from cordee.tenancy.roles import ROLE_SIDE, Role, Side, side_of
+from cordee.tenancy.roles import Role, Side, roles_of, side_of
 
-_MARKETING_ROLES = [r for r, s in ROLE_SIDE.items() if s == Side.MARKETING]
-_SALES_ROLES = [r for r, s in ROLE_SIDE.items() if s == Side.SALES]
+_MARKETING_ROLES = roles_of(Side.MARKETING)
+_SALES_ROLES = roles_of(Side.SALES)
 
 
 def pods_with_sides(*, actor: Actor, pods: QuerySet[Pod] | None = None) -> QuerySet[Pod]:
@@ -102,7 +102,7 @@ def pod_options(*, actor: Actor) -> QuerySet[Pod]:
     return Pod.objects.filter(workspace=actor.workspace).only("id", "name").order_by("name")
 
 
-def _side_count(actor: Actor, roles: list[Side] | list[Any]) -> Coalesce:
+def _side_count(actor: Actor, roles: tuple[str, ...]) -> Coalesce:
     """Active members of a pod whose role in the workspace is on one side (a subquery, so
     it stays right whatever joins the list's filters add)."""
     members = (

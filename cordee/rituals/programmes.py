@@ -372,7 +372,7 @@ def programme_close(*, actor: Actor, programme: Programme) -> Programme:
         programme.save(update_fields=["state", "updated_at"])
         audit.audit_write(
             actor=actor,
-            action="programme_close",
+            action="close",
             target="programmes",
             target_id=programme.pk,
             target_label=programme.name,

@@ -37,3 +37,9 @@ ROLE_SIDE: dict[Role, Side] = {
 
 def side_of(role: str) -> Side:
     return ROLE_SIDE.get(Role(role), Side.OTHER) if role in Role.values else Side.OTHER
+
+
+def roles_of(side: Side) -> tuple[str, ...]:
+    """The roles standing on ``side`` (their values, for ``role__in`` filters): THE reading of
+    ROLE_SIDE the other way round."""
+    return tuple(role.value for role, role_side in ROLE_SIDE.items() if role_side == side)

@@ -170,6 +170,11 @@ LAZY_ON_PURPOSE = (
     # the campaigns list's link to the alignment page, a list extension (core.list_extensions)
     # the co-design app's launch gate, in crm.launch's registry of guards
     "cordee/codesign/apps.py",
+    # the rituals' words, its committees' daily job (core.scheduler's registry) and the
+    # meetings in a person's calendar feed (codesign.feeds' registry of sources)
+    # the rituals' notification words (people.notices' registry) and the agenda's periodic job
+    # (core.scheduler's registry), which import the models of other apps
+    "cordee/rituals/apps.py",
 )
 
 

@@ -68,7 +68,17 @@ from cordee.people.mail import mail_send
 from cordee.people.models import Invitation, Pod, PodMember
 from cordee.people.outbox import BACKEND as OUTBOX_BACKEND
 from cordee.people.outbox import OutboxMessage, outbox_messages
-from cordee.rituals.models import ExchangeDebrief, Participant, Programme
+from cordee.rituals.models import (
+    ActionItem,
+    AgendaItem,
+    Committee,
+    ExchangeDebrief,
+    ExchangeSession,
+    Meeting,
+    Pairing,
+    Participant,
+    Programme,
+)
 from cordee.tenancy.models import ApiToken, User, Workspace
 from tests import factories as f
 from tests.conftest import Personas, copy_for_the_test, make_personas, rows_kept_for_the_module
@@ -352,10 +362,33 @@ PK_MODELS: dict[str, type[models.Model]] = {
     # the campaign brief (codesign): its pk is the campaign's
     **{f"brief_{name}": crm.Campaign for name in ("detail", "save", "versions", "compare")},
     **{f"debrief_{name}": crm.Campaign for name in ("detail", "open", "rate", "lessons", "reopen")},
+    # vis-ma-vie pairing: a programme's pages, a pair's, a session's
+    **dict.fromkeys(
+        ("pairing_board", "pairing_propose", "pairing_add", "pairing_confirm", "programme_effect"),
+        Programme,
+    ),
+    "pairing_drop": Pairing,
+    "exchange_session_move": ExchangeSession,
     # the readiness kit: its pk is the campaign's; an asset's pages, the asset's
     **{f"kit_{name}": crm.Campaign for name in ("detail", "save", "asset_add", "acknowledge")},
     **{f"kit_asset_{name}": KitAsset for name in ("delete", "file")},
+    **{
+        f"meeting_{name}": Meeting
+        for name in ("detail", "attendance", "decide", "action_add", "close", "cancel")
+    },
+    "agenda_item_minutes": AgendaItem,
+    "action_tick": ActionItem,
     "feedback_comments": FeedbackItem,
+    # the committees (rituals)
+    **{
+        f"committee_{name}": Committee
+        for name in ("detail", "edit", "archive", "member_add", "member_remove")
+    },
+    # a meeting's agenda (rituals): its pk is the meeting's; an item's pages, the item's
+    **dict.fromkeys(
+        ("meeting_preread", "meeting_agenda", "meeting_agenda_build", "meeting_agenda_add"), Meeting
+    ),
+    **{f"agenda_item_{name}": AgendaItem for name in ("move", "remove", "restore")},
     **{f"comment_{name}": Comment for name in ("edit", "delete", "history")},
     "merge_new": crm.Contact,  # <record> is "contact"
     "merge_detail": Merge,
@@ -655,8 +688,10 @@ def _page_records(personas: Personas) -> dict[str, Any]:
     )
     records += _brief(personas, campaign, pod)
     _debrief(personas, campaign)
+    records += _meeting(personas)
     records.append(_kit(personas, campaign))
     records += _programme_records(personas)
+    records += _pairing_records(personas)
     bare.append(_imported(personas, run=False))  # waiting at the column mapping
     # people and access: Bob's page and hand-over, an invitation waiting (and its link)
     invitation, link = invitation_create(
@@ -668,8 +703,10 @@ def _page_records(personas: Personas) -> dict[str, Any]:
     records += [personas.bob, invitation]
     records.append(_outbox_message(personas))
     records.append(_goal(personas, pod))
+    records += _agenda(personas, lead)
     plan = _pay_plan(personas)
     records += [plan, _pay_statement(personas, plan)]
+    records.append(_committee(personas))
     bare.append(
         funnel.Goal.objects.create(
             workspace=ws,
@@ -679,6 +716,14 @@ def _page_records(personas: Personas) -> dict[str, Any]:
             period_start=dt.date(2020, 1, 1),
             period_end=dt.date(2020, 3, 31),
             target=Decimal(30),
+        )
+    )
+    bare.append(  # nobody on it, no meeting yet: both sides missing
+        Committee.objects.create(
+            workspace=ws,
+            name="Comité sans membre",
+            rrule="FREQ=MONTHLY;BYDAY=1TU",
+            first_at=now + dt.timedelta(days=400),
         )
     )
     return {
@@ -788,6 +833,77 @@ def _brief(personas: Any, campaign: Any, pod: Any) -> list[Any]:
     return [asked, comment]
 
 
+def _meeting(personas: Any) -> list[Any]:
+    """A committee meeting being run: attendance, a breach's item with its minutes and decision,
+    an action item; rita runs it (committee.write). Returns the meeting, the item, the action."""
+    from cordee.rituals import meetings
+    from cordee.rituals.actions import action_create
+    from cordee.rituals.agenda import agenda_item_add
+    from cordee.rituals.models import Committee, CommitteeMember, Meeting
+
+    ws, now = personas.acme, timezone.now()
+    committee = Committee.objects.create(
+        workspace=ws, name="Comité Grand Est", rrule="FREQ=WEEKLY;BYDAY=TU", first_at=now
+    )
+    for user in (personas.alice, personas.bob):
+        CommitteeMember.objects.create(workspace=ws, committee=committee, user=user)
+    meeting = Meeting.objects.create(
+        workspace=ws, committee=committee, starts_at=now, ends_at=now + dt.timedelta(hours=1)
+    )
+    rita = personas.actor("rita")
+    item = agenda_item_add(actor=rita, meeting=meeting, title="Calendrier des salons")
+    meetings.attendance_set(actor=rita, meeting=meeting, present=[personas.alice.pk])
+    meetings.minutes_set(actor=rita, item=item, text="Trois salons retenus")
+    meetings.decision_record(actor=rita, meeting=meeting, item_id=item.pk, text="Salon de Lyon")
+    action = action_create(
+        actor=rita,
+        meeting=meeting,
+        title="Réserver le stand",
+        owner_id=personas.rita.pk,
+        due_on=now.date() - dt.timedelta(days=1),
+        item_id=item.pk,
+    )
+    return [meeting, item, action]
+
+
+def _agenda(personas: Any, lead: Any) -> list[Any]:
+    """A committee of both sides meeting in five days, its agenda written by the data (a breach
+    of the lead's first touch), a line added by hand and one removed with its reason."""
+    from cordee.rituals.agenda import agenda_build, agenda_item_add, agenda_item_remove
+    from cordee.rituals.models import Committee, CommitteeMember
+
+    ws, now = personas.acme, timezone.now()
+    committee = Committee.objects.create(
+        workspace=ws,
+        name="Comité marketing–ventes",
+        rrule="FREQ=WEEKLY",
+        first_at=now + dt.timedelta(days=5),
+    )
+    for user in (personas.alice, personas.bob):
+        CommitteeMember.objects.create(workspace=ws, committee=committee, user=user)
+    meeting = Meeting.objects.create(
+        workspace=ws,
+        committee=committee,
+        starts_at=now + dt.timedelta(days=5),
+        ends_at=now + dt.timedelta(days=5, hours=1),
+    )
+    funnel.SlaBreach.objects.create(
+        workspace=ws,
+        side="sales",
+        kind="first_touch",
+        lead=lead,
+        mql_at=now - dt.timedelta(days=2),
+        due_at=now - dt.timedelta(days=1),
+        detected_at=now - dt.timedelta(days=1),
+    )
+    agenda_build(meeting)
+    bob = personas.actor("bob")
+    gone = agenda_item_add(actor=bob, meeting=meeting, title="Point sur le salon")
+    agenda_item_remove(actor=bob, item=gone, reason="Reporté au mois prochain")
+    line = agenda_item_add(actor=bob, meeting=meeting, title="Tour de table")
+    return [meeting, line]
+
+
 def _debrief(personas: Any, campaign: Any) -> None:
     """The campaign's debrief, open: a rep's rating and marketing's lessons."""
     from cordee.codesign.models import Debrief, LeadRating
@@ -806,6 +922,72 @@ def _debrief(personas: Any, campaign: Any) -> None:
         comment="Des contacts bien qualifiés",
         rated_at=timezone.now(),
     )
+
+
+def _committee(personas: Any) -> Any:
+    """A committee every other Tuesday with Alice and Bob on it (its meetings planned ahead), a
+    meeting held a fortnight ago and one cancelled."""
+    from cordee.rituals.committees import committee_create
+    from cordee.rituals.models import Meeting, MeetingState
+
+    ws = personas.acme
+    today = ws.today()
+    tuesday = today + dt.timedelta(days=7 + (1 - today.weekday()) % 7)
+    committee = committee_create(
+        actor=personas.actor("rita"),
+        data={
+            "name": "Comité d’écoute mutuelle",
+            "kind": "monthly",
+            "purpose": "Écouter les deux équipes",
+            "rrule": "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU",
+            "first_at": dt.datetime.combine(tuesday, dt.time(10), tzinfo=ws.zone),
+            "location": "Salle Everest",
+            "members": [personas.alice.pk, personas.bob.pk],
+        },
+    )
+    for days, state in ((14, MeetingState.HELD), (28, MeetingState.CANCELLED)):
+        start = dt.datetime.combine(tuesday - dt.timedelta(days=days), dt.time(10), tzinfo=ws.zone)
+        Meeting.objects.create(
+            workspace=ws,
+            committee=committee,
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=1),
+            state=state,
+        )
+    return committee
+
+
+def _pairing_records(personas: Any) -> list[Any]:
+    """A vis-ma-vie programme that ended four weeks ago: Alice and Bob paired and their session
+    held, Mia left without a pair (the effect's groups are under five: "not enough people")."""
+    ws = personas.acme
+    start = timezone.localdate() - dt.timedelta(days=32)
+    days = [start + dt.timedelta(days=n) for n in range(5)]
+    programme = Programme.objects.create(
+        workspace=ws, name="Vis ma vie d’automne", starts_on=days[0], ends_on=days[-1]
+    )
+
+    def joined(user: Any, side: str, free: list[dt.date]) -> Participant:
+        return Participant.objects.create(
+            workspace=ws,
+            programme=programme,
+            user=user,
+            side=side,
+            available_days=[d.isoformat() for d in free],
+            opted_in_at=timezone.now(),
+        )
+
+    alice = joined(personas.alice, "marketing", days)
+    bob = joined(personas.bob, "sales", days)
+    joined(personas.mia, "marketing", days[:1])
+    pairing = Pairing.objects.create(
+        workspace=ws, programme=programme, marketer=alice, salesperson=bob, state="confirmed"
+    )
+    at = dt.datetime.combine(days[1], dt.time(9), tzinfo=ws.zone)
+    session = ExchangeSession.objects.create(
+        workspace=ws, pairing=pairing, starts_at=at, ends_at=at + dt.timedelta(hours=8), host=bob
+    )
+    return [programme, pairing, session]
 
 
 def _kit(personas: Any, campaign: Any) -> Any:

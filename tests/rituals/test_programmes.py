@@ -194,7 +194,7 @@ def test_closing_a_programme_ends_sign_up_and_changes(personas, today):
         )
     with pytest.raises(Conflict):
         join(personas, programme, "alice")
-    entry = AuditEntry.objects.get(target="programmes", action="programme_close")
+    entry = AuditEntry.objects.get(target="programmes", action="close")
     assert (entry.before, entry.after) == ({"state": "open"}, {"state": "closed"})
 
 
