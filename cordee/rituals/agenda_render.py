@@ -115,6 +115,18 @@ def _rejections(p: Params) -> str:
     }
 
 
+def _exchange(p: Params) -> str:
+    return _(
+        "Vis-ma-vie debrief of %(participant)s (%(programme)s): “%(surprised)s” — will change: "
+        "“%(will_change)s”"
+    ) % {
+        "participant": p.get("participant", ""),
+        "programme": p.get("programme", ""),
+        "surprised": p.get("surprised", ""),
+        "will_change": p.get("will_change", ""),
+    }
+
+
 LINES: dict[str, Callable[[Params], str]] = {
     AgendaSource.ACTION: _action,
     AgendaSource.BREACH: _breach,
@@ -123,6 +135,7 @@ LINES: dict[str, Callable[[Params], str]] = {
     AgendaSource.OVERRIDE: _override,
     AgendaSource.DEBRIEF: _debrief,
     AgendaSource.REJECTIONS: _rejections,
+    AgendaSource.EXCHANGE: _exchange,
 }
 
 
@@ -170,6 +183,9 @@ def item_url(item: AgendaItem, workspace_slug: str) -> str | None:
         return _reverse("brief_detail", workspace_slug, int(p["campaign_id"]))
     if item.source == AgendaSource.DEBRIEF and p.get("campaign_id"):
         return _reverse("debrief_detail", workspace_slug, int(p["campaign_id"]))
+    if item.source == AgendaSource.EXCHANGE and p.get("programme_id") and pk is not None:
+        url = _reverse("programme_detail", workspace_slug, int(p["programme_id"]))
+        return f"{url}#debrief-{pk}" if url else None
     if item.source == AgendaSource.REJECTIONS:
         url = _reverse("rejections_report", workspace_slug)
         if url is None:

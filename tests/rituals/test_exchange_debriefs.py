@@ -13,12 +13,13 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cordee.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from cordee.core.models import AuditEntry
 from cordee.feedback.models import FeedbackItem
 from cordee.rituals import exchange_debriefs as debriefs
+from cordee.rituals.agenda_render import item_label, item_url
 from cordee.rituals.models import (
     AgendaItem,
     AgendaSource,
@@ -238,6 +239,15 @@ def test_a_debrief_goes_on_a_committees_next_meeting_once(personas, exchange):
         "surprised": SURPRISED,
         "will_change": WILL_CHANGE,
     }
+    # the agenda tells it in the reader's language and links to the debrief on the programme
+    with translation.override("en"):
+        assert item_label(item) == (
+            f"Vis-ma-vie debrief of Alice Test (Vis ma vie — mai): “{SURPRISED}” — will change: "
+            f"“{WILL_CHANGE}”"
+        )
+    assert item_url(item, "acme") == (
+        f"/w/acme/programmes/{exchange['programme'].pk}/#debrief-{debrief.pk}"
+    )
     debrief.refresh_from_db()
     assert debrief.agenda_item == item
     with pytest.raises(Conflict):
