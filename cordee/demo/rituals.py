@@ -55,7 +55,6 @@ from cordee.funnel.goals import KPIS, goals_progress
 from cordee.funnel.models import Goal, LeadDecision, RejectionReason, SlaBreach
 from cordee.funnel.sla import workspace_calendar
 from cordee.people.models import Pod, PodMember
-from cordee.rituals.agenda import agenda_build
 from cordee.rituals.models import (
     ActionItem,
     AgendaItem,
@@ -227,22 +226,7 @@ def add_rituals(workspace: Workspace, *, now: dt.datetime, seed: int = 1) -> int
         story.programme(*finished)
         story.open_programme(*upcoming)
         story.meetings()
-        rows = story.write()
-    # each committee's next meeting: its agenda written by the data, as the job does two business
-    # days ahead (the rest of the planned ones stay empty until then)
-    for meeting in _next_meetings(workspace, now):
-        rows += len(agenda_build(meeting))
-    return rows
-
-
-def _next_meetings(workspace: Workspace, now: dt.datetime) -> list[Meeting]:
-    upcoming = Meeting.objects.filter(
-        workspace=workspace, state=MeetingState.PLANNED, starts_at__gt=now
-    ).order_by("committee_id", "starts_at")
-    first: dict[int, Meeting] = {}
-    for meeting in upcoming.select_related("committee"):
-        first.setdefault(meeting.committee_id, meeting)
-    return list(first.values())
+        return story.write()
 
 
 class _Story:

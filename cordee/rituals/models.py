@@ -81,8 +81,12 @@ class Committee(WorkspaceScoped):
 class CommitteeMember(WorkspaceScoped):
     """A person on a committee; their side is their role's (read, never stored)."""
 
-    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("committee")
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
 
     class Meta:
         verbose_name = _("committee member")
@@ -106,7 +110,9 @@ class Meeting(WorkspaceScoped):
     (items added since then by the data are appended; a held meeting's agenda is frozen).
     ``closed_at``: when it was marked held (the summary goes to members then)."""
 
-    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="meetings")
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("committee")
+    )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     state = models.CharField(
@@ -157,7 +163,9 @@ class AgendaItem(WorkspaceScoped):
     reader's language, never stored as a sentence); a hand-added item has a ``title``.
     Removed items stay, with who removed them and why."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting")
+    )
     source = models.CharField(_("source"), max_length=12, choices=AgendaSource.choices)
     object_id = models.PositiveBigIntegerField(_("object"), null=True, blank=True)
     key = models.CharField(max_length=40)
@@ -189,8 +197,12 @@ class AgendaItem(WorkspaceScoped):
 class Attendance(WorkspaceScoped):
     """Who was there (``present``) — one row per committee member and meeting, once recorded."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("meeting")
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
     present = models.BooleanField(_("present"), default=True)
 
     class Meta:
@@ -208,9 +220,16 @@ class Decision(WorkspaceScoped):
     """What the committee decided on an item. On a breach it closes the breach's committee flag;
     on a feedback item it may move the item to ``feedback_status`` (through feedback's service)."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("meeting")
+    )
     agenda_item = models.ForeignKey(
-        AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
+        AgendaItem,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="decisions",
+        verbose_name=_("agenda item"),
     )
     text = models.TextField(_("decision"))
     feedback_status = models.CharField(_("feedback status set"), max_length=14, blank=True)
@@ -232,13 +251,27 @@ class ActionItem(WorkspaceScoped):
     """Someone's to-do from a meeting, due on a date; carried to every next agenda of the
     committee until ``done_at``. ``reminded_on``: the business day its reminder was sent."""
 
-    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="actions")
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, related_name="actions", verbose_name=_("committee")
+    )
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="actions", verbose_name=_("meeting")
+    )
     agenda_item = models.ForeignKey(
-        AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+        AgendaItem,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+        verbose_name=_("agenda item"),
     )
     decision = models.ForeignKey(
-        Decision, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+        Decision,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+        verbose_name=_("decision"),
     )
     title = models.CharField(_("action"), max_length=300)
     owner = models.ForeignKey(
@@ -326,8 +359,15 @@ class Participant(WorkspaceScoped):
     sides); ``available_days``: ISO dates inside the programme; a host receives up to
     ``capacity`` visitors (a non-host: one pair)."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="participants")
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="participants",
+        verbose_name=_("programme"),
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
     side = models.CharField(_("side"), max_length=10)
     is_host = models.BooleanField(_("hosts visitors"), default=False)
     capacity = models.PositiveSmallIntegerField(_("capacity"), default=1)
@@ -361,9 +401,15 @@ class Pairing(WorkspaceScoped):
     """A marketer and a salesperson of one programme. ``manual``: set or kept by a manager rather
     than the solver. A dropped pair stays (an earlier pair is never proposed again)."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="pairings")
-    marketer = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
-    salesperson = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="pairings", verbose_name=_("programme")
+    )
+    marketer = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="+", verbose_name=_("marketer")
+    )
+    salesperson = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="+", verbose_name=_("salesperson")
+    )
     state = models.CharField(
         _("state"), max_length=10, choices=PairingState.choices, default=PairingState.PROPOSED
     )
@@ -389,10 +435,14 @@ class ExchangeSession(WorkspaceScoped):
     """When a pair meets: inside both people's available days and the workspace's business
     hours, never on a public holiday."""
 
-    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="sessions")
+    pairing = models.ForeignKey(
+        Pairing, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("pair")
+    )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
-    host = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    host = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="+", verbose_name=_("host")
+    )
 
     class Meta:
         verbose_name = _("exchange session")
@@ -415,7 +465,10 @@ class ExchangeDebrief(WorkspaceScoped):
     (the links kept)."""
 
     participant = models.OneToOneField(
-        Participant, on_delete=models.CASCADE, related_name="debrief"
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="debrief",
+        verbose_name=_("participant"),
     )
     surprised = models.TextField(_("what surprised me"))
     will_change = models.TextField(_("one thing I will change"))

@@ -277,6 +277,9 @@ def without_data(text: str, values: list[str]) -> str:
     return text
 
 
+_ADDRESS = re.compile(r"https?://\S+")
+
+
 def offending_words(html: str, language: str, values: list[str]) -> list[str]:
     """The visible texts of ``html`` holding a word of the other language, with those words."""
     page_language, chunks = visible_text(html, language)
@@ -285,6 +288,8 @@ def offending_words(html: str, language: str, values: list[str]) -> list[str]:
     foreign = ENGLISH_WORDS if language == "fr" else FRENCH_WORDS
     found = []
     for chunk in chunks:
+        if _ADDRESS.fullmatch(chunk):  # an address shown to copy (a feed's): not words
+            continue
         words = sorted(_words(without_data(chunk, values)) & foreign)
         if words:
             found.append(f"{chunk!r} → {', '.join(words)}")

@@ -77,7 +77,7 @@ def test_an_earlier_pair_is_not_proposed_nor_added_by_hand(
         {"marketer": setup["alice"].pk, "salesperson": setup["bob"].pk},
     )
     assert refused.status_code == 422
-    assert "paired before" in refused.json()["error"]["message"]
+    assert "déjà été en binôme" in refused.json()["error"]["message"]
 
 
 def test_a_pair_by_hand_needs_a_common_day_and_room(setup: Any, api_as: Any) -> None:
@@ -124,7 +124,7 @@ def test_confirming_places_the_sessions_skipping_the_holiday_and_tells_both(
     # the session cannot move to the 14th (a public holiday, though both said they were free)
     holiday = api_as("dave").patch(f"exchange-sessions/{alice_bob.pk}", {"day": wed.isoformat()})
     assert holiday.status_code == 422
-    assert "business day" in holiday.json()["error"]["message"]
+    assert "pas un jour ouvré" in holiday.json()["error"]["message"]
     # confirmed pairs change no more by proposing
     assert api_as("dave").post(f"programmes/{prog.pk}/pairings/propose").status_code == 409
 
