@@ -7,7 +7,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-import holidays as holidays_lib
 from django.db.models import Count
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -38,18 +37,6 @@ class SettingsPreview:
     no_working_time: bool = False
 
 
-def _holiday_names(country: str, subdivision: str, years: list[int]) -> dict[dt.date, str]:
-    """The holidays' names in the reader's language when the library knows it."""
-    cls = holidays_lib.country_holidays(country, subdiv=subdivision or None, years=years[:1])
-    known = getattr(cls, "supported_languages", ()) or ()
-    wanted = translation.get_language() or "en"
-    language = next((code for code in known if code.split("_")[0] == wanted[:2]), None)
-    names = holidays_lib.country_holidays(
-        country, subdiv=subdivision or None, years=years, language=language
-    )
-    return {day: str(name) for day, name in names.items()}
-
-
 def settings_preview(
     *, actor: Actor, workspace: Workspace, at: dt.datetime, span_days: int = 366
 ) -> SettingsPreview:
@@ -62,7 +49,8 @@ def settings_preview(
     last = today + dt.timedelta(days=span_days)
     years = list(range(today.year, last.year + 1))
     public = calendar.public_holidays(years)
-    names = _holiday_names(workspace.country, workspace.subdivision, years) if public else {}
+    language = translation.get_language() or "en"
+    names = calendar.public_holiday_names(years, language) if public else {}
     days_off: list[DayOff] = []
     worked: list[DayOff] = []
     day = today

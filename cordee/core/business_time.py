@@ -86,6 +86,21 @@ class BusinessCalendar:
         )
         return set(found.keys())
 
+    def public_holiday_names(self, years: Iterable[int], language: str) -> dict[dt.date, str]:
+        """The public holidays of ``years`` with their names, in ``language`` ("fr", "en-gb"…)
+        when the library knows it (else its default)."""
+        if not self.country:
+            return {}
+        years = list(years)
+        subdiv = self.subdivision or None
+        known = holidays_lib.country_holidays(self.country, subdiv=subdiv, years=years[:1])
+        offered = getattr(known, "supported_languages", ()) or ()
+        chosen = next((c for c in offered if c.split("_")[0] == language[:2]), None)
+        names = holidays_lib.country_holidays(
+            self.country, subdiv=subdiv, years=years, language=chosen
+        )
+        return {day: str(name) for day, name in names.items()}
+
     def is_working_day(self, day: dt.date, public: set[dt.date]) -> bool:
         if day in self.extra_holidays:
             return False

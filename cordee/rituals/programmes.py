@@ -25,7 +25,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import holidays as holidays_lib
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import formats, timezone, translation
@@ -168,20 +167,6 @@ class DayOff:
     name: str = ""  # the public holiday's name, in the reader's language when known
 
 
-def _holiday_names(country: str, subdivision: str, years: list[int]) -> dict[dt.date, str]:
-    """The public holidays' names in the active language when the library knows it."""
-    if not country:
-        return {}
-    known = holidays_lib.country_holidays(country, subdiv=subdivision or None, years=years[:1])
-    languages = getattr(known, "supported_languages", ()) or ()
-    wanted = (translation.get_language() or "en")[:2]
-    language = next((code for code in languages if code.split("_")[0] == wanted), None)
-    names = holidays_lib.country_holidays(
-        country, subdiv=subdivision or None, years=years, language=language
-    )
-    return {day: str(name) for day, name in names.items()}
-
-
 class ProgrammeDays:
     """The programme's dates on the workspace's calendar: which are working days, and why
     another is not."""
@@ -210,7 +195,9 @@ class ProgrammeDays:
         if day in self.calendar.extra_holidays:
             return DayOff(day, "added")
         if day in self.public and day not in self.calendar.worked_holidays:
-            names = _holiday_names(self.calendar.country, self.calendar.subdivision, self.years)
+            names = self.calendar.public_holiday_names(
+                self.years, translation.get_language() or "en"
+            )
             return DayOff(day, "holiday", names.get(day, ""))
         return DayOff(day, "weekend")
 
