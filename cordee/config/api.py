@@ -11,6 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Swagger
 
+from cordee.alignment.home_api import router as alignment_home_router
+from cordee.alignment.index_api import router as alignment_index_router
+from cordee.alignment.pods_api import router as alignment_pods_router
+from cordee.alignment.report_api import router as alignment_report_router
 from cordee.attribution.api import router as attribution_router
 from cordee.bulk.api import router as bulk_router
 from cordee.codesign.alignment_api import router as codesign_alignment_router
@@ -34,6 +38,7 @@ from cordee.core.audit_api import router as audit_router
 from cordee.crm.api import router as crm_router
 from cordee.dataio.exports.api import router as export_router
 from cordee.dataio.incoming.api import router as integrations_router
+from cordee.diagnostic.survey_api import router as diagnostic_survey_router
 from cordee.feedback.api import router as feedback_router
 from cordee.funnel.api import router as funnel_router
 from cordee.integrations.api import router as webhooks_router
@@ -46,6 +51,8 @@ from cordee.rituals.meeting_api import router as rituals_meeting_router
 from cordee.rituals.pairing_api import router as rituals_pairing_router
 from cordee.rituals.programme_api import router as rituals_programme_router
 from cordee.search.api import router as search_router
+from cordee.wins.posts_api import router as wins_posts_router
+from cordee.wins.wall_api import router as wins_wall_router
 
 
 class CordeeAPI(NinjaAPI):
@@ -136,6 +143,13 @@ def _add_routers() -> None:
     api.add_router("/", rituals_agenda_router)
     api.add_router("/", rituals_programme_router)
     api.add_router("/", rituals_pairing_router)
+    api.add_router("/", wins_posts_router)
+    api.add_router("/", wins_wall_router)
+    api.add_router("/", diagnostic_survey_router)
+    api.add_router("/", alignment_index_router)
+    api.add_router("/", alignment_pods_router)
+    api.add_router("/", alignment_home_router)
+    api.add_router("/", alignment_report_router)
 
 
 _add_routers()

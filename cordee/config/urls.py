@@ -21,6 +21,8 @@ urlpatterns = [
     # a person's ICS feed of the campaign calendar: its secret authenticates, no session
     path("feeds/calendar/<str:secret>.ics", calendar_views.calendar_feed, name="calendar_feed"),
     path("invitations/<str:token>/", access_views.invitation_accept, name="invitation_accept"),
+    # the home page per role and the pod's page come before funnel's and people's routes
+    path("w/<slug:slug>/", include("cordee.alignment.urls")),
     path("w/<slug:slug>/", include("cordee.people.urls")),
     path("w/<slug:slug>/", include("cordee.funnel.urls")),
     path("w/<slug:slug>/", include("cordee.integrations.urls")),
@@ -34,6 +36,8 @@ urlpatterns = [
     path("w/<slug:slug>/", include("cordee.lists.urls")),
     path("w/<slug:slug>/", include("cordee.codesign.urls")),
     path("w/<slug:slug>/", include("cordee.rituals.urls")),
+    path("w/<slug:slug>/", include("cordee.wins.urls")),
+    path("w/<slug:slug>/", include("cordee.diagnostic.urls")),
     path("w/<slug:slug>/", include("cordee.bulk.urls")),
     path("w/<slug:slug>/", include(access_urls.workspace_urlpatterns)),
     path("w/<slug:slug>/", include("cordee.administration.urls")),

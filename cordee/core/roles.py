@@ -58,6 +58,17 @@ CAPABILITIES: dict[str, set[Role]] = {
     # signs up, states learning goals and writes a debrief
     "programme.write": _MANAGERS,
     "programme.join": _EVERY_OPERATOR - {Role.REVOPS_ADMIN},  # a side to pair on
+    # celebrating together (issue 20): everyone, executives included, reacts to a win and sends
+    # kudos; RevOps sets the wall's threshold (and routes chat posts per pod on the webhooks)
+    "win.react": _EVERY_OPERATOR | {Role.EXECUTIVE},
+    "wall.configure": {Role.REVOPS_ADMIN},
+    # the alignment diagnostic: RevOps opens and closes a wave; every member answers it once
+    "diagnostic.manage": {Role.REVOPS_ADMIN},
+    "diagnostic.answer": _EVERY_OPERATOR | {Role.EXECUTIVE},
+    # the alignment index's weights (the defaults are documented); everyone reads the index
+    "index.configure": {Role.REVOPS_ADMIN},
+    # a pod's value log: written by the pod's members (alignment.pods applies it) and by these
+    "value_log.write.any": _MANAGERS,
     "opportunity.write": _SALES,
     # split a deal's credit between several people (variable pay reads it): the sales managers
     # and RevOps; comp admins will hold it too

@@ -27,6 +27,9 @@ class WebhookEvent(models.TextChoices):
     FEEDBACK_SLA_BREACH = "feedback.sla_breach", _("Field feedback not acknowledged in time")
     DEAL_WON = "deal.won", _("Deal won")
     COMMITTEE_SUMMARY = "committee.summary", _("Summary of a committee meeting")
+    WIN_POSTED = "win.posted", _("A win posted on the wall")
+    KUDOS_SENT = "kudos.sent", _("Kudos sent")
+    REPORT_MONTHLY = "report.monthly", _("Monthly executive report")
 
 
 def _new_secret() -> str:
@@ -42,6 +45,11 @@ class WebhookSubscription(WorkspaceScoped):
     events = models.JSONField(_("events"), default=list)
     secret = models.CharField(_("signing secret"), max_length=64, default=_new_secret)
     is_active = models.BooleanField(_("active"), default=True)
+    # the pods whose events it carries (wins, kudos, a pod's report); none: every pod's and the
+    # workspace's
+    pods = models.ManyToManyField(
+        "people.Pod", blank=True, related_name="webhooks", verbose_name=_("pods")
+    )
     # set on a row read for someone who may not read its URL (``selectors.webhooks_shown``)
     url_masked: bool = False
 

@@ -4,6 +4,7 @@ with exponential backoff (the task backend never retries by itself)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
@@ -44,12 +45,21 @@ def webhook_payload(
     return {"event": event, "text": text, "url": url, "data": data}
 
 
-def webhook_subscribers(*, workspace_id: int, event: str) -> list[WebhookSubscription]:
-    """The workspace's active subscriptions to ``event``."""
+def webhook_subscribers(
+    *, workspace_id: int, event: str, pod_ids: Iterable[int] | None = None
+) -> list[WebhookSubscription]:
+    """The workspace's active subscriptions to ``event``: THE routing per pod. A subscription
+    naming pods carries only the events of those pods (``pod_ids``: the pods an event concerns);
+    one naming none carries every event, the workspace's and every pod's."""
+    concerned = set(pod_ids or ())
+    rows = WebhookSubscription.objects.filter(
+        workspace_id=workspace_id, is_active=True
+    ).prefetch_related("pods")
     return [
         s
-        for s in WebhookSubscription.objects.filter(workspace_id=workspace_id, is_active=True)
+        for s in rows
         if event in (s.events or [])
+        and (not (routed := {p.pk for p in s.pods.all()}) or routed & concerned)
     ]
 
 
@@ -62,13 +72,17 @@ def webhook_emit(
     url: str = "",
     subscriptions: list[WebhookSubscription] | None = None,
     at: dt.datetime | None = None,
+    pod_ids: Iterable[int] | None = None,
 ) -> list[WebhookDelivery]:
     """Queue one delivery per active subscription to ``event``; deliveries start after commit.
     Callers announcing many events at once pass the ``subscriptions`` they read once; ``at`` is
-    when the event happened (default: now; kept as the creation time when history is replayed)."""
+    when the event happened (default: now; kept as the creation time when history is replayed);
+    ``pod_ids``: the pods the event concerns, for the subscriptions routed to some pods."""
     at = at or timezone.now()
     if subscriptions is None:
-        subscriptions = webhook_subscribers(workspace_id=workspace.pk, event=event)
+        subscriptions = webhook_subscribers(
+            workspace_id=workspace.pk, event=event, pod_ids=pod_ids
+        )
     deliveries = [
         WebhookDelivery(
             workspace=workspace,

@@ -1,0 +1,5 @@
+"""The alignment index: REST endpoints under /api/v1/."""
+
+from ninja import Router
+
+router = Router(tags=["The alignment index"])

@@ -1,0 +1,7 @@
+"""Pods as living units and their value log: the pages under /w/<slug>/."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

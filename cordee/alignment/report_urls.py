@@ -1,0 +1,7 @@
+"""The monthly executive report: the pages under /w/<slug>/."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,7 @@
+"""Alignment diagnostic: waves, answers and results: the pages under /w/<slug>/."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
