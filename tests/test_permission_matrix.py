@@ -28,6 +28,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from cordee.alignment.models import ValueEntry
 from cordee.attribution.periods import fiscal_periods
 from cordee.bulk.services import bulk_job_start
 from cordee.codesign.models import BriefVersion, Debrief
@@ -169,6 +170,9 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
         **_review(workspace, owner, pod, campaign),
         **_programme(workspace),
         **_committee(workspace, owner),
+        "valueentry": ValueEntry.objects.create(
+            workspace=workspace, pod=pod, author=owner, on=dt.date(2026, 1, 5), title="Livré"
+        ),
         **_pairing(workspace),
         **_agenda(workspace),
         "bulkjob": bulk_job_start(
@@ -1034,6 +1038,17 @@ PAGES.update(
         ),
     }
 )
+# pods as living units (alignment/pods_views.py): every member reads a pod's page and its value
+# log; its members and value_log.write.any holders write (the matrix's pod: the owner only)
+PAGES.update(
+    {
+        "pod_units": Page(),
+        "pod_page": Page(kind="pod"),
+        "pod_value_log": Page(kind="pod"),
+        "pod_value_edit": Page(kind="valueentry", allowed="rita", denied="bob"),
+        "pod_value_delete": Page(kind="valueentry", allowed="rita", denied="bob"),
+    }
+)
 PAGES.update(  # the audit log (core/roles.py: audit.read, RevOps only)
     {
         "audit_log": Page(allowed="rita", denied="erin"),
@@ -1214,6 +1229,7 @@ POST_ONLY = {
     "agenda_item_move",
     "agenda_item_remove",
     "agenda_item_restore",
+    "pod_value_delete",
 }
 
 
@@ -1707,6 +1723,19 @@ OPS.update(  # committees (rituals): every member reads; committee.write sets th
             kind="committee", allowed="mia", denied="alice", body={"members": []}
         ),
         "committee_meetings": Op(kind="committee", query={"from": "2026-01-01"}),
+    }
+)
+OPS.update(  # pods as living units: every member reads; its members and managers write its log
+    {
+        "pod_overview": Op(kind="pod", allowed="erin"),
+        "pod_value_list": Op(kind="pod", query={"kind": "shipped"}),
+        "pod_value_create": Op(
+            kind="pod", allowed="rita", denied="bob", body={"title": "Livré"}, ok=(201,)
+        ),
+        "pod_value_update": Op(
+            kind="valueentry", allowed="mia", denied="bob", body={"kind": "learned"}
+        ),
+        "pod_value_delete": Op(kind="valueentry", allowed="rita", denied="bob", ok=(204,)),
     }
 )
 OPS.update(  # a meeting's agenda: every member reads it; its committee's runners edit it

@@ -42,6 +42,7 @@ from cordee.demo.funnel import add_funnel_config
 from cordee.demo.goals import add_goals
 from cordee.demo.lifecycle import generate_chunk
 from cordee.demo.pay import add_pay
+from cordee.demo.pods import add_value_log
 from cordee.demo.rituals import add_rituals
 from cordee.demo.views import add_saved_views
 from cordee.demo.writers import (
@@ -197,6 +198,7 @@ def build_demo(
     say(_("Holding the committees and the vis-ma-vie exchanges of the last months…"))
     with transaction.atomic():
         add_rituals(Workspace.objects.get(pk=ws.pk), now=as_datetime(end), seed=seed)
+    add_value_log(Workspace.objects.get(pk=ws.pk), now=as_datetime(end), seed=seed)
     say(_("Announcing the last week's breaches to their people and to a chat webhook…"))
     with explicit_timestamps():
         connect_and_announce(Workspace.objects.get(pk=ws.pk), now=as_datetime(end))

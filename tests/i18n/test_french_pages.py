@@ -43,6 +43,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cordee.alignment.models import ValueEntry
 from cordee.bulk.models import BulkJob
 from cordee.bulk.services import bulk_job_start
 from cordee.codesign.models import BriefComment, KitAsset, Review
@@ -353,6 +354,11 @@ PK_MODELS: dict[str, type[models.Model]] = {
         f"pay_plan_{name}": PayPlan for name in ("detail", "participant_remove", "download", "cost")
     },
     "pay_payroll": PayPlan,
+    # a pod's living page and its value log (alignment)
+    "pod_page": Pod,
+    "pod_value_log": Pod,
+    "pod_value_edit": ValueEntry,
+    "pod_value_delete": ValueEntry,
     "pay_statement": PayStatement,
     "activity_log": funnel.Lead,  # <record> is "lead"
     "task_plan": funnel.Lead,
@@ -712,6 +718,18 @@ def _page_records(personas: Personas) -> dict[str, Any]:
     plan = _pay_plan(personas)
     records += [plan, _pay_statement(personas, plan)]
     records.append(_committee(personas))
+    records.append(  # the pod's value log (alignment): an entry of Alice's, with its link
+        ValueEntry.objects.create(
+            workspace=ws,
+            pod=pod,
+            author=personas.alice,
+            on=timezone.localdate() - dt.timedelta(days=3),
+            kind="shipped",
+            title="Nouvelle séquence d’e-mails pour les ETI industrielles",
+            body="Quatre e-mails, écrits avec les commerciaux du pod.",
+            link="https://wiki.example.fr/sequences/eti",
+        )
+    )
     bare.append(
         funnel.Goal.objects.create(
             workspace=ws,
