@@ -18,7 +18,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 QUIET_PIP := 2>&1 | { grep -v '^WARNING: Location' || true; }
 
 
-.PHONY: gettext run test lint typecheck migrations-check test-sqlite test-postgres test-browser chromium postgres demo-large lock clean messages
+.PHONY: gettext pango run test lint typecheck migrations-check test-sqlite test-postgres test-browser chromium postgres demo-large lock clean messages
 
 $(VENV)/.run-installed: requirements/run.lock pyproject.toml setup.py cordee/analytics/_paths_kernel.c
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,7 +39,7 @@ run: $(VENV)/.run-installed
 
 ## make test: lint, types, migrations, the suite on SQLite and PostgreSQL, real-browser tests;
 ## prints each phase's wall time at the end
-test: $(VENV)/.dev-installed chromium gettext postgres
+test: $(VENV)/.dev-installed chromium gettext pango postgres
 	@export CORDEE_TIMINGS=$$(mktemp); start=$$(date +%s); \
 	trap 'printf "\nmake test, wall time of each phase:\n"; cat "$$CORDEE_TIMINGS"; \
 	      printf "%-24s %7s s\n" "test phase, in all" $$(( $$(date +%s) - start )); \
@@ -86,6 +86,10 @@ chromium:
 
 postgres:
 	@bash scripts/postgres-bootstrap.sh
+
+# WeasyPrint (the executive report's PDF) draws text with Debian's Pango and DejaVu fonts.
+pango:
+	@/sbin/ldconfig -p | grep -q libpangoft2-1.0.so.0 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
 
 # GNU gettext is a developer tool (makemessages); users get the compiled catalogues.
 gettext:
