@@ -382,3 +382,35 @@ def test_the_report_reads_the_same_for_every_reader(personas, november):
     first = reads.report_payload(reads.report_build(personas.acme, NOVEMBER))
     second = reads.report_payload(reads.report_build(personas.acme, NOVEMBER))
     assert first == second
+
+
+def _queries(url: str, user: Any) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client(user)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_pages_queries_do_not_grow_with_the_wins_goals_and_themes(personas, november):
+    """The month's wins, goals and themes are each read in a query or two, whatever their
+    number."""
+    url = "/w/acme/reports/2026-11/"
+    _queries(url, personas.bob)  # warm the caches (charts, the navigation)
+    few = _queries(url, personas.bob)
+    ws, day = personas.acme, dt.date.fromisoformat
+    theme = FeedbackTheme.objects.create(workspace=ws, label="Onboarding", size=4)
+    for n in range(4):
+        _win(ws, f"deal:more-{n}", at(f"2026-11-1{n}"), amount=Decimal("100.00"), currency="EUR")
+        FeedbackItem.objects.create(
+            workspace=ws, kind="objection", title=f"Lent {n}", author=personas.bob,
+            theme=theme, submitted_at=at(f"2026-11-1{n}"), status="new",
+        )  # fmt: skip
+        Goal.objects.create(
+            workspace=ws, kpi="sqls", scope="side:sales", period="2026-11",
+            period_start=NOVEMBER, period_end=day("2026-11-30"), target=Decimal(n + 1),
+            marketing_owner=personas.mia, sales_owner=personas.dave,
+        )  # fmt: skip
+    assert _queries(url, personas.bob) <= few
