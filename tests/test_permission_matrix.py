@@ -1062,6 +1062,13 @@ PAGES.update(  # the workspace's settings page and its preview: RevOps (workspac
         "workspace_settings_preview": Page(allowed="rita", denied="mia"),
     }
 )
+PAGES.update(  # the executive report: every member reads it (alignment/report_views.py)
+    {
+        "report_list": Page(),
+        "report_month": Page(allowed="bob", kwargs={"month": "2026-11"}),
+        "report_pdf": Page(allowed="erin", kwargs={"month": "2026-11"}),
+    }
+)
 # the instance administrator's pages (administration/services.py: active superusers only),
 # outside any workspace: their own test below
 INSTANCE_PAGES = {
@@ -1793,6 +1800,9 @@ OPS.update(  # a committee's meeting: see the pages above
         "rituals_participation": Op(query={"period": "2026-Q4"}),
     }
 )
+OPS.update(  # the executive report ({month}: see _call), every member reads it
+    {"executive_report_get": Op(allowed="bob"), "executive_report_pdf": Op(allowed="erin")}
+)
 
 
 @cache  # the document is built from the code (~0.1–0.5 s a time), not from the database
@@ -1820,6 +1830,7 @@ def _call(user: Any, workspace: Any, op_id: str, obj: Any = None, body: Any = No
     if obj is not None:
         path = path.replace("{pk}", str(obj.pk)).replace("{token_id}", str(obj.pk))
         path = path.replace("{record}", "lead")  # the timeline's kind of record
+    path = path.replace("{month}", "2026-11")  # the executive report's month
     client = Client()
     headers = {}
     if user is not None:
