@@ -82,7 +82,14 @@ class ReportSending(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["workspace", "pod", "month"], name="reportsending_unique"
-            )
+            ),
+            # the workspace's own report (no pod): a NULL is never equal to another on
+            # PostgreSQL and SQLite, so the rule above alone would not hold for it
+            models.UniqueConstraint(
+                fields=["workspace", "month"],
+                condition=models.Q(pod__isnull=True),
+                name="reportsending_unique_workspace",
+            ),
         ]
 
     def __str__(self) -> str:

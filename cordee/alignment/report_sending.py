@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -99,12 +99,13 @@ def report_send(
     if not subscriptions:
         return False
     with transaction.atomic():
-        # lock the workspace's row: two schedulers never both send (a pod-less row's unique
-        # constraint does not hold on PostgreSQL, where NULLs differ)
-        Workspace.objects.select_for_update().filter(pk=workspace.pk).first()
-        if ReportSending.objects.filter(workspace=workspace, pod=pod, month=month).exists():
+        # the unique constraints make it once: a second scheduler waits on the first's row,
+        # then finds it (the workspace's own report has its own constraint, NULLs differing)
+        try:
+            with transaction.atomic():
+                ReportSending.objects.create(workspace=workspace, pod=pod, month=month)
+        except IntegrityError:
             return False
-        ReportSending.objects.create(workspace=workspace, pod=pod, month=month)
         score = index_month(workspace, month, pod=pod).score
         url = report_link(workspace, month, pod, "report_month")
         with speaking_to(workspace):  # chat tools speak to everyone: the workspace's language
