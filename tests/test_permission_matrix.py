@@ -1090,6 +1090,15 @@ PAGES.update(  # a committee's meeting: every member reads it; its members (the 
     }
 )
 
+PAGES.update(  # the alignment index: every member reads it and its exports; RevOps weighs it
+    {
+        "alignment_index": Page(allowed="erin"),
+        "alignment_index_export": Page(),
+        "alignment_index_trend_export": Page(),
+        "alignment_index_weights": Page(allowed="rita", denied="mia", post={"reset": "1"}),
+    }
+)
+
 # Every list exports its rows (CSV/XLSX, core.web.record_urls) to whoever may read the list.
 PAGES.update(
     {
@@ -1215,6 +1224,7 @@ POST_ONLY = {
     "agenda_item_remove",
     "agenda_item_restore",
 }
+POST_ONLY.add("alignment_index_weights")  # the alignment index's weights form
 
 
 def _request(client: Client, name: str, url: str) -> Any:
@@ -1762,6 +1772,14 @@ OPS.update(  # a committee's meeting: see the pages above
             kind="meetingaction", allowed="rita", denied="bob", body={"done": True}
         ),
         "rituals_participation": Op(query={"period": "2026-Q4"}),
+    }
+)
+OPS.update(  # the alignment index: every member reads it; RevOps sets its weights
+    {
+        "alignment_index": Op(query={"month": "2026-03"}),
+        "alignment_index_trend": Op(query={"months": "2"}),
+        "alignment_index_weights_get": Op(),
+        "alignment_index_weights_set": Op(allowed="rita", denied="alice", body={"reset": True}),
     }
 )
 
