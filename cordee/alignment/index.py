@@ -397,9 +397,7 @@ def _measures(
             "s_present": sa.numerator,
             "s_expected": sa.denominator,
         },
-        mk.numerator + sa.numerator,
-        mk.denominator + sa.denominator,
-    )
+    )  # a mean of two rates: no one numerator and denominator (the words give both)
     kudos = kudos_counts(
         workspace, period.start, period.end, pod_id=pod.pk if pod is not None else None
     )

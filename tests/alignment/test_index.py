@@ -246,6 +246,8 @@ def test_each_part_of_the_month_by_hand(personas, march):
     assert raw["feedback_latency"] == (0.75, 1)
     assert raw["campaigns_approved"] == (1, 2)
     assert raw["kudos"] == (2, 7)
+    assert raw["shared_goals"] == pytest.approx((0.625 + 1 + 1, 3))
+    assert raw["rituals"] == (None, None)  # a mean of two rates: its words give both
 
 
 def test_the_composite_leaves_the_missing_part_out_and_renormalises(personas, march):
