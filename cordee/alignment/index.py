@@ -344,7 +344,9 @@ def _measures(
         ),
         "acceptance": _rate(
             kpi["acceptance_rate"],
-            lambda n, d: _("%(sals)s SALs of %(decided)s MQLs decided") % {"sals": n, "decided": d},
+            lambda n, d: (
+                _("%(sals)s accepted of %(decided)s MQLs decided") % {"sals": n, "decided": d}
+            ),
         ),
         "feedback_closure": _rate(
             kpi["feedback_closure_rate"],
