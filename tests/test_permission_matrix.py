@@ -1112,6 +1112,15 @@ PAGES.update(  # a committee's meeting: every member reads it; its members (the 
     }
 )
 
+PAGES.update(  # the alignment index: every member reads it and its exports; RevOps weighs it
+    {
+        "alignment_index": Page(allowed="erin"),
+        "alignment_index_export": Page(),
+        "alignment_index_trend_export": Page(),
+        "alignment_index_weights": Page(allowed="rita", denied="mia", post={"reset": "1"}),
+    }
+)
+
 # Every list exports its rows (CSV/XLSX, core.web.record_urls) to whoever may read the list.
 PAGES.update(
     {
@@ -1238,6 +1247,7 @@ POST_ONLY = {
     "agenda_item_restore",
     "pod_value_delete",
 }
+POST_ONLY.add("alignment_index_weights")  # the alignment index's weights form
 
 
 def _request(client: Client, name: str, url: str) -> Any:
@@ -1802,6 +1812,14 @@ OPS.update(  # a committee's meeting: see the pages above
 )
 OPS.update(  # the executive report ({month}: see _call), every member reads it
     {"executive_report_get": Op(allowed="bob"), "executive_report_pdf": Op(allowed="erin")}
+)
+OPS.update(  # the alignment index: every member reads it; RevOps sets its weights
+    {
+        "alignment_index": Op(query={"month": "2026-03"}),
+        "alignment_index_trend": Op(query={"months": "2"}),
+        "alignment_index_weights_get": Op(),
+        "alignment_index_weights_set": Op(allowed="rita", denied="alice", body={"reset": True}),
+    }
 )
 
 

@@ -226,6 +226,15 @@ ACTIONS: dict[str, tuple[Any, Any]] = {
         pgettext_lazy("audit action", "done"),
         gettext_lazy("%(who)s marked the %(kind)s “%(label)s” done"),
     ),
+    # the alignment index's weights (alignment/index_services.py)
+    "weights_set": (
+        pgettext_lazy("audit action", "weights set"),
+        gettext_lazy("%(who)s set the %(kind)s of “%(label)s”"),
+    ),
+    "weights_reset": (
+        pgettext_lazy("audit action", "weights reset"),
+        gettext_lazy("%(who)s put the %(kind)s of “%(label)s” back to their defaults"),
+    ),
 }
 OTHER_ACTION = gettext_lazy("%(who)s — %(action)s — the %(kind)s “%(label)s”")
 
@@ -267,6 +276,17 @@ VALUE_NAMES: dict[str, Any] = {
     "agenda_meeting": pgettext_lazy("audit value", "committee meeting"),
     # a committee (rituals.committees): the future meetings its new rule replaced
     "meetings_replaced": pgettext_lazy("audit value", "meetings replaced"),
+    # the alignment index's weights (alignment/index_services.py), one per part
+    "weight_sla_marketing": pgettext_lazy("audit value", "weight: marketing SLA compliance"),
+    "weight_sla_sales": pgettext_lazy("audit value", "weight: sales SLA compliance"),
+    "weight_acceptance": pgettext_lazy("audit value", "weight: acceptance rate"),
+    "weight_feedback_latency": pgettext_lazy("audit value", "weight: feedback acknowledgement"),
+    "weight_feedback_closure": pgettext_lazy("audit value", "weight: feedback closure rate"),
+    "weight_shared_goals": pgettext_lazy("audit value", "weight: shared-goal attainment"),
+    "weight_campaigns_approved": pgettext_lazy("audit value", "weight: campaigns approved"),
+    "weight_rituals": pgettext_lazy("audit value", "weight: ritual participation"),
+    "weight_kudos": pgettext_lazy("audit value", "weight: cross-side kudos"),
+    "weight_diagnostic_gap": pgettext_lazy("audit value", "weight: diagnostic gap"),
 }
 
 IDS_SHOWN = 20  # a bulk job's ids on the page (the export and the API give them all)
