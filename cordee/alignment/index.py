@@ -162,7 +162,7 @@ def month_read(workspace: Workspace, text: object) -> dt.date:
         return current
     message = _("Give a month as 2026-11, up to the current month.")
     match = re.fullmatch(r"(\d{4})-(\d{2})", str(text).strip())
-    if match is None or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1:
+    if match is None or not 1 <= int(match[2]) <= 12 or int(match[1]) < 2000:
         raise ValidationFailed(message, field_errors={"month": [message]})
     month = dt.date(int(match[1]), int(match[2]), 1)
     if month > current:

@@ -14,7 +14,6 @@ the same whoever reads it (a neutral reader reads the numbers, as the committees
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -22,11 +21,12 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from cordee.alignment import index as index_reads
 from cordee.alignment.index import IndexResult, index_month, index_trend
 from cordee.analytics import kpis as catalogue
 from cordee.analytics.calendar import add_months
 from cordee.core.actor import Actor
-from cordee.core.errors import NotFound, ValidationFailed
+from cordee.core.errors import ValidationFailed
 from cordee.feedback.selectors.health import top_over_time
 from cordee.funnel import goals as goal_reads
 from cordee.funnel import kpis
@@ -45,8 +45,6 @@ MONTHS_LISTED = 36  # the list page goes back at most this many months
 # the key funnel numbers, in the catalogue's words (its labels, units, numerators)
 FUNNEL_KEYS = ("mqls_created", "acceptance_rate", "sqls", "pipeline_created", "revenue_won")
 SLA_KEYS = ("marketing_sla_compliance", "sales_sla_compliance")
-
-_MONTH = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -105,34 +103,16 @@ def _reader(workspace: Workspace) -> Actor:
 # -- the month and the pod asked for --------------------------------------------------------------
 
 
-def month_error() -> ValidationFailed:
-    message = _("Give a month as YYYY-MM, up to the current month.")
-    return ValidationFailed(message, field_errors={"month": [message]})
-
-
 def month_read(workspace: Workspace, text: object) -> dt.date:
-    """The first day of the month ``YYYY-MM``, from 2000 up to the workspace's current month; a
-    422 naming ``month`` otherwise."""
-    match = _MONTH.match(str(text or "").strip())
-    if match is None:
-        raise month_error()
-    year, month = int(match["year"]), int(match["month"])
-    if not 1 <= month <= 12 or year < 2000:
-        raise month_error()
-    first = dt.date(year, month, 1)
-    if first > workspace.today().replace(day=1):
-        raise month_error()
-    return first
+    """The month of a report's address (``YYYY-MM``), up to the current month: the index's one
+    reading of a month (a 422 naming ``month``); a report always names its month."""
+    if text in (None, ""):
+        message = _("Give a month as 2026-11, up to the current month.")
+        raise ValidationFailed(message, field_errors={"month": [message]})
+    return index_reads.month_read(workspace, text)
 
 
-def pod_read(workspace: Workspace, pk: int | None) -> Pod | None:
-    """The pod ``pk`` of the workspace (None: the workspace's report); another's is a 404."""
-    if pk is None:
-        return None
-    pod = Pod.objects.filter(workspace=workspace, pk=pk).first()
-    if pod is None:
-        raise NotFound(_("No such pod in this workspace."))
-    return pod
+pod_read = index_reads.pod_read  # the index's reading of a pod: another workspace's is a 404
 
 
 def months_available(workspace: Workspace) -> list[dt.date]:
