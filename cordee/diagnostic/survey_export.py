@@ -6,6 +6,7 @@ answers and their gap, when both are shown). Never a line of one person."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -19,11 +20,11 @@ class ExportRow:
     line: str  # "side" or "statement"
     name: str  # the side's name, or the statement's number and text
     answers: int | None  # how many people answered (a side's line)
-    total: float | None
+    total: Decimal | None
     type: str
-    marketing: float | None
-    sales: float | None
-    gap: float | None
+    marketing: Decimal | None
+    sales: Decimal | None
+    gap: Decimal | None
     note: str
 
 
@@ -41,6 +42,11 @@ def export_columns() -> list[ExportColumn]:
     ]
 
 
+def _decimal(value: float | None, places: int) -> Decimal | None:
+    """As the page writes it (a spreadsheet cell of a float would show its binary digits)."""
+    return None if value is None else Decimal(f"{value:.{places}f}")
+
+
 def export_rows(found: results.WaveResults) -> list[ExportRow]:
     if not found.closed:
         note = _("Results are shown once the wave is closed.")
@@ -51,7 +57,7 @@ def export_rows(found: results.WaveResults) -> list[ExportRow]:
             line=_("side"),
             name=s.label,
             answers=s.count,
-            total=s.total,
+            total=_decimal(s.total, 1),
             type=s.type_label,
             marketing=None,
             sales=None,
@@ -67,9 +73,9 @@ def export_rows(found: results.WaveResults) -> list[ExportRow]:
             answers=None,
             total=None,
             type="",
-            marketing=g.marketing,
-            sales=g.sales,
-            gap=g.gap,
+            marketing=_decimal(g.marketing, 2),
+            sales=_decimal(g.sales, 2),
+            gap=_decimal(g.gap, 2),
             note="",
         )
         for g in presenters.gap_views(found)

@@ -207,6 +207,8 @@ def wave_answer(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     }
     if request.method != "POST":
         return render(request, "diagnostic/wave_answer.html", {**context, "form": form_class()})
+    if context["answered"]:  # sent twice (a second tab, the back button): answers are final
+        return render(request, "diagnostic/wave_answer.html", context, status=409)
     form = form_class(request.POST)
     if form.is_valid():
         answers = [form.cleaned_data[f"s{n}"] for n in range(1, len(STATEMENTS) + 1)]

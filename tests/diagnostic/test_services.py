@@ -41,7 +41,9 @@ def test_a_pod_wave_tells_the_pods_members_only(personas):
     pod = f.PodFactory(workspace=personas.acme, name="Pod Lyon")
     PodMember.objects.create(pod=pod, user=personas.alice)
     wave = open_wave(personas, pod=pod.pk)
-    told = set(Notification.objects.filter(key__endswith=f":{wave.pk}").values_list("user", flat=True))
+    told = set(
+        Notification.objects.filter(key__endswith=f":{wave.pk}").values_list("user", flat=True)
+    )
     assert told == {personas.alice.pk}
 
 
