@@ -129,9 +129,10 @@ def next_moves(found: results.WaveResults) -> list[MovesView]:
 
 
 def gaps_chart(found: results.WaveResults) -> str:
-    """Each statement's gap (marketing − sales), largest first; red where sales rates higher."""
+    """Each statement's gap (marketing − sales), largest first, labelled by its number (the
+    table beside it has the words; the tooltip too); red where sales rates higher."""
     rows = [
-        {"statement": f"{g.number}. {g.key}", "gap": g.gap, "text": g.text}
+        {"statement": f"{g.number}.", "gap": g.gap, "text": f"{g.number}. {g.text}"}
         for g in gap_views(found)
     ]
     if not rows:
