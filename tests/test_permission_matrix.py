@@ -173,6 +173,7 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
         "valueentry": ValueEntry.objects.create(
             workspace=workspace, pod=pod, author=owner, on=dt.date(2026, 1, 5), title="Livré"
         ),
+        "diagnosticwave": _diagnostic_wave(workspace, pod),
         **_pairing(workspace),
         **_agenda(workspace),
         "bulkjob": bulk_job_start(
@@ -404,6 +405,21 @@ def _committee(workspace: Any, owner: Any) -> dict[str, Any]:
         "meetingitem": item,
         "meetingaction": action,
     }
+
+
+def _diagnostic_wave(workspace: Any, pod: Any) -> Any:
+    """An open diagnostic wave of the pod (its one member: the owner, who may answer it), so
+    that RevOps may still open one for the whole workspace."""
+    from cordee.diagnostic.models import Wave
+
+    return Wave.objects.create(
+        workspace=workspace,
+        title="Diagnostic matrice",
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 6, 30),
+        closes_on=dt.date(2099, 1, 1),
+        pod=pod,
+    )
 
 
 def _programme_days() -> list[dt.date]:
@@ -1049,6 +1065,18 @@ PAGES.update(
         "pod_value_delete": Page(kind="valueentry", allowed="rita", denied="bob"),
     }
 )
+# the alignment diagnostic: every member reads the waves and their results; RevOps opens and
+# closes them (diagnostic.manage); the matrix's wave is the pod's, whose member is the owner
+PAGES.update(
+    {
+        "diagnostic_waves": Page(),
+        "diagnostic_wave_open": Page(allowed="rita", denied="mia", post={"title": "S2"}),
+        "diagnostic_wave": Page(kind="diagnosticwave"),
+        "diagnostic_wave_answer": Page(kind="diagnosticwave"),
+        "diagnostic_wave_close": Page(kind="diagnosticwave", allowed="rita", denied="dave"),
+        "diagnostic_wave_export": Page(kind="diagnosticwave", allowed="erin"),
+    }
+)
 PAGES.update(  # the audit log (core/roles.py: audit.read, RevOps only)
     {
         "audit_log": Page(allowed="rita", denied="erin"),
@@ -1231,6 +1259,7 @@ POST_ONLY = {
     "comp_admin_revoke",
     "pay_statements_refresh",
     "committee_archive",
+    "diagnostic_wave_close",
     "committee_member_add",
     "committee_member_remove",
     "meeting_attendance",
@@ -1753,6 +1782,35 @@ OPS.update(  # pods as living units: every member reads; its members and manager
             kind="valueentry", allowed="mia", denied="bob", body={"kind": "learned"}
         ),
         "pod_value_delete": Op(kind="valueentry", allowed="rita", denied="bob", ok=(204,)),
+    }
+)
+OPS.update(  # the alignment diagnostic: every member reads; RevOps opens and closes; the
+    # matrix's wave is open and asks its pod, whose member is the owner (rita in Acme)
+    {
+        "diagnostic_wave_list": Op(),
+        "diagnostic_wave_open": Op(
+            allowed="rita",
+            denied="mia",
+            body={
+                "title": "S2 2026",
+                "period_start": "2026-07-01",
+                "period_end": "2026-12-31",
+                "closes_on": "2099-01-01",
+            },
+            ok=(201,),
+        ),
+        "diagnostic_wave_get": Op(kind="diagnosticwave"),
+        "diagnostic_wave_close": Op(kind="diagnosticwave", allowed="rita", denied="dave"),
+        "diagnostic_wave_statements": Op(kind="diagnosticwave", allowed="erin"),
+        "diagnostic_wave_answer": Op(
+            kind="diagnosticwave",
+            allowed="rita",
+            denied="bob",  # not in the pod the wave asks
+            body={"answers": [3] * 20},
+            ok=(204,),
+        ),
+        "diagnostic_wave_results": Op(kind="diagnosticwave"),
+        "diagnostic_trend": Op(),
     }
 )
 OPS.update(  # a meeting's agenda: every member reads it; its committee's runners edit it

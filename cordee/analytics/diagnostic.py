@@ -10,14 +10,19 @@ sides' totals, |marketing − sales|, in points of the 20–100 scale.
 **Anonymity**: a group's numbers exist only when at least ``MIN_GROUP`` people answered
 (``group_shown``). A group cut out of a larger one (a side within a pod) is also hidden when the
 people of the larger group left outside it are 1 to ``MIN_GROUP - 1``: subtracting the two
-results would give those few people's answers (``subgroup_shown``).
+results would give those few people's answers (``subgroup_shown``). With several pods, the same
+holds of every combination of them (``groups_shown``: no cell of fewer than ``MIN_GROUP``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
+
+K = TypeVar("K")
 
 MIN_GROUP = 5
 STATEMENT_COUNT = 20
@@ -34,16 +39,18 @@ TYPES: tuple[tuple[str, int, int], ...] = (
 
 
 def answers_check(answers: Sequence[object]) -> list[int]:
-    """The index of each answer that is not a whole number from 1 to 5 (empty: all good);
-    a list of the wrong length is every index past the end or missing."""
+    """The index of each answer that is not a whole number from 1 to 5 (empty: all good): a
+    missing answer (a list shorter than 20) is wrong at its index, an answer past the 20th is
+    wrong at its own."""
     wrong = [
         i
         for i, a in enumerate(answers)
-        if isinstance(a, bool) or not isinstance(a, int) or not LOWEST <= a <= HIGHEST
+        if i >= STATEMENT_COUNT
+        or isinstance(a, bool)
+        or not isinstance(a, int)
+        or not LOWEST <= a <= HIGHEST
     ]
-    if len(answers) != STATEMENT_COUNT:
-        wrong += list(range(len(answers), STATEMENT_COUNT)) or [STATEMENT_COUNT]
-    return wrong
+    return sorted(wrong + list(range(len(answers), STATEMENT_COUNT)))
 
 
 def total_type(total: float) -> str:
@@ -62,6 +69,41 @@ def subgroup_shown(count: int, parent_count: int) -> bool:
     group is either nobody or big enough too."""
     rest = parent_count - count
     return group_shown(count) and (rest == 0 or rest >= MIN_GROUP)
+
+
+def _isolated(whole: frozenset[int], groups: list[frozenset[int]]) -> int:
+    """How many people of ``whole`` sit in a cell of fewer than ``MIN_GROUP`` (a cell: the
+    people who are in exactly the same ``groups``; sums and differences of the groups' results
+    can isolate a cell, never less)."""
+    cells = Counter(tuple(person in g for g in groups) for person in whole)
+    return sum(n for n in cells.values() if n < MIN_GROUP)
+
+
+def groups_shown(whole: frozenset[int], parts: Mapping[K, frozenset[int]]) -> dict[K, bool]:
+    """Which parts of a group (a side within each pod: each a set of respondents' positions,
+    all within ``whole``) may be shown beside the whole. Whatever results a reader adds up or
+    subtracts — the whole, one pod, another, any overlap — what they isolate is a *cell* (the
+    people who are in exactly the same shown groups), so every cell must be nobody or at least
+    ``MIN_GROUP`` people. Parts too small are hidden first; then, while a cell is too small, the
+    part whose hiding leaves the fewest people in too small cells is hidden (the smaller part,
+    then the first given, on a tie). The answer does not depend on which part a reader asks for:
+    the same parts are shown whatever the filter. ``subgroup_shown`` is the one-part case."""
+    if not group_shown(len(whole)):
+        return dict.fromkeys(parts, False)
+    order = list(parts)
+    shown = [key for key in order if group_shown(len(parts[key]))]
+    while shown and _isolated(whole, [parts[k] for k in shown]):
+        shown.remove(
+            min(
+                shown,
+                key=lambda k: (
+                    _isolated(whole, [parts[o] for o in shown if o != k]),
+                    len(parts[k]),
+                    order.index(k),
+                ),
+            )
+        )
+    return {key: key in shown for key in order}
 
 
 @dataclass(frozen=True)

@@ -235,6 +235,11 @@ ACTIONS: dict[str, tuple[Any, Any]] = {
         pgettext_lazy("audit action", "weights reset"),
         gettext_lazy("%(who)s put the %(kind)s of “%(label)s” back to their defaults"),
     ),
+    # the alignment diagnostic (diagnostic/services.py): that someone answered, never what
+    "answer": (
+        pgettext_lazy("audit action", "answered"),
+        gettext_lazy("%(who)s answered the %(kind)s “%(label)s”"),
+    ),
 }
 OTHER_ACTION = gettext_lazy("%(who)s — %(action)s — the %(kind)s “%(label)s”")
 

@@ -37,6 +37,7 @@ from cordee.demo.codesign import add_codesign
 from cordee.demo.common import DAY, SIZES, as_date, as_datetime
 from cordee.demo.company import company_setup
 from cordee.demo.connections import connect_and_announce
+from cordee.demo.diagnostic import add_diagnostic
 from cordee.demo.feedback import add_feedback
 from cordee.demo.funnel import add_funnel_config
 from cordee.demo.goals import add_goals
@@ -199,6 +200,7 @@ def build_demo(
     with transaction.atomic():
         add_rituals(Workspace.objects.get(pk=ws.pk), now=as_datetime(end), seed=seed)
     add_value_log(Workspace.objects.get(pk=ws.pk), now=as_datetime(end), seed=seed)
+    add_diagnostic(Workspace.objects.get(pk=ws.pk), today=today, seed=seed)
     say(_("Announcing the last week's breaches to their people and to a chat webhook…"))
     with explicit_timestamps():
         connect_and_announce(Workspace.objects.get(pk=ws.pk), now=as_datetime(end))

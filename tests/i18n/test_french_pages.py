@@ -55,6 +55,7 @@ from cordee.comp.models import Plan as PayPlan
 from cordee.comp.models import Statement as PayStatement
 from cordee.crm import models as crm
 from cordee.dataio.models import ImportJob
+from cordee.diagnostic.models import Wave as DiagnosticWave
 from cordee.feedback.models import FeedbackItem
 from cordee.funnel import kpis
 from cordee.funnel import models as funnel
@@ -390,6 +391,16 @@ PK_MODELS: dict[str, type[models.Model]] = {
     "agenda_item_minutes": AgendaItem,
     "action_tick": ActionItem,
     "feedback_comments": FeedbackItem,
+    # the alignment diagnostic: a wave's pages
+    **dict.fromkeys(
+        (
+            "diagnostic_wave",
+            "diagnostic_wave_answer",
+            "diagnostic_wave_close",
+            "diagnostic_wave_export",
+        ),
+        DiagnosticWave,
+    ),
     # the committees (rituals)
     **{
         f"committee_{name}": Committee
@@ -730,6 +741,7 @@ def _page_records(personas: Personas) -> dict[str, Any]:
             link="https://wiki.example.fr/sequences/eti",
         )
     )
+    records.append(_diagnostic_wave(personas))
     bare.append(
         funnel.Goal.objects.create(
             workspace=ws,
@@ -945,6 +957,22 @@ def _debrief(personas: Any, campaign: Any) -> None:
         comment="Des contacts bien qualifiés",
         rated_at=timezone.now(),
     )
+
+
+def _diagnostic_wave(personas: Any) -> Any:
+    """An open diagnostic wave of the workspace that Bob answered (its pages: the statements to
+    answer, the participation, the results to come)."""
+    from cordee.diagnostic import services
+
+    wave = services.wave_open(
+        personas.actor("rita"),
+        "Diagnostic du second semestre",
+        dt.date(2026, 7, 1),
+        dt.date(2026, 12, 31),
+        personas.acme.today() + dt.timedelta(days=14),
+    )
+    services.wave_answer(personas.actor("bob"), wave, [4] * 20)
+    return wave
 
 
 def _committee(personas: Any) -> Any:
