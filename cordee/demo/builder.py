@@ -44,6 +44,7 @@ from cordee.demo.lifecycle import generate_chunk
 from cordee.demo.pay import add_pay
 from cordee.demo.rituals import add_rituals
 from cordee.demo.views import add_saved_views
+from cordee.demo.wins import add_wins
 from cordee.demo.writers import (
     CopyWriter,
     OrmWriter,
@@ -197,6 +198,7 @@ def build_demo(
     say(_("Holding the committees and the vis-ma-vie exchanges of the last months…"))
     with transaction.atomic():
         add_rituals(Workspace.objects.get(pk=ws.pk), now=as_datetime(end), seed=seed)
+    add_wins(Workspace.objects.get(pk=ws.pk), now=as_datetime(end))  # the wins wall's posts
     say(_("Announcing the last week's breaches to their people and to a chat webhook…"))
     with explicit_timestamps():
         connect_and_announce(Workspace.objects.get(pk=ws.pk), now=as_datetime(end))

@@ -215,6 +215,7 @@ class Models:
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
         self._periods: dict[tuple[dt.date, dt.date], PeriodModel] = {}
+        self._computed: dict[tuple[str, dt.date, dt.date], dict[str, str]] = {}
 
     def of(self, day: dt.date) -> PeriodModel:
         year, quarter = fiscal_periods(self.workspace.fiscal_year_start_month, day, quarters=1)
@@ -260,18 +261,19 @@ class Models:
 
     def credits(self, pm: PeriodModel) -> dict[str, str]:
         """The period's credits by campaign of a population model: kept, or computed as the
-        snapshot computes them (once per period)."""
+        snapshot computes them (once per period and model in a scan)."""
         if pm.credits is not None:
             return pm.credits
-        period = load_journeys(self.workspace, pm.period.start, pm.period.end, Dimension.CAMPAIGN)
-        result = attribute(period["won"].journeys, pm.model, half_life_days=pm.half_life_days)
-        credits = {c: str(v) for c, v in zip(result.channels, result.credits, strict=True)}
-        for key, value in list(self._periods.items()):
-            if value is pm:
-                self._periods[key] = PeriodModel(
-                    pm.model, pm.locked, pm.period, pm.half_life_days, credits
-                )
-        return credits
+        key = (pm.model, pm.period.start, pm.period.end)
+        if key not in self._computed:
+            period = load_journeys(
+                self.workspace, pm.period.start, pm.period.end, Dimension.CAMPAIGN
+            )
+            result = attribute(period["won"].journeys, pm.model, half_life_days=pm.half_life_days)
+            self._computed[key] = {
+                c: str(v) for c, v in zip(result.channels, result.credits, strict=True)
+            }
+        return self._computed[key]
 
 
 def _last_at_or_before(times: list[dt.datetime], moment: dt.datetime | None) -> int:

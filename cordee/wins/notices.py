@@ -19,7 +19,7 @@ from cordee.wins.models import CreditRole, PostKind
 def _title(params: Params) -> str:
     kind = params.get("kind")
     if kind == PostKind.GOAL_REACHED:
-        return gettext("A shared goal you own is reached: %(kpi)s, %(period)s") % {
+        return gettext("A shared goal is reached: %(kpi)s, %(period)s") % {
             "kpi": gettext(str(params.get("kpi_label", ""))),
             "period": params.get("period", ""),
         }

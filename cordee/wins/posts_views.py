@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from cordee.core.actor import Actor
 from cordee.core.errors import ValidationFailed
 from cordee.core.web import SchemaForm, add_field_errors, workspace_view
+from cordee.integrations.models import WebhookEvent
 from cordee.wins import posts
 from cordee.wins.posts_schemas import WinsSettingsIn
 from cordee.wins.posts_selectors import wall_settings_get
@@ -41,6 +42,7 @@ def _page(actor: Actor, form: WallSettingsForm | None = None) -> dict[str, Any]:
         "form": form or WallSettingsForm(initial={"threshold": threshold}),
         "threshold": threshold,
         "currency": actor.workspace.currency,
+        "event_label": WebhookEvent.WIN_POSTED.label,
     }
 
 

@@ -25,6 +25,7 @@ from cordee.analytics import kpis as catalogue
 from cordee.attribution.models import AttributionModel
 from cordee.core.templatetags.cordee import format_money, percent
 from cordee.funnel.models import TouchKind
+from cordee.tenancy.roles import Side
 from cordee.wins.models import PostKind, WinPost
 
 
@@ -44,6 +45,14 @@ def _kpi_label(key: str) -> str:
     return key
 
 
+def _scope(scope: str, name: str) -> str:
+    if name:
+        return name
+    if scope.startswith("side:") and scope[5:] in Side.values:
+        return str(Side(scope[5:]).label)
+    return _("the workspace")
+
+
 def post_title(post: WinPost) -> str:
     """One line: what was won or reached, and by whom."""
     p = post.params or {}
@@ -57,7 +66,7 @@ def post_title(post: WinPost) -> str:
         goal = p["goal"]
         return _("Shared goal reached: %(kpi)s for %(scope)s, %(period)s") % {
             "kpi": _kpi_label(goal.get("kpi", "")),
-            "scope": p.get("scope_name") or _("the workspace"),
+            "scope": _scope(goal.get("scope", ""), p.get("scope_name", "")),
             "period": goal.get("period", ""),
         }
     if post.kind == PostKind.POD_FIRST_CODESIGNED and "pod" in p:
