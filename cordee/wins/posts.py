@@ -103,7 +103,7 @@ def posts_scan(workspace: Workspace, now: dt.datetime | None = None) -> list[Win
     for batch in _unposted(workspace, now):
         written += posts_publish(workspace, _drafts(workspace, batch), now)
     written += milestones_scan(workspace, now)
-    posts_withdraw(workspace)
+    posts_withdraw(workspace, now)
     return written
 
 
@@ -275,7 +275,7 @@ def _story(
     }
 
 
-def posts_withdraw(workspace: Workspace) -> tuple[int, int]:
+def posts_withdraw(workspace: Workspace, now: dt.datetime | None = None) -> tuple[int, int]:
     """Withdraw the posts of deals moved out of won since (at their last move out of won,
     ``funnel.won``'s cancellation), and show again those won again; (withdrawn, shown again)."""
     live = WinPost.objects.filter(
@@ -290,7 +290,7 @@ def posts_withdraw(workspace: Workspace) -> tuple[int, int]:
     withdrawn = 0
     for opportunity_id, cancelled_at in cancelled:
         withdrawn += live.filter(opportunity_id=opportunity_id).update(
-            withdrawn_at=cancelled_at or timezone.now()
+            withdrawn_at=cancelled_at or now or timezone.now()
         )
     again = WinPost.objects.filter(
         workspace=workspace,

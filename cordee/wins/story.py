@@ -116,8 +116,9 @@ def campaign_shares(post: WinPost) -> list[dict[str, Any]]:
 
 
 def journey_lines(post: WinPost, *, slug: str | None = None) -> list[dict[str, Any]]:
-    """The journey in order, each ``{"at": datetime | None, "text": str, "url": str}``;
-    ``slug``: the workspace's (read from the post when not given)."""
+    """The journey in order, each ``{"at": datetime | date | None, "text": str, "url": str}``
+    (the opportunity's line has its creation date); ``slug``: the workspace's (read from the post
+    when not given)."""
     p = post.params or {}
     if post.kind != PostKind.DEAL_WON:
         return []
