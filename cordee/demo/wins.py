@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from cordee.demo.writers import explicit_timestamps
 from cordee.tenancy.models import Workspace
-from cordee.wins.models import WallSettings
+from cordee.wins.models import WallSettings, WinPost
 from cordee.wins.posts import posts_scan
 
 THRESHOLD = Decimal("10000")
@@ -17,4 +18,5 @@ THRESHOLD = Decimal("10000")
 def add_wins(workspace: Workspace, *, now: dt.datetime) -> int:
     """Set the wall's threshold and post the history's wins; returns the posts written."""
     WallSettings.objects.update_or_create(workspace=workspace, defaults={"threshold": THRESHOLD})
-    return len(posts_scan(workspace, now=now))
+    with explicit_timestamps((WinPost,)):  # the notifications of the last days' posts: at ``now``
+        return len(posts_scan(workspace, now=now))

@@ -56,6 +56,8 @@ def posts_publish(workspace: Workspace, drafts: Sequence[Draft], now: dt.datetim
     chat tools of the recent ones. [] when another scan wrote them first (the unique key)."""
     if not drafts:
         return []
+    for post, _credits in drafts:  # kept only when history is replayed (the demo)
+        post.created_at = post.updated_at = now
     try:
         with transaction.atomic():
             posts = WinPost.objects.bulk_create([post for post, _credits in drafts])
@@ -66,14 +68,16 @@ def posts_publish(workspace: Workspace, drafts: Sequence[Draft], now: dt.datetim
                     credits.append(credit)
             WinCredit.objects.bulk_create(credits)
             recent = [p for p in posts if p.at >= now - ANNOUNCE_WITHIN]
-            _notify(workspace, recent, drafts)
-            transaction.on_commit(partial(_announce, workspace, recent))
+            _notify(workspace, recent, drafts, now)
+            transaction.on_commit(partial(_announce, workspace, recent, now))
     except IntegrityError:
         return []
     return posts
 
 
-def _notify(workspace: Workspace, recent: list[WinPost], drafts: Sequence[Draft]) -> None:
+def _notify(
+    workspace: Workspace, recent: list[WinPost], drafts: Sequence[Draft], now: dt.datetime
+) -> None:
     ids = {p.pk for p in recent}
     notifications = []
     for post, credits in drafts:
@@ -85,17 +89,17 @@ def _notify(workspace: Workspace, recent: list[WinPost], drafts: Sequence[Draft]
             if credit.user_id in told:
                 continue
             told.add(credit.user_id)
-            notifications.append(
-                notification_new(
-                    workspace=workspace,
-                    user=credit.user,
-                    kind="wins.credited",
-                    key=f"wins.credited:{post.key}",
-                    code=CREDITED,
-                    params=_notice_params(post, credit),
-                    url=url,
-                )
+            notification = notification_new(
+                workspace=workspace,
+                user=credit.user,
+                kind="wins.credited",
+                key=f"wins.credited:{post.key}",
+                code=CREDITED,
+                params=_notice_params(post, credit),
+                url=url,
             )
+            notification.created_at = now  # kept only when history is replayed (the demo)
+            notifications.append(notification)
     if notifications:
         notifications_send(notifications=notifications)
 
@@ -146,7 +150,7 @@ def webhook_data(post: WinPost, credits: Sequence[WinCredit]) -> dict[str, Any]:
     }
 
 
-def _announce(workspace: Workspace, posts: list[WinPost]) -> None:
+def _announce(workspace: Workspace, posts: list[WinPost], now: dt.datetime) -> None:
     """After the commit: one ``win.posted`` event per post, to the subscriptions its pod's
     routing reaches (read once per pod of the batch)."""
     if not posts:
@@ -176,4 +180,5 @@ def _announce(workspace: Workspace, posts: list[WinPost]) -> None:
             url=absolute_url(url) if url else "",
             subscriptions=subscriptions,
             pod_ids=[post.pod_id] if post.pod_id else None,
+            at=now,
         )
