@@ -98,7 +98,8 @@ def _notify(
                 params=_notice_params(post, credit),
                 url=url,
             )
-            notification.created_at = now  # kept only when history is replayed (the demo)
+            # when it happened: kept only when history is replayed (the demo)
+            notification.created_at = min(post.at, now)
             notifications.append(notification)
     if notifications:
         notifications_send(notifications=notifications)
