@@ -51,6 +51,7 @@ from cordee.people.models import PodMember
 from cordee.people.outbox import BACKEND as OUTBOX_BACKEND
 from cordee.people.services import api_token_create
 from cordee.tenancy.models import ApiToken
+from cordee.wins.models import WinPost
 from tests import factories as f
 from tests.conftest import Personas, copy_for_the_test, make_personas, rows_kept_for_the_module
 
@@ -148,6 +149,9 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
             events=["sla.breach"],
         ),
         "competitor": Competitor.objects.create(workspace=workspace, name="Rivalis"),
+        "winpost": WinPost.objects.create(  # the wins wall (issue 20)
+            workspace=workspace, kind="deal_won", key="deal:matrix", at=timezone.now()
+        ),
         "feedbackitem": _feedback(workspace, owner, "Trop cher"),
         "feedbackdup": _feedback(workspace, owner, "Too expensive"),
         "feedbackfile": _feedback_with_file(workspace, owner),
@@ -799,6 +803,8 @@ for _kind, _plural, _writer, _reader in (
     # delete: the kind's writers who also hold record.delete (core/roles.py), e.g. not a rep
     PAGES[f"{_plural}_delete"] = Page(kind=_kind, allowed="rita", denied="bob")
 PAGES["pods_delete"] = Page(kind="pod", allowed="dave", denied="alice")
+# the wins wall's threshold: RevOps (wall.configure)
+PAGES["wins_settings"] = Page(allowed="rita", denied="dave", post={"threshold": "10000"})
 PAGES.update(  # merges: managers and RevOps (record.merge); everyone reads a merge
     {
         "merge_new": Page(kind="contact", record="contact", allowed="mia", denied="bob"),
@@ -1889,6 +1895,15 @@ def _operations() -> dict[str, tuple[str, str]]:
         for path, methods in schema["paths"].items()
         for method, op in methods.items()
     }
+
+
+OPS.update(  # the wins wall's posts: every member reads; RevOps sets the threshold
+    {
+        "wins_settings": Op(allowed="bob"),
+        "wins_settings_set": Op(allowed="rita", denied="dave", body={"threshold": "10000"}),
+        "win_journey": Op(kind="winpost", allowed="bob"),
+    }
+)
 
 
 # Every list of the API has its export (dataio/export_api.py), open to whoever reads the list.

@@ -46,6 +46,7 @@ from cordee.demo.pay import add_pay
 from cordee.demo.pods import add_value_log
 from cordee.demo.rituals import add_rituals
 from cordee.demo.views import add_saved_views
+from cordee.demo.wins import add_wins
 from cordee.demo.writers import (
     CopyWriter,
     OrmWriter,
@@ -201,6 +202,7 @@ def build_demo(
         add_rituals(Workspace.objects.get(pk=ws.pk), now=as_datetime(end), seed=seed)
     add_value_log(Workspace.objects.get(pk=ws.pk), now=as_datetime(end), seed=seed)
     add_diagnostic(Workspace.objects.get(pk=ws.pk), today=today, seed=seed)
+    add_wins(Workspace.objects.get(pk=ws.pk), now=as_datetime(end))  # the wins wall's posts
     say(_("Announcing the last week's breaches to their people and to a chat webhook…"))
     with explicit_timestamps():
         connect_and_announce(Workspace.objects.get(pk=ws.pk), now=as_datetime(end))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ninja import Router
 
 from cordee.core.api import register_crud
-from cordee.integrations import records, schemas, selectors
+from cordee.integrations import records, routing, schemas, selectors
 
 router = Router()
 
@@ -16,6 +16,8 @@ register_crud(
     out=schemas.WebhookOut,
     create_in=schemas.WebhookIn,
     update_in=schemas.WebhookPatch,
+    create=routing.webhook_create,
+    update=routing.webhook_update,
     list_selector=selectors.webhook_list,
     get_selector=selectors.webhook_get,
 )

@@ -34,6 +34,13 @@ class WebhookOut(Schema):
     format: str
     events: list[str]
     is_active: bool
+    pods: list[int] = Field(
+        ..., description="The pods whose events it carries; none: every pod's and the workspace's"
+    )
+
+    @staticmethod
+    def resolve_pods(obj: Any) -> list[int]:
+        return sorted(p.pk for p in obj.pods.all())
 
 
 class WebhookIn(InSchema):
@@ -42,6 +49,11 @@ class WebhookIn(InSchema):
     format: FormatCode = "json"
     events: list[EventCode] = Field(..., min_length=1)
     is_active: bool = True
+    pods: list[int] = Field(
+        [],
+        description="Route to these pods (ids): it carries only their events (wins, kudos, a "
+        "pod's report); none: every event",
+    )
 
 
 class WebhookPatch(InSchema):
@@ -50,3 +62,4 @@ class WebhookPatch(InSchema):
     format: FormatCode | None = None
     events: list[EventCode] | None = Field(None, min_length=1)
     is_active: bool | None = None
+    pods: list[int] | None = Field(None, description="The pods it is routed to ([]: none)")

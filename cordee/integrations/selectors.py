@@ -75,7 +75,9 @@ def webhook_shown(actor: Actor, subscription: WebhookSubscription) -> WebhookSub
 
 
 def webhook_list(*, actor: Actor, params: Mapping[str, str]) -> QuerySet[Any]:
-    return webhooks_shown(actor, record_list(actor=actor, spec=WEBHOOKS, params=params))
+    return webhooks_shown(
+        actor, record_list(actor=actor, spec=WEBHOOKS, params=params).prefetch_related("pods")
+    )
 
 
 def webhook_get(*, actor: Actor, pk: int) -> WebhookSubscription:

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_POST
 
 from cordee.core.actor import Actor
 from cordee.core.web import Column, RecordPage, record_form_class, workspace_view
-from cordee.integrations import incoming, records, selectors
+from cordee.integrations import incoming, records, routing, selectors
 from cordee.integrations.models import WebhookEvent
+from cordee.people.models import Pod
 
 
 class WebhookForm(record_form_class(records.WEBHOOKS, ("name", "url", "format", "is_active"))):  # type: ignore[misc]
@@ -27,6 +28,30 @@ class WebhookForm(record_form_class(records.WEBHOOKS, ("name", "url", "format", 
         widget=forms.CheckboxSelectMultiple,
         required=True,
     )
+    pods = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Pods"),
+        queryset=Pod.objects.none(),  # the workspace's (RecordForm)
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=gettext_lazy(
+            "Only the events of these pods (wins, kudos, a pod's report); none: every event."
+        ),
+    )
+
+    def __init__(self, *, actor: Actor, instance: Any = None, **kwargs: Any) -> None:
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = forms.model_to_dict(
+                instance, fields=["name", "url", "format", "is_active", "events"]
+            ) | {"pods": [p.pk for p in instance.pods.all()]}
+        super().__init__(actor=actor, instance=instance, **kwargs)
+
+
+def _save_webhook(actor: Actor, form: forms.Form, instance: Any) -> Any:
+    data = form.record_data()  # type: ignore[attr-defined]
+    data["pods"] = [p.pk for p in data.get("pods") or []]
+    if instance is None:
+        return routing.webhook_create(actor=actor, data=data)
+    return routing.webhook_update(actor=actor, instance=instance, data=data)
 
 
 def _deliveries(actor: Actor, subscription: Any) -> dict[str, Any]:
@@ -50,8 +75,9 @@ WEBHOOKS = RecordPage(
         Column("url", gettext_lazy("URL"), secondary=True),
         Column("is_active", gettext_lazy("Active")),
     ),
-    form_fields=("name", "url", "format", "events", "is_active"),
+    form_fields=("name", "url", "format", "events", "pods", "is_active"),
     form_class=WebhookForm,
+    save=_save_webhook,
     detail_template="integrations/webhook_detail.html",
     detail_context=_deliveries,
     list_queryset=selectors.webhooks_shown,

@@ -73,6 +73,7 @@ CODE_KINDS: dict[str, Kind] = {
     "rituals.action_overdue": Kind.TASK_REMINDER,
     "rituals.preread_ready": Kind.OTHER,
     "diagnostic.wave_opened": Kind.TASK_REMINDER,
+    "wins.credited": Kind.OTHER,
     "text": Kind.OTHER,
 }
 

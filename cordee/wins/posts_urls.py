@@ -1,7 +1,11 @@
-"""Wins: the wall's settings (threshold) and milestones: the pages under /w/<slug>/."""
+"""Wins: the wall's settings (threshold): the pages under /w/<slug>/."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from cordee.wins import posts_views as views
+
+urlpatterns: list[URLPattern] = [
+    path("wins/settings/", views.wins_settings, name="wins_settings"),
+]
