@@ -72,6 +72,7 @@ CODE_KINDS: dict[str, Kind] = {
     "rituals.action_due": Kind.TASK_REMINDER,
     "rituals.action_overdue": Kind.TASK_REMINDER,
     "rituals.preread_ready": Kind.OTHER,
+    "wins.kudos_received": Kind.OTHER,
     "text": Kind.OTHER,
 }
 
