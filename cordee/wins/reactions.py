@@ -34,8 +34,8 @@ def reaction_set(*, actor: Actor, post_id: Any, emoji: Any, on: bool) -> bool:
     """Put (``on``) or take away the actor's ``emoji`` on a post of the wall (``win.react``);
     doing it twice changes nothing. Returns whether the reaction is there now."""
     actor.require("win.react")
+    post: WinPost = post_get(actor, post_id)  # another workspace's: 404 before anything
     code = _emoji_clean(emoji)
-    post: WinPost = post_get(actor, post_id)
     mine = Reaction.objects.filter(post=post, user=actor.user, emoji=code)
     if not on:
         mine.delete()
@@ -53,7 +53,7 @@ def reaction_toggle(*, actor: Actor, post_id: Any, emoji: Any) -> bool:
     """The actor's ``emoji`` on the post if it was not there, away if it was; returns whether
     it is there now."""
     actor.require("win.react")
-    code = _emoji_clean(emoji)
     post = post_get(actor, post_id)
+    code = _emoji_clean(emoji)
     there = Reaction.objects.filter(post=post, user=actor.user, emoji=code).exists()
     return reaction_set(actor=actor, post_id=post.pk, emoji=code, on=not there)

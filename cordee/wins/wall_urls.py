@@ -11,6 +11,5 @@ urlpatterns: list[URLPattern] = [
     path("wins/<int:pk>/", views.win_detail, name="win_detail"),
     path("wins/<int:pk>/react/", views.win_react, name="win_react"),
     path("kudos/", views.kudos_page, name="kudos_page"),
-    path("kudos/send/", views.kudos_send, name="kudos_send"),
     path("kudos/<int:pk>/withdraw/", views.kudos_withdraw, name="kudos_withdraw"),
 ]

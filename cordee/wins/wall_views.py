@@ -200,19 +200,15 @@ def _kudos_page(
 
 @workspace_view
 def kudos_page(request: HttpRequest, actor: Actor) -> HttpResponse:
-    """Kudos: the form (``?to=<user>`` or ``?pod=<pod>``, ``&post=<win>`` fill it), what the
-    actor received and sent, the workspace's latest, this month's counts."""
-    initial = {
-        "recipient": _int(request.GET.get("to")),
-        "pod": _int(request.GET.get("pod")),
-        "post": _int(request.GET.get("post")),
-    }
-    return _kudos_page(request, actor, KudosForm(actor=actor, initial=initial))
-
-
-@require_POST
-@workspace_view
-def kudos_send(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Kudos: the form (``?to=<user>`` or ``?pod=<pod>``, ``&post=<win>`` fill it; a POST
+    sends), what the actor received and sent, the workspace's latest, this month's counts."""
+    if request.method != "POST":
+        initial = {
+            "recipient": _int(request.GET.get("to")),
+            "pod": _int(request.GET.get("pod")),
+            "post": _int(request.GET.get("post")),
+        }
+        return _kudos_page(request, actor, KudosForm(actor=actor, initial=initial))
     form = KudosForm(request.POST, actor=actor)
     if form.is_valid():
         c = form.cleaned_data

@@ -218,7 +218,7 @@ def test_the_kudos_page_sends_and_shows_this_months_counts(client, personas):
     html = page.content.decode()
     assert page.status_code == 200 and f'data-about="{post.pk}"' in html
     response = client.post(
-        reverse("kudos_send", args=["acme"]),
+        reverse("kudos_page", args=["acme"]),
         {"recipient": personas.bob.pk, "message": "Merci pour le kit !", "post": post.pk},
         secure=True,
     )
@@ -234,7 +234,7 @@ def test_the_kudos_page_sends_and_shows_this_months_counts(client, personas):
 def test_the_kudos_page_refuses_oneself_with_the_field_named(client, personas):
     client.force_login(personas.alice)
     response = client.post(
-        reverse("kudos_send", args=["acme"]),
+        reverse("kudos_page", args=["acme"]),
         {"recipient": personas.alice.pk, "message": "Bravo moi"},
         secure=True,
     )
