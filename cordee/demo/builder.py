@@ -40,6 +40,7 @@ from cordee.demo.connections import connect_and_announce
 from cordee.demo.feedback import add_feedback
 from cordee.demo.funnel import add_funnel_config
 from cordee.demo.goals import add_goals
+from cordee.demo.kudos import add_kudos
 from cordee.demo.lifecycle import generate_chunk
 from cordee.demo.pay import add_pay
 from cordee.demo.rituals import add_rituals
@@ -197,6 +198,8 @@ def build_demo(
     say(_("Holding the committees and the vis-ma-vie exchanges of the last months…"))
     with transaction.atomic():
         add_rituals(Workspace.objects.get(pk=ws.pk), now=as_datetime(end), seed=seed)
+    with transaction.atomic():
+        add_kudos(Workspace.objects.get(pk=ws.pk), now=as_datetime(end), seed=seed)
     say(_("Announcing the last week's breaches to their people and to a chat webhook…"))
     with explicit_timestamps():
         connect_and_announce(Workspace.objects.get(pk=ws.pk), now=as_datetime(end))
