@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from cordee.core.actor import Actor
 from cordee.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from cordee.core.schemas import MAX_ID
 from cordee.integrations.models import WebhookEvent
 from cordee.integrations.services import webhook_emit
 from cordee.people.models import Notification, Pod, PodMember
@@ -68,9 +69,10 @@ def _id(value: Any) -> int | None:
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return -1  # not an id: refused as unknown below
+    return number if 1 <= number <= MAX_ID else -1  # none has it; never a database overflow
 
 
 def _person(actor: Actor, user_id: int) -> tuple[User, str]:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from cordee.core.actor import Actor
 from cordee.core.errors import NotFound
+from cordee.core.schemas import MAX_ID
 from cordee.crm.models import Campaign
 from cordee.tenancy.models import User
 from cordee.tenancy.roles import Side
@@ -77,7 +78,9 @@ def post_get(actor: Actor, pk: Any) -> WinPost:
     try:
         key = int(pk)
     except (TypeError, ValueError):
-        raise NotFound(_("No such win on this wall.")) from None
+        key = 0
+    if not 1 <= key <= MAX_ID:  # an id no row can have: never a database overflow
+        raise NotFound(_("No such win on this wall."))
     post = with_credits(wall_posts(actor)).filter(pk=key).first()
     if post is None:
         raise NotFound(_("No such win on this wall."))

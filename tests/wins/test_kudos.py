@@ -240,3 +240,8 @@ def test_the_kudos_page_refuses_oneself_with_the_field_named(client, personas):
     )
     assert response.status_code == 422 and not Kudos.objects.exists()
     assert 'id="id_recipient_error"' in response.content.decode()
+
+
+def test_an_id_no_row_can_have_is_refused_naming_the_field(personas):
+    assert "recipient" in _refused(personas, "alice", recipient_user_id=2**70)
+    assert "pod" in _refused(personas, "alice", pod_id=2**70)

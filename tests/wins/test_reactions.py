@@ -47,3 +47,8 @@ def test_withdrawn_and_foreign_posts_are_not_found(personas):
     for post in (withdrawn, theirs):
         with pytest.raises(NotFound):
             reaction_toggle(actor=personas.actor("alice"), post_id=post.pk, emoji="clap")
+
+
+def test_an_id_no_row_can_have_is_not_found(personas):
+    with pytest.raises(NotFound):
+        reaction_toggle(actor=personas.actor("alice"), post_id=2**70, emoji="clap")
