@@ -149,9 +149,6 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
             events=["sla.breach"],
         ),
         "competitor": Competitor.objects.create(workspace=workspace, name="Rivalis"),
-        "winpost": WinPost.objects.create(  # the wins wall (issue 20)
-            workspace=workspace, kind="deal_won", key="deal:matrix", at=timezone.now()
-        ),
         "feedbackitem": _feedback(workspace, owner, "Trop cher"),
         "feedbackdup": _feedback(workspace, owner, "Too expensive"),
         "feedbackfile": _feedback_with_file(workspace, owner),
@@ -180,6 +177,7 @@ def make_objects(workspace: Any, owner: Any) -> dict[str, Any]:
         "diagnosticwave": _diagnostic_wave(workspace, pod),
         **_pairing(workspace),
         **_agenda(workspace),
+        **_wall(workspace, owner, member),
         "bulkjob": bulk_job_start(
             actor=_actor(owner, workspace),
             kind="accounts",
@@ -260,6 +258,27 @@ def _pay(workspace: Any, owner: Any, member: Any) -> dict[str, Any]:
         workspace=workspace, statement=theirs, component="commission", text="?", raised_by=member
     )
     return {"payplan": plan, "paystatement": mine, "paystatement2": theirs, "paydispute": dispute}
+
+
+def _wall(workspace: Any, owner: Any, member: Any) -> dict[str, Any]:
+    """The wins wall: a won deal's post crediting the owner, and the owner's kudos to the member
+    (dated a day ahead: the sender's ten minutes to take it back outlast the module's run)."""
+    from cordee.wins.models import Kudos, WinCredit
+
+    post = WinPost.objects.create(
+        workspace=workspace, kind="deal_won", key="deal:matrix", at=timezone.now()
+    )
+    WinCredit.objects.create(post=post, user=owner, side="other", role="owner")
+    kudos = Kudos.objects.create(
+        workspace=workspace,
+        sender=owner,
+        sender_side="other",
+        recipient=member,
+        recipient_side="marketing",
+        message="Merci",
+    )
+    Kudos.objects.filter(pk=kudos.pk).update(created_at=timezone.now() + dt.timedelta(days=1))
+    return {"winpost": post, "kudos": kudos}
 
 
 def _agenda(workspace: Any) -> dict[str, Any]:
@@ -1043,6 +1062,17 @@ PAGES.update(  # bulk actions: as single edits (core/roles.py); a job is its aut
         "bulk_job_undo": Page(kind="bulkjob", allowed="rita"),
     }
 )
+# the wins wall (wins/wall_views.py): every member reads it, reacts and sends kudos (win.react,
+# executives included); only the sender takes kudos back (the matrix's: rita's)
+PAGES.update(
+    {
+        "wins_wall": Page(),
+        "win_detail": Page(kind="winpost", allowed="erin"),
+        "win_react": Page(kind="winpost", allowed="erin", post={"emoji": "clap"}),
+        "kudos_page": Page(allowed="erin"),
+        "kudos_withdraw": Page(kind="kudos", allowed="rita", denied="alice"),
+    }
+)
 # committees (rituals): every member reads them; managers and RevOps set them up and choose their
 # members (committee.write)
 PAGES.update(
@@ -1281,6 +1311,8 @@ POST_ONLY = {
     "agenda_item_remove",
     "agenda_item_restore",
     "pod_value_delete",
+    "win_react",
+    "kudos_withdraw",
 }
 POST_ONLY.add("alignment_index_weights")  # the alignment index's weights form
 
@@ -1887,6 +1919,19 @@ OPS.update(  # the alignment index: every member reads it; RevOps sets its weigh
 )
 
 
+OPS.update(  # the wins wall and kudos: every member reads, reacts and sends (win.react)
+    {
+        "wall_list": Op(),
+        "wall_get": Op(kind="winpost", allowed="erin"),
+        "wall_reaction_put": Op(kind="winpost", allowed="erin"),
+        "wall_reaction_delete": Op(kind="winpost"),
+        "kudos_list": Op(query={"box": "received"}),
+        "kudos_create": Op(allowed="erin", body={"message": "Merci"}, ok=(201,)),
+        "kudos_counts": Op(query={"period": "2026-11"}),
+    }
+)
+
+
 @cache  # the document is built from the code (~0.1–0.5 s a time), not from the database
 def _operations() -> dict[str, tuple[str, str]]:
     schema = api.get_openapi_schema()
@@ -1921,6 +1966,7 @@ def _call(user: Any, workspace: Any, op_id: str, obj: Any = None, body: Any = No
     if obj is not None:
         path = path.replace("{pk}", str(obj.pk)).replace("{token_id}", str(obj.pk))
         path = path.replace("{record}", "lead")  # the timeline's kind of record
+        path = path.replace("{emoji}", "clap")  # a reaction to a win
     path = path.replace("{month}", "2026-11")  # the executive report's month
     client = Client()
     headers = {}
@@ -1946,6 +1992,7 @@ def _create_body(op_id: str, objects: dict[str, Any]) -> dict[str, Any]:
             "occurred_at": "2026-03-02T10:00:00+01:00",
         },
         "lead_create": {"contact": objects["contact"].pk},
+        "kudos_create": {"recipient": objects["member"].pk},
         "activity_create": {
             "record": "lead",
             "record_id": objects["lead"].pk,

@@ -41,6 +41,7 @@ from cordee.demo.diagnostic import add_diagnostic
 from cordee.demo.feedback import add_feedback
 from cordee.demo.funnel import add_funnel_config
 from cordee.demo.goals import add_goals
+from cordee.demo.kudos import add_kudos
 from cordee.demo.lifecycle import generate_chunk
 from cordee.demo.pay import add_pay
 from cordee.demo.pods import add_value_log
@@ -203,6 +204,8 @@ def build_demo(
     add_value_log(Workspace.objects.get(pk=ws.pk), now=as_datetime(end), seed=seed)
     add_diagnostic(Workspace.objects.get(pk=ws.pk), today=today, seed=seed)
     add_wins(Workspace.objects.get(pk=ws.pk), now=as_datetime(end))  # the wins wall's posts
+    with transaction.atomic():
+        add_kudos(Workspace.objects.get(pk=ws.pk), now=as_datetime(end), seed=seed)
     say(_("Announcing the last week's breaches to their people and to a chat webhook…"))
     with explicit_timestamps():
         connect_and_announce(Workspace.objects.get(pk=ws.pk), now=as_datetime(end))

@@ -74,6 +74,7 @@ CODE_KINDS: dict[str, Kind] = {
     "rituals.preread_ready": Kind.OTHER,
     "diagnostic.wave_opened": Kind.TASK_REMINDER,
     "wins.credited": Kind.OTHER,
+    "wins.kudos_received": Kind.OTHER,
     "text": Kind.OTHER,
 }
 

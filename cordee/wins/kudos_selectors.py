@@ -1,12 +1,14 @@
-"""Counting kudos (the alignment index's cross-side part reads it here)."""
+"""Reading kudos: the lists of the kudos page and the API, and their counts (the alignment
+index's cross-side part reads ``kudos_counts`` here)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
+from cordee.core.actor import Actor
 from cordee.people.models import PodMember
 from cordee.tenancy.models import Workspace
 from cordee.wins.models import Kudos
@@ -34,3 +36,30 @@ def kudos_counts(
         )
     counts = rows.aggregate(total=Count("id"), cross=Count("id", filter=Q(cross_side=True)))
     return KudosCounts(total=counts["total"], cross_side=counts["cross"])
+
+
+BOXES = ("received", "sent", "all")
+
+
+def kudos_list(actor: Actor, *, box: str = "all", pod_id: int | None = None) -> QuerySet[Kudos]:
+    """The workspace's kudos, newest first, with their people, pod and post: ``received`` (by
+    the actor, or by one of the actor's pods), ``sent`` (by the actor), ``all`` (everyone's:
+    kudos are public in the workspace); of one pod (sent to it or to one of its members)."""
+    rows = Kudos.objects.filter(workspace=actor.workspace)
+    if box == "received":
+        mine = PodMember.objects.filter(user=actor.user).values("pod_id")
+        rows = rows.filter(Q(recipient=actor.user) | Q(pod_id__in=mine))
+    elif box == "sent":
+        rows = rows.filter(sender=actor.user)
+    if pod_id is not None:
+        members = PodMember.objects.filter(pod_id=pod_id).values("user_id")
+        rows = rows.filter(Q(pod_id=pod_id) | Q(recipient_id__in=members))
+    return rows.select_related("sender", "recipient", "pod", "post").order_by("-created_at", "-id")
+
+
+def month_of(workspace: Workspace, day: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The calendar month of ``day`` (default: the workspace's today): its first and last days."""
+    day = day or workspace.today()
+    first = day.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, following - dt.timedelta(days=1)

@@ -82,6 +82,7 @@ from cordee.rituals.models import (
     Programme,
 )
 from cordee.tenancy.models import ApiToken, User, Workspace
+from cordee.wins.models import Kudos, WinPost
 from tests import factories as f
 from tests.conftest import Personas, copy_for_the_test, make_personas, rows_kept_for_the_module
 
@@ -401,6 +402,9 @@ PK_MODELS: dict[str, type[models.Model]] = {
         ),
         DiagnosticWave,
     ),
+    # the wins wall: a post's pages; a kudos' (taken back)
+    **dict.fromkeys(("win_detail", "win_react"), WinPost),
+    "kudos_withdraw": Kudos,
     # the committees (rituals)
     **{
         f"committee_{name}": Committee
@@ -742,6 +746,7 @@ def _page_records(personas: Personas) -> dict[str, Any]:
         )
     )
     records.append(_diagnostic_wave(personas))
+    records += _wall(personas, campaign, pod)
     bare.append(
         funnel.Goal.objects.create(
             workspace=ws,
@@ -973,6 +978,42 @@ def _diagnostic_wave(personas: Any) -> Any:
     )
     services.wave_answer(personas.actor("bob"), wave, [4] * 20)
     return wave
+
+
+def _wall(personas: Any, campaign: Any, pod: Any) -> list[Any]:
+    """The wins wall: a deal won crediting both sides (Alice's campaign, Bob's close) with
+    reactions, and Alice's kudos about it to Bob (hers to take back for ten minutes)."""
+    from cordee.wins.kudos import kudos_send
+    from cordee.wins.models import Reaction, WinCredit
+
+    post = WinPost.objects.create(
+        workspace=personas.acme,
+        kind="deal_won",
+        key="deal:french-pages",
+        at=timezone.now(),
+        pod=pod,
+        campaign=campaign,
+        amount=Decimal("48000.00"),
+        currency="EUR",
+        params={"title": "Dassault Systèmes Industrie"},
+    )
+    WinCredit.objects.create(post=post, user=personas.bob, side="sales", role="owner")
+    WinCredit.objects.create(
+        post=post,
+        user=personas.alice,
+        side="marketing",
+        role="marketer",
+        campaign=campaign,
+        share=Decimal("0.5"),
+    )
+    Reaction.objects.create(post=post, user=personas.bob, emoji="party")
+    kudos = kudos_send(
+        actor=personas.actor("alice"),
+        recipient_user_id=personas.bob.pk,
+        message="Merci pour la démonstration, le client était conquis.",
+        post_id=post.pk,
+    )
+    return [post, kudos]
 
 
 def _committee(personas: Any) -> Any:
