@@ -80,9 +80,7 @@ def webhook_emit(
     ``pod_ids``: the pods the event concerns, for the subscriptions routed to some pods."""
     at = at or timezone.now()
     if subscriptions is None:
-        subscriptions = webhook_subscribers(
-            workspace_id=workspace.pk, event=event, pod_ids=pod_ids
-        )
+        subscriptions = webhook_subscribers(workspace_id=workspace.pk, event=event, pod_ids=pod_ids)
     deliveries = [
         WebhookDelivery(
             workspace=workspace,
