@@ -50,7 +50,7 @@ def home_out(home: Home) -> dict[str, Any]:
     return dataclasses.asdict(home)
 
 
-@router.get("/me/home", response=HomeOut)
+@router.get("/me/home", response=HomeOut, operation_id="me_home")
 def me_home(request: HttpRequest) -> Any:
     """What needs me now in this workspace, for my role; then the wins and the index."""
     return home_out(home_read(current_actor(request)))

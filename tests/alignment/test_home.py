@@ -317,7 +317,7 @@ def test_an_executives_home_shows_the_index_the_shared_goals_and_the_pipeline(pe
         workspace=ws, currency=ws.currency, amount=Decimal("2500"), stage="proposal"
     )
     f.OpportunityFactory(
-        workspace=ws, currency=ws.currency, amount=Decimal("9999"), stage="won"
+        workspace=ws, currency=ws.currency, amount=Decimal("9999"), stage="closed_won"
     )  # closed: not open
     body = _api(personas, "erin").get("me/home").json()
     blocks = {b["code"]: b for b in body["needs"]}
