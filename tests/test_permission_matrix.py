@@ -1726,6 +1726,8 @@ OPS: dict[str, Op] = {
     "campaign_calendar": Op(allowed="erin", query={"start": "2026-03-01", "end": "2026-03-31"}),
     "calendar_feed_create": Op(allowed="erin", ok=(201,)),
     "calendar_feed_revoke": Op(allowed="erin", ok=(204,)),
+    # the home page per role: every member reads their own
+    "me_home": Op(),
     "saved_view_list": Op(query={"kind": "leads"}),
     "saved_view_create": Op(body={"kind": "leads", "name": "Mes MQL"}, ok=(201,)),
     "saved_view_get": Op(kind="savedview"),

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from cordee.alignment import home_views
+
+urlpatterns: list[URLPattern] = [
+    path("", home_views.workspace_home, name="workspace_home"),
+]

@@ -7,25 +7,17 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 from cordee.core.actor import Actor
-from cordee.crm.models import Account, Campaign, CampaignMember, CampaignStatus, Contact
+from cordee.crm.models import Account, CampaignMember, Contact
 from cordee.tenancy.models import Workspace, normalize_email
 
 
 def account_contacts(*, actor: Actor, account_id: int, limit: int = 50) -> QuerySet[Contact]:
     return Contact.objects.filter(workspace=actor.workspace, account_id=account_id)[:limit]
-
-
-def active_campaigns(*, actor: Actor, limit: int = 6) -> QuerySet[Campaign]:
-    return (
-        Campaign.objects.filter(workspace=actor.workspace, status=CampaignStatus.ACTIVE)
-        .annotate(lead_count=Count("leads"))
-        .order_by("-start_date", "name", "id")[:limit]
-    )
 
 
 def campaign_members(*, actor: Actor, campaign_id: int, limit: int = 10) -> QuerySet[Any]:

@@ -28,9 +28,8 @@ from cordee.core.errors import ValidationFailed
 from cordee.core.export_views import query_links
 from cordee.core.exports import ExportColumn
 from cordee.core.spreadsheet import csv_writer
-from cordee.crm import selectors as crm_selectors
 from cordee.crm.models import Channel
-from cordee.funnel import goals_page, metrics, metrics_report, reports, selectors
+from cordee.funnel import metrics, metrics_report, reports, selectors
 from cordee.funnel.metrics import FunnelMetrics, MetricsRow, Period
 from cordee.funnel.models import CallOutcome, Lead, LeadStageChange, RejectionOutcome, Stage
 from cordee.funnel.selectors import LeadSla
@@ -460,30 +459,6 @@ def metrics_page(
         "pipeline_won": sum((p.won for p in result.pipeline), Decimal(0)),
         # by close date, the one definition attribution credits (funnel.won)
         "won": selectors.won_deals(actor=actor, start=period.start, end=period.end),
-    }
-
-
-def home_page(actor: Actor) -> dict[str, Any]:
-    """What a manager wants first: the waterfall, open pipeline, recent leads, live campaigns."""
-    stages = selectors.lead_stage_counts(actor=actor)
-    open_leads, closed = selectors.leads_in_funnel(stages)
-    return {
-        "nav": "home",
-        "stages": stages,
-        "max_stage": max((n for _s, _l, n in stages), default=0),
-        "total_leads": sum(n for _s, _l, n in stages),
-        "open_leads": open_leads,
-        "closed_stages": closed,
-        "pipeline": selectors.open_pipeline(actor=actor),
-        "recent_leads": list(selectors.recent_leads(actor=actor)),
-        "campaigns": list(crm_selectors.active_campaigns(actor=actor)),
-        "shared_goals": goals_page.overview_goals(actor),
-        "target_mark": goals_page.target_mark(),
-        "can_create_lead": actor.can("lead.write"),
-        # RevOps sees the MQLs that found nobody (no rule, fallback or available rep)
-        "unowned_mqls": selectors.unowned_mql_count(actor=actor)
-        if actor.can("funnel.configure")
-        else 0,
     }
 
 

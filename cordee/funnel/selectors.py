@@ -16,7 +16,6 @@ from cordee.core.actor import Actor
 from cordee.core.errors import PermissionDenied
 from cordee.core.records import record_list
 from cordee.funnel.models import (
-    CLOSED_STAGES,
     STAGE_PROBABILITY,
     Lead,
     LeadStageChange,
@@ -318,14 +317,6 @@ def lead_stage_counts(*, actor: Actor) -> list[tuple[str, str, int]]:
     return [(value, str(label), counts.get(value, 0)) for value, label in Stage.choices]
 
 
-# Leads out of the funnel: won, lost, disqualified. Every other stage — recycled included, back
-# in nurture until it is re-evaluated — is open: "leads in the funnel" counts those only.
-def leads_in_funnel(stages: list[tuple[str, str, int]]) -> tuple[int, list[tuple[str, str, int]]]:
-    """From ``lead_stage_counts``: (open leads, the closed stages counted apart)."""
-    closed = [row for row in stages if row[0] in CLOSED_STAGES]
-    return sum(n for value, _label, n in stages if value not in CLOSED_STAGES), closed
-
-
 def open_pipeline(*, actor: Actor) -> dict[str, object]:
     """Open opportunities in the workspace currency: how many and their total amount."""
     ws = actor.workspace
@@ -335,14 +326,6 @@ def open_pipeline(*, actor: Actor) -> dict[str, object]:
         .aggregate(count=Count("id"), amount=Sum("amount"))
     )
     return {"count": result["count"] or 0, "amount": result["amount"] or Decimal("0")}
-
-
-def recent_leads(*, actor: Actor, limit: int = 8) -> QuerySet[Lead]:
-    return (
-        Lead.objects.filter(workspace=actor.workspace)
-        .select_related("contact", "contact__account", "owner")
-        .order_by("-created_at", "-id")[:limit]
-    )
 
 
 def won_deals(*, actor: Actor, start: dt.date, end: dt.date) -> WonInPeriod:

@@ -8,7 +8,6 @@ from cordee.core.record_views import record_urls
 from cordee.funnel import credit_views, goal_views, record_pages, settings_pages, views
 
 urlpatterns = [
-    path("", views.workspace_home, name="workspace_home"),
     *record_urls(record_pages.ACCOUNTS, "accounts"),
     *record_urls(record_pages.CONTACTS, "contacts"),
     *record_urls(record_pages.LEADS, "leads"),

@@ -217,12 +217,6 @@ def funnel_metrics(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 
 @workspace_view
-def workspace_home(request: HttpRequest, actor: Actor) -> HttpResponse:
-    """What a manager wants first: the waterfall, open pipeline, recent leads, live campaigns."""
-    return render(request, "core/home.html", presenters.home_page(actor))
-
-
-@workspace_view
 @require_http_methods(["GET", "POST"])
 def scoring_settings(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The MQL threshold (RevOps) and who changed it when."""

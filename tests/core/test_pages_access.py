@@ -134,9 +134,9 @@ def test_the_navigation_kept_between_pages_follows_reader_page_counts_and_langua
     client.force_login(personas.rita)
     admin_home = nav("/w/acme/")
     assert "Audit log" in admin_home and "/w/acme/audit/" in admin_home
-    assert 'aria-current="page">Overview<' in admin_home
+    assert 'aria-current="page">Home<' in admin_home
     queue = nav("/w/acme/queue/")
-    assert 'aria-current="page">MQL queue<' in queue and 'aria-current="page">Overview' not in queue
+    assert 'aria-current="page">MQL queue<' in queue and 'aria-current="page">Home' not in queue
     assert "Notifications</a>" in queue  # no count: nothing unread
     Notification.objects.create(
         workspace=personas.acme, user=personas.rita, kind="mention", key="k", code="mention"
@@ -156,4 +156,4 @@ def test_the_navigation_kept_between_pages_follows_reader_page_counts_and_langua
     assert audit_in_french in nav("/w/acme/", "fr") and "Audit log" not in nav("/w/acme/", "fr")
     client.force_login(personas.bob)  # the same page, another role: no settings
     rep_home = nav("/w/acme/")
-    assert "Audit log" not in rep_home and 'aria-current="page">Overview<' in rep_home
+    assert "Audit log" not in rep_home and 'aria-current="page">Home<' in rep_home

@@ -100,9 +100,10 @@ def test_list_query_count_does_not_grow_with_rows(client, personas, kind):
 
 
 def test_the_home_page_runs_a_few_queries(client, personas, acme_records):
+    """What needs a manager now (alignment.home): a fixed number of queries per block."""
     client.force_login(personas.dave)
     client.get("/w/acme/")
-    assert _queries(client, "/w/acme/") <= 12
+    assert _queries(client, "/w/acme/") <= 45  # a manager's home: ten blocks, each a few
 
 
 def test_search_filters_and_sorting(client, personas):

@@ -329,29 +329,6 @@ def test_a_decision_from_the_queue_tells_caches_it_answers_htmx_apart(personas, 
     assert "queue__done" in swapped.content.decode() and "HX-Request" in swapped["Vary"]
 
 
-def test_leads_in_the_funnel_counts_open_leads_only_with_the_closed_apart(personas):
-    """2 inquiries, 1 MQL, 1 SAL, 1 SQL and 1 recycled lead are open: 6 leads in the funnel
-    (2 + 1 + 1 + 1 + 1). 1 won, 2 lost and 3 disqualified have left it: shown apart, not added."""
-    for stage, n in (
-        (Stage.INQUIRY, 2),
-        (Stage.MQL, 1),
-        (Stage.SAL, 1),
-        (Stage.SQL, 1),
-        (Stage.RECYCLED, 1),
-        (Stage.WON, 1),
-        (Stage.LOST, 2),
-        (Stage.DISQUALIFIED, 3),
-    ):
-        for _ in range(n):
-            f.LeadFactory(workspace=personas.acme, stage=stage)
-    html = _client(personas.erin).get("/w/acme/").content.decode()
-    kpi = html[html.index("Leads in the funnel") :]
-    kpi = kpi[: kpi.index("</div>")]
-    assert '<p class="kpi__value">6</p>' in kpi
-    apart = " ".join(re.sub(r"<[^>]+>", "", kpi[kpi.index("Apart:") :]).split())
-    assert apart == "Apart: won 1, lost 2, disqualified 3"
-
-
 def test_a_contract_that_commits_no_mql_is_not_shown_on_track(personas, api_as):
     """Two signed contracts of the current period, no MQL yet: one commits 5 MQLs (projected 0:
     behind, red), the other 0 (nothing to keep: neither green nor red, and said so)."""

@@ -300,14 +300,14 @@ def test_an_unroutable_mql_is_flagged_and_notified_to_revops_once(client, person
     assert 'data-flag="no-owner"' in row
     client.force_login(personas.rita)
     home = client.get("/w/acme/").content.decode()
-    assert 'data-flag="unowned-mqls"' in home and "1 MQL has no owner" in home
+    assert 'data-block="unowned_mqls" data-count="1"' in home
     # once RevOps sets a fallback, the next rescoring finds it an owner; the flag goes
     carl = f.UserFactory(email="carl@example.fr")
     f.MembershipFactory(workspace=personas.acme, user=carl, role="sdr")
     services.routing_fallback_set(actor=personas.actor("rita"), pod_id=None, user_id=carl.pk)
     leads_rescore(workspace=personas.acme, now=NOW + dt.timedelta(hours=18))
     assert Lead.objects.get(pk=lead.pk).owner == carl
-    assert 'data-flag="unowned-mqls"' not in client.get("/w/acme/").content.decode()
+    assert 'data-block="unowned_mqls" data-count="0"' in client.get("/w/acme/").content.decode()
 
 
 def test_scores_at_is_the_score_a_promotion_at_that_instant_saw(personas, rules):
