@@ -54,7 +54,7 @@ from cordee.funnel.models import Goal
 from cordee.people.models import Pod, PodMember
 from cordee.rituals.participation import participation_read
 from cordee.tenancy.models import Membership, User, Workspace
-from cordee.wins.kudos_selectors import kudos_counts
+from cordee.wins.kudos_selectors import kudos_counts, kudos_started
 
 # code -> (label, the normalisation rule), English message ids translated when shown
 PARTS: dict[str, tuple[Any, Any]] = {
@@ -106,7 +106,7 @@ PARTS: dict[str, tuple[Any, Any]] = {
         gettext_lazy("Cross-side kudos"),
         gettext_lazy(
             "100 × min(1, cross-side kudos of the month ÷ (0.5 × active members)): one for "
-            "every two members is full marks."
+            "every two members is full marks; left out until the workspace's first kudos."
         ),
     ),
     "diagnostic_gap": (
@@ -404,7 +404,7 @@ def _measures(
         workspace, period.start, period.end, pod_id=pod.pk if pod is not None else None
     )
     out["kudos"] = _Measure(
-        maths.kudos_score(kudos.cross_side, members),
+        maths.kudos_score(kudos.cross_side, members, started=kudos_started(workspace, period.end)),
         _("%(kudos)s cross-side kudos for %(members)s active members")
         % {"kudos": kudos.cross_side, "members": members},
         kudos.cross_side,

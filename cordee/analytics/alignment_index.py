@@ -26,7 +26,7 @@ month and one scope (the workspace, or a pod), as the app that owns them counts 
   had someone expected; missing when nobody of either side was expected;
 - ``kudos`` — cross-side kudos per member: 100 × min(1, cross-side kudos sent in the month ÷
   (0.5 × active members)) — one cross-side kudos for every two members is full marks; missing
-  with no active member;
+  with no active member, and until the workspace's first kudos (the practice not begun);
 - ``diagnostic_gap`` — the alignment diagnostic's gap g between the two sides' totals (points
   of the 20–100 scale, so 0 to 80), from the closed wave speaking for the month: 100 − 100 × g
   ÷ 80; missing without such a wave or when a side has too few answers to be shown.
@@ -131,9 +131,11 @@ def attendance_score(sides: Sequence[tuple[int, int]]) -> float | None:
     return sum(rates) / len(rates) if rates else None
 
 
-def kudos_score(cross_side: int, members: int) -> float | None:
-    """100 × min(1, cross-side kudos ÷ (0.5 × members)); None with no member."""
-    if members <= 0:
+def kudos_score(cross_side: int, members: int, *, started: bool = True) -> float | None:
+    """100 × min(1, cross-side kudos ÷ (0.5 × members)); None with no member, or before anyone
+    in the workspace ever sent kudos (``started`` False: the practice has not begun — a month
+    of nothing but "0 kudos" would read as no alignment at all)."""
+    if members <= 0 or not started:
         return None
     return 100.0 * min(1.0, cross_side / (KUDOS_PER_MEMBER * members))
 

@@ -63,3 +63,10 @@ def month_of(workspace: Workspace, day: dt.date | None = None) -> tuple[dt.date,
     first = day.replace(day=1)
     following = (first + dt.timedelta(days=32)).replace(day=1)
     return first, following - dt.timedelta(days=1)
+
+
+def kudos_started(workspace: Workspace, end: dt.date) -> bool:
+    """Whether anyone in the workspace had sent kudos by the end of ``end`` (a local date): until
+    then, the practice has not started and the index leaves its part out."""
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=workspace.zone)
+    return Kudos.objects.filter(workspace=workspace, created_at__lt=until).exists()

@@ -283,12 +283,28 @@ def test_a_side_with_fewer_than_five_answers_is_no_gap(personas, march):
 
 def test_a_month_with_nothing_has_no_score(personas):
     result = index.index_month(personas.acme, dt.date(2025, 6, 1))
-    # seven active members and no cross-side kudos: the kudos part is 0, not missing
+    # seven active members, and nobody ever sent kudos: the practice has not begun, the kudos
+    # part is missing like every other, and there is no score (not 0)
+    assert result.missing == list(DEFAULTS)
+    assert result.score is None
+    assert index.index_month(personas.globex, dt.date(2025, 6, 1)).score is None
+
+
+def test_kudos_count_from_the_workspaces_first_kudos(personas):
+    """Once anyone sent kudos (here a marketer to a marketer: not across the sides), a month
+    without cross-side kudos counts 0 for the part: 100 × min(1, 0 ÷ 3.5) = 0."""
+    Kudos.objects.create(
+        workspace=personas.acme,
+        sender=personas.alice,
+        sender_side="marketing",
+        recipient=personas.mia,
+        recipient_side="marketing",
+        message="Merci",
+    )
+    result = index.index_month(personas.acme, personas.acme.today())
     assert _values(result)["kudos"] == 0
     assert result.missing == [c for c in DEFAULTS if c != "kudos"]
     assert result.score == 0
-    empty = index.index_month(personas.globex, dt.date(2025, 6, 1))
-    assert empty.score == 0  # carol alone
 
 
 def test_a_pods_month_by_hand(personas, march):

@@ -75,7 +75,12 @@ def _lead(ws: Any, steps: list[tuple[str, dt.datetime]], **kwargs: Any) -> Any:
 
 def _win(ws: Any, key: str, when: dt.datetime, **kwargs: Any) -> WinPost:
     return WinPost.objects.create(
-        workspace=ws, kind="deal_won", key=key, at=when, params={"title": f"Gagné {key}"}, **kwargs
+        workspace=ws,
+        kind="deal_won",
+        key=key,
+        at=when,
+        params={"deal": {"name": f"Gagné {key}"}, "amount": "5000", "owner": {"name": "Bob"}},
+        **kwargs,
     )
 
 
@@ -240,7 +245,8 @@ def test_the_page_shows_the_index_parts_and_the_numbers(personas, november, monk
 
 
 def test_an_index_not_measured_says_so(personas, november):
-    response = _client(personas.alice).get("/w/acme/reports/2026-11/")
+    # June 2025: nothing happened yet, no part of the index measured
+    response = _client(personas.alice).get("/w/acme/reports/2025-06/")
     assert response.status_code == 200
     assert 'data-score=""' in response.content.decode()
 
@@ -353,7 +359,10 @@ def test_api_gives_the_same_numbers(personas, november, api_as):
     assert funnel["revenue_won"]["value"] == "10000.00"
     assert [t["items"] for t in body["themes"]] == [3, 1]
     assert body["wins_count"] == 1
-    assert body["index"]["score"] is None and body["index"]["parts"] == []
+    # the index is the alignment index's own (one definition): its API gives the same score
+    index_body = api_as("alice").get("alignment/index?month=2026-11").json()
+    assert Decimal(body["index"]["score"]) == Decimal(index_body["score"]).quantize(Decimal("0.1"))
+    assert [p["code"] for p in body["index"]["parts"]] == [p["code"] for p in index_body["parts"]]
     assert [g["id"] for g in body["shared_goals"]] == [november["goal"].pk]
     assert len(body["trend"]) == 12 and body["trend"][-1]["month"] == "2026-11"
 
