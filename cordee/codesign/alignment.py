@@ -73,7 +73,7 @@ def period_bounds(workspace: Workspace, period: PlanPeriod) -> tuple[dt.datetime
     )
 
 
-def _first_launch() -> Subquery:
+def first_launch() -> Subquery:
     """The first recorded move of the campaign to active (None: none recorded)."""
     return Subquery(
         FieldChange.objects.filter(
@@ -94,7 +94,7 @@ def _campaigns(
     """The campaigns launched in the period (id → launch instant) and those ending in it."""
     rows = (
         Campaign.objects.filter(workspace=workspace)
-        .annotate(launched_at=_first_launch())
+        .annotate(launched_at=first_launch())
         .filter(
             Q(launched_at__gte=start, launched_at__lt=end)
             | Q(
@@ -120,7 +120,7 @@ def _campaigns(
     return launched, ending
 
 
-def _target_pods(workspace: Workspace, ids: list[int]) -> dict[int, frozenset[int]]:
+def target_pods(workspace: Workspace, ids: list[int]) -> dict[int, frozenset[int]]:
     """Each campaign's target pods: those of its brief as last saved."""
     last = (
         BriefVersion.objects.filter(campaign=OuterRef("campaign"))
@@ -258,7 +258,7 @@ def campaign_alignment(workspace: Workspace, period: PlanPeriod) -> list[Alignme
     name). Every member of the workspace may read them."""
     start, end = period_bounds(workspace, period)
     launched, ending = _campaigns(workspace, period, start, end)
-    pods = _target_pods(workspace, sorted({*launched, *ending}))
+    pods = target_pods(workspace, sorted({*launched, *ending}))
     reps = _reps(workspace)
     all_pods = list(Pod.objects.filter(workspace=workspace).order_by("name", "pk"))
     numbers = maths.alignment_numbers(

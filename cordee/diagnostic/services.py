@@ -25,6 +25,7 @@ from cordee.core.text import first_control_character
 from cordee.diagnostic import selectors as reads
 from cordee.diagnostic.models import Respondent, Response, Wave
 from cordee.diagnostic.notices import WAVE_OPENED
+from cordee.diagnostic.statements import STATEMENTS
 from cordee.people.models import Pod
 from cordee.people.services import notification_new, notifications_send
 from cordee.tenancy.models import User
@@ -201,8 +202,6 @@ def _answers_checked(answers: Any) -> list[int]:
     """The 20 answers, each a whole number from 1 to 5; ``ValidationFailed`` naming the wrong
     statements by their number (1 to 20)."""
     if isinstance(answers, Mapping):  # {statement key or number: answer}
-        from cordee.diagnostic.statements import STATEMENTS
-
         keys = [key for key, _text in STATEMENTS]
         answers = [
             answers.get(key, answers.get(str(n), answers.get(n)))  # type: ignore[call-overload]

@@ -65,8 +65,12 @@ def webhook_update(
 ) -> WebhookSubscription:
     """Change a webhook's fields and, when ``data`` names them, its pods ([]: every pod's)."""
     data = dict(data)
+    named = "pods" in data
     ids = data.pop("pods", None)
     actor.require(WEBHOOKS.capability)
+    if named and ids is None:  # routed to no pod is [], never null
+        message = _("Give a list of pods ([]: every pod's events).")
+        raise ValidationFailed(message, field_errors={"pods": [message]})
     pods = None if ids is None else _pods(actor, ids)
     with transaction.atomic():
         webhook: WebhookSubscription = (

@@ -30,8 +30,8 @@ from django.db.models.functions import Coalesce
 from cordee.analytics import alignment_campaigns as maths
 from cordee.codesign.alignment import (  # the alignment numbers' reads of launch and targets
     LAUNCHED_STATUSES,
-    _first_launch,
-    _target_pods,
+    first_launch,
+    target_pods,
 )
 from cordee.codesign.models import LaunchOverride, Review, ReviewState
 from cordee.core.actor import Actor
@@ -159,7 +159,7 @@ def codesigned_campaigns(workspace: Workspace) -> set[int]:
     ).values("campaign_id")
     rows = list(
         Campaign.objects.filter(workspace=workspace, pk__in=approved_ids)
-        .annotate(launched_at=_first_launch())
+        .annotate(launched_at=first_launch())
         .values_list("pk", "launched_at", "status", "start_date")
     )
     launched: dict[int, dt.datetime] = {}
@@ -184,7 +184,7 @@ def codesigned_campaigns(workspace: Workspace) -> set[int]:
             "campaign_id", flat=True
         )
     )
-    targets = _target_pods(workspace, ids)
+    targets = target_pods(workspace, ids)
     return {
         pk
         for pk, at in launched.items()

@@ -38,6 +38,7 @@ from cordee.funnel.models import Opportunity, OpportunityStage
 from cordee.funnel.won import credited_opportunities
 from cordee.tenancy.models import User, Workspace
 from cordee.wins import journey as journeys
+from cordee.wins.milestones import milestones_scan
 from cordee.wins.models import CreditRole, PostKind, WallSettings, WinCredit, WinPost
 from cordee.wins.publish import Draft, posts_publish, sides_of
 
@@ -96,8 +97,6 @@ def wall_settings_set(*, actor: Actor, threshold: Any) -> WallSettings:
 def posts_scan(workspace: Workspace, now: dt.datetime | None = None) -> list[WinPost]:
     """Post the deals won since the last scan, the milestones reached, and withdraw the posts
     of deals no longer won (the module's rules); returns the posts written."""
-    from cordee.wins.milestones import milestones_scan
-
     now = now or timezone.now()
     written: list[WinPost] = []
     for batch in _unposted(workspace, now):

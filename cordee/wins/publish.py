@@ -43,12 +43,8 @@ def sides_of(workspace: Workspace, user_ids: set[int]) -> dict[int, str]:
 
 
 def post_url(post: WinPost, slug: str) -> str:
-    """Where a post leads: its deal, else the goals page, else the pod."""
-    if post.opportunity_id:
-        return reverse("opportunities_detail", args=[slug, post.opportunity_id])
-    if post.goal_id:
-        return reverse("goals", args=[slug])
-    return ""
+    """Where a post leads: its page on the wins wall (the story, both sides, the reactions)."""
+    return reverse("win_detail", args=[slug, post.pk])
 
 
 def posts_publish(workspace: Workspace, drafts: Sequence[Draft], now: dt.datetime) -> list[WinPost]:

@@ -204,7 +204,7 @@ def wall_rows(actor: Actor, posts: list[WinPost]) -> list[PostRow]:
         PostRow(
             post=post,
             title=story.post_title(post),
-            journey=story.journey_lines(post),
+            journey=story.journey_lines(post, slug=actor.workspace.slug),
             sides=credit_sides(post),
             reactions=reactions[post.pk],
             kudos=kudos.get(post.pk, 0),

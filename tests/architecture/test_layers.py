@@ -175,6 +175,10 @@ LAZY_ON_PURPOSE = (
     # the rituals' notification words (people.notices' registry) and the agenda's periodic job
     # (core.scheduler's registry), which import the models of other apps
     "cordee/rituals/apps.py",
+    # the wins' periodic scan and the diagnostic's daily closing (core.scheduler's registry),
+    # and their notification words (people.notices' registry)
+    "cordee/wins/apps.py",
+    "cordee/diagnostic/apps.py",
 )
 
 

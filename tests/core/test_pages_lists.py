@@ -103,7 +103,10 @@ def test_the_home_page_runs_a_few_queries(client, personas, acme_records):
     """What needs a manager now (alignment.home): a fixed number of queries per block."""
     client.force_login(personas.dave)
     client.get("/w/acme/")
-    assert _queries(client, "/w/acme/") <= 45  # a manager's home: ten blocks, each a few
+    # a manager's home: ten blocks, each a few queries, and the month's alignment index (each
+    # of its parts read from the app that owns it); tests/alignment/test_home.py checks that
+    # the count does not grow with the data
+    assert _queries(client, "/w/acme/") <= 60
 
 
 def test_search_filters_and_sorting(client, personas):
