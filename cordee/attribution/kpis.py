@@ -23,7 +23,8 @@ from decimal import Decimal
 
 from cordee.analytics import kpis as catalogue
 from cordee.analytics import planning as maths
-from cordee.attribution.models import AttributionLock, Dimension
+from cordee.attribution.models import AttributionLock, AttributionSnapshot, Dimension
+from cordee.attribution.presenters import DEFAULT_MODEL
 from cordee.core.actor import Actor
 from cordee.funnel import kpis
 from cordee.tenancy.models import Workspace
@@ -49,6 +50,31 @@ def signed_lock(
     if dimension is not None:
         return by_dimension.get(dimension)
     return by_dimension.get(Dimension.CHANNEL) or by_dimension.get(Dimension.CAMPAIGN)
+
+
+def unsigned_campaign_model(
+    workspace: Workspace, period: maths.PlanPeriod
+) -> tuple[AttributionSnapshot, str] | None:
+    """For a period no lock signed by both sides speaks for: the period's latest snapshot by
+    campaign and the model one side proposed for it (else the attribution page's default);
+    None without a snapshot. What the campaign debrief and the wins wall show, marked as not
+    locked."""
+    snapshot = (
+        AttributionSnapshot.objects.filter(
+            workspace=workspace,
+            period_start=period.start,
+            period_end=period.end,
+            dimension=Dimension.CAMPAIGN,
+        )
+        .order_by("-computed_at", "-id")
+        .first()
+    )
+    if snapshot is None:
+        return None
+    proposed = AttributionLock.objects.filter(
+        workspace=workspace, period_start=period.start, dimension=Dimension.CAMPAIGN
+    ).first()
+    return snapshot, proposed.model if proposed else DEFAULT_MODEL
 
 
 def _total(credits: Mapping[str, object]) -> Decimal:

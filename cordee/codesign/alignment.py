@@ -88,6 +88,17 @@ def first_launch() -> Subquery:
     )
 
 
+def launch_instant(
+    workspace: Workspace, recorded: dt.datetime | None, status: str, start_date: dt.date | None
+) -> dt.datetime | None:
+    """THE launch instant of a campaign: its first recorded move to active (``first_launch``),
+    else — launched before the history was kept, or imported so — the midnight of its start
+    date when its status says it was launched; None when it was not."""
+    if recorded is None and status in LAUNCHED_STATUSES and start_date is not None:
+        return dt.datetime.combine(start_date, dt.time(0), tzinfo=workspace.zone)
+    return recorded
+
+
 def _campaigns(
     workspace: Workspace, period: PlanPeriod, start: dt.datetime, end: dt.datetime
 ) -> tuple[dict[int, dt.datetime], set[int]]:
@@ -107,12 +118,10 @@ def _campaigns(
         )
         .values_list("pk", "launched_at", "status", "start_date", "end_date")
     )
-    tz = workspace.zone
     launched: dict[int, dt.datetime] = {}
     ending: set[int] = set()
-    for pk, launched_at, status, start_date, end_date in rows:
-        if launched_at is None and status in LAUNCHED_STATUSES and start_date is not None:
-            launched_at = dt.datetime.combine(start_date, dt.time(0), tzinfo=tz)
+    for pk, recorded, status, start_date, end_date in rows:
+        launched_at = launch_instant(workspace, recorded, status, start_date)
         if launched_at is not None and start <= launched_at < end:
             launched[pk] = launched_at
         if end_date is not None and period.start <= end_date <= period.end:
@@ -147,9 +156,12 @@ def _reps(workspace: Workspace) -> dict[int, frozenset[int]]:
     return {pod: frozenset(users) for pod, users in out.items()}
 
 
-def _launched(
+def approved_before_launch(
     workspace: Workspace, launched: dict[int, dt.datetime], pods: dict[int, frozenset[int]]
-) -> list[maths.Launched]:
+) -> dict[int, bool]:
+    """Each launched campaign (id → launch instant): was it approved by sales before launch —
+    every target pod (``pods``) approving in a round not superseded at launch, or a marketing
+    manager's override (``maths.approved_at_launch``)? Three queries whatever the count."""
     ids = list(launched)
     approvals: dict[int, list[maths.Approval]] = defaultdict(list)
     for campaign, pod, decided_at, superseded_at in Review.objects.filter(
@@ -169,14 +181,20 @@ def _launched(
             "campaign_id", flat=True
         )
     )
-    return [
-        maths.Launched(
-            pods=pods.get(pk, frozenset()),
-            approved=maths.approved_at_launch(
-                to_epoch(at), pods.get(pk, ()), approvals[pk], pk in overridden
-            ),
+    return {
+        pk: maths.approved_at_launch(
+            to_epoch(at), pods.get(pk, ()), approvals[pk], pk in overridden
         )
         for pk, at in launched.items()
+    }
+
+
+def _launched(
+    workspace: Workspace, launched: dict[int, dt.datetime], pods: dict[int, frozenset[int]]
+) -> list[maths.Launched]:
+    approved = approved_before_launch(workspace, launched, pods)
+    return [
+        maths.Launched(pods=pods.get(pk, frozenset()), approved=approved[pk]) for pk in launched
     ]
 
 

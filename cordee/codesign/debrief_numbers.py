@@ -38,13 +38,10 @@ from cordee.analytics import planning as maths
 from cordee.analytics.alignment_campaigns import Rate
 from cordee.attribution import kpis as attribution_kpis
 from cordee.attribution.models import (
-    AttributionLock,
     AttributionModel,
-    AttributionSnapshot,
     Dimension,
 )
 from cordee.attribution.periods import fiscal_periods
-from cordee.attribution.presenters import DEFAULT_MODEL
 from cordee.codesign.models import BriefVersion, Debrief, LeadRating
 from cordee.crm.models import Campaign
 from cordee.funnel import kpis as funnel_kpis
@@ -202,22 +199,10 @@ def attributed(workspace: Workspace, campaign: Campaign, day: dt.date | None) ->
                 _credit(lock.pipeline_credits, name),
             )
     for period in periods:
-        snapshot = (
-            AttributionSnapshot.objects.filter(
-                workspace=workspace,
-                period_start=period.start,
-                period_end=period.end,
-                dimension=Dimension.CAMPAIGN,
-            )
-            .order_by("-computed_at", "-id")
-            .first()
-        )
-        if snapshot is None:
+        found = attribution_kpis.unsigned_campaign_model(workspace, period)
+        if found is None:
             continue
-        proposed = AttributionLock.objects.filter(
-            workspace=workspace, period_start=period.start, dimension=Dimension.CAMPAIGN
-        ).first()
-        model = proposed.model if proposed else DEFAULT_MODEL
+        snapshot, model = found
         return Attributed(
             NOT_LOCKED,
             model,

@@ -41,7 +41,7 @@ from cordee.analytics import planning as calendar
 from cordee.analytics.attribution import Journeys, attribute, w_shaped
 from cordee.attribution import kpis as attribution_kpis
 from cordee.attribution.journeys import NO_CAMPAIGN, load_journeys
-from cordee.attribution.models import AttributionLock, AttributionSnapshot, Dimension
+from cordee.attribution.models import AttributionLock, Dimension
 from cordee.attribution.periods import fiscal_periods
 from cordee.attribution.presenters import DEFAULT_MODEL
 from cordee.funnel.models import (
@@ -234,22 +234,10 @@ class Models:
                     lock.model, True, period, float(lock.half_life_days), dict(lock.credits)
                 )
         for period in periods:
-            snapshot = (
-                AttributionSnapshot.objects.filter(
-                    workspace=ws,
-                    period_start=period.start,
-                    period_end=period.end,
-                    dimension=Dimension.CAMPAIGN,
-                )
-                .order_by("-computed_at", "-id")
-                .first()
-            )
-            if snapshot is None:
+            found = attribution_kpis.unsigned_campaign_model(ws, period)
+            if found is None:
                 continue
-            proposed = AttributionLock.objects.filter(
-                workspace=ws, period_start=period.start, dimension=Dimension.CAMPAIGN
-            ).first()
-            model = proposed.model if proposed else DEFAULT_MODEL
+            snapshot, model = found
             credits = snapshot.credits.get(model)
             return PeriodModel(model, False, period, float(snapshot.half_life_days), credits)
         year = periods[0]

@@ -27,15 +27,14 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef
 from django.db.models.functions import Coalesce
 
-from cordee.analytics import alignment_campaigns as maths
-from cordee.codesign.alignment import (  # the alignment numbers' reads of launch and targets
-    LAUNCHED_STATUSES,
+from cordee.codesign.alignment import (  # THE rules of a launch and of sales' approval
+    approved_before_launch,
     first_launch,
+    launch_instant,
     target_pods,
 )
-from cordee.codesign.models import LaunchOverride, Review, ReviewState
+from cordee.codesign.models import Review, ReviewState
 from cordee.core.actor import Actor
-from cordee.core.business_time import to_epoch
 from cordee.crm.models import Campaign
 from cordee.funnel.goals import KPIS, goals_progress, is_shared
 from cordee.funnel.models import Goal, Opportunity, OpportunityStage
@@ -162,36 +161,13 @@ def codesigned_campaigns(workspace: Workspace) -> set[int]:
         .annotate(launched_at=first_launch())
         .values_list("pk", "launched_at", "status", "start_date")
     )
-    launched: dict[int, dt.datetime] = {}
-    for pk, launched_at, status, start_date in rows:
-        if launched_at is None and status in LAUNCHED_STATUSES and start_date is not None:
-            launched_at = dt.datetime.combine(start_date, dt.time(0), tzinfo=workspace.zone)
-        if launched_at is not None:
-            launched[pk] = launched_at
-    ids = list(launched)
-    approvals: dict[int, list[maths.Approval]] = defaultdict(list)
-    for campaign, pod, decided_at, superseded_at in Review.objects.filter(
-        workspace=workspace, campaign_id__in=ids, state=ReviewState.APPROVED
-    ).values_list("campaign_id", "pod_id", "decided_at", "superseded_at"):
-        if decided_at is not None:
-            approvals[campaign].append(
-                maths.Approval(
-                    pod, to_epoch(decided_at), to_epoch(superseded_at) if superseded_at else None
-                )
-            )
-    overridden = set(
-        LaunchOverride.objects.filter(workspace=workspace, campaign_id__in=ids).values_list(
-            "campaign_id", flat=True
-        )
-    )
-    targets = target_pods(workspace, ids)
-    return {
-        pk
-        for pk, at in launched.items()
-        if maths.approved_at_launch(
-            to_epoch(at), targets.get(pk, frozenset()), approvals[pk], pk in overridden
-        )
+    launched = {
+        pk: at
+        for pk, recorded, status, start_date in rows
+        if (at := launch_instant(workspace, recorded, status, start_date)) is not None
     }
+    approved = approved_before_launch(workspace, launched, target_pods(workspace, list(launched)))
+    return {pk for pk, yes in approved.items() if yes}
 
 
 def pods_first_codesigned(workspace: Workspace, now: dt.datetime) -> list[Draft]:
