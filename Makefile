@@ -82,7 +82,7 @@ test-postgres: $(VENV)/.dev-installed postgres
 
 chromium:
 	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for browser tests…"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core fonts-noto-color-emoji >/dev/null; }
 
 postgres:
 	@bash scripts/postgres-bootstrap.sh

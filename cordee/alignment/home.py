@@ -7,13 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cordee.alignment import home_sources as src
-from cordee.alignment.home_sources import TOP, Found, HomeItem, page_url, url
+from cordee.alignment.home_sources import TOP, Found, HomeItem, url
 from cordee.alignment.index import index_month
 from cordee.core.actor import Actor
 from cordee.core.templatetags.cordee import format_money
@@ -154,7 +154,7 @@ def index_block(actor: Actor) -> HomeBlock:
     result = index_month(ws, ws.today())
     measured = result.score is not None
     value = (
-        formats.number_format(round(result.score), 0)
+        formats.number_format(result.score, 1)  # as the index's page writes it
         if result.score is not None
         else _("Not measured yet")
     )
@@ -163,7 +163,7 @@ def index_block(actor: Actor) -> HomeBlock:
             kind="index_part",
             title=str(p.label),
             detail=p.raw,
-            url=page_url(actor, "alignment_index", "alignment/"),
+            url=url(actor, "alignment_index"),
         )
         for p in result.parts
         if p.value is not None
@@ -173,7 +173,7 @@ def index_block(actor: Actor) -> HomeBlock:
         _("Alignment index this month"),
         int(measured),
         items,
-        page_url(actor, "alignment_index", "alignment/"),
+        url(actor, "alignment_index"),
         value,
         _("Not measured yet"),
     )
@@ -218,14 +218,16 @@ def pipeline_block(actor: Actor) -> HomeBlock:
 
 def wins_block(actor: Actor) -> HomeBlock:
     """The latest wins (``wins.selectors.wall_feed``), told by ``wins.story.post_title``."""
-    wall = page_url(actor, "wins_wall", "wins/")
+    wall = url(actor, "wins_wall")
     posts = wall_feed(actor, limit=TOP)
     items = [
         HomeItem(
             kind="win",
             title=post_title(p),
-            detail=formats.date_format(p.at, "SHORT_DATE_FORMAT"),
-            url=f"{wall}#post-{p.pk}",
+            detail=formats.date_format(
+                timezone.localtime(p.at, actor.workspace.zone), "SHORT_DATE_FORMAT"
+            ),
+            url=url(actor, "win_detail", p.pk),
         )
         for p in posts
     ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -64,14 +64,6 @@ class Found:
 
 def url(actor: Actor, name: str, *args: object) -> str:
     return reverse(name, args=[actor.workspace.slug, *args])
-
-
-def page_url(actor: Actor, name: str, path: str) -> str:
-    """A page of another part of issue 20 by its name; its path while that route is not there."""
-    try:
-        return url(actor, name)
-    except NoReverseMatch:
-        return f"/w/{actor.workspace.slug}/{path}"
 
 
 def _when(at: dt.datetime) -> str:

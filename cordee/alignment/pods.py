@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.db.models import Count, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext
 
 from cordee.alignment.index import IndexResult, index_month
@@ -62,7 +62,6 @@ PERIOD_KPIS = (
 SLA_KPIS = ("sales_sla_compliance", "marketing_sla_compliance")
 CAMPAIGN_WINDOW = dt.timedelta(days=90)  # the campaigns running from 90 days ago to 90 ahead
 SHOWN = 5  # wins, feedback items, value log entries on the page
-WINS_PAGE = "wins_wall"  # the wall's URL name (its part's); none yet: no link
 
 
 def missing_sides(sides: dict[str, list[Any]]) -> list[str]:
@@ -74,13 +73,6 @@ def index_path(slug: str, pod_id: int) -> str:
     """The alignment index's page for a pod (the index's part: written out here so the pods do
     not depend on it)."""
     return f"/w/{slug}/alignment/?pod={pod_id}"
-
-
-def _url(name: str, *args: Any) -> str:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:  # a part not installed yet
-        return ""
 
 
 def current_periods(actor: Actor) -> tuple[maths.PlanPeriod, maths.PlanPeriod]:
@@ -282,7 +274,7 @@ def pod_overview(actor: Actor, pod: Pod) -> PodOverview:
             "sla": reverse("sla_dashboard", args=[slug]),
             "goals": reverse("goals", args=[slug]),
             "goal_new": reverse("goal_new", args=[slug]),
-            "wins": _url(WINS_PAGE, slug),
+            "wins": reverse("wins_wall", args=[slug]),
             "feedback": f"{reverse('feedback_inbox', args=[slug])}?pod={pod.pk}",
             "feedback_new": reverse("feedback_create", args=[slug]),
             "calendar": f"{reverse('campaign_calendar', args=[slug])}?pod={pod.pk}",

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from cordee.alignment.index_page import points
 from cordee.alignment.report import ExecutiveReport, Number
 from cordee.analytics import kpis as catalogue
 from cordee.core.charts import BAR, LINE, cached_svg, chart_spec
@@ -53,8 +54,7 @@ def number_row(number: Number, currency: str) -> dict[str, Any]:
     }
 
 
-def _score(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f}"
+_score = points  # the index's one way of writing a value: "68,7", "—" when missing
 
 
 def trend_chart(report: ExecutiveReport) -> str:

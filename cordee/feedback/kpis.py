@@ -72,7 +72,8 @@ def feedback_kpis_many(
         .order_by("submitted_at", "pk")
         .values_list("submitted_at", *MOVE_FIELDS, "status", "pod_id")
     )
-    terms = acknowledge_terms(workspace, min([first, *(r[0] for r in data)]), now)
+    # the clock covers the periods asked and now (a period may end after now: the current one)
+    terms = acknowledge_terms(workspace, min([first, *(r[0] for r in data)]), max(last, now))
     submitted = epochs([r[0] for r in data])
     moves = [epochs([r[1 + k] for r in data]) for k in range(len(MOVE_FIELDS))]
     closed = np.asarray([r[4] in CLOSED_STATUSES for r in data], dtype=bool)

@@ -129,7 +129,8 @@ def test_a_member_answers_the_diagnostic_on_a_phone_and_stays_anonymous(browser,
             value = 3 + i % 3  # 3, 4, 5, 3, …
             statements.nth(i).locator(f"input[type=radio][value='{value}']").check()
         page.click("#diagnostic-send")
-        page.locator("#diagnostic-answered").wait_for()
+        # answered: on to the wave's page (its results come when it closes)
+        page.wait_for_url(f"{live_server.url}/w/demo/diagnostic/{wave.pk}/**")
         watched.assert_clean("diagnostic answered")
     finally:
         page.context.close()
