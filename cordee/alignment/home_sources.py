@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from cordee.attribution.selectors import lock_list
 from cordee.codesign import kit as kit_rules
+from cordee.codesign.alignment import target_pods
 from cordee.codesign.kit_selectors import my_pod_ids
 from cordee.codesign.models import (
-    BriefVersion,
     Debrief,
     Kit,
     KitAcknowledgement,
@@ -165,8 +165,8 @@ def reviews_to_give(actor: Actor) -> Found:
 
 def kits_to_acknowledge(actor: Actor) -> Found:
     """The kits of live campaigns aimed at one of my pods whose current version I have not
-    acknowledged. Who a kit is for is ``codesign.kit``'s rule (``target_pod_ids``: the pods of
-    the latest brief; ``REP_ROLES``), read here for all live campaigns at once."""
+    acknowledged. Who a kit is for is codesign's rule (the pods of the latest brief —
+    ``codesign.alignment.target_pods``, for all live campaigns at once —; ``kit.REP_ROLES``)."""
     if actor.role not in kit_rules.REP_ROLES:
         return Found(0, [], url(actor, "campaigns_list") + "?status=active")
     kits = list(
@@ -174,13 +174,8 @@ def kits_to_acknowledge(actor: Actor) -> Found:
             workspace=actor.workspace, campaign__status=CampaignStatus.ACTIVE
         ).select_related("campaign")
     )
-    latest: dict[int, list[int]] = {}
-    for campaign_id, pods in (
-        BriefVersion.objects.filter(campaign_id__in=[k.campaign_id for k in kits])
-        .order_by("campaign_id", "-number")
-        .values_list("campaign_id", "pods")
-    ):
-        latest.setdefault(campaign_id, [int(p) for p in pods or []])
+    # who a kit is for: the pods of each campaign's brief as last saved (codesign's reading)
+    latest = target_pods(actor.workspace, [k.campaign_id for k in kits])
     mine = my_pod_ids(actor)
     acknowledged = dict(
         KitAcknowledgement.objects.filter(kit__in=kits, user=actor.user).values_list(
@@ -191,7 +186,8 @@ def kits_to_acknowledge(actor: Actor) -> Found:
         (
             k
             for k in kits
-            if mine & set(latest.get(k.campaign_id, [])) and acknowledged.get(k.pk, 0) < k.version
+            if mine & latest.get(k.campaign_id, frozenset())
+            and acknowledged.get(k.pk, 0) < k.version
         ),
         key=lambda k: (k.updated_at, k.pk),
     )
