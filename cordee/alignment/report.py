@@ -22,7 +22,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from cordee.alignment import index as index_reads
-from cordee.alignment.index import IndexResult, index_month, index_trend
+from cordee.alignment.index import IndexResult, index_trend
 from cordee.analytics import kpis as catalogue
 from cordee.analytics.calendar import add_months
 from cordee.core.actor import Actor
@@ -208,14 +208,16 @@ def report_build(
     start = dt.datetime.combine(first, dt.time(0), tzinfo=tz)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
     posts = wall_posts(reader, pod_id=pod.pk if pod else None, start=start, end=end)
+    # the trend ends with the report's month: its index is read once, as the index's page does
+    trend = index_trend(workspace, first, months=TREND_MONTHS, pod=pod)
     return ExecutiveReport(
         workspace=workspace,
         pod=pod,
         month=first,
         last_day=last,
         complete=last < workspace.today(),
-        index=index_month(workspace, first, pod=pod),
-        trend=index_trend(workspace, first, months=TREND_MONTHS, pod=pod),
+        index=trend[-1],
+        trend=trend,
         sla=_numbers(values, SLA_KEYS),
         funnel=_numbers(values, FUNNEL_KEYS),
         goals=_goals(reader, first, last, pod),
