@@ -27,9 +27,8 @@ from cordee.core.list_extensions import (
     ListState,
     list_extension_register,
 )
-from cordee.core.web import RecordPage, htmx_render, user_choices, workspace_view
+from cordee.core.web import RecordPage, htmx_render, workspace_view
 from cordee.funnel.models import Stage
-from cordee.funnel.record_pages import campaign_choices
 from cordee.people.selectors import pod_choices
 
 ARG_NAMES = ("to_owner", "pod", "to_stage", "campaign")
@@ -48,10 +47,12 @@ def _bar_context(actor: Actor, page: RecordPage, state: ListState) -> dict[str, 
         "start_url": reverse("bulk_start", args=[actor.workspace.slug, kind]),
         "params": sorted((k, v) for k, v in state.params.items() if v),
         "actions": [(a, labels[a]) for a in allowed],
-        "owners": user_choices(actor) if "reassign" in allowed else [],
+        # owners and campaigns are typed and picked (thousands of campaigns, never listed)
+        "pick_url": reverse("search_pick", args=[actor.workspace.slug]),
+        "reassign": "reassign" in allowed,
         "pods": pod_choices(actor) if "pod" in allowed else [],
         "stages": Stage.choices if "stage" in allowed else [],
-        "campaigns": campaign_choices(actor) if "campaign" in allowed else [],
+        "campaign": "campaign" in allowed,
     }
 
 

@@ -201,6 +201,14 @@ def _filter_widgets(
             widget.update(type="select", choices=[("true", _("Yes")), ("false", _("No"))])
         elif flt.kind == "date":
             widget.update(type="date")
+        elif flt.kind == "int" and flt.name in page.filter_pickers:
+            picker = page.filter_pickers[flt.name]
+            widget.update(
+                type="picker",
+                url=reverse("search_pick", args=[actor.workspace.slug]),
+                kind=picker.kind,
+                chosen=picker.label(actor, int(value)) if value.isdigit() else "",
+            )
         elif flt.kind == "int" and flt.name in page.filter_choices:
             choices = page.filter_choices[flt.name](actor)
             widget.update(type="select", choices=[(str(v), str(lbl)) for v, lbl in choices])

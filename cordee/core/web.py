@@ -157,6 +157,17 @@ Saver = Callable[[Actor, forms.Form, Any], Any]
 
 
 @dataclass(frozen=True)
+class FilterPicker:
+    """A list filter on a foreign key to a table that grows (owner, campaign): typed, picked
+    from the search's proposals (``kind``, as ``search_pick`` takes it), never a drop-down of
+    every row; ``label`` names the chosen record (one row read, only when a value is set;
+    "" when it is not the workspace's)."""
+
+    kind: str
+    label: Callable[[Actor, int], str]
+
+
+@dataclass(frozen=True)
 class RecordPage:
     spec: RecordSpec
     columns: tuple[Column, ...]
@@ -169,6 +180,7 @@ class RecordPage:
     filter_choices: Mapping[str, Callable[[Actor], list[tuple[Any, str]]]] = field(
         default_factory=dict
     )
+    filter_pickers: Mapping[str, FilterPicker] = field(default_factory=dict)
     empty_text: Any = ""
     new_label: Any = ""  # "New account": a whole phrase per kind, for the translators
     # the create form asks (htmx, on change) for existing records that look like the new one:
@@ -310,6 +322,12 @@ class RecordForm(Form):
 def user_choices(actor: Actor) -> list[tuple[Any, str]]:
     """The workspace's active members, for a form's or a filter's drop-down."""
     return [(u.pk, str(u)) for u in workspace_users(actor=actor)]
+
+
+def user_label(actor: Actor, pk: int) -> str:
+    """One active member of the workspace, named as in ``user_choices`` ("" for anyone else)."""
+    user = workspace_users(actor=actor).filter(pk=pk).first()
+    return "" if user is None else str(user)
 
 
 def scoped_choices(actor: Actor, model: type[models.Model]) -> QuerySet[Any]:

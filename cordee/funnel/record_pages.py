@@ -12,7 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cordee.core.actor import Actor
-from cordee.core.web import Column, RecordPage, record_form_class, user_choices
+from cordee.core.web import Column, FilterPicker, RecordPage, record_form_class, user_label
 from cordee.crm import records as crm_records
 from cordee.crm import selectors as crm_selectors
 from cordee.crm.models import Campaign
@@ -27,7 +27,18 @@ def campaign_choices(actor: Actor) -> list[tuple[Any, str]]:
     return [(c.pk, c.name) for c in qs]
 
 
-_CHOICES = {"owner": user_choices, "pod": pod_choices, "campaign": campaign_choices}
+def campaign_label(actor: Actor, pk: int) -> str:
+    """One campaign of the workspace by its name ("" for another workspace's)."""
+    names = Campaign.objects.filter(workspace=actor.workspace, pk=pk).values_list("name", flat=True)
+    return next(iter(names), "")
+
+
+_CHOICES = {"pod": pod_choices}
+# owners and campaigns are typed and picked: a workspace has thousands of campaigns
+_PICKERS = {
+    "owner": FilterPicker("user", user_label),
+    "campaign": FilterPicker("campaign", campaign_label),
+}
 
 
 def _account_context(actor: Actor, account: Any) -> dict[str, Any]:
@@ -157,6 +168,7 @@ ACCOUNTS = RecordPage(
     detail_context=_account_context,
     duplicates_of="account",
     filter_choices=_CHOICES,
+    filter_pickers=_PICKERS,
     empty_text=_(
         "Accounts are the companies you market and sell to. Add the first one, or import them."
     ),
@@ -192,6 +204,7 @@ CONTACTS = RecordPage(
     detail_context=_contact_context,
     duplicates_of="contact",
     filter_choices=_CHOICES,
+    filter_pickers=_PICKERS,
     empty_text=_("Contacts are the people at your accounts. Add one to start following leads."),
 )
 
@@ -221,6 +234,7 @@ LEADS = RecordPage(
     detail_context=_lead_context,
     save=_save_lead,
     filter_choices=_CHOICES,
+    filter_pickers=_PICKERS,
     empty_text=_(
         "Leads are contacts moving through the funnel, from inquiry to won. "
         "Create one from a contact, or let your forms and imports bring them in."
@@ -252,6 +266,7 @@ OPPORTUNITIES = RecordPage(
     detail_context=_opportunity_context,
     save=_save_opportunity,
     filter_choices=_CHOICES,
+    filter_pickers=_PICKERS,
     empty_text=_(
         "Opportunities are deals with an expected amount and close date. "
         "Sales creates them when a lead is qualified."
@@ -287,6 +302,7 @@ CAMPAIGNS = RecordPage(
     detail_template="crm/campaign_detail.html",
     detail_context=_campaign_context,
     filter_choices=_CHOICES,
+    filter_pickers=_PICKERS,
     empty_text=_(
         "Campaigns are how marketing brings in demand: webinars, events, ads, e-mailings. "
         "Plan the next one here, with sales."

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from cordee.people.selectors import unread_notifications
+from cordee.people.selectors import unread_notifications_shown
 
 
 def notifications(request: HttpRequest) -> dict[str, Any]:
@@ -17,6 +17,6 @@ def notifications(request: HttpRequest) -> dict[str, Any]:
 
     @cache
     def count() -> int:  # templates call a callable variable
-        return unread_notifications(actor=actor)
+        return unread_notifications_shown(actor=actor)
 
     return {"unread_notifications": count}

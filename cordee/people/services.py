@@ -32,6 +32,7 @@ from cordee.people.models import (
 )
 from cordee.people.preferences import DEFAULTS, Channel, Kind, kind_of
 from cordee.people.records import PODS
+from cordee.people.selectors import unread_forget
 from cordee.tenancy import calendar
 from cordee.tenancy.models import ApiToken, Membership, User, Workspace
 
@@ -268,7 +269,32 @@ def notifications_mark_read(*, actor: Actor, url: str | None = None) -> int:
     )
     if url is not None:
         unread = unread.filter(url=url)
-    return unread.update(read_at=timezone.now())
+    read = unread.update(read_at=timezone.now())
+    if read:
+        _forget_after_commit([(actor.workspace.pk, actor.user.pk)])
+    return read
+
+
+def notifications_withdraw(*, workspace: Workspace, key: str) -> int:
+    """Delete the notifications of an event taken back (``key``); returns how many."""
+    told = Notification.objects.filter(workspace=workspace, key=key)
+    people = list(told.values_list("workspace_id", "user_id"))
+    deleted = told.delete()[0]
+    _forget_after_commit(people)
+    return deleted
+
+
+def _forget_after_commit(people: Iterable[tuple[int, int]]) -> None:
+    """The bells of these (workspace, user) count again: at once, and once the change is
+    committed (in between, a page could have cached the old number)."""
+    by_workspace: dict[int, set[int]] = {}
+    for workspace_id, user_id in people:
+        by_workspace.setdefault(workspace_id, set()).add(user_id)
+    for workspace_id, user_ids in sorted(by_workspace.items()):
+        unread_forget(workspace_id=workspace_id, user_ids=user_ids)
+        transaction.on_commit(
+            partial(unread_forget, workspace_id=workspace_id, user_ids=sorted(user_ids))
+        )
 
 
 # -- notifications: the one way every app tells a person something ---------------------------
@@ -343,6 +369,7 @@ def notifications_send(*, notifications: Iterable[Notification]) -> None:
     wanted = _as_preferred(list(notifications))
     Notification.objects.bulk_create(wanted, ignore_conflicts=True)
     _mail_after_commit(wanted)
+    _forget_after_commit((n.workspace_id, n.user_id) for n in wanted)
 
 
 def notification_send(*, notification: Notification) -> bool:
@@ -357,6 +384,7 @@ def notification_send(*, notification: Notification) -> bool:
     except IntegrityError:
         return False
     _mail_after_commit(wanted)
+    _forget_after_commit([(notification.workspace_id, notification.user_id)])
     return True
 
 

@@ -33,8 +33,13 @@ from cordee.core.errors import Conflict, NotFound, PermissionDenied, ValidationF
 from cordee.core.schemas import MAX_ID
 from cordee.integrations.models import WebhookEvent
 from cordee.integrations.services import webhook_emit
-from cordee.people.models import Notification, Pod, PodMember
-from cordee.people.services import notification_new, notifications_send, speaking_to
+from cordee.people.models import Pod, PodMember
+from cordee.people.services import (
+    notification_new,
+    notifications_send,
+    notifications_withdraw,
+    speaking_to,
+)
 from cordee.tenancy.models import Membership, User
 from cordee.tenancy.roles import Side, side_of
 from cordee.wins.kudos_notices import KUDOS_RECEIVED
@@ -244,5 +249,5 @@ def kudos_withdraw(*, actor: Actor, kudos_id: Any) -> None:
             _("Kudos are taken back within %(n)s minutes of sending; these stay.")
             % {"n": WITHDRAW_MINUTES}
         )
-    Notification.objects.filter(workspace=actor.workspace, key=f"wins.kudos:{kudos.pk}").delete()
+    notifications_withdraw(workspace=actor.workspace, key=f"wins.kudos:{kudos.pk}")
     kudos.delete()

@@ -60,3 +60,32 @@ def test_a_rep_saves_a_view_with_a_filter_and_columns(browser, live_server, pers
     assert (view.name, view.owner, view.visibility) == ("MQL webinaire", personas.bob, "workspace")
     assert view.params == {"stage": "mql"}
     assert view.columns[:3] == ["contact", "score", "stage"] and "source_channel" in view.columns
+
+
+def test_the_owner_filter_is_typed_then_picked(browser, live_server, personas):
+    """A list's owner is found by typing a name (never a drop-down of every member); picking
+    one filters the list at once, emptying the box lists every row again."""
+    seed_workspace(personas)
+    rep = open_page(browser, 1280)
+    page = rep.page
+    try:
+        log_in(rep, live_server.url, "bob@example.fr")
+        page.goto(f"{live_server.url}/w/acme/campaigns/")
+        every = page.locator("#records tbody tr").count()
+        assert every == 3
+        box = page.locator("#id_f_owner")
+        box.fill("mi")
+        mia = page.locator("#id_f_owner_options [data-pick-id]", has_text="Mia Test")
+        with page.expect_response(lambda r: f"owner={personas.mia.pk}" in r.url):
+            mia.click()
+        assert page.locator("#records tbody tr").count() == 1
+        assert page.locator("#records tbody").inner_text().count("Salon Global Industrie") == 1
+        assert box.input_value() == "Mia Test"
+        check_and_shoot(rep, "list-owner-filter", 1280)
+        page.reload()
+        assert page.locator("#id_f_owner").input_value() == "Mia Test"
+        with page.expect_response(lambda r: "/campaigns/" in r.url and "owner=&" in r.url + "&"):
+            page.locator("#id_f_owner").fill("")
+        assert page.locator("#records tbody tr").count() == every
+    finally:
+        page.context.close()

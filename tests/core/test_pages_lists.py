@@ -4,6 +4,7 @@ grow with the number of rows."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -173,3 +174,46 @@ def test_empty_lists_explain_what_goes_there(client, personas):
     html = client.get("/w/acme/campaigns/").content.decode()
     assert "Nothing here yet" in html
     assert 'href="/w/acme/campaigns/new/"' in html
+
+
+def test_owner_and_campaign_filters_are_pickers_not_drop_downs(client, personas):
+    """A workspace with a thousand campaigns: the leads list prints no option per campaign or
+    per member; a chosen owner or campaign is named in its box (one row read), another
+    workspace's id names nothing and lists nothing."""
+    ws = personas.acme
+    crm.Campaign.objects.bulk_create(
+        crm.Campaign(workspace=ws, name=f"Campagne {i}", channel="seo") for i in range(1000)
+    )
+    campaign = crm.Campaign.objects.get(workspace=ws, name="Campagne 7")
+    lead = f.LeadFactory(workspace=ws, owner=personas.bob, source_campaign=campaign)
+    f.LeadFactory(workspace=ws, owner=personas.alice)
+    foreign = f.CampaignFactory(workspace=personas.globex, name="Campagne de Globex")
+    client.force_login(personas.rita)
+
+    html = client.get("/w/acme/leads/").content.decode()
+    assert "Campagne 999" not in html and html.count("<option") < 100
+    assert not re.search(r'<option value="\d+"[^>]*>(Alice|Bob|Rita) Test', html)
+    assert 'id="id_f_owner"' in html and 'id="id_f_campaign"' in html
+    assert html.count("data-picker-value") >= 2
+
+    html = client.get(f"/w/acme/leads/?owner={personas.bob.pk}&campaign={campaign.pk}").content
+    text = html.decode()
+    assert 'value="Bob Test"' in text and 'value="Campagne 7"' in text
+    assert f"/w/acme/leads/{lead.pk}/" in text and text.count("<tr>") == 1 + 1  # head + lead
+
+    text = client.get(f"/w/acme/leads/?campaign={foreign.pk}").content.decode()
+    assert "Campagne de Globex" not in text
+    assert f"/w/acme/leads/{lead.pk}/" not in text
+
+
+def test_a_list_reads_no_member_unless_filtered_by_owner(client, personas):
+    client.force_login(personas.rita)
+    client.get("/w/acme/campaigns/")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/w/acme/campaigns/").status_code == 200
+    users = [q["sql"] for q in ctx.captured_queries if 'JOIN "people_membership"' in q["sql"]]
+    assert users == []
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(f"/w/acme/campaigns/?owner={personas.alice.pk}").status_code == 200
+    users = [q["sql"] for q in ctx.captured_queries if 'JOIN "people_membership"' in q["sql"]]
+    assert len(users) == 1

@@ -28,7 +28,8 @@
     var action = form.querySelector(".bulk-action").value;
     form.querySelectorAll("[data-for]").forEach(function (el) {
       el.hidden = el.getAttribute("data-for") !== action;
-      el.querySelectorAll("select").forEach(function (s) { s.disabled = el.hidden; });
+      // a hidden action's fields are not sent (its pickers' hidden inputs included)
+      el.querySelectorAll("select, input").forEach(function (s) { s.disabled = el.hidden; });
     });
   }
   document.addEventListener("change", function (e) {

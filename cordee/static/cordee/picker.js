@@ -13,16 +13,23 @@
     var option = event.target.closest ? event.target.closest("[data-pick-id]") : null;
     var box = picker(option);
     if (!box) return;
-    box.querySelector("[data-picker-value]").value = option.dataset.pickId;
+    var chosen = box.querySelector("[data-picker-value]");
+    chosen.value = option.dataset.pickId;
     var input = box.querySelector(".picker__input");
     input.value = option.dataset.pickLabel;
     close(box);
     input.focus();
+    changed(chosen);
   });
+  // the hidden input changes without an event of its own: say so (a list's filters re-read)
+  function changed(chosen) { chosen.dispatchEvent(new Event("change", { bubbles: true })); }
   document.addEventListener("input", function (event) {
     var box = picker(event.target);
     if (box && event.target.classList.contains("picker__input")) {
-      box.querySelector("[data-picker-value]").value = "";  // nothing chosen until a click
+      var chosen = box.querySelector("[data-picker-value]");
+      var had = chosen.value;
+      chosen.value = "";  // nothing chosen until a click
+      if (had && !event.target.value) changed(chosen);  // emptied: no filter, every row
     }
   });
   document.addEventListener("keydown", function (event) {
