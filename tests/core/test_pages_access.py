@@ -122,9 +122,8 @@ def test_the_navigation_kept_between_pages_follows_reader_page_counts_and_langua
 ):
     """The layout's navigation is rendered once per workspace, role, page, counts and
     language, then kept (core/templatetags/cordee.py): what it shows still follows each."""
-    from django.utils import translation
-
     from django.core.cache import cache
+    from django.utils import translation
 
     from cordee.people.models import Notification
     from cordee.people.services import notifications_send
