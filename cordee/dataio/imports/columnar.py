@@ -84,17 +84,22 @@ class Columns:
     def rows_list(self, start: int = 0, stop: int | None = None) -> list[Row]:
         """The good records as the row path's ``Row`` (only the fields the file sets)."""
         table = self.values.slice(start, None if stop is None else stop - start)
-        lines = self.lines.slice(start, table.num_rows).to_pylist()
-        names = table.column_names
-        columns = [table.column(n).to_pylist() for n in names]
-        rows = []
-        for i, line in enumerate(lines):
-            rows.append(
-                Row(
-                    line, {n: c[i] for n, c in zip(names, columns, strict=True) if c[i] is not None}
-                )
-            )
-        return rows
+        return _rows(table, self.lines.slice(start, table.num_rows).to_pylist())
+
+    def rows_of_lines(self, lines: list[int]) -> list[Row]:
+        """The good records of these lines, in file order, as ``rows_list``."""
+        kept = pc.is_in(self.lines, value_set=pa.array(lines, self.lines.type))
+        return _rows(self.values.filter(kept), self.lines.filter(kept).to_pylist())
+
+
+def _rows(table: pa.Table, lines: list[int]) -> list[Row]:
+    """Each record of ``table`` (its lines in ``lines``) with only the fields it sets."""
+    names = table.column_names
+    columns = [table.column(n).to_pylist() for n in names]
+    return [
+        Row(line, {n: c[i] for n, c in zip(names, columns, strict=True) if c[i] is not None})
+        for i, line in enumerate(lines)
+    ]
 
 
 def _file_bytes(path: str, fmt: SourceFormat) -> tuple[bytes, int] | None:

@@ -6,7 +6,8 @@ e-mail or external id, an account by its name (case ignored) or external id, is 
 import, so it is no duplicate. What is left is what the import would create beside an existing
 record: a contact with another e-mail but the same first and last name at the same account; an
 account under another name but with the same website domain, or the same name once accents and
-punctuation are ignored ("Societe Generale" beside "Société Générale").
+punctuation are ignored ("Societe Generale" beside "Société Générale"). The engine hands a
+contacts import's rows that create contacts only (a re-import of known contacts compares none).
 """
 
 from __future__ import annotations

@@ -169,10 +169,17 @@ def _check_and_write(
         staged.stage()
         merges: list[dict[str, Any]] = []
         rejections = staged.prepare()
-        first_rows = columns.rows_list(0, CHECKED_ROWS) if columns is not None else []
-        handler.warnings.extend(
-            duplicate_warnings(job.workspace, job.kind, first_rows, reader.column_of)
-        )
+        # only the rows that make new contacts can make duplicates (``duplicates``): none in a
+        # re-import of known contacts
+        assert columns is not None
+        if not staged.updated:
+            first_rows = columns.rows_list(0, CHECKED_ROWS)
+        else:
+            first_rows = columns.rows_of_lines(staged.created_lines(CHECKED_ROWS))
+        if first_rows:
+            handler.warnings.extend(
+                duplicate_warnings(job.workspace, job.kind, first_rows, reader.column_of)
+            )
         for line, reason in rejections:
             errors.append(RowError(line, "", reason))
             rejected_lines.add(line)
@@ -190,8 +197,15 @@ def _check_and_write(
             errors.append(error)
             rejected_lines.add(error.line)
         rejected = handler.prepare(groups)  # matching against the database: reads only
-        # rows that look like other records: warned about, written all the same
-        handler.warnings.extend(duplicate_warnings(job.workspace, job.kind, good, reader.column_of))
+        # rows that look like other records: warned about, written all the same — of a contacts
+        # file, the rows that make new contacts (a contact found again is no duplicate)
+        checked = good
+        if job.kind == "contacts":
+            creating = {line for g in groups if g.pk is None for line in g.lines}
+            checked = [row for row in good if row.line in creating]
+        handler.warnings.extend(
+            duplicate_warnings(job.workspace, job.kind, checked, reader.column_of)
+        )
         rejected += _same_record_twice(groups, {id(g) for g, _reason in rejected})
         for group, reason in rejected:
             for line in group.lines:

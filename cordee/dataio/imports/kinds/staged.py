@@ -142,6 +142,19 @@ class StagedContacts:
         self._accounts_and_owners()
         return [*rejected, *twice]
 
+    def created_lines(self, limit: int) -> list[int]:
+        """The first ``limit`` lines that make new contacts (after ``prepare``), in file order."""
+        if not self.created:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""SELECT line FROM {STAGE} s
+                WHERE NOT EXISTS (SELECT 1 FROM {MATCHED} m WHERE m.line = s.line)
+                ORDER BY line LIMIT %s""",
+                [limit],
+            )
+            return [line for (line,) in cursor.fetchall()]
+
     def _conflicts(self, cursor: Any) -> list[tuple[int, Text]]:
         """The row path's two refusals (``Handler._match``): the id and the e-mail find two
         contacts; the e-mail finds one that has another id of the same system."""
@@ -287,13 +300,14 @@ class StagedContacts:
                 else:
                     selects.append("%s")
                     params.append(default)
-            cursor.execute(
-                f"""INSERT INTO {table} ({", ".join(columns)})
-                SELECT {", ".join(selects)} FROM {STAGE} s {joins}
-                WHERE NOT EXISTS (SELECT 1 FROM {MATCHED} m WHERE m.line = s.line)
-                ORDER BY s.line""",
-                params,
-            )
+            if self.created:  # a file of known contacts only: nothing to look for
+                cursor.execute(
+                    f"""INSERT INTO {table} ({", ".join(columns)})
+                    SELECT {", ".join(selects)} FROM {STAGE} s {joins}
+                    WHERE NOT EXISTS (SELECT 1 FROM {MATCHED} m WHERE m.line = s.line)
+                    ORDER BY s.line""",
+                    params,
+                )
             tick(self.created)
             # existing contacts: what the file sets; an empty cell keeps the stored value
             sets = [
