@@ -32,6 +32,9 @@ class Writer:
         self.cancelled = escape(str(CampaignStatus.CANCELLED.label))
         # "5 déc." / "5 Dec.": the day, then the month's short name in the reader's language
         self._months = [""] + [escape(date_format(dt.date(2000, m, 1), "N")) for m in range(1, 13)]
+        # a campaign spanning weeks is written in each: its texts once per page
+        self._metas: dict[int, str] = {}
+        self._titles: dict[int, str] = {}
 
     def date(self, value: dt.date) -> str:
         return f"{value.day}\u00a0{self._months[value.month]}"
@@ -46,18 +49,41 @@ class Writer:
 
     def meta(self, e: Entry) -> str:
         """Dates · channel · pods."""
-        names = ", ".join(escape(self.pods.get(p, f"#{p}")) for p in e.pods) or self.no_pod
-        channel = self.channels.get(e.channel, escape(e.channel))
-        return f"{self.dates(e)} · {channel} · {names}"
+        found = self._metas.get(e.id)
+        if found is None:
+            names = ", ".join(escape(self.pods.get(p, f"#{p}")) for p in e.pods) or self.no_pod
+            channel = self.channels.get(e.channel, escape(e.channel))
+            found = self._metas[e.id] = f"{self.dates(e)} · {channel} · {names}"
+        return found
 
     def title(self, e: Entry) -> str:
-        return f"{escape(e.name)} · {self.dates(e)}"
+        found = self._titles.get(e.id)
+        if found is None:
+            found = self._titles[e.id] = f"{escape(e.name)} · {self.dates(e)}"
+        return found
 
 
 def _flags(starts_before: bool, ends_after: bool, e: Entry) -> str:
     out = " cal-bar--before" if starts_before else ""
     out += " cal-bar--after" if ends_after else ""
     return out + (" cal-bar--cancelled" if e.status == CampaignStatus.CANCELLED else "")
+
+
+def week_days(week: Week, month: int, today: dt.date) -> SafeString:
+    """The week's seven day cells: the day's number, dimmed outside ``month``, today marked."""
+    parts = []
+    for i, day in enumerate(week.days, start=1):
+        classes = f"cal-day cal-c{i}"
+        current = ""
+        if day.month != month:
+            classes += " cal-day--out"
+        if day == today:
+            classes += " cal-day--today"
+            current = ' aria-current="date"'
+        parts.append(
+            f'<div class="{classes}"><span class="cal-day__n"{current}>{day.day}</span></div>'
+        )
+    return mark_safe("".join(parts))
 
 
 def week_bars(w: Writer, week: Week) -> SafeString:

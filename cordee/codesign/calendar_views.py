@@ -111,6 +111,7 @@ def calendar_month(request: HttpRequest, actor: Actor) -> HttpResponse:
                 {
                     "start": w.start,
                     "days": w.days,
+                    "cells": calendar_render.week_days(w, month.month, today),
                     "entries": w.entries,
                     "bars": calendar_render.week_bars(writer, w),
                     "list": calendar_render.week_list(writer, w.entries),
