@@ -72,6 +72,9 @@ def test_a_code_no_app_knows_shows_its_parameters_instead_of_failing(personas):
     assert (note.title, note.body) == ("an.app.removed.since", "deal: Renouvellement")
 
 
+# every app's migrations undone to people 0004 and redone (~50 s on each engine): once, on
+# SQLite — the data migration it checks is plain ORM, the same on both engines
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_notifications_written_before_codes_keep_their_words(personas):
     executor = MigrationExecutor(connection)
