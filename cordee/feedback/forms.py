@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cordee.core.actor import Actor
-from cordee.core.web import SchemaForm
+from cordee.core.web import SchemaForm, SearchPicker
 from cordee.crm.models import Campaign
 from cordee.feedback import schemas
 from cordee.feedback.attachments import ALLOWED
@@ -21,18 +22,8 @@ from cordee.funnel.selectors import rejection_reasons
 LINKS = ("account", "opportunity", "lead")  # prefilled from the page the person came from
 
 
-def _campaigns(actor: Actor) -> list[tuple[int, str]]:
-    qs = Campaign.objects.filter(workspace=actor.workspace).only("id", "name").order_by("name")
-    return [(c.pk, c.name) for c in qs]
-
-
 def _optional(choices: list[tuple[Any, str]]) -> list[tuple[Any, str]]:
     return [("", _("— none —")), *choices]
-
-
-def campaign_choices(actor: Actor) -> list[tuple[Any, str]]:
-    """The campaigns an answer may name (or none)."""
-    return _optional(_campaigns(actor))
 
 
 class FeedbackForm(SchemaForm):
@@ -55,9 +46,8 @@ class FeedbackForm(SchemaForm):
     rejection_reason = forms.TypedChoiceField(
         label=gettext_lazy("Rejection reason"), required=False, coerce=int, empty_value=None
     )
-    campaign = forms.TypedChoiceField(
-        label=gettext_lazy("Campaign"), required=False, coerce=int, empty_value=None
-    )
+    # typed, then picked (``core.web.SearchPicker``): a workspace has thousands of campaigns
+    campaign = forms.IntegerField(label=gettext_lazy("Campaign"), required=False)
     account = forms.IntegerField(required=False, widget=forms.HiddenInput)
     opportunity = forms.IntegerField(required=False, widget=forms.HiddenInput)
     lead = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -73,7 +63,11 @@ class FeedbackForm(SchemaForm):
         kind.choices = [("", _("Choose…")), *FeedbackKind.choices]
         fields: Any = self.fields
         fields["competitor"].choices = _optional(competitor_options(actor=actor))
-        fields["campaign"].choices = _optional(_campaigns(actor))
+        fields["campaign"].widget = SearchPicker(
+            url=reverse("search_pick", args=[actor.workspace.slug]),
+            kind="campaign",
+            queryset=Campaign.objects.filter(workspace=actor.workspace),
+        )
         fields["rejection_reason"].choices = _optional(
             [(r.pk, r.label) for r in rejection_reasons(actor=actor)]
         )

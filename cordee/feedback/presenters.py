@@ -19,7 +19,7 @@ from cordee.core.errors import ValidationFailed
 from cordee.core.exports import ExportColumn
 from cordee.core.selectors import workspace_users
 from cordee.core.web import PAGE_SIZE
-from cordee.feedback.forms import FeedbackForm, campaign_choices
+from cordee.feedback.forms import FeedbackForm
 from cordee.feedback.models import FeedbackItem, FeedbackKind, FeedbackStatus
 from cordee.feedback.selectors.health import (
     TopOverTime,
@@ -263,7 +263,7 @@ def detail_context(actor: Actor, info: FeedbackDetail) -> dict[str, Any]:
     if info.can_triage:
         context.update(
             members=list(workspace_users(actor=actor)),
-            campaigns=campaign_choices(actor),
+            pick_url=reverse("search_pick", args=[actor.workspace.slug]),
             wont_do=FeedbackStatus.WONT_DO.value,
         )
     return context
