@@ -27,13 +27,7 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef
 from django.db.models.functions import Coalesce
 
-from cordee.codesign.alignment import (  # THE rules of a launch and of sales' approval
-    approved_before_launch,
-    first_launch,
-    launch_instant,
-    target_pods,
-)
-from cordee.codesign.models import Review, ReviewState
+from cordee.codesign.alignment import codesigned_campaigns  # THE rule of sales' approval
 from cordee.core.actor import Actor
 from cordee.crm.models import Campaign
 from cordee.funnel.goals import KPIS, goals_progress, is_shared
@@ -149,25 +143,6 @@ def goals_reached(workspace: Workspace, now: dt.datetime) -> list[Draft]:
 
 
 # -- a pod's first deal from a co-designed campaign ------------------------------------------------
-
-
-def codesigned_campaigns(workspace: Workspace) -> set[int]:
-    """The campaigns approved by sales before launch (the module's rule), in four queries."""
-    approved_ids = Review.objects.filter(
-        workspace=workspace, state=ReviewState.APPROVED, decided_at__isnull=False
-    ).values("campaign_id")
-    rows = list(
-        Campaign.objects.filter(workspace=workspace, pk__in=approved_ids)
-        .annotate(launched_at=first_launch())
-        .values_list("pk", "launched_at", "status", "start_date")
-    )
-    launched = {
-        pk: at
-        for pk, recorded, status, start_date in rows
-        if (at := launch_instant(workspace, recorded, status, start_date)) is not None
-    }
-    approved = approved_before_launch(workspace, launched, target_pods(workspace, list(launched)))
-    return {pk for pk, yes in approved.items() if yes}
 
 
 def pods_first_codesigned(workspace: Workspace, now: dt.datetime) -> list[Draft]:
