@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cordee.tenancy.models import User, Workspace, WorkspaceScoped
 
@@ -37,7 +38,7 @@ class IndexWeights(models.Model):
 
 class ValueKind(models.TextChoices):
     SHIPPED = "shipped", _("Shipped")
-    CHANGED = "changed", _("Changed")
+    CHANGED = "changed", pgettext_lazy("value log", "Changed")  # "Changé", not the rows "modifiées"
     LEARNED = "learned", _("Learned")
 
 

@@ -26,6 +26,7 @@ REP = "julie.ventes@demo.cordee.fr"
 MARKETER = "claire.marketing@demo.cordee.fr"
 MANAGER = "marc.ventes@demo.cordee.fr"
 EXECUTIVE = "thomas.direction@demo.cordee.fr"
+REVOPS = "sophie.revops@demo.cordee.fr"
 
 
 def _last_month() -> str:
@@ -55,7 +56,9 @@ def test_each_roles_home_and_the_together_pages_render_cleanly(browser, live_ser
             ("diagnostic", "/w/demo/diagnostic/"),
             ("diagnostic-results", f"/w/demo/diagnostic/{closed.pk}/"),
             ("report", f"/w/demo/reports/{month}/"),
+            ("pod-value-log", f"/w/demo/pods/{pod.pk}/value-log/"),
         ],
+        REVOPS: [("wins-settings", "/w/demo/wins/settings/")],
     }
     for email, shots in pages.items():
         watched = open_page(browser, width)
