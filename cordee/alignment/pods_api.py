@@ -43,12 +43,7 @@ def value_out(entry: ValueEntry) -> dict[str, Any]:
     author = entry.author
     return {
         "id": entry.pk,
-        "pod": entry.pod_id,
-        "on": entry.on,
-        "kind": entry.kind,
-        "title": entry.title,
-        "body": entry.body,
-        "link": entry.link,
+        **value_log.entry_values(entry),
         "author": {"id": author.pk, "name": author.get_full_name() or author.email}
         if author is not None
         else None,

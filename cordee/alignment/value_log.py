@@ -145,7 +145,8 @@ def _day(actor: Actor, value: object) -> dt.date:
     return value
 
 
-def _values(entry: ValueEntry) -> dict[str, Any]:
+def entry_values(entry: ValueEntry) -> dict[str, Any]:
+    """What an entry says (its audit entries' values; the API's, with its id and author)."""
     return {
         "pod": entry.pod_id,
         "on": entry.on,
@@ -196,7 +197,7 @@ def value_entry_add(
         body=_body(body),
         link=_link(link),
     )
-    _audit(actor, entry, "create", {}, _values(entry))
+    _audit(actor, entry, "create", {}, entry_values(entry))
     return entry
 
 
@@ -243,5 +244,5 @@ def value_entry_update(
 def value_entry_delete(*, actor: Actor, entry: ValueEntry) -> None:
     """Remove an entry from the log (audited with what it said)."""
     write_require(actor, entry.pod)
-    _audit(actor, entry, "delete", _values(entry), {})
+    _audit(actor, entry, "delete", entry_values(entry), {})
     entry.delete()
