@@ -12,8 +12,8 @@ the scope (the workspace, or ``pod:<id>``):
 - shared goals: the goals (``funnel.goals``) that are shared (``goals.is_shared``) and whose
   period holds the whole month — for the workspace every one but a person's, for a pod the
   pod's — with their actual as the goals page reads it (``goals_progress``);
-- campaigns approved before launch: ``codesign.alignment.campaign_alignment`` (the pod's row
-  for a pod);
+- campaigns approved before launch: ``codesign.alignment.approved_before_launch_rate``
+  (``campaign_alignment``'s number, the pod's row for a pod);
 - ritual participation: ``rituals.participation.participation_read``'s attendance by side;
 - cross-side kudos: ``wins.kudos_selectors.kudos_counts``, over the active members of the
   workspace (or the pod's members active in it);
@@ -44,7 +44,7 @@ from cordee.alignment.models import IndexWeights
 from cordee.analytics import alignment_index as maths
 from cordee.analytics import kpis as catalogue
 from cordee.analytics.planning import PlanPeriod, plan_period
-from cordee.codesign.alignment import campaign_alignment
+from cordee.codesign.alignment import approved_before_launch_rate
 from cordee.core.actor import Actor
 from cordee.core.errors import NotFound, ValidationFailed
 from cordee.diagnostic.results import period_gap
@@ -369,13 +369,8 @@ def _measures(
     out["shared_goals"] = _goals_measure(
         [r for g, r in shared if g.period_start <= period.start and g.period_end >= period.end]
     )
-    rows = campaign_alignment(workspace, period)
-    row = next(
-        (r for r in rows if (r.pod is None if pod is None else r.pod and r.pod.pk == pod.pk)),
-        None,
-    )
-    approved = row.numbers.approved_before_launch if row is not None else None
-    a_n, a_d = (approved.numerator, approved.denominator) if approved else (0, 0)
+    approved = approved_before_launch_rate(workspace, period, pod.pk if pod is not None else None)
+    a_n, a_d = approved.numerator, approved.denominator
     out["campaigns_approved"] = _Measure(
         maths.rate_score(a_n, a_d),
         _("%(approved)s of %(launched)s campaigns launched approved before launch")

@@ -153,6 +153,13 @@ def mean(ratings: Iterable[int]) -> Mean:
     return Mean(sum(values), len(values))
 
 
+def approved_rate(pod: int | None, launched: Sequence[Launched]) -> Rate:
+    """Of the campaigns launched targeting ``pod`` (every one for the workspace: None), those
+    approved by sales before their launch."""
+    mine = [c for c in launched if pod is None or pod in c.pods]
+    return rate(sum(c.approved for c in mine), len(mine))
+
+
 def _numbers(
     pod: int | None,
     launched: Sequence[Launched],
@@ -160,7 +167,6 @@ def _numbers(
     kits: Sequence[KitReach],
     ended: Sequence[Ended],
 ) -> AlignmentNumbers:
-    mine_launched = [c for c in launched if pod is None or pod in c.pods]
     reached = acknowledged = 0
     for kit in kits:
         if pod is None:
@@ -173,7 +179,7 @@ def _numbers(
         acknowledged += len(reps & kit.acknowledged)
     mine_ended = [c for c in ended if pod is None or pod in c.pods]
     return AlignmentNumbers(
-        approved_before_launch=rate(sum(c.approved for c in mine_launched), len(mine_launched)),
+        approved_before_launch=approved_rate(pod, launched),
         median_review_hours=median_hours(
             r.business_seconds for r in answered if pod is None or r.pod == pod
         ),

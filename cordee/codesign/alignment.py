@@ -291,6 +291,17 @@ def _ended(
     ]
 
 
+def approved_before_launch_rate(
+    workspace: Workspace, period: PlanPeriod, pod_id: int | None
+) -> maths.Rate:
+    """``campaign_alignment``'s "approved before launch" of one row (the workspace: None), read
+    alone — four queries, not the whole table's dozen (the alignment index reads it each month)."""
+    start, end = period_bounds(workspace, period)
+    launched, _ending = _campaigns(workspace, period, start, end)
+    pods = target_pods(workspace, sorted(launched))
+    return maths.approved_rate(pod_id, _launched(workspace, launched, pods))
+
+
 def campaign_alignment(workspace: Workspace, period: PlanPeriod) -> list[AlignmentRow]:
     """The alignment numbers of ``period``: the whole workspace's row first, then each pod's (by
     name). Every member of the workspace may read them."""

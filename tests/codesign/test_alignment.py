@@ -333,6 +333,15 @@ def test_the_quarter_by_hand(personas, quarter):
     assert est.lead_quality == m.Mean(9, 2)
 
 
+def test_the_approval_rate_read_alone_is_the_tables_by_hand(personas, quarter):
+    """What the alignment index reads each month: the same hand-worked rates as the table's."""
+    pods = quarter
+    assert alignment.approved_before_launch_rate(personas.acme, Q2, None) == m.Rate(2, 6)
+    assert alignment.approved_before_launch_rate(personas.acme, Q2, pods["nord"].pk) == m.Rate(1, 3)
+    assert alignment.approved_before_launch_rate(personas.acme, Q2, pods["sud"].pk) == m.Rate(2, 2)
+    assert alignment.approved_before_launch_rate(personas.acme, Q2, pods["est"].pk) == m.Rate(0, 1)
+
+
 def test_the_median_is_statistics_median_of_the_rounds(personas, quarter):
     hours = [3, 4.5, 7.5, 9.5, 15]  # worked by hand in the module's docstring
     assert _rows(personas)["workspace"].median_review_hours.value == statistics.median(hours)
